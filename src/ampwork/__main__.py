@@ -1,0 +1,3 @@
+from ampwork.cli import main
+
+raise SystemExit(main())

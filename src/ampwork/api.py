@@ -1,0 +1,90 @@
+"""The REST API: one NinjaAPI under /api/v1 that mounts each app's router.
+
+Authentication: ``Authorization: Bearer <token>`` (personal tokens, see ``ampwork token
+create``) or the web session (with CSRF). Errors are JSON: 401/403/404 as
+``{"detail": "…"}``, 422 as ``{"detail": [{"loc": [...], "msg": "…", "type": "…"}]}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, SessionAuth
+
+from ampwork.core import selectors, services
+from ampwork.core.errors import NotAllowed, NotFound, ValidationFailed
+from ampwork.core.permissions import Actor
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Actor | None:
+        row = services.authenticate_token(token)
+        if row is None:
+            return None
+        actor = selectors.actor_for(row.user, row.organisation)
+        request.actor = actor  # type: ignore[attr-defined]
+        return actor
+
+
+class ActorSession(SessionAuth):
+    """The web session's current organisation (CSRF checked for writes)."""
+
+    def authenticate(self, request: HttpRequest, key: str | None) -> Actor | None:
+        return getattr(request, "actor", None)
+
+
+api = NinjaAPI(
+    title="ampwork API",
+    version="1",
+    description=__doc__ or "",
+    urls_namespace="api",
+    auth=[TokenAuth(), ActorSession()],
+)
+
+
+def _detail(exc: Exception) -> dict[str, Any]:
+    return {"detail": str(exc)}
+
+
+@api.exception_handler(NotFound)
+def _not_found(request: HttpRequest, exc: NotFound) -> HttpResponse:
+    return api.create_response(request, _detail(exc), status=404)
+
+
+@api.exception_handler(NotAllowed)
+def _not_allowed(request: HttpRequest, exc: NotAllowed) -> HttpResponse:
+    return api.create_response(request, _detail(exc), status=403)
+
+
+@api.exception_handler(ValidationFailed)
+def _invalid(request: HttpRequest, exc: ValidationFailed) -> HttpResponse:
+    detail = [
+        {
+            "loc": ["body", e.field] if e.line is None else ["body", f"line {e.line}", e.field],
+            "msg": e.message,
+            "type": "value_error",
+        }
+        for e in exc.errors
+    ]
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+@api.exception_handler(NinjaValidationError)
+def _schema_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    detail = [
+        {
+            "loc": [str(p) if not isinstance(p, int) else p for p in e.get("loc", [])],
+            "msg": str(e.get("msg", "invalid")),
+            "type": str(e.get("type", "value_error")),
+        }
+        for e in exc.errors
+    ]
+    return api.create_response(request, {"detail": detail}, status=422)
+
+
+from ampwork.core.api import router as core_router  # noqa: E402
+
+api.add_router("", core_router)

@@ -1,0 +1,69 @@
+"""Shared API pieces: strict input models, ids, error bodies, the current actor.
+
+Input models are plain Pydantic models that forbid unknown fields, refuse anything but a
+JSON object, and reject NUL bytes anywhere (PostgreSQL cannot store them).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from django.http import HttpRequest
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from ampwork.core.permissions import Actor
+
+MAX_ID = 2**63 - 1
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def _has_nul(value: Any) -> bool:
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(v) for v in value)
+    return False
+
+
+class InSchema(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _object_without_nul(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            raise ValueError("the request body must be a JSON object")
+        if _has_nul(data):
+            raise ValueError("text must not contain NUL bytes")
+        return data
+
+
+class ErrorItem(BaseModel):
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class ValidationErrorOut(BaseModel):
+    """422: what is wrong, field by field (``loc`` ends with the field's name)."""
+
+    detail: list[ErrorItem]
+
+
+class MessageOut(BaseModel):
+    detail: str
+
+
+ERRORS: dict[int, Any] = {
+    401: MessageOut,
+    403: MessageOut,
+    404: MessageOut,
+    422: ValidationErrorOut,
+}
+
+
+def actor(request: HttpRequest) -> Actor:
+    """The authenticated actor of an API request (set by the API's auth classes)."""
+    return request.auth  # type: ignore[attr-defined,no-any-return]

@@ -1,0 +1,166 @@
+"""REST routes: /me, /people, /teams, /memberships. Thin: parse, call, return."""
+
+from typing import Annotated, Any
+
+from django.http import HttpRequest
+from ninja import Query, Router
+from ninja.pagination import LimitOffsetPagination, paginate
+from pydantic import Field
+
+from ampwork.apitools import ERRORS, Id, actor
+
+from . import selectors, services
+from .models import Person, Team, TeamMembership, role_label
+from .permissions import require
+from .schemas import (
+    MembershipIn,
+    MembershipOut,
+    MembershipPatch,
+    MeOut,
+    PersonIn,
+    PersonOut,
+    PersonPatch,
+    TeamIn,
+    TeamOut,
+    TeamPatch,
+)
+
+router = Router()
+Search = Annotated[str, Field(max_length=100)]
+
+
+def _responses(ok: int, schema: Any) -> dict[int, Any]:
+    return {ok: schema, **ERRORS}
+
+
+@router.get("/me", response=_responses(200, MeOut), tags=["me"])
+def me(request: HttpRequest) -> dict[str, Any]:
+    who = actor(request)
+    orgs = selectors.organisations_for(who.user) if who.user else [who.organisation]
+    return {
+        "user": who.user,
+        "organisation": who.organisation,
+        "role": who.role,
+        "role_label": role_label(who.role, who.organisation.kind),
+        "person_id": who.person.pk if who.person else None,
+        "organisations": orgs,
+    }
+
+
+# ---------------------------------------------------------------- people
+
+
+@router.get("/people", response=_responses(200, list[PersonOut]), tags=["people"])
+@paginate(LimitOffsetPagination)
+def list_people(
+    request: HttpRequest,
+    q: Query[Search] = "",
+    team_id: Query[Id | None] = None,
+    active: bool | None = True,
+) -> Any:
+    who = actor(request)
+    require(who, "people.view")
+    return selectors.people(who.organisation, query=q, team_id=team_id, active=active)
+
+
+def _person(request: HttpRequest, person_id: int) -> Person:
+    who = actor(request)
+    selectors.get_person(who.organisation, person_id)  # 404 outside the organisation
+    return selectors.people(who.organisation, active=None).get(pk=person_id)
+
+
+@router.post("/people", response=_responses(201, PersonOut), tags=["people"])
+def create_person(request: HttpRequest, payload: PersonIn) -> tuple[int, Person]:
+    person = services.create_person(actor=actor(request), **payload.model_dump())
+    return 201, _person(request, person.pk)
+
+
+@router.get("/people/{person_id}", response=_responses(200, PersonOut), tags=["people"])
+def get_person(request: HttpRequest, person_id: Id) -> Person:
+    require(actor(request), "people.view")
+    return _person(request, person_id)
+
+
+@router.patch("/people/{person_id}", response=_responses(200, PersonOut), tags=["people"])
+def update_person(request: HttpRequest, person_id: Id, payload: PersonPatch) -> Person:
+    who = actor(request)
+    person = selectors.get_person(who.organisation, person_id)
+    services.update_person(actor=who, person=person, **payload.model_dump(exclude_unset=True))
+    return _person(request, person_id)
+
+
+# ---------------------------------------------------------------- teams
+
+
+@router.get("/teams", response=_responses(200, list[TeamOut]), tags=["teams"])
+@paginate(LimitOffsetPagination)
+def list_teams(request: HttpRequest, parent_id: Query[Id | None] = None) -> Any:
+    who = actor(request)
+    require(who, "teams.view")
+    qs = selectors.teams(who.organisation)
+    return qs.filter(parent_id=parent_id) if parent_id is not None else qs
+
+
+@router.post("/teams", response=_responses(201, TeamOut), tags=["teams"])
+def create_team(request: HttpRequest, payload: TeamIn) -> tuple[int, Team]:
+    return 201, services.create_team(actor=actor(request), **payload.model_dump())
+
+
+@router.get("/teams/{team_id}", response=_responses(200, TeamOut), tags=["teams"])
+def get_team(request: HttpRequest, team_id: Id) -> Team:
+    who = actor(request)
+    require(who, "teams.view")
+    return selectors.get_team(who.organisation, team_id)
+
+
+@router.patch("/teams/{team_id}", response=_responses(200, TeamOut), tags=["teams"])
+def update_team(request: HttpRequest, team_id: Id, payload: TeamPatch) -> Team:
+    who = actor(request)
+    team = selectors.get_team(who.organisation, team_id)
+    return services.update_team(actor=who, team=team, **payload.model_dump(exclude_unset=True))
+
+
+# ---------------------------------------------------------------- memberships
+
+
+@router.get("/memberships", response=_responses(200, list[MembershipOut]), tags=["memberships"])
+@paginate(LimitOffsetPagination)
+def list_memberships(
+    request: HttpRequest, team_id: Query[Id | None] = None, person_id: Query[Id | None] = None
+) -> Any:
+    who = actor(request)
+    require(who, "memberships.view")
+    return selectors.memberships(who.organisation, team_id=team_id, person_id=person_id)
+
+
+@router.post("/memberships", response=_responses(201, MembershipOut), tags=["memberships"])
+def create_membership(request: HttpRequest, payload: MembershipIn) -> tuple[int, TeamMembership]:
+    return 201, services.add_membership(actor=actor(request), **payload.model_dump())
+
+
+@router.get(
+    "/memberships/{membership_id}", response=_responses(200, MembershipOut), tags=["memberships"]
+)
+def get_membership(request: HttpRequest, membership_id: Id) -> TeamMembership:
+    who = actor(request)
+    require(who, "memberships.view")
+    return selectors.get_membership(who.organisation, membership_id)
+
+
+@router.patch(
+    "/memberships/{membership_id}", response=_responses(200, MembershipOut), tags=["memberships"]
+)
+def update_membership(
+    request: HttpRequest, membership_id: Id, payload: MembershipPatch
+) -> TeamMembership:
+    who = actor(request)
+    membership = selectors.get_membership(who.organisation, membership_id)
+    return services.update_membership(actor=who, membership=membership, role=payload.role)
+
+
+@router.delete("/memberships/{membership_id}", response=_responses(204, None), tags=["memberships"])
+def delete_membership(request: HttpRequest, membership_id: Id) -> tuple[int, None]:
+    who = actor(request)
+    membership = selectors.get_membership(who.organisation, membership_id)
+    services.remove_membership(actor=who, membership=membership)
+    return 204, None

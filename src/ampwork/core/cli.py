@@ -1,0 +1,32 @@
+"""Helpers shared by the management commands (the ``ampwork`` CLI)."""
+
+from __future__ import annotations
+
+from django.core.management.base import CommandError
+
+from . import selectors
+from .errors import NotFound, ValidationFailed
+from .models import Organisation
+
+
+def organisation(slug: str | None) -> Organisation:
+    """The organisation named by --org, or the only one there is."""
+    if slug:
+        try:
+            return selectors.organisation_by_slug(slug)
+        except NotFound as exc:
+            raise CommandError(str(exc)) from None
+    orgs = list(Organisation.objects.order_by("slug")[:2])
+    if len(orgs) == 1:
+        return orgs[0]
+    if not orgs:
+        raise CommandError(
+            "there is no organisation yet: create one with "
+            "'ampwork createadmin --email E --org NAME'"
+        )
+    slugs = ", ".join(Organisation.objects.order_by("slug").values_list("slug", flat=True)[:20])
+    raise CommandError(f"several organisations exist: name one with --org ({slugs})")
+
+
+def fail(exc: ValidationFailed) -> CommandError:
+    return CommandError("\n".join(exc.lines()))

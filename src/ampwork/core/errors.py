@@ -1,0 +1,48 @@
+"""Errors raised by services and shown to every caller in its own way.
+
+The web shows them beside the field, the API answers 422 with a field-level body, the
+CLI prints ``file:line: field: message`` and exits non-zero. Nothing is written when one
+is raised: services run inside a transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FieldError:
+    field: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = f"line {self.line}: " if self.line is not None else ""
+        return f"{where}{self.field}: {self.message}"
+
+
+class ValidationFailed(Exception):
+    """One or more fields are wrong. ``errors`` says which and why."""
+
+    def __init__(self, errors: Iterable[FieldError], source: str | None = None) -> None:
+        self.errors = list(errors)
+        self.source = source
+        super().__init__("; ".join(str(e) for e in self.errors))
+
+    @classmethod
+    def single(cls, field: str, message: str) -> ValidationFailed:
+        return cls([FieldError(field, message)])
+
+    def lines(self) -> list[str]:
+        """Human lines, each naming the file (when known), line and field."""
+        prefix = f"{self.source}: " if self.source else ""
+        return [f"{prefix}{error}" for error in self.errors]
+
+
+class NotAllowed(Exception):
+    """The actor may not do this. Web and API answer 403."""
+
+
+class NotFound(Exception):
+    """No such object in the actor's organisation. Web and API answer 404."""

@@ -1,0 +1,128 @@
+"""Web forms: they parse and render fields; services do the checking and writing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from .errors import ValidationFailed
+from .models import Organisation, Role, Team, role_label
+
+
+class SignInForm(AuthenticationForm):
+    username = forms.EmailField(
+        label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
+    )
+
+
+def role_choices(org: Organisation) -> list[tuple[str, str]]:
+    return [
+        (value, role_label(value, org.kind))
+        for value in Role.values
+        if not (org.is_school and value == Role.PEOPLE_OPS)
+    ]
+
+
+def team_choices(org: Organisation, blank: str = "—") -> list[tuple[str, str]]:
+    from . import selectors
+
+    choices = [("", blank)]
+    for node in selectors.flatten(selectors.team_tree(org, with_leads=False)):
+        choices.append((str(node.team.pk), "\u2003" * node.depth + node.team.name))
+    return choices
+
+
+class PersonForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    email = forms.EmailField()
+    job_title = forms.CharField(max_length=200, required=False)
+    job_role = forms.CharField(
+        max_length=120,
+        required=False,
+        label="Role in job architecture",
+        help_text="Used to compare pay among peers, e.g. Software Engineer.",
+    )
+    level = forms.CharField(max_length=40, required=False)
+    location = forms.CharField(max_length=120, required=False)
+    hire_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    role = forms.ChoiceField(label="Access role")
+    manager_email = forms.EmailField(
+        required=False, label="Manager's email", help_text="Leave empty for no manager."
+    )
+    team = forms.ChoiceField(required=False, label="Add to team")
+
+    def __init__(
+        self,
+        *args: Any,
+        organisation: Organisation,
+        creating: bool,
+        may_change_role: bool,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["role"].choices = role_choices(organisation)
+        if not may_change_role:
+            self.fields["role"].disabled = True
+        if creating:
+            self.fields["team"].choices = team_choices(organisation)
+        else:
+            del self.fields["team"]
+
+
+class TeamForm(forms.Form):
+    name = forms.CharField(max_length=200)
+    kind = forms.ChoiceField(choices=Team.Kind.choices)
+    parent = forms.ChoiceField(required=False, label="Inside")
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].choices = team_choices(organisation, blank="— top level —")
+        if organisation.is_school:
+            self.fields["kind"].choices = [(Team.Kind.SCHOOL, "School"), (Team.Kind.CLASS, "Class")]
+        else:
+            self.fields["kind"].choices = [
+                (Team.Kind.DEPARTMENT, "Department"),
+                (Team.Kind.TEAM, "Team"),
+            ]
+
+
+class MembershipForm(forms.Form):
+    email = forms.EmailField(label="Person's email")
+    role = forms.ChoiceField(choices=[("member", "Member"), ("lead", "Lead")])
+
+
+class LoginGrantForm(forms.Form):
+    password = forms.CharField(
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 10 characters. Tell the person; they can change it after signing in.",
+    )
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(choices=[("people", "People"), ("teams", "Teams")])
+    file = forms.FileField(label="CSV file (UTF-8, header row)")
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "anonymity_min_group", "autonomy_policy", "okr_cadence"]
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        max_length=100, initial="API token", help_text="What the token is for, e.g. 'metrics sync'."
+    )
+
+
+def add_errors(
+    form: forms.Form, exc: ValidationFailed, mapping: dict[str, str] | None = None
+) -> None:
+    """Show a service's field errors beside the form's fields."""
+    mapping = mapping or {}
+    for error in exc.errors:
+        name = mapping.get(error.field, error.field)
+        form.add_error(name if name in form.fields else None, f"{error.message}")

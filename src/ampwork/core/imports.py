@@ -1,0 +1,353 @@
+"""CSV imports of people and teams: validate everything, then write all or nothing.
+
+Each import has two steps that the web, API and CLI share: :func:`plan_people` /
+:func:`plan_teams` read and check a file against the organisation and report every
+error with its line and column; :func:`import_people` / :func:`import_teams` write a
+clean plan in one transaction, or write nothing and raise.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+
+from .errors import FieldError, ValidationFailed
+from .models import Organisation, Person, Role, Team, TeamMembership, User
+from .permissions import Actor, require
+from .services import record
+
+MAX_ROWS = 200_000
+
+PEOPLE_COLUMNS = {
+    "name": "Full name (required)",
+    "email": "Email, unique in the organisation (required)",
+    "job_title": "Job title as people know it",
+    "job_role": "Role in the job architecture, e.g. Software Engineer",
+    "level": "Level, e.g. L3",
+    "location": "Location, e.g. Berlin",
+    "hire_date": "Date of hire, YYYY-MM-DD",
+    "role": "Access role: admin, people_ops, manager or member (default member)",
+    "manager_email": "Email of their manager: someone already there or in this file",
+    "teams": "Team names separated by ';' (teams must exist)",
+    "lead_of": "Team names they lead, separated by ';' (also makes them members)",
+}
+TEAM_COLUMNS = {
+    "name": "Team name, unique in the organisation (required)",
+    "parent": "Name of the parent team: already there or in this file",
+    "kind": "department, team, school or class (default team)",
+    "description": "What the team is for",
+}
+
+
+@dataclass
+class Plan:
+    """A checked import: the rows as they will be written, or the errors that stop it."""
+
+    kind: str
+    source: str
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    errors: list[FieldError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and bool(self.rows)
+
+    def fail(self) -> ValidationFailed:
+        return ValidationFailed(self.errors, source=self.source)
+
+
+def _read(
+    text: str, columns: dict[str, str], required: set[str], plan: Plan
+) -> list[tuple[int, dict[str, str]]]:
+    if "\x00" in text:
+        plan.errors.append(FieldError("file", "contains NUL bytes: is it really a CSV file?"))
+        return []
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    if not header:
+        plan.errors.append(FieldError("file", "is empty: the first line must name the columns", 1))
+        return []
+    reader.fieldnames = header
+    unknown = [h for h in header if h not in columns]
+    for name in unknown:
+        plan.errors.append(FieldError(name, f"unknown column (known: {', '.join(columns)})", 1))
+    for name in sorted(required - set(header)):
+        plan.errors.append(FieldError(name, "required column is missing", 1))
+    if plan.errors:
+        return []
+    rows: list[tuple[int, dict[str, str]]] = []
+    try:
+        for row in reader:
+            if None in row:
+                plan.errors.append(
+                    FieldError("row", "has more cells than the header", reader.line_num)
+                )
+                continue
+            cleaned = {k: (v or "").strip() for k, v in row.items()}
+            if any(cleaned.values()):
+                rows.append((reader.line_num, cleaned))
+            if len(rows) > MAX_ROWS:
+                plan.errors.append(FieldError("file", f"more than {MAX_ROWS} rows"))
+                return []
+    except csv.Error as exc:
+        plan.errors.append(FieldError("file", f"is not valid CSV ({exc})", reader.line_num))
+    if not rows and not plan.errors:
+        plan.errors.append(FieldError("file", "has a header but no rows", 2))
+    return rows
+
+
+def decode(data: bytes, source: str) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ValidationFailed(
+            [FieldError("file", f"is not UTF-8 (byte {exc.start}); save it as CSV UTF-8")],
+            source=source,
+        ) from None
+
+
+def _names(value: str) -> list[str]:
+    return [part.strip() for part in value.split(";") if part.strip()]
+
+
+# ---------------------------------------------------------------- people
+
+
+def plan_people(org: Organisation, text: str, source: str = "people.csv") -> Plan:
+    plan = Plan(kind="people", source=source)
+    rows = _read(text, PEOPLE_COLUMNS, {"name", "email"}, plan)
+    if not rows:
+        return plan
+    existing = {
+        e.lower(): pk
+        for e, pk in Person.objects.filter(organisation=org).values_list("email", "id")
+    }
+    team_ids = {
+        n.lower(): pk for n, pk in Team.objects.filter(organisation=org).values_list("name", "id")
+    }
+    seen: dict[str, int] = {}
+    for line, row in rows:
+        errors: list[FieldError] = []
+        out: dict[str, Any] = {"line": line}
+        out["name"] = row.get("name", "")
+        if not out["name"]:
+            errors.append(FieldError("name", "is required", line))
+        email = row.get("email", "").lower()
+        try:
+            validate_email(email)
+        except DjangoValidationError:
+            errors.append(FieldError("email", f"'{email}' is not a valid email address", line))
+        if email in seen:
+            errors.append(
+                FieldError("email", f"{email} appears twice (also line {seen[email]})", line)
+            )
+        elif email in existing:
+            errors.append(FieldError("email", f"{email} is already in this organisation", line))
+        seen.setdefault(email, line)
+        out["email"] = email
+        for key in ("job_title", "job_role", "level", "location"):
+            out[key] = row.get(key, "")[:200]
+        out["hire_date"] = None
+        if row.get("hire_date"):
+            try:
+                out["hire_date"] = dt.date.fromisoformat(row["hire_date"])
+            except ValueError:
+                errors.append(
+                    FieldError(
+                        "hire_date", f"'{row['hire_date']}' is not a date like 2024-03-31", line
+                    )
+                )
+        role = (row.get("role") or Role.MEMBER).lower().replace("-", "_").replace(" ", "_")
+        if role not in Role.values:
+            errors.append(
+                FieldError(
+                    "role", f"'{row.get('role')}' is not one of {', '.join(Role.values)}", line
+                )
+            )
+        elif org.is_school and role == Role.PEOPLE_OPS:
+            errors.append(FieldError("role", "a school has no people_ops role", line))
+        out["role"] = role
+        out["manager_email"] = row.get("manager_email", "").lower()
+        out["teams"], out["lead_of"] = [], []
+        for key in ("teams", "lead_of"):
+            for name in _names(row.get(key, "")):
+                if name.lower() not in team_ids:
+                    errors.append(FieldError(key, f"unknown team '{name}'", line))
+                else:
+                    out[key].append(team_ids[name.lower()])
+        plan.errors.extend(errors)
+        plan.rows.append(out)
+    in_file = {r["email"] for r in plan.rows}
+    managers = {r["email"]: r["manager_email"] for r in plan.rows if r["manager_email"]}
+    for r in plan.rows:
+        manager = r["manager_email"]
+        if not manager:
+            continue
+        if manager == r["email"]:
+            plan.errors.append(
+                FieldError("manager_email", "a person cannot manage themselves", r["line"])
+            )
+        elif manager not in in_file and manager not in existing:
+            plan.errors.append(
+                FieldError("manager_email", f"no person with email {manager}", r["line"])
+            )
+        elif _loops(r["email"], managers):
+            plan.errors.append(FieldError("manager_email", "makes a reporting loop", r["line"]))
+    plan.errors.sort(key=lambda e: (e.line or 0, e.field))
+    return plan
+
+
+def _loops(start: str, managers: dict[str, str]) -> bool:
+    seen = {start}
+    current = managers.get(start)
+    while current:
+        if current in seen:
+            return True
+        seen.add(current)
+        current = managers.get(current)
+    return False
+
+
+@transaction.atomic
+def import_people(
+    *, actor: Actor, text: str, source: str = "people.csv", progress: Any = None
+) -> int:
+    """Import every row or none. Returns the number of people created."""
+    org = actor.organisation
+    require(actor, "people.import", org)
+    plan = plan_people(org, text, source)
+    if not plan.ok:
+        raise plan.fail()
+    if any(r["role"] != Role.MEMBER for r in plan.rows):
+        require(actor, "people.change_role", org)
+    users = {
+        u.email.lower(): u.pk
+        for u in User.objects.filter(email__in=[r["email"] for r in plan.rows])
+    }
+    fields = ("name", "email", "job_title", "job_role", "level", "location", "hire_date", "role")
+    created = Person.objects.bulk_create(
+        [
+            Person(organisation=org, user_id=users.get(r["email"]), **{k: r[k] for k in fields})
+            for r in plan.rows
+        ],
+        batch_size=2000,
+    )
+    if progress:
+        progress(len(created) // 2)
+    ids = dict(Person.objects.filter(organisation=org).values_list("email", "id"))
+    with_manager = []
+    for person, r in zip(created, plan.rows, strict=True):
+        if r["manager_email"]:
+            person.manager_id = ids[r["manager_email"]]
+            with_manager.append(person)
+    Person.objects.bulk_update(with_manager, ["manager_id"], batch_size=2000)
+    memberships = []
+    for person, r in zip(created, plan.rows, strict=True):
+        leads = set(r["lead_of"])
+        for team_id in dict.fromkeys([*r["teams"], *r["lead_of"]]):
+            role = TeamMembership.Role.LEAD if team_id in leads else TeamMembership.Role.MEMBER
+            memberships.append(
+                TeamMembership(organisation=org, team_id=team_id, person=person, role=role)
+            )
+    TeamMembership.objects.bulk_create(memberships, batch_size=5000)
+    record(actor, org, "people.imported", None, source=source, count=len(created))
+    if progress:
+        progress(len(created))
+    return len(created)
+
+
+# ---------------------------------------------------------------- teams
+
+
+def plan_teams(org: Organisation, text: str, source: str = "teams.csv") -> Plan:
+    plan = Plan(kind="teams", source=source)
+    rows = _read(text, TEAM_COLUMNS, {"name"}, plan)
+    if not rows:
+        return plan
+    existing = {
+        n.lower() for n in Team.objects.filter(organisation=org).values_list("name", flat=True)
+    }
+    seen: dict[str, int] = {}
+    for line, row in rows:
+        name = row.get("name", "")
+        out: dict[str, Any] = {
+            "line": line,
+            "name": name,
+            "parent": row.get("parent", ""),
+            "description": row.get("description", ""),
+        }
+        if not name:
+            plan.errors.append(FieldError("name", "is required", line))
+        elif name.lower() in seen:
+            plan.errors.append(
+                FieldError("name", f"'{name}' appears twice (also line {seen[name.lower()]})", line)
+            )
+        elif name.lower() in existing:
+            plan.errors.append(FieldError("name", f"a team called '{name}' already exists", line))
+        seen.setdefault(name.lower(), line)
+        kind = (row.get("kind") or Team.Kind.TEAM).lower()
+        if kind not in Team.Kind.values:
+            plan.errors.append(
+                FieldError("kind", f"'{kind}' is not one of {', '.join(Team.Kind.values)}", line)
+            )
+        out["kind"] = kind
+        plan.rows.append(out)
+    parents = {r["name"].lower(): r["parent"].lower() for r in plan.rows if r["parent"]}
+    for r in plan.rows:
+        parent = r["parent"].lower()
+        if not parent:
+            continue
+        if parent not in seen and parent not in existing:
+            plan.errors.append(FieldError("parent", f"unknown team '{r['parent']}'", r["line"]))
+        elif _loops(r["name"].lower(), parents):
+            plan.errors.append(FieldError("parent", "makes a loop of teams", r["line"]))
+    plan.errors.sort(key=lambda e: (e.line or 0, e.field))
+    return plan
+
+
+@transaction.atomic
+def import_teams(
+    *, actor: Actor, text: str, source: str = "teams.csv", progress: Any = None
+) -> int:
+    org = actor.organisation
+    require(actor, "teams.import", org)
+    plan = plan_teams(org, text, source)
+    if not plan.ok:
+        raise plan.fail()
+    created = Team.objects.bulk_create(
+        [
+            Team(organisation=org, name=r["name"], kind=r["kind"], description=r["description"])
+            for r in plan.rows
+        ],
+        batch_size=2000,
+    )
+    ids = {
+        n.lower(): pk for n, pk in Team.objects.filter(organisation=org).values_list("name", "id")
+    }
+    with_parent = []
+    for team, r in zip(created, plan.rows, strict=True):
+        if r["parent"]:
+            team.parent_id = ids[r["parent"].lower()]
+            with_parent.append(team)
+    Team.objects.bulk_update(with_parent, ["parent_id"], batch_size=2000)
+    record(actor, org, "teams.imported", None, source=source, count=len(created))
+    return len(created)
+
+
+# ---------------------------------------------------------------- command-line importers
+
+Importer = Callable[..., int]
+CLI_IMPORTERS: dict[str, Importer] = {"people": import_people, "teams": import_teams}
+
+
+def register_importer(kind: str, importer: Importer) -> None:
+    """Let ``ampwork import KIND FILE.csv`` reach another app's importer."""
+    CLI_IMPORTERS[kind] = importer

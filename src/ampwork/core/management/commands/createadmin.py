@@ -1,0 +1,57 @@
+from __future__ import annotations
+
+import getpass
+import os
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from ampwork.core import services
+from ampwork.core.cli import fail
+from ampwork.core.errors import ValidationFailed
+from ampwork.core.models import Organisation
+
+
+class Command(BaseCommand):
+    help = (
+        "Create an admin with a sign-in. Creates the organisation if --org names a new one. "
+        "The password comes from AMPWORK_ADMIN_PASSWORD or is asked for."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--email", required=True)
+        parser.add_argument("--name", default="")
+        parser.add_argument("--org", required=True, help="Organisation name or slug.")
+        parser.add_argument(
+            "--school",
+            action="store_true",
+            help="A new organisation is a school rather than a company.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        password = os.environ.get("AMPWORK_ADMIN_PASSWORD") or ""
+        if not password:
+            if not os.isatty(0):
+                raise CommandError("set AMPWORK_ADMIN_PASSWORD or run in a terminal")
+            password = getpass.getpass("Password for the admin: ")
+        try:
+            with transaction.atomic():
+                org = (
+                    Organisation.objects.filter(slug=options["org"]).first()
+                    or Organisation.objects.filter(name=options["org"]).first()
+                )
+                if org is None:
+                    kind = (
+                        Organisation.Kind.SCHOOL if options["school"] else Organisation.Kind.COMPANY
+                    )
+                    org = services.create_organisation(name=options["org"], kind=kind)
+                person = services.create_admin(
+                    email=options["email"],
+                    password=password,
+                    name=options["name"],
+                    organisation=org,
+                )
+        except ValidationFailed as exc:
+            raise fail(exc) from None
+        self.stdout.write(f"{person.email} is an admin of {org.name} (slug {org.slug}).")

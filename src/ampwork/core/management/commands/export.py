@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from ampwork.core import backup, services
+from ampwork.core.cli import organisation
+from ampwork.core.models import Organisation
+
+
+class Command(BaseCommand):
+    help = (
+        "Export an organisation (or, without --org, every organisation) as one JSON "
+        "document; 'ampwork import FILE.json' restores it into an empty database."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--org", default="")
+        parser.add_argument("--output", "-o", default="-", help="File to write (default stdout).")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        orgs = (
+            [organisation(options["org"])]
+            if options["org"]
+            else list(Organisation.objects.order_by("slug"))
+        )
+        document = backup.export([o.pk for o in orgs], [o.slug for o in orgs])
+        text = json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True)
+        if options["output"] == "-":
+            sys.stdout.write(text + "\n")
+        else:
+            Path(options["output"]).write_text(text + "\n", encoding="utf-8")
+            self.stderr.write(f"Wrote {len(document['objects'])} objects to {options['output']}")
+        for org in orgs:
+            services.record(None, org, "organisation.exported", org)

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from rich.progress import Progress
+
+from ampwork.core import backup, imports
+from ampwork.core.cli import fail, organisation
+from ampwork.core.errors import ValidationFailed
+from ampwork.core.permissions import Actor
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a CSV file ('import people FILE.csv', 'import teams FILE.csv', …) into an "
+        "organisation, or restore an export ('import FILE.json'). All or nothing."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("kind", help=f"{'|'.join(imports.CLI_IMPORTERS)}, or an export .json")
+        parser.add_argument("file", nargs="?")
+        parser.add_argument("--org", default="", help="Organisation slug for CSV imports.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        kind, file = options["kind"], options["file"]
+        if file is None and kind.endswith(".json"):
+            kind, file = "backup", kind
+        if file is None:
+            raise CommandError("name the file: ampwork import KIND FILE")
+        path = Path(file)
+        if not path.is_file():
+            raise CommandError(f"{file}: no such file")
+        try:
+            if kind == "backup":
+                count = self._restore(path)
+                self.stdout.write(f"Restored {count} objects from {file}.")
+                return
+            if kind not in imports.CLI_IMPORTERS:
+                known = ", ".join(imports.CLI_IMPORTERS)
+                raise CommandError(f"unknown import '{kind}' (known: {known}, or FILE.json)")
+            text = imports.decode(path.read_bytes(), str(path))
+            actor = Actor.system(organisation(options["org"]))
+            with Progress(transient=True) as progress:
+                task = progress.add_task(f"Importing {path.name}", total=None)
+                count = imports.CLI_IMPORTERS[kind](
+                    actor=actor,
+                    text=text,
+                    source=str(path),
+                    progress=lambda n: progress.update(task, completed=n),
+                )
+        except ValidationFailed as exc:
+            raise fail(exc) from None
+        self.stdout.write(f"Imported {count} {kind} from {file} into {actor.organisation.slug}.")
+
+    def _restore(self, path: Path) -> int:
+        try:
+            document = json.loads(path.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise CommandError(f"{path}: not a JSON export ({exc})") from None
+        return backup.restore(document, source=str(path))

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from ampwork.core import selectors, services
+from ampwork.core.cli import organisation
+from ampwork.core.models import User
+
+
+class Command(BaseCommand):
+    help = "Personal API tokens: 'token create --email E [--org SLUG] [--name N]'."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        create = sub.add_parser("create", help="Create a token; prints it alone on the last line.")
+        create.add_argument("--email", required=True)
+        create.add_argument("--org", default="")
+        create.add_argument("--name", default="command line")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        user = User.objects.filter(email__iexact=options["email"]).first()
+        if user is None:
+            raise CommandError(f"--email: no account with email {options['email']}")
+        if options["org"]:
+            org = organisation(options["org"])
+        else:
+            orgs = selectors.organisations_for(user)
+            if len(orgs) != 1:
+                names = ", ".join(o.slug for o in orgs) or "none"
+                raise CommandError(f"--org: {user.email} belongs to {names}; name one with --org")
+            org = orgs[0]
+        actor = selectors.actor_for(user, org)
+        if actor is None:
+            raise CommandError(f"--org: {user.email} is not an active member of {org.slug}")
+        _, plaintext = services.create_token(actor=actor, name=options["name"])
+        self.stdout.write(f"Token for {user.email} in {org.slug} (shown once, keep it safe):")
+        self.stdout.write(plaintext)

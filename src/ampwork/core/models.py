@@ -1,0 +1,264 @@
+"""Organisations, people, teams, roles, tokens and the audit log.
+
+Every row below ``User`` belongs to exactly one :class:`Organisation`; selectors and
+services are always scoped by it (see ``docs/architecture.md``).
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+MIN_ANONYMITY = 3
+DEFAULT_ANONYMITY = 5
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        if not email:
+            raise ValueError("email is required")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        return self.create_user(email, password, **extra)
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A login account. What it may do depends on its Person in each organisation."""
+
+    email = models.EmailField(unique=True)
+    name = models.CharField(max_length=200, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False)
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    def __str__(self) -> str:
+        return self.email
+
+
+class Organisation(models.Model):
+    class Kind(models.TextChoices):
+        COMPANY = "company", "Company"
+        SCHOOL = "school", "School"
+
+    class AutonomyPolicy(models.TextChoices):
+        TOGETHER = "together", "Together (autonomy support and structure from day one)"
+        PURPOSE_FIRST = "purpose-first", "Purpose first (purpose → mastery → autonomy)"
+
+    class Cadence(models.TextChoices):
+        QUARTERLY = "quarterly", "Quarterly"
+        TRIMESTER = "trimester", "Four months (school term)"
+        HALF_YEAR = "half-year", "Half-yearly"
+        YEARLY = "yearly", "Yearly"
+
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=60, unique=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.COMPANY)
+    anonymity_min_group = models.PositiveSmallIntegerField(
+        default=DEFAULT_ANONYMITY,
+        validators=[MinValueValidator(MIN_ANONYMITY)],
+        help_text="Smallest group whose survey results are shown (never below 3).",
+    )
+    autonomy_policy = models.CharField(
+        max_length=20, choices=AutonomyPolicy.choices, default=AutonomyPolicy.TOGETHER
+    )
+    okr_cadence = models.CharField(
+        max_length=12, choices=Cadence.choices, default=Cadence.QUARTERLY
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(anonymity_min_group__gte=MIN_ANONYMITY),
+                name="organisation_anonymity_min_at_least_3",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_school(self) -> bool:
+        return self.kind == self.Kind.SCHOOL
+
+
+class Role(models.TextChoices):
+    """Access roles within one organisation; a school shows them in its own words."""
+
+    ADMIN = "admin", "Admin"
+    PEOPLE_OPS = "people_ops", "People ops"
+    MANAGER = "manager", "Manager"
+    MEMBER = "member", "Member"
+
+
+SCHOOL_ROLE_LABELS = {
+    Role.ADMIN: "Head teacher",
+    Role.MANAGER: "Teacher",
+    Role.MEMBER: "Student",
+}
+
+
+def role_label(role: str, kind: str) -> str:
+    if kind == Organisation.Kind.SCHOOL and role in SCHOOL_ROLE_LABELS:
+        return SCHOOL_ROLE_LABELS[Role(role)]
+    return Role(role).label
+
+
+class Person(models.Model):
+    """Someone in an organisation: employee, teacher or student, with or without a login."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="people")
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="people"
+    )
+    name = models.CharField(max_length=200)
+    email = models.EmailField()
+    job_title = models.CharField(max_length=200, blank=True)
+    # Job architecture, used by the pay audit and peer comparisons.
+    job_role = models.CharField(max_length=120, blank=True)
+    level = models.CharField(max_length=40, blank=True)
+    location = models.CharField(max_length=120, blank=True)
+    hire_date = models.DateField(null=True, blank=True)
+    role = models.CharField(max_length=12, choices=Role.choices, default=Role.MEMBER)
+    manager = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
+    )
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "email"], name="person_unique_email"),
+            models.UniqueConstraint(
+                fields=["organisation", "user"],
+                condition=models.Q(user__isnull=False),
+                name="person_one_per_user_per_org",
+            ),
+        ]
+        indexes = [models.Index(fields=["organisation", "name"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def role_label(self) -> str:
+        return role_label(self.role, self.organisation.kind)
+
+
+class Team(models.Model):
+    """A node of the organisation's tree: department or team; school or class."""
+
+    class Kind(models.TextChoices):
+        DEPARTMENT = "department", "Department"
+        TEAM = "team", "Team"
+        SCHOOL = "school", "School"
+        CLASS = "class", "Class"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(max_length=200)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.TEAM)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    description = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="team_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TeamMembership(models.Model):
+    class Role(models.TextChoices):
+        MEMBER = "member", "Member"
+        LEAD = "lead", "Lead"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="memberships"
+    )
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="memberships")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["team_id", "person_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "person"], name="membership_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} in {self.team_id}"
+
+
+class ApiToken(models.Model):
+    """A personal API token. Only a SHA-256 digest is stored; the token is shown once."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="tokens")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    prefix = models.CharField(max_length=16)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class AuditEvent(models.Model):
+    """A sensitive action: who did what to which object, and when. Never survey answers."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="audit")
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_email = models.CharField(max_length=254, blank=True)
+    action = models.CharField(max_length=60)
+    target_type = models.CharField(max_length=60, blank=True)
+    target_id = models.CharField(max_length=64, blank=True)
+    detail = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} by {self.actor_email}"

@@ -1,0 +1,284 @@
+"""Reads for organisations, people and teams, always scoped by organisation.
+
+Each selector runs a fixed number of queries whatever the organisation's size; the
+tests in ``tests/core/test_query_counts.py`` pin them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from .errors import NotFound
+from .models import ApiToken, AuditEvent, Organisation, Person, Role, Team, TeamMembership, User
+from .permissions import Actor
+
+
+def actor_for(user: User, organisation: Organisation) -> Actor | None:
+    """The actor a signed-in user is in an organisation, or None if not a member there."""
+    person = (
+        Person.objects.filter(organisation=organisation, user=user, active=True)
+        .select_related("organisation")
+        .first()
+    )
+    if person is None:
+        return None
+    return Actor(organisation=organisation, role=person.role, user=user, person=person)
+
+
+def organisations_for(user: User) -> list[Organisation]:
+    return list(
+        Organisation.objects.filter(people__user=user, people__active=True)
+        .distinct()
+        .order_by("name")
+    )
+
+
+def organisation_by_slug(slug: str) -> Organisation:
+    org = Organisation.objects.filter(slug=slug).first()
+    if org is None:
+        raise NotFound(f"no organisation with slug '{slug}'")
+    return org
+
+
+def get_person(org: Organisation, pk: int) -> Person:
+    person = (
+        Person.objects.filter(organisation=org, pk=pk)
+        .select_related("manager", "organisation", "user")
+        .first()
+    )
+    if person is None:
+        raise NotFound("no such person")
+    return person
+
+
+def get_team(org: Organisation, pk: int) -> Team:
+    team = Team.objects.filter(organisation=org, pk=pk).select_related("parent").first()
+    if team is None:
+        raise NotFound("no such team")
+    return team
+
+
+def get_membership(org: Organisation, pk: int) -> TeamMembership:
+    membership = TeamMembership.objects.filter(organisation=org, pk=pk).first()
+    if membership is None:
+        raise NotFound("no such membership")
+    return membership
+
+
+def people(
+    org: Organisation,
+    *,
+    query: str = "",
+    team_id: int | None = None,
+    active: bool | None = True,
+    role: str | None = None,
+) -> QuerySet[Person]:
+    """People of an organisation with their manager and teams: three queries for any page."""
+    qs = Person.objects.filter(organisation=org)
+    if active is not None:
+        qs = qs.filter(active=active)
+    if query:
+        for word in query.split()[:5]:
+            qs = qs.filter(
+                Q(name__icontains=word) | Q(email__icontains=word) | Q(job_title__icontains=word)
+            )
+    if team_id is not None:
+        qs = qs.filter(memberships__team_id=team_id)
+    if role:
+        qs = qs.filter(role=role)
+    return (
+        qs.select_related("manager")
+        .prefetch_related(
+            Prefetch("memberships", queryset=TeamMembership.objects.select_related("team"))
+        )
+        .order_by("name", "id")
+    )
+
+
+def teams(org: Organisation) -> QuerySet[Team]:
+    return Team.objects.filter(organisation=org).order_by("name", "id")
+
+
+def memberships(
+    org: Organisation, *, team_id: int | None = None, person_id: int | None = None
+) -> QuerySet[TeamMembership]:
+    qs = TeamMembership.objects.filter(organisation=org)
+    if team_id is not None:
+        qs = qs.filter(team_id=team_id)
+    if person_id is not None:
+        qs = qs.filter(person_id=person_id)
+    return qs.order_by("team_id", "person_id", "id")
+
+
+@dataclass
+class TeamNode:
+    """A team in the tree with its direct member count and the total below it."""
+
+    team: Team
+    depth: int = 0
+    members: int = 0
+    total: int = 0
+    children: list[TeamNode] = field(default_factory=list)
+    lead_names: list[str] = field(default_factory=list)
+
+
+def team_tree(org: Organisation, *, with_leads: bool = True) -> list[TeamNode]:
+    """The whole team tree in two queries (teams with counts; leads)."""
+    rows = list(
+        Team.objects.filter(organisation=org)
+        .annotate(n=Count("memberships", filter=Q(memberships__person__active=True)))
+        .order_by("name", "id")
+    )
+    nodes = {t.pk: TeamNode(team=t, members=t.n) for t in rows}  # type: ignore[attr-defined]
+    if with_leads:
+        for team_id, name in (
+            TeamMembership.objects.filter(
+                organisation=org, role=TeamMembership.Role.LEAD, person__active=True
+            )
+            .order_by("person__name")
+            .values_list("team_id", "person__name")
+        ):
+            nodes[team_id].lead_names.append(name)
+    roots: list[TeamNode] = []
+    for node in nodes.values():
+        parent = nodes.get(node.team.parent_id) if node.team.parent_id else None
+        (parent.children if parent else roots).append(node)
+    _fill(roots, 0)
+    return roots
+
+
+def _fill(nodes: Iterable[TeamNode], depth: int) -> int:
+    total = 0
+    # Iterative would be needed only past Python's recursion limit (~1000 levels).
+    for node in nodes:
+        node.depth = depth
+        node.total = node.members + _fill(node.children, depth + 1)
+        total += node.total
+    return total
+
+
+def first_branching_level(tree: list[TeamNode]) -> tuple[list[TeamNode], TeamNode | None]:
+    """The first level of the tree with more than one unit, and the unit above it.
+
+    An organisation whose tree starts with one root (the company itself) is best shown
+    by the units directly under that root.
+    """
+    units, parent = tree, None
+    while len(units) == 1 and units[0].children:
+        parent, units = units[0], units[0].children
+    return units, parent
+
+
+def flatten(nodes: Iterable[TeamNode]) -> list[TeamNode]:
+    """Depth-first list of a tree, for indented tables and select boxes."""
+    out: list[TeamNode] = []
+    stack = list(reversed(list(nodes)))
+    while stack:
+        node = stack.pop()
+        out.append(node)
+        stack.extend(reversed(node.children))
+    return out
+
+
+@dataclass
+class OrgChartLevel:
+    """One opened level of the org chart: a team's sub-teams and its people."""
+
+    team: Team | None
+    breadcrumbs: list[Team]
+    subteams: list[TeamNode]
+    members: list[TeamMembership]
+
+
+def org_chart_level(org: Organisation, team_id: int | None) -> OrgChartLevel:
+    """The org chart opened at one team (or at the top): five queries at any size."""
+    team = get_team(org, team_id) if team_id is not None else None
+    breadcrumbs: list[Team] = []
+    if team is not None:
+        parents = dict(Team.objects.filter(organisation=org).values_list("id", "parent_id"))
+        names = {
+            t.pk: t for t in Team.objects.filter(organisation=org, pk__in=_chain(parents, team))
+        }
+        breadcrumbs = [names[pk] for pk in reversed(_chain(parents, team)) if pk != team.pk]
+    children = (
+        Team.objects.filter(organisation=org, parent=team)
+        .annotate(
+            n=Count("memberships", filter=Q(memberships__person__active=True), distinct=True),
+            sub=Count("children", distinct=True),
+        )
+        .order_by("name", "id")
+    )
+    subteams = [TeamNode(team=t, members=t.n, total=t.sub) for t in children]  # type: ignore[attr-defined]
+    leads: dict[int, list[str]] = defaultdict(list)
+    for team_pk, name in (
+        TeamMembership.objects.filter(
+            team__in=[n.team.pk for n in subteams],
+            role=TeamMembership.Role.LEAD,
+            person__active=True,
+        )
+        .order_by("person__name")
+        .values_list("team_id", "person__name")
+    ):
+        leads[team_pk].append(name)
+    for node in subteams:
+        node.lead_names = leads[node.team.pk]
+    members: list[TeamMembership] = []
+    if team is not None:
+        members = list(
+            TeamMembership.objects.filter(team=team, person__active=True)
+            .select_related("person")
+            .order_by("-role", "person__name")
+        )
+    return OrgChartLevel(team=team, breadcrumbs=breadcrumbs, subteams=subteams, members=members)
+
+
+def _chain(parents: dict[int, int | None], team: Team) -> list[int]:
+    chain: list[int] = []
+    current: int | None = team.pk
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = parents.get(current)
+    return chain
+
+
+def team_detail(org: Organisation, pk: int) -> tuple[Team, list[TeamMembership], list[Team]]:
+    team = get_team(org, pk)
+    members = list(
+        TeamMembership.objects.filter(team=team)
+        .select_related("person")
+        .order_by("-role", "person__name")
+    )
+    subteams = list(Team.objects.filter(parent=team).order_by("name"))
+    return team, members, subteams
+
+
+def person_detail(org: Organisation, pk: int) -> tuple[Person, list[TeamMembership], list[Person]]:
+    person = get_person(org, pk)
+    teams_of = list(
+        TeamMembership.objects.filter(person=person).select_related("team").order_by("team__name")
+    )
+    reports = list(Person.objects.filter(manager=person, active=True).order_by("name"))
+    return person, teams_of, reports
+
+
+def headcount(org: Organisation) -> dict[str, int]:
+    counts = Person.objects.filter(organisation=org).aggregate(
+        people=Count("id", filter=Q(active=True)),
+        deactivated=Count("id", filter=Q(active=False)),
+        with_login=Count("id", filter=Q(active=True, user__isnull=False)),
+        admins=Count("id", filter=Q(active=True, role=Role.ADMIN)),
+    )
+    counts["teams"] = Team.objects.filter(organisation=org).count()
+    return counts
+
+
+def tokens_for(user: User, org: Organisation) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user, organisation=org).order_by("-created_at")
+
+
+def audit_log(org: Organisation) -> QuerySet[AuditEvent]:
+    return AuditEvent.objects.filter(organisation=org).order_by("-created_at", "-id")

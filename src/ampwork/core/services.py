@@ -1,0 +1,539 @@
+"""Writes for organisations, people, teams, memberships, accounts and tokens.
+
+Every function is keyword-only, checks permission through :mod:`.permissions`, validates
+with field-level :class:`~.errors.ValidationFailed`, and runs in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from .errors import FieldError, NotFound, ValidationFailed
+from .models import (
+    MIN_ANONYMITY,
+    ApiToken,
+    AuditEvent,
+    Organisation,
+    Person,
+    Role,
+    Team,
+    TeamMembership,
+    User,
+)
+from .permissions import Actor, require
+
+TOKEN_PREFIX = "amp_"
+
+
+# ---------------------------------------------------------------- audit log
+
+
+def record(
+    actor: Actor | None, organisation: Organisation, action: str, target: Any = None, **detail: Any
+) -> AuditEvent:
+    """Append an audit event. ``detail`` must never hold survey answers."""
+    user = actor.user if actor else None
+    return AuditEvent.objects.create(
+        organisation=organisation,
+        actor=user,
+        actor_email=actor.label if actor else "system",
+        action=action,
+        target_type=type(target).__name__ if target is not None else "",
+        target_id=str(getattr(target, "pk", "") or ""),
+        detail=detail,
+    )
+
+
+# ---------------------------------------------------------------- organisations
+
+
+def _check_anonymity(value: int) -> None:
+    if value < MIN_ANONYMITY:
+        raise ValidationFailed.single(
+            "anonymity_min_group", f"must be at least {MIN_ANONYMITY} to keep answers anonymous"
+        )
+
+
+@transaction.atomic
+def create_organisation(
+    *,
+    name: str,
+    kind: str = Organisation.Kind.COMPANY,
+    slug: str = "",
+    anonymity_min_group: int = 5,
+    autonomy_policy: str = Organisation.AutonomyPolicy.TOGETHER,
+    okr_cadence: str = Organisation.Cadence.QUARTERLY,
+) -> Organisation:
+    name = name.strip()
+    if not name:
+        raise ValidationFailed.single("name", "is required")
+    if kind not in Organisation.Kind.values:
+        raise ValidationFailed.single(
+            "kind", f"must be one of {', '.join(Organisation.Kind.values)}"
+        )
+    _check_anonymity(anonymity_min_group)
+    slug = slugify(slug or name)[:60] or "organisation"
+    if Organisation.objects.filter(slug=slug).exists():
+        raise ValidationFailed.single("slug", f"'{slug}' is already taken")
+    return Organisation.objects.create(
+        name=name,
+        slug=slug,
+        kind=kind,
+        anonymity_min_group=anonymity_min_group,
+        autonomy_policy=autonomy_policy,
+        okr_cadence=okr_cadence,
+    )
+
+
+ORGANISATION_FIELDS = ("name", "anonymity_min_group", "autonomy_policy", "okr_cadence")
+
+
+@transaction.atomic
+def update_organisation(*, actor: Actor, **changes: Any) -> Organisation:
+    org = actor.organisation
+    require(actor, "organisation.edit", org)
+    unknown = set(changes) - set(ORGANISATION_FIELDS)
+    if unknown:
+        raise ValidationFailed(FieldError(f, "cannot be changed") for f in sorted(unknown))
+    if "name" in changes and not str(changes["name"]).strip():
+        raise ValidationFailed.single("name", "is required")
+    if "anonymity_min_group" in changes:
+        _check_anonymity(int(changes["anonymity_min_group"]))
+    if "autonomy_policy" in changes and (
+        changes["autonomy_policy"] not in Organisation.AutonomyPolicy.values
+    ):
+        raise ValidationFailed.single("autonomy_policy", "is not a known policy")
+    if "okr_cadence" in changes and changes["okr_cadence"] not in Organisation.Cadence.values:
+        raise ValidationFailed.single("okr_cadence", "is not a known cadence")
+    before = {f: getattr(org, f) for f in changes}
+    for field, value in changes.items():
+        setattr(org, field, value)
+    org.save(update_fields=list(changes))
+    record(
+        actor,
+        org,
+        "organisation.updated",
+        org,
+        changes={f: [before[f], changes[f]] for f in changes if before[f] != changes[f]},
+    )
+    return org
+
+
+# ---------------------------------------------------------------- people
+
+PERSON_FIELDS = (
+    "name",
+    "email",
+    "job_title",
+    "job_role",
+    "level",
+    "location",
+    "hire_date",
+    "role",
+    "manager_id",
+    "active",
+)
+
+
+def _clean_email(value: str, field: str = "email") -> str:
+    value = (value or "").strip().lower()
+    try:
+        validate_email(value)
+    except DjangoValidationError:
+        raise ValidationFailed.single(field, f"'{value}' is not a valid email address") from None
+    return value
+
+
+def _check_role(org: Organisation, role: str) -> None:
+    if role not in Role.values:
+        raise ValidationFailed.single("role", f"must be one of {', '.join(Role.values)}")
+    if org.is_school and role == Role.PEOPLE_OPS:
+        raise ValidationFailed.single("role", "a school has no people-ops role")
+
+
+def _walks_into(
+    model: Any, org: Organisation, start_id: int, field: str, target: int | None
+) -> bool | None:
+    """Walk up ``field`` links from ``start_id``. None when ``start_id`` is not in ``org``;
+    otherwise whether the walk meets ``target`` (a loop)."""
+    first = model.objects.filter(organisation=org, pk=start_id).values_list(field, flat=True)
+    if not first.exists():
+        return None
+    current: int | None = start_id
+    seen: set[int] = set()
+    while current is not None and current not in seen:
+        if current == target:
+            return True
+        seen.add(current)
+        current = model.objects.filter(pk=current).values_list(field, flat=True).first()
+    return False
+
+
+def _check_manager(org: Organisation, person: Person | None, manager_id: int | None) -> None:
+    if manager_id is None:
+        return
+    loop = _walks_into(Person, org, manager_id, "manager_id", person.pk if person else None)
+    if loop is None:
+        raise ValidationFailed.single("manager_id", "no such person in this organisation")
+    if loop:
+        raise ValidationFailed.single("manager_id", "would make a reporting loop")
+
+
+def _link_user(person: Person) -> None:
+    """Give a person the login that already uses their email, if any."""
+    if person.user_id is None:
+        person.user = User.objects.filter(email__iexact=person.email).first()
+
+
+@transaction.atomic
+def create_person(
+    *,
+    actor: Actor,
+    name: str,
+    email: str,
+    job_title: str = "",
+    job_role: str = "",
+    level: str = "",
+    location: str = "",
+    hire_date: dt.date | None = None,
+    role: str = Role.MEMBER,
+    manager_id: int | None = None,
+    active: bool = True,
+    team_ids: Iterable[int] = (),
+) -> Person:
+    org = actor.organisation
+    require(actor, "people.edit", org)
+    name = name.strip()
+    if not name:
+        raise ValidationFailed.single("name", "is required")
+    email = _clean_email(email)
+    _check_role(org, role)
+    if role != Role.MEMBER:
+        require(actor, "people.change_role", org)
+    if Person.objects.filter(organisation=org, email__iexact=email).exists():
+        raise ValidationFailed.single("email", f"{email} is already someone in this organisation")
+    _check_manager(org, None, manager_id)
+    team_ids = list(team_ids)
+    teams = list(Team.objects.filter(organisation=org, pk__in=team_ids))
+    if len(teams) != len(set(team_ids)):
+        raise ValidationFailed.single("team_ids", "no such team in this organisation")
+    person = Person(
+        organisation=org,
+        name=name,
+        email=email,
+        job_title=job_title.strip(),
+        job_role=job_role.strip(),
+        level=level.strip(),
+        location=location.strip(),
+        hire_date=hire_date,
+        role=role,
+        manager_id=manager_id,
+        active=active,
+    )
+    _link_user(person)
+    person.save()
+    TeamMembership.objects.bulk_create(
+        TeamMembership(organisation=org, team=team, person=person) for team in teams
+    )
+    if role != Role.MEMBER:
+        record(actor, org, "person.role_changed", person, role=[None, role])
+    return person
+
+
+@transaction.atomic
+def update_person(*, actor: Actor, person: Person, **changes: Any) -> Person:
+    org = actor.organisation
+    require(actor, "people.edit", person)
+    unknown = set(changes) - set(PERSON_FIELDS)
+    if unknown:
+        raise ValidationFailed(FieldError(f, "cannot be changed") for f in sorted(unknown))
+    if "name" in changes:
+        changes["name"] = str(changes["name"]).strip()
+        if not changes["name"]:
+            raise ValidationFailed.single("name", "is required")
+    if "email" in changes:
+        changes["email"] = _clean_email(changes["email"])
+        clash = Person.objects.filter(organisation=org, email__iexact=changes["email"])
+        if clash.exclude(pk=person.pk).exists():
+            raise ValidationFailed.single("email", f"{changes['email']} is already someone here")
+    old_role = person.role
+    if "role" in changes and changes["role"] != old_role:
+        _check_role(org, changes["role"])
+        require(actor, "people.change_role", person)
+        if old_role == Role.ADMIN and _admin_count(org) <= 1:
+            raise ValidationFailed.single("role", "the organisation's last admin keeps that role")
+    if "manager_id" in changes:
+        _check_manager(org, person, changes["manager_id"])
+    if changes.get("active") is False and person.role == Role.ADMIN and _admin_count(org) <= 1:
+        raise ValidationFailed.single(
+            "active", "the organisation's last admin cannot be deactivated"
+        )
+    for field, value in changes.items():
+        setattr(person, field, value)
+    if changes:
+        person.save(update_fields=list(changes))
+    if person.role != old_role:
+        record(actor, org, "person.role_changed", person, role=[old_role, person.role])
+    if "active" in changes:
+        record(actor, org, "person.activated" if person.active else "person.deactivated", person)
+    return person
+
+
+def _admin_count(org: Organisation) -> int:
+    return Person.objects.filter(organisation=org, role=Role.ADMIN, active=True).count()
+
+
+@transaction.atomic
+def grant_login(*, actor: Actor, person: Person, password: str) -> User:
+    """Let a person sign in: link (or create) the account for their email and set a password."""
+    require(actor, "people.edit", person)
+    user = person.user or User.objects.filter(email__iexact=person.email).first()
+    if (
+        user is not None
+        and user.has_usable_password()
+        and user.people.exclude(pk=person.pk).exists()
+    ):
+        # The account is shared with other organisations: never reset its password here.
+        person.user = user
+        person.save(update_fields=["user"])
+        record(actor, actor.organisation, "person.login_linked", person)
+        return user
+    if user is None:
+        user = User(email=person.email, name=person.name)
+    try:
+        validate_password(password, user)
+    except DjangoValidationError as exc:
+        raise ValidationFailed.single("password", " ".join(exc.messages)) from None
+    user.set_password(password)
+    user.save()
+    person.user = user
+    person.save(update_fields=["user"])
+    record(actor, actor.organisation, "person.login_granted", person)
+    return user
+
+
+# ---------------------------------------------------------------- teams
+
+TEAM_FIELDS = ("name", "kind", "parent_id", "description")
+
+
+def _check_team_name(org: Organisation, name: str, exclude: int | None = None) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed.single("name", "is required")
+    clash = Team.objects.filter(organisation=org, name__iexact=name)
+    if exclude is not None:
+        clash = clash.exclude(pk=exclude)
+    if clash.exists():
+        raise ValidationFailed.single("name", f"a team called '{name}' already exists")
+    return name
+
+
+def _check_parent(org: Organisation, team: Team | None, parent_id: int | None) -> None:
+    if parent_id is None:
+        return
+    loop = _walks_into(Team, org, parent_id, "parent_id", team.pk if team else None)
+    if loop is None:
+        raise ValidationFailed.single("parent_id", "no such team in this organisation")
+    if loop:
+        raise ValidationFailed.single("parent_id", "a team cannot sit inside itself")
+
+
+@transaction.atomic
+def create_team(
+    *,
+    actor: Actor,
+    name: str,
+    kind: str = Team.Kind.TEAM,
+    parent_id: int | None = None,
+    description: str = "",
+) -> Team:
+    org = actor.organisation
+    require(actor, "teams.edit", org)
+    name = _check_team_name(org, name)
+    if kind not in Team.Kind.values:
+        raise ValidationFailed.single("kind", f"must be one of {', '.join(Team.Kind.values)}")
+    _check_parent(org, None, parent_id)
+    return Team.objects.create(
+        organisation=org, name=name, kind=kind, parent_id=parent_id, description=description
+    )
+
+
+@transaction.atomic
+def update_team(*, actor: Actor, team: Team, **changes: Any) -> Team:
+    org = actor.organisation
+    require(actor, "teams.edit", team)
+    unknown = set(changes) - set(TEAM_FIELDS)
+    if unknown:
+        raise ValidationFailed(FieldError(f, "cannot be changed") for f in sorted(unknown))
+    if "name" in changes:
+        changes["name"] = _check_team_name(org, changes["name"], exclude=team.pk)
+    if "kind" in changes and changes["kind"] not in Team.Kind.values:
+        raise ValidationFailed.single("kind", f"must be one of {', '.join(Team.Kind.values)}")
+    if "parent_id" in changes:
+        _check_parent(org, team, changes["parent_id"])
+    for field, value in changes.items():
+        setattr(team, field, value)
+    if changes:
+        team.save(update_fields=list(changes))
+    return team
+
+
+@transaction.atomic
+def delete_team(*, actor: Actor, team: Team) -> None:
+    require(actor, "teams.edit", team)
+    if team.children.exists():
+        raise ValidationFailed.single("team", "move or delete its sub-teams first")
+    record(actor, actor.organisation, "team.deleted", team, name=team.name)
+    team.delete()
+
+
+# ---------------------------------------------------------------- memberships
+
+
+def _get(model: Any, org: Organisation, pk: int | None, field: str) -> Any:
+    obj = model.objects.filter(organisation=org, pk=pk).first() if pk is not None else None
+    if obj is None:
+        raise ValidationFailed.single(field, "no such object in this organisation")
+    return obj
+
+
+@transaction.atomic
+def add_membership(
+    *, actor: Actor, team_id: int, person_id: int, role: str = TeamMembership.Role.MEMBER
+) -> TeamMembership:
+    org = actor.organisation
+    require(actor, "memberships.edit", org)
+    team = _get(Team, org, team_id, "team_id")
+    person = _get(Person, org, person_id, "person_id")
+    if role not in TeamMembership.Role.values:
+        raise ValidationFailed.single("role", "must be member or lead")
+    if TeamMembership.objects.filter(team=team, person=person).exists():
+        raise ValidationFailed.single("person_id", f"{person.name} is already in {team.name}")
+    return TeamMembership.objects.create(organisation=org, team=team, person=person, role=role)
+
+
+@transaction.atomic
+def update_membership(*, actor: Actor, membership: TeamMembership, role: str) -> TeamMembership:
+    require(actor, "memberships.edit", membership)
+    if role not in TeamMembership.Role.values:
+        raise ValidationFailed.single("role", "must be member or lead")
+    membership.role = role
+    membership.save(update_fields=["role"])
+    return membership
+
+
+@transaction.atomic
+def remove_membership(*, actor: Actor, membership: TeamMembership) -> None:
+    require(actor, "memberships.edit", membership)
+    membership.delete()
+
+
+# ---------------------------------------------------------------- accounts
+
+
+@transaction.atomic
+def create_admin(
+    *, email: str, password: str, name: str = "", organisation: Organisation
+) -> Person:
+    """Create (or promote) an admin of an organisation, with a sign-in. For the CLI."""
+    email = _clean_email(email)
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        user = User(email=email, name=name)
+    try:
+        validate_password(password, user)
+    except DjangoValidationError as exc:
+        raise ValidationFailed.single("password", " ".join(exc.messages)) from None
+    user.set_password(password)
+    user.save()
+    person = Person.objects.filter(organisation=organisation, email__iexact=email).first()
+    if person is None:
+        person = Person.objects.create(
+            organisation=organisation,
+            user=user,
+            email=email,
+            name=name or email.split("@")[0],
+            role=Role.ADMIN,
+        )
+    else:
+        person.user, person.role, person.active = user, Role.ADMIN, True
+        person.save(update_fields=["user", "role", "active"])
+    record(None, organisation, "person.role_changed", person, role=[None, Role.ADMIN])
+    return person
+
+
+@transaction.atomic
+def change_password(*, user: User, old_password: str, new_password: str) -> None:
+    if not user.check_password(old_password):
+        raise ValidationFailed.single("old_password", "is not your current password")
+    try:
+        validate_password(new_password, user)
+    except DjangoValidationError as exc:
+        raise ValidationFailed.single("new_password", " ".join(exc.messages)) from None
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+
+
+# ---------------------------------------------------------------- API tokens
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@transaction.atomic
+def create_token(*, actor: Actor, name: str) -> tuple[ApiToken, str]:
+    """Create a personal token for the actor's own account. Returns (row, plaintext)."""
+    if actor.user is None:
+        raise ValidationFailed.single("email", "a token belongs to a person's account")
+    name = (name or "").strip() or "API token"
+    plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        organisation=actor.organisation,
+        user=actor.user,
+        name=name[:100],
+        prefix=plaintext[: len(TOKEN_PREFIX) + 6],
+        digest=_digest(plaintext),
+    )
+    record(actor, actor.organisation, "token.created", token, name=token.name)
+    return token, plaintext
+
+
+@transaction.atomic
+def revoke_token(*, actor: Actor, token: ApiToken) -> None:
+    if actor.user is None or token.user_id != actor.user.pk:
+        raise NotFound("no such token")
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        record(actor, actor.organisation, "token.revoked", token, name=token.name)
+
+
+def authenticate_token(plaintext: str) -> ApiToken | None:
+    """The active token for this plaintext, with its last use stamped (at most once a minute)."""
+    if not plaintext.startswith(TOKEN_PREFIX) or len(plaintext) > 200:
+        return None
+    token = (
+        ApiToken.objects.select_related("user", "organisation")
+        .filter(digest=_digest(plaintext), revoked_at__isnull=True, user__is_active=True)
+        .first()
+    )
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token

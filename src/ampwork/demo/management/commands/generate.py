@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+from ampwork.core.errors import ValidationFailed
+from ampwork.demo.services import generate
+
+
+class Command(BaseCommand):
+    help = "Generate a synthetic organisation of N people for scale work."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--people", type=int, required=True)
+        parser.add_argument("--org", default="", help="Slug of the new organisation.")
+        parser.add_argument("--seed", type=int, default=1)
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        total = options["people"]
+        columns = [
+            *Progress.get_default_columns()[:1],
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+        ]
+        with Progress(*columns, transient=False) as progress:
+            task = progress.add_task("Generating people", total=total)
+            progress.advance(task, 1)  # the admin
+            try:
+                result = generate(
+                    people=total,
+                    slug=options["org"],
+                    seed=options["seed"],
+                    progress=lambda n: progress.advance(task, n),
+                )
+            except ValidationFailed as exc:
+                raise CommandError("; ".join(exc.lines())) from None
+        self.stdout.write(
+            f"Generated {result.organisation.name} ({result.organisation.slug}): "
+            f"{result.people:,} people in {result.teams:,} teams."
+        )
+        self.stdout.write(f"Admin password: {result.admin_password}")
+        self.stdout.write(result.admin_email)
