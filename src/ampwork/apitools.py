@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from django.conf import settings
 from django.http import HttpRequest
+from ninja import Schema
+from ninja.pagination import LimitOffsetPagination
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ampwork.core.permissions import Actor
@@ -57,6 +60,7 @@ class MessageOut(BaseModel):
 
 
 ERRORS: dict[int, Any] = {
+    400: MessageOut,
     401: MessageOut,
     403: MessageOut,
     404: MessageOut,
@@ -66,4 +70,14 @@ ERRORS: dict[int, Any] = {
 
 def actor(request: HttpRequest) -> Actor:
     """The authenticated actor of an API request (set by the API's auth classes)."""
-    return request.auth  # type: ignore[attr-defined,no-any-return]
+    return request.auth  # type: ignore[attr-defined]
+
+
+class Pages(LimitOffsetPagination):
+    """limit/offset pages, with the offset bounded so it always fits a database integer."""
+
+    class Input(Schema):
+        limit: int = Field(
+            settings.NINJA_PAGINATION_PER_PAGE, ge=1, le=settings.NINJA_PAGINATION_MAX_LIMIT
+        )
+        offset: int = Field(0, ge=0, le=10**12)

@@ -1,32 +1,33 @@
 """REST routes: /me, /people, /teams, /memberships. Thin: parse, call, return."""
 
-from typing import Annotated, Any
+from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router
-from ninja.pagination import LimitOffsetPagination, paginate
-from pydantic import Field
+from ninja import Query, Router, Status
+from ninja.pagination import paginate
 
-from ampwork.apitools import ERRORS, Id, actor
+from ampwork.apitools import ERRORS, Id, Pages, actor
 
 from . import selectors, services
 from .models import Person, Team, TeamMembership, role_label
 from .permissions import require
 from .schemas import (
+    MembershipFilter,
     MembershipIn,
     MembershipOut,
     MembershipPatch,
     MeOut,
+    PeopleFilter,
     PersonIn,
     PersonOut,
     PersonPatch,
+    TeamFilter,
     TeamIn,
     TeamOut,
     TeamPatch,
 )
 
 router = Router()
-Search = Annotated[str, Field(max_length=100)]
 
 
 def _responses(ok: int, schema: Any) -> dict[int, Any]:
@@ -51,16 +52,13 @@ def me(request: HttpRequest) -> dict[str, Any]:
 
 
 @router.get("/people", response=_responses(200, list[PersonOut]), tags=["people"])
-@paginate(LimitOffsetPagination)
-def list_people(
-    request: HttpRequest,
-    q: Query[Search] = "",
-    team_id: Query[Id | None] = None,
-    active: bool | None = True,
-) -> Any:
+@paginate(Pages)
+def list_people(request: HttpRequest, filters: Query[PeopleFilter]) -> Any:
     who = actor(request)
     require(who, "people.view")
-    return selectors.people(who.organisation, query=q, team_id=team_id, active=active)
+    return selectors.people(
+        who.organisation, query=filters.q, team_id=filters.team_id, active=filters.active
+    )
 
 
 def _person(request: HttpRequest, person_id: int) -> Person:
@@ -70,9 +68,9 @@ def _person(request: HttpRequest, person_id: int) -> Person:
 
 
 @router.post("/people", response=_responses(201, PersonOut), tags=["people"])
-def create_person(request: HttpRequest, payload: PersonIn) -> tuple[int, Person]:
+def create_person(request: HttpRequest, payload: PersonIn) -> Status[Person]:
     person = services.create_person(actor=actor(request), **payload.model_dump())
-    return 201, _person(request, person.pk)
+    return Status(201, _person(request, person.pk))
 
 
 @router.get("/people/{person_id}", response=_responses(200, PersonOut), tags=["people"])
@@ -93,17 +91,17 @@ def update_person(request: HttpRequest, person_id: Id, payload: PersonPatch) -> 
 
 
 @router.get("/teams", response=_responses(200, list[TeamOut]), tags=["teams"])
-@paginate(LimitOffsetPagination)
-def list_teams(request: HttpRequest, parent_id: Query[Id | None] = None) -> Any:
+@paginate(Pages)
+def list_teams(request: HttpRequest, filters: Query[TeamFilter]) -> Any:
     who = actor(request)
     require(who, "teams.view")
     qs = selectors.teams(who.organisation)
-    return qs.filter(parent_id=parent_id) if parent_id is not None else qs
+    return qs.filter(parent_id=filters.parent_id) if filters.parent_id is not None else qs
 
 
 @router.post("/teams", response=_responses(201, TeamOut), tags=["teams"])
-def create_team(request: HttpRequest, payload: TeamIn) -> tuple[int, Team]:
-    return 201, services.create_team(actor=actor(request), **payload.model_dump())
+def create_team(request: HttpRequest, payload: TeamIn) -> Status[Team]:
+    return Status(201, services.create_team(actor=actor(request), **payload.model_dump()))
 
 
 @router.get("/teams/{team_id}", response=_responses(200, TeamOut), tags=["teams"])
@@ -124,18 +122,18 @@ def update_team(request: HttpRequest, team_id: Id, payload: TeamPatch) -> Team:
 
 
 @router.get("/memberships", response=_responses(200, list[MembershipOut]), tags=["memberships"])
-@paginate(LimitOffsetPagination)
-def list_memberships(
-    request: HttpRequest, team_id: Query[Id | None] = None, person_id: Query[Id | None] = None
-) -> Any:
+@paginate(Pages)
+def list_memberships(request: HttpRequest, filters: Query[MembershipFilter]) -> Any:
     who = actor(request)
     require(who, "memberships.view")
-    return selectors.memberships(who.organisation, team_id=team_id, person_id=person_id)
+    return selectors.memberships(
+        who.organisation, team_id=filters.team_id, person_id=filters.person_id
+    )
 
 
 @router.post("/memberships", response=_responses(201, MembershipOut), tags=["memberships"])
-def create_membership(request: HttpRequest, payload: MembershipIn) -> tuple[int, TeamMembership]:
-    return 201, services.add_membership(actor=actor(request), **payload.model_dump())
+def create_membership(request: HttpRequest, payload: MembershipIn) -> Status[TeamMembership]:
+    return Status(201, services.add_membership(actor=actor(request), **payload.model_dump()))
 
 
 @router.get(
@@ -159,8 +157,8 @@ def update_membership(
 
 
 @router.delete("/memberships/{membership_id}", response=_responses(204, None), tags=["memberships"])
-def delete_membership(request: HttpRequest, membership_id: Id) -> tuple[int, None]:
+def delete_membership(request: HttpRequest, membership_id: Id) -> Status[None]:
     who = actor(request)
     membership = selectors.get_membership(who.organisation, membership_id)
     services.remove_membership(actor=who, membership=membership)
-    return 204, None
+    return Status(204, None)

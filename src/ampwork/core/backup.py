@@ -84,7 +84,7 @@ def restore(document: Any, source: str = "export.json") -> int:
         label = obj.get("model") if isinstance(obj, dict) else None
         if label not in known:
             errors.append(FieldError(f"objects[{index}].model", f"unknown model {label!r}"))
-        elif known[label].objects.filter(pk=obj.get("pk")).exists():
+        elif known[label]._default_manager.filter(pk=obj.get("pk")).exists():
             errors.append(
                 FieldError(
                     f"objects[{index}]",

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
@@ -34,6 +34,10 @@ def team_choices(org: Organisation, blank: str = "—") -> list[tuple[str, str]]
     return choices
 
 
+def _choices(form: forms.BaseForm, name: str, choices: list[tuple[str, str]]) -> None:
+    cast(forms.ChoiceField, form.fields[name]).choices = choices
+
+
 class PersonForm(forms.Form):
     name = forms.CharField(max_length=200)
     email = forms.EmailField()
@@ -62,11 +66,11 @@ class PersonForm(forms.Form):
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["role"].choices = role_choices(organisation)
+        _choices(self, "role", role_choices(organisation))
         if not may_change_role:
             self.fields["role"].disabled = True
         if creating:
-            self.fields["team"].choices = team_choices(organisation)
+            _choices(self, "team", team_choices(organisation))
         else:
             del self.fields["team"]
 
@@ -79,14 +83,11 @@ class TeamForm(forms.Form):
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parent"].choices = team_choices(organisation, blank="— top level —")
+        _choices(self, "parent", team_choices(organisation, blank="— top level —"))
         if organisation.is_school:
-            self.fields["kind"].choices = [(Team.Kind.SCHOOL, "School"), (Team.Kind.CLASS, "Class")]
+            _choices(self, "kind", [(Team.Kind.SCHOOL, "School"), (Team.Kind.CLASS, "Class")])
         else:
-            self.fields["kind"].choices = [
-                (Team.Kind.DEPARTMENT, "Department"),
-                (Team.Kind.TEAM, "Team"),
-            ]
+            _choices(self, "kind", [(Team.Kind.DEPARTMENT, "Department"), (Team.Kind.TEAM, "Team")])
 
 
 class MembershipForm(forms.Form):
@@ -119,7 +120,7 @@ class TokenForm(forms.Form):
 
 
 def add_errors(
-    form: forms.Form, exc: ValidationFailed, mapping: dict[str, str] | None = None
+    form: forms.BaseForm, exc: ValidationFailed, mapping: dict[str, str] | None = None
 ) -> None:
     """Show a service's field errors beside the form's fields."""
     mapping = mapping or {}

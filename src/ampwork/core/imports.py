@@ -26,6 +26,12 @@ from .services import record
 
 MAX_ROWS = 200_000
 
+PEOPLE_EXAMPLE = (
+    "Ada Lovelace,ada@example.org,Head of Engineering,Engineering Manager,M2,"
+    "London,2021-04-01,manager,,Engineering,Engineering"
+)
+TEAMS_EXAMPLE = "Engineering,,department,Builds and runs the product"
+
 PEOPLE_COLUMNS = {
     "name": "Full name (required)",
     "email": "Email, unique in the organisation (required)",
@@ -176,13 +182,14 @@ def plan_people(org: Organisation, text: str, source: str = "people.csv") -> Pla
             errors.append(FieldError("role", "a school has no people_ops role", line))
         out["role"] = role
         out["manager_email"] = row.get("manager_email", "").lower()
-        out["teams"], out["lead_of"] = [], []
+        out["teams"], out["lead_of"], out["team_names"] = [], [], []
         for key in ("teams", "lead_of"):
             for name in _names(row.get(key, "")):
                 if name.lower() not in team_ids:
                     errors.append(FieldError(key, f"unknown team '{name}'", line))
                 else:
                     out[key].append(team_ids[name.lower()])
+                    out["team_names"].append(name + (" (lead)" if key == "lead_of" else ""))
         plan.errors.extend(errors)
         plan.rows.append(out)
     in_file = {r["email"] for r in plan.rows}

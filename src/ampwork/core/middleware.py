@@ -20,12 +20,12 @@ class CurrentOrganisationMiddleware:
         request.organisations = []  # type: ignore[attr-defined]
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            orgs = selectors.organisations_for(user)  # type: ignore[arg-type]
+            orgs = selectors.organisations_for(user)
             request.organisations = orgs  # type: ignore[attr-defined]
             wanted = request.session.get(SESSION_KEY)
             current = next((o for o in orgs if o.pk == wanted), orgs[0] if orgs else None)
             if current is not None:
-                request.actor = selectors.actor_for(user, current)  # type: ignore[arg-type,attr-defined]
+                request.actor = selectors.actor_for(user, current)  # type: ignore[attr-defined]
         return self.get_response(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:

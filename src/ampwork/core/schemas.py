@@ -133,3 +133,22 @@ class MembershipIn(InSchema):
 
 class MembershipPatch(InSchema):
     role: MembershipRole
+
+
+class PeopleFilter(Schema):
+    q: Annotated[str, Field(max_length=100, description="Words in name, email or job title")] = ""
+    team_id: Id | None = None
+    show: Literal["active", "deactivated", "all"] = "active"
+
+    @property
+    def active(self) -> bool | None:
+        return {"active": True, "deactivated": False}.get(self.show)
+
+
+class TeamFilter(Schema):
+    parent_id: Id | None = None
+
+
+class MembershipFilter(Schema):
+    team_id: Id | None = None
+    person_id: Id | None = None

@@ -7,7 +7,7 @@ tests in ``tests/core/test_query_counts.py`` pin them.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -133,7 +133,7 @@ def team_tree(org: Organisation, *, with_leads: bool = True) -> list[TeamNode]:
         .annotate(n=Count("memberships", filter=Q(memberships__person__active=True)))
         .order_by("name", "id")
     )
-    nodes = {t.pk: TeamNode(team=t, members=t.n) for t in rows}  # type: ignore[attr-defined]
+    nodes = {t.pk: TeamNode(team=t, members=t.n) for t in rows}
     if with_leads:
         for team_id, name in (
             TeamMembership.objects.filter(
@@ -212,7 +212,7 @@ def org_chart_level(org: Organisation, team_id: int | None) -> OrgChartLevel:
         )
         .order_by("name", "id")
     )
-    subteams = [TeamNode(team=t, members=t.n, total=t.sub) for t in children]  # type: ignore[attr-defined]
+    subteams = [TeamNode(team=t, members=t.n, total=t.sub) for t in children]
     leads: dict[int, list[str]] = defaultdict(list)
     for team_pk, name in (
         TeamMembership.objects.filter(
@@ -236,7 +236,7 @@ def org_chart_level(org: Organisation, team_id: int | None) -> OrgChartLevel:
     return OrgChartLevel(team=team, breadcrumbs=breadcrumbs, subteams=subteams, members=members)
 
 
-def _chain(parents: dict[int, int | None], team: Team) -> list[int]:
+def _chain(parents: Mapping[int, int | None], team: Team) -> list[int]:
     chain: list[int] = []
     current: int | None = team.pk
     while current is not None and current not in chain:

@@ -115,7 +115,7 @@ def people_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     require(actor, "people.view")
     query = request.GET.get("q", "").strip()[:100]
     show = request.GET.get("show", "active")
-    active = {"active": True, "inactive": False}.get(show)
+    active = {"active": True, "deactivated": False}.get(show)
     qs = selectors.people(actor.organisation, query=query, active=active)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
     context = {"page": page, "query": query, "show": show}
@@ -311,6 +311,7 @@ def team_form(request: HttpRequest, actor: Actor, pk: int | None = None) -> Http
 @member_view
 def team_add_member(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     team = selectors.get_team(actor.organisation, pk)
+    require(actor, "memberships.edit", team)
     form = MembershipForm(request.POST)
     if form.is_valid():
         person = (
@@ -346,8 +347,8 @@ def membership_remove(request: HttpRequest, actor: Actor, pk: int) -> HttpRespon
 @member_view
 def org_chart(request: HttpRequest, actor: Actor) -> HttpResponse:
     require(actor, "teams.view")
-    raw = request.GET.get("team")
-    team_id = int(raw) if raw and raw.isdigit() else None
+    raw = request.GET.get("team", "")
+    team_id = int(raw) if raw.isdigit() and len(raw) <= 18 else None
     level = selectors.org_chart_level(actor.organisation, team_id)
     template = "core/_org_chart_level.html" if request.htmx else "core/org_chart.html"  # type: ignore[attr-defined]
     return render(request, template, {"level": level})
@@ -388,6 +389,18 @@ def import_upload(request: HttpRequest, actor: Actor) -> HttpResponse:
                 }
     columns = {"people": imports.PEOPLE_COLUMNS, "teams": imports.TEAM_COLUMNS}
     return render(request, "core/import.html", {"form": form, "plan": plan, "columns": columns})
+
+
+@member_view
+def import_template(request: HttpRequest, actor: Actor, kind: str) -> HttpResponse:
+    """A CSV with the header row and one example row, to fill in."""
+    columns, example = {
+        "people": (imports.PEOPLE_COLUMNS, imports.PEOPLE_EXAMPLE),
+        "teams": (imports.TEAM_COLUMNS, imports.TEAMS_EXAMPLE),
+    }[kind]
+    response = HttpResponse(",".join(columns) + "\n" + example + "\n", content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{kind}-template.csv"'
+    return response
 
 
 @require_POST

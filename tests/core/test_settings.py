@@ -1,0 +1,67 @@
+"""Settings come from the environment, with safe defaults."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+import subprocess
+import sys
+from pathlib import Path
+
+SNIPPET = """
+import json
+from django.conf import settings
+import django
+django.setup()
+db = settings.DATABASES["default"]
+print(json.dumps({
+    "engine": db["ENGINE"], "name": str(db["NAME"]), "debug": settings.DEBUG,
+    "secret": settings.SECRET_KEY, "hashers": settings.PASSWORD_HASHERS,
+    "secure_cookie": settings.SESSION_COOKIE_SECURE, "hosts": settings.ALLOWED_HOSTS,
+    "init": db.get("OPTIONS", {}).get("init_command", ""),
+}))
+"""
+
+
+def _settings(tmp_path: Path, **env: str) -> dict[str, object]:
+    environ = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("AMPWORK_") and k not in {"DATABASE_URL"}
+    }
+    environ.update(
+        {"AMPWORK_DATA_DIR": str(tmp_path), "DJANGO_SETTINGS_MODULE": "ampwork.settings", **env}
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", SNIPPET], env=environ, capture_output=True, text=True, check=True
+    ).stdout
+    return dict(json.loads(out))
+
+
+def test_defaults(tmp_path: Path) -> None:
+    first = _settings(tmp_path)
+    assert first["engine"] == "django.db.backends.sqlite3"
+    assert first["name"] == str(tmp_path / "ampwork.sqlite3")
+    assert "journal_mode=WAL" in str(first["init"])
+    assert first["debug"] is False and first["secure_cookie"] is False
+    assert str(first["hashers"][0]).endswith("Argon2PasswordHasher")  # type: ignore[index]
+    key_file = tmp_path / "secret_key"
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert _settings(tmp_path)["secret"] == first["secret"]  # generated once, then kept
+
+
+def test_environment_overrides(tmp_path: Path) -> None:
+    found = _settings(
+        tmp_path,
+        AMPWORK_DATABASE_URL="postgres://u:p@127.0.0.1:5432/amp",
+        AMPWORK_SECRET_KEY="s" * 50,
+        AMPWORK_DEBUG="1",
+        AMPWORK_HTTPS="true",
+        AMPWORK_ALLOWED_HOSTS="amp.example.org, localhost",
+    )
+    assert found["engine"] == "django.db.backends.postgresql" and found["name"] == "amp"
+    assert found["secret"] == "s" * 50 and found["debug"] is True
+    assert found["secure_cookie"] is True
+    assert found["hosts"] == ["amp.example.org", "localhost"]
+    assert not (tmp_path / "secret_key").exists()

@@ -1,0 +1,112 @@
+"""Tenancy: for every API route with an object id, organisation A gets 404 for B's objects."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from ampwork.api import api
+from ampwork.core.models import Organisation, Person, Role
+
+from ..factories import MembershipFactory, PersonFactory, TeamFactory
+
+
+def _routes() -> list[tuple[str, str]]:
+    schema = api.get_openapi_schema()
+    return sorted(
+        (path, method.upper())
+        for path, ops in schema["paths"].items()
+        for method in ops
+        if "{" in path
+    )
+
+
+@pytest.fixture
+def b_objects(other_org: Organisation) -> dict[str, int]:
+    team = TeamFactory(organisation=other_org)
+    person = PersonFactory(organisation=other_org)
+    membership = MembershipFactory(team=team, person=person)
+    return {"person_id": person.pk, "team_id": team.pk, "membership_id": membership.pk}
+
+
+BODIES: dict[str, dict[str, Any]] = {
+    "people": {"job_title": "x"},
+    "teams": {"description": "x"},
+    "memberships": {"role": "lead"},
+}
+
+
+def test_routes_are_known() -> None:
+    """A new route with an id must be added to this test's object map."""
+    for path, _ in _routes():
+        for name in re.findall(r"{(\w+)}", path):
+            assert name in {"person_id", "team_id", "membership_id"}, path
+
+
+@pytest.mark.parametrize(("path", "method"), _routes())
+def test_other_organisations_objects_are_not_found(
+    path: str,
+    method: str,
+    org: Organisation,
+    b_objects: dict[str, int],
+    make_person: Callable[..., Person],
+    bearer: Callable[[Person], dict[str, str]],
+    client: Client,
+) -> None:
+    admin = make_person(org, Role.ADMIN)
+    url = re.sub(r"{(\w+)}", lambda m: str(b_objects[m.group(1)]), path)
+    resource = path.split("/")[3]
+    body = json.dumps(BODIES.get(resource, {}))
+    response = client.generic(method, url, body, content_type="application/json", **bearer(admin))
+    assert response.status_code == 404, (method, url, response.content)
+
+
+def test_lists_never_show_other_organisations(
+    org: Organisation,
+    b_objects: dict[str, int],
+    make_person: Callable[..., Person],
+    bearer: Callable[[Person], dict[str, str]],
+    client: Client,
+) -> None:
+    admin = make_person(org, Role.ADMIN)
+    headers = bearer(admin)
+    people = client.get("/api/v1/people?show=all", **headers).json()["items"]
+    assert [p["id"] for p in people] == [admin.pk]
+    assert client.get("/api/v1/teams", **headers).json()["items"] == []
+    assert client.get("/api/v1/memberships", **headers).json()["items"] == []
+    # and filtering by B's ids gives nothing either
+    response = client.get(f"/api/v1/memberships?team_id={b_objects['team_id']}", **headers)
+    assert response.json()["items"] == []
+
+
+def test_web_pages_of_another_organisation_are_not_found(
+    org: Organisation,
+    b_objects: dict[str, int],
+    make_person: Callable[..., Person],
+    web: Callable[[Person], Client],
+) -> None:
+    client = web(make_person(org, Role.ADMIN))
+    for url in [
+        f"/people/{b_objects['person_id']}/",
+        f"/people/{b_objects['person_id']}/edit/",
+        f"/teams/{b_objects['team_id']}/",
+        f"/teams/{b_objects['team_id']}/edit/",
+        f"/org-chart/?team={b_objects['team_id']}",
+    ]:
+        assert client.get(url).status_code == 404, url
+    assert client.post(f"/memberships/{b_objects['membership_id']}/remove/").status_code == 404
+
+
+def test_absurd_ids_are_404_not_500(
+    org: Organisation, make_person: Callable[..., Person], web: Callable[[Person], Client]
+) -> None:
+    client = web(make_person(org, Role.ADMIN))
+    huge = "9" * 30
+    for url in [f"/people/{huge}/", f"/teams/{huge}/", f"/people/{'9' * 18}/"]:
+        assert client.get(url).status_code == 404, url
+    assert client.get(f"/org-chart/?team={huge}").status_code == 200  # falls back to the top

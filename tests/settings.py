@@ -1,0 +1,13 @@
+"""Test settings: the real settings, with a throwaway data directory and a fast hasher."""
+
+import os
+import tempfile
+
+os.environ.setdefault("AMPWORK_DATA_DIR", tempfile.mkdtemp(prefix="ampwork-test-"))
+
+from ampwork.settings import *  # noqa: F403
+
+# Argon2 is the production hasher (tests/core/test_settings.py checks it); tests that
+# create hundreds of accounts use a fast one.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
