@@ -159,3 +159,13 @@ def test_objects_of_another_organisation_are_never_allowed(
     actor = Actor(organisation=org, role=Role.ADMIN)
     assert not can(actor, "teams.edit", Team(organisation=other_org))
     assert can(actor, "teams.edit", Team(organisation=org))
+
+
+def test_methods_page_explains_the_home_numbers(
+    org: Organisation, admin: Person, web: Callable[[Person], Client]
+) -> None:
+    client = web(admin)
+    home = client.get("/").content.decode()
+    assert "/methods/#headcount" in home
+    page = client.get("/methods/").content.decode()
+    assert 'id="headcount"' in page and "Active people" in page

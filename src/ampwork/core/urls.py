@@ -51,5 +51,6 @@ urlpatterns = [
     ),
     path("import/commit/", views.import_commit, name="import_commit"),
     path("settings/", views.organisation_settings, name="settings"),
+    path("methods/", views.methods, name="methods"),
     path("audit-log/", views.audit_log, name="audit_log"),
 ]

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from . import charts, imports, selectors, services
+from . import charts, help_pages, imports, selectors, services
 from .errors import NotAllowed, ValidationFailed
 from .forms import (
     ImportForm,
@@ -59,6 +59,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+@login_required
+def methods(request: HttpRequest) -> HttpResponse:
+    """How every number is computed: docs/methods.md, rendered."""
+    return render(request, "core/methods.html", {"body": help_pages.render("methods")})
+
+
 class SignInView(auth_views.LoginView):
     form_class = SignInForm
     template_name = "core/sign_in.html"
@@ -88,7 +94,9 @@ def home(request: HttpRequest, actor: Actor) -> HttpResponse:
             "units": units,
             "parent_unit": parent,
             "me": actor.person,
-            "chart": charts.team_sizes([(n.team.name, n.total) for n in units]) if units else None,
+            "chart": charts.team_sizes([(n.team.name, n.total) for n in units])
+            if len(units) > 1
+            else None,
         },
     )
 
@@ -250,7 +258,8 @@ def person_grant_login(request: HttpRequest, actor: Actor, pk: int) -> HttpRespo
 def team_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     require(actor, "teams.view")
     nodes = selectors.flatten(selectors.team_tree(actor.organisation))
-    return render(request, "core/team_list.html", {"nodes": nodes})
+    page = Paginator(nodes, 200).get_page(request.GET.get("page"))
+    return render(request, "core/team_list.html", {"nodes": page.object_list, "page": page})
 
 
 @member_view
