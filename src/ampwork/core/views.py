@@ -366,6 +366,7 @@ def org_chart(request: HttpRequest, actor: Actor) -> HttpResponse:
 # ---------------------------------------------------------------- imports
 
 IMPORT_SESSION_KEY = "ampwork_import"
+NEW_TOKEN_KEY = "ampwork_new_token"
 
 
 @require_http_methods(["GET", "POST"])
@@ -455,10 +456,12 @@ def organisation_settings(request: HttpRequest, actor: Actor) -> HttpResponse:
 @member_view
 def tokens(request: HttpRequest, actor: Actor) -> HttpResponse:
     form = TokenForm(request.POST or None)
-    created = None
     if request.method == "POST" and form.is_valid():
-        _, created = services.create_token(actor=actor, name=form.cleaned_data["name"])
-        form = TokenForm()
+        _, plaintext = services.create_token(actor=actor, name=form.cleaned_data["name"])
+        # Post/redirect/get: shown once, and a reload does not make a second token.
+        request.session[NEW_TOKEN_KEY] = plaintext
+        return redirect("core:tokens")
+    created = request.session.pop(NEW_TOKEN_KEY, None)
     assert actor.user is not None
     rows = selectors.tokens_for(actor.user, actor.organisation)
     return render(request, "core/tokens.html", {"form": form, "tokens": rows, "created": created})
