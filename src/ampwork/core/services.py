@@ -311,11 +311,7 @@ def grant_login(*, actor: Actor, person: Person, password: str) -> User:
         return user
     if user is None:
         user = User(email=person.email, name=person.name)
-    try:
-        validate_password(password, user)
-    except DjangoValidationError as exc:
-        raise ValidationFailed.single("password", " ".join(exc.messages)) from None
-    user.set_password(password)
+    _set_password(user, password, "password")
     user.save()
     person.user = user
     person.save(update_fields=["user"])
@@ -443,6 +439,15 @@ def remove_membership(*, actor: Actor, membership: TeamMembership) -> None:
 # ---------------------------------------------------------------- accounts
 
 
+def _set_password(user: User, password: str, field: str) -> None:
+    """Set a password that passes the configured validators, or name the field."""
+    try:
+        validate_password(password, user)
+    except DjangoValidationError as exc:
+        raise ValidationFailed.single(field, " ".join(exc.messages)) from None
+    user.set_password(password)
+
+
 @transaction.atomic
 def create_admin(
     *, email: str, password: str, name: str = "", organisation: Organisation
@@ -452,11 +457,7 @@ def create_admin(
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
         user = User(email=email, name=name)
-    try:
-        validate_password(password, user)
-    except DjangoValidationError as exc:
-        raise ValidationFailed.single("password", " ".join(exc.messages)) from None
-    user.set_password(password)
+    _set_password(user, password, "password")
     user.save()
     person = Person.objects.filter(organisation=organisation, email__iexact=email).first()
     if person is None:
@@ -478,11 +479,7 @@ def create_admin(
 def change_password(*, user: User, old_password: str, new_password: str) -> None:
     if not user.check_password(old_password):
         raise ValidationFailed.single("old_password", "is not your current password")
-    try:
-        validate_password(new_password, user)
-    except DjangoValidationError as exc:
-        raise ValidationFailed.single("new_password", " ".join(exc.messages)) from None
-    user.set_password(new_password)
+    _set_password(user, new_password, "new_password")
     user.save(update_fields=["password"])
 
 

@@ -50,6 +50,10 @@ def member_view(view: View) -> View:
     return wrapper
 
 
+def _flash(request: HttpRequest, exc: ValidationFailed) -> None:
+    messages.error(request, "; ".join(e.message for e in exc.errors))
+
+
 def healthz(request: HttpRequest) -> JsonResponse:
     try:
         with connection.cursor() as cursor:
@@ -228,7 +232,7 @@ def person_set_active(request: HttpRequest, actor: Actor, pk: int) -> HttpRespon
     try:
         services.update_person(actor=actor, person=person, active=active)
     except ValidationFailed as exc:
-        messages.error(request, "; ".join(e.message for e in exc.errors))
+        _flash(request, exc)
     else:
         messages.success(request, f"{person.name} is now {'active' if active else 'deactivated'}.")
     return redirect("core:person", pk=pk)
@@ -243,7 +247,7 @@ def person_grant_login(request: HttpRequest, actor: Actor, pk: int) -> HttpRespo
         try:
             services.grant_login(actor=actor, person=person, password=form.cleaned_data["password"])
         except ValidationFailed as exc:
-            messages.error(request, "; ".join(e.message for e in exc.errors))
+            _flash(request, exc)
         else:
             messages.success(request, f"{person.name} can now sign in as {person.email}.")
     else:
@@ -335,7 +339,7 @@ def team_add_member(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse
                 actor=actor, team_id=team.pk, person_id=person.pk, role=form.cleaned_data["role"]
             )
         except ValidationFailed as exc:
-            messages.error(request, "; ".join(e.message for e in exc.errors))
+            _flash(request, exc)
         else:
             messages.success(request, f"{person.name} joined {team.name}.")
     else:
