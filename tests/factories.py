@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import factory
 
 from ampwork.core.models import Organisation, Person, Role, Team, TeamMembership, User
+from ampwork.okrs.models import Cycle, KeyResult, Objective
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -57,3 +60,38 @@ class MembershipFactory(factory.django.DjangoModelFactory):
         PersonFactory, organisation=factory.SelfAttribute("..team.organisation")
     )
     organisation = factory.SelfAttribute("team.organisation")
+
+
+class CycleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cycle
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Cycle {n}")
+    start = dt.date(2026, 10, 1)
+    end = dt.date(2026, 12, 31)
+
+
+class ObjectiveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Objective
+
+    cycle = factory.SubFactory(CycleFactory)
+    organisation = factory.SelfAttribute("cycle.organisation")
+    owner_kind = "person"
+    owner_person = factory.SubFactory(
+        PersonFactory, organisation=factory.SelfAttribute("..cycle.organisation")
+    )
+    author = factory.SelfAttribute("owner_person")
+    title = factory.Sequence(lambda n: f"Objective {n}")
+
+
+class KeyResultFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = KeyResult
+
+    objective = factory.SubFactory(ObjectiveFactory)
+    organisation = factory.SelfAttribute("objective.organisation")
+    title = factory.Sequence(lambda n: f"Key result {n}")
+    start = 0
+    target = 10

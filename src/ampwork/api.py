@@ -86,5 +86,7 @@ def _schema_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResp
 
 
 from ampwork.core.api import router as core_router  # noqa: E402
+from ampwork.okrs.api import router as okrs_router  # noqa: E402
 
 api.add_router("", core_router)
+api.add_router("", okrs_router)

@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",
     "ampwork.core",
+    "ampwork.okrs",
     "ampwork.demo",
 ]
 

@@ -9,4 +9,5 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("", include("ampwork.core.urls")),
+    path("okrs/", include("ampwork.okrs.urls")),
 ]

@@ -13,7 +13,14 @@ from django.test import Client
 from ampwork.api import api
 from ampwork.core.models import Organisation, Person, Role
 
-from ..factories import MembershipFactory, PersonFactory, TeamFactory
+from ..factories import (
+    CycleFactory,
+    KeyResultFactory,
+    MembershipFactory,
+    ObjectiveFactory,
+    PersonFactory,
+    TeamFactory,
+)
 
 
 def _routes() -> list[tuple[str, str]]:
@@ -31,13 +38,27 @@ def b_objects(other_org: Organisation) -> dict[str, int]:
     team = TeamFactory(organisation=other_org)
     person = PersonFactory(organisation=other_org)
     membership = MembershipFactory(team=team, person=person)
-    return {"person_id": person.pk, "team_id": team.pk, "membership_id": membership.pk}
+    cycle = CycleFactory(organisation=other_org)
+    objective = ObjectiveFactory(cycle=cycle, owner_person=person)
+    key_result = KeyResultFactory(objective=objective)
+    return {
+        "person_id": person.pk,
+        "team_id": team.pk,
+        "membership_id": membership.pk,
+        "cycle_id": cycle.pk,
+        "objective_id": objective.pk,
+        "key_result_id": key_result.pk,
+    }
 
 
 BODIES: dict[str, dict[str, Any]] = {
     "people": {"job_title": "x"},
     "teams": {"description": "x"},
     "memberships": {"role": "lead"},
+    "cycles": {"name": "x"},
+    "objectives": {"title": "x"},
+    "key-results": {"title": "x"},
+    "check-ins": {"value": 3},
 }
 
 
@@ -45,7 +66,14 @@ def test_routes_are_known() -> None:
     """A new route with an id must be added to this test's object map."""
     for path, _ in _routes():
         for name in re.findall(r"{(\w+)}", path):
-            assert name in {"person_id", "team_id", "membership_id"}, path
+            assert name in {
+                "person_id",
+                "team_id",
+                "membership_id",
+                "cycle_id",
+                "objective_id",
+                "key_result_id",
+            }, path
 
 
 @pytest.mark.parametrize(("path", "method"), _routes())
@@ -60,7 +88,7 @@ def test_other_organisations_objects_are_not_found(
 ) -> None:
     admin = make_person(org, Role.ADMIN)
     url = re.sub(r"{(\w+)}", lambda m: str(b_objects[m.group(1)]), path)
-    resource = path.split("/")[3]
+    resource = path.rstrip("/").split("/")[-1] if path.endswith("check-ins") else path.split("/")[3]
     body = json.dumps(BODIES.get(resource, {}))
     response = client.generic(method, url, body, content_type="application/json", **bearer(admin))
     assert response.status_code == 404, (method, url, response.content)

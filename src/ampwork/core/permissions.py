@@ -7,6 +7,7 @@ look objects up inside the actor's organisation and answer 404 before asking her
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -60,6 +61,18 @@ class Actor:
         return self.user.email if self.user else "command line"
 
 
+ObjectCheck = Callable[["Actor", Any], bool]
+# action -> a further grant that depends on the object (its owner, the actor's reports…)
+OBJECT_RULES: dict[str, ObjectCheck] = {}
+
+
+def register(action: str, roles: Iterable[str], check: ObjectCheck | None = None) -> None:
+    """Add an app's action: the roles that may always, and optionally an object check."""
+    RULES[action] = frozenset(roles)
+    if check is not None:
+        OBJECT_RULES[action] = check
+
+
 def can(actor: Actor, action: str, obj: Any = None) -> bool:
     if action not in RULES:
         raise KeyError(f"unknown action {action!r}")
@@ -69,7 +82,10 @@ def can(actor: Actor, action: str, obj: Any = None) -> bool:
             org_id = obj.pk
         if org_id != actor.organisation.pk:
             return False
-    return actor.role in RULES[action]
+    if actor.role in RULES[action]:
+        return True
+    check = OBJECT_RULES.get(action)
+    return bool(check is not None and obj is not None and check(actor, obj))
 
 
 def require(actor: Actor, action: str, obj: Any = None) -> None:

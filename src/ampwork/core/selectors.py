@@ -282,3 +282,40 @@ def tokens_for(user: User, org: Organisation) -> QuerySet[ApiToken]:
 
 def audit_log(org: Organisation) -> QuerySet[AuditEvent]:
     return AuditEvent.objects.filter(organisation=org).order_by("-created_at", "-id")
+
+
+def reports_of(person: Person) -> set[int]:
+    """Everyone below a person in the reporting lines (direct and indirect): one query."""
+    below: dict[int, list[int]] = defaultdict(list)
+    for pk, manager_id in Person.objects.filter(
+        organisation_id=person.organisation_id, manager__isnull=False
+    ).values_list("id", "manager_id"):
+        below[manager_id].append(pk)
+    found: set[int] = set()
+    stack = list(below[person.pk])
+    while stack:
+        pk = stack.pop()
+        if pk not in found:
+            found.add(pk)
+            stack.extend(below[pk])
+    return found
+
+
+def manages(manager: Person, person_id: int) -> bool:
+    """Whether ``person_id`` reports to ``manager``, directly or not (walks up the line)."""
+    current: int | None = person_id
+    seen: set[int] = set()
+    while current is not None and current not in seen:
+        seen.add(current)
+        current = Person.objects.filter(pk=current).values_list("manager_id", flat=True).first()
+        if current == manager.pk:
+            return True
+    return False
+
+
+def led_teams(person: Person) -> set[int]:
+    return set(
+        TeamMembership.objects.filter(person=person, role=TeamMembership.Role.LEAD).values_list(
+            "team_id", flat=True
+        )
+    )

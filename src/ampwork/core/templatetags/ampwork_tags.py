@@ -11,3 +11,22 @@ register = template.Library()
 def role_name(role: str, organisation: Organisation) -> str:
     """The access role in the organisation's words (head teacher, teacher, student)."""
     return role_label(role, organisation.kind)
+
+
+@register.filter
+def pct(value: float | None) -> str:
+    """0.734 → '73%'."""
+    if value is None:
+        return "—"
+    return f"{round(value * 100):d}%"
+
+
+@register.filter
+def slug(value: str) -> str:
+    """'on track' → 'on-track', for CSS classes."""
+    return str(value).replace(" ", "-")
+
+
+@register.filter
+def get(mapping: dict[object, object] | None, key: object) -> object:
+    return mapping.get(key) if mapping else None

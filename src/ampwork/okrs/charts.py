@@ -1,0 +1,121 @@
+"""OKR charts: a key result's history against its target and expected pace; the cycle's
+pacing per team; the distribution of scores."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import plotly.graph_objects as go
+
+from ampwork.core.charts import ACCENT, to_html
+
+from . import progress
+from .models import CheckIn, Cycle, KeyResult
+
+COLOURS = {
+    progress.ON_TRACK: "#2f6f5e",
+    progress.AT_RISK: "#c98a00",
+    progress.OFF_TRACK: "#b42318",
+    progress.NOT_STARTED: "#9aa5b1",
+}
+BANDS = {"red": "#b42318", "yellow": "#c98a00", "green": "#2f6f5e"}
+
+
+def key_result(kr: KeyResult, history: Sequence[CheckIn], cycle: Cycle) -> str | None:
+    """Check-ins over the cycle, with the target and the expected pace (numeric results),
+    or the band (ranges). Nothing for done / milestone results: their bar says it all."""
+    if kr.kind not in (KeyResult.Kind.NUMERIC, KeyResult.Kind.RANGE):
+        return None
+    fig = go.Figure()
+    points = [(c.date, c.value) for c in history if c.value is not None]
+    if kr.kind == KeyResult.Kind.NUMERIC:
+        fig.add_trace(
+            go.Scatter(
+                x=[cycle.start, cycle.end],
+                y=[kr.start, kr.target],
+                mode="lines",
+                name="expected pace",
+                line={"dash": "dot", "color": "#9aa5b1"},
+            )
+        )
+        fig.add_hline(
+            y=kr.target,
+            line={"color": ACCENT, "width": 1},
+            annotation_text=f"target {kr.target:g}{kr.unit}",
+            annotation_position="top left",
+        )
+    elif kr.low is not None and kr.high is not None:
+        fig.add_hrect(
+            y0=kr.low,
+            y1=kr.high,
+            fillcolor=ACCENT,
+            opacity=0.12,
+            line_width=0,
+            annotation_text="keep within",
+            annotation_position="top left",
+        )
+    if points:
+        fig.add_trace(
+            go.Scatter(
+                x=[d for d, _ in points],
+                y=[v for _, v in points],
+                mode="lines+markers",
+                name="check-ins",
+                line={"color": ACCENT, "width": 3},
+                hovertemplate="%{x}: %{y}<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        height=220,
+        showlegend=False,
+        xaxis={"range": [cycle.start, cycle.end]},
+        yaxis_title=kr.unit or None,
+    )
+    return to_html(fig)
+
+
+def statuses(rows: Sequence[Any]) -> str:
+    """Stacked bars: objectives on track, at risk, off track per team."""
+    names = [r.name for r in rows][::-1]
+    fig = go.Figure(
+        [
+            go.Bar(
+                y=names,
+                x=[r.counts[s] for r in rows][::-1],
+                name=s,
+                orientation="h",
+                marker_color=COLOURS[s],
+                hovertemplate=f"%{{y}}: %{{x}} {s}<extra></extra>",
+            )
+            for s in (progress.ON_TRACK, progress.AT_RISK, progress.OFF_TRACK, progress.NOT_STARTED)
+        ]
+    )
+    fig.update_layout(
+        barmode="stack",
+        height=max(200, 32 * len(rows) + 80),
+        legend={"orientation": "h", "y": -0.15},
+        xaxis_title="objectives",
+    )
+    fig.update_yaxes(automargin=True)
+    return to_html(fig)
+
+
+def scores(values: Sequence[float], final: bool) -> str:
+    """How many key results got each grade, coloured by Google's bands."""
+    grades = [round(i / 10, 1) for i in range(11)]
+    counts = [sum(1 for v in values if progress.round_score(v) == g) for g in grades]
+    fig = go.Figure(
+        go.Bar(
+            x=[f"{g:.1f}" for g in grades],
+            y=counts,
+            marker_color=[BANDS[progress.score_band(g)] for g in grades],
+            hovertemplate="%{y} key results at %{x}<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        height=240,
+        xaxis_title="score" if final else "progress so far (graded)",
+        yaxis_title="key results",
+    )
+    return to_html(fig)

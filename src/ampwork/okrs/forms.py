@@ -1,0 +1,182 @@
+"""OKR forms: they parse fields and guide; services check and write."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+
+from ampwork.core import selectors as core_selectors
+from ampwork.core.models import Person, Role
+from ampwork.core.permissions import Actor
+
+from .models import Cycle, KeyResult, Objective, ObjectiveLink
+
+
+class CycleForm(forms.Form):
+    name = forms.CharField(max_length=100, help_text="e.g. 2026 Q4, or Spring term")
+    start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+
+
+def owner_choices(actor: Actor) -> list[tuple[str, str]]:
+    """Who the actor may set objectives for: themselves, their reports, teams they lead,
+    and — for admins — the organisation and every team."""
+    choices: list[tuple[str, str]] = []
+    me = actor.person
+    if me is not None:
+        choices.append((f"person:{me.pk}", f"Me ({me.name})"))
+    if actor.role == Role.ADMIN:
+        choices.append(("organisation", f"The organisation ({actor.organisation.name})"))
+        teams = core_selectors.teams(actor.organisation)
+    elif me is not None:
+        teams = core_selectors.teams(actor.organisation).filter(pk__in=core_selectors.led_teams(me))
+    else:
+        teams = core_selectors.teams(actor.organisation).none()
+    choices += [(f"team:{t.pk}", f"Team: {t.name}") for t in teams[:500]]
+    if me is not None and actor.role in (Role.MANAGER, Role.ADMIN):
+        reports = Person.objects.filter(pk__in=core_selectors.reports_of(me), active=True)
+        choices += [(f"person:{p.pk}", f"Report: {p.name}") for p in reports.order_by("name")[:500]]
+    return choices
+
+
+def parse_owner(value: str) -> dict[str, Any]:
+    kind, _, pk = value.partition(":")
+    if kind == "person":
+        return {"owner_kind": "person", "owner_person_id": int(pk)}
+    if kind == "team":
+        return {"owner_kind": "team", "owner_team_id": int(pk)}
+    return {"owner_kind": "organisation"}
+
+
+class ObjectiveForm(forms.Form):
+    title = forms.CharField(
+        max_length=200,
+        help_text="An outcome, not a task: what will be different when you succeed?",
+    )
+    description = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Why it matters, and to whom.",
+    )
+    owner = forms.ChoiceField()
+    kind = forms.ChoiceField(
+        choices=Objective.Kind.choices, initial=Objective.Kind.COMMITTED, widget=forms.RadioSelect
+    )
+    work_style = forms.ChoiceField(
+        choices=Objective.WorkStyle.choices,
+        initial=Objective.WorkStyle.HEURISTIC,
+        help_text="Heuristic work is rewarded with fair pay and after-the-fact recognition, "
+        "never an if-then bonus.",
+    )
+    visibility = forms.ChoiceField(
+        choices=Objective.Visibility.choices, initial=Objective.Visibility.ORGANISATION
+    )
+    parent = forms.ChoiceField(
+        required=False,
+        label="Aligns with",
+        help_text="An objective of the organisation or a team this one serves.",
+    )
+    link_kind = forms.ChoiceField(
+        choices=ObjectiveLink.Kind.choices, initial=ObjectiveLink.Kind.CONTRIBUTES, label="How"
+    )
+
+    def __init__(
+        self, *args: Any, actor: Actor, cycle: Cycle, editing: bool = False, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if editing:
+            for name in ("owner", "parent", "link_kind"):
+                del self.fields[name]
+            return
+        cast(forms.ChoiceField, self.fields["owner"]).choices = owner_choices(actor)
+        parents = (
+            Objective.objects.filter(
+                organisation=actor.organisation,
+                cycle=cycle,
+                owner_kind__in=[Objective.OwnerKind.ORGANISATION, Objective.OwnerKind.TEAM],
+                visibility=Objective.Visibility.ORGANISATION,
+            )
+            .select_related("owner_team")
+            .order_by("owner_kind", "title")[:300]
+        )
+        cast(forms.ChoiceField, self.fields["parent"]).choices = [("", "—")] + [
+            (str(o.pk), f"{o.owner_team.name if o.owner_team else 'Organisation'}: {o.title}")
+            for o in parents
+        ]
+
+
+class KeyResultForm(forms.Form):
+    title = forms.CharField(
+        max_length=200, help_text="Measurable: e.g. “Median first reply from 30 h to 8 h”."
+    )
+    kind = forms.ChoiceField(choices=KeyResult.Kind.choices, initial=KeyResult.Kind.NUMERIC)
+    start = forms.FloatField(
+        required=False, initial=0, help_text="Where it stands today (numbers only)."
+    )
+    target = forms.FloatField(
+        required=False,
+        help_text="Where it should be at the end of the cycle. Lower than the start is fine.",
+    )
+    unit = forms.CharField(max_length=30, required=False, help_text="e.g. %, h, customers")
+    low = forms.FloatField(required=False, help_text="For “keep within a range”.")
+    high = forms.FloatField(required=False)
+    milestones = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For milestones: one per line; add “| 2” to weigh one twice.",
+    )
+    weight = forms.FloatField(
+        min_value=0, initial=1, help_text="Its share in the objective's progress."
+    )
+
+    def spec(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        milestones = []
+        for line in (data.get("milestones") or "").splitlines():
+            name, _, weight = line.partition("|")
+            if name.strip():
+                try:
+                    milestones.append((name.strip(), float(weight) if weight.strip() else 1.0))
+                except ValueError:
+                    milestones.append((line.strip(), 1.0))
+        return {
+            "title": data["title"],
+            "kind": data["kind"],
+            "start": data["start"] if data["start"] is not None else 0.0,
+            "target": data["target"] if data["target"] is not None else 1.0,
+            "unit": data["unit"],
+            "low": data["low"],
+            "high": data["high"],
+            "weight": data["weight"],
+            "milestones": milestones,
+        }
+
+
+class TemplateForm(forms.Form):
+    team = forms.ChoiceField(label="Give each member of")
+    title = forms.CharField(max_length=200, label="Objective")
+    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    kind = forms.ChoiceField(choices=Objective.Kind.choices, initial=Objective.Kind.COMMITTED)
+    key_result = forms.CharField(max_length=200, required=False, label="Key result (numeric)")
+    start = forms.FloatField(required=False, initial=0)
+    target = forms.FloatField(required=False)
+    unit = forms.CharField(max_length=30, required=False)
+
+    def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        teams = core_selectors.teams(actor.organisation)
+        if actor.role != Role.ADMIN and actor.person is not None:
+            teams = teams.filter(pk__in=core_selectors.led_teams(actor.person))
+        cast(forms.ChoiceField, self.fields["team"]).choices = [
+            (str(t.pk), t.name) for t in teams[:500]
+        ]
+
+
+class CloseForm(forms.Form):
+    retrospective = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What went well, what did not, what you will change next cycle.",
+    )
+    next_cycle = forms.ChoiceField(required=False, label="Carry the ticked objectives into")

@@ -1,0 +1,234 @@
+"""Cycles, objectives, key results, milestones and check-ins."""
+
+from __future__ import annotations
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils import timezone
+
+from ampwork.core.models import Organisation, Person, Team
+
+
+class Cycle(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="cycles")
+    name = models.CharField(max_length=100)
+    start = models.DateField()
+    end = models.DateField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    retrospective = models.TextField(blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-start", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")), name="cycle_ends_after_start"
+            ),
+            models.UniqueConstraint(fields=["organisation", "name"], name="cycle_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.OPEN
+
+
+class Objective(models.Model):
+    class OwnerKind(models.TextChoices):
+        ORGANISATION = "organisation", "Organisation"
+        TEAM = "team", "Team"
+        PERSON = "person", "Person"
+
+    class Kind(models.TextChoices):
+        COMMITTED = "committed", "Committed (expected to reach 1.0)"
+        ASPIRATIONAL = "aspirational", "Aspirational (about 0.7 is a good result)"
+
+    class WorkStyle(models.TextChoices):
+        HEURISTIC = "heuristic", "Heuristic (novel work, quality judged)"
+        ALGORITHMIC = "algorithmic", "Algorithmic (known procedure, countable output)"
+
+    class Visibility(models.TextChoices):
+        ORGANISATION = "organisation", "Everyone in the organisation"
+        PRIVATE = "private", "Private (owner, their managers, admins)"
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        DONE = "done", "Done"
+        DROPPED = "dropped", "Dropped"
+        CARRIED = "carried", "Carried into the next cycle"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="objectives"
+    )
+    cycle = models.ForeignKey(Cycle, on_delete=models.CASCADE, related_name="objectives")
+    owner_kind = models.CharField(max_length=14, choices=OwnerKind.choices)
+    owner_team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.CASCADE, related_name="objectives"
+    )
+    owner_person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="objectives"
+    )
+    author = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="authored_objectives"
+    )
+    title = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    kind = models.CharField(max_length=14, choices=Kind.choices, default=Kind.COMMITTED)
+    work_style = models.CharField(
+        max_length=12, choices=WorkStyle.choices, default=WorkStyle.HEURISTIC
+    )
+    visibility = models.CharField(
+        max_length=14, choices=Visibility.choices, default=Visibility.ORGANISATION
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    carried_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="carried_into"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["organisation", "cycle"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(
+                        owner_kind="organisation",
+                        owner_team__isnull=True,
+                        owner_person__isnull=True,
+                    )
+                    | models.Q(
+                        owner_kind="team", owner_team__isnull=False, owner_person__isnull=True
+                    )
+                    | models.Q(
+                        owner_kind="person", owner_team__isnull=True, owner_person__isnull=False
+                    )
+                ),
+                name="objective_one_owner",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def self_authored(self) -> bool:
+        """Set by its owner (feeds the autonomy index): the owner wrote it themselves."""
+        return self.owner_kind == self.OwnerKind.PERSON and self.author_id == self.owner_person_id
+
+
+class ObjectiveLink(models.Model):
+    """An alignment: a child objective that contributes to (or only supports) a parent."""
+
+    class Kind(models.TextChoices):
+        CONTRIBUTES = "contributes", "Contributes (counts towards the parent's progress)"
+        SUPPORTS = "supports", "Supports (shown only)"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    child = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="parent_links")
+    parent = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="child_links")
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.CONTRIBUTES)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["child", "parent"], name="objective_link_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(child=models.F("parent")), name="objective_link_not_self"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child_id} {self.kind} {self.parent_id}"
+
+
+class KeyResult(models.Model):
+    class Kind(models.TextChoices):
+        NUMERIC = "numeric", "Number (from start to target)"
+        BOOLEAN = "boolean", "Done / not done"
+        MILESTONES = "milestones", "Milestones"
+        RANGE = "range", "Keep within a range"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="key_results"
+    )
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="key_results")
+    title = models.CharField(max_length=200)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.NUMERIC)
+    start = models.FloatField(default=0)
+    target = models.FloatField(default=1)
+    current = models.FloatField(null=True, blank=True)
+    unit = models.CharField(max_length=30, blank=True)
+    low = models.FloatField(null=True, blank=True)
+    high = models.FloatField(null=True, blank=True)
+    done = models.BooleanField(default=False)
+    weight = models.FloatField(default=1.0, validators=[MinValueValidator(0)])
+    owner = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="key_results"
+    )
+    confidence = models.PositiveSmallIntegerField(default=5, validators=[MaxValueValidator(10)])
+    last_check_in = models.DateField(null=True, blank=True)
+    score = models.FloatField(null=True, blank=True)
+    score_reason = models.CharField(max_length=300, blank=True)
+    position = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["objective_id", "position", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(weight__gte=0), name="kr_weight_positive"),
+            models.CheckConstraint(
+                condition=models.Q(confidence__lte=10), name="kr_confidence_0_10"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Milestone(models.Model):
+    key_result = models.ForeignKey(KeyResult, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(max_length=200)
+    weight = models.FloatField(default=1.0, validators=[MinValueValidator(0)])
+    done = models.BooleanField(default=False)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["key_result_id", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CheckIn(models.Model):
+    """One weekly update of a key result: value (or done / milestones), confidence, a note."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="check_ins"
+    )
+    key_result = models.ForeignKey(KeyResult, on_delete=models.CASCADE, related_name="check_ins")
+    value = models.FloatField(null=True, blank=True)
+    done = models.BooleanField(null=True, blank=True)
+    milestones_done = models.JSONField(default=list, blank=True)
+    confidence = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MaxValueValidator(10)]
+    )
+    note = models.CharField(max_length=280, blank=True)
+    date = models.DateField(default=timezone.localdate)
+    author = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="check_ins"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["key_result_id", "date", "id"]
+        indexes = [models.Index(fields=["key_result", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.key_result_id} on {self.date}"

@@ -1,0 +1,416 @@
+"""Reads for OKRs: visible objectives, evaluated cycles, the alignment tree, the dashboard.
+
+Each function runs a fixed number of queries whatever the size of the organisation; the
+maths runs in :mod:`.progress` over plain values.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from ampwork.core import selectors as core_selectors
+from ampwork.core.errors import NotFound
+from ampwork.core.models import Organisation, TeamMembership
+from ampwork.core.permissions import Actor, can
+
+from . import progress
+from .inputs import kr_input, objective_input
+from .models import CheckIn, Cycle, KeyResult, Objective, ObjectiveLink
+
+STATUSES = [progress.ON_TRACK, progress.AT_RISK, progress.OFF_TRACK, progress.NOT_STARTED]
+
+
+# ---------------------------------------------------------------- cycles
+
+
+def cycles(org: Organisation) -> QuerySet[Cycle]:
+    return Cycle.objects.filter(organisation=org).order_by("-start", "-id")
+
+
+def get_cycle(org: Organisation, pk: int) -> Cycle:
+    cycle = Cycle.objects.filter(organisation=org, pk=pk).first()
+    if cycle is None:
+        raise NotFound("no such cycle")
+    return cycle
+
+
+def current_cycle(org: Organisation, today: dt.date | None = None) -> Cycle | None:
+    """The open cycle that contains today, else the latest open one, else the latest."""
+    today = today or timezone.localdate()
+    rows = list(cycles(org)[:50])
+    for cycle in rows:
+        if cycle.is_open and cycle.start <= today <= cycle.end:
+            return cycle
+    return next((c for c in rows if c.is_open), rows[0] if rows else None)
+
+
+# ---------------------------------------------------------------- visibility
+
+
+def visible_objectives(actor: Actor) -> QuerySet[Objective]:
+    """Objectives the actor may see: shared ones, and private ones they have a stake in."""
+    qs = Objective.objects.filter(organisation=actor.organisation)
+    if can(actor, "objectives.view_private"):
+        return qs
+    me = actor.person
+    shared = Q(visibility=Objective.Visibility.ORGANISATION)
+    if me is None:
+        return qs.filter(shared)
+    reports = core_selectors.reports_of(me)
+    return qs.filter(
+        shared
+        | Q(owner_person=me)
+        | Q(author=me)
+        | Q(owner_person_id__in=reports)
+        | Q(owner_team_id__in=core_selectors.led_teams(me))
+    )
+
+
+def get_objective(actor: Actor, pk: int) -> Objective:
+    objective = (
+        visible_objectives(actor)
+        .filter(pk=pk)
+        .select_related("cycle", "owner_person", "owner_team", "author")
+        .first()
+    )
+    if objective is None:
+        raise NotFound("no such objective")
+    return objective
+
+
+def get_key_result(actor: Actor, pk: int) -> KeyResult:
+    key_result = (
+        KeyResult.objects.filter(objective__in=visible_objectives(actor), pk=pk)
+        .select_related("objective__cycle", "owner")
+        .first()
+    )
+    if key_result is None:
+        raise NotFound("no such key result")
+    return key_result
+
+
+# ---------------------------------------------------------------- evaluation
+
+
+@dataclass
+class State:
+    """A set of objectives with their key results, links and computed numbers."""
+
+    objectives: list[Objective]
+    key_results: dict[int, list[KeyResult]]
+    results: dict[int, progress.ObjectiveResult]
+    kr_results: dict[int, progress.KRResult]
+    parents: dict[int, list[ObjectiveLink]]
+    children: dict[int, list[ObjectiveLink]]
+    today: dt.date
+
+    def objective(self, pk: int) -> Objective | None:
+        return next((o for o in self.objectives if o.pk == pk), None)
+
+
+def evaluate(objectives: QuerySet[Objective], today: dt.date | None = None) -> State:
+    """Evaluate a set of objectives: a fixed number of queries, plus one per level of
+    alignment below them.
+
+    A parent's progress counts its contributing children, so those are loaded too (even
+    when they are not in the set, or not visible to the reader): everyone sees the same
+    number for the same objective. ``State.objectives`` holds only the requested set.
+    """
+    today = today or timezone.localdate()
+    ids = objectives.values("id")
+    rows = list(objectives.select_related("cycle", "owner_person", "owner_team").order_by("id"))
+    extra = _contributing_below({o.pk for o in rows}, ids)
+    helpers = list(Objective.objects.filter(pk__in=extra).select_related("cycle")) if extra else []
+    krs = list(
+        KeyResult.objects.filter(Q(objective__in=ids) | Q(objective_id__in=extra))
+        .select_related("owner")
+        .prefetch_related("milestones")
+        .order_by("objective_id", "position", "id")
+    )
+    links = list(
+        ObjectiveLink.objects.filter(Q(child__in=ids) | Q(parent__in=ids)).select_related(
+            "parent", "child"
+        )
+    )
+    contributes = [
+        (link.child_id, link.parent_id)
+        for link in links
+        if link.kind == ObjectiveLink.Kind.CONTRIBUTES
+    ]
+    contributes += (
+        list(
+            ObjectiveLink.objects.filter(
+                child_id__in=extra, kind=ObjectiveLink.Kind.CONTRIBUTES
+            ).values_list("child_id", "parent_id")
+        )
+        if extra
+        else []
+    )
+    krs_of: dict[int, list[KeyResult]] = defaultdict(list)
+    for kr in krs:
+        krs_of[kr.objective_id].append(kr)
+    results, kr_results = progress.evaluate(
+        [objective_input(o) for o in [*rows, *helpers]],
+        [kr_input(k) for k in krs],
+        contributes,
+        today,
+    )
+    parents: dict[int, list[ObjectiveLink]] = defaultdict(list)
+    children: dict[int, list[ObjectiveLink]] = defaultdict(list)
+    for link in links:
+        parents[link.child_id].append(link)
+        children[link.parent_id].append(link)
+    return State(rows, krs_of, results, kr_results, parents, children, today)
+
+
+def _contributing_below(have: set[int], ids: QuerySet[Objective] | Any) -> set[int]:
+    """Objectives that contribute (directly or not) to the set but are not in it."""
+    extra: set[int] = set()
+    frontier: Any = ids
+    for _ in range(20):  # alignment is rarely more than four levels deep
+        children = (
+            set(
+                ObjectiveLink.objects.filter(
+                    parent_id__in=frontier, kind=ObjectiveLink.Kind.CONTRIBUTES
+                ).values_list("child_id", flat=True)
+            )
+            - have
+            - extra
+        )
+        if not children:
+            break
+        extra |= children
+        frontier = list(children)
+    return extra
+
+
+@dataclass
+class Detail:
+    state: State
+    objective: Objective
+    check_ins: dict[int, list[CheckIn]]
+
+
+def objective_detail(actor: Actor, pk: int) -> Detail:
+    objective = get_objective(actor, pk)
+    linked = ObjectiveLink.objects.filter(Q(child=objective) | Q(parent=objective))
+    ids = (
+        {objective.pk}
+        | set(linked.values_list("child_id", flat=True))
+        | set(linked.values_list("parent_id", flat=True))
+    )
+    state = evaluate(visible_objectives(actor).filter(pk__in=ids))
+    history: dict[int, list[CheckIn]] = defaultdict(list)
+    for entry in (
+        CheckIn.objects.filter(key_result__objective=objective)
+        .select_related("author")
+        .order_by("date", "id")
+    ):
+        history[entry.key_result_id].append(entry)
+    return Detail(state, objective, history)
+
+
+# ---------------------------------------------------------------- my check-in
+
+
+def my_check_in(actor: Actor, today: dt.date | None = None) -> State:
+    """The key results the actor checks in on: theirs, and those of objectives they own."""
+    me = actor.person
+    mine = Objective.objects.filter(
+        organisation=actor.organisation, cycle__status="open", status=Objective.Status.ACTIVE
+    )
+    if me is None:
+        return evaluate(mine.none(), today)
+    return evaluate(mine.filter(Q(owner_person=me) | Q(key_results__owner=me)).distinct(), today)
+
+
+# ---------------------------------------------------------------- alignment tree
+
+
+@dataclass
+class Branch:
+    """A team in the alignment tree: its own objectives, its people's, and a roll-up."""
+
+    team_id: int
+    name: str
+    depth: int
+    objectives: list[Objective] = field(default_factory=list)
+    people: dict[int, list[Objective]] = field(default_factory=dict)
+    children: list[Branch] = field(default_factory=list)
+    rollup: float | None = None
+    status: str = progress.NOT_STARTED
+    count: int = 0
+
+
+@dataclass
+class Alignment:
+    state: State
+    cycle: Cycle
+    organisation_objectives: list[Objective]
+    branches: list[Branch]
+    people_names: dict[int, str]
+    expected: float
+
+
+def alignment(
+    actor: Actor, cycle: Cycle, team_id: int | None = None, today: dt.date | None = None
+) -> Alignment:
+    """Organisation → teams → people, each with its objectives, roll-up progress and status.
+
+    A team's roll-up is the mean progress of every objective in it: its own, its members',
+    and those of the teams inside it.
+    """
+    org = actor.organisation
+    state = evaluate(visible_objectives(actor).filter(cycle=cycle), today)
+    members: dict[int, list[int]] = defaultdict(list)
+    for person_id, team in TeamMembership.objects.filter(
+        organisation=org, person__active=True
+    ).values_list("person_id", "team_id"):
+        members[team].append(person_id)
+    by_person: dict[int, list[Objective]] = defaultdict(list)
+    by_team: dict[int, list[Objective]] = defaultdict(list)
+    top: list[Objective] = []
+    names: dict[int, str] = {}
+    for o in state.objectives:
+        if o.owner_kind == Objective.OwnerKind.PERSON and o.owner_person is not None:
+            by_person[o.owner_person_id].append(o)  # type: ignore[index]
+            names[o.owner_person.pk] = o.owner_person.name
+        elif o.owner_kind == Objective.OwnerKind.TEAM:
+            by_team[o.owner_team_id].append(o)  # type: ignore[index]
+        else:
+            top.append(o)
+    expected = progress.expected_progress(cycle.start, cycle.end, state.today)
+
+    def grow(node: core_selectors.TeamNode) -> Branch:
+        branch = Branch(
+            team_id=node.team.pk,
+            name=node.team.name,
+            depth=node.depth,
+            objectives=by_team.get(node.team.pk, []),
+            people={p: by_person[p] for p in members.get(node.team.pk, []) if p in by_person},
+        )
+        branch.children = [grow(child) for child in node.children]
+        values = [state.results[o.pk].progress.value for o in branch.objectives]
+        values += [
+            state.results[o.pk].progress.value for objs in branch.people.values() for o in objs
+        ]
+        total = sum(values) + sum((c.rollup or 0) * c.count for c in branch.children)
+        branch.count = len(values) + sum(c.count for c in branch.children)
+        if branch.count:
+            branch.rollup = total / branch.count
+            branch.status, _ = progress.pacing(branch.rollup, cycle.start, cycle.end, state.today)
+        return branch
+
+    tree = core_selectors.team_tree(org, with_leads=False)
+    if team_id is not None:
+        found = _find(tree, team_id)
+        tree = [found] if found else []
+    branches = [b for b in (grow(n) for n in tree) if b.count or team_id is not None]
+    return Alignment(state, cycle, top if team_id is None else [], branches, names, expected)
+
+
+def _find(nodes: list[core_selectors.TeamNode], team_id: int) -> core_selectors.TeamNode | None:
+    for node in core_selectors.flatten(nodes):
+        if node.team.pk == team_id:
+            return node
+    return None
+
+
+# ---------------------------------------------------------------- cycle dashboard
+
+
+@dataclass
+class TeamRow:
+    team_id: int
+    name: str
+    counts: dict[str, int]
+    total: int
+
+
+@dataclass
+class Dashboard:
+    cycle: Cycle
+    state: State
+    teams: list[TeamRow]
+    totals: dict[str, int]
+    scores: list[float]
+    scored: bool
+    stale: list[KeyResult]
+    without_key_results: list[Objective]
+
+
+def dashboard(actor: Actor, cycle: Cycle, today: dt.date | None = None) -> Dashboard:
+    """Pacing per team, the score distribution, stale key results, objectives without any.
+
+    A team's row counts the objectives it owns and those of its direct members.
+    """
+    org = actor.organisation
+    state = evaluate(visible_objectives(actor).filter(cycle=cycle), today)
+    teams_of: dict[int, set[int]] = defaultdict(set)
+    for person_id, team_id in TeamMembership.objects.filter(organisation=org).values_list(
+        "person_id", "team_id"
+    ):
+        teams_of[person_id].add(team_id)
+    names = dict(core_selectors.teams(org).values_list("id", "name"))
+    per_team: dict[int, Counter[str]] = defaultdict(Counter)
+    totals: Counter[str] = Counter()
+    for o in state.objectives:
+        status = state.results[o.pk].pacing
+        totals[status] += 1
+        if o.owner_kind == Objective.OwnerKind.TEAM and o.owner_team_id is not None:
+            owner_teams = {o.owner_team_id}
+        else:
+            owner_teams = teams_of.get(o.owner_person_id or 0, set())
+        for team_id in owner_teams:
+            per_team[team_id][status] += 1
+    rows = sorted(
+        (
+            TeamRow(t, names.get(t, "?"), {s: c[s] for s in STATUSES}, sum(c.values()))
+            for t, c in per_team.items()
+        ),
+        key=lambda r: (-(r.counts[progress.OFF_TRACK] + r.counts[progress.AT_RISK]), r.name),
+    )
+    scored = not cycle.is_open
+    scores = []
+    stale: list[KeyResult] = []
+    for o in state.objectives:
+        for kr in state.key_results.get(o.pk, []):
+            result = state.kr_results[kr.pk]
+            scores.append(
+                kr.score
+                if scored and kr.score is not None
+                else progress.round_score(result.progress.value)
+            )
+            if result.stale and o.status == Objective.Status.ACTIVE:
+                stale.append(kr)
+    without = [
+        o
+        for o in state.objectives
+        if not state.key_results.get(o.pk) and o.status == Objective.Status.ACTIVE
+    ]
+    return Dashboard(
+        cycle, state, rows, {s: totals[s] for s in STATUSES}, scores, scored, stale, without
+    )
+
+
+def owner_warnings(state: State) -> dict[int, list[str]]:
+    """Doerr's count warnings per person who owns objectives in the state."""
+    objectives_of: dict[int, list[Objective]] = defaultdict(list)
+    for o in state.objectives:
+        if o.owner_person_id is not None and o.status == Objective.Status.ACTIVE:
+            objectives_of[o.owner_person_id].append(o)
+    return {
+        person: warnings
+        for person, objs in objectives_of.items()
+        if (
+            warnings := progress.count_warnings(
+                len(objs), [len(state.key_results.get(o.pk, [])) for o in objs]
+            )
+        )
+    }
