@@ -11,3 +11,8 @@ from ampwork.settings import *  # noqa: F403
 # create hundreds of accounts use a fast one.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# A file, not memory, for SQLite: tests that write from several threads at once (check-in
+# concurrency) then meet the same locking as a real server (WAL, busy timeout).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")}  # noqa: F405

@@ -6,18 +6,35 @@ JSON object, and reject NUL bytes anywhere (PostgreSQL cannot store them).
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 from django.conf import settings
 from django.http import HttpRequest
 from ninja import Schema
 from ninja.pagination import LimitOffsetPagination
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from ampwork.core.permissions import Actor
 
 MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+def _iso_date(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("must be a date like 2026-03-31")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"'{value[:40]}' is not a date like 2026-03-31") from None
+
+
+# Input bodies are validated strictly (no "1" for 1, no 0 for a date, no false for 0.0);
+# dates arrive as ISO strings in JSON, so they are parsed before the strict check.
+Day = Annotated[dt.date, BeforeValidator(_iso_date)]
 
 
 def _has_nul(value: Any) -> bool:
@@ -31,7 +48,7 @@ def _has_nul(value: Any) -> bool:
 
 
 class InSchema(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, strict=True)
 
     @model_validator(mode="before")
     @classmethod

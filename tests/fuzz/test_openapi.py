@@ -24,7 +24,10 @@ from ampwork.core.permissions import Actor
 from ampwork.wsgi import application
 
 from ..factories import (
+    CycleFactory,
+    KeyResultFactory,
     MembershipFactory,
+    ObjectiveFactory,
     OrganisationFactory,
     PersonFactory,
     TeamFactory,
@@ -44,6 +47,8 @@ def token(db: Any) -> Iterator[str]:
     admin = PersonFactory(organisation=org, user=user, email=user.email, role=Role.ADMIN)
     team = TeamFactory(organisation=org, name="Fuzz team")
     MembershipFactory(team=team, person=PersonFactory(organisation=org))
+    cycle = CycleFactory(organisation=org)
+    KeyResultFactory(objective=ObjectiveFactory(cycle=cycle, owner_person=admin))
     # objects of another organisation, which must stay invisible
     other = OrganisationFactory(slug="other")
     MembershipFactory(

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from ninja import Schema
 from pydantic import Field
 
-from ampwork.apitools import Id, InSchema
+from ampwork.apitools import Day, Id, InSchema
 
 Name = Annotated[str, Field(min_length=1, max_length=200)]
 Email = Annotated[str, Field(min_length=3, max_length=254)]
@@ -74,7 +74,7 @@ class PersonIn(InSchema):
     job_role: Annotated[str, Field(max_length=120)] = ""
     level: Annotated[str, Field(max_length=40)] = ""
     location: Annotated[str, Field(max_length=120)] = ""
-    hire_date: dt.date | None = None
+    hire_date: Day | None = None
     role: RoleName = "member"
     manager_id: Id | None = None
     active: bool = True
@@ -90,7 +90,7 @@ class PersonPatch(InSchema):
     job_role: Annotated[str, Field(max_length=120)] = ""
     level: Annotated[str, Field(max_length=40)] = ""
     location: Annotated[str, Field(max_length=120)] = ""
-    hire_date: dt.date | None = None
+    hire_date: Day | None = None
     role: RoleName = "member"
     manager_id: Id | None = None
     active: bool = True

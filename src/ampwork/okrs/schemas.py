@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from ninja import Schema
 from pydantic import Field
 
-from ampwork.apitools import Id, InSchema
+from ampwork.apitools import Day, Id, InSchema
 
 Title = Annotated[str, Field(min_length=1, max_length=200)]
 Number = Annotated[float, Field(ge=-1e12, le=1e12, allow_inf_nan=False)]
@@ -31,14 +31,14 @@ class CycleOut(Schema):
 
 class CycleIn(InSchema):
     name: Annotated[str, Field(min_length=1, max_length=100)]
-    start: dt.date
-    end: dt.date
+    start: Day
+    end: Day
 
 
 class CyclePatch(InSchema):
     name: Annotated[str, Field(min_length=1, max_length=100)] = "-"
-    start: dt.date = dt.date(2000, 1, 1)
-    end: dt.date = dt.date(2000, 1, 2)
+    start: Day = dt.date(2000, 1, 1)
+    end: Day = dt.date(2000, 1, 2)
 
 
 class MilestoneOut(Schema):
@@ -197,4 +197,4 @@ class CheckInIn(InSchema):
     milestones_done: Annotated[list[Id], Field(max_length=100)] | None = None
     confidence: Confidence | None = None
     note: Annotated[str, Field(max_length=280)] = ""
-    date: dt.date | None = Field(None, description="Defaults to today")
+    date: Day | None = Field(None, description="Defaults to today")

@@ -138,27 +138,24 @@ def evaluate(objectives: QuerySet[Objective], today: dt.date | None = None) -> S
             "parent", "child"
         )
     )
-    contributes = [
+    contributes = {
         (link.child_id, link.parent_id)
         for link in links
         if link.kind == ObjectiveLink.Kind.CONTRIBUTES
-    ]
-    contributes += (
-        list(
+    }
+    if extra:
+        contributes |= set(
             ObjectiveLink.objects.filter(
                 child_id__in=extra, kind=ObjectiveLink.Kind.CONTRIBUTES
             ).values_list("child_id", "parent_id")
         )
-        if extra
-        else []
-    )
     krs_of: dict[int, list[KeyResult]] = defaultdict(list)
     for kr in krs:
         krs_of[kr.objective_id].append(kr)
     results, kr_results = progress.evaluate(
         [objective_input(o) for o in [*rows, *helpers]],
         [kr_input(k) for k in krs],
-        contributes,
+        sorted(contributes),
         today,
     )
     parents: dict[int, list[ObjectiveLink]] = defaultdict(list)

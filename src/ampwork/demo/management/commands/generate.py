@@ -16,6 +16,11 @@ class Command(BaseCommand):
         parser.add_argument("--people", type=int, required=True)
         parser.add_argument("--org", default="", help="Slug of the new organisation.")
         parser.add_argument("--seed", type=int, default=1)
+        parser.add_argument(
+            "--okrs",
+            action="store_true",
+            help="Also a cycle with 4 objectives, 12 key results and 96 check-ins per person.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         total = options["people"]
@@ -37,6 +42,15 @@ class Command(BaseCommand):
                 )
             except ValidationFailed as exc:
                 raise CommandError("; ".join(exc.lines())) from None
+            if options["okrs"]:
+                from ampwork.okrs.generate import generate_okrs
+
+                okr_task = progress.add_task("Generating OKRs", total=total * 4)
+                generate_okrs(
+                    result.organisation,
+                    seed=options["seed"],
+                    progress=lambda n: progress.advance(okr_task, n),
+                )
         self.stdout.write(
             f"Generated {result.organisation.name} ({result.organisation.slug}): "
             f"{result.people:,} people in {result.teams:,} teams."

@@ -1,0 +1,64 @@
+"""OKR lists and dashboards: the query count does not grow with the organisation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from ampwork.core.models import Person
+from ampwork.demo.services import generate
+from ampwork.okrs.generate import generate_okrs
+from ampwork.okrs.models import KeyResult, Objective
+
+SIZES = [50, 400]
+PAGES: dict[str, int] = {
+    "/okrs/": 14,
+    "/okrs/?team={team}": 14,
+    "/okrs/check-in/": 16,
+    "/okrs/cycles/{cycle}/": 14,
+    "/okrs/objectives/{objective}/": 20,
+    "/api/v1/objectives": 13,
+    "/api/v1/objectives?cycle_id={cycle}&limit=200": 13,
+    "/api/v1/key-results": 13,
+}
+
+
+@pytest.fixture(params=SIZES, ids=[f"{n}-people" for n in SIZES])
+def sized(request: pytest.FixtureRequest, db: Any) -> dict[str, Any]:
+    result = generate(people=request.param, slug=f"okr-{request.param}")
+    cycle = generate_okrs(
+        result.organisation,
+        objectives_per_person=2,
+        key_results_per_objective=2,
+        check_ins_per_key_result=2,
+    )
+    admin = Person.objects.get(organisation=result.organisation, email=result.admin_email)
+    objective = Objective.objects.filter(cycle=cycle, owner_kind="team").first()
+    assert objective is not None and KeyResult.objects.filter(objective__cycle=cycle).exists()
+    return {
+        "admin": admin,
+        "cycle": cycle.pk,
+        "objective": objective.pk,
+        "team": objective.owner_team_id,
+    }
+
+
+@pytest.mark.parametrize(("page", "limit"), list(PAGES.items()))
+def test_okr_pages_are_bounded(
+    page: str,
+    limit: int,
+    sized: dict[str, Any],
+    client: Client,
+    bearer: Callable[[Person], dict[str, str]],
+    django_assert_max_num_queries: Any,
+) -> None:
+    url = page.format(**sized)
+    headers = bearer(sized["admin"]) if url.startswith("/api/") else {}
+    if not headers:
+        client.force_login(sized["admin"].user)
+    with django_assert_max_num_queries(limit):
+        response = client.get(url, **headers)
+    assert response.status_code == 200, response.content[:300]
