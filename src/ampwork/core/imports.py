@@ -70,7 +70,7 @@ class Plan:
         return ValidationFailed(self.errors, source=self.source)
 
 
-def _read(
+def read_rows(
     text: str, columns: dict[str, str], required: set[str], plan: Plan
 ) -> list[tuple[int, dict[str, str]]]:
     if "\x00" in text:
@@ -129,7 +129,7 @@ def _names(value: str) -> list[str]:
 
 def plan_people(org: Organisation, text: str, source: str = "people.csv") -> Plan:
     plan = Plan(kind="people", source=source)
-    rows = _read(text, PEOPLE_COLUMNS, {"name", "email"}, plan)
+    rows = read_rows(text, PEOPLE_COLUMNS, {"name", "email"}, plan)
     if not rows:
         return plan
     existing = {
@@ -276,7 +276,7 @@ def import_people(
 
 def plan_teams(org: Organisation, text: str, source: str = "teams.csv") -> Plan:
     plan = Plan(kind="teams", source=source)
-    rows = _read(text, TEAM_COLUMNS, {"name"}, plan)
+    rows = read_rows(text, TEAM_COLUMNS, {"name"}, plan)
     if not rows:
         return plan
     existing = {
@@ -353,6 +353,7 @@ def import_teams(
 
 Importer = Callable[..., int]
 CLI_IMPORTERS: dict[str, Importer] = {"people": import_people, "teams": import_teams}
+# `ampwork import okrs FILE.csv` is the same as `ampwork okrs import FILE.csv`.
 
 
 def register_importer(kind: str, importer: Importer) -> None:

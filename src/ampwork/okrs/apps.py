@@ -17,6 +17,11 @@ class OkrsConfig(AppConfig):
         from .models import CheckIn, Cycle, KeyResult, Milestone, Objective, ObjectiveLink
 
         rules.install()
+        from ampwork.core.imports import register_importer
+
+        from .imports import import_okrs
+
+        register_importer("okrs", import_okrs)
         from ampwork.demo.services import DEMO_STEPS
 
         from . import demo

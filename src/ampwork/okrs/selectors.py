@@ -217,14 +217,21 @@ def objective_detail(actor: Actor, pk: int) -> Detail:
 
 
 def my_check_in(actor: Actor, today: dt.date | None = None) -> State:
-    """The key results the actor checks in on: theirs, and those of objectives they own."""
+    """The key results the actor checks in on: those they own, and all of the objectives
+    they own. (An objective's other key results stay in its progress, not in the list.)"""
     me = actor.person
     mine = Objective.objects.filter(
         organisation=actor.organisation, cycle__status="open", status=Objective.Status.ACTIVE
     )
     if me is None:
         return evaluate(mine.none(), today)
-    return evaluate(mine.filter(Q(owner_person=me) | Q(key_results__owner=me)).distinct(), today)
+    state = evaluate(mine.filter(Q(owner_person=me) | Q(key_results__owner=me)).distinct(), today)
+    for objective in state.objectives:
+        if objective.owner_person_id != me.pk:
+            state.key_results[objective.pk] = [
+                kr for kr in state.key_results.get(objective.pk, []) if kr.owner_id == me.pk
+            ]
+    return state
 
 
 # ---------------------------------------------------------------- alignment tree
