@@ -20,9 +20,10 @@ PAGES: dict[str, int] = {
     "/okrs/check-in/": 16,
     "/okrs/cycles/{cycle}/": 14,
     "/okrs/objectives/{objective}/": 20,
-    "/api/v1/objectives": 13,
-    "/api/v1/objectives?cycle_id={cycle}&limit=200": 13,
-    "/api/v1/key-results": 13,
+    "/api/v1/objectives": 16,
+    "/api/v1/objectives?cycle_id={cycle}&limit=200": 16,
+    "/api/v1/key-results": 16,
+    "/okrs/?team={team}&body=1": 14,
 }
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -25,10 +25,25 @@ MIN_OBJECTIVES = 3
 MAX_KEY_RESULTS = 5  # Doerr: at most 5 key results per objective
 
 
-@dataclass(frozen=True)
 class Explained:
-    value: float
-    how: str
+    """A number and the text that explains it. The text is formatted only when read:
+    a cycle of 100,000 key results computes 100,000 numbers, and shows a few of the texts.
+    """
+
+    __slots__ = ("_how", "value")
+
+    def __init__(self, value: float, how: str | Callable[[], str]) -> None:
+        self.value = value
+        self._how = how
+
+    @property
+    def how(self) -> str:
+        if callable(self._how):
+            self._how = self._how()
+        return self._how
+
+    def __repr__(self) -> str:
+        return f"Explained({self.value!r}, {self.how!r})"
 
 
 def _fmt(x: float) -> str:
@@ -55,12 +70,14 @@ def numeric_progress(start: float, target: float, current: float) -> Explained:
         )
     raw = (current - start) / (target - start)
     value = clamp01(raw)
-    how = (
-        f"(current − start) / (target − start) = ({_fmt(current)} − {_fmt(start)}) / "
-        f"({_fmt(target)} − {_fmt(start)}) = {raw:.2f}"
-    )
-    if value != raw:
-        how += f", clamped to {value:g}"
+
+    def how() -> str:
+        text = (
+            f"(current − start) / (target − start) = ({_fmt(current)} − {_fmt(start)}) / "
+            f"({_fmt(target)} − {_fmt(start)}) = {raw:.2f}"
+        )
+        return text + (f", clamped to {value:g}" if value != raw else "")
+
     return Explained(value, how)
 
 
@@ -119,10 +136,15 @@ def objective_progress(
     value = weighted_mean(items)
     if value is None:
         return Explained(0.0, "no key results yet")
-    parts = [f"{len(key_results)} key result{'s' if len(key_results) != 1 else ''}"]
-    if children:
-        parts.append(f"{len(children)} contributing objective{'s' if len(children) != 1 else ''}")
-    return Explained(value, f"weighted mean of {' and '.join(parts)} = {value:.2f}")
+
+    def how() -> str:
+        parts = [f"{len(key_results)} key result{'s' if len(key_results) != 1 else ''}"]
+        if children:
+            plural = "s" if len(children) != 1 else ""
+            parts.append(f"{len(children)} contributing objective{plural}")
+        return f"weighted mean of {' and '.join(parts)} = {value:.2f}"
+
+    return Explained(value, how)
 
 
 def lowest(progresses: Sequence[float]) -> float | None:
@@ -146,22 +168,21 @@ def pacing(progress: float, start: dt.date, end: dt.date, today: dt.date) -> tup
     expected = expected_progress(start, end, today)
     if today < start:
         return NOT_STARTED, Explained(expected, "the cycle has not started")
-    how = (
-        f"day {(min(today, end) - start).days} of {(end - start).days}: expected "
-        f"{expected:.2f}, progress {progress:.2f}"
-    )
     if progress >= expected - AT_RISK_MARGIN:
         status = ON_TRACK
     elif progress >= expected - OFF_TRACK_MARGIN:
         status = AT_RISK
     else:
         status = OFF_TRACK
-    return status, Explained(
-        expected,
-        f"{how} → {status} (at risk below expected − "
-        f"{AT_RISK_MARGIN:g}, off track below expected − "
-        f"{OFF_TRACK_MARGIN:g})",
-    )
+
+    def how() -> str:
+        return (
+            f"day {(min(today, end) - start).days} of {(end - start).days}: expected "
+            f"{expected:.2f}, progress {progress:.2f} → {status} (at risk below expected − "
+            f"{AT_RISK_MARGIN:g}, off track below expected − {OFF_TRACK_MARGIN:g})"
+        )
+
+    return status, Explained(expected, how)
 
 
 def suggested_confidence(
@@ -185,7 +206,10 @@ def suggested_confidence(
         value, band = 2, "low"
     return Explained(
         value,
-        f"at this pace {min(projected, 9.99):.0%} of the target by the end of the cycle → {band}",
+        lambda: (
+            f"at this pace {min(projected, 9.99):.0%} of the target by the end of the "
+            f"cycle → {band}"
+        ),
     )
 
 
@@ -267,15 +291,57 @@ class ObjectiveInput:
     end: dt.date
 
 
-@dataclass
 class KRResult:
-    progress: Explained
-    pacing: str
-    expected: Explained
-    stale: bool
-    suggested_confidence: Explained | None
-    score: float | None
-    band: str | None
+    """A key result's numbers. Pacing and the suggested confidence are worked out when
+    first read: lists of a whole cycle need only progress and staleness."""
+
+    __slots__ = (
+        "_pacing",
+        "_suggested",
+        "band",
+        "end",
+        "progress",
+        "score",
+        "stale",
+        "start",
+        "today",
+    )
+
+    def __init__(
+        self,
+        progress: Explained,
+        start: dt.date,
+        end: dt.date,
+        today: dt.date,
+        stale: bool,
+        score: float | None,
+    ) -> None:
+        self.progress, self.start, self.end, self.today = progress, start, end, today
+        self.stale, self.score = stale, score
+        self.band = score_band(score) if score is not None else None
+        self._pacing: tuple[str, Explained] | None = None
+        self._suggested: tuple[Explained | None] | None = None
+
+    @property
+    def pacing(self) -> str:
+        return self._pace()[0]
+
+    @property
+    def expected(self) -> Explained:
+        return self._pace()[1]
+
+    def _pace(self) -> tuple[str, Explained]:
+        if self._pacing is None:
+            self._pacing = pacing(self.progress.value, self.start, self.end, self.today)
+        return self._pacing
+
+    @property
+    def suggested_confidence(self) -> Explained | None:
+        if self._suggested is None:
+            self._suggested = (
+                suggested_confidence(self.progress.value, self.start, self.end, self.today),
+            )
+        return self._suggested[0]
 
 
 @dataclass
@@ -319,19 +385,14 @@ def evaluate(
         if objective is None:
             continue
         krs_of[kr.objective_id].append(kr)
-        progress = kr_progress(kr)
-        status, expected = pacing(progress.value, objective.start, objective.end, today)
         created = kr.created or objective.start
         kr_results[kr.id] = KRResult(
-            progress=progress,
-            pacing=status,
-            expected=expected,
+            kr_progress(kr),
+            objective.start,
+            objective.end,
+            today,
             stale=today <= objective.end and is_stale(kr.last_check_in, created, today),
-            suggested_confidence=suggested_confidence(
-                progress.value, objective.start, objective.end, today
-            ),
             score=kr.score,
-            band=score_band(kr.score) if kr.score is not None else None,
         )
     children: dict[int, list[int]] = {o.id: [] for o in objectives}
     for child, parent in contributes:

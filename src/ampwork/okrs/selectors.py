@@ -20,8 +20,7 @@ from ampwork.core.models import Organisation, TeamMembership
 from ampwork.core.permissions import Actor, can
 
 from . import progress
-from .inputs import kr_input, objective_input
-from .models import CheckIn, Cycle, KeyResult, Objective, ObjectiveLink
+from .models import CheckIn, Cycle, KeyResult, Milestone, Objective, ObjectiveLink
 
 STATUSES = [progress.ON_TRACK, progress.AT_RISK, progress.OFF_TRACK, progress.NOT_STARTED]
 
@@ -100,10 +99,15 @@ def get_key_result(actor: Actor, pk: int) -> KeyResult:
 
 @dataclass
 class State:
-    """A set of objectives with their key results, links and computed numbers."""
+    """A set of objectives with their key results, links and computed numbers.
+
+    ``key_results`` holds model rows for display (only when evaluated with ``detail``);
+    ``inputs`` holds every key result's plain values, always.
+    """
 
     objectives: list[Objective]
     key_results: dict[int, list[KeyResult]]
+    inputs: dict[int, list[progress.KRInput]]
     results: dict[int, progress.ObjectiveResult]
     kr_results: dict[int, progress.KRResult]
     parents: dict[int, list[ObjectiveLink]]
@@ -114,56 +118,109 @@ class State:
         return next((o for o in self.objectives if o.pk == pk), None)
 
 
-def evaluate(objectives: QuerySet[Objective], today: dt.date | None = None) -> State:
-    """Evaluate a set of objectives: a fixed number of queries, plus one per level of
+KR_VALUES = (
+    "id",
+    "objective_id",
+    "kind",
+    "start",
+    "target",
+    "current",
+    "done",
+    "low",
+    "high",
+    "weight",
+    "last_check_in",
+    "created_at",
+    "score",
+)
+
+
+def evaluate(
+    objectives: QuerySet[Objective], today: dt.date | None = None, *, detail: bool = True
+) -> State:
+    """Evaluate a set of objectives in a fixed number of queries, plus one per level of
     alignment below them.
 
-    A parent's progress counts its contributing children, so those are loaded too (even
-    when they are not in the set, or not visible to the reader): everyone sees the same
-    number for the same objective. ``State.objectives`` holds only the requested set.
+    The maths reads plain values (no model rows for key results unless ``detail``), so a
+    cycle of 100,000 key results stays cheap. A parent's progress counts its contributing
+    children, so those are included too (even when they are not in the set, or not visible
+    to the reader): everyone sees the same number for the same objective.
+    ``State.objectives`` holds only the requested set.
     """
     today = today or timezone.localdate()
     ids = objectives.values("id")
     rows = list(objectives.select_related("cycle", "owner_person", "owner_team").order_by("id"))
     extra = _contributing_below({o.pk for o in rows}, ids)
-    helpers = list(Objective.objects.filter(pk__in=extra).select_related("cycle")) if extra else []
-    krs = list(
-        KeyResult.objects.filter(Q(objective__in=ids) | Q(objective_id__in=extra))
-        .select_related("owner")
-        .prefetch_related("milestones")
-        .order_by("objective_id", "position", "id")
+    windows = [progress.ObjectiveInput(o.pk, o.cycle.start, o.cycle.end) for o in rows]
+    if extra:
+        windows += [
+            progress.ObjectiveInput(pk, start, end)
+            for pk, start, end in Objective.objects.filter(pk__in=extra).values_list(
+                "id", "cycle__start", "cycle__end"
+            )
+        ]
+    in_scope = Q(objective__in=ids) | Q(objective_id__in=extra)
+    milestones: dict[int, list[tuple[float, bool]]] = defaultdict(list)
+    for kr_id, weight, done in (
+        Milestone.objects.filter(key_result__in=KeyResult.objects.filter(in_scope).values("id"))
+        .order_by("position", "id")
+        .values_list("key_result_id", "weight", "done")
+    ):
+        milestones[kr_id].append((weight, done))
+    query = KeyResult.objects.filter(in_scope).order_by("objective_id", "position", "id")
+    inputs = [_kr_input(row, milestones) for row in query.values_list(*KR_VALUES)]
+    around = ObjectiveLink.objects.filter(Q(child__in=ids) | Q(parent__in=ids))
+    links = list(around.select_related("parent", "child")) if detail else []
+    contributes = set(
+        around.filter(kind=ObjectiveLink.Kind.CONTRIBUTES).values_list("child_id", "parent_id")
     )
-    links = list(
-        ObjectiveLink.objects.filter(Q(child__in=ids) | Q(parent__in=ids)).select_related(
-            "parent", "child"
-        )
-    )
-    contributes = {
-        (link.child_id, link.parent_id)
-        for link in links
-        if link.kind == ObjectiveLink.Kind.CONTRIBUTES
-    }
     if extra:
         contributes |= set(
             ObjectiveLink.objects.filter(
                 child_id__in=extra, kind=ObjectiveLink.Kind.CONTRIBUTES
             ).values_list("child_id", "parent_id")
         )
+    results, kr_results = progress.evaluate(windows, inputs, sorted(contributes), today)
+    inputs_of: dict[int, list[progress.KRInput]] = defaultdict(list)
+    for kr_input in inputs:
+        inputs_of[kr_input.objective_id].append(kr_input)
     krs_of: dict[int, list[KeyResult]] = defaultdict(list)
-    for kr in krs:
-        krs_of[kr.objective_id].append(kr)
-    results, kr_results = progress.evaluate(
-        [objective_input(o) for o in [*rows, *helpers]],
-        [kr_input(k) for k in krs],
-        sorted(contributes),
-        today,
-    )
+    if detail:
+        for kr in (
+            KeyResult.objects.filter(objective__in=ids)
+            .select_related("owner")
+            .prefetch_related("milestones")
+            .order_by("objective_id", "position", "id")
+        ):
+            krs_of[kr.objective_id].append(kr)
     parents: dict[int, list[ObjectiveLink]] = defaultdict(list)
     children: dict[int, list[ObjectiveLink]] = defaultdict(list)
     for link in links:
         parents[link.child_id].append(link)
         children[link.parent_id].append(link)
-    return State(rows, krs_of, results, kr_results, parents, children, today)
+    return State(rows, krs_of, inputs_of, results, kr_results, parents, children, today)
+
+
+def _kr_input(
+    row: tuple[Any, ...], milestones: dict[int, list[tuple[float, bool]]]
+) -> progress.KRInput:
+    pk, oid, kind, start, target, current, done, low, high, weight, last, created, score = row
+    return progress.KRInput(
+        id=pk,
+        objective_id=oid,
+        kind=kind,
+        start=start,
+        target=target,
+        current=current,
+        done=done,
+        low=low,
+        high=high,
+        weight=weight,
+        milestones=tuple(milestones.get(pk, ())),
+        last_check_in=last,
+        created=timezone.localdate(created),
+        score=score,
+    )
 
 
 def _contributing_below(have: set[int], ids: QuerySet[Objective] | Any) -> set[int]:
@@ -271,12 +328,20 @@ def alignment(
     and those of the teams inside it.
     """
     org = actor.organisation
-    state = evaluate(visible_objectives(actor).filter(cycle=cycle), today)
+    tree = core_selectors.team_tree(org, with_leads=False)
     members: dict[int, list[int]] = defaultdict(list)
     for person_id, team in TeamMembership.objects.filter(
         organisation=org, person__active=True
     ).values_list("person_id", "team_id"):
         members[team].append(person_id)
+    scope = visible_objectives(actor).filter(cycle=cycle)
+    if team_id is not None:
+        found = _find(tree, team_id)
+        tree = [found] if found else []
+        teams = {n.team.pk for n in core_selectors.flatten(tree)}
+        people = {p for t in teams for p in members.get(t, [])}
+        scope = scope.filter(Q(owner_team_id__in=teams) | Q(owner_person_id__in=people))
+    state = evaluate(scope, today, detail=False)
     by_person: dict[int, list[Objective]] = defaultdict(list)
     by_team: dict[int, list[Objective]] = defaultdict(list)
     top: list[Objective] = []
@@ -311,10 +376,6 @@ def alignment(
             branch.status, _ = progress.pacing(branch.rollup, cycle.start, cycle.end, state.today)
         return branch
 
-    tree = core_selectors.team_tree(org, with_leads=False)
-    if team_id is not None:
-        found = _find(tree, team_id)
-        tree = [found] if found else []
     branches = [b for b in (grow(n) for n in tree) if b.count or team_id is not None]
     return Alignment(state, cycle, top if team_id is None else [], branches, names, expected)
 
@@ -346,6 +407,7 @@ class Dashboard:
     scores: list[float]
     scored: bool
     stale: list[KeyResult]
+    stale_count: int
     without_key_results: list[Objective]
 
 
@@ -355,7 +417,7 @@ def dashboard(actor: Actor, cycle: Cycle, today: dt.date | None = None) -> Dashb
     A team's row counts the objectives it owns and those of its direct members.
     """
     org = actor.organisation
-    state = evaluate(visible_objectives(actor).filter(cycle=cycle), today)
+    state = evaluate(visible_objectives(actor).filter(cycle=cycle), today, detail=False)
     teams_of: dict[int, set[int]] = defaultdict(set)
     for person_id, team_id in TeamMembership.objects.filter(organisation=org).values_list(
         "person_id", "team_id"
@@ -382,24 +444,37 @@ def dashboard(actor: Actor, cycle: Cycle, today: dt.date | None = None) -> Dashb
     )
     scored = not cycle.is_open
     scores = []
-    stale: list[KeyResult] = []
+    stale_ids: list[int] = []
     for o in state.objectives:
-        for kr in state.key_results.get(o.pk, []):
-            result = state.kr_results[kr.pk]
+        for kr in state.inputs.get(o.pk, []):
+            result = state.kr_results[kr.id]
             scores.append(
                 kr.score
                 if scored and kr.score is not None
                 else progress.round_score(result.progress.value)
             )
             if result.stale and o.status == Objective.Status.ACTIVE:
-                stale.append(kr)
+                stale_ids.append(kr.id)
+    stale = list(
+        KeyResult.objects.filter(pk__in=stale_ids[:50])
+        .select_related("owner")
+        .order_by("last_check_in", "id")
+    )
     without = [
         o
         for o in state.objectives
-        if not state.key_results.get(o.pk) and o.status == Objective.Status.ACTIVE
+        if not state.inputs.get(o.pk) and o.status == Objective.Status.ACTIVE
     ]
     return Dashboard(
-        cycle, state, rows, {s: totals[s] for s in STATUSES}, scores, scored, stale, without
+        cycle,
+        state,
+        rows,
+        {s: totals[s] for s in STATUSES},
+        scores,
+        scored,
+        stale,
+        len(stale_ids),
+        without,
     )
 
 

@@ -296,8 +296,17 @@ def alignment_page(request: HttpRequest, actor: Actor) -> HttpResponse:
     raw = request.GET.get("team", "")
     team_id = int(raw) if raw.isdigit() and len(raw) <= 18 else None
     tree = selectors.alignment(actor, cycle, team_id)
+    if request.htmx and request.GET.get("body") and tree.branches:  # type: ignore[attr-defined]
+        # one team opened in the tree: its objectives, its people's, its sub-teams
+        branch = tree.branches[0]
+        return render(
+            request,
+            "okrs/_branch_body.html",
+            {"tree": tree, "branch": branch, "open_depth": branch.depth + 1},
+        )
     from ampwork.core import selectors as core_selectors
 
+    open_depth = tree.branches[0].depth + 1 if team_id and tree.branches else 2
     return render(
         request,
         "okrs/alignment.html",
@@ -310,6 +319,7 @@ def alignment_page(request: HttpRequest, actor: Actor) -> HttpResponse:
                 core_selectors.team_tree(actor.organisation, with_leads=False)
             ),
             "may_dashboard": _may_dashboard(actor),
+            "open_depth": open_depth,
         },
     )
 

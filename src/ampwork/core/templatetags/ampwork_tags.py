@@ -30,3 +30,8 @@ def slug(value: str) -> str:
 @register.filter
 def get(mapping: dict[object, object] | None, key: object) -> object:
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def lt(value: int, other: int) -> bool:
+    return bool(value < other)

@@ -1,0 +1,119 @@
+"""OKR scale benchmark: the alignment tree and the cycle dashboard against a plain SQL floor.
+
+    python benchmarks/okrs.py --people 10000
+
+Generates an organisation with 4 objectives, 12 key results and 96 check-ins per person
+(10,000 people: about 40,000 objectives, 120,000 key results and 1,000,000 check-ins),
+then times, as its admin:
+
+- the alignment tree (selector, then the whole page),
+- the cycle dashboard (selector, then the whole page),
+- the floor: one plain SQL aggregate computing every objective's progress from its key
+  results in the database (what the selectors do, without roll-up, pacing or rendering).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+
+
+def timed(fn: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times) * 1000
+
+
+FLOOR = """
+SELECT k.objective_id,
+       SUM(k.weight * MIN(1.0, MAX(0.0, (COALESCE(k.current, k.start) - k.start)
+                                        / NULLIF(k.target - k.start, 0)))) / SUM(k.weight)
+FROM okrs_keyresult k JOIN okrs_objective o ON o.id = k.objective_id
+WHERE o.cycle_id = %s
+GROUP BY k.objective_id
+"""
+FLOOR_PG = FLOOR.replace("MIN(1.0, MAX(0.0,", "LEAST(1.0, GREATEST(0.0,")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--people", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    os.environ.setdefault("AMPWORK_DATA_DIR", tempfile.mkdtemp(prefix="ampwork-bench-"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ampwork.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections, connection
+    from django.test import Client
+
+    from ampwork.core.models import Person
+    from ampwork.demo.services import generate
+    from ampwork.okrs import selectors
+    from ampwork.okrs.generate import generate_okrs
+    from ampwork.okrs.models import CheckIn, KeyResult, Objective
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    settings.ALLOWED_HOSTS = ["*"]
+    call_command("migrate", verbosity=0)
+    t0 = time.perf_counter()
+    result = generate(people=args.people, slug=f"okr-bench-{int(t0)}")
+    cycle = generate_okrs(result.organisation)
+    print(
+        f"generated in {time.perf_counter() - t0:.0f} s ({connection.vendor}): "
+        f"{Objective.objects.filter(cycle=cycle).count():,} objectives, "
+        f"{KeyResult.objects.filter(objective__cycle=cycle).count():,} key results, "
+        f"{CheckIn.objects.filter(key_result__objective__cycle=cycle).count():,} check-ins"
+    )
+    admin = Person.objects.get(organisation=result.organisation, email=result.admin_email)
+    from ampwork.core.permissions import Actor
+
+    actor = Actor(organisation=result.organisation, role="admin", user=admin.user, person=admin)
+    client = Client()
+    client.force_login(admin.user)  # type: ignore[arg-type]
+    sql = FLOOR_PG if connection.vendor == "postgresql" else FLOOR
+
+    def floor() -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [cycle.pk])
+            cursor.fetchall()
+
+    rows = [
+        ("floor: plain SQL aggregate", timed(floor, args.repeat)),
+        (
+            "alignment tree (selector)",
+            timed(lambda: selectors.alignment(actor, cycle), args.repeat),
+        ),
+        (
+            "alignment tree (page)",
+            timed(lambda: client.get(f"/okrs/?cycle={cycle.pk}"), args.repeat),
+        ),
+        (
+            "cycle dashboard (selector)",
+            timed(lambda: selectors.dashboard(actor, cycle), args.repeat),
+        ),
+        (
+            "cycle dashboard (page)",
+            timed(lambda: client.get(f"/okrs/cycles/{cycle.pk}/"), args.repeat),
+        ),
+    ]
+    base = rows[0][1]
+    print(f"{'what':<30} {'median ms':>10} {'× floor':>8}")
+    for name, ms in rows:
+        print(f"{name:<30} {ms:>10.0f} {ms / base:>8.1f}")
+
+
+if __name__ == "__main__":
+    main()
