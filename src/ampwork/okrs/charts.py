@@ -3,6 +3,7 @@ pacing per team; the distribution of scores."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -98,6 +99,8 @@ def statuses(rows: Sequence[Any]) -> str:
         xaxis_title="objectives",
     )
     fig.update_yaxes(automargin=True)
+    most = max((r.total for r in rows), default=1)
+    fig.update_xaxes(tick0=0, dtick=max(1, math.ceil(most / 8)))
     return to_html(fig)
 
 
@@ -118,4 +121,5 @@ def scores(values: Sequence[float], final: bool) -> str:
         xaxis_title="score" if final else "progress so far (graded)",
         yaxis_title="key results",
     )
+    fig.update_yaxes(tick0=0, dtick=max(1, math.ceil(max(counts, default=1) / 6)))
     return to_html(fig)

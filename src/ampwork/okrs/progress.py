@@ -12,6 +12,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from typing import NamedTuple
 
 ON_TRACK = "on track"
 AT_RISK = "at risk"
@@ -266,8 +267,7 @@ def count_warnings(objectives: int, key_results_per_objective: Sequence[int]) ->
 # ---------------------------------------------------------------- whole cycles
 
 
-@dataclass(frozen=True)
-class KRInput:
+class KRInput(NamedTuple):
     id: int
     objective_id: int
     kind: str  # numeric | boolean | milestones | range
@@ -284,8 +284,7 @@ class KRInput:
     score: float | None = None  # set at cycle close (computed or overridden)
 
 
-@dataclass(frozen=True)
-class ObjectiveInput:
+class ObjectiveInput(NamedTuple):
     id: int
     start: dt.date
     end: dt.date

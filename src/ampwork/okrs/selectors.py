@@ -17,6 +17,7 @@ from django.utils import timezone
 from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import NotFound
 from ampwork.core.models import Organisation, TeamMembership
+from ampwork.core.perf import gc_paused
 from ampwork.core.permissions import Actor, can
 
 from . import progress
@@ -136,6 +137,13 @@ KR_VALUES = (
 
 
 def evaluate(
+    objectives: QuerySet[Objective], today: dt.date | None = None, *, detail: bool = True
+) -> State:
+    with gc_paused():
+        return _evaluate(objectives, today, detail=detail)
+
+
+def _evaluate(
     objectives: QuerySet[Objective], today: dt.date | None = None, *, detail: bool = True
 ) -> State:
     """Evaluate a set of objectives in a fixed number of queries, plus one per level of
