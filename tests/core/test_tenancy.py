@@ -48,6 +48,7 @@ def b_objects(other_org: Organisation) -> dict[str, int]:
         "cycle_id": cycle.pk,
         "objective_id": objective.pk,
         "key_result_id": key_result.pk,
+        "parent_id": objective.pk,
     }
 
 
@@ -59,6 +60,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "objectives": {"title": "x"},
     "key-results": {"title": "x"},
     "check-ins": {"value": 3},
+    "parents": {"parent_id": 1},
 }
 
 
@@ -67,6 +69,7 @@ def test_routes_are_known() -> None:
     for path, _ in _routes():
         for name in re.findall(r"{(\w+)}", path):
             assert name in {
+                "parent_id",
                 "person_id",
                 "team_id",
                 "membership_id",
@@ -88,7 +91,8 @@ def test_other_organisations_objects_are_not_found(
 ) -> None:
     admin = make_person(org, Role.ADMIN)
     url = re.sub(r"{(\w+)}", lambda m: str(b_objects[m.group(1)]), path)
-    resource = path.rstrip("/").split("/")[-1] if path.endswith("check-ins") else path.split("/")[3]
+    last = path.rstrip("/").split("/")[-1]
+    resource = last if last in BODIES else path.split("/")[3]
     body = json.dumps(BODIES.get(resource, {}))
     response = client.generic(method, url, body, content_type="application/json", **bearer(admin))
     assert response.status_code == 404, (method, url, response.content)

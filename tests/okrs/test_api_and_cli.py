@@ -178,3 +178,48 @@ def test_csv_errors_name_line_and_column(cycle: Cycle, tmp_path: Path) -> None:
     message = str(caught.value)
     assert f"{path}: line 3: cycle:" in message and f"{path}: line 4: start:" in message
     assert not Objective.objects.exists()
+
+
+def test_alignment_through_the_api(
+    client: Client,
+    cycle: Cycle,
+    admin: Person,
+    admin_actor: Actor,
+    bearer: Callable[[Person], Headers],
+) -> None:
+    h = bearer(admin)
+    parent = services.create_objective(
+        actor=admin_actor, cycle=cycle, title="P", owner_kind="organisation"
+    )
+    child = services.create_objective(actor=admin_actor, cycle=cycle, title="C")
+    response = post(
+        client,
+        f"/api/v1/objectives/{child.pk}/parents",
+        {"parent_id": parent.pk, "kind": "supports"},
+        h,
+    )
+    assert response.status_code == 201 and response.json()["kind"] == "supports"
+    body = client.get(f"/api/v1/objectives/{child.pk}", **h).json()
+    assert body["parents"] == [{"id": parent.pk, "kind": "supports"}]
+    loop = post(client, f"/api/v1/objectives/{parent.pk}/parents", {"parent_id": child.pk}, h)
+    assert loop.status_code == 422 and "loop" in loop.json()["detail"][0]["msg"]
+    gone = client.delete(f"/api/v1/objectives/{child.pk}/parents/{parent.pk}", **h)
+    assert gone.status_code == 204
+    assert client.get(f"/api/v1/objectives/{child.pk}", **h).json()["parents"] == []
+
+
+def test_alignment_in_the_web(
+    client: Client, cycle: Cycle, admin: Person, admin_actor: Actor
+) -> None:
+    parent = services.create_objective(
+        actor=admin_actor, cycle=cycle, title="P", owner_kind="organisation"
+    )
+    child = services.create_objective(actor=admin_actor, cycle=cycle, title="C")
+    assert admin.user is not None
+    client.force_login(admin.user)
+    page = client.get(f"/okrs/objectives/{child.pk}/").content.decode()
+    assert 'name="parent"' in page
+    client.post(f"/okrs/objectives/{child.pk}/align/", {"parent": parent.pk, "kind": "contributes"})
+    assert child.parent_links.get().parent == parent
+    client.post(f"/okrs/objectives/{child.pk}/align/", {"parent": parent.pk, "remove": "1"})
+    assert not child.parent_links.exists()

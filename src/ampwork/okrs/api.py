@@ -22,6 +22,8 @@ from .schemas import (
     KeyResultOut,
     KeyResultPage,
     KeyResultPatch,
+    LinkIn,
+    LinkOut,
     ObjectiveFilter,
     ObjectiveIn,
     ObjectiveOut,
@@ -189,6 +191,29 @@ def update_objective(
 def delete_objective(request: HttpRequest, objective_id: Id) -> Status[None]:
     who = actor(request)
     services.delete_objective(actor=who, objective=selectors.get_objective(who, objective_id))
+    return Status(204, None)
+
+
+@router.post("/objectives/{objective_id}/parents", response=_responses(201, LinkOut), tags=["okrs"])
+def add_parent(request: HttpRequest, objective_id: Id, payload: LinkIn) -> Status[Any]:
+    """Align an objective with another: ``contributes`` counts towards the parent's
+    progress, ``supports`` is shown only. Loops are refused."""
+    who = actor(request)
+    child = selectors.get_objective(who, objective_id)
+    selectors.get_objective(who, payload.parent_id)
+    return Status(
+        201, services.link(actor=who, child=child, parent_id=payload.parent_id, kind=payload.kind)
+    )
+
+
+@router.delete(
+    "/objectives/{objective_id}/parents/{parent_id}", response=_responses(204, None), tags=["okrs"]
+)
+def remove_parent(request: HttpRequest, objective_id: Id, parent_id: Id) -> Status[None]:
+    who = actor(request)
+    child = selectors.get_objective(who, objective_id)
+    selectors.get_objective(who, parent_id)
+    services.unlink(actor=who, child=child, parent_id=parent_id)
     return Status(204, None)
 
 

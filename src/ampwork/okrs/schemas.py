@@ -198,3 +198,14 @@ class CheckInIn(InSchema):
     confidence: Confidence | None = None
     note: Annotated[str, Field(max_length=280)] = ""
     date: Day | None = Field(None, description="Defaults to today")
+
+
+class LinkIn(InSchema):
+    parent_id: Id
+    kind: Literal["contributes", "supports"] = "contributes"
+
+
+class LinkOut(Schema):
+    child_id: int
+    parent_id: int
+    kind: str

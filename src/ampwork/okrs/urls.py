@@ -15,6 +15,7 @@ urlpatterns = [
     path("objectives/new/", views.objective_create, name="objective_create"),
     path("objectives/<id:pk>/", views.objective_page, name="objective"),
     path("objectives/<id:pk>/edit/", views.objective_edit, name="objective_edit"),
+    path("objectives/<id:pk>/align/", views.objective_link, name="objective_link"),
     path("objectives/<id:pk>/delete/", views.objective_delete, name="objective_delete"),
     path(
         "objectives/<id:objective_pk>/key-results/new/",

@@ -148,6 +148,14 @@ def objective_page(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
             "may_edit": can(actor, "objectives.edit", objective),
             "hints": guidance.objective_hints(objective.title),
             "kr_form": KeyResultForm(),
+            "candidates": (
+                selectors.visible_objectives(actor)
+                .filter(cycle=objective.cycle)
+                .exclude(pk=objective.pk)
+                .order_by("owner_kind", "title")[:300]
+                if can(actor, "objectives.edit", objective)
+                else []
+            ),
         },
     )
 
@@ -240,6 +248,33 @@ def objective_delete(request: HttpRequest, actor: Actor, pk: int) -> HttpRespons
     services.delete_objective(actor=actor, objective=objective)
     messages.success(request, f"“{objective.title}” was deleted.")
     return redirect("okrs:check_in")
+
+
+@require_POST
+@member_view
+def objective_link(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    """Align the objective with another one, or remove an alignment."""
+    objective = selectors.get_objective(actor, pk)
+    raw = request.POST.get("parent", "")
+    if not (raw.isdigit() and len(raw) <= 18):
+        messages.error(request, "Choose the objective to align with.")
+        return redirect("okrs:objective", pk=pk)
+    parent = selectors.get_objective(actor, int(raw))
+    try:
+        if request.POST.get("remove"):
+            services.unlink(actor=actor, child=objective, parent_id=parent.pk)
+            messages.success(request, f"No longer aligned with “{parent.title}”.")
+        else:
+            services.link(
+                actor=actor,
+                child=objective,
+                parent_id=parent.pk,
+                kind=request.POST.get("kind", "contributes"),
+            )
+            messages.success(request, f"Aligned with “{parent.title}”.")
+    except ValidationFailed as exc:
+        messages.error(request, "; ".join(e.message for e in exc.errors))
+    return redirect("okrs:objective", pk=pk)
 
 
 @require_http_methods(["GET", "POST"])
