@@ -10,10 +10,9 @@ go in benchmarks/README.md.
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
-import tempfile
 import time
+
+from _common import median_ms, setup_django
 
 
 def main() -> None:
@@ -21,26 +20,14 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
-    os.environ.setdefault("AMPWORK_DATA_DIR", tempfile.mkdtemp(prefix="ampwork-bench-"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ampwork.settings")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.core.signals import request_finished, request_started
-    from django.db import close_old_connections, connection
+    setup_django()
+    from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
     from ampwork.core.models import Person, Team
     from ampwork.demo.services import generate
 
-    # as Django's test runner does: keep one connection, so queries can be counted
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    settings.ALLOWED_HOSTS = ["*"]
-    call_command("migrate", verbosity=0)
     started = time.perf_counter()
     result = generate(people=args.people, slug=f"bench-{args.people}-{int(started)}")
     print(
@@ -67,12 +54,8 @@ def main() -> None:
         with CaptureQueriesContext(connection) as ctx:
             assert client.get(page).status_code == 200, page
         queries = len(ctx.captured_queries)
-        times = []
-        for _ in range(args.repeat):
-            t0 = time.perf_counter()
-            client.get(page)
-            times.append((time.perf_counter() - t0) * 1000)
-        print(f"{page:<28} {queries:>7} {statistics.median(times):>10.1f}")
+        ms = median_ms(lambda page=page: client.get(page), args.repeat)  # type: ignore[misc]
+        print(f"{page:<28} {queries:>7} {ms:>10.1f}")
 
 
 if __name__ == "__main__":

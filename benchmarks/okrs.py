@@ -15,21 +15,9 @@ then times, as its admin:
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
-import tempfile
 import time
-from collections.abc import Callable
 
-
-def timed(fn: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times) * 1000
-
+from _common import median_ms, setup_django
 
 FLOOR = """
 SELECT k.objective_id,
@@ -47,27 +35,17 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    os.environ.setdefault("AMPWORK_DATA_DIR", tempfile.mkdtemp(prefix="ampwork-bench-"))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ampwork.settings")
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.core.signals import request_finished, request_started
-    from django.db import close_old_connections, connection
+    setup_django()
+    from django.db import connection
     from django.test import Client
 
     from ampwork.core.models import Person
+    from ampwork.core.permissions import Actor
     from ampwork.demo.services import generate
     from ampwork.okrs import selectors
     from ampwork.okrs.generate import generate_okrs
     from ampwork.okrs.models import CheckIn, KeyResult, Objective
 
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    settings.ALLOWED_HOSTS = ["*"]
-    call_command("migrate", verbosity=0)
     t0 = time.perf_counter()
     result = generate(people=args.people, slug=f"okr-bench-{int(t0)}")
     cycle = generate_okrs(result.organisation)
@@ -78,8 +56,6 @@ def main() -> None:
         f"{CheckIn.objects.filter(key_result__objective__cycle=cycle).count():,} check-ins"
     )
     admin = Person.objects.get(organisation=result.organisation, email=result.admin_email)
-    from ampwork.core.permissions import Actor
-
     actor = Actor(organisation=result.organisation, role="admin", user=admin.user, person=admin)
     client = Client()
     client.force_login(admin.user)  # type: ignore[arg-type]
@@ -91,22 +67,22 @@ def main() -> None:
             cursor.fetchall()
 
     rows = [
-        ("floor: plain SQL aggregate", timed(floor, args.repeat)),
+        ("floor: plain SQL aggregate", median_ms(floor, args.repeat)),
         (
             "alignment tree (selector)",
-            timed(lambda: selectors.alignment(actor, cycle), args.repeat),
+            median_ms(lambda: selectors.alignment(actor, cycle), args.repeat),
         ),
         (
             "alignment tree (page)",
-            timed(lambda: client.get(f"/okrs/?cycle={cycle.pk}"), args.repeat),
+            median_ms(lambda: client.get(f"/okrs/?cycle={cycle.pk}"), args.repeat),
         ),
         (
             "cycle dashboard (selector)",
-            timed(lambda: selectors.dashboard(actor, cycle), args.repeat),
+            median_ms(lambda: selectors.dashboard(actor, cycle), args.repeat),
         ),
         (
             "cycle dashboard (page)",
-            timed(lambda: client.get(f"/okrs/cycles/{cycle.pk}/"), args.repeat),
+            median_ms(lambda: client.get(f"/okrs/cycles/{cycle.pk}/"), args.repeat),
         ),
     ]
     base = rows[0][1]

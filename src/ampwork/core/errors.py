@@ -40,6 +40,13 @@ class ValidationFailed(Exception):
         return [f"{prefix}{error}" for error in self.errors]
 
 
+def only(changes: dict[str, object], allowed: Iterable[str]) -> None:
+    """Refuse changes to fields a service does not change, naming each."""
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise ValidationFailed(FieldError(f, "cannot be changed") for f in sorted(unknown))
+
+
 class NotAllowed(Exception):
     """The actor may not do this. Web and API answer 403."""
 

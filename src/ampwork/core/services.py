@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .errors import FieldError, NotFound, ValidationFailed
+from .errors import NotFound, ValidationFailed, only
 from .models import (
     MIN_ANONYMITY,
     ApiToken,
@@ -103,9 +103,7 @@ ORGANISATION_FIELDS = ("name", "anonymity_min_group", "autonomy_policy", "okr_ca
 def update_organisation(*, actor: Actor, **changes: Any) -> Organisation:
     org = actor.organisation
     require(actor, "organisation.edit", org)
-    unknown = set(changes) - set(ORGANISATION_FIELDS)
-    if unknown:
-        raise ValidationFailed(FieldError(f, "cannot be changed") for f in sorted(unknown))
+    only(changes, ORGANISATION_FIELDS)
     if "name" in changes and not str(changes["name"]).strip():
         raise ValidationFailed.single("name", "is required")
     if "anonymity_min_group" in changes:
@@ -255,9 +253,7 @@ def create_person(
 def update_person(*, actor: Actor, person: Person, **changes: Any) -> Person:
     org = actor.organisation
     require(actor, "people.edit", person)
-    unknown = set(changes) - set(PERSON_FIELDS)
-    if unknown:
-        raise ValidationFailed(FieldError(f, "cannot be changed") for f in sorted(unknown))
+    only(changes, PERSON_FIELDS)
     if "name" in changes:
         changes["name"] = str(changes["name"]).strip()
         if not changes["name"]:
@@ -370,9 +366,7 @@ def create_team(
 def update_team(*, actor: Actor, team: Team, **changes: Any) -> Team:
     org = actor.organisation
     require(actor, "teams.edit", team)
-    unknown = set(changes) - set(TEAM_FIELDS)
-    if unknown:
-        raise ValidationFailed(FieldError(f, "cannot be changed") for f in sorted(unknown))
+    only(changes, TEAM_FIELDS)
     if "name" in changes:
         changes["name"] = _check_team_name(org, changes["name"], exclude=team.pk)
     if "kind" in changes and changes["kind"] not in Team.Kind.values:

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ampwork.core import selectors as core_selectors
-from ampwork.core.errors import FieldError, NotAllowed, ValidationFailed
+from ampwork.core.errors import FieldError, NotAllowed, ValidationFailed, only
 from ampwork.core.models import Person, Role, Team
 from ampwork.core.permissions import Actor, require
 from ampwork.core.services import record
@@ -44,9 +44,7 @@ def create_cycle(*, actor: Actor, name: str, start: dt.date, end: dt.date) -> Cy
 @transaction.atomic
 def update_cycle(*, actor: Actor, cycle: Cycle, **changes: Any) -> Cycle:
     require(actor, "cycles.edit", cycle)
-    unknown = set(changes) - {"name", "start", "end"}
-    if unknown:
-        raise ValidationFailed(FieldError(f, "cannot be changed") for f in sorted(unknown))
+    only(changes, {"name", "start", "end"})
     if "name" in changes:
         changes["name"] = str(changes["name"]).strip()
         clash = Cycle.objects.filter(
@@ -151,9 +149,7 @@ def create_objective(
 @transaction.atomic
 def update_objective(*, actor: Actor, objective: Objective, **changes: Any) -> Objective:
     require(actor, "objectives.edit", objective)
-    unknown = set(changes) - set(OBJECTIVE_FIELDS)
-    if unknown:
-        raise ValidationFailed(FieldError(f, "cannot be changed") for f in sorted(unknown))
+    only(changes, OBJECTIVE_FIELDS)
     if "title" in changes:
         changes["title"] = str(changes["title"]).strip()
         if not changes["title"]:
@@ -311,9 +307,7 @@ def _kr_owner(actor: Actor, objective: Objective, owner_id: int | None) -> Perso
 @transaction.atomic
 def update_key_result(*, actor: Actor, key_result: KeyResult, **changes: Any) -> KeyResult:
     require(actor, "objectives.edit", key_result.objective)
-    unknown = set(changes) - set(KR_FIELDS)
-    if unknown:
-        raise ValidationFailed(FieldError(f, "cannot be changed") for f in sorted(unknown))
+    only(changes, KR_FIELDS)
     merged = {f: getattr(key_result, f) for f in KR_FIELDS} | changes
     merged["milestones"] = [(m.title, m.weight) for m in key_result.milestones.all()]
     _check_kr(merged)
