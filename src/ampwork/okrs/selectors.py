@@ -106,7 +106,7 @@ class State:
     ``inputs`` holds every key result's plain values, always.
     """
 
-    objectives: list[Objective]
+    objectives: list[Any]  # Objective models (detail) or ObjectiveRow (whole cycles)
     key_results: dict[int, list[KeyResult]]
     inputs: dict[int, list[progress.KRInput]]
     results: dict[int, progress.ObjectiveResult]
@@ -117,6 +117,41 @@ class State:
 
     def objective(self, pk: int) -> Objective | None:
         return next((o for o in self.objectives if o.pk == pk), None)
+
+
+class ObjectiveRow:
+    """An objective's fields that lists of whole cycles show, without a model instance."""
+
+    # (attribute, values_list() lookup), in the order the query returns them
+    FIELDS = (
+        ("id", "id"),
+        ("title", "title"),
+        ("kind", "kind"),
+        ("visibility", "visibility"),
+        ("status", "status"),
+        ("owner_kind", "owner_kind"),
+        ("owner_person_id", "owner_person_id"),
+        ("owner_team_id", "owner_team_id"),
+        ("owner_name", "owner_person__name"),
+        ("cycle_id", "cycle_id"),
+        ("start", "cycle__start"),
+        ("end", "cycle__end"),
+    )
+    LOOKUPS = tuple(lookup for _, lookup in FIELDS)
+    __slots__ = tuple(name for name, _ in FIELDS)
+    id: int
+    owner_person_id: int | None
+    owner_name: str | None
+    start: dt.date
+    end: dt.date
+
+    def __init__(self, *values: Any) -> None:
+        for (name, _), value in zip(self.FIELDS, values, strict=True):
+            setattr(self, name, value)
+
+    @property
+    def pk(self) -> int:
+        return self.id
 
 
 KR_VALUES = (
@@ -157,9 +192,17 @@ def _evaluate(
     """
     today = today or timezone.localdate()
     ids = objectives.values("id")
-    rows = list(objectives.select_related("cycle", "owner_person", "owner_team").order_by("id"))
+    rows: list[Any]
+    if detail:
+        rows = list(objectives.select_related("cycle", "owner_person", "owner_team").order_by("id"))
+        windows = [progress.ObjectiveInput(o.pk, o.cycle.start, o.cycle.end) for o in rows]
+    else:  # whole cycles: plain rows, not model instances
+        rows = [
+            ObjectiveRow(*values)
+            for values in objectives.order_by("id").values_list(*ObjectiveRow.LOOKUPS)
+        ]
+        windows = [progress.ObjectiveInput(o.id, o.start, o.end) for o in rows]
     extra = _contributing_below({o.pk for o in rows}, ids)
-    windows = [progress.ObjectiveInput(o.pk, o.cycle.start, o.cycle.end) for o in rows]
     if extra:
         windows += [
             progress.ObjectiveInput(pk, start, end)
@@ -355,11 +398,11 @@ def alignment(
     top: list[Objective] = []
     names: dict[int, str] = {}
     for o in state.objectives:
-        if o.owner_kind == Objective.OwnerKind.PERSON and o.owner_person is not None:
-            by_person[o.owner_person_id].append(o)  # type: ignore[index]
-            names[o.owner_person.pk] = o.owner_person.name
+        if o.owner_kind == Objective.OwnerKind.PERSON and o.owner_person_id is not None:
+            by_person[o.owner_person_id].append(o)
+            names[o.owner_person_id] = o.owner_name
         elif o.owner_kind == Objective.OwnerKind.TEAM:
-            by_team[o.owner_team_id].append(o)  # type: ignore[index]
+            by_team[o.owner_team_id].append(o)
         else:
             top.append(o)
     expected = progress.expected_progress(cycle.start, cycle.end, state.today)
