@@ -35,3 +35,11 @@ def get(mapping: dict[object, object] | None, key: object) -> object:
 @register.filter
 def lt(value: int, other: int) -> bool:
     return bool(value < other)
+
+
+@register.filter
+def num(value: float | None) -> str:
+    """A number as people type it: 19.58, 30, -4.5 (at most four decimals, no padding)."""
+    if value is None:
+        return ""
+    return f"{value:.4f}".rstrip("0").rstrip(".")
