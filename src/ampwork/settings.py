@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "ninja",
     "ampwork.core",
     "ampwork.okrs",
+    "ampwork.fairness",
     "ampwork.demo",
 ]
 

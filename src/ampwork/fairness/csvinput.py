@@ -1,0 +1,143 @@
+"""Reading a pay file: CSV with a header row, checked whole, errors naming line and column."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+
+from ampwork.core.errors import FieldError, ValidationFailed
+
+from .audit import Record
+
+REQUIRED = ("employee_id", "base_pay")
+NUMBERS = (
+    "base_pay",
+    "variable_pay",
+    "fte",
+    "performance",
+    "band_min",
+    "band_max",
+    "market_p25",
+    "market_p50",
+    "market_p75",
+)
+TEXT = ("employee_id", "role", "level", "location", "team", "currency")
+KNOWN = (*NUMBERS, *TEXT, "hire_date")
+
+
+def read(
+    text: str, source: str, group_column: str = "gender", today: dt.date | None = None
+) -> list[Record]:
+    """Every row as a Record, or ValidationFailed listing every problem (line, column)."""
+    today = today or dt.date.today()
+    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    header = [h.strip() for h in reader.fieldnames or []]
+    errors: list[FieldError] = []
+    if not header:
+        raise ValidationFailed(
+            [FieldError("file", "is empty: the first line names the columns", 1)], source
+        )
+    reader.fieldnames = header
+    for name in REQUIRED:
+        if name not in header:
+            errors.append(FieldError(name, "required column is missing", 1))
+    for name in header:
+        if name not in KNOWN and name != group_column and not name.startswith("factor:"):
+            errors.append(
+                FieldError(name, "unknown column (extra factors are named factor:NAME)", 1)
+            )
+    if errors:
+        raise ValidationFailed(errors, source)
+    records: list[Record] = []
+    seen: dict[str, int] = {}
+    for row in reader:
+        line = reader.line_num
+        cells = {k: (v or "").strip() for k, v in row.items() if k is not None}
+        if not any(cells.values()):
+            continue
+        values: dict[str, float | None] = {}
+        for name in NUMBERS:
+            raw = cells.get(name, "")
+            if not raw:
+                values[name] = None
+                continue
+            try:
+                number = float(raw.replace(",", ""))
+            except ValueError:
+                errors.append(FieldError(name, f"'{raw}' is not a number", line))
+                continue
+            if not math.isfinite(number) or number < 0:
+                errors.append(FieldError(name, f"'{raw}' must be zero or more", line))
+                continue
+            values[name] = number
+        employee = cells.get("employee_id", "")
+        if not employee:
+            errors.append(FieldError("employee_id", "is required", line))
+        elif employee in seen:
+            errors.append(
+                FieldError(
+                    "employee_id", f"'{employee}' appears twice (also line {seen[employee]})", line
+                )
+            )
+        seen.setdefault(employee, line)
+        if values.get("base_pay") is None and "base_pay" not in [
+            e.field for e in errors if e.line == line
+        ]:
+            errors.append(FieldError("base_pay", "is required", line))
+        elif values.get("base_pay") == 0:
+            errors.append(FieldError("base_pay", "must be more than zero", line))
+        fte = values.get("fte")
+        if fte is not None and not 0 < fte <= 1.5:
+            errors.append(FieldError("fte", f"{fte:g} is not a share of full time (0–1)", line))
+        tenure = None
+        if cells.get("hire_date"):
+            try:
+                hired = dt.date.fromisoformat(cells["hire_date"])
+                tenure = max(0.0, (today - hired).days / 365.25)
+            except ValueError:
+                errors.append(
+                    FieldError(
+                        "hire_date", f"'{cells['hire_date']}' is not a date like 2021-03-31", line
+                    )
+                )
+        low, high = values.get("band_min"), values.get("band_max")
+        if low is not None and high is not None and low >= high:
+            errors.append(FieldError("band_max", "must be above band_min", line))
+        factors: dict[str, object] = {}
+        for name, raw in cells.items():
+            if name.startswith("factor:") and raw:
+                try:
+                    factors[name.removeprefix("factor:")] = float(raw)
+                except ValueError:
+                    factors[name.removeprefix("factor:")] = raw
+        if errors and errors[-1].line == line:
+            continue
+        records.append(
+            Record(
+                employee_id=employee,
+                base_pay=values["base_pay"] or 0.0,
+                variable_pay=values.get("variable_pay") or 0.0,
+                fte=fte or 1.0,
+                role=cells.get("role", ""),
+                level=cells.get("level", ""),
+                location=cells.get("location", ""),
+                group=cells.get(group_column, "").lower(),
+                tenure_years=tenure,
+                performance=values.get("performance"),
+                band_min=values.get("band_min"),
+                band_max=values.get("band_max"),
+                market_p25=values.get("market_p25"),
+                market_p50=values.get("market_p50"),
+                market_p75=values.get("market_p75"),
+                factors=factors,
+                team=cells.get("team", ""),
+                currency=cells.get("currency", ""),
+            )
+        )
+    if errors:
+        raise ValidationFailed(errors, source)
+    if not records:
+        raise ValidationFailed([FieldError("file", "has a header but no rows", 2)], source)
+    return records
