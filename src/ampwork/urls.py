@@ -10,4 +10,5 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("ampwork.core.urls")),
     path("okrs/", include("ampwork.okrs.urls")),
+    path("fairness/", include("ampwork.fairness.urls")),
 ]

@@ -5,7 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from .models import role_label
-from .permissions import can
+from .permissions import RULES, can
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -24,6 +24,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "edit_teams": can(actor, "teams.edit"),
             "edit_org": can(actor, "organisation.edit"),
             "view_audit": can(actor, "audit.view"),
+            "view_pay": "fairness.view" in RULES and can(actor, "fairness.view"),
         },
         "words": _words(org.is_school),
     }

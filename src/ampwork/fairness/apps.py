@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from functools import partial
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -7,3 +10,42 @@ class FairnessConfig(AppConfig):
     name = "ampwork.fairness"
     label = "fairness"
     verbose_name = "Baseline fairness: the pay audit"
+
+    def ready(self) -> None:
+        from ampwork.core import backup
+        from ampwork.core.imports import register_importer
+        from ampwork.core.permissions import STAFF, register
+        from ampwork.demo.services import DEMO_STEPS
+
+        from . import demo
+        from .models import (
+            AuditRun,
+            CompensationRecord,
+            CurrencyRate,
+            FairnessSettings,
+            MarketBenchmark,
+            PayAttribute,
+            PayBand,
+        )
+        from .services import COLUMNS, import_pay
+
+        register("fairness.view", STAFF)
+        register("fairness.edit", STAFF)
+        for model in (
+            FairnessSettings,
+            CurrencyRate,
+            PayBand,
+            MarketBenchmark,
+            CompensationRecord,
+            PayAttribute,
+            AuditRun,
+        ):
+            backup.register(model, _scoped(model))
+        for kind in COLUMNS:
+            register_importer(kind, partial(import_pay, kind=kind))
+        if demo.seed not in DEMO_STEPS:
+            DEMO_STEPS.append(demo.seed)
+
+
+def _scoped(model: Any) -> Any:
+    return lambda ids: model.objects.filter(organisation_id__in=ids)

@@ -1,0 +1,185 @@
+"""Reads of pay data, always scoped by organisation; records for the audit; the gate."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+
+from ampwork.core.models import Organisation, Person, TeamMembership
+
+from . import gate
+from .audit import Record
+from .models import (
+    AuditRun,
+    CompensationRecord,
+    CurrencyRate,
+    FairnessSettings,
+    MarketBenchmark,
+    PayAttribute,
+    PayBand,
+)
+
+
+def reporting_currency(org: Organisation) -> str:
+    found = FairnessSettings.objects.filter(organisation=org).first()
+    return found.reporting_currency if found else "EUR"
+
+
+def currencies(org: Organisation) -> set[str]:
+    return {
+        reporting_currency(org),
+        *CurrencyRate.objects.filter(organisation=org).values_list("currency", flat=True),
+    }
+
+
+def _rates(org: Organisation) -> dict[str, float]:
+    rates = dict(CurrencyRate.objects.filter(organisation=org).values_list("currency", "rate"))
+    rates[reporting_currency(org)] = 1.0
+    return rates
+
+
+def _lookup(table: dict[tuple[str, str, str], Any], person: Person) -> Any:
+    return table.get((person.job_role, person.level, person.location)) or table.get(
+        (person.job_role, person.level, "")
+    )
+
+
+@dataclass
+class AuditData:
+    records: list[Record]
+    reference: str
+    comparison: str
+    currency: str
+    names: dict[str, str] = field(default_factory=dict)
+
+
+def latest_records(org: Organisation) -> dict[int, CompensationRecord]:
+    """The newest effective compensation record of each active person: one query."""
+    newest: dict[int, CompensationRecord] = {}
+    for row in CompensationRecord.objects.filter(
+        organisation=org, person__active=True, effective__lte=timezone.localdate()
+    ).order_by("person_id", "-effective", "-id"):
+        newest.setdefault(row.person_id, row)
+    return newest
+
+
+def records(org: Organisation, today: dt.date | None = None) -> AuditData:
+    """Everyone's current pay in the reporting currency, with bands, market and attributes."""
+    today = today or timezone.localdate()
+    rates = _rates(org)
+    pay = latest_records(org)
+    people = {p.pk: p for p in Person.objects.filter(pk__in=pay)}
+    bands = {(b.job_role, b.level, b.location): b for b in PayBand.objects.filter(organisation=org)}
+    market = {
+        (m.job_role, m.level, m.location): m
+        for m in MarketBenchmark.objects.filter(organisation=org)
+    }
+    attributes = {a.person_id: a for a in PayAttribute.objects.filter(organisation=org)}
+    teams: dict[int, str] = {}
+    for person_id, name in (
+        TeamMembership.objects.filter(organisation=org)
+        .order_by("team__name")
+        .values_list("person_id", "team__name")
+    ):
+        teams.setdefault(person_id, name)
+    out = []
+    for person_id, row in pay.items():
+        person = people[person_id]
+        rate = rates[row.currency]
+        band, bench = _lookup(bands, person), _lookup(market, person)
+        band_rate = rates.get(band.currency, 0) if band else 0
+        bench_rate = rates.get(bench.currency, 0) if bench else 0
+        attrs = attributes.get(person_id)
+        out.append(
+            Record(
+                employee_id=str(person_id),
+                base_pay=row.annual_base * rate,
+                variable_pay=row.variable_pay * rate,
+                fte=row.fte,
+                role=person.job_role,
+                level=person.level,
+                location=person.location,
+                group=attrs.gender if attrs else "",
+                tenure_years=(today - person.hire_date).days / 365.25 if person.hire_date else None,
+                performance=attrs.performance if attrs else None,
+                band_min=band.minimum * band_rate if band and band_rate else None,
+                band_max=band.maximum * band_rate if band and band_rate else None,
+                market_p25=bench.p25 * bench_rate if bench and bench_rate else None,
+                market_p50=bench.p50 * bench_rate if bench and bench_rate else None,
+                market_p75=bench.p75 * bench_rate if bench and bench_rate else None,
+                factors=dict(attrs.factors) if attrs else {},
+                team=teams.get(person_id, ""),
+                currency=reporting_currency(org),
+            )
+        )
+    groups = Counter(r.group for r in out if r.group)
+    reference, comparison = "male", "female"
+    if not {reference, comparison} <= set(groups):
+        common = [g for g, _ in groups.most_common(2)] + ["", ""]
+        reference, comparison = common[0], common[1]
+    return AuditData(
+        out,
+        reference,
+        comparison,
+        reporting_currency(org),
+        {str(pk): p.name for pk, p in people.items()},
+    )
+
+
+@dataclass
+class Gate:
+    status: str
+    reasons: list[str]
+    run: AuditRun | None
+
+
+def gate_of(org: Organisation) -> Gate:
+    """The fairness gate the advisor reads: the newest audit, if it is recent enough."""
+    run = AuditRun.objects.filter(organisation=org).order_by("-run_at", "-id").first()
+    if run is None:
+        return Gate("red", ["no pay audit has been run"], None)
+    if not gate.is_current(run.run_at, timezone.now()):
+        return Gate(
+            "red",
+            [f"the last pay audit is from {run.run_at:%d %b %Y}, more than 12 months ago"],
+            run,
+        )
+    return Gate(run.status, list(run.reasons), run)
+
+
+@dataclass
+class MyPay:
+    record: CompensationRecord | None
+    annual: float | None
+    band: PayBand | None
+    compa_ratio: float | None
+    range_penetration: float | None
+    currency: str
+
+
+def my_pay(person: Person) -> MyPay:
+    """A person's own pay against their band: pay transparency, for them alone."""
+    row = (
+        CompensationRecord.objects.filter(person=person, effective__lte=timezone.localdate())
+        .order_by("-effective", "-id")
+        .first()
+    )
+    if row is None:
+        return MyPay(None, None, None, None, None, "")
+    bands = {
+        (b.job_role, b.level, b.location): b
+        for b in PayBand.objects.filter(
+            organisation_id=person.organisation_id, job_role=person.job_role, level=person.level
+        )
+    }
+    band = _lookup(bands, person)
+    annual = row.annual_base / row.fte
+    compa = penetration = None
+    if band is not None and band.currency == row.currency:
+        compa = annual / band.midpoint
+        penetration = (annual - band.minimum) / (band.maximum - band.minimum)
+    return MyPay(row, annual, band, compa, penetration, row.currency)

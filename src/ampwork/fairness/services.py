@@ -1,0 +1,363 @@
+"""Writes for pay data: CSV imports (all or nothing) and running the audit."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+from typing import Any
+
+from django.db import transaction
+
+from ampwork.core.errors import FieldError, ValidationFailed
+from ampwork.core.models import Person
+from ampwork.core.permissions import Actor, require
+from ampwork.core.services import record
+
+from . import audit, gate, selectors
+from .models import (
+    PERIODS_PER_YEAR,
+    AuditRun,
+    CompensationRecord,
+    CurrencyRate,
+    FairnessSettings,
+    MarketBenchmark,
+    PayAttribute,
+    PayBand,
+)
+
+COLUMNS: dict[str, dict[str, str]] = {
+    "compensation": {
+        "email": "The person's email (required)",
+        "effective": "Date the pay takes effect, YYYY-MM-DD (required)",
+        "base_pay": "Base pay per period, more than zero (required)",
+        "currency": "ISO code, e.g. EUR (required; needs a rate unless it is the reporting "
+        "currency)",
+        "period": "annual (default), monthly, weekly or hourly",
+        "fte": "Share of full time, 0–1 (default 1)",
+        "variable_pay": "Bonus and commission for the year",
+        "gender": "Restricted: for the gap analysis only",
+        "performance": "Restricted: a number, used as a control",
+    },
+    "market": {
+        "job_role": "Role (required)",
+        "level": "Level (required)",
+        "location": "Location (empty: anywhere)",
+        "currency": "ISO code (required)",
+        "p25": "25th percentile of annual pay (required)",
+        "p50": "Median (required)",
+        "p75": "75th percentile (required)",
+        "source": "Where the numbers come from",
+        "as_of": "Date of the data, YYYY-MM-DD",
+    },
+    "bands": {
+        "job_role": "Role (required)",
+        "level": "Level (required)",
+        "location": "Location (empty: anywhere)",
+        "currency": "ISO code (required)",
+        "minimum": "Range minimum, annual (required)",
+        "maximum": "Range maximum (required)",
+    },
+    "rates": {
+        "currency": "ISO code (required)",
+        "rate": "Units of the reporting currency per unit of this one (required)",
+    },
+}
+REQUIRED = {
+    "compensation": {"email", "effective", "base_pay", "currency"},
+    "market": {"job_role", "level", "currency", "p25", "p50", "p75"},
+    "bands": {"job_role", "level", "currency", "minimum", "maximum"},
+    "rates": {"currency", "rate"},
+}
+
+
+def settings_of(actor: Actor) -> FairnessSettings:
+    found, _ = FairnessSettings.objects.get_or_create(organisation=actor.organisation)
+    return found
+
+
+class _Rows:
+    """Reads a file and collects every problem with its line and column."""
+
+    def __init__(self, kind: str, text: str, source: str) -> None:
+        self.kind, self.source = kind, source
+        self.errors: list[FieldError] = []
+        reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+        header = [h.strip() for h in reader.fieldnames or []]
+        reader.fieldnames = header
+        columns = COLUMNS[kind]
+        extra_ok = kind == "compensation"
+        for name in header:
+            if name not in columns and not (extra_ok and name.startswith("factor:")):
+                self.errors.append(FieldError(name, "unknown column", 1))
+        for name in sorted(REQUIRED[kind] - set(header)):
+            self.errors.append(FieldError(name, "required column is missing", 1))
+        self.rows: list[tuple[int, dict[str, str]]] = []
+        if not self.errors:
+            for row in reader:
+                cells = {k: (v or "").strip() for k, v in row.items() if k is not None}
+                if any(cells.values()):
+                    self.rows.append((reader.line_num, cells))
+            if not self.rows:
+                self.errors.append(FieldError("file", "has a header but no rows", 2))
+
+    def number(
+        self,
+        line: int,
+        row: dict[str, str],
+        name: str,
+        *,
+        required: bool = False,
+        positive: bool = False,
+    ) -> float | None:
+        raw = row.get(name, "")
+        if not raw:
+            if required:
+                self.errors.append(FieldError(name, "is required", line))
+            return None
+        try:
+            value = float(raw.replace(",", ""))
+        except ValueError:
+            self.errors.append(FieldError(name, f"'{raw}' is not a number", line))
+            return None
+        if not math.isfinite(value) or value < 0 or (positive and value == 0):
+            self.errors.append(
+                FieldError(
+                    name,
+                    f"'{raw}' must be more than zero"
+                    if positive
+                    else f"'{raw}' must not be negative",
+                    line,
+                )
+            )
+            return None
+        return value
+
+    def date(
+        self, line: int, row: dict[str, str], name: str, *, required: bool = False
+    ) -> dt.date | None:
+        raw = row.get(name, "")
+        if not raw:
+            if required:
+                self.errors.append(FieldError(name, "is required", line))
+            return None
+        try:
+            return dt.date.fromisoformat(raw)
+        except ValueError:
+            self.errors.append(FieldError(name, f"'{raw}' is not a date like 2026-03-31", line))
+            return None
+
+    def currency(self, line: int, row: dict[str, str], known: set[str] | None) -> str:
+        code = row.get("currency", "").upper()
+        if len(code) != 3 or not code.isalpha():
+            self.errors.append(FieldError("currency", f"'{code}' is not a currency code", line))
+        elif known is not None and code not in known:
+            self.errors.append(
+                FieldError(
+                    "currency",
+                    f"no exchange rate for {code}: import a rate first (currencies are "
+                    "never mixed silently)",
+                    line,
+                )
+            )
+        return code
+
+    def fail(self) -> ValidationFailed:
+        self.errors.sort(key=lambda e: (e.line or 0, e.field))
+        return ValidationFailed(self.errors, self.source)
+
+
+class _DryRun(Exception):
+    pass
+
+
+def check_pay(*, actor: Actor, kind: str, text: str, source: str = "pay.csv") -> int:
+    """Everything an import would do, then undone: the preview's count, or its errors."""
+    counted = 0
+    try:
+        with transaction.atomic():
+            counted = import_pay(actor=actor, kind=kind, text=text, source=source)
+            raise _DryRun
+    except _DryRun:
+        return counted
+
+
+@transaction.atomic
+def import_pay(
+    *, actor: Actor, kind: str, text: str, source: str = "pay.csv", progress: Any = None
+) -> int:
+    """Import compensation, market data, pay bands or currency rates. All or nothing."""
+    require(actor, "fairness.edit", actor.organisation)
+    if actor.organisation.is_school:
+        raise ValidationFailed.single("kind", "pay data is for companies")
+    if kind not in COLUMNS:
+        raise ValidationFailed.single("kind", f"must be one of {', '.join(COLUMNS)}")
+    rows = _Rows(kind, text, source)
+    if rows.errors:
+        raise rows.fail()
+    org = actor.organisation
+    known = selectors.currencies(org)
+    count = {"compensation": _compensation, "market": _market, "bands": _bands, "rates": _rates}[
+        kind
+    ](actor, rows, known)
+    record(actor, org, f"pay.imported.{kind}", None, source=source, count=count)
+    return count
+
+
+def _compensation(actor: Actor, rows: _Rows, known: set[str]) -> int:
+    org = actor.organisation
+    people = {
+        e.lower(): pk
+        for e, pk in Person.objects.filter(organisation=org).values_list("email", "id")
+    }
+    made: list[CompensationRecord] = []
+    attributes: dict[int, dict[str, Any]] = {}
+    for line, row in rows.rows:
+        person = people.get(row.get("email", "").lower())
+        if person is None:
+            rows.errors.append(
+                FieldError("email", f"nobody here has the email {row.get('email')}", line)
+            )
+        effective = rows.date(line, row, "effective", required=True)
+        base = rows.number(line, row, "base_pay", required=True, positive=True)
+        currency = rows.currency(line, row, known)
+        fte = rows.number(line, row, "fte")
+        if fte is not None and not 0 < fte <= 1.5:
+            rows.errors.append(FieldError("fte", f"{fte:g} is not a share of full time", line))
+        period = row.get("period", "") or "annual"
+        if period not in PERIODS_PER_YEAR:
+            rows.errors.append(
+                FieldError(
+                    "period", f"'{period}' is not one of {', '.join(PERIODS_PER_YEAR)}", line
+                )
+            )
+        variable = rows.number(line, row, "variable_pay") or 0.0
+        performance = rows.number(line, row, "performance")
+        if person is None or effective is None or base is None:
+            continue
+        made.append(
+            CompensationRecord(
+                organisation=org,
+                person_id=person,
+                effective=effective,
+                base_pay=base,
+                variable_pay=variable,
+                currency=currency,
+                fte=fte or 1.0,
+                period=period,
+            )
+        )
+        extra = {
+            k.removeprefix("factor:"): v for k, v in row.items() if k.startswith("factor:") and v
+        }
+        if row.get("gender") or performance is not None or extra:
+            attributes[person] = {
+                "gender": row.get("gender", "").lower(),
+                "performance": performance,
+                "factors": extra,
+            }
+    if rows.errors:
+        raise rows.fail()
+    CompensationRecord.objects.bulk_create(made, batch_size=2000)
+    for person, values in attributes.items():
+        PayAttribute.objects.update_or_create(organisation=org, person_id=person, defaults=values)
+    return len(made)
+
+
+def _market(actor: Actor, rows: _Rows, known: set[str]) -> int:
+    items: list[Any] = []
+    for line, row in rows.rows:
+        values = [
+            rows.number(line, row, p, required=True, positive=True) for p in ("p25", "p50", "p75")
+        ]
+        currency = rows.currency(line, row, known)
+        as_of = rows.date(line, row, "as_of")
+        if None not in values and not values[0] <= values[1] <= values[2]:  # type: ignore[operator]
+            rows.errors.append(FieldError("p50", "needs p25 ≤ p50 ≤ p75", line))
+        for name in ("job_role", "level"):
+            if not row.get(name):
+                rows.errors.append(FieldError(name, "is required", line))
+        if None in values:
+            continue
+        items.append((row, values, currency, as_of))
+    if rows.errors:
+        raise rows.fail()
+    for row, (p25, p50, p75), currency, as_of in items:
+        MarketBenchmark.objects.update_or_create(
+            organisation=actor.organisation,
+            job_role=row["job_role"],
+            level=row["level"],
+            location=row.get("location", ""),
+            defaults={
+                "p25": p25,
+                "p50": p50,
+                "p75": p75,
+                "currency": currency,
+                "source": row.get("source", ""),
+                "as_of": as_of,
+            },
+        )
+    return len(items)
+
+
+def _bands(actor: Actor, rows: _Rows, known: set[str]) -> int:
+    items: list[Any] = []
+    for line, row in rows.rows:
+        low = rows.number(line, row, "minimum", required=True, positive=True)
+        high = rows.number(line, row, "maximum", required=True, positive=True)
+        currency = rows.currency(line, row, known)
+        if low is not None and high is not None and high <= low:
+            rows.errors.append(FieldError("maximum", "must be above the minimum", line))
+        for name in ("job_role", "level"):
+            if not row.get(name):
+                rows.errors.append(FieldError(name, "is required", line))
+        items.append((row, low, high, currency))
+    if rows.errors:
+        raise rows.fail()
+    for row, low, high, currency in items:
+        PayBand.objects.update_or_create(
+            organisation=actor.organisation,
+            job_role=row["job_role"],
+            level=row["level"],
+            location=row.get("location", ""),
+            defaults={"minimum": low, "maximum": high, "currency": currency},
+        )
+    return len(items)
+
+
+def _rates(actor: Actor, rows: _Rows, known: set[str]) -> int:
+    items: list[Any] = []
+    for line, row in rows.rows:
+        rate = rows.number(line, row, "rate", required=True, positive=True)
+        currency = rows.currency(line, row, None)
+        items.append((currency, rate))
+    if rows.errors:
+        raise rows.fail()
+    for currency, rate in items:
+        CurrencyRate.objects.update_or_create(
+            organisation=actor.organisation, currency=currency, defaults={"rate": rate}
+        )
+    return len(items)
+
+
+@transaction.atomic
+def run_audit(*, actor: Actor, today: dt.date | None = None) -> AuditRun:
+    """Audit the organisation's current pay and keep the result: the fairness gate."""
+    require(actor, "fairness.edit", actor.organisation)
+    data = selectors.records(actor.organisation, today)
+    if not data.records:
+        raise ValidationFailed.single(
+            "compensation", "import compensation first: there is no pay to audit"
+        )
+    result = audit.audit(data.records, data.reference, data.comparison)
+    status, reasons = gate.judge(result)
+    run = AuditRun.objects.create(
+        organisation=actor.organisation,
+        run_by=actor.user,
+        status=status,
+        reasons=reasons,
+        summary=gate.summary(result, data),
+    )
+    record(actor, actor.organisation, "pay.audited", run, status=status)
+    return run

@@ -1,0 +1,227 @@
+"""Fairness pages: the overview for people ops and admins, the EU and UK reports, imports,
+and each person's own pay against their band. Companies only."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ampwork.core import imports as core_imports
+from ampwork.core.errors import NotFound, ValidationFailed
+from ampwork.core.permissions import Actor, require
+from ampwork.core.services import record
+from ampwork.core.views import member_view
+
+from . import audit, charts, selectors, services
+
+
+def _company(actor: Actor) -> None:
+    if actor.organisation.is_school:
+        raise NotFound("pay fairness is for companies")
+
+
+@member_view
+def overview(request: HttpRequest, actor: Actor) -> HttpResponse:
+    _company(actor)
+    require(actor, "fairness.view", actor.organisation)
+    gate = selectors.gate_of(actor.organisation)
+    data = selectors.records(actor.organisation)
+    result = audit.audit(data.records, data.reference, data.comparison) if data.records else None
+    flagged = []
+    if result:
+        costs = {p["employee_id"]: p for p in result["remediation"]["people"]}
+        flagged = [
+            {
+                "person_id": f["employee_id"],
+                "name": data.names.get(f["employee_id"]),
+                "reasons": f["reasons"],
+                **costs[f["employee_id"]],
+            }
+            for f in result["flags"]
+        ]
+        # individual pay is on this page: every view is in the audit log
+        record(
+            actor,
+            actor.organisation,
+            "pay.viewed",
+            None,
+            page="fairness overview",
+            people=len(data.records),
+        )
+    return render(
+        request,
+        "fairness/overview.html",
+        {
+            "gate": gate,
+            "data": data,
+            "result": result,
+            "flagged": flagged,
+            "chart": charts.pay_by_level(data.records, [data.reference, data.comparison])
+            if data.records
+            else None,
+        },
+    )
+
+
+@require_POST
+@member_view
+def run(request: HttpRequest, actor: Actor) -> HttpResponse:
+    _company(actor)
+    try:
+        result = services.run_audit(actor=actor)
+    except ValidationFailed as exc:
+        messages.error(request, "; ".join(e.message for e in exc.errors))
+    else:
+        messages.success(request, f"Audit run: the fairness gate is {result.status}.")
+    return redirect("fairness:overview")
+
+
+def _report(actor: Actor) -> tuple[selectors.AuditData, dict[str, Any]]:
+    _company(actor)
+    require(actor, "fairness.view", actor.organisation)
+    data = selectors.records(actor.organisation)
+    if not data.records:
+        raise NotFound("there is no pay to report on yet: import compensation first")
+    return data, audit.audit(data.records, data.reference, data.comparison)
+
+
+@member_view
+def report_eu(request: HttpRequest, actor: Actor) -> HttpResponse:
+    data, result = _report(actor)
+    if request.GET.get("format") == "csv":
+        rows = [
+            [
+                "role",
+                "level",
+                "people",
+                f"n_{data.reference}",
+                f"n_{data.comparison}",
+                "mean_gap_pct",
+                "median_gap_pct",
+                "joint_pay_assessment",
+            ]
+        ]
+        rows += [
+            [
+                c["role"],
+                c["level"],
+                c["n"],
+                c["n_reference"],
+                c["n_comparison"],
+                _fmt(c["mean_gap"]),
+                _fmt(c["median_gap"]),
+                "yes" if c["flag"] else "no",
+            ]
+            for c in result["categories"]
+        ]
+        return _csv("eu-pay-transparency.csv", rows)
+    return render(request, "fairness/report_eu.html", {"data": data, "result": result})
+
+
+@member_view
+def report_uk(request: HttpRequest, actor: Actor) -> HttpResponse:
+    data, result = _report(actor)
+    uk = result["uk"]
+    if request.GET.get("format") == "csv":
+        rows = [
+            ["measure", "value"],
+            ["mean pay gap %", _fmt(uk["mean_pay_gap"])],
+            ["median pay gap %", _fmt(uk["median_pay_gap"])],
+            ["mean bonus gap %", _fmt(uk["mean_bonus_gap"])],
+            ["median bonus gap %", _fmt(uk["median_bonus_gap"])],
+        ]
+        rows += [
+            [f"receiving a bonus: {g} %", _fmt((v or 0) * 100)]
+            for g, v in uk["bonus_share"].items()
+        ]
+        for q in uk["quartiles"]:
+            rows += [
+                [f"quartile {q['quartile']}: {g} %", _fmt((q[g] or 0) * 100)]
+                for g in (data.reference, data.comparison)
+            ]
+        return _csv("uk-gender-pay-gap.csv", rows)
+    return render(request, "fairness/report_uk.html", {"data": data, "uk": uk})
+
+
+def _fmt(value: float | None) -> str:
+    return "" if value is None else f"{value:.1f}"
+
+
+def _csv(name: str, rows: list[list[Any]]) -> HttpResponse:
+    out = io.StringIO()
+    csv.writer(out).writerows(rows)
+    response = HttpResponse(out.getvalue(), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@member_view
+def my_pay(request: HttpRequest, actor: Actor) -> HttpResponse:
+    _company(actor)
+    if actor.person is None:
+        raise NotFound("no person record")
+    mine = selectors.my_pay(actor.person)
+    return render(request, "fairness/my_pay.html", {"mine": mine})
+
+
+class PayImportForm(forms.Form):
+    kind = forms.ChoiceField(choices=[(k, k.capitalize()) for k in services.COLUMNS])
+    file = forms.FileField(label="CSV file (UTF-8, header row)")
+
+
+IMPORT_KEY = "ampwork_pay_import"
+
+
+@require_http_methods(["GET", "POST"])
+@member_view
+def import_page(request: HttpRequest, actor: Actor) -> HttpResponse:
+    _company(actor)
+    require(actor, "fairness.edit", actor.organisation)
+    form = PayImportForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"kind": request.GET.get("kind", "compensation")},
+    )
+    preview: dict[str, Any] | None = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        kind = form.cleaned_data["kind"]
+        try:
+            text = core_imports.decode(upload.read(), upload.name)
+            count = services.check_pay(actor=actor, kind=kind, text=text, source=upload.name)
+        except ValidationFailed as exc:
+            preview = {"kind": kind, "source": upload.name, "errors": exc.errors}
+        else:
+            preview = {"kind": kind, "source": upload.name, "count": count, "errors": []}
+            request.session[IMPORT_KEY] = {"kind": kind, "name": upload.name, "text": text}
+    return render(
+        request,
+        "fairness/import.html",
+        {"form": form, "preview": preview, "columns": services.COLUMNS},
+    )
+
+
+@require_POST
+@member_view
+def import_commit(request: HttpRequest, actor: Actor) -> HttpResponse:
+    _company(actor)
+    staged = request.session.pop(IMPORT_KEY, None)
+    if not staged:
+        messages.error(request, "Nothing to import: upload the file again.")
+        return redirect("fairness:import")
+    try:
+        count = services.import_pay(
+            actor=actor, kind=staged["kind"], text=staged["text"], source=staged["name"]
+        )
+    except ValidationFailed as exc:
+        messages.error(request, "Nothing was imported: " + "; ".join(exc.lines()[:5]))
+        return redirect("fairness:import")
+    messages.success(request, f"Imported {count} {staged['kind']} rows from {staged['name']}.")
+    return redirect("fairness:overview")
