@@ -185,32 +185,31 @@ def _position(pay: float, p25: float | None, p50: float, p75: float | None) -> s
 def design(records: Sequence[Record], comparison: str) -> tuple[np.ndarray, np.ndarray, list[str]]:
     """The design matrix of the adjusted gap: intercept, the comparison indicator, then
     every legitimate factor that varies — role, level, location as categories (first level
-    dropped), tenure and performance as numbers, extra factors by their type."""
-    y = np.log(np.array([r.annual for r in records], dtype=float))
+    dropped), tenure and performance as numbers, extra factors by their type. Built column
+    by column with numpy: one pass over the records per field."""
+    n = len(records)
+    y = np.log(np.fromiter((r.annual for r in records), dtype=float, count=n))
     columns: list[np.ndarray] = [
-        np.ones(len(records)),
-        np.array([1.0 if r.group == comparison else 0.0 for r in records]),
+        np.ones((n, 1)),
+        np.fromiter((r.group == comparison for r in records), dtype=float, count=n)[:, None],
     ]
-    names = ["intercept", f"group={comparison}"]
     controls: list[str] = []
 
     def categorical(name: str, values: list[str]) -> None:
-        levels = sorted(set(values))
+        levels, inverse = np.unique(np.array(values, dtype=object).astype(str), return_inverse=True)
         if len(levels) < 2:
             return
         controls.append(name)
-        for level in levels[1:]:
-            columns.append(np.array([1.0 if v == level else 0.0 for v in values]))
-            names.append(f"{name}={level}")
+        columns.append(np.eye(len(levels))[inverse][:, 1:])
 
-    def numeric(name: str, values: list[float | None]) -> None:
-        present = [v for v in values if v is not None]
-        if len(set(present)) < 2:
+    def numeric(name: str, values: list[Any]) -> None:
+        array = np.array([np.nan if v is None else float(v) for v in values], dtype=float)
+        present = array[~np.isnan(array)]
+        if len(np.unique(present)) < 2:
             return
-        fill = float(np.mean(present))
         controls.append(name)
-        columns.append(np.array([fill if v is None else float(v) for v in values]))
-        names.append(name)
+        array[np.isnan(array)] = present.mean()
+        columns.append(array[:, None])
 
     categorical("role", [r.role for r in records])
     categorical("level", [r.level for r in records])
@@ -223,12 +222,10 @@ def design(records: Sequence[Record], comparison: str) -> tuple[np.ndarray, np.n
             numeric(factor, values)
         else:
             categorical(factor, ["" if v is None else str(v) for v in values])
-    x = np.column_stack(columns)
+    x = np.hstack(columns)
     # drop columns that add nothing (collinear with earlier ones), keeping the indicator
     keep = _independent(x)
-    dropped = [names[i] for i in range(x.shape[1]) if i not in keep]
-    if dropped:
-        names = [names[i] for i in keep]
+    if len(keep) < x.shape[1]:
         x = x[:, keep]
     return x, y, controls
 

@@ -36,9 +36,9 @@ def currencies(org: Organisation) -> set[str]:
     }
 
 
-def _rates(org: Organisation) -> dict[str, float]:
+def _rates(org: Organisation, reporting: str) -> dict[str, float]:
     rates = dict(CurrencyRate.objects.filter(organisation=org).values_list("currency", "rate"))
-    rates[reporting_currency(org)] = 1.0
+    rates[reporting] = 1.0
     return rates
 
 
@@ -70,7 +70,8 @@ def latest_records(org: Organisation) -> dict[int, CompensationRecord]:
 def records(org: Organisation, today: dt.date | None = None) -> AuditData:
     """Everyone's current pay in the reporting currency, with bands, market and attributes."""
     today = today or timezone.localdate()
-    rates = _rates(org)
+    currency = reporting_currency(org)
+    rates = _rates(org, currency)
     pay = latest_records(org)
     people = {p.pk: p for p in Person.objects.filter(pk__in=pay)}
     bands = {(b.job_role, b.level, b.location): b for b in PayBand.objects.filter(organisation=org)}
@@ -113,7 +114,7 @@ def records(org: Organisation, today: dt.date | None = None) -> AuditData:
                 market_p75=bench.p75 * bench_rate if bench and bench_rate else None,
                 factors=dict(attrs.factors) if attrs else {},
                 team=teams.get(person_id, ""),
-                currency=reporting_currency(org),
+                currency=currency,
             )
         )
     groups = Counter(r.group for r in out if r.group)
