@@ -48,6 +48,9 @@ class PersonForm(forms.Form):
         label="Role in job architecture",
         help_text="Used to compare pay among peers, e.g. Software Engineer.",
     )
+    job_family = forms.CharField(
+        max_length=120, required=False, help_text="e.g. Engineering, Sales, Operations."
+    )
     level = forms.CharField(max_length=40, required=False)
     location = forms.CharField(max_length=120, required=False)
     hire_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -27,7 +27,7 @@ from .services import record
 MAX_ROWS = 200_000
 
 PEOPLE_EXAMPLE = (
-    "Ada Lovelace,ada@example.org,Head of Engineering,Engineering Manager,M2,"
+    "Ada Lovelace,ada@example.org,Head of Engineering,Engineering Manager,Engineering,M2,"
     "London,2021-04-01,manager,,Engineering,Engineering"
 )
 TEAMS_EXAMPLE = "Engineering,,department,Builds and runs the product"
@@ -37,6 +37,7 @@ PEOPLE_COLUMNS = {
     "email": "Email, unique in the organisation (required)",
     "job_title": "Job title as people know it",
     "job_role": "Role in the job architecture, e.g. Software Engineer",
+    "job_family": "Job family, e.g. Engineering",
     "level": "Level, e.g. L3",
     "location": "Location, e.g. Berlin",
     "hire_date": "Date of hire, YYYY-MM-DD",
@@ -159,7 +160,7 @@ def plan_people(org: Organisation, text: str, source: str = "people.csv") -> Pla
             errors.append(FieldError("email", f"{email} is already in this organisation", line))
         seen.setdefault(email, line)
         out["email"] = email
-        for key in ("job_title", "job_role", "level", "location"):
+        for key in ("job_title", "job_role", "job_family", "level", "location"):
             out[key] = row.get(key, "")[:200]
         out["hire_date"] = None
         if row.get("hire_date"):
@@ -239,7 +240,17 @@ def import_people(
         u.email.lower(): u.pk
         for u in User.objects.filter(email__in=[r["email"] for r in plan.rows])
     }
-    fields = ("name", "email", "job_title", "job_role", "level", "location", "hire_date", "role")
+    fields = (
+        "name",
+        "email",
+        "job_title",
+        "job_role",
+        "job_family",
+        "level",
+        "location",
+        "hire_date",
+        "role",
+    )
     created = Person.objects.bulk_create(
         [
             Person(organisation=org, user_id=users.get(r["email"]), **{k: r[k] for k in fields})

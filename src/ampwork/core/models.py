@@ -139,6 +139,7 @@ class Person(models.Model):
     job_title = models.CharField(max_length=200, blank=True)
     # Job architecture, used by the pay audit and peer comparisons.
     job_role = models.CharField(max_length=120, blank=True)
+    job_family = models.CharField(max_length=120, blank=True)
     level = models.CharField(max_length=40, blank=True)
     location = models.CharField(max_length=120, blank=True)
     hire_date = models.DateField(null=True, blank=True)

@@ -49,6 +49,7 @@ class PersonOut(Schema):
     email: str
     job_title: str
     job_role: str
+    job_family: str
     level: str
     location: str
     hire_date: dt.date | None
@@ -72,6 +73,7 @@ class PersonIn(InSchema):
     email: Email
     job_title: Short = ""
     job_role: Annotated[str, Field(max_length=120)] = ""
+    job_family: Annotated[str, Field(max_length=120)] = ""
     level: Annotated[str, Field(max_length=40)] = ""
     location: Annotated[str, Field(max_length=120)] = ""
     hire_date: Day | None = None
@@ -88,6 +90,7 @@ class PersonPatch(InSchema):
     email: Email = "-"
     job_title: Short = ""
     job_role: Annotated[str, Field(max_length=120)] = ""
+    job_family: Annotated[str, Field(max_length=120)] = ""
     level: Annotated[str, Field(max_length=40)] = ""
     location: Annotated[str, Field(max_length=120)] = ""
     hire_date: Day | None = None

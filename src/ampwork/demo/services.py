@@ -211,12 +211,14 @@ def _build() -> tuple[Organisation, Organisation]:
         email = email or _email(full, "brightwater.example")
         title = title or ("Head of " + name if size == 0 else f"{name} Lead")
         family = JOBS.get(parent or "", JOBS.get(name, ("Manager", ["M1"])))
+        job_family = parent if parent in JOBS else name if name in JOBS else "Leadership"
         lead = Person.objects.create(
             organisation=company,
             name=full,
             email=email,
             job_title=title,
             job_role="Manager",
+            job_family=job_family,
             level="M2" if size else "M3",
             location=rng.choice(LOCATIONS),
             hire_date=hire_base + dt.timedelta(days=rng.randint(0, 900)),
@@ -244,6 +246,7 @@ def _build() -> tuple[Organisation, Organisation]:
                 email=email,
                 job_title=job_role,
                 job_role=job_role,
+                job_family=job_family,
                 level=rng.choice(levels),
                 location=rng.choice(LOCATIONS),
                 hire_date=hire_base + dt.timedelta(days=rng.randint(100, 2400)),
