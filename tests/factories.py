@@ -8,6 +8,7 @@ import factory
 
 from ampwork.core.models import Organisation, Person, Role, Team, TeamMembership, User
 from ampwork.okrs.models import Cycle, KeyResult, Objective
+from ampwork.surveys.models import Round
 
 
 class OrganisationFactory(factory.django.DjangoModelFactory):
@@ -95,3 +96,14 @@ class KeyResultFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Key result {n}")
     start = 0
     target = 10
+
+
+class SurveyFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Round
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    name = factory.Sequence(lambda n: f"Pulse {n}")
+    instrument = "amp-pulse-1"
+    opens = dt.date(2026, 11, 1)
+    closes = dt.date(2026, 11, 30)

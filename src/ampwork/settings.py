@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "ampwork.core",
     "ampwork.okrs",
     "ampwork.fairness",
+    "ampwork.surveys",
     "ampwork.demo",
 ]
 

@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("ampwork.core.urls")),
     path("okrs/", include("ampwork.okrs.urls")),
     path("fairness/", include("ampwork.fairness.urls")),
+    path("pulse/", include("ampwork.surveys.urls")),
 ]

@@ -19,6 +19,7 @@ from ..factories import (
     MembershipFactory,
     ObjectiveFactory,
     PersonFactory,
+    SurveyFactory,
     TeamFactory,
 )
 
@@ -51,6 +52,7 @@ def b_objects(other_org: Organisation) -> dict[str, int]:
         "objective_id": objective.pk,
         "key_result_id": key_result.pk,
         "parent_id": objective.pk,
+        "survey_id": SurveyFactory(organisation=other_org).pk,
     }
 
 
@@ -63,6 +65,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "key-results": {"title": "x"},
     "check-ins": {"value": 3},
     "parents": {"parent_id": 1},
+    "responses": {"token": "not-a-token", "answers": {"mast1": 3}},
 }
 
 
@@ -71,6 +74,7 @@ def test_routes_are_known() -> None:
     for path, _ in _routes():
         for name in re.findall(r"{(\w+_id)}", path):
             assert name in {
+                "survey_id",
                 "parent_id",
                 "person_id",
                 "team_id",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
@@ -56,6 +56,10 @@ def record(
 
 
 # ---------------------------------------------------------------- organisations
+
+
+# Apps that rely on the anonymity minimum say here when it may not change (an open pulse).
+ANONYMITY_LOCKS: list[Callable[[Organisation], str | None]] = []
 
 
 def _check_anonymity(value: int) -> None:
@@ -108,6 +112,10 @@ def update_organisation(*, actor: Actor, **changes: Any) -> Organisation:
         raise ValidationFailed.single("name", "is required")
     if "anonymity_min_group" in changes:
         _check_anonymity(int(changes["anonymity_min_group"]))
+        if int(changes["anonymity_min_group"]) != org.anonymity_min_group:
+            for lock in ANONYMITY_LOCKS:
+                if reason := lock(org):
+                    raise ValidationFailed.single("anonymity_min_group", reason)
     if "autonomy_policy" in changes and (
         changes["autonomy_policy"] not in Organisation.AutonomyPolicy.values
     ):

@@ -43,3 +43,12 @@ def num(value: float | None) -> str:
     if value is None:
         return ""
     return f"{value:.4f}".rstrip("0").rstrip(".")
+
+
+@register.filter
+def heat(share: float | None) -> str:
+    """A background colour from red (0%) through amber to green (100%), for heatmaps."""
+    if share is None:
+        return "transparent"
+    hue = round(max(0.0, min(1.0, share)) * 130)
+    return f"hsl({hue}, 60%, 84%)"

@@ -1,0 +1,103 @@
+"""Which groups' results may be shown. Pure: no ORM, no Django.
+
+Groups form a tree: the organisation at the root, each team with its sub-teams inside it.
+A response counts in its reporting group and in every group above it.
+
+1. A group with fewer responses than the minimum (default 5, never below 3) is suppressed.
+2. Differencing: subtracting shown groups from a shown group that contains them must never
+   leave a non-empty remainder smaller than the minimum. For each shown group, the
+   remainder after removing its largest shown sub-groups (its "frontier") is checked; if it
+   is 1 to minimum − 1, the smallest frontier group is suppressed too, and the check runs
+   again until nothing changes. This is enough: any remainder a reader could form is then
+   a sum of such remainders, each 0 or at least the minimum (docs/methods.md).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+ROOT = 0  # the organisation
+COMMENT_MINIMUM = 10
+
+
+@dataclass(frozen=True)
+class Decision:
+    group: int
+    n: int
+    shown: bool
+    reason: str = ""
+
+
+def totals(parents: Mapping[int, int | None], direct: Mapping[int, int]) -> dict[int, int]:
+    """Responses in each group including every group inside it."""
+    children = _children(parents)
+    out: dict[int, int] = {}
+
+    def walk(group: int) -> int:
+        out[group] = direct.get(group, 0) + sum(walk(c) for c in children[group])
+        return out[group]
+
+    walk(ROOT)
+    return out
+
+
+def _children(parents: Mapping[int, int | None]) -> dict[int, list[int]]:
+    children: dict[int, list[int]] = defaultdict(list)
+    for group, parent in parents.items():
+        if group != ROOT:
+            children[ROOT if parent is None else parent].append(group)
+    for kids in children.values():
+        kids.sort()
+    return children
+
+
+def decide(
+    parents: Mapping[int, int | None], direct: Mapping[int, int], minimum: int
+) -> dict[int, Decision]:
+    """``parents`` maps each team to its parent team (None: directly under the
+    organisation); ``direct`` counts the responses reported to each group itself."""
+    children = _children(parents)
+    n = totals(parents, direct)
+    shown = {g: count >= minimum for g, count in n.items()}
+    reasons = {
+        g: f"fewer than {minimum} responses ({'none' if count == 0 else count})"
+        for g, count in n.items()
+        if count < minimum
+    }
+
+    def frontier(group: int) -> list[int]:
+        out: list[int] = []
+        stack = list(children[group])
+        while stack:
+            g = stack.pop()
+            if shown[g]:
+                out.append(g)
+            else:
+                stack.extend(children[g])
+        return out
+
+    changed = True
+    while changed:
+        changed = False
+        for group in sorted(n, key=lambda g: (-n[g], g)):  # outermost first
+            if not shown[group]:
+                continue
+            inner = frontier(group)
+            rest = n[group] - sum(n[g] for g in inner)
+            if 0 < rest < minimum and inner:
+                victim = min(inner, key=lambda g: (n[g], g))
+                shown[victim] = False
+                reasons[victim] = (
+                    f"hidden so that it cannot be worked out by subtraction: "
+                    f"the rest of its parent group would be fewer than "
+                    f"{minimum} people"
+                )
+                changed = True
+    return {g: Decision(g, n[g], shown[g], reasons.get(g, "")) for g in n}
+
+
+def comments_allowed(decision: Decision, minimum: int) -> bool:
+    """Free-text comments need a shown group of at least ten (or the minimum, if higher)."""
+    return decision.shown and decision.n >= max(COMMENT_MINIMUM, minimum)

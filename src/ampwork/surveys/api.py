@@ -1,0 +1,105 @@
+"""REST routes: /surveys, /surveys/{id}/results, /surveys/{id}/responses.
+
+Results obey the same anonymity rules as the pages: a suppressed group comes back as
+``{"suppressed": true, "reason": …}`` and never with numbers. Answering takes the one-time
+token from the invitation (or a class's shared token) instead of a sign-in.
+"""
+
+import datetime as dt
+from typing import Annotated, Any
+
+from django.http import HttpRequest
+from ninja import Query, Router, Schema, Status
+from ninja.pagination import paginate
+from pydantic import Field
+
+from ampwork.apitools import ERRORS, Id, InSchema, Pages, actor
+from ampwork.core.errors import NotFound
+
+from . import selectors, services
+
+router = Router(tags=["surveys"])
+
+
+def _responses(ok: int, schema: Any) -> dict[int, Any]:
+    return {ok: schema, **ERRORS}
+
+
+class SurveyOut(Schema):
+    id: int
+    name: str
+    status: str
+    mode: str
+    opens: dt.date
+    closes: dt.date
+    minimum: int | None
+
+
+class GroupResult(Schema):
+    group: int
+    name: str
+    suppressed: bool
+    reason: str | None = None
+    n: int | None = None
+    participation: float | None = None
+    subscales: dict[str, dict[str, Any]] | None = None
+    enps: float | None = None
+    comments: list[str] | None = None
+
+
+class ResultsOut(Schema):
+    survey_id: int
+    minimum: int | None
+    responses: int
+    groups: list[GroupResult]
+
+
+class ResultsFilter(Schema):
+    team: Id | None = Field(None, description="Only this team (with the teams inside it)")
+
+
+class AnswerIn(InSchema):
+    token: Annotated[str, Field(min_length=1, max_length=100)]
+    answers: Annotated[dict[Annotated[str, Field(max_length=20)], int], Field(max_length=60)]
+    enps: Annotated[int, Field(ge=0, le=10)] | None = None
+    comment: Annotated[str, Field(max_length=2000)] = ""
+
+
+class AnswerOut(Schema):
+    received: bool
+
+
+@router.get("/surveys", response=_responses(200, list[SurveyOut]))
+@paginate(Pages)
+def list_surveys(request: HttpRequest) -> Any:
+    return selectors.rounds(actor(request))
+
+
+@router.get("/surveys/{survey_id}/results", response=_responses(200, ResultsOut), exclude_none=True)
+def results(request: HttpRequest, survey_id: Id, filters: Query[ResultsFilter]) -> dict[str, Any]:
+    who = actor(request)
+    pulse = selectors.get_round(who, survey_id)
+    data = selectors.round_results(who, pulse, team=filters.team)
+    return {
+        "survey_id": pulse.pk,
+        "minimum": pulse.minimum,
+        "responses": data.responses,
+        "groups": [{**data.groups[g], "name": data.names.get(g, str(g))} for g in data.order],
+    }
+
+
+@router.post("/surveys/{survey_id}/responses", response=_responses(201, AnswerOut), auth=None)
+def answer(request: HttpRequest, survey_id: Id, payload: AnswerIn) -> Status[dict[str, Any]]:
+    """Answer with the one-time token from your invitation (no sign-in: the answer must not
+    be tied to an account). 1–5 per question code; ``enps`` 0–10."""
+    pulse, invitation = services.find_invitation(payload.token)
+    if pulse.pk != survey_id:
+        raise NotFound("this token is not for this survey")
+    services.answer(
+        pulse=pulse,
+        invitation=invitation,
+        answers=dict(payload.answers),
+        enps=payload.enps,
+        comment=payload.comment,
+    )
+    return Status(201, {"received": True})

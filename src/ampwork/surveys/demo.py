@@ -1,0 +1,105 @@
+"""Demo pulses: three monthly rounds at Brightwater Labs with autonomy improving, a team
+that answers too few to be shown, and an open unattributed round in the class."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.utils import timezone
+
+from ampwork.core.models import Organisation, Team
+from ampwork.core.permissions import Actor
+
+from . import instrument, services
+from .models import Invitation, Response, Round
+
+COMMENTS = [
+    "More say over which projects we pick would help.",
+    "The weekly reviews are useful.",
+    "Meetings eat the afternoons.",
+    "I like that we choose how we work.",
+    "Not sure how my work helps customers.",
+    "Great team, heavy on-call.",
+    "Pairing across teams has been good.",
+    "Would love more time for learning.",
+    "Priorities change too often.",
+    "Proud of what we shipped this month.",
+    "Recognition feels genuine.",
+    "Remote days make it easier to focus.",
+]
+
+
+def _answers(
+    rng: random.Random, mood: float, school: bool, lift: dict[str, float]
+) -> dict[str, int]:
+    out = {}
+    for item in instrument.items_for(school):
+        if rng.random() < 0.04:  # a skipped question
+            continue
+        scored = round(mood + lift.get(item.subscale, 0.0) + rng.gauss(0, 0.5))
+        scored = max(1, min(5, scored))
+        out[item.code] = 6 - scored if item.reverse else scored
+    return out
+
+
+def seed(company: Organisation, school: Organisation) -> None:
+    rng = random.Random(11)
+    today = timezone.localdate()
+    actor = Actor.system(company)
+    quiet = Team.objects.get(organisation=company, name="People & Finance")
+    for step, days_ago in enumerate((95, 65, 35)):
+        pulse = services.create_round(
+            actor=actor,
+            name=f"AMP Pulse {(today - dt.timedelta(days=days_ago)):%B %Y}",
+            opens=today - dt.timedelta(days=days_ago),
+            closes=today - dt.timedelta(days=days_ago - 10),
+        )
+        services.open_round(actor=actor, pulse=pulse, send=False)
+        lift = {
+            "autonomy_task": 0.25 * step,
+            "autonomy_technique": 0.3 * step,
+            "mastery": 0.1 * step,
+            "purpose": -0.1 + 0.05 * step,
+        }
+        quiet_answered = 0
+        for invitation in Invitation.objects.filter(round=pulse).order_by("person_id"):
+            if invitation.group_id == quiet.pk:
+                if quiet_answered >= 4:  # only four ever answer: always suppressed
+                    continue
+                quiet_answered += 1
+            elif rng.random() > 0.82:
+                continue
+            day = pulse.opens + dt.timedelta(days=rng.randint(0, 9))
+            invitation.used_on = day
+            invitation.save(update_fields=["used_on"])
+            Response.objects.create(
+                round=pulse,
+                group_id=invitation.group_id,
+                submitted_on=day,
+                answers=_answers(rng, rng.gauss(3.3, 0.6), False, lift),
+                enps=max(0, min(10, round(rng.gauss(7 + 0.4 * step, 2)))),
+                comment=rng.choice(COMMENTS) if rng.random() < 0.3 else "",
+            )
+        pulse.status = Round.Status.CLOSED
+        pulse.save(update_fields=["status"])
+    # the class: one shared link, no identities at all
+    science = Team.objects.get(organisation=school, name="Year 9 Science")
+    teacher_actor = Actor.system(school)
+    pulse = services.create_round(
+        actor=teacher_actor,
+        name="How is Year 9 Science going?",
+        opens=today - dt.timedelta(days=3),
+        closes=today + dt.timedelta(days=7),
+        team_ids=[science.pk],
+        mode=Round.Mode.UNATTRIBUTED,
+    )
+    services.open_round(actor=teacher_actor, pulse=pulse, send=False)
+    for _ in range(18):
+        Response.objects.create(
+            round=pulse,
+            group=science,
+            submitted_on=today - dt.timedelta(days=rng.randint(0, 3)),
+            answers=_answers(rng, 3.5, True, {}),
+            enps=max(0, min(10, round(rng.gauss(7, 2)))),
+        )

@@ -1,0 +1,110 @@
+"""Pulse rounds, invitations and responses — kept apart so no answer leads to a person.
+
+A Response has a random id (no order to match against invitations), no person, no
+invitation, no time finer than the day, and no team finer than its reporting group.
+An Invitation records only that a person used their link, and on which day.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.utils import timezone
+
+from ampwork.core.models import Organisation, Person, Team, User
+
+
+class Round(models.Model):
+    class Mode(models.TextChoices):
+        INVITED = "invited", "Invited: one link per person, used once"
+        UNATTRIBUTED = "unattributed", "Unattributed: one shared link, no identities at all"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="pulse_rounds"
+    )
+    name = models.CharField(max_length=120)
+    instrument = models.CharField(max_length=40)
+    mode = models.CharField(max_length=14, choices=Mode.choices, default=Mode.INVITED)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.DRAFT)
+    teams = models.ManyToManyField(
+        Team, blank=True, related_name="+", help_text="Empty: the whole organisation."
+    )
+    opens = models.DateField()
+    closes = models.DateField()
+    minimum = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="The anonymity minimum, fixed when the round opens."
+    )
+    shared_token_digest = models.CharField(max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-opens", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Question(models.Model):
+    """An organisation's own question added to a round (1–5 agreement)."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="questions")
+    code = models.CharField(max_length=20)
+    text = models.CharField(max_length=300)
+    reverse = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Invitation(models.Model):
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="invitations")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    group = models.ForeignKey(
+        Team,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Reporting group at invitation.",
+    )
+    digest = models.CharField(max_length=64, unique=True)
+    used_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "person"], name="one_invitation"),
+        ]
+
+    def __str__(self) -> str:
+        return f"invitation to {self.round_id}"
+
+
+class Response(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="responses")
+    group = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    submitted_on = models.DateField(default=timezone.localdate)
+    enps = models.PositiveSmallIntegerField(null=True, blank=True)
+    comment = models.TextField(blank=True)
+    answers = models.JSONField(default=dict)
+
+    class Meta:
+        # no ordering by anything that follows submission order
+        ordering = ["id"]
+        indexes = [models.Index(fields=["round", "group"])]
+
+    def __str__(self) -> str:
+        return "a response"

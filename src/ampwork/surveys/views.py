@@ -1,0 +1,255 @@
+"""Pulse pages: the list, a new round, results (heatmap, trend, reliability), answering."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ampwork.core import selectors as core_selectors
+from ampwork.core.errors import NotAllowed, NotFound, ValidationFailed
+from ampwork.core.forms import add_errors
+from ampwork.core.permissions import Actor, can, require
+from ampwork.core.views import member_view
+
+from . import instrument, selectors, services
+from .models import Round
+
+SHARED_KEY = "ampwork_pulse_shared_link"
+
+
+@member_view
+def index(request: HttpRequest, actor: Actor) -> HttpResponse:
+    invitations = selectors.my_invitations(actor)
+    rows = [(r, invitations.get(r.pk)) for r in selectors.rounds(actor)[:50]]
+    return render(
+        request,
+        "surveys/index.html",
+        {"rows": rows, "may_manage": can(actor, "pulse.manage"), "today": timezone.localdate()},
+    )
+
+
+class RoundForm(forms.Form):
+    name = forms.CharField(max_length=120, initial="AMP Pulse")
+    opens = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    closes = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    teams = forms.MultipleChoiceField(
+        required=False,
+        label="Only these teams",
+        help_text="Leave empty for the whole organisation.",
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    mode = forms.ChoiceField(
+        choices=Round.Mode.choices, initial=Round.Mode.INVITED, widget=forms.RadioSelect
+    )
+    own_question = forms.CharField(
+        max_length=300, required=False, label="Add a question of your own (1–5 agreement)"
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@member_view
+def create(request: HttpRequest, actor: Actor) -> HttpResponse:
+    require(actor, "pulse.manage")
+    form = RoundForm(
+        request.POST or None,
+        initial={
+            "opens": timezone.localdate(),
+            "closes": timezone.localdate() + dt.timedelta(days=7),
+            "mode": Round.Mode.UNATTRIBUTED if actor.organisation.is_school else Round.Mode.INVITED,
+        },
+    )
+    form.fields["teams"].choices = [  # type: ignore[attr-defined]
+        (str(n.team.pk), "\u2003" * n.depth + n.team.name)
+        for n in core_selectors.flatten(
+            core_selectors.team_tree(actor.organisation, with_leads=False)
+        )
+    ]
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            pulse = services.create_round(
+                actor=actor,
+                name=data["name"],
+                opens=data["opens"],
+                closes=data["closes"],
+                team_ids=[int(t) for t in data["teams"]],
+                mode=data["mode"],
+                questions=[(data["own_question"], False)] if data["own_question"] else [],
+            )
+        except ValidationFailed as exc:
+            add_errors(form, exc, {"team_ids": "teams"})
+        else:
+            messages.success(
+                request,
+                "Draft saved. Open it when you are ready: the anonymity minimum is fixed then.",
+            )
+            return redirect("surveys:round", pk=pulse.pk)
+    return render(request, "surveys/create.html", {"form": form})
+
+
+@member_view
+def round_page(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    pulse = selectors.get_round(actor, pk)
+    data = selectors.round_results(actor, pulse)
+    shared = request.session.pop(SHARED_KEY, None) if can(actor, "pulse.manage") else None
+    return render(
+        request,
+        "surveys/round.html",
+        {
+            "pulse": pulse,
+            "data": data,
+            "may_manage": can(actor, "pulse.manage"),
+            "shared_link": shared,
+            "invitation": selectors.my_invitations(actor).get(pulse.pk),
+        },
+    )
+
+
+@require_POST
+@member_view
+def change_status(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    pulse = selectors.get_round(actor, pk)
+    try:
+        if request.POST.get("action") == "open":
+            opened = services.open_round(actor=actor, pulse=pulse)
+            if opened.shared_token:
+                request.session[SHARED_KEY] = request.build_absolute_uri(
+                    f"/pulse/answer/{opened.shared_token}/"
+                )
+            messages.success(
+                request,
+                f"Open: {opened.invited} invitations sent."
+                if opened.invited
+                else "Open: share the link below.",
+            )
+        else:
+            services.close_round(actor=actor, pulse=pulse)
+            messages.success(request, "Closed.")
+    except ValidationFailed as exc:
+        messages.error(request, "; ".join(e.message for e in exc.errors))
+    return redirect("surveys:round", pk=pk)
+
+
+@member_view
+def export(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    """The results as CSV, through the same anonymity rules as the page."""
+    pulse = selectors.get_round(actor, pk)
+    data = selectors.round_results(actor, pulse)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(
+        [
+            "group",
+            "responses",
+            "participation",
+            *[f"{c} favourable" for c, _ in data.subscales],
+            "eNPS",
+            "note",
+        ]
+    )
+    for group in data.order:
+        r = data.groups[group]
+        if r["suppressed"]:
+            writer.writerow(
+                [
+                    data.names.get(group, group),
+                    "",
+                    "",
+                    *[""] * len(data.subscales),
+                    "",
+                    f"suppressed: {r['reason']}",
+                ]
+            )
+            continue
+        writer.writerow(
+            [
+                data.names.get(group, group),
+                r["n"],
+                "" if r["participation"] is None else f"{r['participation']:.2f}",
+                *[
+                    ""
+                    if r["subscales"][c]["favourable"] is None
+                    else f"{r['subscales'][c]['favourable']:.3f}"
+                    for c, _ in data.subscales
+                ],
+                "" if r["enps"] is None else f"{r['enps']:.0f}",
+                "",
+            ]
+        )
+    response = HttpResponse(out.getvalue(), content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="pulse-{pulse.pk}.csv"'
+    return response
+
+
+# ---------------------------------------------------------------- answering
+
+
+def _form_context(pulse: Round) -> dict[str, Any]:
+    school = pulse.organisation.is_school
+    items = services.items_of(pulse)
+    return {
+        "pulse": pulse,
+        "scale": [
+            (1, "Strongly disagree"),
+            (2, "Disagree"),
+            (3, "Neither"),
+            (4, "Agree"),
+            (5, "Strongly agree"),
+        ],
+        "questions": [(i.code, instrument.text_of(i, school)) for i in items],
+        "enps_question": instrument.ENPS_SCHOOL if school else instrument.ENPS_QUESTION,
+        "comment_question": instrument.COMMENT_QUESTION,
+        "school": school,
+        "enps_values": list(range(11)),
+    }
+
+
+def _answer(request: HttpRequest, pulse: Round, invitation: Any) -> HttpResponse:
+    if invitation is not None and invitation.used_on is not None:
+        return render(request, "surveys/thanks.html", {"pulse": pulse, "already": True})
+    context = _form_context(pulse)
+    if request.method == "POST":
+        answers = {code: request.POST.get(code, "") for code, _ in context["questions"]}
+        raw_enps = request.POST.get("enps", "")
+        try:
+            services.answer(
+                pulse=pulse,
+                invitation=invitation,
+                answers=answers,
+                enps=int(raw_enps) if raw_enps.isdigit() else None,
+                comment=request.POST.get("comment", ""),
+            )
+        except ValidationFailed as exc:
+            context["errors"] = [f"{e.message}" for e in exc.errors]
+        else:
+            return render(request, "surveys/thanks.html", {"pulse": pulse})
+    return render(request, "surveys/answer.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def answer_by_link(request: HttpRequest, token: str) -> HttpResponse:
+    """A one-time link from the invitation email, or a class's shared link: no sign-in."""
+    try:
+        pulse, invitation = services.find_invitation(token[:100])
+    except NotFound:
+        return render(request, "surveys/thanks.html", {"invalid": True}, status=404)
+    return _answer(request, pulse, invitation)
+
+
+@require_http_methods(["GET", "POST"])
+@member_view
+def answer_signed_in(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    pulse = selectors.get_round(actor, pk)
+    invitation = selectors.my_invitations(actor).get(pulse.pk)
+    if invitation is None:
+        raise NotAllowed("You were not invited to this pulse.")
+    return _answer(request, pulse, invitation)

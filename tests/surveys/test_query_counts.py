@@ -1,0 +1,73 @@
+"""Pulse pages: the query count does not grow with the organisation or the responses."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from ampwork.core.models import Person
+from ampwork.core.permissions import Actor
+from ampwork.demo.services import generate
+from ampwork.surveys import services
+from ampwork.surveys.models import Invitation, Response, Round
+
+SIZES = [50, 400]
+PAGES = {
+    "/pulse/": 9,
+    "/pulse/rounds/{round}/": 16,
+    "/pulse/rounds/{round}/export.csv": 14,
+    "/api/v1/surveys/{round}/results": 14,
+}
+
+
+@pytest.fixture(params=SIZES, ids=[f"{n}-people" for n in SIZES])
+def answered(request: pytest.FixtureRequest, db: Any) -> tuple[Person, int]:
+    result = generate(people=request.param, slug=f"pulse-{request.param}")
+    admin = Person.objects.get(organisation=result.organisation, email=result.admin_email)
+    actor = Actor(organisation=result.organisation, role="admin", user=admin.user, person=admin)
+    today = timezone.localdate()
+    for days in (40, 5):
+        pulse = services.create_round(
+            actor=actor,
+            name=f"P{days}",
+            opens=today - dt.timedelta(days=days),
+            closes=today + dt.timedelta(days=3),
+        )
+        services.open_round(actor=actor, pulse=pulse, send=False)
+        rng = random.Random(days)
+        Response.objects.bulk_create(
+            Response(
+                round=pulse,
+                group_id=i.group_id,
+                submitted_on=today,
+                answers={"mast1": rng.randint(1, 5), "mast2": rng.randint(1, 5)},
+                enps=rng.randint(0, 10),
+            )
+            for i in Invitation.objects.filter(round=pulse)
+        )
+    return admin, Round.objects.filter(organisation=result.organisation).first().pk  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("page", "limit"), list(PAGES.items()))
+def test_pulse_pages_are_bounded(
+    page: str,
+    limit: int,
+    answered: tuple[Person, int],
+    client: Client,
+    bearer: Callable[[Person], dict[str, str]],
+    django_assert_max_num_queries: Any,
+) -> None:
+    admin, pulse = answered
+    url = page.format(round=pulse)
+    headers = bearer(admin) if url.startswith("/api/") else {}
+    if not headers:
+        client.force_login(admin.user)
+    with django_assert_max_num_queries(limit):
+        response = client.get(url, **headers)
+    assert response.status_code == 200
