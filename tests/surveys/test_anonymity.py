@@ -94,3 +94,53 @@ def test_comments_need_ten() -> None:
     decisions = decide({}, {0: 9}, 5)
     assert not comments_allowed(decisions[ROOT], 5)
     assert comments_allowed(decide({}, {0: 10}, 5)[ROOT], 5)
+
+
+@settings(max_examples=150, deadline=None)
+@given(trees(), st.integers(min_value=0, max_value=2**31), st.booleans())
+def test_fast_results_equal_the_reference(
+    tree: tuple[dict[int, int | None], dict[int, int], int], seed: int, skip: bool
+) -> None:
+    import random
+
+    import pytest
+
+    from ampwork.surveys.instrument import items_for
+    from ampwork.surveys.results import ResponseData, compute, compute_reference
+
+    parents, direct, minimum = tree
+    rng = random.Random(seed)
+    items = items_for(False)
+    responses = []
+    for group, count in direct.items():
+        for _ in range(count):
+            answers = {
+                i.code: rng.randint(1, 5) for i in items if not (skip and rng.random() < 0.3)
+            }
+            responses.append(
+                ResponseData(
+                    group,
+                    answers,
+                    rng.choice([None, *range(11)]),
+                    rng.choice(["", "", "a comment"]),
+                )
+            )
+    invited = {g: c + 2 for g, c in direct.items()}
+    fast = compute(responses, items, parents, minimum, invited)
+    slow = compute_reference(responses, items, parents, minimum, invited)
+    assert fast.keys() == slow.keys()
+    for group in slow:
+        a, b = fast[group], slow[group]
+        assert a.keys() == b.keys()
+        if b["suppressed"]:
+            assert a == b
+            continue
+        assert a["n"] == b["n"] and a["comments"] == b["comments"]
+        assert a["participation"] == pytest.approx(b["participation"])
+        assert a["enps"] == pytest.approx(b["enps"])
+        for code, expected in b["subscales"].items():
+            got = a["subscales"][code]
+            assert got["distribution"] == expected["distribution"]
+            assert got["answers"] == expected["answers"]
+            assert got["mean"] == pytest.approx(expected["mean"])
+            assert got["favourable"] == pytest.approx(expected["favourable"])

@@ -11,6 +11,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+
 from . import anonymity, scoring
 from .instrument import SUBSCALES, Item
 
@@ -40,13 +42,15 @@ def by_group(
     return out
 
 
-def compute(
+def compute_reference(
     responses: Sequence[ResponseData],
     items: Sequence[Item],
     parents: Mapping[int, int | None],
     minimum: int,
     invited: Mapping[int, int] | None = None,
 ) -> dict[int, dict[str, Any]]:
+    """The plain, obviously-right version: each group's responses scored one by one.
+    ``compute`` must give the same results (tested); this one is kept as its reference."""
     direct: dict[int, int] = defaultdict(int)
     for r in responses:
         direct[r.group if r.group in parents else anonymity.ROOT] += 1
@@ -90,15 +94,127 @@ def compute(
 
 
 def reliability(
-    responses: Sequence[ResponseData], items: Sequence[Item]
+    responses: Sequence[ResponseData], items: Sequence[Item], matrix: np.ndarray | None = None
 ) -> dict[str, scoring.Reliability]:
     """Cronbach's α per subscale (of two items or more) over the whole round."""
-    subscales: dict[str, dict[str, bool]] = defaultdict(dict)
-    for item in items:
-        subscales[item.subscale][item.code] = item.reverse
-    answers = [r.answers for r in responses]
+    matrix = matrix_of(responses, items) if matrix is None else matrix
+    columns: dict[str, list[int]] = defaultdict(list)
+    for j, item in enumerate(items):
+        columns[item.subscale].append(j)
     return {
-        code: scoring.cronbach_alpha(answers, codes)
-        for code, codes in subscales.items()
-        if len(codes) >= 2
+        code: scoring.cronbach_alpha_matrix(matrix[:, cols], [items[j].code for j in cols])
+        for code, cols in columns.items()
+        if len(cols) >= 2
     }
+
+
+def matrix_of(responses: Sequence[ResponseData], items: Sequence[Item]) -> np.ndarray:
+    """Responses × items, scored (reverse-keyed items turned round), NaN where unanswered."""
+    codes = [item.code for item in items]
+    matrix = np.array(
+        [[r.answers.get(c, np.nan) for c in codes] for r in responses], dtype=float
+    ).reshape(len(responses), len(codes))
+    reverse = np.array([item.reverse for item in items], dtype=bool)
+    if reverse.any():
+        matrix[:, reverse] = 6 - matrix[:, reverse]
+    return matrix
+
+
+def compute(
+    responses: Sequence[ResponseData],
+    items: Sequence[Item],
+    parents: Mapping[int, int | None],
+    minimum: int,
+    invited: Mapping[int, int] | None = None,
+    matrix: np.ndarray | None = None,
+) -> dict[int, dict[str, Any]]:
+    """Results per group in one vectorised pass: the answers become a responses × items
+    matrix, and every group's sums are counted with numpy over (response, group) pairs — a
+    response paired with its reporting group and each group above it."""
+    direct: dict[int, int] = defaultdict(int)
+    for r in responses:
+        direct[r.group if r.group in parents else anonymity.ROOT] += 1
+    decisions = anonymity.decide(parents, direct, minimum)
+    groups = sorted(decisions)
+    index = {g: i for i, g in enumerate(groups)}
+    size = len(groups)
+    parent_index = np.array(
+        [-1 if g == anonymity.ROOT else index[parents.get(g) or anonymity.ROOT] for g in groups]
+    )
+    matrix = matrix_of(responses, items) if matrix is None else matrix
+    home = np.array(
+        [index[r.group if r.group in parents else anonymity.ROOT] for r in responses], dtype=int
+    )
+    pair_response, pair_group = [], []
+    ids = np.arange(len(responses))
+    current = home.copy()
+    while len(current):
+        pair_response.append(ids)
+        pair_group.append(current)
+        step = parent_index[current]
+        keep = step >= 0
+        ids, current = ids[keep], step[keep]
+    responses_of = np.concatenate(pair_response) if pair_response else np.array([], dtype=int)
+    group_of = np.concatenate(pair_group) if pair_group else np.array([], dtype=int)
+
+    def per_group(values: np.ndarray) -> np.ndarray:
+        return np.bincount(group_of, weights=values[responses_of], minlength=size)
+
+    columns: dict[str, list[int]] = defaultdict(list)
+    for j, item in enumerate(items):
+        columns[item.subscale].append(j)
+    by_subscale: dict[str, dict[str, np.ndarray]] = {}
+    for code, cols in columns.items():
+        block = matrix[:, cols]
+        answered = (~np.isnan(block)).sum(axis=1).astype(float)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            person_mean = np.where(answered > 0, np.nansum(block, axis=1) / answered, np.nan)
+        valid = ~np.isnan(person_mean)
+        by_subscale[code] = {
+            "mean_sum": per_group(np.where(valid, person_mean, 0.0)),
+            "mean_count": per_group(valid.astype(float)),
+            "favourable": per_group((block >= 4).sum(axis=1).astype(float)),
+            "answers": per_group(answered),
+            **{f"v{v}": per_group((block == v).sum(axis=1).astype(float)) for v in scoring.SCALE},
+        }
+    enps_values = np.array([np.nan if r.enps is None else r.enps for r in responses], dtype=float)
+    enps_answered = per_group((~np.isnan(enps_values)).astype(float))
+    promoters = per_group((enps_values >= 9).astype(float))
+    detractors = per_group((enps_values <= 6).astype(float))
+    invited_totals = anonymity.totals(parents, invited) if invited else {}
+    out: dict[int, dict[str, Any]] = {}
+    for group, decision in decisions.items():
+        if not decision.shown:
+            out[group] = {"group": group, "suppressed": True, "reason": decision.reason}
+            continue
+        i = index[group]
+        scores = {}
+        for code, sums in by_subscale.items():
+            answers = int(sums["answers"][i])
+            count = sums["mean_count"][i]
+            scores[code] = {
+                "label": SUBSCALES.get(code, code),
+                "mean": float(sums["mean_sum"][i] / count) if count else None,
+                "favourable": float(sums["favourable"][i] / answers) if answers else None,
+                "distribution": {v: int(sums[f"v{v}"][i]) for v in scoring.SCALE},
+                "answers": answers,
+            }
+        comments = None
+        if anonymity.comments_allowed(decision, minimum):
+            members = responses_of[group_of == i]
+            comments = sorted(responses[k].comment for k in members if responses[k].comment)
+        answered_enps = enps_answered[i]
+        out[group] = {
+            "group": group,
+            "suppressed": False,
+            "n": decision.n,
+            "participation": (
+                decision.n / invited_totals[group] if invited_totals.get(group) else None
+            ),
+            "subscales": scores,
+            "enps": float((promoters[i] - detractors[i]) / answered_enps * 100)
+            if answered_enps
+            else None,
+            "comments": comments,
+        }
+    return out

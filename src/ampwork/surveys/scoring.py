@@ -82,10 +82,15 @@ def cronbach_alpha(
     against the sum of the others)."""
     codes = list(items)
     rows = [[score(r[c], items[c]) for c in codes] for r in responses if all(c in r for c in codes)]
-    k, n = len(codes), len(rows)
+    return cronbach_alpha_matrix(np.array(rows, dtype=float).reshape(len(rows), len(codes)), codes)
+
+
+def cronbach_alpha_matrix(data: np.ndarray, codes: Sequence[str]) -> Reliability:
+    """The same from a respondents × items matrix of scored answers (NaN: not answered)."""
+    data = data[~np.isnan(data).any(axis=1)] if data.size else data
+    k, n = len(codes), data.shape[0]
     if k < 2 or n < 3:
         return Reliability(None, n, dict.fromkeys(codes))
-    data = np.array(rows, dtype=float)
     total_var = data.sum(axis=1).var(ddof=1)
     if total_var == 0:
         return Reliability(None, n, dict.fromkeys(codes))

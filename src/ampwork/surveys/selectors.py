@@ -100,7 +100,8 @@ def round_results(actor: Actor, pulse: Round, *, team: int | None = None) -> Rou
         invited[key] = invited.get(key, 0) + 1
     items = items_of(pulse)
     minimum = pulse.minimum or org.anonymity_min_group
-    computed = results.compute(data, items, parents, minimum, invited)
+    matrix = results.matrix_of(data, items)
+    computed = results.compute(data, items, parents, minimum, invited, matrix=matrix)
     allowed = visible_groups(actor, parents)
     if allowed is not None:
         computed = {g: r for g, r in computed.items() if g in allowed}
@@ -143,7 +144,7 @@ def round_results(actor: Actor, pulse: Round, *, team: int | None = None) -> Rou
                     populations=(previous.invitations.count() or None, out.invited or None),
                 )
     if can(actor, "pulse.manage"):
-        out.reliability = results.reliability(data, items)
+        out.reliability = results.reliability(data, items, matrix)  # admins, people ops
     return out
 
 
