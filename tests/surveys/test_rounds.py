@@ -244,3 +244,20 @@ def test_differencing_in_the_api_matches_the_page(
         g: r["suppressed"] for g, r in page.groups.items()
     }
     assert sum(1 for g in api["groups"] if g["suppressed"]) == 1  # one of A or B hides
+
+
+def test_reminders_replace_unused_links_only(
+    admin_actor: Actor, team_of: Callable[..., list[Person]]
+) -> None:
+    team_of("Core", 5)
+    pulse = open_pulse(admin_actor)
+    first = tokens_from_mail()[0]
+    found, invitation = services.find_invitation(first)
+    services.answer(pulse=found, invitation=invitation, answers={"mast1": 3})
+    mail.outbox.clear()
+    assert services.remind(actor=admin_actor, pulse=pulse) == 5
+    assert len(mail.outbox) == 5 and all("Reminder" in m.subject for m in mail.outbox)
+    fresh = tokens_from_mail()
+    found, invitation = services.find_invitation(fresh[0])
+    services.answer(pulse=found, invitation=invitation, answers={"mast1": 4})
+    assert Response.objects.filter(round=pulse).count() == 2

@@ -155,6 +155,37 @@ def open_round(*, actor: Actor, pulse: Round, send: bool = True) -> Opened:
 
 
 @transaction.atomic
+def remind(*, actor: Actor, pulse: Round) -> int:
+    """Email a fresh one-time link to everyone whose link is still unused.
+
+    Links are stored only as digests, so a reminder replaces the unused link with a new
+    one. Nobody is shown who has or has not answered: only how many were reminded.
+    """
+    require(actor, "pulse.manage", pulse)
+    if pulse.status != Round.Status.OPEN or pulse.mode != Round.Mode.INVITED:
+        raise ValidationFailed.single("status", "reminders are for open, invited pulses")
+    emails = dict(Person.objects.filter(organisation=pulse.organisation).values_list("id", "email"))
+    messages = []
+    pending = list(Invitation.objects.filter(round=pulse, used_on__isnull=True))
+    for invitation in pending:
+        token = secrets.token_urlsafe(24)
+        invitation.digest = digest(token)
+        messages.append(
+            (
+                f"Reminder: {pulse.name} closes on {pulse.closes:%d %B}",
+                f"Two minutes, anonymous. Your new link (it works once): "
+                f"{settings.BASE_URL}/pulse/answer/{token}/",
+                settings.DEFAULT_FROM_EMAIL,
+                [emails[invitation.person_id]],
+            )
+        )
+    Invitation.objects.bulk_update(pending, ["digest"], batch_size=2000)
+    send_mass_mail(messages, fail_silently=True)
+    record(actor, actor.organisation, "pulse.reminded", pulse, count=len(pending))
+    return len(pending)
+
+
+@transaction.atomic
 def close_round(*, actor: Actor, pulse: Round) -> Round:
     require(actor, "pulse.manage", pulse)
     pulse.status = Round.Status.CLOSED

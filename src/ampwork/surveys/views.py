@@ -119,7 +119,10 @@ def round_page(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
 def change_status(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     pulse = selectors.get_round(actor, pk)
     try:
-        if request.POST.get("action") == "open":
+        if request.POST.get("action") == "remind":
+            count = services.remind(actor=actor, pulse=pulse)
+            messages.success(request, f"Reminded {count} people who have not answered yet.")
+        elif request.POST.get("action") == "open":
             opened = services.open_round(actor=actor, pulse=pulse)
             if opened.shared_token:
                 request.session[SHARED_KEY] = request.build_absolute_uri(
