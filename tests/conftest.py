@@ -84,3 +84,20 @@ def bearer(actor_of: Callable[[Person], Actor]) -> Callable[[Person], dict[str, 
         return {"HTTP_AUTHORIZATION": f"Bearer {token}"}
 
     return headers
+
+
+@pytest.fixture
+def prepared_get(
+    client: Client, bearer: Callable[[Person], dict[str, str]]
+) -> Callable[[str, Person], Callable[[], Any]]:
+    """A GET as a person — a bearer token for /api/, a session otherwise — set up first,
+    so that counting the request's queries counts only the request."""
+
+    def prepare(url: str, person: Person) -> Callable[[], Any]:
+        headers = bearer(person) if url.startswith("/api/") else {}
+        if not headers:
+            assert person.user is not None
+            client.force_login(person.user)
+        return lambda: client.get(url, **headers)
+
+    return prepare

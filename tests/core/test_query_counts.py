@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from ampwork.core import selectors
@@ -48,17 +47,14 @@ def test_page_queries_are_bounded(
     page: str,
     limit: int,
     sized: dict[str, Any],
-    client: Client,
-    bearer: Callable[[Person], dict[str, str]],
+    prepared_get: Callable[[str, Person], Callable[[], Any]],
     django_assert_max_num_queries: Any,
 ) -> None:
     admin = sized["admin"]
     url = page.format(team=sized["team"].pk)
-    headers = bearer(admin) if url.startswith("/api/") else {}
-    if not headers:
-        client.force_login(admin.user)
+    get = prepared_get(url, admin)
     with django_assert_max_num_queries(limit):
-        response = client.get(url, **headers)
+        response = get()
     assert response.status_code == 200
 
 

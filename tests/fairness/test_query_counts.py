@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from ampwork.core.models import Person
 from ampwork.demo.services import generate
@@ -70,13 +69,10 @@ def test_fairness_pages_are_bounded(
     page: str,
     limit: int,
     paid: Person,
-    client: Client,
-    bearer: Callable[[Person], dict[str, str]],
+    prepared_get: Callable[[str, Person], Callable[[], Any]],
     django_assert_max_num_queries: Any,
 ) -> None:
-    headers = bearer(paid) if page.startswith("/api/") else {}
-    if not headers:
-        client.force_login(paid.user)
+    get = prepared_get(page, paid)
     with django_assert_max_num_queries(limit):
-        response = client.get(page, **headers)
+        response = get()
     assert response.status_code == 200, response.content[:200]

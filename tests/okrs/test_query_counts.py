@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from ampwork.core.models import Person
 from ampwork.demo.services import generate
@@ -52,14 +51,11 @@ def test_okr_pages_are_bounded(
     page: str,
     limit: int,
     sized: dict[str, Any],
-    client: Client,
-    bearer: Callable[[Person], dict[str, str]],
+    prepared_get: Callable[[str, Person], Callable[[], Any]],
     django_assert_max_num_queries: Any,
 ) -> None:
     url = page.format(**sized)
-    headers = bearer(sized["admin"]) if url.startswith("/api/") else {}
-    if not headers:
-        client.force_login(sized["admin"].user)
+    get = prepared_get(url, sized["admin"])
     with django_assert_max_num_queries(limit):
-        response = client.get(url, **headers)
+        response = get()
     assert response.status_code == 200, response.content[:300]

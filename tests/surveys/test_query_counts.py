@@ -8,7 +8,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from ampwork.core.models import Person
@@ -59,15 +58,12 @@ def test_pulse_pages_are_bounded(
     page: str,
     limit: int,
     answered: tuple[Person, int],
-    client: Client,
-    bearer: Callable[[Person], dict[str, str]],
+    prepared_get: Callable[[str, Person], Callable[[], Any]],
     django_assert_max_num_queries: Any,
 ) -> None:
     admin, pulse = answered
     url = page.format(round=pulse)
-    headers = bearer(admin) if url.startswith("/api/") else {}
-    if not headers:
-        client.force_login(admin.user)
+    get = prepared_get(url, admin)
     with django_assert_max_num_queries(limit):
-        response = client.get(url, **headers)
+        response = get()
     assert response.status_code == 200

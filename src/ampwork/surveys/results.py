@@ -31,7 +31,7 @@ def by_group(
     """Each response in its reporting group and every group above it: one pass."""
     out: dict[int, list[ResponseData]] = defaultdict(list)
     for response in responses:
-        group = response.group if response.group in parents else anonymity.ROOT
+        group = _home(response, parents)
         seen: set[int] = set()
         while group not in seen:
             seen.add(group)
@@ -40,6 +40,20 @@ def by_group(
                 break
             group = parents.get(group) or anonymity.ROOT
     return out
+
+
+def _home(response: ResponseData, parents: Mapping[int, int | None]) -> int:
+    """The group a response reports to (the organisation if its team is gone)."""
+    return response.group if response.group in parents else anonymity.ROOT
+
+
+def _decisions(
+    responses: Sequence[ResponseData], parents: Mapping[int, int | None], minimum: int
+) -> dict[int, anonymity.Decision]:
+    direct: dict[int, int] = defaultdict(int)
+    for r in responses:
+        direct[_home(r, parents)] += 1
+    return anonymity.decide(parents, direct, minimum)
 
 
 def compute_reference(
@@ -51,10 +65,7 @@ def compute_reference(
 ) -> dict[int, dict[str, Any]]:
     """The plain, obviously-right version: each group's responses scored one by one.
     ``compute`` must give the same results (tested); this one is kept as its reference."""
-    direct: dict[int, int] = defaultdict(int)
-    for r in responses:
-        direct[r.group if r.group in parents else anonymity.ROOT] += 1
-    decisions = anonymity.decide(parents, direct, minimum)
+    decisions = _decisions(responses, parents, minimum)
     grouped = by_group(responses, parents)
     invited_totals = anonymity.totals(parents, invited) if invited else {}
     subscales: dict[str, dict[str, bool]] = defaultdict(dict)
@@ -131,10 +142,7 @@ def compute(
     """Results per group in one vectorised pass: the answers become a responses × items
     matrix, and every group's sums are counted with numpy over (response, group) pairs — a
     response paired with its reporting group and each group above it."""
-    direct: dict[int, int] = defaultdict(int)
-    for r in responses:
-        direct[r.group if r.group in parents else anonymity.ROOT] += 1
-    decisions = anonymity.decide(parents, direct, minimum)
+    decisions = _decisions(responses, parents, minimum)
     groups = sorted(decisions)
     index = {g: i for i, g in enumerate(groups)}
     size = len(groups)
@@ -142,9 +150,7 @@ def compute(
         [-1 if g == anonymity.ROOT else index[parents.get(g) or anonymity.ROOT] for g in groups]
     )
     matrix = matrix_of(responses, items) if matrix is None else matrix
-    home = np.array(
-        [index[r.group if r.group in parents else anonymity.ROOT] for r in responses], dtype=int
-    )
+    home = np.array([index[_home(r, parents)] for r in responses], dtype=int)
     pair_response, pair_group = [], []
     ids = np.arange(len(responses))
     current = home.copy()
