@@ -89,10 +89,8 @@ def find(
         score = float(silhouette_score(matrix, assigned, metric="cosine"))
         if best is None or score > best[0] + 1e-9:
             best = (score, weights, components)
-    if best is None:
-        weights, components = _nmf(matrix, 1) if matrix.shape[1] else (None, None)
-        if weights is None:
-            return Themes([], len(docs), "the statements have too few words in common yet")
+    if best is None:  # every split put all statements in one theme: one theme it is
+        weights, components = _nmf(matrix, 1)
     else:
         _, weights, components = best
     assigned = weights.argmax(axis=1)
