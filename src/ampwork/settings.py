@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "ampwork.okrs",
     "ampwork.fairness",
     "ampwork.surveys",
+    "ampwork.purpose",
     "ampwork.demo",
 ]
 

@@ -12,4 +12,5 @@ urlpatterns = [
     path("okrs/", include("ampwork.okrs.urls")),
     path("fairness/", include("ampwork.fairness.urls")),
     path("pulse/", include("ampwork.surveys.urls")),
+    path("purpose/", include("ampwork.purpose.urls")),
 ]

@@ -18,7 +18,7 @@ PAGES: dict[str, int] = {
     "/okrs/?team={team}": 14,
     "/okrs/check-in/": 16,
     "/okrs/cycles/{cycle}/": 14,
-    "/okrs/objectives/{objective}/": 21,
+    "/okrs/objectives/{objective}/": 23,
     "/api/v1/objectives": 16,
     "/api/v1/objectives?cycle_id={cycle}&limit=200": 16,
     "/api/v1/key-results": 16,

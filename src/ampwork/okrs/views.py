@@ -16,6 +16,7 @@ from ampwork.core.forms import add_errors
 from ampwork.core.models import Role
 from ampwork.core.permissions import Actor, can, require
 from ampwork.core.views import member_view
+from ampwork.purpose import selectors as purpose_selectors
 
 from . import charts, guidance, selectors, services
 from .forms import CloseForm, CycleForm, KeyResultForm, ObjectiveForm, TemplateForm, parse_owner
@@ -148,6 +149,8 @@ def objective_page(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
             "may_edit": can(actor, "objectives.edit", objective),
             "hints": guidance.objective_hints(objective.title),
             "kr_form": KeyResultForm(),
+            "stories": purpose_selectors.stories_for(objective),
+            "serves_purpose": purpose_selectors.serves_purpose(objective),
             "candidates": (
                 selectors.visible_objectives(actor)
                 .filter(cycle=objective.cycle)

@@ -2,9 +2,10 @@
 network, deterministic.
 
 TF-IDF over words and word pairs (English stop words removed), then non-negative matrix
-factorisation (NMF, nndsvd initialisation, fixed seed). The number of themes is chosen
-from 2 to 8 by the silhouette of statements assigned to their strongest theme (cosine
-distance) — the split in which statements sit most clearly in one theme. Each theme gets a
+factorisation (NMF, nndsvd initialisation, fixed seed). The number of themes — 2 to 8, and
+at most one per six statements — is chosen by the silhouette of statements assigned to
+their strongest theme (cosine distance): the fewest themes within 0.02 of the clearest
+split. Each theme gets a
 label from its top terms, the share of authors whose statement belongs to it, and up to
 three representative quotes — only from authors who allowed quoting. Nothing is computed
 below the organisation's minimum number of authors.
@@ -79,20 +80,23 @@ def find(
     except ValueError:  # nothing but stop words
         return Themes([], len(docs), "the statements have too few words in common yet")
     terms = np.array(vectorizer.get_feature_names_out())
-    best: tuple[float, np.ndarray, np.ndarray] | None = None
-    upper = min(max_themes, len(docs) - 1, matrix.shape[1])
+    # at most one theme per six statements: a class of 20 gets a few themes, not eight
+    upper = min(max_themes, max(2, len(docs) // 6), len(docs) - 1, matrix.shape[1])
+    fits: list[tuple[float, np.ndarray, np.ndarray]] = []
     for k in range(2, upper + 1):
         weights, components = _nmf(matrix, k)
         assigned = weights.argmax(axis=1)
         if len(set(assigned)) < 2:
             continue
-        score = float(silhouette_score(matrix, assigned, metric="cosine"))
-        if best is None or score > best[0] + 1e-9:
-            best = (score, weights, components)
-    if best is None:  # every split put all statements in one theme: one theme it is
+        fits.append(
+            (float(silhouette_score(matrix, assigned, metric="cosine")), weights, components)
+        )
+    if not fits:  # every split put all statements in one theme: one theme it is
         weights, components = _nmf(matrix, 1)
     else:
-        _, weights, components = best
+        # the fewest themes whose fit is within 0.02 of the best: simpler when it is as good
+        best = max(score for score, _, _ in fits)
+        _, weights, components = next(f for f in fits if f[0] >= best - 0.02)
     assigned = weights.argmax(axis=1)
     found = []
     for t in range(components.shape[0]):
@@ -101,7 +105,7 @@ def find(
             continue
         top = [str(terms[i]) for i in np.argsort(-components[t])[:terms_per_theme]]
         order = members[np.argsort(-weights[members, t], kind="stable")]
-        quotes = [docs[i].text.strip() for i in order if docs[i].quotable][:3]
+        quotes = list(dict.fromkeys(docs[i].text.strip() for i in order if docs[i].quotable))[:3]
         found.append(
             Theme(
                 label=_label(top),

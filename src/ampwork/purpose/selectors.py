@@ -1,0 +1,137 @@
+"""Reads for purpose, with the statement privacy rules applied in one place:
+
+- "only me" statements reach nothing but their author: no themes, no quotes, no lists;
+- "themes" statements count in the themes and may be quoted without a name if the author
+  allowed it — they are never shown with a name, to anyone;
+- "named" statements are shown with their author's name to the organisation.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+from ampwork.core.models import TeamMembership
+from ampwork.core.permissions import Actor
+from ampwork.okrs import selectors as okr_selectors
+from ampwork.okrs.models import Objective
+
+from . import themes
+from .models import (
+    Draft,
+    ImpactStory,
+    PublishedPurpose,
+    PurposeLink,
+    Statement,
+)
+
+
+def published(actor: Actor) -> list[PublishedPurpose]:
+    return list(
+        PublishedPurpose.objects.filter(organisation=actor.organisation).order_by("-version")
+    )
+
+
+def drafts(actor: Actor) -> QuerySet[Draft]:
+    return (
+        Draft.objects.filter(organisation=actor.organisation)
+        .select_related("author")
+        .prefetch_related("comments__author", "endorsements")
+        .order_by("-created_at", "-id")
+    )
+
+
+def my_statement(actor: Actor) -> Statement | None:
+    if actor.person is None:
+        return None
+    return Statement.objects.filter(organisation=actor.organisation, person=actor.person).first()
+
+
+def named_statements(actor: Actor) -> QuerySet[Statement]:
+    return (
+        Statement.objects.filter(
+            organisation=actor.organisation, visibility=Statement.Visibility.NAMED
+        )
+        .select_related("person")
+        .order_by("-updated_at", "-id")
+    )
+
+
+def theme_input(org_id: int) -> list[themes.Statement]:
+    """The statements that may count in themes: never "only me"."""
+    return [
+        themes.Statement(person, text, quotable)
+        for person, text, quotable in Statement.objects.filter(organisation_id=org_id)
+        .exclude(visibility=Statement.Visibility.PRIVATE)
+        .order_by("person_id")
+        .values_list("person_id", "text", "quotable")
+    ]
+
+
+def organisation_themes(actor: Actor) -> themes.Themes:
+    return themes.find(theme_input(actor.organisation.pk), actor.organisation.anonymity_min_group)
+
+
+def stories(actor: Actor) -> QuerySet[ImpactStory]:
+    return (
+        ImpactStory.objects.filter(organisation=actor.organisation)
+        .prefetch_related("objectives")
+        .order_by("-happened_on", "-created_at", "-id")
+    )
+
+
+def stories_for(objective: Objective) -> list[ImpactStory]:
+    return list(ImpactStory.objects.filter(objectives=objective).order_by("-happened_on"))
+
+
+def serves_purpose(objective: Objective) -> bool:
+    return PurposeLink.objects.filter(objective=objective).exists()
+
+
+@dataclass
+class Coverage:
+    team: str
+    objectives: int
+    covered: int
+
+    @property
+    def share(self) -> float | None:
+        return self.covered / self.objectives if self.objectives else None
+
+
+def coverage(actor: Actor) -> tuple[Coverage | None, list[Coverage]]:
+    """Purpose coverage in the current cycle: the share of active objectives linked to the
+    shared purpose or to an impact story — for the organisation and per team (a team's
+    own objectives and its members')."""
+    cycle = okr_selectors.current_cycle(actor.organisation)
+    if cycle is None:
+        return None, []
+    rows = list(
+        okr_selectors.visible_objectives(actor)
+        .filter(cycle=cycle, status=Objective.Status.ACTIVE)
+        .values_list("id", "owner_kind", "owner_team_id", "owner_person_id", "owner_team__name")
+    )
+    ids = [r[0] for r in rows]
+    linked = set(
+        PurposeLink.objects.filter(objective_id__in=ids).values_list("objective_id", flat=True)
+    )
+    linked |= set(
+        ImpactStory.objects.filter(objectives__in=ids).values_list("objectives", flat=True)
+    )
+    teams_of: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    for person, team, name in TeamMembership.objects.filter(
+        organisation=actor.organisation
+    ).values_list("person_id", "team_id", "team__name"):
+        teams_of[person].append((team, name))
+    per: dict[int, Any] = {}
+    for pk, kind, team, person, team_name in rows:
+        owners = [(team, team_name)] if kind == "team" else teams_of.get(person or 0, [])
+        for team_id, name in owners:
+            entry = per.setdefault(team_id, Coverage(name, 0, 0))
+            entry.objectives += 1
+            entry.covered += pk in linked
+    total = Coverage("Everyone", len(rows), sum(1 for r in rows if r[0] in linked))
+    return total, sorted(per.values(), key=lambda c: (c.share or 0, c.team))

@@ -1,0 +1,191 @@
+"""Writes for purpose: drafts, comments, endorsements, publishing, statements, stories."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+
+from ampwork.core.errors import NotAllowed, ValidationFailed
+from ampwork.core.permissions import Actor, require
+from ampwork.core.services import record
+from ampwork.okrs.models import KeyResult, Objective
+
+from .models import (
+    COMPANY_PROMPT,
+    SCHOOL_PROMPT,
+    Draft,
+    DraftComment,
+    Endorsement,
+    ImpactStory,
+    PublishedPurpose,
+    PurposeLink,
+    PurposeSettings,
+    Statement,
+)
+
+
+def _text(value: str, field: str, limit: int = 2000) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationFailed.single(field, "is required")
+    if len(value) > limit:
+        raise ValidationFailed.single(field, f"at most {limit} characters")
+    return value
+
+
+def _me(actor: Actor) -> object:
+    if actor.person is None:
+        raise NotAllowed("only people of the organisation take part")
+    return actor.person
+
+
+def settings_of(actor: Actor) -> PurposeSettings:
+    org = actor.organisation
+    found, _ = PurposeSettings.objects.get_or_create(
+        organisation=org, defaults={"prompt": SCHOOL_PROMPT if org.is_school else COMPANY_PROMPT}
+    )
+    return found
+
+
+@transaction.atomic
+def set_prompt(*, actor: Actor, prompt: str) -> PurposeSettings:
+    require(actor, "purpose.manage", actor.organisation)
+    found = settings_of(actor)
+    found.prompt = _text(prompt, "prompt", 200)
+    found.save(update_fields=["prompt"])
+    return found
+
+
+@transaction.atomic
+def propose(*, actor: Actor, text: str) -> Draft:
+    _me(actor)
+    return Draft.objects.create(
+        organisation=actor.organisation, author=actor.person, text=_text(text, "text")
+    )
+
+
+@transaction.atomic
+def comment(*, actor: Actor, draft: Draft, text: str) -> DraftComment:
+    _me(actor)
+    return DraftComment.objects.create(
+        draft=draft, author=actor.person, text=_text(text, "text", 1000)
+    )
+
+
+@transaction.atomic
+def endorse(*, actor: Actor, draft: Draft) -> None:
+    _me(actor)
+    Endorsement.objects.get_or_create(draft=draft, person=actor.person)
+
+
+@transaction.atomic
+def publish(*, actor: Actor, draft: Draft) -> PublishedPurpose:
+    """Publish a draft as the next version, keeping who took part in drafting."""
+    require(actor, "purpose.manage", draft)
+    org = actor.organisation
+    last = PublishedPurpose.objects.filter(organisation=org).order_by("-version").first()
+    since = last.published_at if last else dt.datetime.min.replace(tzinfo=dt.UTC)
+    drafts = Draft.objects.filter(organisation=org, created_at__gt=since)
+    people = set(drafts.exclude(author=None).values_list("author_id", flat=True))
+    people |= set(
+        DraftComment.objects.filter(draft__in=drafts)
+        .exclude(author=None)
+        .values_list("author_id", flat=True)
+    )
+    people |= set(Endorsement.objects.filter(draft__in=drafts).values_list("person_id", flat=True))
+    published = PublishedPurpose.objects.create(
+        organisation=org,
+        version=(last.version + 1) if last else 1,
+        text=draft.text,
+        draft=draft,
+        published_by=actor.user,
+        participants=sorted(people),
+    )
+    record(actor, org, "purpose.published", published, version=published.version)
+    return published
+
+
+@transaction.atomic
+def write_statement(
+    *,
+    actor: Actor,
+    text: str,
+    visibility: str = Statement.Visibility.THEMES,
+    quotable: bool = False,
+) -> Statement:
+    _me(actor)
+    if visibility not in Statement.Visibility.values:
+        raise ValidationFailed.single("visibility", "must be private, themes or named")
+    found, _ = Statement.objects.update_or_create(
+        organisation=actor.organisation,
+        person=actor.person,
+        defaults={
+            "text": _text(text, "text"),
+            "visibility": visibility,
+            "quotable": quotable,
+            "updated_at": timezone.now(),
+        },
+    )
+    return found
+
+
+@transaction.atomic
+def add_story(
+    *,
+    actor: Actor,
+    title: str,
+    helped: str,
+    what_changed: str,
+    named: str = "",
+    consent: bool = False,
+    happened_on: dt.date | None = None,
+    source: str = "",
+    objective_ids: Iterable[int] = (),
+    key_result_ids: Iterable[int] = (),
+) -> ImpactStory:
+    """A specific person or group the work helped. A name only with their consent."""
+    _me(actor)
+    named = (named or "").strip()
+    if named and not consent:
+        raise ValidationFailed.single(
+            "named",
+            "name someone only if they agreed to it: tick the consent box or describe them instead",
+        )
+    objective_ids, key_result_ids = list(objective_ids), list(key_result_ids)
+    objectives = list(
+        Objective.objects.filter(organisation=actor.organisation, pk__in=objective_ids)
+    )
+    if len(objectives) != len(set(objective_ids)):
+        raise ValidationFailed.single("objective_ids", "no such objective here")
+    key_results = list(
+        KeyResult.objects.filter(organisation=actor.organisation, pk__in=key_result_ids)
+    )
+    if len(key_results) != len(set(key_result_ids)):
+        raise ValidationFailed.single("key_result_ids", "no such key result here")
+    story = ImpactStory.objects.create(
+        organisation=actor.organisation,
+        title=_text(title, "title", 200),
+        helped=_text(helped, "helped", 200),
+        named=named if consent else "",
+        consent=consent,
+        what_changed=_text(what_changed, "what_changed", 4000),
+        happened_on=happened_on,
+        source=(source or "").strip()[:300],
+        author=actor.person,
+    )
+    story.objectives.set(objectives)
+    story.key_results.set(key_results)
+    return story
+
+
+@transaction.atomic
+def serve_purpose(*, actor: Actor, objective: Objective, serves: bool) -> None:
+    """Mark (or unmark) an objective as serving the shared purpose."""
+    require(actor, "objectives.edit", objective)
+    if serves:
+        PurposeLink.objects.get_or_create(organisation=actor.organisation, objective=objective)
+    else:
+        PurposeLink.objects.filter(objective=objective).delete()

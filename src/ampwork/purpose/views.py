@@ -1,0 +1,203 @@
+"""Purpose pages: the shared purpose and its drafting, my statement, the themes, stories."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ampwork.core.errors import NotFound, ValidationFailed
+from ampwork.core.forms import add_errors
+from ampwork.core.permissions import Actor, can
+from ampwork.core.views import member_view
+from ampwork.okrs import selectors as okr_selectors
+
+from . import authenticity, selectors, services, themes
+from .models import Draft, Statement
+
+
+class StatementForm(forms.Form):
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}), max_length=2000, label="Your answer"
+    )
+    visibility = forms.ChoiceField(
+        choices=Statement.Visibility.choices, widget=forms.RadioSelect, label="Who sees it"
+    )
+    quotable = forms.BooleanField(
+        required=False, label="My words may be quoted in the themes, without my name"
+    )
+
+
+class DraftForm(forms.Form):
+    text = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label="Propose a wording"
+    )
+
+
+class StoryForm(forms.Form):
+    title = forms.CharField(max_length=200)
+    helped = forms.CharField(
+        max_length=200,
+        label="Who the work helped",
+        help_text="e.g. “a bakery owner in Porto” — a name only below, with their consent",
+    )
+    what_changed = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}), label="What changed for them"
+    )
+    happened_on = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="When"
+    )
+    source = forms.CharField(
+        max_length=300,
+        required=False,
+        help_text="Where the story comes from: a support ticket, a letter…",
+    )
+    consent = forms.BooleanField(required=False, label="They agreed to be named")
+    named = forms.CharField(max_length=200, required=False, label="Their name")
+    objectives = forms.MultipleChoiceField(
+        required=False, label="Related objectives", widget=forms.SelectMultiple(attrs={"size": 5})
+    )
+
+
+def _story_form(actor: Actor, data: Any = None) -> StoryForm:
+    form = StoryForm(data)
+    cycle = okr_selectors.current_cycle(actor.organisation)
+    objectives = (
+        okr_selectors.visible_objectives(actor).filter(cycle=cycle).order_by("title")[:300]
+        if cycle
+        else []
+    )
+    cast(forms.ChoiceField, form.fields["objectives"]).choices = [
+        (str(o.pk), o.title) for o in objectives
+    ]
+    return form
+
+
+@member_view
+def index(request: HttpRequest, actor: Actor) -> HttpResponse:
+    versions = selectors.published(actor)
+    current = versions[0] if versions else None
+    found = selectors.organisation_themes(actor)
+    mine = selectors.my_statement(actor)
+    statement_form = StatementForm(
+        initial={
+            "text": mine.text if mine else "",
+            "quotable": mine.quotable if mine else False,
+            "visibility": mine.visibility if mine else Statement.Visibility.THEMES,
+        }
+    )
+    total, teams = selectors.coverage(actor)
+    draft_rows = [(d, authenticity.check(d.text)) for d in selectors.drafts(actor)[:20]]
+    return render(
+        request,
+        "purpose/index.html",
+        {
+            "current": current,
+            "versions": versions,
+            "drafts": draft_rows,
+            "current_advice": authenticity.check(current.text) if current else None,
+            "prompt": services.settings_of(actor).prompt,
+            "mine": mine,
+            "statement_form": statement_form,
+            "draft_form": DraftForm(),
+            "themes": found,
+            "meeting": themes.overlap(current.text, found.themes) if current else [],
+            "named": selectors.named_statements(actor)[:50],
+            "stories": selectors.stories(actor)[:10],
+            "story_form": _story_form(actor),
+            "coverage": total,
+            "team_coverage": teams,
+            "may_manage": can(actor, "purpose.manage"),
+        },
+    )
+
+
+@require_POST
+@member_view
+def statement(request: HttpRequest, actor: Actor) -> HttpResponse:
+    form = StatementForm(request.POST)
+    if form.is_valid():
+        try:
+            services.write_statement(actor=actor, **form.cleaned_data)
+        except ValidationFailed as exc:
+            messages.error(request, "; ".join(e.message for e in exc.errors))
+        else:
+            messages.success(request, "Your statement is saved.")
+    else:
+        messages.error(request, "Write a few words, and choose who sees them.")
+    return redirect("purpose:index")
+
+
+def _draft(actor: Actor, pk: int) -> Draft:
+    draft = selectors.drafts(actor).filter(pk=pk).first()
+    if draft is None:
+        raise NotFound("no such draft")
+    return draft
+
+
+@require_POST
+@member_view
+def drafting(request: HttpRequest, actor: Actor, pk: int | None = None) -> HttpResponse:
+    """Propose a draft, or comment on, endorse or publish one."""
+    action = request.POST.get("action", "propose")
+    try:
+        if action == "propose":
+            draft = services.propose(actor=actor, text=request.POST.get("text", ""))
+            advice = authenticity.check(draft.text)
+            messages.success(request, "Your draft is up for comments and endorsements.")
+            if advice.warn:
+                messages.warning(request, "A thought on your draft: " + advice.reasons[0])
+        elif action == "comment":
+            services.comment(
+                actor=actor, draft=_draft(actor, pk or 0), text=request.POST.get("text", "")
+            )
+        elif action == "endorse":
+            services.endorse(actor=actor, draft=_draft(actor, pk or 0))
+        elif action == "publish":
+            published = services.publish(actor=actor, draft=_draft(actor, pk or 0))
+            messages.success(request, f"Published as version {published.version}.")
+    except ValidationFailed as exc:
+        messages.error(request, "; ".join(e.message for e in exc.errors))
+    return redirect("purpose:index")
+
+
+@require_http_methods(["POST"])
+@member_view
+def story(request: HttpRequest, actor: Actor) -> HttpResponse:
+    form = _story_form(actor, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.add_story(
+                actor=actor,
+                title=data["title"],
+                helped=data["helped"],
+                what_changed=data["what_changed"],
+                named=data["named"],
+                consent=data["consent"],
+                happened_on=data["happened_on"],
+                source=data["source"],
+                objective_ids=[int(i) for i in data["objectives"]],
+            )
+        except ValidationFailed as exc:
+            add_errors(form, exc)
+            messages.error(request, "; ".join(e.message for e in exc.errors))
+        else:
+            messages.success(request, "Thank you: the story is on the related objectives too.")
+    else:
+        messages.error(request, "A story needs a title, who was helped and what changed.")
+    return redirect("purpose:index")
+
+
+@require_POST
+@member_view
+def serves(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    objective = okr_selectors.get_objective(actor, pk)
+    services.serve_purpose(
+        actor=actor, objective=objective, serves=request.POST.get("serves") == "1"
+    )
+    return redirect("okrs:objective", pk=pk)
