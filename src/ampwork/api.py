@@ -88,9 +88,11 @@ def _schema_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResp
 from ampwork.core.api import router as core_router  # noqa: E402
 from ampwork.fairness.api import router as fairness_router  # noqa: E402
 from ampwork.okrs.api import router as okrs_router  # noqa: E402
+from ampwork.purpose.api import router as purpose_router  # noqa: E402
 from ampwork.surveys.api import router as surveys_router  # noqa: E402
 
 api.add_router("", core_router)
 api.add_router("", okrs_router)
 api.add_router("", fairness_router)
 api.add_router("", surveys_router)
+api.add_router("", purpose_router)

@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from ampwork.core.cli import organisation
+from ampwork.purpose import selectors, themes
+
+
+class Command(BaseCommand):
+    help = (
+        "The themes of people's purpose statements: 'purpose themes [--org SLUG] [--format json]'."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        run = sub.add_parser("themes", help="Find the common themes (local, deterministic).")
+        run.add_argument("--org", default="")
+        run.add_argument("--format", choices=["text", "json"], default="text")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        org = organisation(options["org"])
+        found = themes.find(selectors.theme_input(org.pk), org.anonymity_min_group)
+        if options["format"] == "json":
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "organisation": org.slug,
+                        "authors": found.authors,
+                        "suppressed": found.suppressed,
+                        "themes": [t.__dict__ for t in found.themes],
+                    },
+                    indent=1,
+                )
+            )
+            return
+        if not found.themes:
+            self.stdout.write(f"No themes: {found.suppressed}.")
+            return
+        self.stdout.write(f"{len(found.themes)} themes across {found.authors} statements:")
+        for theme in found.themes:
+            self.stdout.write(f"  {theme.share:>4.0%}  {theme.label}")
+            for quote in theme.quotes:
+                self.stdout.write(f"        “{quote}”")
