@@ -140,3 +140,34 @@ def test_stories_need_consent_to_name(admin_actor: Actor) -> None:
         actor=admin_actor, title="T", helped="a nurse", named="Ana", consent=True, what_changed="x"
     )
     assert story.named == "Ana"
+
+
+def test_teachers_publish_in_a_school(
+    school: Organisation, make_person: Callable[..., Person], actor_of: Callable[[Person], Actor]
+) -> None:
+    teacher = actor_of(make_person(school, Role.MANAGER))
+    draft = services.propose(actor=teacher, text="Every student leaves curious.")
+    assert services.publish(actor=teacher, draft=draft).version == 1
+    services.set_prompt(actor=teacher, prompt="Why do you come to school?")
+    assert services.settings_of(teacher).prompt == "Why do you come to school?"
+
+
+def test_themes_scale_to_thousands_of_statements() -> None:
+    """20,000 statements recompute in seconds: the silhouette is measured on a sample."""
+    import time
+
+    from ampwork.purpose import themes
+
+    words = [
+        ["patients", "care", "health"],
+        ["skills", "learning", "craft"],
+        ["planet", "energy", "climate"],
+        ["team", "trust", "colleagues"],
+    ]
+    statements = [
+        themes.Statement(i, " ".join(words[i % 4]) + f" reason{i % 50}") for i in range(20_000)
+    ]
+    started = time.perf_counter()
+    result = themes.find(statements, minimum=5)
+    assert len(result.themes) >= 4
+    assert time.perf_counter() - started < 120  # generous: a runaway would take hours

@@ -35,6 +35,10 @@ from .permissions import Actor, can, require
 
 View = Callable[..., HttpResponse]
 
+# Other apps add panels to the home page: each returns a template name and its context,
+# or None when it has nothing to show (e.g. the most recent impact story).
+HOME_PANELS: list[Callable[[Actor], dict[str, Any] | None]] = []
+
 
 def member_view(view: View) -> View:
     """Signed in and a member of the current organisation; passes the actor along."""
@@ -98,6 +102,7 @@ def home(request: HttpRequest, actor: Actor) -> HttpResponse:
             "units": units,
             "parent_unit": parent,
             "me": actor.person,
+            "panels": [panel for make in HOME_PANELS if (panel := make(actor))],
             "chart": charts.team_sizes([(n.team.name, n.total) for n in units])
             if len(units) > 1
             else None,

@@ -27,7 +27,7 @@ class PurposeConfig(AppConfig):
             Statement,
         )
 
-        register("purpose.manage", ADMIN_ONLY)
+        register("purpose.manage", ADMIN_ONLY, _teacher)
         for model in (
             PurposeSettings,
             Draft,
@@ -39,6 +39,10 @@ class PurposeConfig(AppConfig):
             backup.register(model, _scoped(model))
         for child in (DraftComment, Endorsement):
             backup.register(child, _by_draft(child))
+        from ampwork.core.views import HOME_PANELS
+
+        if _home_story not in HOME_PANELS:
+            HOME_PANELS.append(_home_story)
         if demo.seed not in DEMO_STEPS:
             DEMO_STEPS.append(demo.seed)
 
@@ -49,3 +53,25 @@ def _scoped(model: Any) -> Any:
 
 def _by_draft(model: Any) -> Any:
     return lambda ids: model.objects.filter(draft__organisation_id__in=ids)
+
+
+def _home_story(actor: Any) -> dict[str, Any] | None:
+    """The home page shows the purpose and the most recent impact story."""
+    from . import selectors
+
+    story = selectors.stories(actor).first()
+    versions = selectors.published(actor)
+    if story is None and not versions:
+        return None
+    return {
+        "template": "purpose/_home.html",
+        "story": story,
+        "purpose": versions[0] if versions else None,
+    }
+
+
+def _teacher(actor: Any, obj: Any) -> bool:
+    """In a school, teachers publish the class's purpose and set the prompt too."""
+    from ampwork.core.models import Role
+
+    return bool(actor.organisation.is_school and actor.role == Role.MANAGER)

@@ -11,6 +11,7 @@ app_name = "purpose"
 urlpatterns = [
     path("", views.index, name="index"),
     path("statement/", views.statement, name="statement"),
+    path("prompt/", views.prompt, name="prompt"),
     path("drafts/", views.drafting, name="propose"),
     path("drafts/<id:pk>/", views.drafting, name="draft"),
     path("stories/", views.story, name="story"),

@@ -111,7 +111,7 @@ def index(request: HttpRequest, actor: Actor) -> HttpResponse:
             "story_form": _story_form(actor),
             "coverage": total,
             "team_coverage": teams,
-            "may_manage": can(actor, "purpose.manage"),
+            "may_manage": can(actor, "purpose.manage", actor.organisation),
         },
     )
 
@@ -162,6 +162,18 @@ def drafting(request: HttpRequest, actor: Actor, pk: int | None = None) -> HttpR
             messages.success(request, f"Published as version {published.version}.")
     except ValidationFailed as exc:
         messages.error(request, "; ".join(e.message for e in exc.errors))
+    return redirect("purpose:index")
+
+
+@require_POST
+@member_view
+def prompt(request: HttpRequest, actor: Actor) -> HttpResponse:
+    try:
+        services.set_prompt(actor=actor, prompt=request.POST.get("prompt", ""))
+    except ValidationFailed as exc:
+        messages.error(request, "; ".join(e.message for e in exc.errors))
+    else:
+        messages.success(request, "The question is changed.")
     return redirect("purpose:index")
 
 
