@@ -124,8 +124,10 @@ def find(
 
 def _nmf(matrix: object, k: int) -> tuple[np.ndarray, np.ndarray]:
     model = NMF(n_components=k, init="nndsvd", random_state=0, max_iter=500)
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), np.errstate(invalid="ignore"):
+        # nndsvd takes square roots of tiny negative rounding errors on repetitive texts
         warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.simplefilter("ignore", RuntimeWarning)
         weights = model.fit_transform(matrix)
     return weights, model.components_
 
