@@ -1,0 +1,152 @@
+"""Autonomy over the four Ts, grown step by step: levels, the next step, the autonomy index
+and the "defaulting to control" signal. Pure: no ORM, no Django. docs/methods.md, Autonomy.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+TS = ("technique", "time", "task", "team")  # the order steps are suggested in
+TOP = 3
+LEVELS = {
+    0: ("Directed", "Pick from the options given"),
+    1: ("Consulted", "Pick within categories"),
+    2: ("Chooses within guardrails", "Design within limits"),
+    3: ("Self-directed", "Full choice"),
+}
+T_LABELS = {
+    "task": "Task — what",
+    "technique": "Technique — how",
+    "time": "Time — when",
+    "team": "Team — who",
+}
+HEALTHY = (0.4, 0.9)  # key-result scores in this band: stretched, not overwhelmed
+REGULAR_WEEKS = 3  # check-ins in at least 3 of the last 4 weeks
+
+
+def describe(level: int, school: bool) -> str:
+    name, classroom = LEVELS[level]
+    return classroom if school else name
+
+
+@dataclass(frozen=True)
+class Signals:
+    """What the suggestion reads. None: the signal could not be read (no data yet)."""
+
+    has_purpose: bool | None = None
+    weeks_with_check_ins: int | None = None  # of the last four
+    mean_score: float | None = None  # of key results in the last closed cycle
+
+
+@dataclass
+class NextStep:
+    t: str | None
+    level: int | None
+    suggested: bool
+    reasons: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)
+
+
+def next_step(levels: Mapping[str, int], policy: str, signals: Signals) -> NextStep:
+    """The next T to widen, one level at a time: technique first, then time, task, team,
+    always the lowest level first. Under ``purpose-first`` a step is suggested only once
+    the person has a purpose statement and shows mastery (regular check-ins, key results
+    scored in the healthy band); a signal that cannot be read is named, never assumed."""
+    lowest = min(levels.get(t, 0) for t in TS)
+    if lowest >= TOP:
+        return NextStep(None, None, False, ["already self-directed in all four Ts"])
+    t = next(t for t in TS if levels.get(t, 0) == lowest)
+    step = NextStep(
+        t,
+        lowest + 1,
+        True,
+        [
+            f"{T_LABELS[t]} is the lowest of the four Ts ({lowest}); technique comes first, then "
+            "time, task and team"
+        ],
+    )
+    observed, missing = _read(signals)
+    step.missing = missing
+    if policy == "purpose-first":
+        blockers = [why for ok, why in observed if not ok]
+        if missing:
+            step.suggested = False
+            step.reasons.append(
+                f"purpose first: waiting for signals that cannot be read yet ({', '.join(missing)})"
+            )
+        elif blockers:
+            step.suggested = False
+            step.reasons.append("purpose first: not yet — " + "; ".join(blockers))
+        else:
+            step.reasons.append("purpose first: " + "; ".join(why for _, why in observed))
+    else:
+        step.reasons.append(
+            "together: autonomy support and structure from day one"
+            + ("; signals seen: " + "; ".join(w for _, w in observed) if observed else "")
+        )
+    return step
+
+
+def _read(signals: Signals) -> tuple[list[tuple[bool, str]], list[str]]:
+    observed: list[tuple[bool, str]] = []
+    missing: list[str] = []
+    if signals.has_purpose is None:
+        missing.append("a purpose statement")
+    else:
+        observed.append(
+            (
+                signals.has_purpose,
+                "has written a purpose statement"
+                if signals.has_purpose
+                else "no purpose statement yet",
+            )
+        )
+    if signals.weeks_with_check_ins is None:
+        missing.append("check-ins")
+    else:
+        regular = signals.weeks_with_check_ins >= REGULAR_WEEKS
+        observed.append(
+            (
+                regular,
+                f"checked in {signals.weeks_with_check_ins} of the last 4 "
+                "weeks" + ("" if regular else f" (needs {REGULAR_WEEKS})"),
+            )
+        )
+    if signals.mean_score is None:
+        missing.append("key-result scores from a closed cycle")
+    else:
+        low, high = HEALTHY
+        healthy = low <= signals.mean_score <= high
+        observed.append(
+            (
+                healthy,
+                f"key results scored {signals.mean_score:.1f} on average"
+                + ("" if healthy else f" (healthy is {low}–{high})"),
+            )
+        )
+    return observed, missing
+
+
+def autonomy_index(objectives: Sequence[tuple[int | None, int | None]]) -> float | None:
+    """Share of a person's (or a team's people's) objectives they wrote themselves:
+    (owner, author) pairs. Doerr's guide: about half bottom-up."""
+    if not objectives:
+        return None
+    return sum(1 for owner, author in objectives if owner == author) / len(objectives)
+
+
+def defaulting_to_control(
+    levels: Sequence[Mapping[str, int]], index: float | None, objectives: int
+) -> list[str]:
+    """The control signal the advisor uses: levels low across the Ts and OKRs almost all
+    assigned top-down. Returns the reasons, or nothing."""
+    if not levels or index is None or objectives < 5:
+        return []
+    mean = sum(sum(lv.get(t, 0) for t in TS) / len(TS) for lv in levels) / len(levels)
+    if mean <= 1.0 and index <= 0.2:
+        return [
+            f"average autonomy level {mean:.1f} of 3 across the four Ts",
+            f"only {index:.0%} of {objectives} objectives written by their owners",
+        ]
+    return []
