@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "ampwork.fairness",
     "ampwork.surveys",
     "ampwork.purpose",
+    "ampwork.autonomy",
     "ampwork.demo",
 ]
 

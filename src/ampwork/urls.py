@@ -13,4 +13,5 @@ urlpatterns = [
     path("fairness/", include("ampwork.fairness.urls")),
     path("pulse/", include("ampwork.surveys.urls")),
     path("purpose/", include("ampwork.purpose.urls")),
+    path("autonomy/", include("ampwork.autonomy.urls")),
 ]

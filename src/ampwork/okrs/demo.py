@@ -245,6 +245,16 @@ def seed(company: Organisation, school: Organisation) -> None:
 
     # a team lead hands one objective to every member of Mobile (set top-down)
     lead = Actor(organisation=company, role="manager", person=mobile_lead)
+    services.assign_template(  # last quarter too: Mobile's objectives come from above
+        actor=lead,
+        cycle=last,
+        team=teams["Mobile"],
+        title="Release every two weeks without a hotfix",
+        kind="committed",
+        key_results=[
+            {"title": "Hotfixes a quarter from 5 to 0", "kind": "numeric", "start": 5, "target": 0}
+        ],
+    )
     copies = services.assign_template(
         actor=lead,
         cycle=this,

@@ -1,0 +1,196 @@
+"""Reads for autonomy: current levels (a person's own, else their team's default), history,
+the signals a suggestion reads, and the team grid. Fixed query counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+
+from ampwork.core import selectors as core_selectors
+from ampwork.core.errors import NotFound
+from ampwork.core.models import Organisation, Person, Team, TeamMembership
+from ampwork.core.permissions import Actor, can
+from ampwork.okrs.models import CheckIn, Cycle, KeyResult, Objective
+from ampwork.purpose.models import Statement
+
+from . import rules
+from .models import Decision, LedgerEntry
+
+
+def levels_for(org: Organisation, people: list[int]) -> dict[int, dict[str, int]]:
+    """Each person's level per T: their latest own entry, else the latest default of their
+    team or the nearest team above it, else 0. Three queries for any number of people."""
+    own: dict[tuple[int, str], int] = {}
+    team_default: dict[tuple[int, str], int] = {}
+    for person, team, t, level in (
+        LedgerEntry.objects.filter(organisation=org)
+        .order_by("created_at", "id")
+        .values_list("person_id", "team_id", "t", "level")
+    ):
+        if person is not None:
+            own[(person, t)] = level
+        else:
+            team_default[(team, t)] = level
+    parents = dict(Team.objects.filter(organisation=org).values_list("id", "parent_id"))
+    teams_of: dict[int, list[int]] = defaultdict(list)
+    for person, team in (
+        TeamMembership.objects.filter(organisation=org, person_id__in=people)
+        .order_by("team_id")
+        .values_list("person_id", "team_id")
+    ):
+        teams_of[person].append(team)
+    out: dict[int, dict[str, int]] = {}
+    for person in people:
+        levels = {}
+        for t in rules.TS:
+            if (person, t) in own:
+                levels[t] = own[(person, t)]
+                continue
+            levels[t] = 0
+            for team in teams_of.get(person, []):
+                current: int | None = team
+                while current is not None:
+                    if (current, t) in team_default:
+                        levels[t] = max(levels[t], team_default[(current, t)])
+                        break
+                    current = parents.get(current)
+        out[person] = levels
+    return out
+
+
+def may_view(actor: Actor, person: Person) -> bool:
+    return can(actor, "autonomy.view", person)
+
+
+def get_person(actor: Actor, pk: int) -> Person:
+    person = core_selectors.get_person(actor.organisation, pk)
+    if not may_view(actor, person):
+        raise NotFound("no such person's autonomy to show")  # nobody else's, not even a 403
+    return person
+
+
+def signals(person: Person, today: dt.date | None = None) -> rules.Signals:
+    today = today or timezone.localdate()
+    has_purpose = Statement.objects.filter(person=person).exists()
+    since = today - dt.timedelta(days=28)
+    days = list(
+        CheckIn.objects.filter(author=person, date__gt=since).values_list("date", flat=True)
+    )
+    weeks = len({(today - d).days // 7 for d in days}) if days else None
+    last = (
+        Cycle.objects.filter(organisation_id=person.organisation_id, status=Cycle.Status.CLOSED)
+        .order_by("-end")
+        .first()
+    )
+    scores = (
+        list(
+            KeyResult.objects.filter(
+                objective__cycle=last, objective__owner_person=person, score__isnull=False
+            ).values_list("score", flat=True)
+        )
+        if last
+        else []
+    )
+    return rules.Signals(
+        has_purpose=has_purpose,
+        weeks_with_check_ins=weeks if days else 0,
+        mean_score=sum(float(v or 0) for v in scores) / len(scores) if scores else None,
+    )
+
+
+@dataclass
+class PersonAutonomy:
+    person: Person
+    levels: dict[str, int]
+    history: list[LedgerEntry]
+    decisions: list[Decision]
+    step: rules.NextStep
+    index: float | None
+    objectives: int
+
+
+def person_autonomy(actor: Actor, person: Person) -> PersonAutonomy:
+    org = actor.organisation
+    levels = levels_for(org, [person.pk])[person.pk]
+    history = list(
+        LedgerEntry.objects.filter(person=person)
+        .select_related("changed_by")
+        .order_by("-created_at", "-id")
+    )
+    decisions = list(Decision.objects.filter(person=person).select_related("decided_by")[:20])
+    step = rules.next_step(levels, org.autonomy_policy, signals(person))
+    owned = list(
+        Objective.objects.filter(owner_person=person).values_list("owner_person_id", "author_id")
+    )
+    return PersonAutonomy(
+        person,
+        levels,
+        history,
+        decisions,
+        _pending(step, decisions),
+        rules.autonomy_index(owned),
+        len(owned),
+    )
+
+
+def _pending(step: rules.NextStep, decisions: list[Decision]) -> rules.NextStep:
+    """A step already deferred or declined is not suggested again until something changes."""
+    for d in decisions:
+        if d.t == step.t and d.level == step.level and d.outcome != Decision.Outcome.GRANTED:
+            step.suggested = False
+            step.reasons.append(
+                f"{d.get_outcome_display().lower()} on {d.decided_at:%d %b %Y}"
+                + (f": {d.note}" if d.note else "")
+            )
+            break
+    return step
+
+
+@dataclass
+class Grid:
+    team: Team
+    rows: list[dict[str, Any]]
+    index: float | None
+    control: list[str]
+
+
+def team_grid(actor: Actor, team: Team) -> Grid:
+    """People × Ts for a team, with each person's next step: a fixed number of queries."""
+    org = actor.organisation
+    members = list(
+        Person.objects.filter(memberships__team=team, active=True).order_by("name").distinct()
+    )
+    ids = [p.pk for p in members]
+    levels = levels_for(org, ids)
+    owned: dict[int, list[tuple[int | None, int | None]]] = defaultdict(list)
+    for owner, author in Objective.objects.filter(owner_person_id__in=ids).values_list(
+        "owner_person_id", "author_id"
+    ):
+        owned[owner].append((owner, author))
+    decided: dict[int, list[Decision]] = defaultdict(list)
+    for d in Decision.objects.filter(person_id__in=ids).order_by("-decided_at", "-id"):
+        decided[d.person_id].append(d)
+    policy = org.autonomy_policy
+    purpose = set(Statement.objects.filter(person_id__in=ids).values_list("person_id", flat=True))
+    rows = []
+    for person in members:
+        # the grid shows policy-level suggestions; the person's page reads every signal
+        step = rules.next_step(
+            levels[person.pk], policy, rules.Signals(has_purpose=person.pk in purpose)
+        )
+        rows.append(
+            {
+                "person": person,
+                "levels": [levels[person.pk][t] for t in rules.TS],
+                "step": _pending(step, decided[person.pk]),
+                "index": rules.autonomy_index(owned[person.pk]),
+            }
+        )
+    everything = [pair for pairs in owned.values() for pair in pairs]
+    index = rules.autonomy_index(everything)
+    control = rules.defaulting_to_control([levels[p] for p in ids], index, len(everything))
+    return Grid(team, rows, index, control)

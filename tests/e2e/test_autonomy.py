@@ -1,0 +1,49 @@
+"""A manager grants a suggested technique step; the member's page shows the new level and
+its history."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from ampwork.core.models import Organisation, Person, Role, Team, TeamMembership
+from ampwork.core.permissions import Actor
+from ampwork.core.services import grant_login
+from ampwork.demo.services import DEMO_PASSWORD, ensure_demo
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_manager_grants_and_member_sees(
+    page: Any, live_server: Any, sign_in: Callable[..., None], shot: Callable[..., None]
+) -> None:
+    ensure_demo()
+    org = Organisation.objects.get(slug="brightwater")
+    mobile = Team.objects.get(organisation=org, name="Mobile")
+    lead = TeamMembership.objects.get(team=mobile, role="lead").person
+    member = (
+        Person.objects.filter(memberships__team=mobile).exclude(pk=lead.pk).order_by("name").first()
+    )
+    assert member is not None
+    for person in (lead, member):
+        grant_login(actor=Actor.system(org), person=person, password=DEMO_PASSWORD)
+    lead.role = Role.MANAGER
+    lead.save(update_fields=["role"])
+    sign_in(page, lead.email, DEMO_PASSWORD)
+    page.get_by_role("link", name="Autonomy").click()
+    page.get_by_role("link", name="Mobile: team grid").click()
+    expect(page.get_by_role("heading", name="Defaulting to control?")).to_be_visible()
+    shot(page, "autonomy-grid")
+    page.get_by_role("button", name=f"Grant {member.name} technique level 1").click()
+    expect(page.locator(".message")).to_contain_text(f"Recorded for {member.name}")
+    page.locator(".menu summary").click()
+    page.get_by_role("button", name="Sign out").click()
+    sign_in(page, member.email, DEMO_PASSWORD)
+    page.get_by_role("link", name="Autonomy").click()
+    technique = page.locator(".t-card", has_text="Technique")
+    expect(technique).to_contain_text("(1 of 3)")
+    expect(page.locator(".timeline")).to_contain_text("Technique → 1")
+    shot(page, "my-autonomy")
