@@ -37,14 +37,26 @@ def _iso_date(value: Any) -> Any:
 Day = Annotated[dt.date, BeforeValidator(_iso_date)]
 
 
-def _has_nul(value: Any) -> bool:
+def _nul_at(value: Any, path: str = "") -> str | None:
+    """The dotted path of the first text holding a NUL byte ("" for the body), or None."""
     if isinstance(value, str):
-        return "\x00" in value
+        return path if "\x00" in value else None
+    items: Any = ()
     if isinstance(value, dict):
-        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
-    if isinstance(value, list | tuple):
-        return any(_has_nul(v) for v in value)
-    return False
+        for k, v in value.items():
+            where = f"{path}.{k}" if path else str(k)
+            if isinstance(k, str) and "\x00" in k:
+                return where
+            found = _nul_at(v, where)
+            if found is not None:
+                return found
+    elif isinstance(value, list | tuple):
+        items = enumerate(value)
+    for i, v in items:
+        found = _nul_at(v, f"{path}[{i}]")
+        if found is not None:
+            return found
+    return None
 
 
 class InSchema(BaseModel):
@@ -55,8 +67,9 @@ class InSchema(BaseModel):
     def _object_without_nul(cls, data: Any) -> Any:
         if not isinstance(data, dict):
             raise ValueError("the request body must be a JSON object")
-        if _has_nul(data):
-            raise ValueError("text must not contain NUL bytes")
+        where = _nul_at(data)
+        if where is not None:
+            raise ValueError(f"{where}: text must not contain NUL bytes")
         return data
 
 
