@@ -66,6 +66,8 @@ BODIES: dict[str, dict[str, Any]] = {
     "check-ins": {"value": 3},
     "parents": {"parent_id": 1},
     "responses": {"token": "not-a-token", "answers": {"mast1": 3}},
+    "levels": {"t": "task", "level": 1},
+    "decisions": {"t": "task", "level": 1, "outcome": "granted"},
 }
 
 
