@@ -9,6 +9,7 @@ its own) so that export → import into an empty database → export gives the s
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 from typing import Any
 
 from django.core import serializers
@@ -54,6 +55,8 @@ def export(org_ids: Iterable[int], slugs: Iterable[str]) -> dict[str, Any]:
 def _jsonable(value: Any) -> Any:
     if hasattr(value, "isoformat"):
         return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)  # exact; the deserializer reads it back as a Decimal
     if isinstance(value, list):
         return [_jsonable(v) for v in value]
     return value
