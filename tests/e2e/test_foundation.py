@@ -95,6 +95,9 @@ def test_people_search_and_phone_layout(
     ensure_demo()
     sign_in(phone, "member@brightwater.example", DEMO_PASSWORD)
     phone.get_by_role("link", name="People", exact=True).click()
+    # a click waits only for the navigation to commit: let htmx wire up the form first
+    phone.wait_for_url("**/people/")
+    phone.wait_for_load_state("load")
     phone.get_by_label("Search").fill("Marco")
     expect(phone.locator("#people-results")).to_contain_text("1 person matching")
     expect(phone.get_by_role("link", name="Add a person")).to_have_count(0)  # a member
