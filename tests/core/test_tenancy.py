@@ -11,6 +11,7 @@ import pytest
 from django.test import Client
 
 from ampwork.api import api
+from ampwork.autonomy.models import Project
 from ampwork.core.models import Organisation, Person, Role
 
 from ..factories import (
@@ -53,6 +54,9 @@ def b_objects(other_org: Organisation) -> dict[str, int]:
         "key_result_id": key_result.pk,
         "parent_id": objective.pk,
         "survey_id": SurveyFactory(organisation=other_org).pk,
+        "project_id": Project.objects.create(
+            organisation=other_org, person=person, title="B's own project"
+        ).pk,
     }
 
 
@@ -68,6 +72,8 @@ BODIES: dict[str, dict[str, Any]] = {
     "responses": {"token": "not-a-token", "answers": {"mast1": 3}},
     "levels": {"t": "task", "level": 1},
     "decisions": {"t": "task", "level": 1, "outcome": "granted"},
+    "time": {"day": "2026-01-05", "hours": 1.5},
+    "self-directed-projects": {"learned": "x"},
 }
 
 
@@ -84,6 +90,7 @@ def test_routes_are_known() -> None:
                 "cycle_id",
                 "objective_id",
                 "key_result_id",
+                "project_id",
             }, path
 
 

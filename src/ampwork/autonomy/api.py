@@ -1,15 +1,17 @@
-"""REST routes under /autonomy: a person's levels, history and next step; level changes
-and decisions; a team's grid. A ledger is visible to its person, their managers and team
-leads, and admins — anyone else gets a 404."""
+"""REST routes under /autonomy: a person's levels, history, next step and self-directed
+time; level changes and decisions; a team's grid; the time policy. /self-directed-projects:
+people's own projects and the hours logged on them. A ledger (and a person's projects) is
+visible to its person, their managers and team leads, and admins — anyone else gets a 404."""
 
 import datetime as dt
 from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
+from ninja.pagination import paginate
 from pydantic import Field
 
-from ampwork.apitools import ERRORS, Id, InSchema, actor
+from ampwork.apitools import ERRORS, Day, Id, InSchema, Pages, actor
 from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import NotAllowed
 from ampwork.core.permissions import can
@@ -41,12 +43,22 @@ class EntryOut(Schema):
     created_at: dt.datetime
 
 
+class TimeOut(Schema):
+    share_percent: int
+    weekly_hours: float
+    since: dt.date
+    budget_hours: float
+    used_hours: float
+    share_used: float | None
+
+
 class PersonAutonomyOut(Schema):
     person_id: int
     levels: dict[str, int]
     next_step: StepOut
     autonomy_index: float | None
     history: list[EntryOut]
+    self_directed_time: TimeOut
 
 
 class LevelIn(InSchema):
@@ -86,15 +98,28 @@ def _step(step: rules.NextStep) -> dict[str, Any]:
     }
 
 
+def _time(b: selectors.TimeBudget) -> dict[str, Any]:
+    return {
+        "share_percent": b.share_percent,
+        "weekly_hours": b.weekly_hours,
+        "since": b.start,
+        "budget_hours": round(b.budget, 1),
+        "used_hours": b.used,
+        "share_used": b.share_used,
+    }
+
+
 def _person(request: HttpRequest, person_id: int) -> dict[str, Any]:
     who = actor(request)
     data = selectors.person_autonomy(who, selectors.get_person(who, person_id))
+    budget = selectors.time_budgets(who.organisation, [data.person.pk])[data.person.pk]
     return {
         "person_id": data.person.pk,
         "levels": data.levels,
         "next_step": _step(data.step),
         "autonomy_index": data.index,
         "history": data.history,
+        "self_directed_time": _time(budget),
     }
 
 
@@ -145,3 +170,114 @@ def grid(request: HttpRequest, team_id: Id) -> dict[str, Any]:
             for r in data.rows
         ],
     }
+
+
+class PolicyIn(InSchema):
+    share_percent: Annotated[int, Field(ge=0, le=50)]
+    weekly_hours: Annotated[float, Field(ge=1, le=80, allow_inf_nan=False)]
+
+
+class PolicyOut(Schema):
+    share_percent: int
+    weekly_hours: float
+
+
+@router.get("/autonomy/time-policy", response=_responses(200, PolicyOut))
+def time_policy(request: HttpRequest) -> dict[str, Any]:
+    share, weekly = selectors.policy(actor(request).organisation)
+    return {"share_percent": share, "weekly_hours": weekly}
+
+
+@router.put("/autonomy/time-policy", response=_responses(200, PolicyOut))
+def set_time_policy(request: HttpRequest, payload: PolicyIn) -> dict[str, Any]:
+    """The share of working time that is self-directed (admins)."""
+    found = services.set_policy(actor=actor(request), **payload.model_dump())
+    return {"share_percent": found.share_percent, "weekly_hours": float(found.weekly_hours)}
+
+
+class ProjectIn(InSchema):
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+    why: Annotated[str, Field(max_length=1000)] = ""
+    objective_id: Id | None = None
+    serves_purpose: bool = False
+
+
+class ProjectPatch(InSchema):
+    outcome: Literal["active", "shipped", "objective", "learning", "dropped"] | None = None
+    learned: Annotated[str, Field(max_length=1000)] | None = None
+
+
+class TimeIn(InSchema):
+    day: Day
+    hours: Annotated[float, Field(gt=0, le=24, allow_inf_nan=False)]
+
+
+class ProjectOut(Schema):
+    id: int
+    person_id: int
+    title: str
+    why: str
+    learned: str
+    outcome: str
+    objective_id: int | None
+    serves_purpose: bool
+    hours: float
+    created_at: dt.datetime
+
+
+def _project(p: Any) -> dict[str, Any]:
+    hours = getattr(p, "hours", None)
+    if hours is None:
+        hours = sum(float(h) for h in p.logs.values_list("hours", flat=True))
+    return {
+        "id": p.pk,
+        "person_id": p.person_id,
+        "title": p.title,
+        "why": p.why,
+        "learned": p.learned,
+        "outcome": p.outcome,
+        "objective_id": p.objective_id,
+        "serves_purpose": p.serves_purpose,
+        "hours": float(hours or 0),
+        "created_at": p.created_at,
+    }
+
+
+@router.get("/self-directed-projects", response=_responses(200, list[ProjectOut]))
+@paginate(Pages)
+def projects(request: HttpRequest, person_id: Id | None = None) -> list[dict[str, Any]]:
+    """Your own projects, or (``?person_id=``) those of someone whose ledger you may see."""
+    who = actor(request)
+    if person_id is None:
+        if who.person is None:
+            return []
+        person = who.person
+    else:
+        person = selectors.get_person(who, person_id)
+    return [_project(p) for p in selectors.projects_of(who, person)]
+
+
+@router.post("/self-directed-projects", response=_responses(201, ProjectOut))
+def add_project(request: HttpRequest, payload: ProjectIn) -> Status[dict[str, Any]]:
+    """Start a project of your own choosing (for yourself only)."""
+    found = services.add_project(actor=actor(request), **payload.model_dump())
+    return Status(201, _project(found))
+
+
+@router.patch("/self-directed-projects/{project_id}", response=_responses(200, ProjectOut))
+def update_project(request: HttpRequest, project_id: Id, payload: ProjectPatch) -> dict[str, Any]:
+    """Record the outcome and what was learned (the project's owner)."""
+    who = actor(request)
+    found = services.update_project(
+        actor=who, project=selectors.get_project(who, project_id), **payload.model_dump()
+    )
+    return _project(found)
+
+
+@router.post("/self-directed-projects/{project_id}/time", response=_responses(201, ProjectOut))
+def log_time(request: HttpRequest, project_id: Id, payload: TimeIn) -> Status[dict[str, Any]]:
+    """Hours spent on a day (not in the future)."""
+    who = actor(request)
+    project = selectors.get_project(who, project_id)
+    services.log_time(actor=who, project=project, **payload.model_dump())
+    return Status(201, _project(project))

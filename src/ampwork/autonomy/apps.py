@@ -16,13 +16,13 @@ class AutonomyConfig(AppConfig):
         from ampwork.demo.services import DEMO_STEPS
 
         from . import demo
-        from .models import Decision, LedgerEntry
+        from .models import Decision, LedgerEntry, Project, TimeLog, TimePolicy
 
         if demo.seed not in DEMO_STEPS:
             DEMO_STEPS.append(demo.seed)
         register("autonomy.view", ADMIN_ONLY, _may_view)
         register("autonomy.manage", ADMIN_ONLY, _may_manage)
-        for model in (LedgerEntry, Decision):
+        for model in (LedgerEntry, Decision, TimePolicy, Project, TimeLog):
             backup.register(model, _scoped(model))
 
 

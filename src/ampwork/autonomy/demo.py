@@ -1,15 +1,18 @@
 """Demo autonomy: Platform started with technique and grew; Mobile defaults to control
-(levels at zero and objectives handed down); the class has scaffolded choice."""
+(levels at zero and objectives handed down); the class has scaffolded choice. Sam has two
+self-directed projects with hours logged this quarter."""
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 from django.utils import timezone
 
 from ampwork.core.models import Organisation, Person, Team
 
-from .models import LedgerEntry
+from . import rules
+from .models import LedgerEntry, Project, TimeLog
 
 
 def seed(company: Organisation, school: Organisation) -> None:
@@ -60,3 +63,46 @@ def seed(company: Organisation, school: Organisation) -> None:
             changed_by=teacher,
             created_at=now - dt.timedelta(days=days),
         )
+    _projects(company, sam)
+
+
+def _projects(company: Organisation, sam: Person) -> None:
+    today = timezone.localdate()
+    start = rules.quarter_start(today)
+    projects = [
+        (
+            "Flame graphs in the ingest dashboard",
+            "on-call spends hours guessing where time goes",
+            Project.Outcome.SHIPPED,
+            "py-spy output maps straight onto the existing plots",
+            [(3, "3"), (10, "4.5"), (17, "6")],
+        ),
+        (
+            "Open data for river levels",
+            "the public should see what our sensors see",
+            Project.Outcome.ACTIVE,
+            "",
+            [(1, "2"), (8, "3.5")],
+        ),
+    ]
+    for title, why, outcome, learned, logs in projects:
+        project = Project.objects.create(
+            organisation=company,
+            person=sam,
+            title=title,
+            why=why,
+            outcome=outcome,
+            learned=learned,
+            serves_purpose=True,
+            created_at=timezone.now() - dt.timedelta(days=20),
+        )
+        for days, hours in logs:
+            day = today - dt.timedelta(days=days)
+            if day >= start:
+                TimeLog.objects.create(
+                    organisation=company,
+                    project=project,
+                    person=sam,
+                    day=day,
+                    hours=Decimal(hours),
+                )

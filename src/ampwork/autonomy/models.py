@@ -76,3 +76,70 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.outcome} {self.t} {self.level}"
+
+
+class TimePolicy(models.Model):
+    """The organisation's self-directed time: a share of working time (20% — one day a week
+    of five — by default) of a working week of so many hours."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="time_policy"
+    )
+    share_percent = models.PositiveSmallIntegerField(
+        default=20, validators=[MaxValueValidator(100)]
+    )
+    weekly_hours = models.DecimalField(max_digits=4, decimal_places=1, default=40)
+
+    def __str__(self) -> str:
+        return f"{self.share_percent}% of {self.weekly_hours} h"
+
+
+class Project(models.Model):
+    """A self-directed project: the person's own choice of what to work on."""
+
+    class Outcome(models.TextChoices):
+        ACTIVE = "active", "In progress"
+        SHIPPED = "shipped", "Shipped"
+        OBJECTIVE = "objective", "Became an objective"
+        LEARNING = "learning", "Learning only"
+        DROPPED = "dropped", "Dropped"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="projects")
+    title = models.CharField(max_length=200)
+    why = models.CharField(max_length=1000, blank=True)
+    learned = models.CharField(max_length=1000, blank=True)
+    outcome = models.CharField(max_length=10, choices=Outcome.choices, default=Outcome.ACTIVE)
+    objective = models.ForeignKey(
+        "okrs.Objective", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    serves_purpose = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TimeLog(models.Model):
+    """Hours spent on a self-directed project on one day."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="logs")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    hours = models.DecimalField(max_digits=4, decimal_places=1)
+
+    class Meta:
+        ordering = ["-day", "-id"]
+        indexes = [models.Index(fields=["organisation", "person", "day"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(hours__gt=0, hours__lte=24), name="timelog_hours_0_24"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hours} h on {self.day}"

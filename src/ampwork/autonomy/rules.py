@@ -4,6 +4,7 @@ and the "defaulting to control" signal. Pure: no ORM, no Django. docs/methods.md
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -150,3 +151,32 @@ def defaulting_to_control(
             f"only {index:.0%} of {objectives} objectives written by their owners",
         ]
     return []
+
+
+# --- Self-directed time -------------------------------------------------------------
+
+
+def quarter_start(day: dt.date) -> dt.date:
+    """The first day of the calendar quarter holding ``day``: the budget's window."""
+    return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+
+
+def working_days(start: dt.date, end: dt.date) -> int:
+    """Monday-to-Friday days from ``start`` to ``end``, both included (0 if end < start)."""
+    if end < start:
+        return 0
+    days = (end - start).days + 1
+    weeks, rest = divmod(days, 7)
+    extra = sum(1 for i in range(rest) if (start.weekday() + i) % 7 < 5)
+    return weeks * 5 + extra
+
+
+def budget_hours(share_percent: int, weekly_hours: float, start: dt.date, end: dt.date) -> float:
+    """Self-directed hours earned from ``start`` to ``end``: share × weekly hours / 5 for
+    each working day."""
+    return share_percent / 100 * weekly_hours / 5 * working_days(start, end)
+
+
+def budget_used(used: float, budget: float) -> float | None:
+    """Hours used as a share of the budget, or None while nothing has been earned."""
+    return used / budget if budget > 0 else None

@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Sum
 from django.utils import timezone
 
 from ampwork.core import selectors as core_selectors
@@ -18,7 +19,7 @@ from ampwork.okrs.models import CheckIn, Cycle, KeyResult, Objective
 from ampwork.purpose.models import Statement
 
 from . import rules
-from .models import Decision, LedgerEntry
+from .models import Decision, LedgerEntry, Project, TimeLog, TimePolicy
 
 
 def levels_for(org: Organisation, people: list[int]) -> dict[int, dict[str, int]]:
@@ -156,6 +157,8 @@ class Grid:
     rows: list[dict[str, Any]]
     index: float | None
     control: list[str]
+    time_used: float = 0.0
+    time_budget: float = 0.0
 
 
 def team_grid(actor: Actor, team: Team) -> Grid:
@@ -175,6 +178,7 @@ def team_grid(actor: Actor, team: Team) -> Grid:
     for d in Decision.objects.filter(person_id__in=ids).order_by("-decided_at", "-id"):
         decided[d.person_id].append(d)
     policy = org.autonomy_policy
+    budgets = time_budgets(org, ids)
     purpose = set(Statement.objects.filter(person_id__in=ids).values_list("person_id", flat=True))
     rows = []
     for person in members:
@@ -188,9 +192,103 @@ def team_grid(actor: Actor, team: Team) -> Grid:
                 "levels": [levels[person.pk][t] for t in rules.TS],
                 "step": _pending(step, decided[person.pk]),
                 "index": rules.autonomy_index(owned[person.pk]),
+                "time": budgets[person.pk],
             }
         )
     everything = [pair for pairs in owned.values() for pair in pairs]
     index = rules.autonomy_index(everything)
     control = rules.defaulting_to_control([levels[p] for p in ids], index, len(everything))
-    return Grid(team, rows, index, control)
+    return Grid(
+        team,
+        rows,
+        index,
+        control,
+        sum(b.used for b in budgets.values()),
+        sum(b.budget for b in budgets.values()),
+    )
+
+
+# --- Self-directed time -------------------------------------------------------------
+
+
+@dataclass
+class TimeBudget:
+    share_percent: int
+    weekly_hours: float
+    start: dt.date
+    end: dt.date
+    budget: float
+    used: float
+    share_used: float | None
+
+    @property
+    def bar(self) -> int:
+        """Width of the usage bar, in percent (capped at 100)."""
+        return min(100, round((self.share_used or 0) * 100))
+
+
+def policy(org: Organisation) -> tuple[int, float]:
+    found = TimePolicy.objects.filter(organisation=org).values_list("share_percent", "weekly_hours")
+    row = found.first()
+    return (row[0], float(row[1])) if row else (20, 40.0)
+
+
+def time_budgets(
+    org: Organisation, people: list[int], today: dt.date | None = None
+) -> dict[int, TimeBudget]:
+    """Each person's self-directed hours this quarter against the budget earned so far.
+    Two queries for any number of people."""
+    today = today or timezone.localdate()
+    start = rules.quarter_start(today)
+    share, weekly = policy(org)
+    budget = rules.budget_hours(share, weekly, start, today)
+    used = dict(
+        TimeLog.objects.filter(organisation=org, person_id__in=people, day__gte=start)
+        .values("person_id")
+        .annotate(total=Sum("hours"))
+        .values_list("person_id", "total")
+    )
+    return {
+        p: TimeBudget(
+            share,
+            weekly,
+            start,
+            today,
+            budget,
+            float(used.get(p) or 0),
+            rules.budget_used(float(used.get(p) or 0), budget),
+        )
+        for p in people
+    }
+
+
+def projects_of(actor: Actor, person: Person) -> list[Project]:
+    """A person's self-directed projects with their total hours (visible like the ledger)."""
+    if not may_view(actor, person):
+        raise NotFound("no such person's autonomy to show")
+    return list(
+        Project.objects.filter(person=person)
+        .select_related("objective")
+        .annotate(hours=Sum("logs__hours"))
+        .order_by("-created_at", "-id")
+    )
+
+
+def get_project(actor: Actor, pk: int) -> Project:
+    found = (
+        Project.objects.filter(organisation=actor.organisation, pk=pk)
+        .select_related("person")
+        .first()
+    )
+    if found is None or not may_view(actor, found.person):
+        raise NotFound("no such self-directed project")
+    return found
+
+
+def linkable_objectives(person: Person) -> list[Objective]:
+    """Objectives a person's project may serve: their own in cycles not yet closed."""
+    return list(
+        Objective.objects.filter(owner_person=person)
+        .exclude(cycle__status=Cycle.Status.CLOSED)
+        .order_by("title")[:50]
+    )

@@ -13,4 +13,8 @@ urlpatterns = [
     path("people/<id:pk>/", views.person, name="person"),
     path("people/<id:pk>/decide/", views.decide, name="decide"),
     path("teams/<id:pk>/", views.grid, name="grid"),
+    path("projects/", views.add_project, name="add_project"),
+    path("projects/<id:pk>/time/", views.log_time, name="log_time"),
+    path("projects/<id:pk>/", views.update_project, name="update_project"),
+    path("time-policy/", views.set_policy, name="set_policy"),
 ]

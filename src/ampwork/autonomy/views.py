@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ampwork.core import selectors as core_selectors
@@ -14,12 +17,20 @@ from ampwork.core.permissions import Actor, can
 from ampwork.core.views import member_view
 
 from . import rules, selectors, services
+from .models import Project
 
 
 def _context(actor: Actor, data: selectors.PersonAutonomy) -> dict[str, object]:
     school = actor.organisation.is_school
+    person = data.person
     return {
         "data": data,
+        "projects": selectors.projects_of(actor, person),
+        "budget": selectors.time_budgets(actor.organisation, [person.pk])[person.pk],
+        "outcomes": Project.Outcome.choices,
+        "today": timezone.localdate(),
+        "may_set_policy": can(actor, "organisation.edit", actor.organisation),
+        "my_objectives": selectors.linkable_objectives(person) if person == actor.person else [],
         "school": school,
         "ts": [
             (t, rules.T_LABELS[t], data.levels[t], rules.describe(data.levels[t], school))
@@ -111,3 +122,86 @@ def decide(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     if target.startswith("/autonomy/"):
         return redirect(target)
     return redirect("autonomy:person", pk=pk)
+
+
+def _number(raw: str, field: str) -> float:
+    try:
+        return float(raw)
+    except ValueError:
+        raise ValidationFailed.single(field, "must be a number") from None
+
+
+def _done(request: HttpRequest, exc: ValidationFailed | None, ok: str) -> HttpResponse:
+    if exc is not None:
+        messages.error(request, "; ".join(e.message for e in exc.errors))
+    else:
+        messages.success(request, ok)
+    return redirect("autonomy:mine")
+
+
+@require_POST
+@member_view
+def add_project(request: HttpRequest, actor: Actor) -> HttpResponse:
+    post = request.POST
+    try:
+        objective = post.get("objective_id", "")
+        services.add_project(
+            actor=actor,
+            title=post.get("title", ""),
+            why=post.get("why", ""),
+            objective_id=int(objective) if objective.isdigit() else None,
+            serves_purpose=post.get("serves_purpose") == "on",
+        )
+    except ValidationFailed as exc:
+        return _done(request, exc, "")
+    return _done(request, None, "Project started.")
+
+
+@require_POST
+@member_view
+def log_time(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    post = request.POST
+    try:
+        project = selectors.get_project(actor, pk)
+        try:
+            day = dt.date.fromisoformat(post.get("day", ""))
+        except ValueError:
+            raise ValidationFailed.single("day", "must be a date like 2026-03-31") from None
+        services.log_time(
+            actor=actor, project=project, day=day, hours=_number(post.get("hours", ""), "hours")
+        )
+    except ValidationFailed as exc:
+        return _done(request, exc, "")
+    return _done(request, None, "Time logged.")
+
+
+@require_POST
+@member_view
+def update_project(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    post = request.POST
+    try:
+        services.update_project(
+            actor=actor,
+            project=selectors.get_project(actor, pk),
+            outcome=post.get("outcome") or None,
+            learned=post.get("learned"),
+        )
+    except ValidationFailed as exc:
+        return _done(request, exc, "")
+    return _done(request, None, "Project updated.")
+
+
+@require_POST
+@member_view
+def set_policy(request: HttpRequest, actor: Actor) -> HttpResponse:
+    post = request.POST
+    try:
+        share = post.get("share_percent", "")
+        services.set_policy(
+            actor=actor,
+            share_percent=int(share) if share.isdigit() else -1,
+            weekly_hours=_number(post.get("weekly_hours", ""), "weekly_hours"),
+        )
+    except ValidationFailed as exc:
+        return _done(request, exc, "")
+    return _done(request, None, "Self-directed time policy saved.")
