@@ -220,3 +220,25 @@ def test_web_start_project_and_log_time(
     )
     page = client.get("/autonomy/").content.decode()
     assert "Docs revamp" in page and "2 h" in page
+
+
+def test_web_outcome_and_policy(
+    crew: dict[str, Any], admin: Person, web: Callable[[Person], Client]
+) -> None:
+    client = web(crew["member"])
+    client.post("/autonomy/projects/", {"title": "Docs revamp"})
+    project = Project.objects.get()
+    r = client.post(f"/autonomy/projects/{project.pk}/", {"outcome": "nonsense"}, follow=True)
+    assert b"outcome must be one of" in r.content or b"must be one of" in r.content
+    client.post(f"/autonomy/projects/{project.pk}/", {"outcome": "shipped", "learned": "a lot"})
+    project.refresh_from_db()
+    assert (project.outcome, project.learned) == ("shipped", "a lot")
+    # someone else's project: not theirs to change
+    r = web(crew["lead"]).post(f"/autonomy/projects/{project.pk}/", {"outcome": "dropped"})
+    assert r.status_code == 403
+    assert Project.objects.get().outcome == "shipped"
+    admin_client = web(admin)
+    r = admin_client.post("/autonomy/time-policy/", {"share_percent": "x", "weekly_hours": "40"})
+    assert r.status_code == 302 and selectors.policy(admin.organisation) == (20, 40.0)
+    admin_client.post("/autonomy/time-policy/", {"share_percent": "10", "weekly_hours": "37.5"})
+    assert selectors.policy(admin.organisation) == (10, 37.5)

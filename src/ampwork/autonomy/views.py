@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -131,8 +132,18 @@ def _number(raw: str, field: str) -> float:
         raise ValidationFailed.single(field, "must be a number") from None
 
 
-def _done(request: HttpRequest, exc: ValidationFailed | None, ok: str) -> HttpResponse:
-    if exc is not None:
+def _day(raw: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise ValidationFailed.single("day", "must be a date like 2026-03-31") from None
+
+
+def _attempt(request: HttpRequest, ok: str, action: Callable[[], object]) -> HttpResponse:
+    """Run a write; say what happened (or what was wrong) and go back to My autonomy."""
+    try:
+        action()
+    except ValidationFailed as exc:
         messages.error(request, "; ".join(e.message for e in exc.errors))
     else:
         messages.success(request, ok)
@@ -143,65 +154,63 @@ def _done(request: HttpRequest, exc: ValidationFailed | None, ok: str) -> HttpRe
 @member_view
 def add_project(request: HttpRequest, actor: Actor) -> HttpResponse:
     post = request.POST
-    try:
-        objective = post.get("objective_id", "")
-        services.add_project(
+    objective = post.get("objective_id", "")
+    return _attempt(
+        request,
+        "Project started.",
+        lambda: services.add_project(
             actor=actor,
             title=post.get("title", ""),
             why=post.get("why", ""),
             objective_id=int(objective) if objective.isdigit() else None,
             serves_purpose=post.get("serves_purpose") == "on",
-        )
-    except ValidationFailed as exc:
-        return _done(request, exc, "")
-    return _done(request, None, "Project started.")
+        ),
+    )
 
 
 @require_POST
 @member_view
 def log_time(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
-    post = request.POST
-    try:
-        project = selectors.get_project(actor, pk)
-        try:
-            day = dt.date.fromisoformat(post.get("day", ""))
-        except ValueError:
-            raise ValidationFailed.single("day", "must be a date like 2026-03-31") from None
-        services.log_time(
-            actor=actor, project=project, day=day, hours=_number(post.get("hours", ""), "hours")
-        )
-    except ValidationFailed as exc:
-        return _done(request, exc, "")
-    return _done(request, None, "Time logged.")
+    project, post = selectors.get_project(actor, pk), request.POST
+    return _attempt(
+        request,
+        "Time logged.",
+        lambda: services.log_time(
+            actor=actor,
+            project=project,
+            day=_day(post.get("day", "")),
+            hours=_number(post.get("hours", ""), "hours"),
+        ),
+    )
 
 
 @require_POST
 @member_view
 def update_project(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
-    post = request.POST
-    try:
-        services.update_project(
+    project, post = selectors.get_project(actor, pk), request.POST
+    return _attempt(
+        request,
+        "Project updated.",
+        lambda: services.update_project(
             actor=actor,
-            project=selectors.get_project(actor, pk),
+            project=project,
             outcome=post.get("outcome") or None,
             learned=post.get("learned"),
-        )
-    except ValidationFailed as exc:
-        return _done(request, exc, "")
-    return _done(request, None, "Project updated.")
+        ),
+    )
 
 
 @require_POST
 @member_view
 def set_policy(request: HttpRequest, actor: Actor) -> HttpResponse:
     post = request.POST
-    try:
-        share = post.get("share_percent", "")
-        services.set_policy(
+    share = post.get("share_percent", "")
+    return _attempt(
+        request,
+        "Self-directed time policy saved.",
+        lambda: services.set_policy(
             actor=actor,
             share_percent=int(share) if share.isdigit() else -1,
             weekly_hours=_number(post.get("weekly_hours", ""), "weekly_hours"),
-        )
-    except ValidationFailed as exc:
-        return _done(request, exc, "")
-    return _done(request, None, "Self-directed time policy saved.")
+        ),
+    )
