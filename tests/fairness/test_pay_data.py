@@ -231,3 +231,11 @@ def test_demo_plants_a_gap_the_audit_finds(db: Any) -> None:
     adjusted = run.summary["adjusted_gap"]
     assert adjusted["ci95"][0] <= -0.06 <= adjusted["ci95"][1]
     assert run.status == "red"
+
+
+def test_a_file_that_is_not_csv_is_refused_with_its_line(admin_actor: Any) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        services.import_pay(actor=admin_actor, kind="market", text="a\rb,c\n", source="bad.csv")
+    assert caught.value.source == "bad.csv"
+    assert [(e.field, e.line) for e in caught.value.errors] == [("file", 1)]
+    assert "not valid CSV" in caught.value.errors[0].message

@@ -84,6 +84,15 @@ class _Rows:
         self.kind, self.source = kind, source
         self.errors: list[FieldError] = []
         reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+        self.rows: list[tuple[int, dict[str, str]]] = []
+        try:
+            self._read(reader)
+        except csv.Error as exc:
+            # the reader counts lines it has finished; the bad one is the next
+            self.errors.append(FieldError("file", f"is not valid CSV ({exc})", reader.line_num + 1))
+
+    def _read(self, reader: csv.DictReader[str]) -> None:
+        kind = self.kind
         header = [h.strip() for h in reader.fieldnames or []]
         reader.fieldnames = header
         columns = COLUMNS[kind]
@@ -93,7 +102,6 @@ class _Rows:
                 self.errors.append(FieldError(name, "unknown column", 1))
         for name in sorted(REQUIRED[kind] - set(header)):
             self.errors.append(FieldError(name, "required column is missing", 1))
-        self.rows: list[tuple[int, dict[str, str]]] = []
         if not self.errors:
             for row in reader:
                 cells = {k: (v or "").strip() for k, v in row.items() if k is not None}
