@@ -32,9 +32,28 @@ def _iso_date(value: Any) -> Any:
         raise ValueError(f"'{value[:40]}' is not a date like 2026-03-31") from None
 
 
+def _iso_moment(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("must be a date and time like 2026-03-31T09:00:00+00:00")
+    try:
+        found = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise ValueError(
+            f"'{value[:40]}' is not a date and time like 2026-03-31T09:00:00+00:00"
+        ) from None
+    if found.tzinfo is None:
+        raise ValueError("needs a time zone, like 2026-03-31T09:00:00+00:00")
+    if not 1900 <= found.year <= 9000:
+        raise ValueError("must be between the years 1900 and 9000")
+    return found
+
+
 # Input bodies are validated strictly (no "1" for 1, no 0 for a date, no false for 0.0);
 # dates arrive as ISO strings in JSON, so they are parsed before the strict check.
 Day = Annotated[dt.date, BeforeValidator(_iso_date)]
+Moment = Annotated[dt.datetime, BeforeValidator(_iso_moment)]
 
 
 def _nul_at(value: Any, path: str = "") -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Callable
@@ -9,9 +10,10 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from ampwork.api import api
-from ampwork.autonomy.models import Project
+from ampwork.autonomy.models import Project, Proposal, ShipItEvent
 from ampwork.core.models import Organisation, Person, Role
 
 from ..factories import (
@@ -57,6 +59,17 @@ def b_objects(other_org: Organisation) -> dict[str, int]:
         "project_id": Project.objects.create(
             organisation=other_org, person=person, title="B's own project"
         ).pk,
+        "event_id": (
+            event := ShipItEvent.objects.create(
+                organisation=other_org,
+                title="B's ShipIt",
+                starts_at=timezone.now(),
+                ends_at=timezone.now() + dt.timedelta(hours=24),
+            )
+        ).pk,
+        "proposal_id": Proposal.objects.create(
+            organisation=other_org, event=event, title="B's idea"
+        ).pk,
     }
 
 
@@ -74,6 +87,9 @@ BODIES: dict[str, dict[str, Any]] = {
     "decisions": {"t": "task", "level": 1, "outcome": "granted"},
     "time": {"day": "2026-01-05", "hours": 1.5},
     "self-directed-projects": {"learned": "x"},
+    "proposals": {"title": "x"},
+    "demo": {"title": "x", "summary": "y"},
+    "follow-up": {"outcome": "shipped"},
 }
 
 
@@ -91,6 +107,8 @@ def test_routes_are_known() -> None:
                 "objective_id",
                 "key_result_id",
                 "project_id",
+                "event_id",
+                "proposal_id",
             }, path
 
 

@@ -60,3 +60,26 @@ def test_manager_grants_and_member_sees(
     expect(page.locator(".message")).to_contain_text("Time logged")
     expect(page.locator("#self-directed")).to_contain_text("3.5 h")
     shot(page, "self-directed-time")
+
+
+def test_shipit_day_kudos_and_a_new_idea(
+    page: Any, live_server: Any, sign_in: Callable[..., None], shot: Callable[..., None]
+) -> None:
+    ensure_demo()
+    sign_in(page, "manager@brightwater.example", DEMO_PASSWORD)
+    page.get_by_role("link", name="Autonomy").click()
+    page.get_by_role("link", name="ShipIt days").click()
+    page.get_by_role("link", name="ShipIt 12").click()
+    expect(page.locator(".outcomes")).to_contain_text("1 became an objective")
+    shot(page, "shipit-day")
+    # a new ShipIt day, an idea pitched for it
+    page.get_by_role("link", name="ShipIt days").click()
+    page.get_by_label("Title").fill("ShipIt 13")
+    page.get_by_label("Starts").fill("2030-03-05T09:00")
+    page.get_by_role("button", name="Create").click()
+    expect(page.locator(".message")).to_contain_text("ShipIt day created")
+    expect(page.locator(".page-head .badge")).to_have_text("Upcoming")
+    page.get_by_label("Idea").fill("Offline maps")
+    page.get_by_role("button", name="Propose").click()
+    expect(page.locator(".shipit-project")).to_contain_text("Offline maps")
+    expect(page.get_by_role("button", name="Leave this team")).to_be_visible()

@@ -11,7 +11,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
-from ampwork.apitools import ERRORS, Day, Id, InSchema, Pages, actor
+from ampwork.apitools import ERRORS, Day, Id, InSchema, Moment, Pages, actor
 from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import NotAllowed
 from ampwork.core.permissions import can
@@ -281,3 +281,188 @@ def log_time(request: HttpRequest, project_id: Id, payload: TimeIn) -> Status[di
     project = selectors.get_project(who, project_id)
     services.log_time(actor=who, project=project, **payload.model_dump())
     return Status(201, _project(project))
+
+
+# --- ShipIt days -------------------------------------------------------------------
+
+
+class EventIn(InSchema):
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+    theme: Annotated[str, Field(max_length=500)] = ""
+    starts_at: Moment
+    hours: Annotated[int, Field(ge=1, le=72)] = 24
+
+
+class EventOut(Schema):
+    id: int
+    title: str
+    theme: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    phase: str
+    projects: int
+    demos: int
+    followed_up: int
+
+
+class MemberOut(Schema):
+    id: int
+    name: str
+
+
+class ProposalOut(Schema):
+    id: int
+    title: str
+    pitch: str
+    author_id: int | None
+    members: list[MemberOut]
+    demo_title: str
+    demo_summary: str
+    demo_link: str
+    shipped: str
+    demoed_at: dt.datetime | None
+    kudos: int
+    follow_up: str
+    follow_up_note: str
+
+
+class EventDetailOut(Schema):
+    id: int
+    title: str
+    theme: str
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    phase: str
+    follow_up_due: bool
+    projects: list[ProposalOut]
+
+
+class ProposalIn(InSchema):
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+    pitch: Annotated[str, Field(max_length=1000)] = ""
+
+
+class DemoIn(InSchema):
+    title: Annotated[str, Field(min_length=1, max_length=200)]
+    summary: Annotated[str, Field(min_length=1, max_length=2000)]
+    link: Annotated[str, Field(max_length=500)] = ""
+    shipped: Annotated[str, Field(max_length=1000)] = ""
+
+
+class FollowUpIn(InSchema):
+    outcome: Literal["objective", "shipped", "dropped"]
+    note: Annotated[str, Field(max_length=500)] = ""
+
+
+class NothingIn(InSchema):
+    pass
+
+
+def _event(e: Any) -> dict[str, Any]:
+    return {
+        "id": e.pk,
+        "title": e.title,
+        "theme": e.theme,
+        "starts_at": e.starts_at,
+        "ends_at": e.ends_at,
+        "phase": e.phase,
+        "projects": e.n_proposals,
+        "demos": e.n_demos,
+        "followed_up": e.n_followed,
+    }
+
+
+def _detail(request: HttpRequest, event_id: int) -> dict[str, Any]:
+    who = actor(request)
+    view = selectors.event_view(who, selectors.get_event(who.organisation, event_id))
+    e = view.event
+    return {
+        "id": e.pk,
+        "title": e.title,
+        "theme": e.theme,
+        "starts_at": e.starts_at,
+        "ends_at": e.ends_at,
+        "phase": view.phase,
+        "follow_up_due": view.follow_up_due,
+        "projects": [
+            {
+                "id": p.pk,
+                "title": p.title,
+                "pitch": p.pitch,
+                "author_id": p.author_id,
+                "members": [{"id": m.pk, "name": m.name} for m in p.members.all()],
+                "demo_title": p.demo_title,
+                "demo_summary": p.demo_summary,
+                "demo_link": p.demo_link,
+                "shipped": p.shipped,
+                "demoed_at": p.demoed_at,
+                "kudos": p.n_kudos,  # type: ignore[attr-defined]
+                "follow_up": p.follow_up,
+                "follow_up_note": p.follow_up_note,
+            }
+            for p in view.proposals
+        ],
+    }
+
+
+@router.get("/shipit-events", response=_responses(200, list[EventOut]))
+@paginate(Pages)
+def shipit_events(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_event(e) for e in selectors.events(actor(request).organisation)]
+
+
+@router.post("/shipit-events", response=_responses(201, EventDetailOut))
+def create_shipit_event(request: HttpRequest, payload: EventIn) -> Status[dict[str, Any]]:
+    """A ShipIt day (managers, people ops and admins); 24 hours unless ``hours`` says."""
+    event = services.create_event(actor=actor(request), **payload.model_dump())
+    return Status(201, _detail(request, event.pk))
+
+
+@router.get("/shipit-events/{event_id}", response=_responses(200, EventDetailOut))
+def shipit_event(request: HttpRequest, event_id: Id) -> dict[str, Any]:
+    return _detail(request, event_id)
+
+
+@router.post("/shipit-events/{event_id}/proposals", response=_responses(201, EventDetailOut))
+def propose(request: HttpRequest, event_id: Id, payload: ProposalIn) -> Status[dict[str, Any]]:
+    """Pitch an idea; you join its team."""
+    who = actor(request)
+    event = selectors.get_event(who.organisation, event_id)
+    services.propose(actor=who, event=event, **payload.model_dump())
+    return Status(201, _detail(request, event.pk))
+
+
+def _on(request: HttpRequest, proposal_id: int, write: Any, **data: Any) -> dict[str, Any]:
+    who = actor(request)
+    proposal = selectors.get_proposal(who.organisation, proposal_id)
+    write(actor=who, proposal=proposal, **data)
+    return _detail(request, proposal.event_id)
+
+
+@router.post("/shipit-proposals/{proposal_id}/members", response=_responses(200, EventDetailOut))
+def join(request: HttpRequest, proposal_id: Id, payload: NothingIn) -> dict[str, Any]:
+    """Join this team (leaving any other of the same ShipIt day)."""
+    return _on(request, proposal_id, services.join)
+
+
+@router.delete("/shipit-proposals/{proposal_id}/members", response=_responses(200, EventDetailOut))
+def leave(request: HttpRequest, proposal_id: Id) -> dict[str, Any]:
+    return _on(request, proposal_id, services.leave)
+
+
+@router.put("/shipit-proposals/{proposal_id}/demo", response=_responses(200, EventDetailOut))
+def demo(request: HttpRequest, proposal_id: Id, payload: DemoIn) -> dict[str, Any]:
+    """The team's demo: title, summary, link and what shipped."""
+    return _on(request, proposal_id, services.demo, **payload.model_dump())
+
+
+@router.post("/shipit-proposals/{proposal_id}/kudos", response=_responses(200, EventDetailOut))
+def kudos(request: HttpRequest, proposal_id: Id, payload: NothingIn) -> dict[str, Any]:
+    """Thank a team for its demo (once; not your own team)."""
+    return _on(request, proposal_id, services.kudos)
+
+
+@router.put("/shipit-proposals/{proposal_id}/follow-up", response=_responses(200, EventDetailOut))
+def follow_up(request: HttpRequest, proposal_id: Id, payload: FollowUpIn) -> dict[str, Any]:
+    """What came of it a month on: objective, shipped or dropped."""
+    return _on(request, proposal_id, services.follow_up, **payload.model_dump())

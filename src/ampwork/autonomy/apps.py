@@ -12,17 +12,38 @@ class AutonomyConfig(AppConfig):
 
     def ready(self) -> None:
         from ampwork.core import backup
+        from ampwork.core.models import Role
         from ampwork.core.permissions import ADMIN_ONLY, register
         from ampwork.demo.services import DEMO_STEPS
 
         from . import demo
-        from .models import Decision, LedgerEntry, Project, TimeLog, TimePolicy
+        from .models import (
+            Decision,
+            Kudos,
+            LedgerEntry,
+            Project,
+            Proposal,
+            ShipItEvent,
+            TimeLog,
+            TimePolicy,
+        )
 
         if demo.seed not in DEMO_STEPS:
             DEMO_STEPS.append(demo.seed)
         register("autonomy.view", ADMIN_ONLY, _may_view)
         register("autonomy.manage", ADMIN_ONLY, _may_manage)
-        for model in (LedgerEntry, Decision, TimePolicy, Project, TimeLog):
+        # managers (teachers), people ops and admins run ShipIt days
+        register("autonomy.shipit", {Role.ADMIN, Role.PEOPLE_OPS, Role.MANAGER})
+        for model in (
+            LedgerEntry,
+            Decision,
+            TimePolicy,
+            Project,
+            TimeLog,
+            ShipItEvent,
+            Proposal,
+            Kudos,
+        ):
             backup.register(model, _scoped(model))
 
 

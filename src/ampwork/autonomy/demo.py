@@ -1,6 +1,7 @@
 """Demo autonomy: Platform started with technique and grew; Mobile defaults to control
 (levels at zero and objectives handed down); the class has scaffolded choice. Sam has two
-self-directed projects with hours logged this quarter."""
+self-directed projects with hours logged this quarter. A ShipIt day six weeks ago has demos,
+kudos and its month-later outcomes."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.utils import timezone
 from ampwork.core.models import Organisation, Person, Team
 
 from . import rules
-from .models import LedgerEntry, Project, TimeLog
+from .models import Kudos, LedgerEntry, Project, Proposal, ShipItEvent, TimeLog
 
 
 def seed(company: Organisation, school: Organisation) -> None:
@@ -64,6 +65,7 @@ def seed(company: Organisation, school: Organisation) -> None:
             created_at=now - dt.timedelta(days=days),
         )
     _projects(company, sam)
+    _shipit(company, marco, sam)
 
 
 def _projects(company: Organisation, sam: Person) -> None:
@@ -106,3 +108,71 @@ def _projects(company: Organisation, sam: Person) -> None:
                     day=day,
                     hours=Decimal(hours),
                 )
+
+
+def _shipit(company: Organisation, marco: Person, sam: Person) -> None:
+    start = (timezone.now() - dt.timedelta(days=42)).replace(
+        hour=9, minute=0, second=0, microsecond=0
+    )
+    event = ShipItEvent.objects.create(
+        organisation=company,
+        title="ShipIt 12",
+        theme="Anything that helps a river keeper",
+        starts_at=start,
+        ends_at=start + dt.timedelta(hours=24),
+        created_by=marco,
+    )
+    people = list(
+        Person.objects.filter(organisation=company, active=True)
+        .exclude(pk__in=[marco.pk, sam.pk])
+        .order_by("name")[:9]
+    )
+    ideas = [
+        (
+            "Flood alerts by SMS",
+            "River keepers without smartphones miss our alerts",
+            [sam, *people[:2]],
+            (
+                "SMS alerts in 40 lines",
+                "A webhook from the alerting service to an SMS gateway.",
+                "the webhook, behind a feature flag",
+            ),
+            ("objective", "now a key result in Platform's next quarter"),
+        ),
+        (
+            "Sensor battery forecast",
+            "Field visits are planned by guesswork",
+            people[2:5],
+            ("When will the battery die?", "A linear fit of voltage per sensor, on the map.", ""),
+            ("shipped", "in the field app since last month"),
+        ),
+        (
+            "Dark mode for the dashboard",
+            "Night shifts read it at 3 am",
+            people[5:7],
+            ("Dark mode", "Half of the dashboard themed; charts still light.", ""),
+            ("dropped", "the dashboard is being replaced"),
+        ),
+    ]
+    made = []
+    for title, pitch, team, (d_title, summary, shipped), (outcome, note) in ideas:
+        proposal = Proposal.objects.create(
+            organisation=company,
+            event=event,
+            author=team[0],
+            title=title,
+            pitch=pitch,
+            demo_title=d_title,
+            demo_summary=summary,
+            shipped=shipped,
+            demoed_at=event.ends_at - dt.timedelta(hours=1),
+            follow_up=outcome,
+            follow_up_note=note,
+            followed_up_at=event.ends_at + dt.timedelta(days=31),
+            created_at=start - dt.timedelta(days=3),
+        )
+        proposal.members.set(team)
+        made.append((proposal, team))
+    for proposal, team in made:
+        for person in [p for p in [marco, sam, *people] if p not in team][:5]:
+            Kudos.objects.create(organisation=company, proposal=proposal, person=person)

@@ -143,3 +143,77 @@ class TimeLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.hours} h on {self.day}"
+
+
+class ShipItEvent(models.Model):
+    """A ShipIt day: a time window (24 hours by default) in which people ship anything they
+    choose, in teams they form themselves, and demo it at the end."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(max_length=200)
+    theme = models.CharField(max_length=500, blank=True)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    created_by = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-starts_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="shipit_ends_after"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Proposal(models.Model):
+    """An idea pitched for a ShipIt day; people join it to form its team. After the event
+    it gets a demo, kudos, and a month later a follow-up of what came of it."""
+
+    class FollowUp(models.TextChoices):
+        PENDING = "", "Not followed up yet"
+        OBJECTIVE = "objective", "Became an objective"
+        SHIPPED = "shipped", "Shipped"
+        DROPPED = "dropped", "Dropped"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    event = models.ForeignKey(ShipItEvent, on_delete=models.CASCADE, related_name="proposals")
+    author = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")
+    title = models.CharField(max_length=200)
+    pitch = models.CharField(max_length=1000, blank=True)
+    members = models.ManyToManyField(Person, related_name="shipit_teams", blank=True)
+    demo_title = models.CharField(max_length=200, blank=True)
+    demo_summary = models.CharField(max_length=2000, blank=True)
+    demo_link = models.URLField(max_length=500, blank=True)
+    shipped = models.CharField(max_length=1000, blank=True)
+    demoed_at = models.DateTimeField(null=True, blank=True)
+    follow_up = models.CharField(max_length=10, choices=FollowUp.choices, blank=True, default="")
+    follow_up_note = models.CharField(max_length=500, blank=True)
+    followed_up_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Kudos(models.Model):
+    """One person's thanks for one demo (once each; not for your own team's)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="kudos")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["proposal", "person"], name="kudos_once_each")
+        ]
+
+    def __str__(self) -> str:
+        return f"kudos for {self.proposal_id}"

@@ -180,3 +180,20 @@ def budget_hours(share_percent: int, weekly_hours: float, start: dt.date, end: d
 def budget_used(used: float, budget: float) -> float | None:
     """Hours used as a share of the budget, or None while nothing has been earned."""
     return used / budget if budget > 0 else None
+
+
+# --- ShipIt days -------------------------------------------------------------------
+
+FOLLOW_UP_AFTER = dt.timedelta(days=30)
+
+
+def shipit_phase(starts_at: dt.datetime, ends_at: dt.datetime, now: dt.datetime) -> str:
+    """'upcoming' before the window, 'running' inside it, 'ended' after it."""
+    if now < starts_at:
+        return "upcoming"
+    return "running" if now < ends_at else "ended"
+
+
+def follow_up_due(ends_at: dt.datetime, now: dt.datetime) -> bool:
+    """A month after a ShipIt day, each project's outcome is asked for."""
+    return now >= ends_at + FOLLOW_UP_AFTER

@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import Count, Prefetch, Q, Sum
 from django.utils import timezone
 
 from ampwork.core import selectors as core_selectors
@@ -19,7 +19,16 @@ from ampwork.okrs.models import CheckIn, Cycle, KeyResult, Objective
 from ampwork.purpose.models import Statement
 
 from . import rules
-from .models import Decision, LedgerEntry, Project, TimeLog, TimePolicy
+from .models import (
+    Decision,
+    Kudos,
+    LedgerEntry,
+    Project,
+    Proposal,
+    ShipItEvent,
+    TimeLog,
+    TimePolicy,
+)
 
 
 def levels_for(org: Organisation, people: list[int]) -> dict[int, dict[str, int]]:
@@ -291,4 +300,85 @@ def linkable_objectives(person: Person) -> list[Objective]:
         Objective.objects.filter(owner_person=person)
         .exclude(cycle__status=Cycle.Status.CLOSED)
         .order_by("title")[:50]
+    )
+
+
+# --- ShipIt days -------------------------------------------------------------------
+
+
+def events(org: Organisation) -> list[ShipItEvent]:
+    """ShipIt days, newest first, with their numbers of projects, demos and follow-ups."""
+    now = timezone.now()
+    found: list[ShipItEvent] = list(
+        ShipItEvent.objects.filter(organisation=org)
+        .annotate(
+            n_proposals=Count("proposals", distinct=True),
+            n_demos=Count("proposals", filter=Q(proposals__demoed_at__isnull=False), distinct=True),
+            n_followed=Count("proposals", filter=~Q(proposals__follow_up=""), distinct=True),
+        )
+        .order_by("-starts_at", "-id")
+    )
+    for e in found:
+        e.phase = rules.shipit_phase(e.starts_at, e.ends_at, now)  # type: ignore[attr-defined]
+    return found
+
+
+def get_event(org: Organisation, pk: int) -> ShipItEvent:
+    found = ShipItEvent.objects.filter(organisation=org, pk=pk).first()
+    if found is None:
+        raise NotFound("no such ShipIt day")
+    return found
+
+
+def get_proposal(org: Organisation, pk: int) -> Proposal:
+    found = Proposal.objects.filter(organisation=org, pk=pk).select_related("event").first()
+    if found is None:
+        raise NotFound("no such ShipIt project")
+    return found
+
+
+@dataclass
+class EventView:
+    event: ShipItEvent
+    phase: str
+    follow_up_due: bool
+    proposals: list[Proposal]
+    my_team: int | None
+    kudos_given: set[int]
+    outcomes: list[tuple[str, int]]  # (follow-up label, projects), pending first
+
+
+def event_view(actor: Actor, event: ShipItEvent) -> EventView:
+    """A ShipIt day with its projects, teams, demos, kudos and follow-ups: five queries."""
+    now = timezone.now()
+    proposals: list[Proposal] = list(
+        Proposal.objects.filter(event=event)
+        .select_related("author")
+        .prefetch_related(Prefetch("members", queryset=Person.objects.order_by("name")))
+        .annotate(n_kudos=Count("kudos", distinct=True))
+        .order_by("created_at", "id")
+    )
+    me = actor.person.pk if actor.person else None
+    mine = next((p.pk for p in proposals if any(m.pk == me for m in p.members.all())), None)
+    given = (
+        set(
+            Kudos.objects.filter(proposal__event=event, person_id=me).values_list(
+                "proposal_id", flat=True
+            )
+        )
+        if me is not None
+        else set()
+    )
+    counted: dict[str, int] = defaultdict(int)
+    for p in proposals:
+        counted[p.follow_up] += 1
+    outcomes = [(label, counted[value]) for value, label in Proposal.FollowUp.choices]
+    return EventView(
+        event,
+        rules.shipit_phase(event.starts_at, event.ends_at, now),
+        rules.follow_up_due(event.ends_at, now),
+        proposals,
+        mine,
+        given,
+        outcomes,
     )

@@ -12,11 +12,20 @@ from django.utils import timezone
 
 from ampwork.core.errors import NotAllowed, NotFound, ValidationFailed
 from ampwork.core.models import Organisation, Person, Team
-from ampwork.core.permissions import Actor, require
+from ampwork.core.permissions import Actor, can, require
 from ampwork.okrs.models import Objective
 
 from . import rules
-from .models import Decision, LedgerEntry, Project, TimeLog, TimePolicy
+from .models import (
+    Decision,
+    Kudos,
+    LedgerEntry,
+    Project,
+    Proposal,
+    ShipItEvent,
+    TimeLog,
+    TimePolicy,
+)
 
 
 def _check(t: str, level: int) -> None:
@@ -193,3 +202,141 @@ def log_time(*, actor: Actor, project: Project, day: dt.date, hours: float) -> T
         day=day,
         hours=rounded,
     )
+
+
+# --- ShipIt days -------------------------------------------------------------------
+
+
+def _me(actor: Actor) -> Person:
+    if actor.person is None:
+        raise NotAllowed("only people of the organisation take part in ShipIt days")
+    return actor.person
+
+
+@transaction.atomic
+def create_event(
+    *,
+    actor: Actor,
+    title: str,
+    starts_at: dt.datetime,
+    hours: int = 24,
+    theme: str = "",
+) -> ShipItEvent:
+    """A ShipIt day (managers, people ops, admins): a window of ``hours`` (24 by default)."""
+    require(actor, "autonomy.shipit", actor.organisation)
+    if not 1 <= hours <= 72:
+        raise ValidationFailed.single("hours", "is from 1 to 72")
+    return ShipItEvent.objects.create(
+        organisation=actor.organisation,
+        title=_text(title, "title", 200, required=True),
+        theme=_text(theme, "theme", 500),
+        starts_at=starts_at,
+        ends_at=starts_at + dt.timedelta(hours=hours),
+        created_by=actor.person,
+    )
+
+
+def _open(event: ShipItEvent, field: str) -> None:
+    if timezone.now() >= event.ends_at:
+        raise ValidationFailed.single(field, "the ShipIt day is over")
+
+
+@transaction.atomic
+def propose(*, actor: Actor, event: ShipItEvent, title: str, pitch: str = "") -> Proposal:
+    """Pitch an idea (anyone, until the event ends); its author joins its team."""
+    me = _me(actor)
+    _open(event, "title")
+    proposal = Proposal.objects.create(
+        organisation=actor.organisation,
+        event=event,
+        author=me,
+        title=_text(title, "title", 200, required=True),
+        pitch=_text(pitch, "pitch", 1000),
+    )
+    _join(me, proposal)
+    return proposal
+
+
+def _join(me: Person, proposal: Proposal) -> None:
+    for other in me.shipit_teams.filter(event=proposal.event).exclude(pk=proposal.pk):
+        other.members.remove(me)  # one team per person per event
+    proposal.members.add(me)
+
+
+@transaction.atomic
+def join(*, actor: Actor, proposal: Proposal) -> Proposal:
+    """Join a team (and leave any other of the same event): people form their own teams."""
+    _open(proposal.event, "proposal")
+    _join(_me(actor), proposal)
+    return proposal
+
+
+@transaction.atomic
+def leave(*, actor: Actor, proposal: Proposal) -> Proposal:
+    _open(proposal.event, "proposal")
+    proposal.members.remove(_me(actor))
+    return proposal
+
+
+def _on_team(actor: Actor, proposal: Proposal) -> Person:
+    me = _me(actor)
+    if not proposal.members.filter(pk=me.pk).exists():
+        raise NotAllowed("only the project's team does this")
+    return me
+
+
+@transaction.atomic
+def demo(
+    *,
+    actor: Actor,
+    proposal: Proposal,
+    title: str,
+    summary: str,
+    link: str = "",
+    shipped: str = "",
+) -> Proposal:
+    """The team's demo: what they built and what shipped (once the event has started)."""
+    _on_team(actor, proposal)
+    if timezone.now() < proposal.event.starts_at:
+        raise ValidationFailed.single("title", "demos come once the ShipIt day has started")
+    link = _text(link, "link", 500)
+    if link and not link.startswith(("https://", "http://")):
+        raise ValidationFailed.single("link", "must start with https:// or http://")
+    proposal.demo_title = _text(title, "title", 200, required=True)
+    proposal.demo_summary = _text(summary, "summary", 2000, required=True)
+    proposal.demo_link = link
+    proposal.shipped = _text(shipped, "shipped", 1000)
+    proposal.demoed_at = timezone.now()
+    proposal.save(update_fields=["demo_title", "demo_summary", "demo_link", "shipped", "demoed_at"])
+    return proposal
+
+
+@transaction.atomic
+def kudos(*, actor: Actor, proposal: Proposal) -> Kudos:
+    """Thank a team for its demo — once, and not your own team."""
+    me = _me(actor)
+    if proposal.demoed_at is None:
+        raise ValidationFailed.single("proposal", "has no demo yet")
+    if proposal.members.filter(pk=me.pk).exists():
+        raise ValidationFailed.single("proposal", "is your own team's")
+    found, _ = Kudos.objects.get_or_create(
+        organisation=actor.organisation, proposal=proposal, person=me
+    )
+    return found
+
+
+@transaction.atomic
+def follow_up(*, actor: Actor, proposal: Proposal, outcome: str, note: str = "") -> Proposal:
+    """What came of it, a month on: became an objective, shipped, or dropped. The team or
+    whoever runs ShipIt days records it, once the event is over."""
+    if not can(actor, "autonomy.shipit", proposal.event):
+        _on_team(actor, proposal)
+    if timezone.now() < proposal.event.ends_at:
+        raise ValidationFailed.single("outcome", "comes after the ShipIt day")
+    if outcome not in ("objective", "shipped", "dropped"):
+        raise ValidationFailed.single("outcome", "must be one of objective, shipped, dropped")
+    proposal.follow_up = outcome
+    proposal.follow_up_note = _text(note, "note", 500)
+    proposal.followed_up_at = timezone.now()
+    proposal.save(update_fields=["follow_up", "follow_up_note", "followed_up_at"])
+    return proposal

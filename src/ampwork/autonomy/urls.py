@@ -17,4 +17,8 @@ urlpatterns = [
     path("projects/<id:pk>/time/", views.log_time, name="log_time"),
     path("projects/<id:pk>/", views.update_project, name="update_project"),
     path("time-policy/", views.set_policy, name="set_policy"),
+    path("shipit/", views.shipit_events, name="shipit"),
+    path("shipit/<id:pk>/", views.shipit_event, name="shipit_event"),
+    path("shipit/<id:pk>/propose/", views.shipit_propose, name="shipit_propose"),
+    path("shipit/projects/<id:pk>/<slug:action>/", views.shipit_action, name="shipit_action"),
 ]

@@ -18,7 +18,7 @@ from ampwork.core.permissions import Actor, can
 from ampwork.core.views import member_view
 
 from . import rules, selectors, services
-from .models import Project
+from .models import Project, Proposal
 
 
 def _context(actor: Actor, data: selectors.PersonAutonomy) -> dict[str, object]:
@@ -214,3 +214,122 @@ def set_policy(request: HttpRequest, actor: Actor) -> HttpResponse:
             weekly_hours=_number(post.get("weekly_hours", ""), "weekly_hours"),
         ),
     )
+
+
+# --- ShipIt days -------------------------------------------------------------------
+
+
+def _back_to(event_pk: int) -> HttpResponse:
+    return redirect("autonomy:shipit_event", pk=event_pk)
+
+
+def _shipit(
+    request: HttpRequest, event_pk: int, ok: str, action: Callable[[], object]
+) -> HttpResponse:
+    try:
+        action()
+    except ValidationFailed as exc:
+        messages.error(request, "; ".join(e.message for e in exc.errors))
+    else:
+        messages.success(request, ok)
+    return _back_to(event_pk)
+
+
+@member_view
+def shipit_events(request: HttpRequest, actor: Actor) -> HttpResponse:
+    may_run = can(actor, "autonomy.shipit", actor.organisation)
+    if request.method == "POST" and may_run:
+        post = request.POST
+        hours = post.get("hours", "24")
+        try:
+            start = dt.datetime.fromisoformat(post.get("starts_at", ""))
+        except ValueError:
+            messages.error(request, "starts_at must be a date and time like 2026-03-31T09:00")
+            return redirect("autonomy:shipit")
+        if timezone.is_naive(start):
+            start = timezone.make_aware(start)
+        try:
+            event = services.create_event(
+                actor=actor,
+                title=post.get("title", ""),
+                theme=post.get("theme", ""),
+                starts_at=start,
+                hours=int(hours) if hours.isdigit() else 0,
+            )
+        except ValidationFailed as exc:
+            messages.error(request, "; ".join(e.message for e in exc.errors))
+            return redirect("autonomy:shipit")
+        messages.success(request, "ShipIt day created.")
+        return _back_to(event.pk)
+    if request.method == "POST":
+        raise NotAllowed("ShipIt days are set up by managers, people ops and admins.")
+    return render(
+        request,
+        "autonomy/shipit_list.html",
+        {"events": selectors.events(actor.organisation), "may_run": may_run},
+    )
+
+
+@member_view
+def shipit_event(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    event = selectors.get_event(actor.organisation, pk)
+    view = selectors.event_view(actor, event)
+    return render(
+        request,
+        "autonomy/shipit_event.html",
+        {
+            "view": view,
+            "me": actor.person,
+            "may_run": can(actor, "autonomy.shipit", actor.organisation),
+            "follow_ups": [(v, label) for v, label in Proposal.FollowUp.choices if v],
+        },
+    )
+
+
+@require_POST
+@member_view
+def shipit_propose(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    event, post = selectors.get_event(actor.organisation, pk), request.POST
+    return _shipit(
+        request,
+        event.pk,
+        "Idea proposed — you are on its team.",
+        lambda: services.propose(
+            actor=actor, event=event, title=post.get("title", ""), pitch=post.get("pitch", "")
+        ),
+    )
+
+
+@require_POST
+@member_view
+def shipit_action(request: HttpRequest, actor: Actor, pk: int, action: str) -> HttpResponse:
+    proposal, post = selectors.get_proposal(actor.organisation, pk), request.POST
+    writes: dict[str, tuple[str, Callable[[], object]]] = {
+        "join": ("You joined the team.", lambda: services.join(actor=actor, proposal=proposal)),
+        "leave": ("You left the team.", lambda: services.leave(actor=actor, proposal=proposal)),
+        "kudos": ("Kudos sent.", lambda: services.kudos(actor=actor, proposal=proposal)),
+        "demo": (
+            "Demo saved.",
+            lambda: services.demo(
+                actor=actor,
+                proposal=proposal,
+                title=post.get("title", ""),
+                summary=post.get("summary", ""),
+                link=post.get("link", ""),
+                shipped=post.get("shipped", ""),
+            ),
+        ),
+        "follow-up": (
+            "Outcome recorded.",
+            lambda: services.follow_up(
+                actor=actor,
+                proposal=proposal,
+                outcome=post.get("outcome", ""),
+                note=post.get("note", ""),
+            ),
+        ),
+    }
+    if action not in writes:
+        raise NotFound("no such action")
+    ok, write = writes[action]
+    return _shipit(request, proposal.event_id, ok, write)
