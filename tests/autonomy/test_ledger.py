@@ -114,3 +114,12 @@ def test_team_grid_queries_do_not_grow(
     with django_assert_max_num_queries(10):  # 8 for the grid, 2 for self-directed time
         grid = selectors.team_grid(actor, team)
     assert grid.rows
+
+
+def test_the_grid_offers_no_grant_to_its_viewer(
+    team_with: dict[str, Any], web: Callable[[Person], Client]
+) -> None:
+    lead = team_with["lead"]
+    page = web(lead).get(f"/autonomy/teams/{team_with['team'].pk}/").content.decode()
+    assert f"Grant {lead.name}" not in page
+    assert f"Grant {team_with['members'][0].name}" in page

@@ -77,6 +77,7 @@ def grid(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
         "autonomy/grid.html",
         {
             "grid": data,
+            "me": actor.person.pk if actor.person else None,
             "ts": [(t, rules.T_LABELS[t]) for t in rules.TS],
             "school": school,
             "scale": [(lv, rules.describe(lv, school)) for lv in range(rules.TOP + 1)],
