@@ -152,3 +152,26 @@ def test_downloadable_templates_import_cleanly(
     assert imports.import_teams(actor=admin_actor, text=teams.content.decode()) == 1
     assert imports.import_people(actor=admin_actor, text=people.content.decode()) == 1
     assert client.get("/import/template/salaries.csv").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [("na\rme,email\n", 1), ("name,email\nAda,ada@x.example\nB\rob,bob@x.example\n", 3)],
+)
+def test_a_file_the_csv_reader_cannot_parse_names_its_line(text: str, line: int) -> None:
+    plan = imports.Plan("people", "bad.csv")
+    assert imports.read_rows(text, imports.PEOPLE_COLUMNS, {"name", "email"}, plan) == []
+    assert [(e.field, e.line) for e in plan.errors] == [("file", line)]
+    assert "not valid CSV" in plan.errors[0].message
+
+
+def test_extra_column_prefixes_are_allowed_only_when_asked() -> None:
+    text = "name,email,factor:shift\nAda,ada@x.example,night\n"
+    plan = imports.Plan("people", "x.csv")
+    assert imports.read_rows(text, imports.PEOPLE_COLUMNS, {"name", "email"}, plan) == []
+    assert plan.errors[0].field == "factor:shift"
+    plan = imports.Plan("people", "x.csv")
+    rows = imports.read_rows(
+        text, imports.PEOPLE_COLUMNS, {"name", "email"}, plan, extra_prefixes=("factor:",)
+    )
+    assert rows == [(2, {"name": "Ada", "email": "ada@x.example", "factor:shift": "night"})]

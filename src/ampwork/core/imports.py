@@ -72,26 +72,36 @@ class Plan:
 
 
 def read_rows(
-    text: str, columns: dict[str, str], required: set[str], plan: Plan
+    text: str,
+    columns: dict[str, str],
+    required: set[str],
+    plan: Plan,
+    *,
+    extra_prefixes: tuple[str, ...] = (),
 ) -> list[tuple[int, dict[str, str]]]:
+    """The rows of a CSV file with their line numbers, or nothing and ``plan.errors`` naming
+    each problem's column and line. Columns starting with ``extra_prefixes`` are allowed
+    besides ``columns``."""
     if "\x00" in text:
         plan.errors.append(FieldError("file", "contains NUL bytes: is it really a CSV file?"))
         return []
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip() for h in (reader.fieldnames or [])]
-    if not header:
-        plan.errors.append(FieldError("file", "is empty: the first line must name the columns", 1))
-        return []
-    reader.fieldnames = header
-    unknown = [h for h in header if h not in columns]
-    for name in unknown:
-        plan.errors.append(FieldError(name, f"unknown column (known: {', '.join(columns)})", 1))
-    for name in sorted(required - set(header)):
-        plan.errors.append(FieldError(name, "required column is missing", 1))
-    if plan.errors:
-        return []
     rows: list[tuple[int, dict[str, str]]] = []
     try:
+        header = [h.strip() for h in (reader.fieldnames or [])]
+        if not header:
+            plan.errors.append(
+                FieldError("file", "is empty: the first line must name the columns", 1)
+            )
+            return []
+        reader.fieldnames = header
+        unknown = [h for h in header if h not in columns and not h.startswith(extra_prefixes)]
+        for name in unknown:
+            plan.errors.append(FieldError(name, f"unknown column (known: {', '.join(columns)})", 1))
+        for name in sorted(required - set(header)):
+            plan.errors.append(FieldError(name, "required column is missing", 1))
+        if plan.errors:
+            return []
         for row in reader:
             if None in row:
                 plan.errors.append(
@@ -105,7 +115,9 @@ def read_rows(
                 plan.errors.append(FieldError("file", f"more than {MAX_ROWS} rows"))
                 return []
     except csv.Error as exc:
-        plan.errors.append(FieldError("file", f"is not valid CSV ({exc})", reader.line_num))
+        # the reader counts the lines it has finished: the bad one is the next
+        plan.errors.append(FieldError("file", f"is not valid CSV ({exc})", reader.line_num + 1))
+        return []
     if not rows and not plan.errors:
         plan.errors.append(FieldError("file", "has a header but no rows", 2))
     return rows

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import math
 from typing import Any
 
 from django.db import transaction
 
 from ampwork.core.errors import FieldError, ValidationFailed
+from ampwork.core.imports import Plan, read_rows
 from ampwork.core.models import Person
 from ampwork.core.permissions import Actor, require
 from ampwork.core.services import record
@@ -82,33 +81,15 @@ class _Rows:
 
     def __init__(self, kind: str, text: str, source: str) -> None:
         self.kind, self.source = kind, source
-        self.errors: list[FieldError] = []
-        reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-        self.rows: list[tuple[int, dict[str, str]]] = []
-        try:
-            self._read(reader)
-        except csv.Error as exc:
-            # the reader counts lines it has finished; the bad one is the next
-            self.errors.append(FieldError("file", f"is not valid CSV ({exc})", reader.line_num + 1))
-
-    def _read(self, reader: csv.DictReader[str]) -> None:
-        kind = self.kind
-        header = [h.strip() for h in reader.fieldnames or []]
-        reader.fieldnames = header
-        columns = COLUMNS[kind]
-        extra_ok = kind == "compensation"
-        for name in header:
-            if name not in columns and not (extra_ok and name.startswith("factor:")):
-                self.errors.append(FieldError(name, "unknown column", 1))
-        for name in sorted(REQUIRED[kind] - set(header)):
-            self.errors.append(FieldError(name, "required column is missing", 1))
-        if not self.errors:
-            for row in reader:
-                cells = {k: (v or "").strip() for k, v in row.items() if k is not None}
-                if any(cells.values()):
-                    self.rows.append((reader.line_num, cells))
-            if not self.rows:
-                self.errors.append(FieldError("file", "has a header but no rows", 2))
+        plan = Plan(kind, source)
+        self.rows = read_rows(
+            text,
+            COLUMNS[kind],
+            REQUIRED[kind],
+            plan,
+            extra_prefixes=("factor:",) if kind == "compensation" else (),
+        )
+        self.errors: list[FieldError] = plan.errors
 
     def number(
         self,
