@@ -207,3 +207,17 @@ def test_demo_has_a_past_shipit_day(db: Any) -> None:
     outcomes = set(Proposal.objects.filter(event=event).values_list("follow_up", flat=True))
     assert outcomes == {"objective", "shipped", "dropped"}
     assert Kudos.objects.filter(proposal__event=event).count() == 15
+
+
+def test_web_create_event_is_for_organisers_and_names_a_bad_start(
+    org: Organisation, make_person: Callable[..., Person], web: Callable[[Person], Client]
+) -> None:
+    body = {"title": "S", "starts_at": "2030-03-05T09:00", "hours": "24"}
+    assert web(make_person(org)).post("/autonomy/shipit/", body).status_code == 403
+    client = web(make_person(org, Role.MANAGER))
+    r = client.post("/autonomy/shipit/", {**body, "starts_at": "soon"}, follow=True)
+    assert b"must be a date and time" in r.content and not ShipItEvent.objects.exists()
+    r = client.post("/autonomy/shipit/", body)
+    event = ShipItEvent.objects.get()
+    assert r.status_code == 302 and r["Location"] == f"/autonomy/shipit/{event.pk}/"
+    assert event.ends_at - event.starts_at == dt.timedelta(hours=24)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -14,8 +15,8 @@ from django.views.decorators.http import require_POST
 from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import NotAllowed, NotFound, ValidationFailed
 from ampwork.core.models import Role
-from ampwork.core.permissions import Actor, can
-from ampwork.core.views import member_view
+from ampwork.core.permissions import Actor, can, require
+from ampwork.core.views import flash_errors, member_view
 
 from . import rules, selectors, services
 from .models import Project, Proposal
@@ -117,7 +118,7 @@ def decide(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
                 guardrails=post.get("guardrails", ""),
             )
     except ValidationFailed as exc:
-        messages.error(request, "; ".join(e.message for e in exc.errors))
+        flash_errors(request, exc)
     else:
         messages.success(request, f"Recorded for {subject.name}.")
     target = post.get("next", "")
@@ -140,15 +141,21 @@ def _day(raw: str) -> dt.date:
         raise ValidationFailed.single("day", "must be a date like 2026-03-31") from None
 
 
-def _attempt(request: HttpRequest, ok: str, action: Callable[[], object]) -> HttpResponse:
-    """Run a write; say what happened (or what was wrong) and go back to My autonomy."""
+def _attempt(
+    request: HttpRequest,
+    ok: str,
+    action: Callable[[], object],
+    to: str = "autonomy:mine",
+    **to_kwargs: Any,
+) -> HttpResponse:
+    """Run a write; say what happened (or what was wrong) and go back to ``to``."""
     try:
         action()
     except ValidationFailed as exc:
-        messages.error(request, "; ".join(e.message for e in exc.errors))
+        flash_errors(request, exc)
     else:
         messages.success(request, ok)
-    return redirect("autonomy:mine")
+    return redirect(to, **to_kwargs)
 
 
 @require_POST
@@ -220,50 +227,37 @@ def set_policy(request: HttpRequest, actor: Actor) -> HttpResponse:
 # --- ShipIt days -------------------------------------------------------------------
 
 
-def _back_to(event_pk: int) -> HttpResponse:
-    return redirect("autonomy:shipit_event", pk=event_pk)
-
-
-def _shipit(
-    request: HttpRequest, event_pk: int, ok: str, action: Callable[[], object]
-) -> HttpResponse:
+def _moment(raw: str) -> dt.datetime:
+    """A datetime-local field's value, in the server's time zone unless it names one."""
     try:
-        action()
-    except ValidationFailed as exc:
-        messages.error(request, "; ".join(e.message for e in exc.errors))
-    else:
-        messages.success(request, ok)
-    return _back_to(event_pk)
+        found = dt.datetime.fromisoformat(raw)
+    except ValueError:
+        raise ValidationFailed.single(
+            "starts_at", "must be a date and time like 2026-03-31T09:00"
+        ) from None
+    return timezone.make_aware(found) if timezone.is_naive(found) else found
 
 
 @member_view
 def shipit_events(request: HttpRequest, actor: Actor) -> HttpResponse:
-    may_run = can(actor, "autonomy.shipit", actor.organisation)
-    if request.method == "POST" and may_run:
+    if request.method == "POST":
+        require(actor, "autonomy.shipit", actor.organisation)
         post = request.POST
         hours = post.get("hours", "24")
-        try:
-            start = dt.datetime.fromisoformat(post.get("starts_at", ""))
-        except ValueError:
-            messages.error(request, "starts_at must be a date and time like 2026-03-31T09:00")
-            return redirect("autonomy:shipit")
-        if timezone.is_naive(start):
-            start = timezone.make_aware(start)
         try:
             event = services.create_event(
                 actor=actor,
                 title=post.get("title", ""),
                 theme=post.get("theme", ""),
-                starts_at=start,
+                starts_at=_moment(post.get("starts_at", "")),
                 hours=int(hours) if hours.isdigit() else 0,
             )
         except ValidationFailed as exc:
-            messages.error(request, "; ".join(e.message for e in exc.errors))
+            flash_errors(request, exc)
             return redirect("autonomy:shipit")
         messages.success(request, "ShipIt day created.")
-        return _back_to(event.pk)
-    if request.method == "POST":
-        raise NotAllowed("ShipIt days are set up by managers, people ops and admins.")
+        return redirect("autonomy:shipit_event", pk=event.pk)
+    may_run = can(actor, "autonomy.shipit", actor.organisation)
     return render(
         request,
         "autonomy/shipit_list.html",
@@ -291,13 +285,14 @@ def shipit_event(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
 @member_view
 def shipit_propose(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     event, post = selectors.get_event(actor.organisation, pk), request.POST
-    return _shipit(
+    return _attempt(
         request,
-        event.pk,
         "Idea proposed — you are on its team.",
         lambda: services.propose(
             actor=actor, event=event, title=post.get("title", ""), pitch=post.get("pitch", "")
         ),
+        "autonomy:shipit_event",
+        pk=event.pk,
     )
 
 
@@ -333,4 +328,4 @@ def shipit_action(request: HttpRequest, actor: Actor, pk: int, action: str) -> H
     if action not in writes:
         raise NotFound("no such action")
     ok, write = writes[action]
-    return _shipit(request, proposal.event_id, ok, write)
+    return _attempt(request, ok, write, "autonomy:shipit_event", pk=proposal.event_id)

@@ -54,7 +54,8 @@ def member_view(view: View) -> View:
     return wrapper
 
 
-def _flash(request: HttpRequest, exc: ValidationFailed) -> None:
+def flash_errors(request: HttpRequest, exc: ValidationFailed) -> None:
+    """Show a validation failure's messages on the next page."""
     messages.error(request, "; ".join(e.message for e in exc.errors))
 
 
@@ -237,7 +238,7 @@ def person_set_active(request: HttpRequest, actor: Actor, pk: int) -> HttpRespon
     try:
         services.update_person(actor=actor, person=person, active=active)
     except ValidationFailed as exc:
-        _flash(request, exc)
+        flash_errors(request, exc)
     else:
         messages.success(request, f"{person.name} is now {'active' if active else 'deactivated'}.")
     return redirect("core:person", pk=pk)
@@ -252,7 +253,7 @@ def person_grant_login(request: HttpRequest, actor: Actor, pk: int) -> HttpRespo
         try:
             services.grant_login(actor=actor, person=person, password=form.cleaned_data["password"])
         except ValidationFailed as exc:
-            _flash(request, exc)
+            flash_errors(request, exc)
         else:
             messages.success(request, f"{person.name} can now sign in as {person.email}.")
     else:
@@ -344,7 +345,7 @@ def team_add_member(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse
                 actor=actor, team_id=team.pk, person_id=person.pk, role=form.cleaned_data["role"]
             )
         except ValidationFailed as exc:
-            _flash(request, exc)
+            flash_errors(request, exc)
         else:
             messages.success(request, f"{person.name} joined {team.name}.")
     else:

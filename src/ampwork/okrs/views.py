@@ -15,7 +15,7 @@ from ampwork.core.errors import NotAllowed, ValidationFailed
 from ampwork.core.forms import add_errors
 from ampwork.core.models import Role
 from ampwork.core.permissions import Actor, can, require
-from ampwork.core.views import member_view
+from ampwork.core.views import flash_errors, member_view
 from ampwork.purpose import selectors as purpose_selectors
 
 from . import charts, guidance, selectors, services
@@ -276,7 +276,7 @@ def objective_link(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
             )
             messages.success(request, f"Aligned with “{parent.title}”.")
     except ValidationFailed as exc:
-        messages.error(request, "; ".join(e.message for e in exc.errors))
+        flash_errors(request, exc)
     return redirect("okrs:objective", pk=pk)
 
 

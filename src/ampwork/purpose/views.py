@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ampwork.core.errors import NotFound, ValidationFailed
 from ampwork.core.forms import add_errors
 from ampwork.core.permissions import Actor, can
-from ampwork.core.views import member_view
+from ampwork.core.views import flash_errors, member_view
 from ampwork.okrs import selectors as okr_selectors
 
 from . import authenticity, selectors, services, themes
@@ -124,7 +124,7 @@ def statement(request: HttpRequest, actor: Actor) -> HttpResponse:
         try:
             services.write_statement(actor=actor, **form.cleaned_data)
         except ValidationFailed as exc:
-            messages.error(request, "; ".join(e.message for e in exc.errors))
+            flash_errors(request, exc)
         else:
             messages.success(request, "Your statement is saved.")
     else:
@@ -161,7 +161,7 @@ def drafting(request: HttpRequest, actor: Actor, pk: int | None = None) -> HttpR
             published = services.publish(actor=actor, draft=_draft(actor, pk or 0))
             messages.success(request, f"Published as version {published.version}.")
     except ValidationFailed as exc:
-        messages.error(request, "; ".join(e.message for e in exc.errors))
+        flash_errors(request, exc)
     return redirect("purpose:index")
 
 
@@ -171,7 +171,7 @@ def prompt(request: HttpRequest, actor: Actor) -> HttpResponse:
     try:
         services.set_prompt(actor=actor, prompt=request.POST.get("prompt", ""))
     except ValidationFailed as exc:
-        messages.error(request, "; ".join(e.message for e in exc.errors))
+        flash_errors(request, exc)
     else:
         messages.success(request, "The question is changed.")
     return redirect("purpose:index")
@@ -197,7 +197,7 @@ def story(request: HttpRequest, actor: Actor) -> HttpResponse:
             )
         except ValidationFailed as exc:
             add_errors(form, exc)
-            messages.error(request, "; ".join(e.message for e in exc.errors))
+            flash_errors(request, exc)
         else:
             messages.success(request, "Thank you: the story is on the related objectives too.")
     else:

@@ -18,7 +18,7 @@ from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import NotAllowed, NotFound, ValidationFailed
 from ampwork.core.forms import add_errors
 from ampwork.core.permissions import Actor, can, require
-from ampwork.core.views import member_view
+from ampwork.core.views import flash_errors, member_view
 
 from . import instrument, selectors, services
 from .models import Round
@@ -138,7 +138,7 @@ def change_status(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
             services.close_round(actor=actor, pulse=pulse)
             messages.success(request, "Closed.")
     except ValidationFailed as exc:
-        messages.error(request, "; ".join(e.message for e in exc.errors))
+        flash_errors(request, exc)
     return redirect("surveys:round", pk=pk)
 
 
