@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 from django.utils import timezone
 
-from ampwork.core.errors import NotAllowed, NotFound, ValidationFailed
+from ampwork.core.errors import NotAllowed, NotFound, ValidationFailed, clean_text
 from ampwork.core.models import Organisation, Person, Team
 from ampwork.core.permissions import Actor, can, require
 from ampwork.okrs.models import Objective
@@ -117,21 +117,18 @@ def set_policy(*, actor: Actor, share_percent: int, weekly_hours: float) -> Time
     return found
 
 
-def _text(value: str, field: str, limit: int, *, required: bool = False) -> str:
-    value = (value or "").strip()
-    if required and not value:
-        raise ValidationFailed.single(field, "is required")
-    if len(value) > limit:
-        raise ValidationFailed.single(field, f"is at most {limit} characters")
-    return value
-
-
-def _mine(actor: Actor, project: Project | None = None) -> Person:
+def _me(actor: Actor) -> Person:
+    """The acting person: self-directed projects and ShipIt days are people's own."""
     if actor.person is None:
-        raise NotAllowed("only people of the organisation have self-directed projects")
-    if project is not None and project.person_id != actor.person.pk:
-        raise NotAllowed("a self-directed project is changed only by its owner")
+        raise NotAllowed("only people of the organisation have projects and ShipIt teams")
     return actor.person
+
+
+def _owner(actor: Actor, project: Project) -> Person:
+    me = _me(actor)
+    if project.person_id != me.pk:
+        raise NotAllowed("a self-directed project is changed only by its owner")
+    return me
 
 
 def _objective(actor: Actor, objective_id: int | None) -> Objective | None:
@@ -155,12 +152,12 @@ def add_project(
     serves_purpose: bool = False,
 ) -> Project:
     """Start a self-directed project: your own choice, so only for yourself."""
-    person = _mine(actor)
+    person = _me(actor)
     return Project.objects.create(
         organisation=actor.organisation,
         person=person,
-        title=_text(title, "title", 200, required=True),
-        why=_text(why, "why", 1000),
+        title=clean_text(title, "title", 200),
+        why=clean_text(why, "why", 1000, required=False),
         objective=_objective(actor, objective_id),
         serves_purpose=serves_purpose,
     )
@@ -171,7 +168,7 @@ def update_project(
     *, actor: Actor, project: Project, outcome: str | None = None, learned: str | None = None
 ) -> Project:
     """Record what came of it and what was learned."""
-    _mine(actor, project)
+    _owner(actor, project)
     if outcome is not None:
         if outcome not in Project.Outcome.values:
             raise ValidationFailed.single(
@@ -179,7 +176,7 @@ def update_project(
             )
         project.outcome = outcome
     if learned is not None:
-        project.learned = _text(learned, "learned", 1000)
+        project.learned = clean_text(learned, "learned", 1000, required=False)
     project.save(update_fields=["outcome", "learned"])
     return project
 
@@ -187,7 +184,7 @@ def update_project(
 @transaction.atomic
 def log_time(*, actor: Actor, project: Project, day: dt.date, hours: float) -> TimeLog:
     """Hours spent on your own project on one day (not in the future, at most 24)."""
-    person = _mine(actor, project)
+    person = _owner(actor, project)
     if day > timezone.localdate():
         raise ValidationFailed.single("day", "cannot be in the future")
     if not math.isfinite(hours):
@@ -207,12 +204,6 @@ def log_time(*, actor: Actor, project: Project, day: dt.date, hours: float) -> T
 # --- ShipIt days -------------------------------------------------------------------
 
 
-def _me(actor: Actor) -> Person:
-    if actor.person is None:
-        raise NotAllowed("only people of the organisation take part in ShipIt days")
-    return actor.person
-
-
 @transaction.atomic
 def create_event(
     *,
@@ -228,8 +219,8 @@ def create_event(
         raise ValidationFailed.single("hours", "is from 1 to 72")
     return ShipItEvent.objects.create(
         organisation=actor.organisation,
-        title=_text(title, "title", 200, required=True),
-        theme=_text(theme, "theme", 500),
+        title=clean_text(title, "title", 200),
+        theme=clean_text(theme, "theme", 500, required=False),
         starts_at=starts_at,
         ends_at=starts_at + dt.timedelta(hours=hours),
         created_by=actor.person,
@@ -250,8 +241,8 @@ def propose(*, actor: Actor, event: ShipItEvent, title: str, pitch: str = "") ->
         organisation=actor.organisation,
         event=event,
         author=me,
-        title=_text(title, "title", 200, required=True),
-        pitch=_text(pitch, "pitch", 1000),
+        title=clean_text(title, "title", 200),
+        pitch=clean_text(pitch, "pitch", 1000, required=False),
     )
     _join(me, proposal)
     return proposal
@@ -299,13 +290,13 @@ def demo(
     _on_team(actor, proposal)
     if timezone.now() < proposal.event.starts_at:
         raise ValidationFailed.single("title", "demos come once the ShipIt day has started")
-    link = _text(link, "link", 500)
+    link = clean_text(link, "link", 500, required=False)
     if link and not link.startswith(("https://", "http://")):
         raise ValidationFailed.single("link", "must start with https:// or http://")
-    proposal.demo_title = _text(title, "title", 200, required=True)
-    proposal.demo_summary = _text(summary, "summary", 2000, required=True)
+    proposal.demo_title = clean_text(title, "title", 200)
+    proposal.demo_summary = clean_text(summary, "summary", 2000)
     proposal.demo_link = link
-    proposal.shipped = _text(shipped, "shipped", 1000)
+    proposal.shipped = clean_text(shipped, "shipped", 1000, required=False)
     proposal.demoed_at = timezone.now()
     proposal.save(update_fields=["demo_title", "demo_summary", "demo_link", "shipped", "demoed_at"])
     return proposal
@@ -336,7 +327,7 @@ def follow_up(*, actor: Actor, proposal: Proposal, outcome: str, note: str = "")
     if outcome not in ("objective", "shipped", "dropped"):
         raise ValidationFailed.single("outcome", "must be one of objective, shipped, dropped")
     proposal.follow_up = outcome
-    proposal.follow_up_note = _text(note, "note", 500)
+    proposal.follow_up_note = clean_text(note, "note", 500, required=False)
     proposal.followed_up_at = timezone.now()
     proposal.save(update_fields=["follow_up", "follow_up_note", "followed_up_at"])
     return proposal

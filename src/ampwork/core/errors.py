@@ -47,6 +47,17 @@ def only(changes: dict[str, object], allowed: Iterable[str]) -> None:
         raise ValidationFailed(FieldError(f, "cannot be changed") for f in sorted(unknown))
 
 
+def clean_text(value: str | None, field: str, limit: int, *, required: bool = True) -> str:
+    """``value`` stripped, or a ValidationFailed naming ``field`` if it is missing (when
+    required) or longer than ``limit`` characters."""
+    value = (value or "").strip()
+    if required and not value:
+        raise ValidationFailed.single(field, "is required")
+    if len(value) > limit:
+        raise ValidationFailed.single(field, f"is at most {limit} characters")
+    return value
+
+
 class NotAllowed(Exception):
     """The actor may not do this. Web and API answer 403."""
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 
-from ampwork.core.errors import NotAllowed, ValidationFailed
+from ampwork.core.errors import NotAllowed, ValidationFailed, clean_text
 from ampwork.core.permissions import Actor, require
 from ampwork.core.services import record
 from ampwork.okrs.models import KeyResult, Objective
@@ -25,15 +25,6 @@ from .models import (
     PurposeSettings,
     Statement,
 )
-
-
-def _text(value: str, field: str, limit: int = 2000) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise ValidationFailed.single(field, "is required")
-    if len(value) > limit:
-        raise ValidationFailed.single(field, f"at most {limit} characters")
-    return value
 
 
 def _me(actor: Actor) -> object:
@@ -54,7 +45,7 @@ def settings_of(actor: Actor) -> PurposeSettings:
 def set_prompt(*, actor: Actor, prompt: str) -> PurposeSettings:
     require(actor, "purpose.manage", actor.organisation)
     found = settings_of(actor)
-    found.prompt = _text(prompt, "prompt", 200)
+    found.prompt = clean_text(prompt, "prompt", 200)
     found.save(update_fields=["prompt"])
     return found
 
@@ -63,7 +54,7 @@ def set_prompt(*, actor: Actor, prompt: str) -> PurposeSettings:
 def propose(*, actor: Actor, text: str) -> Draft:
     _me(actor)
     return Draft.objects.create(
-        organisation=actor.organisation, author=actor.person, text=_text(text, "text")
+        organisation=actor.organisation, author=actor.person, text=clean_text(text, "text", 2000)
     )
 
 
@@ -71,7 +62,7 @@ def propose(*, actor: Actor, text: str) -> Draft:
 def comment(*, actor: Actor, draft: Draft, text: str) -> DraftComment:
     _me(actor)
     return DraftComment.objects.create(
-        draft=draft, author=actor.person, text=_text(text, "text", 1000)
+        draft=draft, author=actor.person, text=clean_text(text, "text", 1000)
     )
 
 
@@ -123,7 +114,7 @@ def write_statement(
         organisation=actor.organisation,
         person=actor.person,
         defaults={
-            "text": _text(text, "text"),
+            "text": clean_text(text, "text", 2000),
             "visibility": visibility,
             "quotable": quotable,
             "updated_at": timezone.now(),
@@ -167,11 +158,11 @@ def add_story(
         raise ValidationFailed.single("key_result_ids", "no such key result here")
     story = ImpactStory.objects.create(
         organisation=actor.organisation,
-        title=_text(title, "title", 200),
-        helped=_text(helped, "helped", 200),
+        title=clean_text(title, "title", 200),
+        helped=clean_text(helped, "helped", 200),
         named=named if consent else "",
         consent=consent,
-        what_changed=_text(what_changed, "what_changed", 4000),
+        what_changed=clean_text(what_changed, "what_changed", 4000),
         happened_on=happened_on,
         source=(source or "").strip()[:300],
         author=actor.person,
