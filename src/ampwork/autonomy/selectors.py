@@ -228,7 +228,10 @@ class TimeBudget:
     end: dt.date
     budget: float
     used: float
-    share_used: float | None
+
+    @property
+    def share_used(self) -> float | None:
+        return rules.budget_used(self.used, self.budget)
 
     @property
     def bar(self) -> int:
@@ -239,7 +242,10 @@ class TimeBudget:
 def policy(org: Organisation) -> tuple[int, float]:
     found = TimePolicy.objects.filter(organisation=org).values_list("share_percent", "weekly_hours")
     row = found.first()
-    return (row[0], float(row[1])) if row else (20, 40.0)
+    if row is None:
+        default = TimePolicy()  # the model's defaults, until an admin sets a policy
+        return default.share_percent, float(default.weekly_hours)
+    return row[0], float(row[1])
 
 
 def time_budgets(
@@ -265,7 +271,6 @@ def time_budgets(
             today,
             budget,
             float(used.get(p) or 0),
-            rules.budget_used(float(used.get(p) or 0), budget),
         )
         for p in people
     }
