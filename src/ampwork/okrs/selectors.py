@@ -333,7 +333,10 @@ def my_check_in(actor: Actor, today: dt.date | None = None) -> State:
     )
     if me is None:
         return evaluate(mine.none(), today)
-    state = evaluate(mine.filter(Q(owner_person=me) | Q(key_results__owner=me)).distinct(), today)
+    # a subquery, not a join with DISTINCT: PostgreSQL planned the join-with-OR nested inside
+    # evaluate()'s own subqueries as a minutes-long scan
+    owns_a_kr = KeyResult.objects.filter(owner=me).values("objective_id")
+    state = evaluate(mine.filter(Q(owner_person=me) | Q(pk__in=owns_a_kr)), today)
     for objective in state.objectives:
         if objective.owner_person_id != me.pk:
             state.key_results[objective.pk] = [
