@@ -53,18 +53,15 @@ def _scoped(model: Any) -> Any:
 
 def _leads(actor: Any, obj: Any) -> bool:
     from ampwork.core import selectors
-    from ampwork.core.models import Person, Team, TeamMembership
+    from ampwork.core.models import Person, Team
 
     me = actor.person
     if me is None:
         return False
-    led = selectors.led_teams(me)
     if isinstance(obj, Team):
-        return obj.pk in led
+        return obj.pk in selectors.led_teams(me)
     if isinstance(obj, Person):
-        if selectors.manages(me, obj.pk):
-            return True
-        return TeamMembership.objects.filter(person=obj, team_id__in=led).exists()
+        return selectors.coaches(me, obj.pk)
     return False
 
 

@@ -319,3 +319,24 @@ def led_teams(person: Person) -> set[int]:
             "team_id", flat=True
         )
     )
+
+
+def coaches(coach: Person, person_id: int) -> bool:
+    """Whether ``coach`` is one of the person's managers: up their reporting line, or a
+    lead (a teacher, in a school) of a team they belong to."""
+    if manages(coach, person_id):
+        return True
+    return TeamMembership.objects.filter(person_id=person_id, team_id__in=led_teams(coach)).exists()
+
+
+def coached_by(coach: Person) -> set[int]:
+    """Everyone a person coaches: their reports (at any depth) and the members of the teams
+    they lead, never themselves. Three queries."""
+    found = reports_of(coach)
+    found |= set(
+        TeamMembership.objects.filter(team_id__in=led_teams(coach)).values_list(
+            "person_id", flat=True
+        )
+    )
+    found.discard(coach.pk)
+    return found
