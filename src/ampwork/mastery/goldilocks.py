@@ -1,0 +1,281 @@
+"""Goldilocks calibration: is someone's work too easy, too hard, or worth a review?
+(pure: no Django, no ORM)
+
+The rules (docs/methods.md#goldilocks; a product rule drawn from Google's OKR scoring
+conventions, where aspirational key results average about 0.7 and committed ones are
+expected to reach 1.0):
+
+- **too easy** — the person's aspirational key results averaged ≥ 0.9 in two cycles in a
+  row (a closed cycle counts its scores, the open one its progress to date), or an
+  aspirational key result's first check-in, in the cycle's first week, had confidence ≥ 9;
+- **too hard / under-resourced** — their key results in the last closed cycle averaged
+  ≤ 0.3, or a key result of the open cycle had confidence ≤ 2 in each of its last three
+  check-ins, spanning at least two weeks;
+- **review** — a committed key result of the last closed cycle scored below 1.0.
+
+Every flag carries the evidence behind it and a suggested conversation; a flag is never
+a label without its reasons. When no rule can be judged yet, the answer says so and
+gives no label.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+EASY_AVERAGE = 0.9
+EASY_CONFIDENCE = 9
+HARD_AVERAGE = 0.3
+HARD_CONFIDENCE = 2
+HARD_WEEKS = 3
+FIRST_WEEK_DAYS = 7
+
+LABELS = {
+    "too_easy": "too easy",
+    "too_hard": "too hard / under-resourced",
+    "review": "review",
+}
+CONVERSATIONS = {
+    "too_easy": (
+        "Ask what a real stretch would look like next cycle — what would make 0.7 feel like "
+        "an achievement? Check whether anything makes safe targets feel safer (a bonus, "
+        "a fear of missing, how scores are read)."
+    ),
+    "too_hard": (
+        "Ask what is in the way: is the goal too big, are time, help or skills missing, or "
+        "does it depend on things outside their control? Agree what to cut, what support "
+        "to get, or a smaller first step."
+    ),
+    "review": (
+        "Talk through the committed key result that was missed, without blame: was it "
+        "planning, a dependency or a change of priorities? Agree what to commit to "
+        "differently, or whether it should have been aspirational."
+    ),
+}
+
+
+@dataclass(frozen=True)
+class KRFacts:
+    """One key result a person owns, as plain values."""
+
+    id: int
+    title: str
+    kind: str  # committed | aspirational (the objective's)
+    cycle_id: int
+    cycle_name: str
+    cycle_start: dt.date
+    closed: bool
+    score: float | None  # set at close
+    progress: float | None  # to date
+    confidences: tuple[tuple[dt.date, int], ...] = ()  # check-ins, oldest first
+
+    @property
+    def value(self) -> float | None:
+        """The score once the cycle is closed, the progress to date before."""
+        return self.score if self.closed else self.progress
+
+
+@dataclass
+class Flag:
+    kind: str
+    evidence: list[str]
+    key_results: list[int]
+
+    @property
+    def label(self) -> str:
+        return LABELS[self.kind]
+
+    @property
+    def conversation(self) -> str:
+        return CONVERSATIONS[self.kind]
+
+
+@dataclass
+class Calibration:
+    flags: list[Flag] = field(default_factory=list)
+    judged: list[str] = field(default_factory=list)  # which rules had data to judge
+    enough: bool = False
+    message: str = ""
+
+    def has(self, kind: str) -> bool:
+        return any(f.kind == kind for f in self.flags)
+
+
+def _mean(values: Sequence[float]) -> float:
+    # rounded so that 0.2 and 0.4 average to exactly 0.3, as a person would read it
+    return round(sum(values) / len(values), 9)
+
+
+def _cycles(krs: Sequence[KRFacts]) -> list[tuple[int, str, dt.date, bool]]:
+    seen = {(k.cycle_id, k.cycle_name, k.cycle_start, k.closed) for k in krs}
+    return sorted(seen, key=lambda c: (c[2], c[0]))
+
+
+def calibrate(krs: Sequence[KRFacts]) -> Calibration:
+    out = Calibration()
+    if not krs:
+        out.message = "No key results yet: nothing to calibrate."
+        return out
+    cycles = _cycles(krs)
+    by_cycle: dict[int, list[KRFacts]] = defaultdict(list)
+    for kr in krs:
+        by_cycle[kr.cycle_id].append(kr)
+    _too_easy(out, cycles, by_cycle)
+    _too_hard(out, cycles, by_cycle)
+    _review(out, cycles, by_cycle)
+    out.flags = _merged(out.flags)
+    out.enough = bool(out.judged)
+    if not out.enough:
+        out.message = (
+            "Too little data to judge yet: no closed cycle, no aspirational key result "
+            "checked in during its first week, and no key result with three check-ins."
+        )
+    elif not out.flags:
+        out.message = "Challenge looks about right: none of the rules fires."
+    return out
+
+
+def _merged(flags: list[Flag]) -> list[Flag]:
+    """One flag per kind, carrying all of its evidence, in the order kinds first fired."""
+    by_kind: dict[str, Flag] = {}
+    for flag in flags:
+        if flag.kind in by_kind:
+            by_kind[flag.kind].evidence.extend(flag.evidence)
+            by_kind[flag.kind].key_results.extend(flag.key_results)
+        else:
+            by_kind[flag.kind] = Flag(flag.kind, list(flag.evidence), list(flag.key_results))
+    return list(by_kind.values())
+
+
+def _too_easy(
+    out: Calibration,
+    cycles: list[tuple[int, str, dt.date, bool]],
+    by_cycle: dict[int, list[KRFacts]],
+) -> None:
+    averages: list[tuple[str, bool, float, list[int]]] = []
+    for cycle_id, name, _, closed in cycles:
+        values = [
+            (k.id, k.value)
+            for k in by_cycle[cycle_id]
+            if k.kind == "aspirational" and k.value is not None
+        ]
+        if values:
+            ids = [i for i, _ in values]
+            averages.append((name, closed, _mean([v for _, v in values if v is not None]), ids))
+    if len(averages) >= 2:
+        out.judged.append("too_easy:two_cycles")
+    for first, second in itertools.pairwise(averages):
+        if first[2] >= EASY_AVERAGE and second[2] >= EASY_AVERAGE:
+            out.flags.append(
+                Flag(
+                    "too_easy",
+                    [
+                        f"Aspirational key results averaged {a:.2f} in {name} "
+                        f"({'scored' if closed else 'to date'})"
+                        for name, closed, a, _ in (first, second)
+                    ]
+                    + [
+                        f"Aspirational work is expected to average about 0.7; ≥ {EASY_AVERAGE} "
+                        "twice in a row suggests goals set where they are safe."
+                    ],
+                    first[3] + second[3],
+                )
+            )
+            break
+    for cycle_id, name, start, _ in cycles:
+        for kr in by_cycle[cycle_id]:
+            if kr.kind != "aspirational" or not kr.confidences:
+                continue
+            day, confidence = kr.confidences[0]
+            if (day - start).days > FIRST_WEEK_DAYS:
+                continue
+            out.judged.append("too_easy:first_week")
+            if confidence >= EASY_CONFIDENCE:
+                out.flags.append(
+                    Flag(
+                        "too_easy",
+                        [
+                            f"“{kr.title}” ({name}, aspirational) started with confidence "
+                            f"{confidence}/10 on {day:%d %b}: already sure of a stretch goal "
+                            "in its first week."
+                        ],
+                        [kr.id],
+                    )
+                )
+
+
+def _too_hard(
+    out: Calibration,
+    cycles: list[tuple[int, str, dt.date, bool]],
+    by_cycle: dict[int, list[KRFacts]],
+) -> None:
+    closed = [c for c in cycles if c[3]]
+    if closed:
+        cycle_id, name, _, _ = closed[-1]
+        scores = [(k.id, k.score) for k in by_cycle[cycle_id] if k.score is not None]
+        if scores:
+            out.judged.append("too_hard:last_close")
+            average = _mean([s for _, s in scores if s is not None])
+            if average <= HARD_AVERAGE:
+                out.flags.append(
+                    Flag(
+                        "too_hard",
+                        [
+                            f"Key results in {name} averaged {average:.2f} at close "
+                            f"(≤ {HARD_AVERAGE}: the red band) across {len(scores)} of them."
+                        ],
+                        [i for i, _ in scores],
+                    )
+                )
+    for cycle_id, name, _, is_closed in cycles:
+        if is_closed:
+            continue
+        for kr in by_cycle[cycle_id]:
+            last = kr.confidences[-HARD_WEEKS:]
+            if len(last) < HARD_WEEKS:
+                continue
+            out.judged.append("too_hard:confidence")
+            span = (last[-1][0] - last[0][0]).days
+            if all(c <= HARD_CONFIDENCE for _, c in last) and span >= 14:
+                out.flags.append(
+                    Flag(
+                        "too_hard",
+                        [
+                            f"“{kr.title}” ({name}): confidence "
+                            + ", ".join(f"{c} on {d:%d %b}" for d, c in last)
+                            + f" — at most {HARD_CONFIDENCE}/10 three check-ins running."
+                        ],
+                        [kr.id],
+                    )
+                )
+
+
+def _review(
+    out: Calibration,
+    cycles: list[tuple[int, str, dt.date, bool]],
+    by_cycle: dict[int, list[KRFacts]],
+) -> None:
+    closed = [c for c in cycles if c[3]]
+    if not closed:
+        return
+    cycle_id, name, _, _ = closed[-1]
+    committed = [k for k in by_cycle[cycle_id] if k.kind == "committed" and k.score is not None]
+    if not committed:
+        return
+    out.judged.append("review")
+    missed = [k for k in committed if k.score is not None and k.score < 1.0]
+    if missed:
+        out.flags.append(
+            Flag(
+                "review",
+                [
+                    f"“{k.title}” ({name}, committed) closed at {k.score:.2f}; committed key "
+                    "results are expected to reach 1.0."
+                    for k in missed
+                ],
+                [k.id for k in missed],
+            )
+        )
