@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "ampwork.surveys",
     "ampwork.purpose",
     "ampwork.autonomy",
+    "ampwork.mastery",
     "ampwork.demo",
 ]
 

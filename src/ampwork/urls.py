@@ -14,4 +14,5 @@ urlpatterns = [
     path("pulse/", include("ampwork.surveys.urls")),
     path("purpose/", include("ampwork.purpose.urls")),
     path("autonomy/", include("ampwork.autonomy.urls")),
+    path("mastery/", include("ampwork.mastery.urls")),
 ]

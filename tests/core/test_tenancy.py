@@ -15,6 +15,7 @@ from django.utils import timezone
 from ampwork.api import api
 from ampwork.autonomy.models import Project, Proposal, ShipItEvent
 from ampwork.core.models import Organisation, Person, Role
+from ampwork.mastery.models import Review, Skill
 
 from ..factories import (
     CycleFactory,
@@ -70,6 +71,12 @@ def b_objects(other_org: Organisation) -> dict[str, int]:
         "proposal_id": Proposal.objects.create(
             organisation=other_org, event=event, title="B's idea"
         ).pk,
+        "review_id": Review.objects.create(
+            organisation=other_org, person=person, week=dt.date(2026, 11, 16), wins="B's win"
+        ).pk,
+        "skill_id": Skill.objects.create(
+            organisation=other_org, name="B's skill", levels=list("abcde")
+        ).pk,
     }
 
 
@@ -90,6 +97,9 @@ BODIES: dict[str, dict[str, Any]] = {
     "proposals": {"title": "x"},
     "demo": {"title": "x", "summary": "y"},
     "follow-up": {"outcome": "shipped"},
+    "replies": {"body": "x"},
+    "ratings": {"level": 3},
+    "growth-areas": {"target_level": 3},
 }
 
 
@@ -109,6 +119,8 @@ def test_routes_are_known() -> None:
                 "project_id",
                 "event_id",
                 "proposal_id",
+                "review_id",
+                "skill_id",
             }, path
 
 
@@ -162,8 +174,14 @@ def test_web_pages_of_another_organisation_are_not_found(
         f"/teams/{b_objects['team_id']}/",
         f"/teams/{b_objects['team_id']}/edit/",
         f"/org-chart/?team={b_objects['team_id']}",
+        f"/mastery/reviews/{b_objects['review_id']}/",
+        f"/mastery/people/{b_objects['person_id']}/",
+        f"/mastery/teams/{b_objects['team_id']}/",
+        f"/mastery/teams/{b_objects['team_id']}/skills/",
     ]:
         assert client.get(url).status_code == 404, url
+    assert client.post(f"/mastery/skills/{b_objects['skill_id']}/rate/").status_code == 404
+    assert client.post(f"/mastery/people/{b_objects['person_id']}/rate/").status_code == 404
     assert client.post(f"/memberships/{b_objects['membership_id']}/remove/").status_code == 404
 
 

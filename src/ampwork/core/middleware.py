@@ -23,6 +23,11 @@ class CurrentOrganisationMiddleware:
             orgs = selectors.organisations_for(user)
             request.organisations = orgs  # type: ignore[attr-defined]
             wanted = request.session.get(SESSION_KEY)
+            # emailed links name their organisation (?org=slug): land in it, if it is yours
+            slug = request.GET.get("org") if request.method == "GET" else None
+            chosen = next((o for o in orgs if slug and o.slug == slug), None)
+            if chosen is not None and chosen.pk != wanted:
+                request.session[SESSION_KEY] = wanted = chosen.pk
             current = next((o for o in orgs if o.pk == wanted), orgs[0] if orgs else None)
             if current is not None:
                 request.actor = selectors.actor_for(user, current)  # type: ignore[attr-defined]

@@ -12,4 +12,12 @@
     var field = next && next.querySelector("input:not([type=hidden]), button");
     if (field) field.focus();
   });
+  // Charts drawn while the page is still being laid out can take a wrong width (side by
+  // side in a grid, say): fit each one to its box once the layout is final.
+  window.addEventListener("load", function () {
+    if (!window.Plotly) return;
+    document.querySelectorAll(".js-plotly-plot").forEach(function (plot) {
+      window.Plotly.Plots.resize(plot);
+    });
+  });
 })();

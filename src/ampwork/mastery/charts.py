@@ -1,0 +1,124 @@
+"""Mastery charts: key-result attainment per cycle, skill levels over time, and the
+challenge/skill flow map."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import plotly.graph_objects as go
+
+from ampwork.core.charts import ACCENT, to_html
+
+from .flow import FlowMap
+from .selectors import CycleAttainment, SkillHistory
+
+QUADRANT_COLOURS = {
+    "flow": "#2f6f5e",
+    "anxiety": "#b42318",
+    "boredom": "#c98a00",
+    "apathy": "#7b8794",
+    "neutral": "#3e4c59",
+}
+PALETTE = ["#2f6f5e", "#3b6ea8", "#a05195", "#c98a00", "#b42318", "#52606d"]
+
+
+def attainment(rows: Sequence[CycleAttainment]) -> str:
+    """Bars: the mean score of each closed cycle, the progress so far of an open one, with
+    the 0.7 line that aspirational work aims for."""
+    fig = go.Figure(
+        go.Bar(
+            x=[r.name for r in rows],
+            y=[r.average for r in rows],
+            marker_color=[ACCENT if r.closed else "#9fc2b6" for r in rows],
+            text=[f"{r.average:.2f}{'' if r.closed else ' so far'}" for r in rows],
+            textposition="auto",
+            hovertemplate="%{x}: %{y:.2f}<extra></extra>",
+        )
+    )
+    fig.add_hline(y=0.7, line={"dash": "dot", "color": "#9aa5b1"}, annotation_text="0.7")
+    fig.update_layout(height=220, yaxis={"range": [0, 1.05], "title": "mean score"})
+    return to_html(fig)
+
+
+def skills(histories: Sequence[SkillHistory]) -> str:
+    """One line per skill: the person's own ratings (solid) and their manager's (dotted)."""
+    fig = go.Figure()
+    for i, history in enumerate(histories):
+        colour = PALETTE[i % len(PALETTE)]
+        for points, name, dash in (
+            (history.own, history.skill.name, "solid"),
+            (history.managers, f"{history.skill.name} (manager)", "dot"),
+        ):
+            if points:
+                fig.add_trace(
+                    go.Scatter(
+                        x=[d for d, _ in points],
+                        y=[lv for _, lv in points],
+                        mode="lines+markers",
+                        name=name,
+                        line={"color": colour, "dash": dash, "shape": "hv"},
+                        hovertemplate=f"{name}: level %{{y}} on %{{x}}<extra></extra>",
+                    )
+                )
+    days = [d for h in histories for d, _ in h.own + h.managers]
+    xaxis: dict[str, object] = {"type": "date"}
+    if days and (max(days) - min(days)).days < 28:  # a few ratings close together
+        xaxis["range"] = [min(days) - dt.timedelta(days=28), max(days) + dt.timedelta(days=14)]
+    fig.update_layout(
+        height=260,
+        xaxis=xaxis,
+        yaxis={"range": [0.5, 5.5], "dtick": 1, "title": "level"},
+        legend={"orientation": "h", "y": -0.25},
+    )
+    return to_html(fig)
+
+
+def flow_map(fm: FlowMap) -> str:
+    """Each week placed against the person's own averages (z-scores): four quadrants."""
+    fig = go.Figure()
+    for quadrant, colour in QUADRANT_COLOURS.items():
+        points = [p for p in fm.points if p.quadrant == quadrant]
+        if points:
+            fig.add_trace(
+                go.Scatter(
+                    x=[p.z_skill for p in points],
+                    y=[p.z_challenge for p in points],
+                    mode="markers",
+                    name=quadrant,
+                    marker={"color": colour, "size": 11},
+                    text=[
+                        f"week of {p.week:%d %b}: challenge {p.challenge}, skill {p.skill}"
+                        for p in points
+                    ],
+                    hovertemplate="%{text}<extra>" + quadrant + "</extra>",
+                )
+            )
+    latest = fm.points[-1] if fm.points else None
+    if latest is not None:
+        fig.add_annotation(
+            x=latest.z_skill, y=latest.z_challenge, text="latest", showarrow=True, arrowhead=2
+        )
+    span = max(
+        [2.0]
+        + [abs(p.z_skill) + 0.3 for p in fm.points]
+        + [abs(p.z_challenge) + 0.3 for p in fm.points]
+    )
+    for x, y, label in (
+        (span * 0.7, span * 0.85, "flow"),
+        (-span * 0.7, span * 0.85, "anxiety"),
+        (span * 0.7, -span * 0.85, "boredom"),
+        (-span * 0.7, -span * 0.85, "apathy"),
+    ):
+        fig.add_annotation(
+            x=x, y=y, text=label, showarrow=False, font={"color": QUADRANT_COLOURS[label]}
+        )
+    fig.add_hline(y=0, line={"color": "#cbd2d9"})
+    fig.add_vline(x=0, line={"color": "#cbd2d9"})
+    fig.update_layout(
+        height=300,
+        showlegend=False,
+        xaxis={"range": [-span, span], "title": "skill (vs own average)", "zeroline": False},
+        yaxis={"range": [-span, span], "title": "challenge (vs own average)", "zeroline": False},
+    )
+    return to_html(fig)

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from ampwork.core.cli import organisation
+from ampwork.core.models import Organisation
+from ampwork.mastery import services
+
+
+class Command(BaseCommand):
+    help = (
+        "Weekly emails: 'reminders send [--org SLUG] [--date YYYY-MM-DD] [--dry-run]' — "
+        "everyone whose review of this week is not written yet gets one reminder, and each "
+        "manager (teacher) a digest of their people's reviews and flags. Run it once a week "
+        "(say, Friday afternoon) from cron; running it twice sends nothing new."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        send = sub.add_parser("send", help="send this week's reminders and digests")
+        send.add_argument("--org", default="", help="one organisation (default: all)")
+        send.add_argument("--date", default="", help="a day of the week to remind about")
+        send.add_argument("--dry-run", action="store_true", help="list, send nothing")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        day = None
+        if options["date"]:
+            try:
+                day = dt.date.fromisoformat(options["date"])
+            except ValueError:
+                raise CommandError(
+                    f"--date: '{options['date']}' is not a date like 2026-03-31"
+                ) from None
+        orgs = (
+            [organisation(options["org"])]
+            if options["org"]
+            else list(Organisation.objects.order_by("slug"))
+        )
+        verb = "would send" if options["dry_run"] else "sent"
+        for org in orgs:
+            sent = services.send_reminders(org=org, today=day, dry_run=options["dry_run"])
+            self.stdout.write(
+                f"{org.slug}: {verb} {len(sent.reminders)} review reminder"
+                f"{'' if len(sent.reminders) == 1 else 's'} and {len(sent.digests)} digest"
+                f"{'' if len(sent.digests) == 1 else 's'}"
+            )
+            if options["dry_run"] or options["verbosity"] > 1:
+                for email in sent.reminders:
+                    self.stdout.write(f"  reminder → {email}")
+                for email in sent.digests:
+                    self.stdout.write(f"  digest → {email}")

@@ -1,0 +1,368 @@
+"""Writes for mastery: weekly reviews and replies, skills and ratings, growth areas,
+feedback and its requests, recognition, and the weekly reminders and digests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from ampwork.core.errors import NotAllowed, ValidationFailed, clean_text
+from ampwork.core.models import Organisation, Person
+from ampwork.core.permissions import Actor, require
+from ampwork.okrs.models import KeyResult, Objective
+
+from . import selectors
+from .models import (
+    Feedback,
+    FeedbackRequest,
+    GrowthArea,
+    Recognition,
+    ReminderSent,
+    Reply,
+    Review,
+    Skill,
+    SkillRating,
+)
+
+TEXT = 4000
+
+
+def _me(actor: Actor) -> Person:
+    if actor.person is None:
+        raise NotAllowed("Only a person of the organisation can do this.")
+    return actor.person
+
+
+def _rating(value: int | None, field: str, top: int) -> int | None:
+    if value is None:
+        return None
+    return _level(value, field, top)
+
+
+def _level(value: Any, field: str, top: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= top:
+        raise ValidationFailed.single(field, f"is a whole number from 1 to {top}")
+    return value
+
+
+def _person(actor: Actor, pk: int, field: str) -> Person:
+    person = Person.objects.filter(organisation=actor.organisation, pk=pk, active=True).first()
+    if person is None:
+        raise ValidationFailed.single(field, f"no active person {pk} in this organisation")
+    return person
+
+
+# ---------------------------------------------------------------- reviews
+
+
+@transaction.atomic
+def save_review(
+    *,
+    actor: Actor,
+    week: dt.date | None = None,
+    wins: str = "",
+    setbacks: str = "",
+    next_steps: str = "",
+    challenge: int | None = None,
+    skill: int | None = None,
+) -> Review:
+    """Write (or rewrite) the actor's own review of a week: this week by default, never a
+    week that has not started."""
+    me = _me(actor)
+    today = timezone.localdate()
+    monday = selectors.week_of(week or today)
+    if monday > selectors.week_of(today):
+        raise ValidationFailed.single("week", "cannot review a week that has not started")
+    fields = {
+        "wins": clean_text(wins, "wins", TEXT, required=False),
+        "setbacks": clean_text(setbacks, "setbacks", TEXT, required=False),
+        "next_steps": clean_text(next_steps, "next_steps", TEXT, required=False),
+        "challenge": _rating(challenge, "challenge", 7),
+        "skill": _rating(skill, "skill", 7),
+    }
+    if not (fields["wins"] or fields["setbacks"] or fields["next_steps"]):
+        raise ValidationFailed.single(
+            "wins", "write at least one line: a small win, a setback or a next step"
+        )
+    review, created = Review.objects.select_for_update().get_or_create(
+        person=me, week=monday, defaults={"organisation": actor.organisation, **fields}
+    )
+    if not created:
+        for name, value in fields.items():
+            setattr(review, name, value)
+        review.updated_at = timezone.now()
+        review.save()
+    return review
+
+
+@transaction.atomic
+def reply(*, actor: Actor, review: Review, body: str) -> Reply:
+    require(actor, "reviews.reply", review.person)
+    return Reply.objects.create(
+        organisation=actor.organisation,
+        review=review,
+        author=actor.person,
+        body=clean_text(body, "body", TEXT),
+    )
+
+
+# ---------------------------------------------------------------- skills
+
+
+def _levels(levels: Iterable[str]) -> list[str]:
+    levels = [str(x).strip() for x in levels]
+    if len(levels) != 5 or not all(levels):
+        raise ValidationFailed.single("levels", "describe each of the five levels, 1 to 5")
+    for i, text in enumerate(levels, start=1):
+        clean_text(text, f"levels.{i}", 300)
+    return levels
+
+
+@transaction.atomic
+def create_skill(*, actor: Actor, name: str, description: str = "", levels: Iterable[str]) -> Skill:
+    require(actor, "skills.define")
+    name = clean_text(name, "name", 100)
+    if Skill.objects.filter(organisation=actor.organisation, name__iexact=name).exists():
+        raise ValidationFailed.single("name", f"there is already a skill called “{name}”")
+    return Skill.objects.create(
+        organisation=actor.organisation,
+        name=name,
+        description=clean_text(description, "description", 500, required=False),
+        levels=_levels(levels),
+    )
+
+
+@transaction.atomic
+def rate_skill(
+    *,
+    actor: Actor,
+    skill: Skill,
+    person: Person,
+    level: int,
+    note: str = "",
+    date: dt.date | None = None,
+) -> SkillRating:
+    """The person's own rating, or a manager's view of them (kept apart)."""
+    require(actor, "skills.rate", person)
+    today = timezone.localdate()
+    if date is not None and date > today:
+        raise ValidationFailed.single("date", "cannot be in the future")
+    return SkillRating.objects.create(
+        organisation=actor.organisation,
+        skill=skill,
+        person=person,
+        rater=actor.person,
+        by_self=actor.person is not None and actor.person.pk == person.pk,
+        level=_level(level, "level", 5),
+        note=clean_text(note, "note", 300, required=False),
+        date=date or today,
+    )
+
+
+@transaction.atomic
+def add_growth_area(
+    *,
+    actor: Actor,
+    person: Person,
+    skill: Skill,
+    target_level: int,
+    objective_id: int | None = None,
+    note: str = "",
+) -> GrowthArea:
+    require(actor, "skills.rate", person)
+    objective = None
+    if objective_id is not None:
+        objective = Objective.objects.filter(
+            organisation=actor.organisation, pk=objective_id, owner_person=person
+        ).first()
+        if objective is None:
+            raise ValidationFailed.single(
+                "objective_id", f"no objective {objective_id} owned by {person.name}"
+            )
+    return GrowthArea.objects.create(
+        organisation=actor.organisation,
+        person=person,
+        skill=skill,
+        target_level=_level(target_level, "target_level", 5),
+        objective=objective,
+        note=clean_text(note, "note", 300, required=False),
+        created_by=actor.person,
+    )
+
+
+# ---------------------------------------------------------------- feedback and recognition
+
+
+@transaction.atomic
+def request_feedback(*, actor: Actor, asked_id: int, about: str) -> FeedbackRequest:
+    me = _me(actor)
+    asked = _person(actor, asked_id, "asked_id")
+    if asked.pk == me.pk:
+        raise ValidationFailed.single("asked_id", "ask someone other than yourself")
+    return FeedbackRequest.objects.create(
+        organisation=actor.organisation,
+        requester=me,
+        asked=asked,
+        about=clean_text(about, "about", 300),
+    )
+
+
+@transaction.atomic
+def give_feedback(
+    *,
+    actor: Actor,
+    receiver_id: int | None = None,
+    body: str,
+    request_id: int | None = None,
+    share_with_managers: bool = False,
+) -> Feedback:
+    """Feedback to a colleague, or the answer to their request. Private to the two of you
+    unless you share it with their managers."""
+    me = _me(actor)
+    request = None
+    if request_id is not None:
+        request = FeedbackRequest.objects.filter(
+            organisation=actor.organisation, pk=request_id, asked=me
+        ).first()
+        if request is None:
+            raise ValidationFailed.single("request_id", f"no request {request_id} addressed to you")
+        if receiver_id is not None and receiver_id != request.requester_id:
+            raise ValidationFailed.single("receiver_id", "must be the person who asked")
+        receiver = request.requester
+    elif receiver_id is None:
+        raise ValidationFailed.single("receiver_id", "is required")
+    else:
+        receiver = _person(actor, receiver_id, "receiver_id")
+    if receiver.pk == me.pk:
+        raise ValidationFailed.single("receiver_id", "feedback goes to someone else")
+    return Feedback.objects.create(
+        organisation=actor.organisation,
+        giver=me,
+        receiver=receiver,
+        body=clean_text(body, "body", TEXT),
+        request=request,
+        share_with_managers=bool(share_with_managers),
+    )
+
+
+@transaction.atomic
+def recognise(
+    *,
+    actor: Actor,
+    recipient_ids: list[int],
+    body: str,
+    objective_id: int | None = None,
+    key_result_id: int | None = None,
+) -> Recognition:
+    """A public "now that you…" thank-you, visible to the organisation. No amounts: it is
+    never tied to money."""
+    me = _me(actor)
+    ids = list(dict.fromkeys(recipient_ids))
+    if not ids:
+        raise ValidationFailed.single("recipient_ids", "name at least one person")
+    if me.pk in ids:
+        raise ValidationFailed.single("recipient_ids", "recognise someone other than yourself")
+    people = list(Person.objects.filter(organisation=actor.organisation, pk__in=ids, active=True))
+    missing = sorted(set(ids) - {p.pk for p in people})
+    if missing:
+        raise ValidationFailed.single(
+            "recipient_ids", f"no active person {missing[0]} in this organisation"
+        )
+    objective = key_result = None
+    if objective_id is not None:
+        objective = Objective.objects.filter(
+            organisation=actor.organisation, pk=objective_id
+        ).first()
+        if objective is None:
+            raise ValidationFailed.single("objective_id", f"no objective {objective_id}")
+    if key_result_id is not None:
+        key_result = KeyResult.objects.filter(
+            organisation=actor.organisation, pk=key_result_id
+        ).first()
+        if key_result is None:
+            raise ValidationFailed.single("key_result_id", f"no key result {key_result_id}")
+    post = Recognition.objects.create(
+        organisation=actor.organisation,
+        author=me,
+        body=clean_text(body, "body", 1000),
+        objective=objective,
+        key_result=key_result,
+    )
+    post.recipients.set(people)
+    return post
+
+
+# ---------------------------------------------------------------- reminders and digests
+
+
+@dataclass
+class Sent:
+    reminders: list[str]
+    digests: list[str]
+
+
+def _mark(org: Organisation, person: Person, week: dt.date, kind: str) -> bool:
+    """Record that ``kind`` went to ``person`` this week; False if it already had."""
+    try:
+        with transaction.atomic():
+            ReminderSent.objects.create(organisation=org, person=person, week=week, kind=kind)
+    except IntegrityError:
+        return False
+    return True
+
+
+@transaction.atomic
+def send_reminders(
+    *, org: Organisation, today: dt.date | None = None, dry_run: bool = False
+) -> Sent:
+    """Email everyone whose review of this week is due (one email each, once a week), and
+    each manager their weekly digest of their people's reviews and flags."""
+    today = today or timezone.localdate()
+    week = selectors.week_of(today)
+    school = org.is_school
+    link = f"{settings.BASE_URL}/mastery/review/?org={org.slug}"
+    sent = Sent([], [])
+    messages = []
+    for person in selectors.due_reviews(org, week):
+        if not dry_run and not _mark(org, person, week, ReminderSent.Kind.REVIEW):
+            continue
+        sent.reminders.append(person.email)
+        word = "reflection" if school else "review"
+        messages.append(
+            EmailMessage(
+                subject=f"Your weekly {word} — week of {week:%d %B}",
+                body=(
+                    f"Hello {person.name},\n\n"
+                    f"Five minutes for your weekly {word}: a small win first, then what got "
+                    "in the way, then your next steps — and a check-in on your key results.\n\n"
+                    f"{link}\n\n"
+                    "Reminders go only to people whose review of the week is not written "
+                    "yet.\n"
+                ),
+                to=[person.email],
+            )
+        )
+    for coach, digest in selectors.digests(org, week):
+        if not digest.people:
+            continue
+        if not dry_run and not _mark(org, coach, week, ReminderSent.Kind.DIGEST):
+            continue
+        sent.digests.append(coach.email)
+        messages.append(
+            EmailMessage(
+                subject=f"Your team's week — {week:%d %B}",
+                body=digest.text(f"{settings.BASE_URL}/mastery/?org={org.slug}"),
+                to=[coach.email],
+            )
+        )
+    if messages and not dry_run:
+        with get_connection() as connection:
+            connection.send_messages(messages)
+    return sent

@@ -1,0 +1,360 @@
+"""Mastery pages: my progress (timeline and charts), the weekly review with its
+check-ins, a review and its answers, a team's reviews, the skills catalogue and matrix,
+feedback, and the recognition feed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from ampwork.core import selectors as core_selectors
+from ampwork.core.errors import NotAllowed, NotFound, ValidationFailed
+from ampwork.core.models import Person
+from ampwork.core.permissions import Actor, can
+from ampwork.core.views import flash_errors, member_view
+from ampwork.okrs import selectors as okr_selectors
+
+from . import charts, goldilocks, selectors, services
+
+
+def _int(raw: str | None, field: str, *, required: bool = True) -> int | None:
+    raw = (raw or "").strip()
+    if not raw:
+        if required:
+            raise ValidationFailed.single(field, "is required")
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValidationFailed.single(field, "must be a whole number") from None
+
+
+def _attempt(request: HttpRequest, ok: str, action: Callable[[], object], to: str) -> HttpResponse:
+    try:
+        action()
+    except ValidationFailed as exc:
+        flash_errors(request, exc)
+    else:
+        messages.success(request, ok)
+    return redirect(to)
+
+
+def _progress(actor: Actor, person: Person) -> dict[str, Any]:
+    """What a person's progress page shows, for them or for their managers."""
+    org = actor.organisation
+    facts = selectors.kr_facts(org, [person.pk])[person.pk]
+    cycles = selectors.attainment(facts)
+    histories = selectors.skill_histories(org, person)
+    fm = selectors.flows([person.pk])[person.pk]
+    return {
+        "subject": person,
+        "mine": actor.person is not None and actor.person.pk == person.pk,
+        "events": selectors.timeline(actor, person),
+        "cycles": cycles,
+        "attainment_chart": charts.attainment(cycles) if cycles else None,
+        "histories": histories,
+        "skills_chart": charts.skills(histories) if histories else None,
+        "flow": fm,
+        "flow_chart": charts.flow_map(fm) if fm.enough else None,
+        "calibration": goldilocks.calibrate(facts),
+        "growth": list(selectors.growth_areas(person)),
+        "reviews": list(selectors.visible_reviews(actor).filter(person=person)[:12]),
+        "school": org.is_school,
+        "may_rate": can(actor, "skills.rate", person),
+        "catalogue": list(selectors.skills(org)),
+        "levels": range(1, 6),
+    }
+
+
+@member_view
+def mine(request: HttpRequest, actor: Actor) -> HttpResponse:
+    if actor.person is None:
+        raise NotFound("no person record")
+    week = selectors.week_of(timezone.localdate())
+    led = core_selectors.led_teams(actor.person)
+    return render(
+        request,
+        "mastery/progress.html",
+        {
+            **_progress(actor, actor.person),
+            "this_week": selectors.review_of_week(actor.person, week),
+            "week": week,
+            "led": list(core_selectors.teams(actor.organisation).filter(pk__in=led)),
+        },
+    )
+
+
+@member_view
+def person(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    subject = selectors.get_person(actor, pk)
+    if actor.person is not None and subject.pk == actor.person.pk:
+        return redirect("mastery:mine")
+    return render(request, "mastery/progress.html", _progress(actor, subject))
+
+
+def _week(raw: str | None, today: dt.date) -> dt.date:
+    if not raw:
+        return selectors.week_of(today)
+    try:
+        day = dt.date.fromisoformat(raw)
+    except ValueError:
+        raise NotFound("no such week") from None
+    if day > today:
+        raise NotFound("that week has not started")
+    return selectors.week_of(day)
+
+
+@member_view
+def review_form(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """This week's review (or ``?week=``): wins, setbacks, next steps, the week's
+    check-ins inline, and the two ratings."""
+    me = actor.person
+    if me is None:
+        raise NotFound("no person record")
+    today = timezone.localdate()
+    week = _week(request.GET.get("week") or request.POST.get("week"), today)
+    existing = selectors.review_of_week(me, week)
+    if request.method == "POST":
+        post = request.POST
+        try:
+            saved = services.save_review(
+                actor=actor,
+                week=week,
+                wins=post.get("wins", ""),
+                setbacks=post.get("setbacks", ""),
+                next_steps=post.get("next_steps", ""),
+                challenge=_int(post.get("challenge"), "challenge", required=False),
+                skill=_int(post.get("skill"), "skill", required=False),
+            )
+        except ValidationFailed as exc:
+            flash_errors(request, exc)
+        else:
+            messages.success(request, "Review saved. Your manager will see it on their team page.")
+            return redirect("mastery:review", pk=saved.pk)
+    state = okr_selectors.my_check_in(actor, today) if week == selectors.week_of(today) else None
+    return render(
+        request,
+        "mastery/review_form.html",
+        {
+            "week": week,
+            "review": existing,
+            "form": request.POST if request.method == "POST" else None,
+            "state": state,
+            "previous": selectors.week_of(week - dt.timedelta(days=7)),
+            "is_current": week == selectors.week_of(today),
+            "scale": range(1, 8),
+            "school": actor.organisation.is_school,
+        },
+    )
+
+
+@member_view
+def review(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    found = selectors.get_review(actor, pk)
+    if request.method == "POST":
+        try:
+            services.reply(actor=actor, review=found, body=request.POST.get("body", ""))
+        except ValidationFailed as exc:
+            flash_errors(request, exc)
+        else:
+            messages.success(request, f"Your answer is on {found.person.name}'s timeline.")
+        return redirect("mastery:review", pk=pk)
+    return render(
+        request,
+        "mastery/review.html",
+        {
+            "review": found,
+            "replies": selectors.replies_of([found]).get(found.pk, []),
+            "may_reply": can(actor, "reviews.reply", found.person),
+            "mine": actor.person is not None and found.person_id == actor.person.pk,
+        },
+    )
+
+
+def _team(actor: Actor, pk: int) -> Any:
+    team = core_selectors.get_team(actor.organisation, pk)
+    if not can(actor, "mastery.team", team):
+        raise NotAllowed("A team's reviews are for its leads and admins.")
+    return team
+
+
+@member_view
+def team(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    data = selectors.team_reviews(actor, _team(actor, pk))
+    return render(
+        request, "mastery/team.html", {"data": data, "school": actor.organisation.is_school}
+    )
+
+
+@member_view
+def matrix(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    data = selectors.skills_matrix(actor, _team(actor, pk))
+    return render(request, "mastery/matrix.html", {"m": data})
+
+
+@member_view
+def skills(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """The catalogue; your own ratings and growth areas; staff define new skills."""
+    me = actor.person
+    histories = selectors.skill_histories(actor.organisation, me) if me else []
+    objectives = (
+        list(okr_selectors.visible_objectives(actor).filter(owner_person=me, cycle__status="open"))
+        if me
+        else []
+    )
+    return render(
+        request,
+        "mastery/skills.html",
+        {
+            "skills": list(selectors.skills(actor.organisation)),
+            "mine": {h.skill.pk: h for h in histories},
+            "growth": list(selectors.growth_areas(me)) if me else [],
+            "objectives": objectives,
+            "may_define": can(actor, "skills.define"),
+            "levels": range(1, 6),
+        },
+    )
+
+
+@require_POST
+@member_view
+def define_skill(request: HttpRequest, actor: Actor) -> HttpResponse:
+    post = request.POST
+    return _attempt(
+        request,
+        f"Skill “{post.get('name', '').strip()}” added.",
+        lambda: services.create_skill(
+            actor=actor,
+            name=post.get("name", ""),
+            description=post.get("description", ""),
+            levels=[post.get(f"level{i}", "") for i in range(1, 6)],
+        ),
+        "mastery:skills",
+    )
+
+
+@require_POST
+@member_view
+def rate(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    """Rate yourself on a skill, or make it a growth area."""
+    if actor.person is None:
+        raise NotFound("no person record")
+    return _rate(request, actor, selectors.get_skill(actor.organisation, pk), actor.person)
+
+
+@require_POST
+@member_view
+def rate_person(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    """A manager's view of someone's skill, kept beside their own."""
+    subject = selectors.get_person(actor, pk)
+    try:
+        skill_id = _int(request.POST.get("skill"), "skill") or 0
+    except ValidationFailed as exc:
+        flash_errors(request, exc)
+        return redirect("mastery:person", pk=pk)
+    skill = selectors.get_skill(actor.organisation, skill_id)
+    return _rate(request, actor, skill, subject)
+
+
+def _rate(request: HttpRequest, actor: Actor, skill: Any, subject: Person) -> HttpResponse:
+    post = request.POST
+
+    def act() -> object:
+        if post.get("target_level"):
+            return services.add_growth_area(
+                actor=actor,
+                person=subject,
+                skill=skill,
+                target_level=_int(post.get("target_level"), "target_level") or 0,
+                objective_id=_int(post.get("objective_id"), "objective_id", required=False),
+                note=post.get("note", ""),
+            )
+        return services.rate_skill(
+            actor=actor,
+            person=subject,
+            skill=skill,
+            level=_int(post.get("level"), "level") or 0,
+            note=post.get("note", ""),
+        )
+
+    back = post.get("next", "")
+    return _attempt(
+        request,
+        f"Saved for {skill.name}.",
+        act,
+        back if back.startswith("/mastery/") else "mastery:skills",
+    )
+
+
+@member_view
+def feedback(request: HttpRequest, actor: Actor) -> HttpResponse:
+    if request.method == "POST":
+        post = request.POST
+        if post.get("action") == "request":
+            return _attempt(
+                request,
+                "Request sent.",
+                lambda: services.request_feedback(
+                    actor=actor,
+                    asked_id=_int(post.get("asked_id"), "asked_id") or 0,
+                    about=post.get("about", ""),
+                ),
+                "mastery:feedback",
+            )
+        return _attempt(
+            request,
+            "Feedback sent.",
+            lambda: services.give_feedback(
+                actor=actor,
+                receiver_id=_int(post.get("receiver_id"), "receiver_id", required=False),
+                request_id=_int(post.get("request_id"), "request_id", required=False),
+                body=post.get("body", ""),
+                share_with_managers=post.get("share_with_managers") == "on",
+            ),
+            "mastery:feedback",
+        )
+    return render(
+        request,
+        "mastery/feedback.html",
+        {"page": selectors.feedback_page(actor), "people": _colleagues(actor)},
+    )
+
+
+def _colleagues(actor: Actor) -> list[Any]:
+    people = Person.objects.filter(organisation=actor.organisation, active=True).order_by("name")
+    if actor.person is not None:
+        people = people.exclude(pk=actor.person.pk)
+    return list(people.values("id", "name")[:2000])
+
+
+@member_view
+def recognition(request: HttpRequest, actor: Actor) -> HttpResponse:
+    if request.method == "POST":
+        post = request.POST
+        ids = [int(x) for x in post.getlist("recipient_ids") if x.isdigit()]
+        return _attempt(
+            request,
+            "Posted to the recognition feed.",
+            lambda: services.recognise(
+                actor=actor,
+                recipient_ids=ids,
+                body=post.get("body", ""),
+                objective_id=_int(post.get("objective_id"), "objective_id", required=False),
+            ),
+            "mastery:recognition",
+        )
+    return render(
+        request,
+        "mastery/recognition.html",
+        {
+            "feed": list(selectors.recognition_feed(actor.organisation)[:100]),
+            "people": _colleagues(actor),
+        },
+    )
