@@ -601,9 +601,9 @@ class Digest:
         return "\n".join(lines)
 
 
-def digests(org: Organisation, week: dt.date) -> list[tuple[Person, Digest]]:
-    """Each coach's digest for the week: their people's reviews (written, answered) and
-    flags (Goldilocks, flow). A fixed number of queries for the whole organisation."""
+def coaching(org: Organisation) -> tuple[dict[int, Person], dict[int, set[int]]]:
+    """The organisation's active people, and for each of them who can sign in, everyone
+    they coach (reports at any depth, members of teams they lead). Two queries."""
     active = {
         p.pk: p for p in Person.objects.filter(organisation=org, active=True).select_related("user")
     }
@@ -633,6 +633,13 @@ def digests(org: Organisation, week: dt.date) -> list[tuple[Person, Digest]]:
         found = {x for x in found if x in active and x != pk}
         if found and active[pk].user_id:
             coaches[pk] = found
+    return active, coaches
+
+
+def digests(org: Organisation, week: dt.date) -> list[tuple[Person, Digest]]:
+    """Each coach's digest for the week: their people's reviews (written, answered) and
+    flags (Goldilocks, flow). A fixed number of queries for the whole organisation."""
+    active, coaches = coaching(org)
     everyone = set().union(*coaches.values()) if coaches else set()
     written: dict[int, bool] = {}
     for pk, replies in (
