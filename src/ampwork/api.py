@@ -85,6 +85,7 @@ def _schema_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResp
     return api.create_response(request, {"detail": detail}, status=422)
 
 
+from ampwork.advisor.api import router as advisor_router  # noqa: E402
 from ampwork.autonomy.api import router as autonomy_router  # noqa: E402
 from ampwork.core.api import router as core_router  # noqa: E402
 from ampwork.fairness.api import router as fairness_router  # noqa: E402
@@ -100,3 +101,4 @@ api.add_router("", surveys_router)
 api.add_router("", purpose_router)
 api.add_router("", autonomy_router)
 api.add_router("", mastery_router)
+api.add_router("", advisor_router)

@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "ampwork.purpose",
     "ampwork.autonomy",
     "ampwork.mastery",
+    "ampwork.advisor",
     "ampwork.demo",
 ]
 

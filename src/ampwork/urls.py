@@ -15,4 +15,5 @@ urlpatterns = [
     path("purpose/", include("ampwork.purpose.urls")),
     path("autonomy/", include("ampwork.autonomy.urls")),
     path("mastery/", include("ampwork.mastery.urls")),
+    path("advisor/", include("ampwork.advisor.urls")),
 ]

@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from ampwork.advisor.models import Incentive
 from ampwork.api import api
 from ampwork.autonomy.models import Project, Proposal, ShipItEvent
 from ampwork.core.models import Organisation, Person, Role
@@ -77,6 +78,9 @@ def b_objects(other_org: Organisation) -> dict[str, int]:
         "skill_id": Skill.objects.create(
             organisation=other_org, name="B's skill", levels=list("abcde")
         ).pk,
+        "incentive_id": Incentive.objects.create(
+            organisation=other_org, what="B's bonus", outcome="x", style="if_then"
+        ).pk,
     }
 
 
@@ -121,6 +125,7 @@ def test_routes_are_known() -> None:
                 "proposal_id",
                 "review_id",
                 "skill_id",
+                "incentive_id",
             }, path
 
 
@@ -178,10 +183,15 @@ def test_web_pages_of_another_organisation_are_not_found(
         f"/mastery/people/{b_objects['person_id']}/",
         f"/mastery/teams/{b_objects['team_id']}/",
         f"/mastery/teams/{b_objects['team_id']}/skills/",
+        f"/advisor/reward-style/?objective={b_objects['objective_id']}",
     ]:
         assert client.get(url).status_code == 404, url
     assert client.post(f"/mastery/skills/{b_objects['skill_id']}/rate/").status_code == 404
     assert client.post(f"/mastery/people/{b_objects['person_id']}/rate/").status_code == 404
+    remove = f"/advisor/incentives/{b_objects['incentive_id']}/remove/"
+    assert client.post(remove).status_code == 404
+    tick = {"item": "own-time", "team_id": b_objects["team_id"]}
+    assert client.post("/advisor/checklist/", tick).status_code == 404
     assert client.post(f"/memberships/{b_objects['membership_id']}/remove/").status_code == 404
 
 

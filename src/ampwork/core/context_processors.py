@@ -25,6 +25,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "edit_org": can(actor, "organisation.edit"),
             "view_audit": can(actor, "audit.view"),
             "view_pay": "fairness.view" in RULES and can(actor, "fairness.view"),
+            "advise": "advisor.view" in RULES and can(actor, "advisor.view"),
         },
         "words": _words(org.is_school),
     }

@@ -47,7 +47,7 @@ class MasteryConfig(AppConfig):
         ):
             backup.register(model, _scoped(model))
         if _home_review not in HOME_PANELS:
-            HOME_PANELS.append(_home_review)
+            HOME_PANELS.insert(0, _home_review)  # above the purpose: it asks for action
         if demo.seed not in DEMO_STEPS:
             DEMO_STEPS.append(demo.seed)
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 
 from ampwork.core.models import Organisation, role_label
@@ -52,3 +54,9 @@ def heat(share: float | None) -> str:
         return "transparent"
     hue = round(max(0.0, min(1.0, share)) * 130)
     return f"hsl({hue}, 60%, 84%)"
+
+
+@register.filter
+def item_text(state: Any, school: bool) -> str:
+    """A checklist item's text, in a school's words where it has them."""
+    return str(state.text(bool(school)))

@@ -1,0 +1,329 @@
+"""REST routes for the advisor: /advisor/checklist (the four steps; hand ticks by admins
+and, for their teams, team leads), /advisor/findings (the mistake detector, as the reader
+may see it) and their acknowledgements, /advisor/readiness, /advisor/reward-style, and
+/incentives (the rewards an organisation promises)."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Annotated, Any, Literal
+
+from django.http import HttpRequest
+from ninja import Router, Schema, Status
+from pydantic import Field
+
+from ampwork.apitools import ERRORS, Id, InSchema, actor
+from ampwork.core import selectors as core_selectors
+from ampwork.core.errors import NotFound
+from ampwork.core.permissions import Actor, require
+from ampwork.okrs import selectors as okr_selectors
+
+from . import checklist, readiness, selectors, services, style
+
+router = Router(tags=["advisor"])
+
+
+def _responses(ok: int, schema: Any) -> dict[int, Any]:
+    return {ok: schema, **ERRORS}
+
+
+def _viewer(request: HttpRequest) -> Actor:
+    who = actor(request)
+    require(who, "advisor.view")
+    return who
+
+
+# ---------------------------------------------------------------- checklist
+
+
+class ItemOut(Schema):
+    key: str
+    text: str
+    auto: bool
+    done: bool
+    by_data: bool
+    reason: str
+    ticked_by: str | None
+    ticked_at: dt.datetime | None
+    note: str
+
+
+class StepOut(Schema):
+    key: str
+    title: str
+    why: str
+    tips: list[str]
+    warnings: list[str]
+    items: list[ItemOut]
+
+
+class ChecklistOut(Schema):
+    team_id: int | None
+    done: int
+    total: int
+    steps: list[StepOut]
+
+
+class TickIn(InSchema):
+    done: bool
+    note: Annotated[str, Field(max_length=300)] = ""
+    team_id: Id | None = None
+
+
+def _checklist(who: Actor, team_id: int | None) -> dict[str, Any]:
+    data = selectors.snapshot(who)
+    if team_id is not None:
+        core_selectors.get_team(who.organisation, team_id)
+    steps = selectors.checklist_of(data, team_id)
+    done, total = checklist.progress(steps)
+    school = who.organisation.is_school
+    return {
+        "team_id": team_id,
+        "done": done,
+        "total": total,
+        "steps": [
+            {
+                "key": s.step.key,
+                "title": s.step.title,
+                "why": s.step.why,
+                "tips": list(s.step.tips),
+                "warnings": list(s.step.warnings),
+                "items": [
+                    {
+                        "key": i.item.key,
+                        "text": i.text(school),
+                        "auto": i.item.auto,
+                        "done": i.done,
+                        "by_data": i.by_data,
+                        "reason": i.reason,
+                        "ticked_by": i.tick.by if i.tick else None,
+                        "ticked_at": i.tick.at if i.tick else None,
+                        "note": i.tick.note if i.tick else "",
+                    }
+                    for i in s.items
+                ],
+            }
+            for s in steps
+        ],
+    }
+
+
+@router.get("/advisor/checklist", response=_responses(200, ChecklistOut))
+def get_checklist(request: HttpRequest, team_id: Id | None = None) -> dict[str, Any]:
+    """The four steps; items the data decides say why. ``?team_id=``: a team's own items."""
+    return _checklist(_viewer(request), team_id)
+
+
+@router.put("/advisor/checklist/{item}", response=_responses(200, ChecklistOut))
+def put_tick(request: HttpRequest, item: str, payload: TickIn) -> dict[str, Any]:
+    """Tick or untick an item by hand (admins; team leads for their team's items)."""
+    who = _viewer(request)
+    team = core_selectors.get_team(who.organisation, payload.team_id) if payload.team_id else None
+    services.tick(actor=who, item=item, done=payload.done, note=payload.note, team=team)
+    return _checklist(who, payload.team_id)
+
+
+# ---------------------------------------------------------------- findings
+
+
+class AckOut(Schema):
+    note: str
+    by: str | None
+    at: dt.datetime
+
+
+class FindingOut(Schema):
+    key: str
+    rule: str
+    title: str
+    classic: bool
+    evidence: list[str]
+    source: str
+    next_step: str
+    link: str
+    acknowledged: AckOut | None
+
+
+class AckIn(InSchema):
+    note: Annotated[str, Field(min_length=1, max_length=500)]
+
+
+def _finding(s: selectors.Shown) -> dict[str, Any]:
+    f, ack = s.finding, s.acknowledged
+    return {
+        "key": f.key,
+        "rule": f.rule,
+        "title": f.title,
+        "classic": f.classic,
+        "evidence": f.evidence,
+        "source": f.source,
+        "next_step": f.next_step,
+        "link": f.link,
+        "acknowledged": {"note": ack.note, "by": ack.by.name if ack.by else None, "at": ack.at}
+        if ack
+        else None,
+    }
+
+
+@router.get("/advisor/findings", response=_responses(200, list[FindingOut]))
+def findings(request: HttpRequest) -> list[dict[str, Any]]:
+    """What the mistake detector finds: all of it for admins and people ops; for a manager,
+    what concerns their teams."""
+    who = _viewer(request)
+    return [_finding(s) for s in selectors.findings(who, selectors.snapshot(who))]
+
+
+@router.post("/advisor/findings/{key}/acknowledgements", response=_responses(201, FindingOut))
+def acknowledge(request: HttpRequest, key: str, payload: AckIn) -> Status[Any]:
+    who = _viewer(request)
+    data = selectors.snapshot(who)
+    selectors.get_finding(who, data, key)
+    services.acknowledge(actor=who, key=key, note=payload.note)
+    return Status(201, _finding(selectors.get_finding(who, data, key)))
+
+
+# ---------------------------------------------------------------- readiness
+
+
+class StageOut(Schema):
+    name: str
+    level: Literal["not started", "under way", "established"]
+    reasons: list[str]
+
+
+class ReadinessOut(Schema):
+    team_id: int | None
+    policy: str
+    stages: list[StageOut]
+    focus: str
+    next_step: str
+    link: str
+
+
+@router.get("/advisor/readiness", response=_responses(200, ReadinessOut))
+def get_readiness(request: HttpRequest, team_id: Id | None = None) -> dict[str, Any]:
+    """Where the organisation (or ``?team_id=``) stands on purpose, mastery and autonomy,
+    and the next sensible step under its ordering policy."""
+    who = _viewer(request)
+    if team_id is not None:
+        core_selectors.get_team(who.organisation, team_id)
+    found: readiness.Readiness = selectors.readiness_of(selectors.snapshot(who), team_id)
+    return {
+        "team_id": team_id,
+        "policy": who.organisation.autonomy_policy,
+        "stages": [{"name": s.name, "level": s.label, "reasons": s.reasons} for s in found.stages],
+        "focus": found.focus,
+        "next_step": found.next_step,
+        "link": found.next_link,
+    }
+
+
+# ---------------------------------------------------------------- reward style
+
+
+class StyleIn(InSchema):
+    objective_id: Id | None = None
+    job_role: Annotated[str, Field(max_length=120)] = ""
+    known_procedure: bool
+    countable: bool
+    quality_judged: bool
+    novel: bool
+
+
+class StyleOut(Schema):
+    work_style: Literal["algorithmic", "heuristic"]
+    reasons: list[str]
+    recommendation: str
+    objective_id: int | None
+    job_role: str
+
+
+@router.post("/advisor/reward-style", response=_responses(201, StyleOut))
+def reward_style(request: HttpRequest, payload: StyleIn) -> Status[Any]:
+    """Classify a role or an objective as algorithmic or heuristic work and get the reward
+    practice that fits; an objective's work style is set from it."""
+    who = actor(request)
+    objective = None
+    if payload.objective_id is not None:
+        objective = okr_selectors.visible_objectives(who).filter(pk=payload.objective_id).first()
+        if objective is None:
+            raise NotFound("no such objective")
+    answers = style.Answers(
+        payload.known_procedure, payload.countable, payload.quality_judged, payload.novel
+    )
+    found, verdict = services.assess_style(
+        actor=who, answers=answers, objective=objective, job_role=payload.job_role
+    )
+    return Status(
+        201,
+        {
+            "work_style": verdict.work_style,
+            "reasons": verdict.reasons,
+            "recommendation": verdict.recommendation,
+            "objective_id": found.objective_id,
+            "job_role": found.job_role,
+        },
+    )
+
+
+# ---------------------------------------------------------------- incentives
+
+
+class IncentiveIn(InSchema):
+    what: Annotated[str, Field(min_length=1, max_length=200)]
+    outcome: Annotated[str, Field(min_length=1, max_length=300)]
+    style: Literal["if_then", "now_that"]
+    amount: Annotated[Decimal, Field(ge=0, lt=Decimal("1e10"), allow_inf_nan=False)] | None = None
+    currency: Annotated[str, Field(max_length=3)] = ""
+    reward_kind: Annotated[str, Field(max_length=100)] = ""
+    objective_id: Id | None = None
+    key_result_id: Id | None = None
+    job_role: Annotated[str, Field(max_length=120)] = ""
+
+
+class IncentiveOut(Schema):
+    id: int
+    what: str
+    outcome: str
+    style: str
+    amount: Decimal | None
+    currency: str
+    reward_kind: str
+    objective_id: int | None
+    key_result_id: int | None
+    job_role: str
+    created_at: dt.datetime
+
+
+def _incentive(i: Any) -> dict[str, Any]:
+    return {
+        "id": i.pk,
+        "what": i.what,
+        "outcome": i.outcome,
+        "style": i.style,
+        "amount": i.amount,
+        "currency": i.currency,
+        "reward_kind": i.reward_kind,
+        "objective_id": i.objective_id,
+        "key_result_id": i.key_result_id,
+        "job_role": i.job_role,
+        "created_at": i.created_at,
+    }
+
+
+@router.get("/incentives", response=_responses(200, list[IncentiveOut]))
+def list_incentives(request: HttpRequest) -> list[dict[str, Any]]:
+    return [_incentive(i) for i in selectors.incentives(_viewer(request))]
+
+
+@router.post("/incentives", response=_responses(201, IncentiveOut))
+def add_incentive(request: HttpRequest, payload: IncentiveIn) -> Status[Any]:
+    """Record a reward: ``if_then`` (promised in advance) or ``now_that`` (after the fact)."""
+    found = services.add_incentive(actor=actor(request), **payload.model_dump())
+    return Status(201, _incentive(found))
+
+
+@router.delete("/incentives/{incentive_id}", response=_responses(204, None))
+def remove_incentive(request: HttpRequest, incentive_id: Id) -> Status[None]:
+    who = actor(request)
+    services.remove_incentive(actor=who, incentive=selectors.get_incentive(who, incentive_id))
+    return Status(204, None)

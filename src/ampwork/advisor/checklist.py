@@ -1,0 +1,225 @@
+"""The framework's four steps as a checklist, in ampwork's own words (pure).
+
+Some items tick themselves from the organisation's data (``auto``) and say why; the others
+are ticked by hand, with a note, and every change is kept. Items marked ``team`` also have
+a state per team. Fairness is for companies only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Item:
+    key: str
+    text: str
+    auto: bool = False
+    team: bool = False  # also judged (or ticked) per team
+    school_text: str = ""
+    short: str = ""  # a few words, for tables
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    title: str
+    why: str
+    items: tuple[Item, ...]
+    tips: tuple[str, ...]
+    warnings: tuple[str, ...]
+    companies_only: bool = False
+
+
+STEPS: tuple[Step, ...] = (
+    Step(
+        "fairness",
+        "1. Ensure baseline fairness",
+        "Pay fairly enough that money is off the table; otherwise everything else feels "
+        "like a trick.",
+        (
+            Item("pay-audit", "A pay audit in the last 12 months, with no red flags", auto=True),
+            Item(
+                "okrs-apart-from-bonuses",
+                "No if-then bonus tied to an objective or key result",
+                auto=True,
+            ),
+            Item(
+                "pay-visible",
+                "Everyone can see their own pay against its range, and how ranges are set",
+            ),
+            Item("fix-budget", "A budget and a date to fix the gaps the audit flags"),
+        ),
+        (
+            "Compare pay with peers doing similar work and with the market, not only on average.",
+            "Publish how ranges are set; keep individual pay private.",
+        ),
+        ("Starting autonomy or purpose work while pay is unfair is the third classic mistake.",),
+        companies_only=True,
+    ),
+    Step(
+        "autonomy",
+        "2. Design for autonomy",
+        "Control over task, technique, time and team, grown a step at a time as trust builds.",
+        (
+            Item(
+                "autonomy-step",
+                "At least one autonomy step granted in each team",
+                auto=True,
+                team=True,
+                short="autonomy step",
+            ),
+            Item(
+                "self-set-okrs",
+                "People write a good share of their own objectives (40% or more)",
+                auto=True,
+                team=True,
+                school_text="Students set some of their own goals (40% or more)",
+                short="self-set OKRs",
+            ),
+            Item(
+                "own-time",
+                "Self-directed time is agreed and protected",
+                team=True,
+                short="own time",
+            ),
+            Item("shipit", "A ShipIt day in the last 12 months", auto=True),
+        ),
+        (
+            "Start with technique — how people do their work — before task, time and team.",
+            "Pair each step with guardrails and a check-in rhythm: autonomy is not abandonment.",
+        ),
+        ("Low levels everywhere and objectives handed down is the second classic mistake.",),
+    ),
+    Step(
+        "mastery",
+        "3. Enable mastery",
+        "Clear goals, weekly progress made visible, feedback, and challenge that stretches "
+        "without overwhelming.",
+        (
+            Item(
+                "weekly-reviews",
+                "Weekly reviews running in most teams",
+                auto=True,
+                team=True,
+                school_text="Weekly reflections running in most classes",
+                short="weekly reviews",
+            ),
+            Item(
+                "check-ins",
+                "Key results checked in (under 20% stale this cycle)",
+                auto=True,
+                team=True,
+                short="check-ins fresh",
+            ),
+            Item(
+                "skills", "Skills named, with what each level looks like (three or more)", auto=True
+            ),
+            Item(
+                "feedback",
+                "Feedback is specific and frequent; recognition comes after the fact",
+                team=True,
+                short="feedback habit",
+            ),
+        ),
+        (
+            "Ask for small wins first: progress in meaningful work is the strongest motivator.",
+            "Aspirational OKRs should land around 0.7; always 1.0 means the goals are too safe.",
+        ),
+        ("No points, badges or streaks for reviews: they turn progress into a game to win.",),
+    ),
+    Step(
+        "purpose",
+        "4. Connect to purpose",
+        "A purpose people feel, their own purposes, and real stories of the work's impact.",
+        (
+            Item(
+                "published-purpose", "A shared purpose, drafted together and published", auto=True
+            ),
+            Item("own-purpose", "Half or more of people have written their own purpose", auto=True),
+            Item("impact-story", "An impact story in the last 90 days", auto=True),
+            Item(
+                "purpose-in-okrs",
+                "Objectives say whom they serve",
+                team=True,
+                short="OKRs name whom they serve",
+            ),
+        ),
+        (
+            "Name who is better off because of the work; profit can be a means, not the point.",
+            "Tie impact stories to the objectives behind them.",
+        ),
+        ("A purpose that speaks only of money for owners rings hollow.",),
+    ),
+)
+ITEMS = {i.key: i for s in STEPS for i in s.items}
+
+
+@dataclass(frozen=True)
+class Auto:
+    done: bool
+    reason: str
+
+
+@dataclass(frozen=True)
+class HandTick:
+    done: bool
+    by: str
+    at: object  # a datetime
+    note: str = ""
+
+
+@dataclass
+class ItemState:
+    item: Item
+    done: bool
+    by_data: bool
+    reason: str = ""
+    tick: HandTick | None = None
+
+    def text(self, school: bool) -> str:
+        return (self.item.school_text or self.item.text) if school else self.item.text
+
+
+@dataclass
+class StepState:
+    step: Step
+    items: list[ItemState] = field(default_factory=list)
+
+    @property
+    def done(self) -> int:
+        return sum(1 for i in self.items if i.done)
+
+
+def evaluate(
+    *,
+    school: bool,
+    auto: Mapping[str, Auto],
+    ticks: Mapping[str, HandTick],
+    team: bool = False,
+) -> list[StepState]:
+    """The checklist's state: data decides the automatic items (ticking and unticking
+    them as the data changes); the latest hand tick decides the rest. ``team``: only the
+    items that have a per-team state."""
+    out = []
+    for step in STEPS:
+        if step.companies_only and school:
+            continue
+        state = StepState(step)
+        for item in step.items:
+            if team and not item.team:
+                continue
+            if item.auto and item.key in auto:
+                found = auto[item.key]
+                state.items.append(ItemState(item, found.done, True, found.reason))
+            else:
+                tick = ticks.get(item.key)
+                state.items.append(ItemState(item, bool(tick and tick.done), False, "", tick))
+        if state.items:
+            out.append(state)
+    return out
+
+
+def progress(steps: list[StepState]) -> tuple[int, int]:
+    return sum(s.done for s in steps), sum(len(s.items) for s in steps)

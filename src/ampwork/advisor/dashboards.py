@@ -1,0 +1,419 @@
+"""Home dashboards per role, and the weekly digest that mails them.
+
+- everyone: my key results and whether this week's check-in is done, my autonomy and its
+  next step (the review and purpose panels come from their own apps);
+- managers and teachers: their teams' pulse heatmap, OKR pacing, reviews, Goldilocks and
+  flow flags, and the findings that concern them;
+- admins and people ops (head teachers): organisation health — the fairness gate, the pulse
+  trend, OKR pacing, purpose coverage, checklist progress, open findings.
+
+A fixed number of queries for any organisation size (tests/advisor/test_dashboards.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from ampwork.autonomy import rules as autonomy_rules
+from ampwork.autonomy import selectors as autonomy_selectors
+from ampwork.core import selectors as core_selectors
+from ampwork.core.models import Organisation, Person, Role
+from ampwork.core.permissions import Actor
+from ampwork.mastery import selectors as mastery_selectors
+from ampwork.mastery.models import Review
+from ampwork.mastery.selectors import week_of
+from ampwork.okrs import progress
+from ampwork.okrs import selectors as okr_selectors
+from ampwork.okrs.models import KeyResult, Objective
+from ampwork.purpose import selectors as purpose_selectors
+from ampwork.purpose.models import Statement
+from ampwork.surveys import anonymity, results
+from ampwork.surveys.instrument import SUBSCALES
+from ampwork.surveys.models import Response, Round
+from ampwork.surveys.selectors import round_results
+from ampwork.surveys.services import items_of
+
+from . import charts, checklist, selectors, traps
+from .data import OrgData, gather
+from .models import Acknowledgement, DigestSent
+
+TREND_ROUNDS = 4
+HEAT = ("autonomy_technique", "autonomy_task", "mastery", "purpose", "relatedness")
+MAX_TEAMS = 8
+
+
+def _pacing(objectives: Any, today: dt.date) -> dict[str, int]:
+    state = okr_selectors.evaluate(objectives, today, detail=False)
+    counts = Counter(state.results[o.pk].pacing for o in state.objectives)
+    return {s: counts.get(s, 0) for s in (progress.ON_TRACK, progress.AT_RISK, progress.OFF_TRACK)}
+
+
+# ---------------------------------------------------------------- members
+
+
+def member_section(actor: Actor) -> dict[str, Any] | None:
+    """My key results and this week's check-in; my autonomy and its next step. Five
+    queries: a member's home page does not read the whole organisation."""
+    me = actor.person
+    if me is None:
+        return None
+    today = timezone.localdate()
+    monday = week_of(today)
+    mine = list(
+        KeyResult.objects.filter(
+            owner=me,
+            objective__cycle__status="open",
+            objective__status=Objective.Status.ACTIVE,
+        ).values_list("last_check_in", "created_at")
+    )
+    due = sum(1 for last, _ in mine if last is None or last < monday)
+    stale = sum(
+        1 for last, created in mine if progress.is_stale(last, timezone.localdate(created), today)
+    )
+    levels = autonomy_selectors.levels_for(actor.organisation, [me.pk])[me.pk]
+    has_purpose = Statement.objects.filter(person=me).exists()
+    step = autonomy_rules.next_step(
+        levels, actor.organisation.autonomy_policy, autonomy_rules.Signals(has_purpose=has_purpose)
+    )
+    return {
+        "key_results": len(mine),
+        "due": due,
+        "stale": stale,
+        "levels": [(autonomy_rules.T_LABELS[t], levels[t]) for t in autonomy_rules.TS],
+        "step": step,
+    }
+
+
+# ---------------------------------------------------------------- managers
+
+
+@dataclass
+class TeamLine:
+    id: int
+    name: str
+    people: int
+    written: int
+    pacing: dict[str, int]
+    heat: dict[str, Any] | None = None
+
+
+@dataclass
+class ManagerSection:
+    teams: list[TeamLine]
+    awaiting: int
+    flags: Counter[str]
+    flagged: list[tuple[int, str, list[str]]]  # person id, name, flags
+    findings: list[selectors.Shown]
+    pulse: Round | None
+    heat_columns: list[tuple[str, str]] = field(default_factory=list)
+
+
+def manager_section(actor: Actor, data: OrgData) -> ManagerSection | None:
+    me = actor.person
+    if me is None:
+        return None
+    led = sorted(data.leads.get(me.pk, set()))[:MAX_TEAMS]
+    coached = core_selectors.coached_by(me)
+    if not led and not coached:
+        return None
+    team_people = {t: data.scope(t) - {me.pk} for t in led}
+    everyone = set(coached) | {p for people in team_people.values() for p in people}
+    monday = data.this_week
+    awaiting = Review.objects.filter(
+        person_id__in=everyone, week__gte=monday - dt.timedelta(weeks=1), replies__isnull=True
+    ).count()
+    cycle = data.cycle
+    lines = []
+    objectives = Objective.objects.none()
+    if cycle is not None:
+        objectives = Objective.objects.filter(cycle=cycle, status=Objective.Status.ACTIVE).filter(
+            Q(owner_team_id__in=led) | Q(owner_person_id__in=everyone)
+        )
+    state = (
+        okr_selectors.evaluate(objectives, data.today, detail=False) if cycle is not None else None
+    )
+    for t in led:
+        people = team_people[t]
+        counts: Counter[str] = Counter()
+        if state is not None:
+            for o in state.objectives:
+                if o.owner_team_id == t or o.owner_person_id in people:
+                    counts[state.results[o.pk].pacing] += 1
+        lines.append(
+            TeamLine(
+                t,
+                data.teams[t],
+                len(people),
+                sum(1 for p in people if (p, monday) in data.reviews),
+                {
+                    s: counts.get(s, 0)
+                    for s in (progress.ON_TRACK, progress.AT_RISK, progress.OFF_TRACK)
+                },
+            )
+        )
+    calibrated = mastery_selectors.calibrations(data.org, everyone)
+    flows = mastery_selectors.flows(everyone, data.today)
+    names = dict(Person.objects.filter(pk__in=everyone).values_list("id", "name"))
+    flags: Counter[str] = Counter()
+    flagged = []
+    for pk in sorted(everyone, key=lambda p: names.get(p, "")):
+        labels = [f.label for f in calibrated[pk].flags]
+        if flows[pk].recent in ("anxiety", "boredom", "apathy"):
+            labels.append(f"lately {flows[pk].recent}")
+        flags.update(labels)
+        if labels:
+            flagged.append((pk, names.get(pk, ""), labels))
+    section = ManagerSection(lines, awaiting, flags, flagged, selectors.findings(actor, data), None)
+    _heatmap(actor, section, led)
+    return section
+
+
+def _heatmap(actor: Actor, section: ManagerSection, led: list[int]) -> None:
+    """The latest closed pulse, favourable share per subscale for each led team — only
+    where the team's group meets the anonymity minimum (suppressed cells say why)."""
+    pulse = (
+        Round.objects.filter(organisation=actor.organisation, status=Round.Status.CLOSED)
+        .order_by("-closes", "-id")
+        .first()
+    )
+    if pulse is None or not led:
+        return
+    found = round_results(actor, pulse)
+    section.pulse = pulse
+    section.heat_columns = [(c, SUBSCALES[c]) for c in HEAT]
+    for line in section.teams:
+        group = found.groups.get(line.id)
+        if group is None:
+            continue
+        if group["suppressed"]:
+            line.heat = {"suppressed": True, "reason": group["reason"]}
+        else:
+            line.heat = {
+                "suppressed": False,
+                "n": group["n"],
+                "cells": [
+                    (group["subscales"].get(c) or {}).get("favourable")
+                    for c, _ in section.heat_columns
+                ],
+            }
+
+
+# ---------------------------------------------------------------- admins
+
+
+@dataclass
+class AdminSection:
+    gate: Any
+    pacing: dict[str, int]
+    coverage: float | None
+    checklist_done: int
+    checklist_total: int
+    findings: list[selectors.Shown]
+    trend: list[tuple[Round, dict[str, float | None]]]
+    trend_chart: str | None
+    readiness: Any
+
+    @property
+    def open_findings(self) -> list[selectors.Shown]:
+        return [f for f in self.findings if f.acknowledged is None]
+
+
+def pulse_trend(org: Organisation) -> list[tuple[Round, dict[str, float | None]]]:
+    """The organisation's favourable share per subscale in the last closed rounds (the
+    whole organisation only, under the round's anonymity minimum): two queries a round."""
+    rounds = list(
+        Round.objects.filter(organisation=org, status=Round.Status.CLOSED).order_by(
+            "-closes", "-id"
+        )[:TREND_ROUNDS]
+    )
+    out = []
+    for pulse in reversed(rounds):
+        data = [
+            results.ResponseData(anonymity.ROOT, answers, enps, "")
+            for answers, enps in Response.objects.filter(round=pulse).values_list("answers", "enps")
+        ]
+        root = results.compute(
+            data, items_of(pulse), {}, pulse.minimum or org.anonymity_min_group
+        ).get(anonymity.ROOT)
+        if root is None or root["suppressed"]:
+            nothing: dict[str, float | None] = {"autonomy": None, "mastery": None, "purpose": None}
+            out.append((pulse, nothing))
+            continue
+        subs = root["subscales"]
+        autonomy = [
+            subs[c]["favourable"]
+            for c in subs
+            if c.startswith("autonomy") and subs[c]["favourable"] is not None
+        ]
+        out.append(
+            (
+                pulse,
+                {
+                    "autonomy": sum(autonomy) / len(autonomy) if autonomy else None,
+                    "mastery": (subs.get("mastery") or {}).get("favourable"),
+                    "purpose": (subs.get("purpose") or {}).get("favourable"),
+                },
+            )
+        )
+    return out
+
+
+def admin_section(actor: Actor, data: OrgData) -> AdminSection | None:
+    if actor.role not in (Role.ADMIN, Role.PEOPLE_OPS):
+        return None
+    pacing = (
+        _pacing(
+            Objective.objects.filter(cycle=data.cycle, status=Objective.Status.ACTIVE), data.today
+        )
+        if data.cycle is not None
+        else {}
+    )
+    total, _ = purpose_selectors.coverage(actor)
+    done, count = checklist.progress(selectors.checklist_of(data))
+    trend = pulse_trend(data.org)
+    return AdminSection(
+        data.gate,
+        pacing,
+        total.share if total else None,
+        done,
+        count,
+        selectors.findings(actor, data),
+        trend,
+        charts.trend(trend) if len(trend) > 1 else None,
+        selectors.readiness_of(data),
+    )
+
+
+# ---------------------------------------------------------------- the home page
+
+
+def home_panel(actor: Actor) -> dict[str, Any] | None:
+    """The home page's dashboard for the actor's role (registered in HOME_PANELS)."""
+    me = actor.person
+    coaches = actor.role != Role.MEMBER or (me is not None and bool(core_selectors.led_teams(me)))
+    data = gather(actor.organisation) if coaches else None  # members need none of it
+    return {
+        "template": "advisor/_home.html",
+        "admin": admin_section(actor, data) if data is not None else None,
+        "manager": manager_section(actor, data) if data is not None else None,
+        "member": member_section(actor),
+        "school": actor.organisation.is_school,
+    }
+
+
+# ---------------------------------------------------------------- the weekly digest
+
+
+@dataclass
+class Digest:
+    week: dt.date
+    name: str
+    numbers: dict[str, Any]
+    before: dict[str, Any]
+    findings: list[selectors.Shown]
+    school: bool
+
+    LABELS = {
+        "gate": "fairness gate",
+        "on track": "objectives on track",
+        "at risk": "objectives at risk",
+        "off track": "objectives off track",
+        "coverage": "objectives serving the purpose",
+        "checklist": "checklist items done",
+        "reviews_written": "weekly reviews written this week",
+        "awaiting": "reviews waiting for your answer",
+        "flags": "people with a challenge flag",
+        "findings": "open findings",
+    }
+
+    def text(self, link: str) -> str:
+        lines = [f"Hello {self.name},", "", f"Week of {self.week:%d %B}:", ""]
+        for key, value in self.numbers.items():
+            label = self.LABELS.get(key, key)
+            shown = f"{value:.0%}" if isinstance(value, float) else value
+            old = self.before.get(key)
+            if old is not None and old != value:
+                was = f"{old:.0%}" if isinstance(old, float) else old
+                lines.append(f"- {label}: {shown} (was {was} last week)")
+            else:
+                lines.append(f"- {label}: {shown}")
+        open_ = [f for f in self.findings if f.acknowledged is None]
+        if open_:
+            lines += ["", "Findings to look at:"]
+            for shown in open_[:10]:
+                f = shown.finding
+                lines.append(f"- {f.title}: {f.evidence[0]}")
+                lines.append(f"  next step: {f.next_step}")
+        lines += ["", f"Your dashboard: {link}", "How each number is computed: /methods/", ""]
+        return "\n".join(lines)
+
+
+def digests(org: Organisation, today: dt.date) -> list[tuple[Person, Digest]]:
+    """The digest of every admin, people-ops person and manager who can sign in."""
+    data = gather(org, today)
+    active, coaches = mastery_selectors.coaching(org)
+    report = traps.detect(selectors.facts(data))
+    acks = {a.key: a for a in Acknowledgement.objects.filter(organisation=org)}
+    previous: dict[int, dict[str, Any]] = {}
+    for person_id, saved in DigestSent.objects.filter(
+        organisation=org, week__lt=data.this_week
+    ).values_list("person_id", "numbers"):
+        previous[person_id] = saved  # oldest first: the latest wins
+    monday = data.this_week
+    everyone = set().union(*coaches.values()) if coaches else set()
+    waiting = set(
+        Review.objects.filter(
+            person_id__in=everyone, week__gte=monday - dt.timedelta(weeks=1), replies__isnull=True
+        ).values_list("person_id", flat=True)
+    )
+    calibrated = mastery_selectors.calibrations(org, everyone)
+    admin_numbers: dict[str, Any] | None = None
+    out = []
+    for pk, person in sorted(active.items(), key=lambda kv: kv[1].name):
+        if person.user_id is None:
+            continue
+        is_admin = person.role in (Role.ADMIN, Role.PEOPLE_OPS)
+        people = coaches.get(pk, set())
+        if not is_admin and not people:
+            continue
+        teams = {t for t, members in data.members.items() if members & people} | data.leads.get(
+            pk, set()
+        )
+        visible = traps.visible_to(report.findings, admin=is_admin, teams=teams)
+        shown = [selectors.Shown(f, acks.get(f.key)) for f in visible]
+        numbers: dict[str, Any] = {}
+        if is_admin:
+            if admin_numbers is None:
+                pacing = (
+                    _pacing(
+                        Objective.objects.filter(cycle=data.cycle, status=Objective.Status.ACTIVE),
+                        today,
+                    )
+                    if data.cycle
+                    else {}
+                )
+                done, total = checklist.progress(selectors.checklist_of(data))
+                admin_numbers = {
+                    **({"gate": data.gate.status} if data.gate else {}),
+                    **pacing,
+                    "checklist": f"{done} of {total}",
+                }
+            numbers.update(admin_numbers)
+        if people:
+            numbers["reviews_written"] = sum(1 for p in people if (p, monday) in data.reviews)
+            numbers["awaiting"] = len(people & waiting)
+            numbers["flags"] = sum(1 for p in people if calibrated[p].flags)
+        numbers["findings"] = sum(1 for s in shown if s.acknowledged is None)
+        out.append(
+            (
+                person,
+                Digest(monday, person.name, numbers, previous.get(pk, {}), shown, org.is_school),
+            )
+        )
+    return out

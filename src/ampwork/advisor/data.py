@@ -1,0 +1,244 @@
+"""What the advisor reads from the other apps, gathered once per request in a fixed number
+of queries: people and teams, autonomy levels and steps, authorship of objectives, weekly
+reviews, the open cycle's key results, purpose, skills, ShipIt days, the fairness gate and
+the organisation's incentives. The checklist, readiness, the mistake detector and the
+dashboards all read this one snapshot."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from ampwork.autonomy import rules as autonomy_rules
+from ampwork.autonomy.models import LedgerEntry, Project, ShipItEvent
+from ampwork.autonomy.selectors import levels_for
+from ampwork.core.models import Organisation, Person, Team, TeamMembership
+from ampwork.fairness.selectors import Gate, gate_of
+from ampwork.mastery.models import Review, Skill
+from ampwork.mastery.selectors import week_of
+from ampwork.okrs import progress
+from ampwork.okrs.models import Cycle, KeyResult, Objective
+from ampwork.purpose import authenticity
+from ampwork.purpose.models import Draft, ImpactStory, PublishedPurpose, Statement
+
+from . import traps
+from .models import Incentive, StyleAssessment
+
+WINDOW = 4  # weeks per window when comparing review completion
+
+
+@dataclass
+class OrgData:
+    org: Organisation
+    today: dt.date
+    people: set[int] = field(default_factory=set)  # active
+    teams: dict[int, str] = field(default_factory=dict)
+    members: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    leads: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    levels: dict[int, dict[str, int]] = field(default_factory=dict)
+    owned: dict[int, list[tuple[int | None, int | None]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    granted_people: set[int] = field(default_factory=set)
+    granted_teams: set[int] = field(default_factory=set)
+    steps_granted: int = 0
+    reviews: set[tuple[int, dt.date]] = field(default_factory=set)
+    cycle: Cycle | None = None
+    key_results: list[tuple[int, int | None, int | None, bool]] = field(
+        default_factory=list
+    )  # (id, owner, owning team, stale)
+    statements: set[int] = field(default_factory=set)
+    purpose: PublishedPurpose | None = None
+    drafts: int = 0
+    recent_story: bool = False
+    skills: int = 0
+    shipit_recent: bool = False
+    projects: int = 0
+    gate: Gate | None = None
+    incentives: list[traps.IncentiveFact] = field(default_factory=list)
+
+    # ------------------------------------------------------------ derived numbers
+
+    @property
+    def this_week(self) -> dt.date:
+        return week_of(self.today)
+
+    def scope(self, team: int | None) -> set[int]:
+        return self.people if team is None else self.members.get(team, set()) & self.people
+
+    def review_share(self, team: int | None = None, weeks: int = 2) -> float | None:
+        """Share of people with a review in the last ``weeks`` weeks (this one included)."""
+        people = self.scope(team)
+        if not people:
+            return None
+        since = self.this_week - dt.timedelta(weeks=weeks - 1)
+        wrote = {p for p, w in self.reviews if w >= since and p in people}
+        return len(wrote) / len(people)
+
+    def completion(self, start_weeks_ago: int) -> float | None:
+        """Share of person-weeks with a review, over :data:`WINDOW` full weeks ending
+        ``start_weeks_ago`` weeks before this one."""
+        if not self.people:
+            return None
+        last = self.this_week - dt.timedelta(weeks=start_weeks_ago)
+        first = last - dt.timedelta(weeks=WINDOW - 1)
+        done = sum(1 for p, w in self.reviews if first <= w <= last and p in self.people)
+        return done / (len(self.people) * WINDOW)
+
+    def krs(self, team: int | None = None) -> list[tuple[int, int | None, int | None, bool]]:
+        if team is None:
+            return self.key_results
+        people = self.scope(team)
+        return [k for k in self.key_results if k[2] == team or k[1] in people]
+
+    def stale_share(self, team: int | None = None) -> float | None:
+        krs = self.krs(team)
+        return sum(1 for k in krs if k[3]) / len(krs) if krs else None
+
+    def pairs(self, team: int | None = None) -> list[tuple[int | None, int | None]]:
+        people = self.scope(team)
+        return [pair for p in people for pair in self.owned.get(p, [])]
+
+    def self_set(self, team: int | None = None) -> float | None:
+        return autonomy_rules.autonomy_index(self.pairs(team))
+
+    def mean_level(self, team: int | None = None) -> float | None:
+        people = [p for p in self.scope(team) if p in self.levels]
+        if not people:
+            return None
+        total = sum(sum(self.levels[p].values()) / len(autonomy_rules.TS) for p in people)
+        return total / len(people)
+
+    def control(self, team: int) -> list[str]:
+        people = self.scope(team)
+        pairs = self.pairs(team)
+        return autonomy_rules.defaulting_to_control(
+            [self.levels[p] for p in people if p in self.levels],
+            autonomy_rules.autonomy_index(pairs),
+            len(pairs),
+        )
+
+    def step_granted(self, team: int) -> bool:
+        return team in self.granted_teams or bool(self.scope(team) & self.granted_people)
+
+    def statement_share(self) -> float | None:
+        return len(self.statements & self.people) / len(self.people) if self.people else None
+
+    def purpose_warnings(self) -> list[str]:
+        if self.purpose is None:
+            return []
+        advice = authenticity.check(self.purpose.text)
+        return advice.reasons if advice.warn else []
+
+    def working_teams(self) -> list[int]:
+        """Teams with someone in them besides their leads: the ones judged per team."""
+        return sorted(
+            t
+            for t, people in self.members.items()
+            if people & self.people - {p for p in people if t in self.leads.get(p, set())}
+        )
+
+
+def gather(org: Organisation, today: dt.date | None = None) -> OrgData:
+    today = today or timezone.localdate()
+    data = OrgData(org, today)
+    data.people = set(
+        Person.objects.filter(organisation=org, active=True).values_list("id", flat=True)
+    )
+    data.teams = dict(Team.objects.filter(organisation=org).values_list("id", "name"))
+    for team, person, role in TeamMembership.objects.filter(organisation=org).values_list(
+        "team_id", "person_id", "role"
+    ):
+        data.members[team].add(person)
+        if role == TeamMembership.Role.LEAD:
+            data.leads[person].add(team)
+    data.levels = levels_for(org, sorted(data.people))
+    for owner, author in Objective.objects.filter(
+        organisation=org, owner_person__isnull=False
+    ).values_list("owner_person_id", "author_id"):
+        data.owned[owner].append((owner, author))
+    for person, team, level in LedgerEntry.objects.filter(organisation=org).values_list(
+        "person_id", "team_id", "level"
+    ):
+        if level > 0:
+            data.steps_granted += 1
+            if person is not None:
+                data.granted_people.add(person)
+            else:
+                data.granted_teams.add(team)
+    since = week_of(today) - dt.timedelta(weeks=2 * WINDOW + 1)
+    data.reviews = set(
+        Review.objects.filter(organisation=org, week__gte=since).values_list("person_id", "week")
+    )
+    data.cycle = (
+        Cycle.objects.filter(organisation=org, status=Cycle.Status.OPEN, start__lte=today)
+        .order_by("-start")
+        .first()
+    )
+    if data.cycle is not None:
+        for pk, owner, team, last, created in KeyResult.objects.filter(
+            objective__cycle=data.cycle, objective__status=Objective.Status.ACTIVE
+        ).values_list("id", "owner_id", "objective__owner_team_id", "last_check_in", "created_at"):
+            stale = progress.is_stale(last, timezone.localdate(created), today)
+            data.key_results.append((pk, owner, team, stale))
+    data.statements = set(
+        Statement.objects.filter(organisation=org).values_list("person_id", flat=True)
+    )
+    data.purpose = PublishedPurpose.objects.filter(organisation=org).order_by("-version").first()
+    data.drafts = Draft.objects.filter(organisation=org).count()
+    data.recent_story = ImpactStory.objects.filter(
+        organisation=org, created_at__gte=timezone.now() - dt.timedelta(days=90)
+    ).exists()
+    data.skills = Skill.objects.filter(organisation=org).count()
+    data.shipit_recent = ShipItEvent.objects.filter(
+        organisation=org,
+        ends_at__lte=timezone.now(),
+        ends_at__gte=timezone.now() - dt.timedelta(days=365),
+    ).exists()
+    data.projects = Project.objects.filter(organisation=org).count()
+    if not org.is_school:
+        data.gate = gate_of(org)
+    data.incentives = incentive_facts(org, data)
+    return data
+
+
+def incentive_facts(org: Organisation, data: OrgData) -> list[traps.IncentiveFact]:
+    """Incentives with the work style of what they reward: two queries."""
+    role_style: dict[str, str] = {}
+    for role, style in StyleAssessment.objects.filter(
+        organisation=org, objective__isnull=True
+    ).values_list("job_role", "work_style"):
+        role_style[role.lower()] = style  # oldest first: the latest wins
+    teams_of: dict[int, set[int]] = defaultdict(set)
+    for team, people in data.members.items():
+        for person in people:
+            teams_of[person].add(team)
+    out = []
+    for i in Incentive.objects.filter(organisation=org).select_related(
+        "objective", "key_result__objective"
+    ):
+        objective = i.objective or (i.key_result.objective if i.key_result else None)
+        teams: set[int] = set()
+        if objective is not None:
+            if objective.owner_team_id:
+                teams.add(objective.owner_team_id)
+            elif objective.owner_person_id:
+                teams |= teams_of.get(objective.owner_person_id, set())
+        out.append(
+            traps.IncentiveFact(
+                id=i.pk,
+                what=i.what,
+                style=i.style,
+                objective_id=objective.pk if objective else None,
+                objective_title=objective.title if objective else "",
+                key_result_title=i.key_result.title if i.key_result else "",
+                work_style=objective.work_style if objective else None,
+                job_role=i.job_role,
+                role_style=role_style.get(i.job_role.lower()) if i.job_role else None,
+                teams=tuple(sorted(teams)),
+            )
+        )
+    return out

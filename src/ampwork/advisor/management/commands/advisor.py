@@ -1,0 +1,66 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from ampwork.advisor import selectors, traps
+from ampwork.advisor.data import gather
+from ampwork.core.cli import organisation
+
+
+class Command(BaseCommand):
+    help = (
+        "The mistake detector: 'advisor findings [--org SLUG] [--format json]' — the three "
+        "classic mistakes and the OKR failure modes found in the organisation's data, each "
+        "with its evidence, source and next step."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        run = sub.add_parser("findings", help="list what the detector finds")
+        run.add_argument("--org", default="")
+        run.add_argument("--format", choices=["text", "json"], default="text")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        org = organisation(options["org"])
+        report = traps.detect(selectors.facts(gather(org)))
+        acked = set(
+            selectors.Acknowledgement.objects.filter(organisation=org).values_list("key", flat=True)
+        )
+        if options["format"] == "json":
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "organisation": org.slug,
+                        "findings": [
+                            {
+                                "key": f.key,
+                                "rule": f.rule,
+                                "title": f.title,
+                                "classic": f.classic,
+                                "evidence": f.evidence,
+                                "source": f.source,
+                                "next_step": f.next_step,
+                                "link": f.link,
+                                "acknowledged": f.key in acked,
+                            }
+                            for f in report.findings
+                        ],
+                    },
+                    indent=1,
+                    ensure_ascii=False,
+                )
+            )
+            return
+        if not report.findings:
+            self.stdout.write(f"{org.slug}: nothing found.")
+            return
+        self.stdout.write(f"{org.slug}: {len(report.findings)} finding(s)")
+        for f in report.findings:
+            mark = " (acknowledged)" if f.key in acked else ""
+            self.stdout.write(f"\n{f.title}{mark} [{f.key}]")
+            for line in f.evidence:
+                self.stdout.write(f"  - {line}")
+            self.stdout.write(f"  next step: {f.next_step}")

@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from ampwork.advisor import services
+from ampwork.core.cli import organisation
+from ampwork.core.models import Organisation
+
+
+class Command(BaseCommand):
+    help = (
+        "The weekly digest: 'digest send [--org SLUG] [--dry-run]' — one email per manager "
+        "and admin with their dashboard's numbers, what changed since last week and the "
+        "findings they can see. Once a week each: a second run sends nothing new."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        send = sub.add_parser("send", help="send this week's digests")
+        send.add_argument("--org", default="", help="one organisation (default: all)")
+        send.add_argument("--dry-run", action="store_true", help="list, send nothing")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        orgs = (
+            [organisation(options["org"])]
+            if options["org"]
+            else list(Organisation.objects.order_by("slug"))
+        )
+        verb = "would send" if options["dry_run"] else "sent"
+        for org in orgs:
+            sent = services.send_digests(org=org, dry_run=options["dry_run"])
+            self.stdout.write(
+                f"{org.slug}: {verb} {len(sent)} digest{'' if len(sent) == 1 else 's'}"
+            )
+            if options["dry_run"] or options["verbosity"] > 1:
+                for email in sent:
+                    self.stdout.write(f"  → {email}")

@@ -1,0 +1,301 @@
+"""Reads for the advisor: the checklist (data-ticked and hand-ticked items), readiness per
+organisation and team, findings with their acknowledgements, incentives and reward-style
+assessments. Everything reads one :class:`data.OrgData` snapshot: fixed query counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+from ampwork.core import selectors as core_selectors
+from ampwork.core.errors import NotFound
+from ampwork.core.models import Role
+from ampwork.core.permissions import Actor
+
+from . import checklist, readiness, traps
+from .data import OrgData, gather
+from .models import Acknowledgement, Incentive, StyleAssessment, Tick
+
+SELF_SET = 0.4
+REVIEWS = 0.5
+STALE = 0.2
+SKILLS = 3
+
+
+def _pct(x: float | None) -> str:
+    return "—" if x is None else f"{x:.0%}"
+
+
+# ---------------------------------------------------------------- the checklist
+
+
+def auto_items(data: OrgData, team: int | None = None) -> dict[str, checklist.Auto]:
+    """Each data-ticked item, done or not, with the reason read from the data."""
+    out: dict[str, checklist.Auto] = {}
+    unit = "classes" if data.org.is_school else "teams"
+    if team is None:
+        if data.gate is not None:
+            gate = data.gate
+            when = f" ({gate.run.run_at:%d %b %Y})" if gate.run else ""
+            out["pay-audit"] = checklist.Auto(
+                gate.status != "red",
+                f"the fairness gate is {gate.status}{when}: " + "; ".join(gate.reasons)
+                if gate.reasons
+                else f"the fairness gate is {gate.status}{when}",
+            )
+        tied = [i for i in data.incentives if i.style == "if_then" and i.objective_id]
+        out["okrs-apart-from-bonuses"] = checklist.Auto(
+            not tied,
+            f"“{tied[0].what}” is an if-then reward on “{tied[0].objective_title}”"
+            if tied
+            else "no if-then reward is tied to an objective or key result",
+        )
+        teams = data.working_teams()
+        granted = [t for t in teams if data.step_granted(t)]
+        out["autonomy-step"] = checklist.Auto(
+            bool(teams) and len(granted) == len(teams),
+            f"{len(granted)} of {len(teams)} {unit} have had an autonomy step granted",
+        )
+        reviewing = [t for t in teams if (data.review_share(t) or 0) >= REVIEWS]
+        out["weekly-reviews"] = checklist.Auto(
+            bool(teams) and len(reviewing) * 2 > len(teams),
+            f"in {len(reviewing)} of {len(teams)} {unit} half or more of people wrote a "
+            "weekly review in the last two weeks",
+        )
+        out["shipit"] = checklist.Auto(
+            data.shipit_recent,
+            "a ShipIt day ended in the last 12 months"
+            if data.shipit_recent
+            else "no ShipIt day in the last 12 months",
+        )
+        out["skills"] = checklist.Auto(
+            data.skills >= SKILLS, f"{data.skills} skill{'s' if data.skills != 1 else ''} named"
+        )
+        out["published-purpose"] = checklist.Auto(
+            data.purpose is not None,
+            f"version {data.purpose.version} published {data.purpose.published_at:%d %b %Y}"
+            if data.purpose
+            else "no purpose published yet",
+        )
+        share = data.statement_share()
+        out["own-purpose"] = checklist.Auto(
+            (share or 0) >= 0.5, f"{_pct(share)} of people have written their own purpose"
+        )
+        out["impact-story"] = checklist.Auto(
+            data.recent_story,
+            "an impact story in the last 90 days"
+            if data.recent_story
+            else "no impact story in the last 90 days",
+        )
+    else:
+        out["autonomy-step"] = checklist.Auto(
+            data.step_granted(team),
+            "an autonomy step has been granted here"
+            if data.step_granted(team)
+            else "no autonomy step granted here yet",
+        )
+        share = data.review_share(team)
+        out["weekly-reviews"] = checklist.Auto(
+            (share or 0) >= REVIEWS,
+            f"{_pct(share)} of people wrote a weekly review in the last two weeks",
+        )
+    own = data.self_set(team)
+    out["self-set-okrs"] = checklist.Auto(
+        (own or 0) >= SELF_SET, f"{_pct(own)} of objectives were written by their owners"
+    )
+    stale = data.stale_share(team)
+    out["check-ins"] = checklist.Auto(
+        stale is not None and stale <= STALE,
+        f"{_pct(stale)} of this cycle's key results have had no check-in for 14 days"
+        if stale is not None
+        else "no key results in an open cycle",
+    )
+    return out
+
+
+Ticks = dict[int | None, dict[str, checklist.HandTick]]
+
+
+def hand_ticks(data: OrgData) -> Ticks:
+    """The latest hand tick of every item, for the organisation (None) and each team: one
+    query."""
+    out: Ticks = {}
+    for tick in Tick.objects.filter(organisation=data.org).select_related("by"):
+        out.setdefault(tick.team_id, {})[tick.item] = checklist.HandTick(
+            tick.done, tick.by.name if tick.by else "someone", tick.at, tick.note
+        )
+    return out
+
+
+def checklist_of(
+    data: OrgData, team: int | None = None, ticks: Ticks | None = None
+) -> list[checklist.StepState]:
+    ticks = hand_ticks(data) if ticks is None else ticks
+    return checklist.evaluate(
+        school=data.org.is_school,
+        auto=auto_items(data, team),
+        ticks=ticks.get(team, {}),
+        team=team is not None,
+    )
+
+
+def tick_history(data: OrgData) -> QuerySet[Tick]:
+    return (
+        Tick.objects.filter(organisation=data.org)
+        .select_related("by", "team")
+        .order_by("-at", "-id")[:30]
+    )
+
+
+# ---------------------------------------------------------------- readiness
+
+
+def readiness_of(data: OrgData, team: int | None = None) -> readiness.Readiness:
+    org = data.org
+    return readiness.assess(
+        readiness.Signals(
+            policy=org.autonomy_policy,
+            is_school=org.is_school,
+            # fairness is the organisation's step: a team's next step is its own
+            gate_red=team is None and data.gate is not None and data.gate.status == "red",
+            published_purpose=data.purpose is not None,
+            statement_share=(
+                len(data.statements & data.scope(team)) / len(data.scope(team))
+                if data.scope(team)
+                else None
+            ),
+            review_share=data.review_share(team),
+            stale_share=data.stale_share(team),
+            checked_in_lately=any(not k[3] for k in data.krs(team)),
+            mean_level=data.mean_level(team),
+            self_set=data.self_set(team),
+        )
+    )
+
+
+# ---------------------------------------------------------------- findings
+
+
+def facts(data: OrgData) -> traps.Facts:
+    autonomy = (
+        f"{data.steps_granted} autonomy step{'s' if data.steps_granted != 1 else ''} granted"
+        if data.steps_granted
+        else (f"{data.projects} self-directed projects started" if data.projects else "")
+    )
+    statements = len(data.statements)
+    purpose = (
+        f"purpose version {data.purpose.version} published"
+        if data.purpose
+        else (f"{statements} purpose statements written" if statements else "")
+    )
+    gate = data.gate
+    return traps.Facts(
+        is_school=data.org.is_school,
+        gate_status=gate.status if gate is not None and gate.run is not None else None,
+        gate_reasons=tuple(gate.reasons) if gate is not None else (),
+        autonomy_under_way=autonomy,
+        purpose_under_way=purpose,
+        incentives=tuple(data.incentives),
+        teams=tuple(
+            traps.TeamFact(t, data.teams[t], tuple(data.control(t))) for t in data.working_teams()
+        ),
+        key_results=len(data.key_results),
+        stale=sum(1 for k in data.key_results if k[3]),
+        reviews_before=data.completion(WINDOW_BEFORE),
+        reviews_recent=data.completion(1),
+        purpose_warnings=tuple(data.purpose_warnings()),
+        anonymity_min=data.org.anonymity_min_group,
+    )
+
+
+WINDOW_BEFORE = 5  # the window ending five weeks back: weeks 5–8 before this one
+
+
+@dataclass
+class Shown:
+    finding: traps.Finding
+    acknowledged: Acknowledgement | None
+
+
+def sees_all(actor: Actor) -> bool:
+    return actor.role in (Role.ADMIN, Role.PEOPLE_OPS)
+
+
+def my_teams(actor: Actor, data: OrgData) -> set[int]:
+    """Teams whose findings a manager sees: those they lead and those of the people they
+    coach."""
+    if actor.person is None:
+        return set()
+    coached = core_selectors.coached_by(actor.person)
+    teams = set(data.leads.get(actor.person.pk, set()))
+    teams |= {t for t, people in data.members.items() if people & coached}
+    return teams
+
+
+def findings(actor: Actor, data: OrgData) -> list[Shown]:
+    """The findings the actor may see, each with its latest acknowledgement."""
+    report = traps.detect(facts(data))
+    visible = traps.visible_to(report.findings, admin=sees_all(actor), teams=my_teams(actor, data))
+    acks: dict[str, Acknowledgement] = {}
+    for ack in Acknowledgement.objects.filter(
+        organisation=actor.organisation, key__in=[f.key for f in visible]
+    ).select_related("by"):
+        acks[ack.key] = ack
+    return [Shown(f, acks.get(f.key)) for f in visible]
+
+
+def get_finding(actor: Actor, data: OrgData, key: str) -> Shown:
+    found = next((s for s in findings(actor, data) if s.finding.key == key), None)
+    if found is None:
+        raise NotFound("no such finding (it may have been resolved by a change in the data)")
+    return found
+
+
+def acknowledgements(actor: Actor, key: str) -> QuerySet[Acknowledgement]:
+    return Acknowledgement.objects.filter(organisation=actor.organisation, key=key).select_related(
+        "by"
+    )
+
+
+# ---------------------------------------------------------------- incentives and styles
+
+
+def incentives(actor: Actor) -> QuerySet[Incentive]:
+    return Incentive.objects.filter(organisation=actor.organisation).select_related(
+        "objective", "key_result", "created_by"
+    )
+
+
+def get_incentive(actor: Actor, pk: int) -> Incentive:
+    found = incentives(actor).filter(pk=pk).first()
+    if found is None:
+        raise NotFound("no such incentive")
+    return found
+
+
+def assessments(actor: Actor) -> QuerySet[StyleAssessment]:
+    return (
+        StyleAssessment.objects.filter(organisation=actor.organisation)
+        .select_related("objective", "by")
+        .order_by("-at", "-id")
+    )
+
+
+def snapshot(actor: Actor) -> OrgData:
+    return gather(actor.organisation)
+
+
+def team_rows(data: OrgData, teams: list[int]) -> list[dict[str, Any]]:
+    """Per team: readiness and the checklist's per-team items (one query for the ticks)."""
+    ticks = hand_ticks(data)
+    return [
+        {
+            "id": t,
+            "name": data.teams[t],
+            "readiness": readiness_of(data, t),
+            "steps": checklist_of(data, t, ticks),
+        }
+        for t in teams
+    ]

@@ -1,0 +1,196 @@
+"""Writes for the advisor: tick a checklist item by hand, record and remove incentives,
+answer the reward-style questions for a role or an objective, acknowledge a finding, and
+send the weekly digest."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from ampwork.core.errors import NotAllowed, ValidationFailed, clean_text
+from ampwork.core.models import Organisation, Person, Team
+from ampwork.core.permissions import Actor, can, require
+from ampwork.okrs.models import KeyResult, Objective
+
+from . import checklist, style
+from .models import Acknowledgement, DigestSent, Incentive, StyleAssessment, Tick
+
+
+@transaction.atomic
+def tick(
+    *, actor: Actor, item: str, done: bool = True, note: str = "", team: Team | None = None
+) -> Tick:
+    """Tick (or untick) an item by hand. Items the data decides cannot be ticked by hand."""
+    found = checklist.ITEMS.get(item)
+    if found is None:
+        raise ValidationFailed.single("item", f"no checklist item '{item[:40]}'")
+    if found.auto:
+        raise ValidationFailed.single(
+            "item", "this item ticks itself from the data; change what it reads instead"
+        )
+    if team is not None and not found.team:
+        raise ValidationFailed.single("team_id", "this item is for the whole organisation")
+    require(actor, "advisor.tick", team)
+    return Tick.objects.create(
+        organisation=actor.organisation,
+        team=team,
+        item=item,
+        done=bool(done),
+        note=clean_text(note, "note", 300, required=False),
+        by=actor.person,
+    )
+
+
+def _amount(value: Any) -> Decimal | None:
+    if value in (None, ""):
+        return None
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        raise ValidationFailed.single("amount", "must be a number") from None
+    if not amount.is_finite() or amount < 0 or amount >= Decimal("1e10"):
+        raise ValidationFailed.single("amount", "must be a positive number below 10,000,000,000")
+    return amount.quantize(Decimal("0.01"))
+
+
+@transaction.atomic
+def add_incentive(
+    *,
+    actor: Actor,
+    what: str,
+    outcome: str,
+    style: str,
+    amount: Any = None,
+    currency: str = "",
+    reward_kind: str = "",
+    objective_id: int | None = None,
+    key_result_id: int | None = None,
+    job_role: str = "",
+) -> Incentive:
+    require(actor, "incentives.edit")
+    if style not in Incentive.Style.values:
+        raise ValidationFailed.single("style", "is 'if_then' (promised) or 'now_that' (after)")
+    currency = (currency or "").strip().upper()
+    if currency and (len(currency) != 3 or not currency.isalpha()):
+        raise ValidationFailed.single("currency", "is a three-letter code such as EUR")
+    objective = key_result = None
+    if objective_id is not None:
+        objective = Objective.objects.filter(
+            organisation=actor.organisation, pk=objective_id
+        ).first()
+        if objective is None:
+            raise ValidationFailed.single("objective_id", f"no objective {objective_id}")
+    if key_result_id is not None:
+        key_result = KeyResult.objects.filter(
+            organisation=actor.organisation, pk=key_result_id
+        ).first()
+        if key_result is None:
+            raise ValidationFailed.single("key_result_id", f"no key result {key_result_id}")
+    return Incentive.objects.create(
+        organisation=actor.organisation,
+        what=clean_text(what, "what", 200),
+        outcome=clean_text(outcome, "outcome", 300),
+        style=style,
+        amount=_amount(amount),
+        currency=currency,
+        reward_kind=clean_text(reward_kind, "reward_kind", 100, required=False),
+        objective=objective,
+        key_result=key_result,
+        job_role=clean_text(job_role, "job_role", 120, required=False),
+        created_by=actor.person,
+    )
+
+
+@transaction.atomic
+def remove_incentive(*, actor: Actor, incentive: Incentive) -> None:
+    require(actor, "incentives.edit")
+    incentive.delete()
+
+
+@transaction.atomic
+def assess_style(
+    *,
+    actor: Actor,
+    answers: style.Answers,
+    objective: Objective | None = None,
+    job_role: str = "",
+) -> tuple[StyleAssessment, style.Verdict]:
+    """Answer the four questions for a role or an objective; an objective's work style is
+    set from the verdict (rule 1 of the mistake detector reads it)."""
+    if (objective is None) == (not job_role.strip()):
+        raise ValidationFailed.single("job_role", "name a role, or choose an objective — one")
+    if objective is not None:
+        if not can(actor, "objectives.edit", objective):
+            raise NotAllowed("Only whoever may edit the objective sets its work style.")
+    else:
+        require(actor, "incentives.edit")
+    verdict = style.classify(answers)
+    found = StyleAssessment.objects.create(
+        organisation=actor.organisation,
+        objective=objective,
+        job_role=clean_text(job_role, "job_role", 120, required=False),
+        answers=answers.as_dict(),
+        work_style=verdict.work_style,
+        by=actor.person,
+    )
+    if objective is not None and objective.work_style != verdict.work_style:
+        objective.work_style = verdict.work_style
+        objective.save(update_fields=["work_style"])
+    return found, verdict
+
+
+@transaction.atomic
+def acknowledge(*, actor: Actor, key: str, note: str) -> Acknowledgement:
+    """Acknowledge a finding the actor can see (the caller looks it up first)."""
+    return Acknowledgement.objects.create(
+        organisation=actor.organisation,
+        key=key[:120],
+        note=clean_text(note, "note", 500),
+        by=actor.person,
+    )
+
+
+# ---------------------------------------------------------------- the weekly digest
+
+
+def _mark(org: Organisation, person: Person, week: dt.date, numbers: dict[str, Any]) -> bool:
+    try:
+        with transaction.atomic():
+            DigestSent.objects.create(organisation=org, person=person, week=week, numbers=numbers)
+    except IntegrityError:
+        return False
+    return True
+
+
+@transaction.atomic
+def send_digests(
+    *, org: Organisation, today: dt.date | None = None, dry_run: bool = False
+) -> list[str]:
+    """One email per manager and admin: their dashboard's numbers, what changed since the
+    last digest, and the findings they can see. Once a week each."""
+    from . import dashboards  # the digest is the dashboard, by email
+
+    today = today or timezone.localdate()
+    sent = []
+    messages = []
+    for person, digest in dashboards.digests(org, today):
+        if not dry_run and not _mark(org, person, digest.week, digest.numbers):
+            continue
+        sent.append(person.email)
+        messages.append(
+            EmailMessage(
+                subject=f"ampwork this week — {org.name}",
+                body=digest.text(f"{settings.BASE_URL}/?org={org.slug}"),
+                to=[person.email],
+            )
+        )
+    if messages and not dry_run:
+        with get_connection() as connection:
+            connection.send_messages(messages)
+    return sent

@@ -1,0 +1,317 @@
+"""The mistake detector (pure: no Django, no ORM).
+
+The framework's three classic mistakes, and the failure modes users of OKR tools report,
+caught from an organisation's real data. Each rule takes plain facts and returns findings,
+each with its evidence, its source, a next step and where to look; every rule is tested
+firing on a worked example and silent on its near-miss twin (tests/advisor/test_traps.py).
+
+1. ``if-then-creative`` — a contingent ("if-then") reward on heuristic work: an
+   objective or key result whose work style is heuristic, or a role assessed as heuristic.
+2. ``defaulting-to-control`` — a team whose autonomy levels are low across the four Ts and
+   whose objectives are almost all assigned (autonomy's own signal).
+3. ``ignoring-fairness`` — autonomy or purpose work under way in a company while the
+   fairness gate is red, or no pay audit was ever run.
+4. ``okrs-tied-to-bonuses`` — any if-then reward tied to an objective or key result.
+5. ``check-in-fatigue`` — many stale key results in the open cycle, or weekly-review
+   completion falling.
+6. ``inauthentic-purpose`` — the published purpose fails the authenticity check.
+7. ``anonymity-lowered`` — the survey anonymity minimum set below the default of five.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+STALE_SHARE = 0.30
+STALE_MIN_KRS = 10
+REVIEW_DROP = 0.15
+REVIEW_MIN_PREVIOUS = 0.30
+DEFAULT_ANONYMITY = 5
+
+SOURCES = {
+    "if-then-creative": "Deci, Koestner & Ryan (1999): expected, contingent rewards undermine "
+    "intrinsic motivation (task-contingent d ≈ −0.40); Ariely et al. (2009): large bonuses "
+    "worsened performance on tasks needing even basic cognition; Pink, Drive, ch. 2.",
+    "defaulting-to-control": "Pink, Drive, ch. 4 (autonomy over task, technique, time and "
+    "team); Jang, Reeve & Deci (2010): autonomy support with structure, from the start.",
+    "ignoring-fairness": "Pink, Drive: pay people enough to take the issue of money off the "
+    "table — baseline rewards must be fair before the rest can work.",
+    "okrs-tied-to-bonuses": "Doerr, Measure What Matters: keep OKRs apart from compensation, "
+    "or people set goals they are sure to hit.",
+    "check-in-fatigue": "Practitioner reports from teams using OKR tools: check-ins that feel "
+    "like reporting stop being done (ampwork's thresholds are a product choice).",
+    "inauthentic-purpose": "Pink, Drive, ch. 6: purpose maximisation — a purpose people feel "
+    "names who is better off because of the work, not only profit.",
+    "anonymity-lowered": "Survey practice: results of fewer than five people can often be "
+    "traced back to them; ampwork's default minimum is five.",
+}
+TITLES = {
+    "if-then-creative": "If-then reward on creative work",
+    "defaulting-to-control": "Defaulting to control",
+    "ignoring-fairness": "Ignoring baseline fairness",
+    "okrs-tied-to-bonuses": "OKRs tied to a bonus",
+    "check-in-fatigue": "Check-in fatigue",
+    "inauthentic-purpose": "A purpose that may not ring true",
+    "anonymity-lowered": "Survey anonymity minimum lowered",
+}
+CLASSIC = ("if-then-creative", "defaulting-to-control", "ignoring-fairness")
+
+
+@dataclass(frozen=True)
+class IncentiveFact:
+    id: int
+    what: str
+    style: str  # if_then | now_that
+    objective_id: int | None = None
+    objective_title: str = ""
+    key_result_title: str = ""
+    work_style: str | None = None  # of the linked objective (or the key result's objective)
+    job_role: str = ""
+    role_style: str | None = None  # the role's assessed work style, if assessed
+    teams: tuple[int, ...] = ()  # teams concerned (the owning team, or the owner's teams)
+
+
+@dataclass(frozen=True)
+class TeamFact:
+    id: int
+    name: str
+    control: tuple[str, ...] = ()  # autonomy's defaulting-to-control reasons, if any
+
+
+@dataclass(frozen=True)
+class Facts:
+    is_school: bool = False
+    gate_status: str | None = None  # green | amber | red; None when no audit was ever run
+    gate_reasons: tuple[str, ...] = ()
+    autonomy_under_way: str = ""  # what shows it (e.g. "3 autonomy steps granted"), or ""
+    purpose_under_way: str = ""
+    incentives: tuple[IncentiveFact, ...] = ()
+    teams: tuple[TeamFact, ...] = ()
+    key_results: int = 0
+    stale: int = 0
+    reviews_before: float | None = None  # completion share, the four weeks before
+    reviews_recent: float | None = None  # completion share, the last four weeks
+    purpose_warnings: tuple[str, ...] = ()  # the published purpose's authenticity advice
+    anonymity_min: int = DEFAULT_ANONYMITY
+
+
+@dataclass
+class Finding:
+    rule: str
+    key: str  # stable across runs: rule and subject
+    evidence: list[str]
+    next_step: str
+    link: str
+    teams: tuple[int, ...] = ()  # managers of these teams see it too; admins see all
+    subject: str = ""
+
+    @property
+    def title(self) -> str:
+        return TITLES[self.rule]
+
+    @property
+    def source(self) -> str:
+        return SOURCES[self.rule]
+
+    @property
+    def classic(self) -> bool:
+        return self.rule in CLASSIC
+
+
+@dataclass
+class Report:
+    findings: list[Finding] = field(default_factory=list)
+
+    def by_rule(self, rule: str) -> list[Finding]:
+        return [f for f in self.findings if f.rule == rule]
+
+
+def _linked(i: IncentiveFact) -> str:
+    if i.key_result_title:
+        return f"key result “{i.key_result_title}” (of “{i.objective_title}”)"
+    if i.objective_title:
+        return f"objective “{i.objective_title}”"
+    return f"role “{i.job_role}”"
+
+
+def if_then_creative(facts: Facts) -> list[Finding]:
+    out = []
+    for i in facts.incentives:
+        if i.style != "if_then":
+            continue
+        heuristic_okr = i.objective_id is not None and i.work_style == "heuristic"
+        heuristic_role = bool(i.job_role) and i.role_style == "heuristic"
+        if not (heuristic_okr or heuristic_role):
+            continue
+        why = (
+            "the objective's work style is heuristic (novel, quality judged)"
+            if heuristic_okr
+            else "the role was assessed as heuristic (novel, quality judged)"
+        )
+        out.append(
+            Finding(
+                "if-then-creative",
+                f"if-then-creative.incentive-{i.id}",
+                [f"“{i.what}” is promised in advance, if-then, for the {_linked(i)}", why],
+                "Replace the if-then bonus with fair base pay and recognition after the fact "
+                "(“now that you…”); keep the reward off the goal. If the work is in fact "
+                "routine, answer the reward-style questions for it.",
+                "/advisor/incentives/",
+                i.teams,
+                i.what,
+            )
+        )
+    return out
+
+
+def defaulting_to_control(facts: Facts) -> list[Finding]:
+    return [
+        Finding(
+            "defaulting-to-control",
+            f"defaulting-to-control.team-{t.id}",
+            [f"{t.name}: {reason}" for reason in t.control],
+            "Grant a first step in technique — how people do their work — with guardrails, "
+            "and let people write some of next cycle's objectives themselves.",
+            f"/autonomy/teams/{t.id}/",
+            (t.id,),
+            t.name,
+        )
+        for t in facts.teams
+        if t.control
+    ]
+
+
+def ignoring_fairness(facts: Facts) -> list[Finding]:
+    if facts.is_school or facts.gate_status not in (None, "red"):
+        return []
+    under_way = [w for w in (facts.autonomy_under_way, facts.purpose_under_way) if w]
+    if not under_way:
+        return []
+    gate = (
+        "no pay audit has been run"
+        if facts.gate_status is None
+        else "the fairness gate is red: " + "; ".join(facts.gate_reasons)
+    )
+    return [
+        Finding(
+            "ignoring-fairness",
+            "ignoring-fairness.organisation",
+            [gate, *[f"meanwhile: {w}" for w in under_way]],
+            "Run the pay audit and fix what it flags (or set a date and budget to) before "
+            "asking more of people's motivation.",
+            "/fairness/",
+        )
+    ]
+
+
+def okrs_tied_to_bonuses(facts: Facts) -> list[Finding]:
+    return [
+        Finding(
+            "okrs-tied-to-bonuses",
+            f"okrs-tied-to-bonuses.incentive-{i.id}",
+            [f"“{i.what}” is promised if-then for the {_linked(i)}"],
+            "Take the bonus off the OKR: score OKRs for learning and direction, and decide pay "
+            "on a broader view of someone's contribution.",
+            f"/okrs/objectives/{i.objective_id}/",
+            i.teams,
+            i.what,
+        )
+        for i in facts.incentives
+        if i.style == "if_then" and i.objective_id is not None
+    ]
+
+
+def check_in_fatigue(facts: Facts) -> list[Finding]:
+    evidence = []
+    if facts.key_results >= STALE_MIN_KRS and facts.stale / facts.key_results >= STALE_SHARE:
+        evidence.append(
+            f"{facts.stale} of {facts.key_results} key results in the open cycle have had no "
+            f"check-in for 14 days ({facts.stale / facts.key_results:.0%}; "
+            f"flagged from {STALE_SHARE:.0%})"
+        )
+    before, recent = facts.reviews_before, facts.reviews_recent
+    if (
+        before is not None
+        and recent is not None
+        and before >= REVIEW_MIN_PREVIOUS
+        and before - recent >= REVIEW_DROP
+    ):
+        evidence.append(
+            f"weekly reviews written fell from {before:.0%} to {recent:.0%} of people "
+            f"(the four weeks before against the last four)"
+        )
+    if not evidence:
+        return []
+    return [
+        Finding(
+            "check-in-fatigue",
+            "check-in-fatigue.organisation",
+            evidence,
+            "Ask teams what makes check-ins feel like reporting; cut key results nobody "
+            "acts on, and answer every weekly review — people keep doing what someone reads.",
+            "/okrs/",
+        )
+    ]
+
+
+def inauthentic_purpose(facts: Facts) -> list[Finding]:
+    if not facts.purpose_warnings:
+        return []
+    return [
+        Finding(
+            "inauthentic-purpose",
+            "inauthentic-purpose.organisation",
+            [f"the published purpose: {w}" for w in facts.purpose_warnings],
+            "Draft the next version together: ask people whom their work helps, and put "
+            "those people in the purpose.",
+            "/purpose/",
+        )
+    ]
+
+
+def anonymity_lowered(facts: Facts) -> list[Finding]:
+    if facts.anonymity_min >= DEFAULT_ANONYMITY:
+        return []
+    return [
+        Finding(
+            "anonymity-lowered",
+            "anonymity-lowered.organisation",
+            [
+                f"pulse results are shown for groups of {facts.anonymity_min} or more "
+                f"(the default is {DEFAULT_ANONYMITY})"
+            ],
+            "Set the minimum back to five in Settings unless your groups are small and people "
+            "have agreed to it; people answer honestly only when they are sure they are not seen.",
+            "/settings/",
+        )
+    ]
+
+
+RULES = (
+    if_then_creative,
+    defaulting_to_control,
+    ignoring_fairness,
+    okrs_tied_to_bonuses,
+    check_in_fatigue,
+    inauthentic_purpose,
+    anonymity_lowered,
+)
+
+
+def detect(facts: Facts) -> Report:
+    """Every rule over the facts, classic mistakes first."""
+    findings = [f for rule in RULES for f in rule(facts)]
+    findings.sort(key=lambda f: (not f.classic, RULES.index(_rule_of(f.rule))))
+    return Report(findings)
+
+
+def _rule_of(name: str) -> object:
+    return next(r for r in RULES if r.__name__ == name.replace("-", "_"))
+
+
+def visible_to(findings: Sequence[Finding], *, admin: bool, teams: set[int]) -> list[Finding]:
+    """Admins see every finding; a manager those that concern a team they lead or coach."""
+    if admin:
+        return list(findings)
+    return [f for f in findings if set(f.teams) & teams]

@@ -1,0 +1,186 @@
+"""Advisor pages: the overview (readiness, the checklist, findings), a finding with its
+evidence and acknowledgements, incentives, and the reward-style questions."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from ampwork.core import selectors as core_selectors
+from ampwork.core.errors import NotFound, ValidationFailed
+from ampwork.core.permissions import Actor, can, require
+from ampwork.core.views import flash_errors, member_view
+from ampwork.okrs import selectors as okr_selectors
+
+from . import checklist, selectors, services, style
+from .models import Incentive
+
+
+def _int(raw: str | None) -> int | None:
+    raw = (raw or "").strip()
+    return int(raw) if raw.isdigit() and len(raw) < 19 else None
+
+
+@member_view
+def overview(request: HttpRequest, actor: Actor) -> HttpResponse:
+    require(actor, "advisor.view")
+    data = selectors.snapshot(actor)
+    whole = selectors.sees_all(actor)
+    led = sorted(data.leads.get(actor.person.pk, set())) if actor.person else []
+    teams = data.working_teams() if whole else [t for t in led if t in data.teams]
+    steps = selectors.checklist_of(data)
+    done, total = checklist.progress(steps)
+    return render(
+        request,
+        "advisor/overview.html",
+        {
+            "whole": whole,
+            "readiness": selectors.readiness_of(data) if whole else None,
+            "steps": steps,
+            "done": done,
+            "total": total,
+            "may_tick": can(actor, "advisor.tick"),
+            "team_rows": selectors.team_rows(data, teams[:60]),
+            "more_teams": max(0, len(teams) - 60),
+            "led": set(led),
+            "findings": selectors.findings(actor, data),
+            "history": selectors.tick_history(data) if whole else [],
+            "school": actor.organisation.is_school,
+            "policy": actor.organisation.get_autonomy_policy_display(),
+        },
+    )
+
+
+@require_POST
+@member_view
+def tick(request: HttpRequest, actor: Actor) -> HttpResponse:
+    post = request.POST
+    team_id = _int(post.get("team_id"))
+    team = core_selectors.get_team(actor.organisation, team_id) if team_id else None
+    try:
+        services.tick(
+            actor=actor,
+            item=post.get("item", ""),
+            done=post.get("done") == "on",
+            note=post.get("note", ""),
+            team=team,
+        )
+    except ValidationFailed as exc:
+        flash_errors(request, exc)
+    else:
+        messages.success(request, "Checklist updated.")
+    return redirect("advisor:overview")
+
+
+@member_view
+def finding(request: HttpRequest, actor: Actor, key: str) -> HttpResponse:
+    require(actor, "advisor.view")
+    data = selectors.snapshot(actor)
+    shown = selectors.get_finding(actor, data, key)
+    if request.method == "POST":
+        try:
+            services.acknowledge(actor=actor, key=key, note=request.POST.get("note", ""))
+        except ValidationFailed as exc:
+            flash_errors(request, exc)
+        else:
+            messages.success(
+                request, "Acknowledged. It stays listed, marked as seen, while the data shows it."
+            )
+        return redirect("advisor:finding", key=key)
+    return render(
+        request,
+        "advisor/finding.html",
+        {"shown": shown, "history": list(selectors.acknowledgements(actor, key))},
+    )
+
+
+@member_view
+def incentives(request: HttpRequest, actor: Actor) -> HttpResponse:
+    require(actor, "advisor.view")
+    if request.method == "POST":
+        post = request.POST
+        try:
+            services.add_incentive(
+                actor=actor,
+                what=post.get("what", ""),
+                outcome=post.get("outcome", ""),
+                style=post.get("style", ""),
+                amount=post.get("amount", ""),
+                currency=post.get("currency", ""),
+                reward_kind=post.get("reward_kind", ""),
+                objective_id=_int(post.get("objective_id")),
+                job_role=post.get("job_role", ""),
+            )
+        except ValidationFailed as exc:
+            flash_errors(request, exc)
+        else:
+            messages.success(
+                request, "Incentive recorded; the advisor checks it against the work it rewards."
+            )
+        return redirect("advisor:incentives")
+    cycle = okr_selectors.current_cycle(actor.organisation)
+    objectives = (
+        list(okr_selectors.visible_objectives(actor).filter(cycle=cycle).order_by("title")[:300])
+        if cycle
+        else []
+    )
+    return render(
+        request,
+        "advisor/incentives.html",
+        {
+            "incentives": list(selectors.incentives(actor)),
+            "objectives": objectives,
+            "styles": Incentive.Style.choices,
+            "may_edit": can(actor, "incentives.edit"),
+        },
+    )
+
+
+@require_POST
+@member_view
+def remove_incentive(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    found = selectors.get_incentive(actor, pk)
+    services.remove_incentive(actor=actor, incentive=found)
+    messages.success(request, f"Removed “{found.what}”.")
+    return redirect("advisor:incentives")
+
+
+@member_view
+def reward_style(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """Four questions about a role or an objective → algorithmic or heuristic, and the
+    reward practice that fits."""
+    verdict = None
+    objective = None
+    source = request.POST if request.method == "POST" else request.GET
+    objective_id = _int(source.get("objective"))
+    if objective_id is not None:
+        objective = okr_selectors.visible_objectives(actor).filter(pk=objective_id).first()
+        if objective is None:
+            raise NotFound("no such objective")
+    if request.method == "POST":
+        answers = style.Answers(
+            **{name: request.POST.get(name) == "yes" for name, _ in style.QUESTIONS}
+        )
+        try:
+            _, verdict = services.assess_style(
+                actor=actor,
+                answers=answers,
+                objective=objective,
+                job_role="" if objective else request.POST.get("job_role", ""),
+            )
+        except ValidationFailed as exc:
+            flash_errors(request, exc)
+    return render(
+        request,
+        "advisor/reward_style.html",
+        {
+            "questions": style.QUESTIONS,
+            "objective": objective,
+            "verdict": verdict,
+            "answers": request.POST if verdict else None,
+            "history": list(selectors.assessments(actor)[:20]),
+            "job_role": request.POST.get("job_role", "") if request.method == "POST" else "",
+        },
+    )
