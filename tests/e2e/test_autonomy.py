@@ -33,7 +33,7 @@ def test_manager_grants_and_member_sees(
     lead.role = Role.MANAGER
     lead.save(update_fields=["role"])
     sign_in(page, lead.email, DEMO_PASSWORD)
-    page.get_by_role("link", name="Autonomy").click()
+    page.get_by_role("link", name="Autonomy", exact=True).click()
     page.get_by_role("link", name="Mobile: team grid").click()
     expect(page.get_by_role("heading", name="Defaulting to control?")).to_be_visible()
     shot(page, "autonomy-grid")
@@ -42,7 +42,7 @@ def test_manager_grants_and_member_sees(
     page.locator(".menu summary").click()
     page.get_by_role("button", name="Sign out").click()
     sign_in(page, member.email, DEMO_PASSWORD)
-    page.get_by_role("link", name="Autonomy").click()
+    page.get_by_role("link", name="Autonomy", exact=True).click()
     technique = page.locator(".t-card", has_text="Technique")
     expect(technique).to_contain_text("(1 of 3)")
     expect(page.locator(".timeline")).to_contain_text("Technique → 1")
@@ -67,7 +67,7 @@ def test_shipit_day_kudos_and_a_new_idea(
 ) -> None:
     ensure_demo()
     sign_in(page, "manager@brightwater.example", DEMO_PASSWORD)
-    page.get_by_role("link", name="Autonomy").click()
+    page.get_by_role("link", name="Autonomy", exact=True).click()
     page.get_by_role("link", name="ShipIt days").click()
     page.get_by_role("link", name="ShipIt 12").click()
     expect(page.locator(".outcomes")).to_contain_text("1 became an objective")

@@ -26,7 +26,7 @@ def test_people_ops_audit_reports_and_import(
 ) -> None:
     ensure_demo()
     sign_in(page, "people@brightwater.example", DEMO_PASSWORD)
-    page.get_by_role("link", name="Fairness").click()
+    page.get_by_role("link", name="Fairness", exact=True).click()
     expect(page.locator(".gate__status")).to_have_text("red")
     expect(page.locator(".chart .plotly")).to_be_visible()
     runs = AuditRun.objects.count()

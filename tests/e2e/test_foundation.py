@@ -37,12 +37,12 @@ def test_sign_in_switch_import_and_org_chart(
 
     # switch to the school and back, by keyboard
     page.locator(".menu summary").press("Enter")  # the account menu, by keyboard
-    page.get_by_label("Organisation").select_option(label="Hillside Academy")
+    page.get_by_label("Organisation", exact=True).select_option(label="Hillside Academy")
     page.get_by_role("button", name="Switch").press("Enter")
     expect(page.get_by_role("heading", level=1)).to_have_text("Hillside Academy")
     expect(page.get_by_role("link", name="Classes", exact=True)).to_be_visible()
     page.locator(".menu summary").click()
-    page.get_by_label("Organisation").select_option(label="Brightwater Labs")
+    page.get_by_label("Organisation", exact=True).select_option(label="Brightwater Labs")
     page.get_by_role("button", name="Switch").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Brightwater Labs")
 

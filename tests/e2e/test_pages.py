@@ -27,7 +27,7 @@ def test_admin_tour_of_every_page(
     ensure_demo()
     errors = _no_errors(page)
     sign_in(page, "admin@brightwater.example", DEMO_PASSWORD)
-    expect(page.locator(".chart .plotly")).to_be_visible()  # plotly.js served locally
+    expect(page.locator(".chart .plotly").first).to_be_visible()  # plotly.js served locally
     marco = Person.objects.get(email="manager@brightwater.example")
     platform = marco.memberships.get().team
     pages = {

@@ -84,3 +84,22 @@ def test_api(case: Any, token: str) -> None:
         headers={"Authorization": f"Bearer {token}"},
         excluded_checks=[positive_data_acceptance],
     )
+
+
+def test_schema_names_are_unique_across_apps() -> None:
+    """Two response models with one class name collapse into one OpenAPI component, and
+    one of the two routes then documents the other's shape."""
+    from ninja import Schema
+
+    import ampwork.api  # noqa: F401  (mounts every router)
+
+    names: dict[str, str] = {}
+
+    def walk(cls: type) -> None:
+        for sub in cls.__subclasses__():
+            if sub.__module__.startswith("ampwork."):
+                seen = names.setdefault(sub.__name__, sub.__module__)
+                assert seen == sub.__module__, f"{sub.__name__} in {seen} and {sub.__module__}"
+            walk(sub)
+
+    walk(Schema)

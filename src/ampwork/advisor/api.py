@@ -35,7 +35,7 @@ def _viewer(request: HttpRequest) -> Actor:
 # ---------------------------------------------------------------- checklist
 
 
-class ItemOut(Schema):
+class ChecklistItemOut(Schema):
     key: str
     text: str
     auto: bool
@@ -47,20 +47,20 @@ class ItemOut(Schema):
     note: str
 
 
-class StepOut(Schema):
+class ChecklistStepOut(Schema):
     key: str
     title: str
     why: str
     tips: list[str]
     warnings: list[str]
-    items: list[ItemOut]
+    items: list[ChecklistItemOut]
 
 
 class ChecklistOut(Schema):
     team_id: int | None
     done: int
     total: int
-    steps: list[StepOut]
+    steps: list[ChecklistStepOut]
 
 
 class TickIn(InSchema):
@@ -148,16 +148,9 @@ class AckIn(InSchema):
 
 
 def _finding(s: selectors.Shown) -> dict[str, Any]:
-    f, ack = s.finding, s.acknowledged
+    ack = s.acknowledged
     return {
-        "key": f.key,
-        "rule": f.rule,
-        "title": f.title,
-        "classic": f.classic,
-        "evidence": f.evidence,
-        "source": f.source,
-        "next_step": f.next_step,
-        "link": f.link,
+        **s.finding.as_dict(),
         "acknowledged": {"note": ack.note, "by": ack.by.name if ack.by else None, "at": ack.at}
         if ack
         else None,

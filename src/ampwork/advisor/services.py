@@ -9,14 +9,16 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
-from django.db import IntegrityError, transaction
+from django.core.mail import EmailMessage
+from django.db import transaction
 from django.utils import timezone
 
+from ampwork.core import mail
 from ampwork.core.errors import NotAllowed, ValidationFailed, clean_text
-from ampwork.core.models import Organisation, Person, Team
+from ampwork.core.models import Organisation, Team
 from ampwork.core.permissions import Actor, can, require
-from ampwork.okrs.models import KeyResult, Objective
+from ampwork.okrs import selectors as okr_selectors
+from ampwork.okrs.models import Objective
 
 from . import checklist, style
 from .models import Acknowledgement, DigestSent, Incentive, StyleAssessment, Tick
@@ -79,19 +81,9 @@ def add_incentive(
     currency = (currency or "").strip().upper()
     if currency and (len(currency) != 3 or not currency.isalpha()):
         raise ValidationFailed.single("currency", "is a three-letter code such as EUR")
-    objective = key_result = None
-    if objective_id is not None:
-        objective = Objective.objects.filter(
-            organisation=actor.organisation, pk=objective_id
-        ).first()
-        if objective is None:
-            raise ValidationFailed.single("objective_id", f"no objective {objective_id}")
-    if key_result_id is not None:
-        key_result = KeyResult.objects.filter(
-            organisation=actor.organisation, pk=key_result_id
-        ).first()
-        if key_result is None:
-            raise ValidationFailed.single("key_result_id", f"no key result {key_result_id}")
+    objective, key_result = okr_selectors.referenced(
+        actor.organisation, objective_id, key_result_id
+    )
     return Incentive.objects.create(
         organisation=actor.organisation,
         what=clean_text(what, "what", 200),
@@ -159,15 +151,6 @@ def acknowledge(*, actor: Actor, key: str, note: str) -> Acknowledgement:
 # ---------------------------------------------------------------- the weekly digest
 
 
-def _mark(org: Organisation, person: Person, week: dt.date, numbers: dict[str, Any]) -> bool:
-    try:
-        with transaction.atomic():
-            DigestSent.objects.create(organisation=org, person=person, week=week, numbers=numbers)
-    except IntegrityError:
-        return False
-    return True
-
-
 @transaction.atomic
 def send_digests(
     *, org: Organisation, today: dt.date | None = None, dry_run: bool = False
@@ -180,7 +163,9 @@ def send_digests(
     sent = []
     messages = []
     for person, digest in dashboards.digests(org, today):
-        if not dry_run and not _mark(org, person, digest.week, digest.numbers):
+        if not dry_run and not mail.once(
+            DigestSent, organisation=org, person=person, week=digest.week, numbers=digest.numbers
+        ):
             continue
         sent.append(person.email)
         messages.append(
@@ -190,7 +175,6 @@ def send_digests(
                 to=[person.email],
             )
         )
-    if messages and not dry_run:
-        with get_connection() as connection:
-            connection.send_messages(messages)
+    if not dry_run:
+        mail.send_all(messages)
     return sent

@@ -118,6 +118,18 @@ class Finding:
     def classic(self) -> bool:
         return self.rule in CLASSIC
 
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "key": self.key,
+            "rule": self.rule,
+            "title": self.title,
+            "classic": self.classic,
+            "evidence": self.evidence,
+            "source": self.source,
+            "next_step": self.next_step,
+            "link": self.link,
+        }
+
 
 @dataclass
 class Report:

@@ -28,5 +28,12 @@ def organisation(slug: str | None) -> Organisation:
     raise CommandError(f"several organisations exist: name one with --org ({slugs})")
 
 
+def organisations(slug: str | None) -> list[Organisation]:
+    """The organisation named by --org, or every one (for jobs cron runs for all)."""
+    if slug:
+        return [organisation(slug)]
+    return list(Organisation.objects.order_by("slug"))
+
+
 def fail(exc: ValidationFailed) -> CommandError:
     return CommandError("\n".join(exc.lines()))

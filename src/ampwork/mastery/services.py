@@ -9,14 +9,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
-from django.db import IntegrityError, transaction
+from django.core.mail import EmailMessage
+from django.db import transaction
 from django.utils import timezone
 
+from ampwork.core import mail
 from ampwork.core.errors import NotAllowed, ValidationFailed, clean_text
 from ampwork.core.models import Organisation, Person
 from ampwork.core.permissions import Actor, require
-from ampwork.okrs.models import KeyResult, Objective
+from ampwork.okrs import selectors as okr_selectors
+from ampwork.okrs.models import Objective
 
 from . import selectors
 from .models import (
@@ -275,19 +277,9 @@ def recognise(
         raise ValidationFailed.single(
             "recipient_ids", f"no active person {missing[0]} in this organisation"
         )
-    objective = key_result = None
-    if objective_id is not None:
-        objective = Objective.objects.filter(
-            organisation=actor.organisation, pk=objective_id
-        ).first()
-        if objective is None:
-            raise ValidationFailed.single("objective_id", f"no objective {objective_id}")
-    if key_result_id is not None:
-        key_result = KeyResult.objects.filter(
-            organisation=actor.organisation, pk=key_result_id
-        ).first()
-        if key_result is None:
-            raise ValidationFailed.single("key_result_id", f"no key result {key_result_id}")
+    objective, key_result = okr_selectors.referenced(
+        actor.organisation, objective_id, key_result_id
+    )
     post = Recognition.objects.create(
         organisation=actor.organisation,
         author=me,
@@ -308,16 +300,6 @@ class Sent:
     digests: list[str]
 
 
-def _mark(org: Organisation, person: Person, week: dt.date, kind: str) -> bool:
-    """Record that ``kind`` went to ``person`` this week; False if it already had."""
-    try:
-        with transaction.atomic():
-            ReminderSent.objects.create(organisation=org, person=person, week=week, kind=kind)
-    except IntegrityError:
-        return False
-    return True
-
-
 @transaction.atomic
 def send_reminders(
     *, org: Organisation, today: dt.date | None = None, dry_run: bool = False
@@ -331,7 +313,9 @@ def send_reminders(
     sent = Sent([], [])
     messages = []
     for person in selectors.due_reviews(org, week):
-        if not dry_run and not _mark(org, person, week, ReminderSent.Kind.REVIEW):
+        if not dry_run and not mail.once(
+            ReminderSent, organisation=org, person=person, week=week, kind=ReminderSent.Kind.REVIEW
+        ):
             continue
         sent.reminders.append(person.email)
         word = "reflection" if school else "review"
@@ -352,7 +336,9 @@ def send_reminders(
     for coach, digest in selectors.digests(org, week):
         if not digest.people:
             continue
-        if not dry_run and not _mark(org, coach, week, ReminderSent.Kind.DIGEST):
+        if not dry_run and not mail.once(
+            ReminderSent, organisation=org, person=coach, week=week, kind=ReminderSent.Kind.DIGEST
+        ):
             continue
         sent.digests.append(coach.email)
         messages.append(
@@ -362,7 +348,6 @@ def send_reminders(
                 to=[coach.email],
             )
         )
-    if messages and not dry_run:
-        with get_connection() as connection:
-            connection.send_messages(messages)
+    if not dry_run:
+        mail.send_all(messages)
     return sent

@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from ampwork.core import selectors as core_selectors
-from ampwork.core.errors import NotFound
+from ampwork.core.errors import NotFound, ValidationFailed
 from ampwork.core.models import Organisation, TeamMembership
 from ampwork.core.perf import gc_paused
 from ampwork.core.permissions import Actor, can
@@ -93,6 +93,23 @@ def get_key_result(actor: Actor, pk: int) -> KeyResult:
     if key_result is None:
         raise NotFound("no such key result")
     return key_result
+
+
+def referenced(
+    org: Organisation, objective_id: int | None = None, key_result_id: int | None = None
+) -> tuple[Objective | None, KeyResult | None]:
+    """The objective and key result another record points to, looked up in the
+    organisation: a ValidationFailed naming the field when one is not there."""
+    objective = key_result = None
+    if objective_id is not None:
+        objective = Objective.objects.filter(organisation=org, pk=objective_id).first()
+        if objective is None:
+            raise ValidationFailed.single("objective_id", f"no objective {objective_id}")
+    if key_result_id is not None:
+        key_result = KeyResult.objects.filter(organisation=org, pk=key_result_id).first()
+        if key_result is None:
+            raise ValidationFailed.single("key_result_id", f"no key result {key_result_id}")
+    return objective, key_result
 
 
 # ---------------------------------------------------------------- evaluation

@@ -35,18 +35,7 @@ class Command(BaseCommand):
                     {
                         "organisation": org.slug,
                         "findings": [
-                            {
-                                "key": f.key,
-                                "rule": f.rule,
-                                "title": f.title,
-                                "classic": f.classic,
-                                "evidence": f.evidence,
-                                "source": f.source,
-                                "next_step": f.next_step,
-                                "link": f.link,
-                                "acknowledged": f.key in acked,
-                            }
-                            for f in report.findings
+                            {**f.as_dict(), "acknowledged": f.key in acked} for f in report.findings
                         ],
                     },
                     indent=1,

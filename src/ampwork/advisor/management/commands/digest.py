@@ -5,8 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 
 from ampwork.advisor import services
-from ampwork.core.cli import organisation
-from ampwork.core.models import Organisation
+from ampwork.core.cli import organisations
 
 
 class Command(BaseCommand):
@@ -23,11 +22,7 @@ class Command(BaseCommand):
         send.add_argument("--dry-run", action="store_true", help="list, send nothing")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        orgs = (
-            [organisation(options["org"])]
-            if options["org"]
-            else list(Organisation.objects.order_by("slug"))
-        )
+        orgs = organisations(options["org"])
         verb = "would send" if options["dry_run"] else "sent"
         for org in orgs:
             sent = services.send_digests(org=org, dry_run=options["dry_run"])

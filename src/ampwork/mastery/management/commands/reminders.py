@@ -5,8 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ampwork.core.cli import organisation
-from ampwork.core.models import Organisation
+from ampwork.core.cli import organisations
 from ampwork.mastery import services
 
 
@@ -34,11 +33,7 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"--date: '{options['date']}' is not a date like 2026-03-31"
                 ) from None
-        orgs = (
-            [organisation(options["org"])]
-            if options["org"]
-            else list(Organisation.objects.order_by("slug"))
-        )
+        orgs = organisations(options["org"])
         verb = "would send" if options["dry_run"] else "sent"
         for org in orgs:
             sent = services.send_reminders(org=org, today=day, dry_run=options["dry_run"])
