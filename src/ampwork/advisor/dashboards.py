@@ -119,7 +119,9 @@ def manager_section(actor: Actor, data: OrgData) -> ManagerSection | None:
     if me is None:
         return None
     led = sorted(data.leads.get(me.pk, set()))[:MAX_TEAMS]
-    coached = core_selectors.coached_by(me)
+    # the people in front of them: their teams' members and their direct reports (a head
+    # of department's whole tree is on the team pages and in the advisor, not here)
+    coached = set(Person.objects.filter(manager=me, active=True).values_list("id", flat=True))
     if not led and not coached:
         return None
     team_people = {t: data.scope(t) - {me.pk} for t in led}

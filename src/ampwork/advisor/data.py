@@ -69,14 +69,31 @@ class OrgData:
     def scope(self, team: int | None) -> set[int]:
         return self.people if team is None else self.members.get(team, set()) & self.people
 
+    def index(self) -> None:
+        """Per-person and per-team indexes, so that a team's numbers cost its size, not the
+        organisation's."""
+        self.weeks_of: dict[int, set[dt.date]] = defaultdict(set)
+        for person, week in self.reviews:
+            self.weeks_of[person].add(week)
+        self.krs_of: dict[int | None, list[tuple[int, int | None, int | None, bool]]] = defaultdict(
+            list
+        )
+        self.krs_of_team: dict[int, list[tuple[int, int | None, int | None, bool]]] = defaultdict(
+            list
+        )
+        for kr in self.key_results:
+            self.krs_of[kr[1]].append(kr)
+            if kr[2] is not None:
+                self.krs_of_team[kr[2]].append(kr)
+
     def review_share(self, team: int | None = None, weeks: int = 2) -> float | None:
         """Share of people with a review in the last ``weeks`` weeks (this one included)."""
         people = self.scope(team)
         if not people:
             return None
         since = self.this_week - dt.timedelta(weeks=weeks - 1)
-        wrote = {p for p, w in self.reviews if w >= since and p in people}
-        return len(wrote) / len(people)
+        wrote = sum(1 for p in people if any(w >= since for w in self.weeks_of.get(p, ())))
+        return wrote / len(people)
 
     def completion(self, start_weeks_ago: int) -> float | None:
         """Share of person-weeks with a review, over :data:`WINDOW` full weeks ending
@@ -91,8 +108,10 @@ class OrgData:
     def krs(self, team: int | None = None) -> list[tuple[int, int | None, int | None, bool]]:
         if team is None:
             return self.key_results
-        people = self.scope(team)
-        return [k for k in self.key_results if k[2] == team or k[1] in people]
+        found = {k[0]: k for k in self.krs_of_team.get(team, [])}
+        for person in self.scope(team):
+            found.update((k[0], k) for k in self.krs_of.get(person, []))
+        return list(found.values())
 
     def stale_share(self, team: int | None = None) -> float | None:
         krs = self.krs(team)
@@ -202,6 +221,7 @@ def gather(org: Organisation, today: dt.date | None = None) -> OrgData:
     if not org.is_school:
         data.gate = gate_of(org)
     data.incentives = incentive_facts(org, data)
+    data.index()
     return data
 
 
