@@ -179,7 +179,6 @@ def reward_style(request: HttpRequest, actor: Actor) -> HttpResponse:
             "questions": style.QUESTIONS,
             "objective": objective,
             "verdict": verdict,
-            "answers": request.POST if verdict else None,
             "history": list(selectors.assessments(actor)[:20]),
             "job_role": request.POST.get("job_role", "") if request.method == "POST" else "",
         },
