@@ -171,7 +171,9 @@ def manager_section(actor: Actor, data: OrgData) -> ManagerSection | None:
         flags.update(labels)
         if labels:
             flagged.append((pk, names.get(pk, ""), labels))
-    section = ManagerSection(lines, awaiting, flags, flagged, selectors.findings(actor, data), None)
+    # admins and people ops see every finding in their own section already
+    mine = [] if selectors.sees_all(actor) else selectors.findings(actor, data)
+    section = ManagerSection(lines, awaiting, flags, flagged, mine, None)
     _heatmap(actor, section, led)
     return section
 
