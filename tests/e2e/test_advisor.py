@@ -44,8 +44,13 @@ def test_admin_follows_a_finding_to_its_evidence_and_acknowledges_it(
     expect(page.locator(".message")).to_contain_text("Acknowledged")
     expect(page.locator("#ack-h ~ p").first).to_contain_text("We end the launch bonus")
     assert Acknowledgement.objects.filter(key__startswith="if-then-creative.").count() == 1
+    # home lists open findings only; the advisor keeps it, marked as seen
     page.get_by_role("link", name="Home", exact=True).click()
-    seen = page.locator(".finding", has_text="If-then reward on creative work").first
+    health = page.locator("section", has=page.get_by_role("heading", name="Organisation health"))
+    expect(health.locator(".finding", has_text="If-then reward on creative work")).to_have_count(0)
+    expect(health.locator(".finding", has_text="OKRs tied to a bonus")).to_have_count(1)
+    page.get_by_role("link", name="Advisor", exact=True).click()
+    seen = page.locator(".finding", has_text="If-then reward on creative work")
     expect(seen).to_contain_text("acknowledged by Helen Marsh")
     assert errors == []
 
