@@ -156,7 +156,7 @@ def test_advisor_overview_is_bounded(
     result = generate(people=size, slug=f"adv-{size}")
     admin = Person.objects.get(organisation=result.organisation, email=result.admin_email)
     get = prepared_get("/advisor/", admin)
-    with django_assert_max_num_queries(29):
+    with django_assert_max_num_queries(28):
         response = get()
     assert response.status_code == 200
 

@@ -94,8 +94,8 @@ def test_team_pages(
 @pytest.mark.parametrize(
     ("page", "budget"),
     [
-        ("/mastery/", 26),
-        ("/mastery/people/{person}/", 32),
+        ("/mastery/", 25),
+        ("/mastery/people/{person}/", 29),
         ("/mastery/recognition/", 7),
         ("/mastery/feedback/", 13),
         ("/api/v1/reviews", 8),

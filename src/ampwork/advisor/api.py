@@ -13,7 +13,6 @@ from pydantic import Field
 
 from ampwork.apitools import ERRORS, Id, InSchema, actor
 from ampwork.core import selectors as core_selectors
-from ampwork.core.errors import NotFound
 from ampwork.core.permissions import Actor, require
 from ampwork.okrs import selectors as okr_selectors
 
@@ -168,10 +167,9 @@ def findings(request: HttpRequest) -> list[dict[str, Any]]:
 @router.post("/advisor/findings/{key}/acknowledgements", response=_responses(201, FindingOut))
 def acknowledge(request: HttpRequest, key: str, payload: AckIn) -> Status[Any]:
     who = _viewer(request)
-    data = selectors.snapshot(who)
-    selectors.get_finding(who, data, key)
-    services.acknowledge(actor=who, key=key, note=payload.note)
-    return Status(201, _finding(selectors.get_finding(who, data, key)))
+    found = selectors.get_finding(who, selectors.snapshot(who), key)
+    ack = services.acknowledge(actor=who, key=key, note=payload.note)
+    return Status(201, _finding(selectors.Shown(found.finding, ack)))
 
 
 # ---------------------------------------------------------------- readiness
@@ -235,11 +233,11 @@ def reward_style(request: HttpRequest, payload: StyleIn) -> Status[Any]:
     """Classify a role or an objective as algorithmic or heuristic work and get the reward
     practice that fits; an objective's work style is set from it."""
     who = actor(request)
-    objective = None
-    if payload.objective_id is not None:
-        objective = okr_selectors.visible_objectives(who).filter(pk=payload.objective_id).first()
-        if objective is None:
-            raise NotFound("no such objective")
+    objective = (
+        okr_selectors.get_objective(who, payload.objective_id)
+        if payload.objective_id is not None
+        else None
+    )
     answers = style.Answers(
         payload.known_procedure, payload.countable, payload.quality_judged, payload.novel
     )

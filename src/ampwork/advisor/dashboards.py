@@ -321,7 +321,6 @@ class Digest:
     numbers: dict[str, Any]
     before: dict[str, Any]
     findings: list[selectors.Shown]
-    school: bool
 
     LABELS = {
         "gate": "fairness gate",
@@ -417,7 +416,7 @@ def digests(org: Organisation, today: dt.date) -> list[tuple[Person, Digest]]:
         out.append(
             (
                 person,
-                Digest(monday, person.name, numbers, previous.get(pk, {}), shown, org.is_school),
+                Digest(monday, person.name, numbers, previous.get(pk, {}), shown),
             )
         )
     return out

@@ -13,6 +13,8 @@ from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import NotFound
 from ampwork.core.models import Role
 from ampwork.core.permissions import Actor
+from ampwork.okrs import selectors as okr_selectors
+from ampwork.okrs.models import Objective
 
 from . import checklist, readiness, traps
 from .data import OrgData, gather
@@ -275,6 +277,16 @@ def get_incentive(actor: Actor, pk: int) -> Incentive:
     return found
 
 
+def rewardable_objectives(actor: Actor, limit: int = 300) -> list[Objective]:
+    """The current cycle's objectives the actor can see, to tie an incentive to."""
+    cycle = okr_selectors.current_cycle(actor.organisation)
+    if cycle is None:
+        return []
+    return list(
+        okr_selectors.visible_objectives(actor).filter(cycle=cycle).order_by("title")[:limit]
+    )
+
+
 def assessments(actor: Actor) -> QuerySet[StyleAssessment]:
     return (
         StyleAssessment.objects.filter(organisation=actor.organisation)
@@ -287,9 +299,10 @@ def snapshot(actor: Actor) -> OrgData:
     return gather(actor.organisation)
 
 
-def team_rows(data: OrgData, teams: list[int]) -> list[dict[str, Any]]:
-    """Per team: readiness and the checklist's per-team items (one query for the ticks)."""
-    ticks = hand_ticks(data)
+def team_rows(data: OrgData, teams: list[int], ticks: Ticks | None = None) -> list[dict[str, Any]]:
+    """Per team: readiness and the checklist's per-team items (one query for the ticks,
+    unless the caller has them)."""
+    ticks = hand_ticks(data) if ticks is None else ticks
     return [
         {
             "id": t,

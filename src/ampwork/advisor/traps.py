@@ -135,9 +135,6 @@ class Finding:
 class Report:
     findings: list[Finding] = field(default_factory=list)
 
-    def by_rule(self, rule: str) -> list[Finding]:
-        return [f for f in self.findings if f.rule == rule]
-
 
 def _linked(i: IncentiveFact) -> str:
     if i.key_result_title:

@@ -9,9 +9,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from ampwork.core import selectors as core_selectors
-from ampwork.core.errors import NotFound, ValidationFailed
+from ampwork.core.errors import ValidationFailed
 from ampwork.core.permissions import Actor, can, require
-from ampwork.core.views import flash_errors, member_view
+from ampwork.core.views import attempt, flash_errors, member_view
 from ampwork.okrs import selectors as okr_selectors
 
 from . import checklist, selectors, services, style
@@ -30,7 +30,8 @@ def overview(request: HttpRequest, actor: Actor) -> HttpResponse:
     whole = selectors.sees_all(actor)
     led = sorted(data.leads.get(actor.person.pk, set())) if actor.person else []
     teams = data.working_teams() if whole else [t for t in led if t in data.teams]
-    steps = selectors.checklist_of(data)
+    ticks = selectors.hand_ticks(data)
+    steps = selectors.checklist_of(data, None, ticks)
     done, total = checklist.progress(steps)
     return render(
         request,
@@ -42,7 +43,7 @@ def overview(request: HttpRequest, actor: Actor) -> HttpResponse:
             "done": done,
             "total": total,
             "may_tick": can(actor, "advisor.tick"),
-            "team_rows": selectors.team_rows(data, teams[:60]),
+            "team_rows": selectors.team_rows(data, teams[:60], ticks),
             "more_teams": max(0, len(teams) - 60),
             "led": set(led),
             "findings": selectors.findings(actor, data),
@@ -59,19 +60,18 @@ def tick(request: HttpRequest, actor: Actor) -> HttpResponse:
     post = request.POST
     team_id = _int(post.get("team_id"))
     team = core_selectors.get_team(actor.organisation, team_id) if team_id else None
-    try:
-        services.tick(
+    return attempt(
+        request,
+        "Checklist updated.",
+        lambda: services.tick(
             actor=actor,
             item=post.get("item", ""),
             done=post.get("done") == "on",
             note=post.get("note", ""),
             team=team,
-        )
-    except ValidationFailed as exc:
-        flash_errors(request, exc)
-    else:
-        messages.success(request, "Checklist updated.")
-    return redirect("advisor:overview")
+        ),
+        "advisor:overview",
+    )
 
 
 @member_view
@@ -80,15 +80,13 @@ def finding(request: HttpRequest, actor: Actor, key: str) -> HttpResponse:
     data = selectors.snapshot(actor)
     shown = selectors.get_finding(actor, data, key)
     if request.method == "POST":
-        try:
-            services.acknowledge(actor=actor, key=key, note=request.POST.get("note", ""))
-        except ValidationFailed as exc:
-            flash_errors(request, exc)
-        else:
-            messages.success(
-                request, "Acknowledged. It stays listed, marked as seen, while the data shows it."
-            )
-        return redirect("advisor:finding", key=key)
+        return attempt(
+            request,
+            "Acknowledged. It stays listed, marked as seen, while the data shows it.",
+            lambda: services.acknowledge(actor=actor, key=key, note=request.POST.get("note", "")),
+            "advisor:finding",
+            key=key,
+        )
     return render(
         request,
         "advisor/finding.html",
@@ -120,18 +118,12 @@ def incentives(request: HttpRequest, actor: Actor) -> HttpResponse:
                 request, "Incentive recorded; the advisor checks it against the work it rewards."
             )
         return redirect("advisor:incentives")
-    cycle = okr_selectors.current_cycle(actor.organisation)
-    objectives = (
-        list(okr_selectors.visible_objectives(actor).filter(cycle=cycle).order_by("title")[:300])
-        if cycle
-        else []
-    )
     return render(
         request,
         "advisor/incentives.html",
         {
             "incentives": list(selectors.incentives(actor)),
-            "objectives": objectives,
+            "objectives": selectors.rewardable_objectives(actor),
             "styles": Incentive.Style.choices,
             "may_edit": can(actor, "incentives.edit"),
         },
@@ -152,13 +144,9 @@ def reward_style(request: HttpRequest, actor: Actor) -> HttpResponse:
     """Four questions about a role or an objective → algorithmic or heuristic, and the
     reward practice that fits."""
     verdict = None
-    objective = None
     source = request.POST if request.method == "POST" else request.GET
     objective_id = _int(source.get("objective"))
-    if objective_id is not None:
-        objective = okr_selectors.visible_objectives(actor).filter(pk=objective_id).first()
-        if objective is None:
-            raise NotFound("no such objective")
+    objective = okr_selectors.get_objective(actor, objective_id) if objective_id else None
     if request.method == "POST":
         answers = style.Answers(
             **{name: request.POST.get(name) == "yes" for name, _ in style.QUESTIONS}

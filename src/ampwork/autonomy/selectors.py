@@ -299,15 +299,6 @@ def get_project(actor: Actor, pk: int) -> Project:
     return found
 
 
-def linkable_objectives(person: Person) -> list[Objective]:
-    """Objectives a person's project may serve: their own in cycles not yet closed."""
-    return list(
-        Objective.objects.filter(owner_person=person)
-        .exclude(cycle__status=Cycle.Status.CLOSED)
-        .order_by("title")[:50]
-    )
-
-
 # --- ShipIt days -------------------------------------------------------------------
 
 

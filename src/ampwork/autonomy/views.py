@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -16,7 +15,8 @@ from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import NotAllowed, NotFound, ValidationFailed
 from ampwork.core.models import Role
 from ampwork.core.permissions import Actor, can, require
-from ampwork.core.views import flash_errors, member_view
+from ampwork.core.views import attempt, flash_errors, member_view
+from ampwork.okrs import selectors as okr_selectors
 
 from . import rules, selectors, services
 from .models import Project, Proposal
@@ -32,7 +32,7 @@ def _context(actor: Actor, data: selectors.PersonAutonomy) -> dict[str, object]:
         "outcomes": Project.Outcome.choices,
         "today": timezone.localdate(),
         "may_set_policy": can(actor, "organisation.edit", actor.organisation),
-        "my_objectives": selectors.linkable_objectives(person) if person == actor.person else [],
+        "my_objectives": okr_selectors.open_objectives_of(person) if person == actor.person else [],
         "school": school,
         "ts": [
             (t, rules.T_LABELS[t], data.levels[t], rules.describe(data.levels[t], school))
@@ -141,29 +141,12 @@ def _day(raw: str) -> dt.date:
         raise ValidationFailed.single("day", "must be a date like 2026-03-31") from None
 
 
-def _attempt(
-    request: HttpRequest,
-    ok: str,
-    action: Callable[[], object],
-    to: str = "autonomy:mine",
-    **to_kwargs: Any,
-) -> HttpResponse:
-    """Run a write; say what happened (or what was wrong) and go back to ``to``."""
-    try:
-        action()
-    except ValidationFailed as exc:
-        flash_errors(request, exc)
-    else:
-        messages.success(request, ok)
-    return redirect(to, **to_kwargs)
-
-
 @require_POST
 @member_view
 def add_project(request: HttpRequest, actor: Actor) -> HttpResponse:
     post = request.POST
     objective = post.get("objective_id", "")
-    return _attempt(
+    return attempt(
         request,
         "Project started.",
         lambda: services.add_project(
@@ -173,6 +156,7 @@ def add_project(request: HttpRequest, actor: Actor) -> HttpResponse:
             objective_id=int(objective) if objective.isdigit() else None,
             serves_purpose=post.get("serves_purpose") == "on",
         ),
+        "autonomy:mine",
     )
 
 
@@ -180,7 +164,7 @@ def add_project(request: HttpRequest, actor: Actor) -> HttpResponse:
 @member_view
 def log_time(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     project, post = selectors.get_project(actor, pk), request.POST
-    return _attempt(
+    return attempt(
         request,
         "Time logged.",
         lambda: services.log_time(
@@ -189,6 +173,7 @@ def log_time(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
             day=_day(post.get("day", "")),
             hours=_number(post.get("hours", ""), "hours"),
         ),
+        "autonomy:mine",
     )
 
 
@@ -196,7 +181,7 @@ def log_time(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
 @member_view
 def update_project(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     project, post = selectors.get_project(actor, pk), request.POST
-    return _attempt(
+    return attempt(
         request,
         "Project updated.",
         lambda: services.update_project(
@@ -205,6 +190,7 @@ def update_project(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
             outcome=post.get("outcome") or None,
             learned=post.get("learned"),
         ),
+        "autonomy:mine",
     )
 
 
@@ -213,7 +199,7 @@ def update_project(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
 def set_policy(request: HttpRequest, actor: Actor) -> HttpResponse:
     post = request.POST
     share = post.get("share_percent", "")
-    return _attempt(
+    return attempt(
         request,
         "Self-directed time policy saved.",
         lambda: services.set_policy(
@@ -221,6 +207,7 @@ def set_policy(request: HttpRequest, actor: Actor) -> HttpResponse:
             share_percent=int(share) if share.isdigit() else -1,
             weekly_hours=_number(post.get("weekly_hours", ""), "weekly_hours"),
         ),
+        "autonomy:mine",
     )
 
 
@@ -285,7 +272,7 @@ def shipit_event(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
 @member_view
 def shipit_propose(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     event, post = selectors.get_event(actor.organisation, pk), request.POST
-    return _attempt(
+    return attempt(
         request,
         "Idea proposed — you are on its team.",
         lambda: services.propose(
@@ -328,4 +315,4 @@ def shipit_action(request: HttpRequest, actor: Actor, pk: int, action: str) -> H
     if action not in writes:
         raise NotFound("no such action")
     ok, write = writes[action]
-    return _attempt(request, ok, write, "autonomy:shipit_event", pk=proposal.event_id)
+    return attempt(request, ok, write, "autonomy:shipit_event", pk=proposal.event_id)

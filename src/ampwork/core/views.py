@@ -59,6 +59,19 @@ def flash_errors(request: HttpRequest, exc: ValidationFailed) -> None:
     messages.error(request, "; ".join(e.message for e in exc.errors))
 
 
+def attempt(
+    request: HttpRequest, ok: str, action: Callable[[], object], to: str, **to_kwargs: Any
+) -> HttpResponse:
+    """Run a write; say what happened (or what was wrong) and go on to ``to``."""
+    try:
+        action()
+    except ValidationFailed as exc:
+        flash_errors(request, exc)
+    else:
+        messages.success(request, ok)
+    return redirect(to, **to_kwargs)
+
+
 def healthz(request: HttpRequest) -> JsonResponse:
     try:
         with connection.cursor() as cursor:
@@ -235,13 +248,13 @@ def person_edit(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
 def person_set_active(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     person = selectors.get_person(actor.organisation, pk)
     active = request.POST.get("active") == "1"
-    try:
-        services.update_person(actor=actor, person=person, active=active)
-    except ValidationFailed as exc:
-        flash_errors(request, exc)
-    else:
-        messages.success(request, f"{person.name} is now {'active' if active else 'deactivated'}.")
-    return redirect("core:person", pk=pk)
+    return attempt(
+        request,
+        f"{person.name} is now {'active' if active else 'deactivated'}.",
+        lambda: services.update_person(actor=actor, person=person, active=active),
+        "core:person",
+        pk=pk,
+    )
 
 
 @require_POST

@@ -271,7 +271,6 @@ def _company(org: Organisation, rng: random.Random, today: dt.date, weeks: list[
                 skill=skill,
                 person=sam,
                 rater=sam,
-                by_self=True,
                 level=level,
                 date=week + dt.timedelta(days=4),
                 note="after leading the ingest incident" if skill == own and i == 3 else "",
@@ -281,7 +280,6 @@ def _company(org: Organisation, rng: random.Random, today: dt.date, weeks: list[
             skill=skill,
             person=sam,
             rater=marco,
-            by_self=False,
             level=end,
             date=weeks[-2] + dt.timedelta(days=2),
         )
@@ -294,7 +292,6 @@ def _company(org: Organisation, rng: random.Random, today: dt.date, weeks: list[
                 skill=skill,
                 person=person,
                 rater=person,
-                by_self=True,
                 level=rng.randint(2, 4),
                 date=weeks[-3],
             )

@@ -28,7 +28,6 @@ import numpy as np
 MIN_WEEKS = 4
 RECENT = 4  # weeks that make up "lately"
 RECENT_MIN = 3  # of which at least this many in one quadrant to name it
-QUADRANTS = ("flow", "anxiety", "boredom", "apathy", "neutral")
 
 
 @dataclass(frozen=True)

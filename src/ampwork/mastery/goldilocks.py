@@ -71,6 +71,8 @@ class KRFacts:
     score: float | None  # set at close
     progress: float | None  # to date
     confidences: tuple[tuple[dt.date, int], ...] = ()  # check-ins, oldest first
+    objective_id: int = 0
+    last_check_in: dt.date | None = None
 
     @property
     def value(self) -> float | None:
@@ -99,9 +101,6 @@ class Calibration:
     judged: list[str] = field(default_factory=list)  # which rules had data to judge
     enough: bool = False
     message: str = ""
-
-    def has(self, kind: str) -> bool:
-        return any(f.kind == kind for f in self.flags)
 
 
 def _mean(values: Sequence[float]) -> float:

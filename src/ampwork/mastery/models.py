@@ -92,11 +92,13 @@ class SkillRating(models.Model):
     """Where someone stands on a skill on a day, in their own view (rater = the person)
     or a manager's. Ratings are only added: the history is the growth."""
 
+    # a rating is the person's own when they are its rater (see ``by_self``)
+    OWN = models.Q(rater=models.F("person"))
+
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="ratings")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="skill_ratings")
     rater = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")
-    by_self = models.BooleanField(default=True)
     level = models.PositiveSmallIntegerField(validators=LEVEL)
     note = models.CharField(max_length=300, blank=True)
     date = models.DateField(default=timezone.localdate)
@@ -113,6 +115,10 @@ class SkillRating(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person_id}: {self.skill_id} at {self.level}"
+
+    @property
+    def by_self(self) -> bool:
+        return self.rater_id is not None and self.rater_id == self.person_id
 
 
 class GrowthArea(models.Model):

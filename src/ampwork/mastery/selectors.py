@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
 
 from ampwork.autonomy.models import LedgerEntry
@@ -19,7 +19,8 @@ from ampwork.core.errors import NotFound
 from ampwork.core.models import Organisation, Person, Team, TeamMembership
 from ampwork.core.permissions import Actor, can
 from ampwork.okrs import progress
-from ampwork.okrs.models import CheckIn, KeyResult, Milestone, Objective
+from ampwork.okrs import selectors as okr_selectors
+from ampwork.okrs.models import CheckIn, KeyResult, Objective
 
 from . import flow, goldilocks
 from .models import (
@@ -107,39 +108,23 @@ def kr_facts(org: Organisation, people: Iterable[int]) -> dict[int, list[goldilo
     """Every key result the people own (dropped objectives aside), with its value and
     confidence history. Three queries for any number of people."""
     ids = list(people)
+    facts = (
+        "title",
+        "owner_id",
+        "objective__kind",
+        "objective__cycle_id",
+        "objective__cycle__name",
+        "objective__cycle__start",
+        "objective__cycle__status",
+    )
     rows = list(
         KeyResult.objects.filter(organisation=org, owner_id__in=ids)
         .exclude(objective__status=Objective.Status.DROPPED)
         .order_by("objective__cycle__start", "id")
-        .values_list(
-            "id",
-            "title",
-            "owner_id",
-            "objective__kind",
-            "objective__cycle_id",
-            "objective__cycle__name",
-            "objective__cycle__start",
-            "objective__cycle__status",
-            "kind",
-            "start",
-            "target",
-            "current",
-            "done",
-            "low",
-            "high",
-            "weight",
-            "score",
-            "objective_id",
-        )
+        .values_list(*okr_selectors.KR_VALUES, *facts)
     )
     kr_ids = [r[0] for r in rows]
-    milestones: dict[int, list[tuple[float, bool]]] = defaultdict(list)
-    for kr_id, weight, done in (
-        Milestone.objects.filter(key_result_id__in=kr_ids)
-        .order_by("position", "id")
-        .values_list("key_result_id", "weight", "done")
-    ):
-        milestones[kr_id].append((weight, done))
+    milestones = okr_selectors.milestones_of(kr_ids)
     confidences: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
     for kr_id, day, confidence in (
         CheckIn.objects.filter(key_result_id__in=kr_ids, confidence__isnull=False)
@@ -148,24 +133,11 @@ def kr_facts(org: Organisation, people: Iterable[int]) -> dict[int, list[goldilo
     ):
         confidences[kr_id].append((day, confidence or 0))
     out: dict[int, list[goldilocks.KRFacts]] = {pk: [] for pk in ids}
+    width = len(okr_selectors.KR_VALUES)
     for row in rows:
-        pk, title, owner, okind, cid, cname, cstart, cstatus, kind = row[:9]
-        start, target, current, done, low, high, weight, score, oid = row[9:]
-        value = progress.kr_progress(
-            progress.KRInput(
-                pk,
-                oid,
-                kind,
-                start,
-                target,
-                current,
-                done,
-                low,
-                high,
-                weight,
-                tuple(milestones.get(pk, ())),
-            )
-        ).value
+        kr = okr_selectors.kr_input_row(row[:width], milestones)
+        title, owner, okind, cid, cname, cstart, cstatus = row[width:]
+        pk, score, value = kr.id, kr.score, progress.kr_progress(kr).value
         out[owner].append(
             goldilocks.KRFacts(
                 id=pk,
@@ -178,6 +150,8 @@ def kr_facts(org: Organisation, people: Iterable[int]) -> dict[int, list[goldilo
                 score=score,
                 progress=value,
                 confidences=tuple(confidences.get(pk, ())),
+                objective_id=kr.objective_id,
+                last_check_in=kr.last_check_in,
             )
         )
     return out
@@ -257,8 +231,10 @@ def get_skill(org: Organisation, pk: int) -> Skill:
 def skill_histories(org: Organisation, person: Person) -> list[SkillHistory]:
     catalogue = list(skills(org))
     by_skill = {s.pk: SkillHistory(s, [], []) for s in catalogue}
-    for skill_id, day, level, by_self in SkillRating.objects.filter(person=person).values_list(
-        "skill_id", "date", "level", "by_self"
+    for skill_id, day, level, by_self in (
+        SkillRating.objects.filter(person=person)
+        .annotate(own=ExpressionWrapper(SkillRating.OWN, output_field=BooleanField()))
+        .values_list("skill_id", "date", "level", "own")
     ):
         history = by_skill[skill_id]
         (history.own if by_self else history.managers).append((day, level))
@@ -309,7 +285,8 @@ def skills_matrix(actor: Actor, team: Team) -> Matrix:
     for pk, skill_id, level, by_self in (
         SkillRating.objects.filter(person_id__in=ids)
         .order_by("date", "id")
-        .values_list("person_id", "skill_id", "level", "by_self")
+        .annotate(own=ExpressionWrapper(SkillRating.OWN, output_field=BooleanField()))
+        .values_list("person_id", "skill_id", "level", "own")
     ):
         (own if by_self else theirs)[(pk, skill_id)] = level
     cells = {key: (own.get(key), theirs.get(key)) for key in set(own) | set(theirs)}
@@ -395,10 +372,17 @@ class Event:
     by: str = ""
 
 
-def timeline(actor: Actor, person: Person, *, limit: int = 80) -> list[Event]:
+def timeline(
+    actor: Actor,
+    person: Person,
+    *,
+    facts: list[goldilocks.KRFacts] | None = None,
+    limit: int = 80,
+) -> list[Event]:
     """What the person has achieved and been given, newest first, across cycles: wins
     from their reviews, answers to them, feedback and recognition received, key results
-    achieved, skills grown and autonomy granted. A fixed number of queries."""
+    achieved, skills grown and autonomy granted. A fixed number of queries (three fewer
+    when the caller has the person's key-result ``facts`` already)."""
     events: list[Event] = []
     reviews = list(Review.objects.filter(person=person).order_by("-week")[:52])
     for review in reviews:
@@ -447,23 +431,24 @@ def timeline(actor: Actor, person: Person, *, limit: int = 80) -> list[Event]:
                 post.author.name if post.author else "",
             )
         )
-    facts = kr_facts(actor.organisation, [person.pk])[person.pk]
-    achieved = {k.id: k for k in facts if k.value is not None and k.value >= 1.0}
-    for pk, objective_id, last in KeyResult.objects.filter(pk__in=list(achieved)).values_list(
-        "id", "objective_id", "last_check_in"
-    ):
-        kr = achieved[pk]
+    if facts is None:
+        facts = kr_facts(actor.organisation, [person.pk])[person.pk]
+    for kr in facts:
+        if kr.value is None or kr.value < 1.0:
+            continue
         events.append(
             Event(
-                last or kr.cycle_start,
+                kr.last_check_in or kr.cycle_start,
                 "achieved",
                 f"Key result achieved: {kr.title}",
                 f"{kr.cycle_name}, {'scored' if kr.closed else 'progress'} {kr.value:.0%}",
-                f"/okrs/objectives/{objective_id}/",
+                f"/okrs/objectives/{kr.objective_id}/",
             )
         )
     previous: dict[int, int] = {}
-    for rating in SkillRating.objects.filter(person=person, by_self=True).select_related("skill"):
+    for rating in SkillRating.objects.filter(SkillRating.OWN, person=person).select_related(
+        "skill"
+    ):
         before = previous.get(rating.skill_id)
         if before is not None and rating.level > before:
             events.append(
@@ -536,6 +521,14 @@ def feedback_page(actor: Actor) -> FeedbackPage:
     asked = list(requests.filter(asked=me).exclude(answers__giver=me)[:50])
     mine = list(requests.filter(requester=me).annotate(answered=Count("answers"))[:50])
     return FeedbackPage(received, given, asked, mine, shared)
+
+
+def colleagues(actor: Actor, limit: int = 2000) -> list[Any]:
+    """Active people to give feedback to or recognise (never oneself), by name."""
+    people = Person.objects.filter(organisation=actor.organisation, active=True).order_by("name")
+    if actor.person is not None:
+        people = people.exclude(pk=actor.person.pk)
+    return list(people.values("id", "name")[:limit])
 
 
 def recognition_feed(org: Organisation) -> QuerySet[Recognition]:

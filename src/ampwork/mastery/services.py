@@ -161,7 +161,6 @@ def rate_skill(
         skill=skill,
         person=person,
         rater=actor.person,
-        by_self=actor.person is not None and actor.person.pk == person.pk,
         level=_level(level, "level", 5),
         note=clean_text(note, "note", 300, required=False),
         date=date or today,

@@ -5,7 +5,6 @@ feedback, and the recognition feed."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -18,7 +17,7 @@ from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import NotAllowed, NotFound, ValidationFailed
 from ampwork.core.models import Person
 from ampwork.core.permissions import Actor, can
-from ampwork.core.views import flash_errors, member_view
+from ampwork.core.views import attempt, flash_errors, member_view
 from ampwork.okrs import selectors as okr_selectors
 
 from . import charts, goldilocks, selectors, services
@@ -36,16 +35,6 @@ def _int(raw: str | None, field: str, *, required: bool = True) -> int | None:
         raise ValidationFailed.single(field, "must be a whole number") from None
 
 
-def _attempt(request: HttpRequest, ok: str, action: Callable[[], object], to: str) -> HttpResponse:
-    try:
-        action()
-    except ValidationFailed as exc:
-        flash_errors(request, exc)
-    else:
-        messages.success(request, ok)
-    return redirect(to)
-
-
 def _progress(actor: Actor, person: Person) -> dict[str, Any]:
     """What a person's progress page shows, for them or for their managers."""
     org = actor.organisation
@@ -56,7 +45,7 @@ def _progress(actor: Actor, person: Person) -> dict[str, Any]:
     return {
         "subject": person,
         "mine": actor.person is not None and actor.person.pk == person.pk,
-        "events": selectors.timeline(actor, person),
+        "events": selectors.timeline(actor, person, facts=facts),
         "cycles": cycles,
         "attainment_chart": charts.attainment(cycles) if cycles else None,
         "histories": histories,
@@ -204,11 +193,7 @@ def skills(request: HttpRequest, actor: Actor) -> HttpResponse:
     """The catalogue; your own ratings and growth areas; staff define new skills."""
     me = actor.person
     histories = selectors.skill_histories(actor.organisation, me) if me else []
-    objectives = (
-        list(okr_selectors.visible_objectives(actor).filter(owner_person=me, cycle__status="open"))
-        if me
-        else []
-    )
+    objectives = okr_selectors.open_objectives_of(me) if me else []
     return render(
         request,
         "mastery/skills.html",
@@ -227,7 +212,7 @@ def skills(request: HttpRequest, actor: Actor) -> HttpResponse:
 @member_view
 def define_skill(request: HttpRequest, actor: Actor) -> HttpResponse:
     post = request.POST
-    return _attempt(
+    return attempt(
         request,
         f"Skill “{post.get('name', '').strip()}” added.",
         lambda: services.create_skill(
@@ -285,7 +270,7 @@ def _rate(request: HttpRequest, actor: Actor, skill: Any, subject: Person) -> Ht
         )
 
     back = post.get("next", "")
-    return _attempt(
+    return attempt(
         request,
         f"Saved for {skill.name}.",
         act,
@@ -298,7 +283,7 @@ def feedback(request: HttpRequest, actor: Actor) -> HttpResponse:
     if request.method == "POST":
         post = request.POST
         if post.get("action") == "request":
-            return _attempt(
+            return attempt(
                 request,
                 "Request sent.",
                 lambda: services.request_feedback(
@@ -308,7 +293,7 @@ def feedback(request: HttpRequest, actor: Actor) -> HttpResponse:
                 ),
                 "mastery:feedback",
             )
-        return _attempt(
+        return attempt(
             request,
             "Feedback sent.",
             lambda: services.give_feedback(
@@ -323,15 +308,8 @@ def feedback(request: HttpRequest, actor: Actor) -> HttpResponse:
     return render(
         request,
         "mastery/feedback.html",
-        {"page": selectors.feedback_page(actor), "people": _colleagues(actor)},
+        {"page": selectors.feedback_page(actor), "people": selectors.colleagues(actor)},
     )
-
-
-def _colleagues(actor: Actor) -> list[Any]:
-    people = Person.objects.filter(organisation=actor.organisation, active=True).order_by("name")
-    if actor.person is not None:
-        people = people.exclude(pk=actor.person.pk)
-    return list(people.values("id", "name")[:2000])
 
 
 @member_view
@@ -339,7 +317,7 @@ def recognition(request: HttpRequest, actor: Actor) -> HttpResponse:
     if request.method == "POST":
         post = request.POST
         ids = [int(x) for x in post.getlist("recipient_ids") if x.isdigit()]
-        return _attempt(
+        return attempt(
             request,
             "Posted to the recognition feed.",
             lambda: services.recognise(
@@ -355,6 +333,6 @@ def recognition(request: HttpRequest, actor: Actor) -> HttpResponse:
         "mastery/recognition.html",
         {
             "feed": list(selectors.recognition_feed(actor.organisation)[:100]),
-            "people": _colleagues(actor),
+            "people": selectors.colleagues(actor),
         },
     )

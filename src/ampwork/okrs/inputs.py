@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from . import progress
-from .models import KeyResult, Objective
+from .models import KeyResult
 
 
 def kr_input(kr: KeyResult) -> progress.KRInput:
@@ -24,10 +24,4 @@ def kr_input(kr: KeyResult) -> progress.KRInput:
         last_check_in=kr.last_check_in,
         created=timezone.localdate(kr.created_at),
         score=kr.score,
-    )
-
-
-def objective_input(objective: Objective) -> progress.ObjectiveInput:
-    return progress.ObjectiveInput(
-        id=objective.pk, start=objective.cycle.start, end=objective.cycle.end
     )

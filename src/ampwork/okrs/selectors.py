@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import NotFound, ValidationFailed
-from ampwork.core.models import Organisation, TeamMembership
+from ampwork.core.models import Organisation, Person, TeamMembership
 from ampwork.core.perf import gc_paused
 from ampwork.core.permissions import Actor, can
 
@@ -110,6 +110,16 @@ def referenced(
         if key_result is None:
             raise ValidationFailed.single("key_result_id", f"no key result {key_result_id}")
     return objective, key_result
+
+
+def open_objectives_of(person: Person) -> list[Objective]:
+    """A person's own objectives in cycles not yet closed: what their own work (a project,
+    a learning goal) can serve."""
+    return list(
+        Objective.objects.filter(owner_person=person)
+        .exclude(cycle__status=Cycle.Status.CLOSED)
+        .order_by("title")[:50]
+    )
 
 
 # ---------------------------------------------------------------- evaluation
@@ -228,15 +238,9 @@ def _evaluate(
             )
         ]
     in_scope = Q(objective__in=ids) | Q(objective_id__in=extra)
-    milestones: dict[int, list[tuple[float, bool]]] = defaultdict(list)
-    for kr_id, weight, done in (
-        Milestone.objects.filter(key_result__in=KeyResult.objects.filter(in_scope).values("id"))
-        .order_by("position", "id")
-        .values_list("key_result_id", "weight", "done")
-    ):
-        milestones[kr_id].append((weight, done))
+    milestones = milestones_of(KeyResult.objects.filter(in_scope).values("id"))
     query = KeyResult.objects.filter(in_scope).order_by("objective_id", "position", "id")
-    inputs = [_kr_input(row, milestones) for row in query.values_list(*KR_VALUES)]
+    inputs = [kr_input_row(row, milestones) for row in query.values_list(*KR_VALUES)]
     around = ObjectiveLink.objects.filter(Q(child__in=ids) | Q(parent__in=ids))
     links = list(around.select_related("parent", "child")) if detail else []
     contributes = set(
@@ -269,9 +273,23 @@ def _evaluate(
     return State(rows, krs_of, inputs_of, results, kr_results, parents, children, today)
 
 
-def _kr_input(
+def milestones_of(key_results: Any) -> dict[int, list[tuple[float, bool]]]:
+    """Each key result's milestones as (weight, done), in order: one query. ``key_results``
+    is a list of ids or a query of them."""
+    milestones: dict[int, list[tuple[float, bool]]] = defaultdict(list)
+    for kr_id, weight, done in (
+        Milestone.objects.filter(key_result__in=key_results)
+        .order_by("position", "id")
+        .values_list("key_result_id", "weight", "done")
+    ):
+        milestones[kr_id].append((weight, done))
+    return milestones
+
+
+def kr_input_row(
     row: tuple[Any, ...], milestones: dict[int, list[tuple[float, bool]]]
 ) -> progress.KRInput:
+    """A key result's plain input from a row of :data:`KR_VALUES` (and its milestones)."""
     pk, oid, kind, start, target, current, done, low, high, weight, last, created, score = row
     return progress.KRInput(
         id=pk,

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ampwork.core.errors import NotFound, ValidationFailed
 from ampwork.core.forms import add_errors
 from ampwork.core.permissions import Actor, can
-from ampwork.core.views import flash_errors, member_view
+from ampwork.core.views import attempt, flash_errors, member_view
 from ampwork.okrs import selectors as okr_selectors
 
 from . import authenticity, selectors, services, themes
@@ -168,13 +168,12 @@ def drafting(request: HttpRequest, actor: Actor, pk: int | None = None) -> HttpR
 @require_POST
 @member_view
 def prompt(request: HttpRequest, actor: Actor) -> HttpResponse:
-    try:
-        services.set_prompt(actor=actor, prompt=request.POST.get("prompt", ""))
-    except ValidationFailed as exc:
-        flash_errors(request, exc)
-    else:
-        messages.success(request, "The question is changed.")
-    return redirect("purpose:index")
+    return attempt(
+        request,
+        "The question is changed.",
+        lambda: services.set_prompt(actor=actor, prompt=request.POST.get("prompt", "")),
+        "purpose:index",
+    )
 
 
 @require_http_methods(["POST"])
