@@ -22,7 +22,7 @@ from django.db import transaction
 from .errors import FieldError, ValidationFailed
 from .models import Organisation, Person, Role, Team, TeamMembership, User
 from .permissions import Actor, require
-from .services import record
+from .services import PROFILE_FIELDS, record
 
 MAX_ROWS = 200_000
 
@@ -252,20 +252,11 @@ def import_people(
         u.email.lower(): u.pk
         for u in User.objects.filter(email__in=[r["email"] for r in plan.rows])
     }
-    fields = (
-        "name",
-        "email",
-        "job_title",
-        "job_role",
-        "job_family",
-        "level",
-        "location",
-        "hire_date",
-        "role",
-    )
     created = Person.objects.bulk_create(
         [
-            Person(organisation=org, user_id=users.get(r["email"]), **{k: r[k] for k in fields})
+            Person(
+                organisation=org, user_id=users.get(r["email"]), **{k: r[k] for k in PROFILE_FIELDS}
+            )
             for r in plan.rows
         ],
         batch_size=2000,

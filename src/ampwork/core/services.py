@@ -138,7 +138,8 @@ def update_organisation(*, actor: Actor, **changes: Any) -> Organisation:
 
 # ---------------------------------------------------------------- people
 
-PERSON_FIELDS = (
+# what a person's own row holds (and an import sets); a service may also change these two
+PROFILE_FIELDS = (
     "name",
     "email",
     "job_title",
@@ -148,9 +149,8 @@ PERSON_FIELDS = (
     "location",
     "hire_date",
     "role",
-    "manager_id",
-    "active",
 )
+PERSON_FIELDS = (*PROFILE_FIELDS, "manager_id", "active")
 
 
 def _clean_email(value: str, field: str = "email") -> str:
