@@ -21,7 +21,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--records", type=int, default=100_000)
     args = parser.parse_args()
-    from ampwork.fairness import audit
+    from ampwork.fairness import audit, regression
     from fairness.test_audit import population  # the tests' synthetic population
 
     records = population(args.records, gap=-0.04, seed=1)
@@ -40,7 +40,8 @@ def main() -> None:
                 "contract": contracts[int(rng.integers(0, 2))],
             }
         )
-    x, y, controls = audit.design(records, "female")
+    design = regression.design(records, "female")
+    x, y, controls = design.x, design.y, design.controls
     print(
         f"{args.records:,} records, design {x.shape[0]:,} × {x.shape[1]} "
         f"({len(controls)} controls: {', '.join(controls)})"
@@ -59,9 +60,9 @@ def main() -> None:
         return seconds
 
     floor = measure("floor: numpy lstsq on the matrix", lambda: np.linalg.lstsq(x, y, rcond=None))
-    estimator = measure("OLS with standard errors (ours)", lambda: audit.ols(x, y))
+    estimator = measure("OLS with standard errors (ours)", lambda: regression.ols(x, y))
     regression = measure(
-        "adjusted gap (design + OLS + SE)", lambda: audit.adjusted_gap(records, "female")
+        "adjusted gap (design + OLS + SE)", lambda: regression.adjusted_gap(records, "female")
     )
     whole = measure(
         "whole audit (people, gaps, reports)", lambda: audit.audit(records, "male", "female")

@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ampwork.core.errors import ValidationFailed
-from ampwork.fairness import audit, csvinput
+from ampwork.fairness import audit, csvinput, regression
 from ampwork.fairness.audit import Record
 
 
@@ -58,9 +58,9 @@ def population(n: int, gap: float, seed: int) -> list[Record]:
 @given(st.integers(min_value=0, max_value=10_000), st.integers(min_value=30, max_value=300))
 def test_regression_agrees_with_statsmodels(seed: int, n: int) -> None:
     records = population(n, gap=-0.05, seed=seed)
-    x, y, _ = audit.design(records, "female")
-    ours = audit.adjusted_gap(records, "female")
-    theirs = sm.OLS(y, x).fit()
+    found = regression.design(records, "female")
+    ours = regression.adjusted_gap(records, "female")
+    theirs = sm.OLS(found.y, found.x).fit()
     assert ours is not None
     assert ours.log_points == pytest.approx(theirs.params[1], abs=1e-8)
     assert ours.se == pytest.approx(theirs.bse[1], abs=1e-8)
@@ -73,13 +73,18 @@ def test_design_has_categories_numbers_and_factors() -> None:
     records = population(200, gap=0.0, seed=1)
     for i, r in enumerate(records):
         r.factors["site"] = "north" if i % 2 else "south"
-    _, _, controls = audit.design(records, "female")
-    assert controls == ["level", "location", "tenure", "shift", "site"]
+    assert regression.design(records, "female").controls == [
+        "level",
+        "location",
+        "tenure",
+        "shift",
+        "site",
+    ]
 
 
 @pytest.mark.parametrize("seed", [3, 11, 29])
 def test_a_planted_gap_is_recovered(seed: int) -> None:
-    result = audit.adjusted_gap(population(2000, gap=-0.06, seed=seed), "female")
+    result = regression.adjusted_gap(population(2000, gap=-0.06, seed=seed), "female")
     assert result is not None
     low, high = result.ci95
     assert low <= -0.06 <= high
@@ -88,7 +93,7 @@ def test_a_planted_gap_is_recovered(seed: int) -> None:
 
 @pytest.mark.parametrize("seed", [5, 17, 41])
 def test_no_planted_gap_covers_zero(seed: int) -> None:
-    result = audit.adjusted_gap(population(2000, gap=0.0, seed=seed), "female")
+    result = regression.adjusted_gap(population(2000, gap=0.0, seed=seed), "female")
     assert result is not None
     assert result.ci95[0] <= 0.0 <= result.ci95[1]
 
@@ -103,7 +108,7 @@ def test_raw_gap_can_differ_from_adjusted() -> None:
         [r.annual for r in records if r.group == "male"],
         [r.annual for r in records if r.group == "female"],
     )
-    adjusted = audit.adjusted_gap(records, "female")
+    adjusted = regression.adjusted_gap(records, "female")
     assert raw["mean"] is not None and raw["mean"] > 5
     assert adjusted is not None and adjusted.ci95[0] <= 0 <= adjusted.ci95[1]
 
@@ -155,14 +160,20 @@ def test_quartiles_and_uk_measures() -> None:
         Record(f"f{i}", pay, group="female", variable_pay=bonus)
         for i, (pay, bonus) in enumerate([(35, 0), (45, 0), (55, 5), (65, 10)])
     ]
-    quartiles = audit.quartiles(records, "male", "female")
+    quartiles = audit.quartiles(records, "male", "female", pay=lambda r: r.basic)
     assert [q["n"] for q in quartiles] == [2, 2, 2, 2]
-    # ranked 35 f, 40 m | 45 f, 50 m | 55 f, 60 m | 65 f, 70 m
+    # on basic pay: ranked 35 f, 40 m | 45 f, 50 m | 55 f, 60 m | 65 f, 70 m
     assert [q["female"] for q in quartiles] == [0.5, 0.5, 0.5, 0.5]
+    # on total pay (the default): 35 f, 40 m | 45 f, 60 m+f | 70 m, 75 f, 90 m — the man
+    # and the woman on 60 straddle Q2/Q3 and each quartile gets half of each (reg 13(2))
+    quartiles = audit.quartiles(records, "male", "female")
+    assert [q["female"] for q in quartiles] == [0.5, 0.75, 0.25, 0.5]
+    assert [q["male"] for q in quartiles] == [0.5, 0.25, 0.75, 0.5]
     uk = audit.uk_measures(records, "male", "female")
-    # (55 − 50) / 55 × 100
-    assert uk["mean_pay_gap"] == pytest.approx(5 / 55 * 100)
-    assert uk["median_pay_gap"] == pytest.approx((55 - 50) / 55 * 100)
+    # hourly pay counts the bonus of the period (reg 6): men 40, 60, 70, 90 (mean 65,
+    # median 65); women 35, 45, 60, 75 (mean 53.75, median 52.5)
+    assert uk["mean_pay_gap"] == pytest.approx((65 - 53.75) / 65 * 100)
+    assert uk["median_pay_gap"] == pytest.approx((65 - 52.5) / 65 * 100)
     # bonuses among those who receive one: men 10, 10, 20 (mean 13.33); women 5, 10 (7.5)
     assert uk["mean_bonus_gap"] == pytest.approx((40 / 3 - 7.5) / (40 / 3) * 100)
     assert uk["bonus_share"] == {"male": 0.75, "female": 0.5}

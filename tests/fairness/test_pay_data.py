@@ -239,3 +239,153 @@ def test_a_file_that_is_not_csv_is_refused_with_its_line(admin_actor: Any) -> No
     assert caught.value.source == "bad.csv"
     assert [(e.field, e.line) for e in caught.value.errors] == [("file", 1)]
     assert "not valid CSV" in caught.value.errors[0].message
+
+
+# ---------------------------------------------------------------- absurd amounts (issue 14)
+
+
+def test_absurd_amounts_are_refused_with_file_line_and_field(
+    org: Organisation, staff: Actor
+) -> None:
+    """Before, 1e308 was imported (and overflowed to infinity once annualised)."""
+    PersonFactory(organisation=org, email="a@acme.example")
+    text = (
+        "email,effective,base_pay,currency,variable_pay,complementary_pay,fte,factor:shift\n"
+        "a@acme.example,2025-01-01,1e308,EUR,,,,\n"
+        "a@acme.example,2025-01-01,50000,EUR,inf,,,\n"
+        "a@acme.example,2025-01-01,50000,EUR,,nan,,\n"
+        "a@acme.example,2025-01-01,50000,EUR,-1,,,\n"
+        "a@acme.example,2025-01-01,50000,EUR,,,nan,\n"
+        "a@acme.example,2025-01-01,50000,EUR,,,,1e308\n"
+        "a@acme.example,2025-01-01,1000000000001,EUR,,,,\n"
+        "a@acme.example,2025-01-01,1000000000000,EUR,,,,\n"
+    )
+    with pytest.raises(ValidationFailed) as caught:
+        services.import_pay(actor=staff, kind="compensation", text=text, source="pay.csv")
+    found = {(e.line, e.field): e.message for e in caught.value.errors}
+    assert set(found) == {
+        (2, "base_pay"),
+        (3, "variable_pay"),
+        (4, "complementary_pay"),
+        (5, "variable_pay"),
+        (6, "fte"),
+        (7, "factor:shift"),
+        (8, "base_pay"),
+    }
+    assert "plausible" in found[(2, "base_pay")] and "finite" in found[(3, "variable_pay")]
+    assert "pay.csv: line 2: base_pay: '1e308' is not a plausible amount" in caught.value.lines()[0]
+    assert not CompensationRecord.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("kind", "text", "field"),
+    [
+        ("market", "job_role,level,currency,p25,p50,p75\nEng,L1,EUR,1,2,1e308\n", "p75"),
+        ("bands", "job_role,level,currency,minimum,maximum\nEng,L1,EUR,1,inf\n", "maximum"),
+        ("rates", "currency,rate\nUSD,1e308\n", "rate"),
+        ("rates", "currency,rate\nUSD,1e-12\n", "rate"),
+    ],
+)
+def test_absurd_amounts_in_other_pay_files(
+    org: Organisation, staff: Actor, kind: str, text: str, field: str
+) -> None:
+    with pytest.raises(ValidationFailed) as caught:
+        services.import_pay(actor=staff, kind=kind, text=text, source=f"{kind}.csv")
+    assert [(e.line, e.field) for e in caught.value.errors] == [(2, field)]
+
+
+def test_absurd_amounts_in_the_cli_file() -> None:
+    from ampwork.fairness import csvinput
+
+    text = (
+        "employee_id,base_pay,variable_pay,market_p50,factor:shift\n"
+        "1,1e308,,,\n"
+        "2,50000,,inf,\n"
+        "3,50000,,,nan\n"
+        "4,50000,1e13,,\n"
+        "5,50000,,,2.5\n"
+    )
+    with pytest.raises(ValidationFailed) as caught:
+        csvinput.read(text, "pay.csv")
+    assert [(e.line, e.field) for e in caught.value.errors] == [
+        (2, "base_pay"),
+        (3, "market_p50"),
+        (4, "factor:shift"),
+        (5, "variable_pay"),
+    ]
+
+
+def test_api_refuses_an_absurd_amount_with_its_line(
+    client: Client, org: Organisation, staff: Actor, bearer: Callable[[Person], Headers]
+) -> None:
+    PersonFactory(organisation=org, email="a@acme.example")
+    assert staff.person is not None
+    body = {"csv": "email,effective,base_pay,currency\na@acme.example,2025-01-01,1e308,EUR\n"}
+    bad = client.post(
+        "/api/v1/fairness/imports/compensation",
+        json.dumps(body),
+        content_type="application/json",
+        **bearer(staff.person),
+    )
+    assert bad.status_code == 422
+    assert bad.json()["detail"][0]["loc"] == ["body", "line 2", "base_pay"]
+    assert not CompensationRecord.objects.exists()
+
+
+# ---------------------------------------------------------------- variable pay and population
+
+
+def test_bonuses_reach_the_eu_report_and_the_gate(
+    org: Organisation, staff: Actor, client: Client, bearer: Callable[[Person], Headers]
+) -> None:
+    """Equal base pay, bonuses 10,000 against 2,000: the category is flagged (issue 13, 3)."""
+    for i in range(4):
+        PersonFactory(organisation=org, email=f"b{i}@acme.example", job_role="Eng", level="L2")
+    services.import_pay(
+        actor=staff,
+        kind="compensation",
+        text=(
+            "email,effective,base_pay,currency,variable_pay,complementary_pay,gender\n"
+            "b0@acme.example,2025-01-01,50000,EUR,10000,,male\n"
+            "b1@acme.example,2025-01-01,50000,EUR,10000,500,male\n"
+            "b2@acme.example,2025-01-01,50000,EUR,2000,,female\n"
+            "b3@acme.example,2025-01-01,50000,EUR,2000,500,female\n"
+        ),
+    )
+    assert CompensationRecord.objects.filter(complementary_pay=500).count() == 2
+    run = services.run_audit(actor=staff)
+    (category,) = run.summary["categories"]
+    assert category["flag_total"] and not category["flag_basic"]
+    assert run.status == "red" and any("categor" in r for r in run.reasons)
+    assert staff.person is not None
+    eu = client.get("/api/v1/fairness/reports/eu", **bearer(staff.person)).json()
+    # complementary or variable pay among those who receive it: 10,250 against 2,250
+    assert eu["b_mean_variable_gap"] == pytest.approx(8_000 / 10_250 * 100)
+    assert eu["categories"][0]["flag"] is True
+
+
+def test_people_without_gender_are_left_out_and_counted(
+    org: Organisation, paid: list[Person], staff: Actor, client: Client
+) -> None:
+    for i in range(3):
+        PersonFactory(organisation=org, email=f"n{i}@acme.example", job_role="Eng", level="L2")
+    services.import_pay(
+        actor=staff,
+        kind="compensation",
+        text="email,effective,base_pay,currency,factor:shift\n"
+        + "".join(f"n{i}@acme.example,2025-01-01,30000,EUR,{i}.5\n" for i in range(3)),
+    )
+    data = selectors.records(org)
+    assert {r.factors["shift"] for r in data.records if r.factors} == {0.5, 1.5, 2.5}
+    run = services.run_audit(actor=staff)
+    assert run.summary["left_out"] == {"n": 3, "blank": 3, "other": {}}
+    assert run.summary["groups"] == {"male": 4, "female": 4}
+    assert sum(q["n"] for q in run.summary["quartiles"]) == 8
+    assert staff.person is not None
+    client.force_login(staff.person.user)
+    page = client.get("/fairness/").content.decode()
+    assert "3 left out of the comparison: 3 with no gender recorded" in page
+    eu = client.get("/fairness/reports/eu/").content.decode()
+    assert "3 left out of the comparison" in eu and "(g) Categories of workers" in eu
+    csv_text = client.get("/fairness/reports/eu/?format=csv").content.decode()
+    assert "a: mean pay gap %" in csv_text and "total_mean_gap_pct" in csv_text

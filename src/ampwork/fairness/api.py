@@ -94,26 +94,34 @@ def latest_audit(request: HttpRequest) -> Any:
 
 @router.get("/fairness/reports/{report}", response=_responses(200, dict[str, Any]))
 def report(request: HttpRequest, report: Literal["eu", "uk", "full"]) -> dict[str, Any]:
-    """The audit as of now: ``eu`` (gaps, quartiles, categories), ``uk`` (six measures),
-    ``full`` (everything, with each person's figures: recorded in the audit log)."""
+    """The audit as of now: ``eu`` (art. 9(1)(a)–(g): gaps in total and in complementary or
+    variable pay, quartiles, categories with basic, variable and total gaps), ``uk`` (six
+    measures), ``full`` (everything, with each person's figures: recorded in the audit log).
+    Gaps cover the two compared groups; ``left_out`` counts everyone else."""
     who = _staff(request)
     data = selectors.records(who.organisation)
     if not data.records:
         raise NotFound("there is no pay to report on yet")
     result = audit.audit(data.records, data.reference, data.comparison)
+    population = {
+        "reference": data.reference,
+        "comparison": data.comparison,
+        "compared": result["compared"],
+        "left_out": result["left_out"],
+    }
     if report == "uk":
-        return {"reference": data.reference, "comparison": data.comparison, **result["uk"]}
+        return {**population, **result["uk"]}
     if report == "eu":
         return {
-            "reference": data.reference,
-            "comparison": data.comparison,
+            **population,
             "raw_gap": result["raw_gap"],
             "quartiles": result["quartiles"],
             "categories": result["categories"],
+            **{k: v for k, v in result["eu"].items() if k not in ("f_quartiles", "g_categories")},
             "variable_pay": {
-                "mean_gap": result["uk"]["mean_bonus_gap"],
-                "median_gap": result["uk"]["median_bonus_gap"],
-                "share": result["uk"]["bonus_share"],
+                "mean_gap": result["eu"]["b_mean_variable_gap"],
+                "median_gap": result["eu"]["d_median_variable_gap"],
+                "share": result["eu"]["e_receiving_variable"],
             },
         }
     record(

@@ -14,10 +14,9 @@ class FairnessConfig(AppConfig):
     def ready(self) -> None:
         from ampwork.core import backup
         from ampwork.core.imports import register_importer
-        from ampwork.core.permissions import STAFF, register
         from ampwork.demo.services import DEMO_STEPS
 
-        from . import demo
+        from . import demo, rules
         from .models import (
             AuditRun,
             CompensationRecord,
@@ -29,8 +28,7 @@ class FairnessConfig(AppConfig):
         )
         from .services import COLUMNS, import_pay
 
-        register("fairness.view", STAFF)
-        register("fairness.edit", STAFF)
+        rules.install()
         for model in (
             FairnessSettings,
             CurrencyRate,

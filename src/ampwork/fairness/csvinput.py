@@ -10,11 +10,23 @@ import math
 from ampwork.core.errors import FieldError, ValidationFailed
 
 from .audit import Record
+from .money import MAX_AMOUNT, amount_problem
 
 REQUIRED = ("employee_id", "base_pay")
+MONEY = (
+    "base_pay",
+    "variable_pay",
+    "complementary_pay",
+    "band_min",
+    "band_max",
+    "market_p25",
+    "market_p50",
+    "market_p75",
+)
 NUMBERS = (
     "base_pay",
     "variable_pay",
+    "complementary_pay",
     "fte",
     "performance",
     "band_min",
@@ -25,6 +37,41 @@ NUMBERS = (
 )
 TEXT = ("employee_id", "role", "level", "location", "team", "currency")
 KNOWN = (*NUMBERS, *TEXT, "hire_date")
+
+
+def factor_value(raw: str) -> float | str:
+    """A factor cell: a number when it reads as a finite one, else its text."""
+    try:
+        number = float(raw.replace(",", ""))
+    except ValueError:
+        return raw
+    return number if math.isfinite(number) else raw
+
+
+def factor_problem(raw: str) -> str | None:
+    """Why a factor cell that reads as a number cannot be used, or None."""
+    try:
+        number = float(raw.replace(",", ""))
+    except ValueError:
+        return None
+    if not math.isfinite(number):
+        return "is not a finite number"
+    if abs(number) > MAX_AMOUNT:
+        return "is implausibly large"
+    return None
+
+
+def number_problem(name: str, value: float) -> str | None:
+    """Why a number in column ``name`` cannot be used, or None."""
+    if name in MONEY:
+        return amount_problem(value, positive=False)
+    if not math.isfinite(value):
+        return "is not a finite number"
+    if value < 0:
+        return "must be zero or more"
+    if abs(value) > MAX_AMOUNT:
+        return "is implausibly large"
+    return None
 
 
 def read(
@@ -68,8 +115,9 @@ def read(
             except ValueError:
                 errors.append(FieldError(name, f"'{raw}' is not a number", line))
                 continue
-            if not math.isfinite(number) or number < 0:
-                errors.append(FieldError(name, f"'{raw}' must be zero or more", line))
+            problem = number_problem(name, number)
+            if problem:
+                errors.append(FieldError(name, f"'{raw}' {problem}", line))
                 continue
             values[name] = number
         employee = cells.get("employee_id", "")
@@ -108,10 +156,10 @@ def read(
         factors: dict[str, object] = {}
         for name, raw in cells.items():
             if name.startswith("factor:") and raw:
-                try:
-                    factors[name.removeprefix("factor:")] = float(raw)
-                except ValueError:
-                    factors[name.removeprefix("factor:")] = raw
+                problem = factor_problem(raw)
+                if problem:
+                    errors.append(FieldError(name, f"'{raw}' {problem}", line))
+                factors[name.removeprefix("factor:")] = factor_value(raw)
         if errors and errors[-1].line == line:
             continue
         records.append(
@@ -119,6 +167,7 @@ def read(
                 employee_id=employee,
                 base_pay=values["base_pay"] or 0.0,
                 variable_pay=values.get("variable_pay") or 0.0,
+                complementary_pay=values.get("complementary_pay") or 0.0,
                 fte=fte or 1.0,
                 role=cells.get("role", ""),
                 level=cells.get("level", ""),

@@ -1,21 +1,26 @@
 """The fairness gate: green, amber or red from an audit's result (ampwork's product rules).
 
 - red: the adjusted gap is significant (its 95% interval excludes 0) and 5% or more either
-  way; or a category of workers has a mean gap of 5% or more; or 10% or more of people are
-  flagged against their band, the market or their peers
+  way; or a category of workers has a mean gap of 5% or more in basic or in total pay; or
+  10% or more of people are flagged against their band, the market or their peers
 - amber: the adjusted gap is significant but smaller; or anyone is flagged
 - green: none of these
 An organisation with no audit in the last 12 months is red: baseline fairness unknown.
+The gaps come from the audit's compared population (the two groups; see audit.py). The 5%
+is compared in Decimal on the estimate's exact value, the 10% share in whole numbers.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
-GAP_RED = 5.0
-SHARE_RED = 0.10
+GAP_RED = Decimal(5)
+SHARE_RED = Fraction(1, 10)
 MAX_AGE = dt.timedelta(days=365)
+EU_REPEATED = ("f_quartiles", "g_categories")  # kept once, as quartiles and categories
 
 
 def judge(result: dict[str, Any]) -> tuple[str, list[str]]:
@@ -29,17 +34,18 @@ def judge(result: dict[str, Any]) -> tuple[str, list[str]]:
                 f"adjusted gap of {adjusted['percent']:+.1f}% (95% interval "
                 f"{low:+.3f} to {high:+.3f} log points excludes zero)"
             )
-            (red if abs(adjusted["percent"]) >= GAP_RED else amber).append(text)
+            large = abs(Decimal(repr(float(adjusted["percent"])))) >= GAP_RED
+            (red if large else amber).append(text)
     flagged_categories = [c for c in result.get("categories", []) if c["flag"]]
     if flagged_categories:
         red.append(
             f"{len(flagged_categories)} categor"
             f"{'y' if len(flagged_categories) == 1 else 'ies'} of workers with a mean "
-            f"gap of {GAP_RED:g}% or more"
+            f"gap of {GAP_RED}% or more in basic or total pay"
         )
     flags = len(result.get("flags", []))
     n = result.get("n", 0) or 1
-    if flags and flags / n >= SHARE_RED:
+    if flags and Fraction(flags, n) >= SHARE_RED:
         red.append(
             f"{flags} of {n} people ({flags / n:.0%}) paid below their band, the market "
             "or their peers"
@@ -61,6 +67,8 @@ def summary(result: dict[str, Any], data: Any) -> dict[str, Any]:
     return {
         "n": result["n"],
         "groups": result["groups"],
+        "compared": result.get("compared"),
+        "left_out": result.get("left_out"),
         "currency": data.currency,
         "reference": data.reference,
         "comparison": data.comparison,
@@ -69,6 +77,7 @@ def summary(result: dict[str, Any], data: Any) -> dict[str, Any]:
         "flags": result["flags"],
         "categories": result["categories"],
         "quartiles": result["quartiles"],
+        "eu": {k: v for k, v in result.get("eu", {}).items() if k not in EU_REPEATED},
         "uk": result["uk"],
         "remediation": result["remediation"],
     }

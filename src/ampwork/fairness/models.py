@@ -97,7 +97,10 @@ class CompensationRecord(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="compensation")
     effective = models.DateField()
     base_pay = models.FloatField()
-    variable_pay = models.FloatField(default=0)
+    variable_pay = models.FloatField(default=0)  # bonus and commission for the year
+    # allowances and benefits in kind for the year: with variable pay, the "complementary or
+    # variable components" of EU Directive 2023/970 art. 3(1)(a)
+    complementary_pay = models.FloatField(default=0)
     currency = models.CharField(max_length=3)
     fte = models.FloatField(default=1.0)
     period = models.CharField(

@@ -13,6 +13,7 @@ from ampwork.core.models import Organisation, Person, TeamMembership
 
 from . import gate
 from .audit import Record
+from .csvinput import factor_value
 from .models import (
     AuditRun,
     CompensationRecord,
@@ -46,6 +47,12 @@ def _lookup(table: dict[tuple[str, str, str], Any], person: Person) -> Any:
     return table.get((person.job_role, person.level, person.location)) or table.get(
         (person.job_role, person.level, "")
     )
+
+
+def _factors(stored: dict[str, Any]) -> dict[str, Any]:
+    """Factor values as the audit reads them: numbers as numbers (imports keep cells as
+    text), text as text."""
+    return {k: factor_value(v) if isinstance(v, str) else v for k, v in stored.items()}
 
 
 @dataclass
@@ -100,6 +107,7 @@ def records(org: Organisation, today: dt.date | None = None) -> AuditData:
                 employee_id=str(person_id),
                 base_pay=row.annual_base * rate,
                 variable_pay=row.variable_pay * rate,
+                complementary_pay=row.complementary_pay * rate,
                 fte=row.fte,
                 role=person.job_role,
                 level=person.level,
@@ -112,7 +120,7 @@ def records(org: Organisation, today: dt.date | None = None) -> AuditData:
                 market_p25=bench.p25 * bench_rate if bench and bench_rate else None,
                 market_p50=bench.p50 * bench_rate if bench and bench_rate else None,
                 market_p75=bench.p75 * bench_rate if bench and bench_rate else None,
-                factors=dict(attrs.factors) if attrs else {},
+                factors=_factors(attrs.factors) if attrs else {},
                 team=teams.get(person_id, ""),
                 currency=currency,
             )

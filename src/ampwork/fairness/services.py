@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Any
 
 from django.db import transaction
@@ -15,6 +14,7 @@ from ampwork.core.permissions import Actor, require
 from ampwork.core.services import record
 
 from . import audit, gate, selectors
+from .csvinput import factor_problem, factor_value
 from .models import (
     PERIODS_PER_YEAR,
     AuditRun,
@@ -25,6 +25,7 @@ from .models import (
     PayAttribute,
     PayBand,
 )
+from .money import amount_problem
 
 COLUMNS: dict[str, dict[str, str]] = {
     "compensation": {
@@ -36,6 +37,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "period": "annual (default), monthly, weekly or hourly",
         "fte": "Share of full time, 0–1 (default 1)",
         "variable_pay": "Bonus and commission for the year",
+        "complementary_pay": "Allowances and benefits in kind for the year (EU: complementary pay)",
         "gender": "Restricted: for the gap analysis only",
         "performance": "Restricted: a number, used as a control",
     },
@@ -63,6 +65,7 @@ COLUMNS: dict[str, dict[str, str]] = {
         "rate": "Units of the reporting currency per unit of this one (required)",
     },
 }
+RATE_MIN, RATE_MAX = 1e-9, 1e9  # units of the reporting currency per unit: beyond is a typo
 REQUIRED = {
     "compensation": {"email", "effective", "base_pay", "currency"},
     "market": {"job_role", "level", "currency", "p25", "p50", "p75"},
@@ -100,6 +103,8 @@ class _Rows:
         required: bool = False,
         positive: bool = False,
     ) -> float | None:
+        """A number from a cell: finite, not negative and at most a trillion
+        (money.MAX_AMOUNT), so 1e308, inf and nan are refused with their line."""
         raw = row.get(name, "")
         if not raw:
             if required:
@@ -110,16 +115,9 @@ class _Rows:
         except ValueError:
             self.errors.append(FieldError(name, f"'{raw}' is not a number", line))
             return None
-        if not math.isfinite(value) or value < 0 or (positive and value == 0):
-            self.errors.append(
-                FieldError(
-                    name,
-                    f"'{raw}' must be more than zero"
-                    if positive
-                    else f"'{raw}' must not be negative",
-                    line,
-                )
-            )
+        problem = amount_problem(value, positive=positive)
+        if problem:
+            self.errors.append(FieldError(name, f"'{raw}' {problem}", line))
             return None
         return value
 
@@ -222,6 +220,7 @@ def _compensation(actor: Actor, rows: _Rows, known: set[str]) -> int:
                 )
             )
         variable = rows.number(line, row, "variable_pay") or 0.0
+        complementary = rows.number(line, row, "complementary_pay") or 0.0
         performance = rows.number(line, row, "performance")
         if person is None or effective is None or base is None:
             continue
@@ -232,14 +231,19 @@ def _compensation(actor: Actor, rows: _Rows, known: set[str]) -> int:
                 effective=effective,
                 base_pay=base,
                 variable_pay=variable,
+                complementary_pay=complementary,
                 currency=currency,
                 fte=fte or 1.0,
                 period=period,
             )
         )
-        extra = {
-            k.removeprefix("factor:"): v for k, v in row.items() if k.startswith("factor:") and v
-        }
+        extra: dict[str, float | str] = {}
+        for k, v in row.items():
+            if k.startswith("factor:") and v:
+                problem = factor_problem(v)
+                if problem:
+                    rows.errors.append(FieldError(k, f"'{v}' {problem}", line))
+                extra[k.removeprefix("factor:")] = factor_value(v)
         if row.get("gender") or performance is not None or extra:
             attributes[person] = {
                 "gender": row.get("gender", "").lower(),
@@ -319,6 +323,10 @@ def _rates(actor: Actor, rows: _Rows, known: set[str]) -> int:
     items: list[Any] = []
     for line, row in rows.rows:
         rate = rows.number(line, row, "rate", required=True, positive=True)
+        if rate is not None and not RATE_MIN <= rate <= RATE_MAX:
+            rows.errors.append(
+                FieldError("rate", f"{rate:g} is not a plausible exchange rate", line)
+            )
         currency = rows.currency(line, row, None)
         items.append((currency, rate))
     if rows.errors:

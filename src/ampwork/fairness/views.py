@@ -3,7 +3,6 @@ and each person's own pay against their band. Companies only."""
 
 from __future__ import annotations
 
-import csv
 import io
 from typing import Any
 
@@ -13,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ampwork.core import csvexport
 from ampwork.core import imports as core_imports
 from ampwork.core.errors import NotFound, ValidationFailed
 from ampwork.core.permissions import Actor, require
@@ -63,6 +63,7 @@ def overview(request: HttpRequest, actor: Actor) -> HttpResponse:
             "data": data,
             "result": result,
             "flagged": flagged,
+            "left_out": audit.left_out_text(result["left_out"]) if result else "",
             "chart": charts.pay_by_level(data.records, [data.reference, data.comparison])
             if data.records
             else None,
@@ -96,15 +97,36 @@ def _report(actor: Actor) -> tuple[selectors.AuditData, dict[str, Any]]:
 def report_eu(request: HttpRequest, actor: Actor) -> HttpResponse:
     data, result = _report(actor)
     if request.GET.get("format") == "csv":
+        eu = result["eu"]
         rows = [
+            ["measure (art. 9(1))", "value"],
+            ["a: mean pay gap %", _fmt(eu["a_mean_gap"])],
+            ["b: mean complementary/variable pay gap %", _fmt(eu["b_mean_variable_gap"])],
+            ["c: median pay gap %", _fmt(eu["c_median_gap"])],
+            ["d: median complementary/variable pay gap %", _fmt(eu["d_median_variable_gap"])],
+        ]
+        rows += [
+            [f"e: receiving complementary/variable pay: {g} %", _fmt((v or 0) * 100)]
+            for g, v in eu["e_receiving_variable"].items()
+        ]
+        for q in eu["f_quartiles"]:
+            rows += [
+                [f"f: quartile {q['quartile']}: {g} %", _fmt((q[g] or 0) * 100)]
+                for g in (data.reference, data.comparison)
+            ]
+        rows += [[], ["left out of the comparison", result["left_out"]["n"]], []]
+        rows += [
             [
                 "role",
                 "level",
                 "people",
                 f"n_{data.reference}",
                 f"n_{data.comparison}",
-                "mean_gap_pct",
-                "median_gap_pct",
+                "basic_mean_gap_pct",
+                "basic_median_gap_pct",
+                "variable_mean_gap_pct",
+                "total_mean_gap_pct",
+                "total_median_gap_pct",
                 "joint_pay_assessment",
             ]
         ]
@@ -115,14 +137,21 @@ def report_eu(request: HttpRequest, actor: Actor) -> HttpResponse:
                 c["n"],
                 c["n_reference"],
                 c["n_comparison"],
-                _fmt(c["mean_gap"]),
-                _fmt(c["median_gap"]),
+                _fmt(c["basic_mean_gap"]),
+                _fmt(c["basic_median_gap"]),
+                _fmt(c["variable_mean_gap"]),
+                _fmt(c["total_mean_gap"]),
+                _fmt(c["total_median_gap"]),
                 "yes" if c["flag"] else "no",
             ]
             for c in result["categories"]
         ]
         return _csv("eu-pay-transparency.csv", rows)
-    return render(request, "fairness/report_eu.html", {"data": data, "result": result})
+    return render(
+        request,
+        "fairness/report_eu.html",
+        {"data": data, "result": result, "left_out": audit.left_out_text(result["left_out"])},
+    )
 
 
 @member_view
@@ -146,8 +175,13 @@ def report_uk(request: HttpRequest, actor: Actor) -> HttpResponse:
                 [f"quartile {q['quartile']}: {g} %", _fmt((q[g] or 0) * 100)]
                 for g in (data.reference, data.comparison)
             ]
+        rows.append(["left out of the comparison (people)", result["left_out"]["n"]])
         return _csv("uk-gender-pay-gap.csv", rows)
-    return render(request, "fairness/report_uk.html", {"data": data, "uk": uk})
+    return render(
+        request,
+        "fairness/report_uk.html",
+        {"data": data, "uk": uk, "left_out": audit.left_out_text(result["left_out"])},
+    )
 
 
 def _fmt(value: float | None) -> str:
@@ -156,7 +190,7 @@ def _fmt(value: float | None) -> str:
 
 def _csv(name: str, rows: list[list[Any]]) -> HttpResponse:
     out = io.StringIO()
-    csv.writer(out).writerows(rows)
+    csvexport.writer(out).writerows(rows)
     response = HttpResponse(out.getvalue(), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

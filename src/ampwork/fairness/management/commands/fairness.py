@@ -55,9 +55,9 @@ class Command(BaseCommand):
         if options["format"] == "json":
             self.stdout.write(json.dumps(result, indent=1, default=str))
             return
-        self._table(result, reference, comparison)
+        self._table(result, reference, comparison, options["group_column"])
 
-    def _table(self, result: dict[str, Any], reference: str, comparison: str) -> None:
+    def _table(self, result: dict[str, Any], reference: str, comparison: str, column: str) -> None:
         console = Console(file=self.stdout, width=100)  # type: ignore[arg-type]
         raw, adj = result["raw_gap"], result["adjusted_gap"]
         console.print(
@@ -65,6 +65,9 @@ class Command(BaseCommand):
             f"{result['groups'][reference]} {reference}, "
             f"{result['groups'][comparison]} {comparison}"
         )
+        left_out = audit.left_out_text(result["left_out"], column)
+        if left_out:
+            console.print(left_out + " (checked against band, market and peers all the same)")
         console.print(
             f"Raw gap ({reference} − {comparison}) / {reference}: "
             f"mean {raw['mean']:.1f}%, median {raw['median']:.1f}%"
@@ -75,6 +78,15 @@ class Command(BaseCommand):
                 f"Adjusted gap for {comparison}: {adj['log_points']:+.4f} log points "
                 f"({adj['percent']:+.1f}%), SE {adj['se']:.4f}, 95% CI [{lo:+.4f}, {hi:+.4f}], "
                 f"n = {adj['n']}, controls: {', '.join(adj['controls']) or 'none'}"
+            )
+            robust = ", ".join(
+                f"{name} SE {value['se']:.4f}" if value else f"{name} undefined (leverage 1)"
+                for name, value in adj["robust"].items()
+            )
+            missing = ", ".join(f"{n} {why}" for why, n in adj["left_out"].items())
+            console.print(
+                f"  robust: {robust}"
+                + (f"; left out of the regression (complete cases): {missing}" if missing else "")
             )
         else:
             console.print("Adjusted gap: not enough data to estimate it.")
@@ -98,6 +110,11 @@ class Command(BaseCommand):
         flagged = [c for c in result["categories"] if c["flag"]]
         if flagged:
             console.print(
-                "Categories with a mean gap of 5% or more (EU Directive 2023/970): "
-                + ", ".join(f"{c['role']} {c['level']} ({c['mean_gap']:.1f}%)" for c in flagged)
+                "Categories with a mean gap of 5% or more in basic or total pay (EU Directive "
+                "2023/970 art. 10): "
+                + ", ".join(
+                    f"{c['role']} {c['level']} (basic {c['basic_mean_gap']:.1f}%, "
+                    f"total {c['total_mean_gap']:.1f}%)"
+                    for c in flagged
+                )
             )
