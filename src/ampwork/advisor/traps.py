@@ -31,7 +31,8 @@ DEFAULT_ANONYMITY = 5
 
 SOURCES = {
     "if-then-creative": "Deci, Koestner & Ryan (1999): expected, contingent rewards undermine "
-    "intrinsic motivation (task-contingent d ≈ −0.40); Ariely et al. (2009): large bonuses "
+    "free-choice intrinsic motivation (engagement-contingent d = −0.40, completion-contingent "
+    "−0.36, performance-contingent −0.28); Ariely et al. (2009): large bonuses "
     "worsened performance on tasks needing even basic cognition; Pink, Drive, ch. 2.",
     "defaulting-to-control": "Pink, Drive, ch. 4 (autonomy over task, technique, time and "
     "team); Jang, Reeve & Deci (2010): autonomy support with structure, from the start.",

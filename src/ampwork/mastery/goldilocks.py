@@ -16,6 +16,10 @@ expected to reach 1.0):
 Every flag carries the evidence behind it and a suggested conversation; a flag is never
 a label without its reasons. When no rule can be judged yet, the answer says so and
 gives no label.
+
+Thresholds are compared exactly (:func:`ampwork.okrs.progress.compare`): an average is
+the exact mean of the scores as typed and of progress as computed from its key result's
+inputs, so 0.2 and 0.4 average exactly 0.3, and 0.8999999999 is below 0.9.
 """
 
 from __future__ import annotations
@@ -23,12 +27,19 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from functools import partial
 
-EASY_AVERAGE = 0.9
+from ampwork.okrs.progress import Explained, as_exact, compare
+
+EASY_AVERAGE = Decimal("0.9")
 EASY_CONFIDENCE = 9
-HARD_AVERAGE = 0.3
+HARD_AVERAGE = Decimal("0.3")
+COMMITTED = Decimal("1.0")  # committed key results are expected to reach 1.0
+HARD_SPAN_DAYS = 14  # the low check-ins span at least two weeks
 HARD_CONFIDENCE = 2
 HARD_WEEKS = 3
 FIRST_WEEK_DAYS = 7
@@ -73,11 +84,21 @@ class KRFacts:
     confidences: tuple[tuple[dt.date, int], ...] = ()  # check-ins, oldest first
     objective_id: int = 0
     last_check_in: dt.date | None = None
+    # the exact progress (``Explained.exact`` of okrs.progress), when progress was computed
+    progress_exact: Callable[[], Fraction] | None = field(default=None, compare=False, repr=False)
 
     @property
     def value(self) -> float | None:
         """The score once the cycle is closed, the progress to date before."""
         return self.score if self.closed else self.progress
+
+    def exact(self) -> Fraction:
+        """:attr:`value`, exactly: a score as typed, progress from its inputs."""
+        if not self.closed and self.progress_exact is not None:
+            return self.progress_exact()
+        value = self.value
+        assert value is not None  # the rules read only key results with a value
+        return as_exact(value)
 
 
 @dataclass
@@ -103,9 +124,15 @@ class Calibration:
     message: str = ""
 
 
-def _mean(values: Sequence[float]) -> float:
-    # rounded so that 0.2 and 0.4 average to exactly 0.3, as a person would read it
-    return round(sum(values) / len(values), 9)
+def _mean(krs: Sequence[KRFacts]) -> Explained:
+    """The mean value of key results that have one; exact only when asked (near a
+    threshold)."""
+    mean = sum(k.value or 0.0 for k in krs) / len(krs)
+    return Explained(mean, "", partial(_exact_mean, krs))  # pragma: no mutate (text unused)
+
+
+def _exact_mean(krs: Sequence[KRFacts]) -> Fraction:
+    return Fraction(sum(k.exact() for k in krs)) / len(krs)
 
 
 def _cycles(krs: Sequence[KRFacts]) -> list[tuple[int, str, dt.date, bool]]:
@@ -154,25 +181,20 @@ def _too_easy(
     cycles: list[tuple[int, str, dt.date, bool]],
     by_cycle: dict[int, list[KRFacts]],
 ) -> None:
-    averages: list[tuple[str, bool, float, list[int]]] = []
+    averages: list[tuple[str, bool, Explained, list[int]]] = []
     for cycle_id, name, _, closed in cycles:
-        values = [
-            (k.id, k.value)
-            for k in by_cycle[cycle_id]
-            if k.kind == "aspirational" and k.value is not None
-        ]
-        if values:
-            ids = [i for i, _ in values]
-            averages.append((name, closed, _mean([v for _, v in values if v is not None]), ids))
+        krs = [k for k in by_cycle[cycle_id] if k.kind == "aspirational" and k.value is not None]
+        if krs:
+            averages.append((name, closed, _mean(krs), [k.id for k in krs]))
     if len(averages) >= 2:
         out.judged.append("too_easy:two_cycles")
     for first, second in itertools.pairwise(averages):
-        if first[2] >= EASY_AVERAGE and second[2] >= EASY_AVERAGE:
+        if compare(first[2], EASY_AVERAGE) >= 0 and compare(second[2], EASY_AVERAGE) >= 0:
             out.flags.append(
                 Flag(
                     "too_easy",
                     [
-                        f"Aspirational key results averaged {a:.2f} in {name} "
+                        f"Aspirational key results averaged {a.value:.2f} in {name} "
                         f"({'scored' if closed else 'to date'})"
                         for name, closed, a, _ in (first, second)
                     ]
@@ -214,19 +236,19 @@ def _too_hard(
     closed = [c for c in cycles if c[3]]
     if closed:
         cycle_id, name, _, _ = closed[-1]
-        scores = [(k.id, k.score) for k in by_cycle[cycle_id] if k.score is not None]
-        if scores:
+        scored = [k for k in by_cycle[cycle_id] if k.score is not None]
+        if scored:
             out.judged.append("too_hard:last_close")
-            average = _mean([s for _, s in scores if s is not None])
-            if average <= HARD_AVERAGE:
+            average = _mean(scored)  # a closed cycle: its values are the scores
+            if compare(average, HARD_AVERAGE) <= 0:
                 out.flags.append(
                     Flag(
                         "too_hard",
                         [
-                            f"Key results in {name} averaged {average:.2f} at close "
-                            f"(≤ {HARD_AVERAGE}: the red band) across {len(scores)} of them."
+                            f"Key results in {name} averaged {average.value:.2f} at close "
+                            f"(≤ {HARD_AVERAGE}: the red band) across {len(scored)} of them."
                         ],
-                        [i for i, _ in scores],
+                        [k.id for k in scored],
                     )
                 )
     for cycle_id, name, _, is_closed in cycles:
@@ -238,7 +260,7 @@ def _too_hard(
                 continue
             out.judged.append("too_hard:confidence")
             span = (last[-1][0] - last[0][0]).days
-            if all(c <= HARD_CONFIDENCE for _, c in last) and span >= 14:
+            if all(c <= HARD_CONFIDENCE for _, c in last) and span >= HARD_SPAN_DAYS:
                 out.flags.append(
                     Flag(
                         "too_hard",
@@ -265,7 +287,7 @@ def _review(
     if not committed:
         return
     out.judged.append("review")
-    missed = [k for k in committed if k.score is not None and k.score < 1.0]
+    missed = [k for k in committed if k.score is not None and compare(k.score, COMMITTED) < 0]
     if missed:
         out.flags.append(
             Flag(

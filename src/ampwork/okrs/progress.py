@@ -3,6 +3,14 @@
 Every function takes plain values and returns plain values; each number comes with the
 text that explains how it was computed (``Explained``), which the pages show one click
 away. Formulas and thresholds: docs/methods.md, section OKRs.
+
+Numbers are shown as floats, but every boundary that decides a grade, a colour band, a
+pacing status or a suggested confidence is decided in exact rational arithmetic: a
+number a person typed (stored as a float) is read as the decimal it prints as (1.45 is
+145/100, not the binary 1.4499999999999999556…), and progress carries its exact value
+(``Explained.exact``), computed from the inputs only when a float lands within
+:data:`NEAR` of a boundary. So start 1, target 2, current 1.45 grades 0.5, and progress
+exactly on expected − 0.10 is on track.
 """
 
 from __future__ import annotations
@@ -12,36 +20,82 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from functools import partial
 from typing import NamedTuple
 
 ON_TRACK = "on track"
 AT_RISK = "at risk"
 OFF_TRACK = "off track"
 NOT_STARTED = "not started"
-AT_RISK_MARGIN = 0.10  # product choice: below expected − 0.10 is at risk
-OFF_TRACK_MARGIN = 0.25  # product choice: below expected − 0.25 is off track
+AT_RISK_MARGIN = Decimal("0.1")  # product choice: below expected − 0.10 is at risk
+OFF_TRACK_MARGIN = Decimal("0.25")  # product choice: below expected − 0.25 is off track
+HIGH_PROJECTION = Decimal("0.7")  # product rule: projected ≥ 70% of the target → high (8)
+MEDIUM_PROJECTION = Decimal("0.5")  # projected ≥ 50% → medium (5); below → low (2)
+TOO_EARLY = Decimal("0.1")  # no suggested confidence before a tenth of the cycle
+RED_MAX = Decimal("0.3")  # Google's bands: 0.0–0.3 red,
+YELLOW_MAX = Decimal("0.6")  # 0.4–0.6 yellow, 0.7–1.0 green
+GRADE = Decimal("0.1")  # scores are graded to one decimal, half up
 STALE_DAYS = 14  # product choice
 MAX_OBJECTIVES = 5  # Doerr: 3–5 objectives per cycle
 MIN_OBJECTIVES = 3
 MAX_KEY_RESULTS = 5  # Doerr: at most 5 key results per objective
 
 
+# A float within NEAR of a boundary is not trusted to decide it: the exact value is
+# worked out instead. Floats of progress-sized numbers computed here are off by < 1e-11
+# (numeric_progress computes exactly when start and target are too close for floats).
+# Both constants only set how often the exact path runs (any NEAR in (1e-11, 1) decides
+# the same), so mutating them makes equivalent mutants: scripts/mutation.py skips them.
+NEAR = 1e-9  # pragma: no mutate
+_ILL_CONDITIONED = 1e4  # pragma: no mutate
+
+Number = float | int | Decimal | Fraction
+
+
+def as_exact(x: Number) -> Fraction:
+    """A number as the exact decimal it stands for: a float is read as the shortest
+    decimal that prints as it (``repr``), so 1.45 is 29/20 — never the binary value."""
+    if isinstance(x, float):
+        return Fraction(repr(float(x)))  # float(): a numpy float64 prints differently
+    return Fraction(x)
+
+
 class Explained:
     """A number and the text that explains it. The text is formatted only when read:
     a cycle of 100,000 key results computes 100,000 numbers, and shows a few of the texts.
+
+    ``exact`` gives the number's exact value: computed from the inputs (when given a
+    function) only when asked, which the boundaries do only when the float is within
+    :data:`NEAR` of them.
     """
 
-    __slots__ = ("_how", "value")
+    __slots__ = ("_exact", "_how", "value")
 
-    def __init__(self, value: float, how: str | Callable[[], str]) -> None:
+    def __init__(
+        self,
+        value: float,
+        how: str | Callable[[], str],
+        exact: Fraction | Callable[[], Fraction] | None = None,
+    ) -> None:
         self.value = value
         self._how = how
+        self._exact = exact
 
     @property
     def how(self) -> str:
         if callable(self._how):
             self._how = self._how()
         return self._how
+
+    def exact(self) -> Fraction:
+        found = self._exact
+        if found is None:
+            found = as_exact(self.value)
+        elif callable(found):
+            found = found()
+        self._exact = found
+        return found
 
     def __repr__(self) -> str:
         return f"Explained({self.value!r}, {self.how!r})"
@@ -53,6 +107,34 @@ def _fmt(x: float) -> str:
 
 def clamp01(x: float) -> float:
     return 0.0 if x < 0 else 1.0 if x > 1 else x
+
+
+def _clamp_exact(x: Fraction) -> Fraction:
+    return Fraction(0) if x < 0 else Fraction(1) if x > 1 else x
+
+
+Exactish = Number | Explained
+
+
+def _float(x: Exactish) -> float:
+    return x.value if isinstance(x, Explained) else float(x)
+
+
+def _exact_of(x: Exactish) -> Fraction:
+    return x.exact() if isinstance(x, Explained) else as_exact(x)
+
+
+def compare(x: Exactish, threshold: Exactish) -> int:
+    """The sign of x − threshold (−1, 0 or 1), decided exactly. Floats decide when they
+    are more than :data:`NEAR` apart (for numbers of the size of progress, far more than
+    their rounding error); otherwise the exact values do."""
+    a, b = _float(x), _float(threshold)
+    if a - b > NEAR:  # pragma: no mutate (fast path; ≥ would be the same)
+        return 1
+    if b - a > NEAR:  # pragma: no mutate (fast path; ≥ would be the same)
+        return -1
+    difference = _exact_of(x) - _exact_of(threshold)
+    return (difference > 0) - (difference < 0)
 
 
 # ---------------------------------------------------------------- key results
@@ -69,7 +151,11 @@ def numeric_progress(start: float, target: float, current: float) -> Explained:
         return Explained(
             value, f"target equals start ({_fmt(start)}): {'reached' if value else 'not reached'}"
         )
+    exact = partial(_numeric_exact, start, target, current)
     raw = (current - start) / (target - start)
+    if max(abs(start), abs(target)) > _ILL_CONDITIONED * abs(target - start):
+        # start and target so close, for their size, that floats lose digits
+        raw = float(_ratio(start, target, current))
     value = clamp01(raw)
 
     def how() -> str:
@@ -79,7 +165,16 @@ def numeric_progress(start: float, target: float, current: float) -> Explained:
         )
         return text + (f", clamped to {value:g}" if value != raw else "")
 
-    return Explained(value, how)
+    return Explained(value, how, exact)
+
+
+def _ratio(start: float, target: float, current: float) -> Fraction:
+    begin = as_exact(start)
+    return (as_exact(current) - begin) / (as_exact(target) - begin)
+
+
+def _numeric_exact(start: float, target: float, current: float) -> Fraction:
+    return _clamp_exact(_ratio(start, target, current))
 
 
 def boolean_progress(done: bool) -> Explained:
@@ -97,7 +192,13 @@ def milestone_progress(milestones: Sequence[tuple[float, bool]]) -> Explained:
         done / total,
         f"{count} of {len(milestones)} milestones done, "
         f"weighted {_fmt(done)} / {_fmt(total)} = {done / total:.2f}",
+        partial(_milestones_exact, milestones),
     )
+
+
+def _milestones_exact(milestones: Sequence[tuple[float, bool]]) -> Fraction:
+    weights = [(as_exact(w), ok) for w, ok in milestones]
+    return Fraction(sum(w for w, ok in weights if ok)) / sum(w for w, _ in weights)
 
 
 def range_progress(low: float, high: float, current: float | None) -> Explained:
@@ -129,14 +230,29 @@ def weighted_mean(items: Sequence[tuple[float, float]]) -> float | None:
     return sum(p * w for p, w in items if w > 0) / total
 
 
+def exact_weighted_mean(items: Sequence[tuple[Exactish, float]]) -> Explained | None:
+    """:func:`weighted_mean`, carrying its exact value (worked out only when asked)."""
+    total = sum(w for _, w in items if w > 0)
+    if total <= 0:
+        return None
+    value = sum(_float(p) * w for p, w in items if w > 0) / total
+    return Explained(value, "weighted mean", partial(_weighted_exact, items))
+
+
+def _weighted_exact(items: Sequence[tuple[Exactish, float]]) -> Fraction:
+    pairs = [(_exact_of(p), as_exact(w)) for p, w in items if w > 0]
+    return Fraction(sum(p * w for p, w in pairs)) / sum(w for _, w in pairs)
+
+
 def objective_progress(
-    key_results: Sequence[tuple[float, float]], children: Sequence[tuple[float, float]] = ()
+    key_results: Sequence[tuple[Exactish, float]], children: Sequence[tuple[Exactish, float]] = ()
 ) -> Explained:
     """Weighted mean of key results and of 'contributes' child objectives."""
     items = [*key_results, *children]
-    value = weighted_mean(items)
-    if value is None:
+    mean = exact_weighted_mean(items)
+    if mean is None:
         return Explained(0.0, "no key results yet")
+    value = mean.value
 
     def how() -> str:
         parts = [f"{len(key_results)} key result{'s' if len(key_results) != 1 else ''}"]
@@ -145,7 +261,7 @@ def objective_progress(
             parts.append(f"{len(children)} contributing objective{plural}")
         return f"weighted mean of {' and '.join(parts)} = {value:.2f}"
 
-    return Explained(value, how)
+    return Explained(value, how, mean.exact)
 
 
 def lowest(progresses: Sequence[float]) -> float | None:
@@ -164,14 +280,30 @@ def expected_progress(start: dt.date, end: dt.date, today: dt.date) -> float:
     return clamp01((today - start).days / days)
 
 
-def pacing(progress: float, start: dt.date, end: dt.date, today: dt.date) -> tuple[str, Explained]:
-    """On track when progress ≥ expected − 0.10; at risk below; off track below expected − 0.25."""
+def _elapsed(start: dt.date, end: dt.date, today: dt.date) -> Fraction:
+    """:func:`expected_progress`, exactly."""
+    days = (end - start).days
+    if days <= 0:
+        return Fraction(1)
+    return _clamp_exact(Fraction((today - start).days, days))
+
+
+def pacing(
+    progress: Exactish, start: dt.date, end: dt.date, today: dt.date
+) -> tuple[str, Explained]:
+    """On track when progress ≥ expected − 0.10; at risk below; off track below expected − 0.25.
+
+    Decided exactly: progress exactly on expected − 0.10 is on track, exactly on
+    expected − 0.25 at risk.
+    """
     expected = expected_progress(start, end, today)
     if today < start:
         return NOT_STARTED, Explained(expected, "the cycle has not started")
-    if progress >= expected - AT_RISK_MARGIN:
+    shown = _float(progress)
+    line = (progress, shown, expected, start, end, today)
+    if _on_or_above(*line, AT_RISK_MARGIN):
         status = ON_TRACK
-    elif progress >= expected - OFF_TRACK_MARGIN:
+    elif _on_or_above(*line, OFF_TRACK_MARGIN):
         status = AT_RISK
     else:
         status = OFF_TRACK
@@ -179,39 +311,61 @@ def pacing(progress: float, start: dt.date, end: dt.date, today: dt.date) -> tup
     def how() -> str:
         return (
             f"day {(min(today, end) - start).days} of {(end - start).days}: expected "
-            f"{expected:.2f}, progress {progress:.2f} → {status} (at risk below expected − "
+            f"{expected:.2f}, progress {shown:.2f} → {status} (at risk below expected − "
             f"{AT_RISK_MARGIN:g}, off track below expected − {OFF_TRACK_MARGIN:g})"
         )
 
-    return status, Explained(expected, how)
+    return status, Explained(expected, how, partial(_elapsed, start, end, today))
+
+
+def _on_or_above(
+    progress: Exactish,
+    shown: float,
+    expected: float,
+    start: dt.date,
+    end: dt.date,
+    today: dt.date,
+    margin: Decimal,
+) -> bool:
+    """progress ≥ expected − margin, exactly (the floats decide when far apart)."""
+    gap = shown - (expected - _MARGINS[margin])
+    if gap > NEAR:  # pragma: no mutate (fast path)
+        return True
+    if gap < -NEAR:  # pragma: no mutate (fast path)
+        return False
+    return _exact_of(progress) >= _elapsed(start, end, today) - Fraction(margin)
+
+
+_MARGINS = {m: float(m) for m in (AT_RISK_MARGIN, OFF_TRACK_MARGIN)}
 
 
 def suggested_confidence(
-    progress: float, start: dt.date, end: dt.date, today: dt.date
+    progress: Exactish, start: dt.date, end: dt.date, today: dt.date
 ) -> Explained | None:
-    """A 0–10 confidence suggested from the trajectory (Tability's convention).
+    """A 0–10 confidence suggested from the trajectory (ampwork's product rule, not a
+    vendor's: Tability and others leave confidence to the owner).
 
     The projection carries today's pace to the end of the cycle: progress / (d / D).
     ≥ 70% of the target projected → high (8); 50–70% → medium (5); below 50% → low (2).
-    None before a tenth of the cycle has passed: too early to project.
+    None before a tenth of the cycle has passed: too early to project. Every boundary is
+    decided exactly (progress 0.35 half way through projects exactly 70%: high).
     """
-    elapsed = expected_progress(start, end, today)
-    if elapsed < 0.1:
+    elapsed = _elapsed(start, end, today)
+    if elapsed < TOO_EARLY:
         return None
-    projected = progress / elapsed
-    if projected >= 0.7:
+    pace = _float(progress) / float(elapsed)
+    projected = Explained(
+        pace,
+        lambda: f"at this pace {min(pace, 9.99):.0%} of the target by the end of the cycle",
+        lambda: _exact_of(progress) / elapsed,
+    )
+    if compare(projected, HIGH_PROJECTION) >= 0:
         value, band = 8, "high"
-    elif projected >= 0.5:
+    elif compare(projected, MEDIUM_PROJECTION) >= 0:
         value, band = 5, "medium"
     else:
         value, band = 2, "low"
-    return Explained(
-        value,
-        lambda: (
-            f"at this pace {min(projected, 9.99):.0%} of the target by the end of the "
-            f"cycle → {band}"
-        ),
-    )
+    return Explained(value, lambda: f"{projected.how} → {band}")
 
 
 def is_stale(last_check_in: dt.date | None, created: dt.date, today: dt.date) -> bool:
@@ -223,19 +377,39 @@ def is_stale(last_check_in: dt.date | None, created: dt.date, today: dt.date) ->
 # ---------------------------------------------------------------- scoring
 
 
-def round_score(value: float) -> float:
-    """Scores are graded to one decimal, half up (0.35 → 0.4)."""
-    if math.isnan(value):
-        return 0.0
-    return float(Decimal(str(clamp01(value))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+def grade(value: Exactish) -> Decimal:
+    """A score graded to one decimal, half up (0.35 → 0.4), clamped to 0–1, exactly:
+    progress of 0.45 — even when its float is 0.44999999999999996 — grades 0.5."""
+    shown = _float(value)
+    if math.isnan(shown):
+        return Decimal(0)
+    if isinstance(value, float):
+        # a float that was typed (a stored score, an override) is the decimal it prints as
+        return Decimal(repr(float(clamp01(value)))).quantize(GRADE, rounding=ROUND_HALF_UP)
+    if not _near_half(clamp01(shown)):  # the float decides
+        return Decimal(math.floor(clamp01(shown) / float(GRADE) + 0.5)) * GRADE
+    exact = _clamp_exact(_exact_of(value))
+    return Decimal(math.floor(exact / Fraction(GRADE) + Fraction(1, 2))) * GRADE
 
 
-def score_band(score: float) -> str:
-    """Google's grading: 0.0–0.3 red, 0.4–0.6 yellow, 0.7–1.0 green."""
-    graded = round_score(score)
-    if graded <= 0.3:
+def _near_half(x: float) -> bool:
+    """Within :data:`NEAR` of a half tenth (0.05, 0.15 … 0.95), where floats may round
+    to the wrong side."""
+    tenths = x / float(GRADE) + 0.5
+    return abs(tenths - round(tenths)) <= NEAR  # pragma: no mutate (< would be the same)
+
+
+def round_score(value: Exactish) -> float:
+    """:func:`grade` as a float (the stored score)."""
+    return float(grade(value))
+
+
+def score_band(score: Exactish) -> str:
+    """Google's grading: 0.0–0.3 red, 0.4–0.6 yellow, 0.7–1.0 green (of the grade)."""
+    graded = grade(score)
+    if graded <= RED_MAX:
         return "red"
-    if graded <= 0.6:
+    if graded <= YELLOW_MAX:
         return "yellow"
     return "green"
 
@@ -331,14 +505,14 @@ class KRResult:
 
     def _pace(self) -> tuple[str, Explained]:
         if self._pacing is None:
-            self._pacing = pacing(self.progress.value, self.start, self.end, self.today)
+            self._pacing = pacing(self.progress, self.start, self.end, self.today)
         return self._pacing
 
     @property
     def suggested_confidence(self) -> Explained | None:
         if self._suggested is None:
             self._suggested = (
-                suggested_confidence(self.progress.value, self.start, self.end, self.today),
+                suggested_confidence(self.progress, self.start, self.end, self.today),
             )
         return self._suggested[0]
 
@@ -399,27 +573,39 @@ def evaluate(
             children[parent].append(child)
 
     results: dict[int, ObjectiveResult] = {}
+    exact_scores: dict[int, Explained] = {}  # objective scores, with their exact values
     visiting: set[int] = set()
 
     def solve(oid: int) -> ObjectiveResult:
         if oid in results:
             return results[oid]
         visiting.add(oid)
-        own = [(kr_results[k.id].progress.value, k.weight) for k in krs_of[oid]]
-        kids = [solve(c) for c in children[oid] if c not in visiting]
-        progress = objective_progress(own, [(r.progress.value, 1.0) for r in kids])
+        own: list[tuple[Exactish, float]] = [
+            (kr_results[k.id].progress, k.weight) for k in krs_of[oid]
+        ]
+        kid_ids = [c for c in children[oid] if c not in visiting]
+        kids = [solve(c) for c in kid_ids]
+        progress = objective_progress(own, [(r.progress, 1.0) for r in kids])
         objective = by_id[oid]
-        status, expected = pacing(progress.value, objective.start, objective.end, today)
-        scores = [(k.score, k.weight) for k in krs_of[oid] if k.score is not None]
-        kid_scores = [(r.score, 1.0) for r in kids if r.score is not None]
-        score = weighted_mean([*scores, *kid_scores]) if scores or kid_scores else None
+        status, expected = pacing(progress, objective.start, objective.end, today)
+        scores: list[tuple[Exactish, float]] = [
+            (k.score, k.weight) for k in krs_of[oid] if k.score is not None
+        ]
+        scores += [(exact_scores[c], 1.0) for c in kid_ids if c in exact_scores]
+        mean = exact_weighted_mean(scores)  # None without scores
+        score = None
+        if mean is not None:
+            exact_scores[oid] = mean
+            # shown to one decimal, half up: on a half, show the exact mean (0.65, not
+            # 0.6499999999999999, which would show as 0.6 beside its green band)
+            score = float(mean.exact()) if _near_half(mean.value) else mean.value
         results[oid] = ObjectiveResult(
             progress=progress,
             lowest=lowest([kr_results[k.id].progress.value for k in krs_of[oid]]),
             pacing=status,
             expected=expected,
             score=score,
-            band=score_band(score) if score is not None else None,
+            band=score_band(mean) if mean is not None else None,
         )
         visiting.discard(oid)
         return results[oid]
