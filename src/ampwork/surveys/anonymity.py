@@ -4,12 +4,16 @@ Groups form a tree: the organisation at the root, each team with its sub-teams i
 A response counts in its reporting group and in every group above it.
 
 1. A group with fewer responses than the minimum (default 5, never below 3) is suppressed.
+   Its reason never gives the count, only that it is under the minimum.
 2. Differencing: subtracting shown groups from a shown group that contains them must never
    leave a non-empty remainder smaller than the minimum. For each shown group, the
    remainder after removing its largest shown sub-groups (its "frontier") is checked; if it
    is 1 to minimum − 1, the smallest frontier group is suppressed too, and the check runs
    again until nothing changes. This is enough: any remainder a reader could form is then
    a sum of such remainders, each 0 or at least the minimum (docs/methods.md).
+3. Comments follow the same two rules with the comment minimum (ten, or the minimum if
+   higher), and only in groups whose scores are shown. Any subset of a set of groups
+   that passes rule 2 passes it too, so the intersection is safe against subtraction.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 ROOT = 0  # the organisation
+FLOOR = 3  # the minimum is never below this
 COMMENT_MINIMUM = 10
 
 
@@ -57,15 +62,13 @@ def decide(
     parents: Mapping[int, int | None], direct: Mapping[int, int], minimum: int
 ) -> dict[int, Decision]:
     """``parents`` maps each team to its parent team (None: directly under the
-    organisation); ``direct`` counts the responses reported to each group itself."""
+    organisation); ``direct`` counts the responses reported to each group itself. A
+    minimum under 3 is taken as 3."""
+    minimum = effective_minimum(minimum)
     children = _children(parents)
     n = totals(parents, direct)
     shown = {g: count >= minimum for g, count in n.items()}
-    reasons = {
-        g: f"fewer than {minimum} responses ({'none' if count == 0 else count})"
-        for g, count in n.items()
-        if count < minimum
-    }
+    reasons = {g: f"fewer than {minimum} responses" for g, count in n.items() if count < minimum}
 
     def frontier(group: int) -> list[int]:
         out: list[int] = []
@@ -98,6 +101,21 @@ def decide(
     return {g: Decision(g, n[g], shown[g], reasons.get(g, "")) for g in n}
 
 
-def comments_allowed(decision: Decision, minimum: int) -> bool:
-    """Free-text comments need a shown group of at least ten (or the minimum, if higher)."""
-    return decision.shown and decision.n >= max(COMMENT_MINIMUM, minimum)
+def effective_minimum(minimum: int) -> int:
+    return max(minimum, FLOOR)
+
+
+def comment_minimum(minimum: int) -> int:
+    """Comments need at least ten responses, or the minimum if it is higher."""
+    return max(COMMENT_MINIMUM, effective_minimum(minimum))
+
+
+def comments_shown(
+    parents: Mapping[int, int | None], direct: Mapping[int, int], minimum: int
+) -> set[int]:
+    """The groups whose comments may be shown: their scores are shown, and the
+    differencing rule holds for comments at the comment minimum, so that no group's
+    comments can be worked out by subtracting one shown comment set from another."""
+    scores = decide(parents, direct, minimum)
+    comments = decide(parents, direct, comment_minimum(minimum))
+    return {g for g, d in comments.items() if d.shown and scores[g].shown}

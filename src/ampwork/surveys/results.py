@@ -49,11 +49,15 @@ def _home(response: ResponseData, parents: Mapping[int, int | None]) -> int:
 
 def _decisions(
     responses: Sequence[ResponseData], parents: Mapping[int, int | None], minimum: int
-) -> dict[int, anonymity.Decision]:
+) -> tuple[dict[int, anonymity.Decision], set[int]]:
+    """Which groups' scores may be shown, and which groups' comments."""
     direct: dict[int, int] = defaultdict(int)
     for r in responses:
         direct[_home(r, parents)] += 1
-    return anonymity.decide(parents, direct, minimum)
+    return (
+        anonymity.decide(parents, direct, minimum),
+        anonymity.comments_shown(parents, direct, minimum),
+    )
 
 
 def compute_reference(
@@ -65,7 +69,7 @@ def compute_reference(
 ) -> dict[int, dict[str, Any]]:
     """The plain, obviously-right version: each group's responses scored one by one.
     ``compute`` must give the same results (tested); this one is kept as its reference."""
-    decisions = _decisions(responses, parents, minimum)
+    decisions, with_comments = _decisions(responses, parents, minimum)
     grouped = by_group(responses, parents)
     invited_totals = anonymity.totals(parents, invited) if invited else {}
     subscales: dict[str, dict[str, bool]] = defaultdict(dict)
@@ -98,25 +102,70 @@ def compute_reference(
             "subscales": scores,
             "enps": scoring.enps([r.enps for r in members if r.enps is not None]),
             "comments": sorted(r.comment for r in members if r.comment)
-            if anonymity.comments_allowed(decision, minimum)
+            if group in with_comments
             else None,
         }
     return out
 
 
 def reliability(
-    responses: Sequence[ResponseData], items: Sequence[Item], matrix: np.ndarray | None = None
+    responses: Sequence[ResponseData],
+    items: Sequence[Item],
+    matrix: np.ndarray | None = None,
+    minimum: int = anonymity.FLOOR,
 ) -> dict[str, scoring.Reliability]:
-    """Cronbach's α per subscale (of two items or more) over the whole round."""
+    """Cronbach's α per subscale (of two items or more) over the whole round, only when
+    the round has at least the minimum number of responses and only for subscales that at
+    least the minimum answered in full (α and the item-total correlations are computed
+    over those): nothing for a round or subscale under it."""
+    minimum = anonymity.effective_minimum(minimum)
+    if len(responses) < minimum:
+        return {}
     matrix = matrix_of(responses, items) if matrix is None else matrix
     columns: dict[str, list[int]] = defaultdict(list)
     for j, item in enumerate(items):
         columns[item.subscale].append(j)
-    return {
-        code: scoring.cronbach_alpha_matrix(matrix[:, cols], [items[j].code for j in cols])
-        for code, cols in columns.items()
-        if len(cols) >= 2
-    }
+    out = {}
+    for code, cols in columns.items():
+        if len(cols) < 2:
+            continue
+        block = matrix[:, cols]
+        if int((~np.isnan(block).any(axis=1)).sum()) >= minimum:
+            out[code] = scoring.cronbach_alpha_matrix(block, [items[j].code for j in cols])
+    return out
+
+
+def changes(
+    before: Sequence[ResponseData],
+    before_items: Sequence[Item],
+    after: Sequence[ResponseData],
+    after_items: Sequence[Item],
+    *,
+    minimum: int,
+    populations: tuple[int | None, int | None] = (None, None),
+) -> dict[str, scoring.Change]:
+    """The change of each subscale's favourable share over the whole round, from one round
+    to the next, tested respondent by respondent (``scoring.change_in_favourable``);
+    ``populations`` are the numbers of people invited to each round (None: unknown)."""
+
+    def by_subscale(items: Sequence[Item]) -> dict[str, dict[str, bool]]:
+        out: dict[str, dict[str, bool]] = defaultdict(dict)
+        for item in items:
+            out[item.subscale][item.code] = item.reverse
+        return out
+
+    old, new = by_subscale(before_items), by_subscale(after_items)
+    out: dict[str, scoring.Change] = {}
+    for code, codes in new.items():
+        if code not in old:
+            continue
+        one = scoring.favourable_counts([r.answers for r in before], old[code])
+        two = scoring.favourable_counts([r.answers for r in after], codes)
+        if one and two:
+            out[code] = scoring.change_in_favourable(
+                one, two, minimum=anonymity.effective_minimum(minimum), populations=populations
+            )
+    return out
 
 
 def matrix_of(responses: Sequence[ResponseData], items: Sequence[Item]) -> np.ndarray:
@@ -142,7 +191,7 @@ def compute(
     """Results per group in one vectorised pass: the answers become a responses × items
     matrix, and every group's sums are counted with numpy over (response, group) pairs — a
     response paired with its reporting group and each group above it."""
-    decisions = _decisions(responses, parents, minimum)
+    decisions, with_comments = _decisions(responses, parents, minimum)
     groups = sorted(decisions)
     index = {g: i for i, g in enumerate(groups)}
     size = len(groups)
@@ -206,7 +255,7 @@ def compute(
                 "answers": answers,
             }
         comments = None
-        if anonymity.comments_allowed(decision, minimum):
+        if group in with_comments:
             members = responses_of[group_of == i]
             comments = sorted(responses[k].comment for k in members if responses[k].comment)
         answered_enps = enps_answered[i]

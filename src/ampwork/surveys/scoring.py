@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 from scipy import stats
@@ -17,6 +18,7 @@ SCALE = (1, 2, 3, 4, 5)
 FAVOURABLE = (4, 5)  # top two boxes
 CHANGE_POINTS = 5.0  # favourable percentage points
 CHANGE_SD = 0.2  # or this share of a standard deviation of the means
+SIGNIFICANCE = 0.05
 
 
 def score(value: int, reverse: bool) -> int:
@@ -72,6 +74,24 @@ class Reliability:
     alpha: float | None
     n: int
     item_total: dict[str, float | None]
+    ci: tuple[float, float] | None = None  # Feldt's 95% interval for α
+
+
+ALPHA_CONFIDENCE = 0.95
+
+
+def feldt_interval(
+    alpha: float, n: int, k: int, confidence: float = ALPHA_CONFIDENCE
+) -> tuple[float, float]:
+    """Feldt's (1965) F-based interval for Cronbach's α: (1 − α̂)/(1 − α) follows an F
+    distribution with n − 1 and (n − 1)(k − 1) degrees of freedom (Feldt, Woodruff & Salih
+    1987), so the bounds are 1 − (1 − α̂)·F at the upper and lower tail quantiles. The same
+    interval as pingouin.cronbach_alpha."""
+    df1, df2 = n - 1, (n - 1) * (k - 1)
+    tail = (1 - confidence) / 2
+    lower = 1 - (1 - alpha) * float(stats.f.isf(tail, df1, df2))
+    upper = 1 - (1 - alpha) * float(stats.f.isf(1 - tail, df1, df2))
+    return lower, upper
 
 
 def cronbach_alpha(
@@ -79,7 +99,7 @@ def cronbach_alpha(
 ) -> Reliability:
     """α = k/(k−1) · (1 − Σ var(item) / var(total)), over respondents who answered every
     item of the subscale (listwise), with corrected item-total correlations (each item
-    against the sum of the others)."""
+    against the sum of the others) and Feldt's 95% interval."""
     codes = list(items)
     rows = [[score(r[c], items[c]) for c in codes] for r in responses if all(c in r for c in codes)]
     return cronbach_alpha_matrix(np.array(rows, dtype=float).reshape(len(rows), len(codes)), codes)
@@ -91,10 +111,9 @@ def cronbach_alpha_matrix(data: np.ndarray, codes: Sequence[str]) -> Reliability
     k, n = len(codes), data.shape[0]
     if k < 2 or n < 3:
         return Reliability(None, n, dict.fromkeys(codes))
-    total_var = data.sum(axis=1).var(ddof=1)
-    if total_var == 0:
+    alpha = _alpha(data)
+    if alpha is None:
         return Reliability(None, n, dict.fromkeys(codes))
-    alpha = k / (k - 1) * (1 - data.var(axis=0, ddof=1).sum() / total_var)
     item_total: dict[str, float | None] = {}
     for j, code in enumerate(codes):
         rest = np.delete(data, j, axis=1).sum(axis=1)
@@ -102,7 +121,16 @@ def cronbach_alpha_matrix(data: np.ndarray, codes: Sequence[str]) -> Reliability
             item_total[code] = None
         else:
             item_total[code] = float(np.corrcoef(data[:, j], rest)[0, 1])
-    return Reliability(float(alpha), n, item_total)
+    return Reliability(alpha, n, item_total, feldt_interval(alpha, n, k))
+
+
+def _alpha(data: np.ndarray) -> float | None:
+    """α of a complete respondents × items matrix; None when the totals do not vary."""
+    k = data.shape[1]
+    total_var = data.sum(axis=1).var(ddof=1)
+    if total_var == 0:
+        return None
+    return float(k / (k - 1) * (1 - data.var(axis=0, ddof=1).sum() / total_var))
 
 
 @dataclass
@@ -120,38 +148,106 @@ def fpc(n: int, population: int | None) -> float:
     return math.sqrt((population - n) / (population - 1))
 
 
+def favourable_counts(
+    responses: Sequence[Mapping[str, int]], items: Mapping[str, bool]
+) -> list[tuple[int, ...]]:
+    """Each respondent's answers to a subscale as 0/1 favourable marks, one per item
+    (−1 where the item was not answered); respondents who answered none are left out."""
+    out: list[tuple[int, ...]] = []
+    for response in responses:
+        marks = tuple(
+            int(score(response[c], rev) in FAVOURABLE) if c in response else -1
+            for c, rev in items.items()
+        )
+        if any(m >= 0 for m in marks):
+            out.append(marks)
+    return out
+
+
+def change_rule(delta: Fraction | float, p: float | None) -> tuple[bool, str]:
+    """The product rule on a favourable change: at least 5 points (compared exactly, as a
+    fraction) and p < 0.05."""
+    if abs(Fraction(delta)) < Fraction(CHANGE_POINTS):
+        return False, f"change of {float(delta):+.1f} points is under {CHANGE_POINTS:g}"
+    if p is None or p >= SIGNIFICANCE:
+        return False, "not significant" if p is None else f"not significant (p = {p:.2f})"
+    return True, f"{float(delta):+.1f} points, p = {p:.3f}"
+
+
+@dataclass
+class _Round:
+    share: Fraction  # favourable answers ÷ answers
+    variance: float  # of the estimated share, finite-population corrected
+    n: int
+
+
+def _round_of(marks: Sequence[Sequence[int]], population: int | None) -> _Round:
+    """The favourable share of one round as a ratio estimate over respondents (each one a
+    cluster of answers), with its linearised variance (Cochran 1977, ch. 6): the residuals
+    zᵢ = (fᵢ − p·mᵢ)/m̄ of respondents' favourable counts fᵢ out of mᵢ answers. When
+    everyone answers every item, zᵢ is each respondent's favourable share minus the mean
+    share, so the test is Welch's t-test on respondents' shares.
+
+    The finite-population correction shrinks only the between-person part of that
+    variance: answers also vary within a person from round to round, and asking more of
+    the population does not remove that (response variance; Hansen, Hurwitz & Bershad
+    1961; Cochran 1977, ch. 13). The between-person part is the reliability of the share,
+    estimated by KR-20 (Cronbach's α of the 0/1 favourable marks, respondents who answered
+    every item), clipped to [0, 1] and taken as 0 when it cannot be estimated.
+    """
+    data = np.array(marks, dtype=float).reshape(len(marks), -1)
+    answered = data >= 0
+    f = np.where(answered, data, 0).sum(axis=1)
+    m = answered.sum(axis=1)
+    n = len(f)
+    share = Fraction(int(f.sum()), int(m.sum()))
+    z = (f - float(share) * m) / m.mean()
+    between = 0.0
+    complete = data[answered.all(axis=1)]
+    if complete.shape[1] >= 2 and complete.shape[0] >= 3:
+        between = min(1.0, max(0.0, _alpha(complete) or 0.0))
+    correction = between * fpc(n, population) ** 2 + (1 - between)
+    return _Round(share, float(z @ z) / (n - 1) / n * correction, n)
+
+
+def welch(a: float, n1: int, b: float, n2: int, delta: float) -> tuple[float, float, float]:
+    """Welch's t, Welch–Satterthwaite degrees of freedom and the two-sided p from the two
+    rounds' variances of their estimates ``a`` and ``b``."""
+    t = delta / math.sqrt(a + b)
+    df = (a + b) ** 2 / (a * a / (n1 - 1) + b * b / (n2 - 1))
+    return t, df, float(2 * stats.t.sf(abs(t), df))
+
+
 def change_in_favourable(
-    before: tuple[int, int],
-    after: tuple[int, int],
+    before: Sequence[Sequence[int]],
+    after: Sequence[Sequence[int]],
     *,
     minimum: int,
     populations: tuple[int | None, int | None] = (None, None),
-    respondents: tuple[int, int] | None = None,
 ) -> Change:
-    """Compare favourable shares of two rounds: (favourable answers, answers) each.
+    """Compare a subscale's favourable share between two rounds, respondent by respondent:
+    ``before`` and ``after`` hold each respondent's marks from ``favourable_counts``.
 
-    Flagged only when both rounds meet the minimum group size (``respondents``), the change
-    is at least 5 points, and a two-proportion z-test with the finite-population correction
-    is significant at 95%.
+    The respondent is the sampling unit (one person's answers to a subscale's items are
+    correlated), so the test is a Welch-type t-test on the ratio estimates with the
+    finite-population correction √((N − n)/(N − 1)) on each round's between-person
+    variance (see ``_round_of``). Flagged only when both rounds have at least the minimum
+    number of respondents, the change is at least 5 points and p < 0.05.
     """
-    (f1, n1), (f2, n2) = before, after
-    people = respondents or (n1, n2)
-    if min(people) < minimum or n1 == 0 or n2 == 0:
+    before = [m for m in before if any(x >= 0 for x in m)]
+    after = [m for m in after if any(x >= 0 for x in m)]
+    n1, n2 = len(before), len(after)
+    if min(n1, n2) < max(minimum, 2):
         return Change(0.0, None, False, "a round is below the minimum group size")
-    p1, p2 = f1 / n1, f2 / n2
-    delta = (p2 - p1) * 100
-    pooled = (f1 + f2) / (n1 + n2)
-    se = math.sqrt(
-        pooled
-        * (1 - pooled)
-        * (fpc(people[0], populations[0]) ** 2 / n1 + fpc(people[1], populations[1]) ** 2 / n2)
-    )
-    p = (0.0 if delta else 1.0) if se == 0 else float(2 * stats.norm.sf(abs(p2 - p1) / se))
-    if abs(delta) < CHANGE_POINTS:
-        return Change(delta, p, False, f"change of {delta:+.1f} points is under {CHANGE_POINTS:g}")
-    if p >= 0.05:
-        return Change(delta, p, False, f"not significant (p = {p:.2f})")
-    return Change(delta, p, True, f"{delta:+.1f} points, p = {p:.3f}")
+    one, two = _round_of(before, populations[0]), _round_of(after, populations[1])
+    exact = (two.share - one.share) * 100
+    delta = float(exact)
+    if one.variance + two.variance == 0:
+        p: float | None = 0.0 if exact else 1.0
+    else:
+        p = welch(one.variance, n1, two.variance, n2, float(two.share - one.share))[2]
+    flagged, reason = change_rule(exact, p)
+    return Change(delta, p, flagged, reason)
 
 
 def change_in_mean(
@@ -161,8 +257,10 @@ def change_in_mean(
     minimum: int,
     populations: tuple[int | None, int | None] = (None, None),
 ) -> Change:
-    """Welch's t-test on respondents' means, standard errors finite-population corrected;
-    flagged when both rounds meet the minimum, |Δ| ≥ 0.2 SD and p < 0.05."""
+    """Welch's t-test on respondents' subscale means, each round's variance term multiplied
+    by the squared finite-population correction; flagged when both rounds meet the minimum,
+    |Δ| ≥ 0.2 SD (the root mean of the two variances) and p < 0.05. Not shown on the page,
+    which flags favourable shares (``change_in_favourable``)."""
     n1, n2 = len(before), len(after)
     if min(n1, n2) < max(minimum, 2):
         return Change(0.0, None, False, "a round is below the minimum group size")
@@ -174,13 +272,9 @@ def change_in_mean(
     sd = math.sqrt((v1 + v2) / 2)
     if a + b == 0:
         return Change(delta, None, False, "no variation")
-    t = delta / math.sqrt(a + b)
-    df = (a + b) ** 2 / (
-        (a * a / (n1 - 1) if n1 > 1 else 0) + (b * b / (n2 - 1) if n2 > 1 else 0) or 1
-    )
-    p = float(2 * stats.t.sf(abs(t), df))
+    p = welch(a, n1, b, n2, delta)[2]
     if sd and abs(delta) < CHANGE_SD * sd:
         return Change(delta, p, False, f"change of {delta:+.2f} is under {CHANGE_SD:g} SD")
-    if p >= 0.05:
+    if p >= SIGNIFICANCE:
         return Change(delta, p, False, f"not significant (p = {p:.2f})")
     return Change(delta, p, True, f"{delta:+.2f}, p = {p:.3f}")
