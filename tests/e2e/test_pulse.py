@@ -54,11 +54,12 @@ def test_member_answers_on_a_phone_by_keyboard(
     shot(phone, "pulse-answer-phone")
     phone.keyboard.press("Enter")
     expect(phone.get_by_role("heading", name="Thank you")).to_be_visible()
+    services.flush(pulse, force=True)  # the answer waits in the pool until a batch forms
     response = Response.objects.get(round=pulse)
     assert response.enps == 10 and response.comment == "Keyboard only, on a phone."
     assert len(response.answers) == count - 1 and set(response.answers.values()) == {4}
     sam = Person.objects.get(email="member@brightwater.example")
-    assert Invitation.objects.get(round=pulse, person=sam).used_on is not None
+    assert Invitation.objects.get(round=pulse, person=sam).used
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390
 
@@ -82,7 +83,7 @@ def test_manager_of_a_small_team_sees_suppressed(
     sign_in(page, "manager@brightwater.example", DEMO_PASSWORD)
     page.goto(f"{live_server.url}/pulse/rounds/{pulse.pk}/")
     row = page.locator("tr", has_text="Tiny")
-    expect(row).to_contain_text("suppressed — fewer than 5 responses (4)")
+    expect(row).to_contain_text("suppressed — fewer than 5 responses")
     expect(page.locator("tr", has_text="Platform")).to_be_visible()
     assert marco.role == Role.MANAGER
     shot(page, "pulse-manager")

@@ -17,7 +17,7 @@ from ampwork.core.models import AuditEvent, Organisation, Person, Role
 from ampwork.core.permissions import Actor
 from ampwork.core.services import update_organisation
 from ampwork.surveys import selectors, services
-from ampwork.surveys.models import Invitation, Response, Round
+from ampwork.surveys.models import Invitation, PooledAnswer, Response, Round
 
 from ..factories import MembershipFactory, PersonFactory, TeamFactory
 
@@ -66,16 +66,25 @@ def test_each_person_answers_once_and_nothing_links_back(
     )
     with pytest.raises(ValidationFailed, match="already been used"):
         services.answer(pulse=first, invitation=invitation, answers={"mast1": 2})
-    assert Response.objects.count() == 1
-    assert Invitation.objects.filter(used_on=TODAY).count() == 1
-    # a response carries no person, no invitation, nothing finer than the day
-    fields = {f.name: f for f in Response._meta.get_fields()}
+    # the answer waits, sealed, in the pool until enough others join it
+    assert Response.objects.count() == 0 and PooledAnswer.objects.count() == 1
+    assert services.answer_count(pulse) == 1
+    assert "good" not in PooledAnswer.objects.get().sealed
+    assert Invitation.objects.filter(used=True).count() == 1
+    # a response carries no person, no invitation, nothing finer than the day; an
+    # invitation says it was used, never when
+    for model in (Response, PooledAnswer):
+        fields = {f.name: f for f in model._meta.get_fields()}
+        assert not any(
+            isinstance(f, models.ForeignKey) and f.related_model in (Person, Invitation)
+            for f in fields.values()
+        )
+        assert not any(isinstance(f, models.DateTimeField) for f in fields.values())
+        assert isinstance(fields["id"], models.UUIDField)
     assert not any(
-        isinstance(f, models.ForeignKey) and f.related_model in (Person, Invitation)
-        for f in fields.values()
+        isinstance(f, models.DateField | models.DateTimeField)
+        for f in Invitation._meta.get_fields()
     )
-    assert not any(isinstance(f, models.DateTimeField) for f in fields.values())
-    assert isinstance(fields["id"], models.UUIDField)
     # and the audit log holds no answers
     assert all(
         "mast1" not in json.dumps(e.detail) and "good" not in json.dumps(e.detail)
@@ -207,12 +216,15 @@ def test_unattributed_round(
         closes=TODAY,
         team_ids=[klass.pk],
         mode=Round.Mode.UNATTRIBUTED,
+        audience_size=3,
     )
     opened = services.open_round(actor=head, pulse=pulse)
     assert opened.shared_token and opened.invited == 0 and not Invitation.objects.exists()
     for _ in range(3):
+        client.cookies.clear()  # three browsers
         response = client.post(f"/pulse/answer/{opened.shared_token}/", {"mast1": "4"})
         assert b"Thank you" in response.content
+    services.close_round(actor=head, pulse=pulse)
     assert Response.objects.filter(round=pulse, group=klass).count() == 3
 
 
@@ -260,4 +272,4 @@ def test_reminders_replace_unused_links_only(
     fresh = tokens_from_mail()
     found, invitation = services.find_invitation(fresh[0])
     services.answer(pulse=found, invitation=invitation, answers={"mast1": 4})
-    assert Response.objects.filter(round=pulse).count() == 2
+    assert services.answer_count(pulse) == 2

@@ -1,19 +1,22 @@
 """REST routes: /surveys, /surveys/{id}/results, /surveys/{id}/responses.
 
 Results obey the same anonymity rules as the pages: a suppressed group comes back as
-``{"suppressed": true, "reason": …}`` and never with numbers. Answering takes the one-time
-token from the invitation (or a class's shared token) instead of a sign-in.
+``{"suppressed": true, "reason": …}`` and never with numbers, and always use the groups
+frozen when the round opened. Answering takes the one-time token from the invitation (or
+a class's shared token) instead of a sign-in; a shared token takes one answer per client
+(a signed, httponly cookie), the class code if one is set, at most the audience size the
+teacher gave, and a limited number of answers a minute from one address.
 """
 
 import datetime as dt
 from typing import Annotated, Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from ninja import Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import Field
 
-from ampwork.apitools import ERRORS, Id, InSchema, Pages, actor
+from ampwork.apitools import ERRORS, Id, InSchema, MessageOut, Pages, actor
 from ampwork.core.errors import NotFound
 
 from . import selectors, services
@@ -52,6 +55,17 @@ class ResultsOut(Schema):
     minimum: int | None
     responses: int
     groups: list[GroupResult]
+    shared_link_answers: int | None = Field(
+        None, description="A shared link's round: the answers that came through the link"
+    )
+    audience_size: int | None = Field(
+        None, description="A shared link's round: the most answers it takes"
+    )
+    audience_changed: dict[int, int] | None = Field(
+        None,
+        description="Groups whose people or teams changed in the 14 days before opening, "
+        "with how many changes",
+    )
 
 
 class ResultsFilter(Schema):
@@ -63,6 +77,7 @@ class AnswerIn(InSchema):
     answers: Annotated[dict[Annotated[str, Field(max_length=20)], int], Field(max_length=60)]
     enps: Annotated[int, Field(ge=0, le=10)] | None = None
     comment: Annotated[str, Field(max_length=2000)] = ""
+    class_code: Annotated[str, Field(max_length=40)] = ""
 
 
 class AnswerOut(Schema):
@@ -85,21 +100,43 @@ def results(request: HttpRequest, survey_id: Id, filters: Query[ResultsFilter]) 
         "minimum": pulse.minimum,
         "responses": data.responses,
         "groups": [{**data.groups[g], "name": data.names.get(g, str(g))} for g in data.order],
+        "shared_link_answers": data.shared_answers,
+        "audience_size": data.audience_size,
+        "audience_changed": data.audience_changed or None,
     }
 
 
-@router.post("/surveys/{survey_id}/responses", response=_responses(201, AnswerOut), auth=None)
-def answer(request: HttpRequest, survey_id: Id, payload: AnswerIn) -> Status[dict[str, Any]]:
+@router.post(
+    "/surveys/{survey_id}/responses",
+    response={**_responses(201, AnswerOut), 409: MessageOut, 429: MessageOut},
+    auth=None,
+)
+def answer(
+    request: HttpRequest, response: HttpResponse, survey_id: Id, payload: AnswerIn
+) -> Status[dict[str, Any]]:
     """Answer with the one-time token from your invitation (no sign-in: the answer must not
-    be tied to an account). 1–5 per question code; ``enps`` 0–10."""
+    be tied to an account). 1–5 per question code; ``enps`` 0–10. A class's shared token
+    takes one answer per client (409 after that), ``class_code`` if the teacher set one,
+    and answers a minute from one address up to a limit (429)."""
     pulse, invitation = services.find_invitation(payload.token)
     if pulse.pk != survey_id:
         raise NotFound("this token is not for this survey")
+    shared = invitation is None
+    if shared:
+        if services.has_answered(request, pulse):
+            return Status(409, {"detail": "this client has already answered this shared link"})
+        try:
+            services.check_rate(pulse, str(request.META.get("REMOTE_ADDR", "")))
+        except services.RateLimited as exc:
+            return Status(429, {"detail": str(exc)})
     services.answer(
         pulse=pulse,
         invitation=invitation,
         answers=dict(payload.answers),
         enps=payload.enps,
         comment=payload.comment,
+        class_code=payload.class_code,
     )
+    if shared:
+        response.set_signed_cookie(**services.answered_cookie(pulse, secure=request.is_secure()))
     return Status(201, {"received": True})

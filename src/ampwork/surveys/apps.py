@@ -12,17 +12,20 @@ class SurveysConfig(AppConfig):
 
     def ready(self) -> None:
         from ampwork.core import backup
-        from ampwork.core.permissions import STAFF, register
         from ampwork.core.services import ANONYMITY_LOCKS
         from ampwork.demo.services import DEMO_STEPS
 
-        from . import demo
-        from .models import Invitation, Question, Response, Round
+        from . import demo, rules
+        from .models import Invitation, PooledAnswer, Question, ReportingGroup, Response, Round
 
-        register("pulse.manage", STAFF)
+        rules.install()
         backup.register(Round, lambda ids: Round.objects.filter(organisation_id__in=ids))
-        for model in (Question, Invitation, Response):
+        for model in (Question, ReportingGroup, Invitation):
             backup.register(model, _by_round(model))
+        # pooled answers are never exported: they are written into responses first, all
+        # of a round's in one shuffled batch (docs/privacy.md)
+        backup.register(PooledAnswer, _settled_pool)
+        backup.register(Response, _by_round(Response))
         if _open_round_lock not in ANONYMITY_LOCKS:
             ANONYMITY_LOCKS.append(_open_round_lock)
         if demo.seed not in DEMO_STEPS:
@@ -31,6 +34,14 @@ class SurveysConfig(AppConfig):
 
 def _by_round(model: Any) -> Any:
     return lambda ids: model.objects.filter(round__organisation_id__in=ids)
+
+
+def _settled_pool(ids: list[int]) -> Any:
+    from . import services
+    from .models import PooledAnswer
+
+    services.settle_organisations(ids)
+    return PooledAnswer.objects.none()
 
 
 def _open_round_lock(org: Any) -> str | None:

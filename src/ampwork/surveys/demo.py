@@ -55,7 +55,7 @@ def seed(company: Organisation, school: Organisation) -> None:
             opens=today - dt.timedelta(days=days_ago),
             closes=today - dt.timedelta(days=days_ago - 10),
         )
-        services.open_round(actor=actor, pulse=pulse, send=False)
+        services.open_round(actor=actor, pulse=pulse, send=False, at=_moment(pulse.opens))
         lift = {
             "autonomy_task": 0.25 * step,
             "autonomy_technique": 0.3 * step,
@@ -63,6 +63,8 @@ def seed(company: Organisation, school: Organisation) -> None:
             "purpose": -0.1 + 0.05 * step,
         }
         quiet_answered = 0
+        used: list[int] = []
+        answers: list[Response] = []
         for invitation in Invitation.objects.filter(round=pulse).order_by("person_id"):
             if invitation.group_id == quiet.pk:
                 if quiet_answered >= 4:  # only four ever answer: always suppressed
@@ -70,17 +72,21 @@ def seed(company: Organisation, school: Organisation) -> None:
                 quiet_answered += 1
             elif rng.random() > 0.82:
                 continue
-            day = pulse.opens + dt.timedelta(days=rng.randint(0, 9))
-            invitation.used_on = day
-            invitation.save(update_fields=["used_on"])
-            Response.objects.create(
-                round=pulse,
-                group_id=invitation.group_id,
-                submitted_on=day,
-                answers=_answers(rng, rng.gauss(3.3, 0.6), False, lift),
-                enps=max(0, min(10, round(rng.gauss(7 + 0.4 * step, 2)))),
-                comment=rng.choice(COMMENTS) if rng.random() < 0.3 else "",
+            used.append(invitation.pk)
+            answers.append(
+                Response(
+                    round=pulse,
+                    group_id=invitation.group_id,
+                    submitted_on=pulse.opens + dt.timedelta(days=rng.randint(0, 9)),
+                    answers=_answers(rng, rng.gauss(3.3, 0.6), False, lift),
+                    enps=max(0, min(10, round(rng.gauss(7 + 0.4 * step, 2)))),
+                    comment=rng.choice(COMMENTS) if rng.random() < 0.3 else "",
+                )
             )
+        # as the pool would have written them: apart from the invitations, shuffled
+        Invitation.objects.filter(pk__in=used).update(used=True)
+        rng.shuffle(answers)
+        Response.objects.bulk_create(answers)
         pulse.status = Round.Status.CLOSED
         pulse.save(update_fields=["status"])
     # the class: one shared link, no identities at all
@@ -93,13 +99,22 @@ def seed(company: Organisation, school: Organisation) -> None:
         closes=today + dt.timedelta(days=7),
         team_ids=[science.pk],
         mode=Round.Mode.UNATTRIBUTED,
+        audience_size=24,  # the teacher's count of the class
     )
-    services.open_round(actor=teacher_actor, pulse=pulse, send=False)
-    for _ in range(18):
-        Response.objects.create(
+    services.open_round(actor=teacher_actor, pulse=pulse, send=False, at=_moment(pulse.opens))
+    Response.objects.bulk_create(
+        Response(
             round=pulse,
             group=science,
             submitted_on=today - dt.timedelta(days=rng.randint(0, 3)),
             answers=_answers(rng, 3.5, True, {}),
             enps=max(0, min(10, round(rng.gauss(7, 2)))),
         )
+        for _ in range(18)
+    )
+
+
+def _moment(day: dt.date) -> dt.datetime:
+    """A round opened on a past day (the demo's people and teams are made now, after it:
+    they are no change "shortly before opening")."""
+    return dt.datetime.combine(day, dt.time(9), tzinfo=timezone.get_current_timezone())

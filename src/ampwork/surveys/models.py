@@ -2,7 +2,17 @@
 
 A Response has a random id (no order to match against invitations), no person, no
 invitation, no time finer than the day, and no team finer than its reporting group.
-An Invitation records only that a person used their link, and on which day.
+An Invitation records only that a person used their link — not the day.
+
+An answer first waits, sealed, in the pool (:class:`PooledAnswer`), written in a
+transaction apart from the one that marks the invitation used; the pool is written into
+:class:`Response` in shuffled batches (services.flush), so neither transaction ids, nor
+physical positions, nor insertion order tie a response to an invitation.
+
+A round's reporting groups — each team's place in the tree and its name — are frozen
+when it opens (:class:`ReportingGroup`); results always use them, never today's tree.
+Teams are referred to by id without a database constraint, so deleting or moving a team
+later changes nothing in a round.
 """
 
 from __future__ import annotations
@@ -41,6 +51,14 @@ class Round(models.Model):
         null=True, blank=True, help_text="The anonymity minimum, fixed when the round opens."
     )
     shared_token_digest = models.CharField(max_length=64, blank=True)
+    audience_size = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="A shared link's cap: how many people may answer (fixed when it opens).",
+    )
+    class_code = models.CharField(
+        max_length=40, blank=True, help_text="A shared link's optional code, said in class."
+    )
     created_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -74,12 +92,13 @@ class Invitation(models.Model):
         Team,
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="+",
-        help_text="Reporting group at invitation.",
+        help_text="Reporting group at opening (the team's id, kept if the team goes).",
     )
     digest = models.CharField(max_length=64, unique=True)
-    used_on = models.DateField(null=True, blank=True)
+    used = models.BooleanField(default=False, help_text="Used — never when.")
 
     class Meta:
         constraints = [
@@ -94,7 +113,12 @@ class Response(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="responses")
     group = models.ForeignKey(
-        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        Team,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
     )
     submitted_on = models.DateField(default=timezone.localdate)
     enps = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -108,3 +132,53 @@ class Response(models.Model):
 
     def __str__(self) -> str:
         return "a response"
+
+
+class PooledAnswer(models.Model):
+    """An answer waiting to be written into :class:`Response` with others, shuffled.
+
+    Everything but the round is sealed (Fernet, with a key derived from the server's
+    secret key): someone reading the database while answers wait sees neither the
+    answers nor the group nor the day. A random id, no timestamp, no ordering.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="pooled")
+    sealed = models.TextField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return "a pooled answer"
+
+
+class ReportingGroup(models.Model):
+    """A team as it stood when the round opened: its parent, its name, and how many changes
+    to its people or teams happened in the days before (a warning against padding)."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="groups")
+    team = models.ForeignKey(
+        Team, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    parent = models.ForeignKey(
+        Team,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    name = models.CharField(max_length=200)
+    recent_changes = models.PositiveIntegerField(
+        default=0, help_text="Changes to its people or teams in the days before opening."
+    )
+
+    class Meta:
+        ordering = ["round_id", "team_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "team"], name="one_group_per_team"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

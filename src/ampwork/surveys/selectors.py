@@ -1,5 +1,9 @@
 """Reads for pulses: rounds, a person's open invitations, results seen through the
-anonymity rules and the reader's role, trends and reliability."""
+anonymity rules and the reader's role, trends and reliability.
+
+Results always use the round's frozen reporting groups (``frozen_tree``) — the tree the
+invitations were made from — never today's teams: moving, renaming or deleting a team,
+or adding people to it, after a round opened changes nothing in its results."""
 
 from __future__ import annotations
 
@@ -10,13 +14,13 @@ from django.db.models import QuerySet
 
 from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import NotFound
-from ampwork.core.models import Role, Team
+from ampwork.core.models import Team
 from ampwork.core.permissions import Actor, can
 
 from . import anonymity, results, scoring
 from .instrument import SUBSCALES
-from .models import Invitation, Response, Round
-from .services import items_of
+from .models import Invitation, ReportingGroup, Response, Round
+from .services import CHANGE_WINDOW, items_of, pooled
 
 
 def rounds(actor: Actor) -> QuerySet[Round]:
@@ -48,7 +52,7 @@ def visible_groups(actor: Actor, parents: dict[int, int | None]) -> set[int] | N
     if can(actor, "pulse.manage"):
         return None
     allowed = {anonymity.ROOT}
-    if actor.role == Role.MANAGER and actor.person is not None:
+    if can(actor, "pulse.team_results") and actor.person is not None:
         led = core_selectors.led_teams(actor.person)
         children: dict[int | None, list[int]] = {}
         for team, parent in parents.items():
@@ -60,6 +64,43 @@ def visible_groups(actor: Actor, parents: dict[int, int | None]) -> set[int] | N
                 allowed.add(team)
                 stack.extend(children.get(team, []))
     return allowed
+
+
+@dataclass(frozen=True)
+class FrozenTree:
+    """A round's reporting groups as they stood when it opened."""
+
+    parents: dict[int, int | None]
+    names: dict[int, str]
+    order: list[int]  # depth first, by name: the order groups are shown in
+    changes: dict[int, int]  # changes before opening in each group and the groups inside it
+
+
+def frozen_tree(pulse: Round) -> FrozenTree:
+    """The snapshot taken when the round opened (one query). A round without one (a
+    draft) has only the organisation."""
+    rows = list(
+        ReportingGroup.objects.filter(round=pulse).values_list(
+            "team_id", "parent_id", "name", "recent_changes"
+        )
+    )
+    known = {team for team, _, _, _ in rows}
+    parents = {team: (parent if parent in known else None) for team, parent, _, _ in rows}
+    names = {team: name for team, _, name, _ in rows}
+    children: dict[int | None, list[int]] = {}
+    for team in sorted(parents, key=lambda t: (names[t].casefold(), t)):
+        children.setdefault(parents[team], []).append(team)
+    order: list[int] = []
+    stack = list(reversed(children.get(None, [])))
+    while stack:
+        team = stack.pop()
+        order.append(team)
+        stack.extend(reversed(children.get(team, [])))
+    direct = {team: count for team, _, _, count in rows}
+    changes: dict[int, int] = {}
+    for team in reversed(order):  # children before their parents
+        changes[team] = direct[team] + sum(changes[c] for c in children.get(team, []))
+    return FrozenTree(parents, names, order, {t: c for t, c in changes.items() if c})
 
 
 @dataclass
@@ -74,25 +115,36 @@ class RoundResults:
     previous: Round | None = None
     changes: dict[str, scoring.Change] = field(default_factory=dict)
     reliability: dict[str, scoring.Reliability] | None = None
+    # groups whose people or teams changed in the days before opening: how many changes
+    audience_changed: dict[int, int] = field(default_factory=dict)
+    change_window_days: int = CHANGE_WINDOW.days
+    # a shared link: the answers it took, and the most it takes
+    shared_answers: int | None = None
+    audience_size: int | None = None
 
 
 def _data(pulse: Round) -> list[results.ResponseData]:
-    return [
+    """Every answer of a round: written responses and those still in the pool."""
+    written = [
         results.ResponseData(group or anonymity.ROOT, answers, enps, comment)
         for group, answers, enps, comment in Response.objects.filter(round=pulse).values_list(
             "group_id", "answers", "enps", "comment"
         )
     ]
+    waiting = [
+        results.ResponseData(p["group"] or anonymity.ROOT, p["answers"], p["enps"], p["comment"])
+        for p in pooled(pulse)
+    ]
+    return written + waiting
 
 
 def round_results(actor: Actor, pulse: Round, *, team: int | None = None) -> RoundResults:
     """A round's results as the reader may see them: one pass over the responses."""
     org = actor.organisation
-    tree = core_selectors.team_tree(org, with_leads=False)
-    nodes = core_selectors.flatten(tree)
-    parents = {n.team.pk: n.team.parent_id for n in nodes}
-    names = {anonymity.ROOT: f"Everyone ({org.name})", **{n.team.pk: n.team.name for n in nodes}}
-    order = [anonymity.ROOT, *(n.team.pk for n in nodes)]
+    tree = frozen_tree(pulse)
+    parents = tree.parents
+    names = {anonymity.ROOT: f"Everyone ({org.name})", **tree.names}
+    order = [anonymity.ROOT, *tree.order]
     data = _data(pulse)
     invited: dict[int, int] = {}
     for group in Invitation.objects.filter(round=pulse).values_list("group_id", flat=True):
@@ -120,31 +172,32 @@ def round_results(actor: Actor, pulse: Round, *, team: int | None = None) -> Rou
         len(data),
         sum(invited.values()),
     )
+    out.audience_changed = {g: c for g, c in tree.changes.items() if g in computed}
+    if pulse.mode == Round.Mode.UNATTRIBUTED:
+        out.shared_answers = len(data)
+        out.audience_size = pulse.audience_size
     previous = rounds(actor).filter(opens__lt=pulse.opens).exclude(pk=pulse.pk).first()
     if (
         previous is not None
         and anonymity.ROOT in computed
         and not computed[anonymity.ROOT]["suppressed"]
     ):
+        previous_data = _data(previous)
         before = results.compute(
-            _data(previous), items_of(previous), parents, previous.minimum or minimum
+            previous_data, items_of(previous), parents, previous.minimum or minimum
         ).get(anonymity.ROOT)
-        now = computed[anonymity.ROOT]
         if before and not before["suppressed"]:
             out.previous = previous
-            for code, _ in subscales:
-                a, b = before["subscales"].get(code), now["subscales"].get(code)
-                if not a or not b or a["favourable"] is None or b["favourable"] is None:
-                    continue
-                out.changes[code] = scoring.change_in_favourable(
-                    (round(a["favourable"] * a["answers"]), a["answers"]),
-                    (round(b["favourable"] * b["answers"]), b["answers"]),
-                    minimum=minimum,
-                    respondents=(before["n"], now["n"]),
-                    populations=(previous.invitations.count() or None, out.invited or None),
-                )
-    if can(actor, "pulse.manage"):
-        out.reliability = results.reliability(data, items, matrix)  # admins, people ops
+            out.changes = results.changes(  # respondent by respondent (docs/methods.md)
+                previous_data,
+                items_of(previous),
+                data,
+                items,
+                minimum=minimum,
+                populations=(previous.invitations.count() or None, out.invited or None),
+            )
+    if can(actor, "pulse.manage"):  # admins, people ops; nothing under the minimum
+        out.reliability = results.reliability(data, items, matrix, minimum=minimum)
     return out
 
 

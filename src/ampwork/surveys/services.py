@@ -1,30 +1,98 @@
-"""Writes for pulse rounds: create, open (invitations, one-time links), answer, close."""
+"""Writes for pulse rounds: create, open (frozen reporting groups, invitations, one-time
+links), answer (through the sealed pool), flush, close.
+
+How an answer stays unlinkable, even for someone reading the database (docs/privacy.md):
+
+1. The invitation is marked used — only a flag, never a day — in one transaction.
+2. The answer is sealed and put in the pool (``PooledAnswer``: random id, no timestamp)
+   in another transaction.
+3. When the pool holds ``FLUSH_AT`` answers of a round, and whenever the round closes,
+   they are written into ``Response`` together, in shuffled order, in a third
+   transaction: every response of a batch carries the same transaction id and their
+   physical order is random, unrelated to the order of the invitations.
+
+Results count pooled answers too (``pooled``), so nothing waits to be seen and nothing is
+lost; a flush is never triggered by reading, which would make a batch of one.
+"""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import hashlib
+import json
+import logging
+import os
 import secrets
-from collections.abc import Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
-from django.core.mail import send_mass_mail
-from django.db import transaction
+from django.core.cache import cache
+from django.core.mail import get_connection, send_mass_mail
+from django.db import DatabaseError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from ampwork.core.errors import NotAllowed, NotFound, ValidationFailed
-from ampwork.core.models import Person, Team, TeamMembership
+from ampwork.core.models import AuditEvent, Person, Team, TeamMembership
 from ampwork.core.permissions import Actor, require
 from ampwork.core.services import record
 
-from . import instrument
-from .models import Invitation, Question, Response, Round
+from . import anonymity, instrument
+from .models import Invitation, PooledAnswer, Question, ReportingGroup, Response, Round
+
+log = logging.getLogger(__name__)
+
+# Pooled answers are written into responses in batches of at least this many.
+FLUSH_AT = anonymity.COMMENT_MINIMUM
+# Changes to a group's people or teams this many days before opening earn a warning.
+CHANGE_WINDOW = dt.timedelta(days=14)
+# A shared link takes at most this many answers a minute from one address.
+SHARED_RATE = getattr(settings, "AMPWORK_PULSE_SHARED_RATE", 12)
+# The signed cookie that says a browser has answered a shared link.
+SHARED_COOKIE_SALT = "ampwork.surveys.shared-answer"
+CONSOLE_BACKEND = "django.core.mail.backends.console.EmailBackend"
+NOTICE_BACKEND = "ampwork.mail.NoticeFileBackend"
+
+
+class RateLimited(NotAllowed):
+    """Too many answers from one address: answered 429 by the page and the API."""
 
 
 def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def shared_cookie(pulse: Round) -> str:
+    return f"ampwork_pulse_{pulse.pk}"
+
+
+def answered_cookie(pulse: Round, *, secure: bool) -> dict[str, Any]:
+    """``set_signed_cookie`` arguments saying this browser answered a shared link: signed,
+    httponly, kept until two days after the round closes."""
+    days = (pulse.closes - timezone.localdate()).days + 2
+    return {
+        "key": shared_cookie(pulse),
+        "value": "answered",
+        "salt": SHARED_COOKIE_SALT,
+        "max_age": max(days, 1) * 86400,
+        "httponly": True,
+        "secure": secure,
+        "samesite": "Lax",
+    }
+
+
+def has_answered(cookies_reader: Any, pulse: Round) -> bool:
+    """Whether a request carries this round's signed "answered" cookie."""
+    value = cookies_reader.get_signed_cookie(
+        shared_cookie(pulse), default=None, salt=SHARED_COOKIE_SALT
+    )
+    return bool(value == "answered")
 
 
 @transaction.atomic
@@ -37,7 +105,12 @@ def create_round(
     team_ids: Iterable[int] = (),
     mode: str = Round.Mode.INVITED,
     questions: Sequence[tuple[str, bool]] = (),
+    audience_size: int | None = None,
+    class_code: str = "",
 ) -> Round:
+    """A draft round. A shared link (unattributed mode) takes at most ``audience_size``
+    answers — by default the members of its teams when it opens — and, if ``class_code``
+    is set, only answers that give it."""
     require(actor, "pulse.manage", actor.organisation)
     name = name.strip()
     if not name:
@@ -46,6 +119,16 @@ def create_round(
         raise ValidationFailed.single("closes", "must not be before the opening day")
     if mode not in Round.Mode.values:
         raise ValidationFailed.single("mode", "must be invited or unattributed")
+    if audience_size is not None and not 1 <= audience_size <= 100_000:
+        raise ValidationFailed.single("audience_size", "must be a number of people, 1 or more")
+    class_code = (class_code or "").strip()
+    if len(class_code) > 40:
+        raise ValidationFailed.single("class_code", "must be 40 characters or fewer")
+    if mode != Round.Mode.UNATTRIBUTED and (audience_size is not None or class_code):
+        raise ValidationFailed.single(
+            "audience_size" if audience_size is not None else "class_code",
+            "is only for a shared link (unattributed mode)",
+        )
     team_ids = list(team_ids)
     teams = list(Team.objects.filter(organisation=actor.organisation, pk__in=team_ids))
     if len(teams) != len(set(team_ids)):
@@ -58,6 +141,8 @@ def create_round(
         opens=opens,
         closes=closes,
         created_by=actor.user,
+        audience_size=audience_size,
+        class_code=class_code,
     )
     pulse.teams.set(teams)
     for i, (text, reverse) in enumerate(questions):
@@ -109,18 +194,134 @@ class Opened:
     shared_token: str | None
 
 
+# ---------------------------------------------------------------- frozen reporting groups
+
+# person.* audit actions that do not change who is in which group
+_NOT_AUDIENCE = {"person.role_changed", "person.login_linked", "person.login_granted"}
+
+
+def _ints(value: Any) -> set[int]:
+    if isinstance(value, bool):
+        return set()
+    if isinstance(value, int):
+        return {value}
+    if isinstance(value, str) and value.isdigit():
+        return {int(value)}
+    if isinstance(value, list | tuple):
+        return set().union(*(_ints(v) for v in value)) if value else set()
+    if isinstance(value, dict):
+        return set().union(*(_ints(v) for v in value.values())) if value else set()
+    return set()
+
+
+def recent_changes(org: Any, at: dt.datetime) -> dict[int, int]:
+    """Changes to each team's people or place in the tree in the ``CHANGE_WINDOW`` before
+    ``at``: memberships and people created then, and every audit event about a
+    membership, a team or a person's place (read generically: the team and person ids
+    an event names, as its target or in its detail)."""
+    start = at - CHANGE_WINDOW
+    window = {"created_at__gt": start, "created_at__lte": at}
+    teams_of: dict[int, set[int]] = defaultdict(set)
+    team_of_membership: dict[int, int] = {}
+    for pk, person, team in TeamMembership.objects.filter(organisation=org).values_list(
+        "id", "person_id", "team_id"
+    ):
+        teams_of[person].add(team)
+        team_of_membership[pk] = team
+    changes: dict[int, int] = defaultdict(int)
+    for team in TeamMembership.objects.filter(organisation=org, **window).values_list(
+        "team_id", flat=True
+    ):
+        changes[team] += 1
+    for person in Person.objects.filter(organisation=org, **window).values_list("id", flat=True):
+        for team in teams_of[person]:
+            changes[team] += 1
+    events = (
+        AuditEvent.objects.filter(organisation=org, **window)
+        .filter(
+            Q(action__startswith="membership.")
+            | Q(action__startswith="team.")
+            | Q(action__startswith="person.")
+        )
+        .exclude(action__in=_NOT_AUDIENCE)
+        .values_list("action", "target_type", "target_id", "detail")
+    )
+    for action, target_type, target_id, detail in events:
+        teams: set[int] = set()
+        people: set[int] = set()
+        target = _ints(target_id)
+        if target_type == "Team":
+            teams |= target
+        elif target_type == "Person":
+            people |= target
+        elif target_type == "TeamMembership":
+            teams |= {team_of_membership[m] for m in target if m in team_of_membership}
+        for key, value in (detail if isinstance(detail, dict) else {}).items():
+            if "team" in key or "parent" in key or action.startswith("team."):
+                teams |= _ints(value)
+            elif "person" in key:
+                people |= _ints(value)
+        for person in people:
+            teams |= teams_of[person]
+        for team in teams:
+            changes[team] += 1
+    return dict(changes)
+
+
+def _freeze(pulse: Round, at: dt.datetime) -> None:
+    """Keep every team as it stands now — parent, name, recent changes — for this round."""
+    changes = recent_changes(pulse.organisation, at)
+    ReportingGroup.objects.bulk_create(
+        [
+            ReportingGroup(
+                round=pulse,
+                team_id=pk,
+                parent_id=parent,
+                name=name,
+                recent_changes=changes.get(pk, 0),
+            )
+            for pk, parent, name in Team.objects.filter(
+                organisation=pulse.organisation
+            ).values_list("id", "parent_id", "name")
+        ],
+        batch_size=2000,
+    )
+
+
+def _send(messages: list[tuple[str, str, str, list[str]]]) -> None:
+    """Send one-time links. Never to the console: a console backend would print every
+    link into the server's log, so its mail goes to files in the data directory instead,
+    with one line saying so."""
+    if not messages:
+        return
+    backend = NOTICE_BACKEND if settings.EMAIL_BACKEND == CONSOLE_BACKEND else None
+    send_mass_mail(messages, fail_silently=True, connection=get_connection(backend))
+
+
 @transaction.atomic
-def open_round(*, actor: Actor, pulse: Round, send: bool = True) -> Opened:
-    """Open a round: fix its anonymity minimum, and make the one-time links (or the shared
-    link of an unattributed round). Links are sent by email and stored only as digests."""
+def open_round(
+    *, actor: Actor, pulse: Round, send: bool = True, at: dt.datetime | None = None
+) -> Opened:
+    """Open a round: fix its anonymity minimum, freeze its reporting groups and its
+    audience, and make the one-time links (or the shared link of an unattributed round).
+    Links are sent by email and stored only as digests. ``at`` is the moment of opening
+    (now; the demo replays rounds opened in the past)."""
     require(actor, "pulse.manage", pulse)
     if pulse.status != Round.Status.DRAFT:
         raise ValidationFailed.single("status", "only a draft round can be opened")
+    at = at or timezone.now()
     pulse.minimum = actor.organisation.anonymity_min_group
     pulse.status = Round.Status.OPEN
     shared = None
     invited = 0
+    _freeze(pulse, at)
     if pulse.mode == Round.Mode.UNATTRIBUTED:
+        if pulse.audience_size is None:
+            pulse.audience_size = len(audience(pulse))
+            if not pulse.audience_size:
+                raise ValidationFailed.single(
+                    "audience_size", "say how many people may answer through the shared link"
+                )
         shared = secrets.token_urlsafe(24)
         pulse.shared_token_digest = digest(shared)
     else:
@@ -147,9 +348,9 @@ def open_round(*, actor: Actor, pulse: Round, send: bool = True) -> Opened:
             )
         Invitation.objects.bulk_create(links, batch_size=2000)
         invited = len(links)
-        if send and messages:
-            send_mass_mail(messages, fail_silently=True)
-    pulse.save(update_fields=["minimum", "status", "shared_token_digest"])
+        if send:
+            _send(messages)
+    pulse.save(update_fields=["minimum", "status", "shared_token_digest", "audience_size"])
     record(actor, actor.organisation, "pulse.opened", pulse, invited=invited)
     return Opened(pulse, invited, shared)
 
@@ -166,7 +367,7 @@ def remind(*, actor: Actor, pulse: Round) -> int:
         raise ValidationFailed.single("status", "reminders are for open, invited pulses")
     emails = dict(Person.objects.filter(organisation=pulse.organisation).values_list("id", "email"))
     messages = []
-    pending = list(Invitation.objects.filter(round=pulse, used_on__isnull=True))
+    pending = list(Invitation.objects.filter(round=pulse, used=False))
     for invitation in pending:
         token = secrets.token_urlsafe(24)
         invitation.digest = digest(token)
@@ -180,17 +381,19 @@ def remind(*, actor: Actor, pulse: Round) -> int:
             )
         )
     Invitation.objects.bulk_update(pending, ["digest"], batch_size=2000)
-    send_mass_mail(messages, fail_silently=True)
+    _send(messages)
     record(actor, actor.organisation, "pulse.reminded", pulse, count=len(pending))
     return len(pending)
 
 
 @transaction.atomic
 def close_round(*, actor: Actor, pulse: Round) -> Round:
+    """Close a round and write all its answers once more as one shuffled batch."""
     require(actor, "pulse.manage", pulse)
     pulse.status = Round.Status.CLOSED
     pulse.save(update_fields=["status"])
     record(actor, actor.organisation, "pulse.closed", pulse)
+    settle(pulse, always=True)
     return pulse
 
 
@@ -217,26 +420,10 @@ def items_of(pulse: Round) -> list[instrument.Item]:
     return [*instrument.items_for(pulse.organisation.is_school), *own]
 
 
-@transaction.atomic
-def answer(
-    *,
-    pulse: Round,
-    invitation: Invitation | None,
-    answers: dict[str, Any],
-    enps: int | None = None,
-    comment: str = "",
-) -> None:
-    """Store one response. The response keeps no trace of who gave it: the invitation is
-    marked used (the day only) and the two rows share nothing but the round."""
-    today = timezone.localdate()
-    if pulse.status != Round.Status.OPEN or not pulse.opens <= today <= pulse.closes:
-        raise ValidationFailed.single("round", "this pulse is not open")
-    if pulse.mode == Round.Mode.INVITED:
-        if invitation is None:
-            raise NotAllowed("this pulse needs your own link")
-        locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
-        if locked.used_on is not None:
-            raise ValidationFailed.single("token", "this link has already been used")
+# ---------------------------------------------------------------- answering
+
+
+def _clean(pulse: Round, answers: Mapping[str, Any], enps: int | None) -> dict[str, int]:
     codes = {item.code for item in items_of(pulse)}
     clean: dict[str, int] = {}
     for code, value in answers.items():
@@ -255,19 +442,218 @@ def answer(
         raise ValidationFailed.single("enps", "answer from 0 to 10")
     if not clean and enps is None:
         raise ValidationFailed.single("answers", "answer at least one question")
-    group = None
-    if invitation is not None:
-        group = locked.group_id
-        locked.used_on = today
-        locked.save(update_fields=["used_on"])
-    else:
-        teams = list(pulse.teams.values_list("id", flat=True))
-        group = teams[0] if len(teams) == 1 else None
-    Response.objects.create(
-        round=pulse,
-        group_id=group,
-        submitted_on=today,
-        enps=enps,
-        comment=comment.strip()[:2000],
-        answers=clean,
+    return clean
+
+
+def check_rate(pulse: Round, address: str) -> None:
+    """At most ``SHARED_RATE`` answers a minute from one address to a shared link (the
+    cache keeps a digest of the address, for two minutes)."""
+    minute = int(timezone.now().timestamp() // 60)
+    key = f"ampwork:pulse-shared:{pulse.pk}:{digest(address or '-')}:{minute}"
+    cache.add(key, 0, timeout=120)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=120)
+        count = 1
+    if count > SHARED_RATE:
+        raise RateLimited(
+            "Too many answers from this network in the last minute: wait a minute, then send again."
+        )
+
+
+def answer_count(pulse: Round) -> int:
+    """Distinct answers a round has taken: written and still pooled."""
+    return (
+        Response.objects.filter(round=pulse).count()
+        + PooledAnswer.objects.filter(round=pulse).count()
     )
+
+
+def answer(
+    *,
+    pulse: Round,
+    invitation: Invitation | None,
+    answers: dict[str, Any],
+    enps: int | None = None,
+    comment: str = "",
+    class_code: str | None = None,
+) -> None:
+    """Take one answer. The invitation is marked used (a flag, not a day) in one
+    transaction; the sealed answer goes into the pool in another; the pool is written
+    into responses in shuffled batches. A shared link checks the class code and the cap
+    (the audience size the teacher gave) first."""
+    today = timezone.localdate()
+    if pulse.status != Round.Status.OPEN or not pulse.opens <= today <= pulse.closes:
+        raise ValidationFailed.single("round", "this pulse is not open")
+    if pulse.mode == Round.Mode.INVITED and invitation is None:
+        raise NotAllowed("this pulse needs your own link")
+    clean = _clean(pulse, answers, enps)
+    payload: dict[str, Any] = {
+        "day": today.isoformat(),
+        "enps": enps,
+        "comment": comment.strip()[:2000],
+        "answers": clean,
+    }
+    if invitation is not None:
+        with transaction.atomic():
+            locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+            if locked.used:
+                raise ValidationFailed.single("token", "this link has already been used")
+            locked.used = True
+            locked.save(update_fields=["used"])
+        payload["group"] = locked.group_id
+        try:
+            _pool(pulse, payload)
+        except BaseException:
+            with transaction.atomic():  # nothing was stored: the link works again
+                Invitation.objects.filter(pk=invitation.pk).update(used=False)
+            raise
+    else:
+        if pulse.class_code and not secrets.compare_digest(
+            (class_code or "").strip().casefold().encode(), pulse.class_code.casefold().encode()
+        ):
+            raise ValidationFailed.single(
+                "class_code", "the class code does not match: ask your teacher for it"
+            )
+        teams = list(pulse.teams.values_list("id", flat=True))
+        payload["group"] = teams[0] if len(teams) == 1 else None
+        _pool(pulse, payload, cap=pulse.audience_size)
+    try:
+        flush(pulse)
+    except Exception:  # the answer is safe in the pool; the next flush or closing takes it
+        log.exception("pulse %s: pool flush deferred", pulse.pk)
+
+
+def _pool(pulse: Round, payload: dict[str, Any], cap: int | None = None) -> None:
+    with transaction.atomic():
+        # one answer at a time per round, and none once it closes (closing settles the
+        # pool, so a closed round never has pooled answers)
+        status = (
+            Round.objects.select_for_update()
+            .filter(pk=pulse.pk)
+            .values_list("status", flat=True)
+            .first()
+        )
+        if status != Round.Status.OPEN:
+            raise ValidationFailed.single("round", "this pulse is not open")
+        if cap is not None and answer_count(pulse) >= cap:
+            raise ValidationFailed.single(
+                "round",
+                f"this pulse has all the answers it was set up for ({cap}); "
+                "if you have not answered yet, tell your teacher",
+            )
+        PooledAnswer.objects.create(round=pulse, sealed=_seal(pulse.pk, payload))
+
+
+# ---------------------------------------------------------------- the pool
+
+
+def _keys() -> list[AESGCM]:
+    secrets_ = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return [
+        AESGCM(hashlib.sha256(f"ampwork.surveys.pool:{key}".encode()).digest()) for key in secrets_
+    ]
+
+
+def _seal(round_id: int, payload: dict[str, Any]) -> str:
+    """Encrypt (AES-GCM, a fresh random nonce, bound to the round): no timestamp inside."""
+    nonce = os.urandom(12)
+    box = _keys()[0].encrypt(nonce, json.dumps(payload).encode(), str(round_id).encode())
+    return base64.b64encode(nonce + box).decode()
+
+
+def _unseal(round_id: int, sealed: str) -> dict[str, Any]:
+    raw = base64.b64decode(sealed)
+    for key in _keys():
+        try:
+            plain = key.decrypt(raw[:12], raw[12:], str(round_id).encode())
+        except InvalidTag:
+            continue
+        data: dict[str, Any] = json.loads(plain)
+        return data
+    raise RuntimeError(
+        "pooled pulse answers were sealed with another secret key: put the old one in "
+        "SECRET_KEY_FALLBACKS to read them"
+    )
+
+
+def pooled(pulse: Round) -> list[dict[str, Any]]:
+    """The answers waiting in the pool, opened (for results: nothing waits to be seen).
+    A closed round has none: closing writes them all, and the pool refuses it after."""
+    if pulse.status == Round.Status.CLOSED:
+        return []
+    return [
+        _unseal(pulse.pk, sealed)
+        for sealed in PooledAnswer.objects.filter(round=pulse).values_list("sealed", flat=True)
+    ]
+
+
+def _response(pulse: Round, data: Mapping[str, Any], pk: Any = None) -> Response:
+    response = Response(
+        round=pulse,
+        group_id=data["group"],
+        submitted_on=dt.date.fromisoformat(data["day"]),
+        enps=data["enps"],
+        comment=data["comment"],
+        answers=data["answers"],
+    )
+    if pk is not None:
+        response.pk = pk
+    return response
+
+
+def flush(pulse: Round, *, force: bool = False) -> int:
+    """Write the pooled answers of a round into responses — once ``FLUSH_AT`` wait, or
+    whenever ``force`` — in one transaction, in shuffled order, each with a new random id
+    (never the pool row's). Returns how many were written."""
+    with transaction.atomic():
+        rows = list(
+            PooledAnswer.objects.select_for_update().filter(round=pulse).values_list("id", "sealed")
+        )
+        if not rows or (not force and len(rows) < FLUSH_AT):
+            return 0
+        opened = [_unseal(pulse.pk, sealed) for _, sealed in rows]
+        deleted, _ = PooledAnswer.objects.filter(pk__in=[pk for pk, _ in rows]).delete()
+        if deleted != len(rows):
+            raise DatabaseError("the pool changed during a flush")
+        secrets.SystemRandom().shuffle(opened)
+        Response.objects.bulk_create([_response(pulse, data) for data in opened])
+    return len(opened)
+
+
+def settle(pulse: Round, *, always: bool = False) -> int:
+    """Write every answer of a round — its responses and its pool — once more, all in one
+    shuffled batch: the last, smaller batch of a round then hides among all the others.
+    Only when answers are pooled, unless ``always`` (at closing). Responses keep their
+    ids, so exports stay the same."""
+    with transaction.atomic():
+        rows = list(
+            PooledAnswer.objects.select_for_update().filter(round=pulse).values_list("id", "sealed")
+        )
+        opened = [(None, _unseal(pulse.pk, sealed)) for _, sealed in rows]
+        existing = list(
+            Response.objects.select_for_update()
+            .filter(round=pulse)
+            .values_list("id", "group_id", "submitted_on", "enps", "comment", "answers")
+        )
+        if not rows and not always:
+            return 0
+        everything: list[tuple[Any, dict[str, Any]]] = [
+            (pk, {"group": g, "day": day.isoformat(), "enps": e, "comment": c, "answers": a})
+            for pk, g, day, e, c, a in existing
+        ]
+        everything.extend(opened)
+        PooledAnswer.objects.filter(pk__in=[pk for pk, _ in rows]).delete()
+        Response.objects.filter(round=pulse).delete()
+        secrets.SystemRandom().shuffle(everything)
+        Response.objects.bulk_create(
+            [_response(pulse, data, pk) for pk, data in everything], batch_size=2000
+        )
+    return len(everything)
+
+
+def settle_organisations(org_ids: Sequence[int]) -> None:
+    """Before an export: settle every round of these organisations with pooled answers."""
+    for pulse in Round.objects.filter(organisation_id__in=org_ids, pooled__isnull=False).distinct():
+        settle(pulse)

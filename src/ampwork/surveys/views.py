@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 from typing import Any
@@ -14,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from ampwork.core import csvexport
 from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import NotAllowed, NotFound, ValidationFailed
 from ampwork.core.forms import add_errors
@@ -53,6 +53,19 @@ class RoundForm(forms.Form):
     own_question = forms.CharField(
         max_length=300, required=False, label="Add a question of your own (1–5 agreement)"
     )
+    audience_size = forms.IntegerField(
+        required=False,
+        min_value=1,
+        label="Shared link: how many people may answer",
+        help_text="The link stops taking answers at this many. Empty: the members of the "
+        "chosen teams when it opens.",
+    )
+    class_code = forms.CharField(
+        max_length=40,
+        required=False,
+        label="Shared link: a class code (optional)",
+        help_text="Say it in class; answers without it are refused.",
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -84,6 +97,10 @@ def create(request: HttpRequest, actor: Actor) -> HttpResponse:
                 team_ids=[int(t) for t in data["teams"]],
                 mode=data["mode"],
                 questions=[(data["own_question"], False)] if data["own_question"] else [],
+                audience_size=data["audience_size"]
+                if data["mode"] == Round.Mode.UNATTRIBUTED
+                else None,
+                class_code=data["class_code"] if data["mode"] == Round.Mode.UNATTRIBUTED else "",
             )
         except ValidationFailed as exc:
             add_errors(form, exc, {"team_ids": "teams"})
@@ -148,7 +165,7 @@ def export(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     pulse = selectors.get_round(actor, pk)
     data = selectors.round_results(actor, pulse)
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csvexport.writer(out)
     writer.writerow(
         [
             "group",
@@ -216,26 +233,53 @@ def _form_context(pulse: Round) -> dict[str, Any]:
     }
 
 
+def _address(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", ""))
+
+
 def _answer(request: HttpRequest, pulse: Round, invitation: Any) -> HttpResponse:
-    if invitation is not None and invitation.used_on is not None:
+    if invitation is not None and invitation.used:
         return render(request, "surveys/thanks.html", {"pulse": pulse, "already": True})
+    shared = invitation is None
+    if shared and services.has_answered(request, pulse):
+        status = 409 if request.method == "POST" else 200
+        return render(
+            request, "surveys/thanks.html", {"pulse": pulse, "browser": True}, status=status
+        )
     context = _form_context(pulse)
+    context["shared"] = shared
+    context["class_code"] = shared and bool(pulse.class_code)
+    status = 200
     if request.method == "POST":
         answers = {code: request.POST.get(code, "") for code, _ in context["questions"]}
         raw_enps = request.POST.get("enps", "")
+        context["chosen"] = {**answers, "enps": raw_enps}
+        context["comment"] = request.POST.get("comment", "")
         try:
+            if shared:
+                services.check_rate(pulse, _address(request))
             services.answer(
                 pulse=pulse,
                 invitation=invitation,
                 answers=answers,
                 enps=int(raw_enps) if raw_enps.isdigit() else None,
                 comment=request.POST.get("comment", ""),
+                class_code=request.POST.get("class_code", ""),
             )
+        except services.RateLimited as exc:
+            context["errors"] = [str(exc)]
+            status = 429
         except ValidationFailed as exc:
             context["errors"] = [f"{e.message}" for e in exc.errors]
+            status = 422
         else:
-            return render(request, "surveys/thanks.html", {"pulse": pulse})
-    return render(request, "surveys/answer.html", context)
+            response = render(request, "surveys/thanks.html", {"pulse": pulse})
+            if shared:
+                response.set_signed_cookie(
+                    **services.answered_cookie(pulse, secure=request.is_secure())
+                )
+            return response
+    return render(request, "surveys/answer.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])

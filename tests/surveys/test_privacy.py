@@ -1,0 +1,497 @@
+"""Pulse privacy, tested as an insider would attack it (issue 14, attacks 1, 2, 3 and 5):
+moving or padding teams after a round opened, stuffing a class's shared link, reading
+answers out of the database's order or the export, and finding links in the server log.
+Each test performs the attack and checks that it gets nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.utils import timezone
+
+from ampwork.core import backup
+from ampwork.core import services as core_services
+from ampwork.core.models import AuditEvent, Organisation, Person, Role, Team, TeamMembership
+from ampwork.core.permissions import Actor
+from ampwork.surveys import selectors, services
+from ampwork.surveys.models import Invitation, PooledAnswer, ReportingGroup, Response, Round
+
+from ..factories import MembershipFactory, PersonFactory, TeamFactory
+
+TODAY = timezone.localdate()
+
+
+def _team(org: Organisation, name: str, size: int, parent: Team | None = None) -> list[Person]:
+    team = TeamFactory(organisation=org, name=name, parent=parent)
+    people = [PersonFactory(organisation=org) for _ in range(size)]
+    for person in people:
+        MembershipFactory(team=team, person=person)
+    return people
+
+
+def _open(actor: Actor, **kwargs: Any) -> Round:
+    pulse = services.create_round(
+        actor=actor, name="Pulse", opens=TODAY, closes=TODAY + dt.timedelta(days=7)
+    )
+    services.open_round(actor=actor, pulse=pulse, **kwargs)
+    pulse.refresh_from_db()
+    return pulse
+
+
+def _tokens() -> dict[str, str]:
+    """Each invited person's one-time link, by email address."""
+    return {m.to[0]: m.body.split("/pulse/answer/")[1].split("/")[0] for m in mail.outbox}
+
+
+def _answer(token: str, value: int, comment: str = "") -> None:
+    pulse, invitation = services.find_invitation(token)
+    services.answer(
+        pulse=pulse,
+        invitation=invitation,
+        answers={"mast1": value, "mast2": value, "task1": value},
+        enps=value * 2,
+        comment=comment,
+    )
+
+
+# ---------------------------------------------------------------- 1. moving a team
+
+
+@pytest.fixture
+def moved(org: Organisation, admin_actor: Actor) -> dict[str, Any]:
+    """Parent (nine people) holds Solo (one person); Other has six. All but the admin
+    answer; Solo's person answers unlike anyone else."""
+    parent_people = _team(org, "Parent", 9)
+    parent = Team.objects.get(organisation=org, name="Parent")
+    solo = _team(org, "Solo", 1, parent=parent)[0]
+    _team(org, "Other", 6)
+    pulse = _open(admin_actor)
+    tokens = _tokens()
+    for person in parent_people:
+        _answer(tokens[person.email], 4, "fine")
+    _answer(tokens[solo.email], 1, "the one secret comment")
+    for person in Person.objects.filter(memberships__team__name="Other"):
+        _answer(tokens[person.email], 4, "fine")
+    return {
+        "pulse": pulse,
+        "parent": parent,
+        "solo": Team.objects.get(name="Solo"),
+        "other": Team.objects.get(name="Other"),
+    }
+
+
+def test_moving_a_one_person_team_after_opening_reveals_nothing(
+    client: Client,
+    admin: Person,
+    admin_actor: Actor,
+    bearer: Callable[[Person], dict[str, str]],
+    moved: dict[str, Any],
+) -> None:
+    pulse = moved["pulse"]
+    headers = bearer(admin)
+    url = f"/api/v1/surveys/{pulse.pk}/results"
+    before = client.get(url, **headers).json()
+    by_name = {g["name"]: g for g in before["groups"]}
+    assert by_name["Parent"]["n"] == 10 and not by_name["Parent"]["suppressed"]
+    assert admin.user is not None
+    client.force_login(admin.user)
+    csv_before = client.get(f"/pulse/rounds/{pulse.pk}/export.csv").content
+    page_before = selectors.round_results(admin_actor, pulse)
+    # the attack: move Solo out from under Parent through the API, read again, subtract
+    moved_out = client.patch(
+        f"/api/v1/teams/{moved['solo'].pk}",
+        json.dumps({"parent_id": moved["other"].pk}),
+        content_type="application/json",
+        **headers,
+    )
+    assert moved_out.status_code == 200, moved_out.content
+    assert client.get(url, **headers).json() == before
+    # ... and through the service, to the top of the tree, renamed
+    core_services.update_team(
+        actor=admin_actor, team=Team.objects.get(pk=moved["solo"].pk), parent_id=None
+    )
+    core_services.update_team(
+        actor=admin_actor, team=Team.objects.get(pk=moved["parent"].pk), name="Renamed"
+    )
+    assert client.get(url, **headers).json() == before
+    assert client.get(f"/pulse/rounds/{pulse.pk}/export.csv").content == csv_before
+    after = selectors.round_results(admin_actor, pulse)
+    assert after.groups == page_before.groups and after.names == page_before.names
+    # deleting the little team (its answers would otherwise fall to the top) changes
+    # nothing either
+    TeamMembership.objects.filter(team=moved["solo"]).delete()
+    core_services.delete_team(actor=admin_actor, team=Team.objects.get(pk=moved["solo"].pk))
+    assert client.get(url, **headers).json() == before
+
+
+def test_results_use_the_tree_frozen_at_opening(
+    org: Organisation, admin_actor: Actor, moved: dict[str, Any]
+) -> None:
+    pulse = moved["pulse"]
+    frozen = {g.team_id: g.parent_id for g in ReportingGroup.objects.filter(round=pulse)}
+    assert frozen[moved["solo"].pk] == moved["parent"].pk
+    Team.objects.filter(pk=moved["solo"].pk).update(parent=moved["other"])
+    tree = selectors.frozen_tree(pulse)
+    assert tree.parents[moved["solo"].pk] == moved["parent"].pk
+    assert tree.order.index(moved["solo"].pk) == tree.order.index(moved["parent"].pk) + 1
+
+
+def test_a_managers_results_and_heatmap_read_the_frozen_tree(
+    org: Organisation,
+    admin_actor: Actor,
+    make_person: Callable[..., Person],
+    actor_of: Callable[[Person], Actor],
+    moved: dict[str, Any],
+) -> None:
+    """The home page's heatmap (advisor.dashboards) reads round_results, so this covers it."""
+    lead = make_person(org, Role.MANAGER)
+    MembershipFactory(team=moved["parent"], person=lead, role="lead")
+    services.close_round(actor=admin_actor, pulse=moved["pulse"])
+    before = selectors.round_results(actor_of(lead), moved["pulse"])
+    Team.objects.filter(pk=moved["solo"].pk).update(parent=None)
+    after = selectors.round_results(actor_of(lead), moved["pulse"])
+    assert after.groups == before.groups
+    assert after.groups[moved["parent"].pk]["n"] == 10
+
+
+# ---------------------------------------------------------------- 2. padding
+
+
+def test_padding_a_one_person_team_after_opening_changes_nothing(
+    org: Organisation,
+    admin_actor: Actor,
+    client: Client,
+    make_person: Callable[..., Person],
+) -> None:
+    lone = _team(org, "Lone", 1)[0]
+    _team(org, "Big", 6)
+    pulse = _open(admin_actor)
+    tokens = _tokens()
+    for token in tokens.values():
+        _answer(token, 3)
+    lone_team = Team.objects.get(name="Lone")
+    before = selectors.round_results(admin_actor, pulse)
+    assert before.groups[lone_team.pk]["suppressed"]
+    # the attack: four people whose links staff would control join the lone team
+    padding = [make_person(org) for _ in range(4)]
+    for person in padding:
+        core_services.add_membership(actor=admin_actor, team_id=lone_team.pk, person_id=person.pk)
+    assert not Invitation.objects.filter(round=pulse, person__in=padding).exists()
+    assert client.get("/pulse/answer/" + tokens[lone.email] + "/").status_code == 200
+    for person in padding:  # they cannot answer: they were not invited
+        assert person.user is not None
+        client.force_login(person.user)
+        assert client.post(f"/pulse/rounds/{pulse.pk}/answer/", {"mast1": "5"}).status_code == 403
+    remind_sent = services.remind(actor=admin_actor, pulse=pulse)
+    assert remind_sent == 0 and not any(m.to[0] in {p.email for p in padding} for m in mail.outbox)
+    after = selectors.round_results(admin_actor, pulse)
+    assert after.groups == before.groups
+    assert after.groups[lone_team.pk]["suppressed"]
+    assert after.invited == before.invited and after.responses == before.responses == 8
+
+
+def test_results_warn_when_a_group_changed_shortly_before_opening(
+    org: Organisation, admin_actor: Actor, admin: Person
+) -> None:
+    at = timezone.now()
+    window = services.CHANGE_WINDOW
+    _team(org, "Quiet", 5)
+    _team(org, "Padded", 5)
+    _team(org, "Moved", 5)
+    _team(org, "Edge", 5)
+    Person.objects.update(created_at=at - window - dt.timedelta(days=30))
+    TeamMembership.objects.update(created_at=at - window - dt.timedelta(days=30))
+    padded = Team.objects.get(name="Padded")
+    edge = Team.objects.get(name="Edge")
+    # exactly on the window's edge: not inside it; one second later: inside it
+    TeamMembership.objects.filter(team=edge).update(created_at=at - window)
+    TeamMembership.objects.filter(team=padded).update(
+        created_at=at - window + dt.timedelta(seconds=1)
+    )
+    moved_team = Team.objects.get(name="Moved")
+    event = AuditEvent.objects.create(
+        organisation=org,
+        action="team.moved",
+        target_type="Team",
+        target_id=str(moved_team.pk),
+        detail={"parent_id": [None, None]},
+    )
+    AuditEvent.objects.filter(pk=event.pk).update(created_at=at - dt.timedelta(days=3))
+    # a change after opening is not "before opening"
+    late = AuditEvent.objects.create(
+        organisation=org, action="team.moved", target_type="Team", target_id=str(edge.pk)
+    )
+    AuditEvent.objects.filter(pk=late.pk).update(created_at=at + dt.timedelta(seconds=1))
+    pulse = services.create_round(
+        actor=admin_actor, name="P", opens=TODAY, closes=TODAY + dt.timedelta(days=3)
+    )
+    services.open_round(actor=admin_actor, pulse=pulse, send=False, at=at)
+    for invitation in Invitation.objects.filter(round=pulse):
+        services.answer(pulse=pulse, invitation=invitation, answers={"mast1": 4})
+    found = selectors.round_results(admin_actor, pulse)
+    assert set(found.audience_changed) == {padded.pk, moved_team.pk}
+    assert found.audience_changed[padded.pk] == 5
+    # the page says so
+    assert admin.user is not None
+    client = Client()
+    client.force_login(admin.user)
+    page = client.get(f"/pulse/rounds/{pulse.pk}/").content.decode()
+    assert "Audience changed shortly before opening" in page and "Padded (5 changes)" in page
+    assert "Quiet (" not in page and "Edge (" not in page
+
+
+# ---------------------------------------------------------------- 3. a class's shared link
+
+
+@pytest.fixture
+def shared(school: Organisation, make_person: Callable[..., Person]) -> dict[str, Any]:
+    teacher = Actor(
+        organisation=school,
+        role=Role.ADMIN,
+        user=None,
+        person=make_person(school, Role.ADMIN),
+    )
+    klass = TeamFactory(organisation=school, name="8C")
+    pulse = services.create_round(
+        actor=teacher,
+        name="Class",
+        opens=TODAY,
+        closes=TODAY + dt.timedelta(days=2),
+        team_ids=[klass.pk],
+        mode=Round.Mode.UNATTRIBUTED,
+        audience_size=3,
+        class_code="Otter",
+    )
+    opened = services.open_round(actor=teacher, pulse=pulse)
+    return {
+        "pulse": opened.round,
+        "url": f"/pulse/answer/{opened.shared_token}/",
+        "token": opened.shared_token,
+        "teacher": teacher,
+    }
+
+
+def test_five_posts_from_one_browser_count_once(shared: dict[str, Any], client: Client) -> None:
+    codes = []
+    for _ in range(5):
+        response = client.post(shared["url"], {"mast1": "4", "class_code": "otter "})
+        codes.append(response.status_code)
+    assert codes == [200, 409, 409, 409, 409]
+    assert services.answer_count(shared["pulse"]) == 1
+    cookie = client.cookies[services.shared_cookie(shared["pulse"])]
+    assert cookie["httponly"] and ":" in cookie.value  # signed
+    # a forged, unsigned cookie does not stop a real answer, and a real one is not forged
+    other = Client()
+    other.cookies[services.shared_cookie(shared["pulse"])] = "answered"
+    assert other.post(shared["url"], {"mast1": "4", "class_code": "Otter"}).status_code == 200
+    assert services.answer_count(shared["pulse"]) == 2
+    page = client.get(shared["url"])
+    assert b"Already answered from this browser" in page.content
+
+
+def test_a_shared_link_stops_at_the_audience_size_and_wants_the_code(
+    shared: dict[str, Any], client: Client
+) -> None:
+    wrong = client.post(shared["url"], {"mast1": "4", "class_code": "Badger"})
+    assert wrong.status_code == 422 and b"class code does not match" in wrong.content
+    assert services.answer_count(shared["pulse"]) == 0
+    for _ in range(3):  # exactly the audience size: all taken
+        client.cookies.clear()
+        assert client.post(shared["url"], {"mast1": "4", "class_code": "Otter"}).status_code == 200
+    client.cookies.clear()
+    beyond = client.post(shared["url"], {"mast1": "4", "class_code": "Otter"})
+    assert beyond.status_code == 422
+    assert b"has all the answers it was set up for (3)" in beyond.content
+    assert services.answer_count(shared["pulse"]) == 3
+
+
+def test_a_shared_link_limits_answers_per_address(
+    school: Organisation,
+    make_person: Callable[..., Person],
+    actor_of: Callable[[Person], Actor],
+    client: Client,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(services, "SHARED_RATE", 2)
+    teacher = actor_of(make_person(school, Role.ADMIN))
+    klass = TeamFactory(organisation=school, name="9A")
+    pulse = services.create_round(
+        actor=teacher,
+        name="Class",
+        opens=TODAY,
+        closes=TODAY,
+        team_ids=[klass.pk],
+        mode=Round.Mode.UNATTRIBUTED,
+        audience_size=30,
+    )
+    url = f"/pulse/answer/{services.open_round(actor=teacher, pulse=pulse).shared_token}/"
+    codes = []
+    for _ in range(3):  # cookies thrown away each time: the address still counts
+        client.cookies.clear()
+        codes.append(client.post(url, {"mast1": "4"}, REMOTE_ADDR="198.51.100.7").status_code)
+    assert codes == [200, 200, 429]
+    client.cookies.clear()
+    elsewhere = client.post(url, {"mast1": "4"}, REMOTE_ADDR="198.51.100.8")
+    assert elsewhere.status_code == 200
+    assert services.answer_count(pulse) == 3
+
+
+def test_the_api_applies_the_same_rules_and_results_count_the_link(
+    shared: dict[str, Any], client: Client, bearer: Callable[[Person], dict[str, str]]
+) -> None:
+    pulse = shared["pulse"]
+    url = f"/api/v1/surveys/{pulse.pk}/responses"
+    body = {"token": shared["token"], "answers": {"mast1": 4}, "class_code": "Otter"}
+    first = client.post(url, json.dumps(body), content_type="application/json")
+    assert first.status_code == 201
+    again = client.post(url, json.dumps(body), content_type="application/json")
+    assert again.status_code == 409 and "already answered" in again.json()["detail"]
+    client.cookies.clear()
+    no_code = client.post(
+        url, json.dumps({**body, "class_code": ""}), content_type="application/json"
+    )
+    assert no_code.status_code == 422
+    assert services.answer_count(pulse) == 1
+    teacher = shared["teacher"].person
+    results = client.get(f"/api/v1/surveys/{pulse.pk}/results", **bearer(teacher)).json()
+    assert results["shared_link_answers"] == 1 and results["audience_size"] == 3
+    assert results["responses"] == 1
+    assert teacher.user is not None
+    client.force_login(teacher.user)
+    page = client.get(f"/pulse/rounds/{pulse.pk}/").content.decode()
+    assert "Shared link: 1 answer came through it, of at most 3" in page
+
+
+# ---------------------------------------------------------------- 5. the pool
+
+
+def test_answers_wait_sealed_in_the_pool_and_are_written_in_batches(
+    org: Organisation, admin_actor: Actor
+) -> None:
+    people = _team(org, "Many", services.FLUSH_AT + 2)
+    pulse = _open(admin_actor)
+    tokens = _tokens()
+    for i, person in enumerate(people[: services.FLUSH_AT - 1]):
+        _answer(tokens[person.email], 4, f"comment {i}")
+    # one below the batch size: everything waits, sealed — and results count it
+    assert Response.objects.filter(round=pulse).count() == 0
+    pooled = list(PooledAnswer.objects.filter(round=pulse))
+    assert len(pooled) == services.FLUSH_AT - 1
+    assert all("comment" not in p.sealed and "mast1" not in p.sealed for p in pooled)
+    assert selectors.round_results(admin_actor, pulse).responses == services.FLUSH_AT - 1
+    pool_ids = {p.pk for p in pooled}
+    # exactly the batch size: written together, each with a new id
+    _answer(tokens[people[services.FLUSH_AT - 1].email], 4)
+    written = list(Response.objects.filter(round=pulse))
+    assert len(written) == services.FLUSH_AT and not PooledAnswer.objects.exists()
+    assert not pool_ids & {r.pk for r in written}
+    # one above: waits again; results count both
+    _answer(tokens[people[services.FLUSH_AT].email], 4)
+    assert PooledAnswer.objects.count() == 1
+    assert selectors.round_results(admin_actor, pulse).responses == services.FLUSH_AT + 1
+    # closing writes the rest, and the pool takes nothing after
+    services.close_round(actor=admin_actor, pulse=pulse)
+    assert Response.objects.filter(round=pulse).count() == services.FLUSH_AT + 1
+    assert not PooledAnswer.objects.exists()
+    assert {r.pk for r in written} <= set(Response.objects.values_list("pk", flat=True))
+
+
+def test_a_failed_pool_write_leaves_the_link_unused(
+    org: Organisation, admin_actor: Actor, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _team(org, "Core", 5)
+    pulse = _open(admin_actor)
+    token = next(iter(_tokens().values()))
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services, "_seal", broken)
+    with pytest.raises(RuntimeError):
+        _answer(token, 4)
+    assert not Invitation.objects.filter(round=pulse, used=True).exists()
+    monkeypatch.undo()
+    _answer(token, 4)
+    assert services.answer_count(pulse) == 1
+
+
+def test_the_export_cannot_join_invitations_to_answers(
+    org: Organisation, admin_actor: Actor
+) -> None:
+    _team(org, "Core", 6)
+    pulse = _open(admin_actor)
+    for token in list(_tokens().values())[:3]:
+        _answer(token, 5, "pooled")
+    assert PooledAnswer.objects.count() == 3
+    document = backup.export([org.pk], [org.slug])
+    objects = document["objects"]
+    invitations = [o["fields"] for o in objects if o["model"] == "surveys.invitation"]
+    responses = [o["fields"] for o in objects if o["model"] == "surveys.response"]
+    assert not [o for o in objects if o["model"] == "surveys.pooledanswer"]
+    # the pooled answers are in the export, as responses, and nothing waits any more
+    assert len(responses) == 3 and not PooledAnswer.objects.exists()
+    assert sum(1 for i in invitations if i["used"]) == 3
+    # no field an invitation shares with a response but the round and the group: no day
+    shared_fields = set(invitations[0]) & set(responses[0])
+    assert shared_fields == {"round", "group"}
+    assert not any(
+        isinstance(v, str) and v[:4].isdigit() and "-" in v for i in invitations for v in i.values()
+    )
+    assert {f.name for f in ReportingGroup._meta.get_fields()} >= {"team", "parent", "name"}
+    assert pulse.pk in {
+        o["fields"]["round"] for o in objects if o["model"] == "surveys.reportinggroup"
+    }
+
+
+# ---------------------------------------------------------------- links in logs
+
+
+def test_one_time_links_never_reach_the_console(
+    org: Organisation,
+    admin_actor: Actor,
+    settings: Any,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    settings.EMAIL_FILE_PATH = str(tmp_path)
+    _team(org, "Core", 5)
+    pulse = _open(admin_actor)
+    services.remind(actor=admin_actor, pulse=pulse)
+    printed = capsys.readouterr()
+    assert "/pulse/answer/" not in printed.out + printed.err
+    notices = [line for line in printed.err.splitlines() if line.startswith("ampwork:")]
+    assert len(notices) == 2 and all("6 emails written to" in n for n in notices)
+    written = "".join(p.read_text() for p in tmp_path.iterdir())
+    assert written.count("/pulse/answer/") == 12  # six people, invited and reminded
+
+
+def test_the_default_backend_writes_files_in_the_data_directory(
+    org: Organisation,
+    admin_actor: Actor,
+    settings: Any,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from ampwork import settings as real
+
+    assert (
+        real.EMAIL_BACKEND == "ampwork.mail.NoticeFileBackend"
+        or "AMPWORK_EMAIL_BACKEND" in __import__("os").environ
+    )
+    assert Path(real.EMAIL_FILE_PATH) == Path(real.DATA_DIR) / "mail"
+    settings.EMAIL_BACKEND = "ampwork.mail.NoticeFileBackend"
+    settings.EMAIL_FILE_PATH = str(tmp_path / "mail")
+    _team(org, "Core", 5)
+    _open(admin_actor)
+    printed = capsys.readouterr()
+    assert "/pulse/answer/" not in printed.out + printed.err
+    assert printed.err.count("ampwork: 6 emails written to") == 1
+    assert sum(p.read_text().count("/pulse/answer/") for p in (tmp_path / "mail").iterdir()) == 6
