@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -68,6 +69,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "ninja",
+    "axes",
+    "csp",
     "ampwork.core",
     "ampwork.okrs",
     "ampwork.fairness",
@@ -81,6 +84,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -90,6 +95,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "ampwork.core.middleware.CurrentOrganisationMiddleware",
+    # last, as django-axes asks: it turns a lockout into the sign-in page with HTTP 429
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ampwork.urls"
@@ -137,6 +144,11 @@ DATABASES = {"default": _database()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
+# django-axes first: it refuses a locked-out account or address before any password check.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -194,10 +206,76 @@ if HTTPS:
     SECURE_HSTS_SECONDS = int(os.environ.get("AMPWORK_HSTS_SECONDS", "31536000"))
     SECURE_SSL_REDIRECT = _env_bool("AMPWORK_SSL_REDIRECT", True)
 
-# Email: console by default so nothing leaves the machine until configured.
-EMAIL_BACKEND = os.environ.get(
-    "AMPWORK_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-)
+# Sign-in throttling (django-axes, see ampwork.core.throttle): after LOGIN_FAILURE_LIMIT
+# failed sign-ins for one account (from any address), or from one address (for any
+# account), both are refused for LOGIN_COOLOFF_MINUTES; every further try while locked
+# starts the wait again. A successful sign-in clears the count.
+LOGIN_FAILURE_LIMIT = int(os.environ.get("AMPWORK_LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_COOLOFF_MINUTES = int(os.environ.get("AMPWORK_LOGIN_COOLOFF_MINUTES", "15"))
+AXES_ENABLED = True
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+AXES_USERNAME_FORM_FIELD = "username"  # the sign-in form's field (it holds the email)
+AXES_USERNAME_CALLABLE = "ampwork.core.throttle.username"
+AXES_LOCKOUT_CALLABLE = "ampwork.core.throttle.lockout_response"
+AXES_ENABLE_ADMIN = False
+# Behind AMPWORK_PROXIES reverse proxies, the client's address is read from
+# X-Forwarded-For (that many hops from the right); otherwise from the connection.
+PROXIES = int(os.environ.get("AMPWORK_PROXIES", "0"))
+if PROXIES:
+    AXES_IPWARE_PROXY_COUNT = PROXIES
+    AXES_IPWARE_PROXY_ORDER = "right-most"
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
+# Content-Security-Policy (django-csp): scripts, styles, images and connections only from
+# this server; no inline scripts (charts are drawn by static/ampwork/ampwork.js from data
+# attributes). Inline style attributes stay allowed: progress bars and heat-map cells set
+# their width and colour with them, and plotly styles what it draws.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Permissions-Policy (django-permissions-policy): no page needs any of these.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+
+# Email: files in the data directory by default so nothing leaves the machine until
+# configured, with one line on the console per batch — never a body with a one-time link.
+EMAIL_BACKEND = os.environ.get("AMPWORK_EMAIL_BACKEND", "ampwork.mail.NoticeFileBackend")
+EMAIL_FILE_PATH = str(DATA_DIR / "mail")
 EMAIL_HOST = os.environ.get("AMPWORK_EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("AMPWORK_EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("AMPWORK_EMAIL_HOST_USER", "")

@@ -12,7 +12,9 @@ from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core import serializers
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
 
@@ -63,8 +65,17 @@ def _jsonable(value: Any) -> Any:
 
 
 @transaction.atomic
-def restore(document: Any, source: str = "export.json") -> int:
-    """Restore a document into a database that holds none of its objects. All or nothing."""
+def restore(
+    document: Any, source: str = "export.json", *, allow_outside_users: bool = False
+) -> int:
+    """Restore a document into a database that holds none of its objects. All or nothing.
+
+    A document may only refer to what it holds: a row that points at an organisation, a
+    team, a person (or anything else) outside the document is refused, so a crafted file
+    cannot add people to an organisation already in the database. Links to existing
+    accounts (users outside the document) are refused too unless ``allow_outside_users``
+    (``ampwork import --allow-outside-users``) says they are meant.
+    """
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ValidationFailed([FieldError("format", f"is not an {FORMAT} document")], source)
     if document.get("version") != VERSION:
@@ -87,6 +98,10 @@ def restore(document: Any, source: str = "export.json") -> int:
         label = obj.get("model") if isinstance(obj, dict) else None
         if label not in known:
             errors.append(FieldError(f"objects[{index}].model", f"unknown model {label!r}"))
+        elif _pk(known[label], obj.get("pk")) is None:
+            # without its id the deserializer would find an existing row by its natural key
+            # (an account by email) and overwrite it
+            errors.append(FieldError(f"objects[{index}].pk", f"{label}: a valid id is required"))
         elif known[label]._default_manager.filter(pk=obj.get("pk")).exists():
             errors.append(
                 FieldError(
@@ -96,6 +111,9 @@ def restore(document: Any, source: str = "export.json") -> int:
             )
         if len(errors) >= 20:
             break
+    if errors:
+        raise ValidationFailed(errors, source)
+    errors = _outside_references(objects, known, allow_outside_users=allow_outside_users)
     if errors:
         raise ValidationFailed(errors, source)
     try:
@@ -113,3 +131,78 @@ def restore(document: Any, source: str = "export.json") -> int:
         for sql in connection.ops.sequence_reset_sql(no_style(), registered()):
             cursor.execute(sql)
     return len(objects)
+
+
+def _pk(model: type[models.Model], value: Any) -> Any:
+    """``value`` as ``model``'s primary key, or None if it is missing or not one."""
+    if value is None or isinstance(value, list | dict | bool):
+        return None
+    try:
+        return model._meta.pk.to_python(value)
+    except (DjangoValidationError, TypeError, ValueError):
+        return None
+
+
+def _outside_references(
+    objects: list[dict[str, Any]],
+    known: dict[str, type[models.Model]],
+    *,
+    allow_outside_users: bool,
+) -> list[FieldError]:
+    """Every reference in the document that points outside it, named by record and field."""
+    user_model = get_user_model()
+    held: dict[str, set[Any]] = {}
+    for obj in objects:
+        model = known[obj["model"]]
+        held.setdefault(model._meta.label_lower, set()).add(_pk(model, obj["pk"]))
+    errors: list[FieldError] = []
+    for index, obj in enumerate(objects):
+        model = known[obj["model"]]
+        fields = obj.get("fields")
+        if not isinstance(fields, dict):
+            continue
+        record = f"{obj['model']} #{obj['pk']}"
+        for field in model._meta.get_fields():
+            forward = field.concrete or (field.many_to_many and not field.auto_created)
+            if not (field.is_relation and forward) or field.name not in fields:
+                continue
+            target = field.related_model
+            assert target is not None and not isinstance(target, str)
+            raw = fields[field.name]
+            values = raw if field.many_to_many else [raw]
+            if field.many_to_many and not isinstance(raw, list):
+                values = [raw]
+            for value in values:
+                if value is None and not field.many_to_many:
+                    continue
+                pk = _pk(target, value)
+                label = target._meta.label_lower
+                where = f"objects[{index}].{field.name}"
+                if pk is None:
+                    errors.append(
+                        FieldError(where, f"{record}: {value!r} is not an id of a {label}")
+                    )
+                elif pk in held.get(label, set()):
+                    continue
+                elif target is user_model:
+                    if allow_outside_users and target._default_manager.filter(pk=pk).exists():
+                        continue
+                    errors.append(
+                        FieldError(
+                            where,
+                            f"{record} links to account {label} #{pk}, which is not in this "
+                            "export; restore it only if that is meant, with "
+                            "--allow-outside-users",
+                        )
+                    )
+                else:
+                    errors.append(
+                        FieldError(
+                            where,
+                            f"{record} points to {label} #{pk}, which is not in this export: "
+                            "a restore may only refer to what it restores",
+                        )
+                    )
+                if len(errors) >= 20:
+                    return errors
+    return errors

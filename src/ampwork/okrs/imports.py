@@ -6,13 +6,13 @@ into another (the people, teams and cycles named must exist there).
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
 
+from ampwork.core import csvexport
 from ampwork.core.errors import FieldError
 from ampwork.core.imports import Plan, read_rows
 from ampwork.core.models import Person, Team
@@ -215,7 +215,7 @@ def import_okrs(*, actor: Actor, text: str, source: str = "okrs.csv", progress: 
 def export_rows(objectives: Iterable[Objective]) -> str:
     """The CSV of objectives (with cycle, owners, parents and key results prefetched)."""
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = csvexport.writer(out)
     writer.writerow(list(COLUMNS))
     for o in objectives:
         parent = next((link.parent.title for link in o.parent_links.all()), "")

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import contextlib
-import csv
 import sys
 from pathlib import Path
 from typing import Any
@@ -10,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from ampwork.autonomy import rules, selectors
 from ampwork.autonomy.models import LedgerEntry
+from ampwork.core import csvexport
 from ampwork.core.cli import organisation
 from ampwork.core.models import Person
 
@@ -36,7 +36,7 @@ class Command(BaseCommand):
                 if to_file
                 else sys.stdout
             )
-            self._write(csv.writer(out), org, history=options["history"])
+            self._write(csvexport.writer(out), org, history=options["history"])
         if to_file:
             self.stderr.write(f"Wrote {options['output']}")
 

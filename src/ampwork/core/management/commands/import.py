@@ -23,6 +23,13 @@ class Command(BaseCommand):
         parser.add_argument("kind", help=f"{'|'.join(imports.CLI_IMPORTERS)}, or an export .json")
         parser.add_argument("file", nargs="?")
         parser.add_argument("--org", default="", help="Organisation slug for CSV imports.")
+        parser.add_argument(
+            "--allow-outside-users",
+            action="store_true",
+            help="Restore: let people link to accounts already in this database (not in the "
+            "export). Refused without it, so a crafted export cannot add existing accounts "
+            "to an organisation.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         kind, file = options["kind"], options["file"]
@@ -35,7 +42,7 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: no such file")
         try:
             if kind == "backup":
-                count = self._restore(path)
+                count = self._restore(path, allow_outside_users=options["allow_outside_users"])
                 self.stdout.write(f"Restored {count} objects from {file}.")
                 return
             if kind not in imports.CLI_IMPORTERS:
@@ -55,9 +62,9 @@ class Command(BaseCommand):
             raise fail(exc) from None
         self.stdout.write(f"Imported {count} {kind} from {file} into {actor.organisation.slug}.")
 
-    def _restore(self, path: Path) -> int:
+    def _restore(self, path: Path, *, allow_outside_users: bool) -> int:
         try:
             document = json.loads(path.read_text(encoding="utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise CommandError(f"{path}: not a JSON export ({exc})") from None
-        return backup.restore(document, source=str(path))
+        return backup.restore(document, source=str(path), allow_outside_users=allow_outside_users)
