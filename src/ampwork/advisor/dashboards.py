@@ -22,9 +22,8 @@ from django.utils import timezone
 
 from ampwork.autonomy import rules as autonomy_rules
 from ampwork.autonomy import selectors as autonomy_selectors
-from ampwork.core import selectors as core_selectors
-from ampwork.core.models import Organisation, Person, Role
-from ampwork.core.permissions import Actor
+from ampwork.core.models import Organisation, Person
+from ampwork.core.permissions import Actor, can
 from ampwork.mastery import selectors as mastery_selectors
 from ampwork.mastery.models import Review
 from ampwork.mastery.selectors import week_of
@@ -269,7 +268,7 @@ def pulse_trend(org: Organisation) -> list[tuple[Round, dict[str, float | None]]
 
 
 def admin_section(actor: Actor, data: OrgData) -> AdminSection | None:
-    if actor.role not in (Role.ADMIN, Role.PEOPLE_OPS):
+    if not can(actor, "advisor.all_findings"):
         return None
     pacing = (
         _pacing(
@@ -299,8 +298,7 @@ def admin_section(actor: Actor, data: OrgData) -> AdminSection | None:
 
 def home_panel(actor: Actor) -> dict[str, Any] | None:
     """The home page's dashboard for the actor's role (registered in HOME_PANELS)."""
-    me = actor.person
-    coaches = actor.role != Role.MEMBER or (me is not None and bool(core_selectors.led_teams(me)))
+    coaches = can(actor, "advisor.dashboard", actor.organisation)
     data = gather(actor.organisation) if coaches else None  # members need none of it
     return {
         "template": "advisor/_home.html",
@@ -381,7 +379,7 @@ def digests(org: Organisation, today: dt.date) -> list[tuple[Person, Digest]]:
     for pk, person in sorted(active.items(), key=lambda kv: kv[1].name):
         if person.user_id is None:
             continue
-        is_admin = person.role in (Role.ADMIN, Role.PEOPLE_OPS)
+        is_admin = can(Actor(organisation=org, role=person.role), "advisor.all_findings")
         people = coaches.get(pk, set())
         if not is_admin and not people:
             continue

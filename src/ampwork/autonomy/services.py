@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from ampwork.core.errors import NotAllowed, NotFound, ValidationFailed, clean_text
 from ampwork.core.models import Organisation, Person, Team
-from ampwork.core.permissions import Actor, can, require
+from ampwork.core.permissions import Actor, require
 from ampwork.okrs.models import Objective
 
 from . import rules
@@ -320,8 +320,7 @@ def kudos(*, actor: Actor, proposal: Proposal) -> Kudos:
 def follow_up(*, actor: Actor, proposal: Proposal, outcome: str, note: str = "") -> Proposal:
     """What came of it, a month on: became an objective, shipped, or dropped. The team or
     whoever runs ShipIt days records it, once the event is over."""
-    if not can(actor, "autonomy.shipit", proposal.event):
-        _on_team(actor, proposal)
+    require(actor, "shipit.follow_up", proposal)
     if timezone.now() < proposal.event.ends_at:
         raise ValidationFailed.single("outcome", "comes after the ShipIt day")
     if outcome not in ("objective", "shipped", "dropped"):

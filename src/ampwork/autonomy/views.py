@@ -13,7 +13,6 @@ from django.views.decorators.http import require_POST
 
 from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import NotAllowed, NotFound, ValidationFailed
-from ampwork.core.models import Role
 from ampwork.core.permissions import Actor, can, require
 from ampwork.core.views import attempt, flash_errors, member_view
 from ampwork.okrs import selectors as okr_selectors
@@ -49,7 +48,7 @@ def mine(request: HttpRequest, actor: Actor) -> HttpResponse:
         raise NotFound("no person record")
     data = selectors.person_autonomy(actor, actor.person)
     teams = []
-    if actor.role in (Role.MANAGER, Role.ADMIN):
+    if can(actor, "autonomy.lead"):
         led = core_selectors.led_teams(actor.person)
         teams = list(core_selectors.teams(actor.organisation).filter(pk__in=led))
     return render(
@@ -262,7 +261,6 @@ def shipit_event(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
         {
             "view": view,
             "me": actor.person,
-            "may_run": can(actor, "autonomy.shipit", actor.organisation),
             "follow_ups": [(v, label) for v, label in Proposal.FollowUp.choices if v],
         },
     )

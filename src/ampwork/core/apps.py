@@ -9,7 +9,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Organisations and people"
 
     def ready(self) -> None:
-        from . import backup
+        from . import backup, throttle  # noqa: F401  (throttle: the lockout audit signal)
         from .models import ApiToken, AuditEvent, Organisation, Person, Team, TeamMembership, User
 
         backup.register(User, lambda ids: User.objects.filter(people__organisation_id__in=ids))

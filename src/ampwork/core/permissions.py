@@ -1,8 +1,16 @@
 """The one place that answers "may this actor do this to this object?".
 
-Web views, API handlers and CLI commands all ask :func:`can` / :func:`require`, so a
-rule changes in one place. An object of another organisation is never allowed: callers
-look objects up inside the actor's organisation and answer 404 before asking here.
+Web views, API handlers, templates (``{% if actor|can:"okrs.dashboard" %}``) and CLI
+commands all ask :func:`can` / :func:`require`, so a rule changes in one place. An object
+of another organisation is never allowed: callers look objects up inside the actor's
+organisation and answer 404 before asking here.
+
+The table: ``RULES`` (the roles that may do an action to any object of their
+organisation), ``SCHOOL_RULES`` (the same in a school, where it differs) and
+``OBJECT_RULES`` (a further grant that depends on the object). Core's own actions are
+below; every other app adds its actions in its ``rules.py`` (autonomy: ``permissions.py``,
+since its ``rules.py`` is the pure autonomy maths), which its ``AppConfig.ready()``
+installs. Nothing else checks roles.
 """
 
 from __future__ import annotations
@@ -12,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .errors import NotAllowed
-from .models import Organisation, Person, Role, User
+from .models import Organisation, Person, Role, Team, User
 
 ALL_ROLES = frozenset(Role.values)
 STAFF = frozenset({Role.ADMIN, Role.PEOPLE_OPS})
@@ -64,25 +72,52 @@ class Actor:
 ObjectCheck = Callable[["Actor", Any], bool]
 # action -> a further grant that depends on the object (its owner, the actor's reports…)
 OBJECT_RULES: dict[str, ObjectCheck] = {}
+# action -> the roles that may in a school, where they differ from RULES (teachers, who
+# hold the manager role, look after their school's skills, rewards and purpose)
+SCHOOL_RULES: dict[str, frozenset[str]] = {}
+TEACHERS = frozenset({Role.ADMIN, Role.MANAGER})  # in a school: head teachers and teachers
 
 
-def register(action: str, roles: Iterable[str], check: ObjectCheck | None = None) -> None:
-    """Add an app's action: the roles that may always, and optionally an object check."""
+def register(
+    action: str,
+    roles: Iterable[str],
+    check: ObjectCheck | None = None,
+    *,
+    school: Iterable[str] | None = None,
+) -> None:
+    """Add an app's action: the roles that may always (``school``: in a school, if they
+    differ), and optionally an object check."""
     RULES[action] = frozenset(roles)
+    if school is not None:
+        SCHOOL_RULES[action] = frozenset(school)
     if check is not None:
         OBJECT_RULES[action] = check
 
 
-def can(actor: Actor, action: str, obj: Any = None) -> bool:
+def roles_for(organisation: Organisation, action: str) -> frozenset[str]:
+    """The roles that may do ``action`` to any object of ``organisation``."""
     if action not in RULES:
         raise KeyError(f"unknown action {action!r}")
+    if organisation.is_school and action in SCHOOL_RULES:
+        return SCHOOL_RULES[action]
+    return RULES[action]
+
+
+def anywhere(actor: Actor, action: str) -> bool:
+    """Whether the actor's role may do ``action`` to every object of the organisation —
+    as opposed to only the objects its object rule grants (their own, their reports')."""
+    return actor.role in roles_for(actor.organisation, action)
+
+
+def can(actor: Actor, action: str, obj: Any = None) -> bool:
+    roles = roles_for(actor.organisation, action)
     if obj is not None:
         org_id = getattr(obj, "organisation_id", None)
         if isinstance(obj, Organisation):
             org_id = obj.pk
         if org_id != actor.organisation.pk:
             return False
-    if actor.role in RULES[action]:
+    if actor.role in roles:
         return True
     check = OBJECT_RULES.get(action)
     return bool(check is not None and obj is not None and check(actor, obj))
@@ -91,3 +126,31 @@ def can(actor: Actor, action: str, obj: Any = None) -> bool:
 def require(actor: Actor, action: str, obj: Any = None) -> None:
     if not can(actor, action, obj):
         raise NotAllowed(f"Your role may not do this ({action}).")
+
+
+# ---------------------------------------------------------------- object checks apps share
+
+
+def is_self(actor: Actor, person: Any) -> bool:
+    """The object is the acting person."""
+    me = actor.person
+    return me is not None and isinstance(person, Person) and person.pk == me.pk
+
+
+def leads_team(actor: Actor, team: Any) -> bool:
+    """The actor leads this team (a teacher their class)."""
+    from . import selectors
+
+    me = actor.person
+    return me is not None and isinstance(team, Team) and team.pk in selectors.led_teams(me)
+
+
+def coaches(actor: Actor, person: Any) -> bool:
+    """The actor is one of the person's managers (up the line) or leads one of their
+    teams — never for themselves."""
+    from . import selectors
+
+    me = actor.person
+    if me is None or not isinstance(person, Person) or person.pk == me.pk:
+        return False
+    return selectors.coaches(me, person.pk)

@@ -12,11 +12,10 @@ class MasteryConfig(AppConfig):
 
     def ready(self) -> None:
         from ampwork.core import backup
-        from ampwork.core.permissions import ADMIN_ONLY, STAFF, register
         from ampwork.core.views import HOME_PANELS
         from ampwork.demo.services import DEMO_STEPS
 
-        from . import demo
+        from . import demo, rules
         from .models import (
             Feedback,
             FeedbackRequest,
@@ -29,11 +28,7 @@ class MasteryConfig(AppConfig):
             SkillRating,
         )
 
-        register("reviews.view", ADMIN_ONLY, _self_or_coach)
-        register("reviews.reply", ADMIN_ONLY, _coach)
-        register("skills.define", STAFF, _teacher)
-        register("skills.rate", ADMIN_ONLY, _self_or_coach)
-        register("mastery.team", ADMIN_ONLY, _leads_team)
+        rules.install()
         for model in (
             Review,
             Reply,
@@ -54,42 +49,6 @@ class MasteryConfig(AppConfig):
 
 def _scoped(model: Any) -> Any:
     return lambda ids: model.objects.filter(organisation_id__in=ids)
-
-
-def _coach(actor: Any, person: Any) -> bool:
-    """A person's managers (up the line) and the leads of their teams — never themselves."""
-    from ampwork.core import selectors
-    from ampwork.core.models import Person
-
-    me = actor.person
-    if me is None or not isinstance(person, Person) or person.pk == me.pk:
-        return False
-    return selectors.coaches(me, person.pk)
-
-
-def _self_or_coach(actor: Any, person: Any) -> bool:
-    me = actor.person
-    if me is not None and type(person).__name__ == "Person" and person.pk == me.pk:
-        return True
-    return _coach(actor, person)
-
-
-def _teacher(actor: Any, obj: Any) -> bool:
-    """In a school, teachers name the skills their classes grow."""
-    from ampwork.core.models import Role
-
-    return bool(actor.organisation.is_school and actor.role == Role.MANAGER)
-
-
-def _leads_team(actor: Any, team: Any) -> bool:
-    from ampwork.core import selectors
-    from ampwork.core.models import Team
-
-    return (
-        actor.person is not None
-        and isinstance(team, Team)
-        and team.pk in selectors.led_teams(actor.person)
-    )
 
 
 def _home_review(actor: Any) -> dict[str, Any] | None:

@@ -7,8 +7,8 @@ from typing import Any, cast
 from django import forms
 
 from ampwork.core import selectors as core_selectors
-from ampwork.core.models import Person, Role
-from ampwork.core.permissions import Actor
+from ampwork.core.models import Person
+from ampwork.core.permissions import Actor, anywhere, can
 
 from .models import Cycle, KeyResult, Objective, ObjectiveLink
 
@@ -26,7 +26,7 @@ def owner_choices(actor: Actor) -> list[tuple[str, str]]:
     me = actor.person
     if me is not None:
         choices.append((f"person:{me.pk}", f"Me ({me.name})"))
-    if actor.role == Role.ADMIN:
+    if anywhere(actor, "objectives.edit"):  # every objective: the organisation's too
         choices.append(("organisation", f"The organisation ({actor.organisation.name})"))
         teams = core_selectors.teams(actor.organisation)
     elif me is not None:
@@ -34,7 +34,7 @@ def owner_choices(actor: Actor) -> list[tuple[str, str]]:
     else:
         teams = core_selectors.teams(actor.organisation).none()
     choices += [(f"team:{t.pk}", f"Team: {t.name}") for t in teams[:500]]
-    if me is not None and actor.role in (Role.MANAGER, Role.ADMIN):
+    if me is not None and can(actor, "objectives.for_reports"):
         reports = Person.objects.filter(pk__in=core_selectors.reports_of(me), active=True)
         choices += [(f"person:{p.pk}", f"Report: {p.name}") for p in reports.order_by("name")[:500]]
     return choices
@@ -166,7 +166,7 @@ class TemplateForm(forms.Form):
     def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         teams = core_selectors.teams(actor.organisation)
-        if actor.role != Role.ADMIN and actor.person is not None:
+        if not anywhere(actor, "objectives.assign") and actor.person is not None:
             teams = teams.filter(pk__in=core_selectors.led_teams(actor.person))
         cast(forms.ChoiceField, self.fields["team"]).choices = [
             (str(t.pk), t.name) for t in teams[:500]

@@ -5,6 +5,8 @@
   team, and admins.
 - Everyone writes and edits their own objectives; managers also their reports' and the
   teams they lead; admins everything, including the organisation's own objectives.
+- Admins and team leads give every member of a team a copy of one objective.
+- Admins, managers and people ops open a cycle's dashboard.
 - A check-in is made by the key result's owner or by whoever may edit its objective.
 - Cycles are opened and closed by admins.
 """
@@ -15,9 +17,12 @@ from typing import Any
 
 from ampwork.core import selectors as core_selectors
 from ampwork.core.models import Role
-from ampwork.core.permissions import ADMIN_ONLY, ALL_ROLES, Actor, register
+from ampwork.core.permissions import ADMIN_ONLY, ALL_ROLES, Actor, leads_team, register
 
 from .models import CheckIn, KeyResult, Objective
+
+# roles whose reports' objectives are theirs to set and edit too
+FOR_REPORTS = frozenset({Role.ADMIN, Role.MANAGER})
 
 
 def _owns(actor: Actor, objective: Objective) -> bool:
@@ -27,7 +32,7 @@ def _owns(actor: Actor, objective: Objective) -> bool:
     if objective.owner_kind == Objective.OwnerKind.PERSON:
         if objective.owner_person_id == me.pk:
             return True
-        return actor.role == Role.MANAGER and core_selectors.manages(
+        return actor.role in FOR_REPORTS and core_selectors.manages(
             me,
             objective.owner_person_id,  # type: ignore[arg-type]
         )
@@ -67,6 +72,9 @@ def may_check_in(actor: Actor, obj: Any) -> bool:
 
 def install() -> None:
     register("okrs.view", ALL_ROLES)
+    register("okrs.dashboard", {Role.ADMIN, Role.MANAGER, Role.PEOPLE_OPS})
+    register("objectives.for_reports", FOR_REPORTS)
+    register("objectives.assign", ADMIN_ONLY, leads_team)
     register("cycles.edit", ADMIN_ONLY)
     register("objectives.edit", ADMIN_ONLY, may_edit_objective)
     register("objectives.view_private", ADMIN_ONLY, may_see_private)

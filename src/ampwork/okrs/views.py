@@ -13,7 +13,6 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ampwork.core.errors import NotAllowed, ValidationFailed
 from ampwork.core.forms import add_errors
-from ampwork.core.models import Role
 from ampwork.core.permissions import Actor, can, require
 from ampwork.core.views import flash_errors, member_view
 from ampwork.purpose import selectors as purpose_selectors
@@ -28,10 +27,6 @@ def _cycle_from(request: HttpRequest, actor: Actor) -> Any:
     if raw.isdigit() and len(raw) <= 18:
         return selectors.get_cycle(actor.organisation, int(raw))
     return selectors.current_cycle(actor.organisation)
-
-
-def _may_dashboard(actor: Actor) -> bool:
-    return actor.role in (Role.ADMIN, Role.MANAGER, Role.PEOPLE_OPS)
 
 
 # ---------------------------------------------------------------- the weekly check-in
@@ -356,7 +351,7 @@ def alignment_page(request: HttpRequest, actor: Actor) -> HttpResponse:
             "teams": core_selectors.flatten(
                 core_selectors.team_tree(actor.organisation, with_leads=False)
             ),
-            "may_dashboard": _may_dashboard(actor),
+            "may_dashboard": can(actor, "okrs.dashboard"),
             "open_depth": open_depth,
         },
     )
@@ -364,7 +359,7 @@ def alignment_page(request: HttpRequest, actor: Actor) -> HttpResponse:
 
 @member_view
 def dashboard_page(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
-    if not _may_dashboard(actor):
+    if not can(actor, "okrs.dashboard"):
         raise NotAllowed("The cycle dashboard is for managers and admins.")
     cycle = selectors.get_cycle(actor.organisation, pk)
     board = selectors.dashboard(actor, cycle)
@@ -404,7 +399,7 @@ def cycles_page(request: HttpRequest, actor: Actor) -> HttpResponse:
             "cycles": selectors.cycles(actor.organisation),
             "form": form,
             "may_edit": can(actor, "cycles.edit"),
-            "may_dashboard": _may_dashboard(actor),
+            "may_dashboard": can(actor, "okrs.dashboard"),
         },
     )
 

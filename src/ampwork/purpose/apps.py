@@ -12,10 +12,9 @@ class PurposeConfig(AppConfig):
 
     def ready(self) -> None:
         from ampwork.core import backup
-        from ampwork.core.permissions import ADMIN_ONLY, register
         from ampwork.demo.services import DEMO_STEPS
 
-        from . import demo
+        from . import demo, rules
         from .models import (
             Draft,
             DraftComment,
@@ -27,7 +26,7 @@ class PurposeConfig(AppConfig):
             Statement,
         )
 
-        register("purpose.manage", ADMIN_ONLY, _teacher)
+        rules.install()
         for model in (
             PurposeSettings,
             Draft,
@@ -68,10 +67,3 @@ def _home_story(actor: Any) -> dict[str, Any] | None:
         "story": story,
         "purpose": versions[0] if versions else None,
     }
-
-
-def _teacher(actor: Any, obj: Any) -> bool:
-    """In a school, teachers publish the class's purpose and set the prompt too."""
-    from ampwork.core.models import Role
-
-    return bool(actor.organisation.is_school and actor.role == Role.MANAGER)

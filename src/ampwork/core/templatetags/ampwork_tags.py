@@ -4,9 +4,24 @@ from typing import Any
 
 from django import template
 
+from ampwork.core import permissions
 from ampwork.core.models import Organisation, role_label
 
 register = template.Library()
+
+
+@register.filter(name="can")
+def can_filter(actor: permissions.Actor | None, action: str) -> bool:
+    """``{% if actor|can:"okrs.dashboard" %}``: the permission table, asked without an
+    object. Signed-out visitors (no actor) may nothing."""
+    return actor is not None and permissions.can(actor, action)
+
+
+@register.simple_tag
+def allowed(actor: permissions.Actor | None, action: str, obj: object = None) -> bool:
+    """``{% allowed actor "shipit.follow_up" proposal as may %}``: the table, asked about
+    one object."""
+    return actor is not None and permissions.can(actor, action, obj)
 
 
 @register.filter

@@ -1,0 +1,35 @@
+"""Who may do what with mastery: registered in the core permission table at start-up.
+
+- Weekly reviews are read by their author, the author's managers and team leads (their
+  coaches), and admins; coaches and admins reply — never to their own.
+- Skills are named by admins and people ops; in a school by head teachers and teachers.
+- A person rates their own skills; their coaches and admins rate them too.
+- A team's mastery pages are for its leads and admins.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ampwork.core.permissions import (
+    ADMIN_ONLY,
+    STAFF,
+    TEACHERS,
+    Actor,
+    coaches,
+    is_self,
+    leads_team,
+    register,
+)
+
+
+def self_or_coach(actor: Actor, person: Any) -> bool:
+    return is_self(actor, person) or coaches(actor, person)
+
+
+def install() -> None:
+    register("reviews.view", ADMIN_ONLY, self_or_coach)
+    register("reviews.reply", ADMIN_ONLY, coaches)
+    register("skills.define", STAFF, school=TEACHERS)
+    register("skills.rate", ADMIN_ONLY, self_or_coach)
+    register("mastery.team", ADMIN_ONLY, leads_team)
