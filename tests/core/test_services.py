@@ -9,7 +9,7 @@ import pytest
 
 from ampwork.core import services
 from ampwork.core.errors import NotAllowed, ValidationFailed
-from ampwork.core.models import AuditEvent, Organisation, Person, Role
+from ampwork.core.models import AuditEvent, Invitation, Organisation, Person, Role
 from ampwork.core.permissions import Actor
 
 from ..factories import PersonFactory, TeamFactory
@@ -89,7 +89,7 @@ def test_school_roles(school: Organisation) -> None:
     assert teacher.role_label == "Teacher"
 
 
-def test_grant_login_links_existing_accounts(
+def test_grant_login_never_takes_over_an_existing_account(
     admin_actor: Actor,
     org: Organisation,
     other_org: Organisation,
@@ -98,9 +98,14 @@ def test_grant_login_links_existing_accounts(
     elsewhere = make_person(other_org)
     assert elsewhere.user is not None
     here = PersonFactory(organisation=org, email=elsewhere.email)
-    user = services.grant_login(actor=admin_actor, person=here, password="whatever new pass 1")
-    assert user == elsewhere.user
-    assert user.check_password("correct horse battery")  # a shared account keeps its password
+    with pytest.raises(ValidationFailed, match="invitation") as caught:
+        services.grant_login(actor=admin_actor, person=here, password="whatever new pass 1")
+    assert caught.value.errors[0].field == "password"
+    here.refresh_from_db()
+    elsewhere.user.refresh_from_db()
+    assert here.user is None  # not attached
+    assert elsewhere.user.check_password("correct horse battery")  # the password stays theirs
+    assert Invitation.objects.filter(person=here, status=Invitation.Status.PENDING).count() == 1
     fresh = PersonFactory(organisation=org, email="fresh@x.example")
     with pytest.raises(ValidationFailed, match="password"):
         services.grant_login(actor=admin_actor, person=fresh, password="short")
@@ -108,12 +113,17 @@ def test_grant_login_links_existing_accounts(
     assert user.check_password("a fine long password")
 
 
-def test_create_person_links_an_existing_login(
+def test_create_person_invites_an_existing_login(
     admin_actor: Actor, other_org: Organisation, make_person: Callable[..., Person]
 ) -> None:
     elsewhere = make_person(other_org)
     person = services.create_person(actor=admin_actor, name="Same", email=elsewhere.email)
-    assert person.user == elsewhere.user
+    assert person.user is None
+    invitation = Invitation.objects.get(person=person)
+    assert invitation.user == elsewhere.user
+    assert invitation.status == Invitation.Status.PENDING
+    joined = services.accept_invitation(user=elsewhere.user, invitation_id=invitation.pk)
+    assert joined.user == elsewhere.user
 
 
 def test_membership_rules(admin_actor: Actor, org: Organisation, other_org: Organisation) -> None:

@@ -91,7 +91,7 @@ def test_recognition_is_public_after_the_fact_and_never_to_oneself(
     )
     page = web(crew["other"]).get("/mastery/recognition/").content.decode()
     assert "Now that the deploys are boring" in page
-    assert post in selectors.recognition_feed(crew["ann"].organisation)
+    assert post in selectors.recognition_feed(actor_of(crew["other"]), 10)
     for ids, field in (
         ([crew["ann"].pk], "recipient_ids"),
         ([], "recipient_ids"),

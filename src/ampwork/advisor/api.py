@@ -294,8 +294,8 @@ def _incentive(i: Any) -> dict[str, Any]:
         "amount": i.amount,
         "currency": i.currency,
         "reward_kind": i.reward_kind,
-        "objective_id": i.objective_id,
-        "key_result_id": i.key_result_id,
+        "objective_id": i.objective.pk if i.objective else None,
+        "key_result_id": i.key_result.pk if i.key_result else None,
         "job_role": i.job_role,
         "created_at": i.created_at,
     }
@@ -303,7 +303,7 @@ def _incentive(i: Any) -> dict[str, Any]:
 
 @router.get("/incentives", response=_responses(200, list[IncentiveOut]))
 def list_incentives(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_incentive(i) for i in selectors.incentives(_viewer(request))]
+    return [_incentive(i) for i in selectors.incentive_list(_viewer(request))]
 
 
 @router.post("/incentives", response=_responses(201, IncentiveOut))

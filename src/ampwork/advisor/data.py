@@ -225,6 +225,10 @@ def gather(org: Organisation, today: dt.date | None = None) -> OrgData:
     return data
 
 
+PRIVATE = "a private objective"
+PRIVATE_KR = "a key result"
+
+
 def incentive_facts(org: Organisation, data: OrgData) -> list[traps.IncentiveFact]:
     """Incentives with the work style of what they reward: two queries."""
     role_style: dict[str, str] = {}
@@ -247,14 +251,19 @@ def incentive_facts(org: Organisation, data: OrgData) -> list[traps.IncentiveFac
                 teams.add(objective.owner_team_id)
             elif objective.owner_person_id:
                 teams |= teams_of.get(objective.owner_person_id, set())
+        # the advisor's findings reach people who may not see a private objective: name
+        # it only as that (its owner, managers and admins open it from its own page)
+        private = objective is not None and objective.visibility == Objective.Visibility.PRIVATE
         out.append(
             traps.IncentiveFact(
                 id=i.pk,
                 what=i.what,
                 style=i.style,
                 objective_id=objective.pk if objective else None,
-                objective_title=objective.title if objective else "",
-                key_result_title=i.key_result.title if i.key_result else "",
+                objective_title=(PRIVATE if private else objective.title) if objective else "",
+                key_result_title=(
+                    (PRIVATE_KR if private else i.key_result.title) if i.key_result else ""
+                ),
                 work_style=objective.work_style if objective else None,
                 job_role=i.job_role,
                 role_style=role_style.get(i.job_role.lower()) if i.job_role else None,

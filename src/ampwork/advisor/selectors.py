@@ -11,8 +11,7 @@ from django.db.models import QuerySet
 
 from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import NotFound
-from ampwork.core.models import Role
-from ampwork.core.permissions import Actor
+from ampwork.core.permissions import Actor, can
 from ampwork.okrs import selectors as okr_selectors
 from ampwork.okrs.models import Objective
 
@@ -222,7 +221,7 @@ class Shown:
 
 
 def sees_all(actor: Actor) -> bool:
-    return actor.role in (Role.ADMIN, Role.PEOPLE_OPS)
+    return can(actor, "advisor.all_findings")
 
 
 def my_teams(actor: Actor, data: OrgData) -> set[int]:
@@ -266,8 +265,14 @@ def acknowledgements(actor: Actor, key: str) -> QuerySet[Acknowledgement]:
 
 def incentives(actor: Actor) -> QuerySet[Incentive]:
     return Incentive.objects.filter(organisation=actor.organisation).select_related(
-        "objective", "key_result", "created_by"
+        "objective", "key_result__objective", "created_by"
     )
+
+
+def incentive_list(actor: Actor) -> list[Incentive]:
+    """The incentives, each one's objective and key result kept only where the reader may
+    see them (a private objective's title never reaches the page or the API)."""
+    return okr_selectors.hide_unseen(actor, list(incentives(actor)))
 
 
 def get_incentive(actor: Actor, pk: int) -> Incentive:

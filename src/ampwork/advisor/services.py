@@ -81,9 +81,7 @@ def add_incentive(
     currency = (currency or "").strip().upper()
     if currency and (len(currency) != 3 or not currency.isalpha()):
         raise ValidationFailed.single("currency", "is a three-letter code such as EUR")
-    objective, key_result = okr_selectors.referenced(
-        actor.organisation, objective_id, key_result_id
-    )
+    objective, key_result = okr_selectors.referenced(actor, objective_id, key_result_id)
     return Incentive.objects.create(
         organisation=actor.organisation,
         what=clean_text(what, "what", 200),

@@ -122,7 +122,7 @@ def incentives(request: HttpRequest, actor: Actor) -> HttpResponse:
         request,
         "advisor/incentives.html",
         {
-            "incentives": list(selectors.incentives(actor)),
+            "incentives": selectors.incentive_list(actor),
             "objectives": selectors.rewardable_objectives(actor),
             "styles": Incentive.Style.choices,
             "may_edit": can(actor, "incentives.edit"),

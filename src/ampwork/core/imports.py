@@ -19,10 +19,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 
+from . import selectors
+from .csvexport import unescape
 from .errors import FieldError, ValidationFailed
 from .models import Organisation, Person, Role, Team, TeamMembership, User
 from .permissions import Actor, require
-from .services import PROFILE_FIELDS, record
+from .services import NEEDS_ADMIN, PROFILE_FIELDS, invite_existing_account, record
 
 MAX_ROWS = 200_000
 
@@ -95,7 +97,23 @@ def read_rows(
             )
             return []
         reader.fieldnames = header
-        unknown = [h for h in header if h not in columns and not h.startswith(extra_prefixes)]
+        seen: set[str] = set()
+        for name in header:
+            if name in seen:
+                # a dict per row would keep only the last of the two: refuse rather than guess
+                plan.errors.append(
+                    FieldError(
+                        name,
+                        f"column appears more than once in the header of {plan.source}: keep one",
+                        1,
+                    )
+                )
+            seen.add(name)
+        unknown = [
+            h
+            for h in dict.fromkeys(header)
+            if h not in columns and not h.startswith(extra_prefixes)
+        ]
         for name in unknown:
             plan.errors.append(FieldError(name, f"unknown column (known: {', '.join(columns)})", 1))
         for name in sorted(required - set(header)):
@@ -108,7 +126,8 @@ def read_rows(
                     FieldError("row", "has more cells than the header", reader.line_num)
                 )
                 continue
-            cleaned = {k: (v or "").strip() for k, v in row.items()}
+            # a cell an ampwork export escaped against formulas ('=…) reads as written (=…)
+            cleaned = {k: unescape((v or "").strip()) for k, v in row.items()}
             if any(cleaned.values()):
                 rows.append((reader.line_num, cleaned))
             if len(rows) > MAX_ROWS:
@@ -140,7 +159,11 @@ def _names(value: str) -> list[str]:
 # ---------------------------------------------------------------- people
 
 
-def plan_people(org: Organisation, text: str, source: str = "people.csv") -> Plan:
+def plan_people(
+    org: Organisation, text: str, source: str = "people.csv", *, actor: Actor | None = None
+) -> Plan:
+    """Check a people file; with ``actor``, also refuse rows that would widen the actor's
+    own access (see :func:`_self_grants`)."""
     plan = Plan(kind="people", source=source)
     rows = read_rows(text, PEOPLE_COLUMNS, {"name", "email"}, plan)
     if not rows:
@@ -221,8 +244,52 @@ def plan_people(org: Organisation, text: str, source: str = "people.csv") -> Pla
             )
         elif _loops(r["email"], managers):
             plan.errors.append(FieldError("manager_email", "makes a reporting loop", r["line"]))
+    if actor is not None and not plan.errors:
+        plan.errors.extend(_self_grants(actor, plan.rows, managers))
     plan.errors.sort(key=lambda e: (e.line or 0, e.field))
     return plan
+
+
+def _self_grants(
+    actor: Actor, rows: list[dict[str, Any]], managers: dict[str, str]
+) -> list[FieldError]:
+    """Rows that would put a non-admin importer above a new person: reporting to them or to
+    someone below them (through the file or the organisation), or in a team they lead."""
+    me = actor.person
+    if actor.is_admin or me is None:
+        return []
+    below = set(
+        Person.objects.filter(pk__in=selectors.reports_of(me)).values_list("email", flat=True)
+    )
+    mine = {me.email.lower()} | {e.lower() for e in below}
+    led = selectors.led_teams(me)
+    errors = []
+    for r in rows:
+        current, seen = r["manager_email"], {r["email"]}
+        while current and current not in seen:
+            if current in mine:
+                errors.append(
+                    FieldError(
+                        "manager_email",
+                        f"would make you the manager of {r['email']}, directly or through "
+                        f"someone who reports to you; {NEEDS_ADMIN}",
+                        r["line"],
+                    )
+                )
+                break
+            seen.add(current)
+            current = managers.get(current, "")
+        for key in ("teams", "lead_of"):
+            if led & set(r[key]):
+                errors.append(
+                    FieldError(
+                        key,
+                        f"names a team you lead, which would make you coach {r['email']}; "
+                        f"{NEEDS_ADMIN}",
+                        r["line"],
+                    )
+                )
+    return errors
 
 
 def _loops(start: str, managers: dict[str, str]) -> bool:
@@ -243,22 +310,19 @@ def import_people(
     """Import every row or none. Returns the number of people created."""
     org = actor.organisation
     require(actor, "people.import", org)
-    plan = plan_people(org, text, source)
+    plan = plan_people(org, text, source, actor=actor)
     if not plan.ok:
         raise plan.fail()
     if any(r["role"] != Role.MEMBER for r in plan.rows):
         require(actor, "people.change_role", org)
-    users = {
-        u.email.lower(): u.pk
-        for u in User.objects.filter(email__in=[r["email"] for r in plan.rows])
-    }
+    # an email that already has an account is invited, never attached
+    with_account = set(
+        User.objects.filter(email__in=[r["email"] for r in plan.rows]).values_list(
+            "email", flat=True
+        )
+    )
     created = Person.objects.bulk_create(
-        [
-            Person(
-                organisation=org, user_id=users.get(r["email"]), **{k: r[k] for k in PROFILE_FIELDS}
-            )
-            for r in plan.rows
-        ],
+        [Person(organisation=org, **{k: r[k] for k in PROFILE_FIELDS}) for r in plan.rows],
         batch_size=2000,
     )
     if progress:
@@ -279,7 +343,21 @@ def import_people(
                 TeamMembership(organisation=org, team_id=team_id, person=person, role=role)
             )
     TeamMembership.objects.bulk_create(memberships, batch_size=5000)
-    record(actor, org, "people.imported", None, source=source, count=len(created))
+    record(
+        actor,
+        org,
+        "people.imported",
+        None,
+        source=source,
+        count=len(created),
+        with_manager=len(with_manager),
+        memberships=len(memberships),
+        leads=sum(1 for m in memberships if m.role == TeamMembership.Role.LEAD),
+        invited=len(with_account),
+    )
+    for person in created:
+        if person.email in with_account:
+            invite_existing_account(actor, person)
     if progress:
         progress(len(created))
     return len(created)

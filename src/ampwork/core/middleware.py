@@ -23,7 +23,9 @@ class CurrentOrganisationMiddleware:
             orgs = selectors.organisations_for(user)
             request.organisations = orgs  # type: ignore[attr-defined]
             wanted = request.session.get(SESSION_KEY)
-            # emailed links name their organisation (?org=slug): land in it, if it is yours
+            # emailed links name their organisation (?org=slug): land in it, if it is yours.
+            # ``orgs`` holds only organisations where this account is one of the people: an
+            # invitation not yet accepted (services.accept_invitation) never switches here.
             slug = request.GET.get("org") if request.method == "GET" else None
             chosen = next((o for o in orgs if slug and o.slug == slug), None)
             if chosen is not None and chosen.pk != wanted:

@@ -263,3 +263,43 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} by {self.actor_email}"
+
+
+class Invitation(models.Model):
+    """An account that already exists, asked to join an organisation as one of its people.
+
+    Adding a person whose email already has a login never attaches that login: the
+    organisation can neither sign them in nor switch them into it until the account's
+    owner, signed in, accepts (:func:`ampwork.core.services.accept_invitation`).
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="invitations")
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    invited_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "user"],
+                condition=models.Q(status="pending"),
+                name="invitation_one_pending_per_person",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} invited to {self.organisation_id} ({self.status})"

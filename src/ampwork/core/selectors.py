@@ -13,7 +13,17 @@ from dataclasses import dataclass, field
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from .errors import NotFound
-from .models import ApiToken, AuditEvent, Organisation, Person, Role, Team, TeamMembership, User
+from .models import (
+    ApiToken,
+    AuditEvent,
+    Invitation,
+    Organisation,
+    Person,
+    Role,
+    Team,
+    TeamMembership,
+    User,
+)
 from .permissions import Actor
 
 
@@ -34,6 +44,24 @@ def organisations_for(user: User) -> list[Organisation]:
         Organisation.objects.filter(people__user=user, people__active=True)
         .distinct()
         .order_by("name")
+    )
+
+
+def pending_invitations(user: User) -> list[Invitation]:
+    """Invitations waiting for an account's answer, newest first: one query."""
+    return list(
+        Invitation.objects.filter(user=user, status=Invitation.Status.PENDING)
+        .select_related("organisation", "person", "invited_by")
+        .order_by("-created_at", "-id")
+    )
+
+
+def waiting_invitation(person: Person) -> Invitation | None:
+    """The invitation a person's existing account has not answered yet, if any."""
+    return (
+        Invitation.objects.filter(person=person, status=Invitation.Status.PENDING)
+        .order_by("-created_at")
+        .first()
     )
 
 

@@ -12,18 +12,22 @@ import secrets
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from .errors import NotFound, ValidationFailed, only
+from . import selectors
+from .errors import NotAllowed, NotFound, ValidationFailed, only
 from .models import (
     MIN_ANONYMITY,
     ApiToken,
     AuditEvent,
+    Invitation,
     Organisation,
     Person,
     Role,
@@ -197,10 +201,143 @@ def _check_manager(org: Organisation, person: Person | None, manager_id: int | N
         raise ValidationFailed.single("manager_id", "would make a reporting loop")
 
 
-def _link_user(person: Person) -> None:
-    """Give a person the login that already uses their email, if any."""
-    if person.user_id is None:
-        person.user = User.objects.filter(email__iexact=person.email).first()
+# ---------------------------------------------------------------- self-grants
+
+NEEDS_ADMIN = "an admin must make this change"
+
+
+def _grantor(actor: Actor) -> Person | None:
+    """The person whose own access a change could widen: None for admins and the command
+    line, who may see everything anyway."""
+    if actor.is_admin or actor.person is None:
+        return None
+    return actor.person
+
+
+def refuse_self_manager(actor: Actor, person: Person | None, manager_id: int | None) -> None:
+    """Refuse a non-admin putting themselves above ``person`` in the reporting lines:
+    as their manager, or as the manager of their new manager (at any depth). Someone
+    already above the person gains nothing by rearranging below themselves."""
+    me = _grantor(actor)
+    if me is None or manager_id is None:
+        return
+    if person is not None and (person.pk == me.pk or selectors.manages(me, person.pk)):
+        return
+    if manager_id == me.pk or selectors.manages(me, manager_id):
+        who = person.name if person is not None else "a new person"
+        raise NotAllowed(
+            f"You cannot make yourself the manager of {who}, directly or through someone "
+            f"who reports to you: it would let you read their reviews and private "
+            f"objectives; {NEEDS_ADMIN}."
+        )
+
+
+def refuse_self_lead(
+    actor: Actor, team: Team, person: Person | None, role: str = TeamMembership.Role.MEMBER
+) -> None:
+    """Refuse a non-admin making themselves a team's lead, or putting someone they do not
+    already coach into a team they lead (either would make them that person's coach)."""
+    me = _grantor(actor)
+    if me is None:
+        return
+    if person is not None and person.pk == me.pk:
+        if role == TeamMembership.Role.LEAD:
+            raise NotAllowed(f"You cannot make yourself lead of {team.name}; {NEEDS_ADMIN}.")
+        return
+    if team.pk in selectors.led_teams(me) and (
+        person is None or not selectors.coaches(me, person.pk)
+    ):
+        who = person.name if person is not None else "a new person"
+        raise NotAllowed(
+            f"You lead {team.name}: adding {who} to it would make you their coach; {NEEDS_ADMIN}."
+        )
+
+
+# ---------------------------------------------------------------- invitations
+
+
+def _existing_account(person: Person) -> User | None:
+    if person.user_id is not None:
+        return None
+    return User.objects.filter(email__iexact=person.email).first()
+
+
+def invite_existing_account(actor: Actor | None, person: Person) -> Invitation | None:
+    """When a login already uses the person's email, ask its owner to join instead of
+    attaching it. Returns the pending invitation (new or already waiting), else None."""
+    user = _existing_account(person)
+    if user is None:
+        return None
+    pending = Invitation.objects.filter(
+        person=person, user=user, status=Invitation.Status.PENDING
+    ).first()
+    if pending is not None:
+        return pending
+    org = person.organisation
+    invitation = Invitation.objects.create(
+        organisation=org, person=person, user=user, invited_by=actor.user if actor else None
+    )
+    record(actor, org, "person.invited", person, email=user.email)
+    message = EmailMessage(
+        subject=f"{org.name} invites you to ampwork",
+        body=(
+            f"{org.name} added you as {person.name} ({person.email}). You already have an "
+            f"ampwork account, so nothing changes until you accept.\n\n"
+            f"Sign in and accept or decline: {settings.BASE_URL}/invitations/\n"
+        ),
+        to=[user.email],
+    )
+    transaction.on_commit(lambda: message.send(fail_silently=True))
+    return invitation
+
+
+def _withdraw_invitations(actor: Actor, person: Person) -> None:
+    for invitation in Invitation.objects.filter(person=person, status=Invitation.Status.PENDING):
+        invitation.status = Invitation.Status.WITHDRAWN
+        invitation.decided_at = timezone.now()
+        invitation.save(update_fields=["status", "decided_at"])
+        record(actor, person.organisation, "invitation.withdrawn", person, email=person.email)
+
+
+def _mine(user: User, invitation_id: int) -> Invitation:
+    invitation = (
+        Invitation.objects.select_for_update()
+        .select_related("person", "organisation")
+        .filter(pk=invitation_id, user=user, status=Invitation.Status.PENDING)
+        .first()
+    )
+    if invitation is None:
+        raise NotFound("no such invitation waiting for you")
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(*, user: User, invitation_id: int) -> Person:
+    """The account's owner, signed in, joins the organisation as the invited person."""
+    invitation = _mine(user, invitation_id)
+    person = invitation.person
+    org = invitation.organisation
+    if person.user_id is not None or person.email.lower() != user.email.lower():
+        raise ValidationFailed.single("invitation", "is out of date: ask for a new one")
+    if Person.objects.filter(organisation=org, user=user).exists():
+        raise ValidationFailed.single("invitation", f"you are already in {org.name}")
+    person.user = user
+    person.save(update_fields=["user"])
+    invitation.status, invitation.decided_at = Invitation.Status.ACCEPTED, timezone.now()
+    invitation.save(update_fields=["status", "decided_at"])
+    who = Actor(organisation=org, role=person.role, user=user, person=person)
+    record(who, org, "invitation.accepted", person)
+    return person
+
+
+@transaction.atomic
+def decline_invitation(*, user: User, invitation_id: int) -> None:
+    invitation = _mine(user, invitation_id)
+    invitation.status, invitation.decided_at = Invitation.Status.DECLINED, timezone.now()
+    invitation.save(update_fields=["status", "decided_at"])
+    # the account's owner, who is not (and will not be) one of the organisation's people
+    who = Actor(organisation=invitation.organisation, role=Role.MEMBER, user=user)
+    record(who, invitation.organisation, "invitation.declined", invitation.person)
 
 
 @transaction.atomic
@@ -232,10 +369,13 @@ def create_person(
     if Person.objects.filter(organisation=org, email__iexact=email).exists():
         raise ValidationFailed.single("email", f"{email} is already someone in this organisation")
     _check_manager(org, None, manager_id)
+    refuse_self_manager(actor, None, manager_id)
     team_ids = list(team_ids)
     teams = list(Team.objects.filter(organisation=org, pk__in=team_ids))
     if len(teams) != len(set(team_ids)):
         raise ValidationFailed.single("team_ids", "no such team in this organisation")
+    for team in teams:
+        refuse_self_lead(actor, team, None)
     person = Person(
         organisation=org,
         name=name,
@@ -250,11 +390,12 @@ def create_person(
         manager_id=manager_id,
         active=active,
     )
-    _link_user(person)
     person.save()
-    TeamMembership.objects.bulk_create(
-        TeamMembership(organisation=org, team=team, person=person) for team in teams
-    )
+    record(actor, org, "person.created", person, email=email, role=role, manager=manager_id)
+    invite_existing_account(actor, person)
+    for team in teams:
+        membership = TeamMembership.objects.create(organisation=org, team=team, person=person)
+        _record_membership(actor, "membership.added", membership)
     if role != Role.MEMBER:
         record(actor, org, "person.role_changed", person, role=[None, role])
     return person
@@ -280,16 +421,28 @@ def update_person(*, actor: Actor, person: Person, **changes: Any) -> Person:
         require(actor, "people.change_role", person)
         if old_role == Role.ADMIN and _admin_count(org) <= 1:
             raise ValidationFailed.single("role", "the organisation's last admin keeps that role")
-    if "manager_id" in changes:
+    if "manager_id" in changes and changes["manager_id"] != person.manager_id:
         _check_manager(org, person, changes["manager_id"])
+        refuse_self_manager(actor, person, changes["manager_id"])
     if changes.get("active") is False and person.role == Role.ADMIN and _admin_count(org) <= 1:
         raise ValidationFailed.single(
             "active", "the organisation's last admin cannot be deactivated"
         )
+    before = {f: getattr(person, f) for f in changes}
     for field, value in changes.items():
         setattr(person, field, value)
     if changes:
         person.save(update_fields=list(changes))
+    changed = {
+        f: [_plain(before[f]), _plain(changes[f])] for f in changes if before[f] != changes[f]
+    }
+    if changed:
+        record(actor, org, "person.updated", person, changes=changed)
+    if "manager_id" in changed:
+        record(actor, org, "person.manager_changed", person, manager=changed["manager_id"])
+    if "email" in changed and person.user_id is None:
+        _withdraw_invitations(actor, person)
+        invite_existing_account(actor, person)
     if person.role != old_role:
         record(actor, org, "person.role_changed", person, role=[old_role, person.role])
     if "active" in changes:
@@ -297,25 +450,40 @@ def update_person(*, actor: Actor, person: Person, **changes: Any) -> Person:
     return person
 
 
+def _plain(value: Any) -> Any:
+    """A value as the audit log's JSON keeps it."""
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
 def _admin_count(org: Organisation) -> int:
     return Person.objects.filter(organisation=org, role=Role.ADMIN, active=True).count()
 
 
-@transaction.atomic
 def grant_login(*, actor: Actor, person: Person, password: str) -> User:
-    """Let a person sign in: link (or create) the account for their email and set a password."""
+    """Let a person sign in: create the account for their email and set a password.
+
+    An account that already uses the email is someone's own: it is never attached here nor
+    its password set. Its owner is invited instead and joins by accepting."""
     require(actor, "people.edit", person)
-    user = person.user or User.objects.filter(email__iexact=person.email).first()
-    if (
-        user is not None
-        and user.has_usable_password()
-        and user.people.exclude(pk=person.pk).exists()
-    ):
-        # The account is shared with other organisations: never reset its password here.
-        person.user = user
-        person.save(update_fields=["user"])
-        record(actor, actor.organisation, "person.login_linked", person)
-        return user
+    if _existing_account(person) is not None:
+        with transaction.atomic():
+            invite_existing_account(actor, person)
+        raise ValidationFailed.single(
+            "password",
+            f"{person.email} already has an ampwork account: they join {actor.organisation.name} "
+            "when they accept the invitation waiting for them after signing in, "
+            "and their password stays theirs",
+        )
+    return _grant_login(actor=actor, person=person, password=password)
+
+
+@transaction.atomic
+def _grant_login(*, actor: Actor, person: Person, password: str) -> User:
+    user = person.user
+    if user is not None and user.people.exclude(pk=person.pk).exists():
+        raise ValidationFailed.single(
+            "password", f"{person.email}'s account is also used elsewhere: its password is theirs"
+        )
     if user is None:
         user = User(email=person.email, name=person.name)
     _set_password(user, password, "password")
@@ -368,9 +536,11 @@ def create_team(
     if kind not in Team.Kind.values:
         raise ValidationFailed.single("kind", f"must be one of {', '.join(Team.Kind.values)}")
     _check_parent(org, None, parent_id)
-    return Team.objects.create(
+    team = Team.objects.create(
         organisation=org, name=name, kind=kind, parent_id=parent_id, description=description
     )
+    record(actor, org, "team.created", team, name=name, kind=kind, parent=parent_id)
+    return team
 
 
 @transaction.atomic
@@ -384,10 +554,16 @@ def update_team(*, actor: Actor, team: Team, **changes: Any) -> Team:
         raise ValidationFailed.single("kind", f"must be one of {', '.join(Team.Kind.values)}")
     if "parent_id" in changes:
         _check_parent(org, team, changes["parent_id"])
+    before = {f: getattr(team, f) for f in changes}
     for field, value in changes.items():
         setattr(team, field, value)
     if changes:
         team.save(update_fields=list(changes))
+    changed = {f: [before[f], changes[f]] for f in changes if before[f] != changes[f]}
+    if changed:
+        record(actor, org, "team.updated", team, changes=changed)
+    if "parent_id" in changed:
+        record(actor, org, "team.moved", team, parent=changed["parent_id"])
     return team
 
 
@@ -396,7 +572,15 @@ def delete_team(*, actor: Actor, team: Team) -> None:
     require(actor, "teams.edit", team)
     if team.children.exists():
         raise ValidationFailed.single("team", "move or delete its sub-teams first")
-    record(actor, actor.organisation, "team.deleted", team, name=team.name)
+    record(
+        actor,
+        actor.organisation,
+        "team.deleted",
+        team,
+        name=team.name,
+        parent=team.parent_id,
+        members=sorted(team.memberships.values_list("person_id", flat=True)),
+    )
     team.delete()
 
 
@@ -408,6 +592,19 @@ def _get(model: Any, org: Organisation, pk: int | None, field: str) -> Any:
     if obj is None:
         raise ValidationFailed.single(field, "no such object in this organisation")
     return obj
+
+
+def _record_membership(actor: Actor, action: str, membership: TeamMembership, **extra: Any) -> None:
+    record(
+        actor,
+        membership.organisation,
+        action,
+        membership,
+        team=membership.team_id,
+        person=membership.person_id,
+        role=extra.pop("role", membership.role),
+        **extra,
+    )
 
 
 @transaction.atomic
@@ -422,7 +619,12 @@ def add_membership(
         raise ValidationFailed.single("role", "must be member or lead")
     if TeamMembership.objects.filter(team=team, person=person).exists():
         raise ValidationFailed.single("person_id", f"{person.name} is already in {team.name}")
-    return TeamMembership.objects.create(organisation=org, team=team, person=person, role=role)
+    refuse_self_lead(actor, team, person, role)
+    membership = TeamMembership.objects.create(
+        organisation=org, team=team, person=person, role=role
+    )
+    _record_membership(actor, "membership.added", membership)
+    return membership
 
 
 @transaction.atomic
@@ -430,14 +632,20 @@ def update_membership(*, actor: Actor, membership: TeamMembership, role: str) ->
     require(actor, "memberships.edit", membership)
     if role not in TeamMembership.Role.values:
         raise ValidationFailed.single("role", "must be member or lead")
+    old = membership.role
+    if role == old:
+        return membership
+    refuse_self_lead(actor, membership.team, membership.person, role)
     membership.role = role
     membership.save(update_fields=["role"])
+    _record_membership(actor, "membership.role_changed", membership, role=[old, role])
     return membership
 
 
 @transaction.atomic
 def remove_membership(*, actor: Actor, membership: TeamMembership) -> None:
     require(actor, "memberships.edit", membership)
+    _record_membership(actor, "membership.removed", membership)
     membership.delete()
 
 

@@ -138,6 +138,40 @@ def switch_organisation(request: HttpRequest, actor: Actor) -> HttpResponse:
     return redirect("core:home")
 
 
+# ---------------------------------------------------------------- invitations
+
+
+@login_required
+def invitations(request: HttpRequest) -> HttpResponse:
+    """The invitations waiting for the signed-in account: an organisation joins it only
+    when its owner accepts here."""
+    return render(
+        request,
+        "core/invitations.html",
+        {"invitations": selectors.pending_invitations(request.user)},  # type: ignore[arg-type]
+    )
+
+
+@require_POST
+@login_required
+def invitation_decide(request: HttpRequest, pk: int, decision: str) -> HttpResponse:
+    user = request.user
+    try:
+        if decision == "accept":
+            person = services.accept_invitation(user=user, invitation_id=pk)  # type: ignore[arg-type]
+        else:
+            services.decline_invitation(user=user, invitation_id=pk)  # type: ignore[arg-type]
+    except ValidationFailed as exc:
+        flash_errors(request, exc)
+        return redirect("core:invitations")
+    if decision == "accept":
+        request.session[SESSION_KEY] = person.organisation_id
+        messages.success(request, f"You joined {person.organisation.name}.")
+        return redirect("core:home")
+    messages.info(request, "Invitation declined.")
+    return redirect("core:invitations")
+
+
 # ---------------------------------------------------------------- people
 
 
@@ -159,6 +193,7 @@ def people_list(request: HttpRequest, actor: Actor) -> HttpResponse:
 def person_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     require(actor, "people.view")
     person, teams, reports = selectors.person_detail(actor.organisation, pk)
+    invited = selectors.waiting_invitation(person) if person.user_id is None else None
     return render(
         request,
         "core/person_detail.html",
@@ -166,7 +201,8 @@ def person_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
             "person": person,
             "teams": teams,
             "reports": reports,
-            "grant_form": LoginGrantForm() if person.user_id is None else None,
+            "grant_form": LoginGrantForm() if person.user_id is None and not invited else None,
+            "invited": invited,
         },
     )
 
@@ -412,8 +448,11 @@ def import_upload(request: HttpRequest, actor: Actor) -> HttpResponse:
         except ValidationFailed as exc:
             form.add_error("file", "; ".join(exc.lines()))
         else:
-            planner = imports.plan_people if kind == "people" else imports.plan_teams
-            plan = planner(actor.organisation, text, upload.name)
+            plan = (
+                imports.plan_people(actor.organisation, text, upload.name, actor=actor)
+                if kind == "people"
+                else imports.plan_teams(actor.organisation, text, upload.name)
+            )
             if plan.ok:
                 request.session[IMPORT_SESSION_KEY] = {
                     "kind": kind,
@@ -421,7 +460,13 @@ def import_upload(request: HttpRequest, actor: Actor) -> HttpResponse:
                     "text": text,
                 }
     columns = {"people": imports.PEOPLE_COLUMNS, "teams": imports.TEAM_COLUMNS}
-    return render(request, "core/import.html", {"form": form, "plan": plan, "columns": columns})
+    refused = request.method == "POST" and bool(form.errors or (plan and plan.errors))
+    return render(
+        request,
+        "core/import.html",
+        {"form": form, "plan": plan, "columns": columns},
+        status=400 if refused else 200,
+    )
 
 
 @member_view

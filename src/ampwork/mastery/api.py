@@ -252,8 +252,8 @@ def _post(p: Any) -> dict[str, Any]:
         "author_name": p.author.name if p.author else "",
         "recipients": [x.pk for x in p.recipients.all()],
         "body": p.body,
-        "objective_id": p.objective_id,
-        "key_result_id": p.key_result_id,
+        "objective_id": p.objective.pk if p.objective else None,
+        "key_result_id": p.key_result.pk if p.key_result else None,
         "created_at": p.created_at,
     }
 
@@ -262,7 +262,7 @@ def _post(p: Any) -> dict[str, Any]:
 @paginate(Pages)
 def recognition(request: HttpRequest) -> Any:
     """The organisation's recognition feed, newest first."""
-    return [_post(p) for p in selectors.recognition_feed(actor(request).organisation)[:500]]
+    return [_post(p) for p in selectors.recognition_feed(actor(request), 500)]
 
 
 @router.post("/recognition", response=_responses(201, RecognitionOut))

@@ -17,7 +17,7 @@ from ampwork.autonomy.models import LedgerEntry
 from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import NotFound
 from ampwork.core.models import Organisation, Person, Team, TeamMembership
-from ampwork.core.permissions import Actor, can
+from ampwork.core.permissions import Actor, anywhere, can
 from ampwork.okrs import progress
 from ampwork.okrs import selectors as okr_selectors
 from ampwork.okrs.models import CheckIn, KeyResult, Objective
@@ -78,7 +78,7 @@ def get_review(actor: Actor, pk: int) -> Review:
 def visible_reviews(actor: Actor) -> QuerySet[Review]:
     """Reviews the actor may read: their own and their people's; admins all of them."""
     qs = Review.objects.filter(organisation=actor.organisation).select_related("person")
-    if actor.is_admin:
+    if anywhere(actor, "reviews.view"):
         return qs
     if actor.person is None:
         return qs.none()
@@ -137,7 +137,8 @@ def kr_facts(org: Organisation, people: Iterable[int]) -> dict[int, list[goldilo
     for row in rows:
         kr = okr_selectors.kr_input_row(row[:width], milestones)
         title, owner, okind, cid, cname, cstart, cstatus = row[width:]
-        pk, score, value = kr.id, kr.score, progress.kr_progress(kr).value
+        explained = progress.kr_progress(kr)
+        pk, score, value = kr.id, kr.score, explained.value
         out[owner].append(
             goldilocks.KRFacts(
                 id=pk,
@@ -149,6 +150,7 @@ def kr_facts(org: Organisation, people: Iterable[int]) -> dict[int, list[goldilo
                 closed=cstatus == "closed",
                 score=score,
                 progress=value,
+                progress_exact=explained.exact,
                 confidences=tuple(confidences.get(pk, ())),
                 objective_id=kr.objective_id,
                 last_check_in=kr.last_check_in,
@@ -420,7 +422,7 @@ def timeline(
                 item.giver.name if item.giver else "",
             )
         )
-    for post in recognition_feed(actor.organisation).filter(recipients=person)[:50]:
+    for post in recognition_feed(actor, 50, recipients=person):
         events.append(
             Event(
                 timezone.localdate(post.created_at),
@@ -531,12 +533,15 @@ def colleagues(actor: Actor, limit: int = 2000) -> list[Any]:
     return list(people.values("id", "name")[:limit])
 
 
-def recognition_feed(org: Organisation) -> QuerySet[Recognition]:
-    return (
-        Recognition.objects.filter(organisation=org)
-        .select_related("author", "objective", "key_result")
-        .prefetch_related("recipients")
+def recognition_feed(actor: Actor, limit: int, **filters: Any) -> list[Recognition]:
+    """The newest recognition, each post's objective and key result kept only where the
+    reader may see them (a private objective's title never reaches the feed)."""
+    rows = list(
+        Recognition.objects.filter(organisation=actor.organisation, **filters)
+        .select_related("author", "objective", "key_result__objective")
+        .prefetch_related("recipients")[:limit]
     )
+    return okr_selectors.hide_unseen(actor, rows)
 
 
 # ---------------------------------------------------------------- reminders and digests

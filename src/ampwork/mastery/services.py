@@ -18,7 +18,6 @@ from ampwork.core.errors import NotAllowed, ValidationFailed, clean_text
 from ampwork.core.models import Organisation, Person
 from ampwork.core.permissions import Actor, require
 from ampwork.okrs import selectors as okr_selectors
-from ampwork.okrs.models import Objective
 
 from . import selectors
 from .models import (
@@ -180,9 +179,12 @@ def add_growth_area(
     require(actor, "skills.rate", person)
     objective = None
     if objective_id is not None:
-        objective = Objective.objects.filter(
-            organisation=actor.organisation, pk=objective_id, owner_person=person
-        ).first()
+        # among the objectives the writer may see: a private one answers as a missing one
+        objective = (
+            okr_selectors.visible_objectives(actor)
+            .filter(pk=objective_id, owner_person=person)
+            .first()
+        )
         if objective is None:
             raise ValidationFailed.single(
                 "objective_id", f"no objective {objective_id} owned by {person.name}"
@@ -276,9 +278,7 @@ def recognise(
         raise ValidationFailed.single(
             "recipient_ids", f"no active person {missing[0]} in this organisation"
         )
-    objective, key_result = okr_selectors.referenced(
-        actor.organisation, objective_id, key_result_id
-    )
+    objective, key_result = okr_selectors.referenced(actor, objective_id, key_result_id)
     post = Recognition.objects.create(
         organisation=actor.organisation,
         author=me,

@@ -332,7 +332,7 @@ def recognition(request: HttpRequest, actor: Actor) -> HttpResponse:
         request,
         "mastery/recognition.html",
         {
-            "feed": list(selectors.recognition_feed(actor.organisation)[:100]),
+            "feed": selectors.recognition_feed(actor, 100),
             "people": selectors.colleagues(actor),
         },
     )

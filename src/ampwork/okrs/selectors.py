@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
+from functools import partial
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -95,21 +98,78 @@ def get_key_result(actor: Actor, pk: int) -> KeyResult:
     return key_result
 
 
+def may_see(actor: Actor, objective: Objective | None) -> bool:
+    """Whether the actor may see this (already loaded) objective: the rule of
+    :func:`visible_objectives` for one object, with no query unless it is private."""
+    if objective is None or objective.organisation_id != actor.organisation.pk:
+        return False
+    if objective.visibility == Objective.Visibility.ORGANISATION:
+        return True
+    return can(actor, "objectives.view_private", objective)
+
+
+def only_visible(actor: Actor, objectives: Any) -> list[Objective]:
+    """The objectives (already loaded, e.g. prefetched) that the actor may see."""
+    return [o for o in objectives if may_see(actor, o)]
+
+
+def hide_unseen(actor: Actor, rows: list[Any]) -> list[Any]:
+    """Blank the ``objective`` and ``key_result`` a record points to where the reader may
+    not see them, so a private objective's title never reaches a page or the API. Load
+    the rows with ``select_related("objective", "key_result__objective")``."""
+    for row in rows:
+        if row.objective_id is not None and not may_see(actor, row.objective):
+            row.objective = None
+        if row.key_result_id is not None and not may_see(actor, row.key_result.objective):
+            row.key_result = None
+    return rows
+
+
 def referenced(
-    org: Organisation, objective_id: int | None = None, key_result_id: int | None = None
+    actor: Actor, objective_id: int | None = None, key_result_id: int | None = None
 ) -> tuple[Objective | None, KeyResult | None]:
-    """The objective and key result another record points to, looked up in the
-    organisation: a ValidationFailed naming the field when one is not there."""
-    objective = key_result = None
-    if objective_id is not None:
-        objective = Objective.objects.filter(organisation=org, pk=objective_id).first()
-        if objective is None:
-            raise ValidationFailed.single("objective_id", f"no objective {objective_id}")
-    if key_result_id is not None:
-        key_result = KeyResult.objects.filter(organisation=org, pk=key_result_id).first()
-        if key_result is None:
-            raise ValidationFailed.single("key_result_id", f"no key result {key_result_id}")
-    return objective, key_result
+    """The objective and key result another record points to, among those the writer may
+    see: a ValidationFailed naming the field when one is not there. A private objective
+    the writer may not see (or its key results) answers exactly as a missing one, so a
+    reference can neither leak nor probe it."""
+    objectives, key_results = referenced_many(
+        actor,
+        [objective_id] if objective_id is not None else [],
+        [key_result_id] if key_result_id is not None else [],
+        fields=("objective_id", "key_result_id"),
+    )
+    return (objectives[0] if objectives else None, key_results[0] if key_results else None)
+
+
+def referenced_many(
+    actor: Actor,
+    objective_ids: Sequence[int],
+    key_result_ids: Sequence[int] = (),
+    *,
+    fields: tuple[str, str] = ("objective_ids", "key_result_ids"),
+) -> tuple[list[Objective], list[KeyResult]]:
+    """Several references at once, in the order given, checked as :func:`referenced`."""
+    visible = visible_objectives(actor)
+    objectives: list[Objective] = []
+    if objective_ids:
+        found = {o.pk: o for o in visible.filter(pk__in=set(objective_ids))}
+        for pk in dict.fromkeys(objective_ids):
+            if pk not in found:
+                raise ValidationFailed.single(fields[0], f"no objective {pk}")
+            objectives.append(found[pk])
+    key_results: list[KeyResult] = []
+    if key_result_ids:
+        found_krs = {
+            k.pk: k
+            for k in KeyResult.objects.filter(
+                organisation=actor.organisation, objective__in=visible, pk__in=set(key_result_ids)
+            )
+        }
+        for pk in dict.fromkeys(key_result_ids):
+            if pk not in found_krs:
+                raise ValidationFailed.single(fields[1], f"no key result {pk}")
+            key_results.append(found_krs[pk])
+    return objectives, key_results
 
 
 def open_objectives_of(person: Person) -> list[Objective]:
@@ -454,16 +514,28 @@ def alignment(
             people={p: by_person[p] for p in members.get(node.team.pk, []) if p in by_person},
         )
         branch.children = [grow(child) for child in node.children]
-        values = [state.results[o.pk].progress.value for o in branch.objectives]
-        values += [
-            state.results[o.pk].progress.value for objs in branch.people.values() for o in objs
-        ]
-        total = sum(values) + sum((c.rollup or 0) * c.count for c in branch.children)
+        values = [state.results[o.pk].progress for o in branch.objectives]
+        values += [state.results[o.pk].progress for objs in branch.people.values() for o in objs]
+        own[node.team.pk] = values
+        total = sum(v.value for v in values)
+        total += sum((c.rollup or 0) * c.count for c in branch.children)
         branch.count = len(values) + sum(c.count for c in branch.children)
         if branch.count:
             branch.rollup = total / branch.count
-            branch.status, _ = progress.pacing(branch.rollup, cycle.start, cycle.end, state.today)
+            rollup = progress.Explained(
+                branch.rollup, "", partial(exact_total, branch, Fraction(branch.count))
+            )
+            branch.status, _ = progress.pacing(rollup, cycle.start, cycle.end, state.today)
         return branch
+
+    own: dict[int, list[progress.Explained]] = {}
+
+    def exact_total(branch: Branch, count: Fraction = Fraction(1)) -> Fraction:
+        """The exact sum of every objective's progress in a branch (÷ count): pacing
+        asks only when the float roll-up is within a hair of a boundary."""
+        total = sum((v.exact() for v in own[branch.team_id]), Fraction(0))
+        total += sum((exact_total(c) for c in branch.children), Fraction(0))
+        return total / count
 
     branches = [b for b in (grow(n) for n in tree) if b.count or team_id is not None]
     return Alignment(state, cycle, top if team_id is None else [], branches, names, expected)
@@ -540,7 +612,7 @@ def dashboard(actor: Actor, cycle: Cycle, today: dt.date | None = None) -> Dashb
             scores.append(
                 kr.score
                 if scored and kr.score is not None
-                else progress.round_score(result.progress.value)
+                else progress.round_score(result.progress)
             )
             if result.stale and o.status == Objective.Status.ACTIVE:
                 stale_ids.append(kr.id)

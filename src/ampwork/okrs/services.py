@@ -9,13 +9,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import FieldError, NotAllowed, ValidationFailed, only
-from ampwork.core.models import Person, Role, Team
-from ampwork.core.permissions import Actor, require
+from ampwork.core.models import Person, Team
+from ampwork.core.permissions import Actor, can, require
 from ampwork.core.services import record
 
-from . import progress
+from . import progress, selectors
 from .inputs import kr_input
 from .models import CheckIn, Cycle, KeyResult, Milestone, Objective, ObjectiveLink
 
@@ -177,7 +176,8 @@ def link(
     require(actor, "objectives.edit", child)
     if kind not in ObjectiveLink.Kind.values:
         raise ValidationFailed.single("link_kind", "must be contributes or supports")
-    parent = Objective.objects.filter(organisation=actor.organisation, pk=parent_id).first()
+    # among the objectives the actor may see: a private one answers as a missing one
+    parent = selectors.visible_objectives(actor).filter(pk=parent_id).first()
     if parent is None:
         raise ValidationFailed.single("parent_id", "no such objective in this organisation")
     if parent.pk == child.pk or child.pk in _ancestors(parent.pk):
@@ -415,14 +415,13 @@ def assign_template(
     The copies are authored by whoever assigns them (an admin or a lead of the team), so
     they count as set top-down in the autonomy index.
     """
-    leads = core_selectors.led_teams(actor.person) if actor.person else set()
-    if actor.role != Role.ADMIN and team.pk not in leads:
-        raise NotAllowed("Only admins and the team's leads assign objectives to a team.")
     if (
         team.organisation_id != actor.organisation.pk
         or cycle.organisation_id != team.organisation_id
     ):
         raise ValidationFailed.single("team_id", "no such team in this organisation")
+    if not can(actor, "objectives.assign", team):
+        raise NotAllowed("Only admins and the team's leads assign objectives to a team.")
     if not cycle.is_open:
         raise ValidationFailed.single("cycle_id", f"{cycle.name} is closed")
     if not title.strip():
@@ -506,7 +505,7 @@ def close_cycle(
                 overrides[kr.pk][1].strip(),
             )
         else:
-            kr.score = progress.round_score(progress.kr_progress(kr_input(kr)).value)
+            kr.score = progress.round_score(progress.kr_progress(kr_input(kr)))  # exact
             kr.score_reason = ""
     KeyResult.objects.bulk_update(key_results, ["score", "score_reason"])
     for objective in Objective.objects.filter(cycle=cycle, pk__in=carry):

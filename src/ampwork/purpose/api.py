@@ -203,14 +203,17 @@ def _story(s: Any) -> dict[str, Any]:
         "what_changed": s.what_changed,
         "happened_on": s.happened_on,
         "source": s.source,
-        "objective_ids": [o.pk for o in s.objectives.all()],
+        "objective_ids": [
+            o.pk
+            for o in (s.shown_objectives if hasattr(s, "shown_objectives") else s.objectives.all())
+        ],
     }
 
 
 @router.get("/impact-stories", response=_responses(200, list[StoryOut]))
 @paginate(Pages)
 def stories(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_story(s) for s in selectors.stories(actor(request))[:500]]
+    return [_story(s) for s in selectors.story_list(actor(request), 500)]
 
 
 @router.post("/impact-stories", response=_responses(201, StoryOut))

@@ -83,6 +83,17 @@ def stories(actor: Actor) -> QuerySet[ImpactStory]:
     )
 
 
+def story_list(actor: Actor, limit: int) -> list[ImpactStory]:
+    """The newest stories, each with ``shown_objectives``: only the objectives the reader
+    may see (a private objective's title never reaches the page or the API)."""
+    rows = list(stories(actor)[:limit])
+    for story in rows:
+        story.shown_objectives = okr_selectors.only_visible(  # type: ignore[attr-defined]
+            actor, story.objectives.all()
+        )
+    return rows
+
+
 def stories_for(objective: Objective) -> list[ImpactStory]:
     return list(ImpactStory.objects.filter(objectives=objective).order_by("-happened_on"))
 

@@ -11,7 +11,8 @@ from django.utils import timezone
 from ampwork.core.errors import NotAllowed, ValidationFailed, clean_text
 from ampwork.core.permissions import Actor, require
 from ampwork.core.services import record
-from ampwork.okrs.models import KeyResult, Objective
+from ampwork.okrs import selectors as okr_selectors
+from ampwork.okrs.models import Objective
 
 from .models import (
     COMPANY_PROMPT,
@@ -145,17 +146,10 @@ def add_story(
             "named",
             "name someone only if they agreed to it: tick the consent box or describe them instead",
         )
-    objective_ids, key_result_ids = list(objective_ids), list(key_result_ids)
-    objectives = list(
-        Objective.objects.filter(organisation=actor.organisation, pk__in=objective_ids)
+    # only objectives the writer may see: a private one answers as a missing one
+    objectives, key_results = okr_selectors.referenced_many(
+        actor, list(objective_ids), list(key_result_ids)
     )
-    if len(objectives) != len(set(objective_ids)):
-        raise ValidationFailed.single("objective_ids", "no such objective here")
-    key_results = list(
-        KeyResult.objects.filter(organisation=actor.organisation, pk__in=key_result_ids)
-    )
-    if len(key_results) != len(set(key_result_ids)):
-        raise ValidationFailed.single("key_result_ids", "no such key result here")
     story = ImpactStory.objects.create(
         organisation=actor.organisation,
         title=clean_text(title, "title", 200),

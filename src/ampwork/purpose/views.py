@@ -107,7 +107,7 @@ def index(request: HttpRequest, actor: Actor) -> HttpResponse:
             "themes": found,
             "meeting": themes.overlap(current.text, found.themes) if current else [],
             "named": selectors.named_statements(actor)[:50],
-            "stories": selectors.stories(actor)[:10],
+            "stories": selectors.story_list(actor, 10),
             "story_form": _story_form(actor),
             "coverage": total,
             "team_coverage": teams,
