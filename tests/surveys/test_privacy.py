@@ -278,6 +278,15 @@ def shared(school: Organisation, make_person: Callable[..., Person]) -> dict[str
     }
 
 
+def test_a_shared_link_round_is_corrected_for_its_audience(shared: dict[str, Any]) -> None:
+    """The change test's finite-population correction needs N: a shared link has no
+    invitations, so N is the audience size the round was opened for."""
+    assert not Invitation.objects.filter(round=shared["pulse"]).exists()
+    assert selectors._population(shared["pulse"]) == 3
+    shared["pulse"].audience_size = None
+    assert selectors._population(shared["pulse"]) is None
+
+
 def test_five_posts_from_one_browser_count_once(shared: dict[str, Any], client: Client) -> None:
     codes = []
     for _ in range(5):

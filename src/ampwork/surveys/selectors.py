@@ -194,11 +194,21 @@ def round_results(actor: Actor, pulse: Round, *, team: int | None = None) -> Rou
                 data,
                 items,
                 minimum=minimum,
-                populations=(previous.invitations.count() or None, out.invited or None),
+                populations=(_population(previous), _population(pulse, out.invited)),
             )
     if can(actor, "pulse.manage"):  # admins, people ops; nothing under the minimum
         out.reliability = results.reliability(data, items, matrix, minimum=minimum)
     return out
+
+
+def _population(pulse: Round, invited: int | None = None) -> int | None:
+    """How many people could answer, for the finite-population correction: those invited,
+    or the audience a shared link was opened for; None when unknown."""
+    if pulse.mode == Round.Mode.UNATTRIBUTED:
+        return pulse.audience_size or None
+    if invited is None:
+        invited = pulse.invitations.count()
+    return invited or None
 
 
 def team_name(pk: int) -> str:
