@@ -23,7 +23,7 @@ from . import selectors
 from .csvexport import unescape
 from .errors import FieldError, ValidationFailed
 from .models import Organisation, Person, Role, Team, TeamMembership, User
-from .permissions import Actor, require
+from .permissions import Actor, can, require
 from .services import NEEDS_ADMIN, PROFILE_FIELDS, invite_existing_account, record
 
 MAX_ROWS = 200_000
@@ -256,7 +256,7 @@ def _self_grants(
     """Rows that would put a non-admin importer above a new person: reporting to them or to
     someone below them (through the file or the organisation), or in a team they lead."""
     me = actor.person
-    if actor.is_admin or me is None:
+    if me is None or can(actor, "reporting_lines.grant_self"):
         return []
     below = set(
         Person.objects.filter(pk__in=selectors.reports_of(me)).values_list("email", flat=True)

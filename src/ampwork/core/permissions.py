@@ -40,6 +40,9 @@ RULES: dict[str, frozenset[str]] = {
     "organisation.edit": ADMIN_ONLY,
     "organisation.export": ADMIN_ONLY,
     "audit.view": ADMIN_ONLY,
+    # putting oneself above someone (their manager, their team's lead) widens one's own
+    # access to their reviews, private objectives and ledger: only admins may
+    "reporting_lines.grant_self": ADMIN_ONLY,
 }
 
 

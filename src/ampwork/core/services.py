@@ -35,7 +35,7 @@ from .models import (
     TeamMembership,
     User,
 )
-from .permissions import Actor, require
+from .permissions import Actor, can, require
 
 TOKEN_PREFIX = "amp_"
 
@@ -209,7 +209,7 @@ NEEDS_ADMIN = "an admin must make this change"
 def _grantor(actor: Actor) -> Person | None:
     """The person whose own access a change could widen: None for admins and the command
     line, who may see everything anyway."""
-    if actor.is_admin or actor.person is None:
+    if actor.person is None or can(actor, "reporting_lines.grant_self"):
         return None
     return actor.person
 
