@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import math
 
 from ampwork.core.errors import FieldError, ValidationFailed
+from ampwork.core.imports import Plan, read_rows
 
 from .audit import Record
 from .money import MAX_AMOUNT, amount_problem
@@ -79,31 +78,17 @@ def read(
 ) -> list[Record]:
     """Every row as a Record, or ValidationFailed listing every problem (line, column)."""
     today = today or dt.date.today()
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = [h.strip() for h in reader.fieldnames or []]
+    # the one CSV reader every import uses: NUL bytes, a broken quote, duplicate or unknown
+    # columns and a row with more cells than the header are refused with file and line
+    plan = Plan(kind="pay", source=source)
+    columns = {name: name for name in (*KNOWN, group_column)}
+    rows = read_rows(text, columns, set(REQUIRED), plan, extra_prefixes=("factor:",))
+    if plan.errors:
+        raise plan.fail()
     errors: list[FieldError] = []
-    if not header:
-        raise ValidationFailed(
-            [FieldError("file", "is empty: the first line names the columns", 1)], source
-        )
-    reader.fieldnames = header
-    for name in REQUIRED:
-        if name not in header:
-            errors.append(FieldError(name, "required column is missing", 1))
-    for name in header:
-        if name not in KNOWN and name != group_column and not name.startswith("factor:"):
-            errors.append(
-                FieldError(name, "unknown column (extra factors are named factor:NAME)", 1)
-            )
-    if errors:
-        raise ValidationFailed(errors, source)
     records: list[Record] = []
     seen: dict[str, int] = {}
-    for row in reader:
-        line = reader.line_num
-        cells = {k: (v or "").strip() for k, v in row.items() if k is not None}
-        if not any(cells.values()):
-            continue
+    for line, cells in rows:
         values: dict[str, float | None] = {}
         for name in NUMBERS:
             raw = cells.get(name, "")
@@ -187,6 +172,4 @@ def read(
         )
     if errors:
         raise ValidationFailed(errors, source)
-    if not records:
-        raise ValidationFailed([FieldError("file", "has a header but no rows", 2)], source)
     return records
