@@ -156,6 +156,7 @@ def _outside_references(
         model = known[obj["model"]]
         held.setdefault(model._meta.label_lower, set()).add(_pk(model, obj["pk"]))
     errors: list[FieldError] = []
+    existing: dict[tuple[str, Any], bool] = {}
     for index, obj in enumerate(objects):
         model = known[obj["model"]]
         fields = obj.get("fields")
@@ -184,6 +185,12 @@ def _outside_references(
                     )
                 elif pk in held.get(label, set()):
                     continue
+                elif not getattr(field, "db_constraint", True) and not _exists(
+                    existing, target, pk
+                ):
+                    # an id kept on purpose after its row was deleted (a pulse keeps the
+                    # teams it was opened with): it refers to nothing, inside or outside
+                    continue
                 elif target is user_model:
                     if allow_outside_users and target._default_manager.filter(pk=pk).exists():
                         continue
@@ -206,3 +213,10 @@ def _outside_references(
                 if len(errors) >= 20:
                     return errors
     return errors
+
+
+def _exists(cache: dict[tuple[str, Any], bool], model: type[models.Model], pk: Any) -> bool:
+    key = (model._meta.label_lower, pk)
+    if key not in cache:
+        cache[key] = model._default_manager.filter(pk=pk).exists()
+    return cache[key]

@@ -43,6 +43,9 @@ RULES: dict[str, frozenset[str]] = {
     # putting oneself above someone (their manager, their team's lead) widens one's own
     # access to their reviews, private objectives and ledger: only admins may
     "reporting_lines.grant_self": ADMIN_ONLY,
+    # setting the password of an account that already signs in would let its setter sign
+    # in as that person (an admin included): only admins may (and each their own, below)
+    "people.reset_password": ADMIN_ONLY,
 }
 
 
@@ -157,3 +160,7 @@ def coaches(actor: Actor, person: Any) -> bool:
     if me is None or not isinstance(person, Person) or person.pk == me.pk:
         return False
     return selectors.coaches(me, person.pk)
+
+
+# one's own password, through "create sign-in", is one's own to set
+OBJECT_RULES["people.reset_password"] = is_self

@@ -465,6 +465,8 @@ def grant_login(*, actor: Actor, person: Person, password: str) -> User:
     An account that already uses the email is someone's own: it is never attached here nor
     its password set. Its owner is invited instead and joins by accepting."""
     require(actor, "people.edit", person)
+    if person.user is not None and person.user.has_usable_password():
+        require(actor, "people.reset_password", person)
     if _existing_account(person) is not None:
         with transaction.atomic():
             invite_existing_account(actor, person)

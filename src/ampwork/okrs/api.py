@@ -7,7 +7,7 @@ from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from ampwork.apitools import ERRORS, Id, Pages, actor
-from ampwork.core.permissions import require
+from ampwork.core.permissions import Actor, require
 
 from . import selectors, services
 from .models import CheckIn, Cycle, KeyResult, Objective
@@ -99,7 +99,7 @@ def _key_result(kr: KeyResult, state: selectors.State) -> dict[str, Any]:
     }
 
 
-def _objective(o: Objective, state: selectors.State) -> dict[str, Any]:
+def _objective(o: Objective, state: selectors.State, who: Actor) -> dict[str, Any]:
     r = state.results[o.pk]
     return {
         **{
@@ -127,7 +127,8 @@ def _objective(o: Objective, state: selectors.State) -> dict[str, Any]:
         "score": r.score,
         "score_band": r.band,
         "parents": [
-            {"id": link.parent_id, "kind": link.kind} for link in state.parents.get(o.pk, [])
+            {"id": link.parent_id, "kind": link.kind}
+            for link in selectors.seen_links(who, state.parents.get(o.pk, []))
         ],
         "key_results": [_key_result(kr, state) for kr in state.key_results.get(o.pk, [])],
     }
@@ -149,7 +150,7 @@ def list_objectives(request: HttpRequest, filters: Query[ObjectiveFilter]) -> di
     )
     state = selectors.evaluate(selectors.visible_objectives(who).filter(pk__in=page_ids))
     by_id = {o.pk: o for o in state.objectives}
-    return {"items": [_objective(by_id[pk], state) for pk in page_ids], "count": count}
+    return {"items": [_objective(by_id[pk], state, who) for pk in page_ids], "count": count}
 
 
 @router.post("/objectives", response=_responses(201, ObjectiveOut), tags=["okrs"])
@@ -167,7 +168,7 @@ def _detail(request: HttpRequest, pk: int) -> dict[str, Any]:
     objective = state.objective(pk)
     if objective is None:
         selectors.get_objective(who, pk)  # raises 404
-    return _objective(objective, state)  # type: ignore[arg-type]
+    return _objective(objective, state, who)  # type: ignore[arg-type]
 
 
 @router.get("/objectives/{objective_id}", response=_responses(200, ObjectiveOut), tags=["okrs"])

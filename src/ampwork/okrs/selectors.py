@@ -125,6 +125,13 @@ def hide_unseen(actor: Actor, rows: list[Any]) -> list[Any]:
     return rows
 
 
+def seen_links(actor: Actor, links: Sequence[ObjectiveLink]) -> list[ObjectiveLink]:
+    """The alignment links whose both ends the reader may see: a private objective aligned
+    with a shared one shows neither its title nor its id to anyone else. Load the links
+    with ``select_related("parent", "child")`` (as :func:`evaluate` does)."""
+    return [link for link in links if may_see(actor, link.parent) and may_see(actor, link.child)]
+
+
 def referenced(
     actor: Actor, objective_id: int | None = None, key_result_id: int | None = None
 ) -> tuple[Objective | None, KeyResult | None]:

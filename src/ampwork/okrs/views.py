@@ -135,11 +135,11 @@ def objective_page(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
             )[:50],
             "parents": [
                 (link, state.results.get(link.parent_id))
-                for link in state.parents.get(objective.pk, [])
+                for link in selectors.seen_links(actor, state.parents.get(objective.pk, []))
             ],
             "children": [
                 (link, state.results.get(link.child_id))
-                for link in state.children.get(objective.pk, [])
+                for link in selectors.seen_links(actor, state.children.get(objective.pk, []))
             ],
             "may_edit": can(actor, "objectives.edit", objective),
             "hints": guidance.objective_hints(objective.title),

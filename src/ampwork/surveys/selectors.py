@@ -14,7 +14,6 @@ from django.db.models import QuerySet
 
 from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import NotFound
-from ampwork.core.models import Team
 from ampwork.core.permissions import Actor, can
 
 from . import anonymity, results, scoring
@@ -209,8 +208,3 @@ def _population(pulse: Round, invited: int | None = None) -> int | None:
     if invited is None:
         invited = pulse.invitations.count()
     return invited or None
-
-
-def team_name(pk: int) -> str:
-    team = Team.objects.filter(pk=pk).first()
-    return team.name if team else ""

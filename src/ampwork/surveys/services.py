@@ -205,13 +205,21 @@ def _ints(value: Any) -> set[int]:
         return set()
     if isinstance(value, int):
         return {value}
-    if isinstance(value, str) and value.isdigit():
+    if isinstance(value, str) and value.isascii() and value.isdigit():
         return {int(value)}
     if isinstance(value, list | tuple):
         return set().union(*(_ints(v) for v in value)) if value else set()
-    if isinstance(value, dict):
-        return set().union(*(_ints(v) for v in value.values())) if value else set()
     return set()
+
+
+def _ids_named(detail: Any, key: str = "") -> Iterable[tuple[str, set[int]]]:
+    """The ids in an audit event's detail, each with the key that names it (the innermost:
+    ``changes: {parent_id: [1, 2]}`` gives ``parent_id``) — never a name or other text."""
+    if isinstance(detail, dict):
+        for inner, value in detail.items():
+            yield from _ids_named(value, str(inner))
+    elif key:
+        yield key, _ints(detail)
 
 
 def recent_changes(org: Any, at: dt.datetime) -> dict[int, int]:
@@ -244,9 +252,9 @@ def recent_changes(org: Any, at: dt.datetime) -> dict[int, int]:
             | Q(action__startswith="person.")
         )
         .exclude(action__in=_NOT_AUDIENCE)
-        .values_list("action", "target_type", "target_id", "detail")
+        .values_list("target_type", "target_id", "detail")
     )
-    for action, target_type, target_id, detail in events:
+    for target_type, target_id, detail in events:
         teams: set[int] = set()
         people: set[int] = set()
         target = _ints(target_id)
@@ -256,11 +264,11 @@ def recent_changes(org: Any, at: dt.datetime) -> dict[int, int]:
             people |= target
         elif target_type == "TeamMembership":
             teams |= {team_of_membership[m] for m in target if m in team_of_membership}
-        for key, value in (detail if isinstance(detail, dict) else {}).items():
-            if "team" in key or "parent" in key or action.startswith("team."):
-                teams |= _ints(value)
-            elif "person" in key:
-                people |= _ints(value)
+        for key, ids in _ids_named(detail):
+            if "person" in key or key == "members":
+                people |= ids
+            elif "team" in key or "parent" in key:
+                teams |= ids
         for person in people:
             teams |= teams_of[person]
         for team in teams:

@@ -237,6 +237,14 @@ def _address(request: HttpRequest) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))
 
 
+def _enps(raw: str) -> int | None:
+    """The 0–10 answer as posted: empty is no answer; anything but a small number (``"²"``
+    is a digit to ``str.isdigit`` but not to ``int``) is out of range, refused by name."""
+    if not raw:
+        return None
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 3 else -1
+
+
 def _answer(request: HttpRequest, pulse: Round, invitation: Any) -> HttpResponse:
     if invitation is not None and invitation.used:
         return render(request, "surveys/thanks.html", {"pulse": pulse, "already": True})
@@ -262,7 +270,7 @@ def _answer(request: HttpRequest, pulse: Round, invitation: Any) -> HttpResponse
                 pulse=pulse,
                 invitation=invitation,
                 answers=answers,
-                enps=int(raw_enps) if raw_enps.isdigit() else None,
+                enps=_enps(raw_enps),
                 comment=request.POST.get("comment", ""),
                 class_code=request.POST.get("class_code", ""),
             )
