@@ -11,6 +11,17 @@ from .errors import ValidationFailed
 from .models import Organisation, Role, Team, role_label
 
 
+class DateInput(forms.DateInput):
+    """A browser date picker. It reads and writes ISO dates (2025-05-21) whatever the
+    locale: given a localised "21/05/2025" it shows an empty box, and saving the form
+    unchanged would wipe the date."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
 class SignInForm(AuthenticationForm):
     username = forms.EmailField(
         label="Email", widget=forms.EmailInput(attrs={"autofocus": True, "autocomplete": "email"})
@@ -53,7 +64,7 @@ class PersonForm(forms.Form):
     )
     level = forms.CharField(max_length=40, required=False)
     location = forms.CharField(max_length=120, required=False)
-    hire_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    hire_date = forms.DateField(required=False, widget=DateInput())
     role = forms.ChoiceField(label="Access role")
     manager_email = forms.EmailField(
         required=False, label="Manager's email", help_text="Leave empty for no manager."

@@ -7,6 +7,7 @@ from typing import Any, cast
 from django import forms
 
 from ampwork.core import selectors as core_selectors
+from ampwork.core.forms import DateInput
 from ampwork.core.models import Person
 from ampwork.core.permissions import Actor, anywhere, can
 
@@ -15,8 +16,8 @@ from .models import Cycle, KeyResult, Objective, ObjectiveLink
 
 class CycleForm(forms.Form):
     name = forms.CharField(max_length=100, help_text="e.g. 2026 Q4, or Spring term")
-    start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    end = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    start = forms.DateField(widget=DateInput())
+    end = forms.DateField(widget=DateInput())
 
 
 def owner_choices(actor: Actor) -> list[tuple[str, str]]:

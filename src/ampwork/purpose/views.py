@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ampwork.core.errors import NotFound, ValidationFailed
-from ampwork.core.forms import add_errors
+from ampwork.core.forms import DateInput, add_errors
 from ampwork.core.permissions import Actor, can
 from ampwork.core.views import attempt, flash_errors, member_view
 from ampwork.okrs import selectors as okr_selectors
@@ -48,9 +48,7 @@ class StoryForm(forms.Form):
     what_changed = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 3}), label="What changed for them"
     )
-    happened_on = forms.DateField(
-        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="When"
-    )
+    happened_on = forms.DateField(required=False, widget=DateInput(), label="When")
     source = forms.CharField(
         max_length=300,
         required=False,
