@@ -14,30 +14,9 @@ from ampwork.mastery import flow
 from ampwork.mastery.goldilocks import KRFacts, calibrate
 from ampwork.okrs import progress
 
+from .test_goldilocks import Q3, Q4, kr, q4
+
 Q2 = dt.date(2026, 4, 1)
-Q3 = dt.date(2026, 7, 1)
-Q4 = dt.date(2026, 10, 1)
-
-
-def kr(pk: int, **fields: Any) -> KRFacts:
-    base: dict[str, Any] = {
-        "id": pk,
-        "title": f"KR {pk}",
-        "kind": "aspirational",
-        "cycle_id": 3,
-        "cycle_name": "Q3",
-        "cycle_start": Q3,
-        "closed": True,
-        "score": 0.7,
-        "progress": 0.7,
-        "confidences": (),
-    }
-    base.update(fields)
-    return KRFacts(**base)
-
-
-def q4(pk: int, **fields: Any) -> KRFacts:
-    return kr(pk, cycle_id=4, cycle_name="Q4", cycle_start=Q4, closed=False, score=None, **fields)
 
 
 def q2(pk: int, **fields: Any) -> KRFacts:
