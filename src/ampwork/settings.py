@@ -207,15 +207,20 @@ if HTTPS:
     SECURE_SSL_REDIRECT = _env_bool("AMPWORK_SSL_REDIRECT", True)
 
 # Sign-in throttling (django-axes, see ampwork.core.throttle): after LOGIN_FAILURE_LIMIT
-# failed sign-ins for one account (from any address), or from one address (for any
-# account), both are refused for LOGIN_COOLOFF_MINUTES; every further try while locked
-# starts the wait again. A successful sign-in clears the count.
+# failed sign-ins for one account (from any address) that account is refused, and after
+# LOGIN_ADDRESS_FAILURE_LIMIT failed sign-ins from one address (for any accounts) that
+# address is refused, for LOGIN_COOLOFF_MINUTES; every further try while locked starts the
+# wait again. The address limit is looser so that people sharing one address (a school's
+# or office's NAT) are not locked out by one person's typos. A successful sign-in clears
+# that account's count.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("AMPWORK_LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AMPWORK_LOGIN_ADDRESS_FAILURE_LIMIT", "50"))
 LOGIN_COOLOFF_MINUTES = int(os.environ.get("AMPWORK_LOGIN_COOLOFF_MINUTES", "15"))
 AXES_ENABLED = True
+AXES_HANDLER = "ampwork.core.throttle.SignInHandler"  # adds the per-address limit
 AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_COOLOFF_MINUTES)
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
 AXES_USERNAME_FORM_FIELD = "username"  # the sign-in form's field (it holds the email)

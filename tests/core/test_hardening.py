@@ -61,6 +61,9 @@ def test_the_real_configuration_throttles() -> None:
     assert settings.AUTHENTICATION_BACKENDS[0] == "axes.backends.AxesStandaloneBackend"
     assert settings.MIDDLEWARE[-1] == "axes.middleware.AxesMiddleware"
     assert settings.AXES_FAILURE_LIMIT == 5
+    assert settings.LOGIN_ADDRESS_FAILURE_LIMIT == 50
+    assert settings.AXES_LOCKOUT_PARAMETERS == ["username"]
+    assert settings.AXES_HANDLER == "ampwork.core.throttle.SignInHandler"
     assert dt.timedelta(minutes=15) == settings.AXES_COOLOFF_TIME
     assert settings.AXES_RESET_ON_SUCCESS is True
 
@@ -99,21 +102,113 @@ def test_two_hundred_wrong_passwords_are_locked_out_after_the_limit(
     assert event.detail["address"] == "203.0.113.7"
 
 
-def test_an_address_that_failed_is_throttled_for_other_accounts_too(
+NAT = "198.51.100.200"  # one shared address: a school's or an office's connection
+
+
+def _email(person: Person) -> str:
+    assert person.user is not None
+    return person.user.email
+
+
+def test_one_persons_typos_do_not_lock_out_everyone_at_a_shared_address(
     org: Organisation, make_person: Callable[..., Person]
 ) -> None:
-    people = [make_person(org) for _ in range(6)]
-    emails = [p.user.email for p in people if p.user is not None]
-    spray = Client()
-    # password spraying: one guess per account, all from one address
-    statuses = [_try(spray, e, "Summer2026!").status_code for e in emails[:5]]
-    assert statuses == [200, 200, 200, 200, 429]
-    # the sixth account, never tried, is refused from that address, even with its password
-    assert _try(spray, emails[5], PASSWORD).status_code == 429
-    # … but its owner, elsewhere, signs in
-    owner = Client()
-    assert _try(owner, emails[5], PASSWORD, "192.0.2.1").status_code == 302
-    assert _signed_in(owner)
+    """The bug from the browser walk: 5 failures from one address locked every account there."""
+    pupil, head, classmate = (make_person(org) for _ in range(3))
+    limit = settings.AXES_FAILURE_LIMIT
+    mistyping = Client()
+    statuses = [_try(mistyping, _email(pupil), f"typo-{i}", NAT).status_code for i in range(limit)]
+    assert statuses == [200] * (limit - 1) + [429]
+    # the head teacher, at the same address, signs in
+    office = Client()
+    assert _try(office, _email(head), PASSWORD, NAT).status_code == 302
+    assert _signed_in(office)
+    # a classmate's own mistype is an ordinary wrong password, not a lockout; then they sign in
+    desk = Client()
+    wrong = _try(desk, _email(classmate), "oops", NAT)
+    assert wrong.status_code == 200
+    assert LOCKED not in wrong.content.decode()
+    assert _try(desk, _email(classmate), PASSWORD, NAT).status_code == 302
+    # the pupil's own account stays locked, from that address or any other
+    assert _try(Client(), _email(pupil), PASSWORD, NAT).status_code == 429
+    assert _try(Client(), _email(pupil), PASSWORD, "192.0.2.44").status_code == 429
+    # audited once per address and wait: the pupil's account, locked by its own count
+    events = AuditEvent.objects.filter(organisation=org, action="login.locked_out")
+    assert {e.target_id for e in events} == {str(pupil.pk)}
+    assert sorted(e.detail["address"] for e in events) == ["192.0.2.44", NAT]
+    assert {e.detail["by"] for e in events} == {"account"}
+
+
+def test_the_account_limit_counts_failures_from_any_address(
+    org: Organisation, make_person: Callable[..., Person]
+) -> None:
+    below, on = make_person(org), make_person(org)
+    limit = settings.AXES_FAILURE_LIMIT
+    for i in range(limit - 1):  # just below, each from a different address
+        assert _try(Client(), _email(below), "wrong", f"192.0.2.{10 + i}").status_code == 200
+    assert _try(Client(), _email(below), PASSWORD, "192.0.2.99").status_code == 302
+    statuses = [
+        _try(Client(), _email(on), "wrong", f"192.0.2.{20 + i}").status_code for i in range(limit)
+    ]
+    assert statuses == [200] * (limit - 1) + [429]  # exactly on it
+    assert _try(Client(), _email(on), PASSWORD, "192.0.2.98").status_code == 429  # and after
+
+
+def _spray(count: int, address: str = NAT) -> list[int]:
+    """One guess each for ``count`` different accounts (unknown ones too), from one address."""
+    client = Client()
+    return [
+        _try(client, f"pupil{i}@school.example", "Summer2026!", address).status_code
+        for i in range(count)
+    ]
+
+
+def test_password_spraying_from_one_address_is_locked_at_the_address_limit(
+    org: Organisation, make_person: Callable[..., Person]
+) -> None:
+    assert settings.LOGIN_ADDRESS_FAILURE_LIMIT == 50
+    limit = settings.LOGIN_ADDRESS_FAILURE_LIMIT
+    sprayed, head, other = make_person(org), make_person(org), make_person(org)
+    # just below the address limit: every guess is an ordinary wrong password …
+    assert _spray(limit - 1) == [200] * (limit - 1)
+    # … and someone else at that address still signs in
+    head_client = Client()
+    assert _try(head_client, _email(head), PASSWORD, NAT).status_code == 302
+    assert _signed_in(head_client)
+    # exactly on it: the guess that reaches it is refused, with the plain 429 page
+    on = _try(Client(), _email(sprayed), "Summer2026!", NAT)
+    assert on.status_code == 429
+    assert LOCKED in on.content.decode()
+    assert on["Retry-After"] == str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
+    # after it: every account is refused from that address, even with the right password
+    late = Client()
+    assert _try(late, _email(other), PASSWORD, NAT).status_code == 429
+    assert not _signed_in(late)
+    # … but the address lock does not lock the accounts: elsewhere they sign in
+    assert _try(Client(), _email(other), PASSWORD, "192.0.2.1").status_code == 302
+    assert _try(Client(), _email(sprayed), PASSWORD, "192.0.2.2").status_code == 302
+    # the refusals of known accounts are in their organisation's audit log, as by address
+    events = AuditEvent.objects.filter(organisation=org, action="login.locked_out")
+    by_target = {e.target_id: e.detail for e in events}
+    assert by_target[str(sprayed.pk)]["by"] == "address"
+    assert by_target[str(sprayed.pk)]["address"] == NAT
+    assert by_target[str(other.pk)]["by"] == "address"
+    assert str(head.pk) not in by_target
+
+
+def test_the_address_lock_lasts_the_cool_off_and_no_longer(
+    org: Organisation, make_person: Callable[..., Person]
+) -> None:
+    person = make_person(org)
+    limit = settings.LOGIN_ADDRESS_FAILURE_LIMIT
+    assert _spray(limit)[-1] == 429
+    cool_off = settings.AXES_COOLOFF_TIME
+    AccessAttempt.objects.update(attempt_time=timezone.now() - cool_off + dt.timedelta(seconds=5))
+    assert _try(Client(), _email(person), PASSWORD, NAT).status_code == 429  # just inside
+    AccessAttempt.objects.update(attempt_time=timezone.now() - cool_off - dt.timedelta(seconds=5))
+    client = Client()
+    assert _try(client, _email(person), PASSWORD, NAT).status_code == 302  # just after
+    assert _signed_in(client)
 
 
 def test_the_limit_is_exact_and_a_success_resets_the_count(

@@ -116,7 +116,9 @@ def test_an_injected_inline_script_is_refused(
     assert any(v.startswith("script-src") for v in _violations(page))
 
 
-def test_a_locked_out_sign_in_says_so_plainly(page: Any, live_server: Any) -> None:
+def test_a_locked_out_sign_in_says_so_plainly(
+    page: Any, live_server: Any, sign_in: Callable[[Any, str, str], None]
+) -> None:
     ensure_demo()
     for _ in range(5):
         page.goto(f"{live_server.url}/sign-in/")
@@ -130,3 +132,6 @@ def test_a_locked_out_sign_in_says_so_plainly(page: Any, live_server: Any) -> No
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("status")).to_contain_text("Too many failed sign-ins")
     assert page.url.endswith("/sign-in/")
+    # someone else at the same address (one school, one connection) still signs in
+    sign_in(page, "admin@brightwater.example", DEMO_PASSWORD)
+    assert page.url == f"{live_server.url}/"

@@ -1,9 +1,20 @@
-"""Sign-in throttling with django-axes: the account's spelling, the page a locked-out
-person sees, and the audit event each affected organisation gets.
+"""Sign-in throttling with django-axes: the account's spelling, the per-address limit, the
+page a locked-out person sees, and the audit event each affected organisation gets.
 
-The limits are settings (``LOGIN_FAILURE_LIMIT`` failures, ``LOGIN_COOLOFF_MINUTES``);
-django-axes counts failures per account and per address and refuses both, even with the
-right password, until the wait is over. Nothing here decides; it only explains and records.
+Two limits, both counted in django-axes' ``AccessAttempt`` table (the shared database, so
+every app server sees the same counts; the default cache is per process):
+
+* per account: ``LOGIN_FAILURE_LIMIT`` (5) failures for one account, from any address,
+  lock that account (django-axes' own ``AXES_LOCKOUT_PARAMETERS = ["username"]``; the
+  account+address pair is contained in it: its count can never be higher);
+* per address: ``LOGIN_ADDRESS_FAILURE_LIMIT`` (50) failures from one address, for any
+  accounts, lock that address. A school or office behind one shared (NAT) address is not
+  locked out by one person's mistypes; password spraying from one address still is.
+
+django-axes compares the largest of its per-parameter counts with one limit, so it cannot
+give the address a looser limit by itself; ``SignInHandler`` (``AXES_HANDLER``) adds the
+address count to its ``get_failures``. Both locks last ``LOGIN_COOLOFF_MINUTES`` and refuse
+even the right password.
 """
 
 from __future__ import annotations
@@ -12,9 +23,14 @@ import datetime as dt
 import logging
 from typing import Any
 
+from axes.attempts import get_cool_off_threshold
+from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_failure_limit
+from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib import messages
+from django.db.models import Sum
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -35,6 +51,36 @@ def username(request: HttpRequest, credentials: dict[str, Any] | None) -> str | 
     if value is None:
         return None
     return str(value).strip().lower()
+
+
+def address_failures(request: HttpRequest) -> int:
+    """Failed sign-ins from the request's address within the cool-off, for any account."""
+    address = getattr(request, "axes_ip_address", None)
+    if not address:
+        return 0
+    total = AccessAttempt.objects.filter(
+        ip_address=address, attempt_time__gte=get_cool_off_threshold(request)
+    ).aggregate(total=Sum("failures_since_start"))["total"]
+    return int(total or 0)
+
+
+class SignInHandler(AxesDatabaseHandler):
+    """django-axes' database handler, with a separate, looser limit per address.
+
+    ``get_failures`` is what django-axes compares with ``AXES_FAILURE_LIMIT``, both before a
+    password is checked and after each failure (when it sends ``user_locked_out``). It is
+    the account's count, unless the address has reached ``LOGIN_ADDRESS_FAILURE_LIMIT``:
+    then at least the account limit, so the address is refused for every account.
+    """
+
+    def get_failures(self, request: HttpRequest, credentials: dict[str, Any] | None = None) -> int:
+        account = int(super().get_failures(request, credentials))
+        address = address_failures(request)
+        by_address = address >= settings.LOGIN_ADDRESS_FAILURE_LIMIT
+        request.ampwork_locked_by = "address" if by_address else "account"  # type: ignore[attr-defined]
+        if by_address:
+            return max(account, address, int(get_failure_limit(request, credentials)))
+        return account
 
 
 def message() -> str:
@@ -90,6 +136,7 @@ def audit_lockout(sender: Any, request: HttpRequest, username: str | None, **kwa
                 person,
                 email=username,
                 address=address,
+                by=getattr(request, "ampwork_locked_by", "account"),
                 failures=getattr(request, "axes_failures_since_start", None),
                 minutes=int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
             )
