@@ -2,7 +2,7 @@
 """Mutation testing of the pure maths modules with mutmut (not run in CI: it is slow).
 
     pip install mutmut          # 3.x
-    python scripts/mutation.py                      # the four modules
+    python scripts/mutation.py                      # every module in MODULES
     python scripts/mutation.py okrs/progress.py     # one of them
     python scripts/mutation.py --keep --max-children 2
 

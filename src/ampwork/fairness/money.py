@@ -15,7 +15,7 @@ import statistics
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
-CENT = Decimal("0.01")
+CENT = Decimal("0.01")  # pragma: no mutate (quantize reads only the exponent: 0.02 is the same)
 ZERO = Decimal("0.00")
 HUNDRED = Decimal(100)
 # the largest amount an import accepts, in any currency and period: a trillion. Anything
