@@ -371,6 +371,7 @@ def test_pulse_export_escapes_group_names(
         closes=timezone.localdate() + dt.timedelta(days=7),
     )
     survey_services.open_round(actor=admin_actor, pulse=pulse)
+    survey_services.close_round(actor=admin_actor, pulse=pulse)  # results wait for closing
     assert admin.user is not None
     client.force_login(admin.user)
     response = client.get(f"/pulse/rounds/{pulse.pk}/export.csv")

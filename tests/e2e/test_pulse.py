@@ -1,5 +1,5 @@
 """Pulses in the browser: answering on a phone by keyboard only; a manager of a small team
-sees "suppressed" with the reason."""
+sees no results while the round is open, and "suppressed" with the reason once closed."""
 
 from __future__ import annotations
 
@@ -81,6 +81,11 @@ def test_manager_of_a_small_team_sees_suppressed(
     for invitation in Invitation.objects.filter(round=pulse):
         services.answer(pulse=pulse, invitation=invitation, answers={"mast1": 4})
     sign_in(page, "manager@brightwater.example", DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/pulse/rounds/{pulse.pk}/")
+    # open: only how many answered in all, no group at all
+    expect(page.get_by_text("Results appear when the round closes on")).to_be_visible()
+    expect(page.locator("tr", has_text="Tiny")).to_have_count(0)
+    services.close_round(actor=Actor.system(org), pulse=pulse)
     page.goto(f"{live_server.url}/pulse/rounds/{pulse.pk}/")
     row = page.locator("tr", has_text="Tiny")
     expect(row).to_contain_text("suppressed — fewer than 5 responses")

@@ -286,7 +286,7 @@ def _team(org: Any, name: str, size: int) -> Any:
 
 def _run_round(actor: Any, answers: Callable[[int], dict[str, int]] | None = None) -> Any:
     """Open a round, have everyone invited answer (with a comment naming their
-    reporting group and a number), and return it."""
+    reporting group and a number), close it (results wait for that) and return it."""
     from ampwork.surveys import services
     from ampwork.surveys.models import Invitation
 
@@ -304,6 +304,7 @@ def _run_round(actor: Any, answers: Callable[[int], dict[str, int]] | None = Non
             comment=f"comment {i} from group {invitation.group_id or 0}",
         )
     pulse.refresh_from_db()
+    services.close_round(actor=actor, pulse=pulse)
     return pulse
 
 

@@ -145,6 +145,7 @@ def test_the_round_page_flags_a_real_change_and_not_noise(
             services.answer(
                 pulse=pulse, invitation=invitation, answers={**mastery, **purpose}, enps=8
             )
+        services.close_round(actor=admin_actor, pulse=pulse)  # results wait for closing
         rounds.append(pulse)
     data = selectors.round_results(admin_actor, rounds[1])
     assert data.previous == rounds[0]

@@ -95,6 +95,7 @@ def test_moving_a_one_person_team_after_opening_reveals_nothing(
     moved: dict[str, Any],
 ) -> None:
     pulse = moved["pulse"]
+    services.close_round(actor=admin_actor, pulse=pulse)  # results wait for closing
     headers = bearer(admin)
     url = f"/api/v1/surveys/{pulse.pk}/results"
     before = client.get(url, **headers).json()
@@ -177,8 +178,7 @@ def test_padding_a_one_person_team_after_opening_changes_nothing(
     for token in tokens.values():
         _answer(token, 3)
     lone_team = Team.objects.get(name="Lone")
-    before = selectors.round_results(admin_actor, pulse)
-    assert before.groups[lone_team.pk]["suppressed"]
+    before = selectors.round_results(admin_actor, pulse)  # open: only the count
     # the attack: four people whose links staff would control join the lone team
     padding = [make_person(org) for _ in range(4)]
     for person in padding:
@@ -193,8 +193,17 @@ def test_padding_a_one_person_team_after_opening_changes_nothing(
     assert remind_sent == 0 and not any(m.to[0] in {p.email for p in padding} for m in mail.outbox)
     after = selectors.round_results(admin_actor, pulse)
     assert after.groups == before.groups
-    assert after.groups[lone_team.pk]["suppressed"]
     assert after.invited == before.invited and after.responses == before.responses == 8
+    # closed: the lone team stays hidden, and padding it further changes nothing
+    services.close_round(actor=admin_actor, pulse=pulse)
+    closed = selectors.round_results(admin_actor, pulse)
+    assert closed.groups[lone_team.pk]["suppressed"]
+    assert closed.invited == 8 and closed.responses == 8
+    core_services.add_membership(
+        actor=admin_actor, team_id=lone_team.pk, person_id=make_person(org).pk
+    )
+    padded = selectors.round_results(admin_actor, pulse)
+    assert padded.groups == closed.groups and padded.responses == 8
 
 
 def test_results_warn_when_a_group_changed_shortly_before_opening(
@@ -235,6 +244,7 @@ def test_results_warn_when_a_group_changed_shortly_before_opening(
     services.open_round(actor=admin_actor, pulse=pulse, send=False, at=at)
     for invitation in Invitation.objects.filter(round=pulse):
         services.answer(pulse=pulse, invitation=invitation, answers={"mast1": 4})
+    services.close_round(actor=admin_actor, pulse=pulse)
     found = selectors.round_results(admin_actor, pulse)
     assert set(found.audience_changed) == {padded.pk, moved_team.pk}
     assert found.audience_changed[padded.pk] == 5

@@ -117,7 +117,8 @@ def test_minimum_is_locked_while_a_round_is_open(
     assert pulse.minimum == 5  # a round keeps the minimum it opened with
 
 
-def _answer_all(pulse: Round, value: int = 4) -> None:
+def _answer_all(pulse: Round, actor: Actor, value: int = 4) -> None:
+    """Everyone mailed a link answers; then the round closes (results wait for that)."""
     for token in tokens_from_mail():
         found, invitation = services.find_invitation(token)
         if found.pk == pulse.pk:
@@ -127,6 +128,7 @@ def _answer_all(pulse: Round, value: int = 4) -> None:
                 answers={"mast1": value, "mast2": value, "mast3": 6 - value},
                 enps=9,
             )
+    services.close_round(actor=actor, pulse=pulse)
 
 
 def test_managers_see_their_teams_members_only_everyone(
@@ -141,7 +143,7 @@ def test_managers_see_their_teams_members_only_everyone(
     lead = make_person(org, Role.MANAGER)
     MembershipFactory(team=small[0].memberships.get().team, person=lead, role="lead")
     pulse = open_pulse(admin_actor)
-    _answer_all(pulse)
+    _answer_all(pulse, admin_actor)
     manager_view = selectors.round_results(actor_of(lead), pulse)
     groups = {manager_view.names[g]: r for g, r in manager_view.groups.items()}
     assert set(groups) == {f"Everyone ({org.name})", "Small"}
@@ -164,7 +166,7 @@ def test_results_api(
     team_of("Big", 8)
     small = team_of("Small", 3)
     pulse = open_pulse(admin_actor)
-    _answer_all(pulse)
+    _answer_all(pulse, admin_actor)
     h = bearer(admin)
     body = client.get(f"/api/v1/surveys/{pulse.pk}/results", **h).json()
     by_name = {g["name"]: g for g in body["groups"]}
@@ -249,7 +251,7 @@ def test_differencing_in_the_api_matches_the_page(
     team_of("A", 12)
     team_of("B", 14)
     pulse = open_pulse(admin_actor)  # 26 in teams + the admin, in no team
-    _answer_all(pulse)
+    _answer_all(pulse, admin_actor)
     page = selectors.round_results(admin_actor, pulse)
     api = client.get(f"/api/v1/surveys/{pulse.pk}/results", **bearer(admin)).json()
     assert {g["group"]: g["suppressed"] for g in api["groups"]} == {

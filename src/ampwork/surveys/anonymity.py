@@ -105,6 +105,28 @@ def effective_minimum(minimum: int) -> int:
     return max(minimum, FLOOR)
 
 
+def coarsened(
+    parents: Mapping[int, int | None], audience: Mapping[int, int], minimum: int
+) -> dict[int, int]:
+    """Where to store each group's answers: the group itself, or its nearest enclosing
+    group whose audience (those invited to it and to the groups inside it) reaches the
+    minimum — the organisation if none does. A group whose audience is under the minimum
+    can never have enough responses to be shown, nor can any group inside it, so storing
+    its answers one level up changes no result, and a response no longer names a team of
+    one or two people."""
+    floor = effective_minimum(minimum)
+    reach = totals(parents, audience)
+    out: dict[int, int] = {ROOT: ROOT}
+    for group in parents:
+        at: int | None = group
+        seen: set[int] = set()
+        while at is not None and at != ROOT and reach.get(at, 0) < floor and at not in seen:
+            seen.add(at)
+            at = parents.get(at)
+        out[group] = ROOT if at is None or at in seen else at
+    return out
+
+
 def comment_minimum(minimum: int) -> int:
     """Comments need at least ten responses, or the minimum if it is higher."""
     return max(COMMENT_MINIMUM, effective_minimum(minimum))

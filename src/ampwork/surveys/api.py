@@ -2,10 +2,13 @@
 
 Results obey the same anonymity rules as the pages: a suppressed group comes back as
 ``{"suppressed": true, "reason": …}`` and never with numbers, and always use the groups
-frozen when the round opened. Answering takes the one-time token from the invitation (or
-a class's shared token) instead of a sign-in; a shared token takes one answer per client
-(a signed, httponly cookie), the class code if one is set, at most the audience size the
-teacher gave, and a limited number of answers a minute from one address.
+frozen when the round opened. A round that is not closed has no results at all
+(``results_available: false``, no groups): only how many answered in all.
+
+Answering takes the one-time token from the invitation (or a class's shared token)
+instead of a sign-in; a shared token takes one answer per client (a signed, httponly
+cookie), the class code if one is set, at most the audience size the teacher gave, and a
+limited number of answers a minute from one address.
 """
 
 import datetime as dt
@@ -52,8 +55,21 @@ class GroupResult(Schema):
 
 class ResultsOut(Schema):
     survey_id: int
+    status: str = Field(description="draft, open or closed")
     minimum: int | None
-    responses: int
+    results_available: bool = Field(
+        description="Results exist only once the round is closed: before, groups is empty "
+        "and only responses and participation (all groups together) are given"
+    )
+    results_from: dt.date | None = Field(
+        None, description="While the round is not closed: the day it closes"
+    )
+    responses: int = Field(description="How many answered in all")
+    participation: float | None = Field(
+        None,
+        description="responses over those invited (or a shared link's audience size), "
+        "all groups together",
+    )
     groups: list[GroupResult]
     shared_link_answers: int | None = Field(
         None, description="A shared link's round: the answers that came through the link"
@@ -97,8 +113,12 @@ def results(request: HttpRequest, survey_id: Id, filters: Query[ResultsFilter]) 
     data = selectors.round_results(who, pulse, team=filters.team)
     return {
         "survey_id": pulse.pk,
+        "status": pulse.status,
         "minimum": pulse.minimum,
+        "results_available": data.available,
+        "results_from": None if data.available else pulse.closes,
         "responses": data.responses,
+        "participation": data.rate,
         "groups": [{**data.groups[g], "name": data.names.get(g, str(g))} for g in data.order],
         "shared_link_answers": data.shared_answers,
         "audience_size": data.audience_size,

@@ -137,9 +137,10 @@ class Response(models.Model):
 class PooledAnswer(models.Model):
     """An answer waiting to be written into :class:`Response` with others, shuffled.
 
-    Everything but the round is sealed (Fernet, with a key derived from the server's
-    secret key): someone reading the database while answers wait sees neither the
-    answers nor the group nor the day. A random id, no timestamp, no ordering.
+    Everything but the round is sealed (AES-GCM with a fresh random nonce, bound to the
+    round, with a key derived from the server's secret key: services._seal): someone
+    reading the database while answers wait sees neither the answers nor the group nor
+    the day. A random id, no timestamp, no ordering.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

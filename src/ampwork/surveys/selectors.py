@@ -3,7 +3,12 @@ anonymity rules and the reader's role, trends and reliability.
 
 Results always use the round's frozen reporting groups (``frozen_tree``) — the tree the
 invitations were made from — never today's teams: moving, renaming or deleting a team,
-or adding people to it, after a round opened changes nothing in its results."""
+or adding people to it, after a round opened changes nothing in its results.
+
+Results are shown only once a round is closed. While it is open every answer would move
+them, so reading a group just before and just after one person answers would give that
+person's answers, comment included (differencing over time). An open round shows only
+how many answered in all (docs/privacy.md)."""
 
 from __future__ import annotations
 
@@ -19,7 +24,7 @@ from ampwork.core.permissions import Actor, can
 from . import anonymity, results, scoring
 from .instrument import SUBSCALES
 from .models import Invitation, ReportingGroup, Response, Round
-from .services import CHANGE_WINDOW, items_of, pooled
+from .services import CHANGE_WINDOW, answer_count, items_of
 
 
 def rounds(actor: Actor) -> QuerySet[Round]:
@@ -120,25 +125,52 @@ class RoundResults:
     # a shared link: the answers it took, and the most it takes
     shared_answers: int | None = None
     audience_size: int | None = None
+    # False until the round closes: then no group, change, reliability or comment at all
+    available: bool = True
+
+    @property
+    def rate(self) -> float | None:
+        """How many answered of those who could (invited, or a shared link's cap)."""
+        could = self.audience_size if self.round.mode == Round.Mode.UNATTRIBUTED else self.invited
+        return self.responses / could if could else None
 
 
 def _data(pulse: Round) -> list[results.ResponseData]:
-    """Every answer of a round: written responses and those still in the pool."""
-    written = [
+    """Every answer of a closed round. Closing writes the pool into responses, and the
+    pool refuses a closed round, so a closed round's answers are all responses."""
+    if pulse.status != Round.Status.CLOSED:
+        raise ValueError("a round's answers are read only once it is closed")
+    return [
         results.ResponseData(group or anonymity.ROOT, answers, enps, comment)
         for group, answers, enps, comment in Response.objects.filter(round=pulse).values_list(
             "group_id", "answers", "enps", "comment"
         )
     ]
-    waiting = [
-        results.ResponseData(p["group"] or anonymity.ROOT, p["answers"], p["enps"], p["comment"])
-        for p in pooled(pulse)
-    ]
-    return written + waiting
+
+
+def _waiting(pulse: Round) -> RoundResults:
+    """A round that is not closed: how many answered in all, and nothing else."""
+    shared = pulse.mode == Round.Mode.UNATTRIBUTED
+    count = answer_count(pulse)
+    return RoundResults(
+        pulse,
+        {},
+        {},
+        [],
+        [],
+        count,
+        pulse.invitations.count(),
+        shared_answers=count if shared else None,
+        audience_size=pulse.audience_size if shared else None,
+        available=False,
+    )
 
 
 def round_results(actor: Actor, pulse: Round, *, team: int | None = None) -> RoundResults:
-    """A round's results as the reader may see them: one pass over the responses."""
+    """A round's results as the reader may see them: one pass over the responses. Only a
+    closed round has any (see the module's docstring); before, only the count."""
+    if pulse.status != Round.Status.CLOSED:
+        return _waiting(pulse)
     org = actor.organisation
     tree = frozen_tree(pulse)
     parents = tree.parents
@@ -175,7 +207,12 @@ def round_results(actor: Actor, pulse: Round, *, team: int | None = None) -> Rou
     if pulse.mode == Round.Mode.UNATTRIBUTED:
         out.shared_answers = len(data)
         out.audience_size = pulse.audience_size
-    previous = rounds(actor).filter(opens__lt=pulse.opens).exclude(pk=pulse.pk).first()
+    previous = (
+        rounds(actor)
+        .filter(opens__lt=pulse.opens, status=Round.Status.CLOSED)
+        .exclude(pk=pulse.pk)
+        .first()
+    )
     if (
         previous is not None
         and anonymity.ROOT in computed

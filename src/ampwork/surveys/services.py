@@ -11,8 +11,9 @@ How an answer stays unlinkable, even for someone reading the database (docs/priv
    transaction: every response of a batch carries the same transaction id and their
    physical order is random, unrelated to the order of the invitations.
 
-Results count pooled answers too (``pooled``), so nothing waits to be seen and nothing is
-lost; a flush is never triggered by reading, which would make a batch of one.
+Results are shown only once a round is closed (selectors), when closing has written the
+pool into responses; while it is open only the count of answers, pooled ones included
+(``answer_count``). A flush is never triggered by reading, which would make a batch of one.
 """
 
 from __future__ import annotations
@@ -396,8 +397,12 @@ def remind(*, actor: Actor, pulse: Round) -> int:
 
 @transaction.atomic
 def close_round(*, actor: Actor, pulse: Round) -> Round:
-    """Close a round and write all its answers once more as one shuffled batch."""
+    """Close an open round and write all its answers once more as one shuffled batch.
+    Its results are shown from then on (selectors: never while it is open)."""
     require(actor, "pulse.manage", pulse)
+    current = Round.objects.select_for_update().filter(pk=pulse.pk).values_list("status", flat=True)
+    if current.first() != Round.Status.OPEN:
+        raise ValidationFailed.single("status", "only an open round can be closed")
     pulse.status = Round.Status.CLOSED
     pulse.save(update_fields=["status"])
     record(actor, actor.organisation, "pulse.closed", pulse)
@@ -504,13 +509,11 @@ def answer(
         "answers": clean,
     }
     if invitation is not None:
-        with transaction.atomic():
-            locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
-            if locked.used:
-                raise ValidationFailed.single("token", "this link has already been used")
-            locked.used = True
-            locked.save(update_fields=["used"])
-        payload["group"] = locked.group_id
+        # one statement that both checks and marks the link: of two submits at once, on
+        # any database, exactly one changes the row; the other is refused (a 4xx)
+        if not Invitation.objects.filter(pk=invitation.pk, used=False).update(used=True):
+            raise ValidationFailed.single("token", "this link has already been used")
+        payload["group"] = stored_group(pulse, invitation.group_id)
         try:
             _pool(pulse, payload)
         except BaseException:
@@ -531,6 +534,27 @@ def answer(
         flush(pulse)
     except Exception:  # the answer is safe in the pool; the next flush or closing takes it
         log.exception("pulse %s: pool flush deferred", pulse.pk)
+
+
+def stored_group(pulse: Round, group: int | None) -> int | None:
+    """The group an invited answer is stored under: its reporting group, or the nearest
+    frozen group around it whose frozen audience (the invitations to it and to the groups
+    inside it) reaches the round's minimum (``anonymity.coarsened``). Results are the
+    same — such a small group could never be shown — but a response does not name a team
+    of one or two people."""
+    if group is None:
+        return None
+    rows = list(ReportingGroup.objects.filter(round=pulse).values_list("team_id", "parent_id"))
+    known = {team for team, _ in rows}
+    if group not in known:
+        return group
+    parents = {team: (parent if parent in known else None) for team, parent in rows}
+    audience: dict[int, int] = defaultdict(int)
+    for invited in Invitation.objects.filter(round=pulse).values_list("group_id", flat=True):
+        audience[invited if invited in known else anonymity.ROOT] += 1
+    minimum = pulse.minimum or pulse.organisation.anonymity_min_group
+    found = anonymity.coarsened(parents, audience, minimum)[group]
+    return None if found == anonymity.ROOT else found
 
 
 def _pool(pulse: Round, payload: dict[str, Any], cap: int | None = None) -> None:
@@ -587,7 +611,7 @@ def _unseal(round_id: int, sealed: str) -> dict[str, Any]:
 
 
 def pooled(pulse: Round) -> list[dict[str, Any]]:
-    """The answers waiting in the pool, opened (for results: nothing waits to be seen).
+    """The answers waiting in the pool, opened (never shown: results wait for closing).
     A closed round has none: closing writes them all, and the pool refuses it after."""
     if pulse.status == Round.Status.CLOSED:
         return []

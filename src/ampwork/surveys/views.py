@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ampwork.core import csvexport
 from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import NotAllowed, NotFound, ValidationFailed
-from ampwork.core.forms import add_errors
+from ampwork.core.forms import DateInput, add_errors
 from ampwork.core.permissions import Actor, can, require
 from ampwork.core.views import flash_errors, member_view
 
@@ -39,8 +39,8 @@ def index(request: HttpRequest, actor: Actor) -> HttpResponse:
 
 class RoundForm(forms.Form):
     name = forms.CharField(max_length=120, initial="AMP Pulse")
-    opens = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
-    closes = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    opens = forms.DateField(widget=DateInput())
+    closes = forms.DateField(widget=DateInput())
     teams = forms.MultipleChoiceField(
         required=False,
         label="Only these teams",
@@ -127,6 +127,7 @@ def round_page(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
             "may_manage": can(actor, "pulse.manage"),
             "shared_link": shared,
             "invitation": selectors.my_invitations(actor).get(pulse.pk),
+            "today": timezone.localdate(),
         },
     )
 
@@ -161,7 +162,8 @@ def change_status(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
 
 @member_view
 def export(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
-    """The results as CSV, through the same anonymity rules as the page."""
+    """The results as CSV, through the same anonymity rules as the page. A round that is
+    not closed has none: one row with how many answered in all, and when results come."""
     pulse = selectors.get_round(actor, pk)
     data = selectors.round_results(actor, pulse)
     out = io.StringIO()
@@ -176,6 +178,16 @@ def export(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
             "note",
         ]
     )
+    if not data.available:
+        writer.writerow(
+            [
+                "all groups together",
+                data.responses,
+                "" if data.rate is None else f"{data.rate:.2f}",
+                "",
+                f"results appear when the round closes on {pulse.closes.isoformat()}",
+            ]
+        )
     for group in data.order:
         r = data.groups[group]
         if r["suppressed"]:
