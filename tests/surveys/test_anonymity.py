@@ -469,3 +469,33 @@ def test_outermost_groups_are_checked_first() -> None:
     # team 2 (7 − 5 = 2) and then team 1 as well, showing less for no more safety.
     decisions = decide({1: None, 2: 1}, {0: 3, 1: 2, 2: 5}, 5)
     assert [decisions[g].shown for g in (0, 1, 2)] == [True, False, True]
+
+
+# ---------------------------------------------------------------- where answers are stored
+
+
+@pytest.mark.parametrize(
+    ("reach", "stored_at"),
+    [(4, "root"), (5, "parent"), (6, "parent")],  # the parent's audience against minimum 5
+)
+def test_a_small_groups_answers_are_stored_at_the_nearest_group_that_can_be_shown(
+    reach: int, stored_at: str
+) -> None:
+    # organisation 0 > department 1 > team 2 > pair 3; the pair and the team are too small
+    parents = {1: 0, 2: 1, 3: 2}
+    audience = {1: reach - 2, 2: 1, 3: 1}  # the department reaches `reach` with both inside
+    where = anonymity.coarsened(parents, audience, minimum=5)
+    expected = 1 if stored_at == "parent" else anonymity.ROOT
+    assert where[3] == expected  # not the pair, not the team: the nearest that can be shown
+    assert where[2] == expected
+    assert where[1] == expected
+    assert where[anonymity.ROOT] == anonymity.ROOT
+
+
+def test_a_group_exactly_at_the_minimum_keeps_its_answers() -> None:
+    parents = {1: 0, 2: 0}
+    where = anonymity.coarsened(parents, {1: 5, 2: 4}, minimum=5)
+    assert where == {anonymity.ROOT: anonymity.ROOT, 1: 1, 2: anonymity.ROOT}
+    # a minimum under the floor of 3 counts as 3
+    assert anonymity.coarsened({1: 0}, {1: 3}, minimum=1) == {anonymity.ROOT: 0, 1: 1}
+    assert anonymity.coarsened({1: 0}, {1: 2}, minimum=1) == {anonymity.ROOT: 0, 1: 0}
