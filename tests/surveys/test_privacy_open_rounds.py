@@ -14,7 +14,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.core import mail
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
@@ -26,6 +25,7 @@ from ampwork.surveys import selectors, services
 from ampwork.surveys.models import Invitation, Response, Round
 
 from ..factories import MembershipFactory, PersonFactory, TeamFactory
+from .test_privacy import _tokens
 
 TODAY = timezone.localdate()
 SECRET = "the one comment only Zed wrote"
@@ -37,10 +37,6 @@ def _team(org: Organisation, name: str, size: int) -> list[Person]:
     for person in people:
         MembershipFactory(team=team, person=person)
     return people
-
-
-def _tokens() -> dict[str, str]:
-    return {m.to[0]: m.body.split("/pulse/answer/")[1].split("/")[0] for m in mail.outbox}
 
 
 def _answer(token: str, value: int, comment: str = "") -> None:
