@@ -17,10 +17,20 @@ from typing import Any
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from ampwork.core import services as core
 from ampwork.core.errors import ValidationFailed
-from ampwork.core.models import Organisation, Person, Role, Team, TeamMembership, User
+from ampwork.core.models import (
+    AuditEvent,
+    Organisation,
+    Person,
+    Role,
+    Team,
+    TeamMembership,
+    User,
+)
 
 DEMO_PASSWORD = "ampwork-demo"
 COMPANY_SLUG = "brightwater"
@@ -155,7 +165,30 @@ def ensure_demo() -> DemoResult:
         company, school = _build()
         for step in DEMO_STEPS:
             step(company, school)
+        _settle_history(company, school)
     return DemoResult(company, school, created=True)
+
+
+# How long ago the demo's people joined and its teams were set up.
+DEMO_HISTORY = dt.timedelta(days=180)
+
+
+def _settle_history(*organisations: Organisation) -> None:
+    """Date the demo's people, teams and their audit events to when the organisations were
+    set up, months ago, not to the minute the demo was built: otherwise every pulse opened
+    in a fresh demo warns that each group's people changed just before it opened."""
+    then = timezone.now() - DEMO_HISTORY
+    for model in (Person, Team, TeamMembership):
+        model.objects.filter(organisation__in=organisations, created_at__gt=then).update(
+            created_at=then
+        )
+    AuditEvent.objects.filter(
+        Q(action__startswith="person.")
+        | Q(action__startswith="team.")
+        | Q(action__startswith="membership."),
+        organisation__in=organisations,
+        created_at__gt=then,
+    ).update(created_at=then)
 
 
 def _user(email: str, name: str, password_hash: str) -> User:
