@@ -499,3 +499,12 @@ def test_a_group_exactly_at_the_minimum_keeps_its_answers() -> None:
     # a minimum under the floor of 3 counts as 3
     assert anonymity.coarsened({1: 0}, {1: 3}, minimum=1) == {anonymity.ROOT: 0, 1: 1}
     assert anonymity.coarsened({1: 0}, {1: 2}, minimum=1) == {anonymity.ROOT: 0, 1: 0}
+
+
+def test_within_is_the_groups_named_and_all_inside_them() -> None:
+    # 1 > 2 > 3, 1 > 4, and 5 beside 1; the organisation's children have parent None
+    parents = {1: None, 2: 1, 3: 2, 4: 1, 5: None}
+    assert anonymity.within(parents, [2]) == {2, 3}
+    assert anonymity.within(parents, [1]) == {1, 2, 3, 4}
+    assert anonymity.within(parents, [3, 5]) == {3, 5}
+    assert anonymity.within(parents, []) == set()

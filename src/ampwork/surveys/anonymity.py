@@ -19,7 +19,7 @@ A response counts in its reporting group and in every group above it.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 ROOT = 0  # the organisation
@@ -45,6 +45,19 @@ def totals(parents: Mapping[int, int | None], direct: Mapping[int, int]) -> dict
         return out[group]
 
     walk(ROOT)
+    return out
+
+
+def within(parents: Mapping[int, int | None], roots: Iterable[int]) -> set[int]:
+    """The groups ``roots`` and every group inside them."""
+    children = _children(parents)
+    out: set[int] = set()
+    stack = list(roots)
+    while stack:
+        group = stack.pop()
+        if group not in out:
+            out.add(group)
+            stack.extend(children.get(group, []))
     return out
 
 

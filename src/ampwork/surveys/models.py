@@ -18,6 +18,7 @@ later changes nothing in a round.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.db import models
 from django.utils import timezone
@@ -85,16 +86,20 @@ class Question(models.Model):
         return self.text
 
 
+def kept_team(**options: Any) -> models.ForeignKey[Any, Any]:
+    """A team's id as it was when a round opened: no database constraint and no cascade,
+    so moving or deleting the team later changes nothing a round recorded."""
+    return models.ForeignKey(
+        Team, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+", **options
+    )
+
+
 class Invitation(models.Model):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="invitations")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
-    group = models.ForeignKey(
-        Team,
+    group = kept_team(
         null=True,
         blank=True,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
         help_text="Reporting group at opening (the team's id, kept if the team goes).",
     )
     digest = models.CharField(max_length=64, unique=True)
@@ -112,14 +117,7 @@ class Invitation(models.Model):
 class Response(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="responses")
-    group = models.ForeignKey(
-        Team,
-        null=True,
-        blank=True,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-    )
+    group = kept_team(null=True, blank=True)
     submitted_on = models.DateField(default=timezone.localdate)
     enps = models.PositiveSmallIntegerField(null=True, blank=True)
     comment = models.TextField(blank=True)
@@ -159,17 +157,8 @@ class ReportingGroup(models.Model):
     to its people or teams happened in the days before (a warning against padding)."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="groups")
-    team = models.ForeignKey(
-        Team, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
-    )
-    parent = models.ForeignKey(
-        Team,
-        null=True,
-        blank=True,
-        on_delete=models.DO_NOTHING,
-        db_constraint=False,
-        related_name="+",
-    )
+    team = kept_team()
+    parent = kept_team(null=True, blank=True)
     name = models.CharField(max_length=200)
     recent_changes = models.PositiveIntegerField(
         default=0, help_text="Changes to its people or teams in the days before opening."

@@ -57,16 +57,7 @@ def visible_groups(actor: Actor, parents: dict[int, int | None]) -> set[int] | N
         return None
     allowed = {anonymity.ROOT}
     if can(actor, "pulse.team_results") and actor.person is not None:
-        led = core_selectors.led_teams(actor.person)
-        children: dict[int | None, list[int]] = {}
-        for team, parent in parents.items():
-            children.setdefault(parent, []).append(team)
-        stack = list(led)
-        while stack:
-            team = stack.pop()
-            if team not in allowed:
-                allowed.add(team)
-                stack.extend(children.get(team, []))
+        allowed |= anonymity.within(parents, core_selectors.led_teams(actor.person))
     return allowed
 
 

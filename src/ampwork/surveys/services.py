@@ -158,19 +158,12 @@ def audience(pulse: Round) -> dict[int, int | None]:
     """Who is asked, with the reporting group each answer will count in: their team (the
     first, by name) inside the round's teams — or any team, for the whole organisation."""
     teams = set(pulse.teams.values_list("id", flat=True))
-    scope = set()
+    scope: set[int] = set()
     if teams:
-        children: dict[int | None, list[int]] = {}
-        for pk, parent in Team.objects.filter(organisation=pulse.organisation).values_list(
-            "id", "parent_id"
-        ):
-            children.setdefault(parent, []).append(pk)
-        stack = list(teams)
-        while stack:
-            team = stack.pop()
-            if team not in scope:
-                scope.add(team)
-                stack.extend(children.get(team, []))
+        tree = dict(
+            Team.objects.filter(organisation=pulse.organisation).values_list("id", "parent_id")
+        )
+        scope = anonymity.within(tree, teams)
     out: dict[int, int | None] = {}
     for person_id, team_id in (
         TeamMembership.objects.filter(organisation=pulse.organisation, person__active=True)
