@@ -11,8 +11,8 @@ from ampwork.core import services as core_services
 from ampwork.core.models import Person, Role, Team
 from ampwork.core.permissions import Actor
 from ampwork.demo.services import COMPANY_SLUG, ensure_demo
-from ampwork.surveys import services
-from ampwork.surveys.models import ReportingGroup
+from ampwork.pulse import services
+from ampwork.pulse.models import ReportingGroup
 
 
 def test_a_new_pulse_in_a_fresh_demo_warns_only_of_real_changes(db: Any) -> None:
@@ -26,12 +26,12 @@ def test_a_new_pulse_in_a_fresh_demo_warns_only_of_real_changes(db: Any) -> None
     core_services.create_person(
         actor=actor, name="New Joiner", email="new@brightwater.example", team_ids=[platform.pk]
     )
-    pulse = services.create_round(
+    round = services.create_round(
         actor=actor, name="Pulse", opens=today, closes=today + dt.timedelta(days=7)
     )
-    services.open_round(actor=actor, pulse=pulse, send=False)
+    services.open_round(actor=actor, round=round, send=False)
     changed = dict(
-        ReportingGroup.objects.filter(round=pulse, recent_changes__gt=0).values_list(
+        ReportingGroup.objects.filter(round=round, recent_changes__gt=0).values_list(
             "team__name", "recent_changes"
         )
     )

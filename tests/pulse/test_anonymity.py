@@ -14,8 +14,8 @@ from django.utils import timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ampwork.surveys import anonymity
-from ampwork.surveys.anonymity import ROOT, comments_shown, decide
+from ampwork.pulse import anonymity
+from ampwork.pulse.anonymity import ROOT, comments_shown, decide
 
 
 @st.composite
@@ -107,8 +107,10 @@ def test_small_team_and_its_parent() -> None:
     # a team of 4 in a department of 9: the team is hidden for size; the department (9)
     # is shown; nothing else to subtract
     decisions = decide({1: None, 2: 1}, {0: 0, 1: 5, 2: 4}, 5)
-    assert not decisions[2].shown and "fewer than 5" in decisions[2].reason
-    assert decisions[1].shown and decisions[ROOT].shown
+    assert not decisions[2].shown
+    assert "fewer than 5" in decisions[2].reason
+    assert decisions[1].shown
+    assert decisions[ROOT].shown
 
 
 def test_differencing_hides_the_sibling_that_would_reveal_a_small_group() -> None:
@@ -134,7 +136,8 @@ def test_a_hidden_groups_reason_never_gives_its_count(n: int) -> None:
     decision = decide({1: None}, {0: 20, 1: n}, 5)[1]
     assert not decision.shown
     assert decision.reason == "fewer than 5 responses"
-    assert f"({n})" not in decision.reason and "none" not in decision.reason
+    assert f"({n})" not in decision.reason
+    assert "none" not in decision.reason
 
 
 @pytest.mark.parametrize(("minimum", "effective"), [(0, 3), (1, 3), (2, 3), (3, 3), (4, 4)])
@@ -181,7 +184,8 @@ def test_differencing_exactly_at_the_minimum(rest: int, both_shown: bool) -> Non
     assert decisions[ROOT].shown
     assert (decisions[1].shown and decisions[2].shown) is both_shown
     if not both_shown:
-        assert not decisions[1].shown and decisions[2].shown  # the smaller one hides
+        assert not decisions[1].shown
+        assert decisions[2].shown
         assert decisions[1].reason.startswith("hidden so that it cannot be worked out")
         assert str(rest) not in decisions[1].reason
 
@@ -203,10 +207,12 @@ def test_ties_hide_the_lower_id_and_the_search_repeats() -> None:
     # organisation's frontier, and the search goes on until nothing changes
     parents = {1: None, 2: None, 3: 1}
     decisions = decide(parents, {0: 2, 1: 0, 2: 20, 3: 6}, 5)
-    assert decisions[ROOT].shown and decisions[2].shown
+    assert decisions[ROOT].shown
+    assert decisions[2].shown
     # organisation 28 − team 2 (20) − team 1 (6) = 2: team 1 hides; then its inner team 3
     # (6) is on the organisation's frontier, 28 − 20 − 6 = 2 again: team 3 hides too
-    assert not decisions[1].shown and not decisions[3].shown
+    assert not decisions[1].shown
+    assert not decisions[3].shown
 
 
 def test_differencing_looks_inside_hidden_groups() -> None:
@@ -231,8 +237,8 @@ def test_fast_results_equal_the_reference(
 
     import pytest
 
-    from ampwork.surveys.instrument import items_for
-    from ampwork.surveys.results import ResponseData, compute, compute_reference
+    from ampwork.pulse.instrument import items_for
+    from ampwork.pulse.results import ResponseData, compute, compute_reference
 
     parents, direct, minimum = tree
     rng = random.Random(seed)
@@ -261,7 +267,8 @@ def test_fast_results_equal_the_reference(
         if b["suppressed"]:
             assert a == b
             continue
-        assert a["n"] == b["n"] and a["comments"] == b["comments"]
+        assert a["n"] == b["n"]
+        assert a["comments"] == b["comments"]
         assert a["participation"] == pytest.approx(b["participation"])
         assert a["enps"] == pytest.approx(b["enps"])
         for code, expected in b["subscales"].items():
@@ -287,25 +294,25 @@ def _team(org: Any, name: str, size: int) -> Any:
 def _run_round(actor: Any, answers: Callable[[int], dict[str, int]] | None = None) -> Any:
     """Open a round, have everyone invited answer (with a comment naming their
     reporting group and a number), close it (results wait for that) and return it."""
-    from ampwork.surveys import services
-    from ampwork.surveys.models import Invitation
+    from ampwork.pulse import services
+    from ampwork.pulse.models import Invitation
 
     today = timezone.localdate()
-    pulse = services.create_round(
+    round = services.create_round(
         actor=actor, name="Pulse", opens=today, closes=today + dt.timedelta(days=7)
     )
-    services.open_round(actor=actor, pulse=pulse, send=False)
-    for i, invitation in enumerate(Invitation.objects.filter(round=pulse).order_by("pk")):
+    services.open_round(actor=actor, round=round, send=False)
+    for i, invitation in enumerate(Invitation.objects.filter(round=round).order_by("pk")):
         services.answer(
-            pulse=pulse,
+            round=round,
             invitation=invitation,
             answers=answers(i) if answers else {"mast1": 4, "mast2": 2, "mast3": 3},
             enps=9,
             comment=f"comment {i} from group {invitation.group_id or 0}",
         )
-    pulse.refresh_from_db()
-    services.close_round(actor=actor, pulse=pulse)
-    return pulse
+    round.refresh_from_db()
+    services.close_round(actor=actor, round=round)
+    return round
 
 
 def _subtract(everyone: list[str], part: list[str]) -> list[str]:
@@ -328,8 +335,8 @@ def test_comments_cannot_be_recovered_by_subtraction_through_the_api(
     hide: the only comment set shown is everyone's, and nothing can be subtracted."""
     big = _team(org, "Big", 10)
     small = _team(org, "Small", 4)
-    pulse = _run_round(admin_actor)
-    body = client.get(f"/api/v1/surveys/{pulse.pk}/results", **bearer(admin)).json()
+    round = _run_round(admin_actor)
+    body = client.get(f"/api/v1/pulse/rounds/{round.pk}/results", **bearer(admin)).json()
     groups = {g["group"]: g for g in body["groups"]}
     everyone = groups[ROOT]["comments"]
     assert len(everyone) == 15
@@ -353,17 +360,17 @@ def test_comments_cannot_be_recovered_by_subtraction_through_the_api(
 def test_comments_on_the_page_and_in_the_selector_agree(
     org: Any, admin: Any, admin_actor: Any, web: Callable[[Any], Client]
 ) -> None:
-    from ampwork.surveys import selectors
+    from ampwork.pulse import selectors
 
     big = _team(org, "Big", 10)
     _team(org, "Small", 4)
-    pulse = _run_round(admin_actor)
-    data = selectors.round_results(admin_actor, pulse)
+    round = _run_round(admin_actor)
+    data = selectors.round_results(admin_actor, round)
     assert len(data.groups[ROOT]["comments"]) == 15
     assert data.groups[big.pk]["comments"] is None
-    filtered = selectors.round_results(admin_actor, pulse, team=big.pk)
+    filtered = selectors.round_results(admin_actor, round, team=big.pk)
     assert filtered.groups[big.pk]["comments"] is None  # asking for the team alone
-    page = web(admin).get(f"/pulse/rounds/{pulse.pk}/").content.decode()
+    page = web(admin).get(f"/pulse/rounds/{round.pk}/").content.decode()
     assert "Comments (15)" in page
 
 
@@ -371,21 +378,23 @@ def test_two_teams_of_ten_and_a_rest_of_five(org: Any, admin_actor: Any) -> None
     # everyone (25) = teams A and B of ten + a team of four + the admin: scores of A and
     # B show (25 − 10 − 10 = 5), but everyone's comments minus A's and B's would be five
     # people's, so A's comments hide (the smaller, then lower id)
-    from ampwork.surveys import selectors
+    from ampwork.pulse import selectors
 
     a, b = _team(org, "A", 10), _team(org, "B", 10)
     _team(org, "Four", 4)
     data = selectors.round_results(admin_actor, _run_round(admin_actor))
-    assert not data.groups[a.pk]["suppressed"] and not data.groups[b.pk]["suppressed"]
+    assert not data.groups[a.pk]["suppressed"]
+    assert not data.groups[b.pk]["suppressed"]
     assert data.groups[a.pk]["comments"] is None
-    assert data.groups[b.pk]["comments"] is not None and len(data.groups[b.pk]["comments"]) == 10
+    assert data.groups[b.pk]["comments"] is not None
+    assert len(data.groups[b.pk]["comments"]) == 10
     assert len(data.groups[ROOT]["comments"]) == 25
 
 
 def test_comments_of_three_teams_of_ten_all_show(org: Any, admin: Any, admin_actor: Any) -> None:
     # everyone (30) = three teams of ten (the admin in the third): any difference is 0, 10
     # or 20 people, so every comment set shows
-    from ampwork.surveys import selectors
+    from ampwork.pulse import selectors
 
     from ..factories import MembershipFactory
 
@@ -406,15 +415,16 @@ def test_a_hidden_groups_reason_gives_no_count_in_api_page_and_export(
     """Issue 14, item 4: a one-person team's reason said "fewer than 5 responses (1)"."""
     _team(org, "Big", 8)
     lone = _team(org, "Lone", 1)
-    pulse = _run_round(admin_actor)
-    body = client.get(f"/api/v1/surveys/{pulse.pk}/results", **bearer(admin)).json()
+    round = _run_round(admin_actor)
+    body = client.get(f"/api/v1/pulse/rounds/{round.pk}/results", **bearer(admin)).json()
     reason = next(g for g in body["groups"] if g["group"] == lone.pk)["reason"]
     assert reason == "fewer than 5 responses"
     client.force_login(admin.user)
-    page = client.get(f"/pulse/rounds/{pulse.pk}/").content.decode()
-    export = client.get(f"/pulse/rounds/{pulse.pk}/export.csv").content.decode()
+    page = client.get(f"/pulse/rounds/{round.pk}/").content.decode()
+    export = client.get(f"/pulse/rounds/{round.pk}/export.csv").content.decode()
     for text in (page, export):
-        assert "fewer than 5 responses" in text and "responses (1)" not in text
+        assert "fewer than 5 responses" in text
+        assert "responses (1)" not in text
 
 
 def test_no_reliability_for_a_round_under_the_minimum(
@@ -422,21 +432,22 @@ def test_no_reliability_for_a_round_under_the_minimum(
 ) -> None:
     """Issue 14, item 4: a round of four (minimum five) showed admins α and item-total
     correlations computed from those four people's answers."""
-    from ampwork.surveys import selectors
+    from ampwork.pulse import selectors
 
     _team(org, "Core", 3)  # 3 + the admin = 4 responses
-    pulse = _run_round(admin_actor, lambda i: {"mast1": 1 + i, "mast2": 2 + i, "mast3": 1 + i})
-    data = selectors.round_results(admin_actor, pulse)
+    round = _run_round(admin_actor, lambda i: {"mast1": 1 + i, "mast2": 2 + i, "mast3": 1 + i})
+    data = selectors.round_results(admin_actor, round)
     assert data.groups[ROOT]["suppressed"]
     assert not data.reliability
-    page = web(admin).get(f"/pulse/rounds/{pulse.pk}/").content.decode()
-    assert "Reliability on your data" not in page and "Item-total" not in page
+    page = web(admin).get(f"/pulse/rounds/{round.pk}/").content.decode()
+    assert "Reliability on your data" not in page
+    assert "Item-total" not in page
 
 
 def test_reliability_at_the_minimum_only_for_subscales_answered_in_full(
     org: Any, admin: Any, admin_actor: Any, web: Callable[[Any], Client]
 ) -> None:
-    from ampwork.surveys import selectors
+    from ampwork.pulse import selectors
 
     _team(org, "Core", 4)  # 4 + the admin = 5 responses, the minimum
 
@@ -446,13 +457,15 @@ def test_reliability_at_the_minimum_only_for_subscales_answered_in_full(
             out.update(purp1=1 + i, purp2=2 + i % 4)
         return out
 
-    pulse = _run_round(admin_actor, answers)
-    data = selectors.round_results(admin_actor, pulse)
+    round = _run_round(admin_actor, answers)
+    data = selectors.round_results(admin_actor, round)
     assert data.reliability is not None
     assert set(data.reliability) == {"mastery"}
-    assert data.reliability["mastery"].n == 5 and data.reliability["mastery"].ci is not None
-    page = web(admin).get(f"/pulse/rounds/{pulse.pk}/").content.decode()
-    assert "Reliability on your data" in page and "95% CI" in page
+    assert data.reliability["mastery"].n == 5
+    assert data.reliability["mastery"].ci is not None
+    page = web(admin).get(f"/pulse/rounds/{round.pk}/").content.decode()
+    assert "Reliability on your data" in page
+    assert "95% CI" in page
 
 
 def test_a_decision_cannot_be_changed_afterwards() -> None:

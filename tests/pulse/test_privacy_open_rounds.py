@@ -21,8 +21,8 @@ from django.utils import timezone
 from ampwork.core.errors import ValidationFailed
 from ampwork.core.models import AuditEvent, Organisation, Person, Role
 from ampwork.core.permissions import Actor
-from ampwork.surveys import selectors, services
-from ampwork.surveys.models import Invitation, Response, Round
+from ampwork.pulse import selectors, services
+from ampwork.pulse.models import Invitation, Response, Round
 
 from ..factories import MembershipFactory, PersonFactory, TeamFactory
 from .test_privacy import _tokens
@@ -40,9 +40,9 @@ def _team(org: Organisation, name: str, size: int) -> list[Person]:
 
 
 def _answer(token: str, value: int, comment: str = "") -> None:
-    pulse, invitation = services.find_invitation(token)
+    round, invitation = services.find_invitation(token)
     services.answer(
-        pulse=pulse,
+        round=round,
         invitation=invitation,
         answers={"mast1": value, "mast2": value, "purp1": value},
         enps=value * 2,
@@ -55,11 +55,11 @@ def _without_csrf(page: str) -> str:
     return re.sub(r'"X-CSRFToken": "[^"]*"', "", page)
 
 
-def _read_all(client: Client, headers: dict[str, str], pulse: Round) -> dict[str, Any]:
+def _read_all(client: Client, headers: dict[str, str], round: Round) -> dict[str, Any]:
     return {
-        "api": client.get(f"/api/v1/surveys/{pulse.pk}/results", **headers).json(),
-        "page": _without_csrf(client.get(f"/pulse/rounds/{pulse.pk}/").content.decode()),
-        "csv": client.get(f"/pulse/rounds/{pulse.pk}/export.csv").content.decode(),
+        "api": client.get(f"/api/v1/pulse/rounds/{round.pk}/results", **headers).json(),
+        "page": _without_csrf(client.get(f"/pulse/rounds/{round.pk}/").content.decode()),
+        "csv": client.get(f"/pulse/rounds/{round.pk}/export.csv").content.decode(),
     }
 
 
@@ -75,24 +75,26 @@ def test_one_more_answer_to_an_open_round_teaches_nothing(
     ten answer; the admin reads everything; Zed answers; the admin reads again and
     subtracts. Nothing but the total count moved; after closing, results are there."""
     people = _team(org, "Core", 11)
-    pulse = services.create_round(
+    round = services.create_round(
         actor=admin_actor, name="Pulse", opens=TODAY, closes=TODAY + dt.timedelta(days=7)
     )
-    services.open_round(actor=admin_actor, pulse=pulse, send=True)
+    services.open_round(actor=admin_actor, round=round, send=True)
     tokens = _tokens()
     for i, person in enumerate(people[:10]):
         _answer(tokens[person.email], 4, f"ordinary comment {i}")
     assert admin.user is not None
     client.force_login(admin.user)
     headers = bearer(admin)
-    before = _read_all(client, headers, pulse)
+    before = _read_all(client, headers, round)
     _answer(tokens[people[10].email], 1, SECRET)  # Zed
-    after = _read_all(client, headers, pulse)
+    after = _read_all(client, headers, round)
 
     # the API: no groups, no scores, no comments, before or after — only the count
     for body, count in ((before["api"], 10), (after["api"], 11)):
-        assert body["results_available"] is False and body["groups"] == []
-        assert body["status"] == "open" and body["results_from"] == pulse.closes.isoformat()
+        assert body["results_available"] is False
+        assert body["groups"] == []
+        assert body["status"] == "open"
+        assert body["results_from"] == round.closes.isoformat()
         assert body["responses"] == count
         assert body["participation"] == pytest.approx(count / 12)  # 11 + the admin
     moved = {k for k in before["api"] if before["api"][k] != after["api"].get(k)}
@@ -105,25 +107,31 @@ def test_one_more_answer_to_an_open_round_teaches_nothing(
     # the export: one row, all groups together
     assert after["csv"].splitlines()[1:] == [
         f"all groups together,11,0.92,,results appear when the round closes on "
-        f"{pulse.closes.isoformat()}"
+        f"{round.closes.isoformat()}"
     ]
     for text in (*before.values(), *after.values()):
         text = str(text)
-        assert SECRET not in text and "ordinary comment" not in text and "Core" not in text
+        assert SECRET not in text
+        assert "ordinary comment" not in text
+        assert "Core" not in text
     # a manager of Core sees no more
     lead = make_person(org, Role.MANAGER)
     MembershipFactory(team=people[0].memberships.get().team, person=lead, role="lead")
-    lead_view = client.get(f"/api/v1/surveys/{pulse.pk}/results", **bearer(lead)).json()
-    assert lead_view["groups"] == [] and lead_view["responses"] == 11
+    lead_view = client.get(f"/api/v1/pulse/rounds/{round.pk}/results", **bearer(lead)).json()
+    assert lead_view["groups"] == []
+    assert lead_view["responses"] == 11
 
     # closed: the results are there (so the reads above would have shown them)
-    services.close_round(actor=admin_actor, pulse=pulse)
-    closed = client.get(f"/api/v1/surveys/{pulse.pk}/results", **headers).json()
-    assert closed["results_available"] is True and "results_from" not in closed
+    services.close_round(actor=admin_actor, round=round)
+    closed = client.get(f"/api/v1/pulse/rounds/{round.pk}/results", **headers).json()
+    assert closed["results_available"] is True
+    assert "results_from" not in closed
     core = next(g for g in closed["groups"] if g["name"] == "Core")
-    assert core["n"] == 11 and SECRET in core["comments"]
-    page = client.get(f"/pulse/rounds/{pulse.pk}/").content.decode()
-    assert "Favourable answers by" in page and "Results appear when" not in page
+    assert core["n"] == 11
+    assert SECRET in core["comments"]
+    page = client.get(f"/pulse/rounds/{round.pk}/").content.decode()
+    assert "Favourable answers by" in page
+    assert "Results appear when" not in page
 
 
 def test_a_draft_has_no_results_and_an_open_shared_link_only_its_count(
@@ -135,7 +143,7 @@ def test_a_draft_has_no_results_and_an_open_shared_link_only_its_count(
 ) -> None:
     head = make_person(school, Role.ADMIN)
     klass = TeamFactory(organisation=school, name="7B")
-    pulse = services.create_round(
+    round = services.create_round(
         actor=actor_of(head),
         name="Class",
         opens=TODAY,
@@ -144,32 +152,34 @@ def test_a_draft_has_no_results_and_an_open_shared_link_only_its_count(
         mode=Round.Mode.UNATTRIBUTED,
         audience_size=4,
     )
-    draft = client.get(f"/api/v1/surveys/{pulse.pk}/results", **bearer(head)).json()
-    assert draft["results_available"] is False and draft["groups"] == []
+    draft = client.get(f"/api/v1/pulse/rounds/{round.pk}/results", **bearer(head)).json()
+    assert draft["results_available"] is False
+    assert draft["groups"] == []
     assert draft["responses"] == 0
-    token = services.open_round(actor=actor_of(head), pulse=pulse).shared_token
+    token = services.open_round(actor=actor_of(head), round=round).shared_token
     for _ in range(3):
         client.cookies.clear()
         answered = client.post(f"/pulse/answer/{token}/", {"mast1": "4"}, REMOTE_ADDR="192.0.2.9")
         assert answered.status_code == 200
-    body = client.get(f"/api/v1/surveys/{pulse.pk}/results", **bearer(head)).json()
-    assert body["groups"] == [] and body["responses"] == 3
+    body = client.get(f"/api/v1/pulse/rounds/{round.pk}/results", **bearer(head)).json()
+    assert body["groups"] == []
+    assert body["responses"] == 3
     assert body["participation"] == pytest.approx(0.75)
 
 
 def _round_with_answers(actor: Actor, opens: dt.date, value: int, *, close: bool) -> Round:
-    pulse = services.create_round(actor=actor, name=f"Pulse {opens}", opens=opens, closes=TODAY)
-    services.open_round(actor=actor, pulse=pulse, send=False)
-    for invitation in Invitation.objects.filter(round=pulse):
+    round = services.create_round(actor=actor, name=f"Pulse {opens}", opens=opens, closes=TODAY)
+    services.open_round(actor=actor, round=round, send=False)
+    for invitation in Invitation.objects.filter(round=round):
         services.answer(
-            pulse=pulse,
+            round=round,
             invitation=invitation,
             answers={"mast1": value, "mast2": value, "mast3": 6 - value},
         )
     if close:
-        services.close_round(actor=actor, pulse=pulse)
-    pulse.refresh_from_db()
-    return pulse
+        services.close_round(actor=actor, round=round)
+    round.refresh_from_db()
+    return round
 
 
 def test_the_change_is_against_the_previous_closed_round(
@@ -193,26 +203,27 @@ def test_only_an_open_round_can_be_closed(
     org: Organisation, admin: Person, admin_actor: Actor, client: Client
 ) -> None:
     _team(org, "Core", 5)
-    pulse = services.create_round(
+    round = services.create_round(
         actor=admin_actor, name="Pulse", opens=TODAY, closes=TODAY + dt.timedelta(days=7)
     )
     with pytest.raises(ValidationFailed) as draft:
-        services.close_round(actor=admin_actor, pulse=pulse)
+        services.close_round(actor=admin_actor, round=round)
     assert draft.value.errors[0].field == "status"
-    pulse.refresh_from_db()
-    assert pulse.status == Round.Status.DRAFT
-    services.open_round(actor=admin_actor, pulse=pulse, send=False)
-    services.close_round(actor=admin_actor, pulse=pulse)
+    round.refresh_from_db()
+    assert round.status == Round.Status.DRAFT
+    services.open_round(actor=admin_actor, round=round, send=False)
+    services.close_round(actor=admin_actor, round=round)
     closed_events = AuditEvent.objects.filter(action="pulse.closed").count()
     with pytest.raises(ValidationFailed) as again:
-        services.close_round(actor=admin_actor, pulse=pulse)
+        services.close_round(actor=admin_actor, round=round)
     assert again.value.errors[0].field == "status"
     assert "only an open round" in again.value.errors[0].message
     # through the page: a clear message, no 500, nothing recorded twice
     assert admin.user is not None
     client.force_login(admin.user)
-    response = client.post(f"/pulse/rounds/{pulse.pk}/status/", {"action": "close"}, follow=True)
-    assert response.status_code == 200 and b"only an open round" in response.content
+    response = client.post(f"/pulse/rounds/{round.pk}/status/", {"action": "close"}, follow=True)
+    assert response.status_code == 200
+    assert b"only an open round" in response.content
     assert AuditEvent.objects.filter(action="pulse.closed").count() == closed_events
 
 
@@ -224,11 +235,11 @@ def test_a_double_submit_of_one_link_gives_one_answer(
     ``select_for_update`` locks nothing). The check and the mark are one conditional
     update, so exactly one answer is taken; the other gets a 4xx naming the token."""
     _team(org, "Core", 5)
-    pulse = services.create_round(
+    round = services.create_round(
         actor=admin_actor, name="Pulse", opens=TODAY, closes=TODAY + dt.timedelta(days=7)
     )
-    services.open_round(actor=admin_actor, pulse=pulse, send=False)
-    link = Invitation.objects.filter(round=pulse).first()
+    services.open_round(actor=admin_actor, round=round, send=False)
+    link = Invitation.objects.filter(round=round).first()
     assert link is not None
     other: list[BaseException | None] = []
 
@@ -237,7 +248,7 @@ def test_a_double_submit_of_one_link_gives_one_answer(
             try:  # the other submit, with its own copy of the unused link
                 other.append(None)
                 services.answer(
-                    pulse=pulse,
+                    round=round,
                     invitation=Invitation.objects.get(pk=link.pk),
                     answers={"mast1": 1},
                 )
@@ -248,16 +259,18 @@ def test_a_double_submit_of_one_link_gives_one_answer(
     refused: list[ValidationFailed] = []
     with connection.execute_wrapper(interleave):
         try:
-            services.answer(pulse=pulse, invitation=link, answers={"mast1": 4})
+            services.answer(round=round, invitation=link, answers={"mast1": 4})
         except ValidationFailed as exc:
             refused.append(exc)
-    assert other and services.answer_count(pulse) == 1
+    assert other
+    assert services.answer_count(round) == 1
     errors = [e for e in [*other, *refused] if e is not None]
-    assert len(errors) == 1 and isinstance(errors[0], ValidationFailed)
+    assert len(errors) == 1
+    assert isinstance(errors[0], ValidationFailed)
     assert errors[0].errors[0].field == "token"
     assert Invitation.objects.get(pk=link.pk).used
     # a later stale copy is refused as well (the API and the page answer it with 422)
     with pytest.raises(ValidationFailed):
-        services.answer(pulse=pulse, invitation=link, answers={"mast1": 1})
-    services.close_round(actor=admin_actor, pulse=pulse)
-    assert Response.objects.filter(round=pulse).count() == 1
+        services.answer(round=round, invitation=link, answers={"mast1": 1})
+    services.close_round(actor=admin_actor, round=round)
+    assert Response.objects.filter(round=round).count() == 1

@@ -20,8 +20,8 @@ from ampwork.core import backup
 from ampwork.core import services as core_services
 from ampwork.core.models import AuditEvent, Organisation, Person, Role, Team, TeamMembership
 from ampwork.core.permissions import Actor
-from ampwork.surveys import selectors, services
-from ampwork.surveys.models import Invitation, PooledAnswer, ReportingGroup, Response, Round
+from ampwork.pulse import selectors, services
+from ampwork.pulse.models import Invitation, PooledAnswer, ReportingGroup, Response, Round
 
 from ..factories import MembershipFactory, PersonFactory, TeamFactory
 
@@ -37,12 +37,12 @@ def _team(org: Organisation, name: str, size: int, parent: Team | None = None) -
 
 
 def _open(actor: Actor, **kwargs: Any) -> Round:
-    pulse = services.create_round(
+    round = services.create_round(
         actor=actor, name="Pulse", opens=TODAY, closes=TODAY + dt.timedelta(days=7)
     )
-    services.open_round(actor=actor, pulse=pulse, **kwargs)
-    pulse.refresh_from_db()
-    return pulse
+    services.open_round(actor=actor, round=round, **kwargs)
+    round.refresh_from_db()
+    return round
 
 
 def _tokens() -> dict[str, str]:
@@ -51,9 +51,9 @@ def _tokens() -> dict[str, str]:
 
 
 def _answer(token: str, value: int, comment: str = "") -> None:
-    pulse, invitation = services.find_invitation(token)
+    round, invitation = services.find_invitation(token)
     services.answer(
-        pulse=pulse,
+        round=round,
         invitation=invitation,
         answers={"mast1": value, "mast2": value, "task1": value},
         enps=value * 2,
@@ -72,7 +72,7 @@ def moved(org: Organisation, admin_actor: Actor) -> dict[str, Any]:
     parent = Team.objects.get(organisation=org, name="Parent")
     solo = _team(org, "Solo", 1, parent=parent)[0]
     _team(org, "Other", 6)
-    pulse = _open(admin_actor)
+    round = _open(admin_actor)
     tokens = _tokens()
     for person in parent_people:
         _answer(tokens[person.email], 4, "fine")
@@ -80,7 +80,7 @@ def moved(org: Organisation, admin_actor: Actor) -> dict[str, Any]:
     for person in Person.objects.filter(memberships__team__name="Other"):
         _answer(tokens[person.email], 4, "fine")
     return {
-        "pulse": pulse,
+        "round": round,
         "parent": parent,
         "solo": Team.objects.get(name="Solo"),
         "other": Team.objects.get(name="Other"),
@@ -94,17 +94,18 @@ def test_moving_a_one_person_team_after_opening_reveals_nothing(
     bearer: Callable[[Person], dict[str, str]],
     moved: dict[str, Any],
 ) -> None:
-    pulse = moved["pulse"]
-    services.close_round(actor=admin_actor, pulse=pulse)  # results wait for closing
+    round = moved["round"]
+    services.close_round(actor=admin_actor, round=round)  # results wait for closing
     headers = bearer(admin)
-    url = f"/api/v1/surveys/{pulse.pk}/results"
+    url = f"/api/v1/pulse/rounds/{round.pk}/results"
     before = client.get(url, **headers).json()
     by_name = {g["name"]: g for g in before["groups"]}
-    assert by_name["Parent"]["n"] == 10 and not by_name["Parent"]["suppressed"]
+    assert by_name["Parent"]["n"] == 10
+    assert not by_name["Parent"]["suppressed"]
     assert admin.user is not None
     client.force_login(admin.user)
-    csv_before = client.get(f"/pulse/rounds/{pulse.pk}/export.csv").content
-    page_before = selectors.round_results(admin_actor, pulse)
+    csv_before = client.get(f"/pulse/rounds/{round.pk}/export.csv").content
+    page_before = selectors.round_results(admin_actor, round)
     # the attack: move Solo out from under Parent through the API, read again, subtract
     moved_out = client.patch(
         f"/api/v1/teams/{moved['solo'].pk}",
@@ -122,9 +123,10 @@ def test_moving_a_one_person_team_after_opening_reveals_nothing(
         actor=admin_actor, team=Team.objects.get(pk=moved["parent"].pk), name="Renamed"
     )
     assert client.get(url, **headers).json() == before
-    assert client.get(f"/pulse/rounds/{pulse.pk}/export.csv").content == csv_before
-    after = selectors.round_results(admin_actor, pulse)
-    assert after.groups == page_before.groups and after.names == page_before.names
+    assert client.get(f"/pulse/rounds/{round.pk}/export.csv").content == csv_before
+    after = selectors.round_results(admin_actor, round)
+    assert after.groups == page_before.groups
+    assert after.names == page_before.names
     # deleting the little team (its answers would otherwise fall to the top) changes
     # nothing either
     TeamMembership.objects.filter(team=moved["solo"]).delete()
@@ -135,11 +137,11 @@ def test_moving_a_one_person_team_after_opening_reveals_nothing(
 def test_results_use_the_tree_frozen_at_opening(
     org: Organisation, admin_actor: Actor, moved: dict[str, Any]
 ) -> None:
-    pulse = moved["pulse"]
-    frozen = {g.team_id: g.parent_id for g in ReportingGroup.objects.filter(round=pulse)}
+    round = moved["round"]
+    frozen = {g.team_id: g.parent_id for g in ReportingGroup.objects.filter(round=round)}
     assert frozen[moved["solo"].pk] == moved["parent"].pk
     Team.objects.filter(pk=moved["solo"].pk).update(parent=moved["other"])
-    tree = selectors.frozen_tree(pulse)
+    tree = selectors.frozen_tree(round)
     assert tree.parents[moved["solo"].pk] == moved["parent"].pk
     assert tree.order.index(moved["solo"].pk) == tree.order.index(moved["parent"].pk) + 1
 
@@ -154,10 +156,10 @@ def test_a_managers_results_and_heatmap_read_the_frozen_tree(
     """The home page's heatmap (advisor.dashboards) reads round_results, so this covers it."""
     lead = make_person(org, Role.MANAGER)
     MembershipFactory(team=moved["parent"], person=lead, role="lead")
-    services.close_round(actor=admin_actor, pulse=moved["pulse"])
-    before = selectors.round_results(actor_of(lead), moved["pulse"])
+    services.close_round(actor=admin_actor, round=moved["round"])
+    before = selectors.round_results(actor_of(lead), moved["round"])
     Team.objects.filter(pk=moved["solo"].pk).update(parent=None)
-    after = selectors.round_results(actor_of(lead), moved["pulse"])
+    after = selectors.round_results(actor_of(lead), moved["round"])
     assert after.groups == before.groups
     assert after.groups[moved["parent"].pk]["n"] == 10
 
@@ -173,37 +175,41 @@ def test_padding_a_one_person_team_after_opening_changes_nothing(
 ) -> None:
     lone = _team(org, "Lone", 1)[0]
     _team(org, "Big", 6)
-    pulse = _open(admin_actor)
+    round = _open(admin_actor)
     tokens = _tokens()
     for token in tokens.values():
         _answer(token, 3)
     lone_team = Team.objects.get(name="Lone")
-    before = selectors.round_results(admin_actor, pulse)  # open: only the count
+    before = selectors.round_results(admin_actor, round)  # open: only the count
     # the attack: four people whose links staff would control join the lone team
     padding = [make_person(org) for _ in range(4)]
     for person in padding:
         core_services.add_membership(actor=admin_actor, team_id=lone_team.pk, person_id=person.pk)
-    assert not Invitation.objects.filter(round=pulse, person__in=padding).exists()
+    assert not Invitation.objects.filter(round=round, person__in=padding).exists()
     assert client.get("/pulse/answer/" + tokens[lone.email] + "/").status_code == 200
     for person in padding:  # they cannot answer: they were not invited
         assert person.user is not None
         client.force_login(person.user)
-        assert client.post(f"/pulse/rounds/{pulse.pk}/answer/", {"mast1": "5"}).status_code == 403
-    remind_sent = services.remind(actor=admin_actor, pulse=pulse)
-    assert remind_sent == 0 and not any(m.to[0] in {p.email for p in padding} for m in mail.outbox)
-    after = selectors.round_results(admin_actor, pulse)
+        assert client.post(f"/pulse/rounds/{round.pk}/answer/", {"mast1": "5"}).status_code == 403
+    remind_sent = services.remind(actor=admin_actor, round=round)
+    assert remind_sent == 0
+    assert not any(m.to[0] in {p.email for p in padding} for m in mail.outbox)
+    after = selectors.round_results(admin_actor, round)
     assert after.groups == before.groups
-    assert after.invited == before.invited and after.responses == before.responses == 8
+    assert after.invited == before.invited
+    assert after.responses == before.responses == 8
     # closed: the lone team stays hidden, and padding it further changes nothing
-    services.close_round(actor=admin_actor, pulse=pulse)
-    closed = selectors.round_results(admin_actor, pulse)
+    services.close_round(actor=admin_actor, round=round)
+    closed = selectors.round_results(admin_actor, round)
     assert closed.groups[lone_team.pk]["suppressed"]
-    assert closed.invited == 8 and closed.responses == 8
+    assert closed.invited == 8
+    assert closed.responses == 8
     core_services.add_membership(
         actor=admin_actor, team_id=lone_team.pk, person_id=make_person(org).pk
     )
-    padded = selectors.round_results(admin_actor, pulse)
-    assert padded.groups == closed.groups and padded.responses == 8
+    padded = selectors.round_results(admin_actor, round)
+    assert padded.groups == closed.groups
+    assert padded.responses == 8
 
 
 def test_results_warn_when_a_group_changed_shortly_before_opening(
@@ -238,23 +244,25 @@ def test_results_warn_when_a_group_changed_shortly_before_opening(
         organisation=org, action="team.moved", target_type="Team", target_id=str(edge.pk)
     )
     AuditEvent.objects.filter(pk=late.pk).update(created_at=at + dt.timedelta(seconds=1))
-    pulse = services.create_round(
+    round = services.create_round(
         actor=admin_actor, name="P", opens=TODAY, closes=TODAY + dt.timedelta(days=3)
     )
-    services.open_round(actor=admin_actor, pulse=pulse, send=False, at=at)
-    for invitation in Invitation.objects.filter(round=pulse):
-        services.answer(pulse=pulse, invitation=invitation, answers={"mast1": 4})
-    services.close_round(actor=admin_actor, pulse=pulse)
-    found = selectors.round_results(admin_actor, pulse)
+    services.open_round(actor=admin_actor, round=round, send=False, at=at)
+    for invitation in Invitation.objects.filter(round=round):
+        services.answer(round=round, invitation=invitation, answers={"mast1": 4})
+    services.close_round(actor=admin_actor, round=round)
+    found = selectors.round_results(admin_actor, round)
     assert set(found.audience_changed) == {padded.pk, moved_team.pk}
     assert found.audience_changed[padded.pk] == 5
     # the page says so
     assert admin.user is not None
     client = Client()
     client.force_login(admin.user)
-    page = client.get(f"/pulse/rounds/{pulse.pk}/").content.decode()
-    assert "Audience changed shortly before opening" in page and "Padded (5 changes)" in page
-    assert "Quiet (" not in page and "Edge (" not in page
+    page = client.get(f"/pulse/rounds/{round.pk}/").content.decode()
+    assert "Audience changed shortly before opening" in page
+    assert "Padded (5 changes)" in page
+    assert "Quiet (" not in page
+    assert "Edge (" not in page
 
 
 # ---------------------------------------------------------------- 3. a class's shared link
@@ -269,7 +277,7 @@ def shared(school: Organisation, make_person: Callable[..., Person]) -> dict[str
         person=make_person(school, Role.ADMIN),
     )
     klass = TeamFactory(organisation=school, name="8C")
-    pulse = services.create_round(
+    round = services.create_round(
         actor=teacher,
         name="Class",
         opens=TODAY,
@@ -279,9 +287,9 @@ def shared(school: Organisation, make_person: Callable[..., Person]) -> dict[str
         audience_size=3,
         class_code="Otter",
     )
-    opened = services.open_round(actor=teacher, pulse=pulse)
+    opened = services.open_round(actor=teacher, round=round)
     return {
-        "pulse": opened.round,
+        "round": opened.round,
         "url": f"/pulse/answer/{opened.shared_token}/",
         "token": opened.shared_token,
         "teacher": teacher,
@@ -291,10 +299,10 @@ def shared(school: Organisation, make_person: Callable[..., Person]) -> dict[str
 def test_a_shared_link_round_is_corrected_for_its_audience(shared: dict[str, Any]) -> None:
     """The change test's finite-population correction needs N: a shared link has no
     invitations, so N is the audience size the round was opened for."""
-    assert not Invitation.objects.filter(round=shared["pulse"]).exists()
-    assert selectors._population(shared["pulse"]) == 3
-    shared["pulse"].audience_size = None
-    assert selectors._population(shared["pulse"]) is None
+    assert not Invitation.objects.filter(round=shared["round"]).exists()
+    assert selectors._population(shared["round"]) == 3
+    shared["round"].audience_size = None
+    assert selectors._population(shared["round"]) is None
 
 
 def test_five_posts_from_one_browser_count_once(shared: dict[str, Any], client: Client) -> None:
@@ -303,14 +311,15 @@ def test_five_posts_from_one_browser_count_once(shared: dict[str, Any], client: 
         response = client.post(shared["url"], {"mast1": "4", "class_code": "otter "})
         codes.append(response.status_code)
     assert codes == [200, 409, 409, 409, 409]
-    assert services.answer_count(shared["pulse"]) == 1
-    cookie = client.cookies[services.shared_cookie(shared["pulse"])]
-    assert cookie["httponly"] and ":" in cookie.value  # signed
+    assert services.answer_count(shared["round"]) == 1
+    cookie = client.cookies[services.shared_cookie(shared["round"])]
+    assert cookie["httponly"]
+    assert ":" in cookie.value
     # a forged, unsigned cookie does not stop a real answer, and a real one is not forged
     other = Client()
-    other.cookies[services.shared_cookie(shared["pulse"])] = "answered"
+    other.cookies[services.shared_cookie(shared["round"])] = "answered"
     assert other.post(shared["url"], {"mast1": "4", "class_code": "Otter"}).status_code == 200
-    assert services.answer_count(shared["pulse"]) == 2
+    assert services.answer_count(shared["round"]) == 2
     page = client.get(shared["url"])
     assert b"Already answered from this browser" in page.content
 
@@ -319,8 +328,9 @@ def test_a_shared_link_stops_at_the_audience_size_and_wants_the_code(
     shared: dict[str, Any], client: Client
 ) -> None:
     wrong = client.post(shared["url"], {"mast1": "4", "class_code": "Badger"})
-    assert wrong.status_code == 422 and b"class code does not match" in wrong.content
-    assert services.answer_count(shared["pulse"]) == 0
+    assert wrong.status_code == 422
+    assert b"class code does not match" in wrong.content
+    assert services.answer_count(shared["round"]) == 0
     for _ in range(3):  # exactly the audience size: all taken
         client.cookies.clear()
         assert client.post(shared["url"], {"mast1": "4", "class_code": "Otter"}).status_code == 200
@@ -328,7 +338,7 @@ def test_a_shared_link_stops_at_the_audience_size_and_wants_the_code(
     beyond = client.post(shared["url"], {"mast1": "4", "class_code": "Otter"})
     assert beyond.status_code == 422
     assert b"has all the answers it was set up for (3)" in beyond.content
-    assert services.answer_count(shared["pulse"]) == 3
+    assert services.answer_count(shared["round"]) == 3
 
 
 def test_a_shared_link_limits_answers_per_address(
@@ -341,7 +351,7 @@ def test_a_shared_link_limits_answers_per_address(
     monkeypatch.setattr(services, "SHARED_RATE", 2)
     teacher = actor_of(make_person(school, Role.ADMIN))
     klass = TeamFactory(organisation=school, name="9A")
-    pulse = services.create_round(
+    round = services.create_round(
         actor=teacher,
         name="Class",
         opens=TODAY,
@@ -350,7 +360,7 @@ def test_a_shared_link_limits_answers_per_address(
         mode=Round.Mode.UNATTRIBUTED,
         audience_size=30,
     )
-    url = f"/pulse/answer/{services.open_round(actor=teacher, pulse=pulse).shared_token}/"
+    url = f"/pulse/answer/{services.open_round(actor=teacher, round=round).shared_token}/"
     codes = []
     for _ in range(3):  # cookies thrown away each time: the address still counts
         client.cookies.clear()
@@ -359,32 +369,34 @@ def test_a_shared_link_limits_answers_per_address(
     client.cookies.clear()
     elsewhere = client.post(url, {"mast1": "4"}, REMOTE_ADDR="198.51.100.8")
     assert elsewhere.status_code == 200
-    assert services.answer_count(pulse) == 3
+    assert services.answer_count(round) == 3
 
 
 def test_the_api_applies_the_same_rules_and_results_count_the_link(
     shared: dict[str, Any], client: Client, bearer: Callable[[Person], dict[str, str]]
 ) -> None:
-    pulse = shared["pulse"]
-    url = f"/api/v1/surveys/{pulse.pk}/responses"
+    round = shared["round"]
+    url = f"/api/v1/pulse/rounds/{round.pk}/responses"
     body = {"token": shared["token"], "answers": {"mast1": 4}, "class_code": "Otter"}
     first = client.post(url, json.dumps(body), content_type="application/json")
     assert first.status_code == 201
     again = client.post(url, json.dumps(body), content_type="application/json")
-    assert again.status_code == 409 and "already answered" in again.json()["detail"]
+    assert again.status_code == 409
+    assert "already answered" in again.json()["detail"]
     client.cookies.clear()
     no_code = client.post(
         url, json.dumps({**body, "class_code": ""}), content_type="application/json"
     )
     assert no_code.status_code == 422
-    assert services.answer_count(pulse) == 1
+    assert services.answer_count(round) == 1
     teacher = shared["teacher"].person
-    results = client.get(f"/api/v1/surveys/{pulse.pk}/results", **bearer(teacher)).json()
-    assert results["shared_link_answers"] == 1 and results["audience_size"] == 3
+    results = client.get(f"/api/v1/pulse/rounds/{round.pk}/results", **bearer(teacher)).json()
+    assert results["shared_link_answers"] == 1
+    assert results["audience_size"] == 3
     assert results["responses"] == 1
     assert teacher.user is not None
     client.force_login(teacher.user)
-    page = client.get(f"/pulse/rounds/{pulse.pk}/").content.decode()
+    page = client.get(f"/pulse/rounds/{round.pk}/").content.decode()
     assert "Shared link: 1 answer came through it, of at most 3" in page
 
 
@@ -395,29 +407,30 @@ def test_answers_wait_sealed_in_the_pool_and_are_written_in_batches(
     org: Organisation, admin_actor: Actor
 ) -> None:
     people = _team(org, "Many", services.FLUSH_AT + 2)
-    pulse = _open(admin_actor)
+    round = _open(admin_actor)
     tokens = _tokens()
     for i, person in enumerate(people[: services.FLUSH_AT - 1]):
         _answer(tokens[person.email], 4, f"comment {i}")
     # one below the batch size: everything waits, sealed — and results count it
-    assert Response.objects.filter(round=pulse).count() == 0
-    pooled = list(PooledAnswer.objects.filter(round=pulse))
+    assert Response.objects.filter(round=round).count() == 0
+    pooled = list(PooledAnswer.objects.filter(round=round))
     assert len(pooled) == services.FLUSH_AT - 1
     assert all("comment" not in p.sealed and "mast1" not in p.sealed for p in pooled)
-    assert selectors.round_results(admin_actor, pulse).responses == services.FLUSH_AT - 1
+    assert selectors.round_results(admin_actor, round).responses == services.FLUSH_AT - 1
     pool_ids = {p.pk for p in pooled}
     # exactly the batch size: written together, each with a new id
     _answer(tokens[people[services.FLUSH_AT - 1].email], 4)
-    written = list(Response.objects.filter(round=pulse))
-    assert len(written) == services.FLUSH_AT and not PooledAnswer.objects.exists()
+    written = list(Response.objects.filter(round=round))
+    assert len(written) == services.FLUSH_AT
+    assert not PooledAnswer.objects.exists()
     assert not pool_ids & {r.pk for r in written}
     # one above: waits again; results count both
     _answer(tokens[people[services.FLUSH_AT].email], 4)
     assert PooledAnswer.objects.count() == 1
-    assert selectors.round_results(admin_actor, pulse).responses == services.FLUSH_AT + 1
+    assert selectors.round_results(admin_actor, round).responses == services.FLUSH_AT + 1
     # closing writes the rest, and the pool takes nothing after
-    services.close_round(actor=admin_actor, pulse=pulse)
-    assert Response.objects.filter(round=pulse).count() == services.FLUSH_AT + 1
+    services.close_round(actor=admin_actor, round=round)
+    assert Response.objects.filter(round=round).count() == services.FLUSH_AT + 1
     assert not PooledAnswer.objects.exists()
     assert {r.pk for r in written} <= set(Response.objects.values_list("pk", flat=True))
 
@@ -426,7 +439,7 @@ def test_a_failed_pool_write_leaves_the_link_unused(
     org: Organisation, admin_actor: Actor, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _team(org, "Core", 5)
-    pulse = _open(admin_actor)
+    round = _open(admin_actor)
     token = next(iter(_tokens().values()))
 
     def broken(*args: Any, **kwargs: Any) -> None:
@@ -435,17 +448,17 @@ def test_a_failed_pool_write_leaves_the_link_unused(
     monkeypatch.setattr(services, "_seal", broken)
     with pytest.raises(RuntimeError):
         _answer(token, 4)
-    assert not Invitation.objects.filter(round=pulse, used=True).exists()
+    assert not Invitation.objects.filter(round=round, used=True).exists()
     monkeypatch.undo()
     _answer(token, 4)
-    assert services.answer_count(pulse) == 1
+    assert services.answer_count(round) == 1
 
 
 def test_the_export_cannot_join_invitations_to_answers(
     org: Organisation, admin_actor: Actor
 ) -> None:
     _team(org, "Core", 6)
-    pulse = _open(admin_actor)
+    round = _open(admin_actor)
     for token in list(_tokens().values())[:3]:
         _answer(token, 5, "pooled")
     assert PooledAnswer.objects.count() == 3
@@ -455,7 +468,8 @@ def test_the_export_cannot_join_invitations_to_answers(
     responses = [o["fields"] for o in objects if o["model"] == "surveys.response"]
     assert not [o for o in objects if o["model"] == "surveys.pooledanswer"]
     # the pooled answers are in the export, as responses, and nothing waits any more
-    assert len(responses) == 3 and not PooledAnswer.objects.exists()
+    assert len(responses) == 3
+    assert not PooledAnswer.objects.exists()
     assert sum(1 for i in invitations if i["used"]) == 3
     # no field an invitation shares with a response but the round and the group: no day
     shared_fields = set(invitations[0]) & set(responses[0])
@@ -464,7 +478,7 @@ def test_the_export_cannot_join_invitations_to_answers(
         isinstance(v, str) and v[:4].isdigit() and "-" in v for i in invitations for v in i.values()
     )
     assert {f.name for f in ReportingGroup._meta.get_fields()} >= {"team", "parent", "name"}
-    assert pulse.pk in {
+    assert round.pk in {
         o["fields"]["round"] for o in objects if o["model"] == "surveys.reportinggroup"
     }
 
@@ -482,12 +496,13 @@ def test_one_time_links_never_reach_the_console(
     settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
     settings.EMAIL_FILE_PATH = str(tmp_path)
     _team(org, "Core", 5)
-    pulse = _open(admin_actor)
-    services.remind(actor=admin_actor, pulse=pulse)
+    round = _open(admin_actor)
+    services.remind(actor=admin_actor, round=round)
     printed = capsys.readouterr()
     assert "/pulse/answer/" not in printed.out + printed.err
     notices = [line for line in printed.err.splitlines() if line.startswith("ampwork:")]
-    assert len(notices) == 2 and all("6 emails written to" in n for n in notices)
+    assert len(notices) == 2
+    assert all("6 emails written to" in n for n in notices)
     written = "".join(p.read_text() for p in tmp_path.iterdir())
     assert written.count("/pulse/answer/") == 12  # six people, invited and reminded
 

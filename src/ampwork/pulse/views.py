@@ -32,7 +32,7 @@ def index(request: HttpRequest, actor: Actor) -> HttpResponse:
     rows = [(r, invitations.get(r.pk)) for r in selectors.rounds(actor)[:50]]
     return render(
         request,
-        "surveys/index.html",
+        "pulse/index.html",
         {"rows": rows, "may_manage": can(actor, "pulse.manage"), "today": timezone.localdate()},
     )
 
@@ -89,7 +89,7 @@ def create(request: HttpRequest, actor: Actor) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            pulse = services.create_round(
+            round = services.create_round(
                 actor=actor,
                 name=data["name"],
                 opens=data["opens"],
@@ -109,24 +109,24 @@ def create(request: HttpRequest, actor: Actor) -> HttpResponse:
                 request,
                 "Draft saved. Open it when you are ready: the anonymity minimum is fixed then.",
             )
-            return redirect("surveys:round", pk=pulse.pk)
-    return render(request, "surveys/create.html", {"form": form})
+            return redirect("pulse:round", pk=round.pk)
+    return render(request, "pulse/create.html", {"form": form})
 
 
 @member_view
 def round_page(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
-    pulse = selectors.get_round(actor, pk)
-    data = selectors.round_results(actor, pulse)
+    round = selectors.get_round(actor, pk)
+    data = selectors.round_results(actor, round)
     shared = request.session.pop(SHARED_KEY, None) if can(actor, "pulse.manage") else None
     return render(
         request,
-        "surveys/round.html",
+        "pulse/round.html",
         {
-            "pulse": pulse,
+            "round": round,
             "data": data,
             "may_manage": can(actor, "pulse.manage"),
             "shared_link": shared,
-            "invitation": selectors.my_invitations(actor).get(pulse.pk),
+            "invitation": selectors.my_invitations(actor).get(round.pk),
             "today": timezone.localdate(),
         },
     )
@@ -135,13 +135,13 @@ def round_page(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
 @require_POST
 @member_view
 def change_status(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
-    pulse = selectors.get_round(actor, pk)
+    round = selectors.get_round(actor, pk)
     try:
         if request.POST.get("action") == "remind":
-            count = services.remind(actor=actor, pulse=pulse)
+            count = services.remind(actor=actor, round=round)
             messages.success(request, f"Reminded {count} people who have not answered yet.")
         elif request.POST.get("action") == "open":
-            opened = services.open_round(actor=actor, pulse=pulse)
+            opened = services.open_round(actor=actor, round=round)
             if opened.shared_token:
                 request.session[SHARED_KEY] = request.build_absolute_uri(
                     f"/pulse/answer/{opened.shared_token}/"
@@ -153,19 +153,19 @@ def change_status(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
                 else "Open: share the link below.",
             )
         else:
-            services.close_round(actor=actor, pulse=pulse)
+            services.close_round(actor=actor, round=round)
             messages.success(request, "Closed.")
     except ValidationFailed as exc:
         flash_errors(request, exc)
-    return redirect("surveys:round", pk=pk)
+    return redirect("pulse:round", pk=pk)
 
 
 @member_view
 def export(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     """The results as CSV, through the same anonymity rules as the page. A round that is
     not closed has none: one row with how many answered in all, and when results come."""
-    pulse = selectors.get_round(actor, pk)
-    data = selectors.round_results(actor, pulse)
+    round = selectors.get_round(actor, pk)
+    data = selectors.round_results(actor, round)
     out = io.StringIO()
     writer = csvexport.writer(out)
     writer.writerow(
@@ -185,7 +185,7 @@ def export(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
                 data.responses,
                 "" if data.rate is None else f"{data.rate:.2f}",
                 "",
-                f"results appear when the round closes on {pulse.closes.isoformat()}",
+                f"results appear when the round closes on {round.closes.isoformat()}",
             ]
         )
     for group in data.order:
@@ -218,18 +218,18 @@ def export(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
             ]
         )
     response = HttpResponse(out.getvalue(), content_type="text/csv")
-    response["Content-Disposition"] = f'attachment; filename="pulse-{pulse.pk}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="pulse-{round.pk}.csv"'
     return response
 
 
 # ---------------------------------------------------------------- answering
 
 
-def _form_context(pulse: Round) -> dict[str, Any]:
-    school = pulse.organisation.is_school
-    items = services.items_of(pulse)
+def _form_context(round: Round) -> dict[str, Any]:
+    school = round.organisation.is_school
+    items = services.items_of(round)
     return {
-        "pulse": pulse,
+        "round": round,
         "scale": [
             (1, "Strongly disagree"),
             (2, "Disagree"),
@@ -257,18 +257,18 @@ def _enps(raw: str) -> int | None:
     return int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 3 else -1
 
 
-def _answer(request: HttpRequest, pulse: Round, invitation: Any) -> HttpResponse:
+def _answer(request: HttpRequest, round: Round, invitation: Any) -> HttpResponse:
     if invitation is not None and invitation.used:
-        return render(request, "surveys/thanks.html", {"pulse": pulse, "already": True})
+        return render(request, "pulse/thanks.html", {"round": round, "already": True})
     shared = invitation is None
-    if shared and services.has_answered(request, pulse):
+    if shared and services.has_answered(request, round):
         status = 409 if request.method == "POST" else 200
         return render(
-            request, "surveys/thanks.html", {"pulse": pulse, "browser": True}, status=status
+            request, "pulse/thanks.html", {"round": round, "browser": True}, status=status
         )
-    context = _form_context(pulse)
+    context = _form_context(round)
     context["shared"] = shared
-    context["class_code"] = shared and bool(pulse.class_code)
+    context["class_code"] = shared and bool(round.class_code)
     status = 200
     if request.method == "POST":
         answers = {code: request.POST.get(code, "") for code, _ in context["questions"]}
@@ -277,9 +277,9 @@ def _answer(request: HttpRequest, pulse: Round, invitation: Any) -> HttpResponse
         context["comment"] = request.POST.get("comment", "")
         try:
             if shared:
-                services.check_rate(pulse, _address(request))
+                services.check_rate(round, _address(request))
             services.answer(
-                pulse=pulse,
+                round=round,
                 invitation=invitation,
                 answers=answers,
                 enps=_enps(raw_enps),
@@ -293,30 +293,30 @@ def _answer(request: HttpRequest, pulse: Round, invitation: Any) -> HttpResponse
             context["errors"] = [f"{e.message}" for e in exc.errors]
             status = 422
         else:
-            response = render(request, "surveys/thanks.html", {"pulse": pulse})
+            response = render(request, "pulse/thanks.html", {"round": round})
             if shared:
                 response.set_signed_cookie(
-                    **services.answered_cookie(pulse, secure=request.is_secure())
+                    **services.answered_cookie(round, secure=request.is_secure())
                 )
             return response
-    return render(request, "surveys/answer.html", context, status=status)
+    return render(request, "pulse/answer.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
 def answer_by_link(request: HttpRequest, token: str) -> HttpResponse:
     """A one-time link from the invitation email, or a class's shared link: no sign-in."""
     try:
-        pulse, invitation = services.find_invitation(token[:100])
+        round, invitation = services.find_invitation(token[:100])
     except NotFound:
-        return render(request, "surveys/thanks.html", {"invalid": True}, status=404)
-    return _answer(request, pulse, invitation)
+        return render(request, "pulse/thanks.html", {"invalid": True}, status=404)
+    return _answer(request, round, invitation)
 
 
 @require_http_methods(["GET", "POST"])
 @member_view
 def answer_signed_in(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
-    pulse = selectors.get_round(actor, pk)
-    invitation = selectors.my_invitations(actor).get(pulse.pk)
+    round = selectors.get_round(actor, pk)
+    invitation = selectors.my_invitations(actor).get(round.pk)
     if invitation is None:
         raise NotAllowed("You were not invited to this pulse.")
-    return _answer(request, pulse, invitation)
+    return _answer(request, round, invitation)

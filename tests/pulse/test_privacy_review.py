@@ -15,8 +15,8 @@ from django.utils import timezone
 from ampwork.core import services as core_services
 from ampwork.core.models import AuditEvent, Organisation, Person, TeamMembership
 from ampwork.core.permissions import Actor
-from ampwork.surveys import services
-from ampwork.surveys.models import ReportingGroup, Round
+from ampwork.pulse import services
+from ampwork.pulse.models import ReportingGroup, Round
 
 from ..factories import MembershipFactory, PersonFactory, TeamFactory
 
@@ -46,10 +46,10 @@ def test_a_refused_answer_does_not_write_its_one_time_link_to_the_log(
     for _ in range(5):
         MembershipFactory(team=team, person=PersonFactory(organisation=org))
     today = timezone.localdate()
-    pulse = services.create_round(
+    round = services.create_round(
         actor=admin_actor, name="Pulse", opens=today, closes=today + dt.timedelta(days=7)
     )
-    services.open_round(actor=admin_actor, pulse=pulse)
+    services.open_round(actor=admin_actor, round=round)
     token = mail.outbox[0].body.split("/pulse/answer/")[1].split("/")[0]
     with caplog.at_level(logging.INFO):
         # nothing answered: 422, and Django logs every 4xx with its path
@@ -64,7 +64,8 @@ def test_a_refused_answer_does_not_write_its_one_time_link_to_the_log(
     assert token not in written
     # the link still works: the log could have been used to answer in the person's place
     _, invitation = services.find_invitation(token)
-    assert invitation is not None and not invitation.used
+    assert invitation is not None
+    assert not invitation.used
 
 
 # ---------------------------------------------------------------- recent changes
@@ -80,11 +81,11 @@ def _backdate_everything(org: Organisation) -> None:
 
 def _open_now(actor: Actor) -> Round:
     today = timezone.localdate()
-    pulse = services.create_round(
+    round = services.create_round(
         actor=actor, name="Pulse", opens=today, closes=today + dt.timedelta(days=7)
     )
-    services.open_round(actor=actor, pulse=pulse, send=False)
-    return pulse
+    services.open_round(actor=actor, round=round, send=False)
+    return round
 
 
 def test_a_team_renamed_to_a_digit_like_name_does_not_break_opening(
@@ -96,9 +97,9 @@ def test_a_team_renamed_to_a_digit_like_name_does_not_break_opening(
         MembershipFactory(team=team, person=PersonFactory(organisation=org))
     _backdate_everything(org)
     core_services.update_team(actor=admin_actor, team=team, name="²")
-    pulse = _open_now(admin_actor)
-    assert pulse.invitations.filter(group=team).count() == 5
-    assert ReportingGroup.objects.get(round=pulse, team=team).recent_changes == 1
+    round = _open_now(admin_actor)
+    assert round.invitations.filter(group=team).count() == 5
+    assert ReportingGroup.objects.get(round=round, team=team).recent_changes == 1
 
 
 def test_a_team_named_like_an_id_warns_nobody_else(org: Organisation, admin_actor: Actor) -> None:
@@ -110,9 +111,9 @@ def test_a_team_named_like_an_id_warns_nobody_else(org: Organisation, admin_acto
             MembershipFactory(team=t, person=PersonFactory(organisation=org))
     _backdate_everything(org)
     core_services.update_team(actor=admin_actor, team=team, name=str(other.pk))
-    pulse = _open_now(admin_actor)
-    assert ReportingGroup.objects.get(round=pulse, team=other).recent_changes == 0
-    assert ReportingGroup.objects.get(round=pulse, team=team).recent_changes == 1
+    round = _open_now(admin_actor)
+    assert ReportingGroup.objects.get(round=round, team=other).recent_changes == 0
+    assert ReportingGroup.objects.get(round=round, team=team).recent_changes == 1
 
 
 def test_deleting_a_team_warns_the_teams_its_members_are_still_in(
@@ -127,8 +128,8 @@ def test_deleting_a_team_warns_the_teams_its_members_are_still_in(
     MembershipFactory(team=gone, person=people[0])
     _backdate_everything(org)
     core_services.delete_team(actor=admin_actor, team=gone)
-    pulse = _open_now(admin_actor)
-    assert ReportingGroup.objects.get(round=pulse, team=stay).recent_changes == 1
+    round = _open_now(admin_actor)
+    assert ReportingGroup.objects.get(round=round, team=stay).recent_changes == 1
 
 
 # ---------------------------------------------------------------- bad input on the public page
@@ -141,10 +142,10 @@ def test_a_strange_enps_on_the_answer_page_is_refused_not_a_server_error(
     team = TeamFactory(organisation=org, name="Core")
     for _ in range(5):
         MembershipFactory(team=team, person=PersonFactory(organisation=org))
-    pulse = _open_now(admin_actor)
-    services.remind(actor=admin_actor, pulse=pulse)  # links by mail
+    round = _open_now(admin_actor)
+    services.remind(actor=admin_actor, round=round)  # links by mail
     token = mail.outbox[-1].body.split("/pulse/answer/")[1].split("/")[0]
     response = client.post(f"/pulse/answer/{token}/", {"mast1": "4", "enps": enps})
     assert response.status_code == 422
     assert "0 to 10" in response.content.decode()
-    assert services.answer_count(pulse) == 0
+    assert services.answer_count(round) == 0

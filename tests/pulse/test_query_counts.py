@@ -13,8 +13,8 @@ from django.utils import timezone
 from ampwork.core.models import Person
 from ampwork.core.permissions import Actor
 from ampwork.demo.services import generate
-from ampwork.surveys import services
-from ampwork.surveys.models import Invitation, Response, Round
+from ampwork.pulse import services
+from ampwork.pulse.models import Invitation, Response, Round
 
 SIZES = [50, 400]
 PAGES = {
@@ -22,7 +22,7 @@ PAGES = {
     # results read the frozen groups and the pool of the round and of the one before
     "/pulse/rounds/{round}/": 18,
     "/pulse/rounds/{round}/export.csv": 17,
-    "/api/v1/surveys/{round}/results": 16,
+    "/api/v1/pulse/rounds/{round}/results": 16,
 }
 
 
@@ -33,23 +33,23 @@ def answered(request: pytest.FixtureRequest, db: Any) -> tuple[Person, int]:
     actor = Actor(organisation=result.organisation, role="admin", user=admin.user, person=admin)
     today = timezone.localdate()
     for days in (40, 5):
-        pulse = services.create_round(
+        round = services.create_round(
             actor=actor,
             name=f"P{days}",
             opens=today - dt.timedelta(days=days),
             closes=today + dt.timedelta(days=3),
         )
-        services.open_round(actor=actor, pulse=pulse, send=False)
+        services.open_round(actor=actor, round=round, send=False)
         rng = random.Random(days)
         Response.objects.bulk_create(
             Response(
-                round=pulse,
+                round=round,
                 group_id=i.group_id,
                 submitted_on=today,
                 answers={"mast1": rng.randint(1, 5), "mast2": rng.randint(1, 5)},
                 enps=rng.randint(0, 10),
             )
-            for i in Invitation.objects.filter(round=pulse)
+            for i in Invitation.objects.filter(round=round)
         )
     return admin, Round.objects.filter(organisation=result.organisation).first().pk  # type: ignore[union-attr]
 
@@ -62,8 +62,8 @@ def test_pulse_pages_are_bounded(
     prepared_get: Callable[[str, Person], Callable[[], Any]],
     django_assert_max_num_queries: Any,
 ) -> None:
-    admin, pulse = answered
-    url = page.format(round=pulse)
+    admin, round = answered
+    url = page.format(round=round)
     get = prepared_get(url, admin)
     with django_assert_max_num_queries(limit):
         response = get()

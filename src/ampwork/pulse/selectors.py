@@ -12,6 +12,7 @@ how many answered in all (docs/privacy.md)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,7 @@ from django.db.models import QuerySet
 
 from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import NotFound
+from ampwork.core.models import Organisation
 from ampwork.core.permissions import Actor, can
 
 from . import anonymity, results, scoring
@@ -71,11 +73,11 @@ class FrozenTree:
     changes: dict[int, int]  # changes before opening in each group and the groups inside it
 
 
-def frozen_tree(pulse: Round) -> FrozenTree:
+def frozen_tree(round: Round) -> FrozenTree:
     """The snapshot taken when the round opened (one query). A round without one (a
     draft) has only the organisation."""
     rows = list(
-        ReportingGroup.objects.filter(round=pulse).values_list(
+        ReportingGroup.objects.filter(round=round).values_list(
             "team_id", "parent_id", "name", "recent_changes"
         )
     )
@@ -126,54 +128,54 @@ class RoundResults:
         return self.responses / could if could else None
 
 
-def _data(pulse: Round) -> list[results.ResponseData]:
+def _data(round: Round) -> list[results.ResponseData]:
     """Every answer of a closed round. Closing writes the pool into responses, and the
     pool refuses a closed round, so a closed round's answers are all responses."""
-    if pulse.status != Round.Status.CLOSED:
+    if round.status != Round.Status.CLOSED:
         raise ValueError("a round's answers are read only once it is closed")
     return [
         results.ResponseData(group or anonymity.ROOT, answers, enps, comment)
-        for group, answers, enps, comment in Response.objects.filter(round=pulse).values_list(
+        for group, answers, enps, comment in Response.objects.filter(round=round).values_list(
             "group_id", "answers", "enps", "comment"
         )
     ]
 
 
-def _waiting(pulse: Round) -> RoundResults:
+def _waiting(round: Round) -> RoundResults:
     """A round that is not closed: how many answered in all, and nothing else."""
-    shared = pulse.mode == Round.Mode.UNATTRIBUTED
-    count = answer_count(pulse)
+    shared = round.mode == Round.Mode.UNATTRIBUTED
+    count = answer_count(round)
     return RoundResults(
-        pulse,
+        round,
         {},
         {},
         [],
         [],
         count,
-        pulse.invitations.count(),
+        round.invitations.count(),
         shared_answers=count if shared else None,
-        audience_size=pulse.audience_size if shared else None,
+        audience_size=round.audience_size if shared else None,
         available=False,
     )
 
 
-def round_results(actor: Actor, pulse: Round, *, team: int | None = None) -> RoundResults:
+def round_results(actor: Actor, round: Round, *, team: int | None = None) -> RoundResults:
     """A round's results as the reader may see them: one pass over the responses. Only a
     closed round has any (see the module's docstring); before, only the count."""
-    if pulse.status != Round.Status.CLOSED:
-        return _waiting(pulse)
+    if round.status != Round.Status.CLOSED:
+        return _waiting(round)
     org = actor.organisation
-    tree = frozen_tree(pulse)
+    tree = frozen_tree(round)
     parents = tree.parents
     names = {anonymity.ROOT: f"Everyone ({org.name})", **tree.names}
     order = [anonymity.ROOT, *tree.order]
-    data = _data(pulse)
+    data = _data(round)
     invited: dict[int, int] = {}
-    for group in Invitation.objects.filter(round=pulse).values_list("group_id", flat=True):
+    for group in Invitation.objects.filter(round=round).values_list("group_id", flat=True):
         key = group or anonymity.ROOT
         invited[key] = invited.get(key, 0) + 1
-    items = items_of(pulse)
-    minimum = pulse.minimum or org.anonymity_min_group
+    items = items_of(round)
+    minimum = round.minimum or org.anonymity_min_group
     matrix = results.matrix_of(data, items)
     computed = results.compute(data, items, parents, minimum, invited, matrix=matrix)
     allowed = visible_groups(actor, parents)
@@ -186,7 +188,7 @@ def round_results(actor: Actor, pulse: Round, *, team: int | None = None) -> Rou
         for code in dict.fromkeys(i.subscale for i in items)
     ]
     out = RoundResults(
-        pulse,
+        round,
         computed,
         names,
         [g for g in order if g in computed],
@@ -195,13 +197,13 @@ def round_results(actor: Actor, pulse: Round, *, team: int | None = None) -> Rou
         sum(invited.values()),
     )
     out.audience_changed = {g: c for g, c in tree.changes.items() if g in computed}
-    if pulse.mode == Round.Mode.UNATTRIBUTED:
+    if round.mode == Round.Mode.UNATTRIBUTED:
         out.shared_answers = len(data)
-        out.audience_size = pulse.audience_size
+        out.audience_size = round.audience_size
     previous = (
         rounds(actor)
-        .filter(opens__lt=pulse.opens, status=Round.Status.CLOSED)
-        .exclude(pk=pulse.pk)
+        .filter(opens__lt=round.opens, status=Round.Status.CLOSED)
+        .exclude(pk=round.pk)
         .first()
     )
     if (
@@ -221,18 +223,89 @@ def round_results(actor: Actor, pulse: Round, *, team: int | None = None) -> Rou
                 data,
                 items,
                 minimum=minimum,
-                populations=(_population(previous), _population(pulse, out.invited)),
+                populations=(_population(previous), _population(round, out.invited)),
             )
     if can(actor, "pulse.manage"):  # admins, people ops; nothing under the minimum
         out.reliability = results.reliability(data, items, matrix, minimum=minimum)
     return out
 
 
-def _population(pulse: Round, invited: int | None = None) -> int | None:
+def _population(round: Round, invited: int | None = None) -> int | None:
     """How many people could answer, for the finite-population correction: those invited,
     or the audience a shared link was opened for; None when unknown."""
-    if pulse.mode == Round.Mode.UNATTRIBUTED:
-        return pulse.audience_size or None
+    if round.mode == Round.Mode.UNATTRIBUTED:
+        return round.audience_size or None
     if invited is None:
-        invited = pulse.invitations.count()
+        invited = round.invitations.count()
     return invited or None
+
+
+# ---------------------------------------------------------------- for other apps (plain data)
+
+
+@dataclass(frozen=True)
+class RoundRef:
+    id: int
+    name: str
+    closes: dt.date
+
+
+def _ref(round: Round) -> RoundRef:
+    return RoundRef(round.pk, round.name, round.closes)
+
+
+def latest_closed_groups(actor: Actor) -> tuple[RoundRef, dict[int, dict[str, Any]]] | None:
+    """The organisation's latest closed round and its groups' results as the reader may
+    see them (:func:`round_results`: suppressed groups say why); None before any closes."""
+    latest = (
+        Round.objects.filter(organisation=actor.organisation, status=Round.Status.CLOSED)
+        .order_by("-closes", "-id")
+        .first()
+    )
+    if latest is None:
+        return None
+    return _ref(latest), round_results(actor, latest).groups
+
+
+def favourable_trend(
+    org: Organisation, rounds: int
+) -> list[tuple[RoundRef, dict[str, float | None]]]:
+    """The organisation's favourable share per subscale group (autonomy: the four Ts
+    together, mastery, purpose) in its last ``rounds`` closed rounds, oldest first: the
+    whole organisation only, under the round's anonymity minimum (None when suppressed).
+    Two queries a round."""
+    closed = list(
+        Round.objects.filter(organisation=org, status=Round.Status.CLOSED).order_by(
+            "-closes", "-id"
+        )[:rounds]
+    )
+    out = []
+    for round in reversed(closed):
+        data = [
+            results.ResponseData(anonymity.ROOT, answers, enps, "")
+            for answers, enps in Response.objects.filter(round=round).values_list("answers", "enps")
+        ]
+        root = results.compute(
+            data, items_of(round), {}, round.minimum or org.anonymity_min_group
+        ).get(anonymity.ROOT)
+        if root is None or root["suppressed"]:
+            nothing: dict[str, float | None] = {"autonomy": None, "mastery": None, "purpose": None}
+            out.append((_ref(round), nothing))
+            continue
+        subs = root["subscales"]
+        autonomy = [
+            subs[c]["favourable"]
+            for c in subs
+            if c.startswith("autonomy") and subs[c]["favourable"] is not None
+        ]
+        out.append(
+            (
+                _ref(round),
+                {
+                    "autonomy": sum(autonomy) / len(autonomy) if autonomy else None,
+                    "mastery": (subs.get("mastery") or {}).get("favourable"),
+                    "purpose": (subs.get("purpose") or {}).get("favourable"),
+                },
+            )
+        )
+    return out

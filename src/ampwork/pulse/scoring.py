@@ -1,7 +1,7 @@
-"""Survey scoring: subscale means, favourable shares, distributions, eNPS, Cronbach's α,
+"""Pulse scoring: subscale means, favourable shares, distributions, eNPS, Cronbach's α,
 item-total correlations, and the change rule between rounds. Pure: no ORM, no Django.
 
-Formulas and thresholds: docs/methods.md, section Surveys.
+Formulas and thresholds: docs/methods.md, section Pulse surveys.
 """
 
 from __future__ import annotations

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from ampwork.surveys import scoring
+from ampwork.pulse import scoring
 
 
 def test_reverse_keyed_items_and_subscale() -> None:
@@ -83,10 +83,12 @@ def marks(favourable: int, total: int, items: int = 1) -> list[tuple[int, ...]]:
 def test_change_rule() -> None:
     # 40% → 70% favourable, 100 respondents of one item each: flagged
     flagged = scoring.change_in_favourable(marks(40, 100), marks(70, 100), minimum=5)
-    assert flagged.flagged and flagged.delta == pytest.approx(30)
+    assert flagged.flagged
+    assert flagged.delta == pytest.approx(30)
     # the same change with a round below the minimum: never flagged
     small = scoring.change_in_favourable(marks(8, 20, 5), marks(70, 100, 5), minimum=5)
-    assert not small.flagged and "minimum" in small.reason
+    assert not small.flagged
+    assert "minimum" in small.reason
     # a 3-point change is not flagged however significant
     assert not scoring.change_in_favourable(marks(400, 1000), marks(430, 1000), minimum=5).flagged
 
@@ -96,9 +98,11 @@ def test_minimum_respondents_boundary() -> None:
     at = scoring.change_in_favourable([(0, 0, 0)] * 5, [(1, 1, 1)] * 5, minimum=5)
     assert at.flagged
     under = scoring.change_in_favourable([(0, 0, 0)] * 4, [(1, 1, 1)] * 5, minimum=5)
-    assert not under.flagged and under.p is None
+    assert not under.flagged
+    assert under.p is None
     under = scoring.change_in_favourable([(0, 0, 0)] * 5, [(1, 1, 1)] * 4, minimum=5)
-    assert not under.flagged and under.p is None
+    assert not under.flagged
+    assert under.p is None
     above = scoring.change_in_favourable([(0, 0, 0)] * 6, [(1, 1, 1)] * 6, minimum=5)
     assert above.flagged
 
@@ -165,7 +169,8 @@ def test_finite_population_correction_shrinks_only_the_between_person_part() -> 
     everyone = scoring._round_of(data.tolist(), 40)  # a census: n = N
     unknown = scoring._round_of(data.tolist(), None)
     rel = scoring._alpha(data.astype(float))
-    assert rel is not None and 0 < rel < 1
+    assert rel is not None
+    assert 0 < rel < 1
     # (fpc² · reliability + 1 − reliability) times the uncorrected variance; fpc = 0 here
     assert everyone.variance == pytest.approx(unknown.variance * (1 - rel), rel=1e-12)
     half = scoring._round_of(data.tolist(), 79)
@@ -187,7 +192,9 @@ def test_five_points_exactly() -> None:
     # floats: flagged, as are −5 points; 4.95 points is not, 5.05 is
     assert (0.6 - 0.55) * 100 < 5
     exactly = big_rounds(1100, 1200)
-    assert exactly.flagged and exactly.p is not None and exactly.p < 0.01
+    assert exactly.flagged
+    assert exactly.p is not None
+    assert exactly.p < 0.01
     assert big_rounds(1200, 1100).flagged
     assert not big_rounds(1101, 1200).flagged
     assert "under 5" in big_rounds(1101, 1200).reason
@@ -212,12 +219,16 @@ def test_a_census_still_allows_for_answers_varying_within_a_person() -> None:
     census = scoring.change_in_favourable(
         marks(10, 20), marks(12, 20), minimum=5, populations=(20, 20)
     )
-    assert census.p is not None and census.p > 0.05 and not census.flagged
+    assert census.p is not None
+    assert census.p > 0.05
+    assert not census.flagged
     # no variation at all: certain
     same = scoring.change_in_favourable([(1, 1)] * 6, [(0, 0)] * 6, minimum=5)
-    assert same.p == 0.0 and same.flagged
+    assert same.p == 0.0
+    assert same.flagged
     nothing = scoring.change_in_favourable([(1, 1)] * 6, [(1, 1)] * 6, minimum=5)
-    assert nothing.p == 1.0 and not nothing.flagged
+    assert nothing.p == 1.0
+    assert not nothing.flagged
 
 
 def test_change_in_means() -> None:
@@ -240,7 +251,8 @@ def test_alpha_interval_worked_example() -> None:
     result = scoring.cronbach_alpha(
         [dict(zip("abc", r, strict=True)) for r in rows], dict.fromkeys("abc", False)
     )
-    assert result.alpha is not None and result.ci is not None
+    assert result.alpha is not None
+    assert result.ci is not None
     lower, upper = feldt_by_hand(result.alpha, 5, 3)
     assert result.ci == pytest.approx((lower, upper), abs=1e-12)
     assert result.ci[0] < result.alpha < result.ci[1] < 1
@@ -277,7 +289,8 @@ def test_alpha_interval_agrees_with_pingouin(seed: int, k: int, n: int) -> None:
         return
     alpha, ci = pg.cronbach_alpha(data=pd.DataFrame(data))
     assert ours.alpha == pytest.approx(alpha, abs=1e-9)
-    assert ours.ci is not None and ours.ci == pytest.approx(tuple(ci), abs=5e-4 + 1e-9)
+    assert ours.ci is not None
+    assert ours.ci == pytest.approx(tuple(ci), abs=5e-4 + 1e-9)
     assert ours.ci == pytest.approx(feldt_by_hand(ours.alpha, n, k), abs=1e-9)
 
 
@@ -288,8 +301,8 @@ def test_no_interval_without_alpha() -> None:
 
 @pytest.mark.parametrize(("value", "favourable"), [(3, False), (4, True), (5, True)])
 def test_top_two_boxes(value: int, favourable: bool) -> None:
-    from ampwork.surveys.instrument import Item
-    from ampwork.surveys.results import ResponseData, compute, compute_reference
+    from ampwork.pulse.instrument import Item
+    from ampwork.pulse.results import ResponseData, compute, compute_reference
 
     result = scoring.subscale([{"a": value}], {"a": False})
     assert result.favourable == (1.0 if favourable else 0.0)
@@ -309,8 +322,8 @@ def test_top_two_boxes(value: int, favourable: bool) -> None:
     [(0, 0, 1), (6, 0, 1), (7, 0, 0), (8, 0, 0), (9, 1, 0), (10, 1, 0)],
 )
 def test_enps_boundaries(value: int, promoter: int, detractor: int) -> None:
-    from ampwork.surveys.instrument import Item
-    from ampwork.surveys.results import ResponseData, compute, compute_reference
+    from ampwork.pulse.instrument import Item
+    from ampwork.pulse.results import ResponseData, compute, compute_reference
 
     # one answer of ``value`` beside a passive 8: (promoters − detractors) / 2 · 100
     expected = (promoter - detractor) * 50.0
@@ -327,9 +340,12 @@ def test_alpha_needs_three_people_and_two_items() -> None:
     rows = [(1, 2, 1), (2, 2, 3), (3, 3, 3)]
     items = dict.fromkeys("abc", False)
     three = scoring.cronbach_alpha([dict(zip("abc", r, strict=True)) for r in rows], items)
-    assert three.alpha is not None and three.n == 3 and three.ci is not None
+    assert three.alpha is not None
+    assert three.n == 3
+    assert three.ci is not None
     two = scoring.cronbach_alpha([dict(zip("abc", r, strict=True)) for r in rows[:2]], items)
-    assert two.alpha is None and two.n == 2
+    assert two.alpha is None
+    assert two.n == 2
     one_item = scoring.cronbach_alpha([{"a": v} for v in (1, 2, 3, 4)], {"a": False})
     assert one_item.alpha is None
 
@@ -358,7 +374,8 @@ def test_the_correction_needs_two_items_and_three_complete_answers() -> None:
     # census (n = N = 3) shrinks the variance; with two people it cannot be, so no shrinking
     three = [(1, 1), (0, 1), (0, 0)]
     rel = scoring._alpha(np.array(three, dtype=float))
-    assert rel is not None and 0 < rel < 1
+    assert rel is not None
+    assert 0 < rel < 1
     unknown = scoring._round_of(three, None).variance
     assert scoring._round_of(three, 3).variance == pytest.approx(unknown * (1 - rel))
     two = [(1, 1), (0, 1), (0, -1)]  # only two complete
@@ -368,7 +385,8 @@ def test_the_correction_needs_two_items_and_three_complete_answers() -> None:
 def test_change_in_mean_boundaries(monkeypatch: pytest.MonkeyPatch) -> None:
     # exactly 0.2 SD: [0, 5, 10] → [1, 6, 11] moves the mean by 1, SD 5 — not "under"
     at = scoring.change_in_mean([0.0, 5.0, 10.0], [1.0, 6.0, 11.0], minimum=3)
-    assert at.delta == 1.0 and "not significant" in at.reason
+    assert at.delta == 1.0
+    assert "not significant" in at.reason
     under = scoring.change_in_mean([0.0, 5.0, 10.0], [0.99, 5.99, 10.99], minimum=3)
     assert "under 0.2 SD" in under.reason
     # both rounds need the minimum (and two values at least)
@@ -382,7 +400,8 @@ def test_change_in_mean_boundaries(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(scoring, "welch", lambda *args, p=p: (0.0, 1.0, p))
         assert scoring.change_in_mean(before, after, minimum=5).flagged is flagged
         got = scoring.change_in_favourable([(0,)] * 5, [(1,)] * 4 + [(0,)], minimum=5)
-        assert got.p == p and got.flagged is flagged
+        assert got.p == p
+        assert got.flagged is flagged
 
 
 def test_change_in_means_against_scipy() -> None:

@@ -25,6 +25,7 @@ import json
 import logging
 import os
 import secrets
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -43,6 +44,7 @@ from ampwork.core.errors import NotAllowed, NotFound, ValidationFailed
 from ampwork.core.models import AuditEvent, Person, Team, TeamMembership
 from ampwork.core.permissions import Actor, require
 from ampwork.core.services import record
+from ampwork.logs import event
 
 from . import anonymity, instrument
 from .models import Invitation, PooledAnswer, Question, ReportingGroup, Response, Round
@@ -69,16 +71,16 @@ def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def shared_cookie(pulse: Round) -> str:
-    return f"ampwork_pulse_{pulse.pk}"
+def shared_cookie(round: Round) -> str:
+    return f"ampwork_pulse_{round.pk}"
 
 
-def answered_cookie(pulse: Round, *, secure: bool) -> dict[str, Any]:
+def answered_cookie(round: Round, *, secure: bool) -> dict[str, Any]:
     """``set_signed_cookie`` arguments saying this browser answered a shared link: signed,
     httponly, kept until two days after the round closes."""
-    days = (pulse.closes - timezone.localdate()).days + 2
+    days = (round.closes - timezone.localdate()).days + 2
     return {
-        "key": shared_cookie(pulse),
+        "key": shared_cookie(round),
         "value": "answered",
         "salt": SHARED_COOKIE_SALT,
         "max_age": max(days, 1) * 86400,
@@ -88,10 +90,10 @@ def answered_cookie(pulse: Round, *, secure: bool) -> dict[str, Any]:
     }
 
 
-def has_answered(cookies_reader: Any, pulse: Round) -> bool:
+def has_answered(cookies_reader: Any, round: Round) -> bool:
     """Whether a request carries this round's signed "answered" cookie."""
     value = cookies_reader.get_signed_cookie(
-        shared_cookie(pulse), default=None, salt=SHARED_COOKIE_SALT
+        shared_cookie(round), default=None, salt=SHARED_COOKIE_SALT
     )
     return bool(value == "answered")
 
@@ -134,7 +136,7 @@ def create_round(
     teams = list(Team.objects.filter(organisation=actor.organisation, pk__in=team_ids))
     if len(teams) != len(set(team_ids)):
         raise ValidationFailed.single("team_ids", "no such team in this organisation")
-    pulse = Round.objects.create(
+    round = Round.objects.create(
         organisation=actor.organisation,
         name=name,
         instrument=instrument.VERSION,
@@ -145,28 +147,28 @@ def create_round(
         audience_size=audience_size,
         class_code=class_code,
     )
-    pulse.teams.set(teams)
+    round.teams.set(teams)
     for i, (text, reverse) in enumerate(questions):
         if text.strip():
             Question.objects.create(
-                round=pulse, code=f"own{i + 1}", text=text.strip()[:300], reverse=reverse
+                round=round, code=f"own{i + 1}", text=text.strip()[:300], reverse=reverse
             )
-    return pulse
+    return round
 
 
-def audience(pulse: Round) -> dict[int, int | None]:
+def audience(round: Round) -> dict[int, int | None]:
     """Who is asked, with the reporting group each answer will count in: their team (the
     first, by name) inside the round's teams — or any team, for the whole organisation."""
-    teams = set(pulse.teams.values_list("id", flat=True))
+    teams = set(round.teams.values_list("id", flat=True))
     scope: set[int] = set()
     if teams:
         tree = dict(
-            Team.objects.filter(organisation=pulse.organisation).values_list("id", "parent_id")
+            Team.objects.filter(organisation=round.organisation).values_list("id", "parent_id")
         )
         scope = anonymity.within(tree, teams)
     out: dict[int, int | None] = {}
     for person_id, team_id in (
-        TeamMembership.objects.filter(organisation=pulse.organisation, person__active=True)
+        TeamMembership.objects.filter(organisation=round.organisation, person__active=True)
         .order_by("team__name", "team_id")
         .values_list("person_id", "team_id")
     ):
@@ -175,7 +177,7 @@ def audience(pulse: Round) -> dict[int, int | None]:
         out.setdefault(person_id, team_id)
     if not teams:
         for person_id in Person.objects.filter(
-            organisation=pulse.organisation, active=True
+            organisation=round.organisation, active=True
         ).values_list("id", flat=True):
             out.setdefault(person_id, None)
     return out
@@ -270,112 +272,139 @@ def recent_changes(org: Any, at: dt.datetime) -> dict[int, int]:
     return dict(changes)
 
 
-def _freeze(pulse: Round, at: dt.datetime) -> None:
+def _freeze(round: Round, at: dt.datetime) -> None:
     """Keep every team as it stands now — parent, name, recent changes — for this round."""
-    changes = recent_changes(pulse.organisation, at)
+    changes = recent_changes(round.organisation, at)
     ReportingGroup.objects.bulk_create(
         [
             ReportingGroup(
-                round=pulse,
+                round=round,
                 team_id=pk,
                 parent_id=parent,
                 name=name,
                 recent_changes=changes.get(pk, 0),
             )
             for pk, parent, name in Team.objects.filter(
-                organisation=pulse.organisation
+                organisation=round.organisation
             ).values_list("id", "parent_id", "name")
         ],
         batch_size=2000,
     )
 
 
-def _send(messages: list[tuple[str, str, str, list[str]]]) -> None:
-    """Send one-time links. Never to the console: a console backend would print every
-    link into the server's log, so its mail goes to files in the data directory instead,
-    with one line saying so."""
+Message = tuple[str, str, str, list[str]]
+
+
+def _send(messages: list[Message], *, kind: str, org_id: int) -> None:
+    """Send one-time links, after the transaction that stored their digests (no transaction
+    is open while the mail server talks: core.mail). Never to the console: a console
+    backend would print every link into the server's log, so its mail goes to files in the
+    data directory instead, with one line saying so. The log gets counts only."""
     if not messages:
         return
+    start = time.perf_counter()
     backend = NOTICE_BACKEND if settings.EMAIL_BACKEND == CONSOLE_BACKEND else None
-    send_mass_mail(messages, fail_silently=True, connection=get_connection(backend))
+    sent = send_mass_mail(messages, fail_silently=True, connection=get_connection(backend))
+    event(
+        log,
+        "mail.batch",
+        level=logging.INFO if sent == len(messages) else logging.WARNING,
+        kind=kind,
+        org_id=org_id,
+        sent=sent,
+        failed=len(messages) - sent,
+        duration_ms=round((time.perf_counter() - start) * 1000, 1),
+    )
 
 
-@transaction.atomic
 def open_round(
-    *, actor: Actor, pulse: Round, send: bool = True, at: dt.datetime | None = None
+    *, actor: Actor, round: Round, send: bool = True, at: dt.datetime | None = None
 ) -> Opened:
     """Open a round: fix its anonymity minimum, freeze its reporting groups and its
     audience, and make the one-time links (or the shared link of an unattributed round).
-    Links are sent by email and stored only as digests. ``at`` is the moment of opening
-    (now; the demo replays rounds opened in the past)."""
-    require(actor, "pulse.manage", pulse)
-    if pulse.status != Round.Status.DRAFT:
+    Links are sent by email once the round is stored, and stored only as digests. ``at``
+    is the moment of opening (now; the demo replays rounds opened in the past)."""
+    opened, messages = _open(actor=actor, round=round, at=at)
+    if send:
+        _send(messages, kind="pulse.invitations", org_id=round.organisation_id)
+    return opened
+
+
+@transaction.atomic
+def _open(*, actor: Actor, round: Round, at: dt.datetime | None) -> tuple[Opened, list[Message]]:
+    require(actor, "pulse.manage", round)
+    if round.status != Round.Status.DRAFT:
         raise ValidationFailed.single("status", "only a draft round can be opened")
     at = at or timezone.now()
-    pulse.minimum = actor.organisation.anonymity_min_group
-    pulse.status = Round.Status.OPEN
+    round.minimum = actor.organisation.anonymity_min_group
+    round.status = Round.Status.OPEN
     shared = None
     invited = 0
-    _freeze(pulse, at)
-    if pulse.mode == Round.Mode.UNATTRIBUTED:
-        if pulse.audience_size is None:
-            pulse.audience_size = len(audience(pulse))
-            if not pulse.audience_size:
+    messages: list[Message] = []
+    _freeze(round, at)
+    if round.mode == Round.Mode.UNATTRIBUTED:
+        if round.audience_size is None:
+            round.audience_size = len(audience(round))
+            if not round.audience_size:
                 raise ValidationFailed.single(
                     "audience_size", "say how many people may answer through the shared link"
                 )
         shared = secrets.token_urlsafe(24)
-        pulse.shared_token_digest = digest(shared)
+        round.shared_token_digest = digest(shared)
     else:
-        messages = []
         links: list[Invitation] = []
         people = dict(
-            Person.objects.filter(organisation=pulse.organisation).values_list("id", "email")
+            Person.objects.filter(organisation=round.organisation).values_list("id", "email")
         )
-        for person_id, group in audience(pulse).items():
+        for person_id, group in audience(round).items():
             token = secrets.token_urlsafe(24)
             links.append(
-                Invitation(round=pulse, person_id=person_id, group_id=group, digest=digest(token))
+                Invitation(round=round, person_id=person_id, group_id=group, digest=digest(token))
             )
             messages.append(
                 (
-                    f"{pulse.name}: two minutes, anonymous",
+                    f"{round.name}: two minutes, anonymous",
                     f"Your link (it works once): {settings.BASE_URL}/pulse/answer/{token}/\n\n"
                     "Your answers are stored without your name, your link or the time of day; "
                     "results are only shown for groups of at least "
-                    f"{pulse.minimum} people.",
+                    f"{round.minimum} people.",
                     settings.DEFAULT_FROM_EMAIL,
                     [people[person_id]],
                 )
             )
         Invitation.objects.bulk_create(links, batch_size=2000)
         invited = len(links)
-        if send:
-            _send(messages)
-    pulse.save(update_fields=["minimum", "status", "shared_token_digest", "audience_size"])
-    record(actor, actor.organisation, "pulse.opened", pulse, invited=invited)
-    return Opened(pulse, invited, shared)
+    round.save(update_fields=["minimum", "status", "shared_token_digest", "audience_size"])
+    record(actor, actor.organisation, "pulse.opened", round, invited=invited)
+    return Opened(round, invited, shared), messages
 
 
-@transaction.atomic
-def remind(*, actor: Actor, pulse: Round) -> int:
+def remind(*, actor: Actor, round: Round) -> int:
     """Email a fresh one-time link to everyone whose link is still unused.
 
     Links are stored only as digests, so a reminder replaces the unused link with a new
-    one. Nobody is shown who has or has not answered: only how many were reminded.
+    one (and sends it once that is stored). Nobody is shown who has or has not answered:
+    only how many were reminded.
     """
-    require(actor, "pulse.manage", pulse)
-    if pulse.status != Round.Status.OPEN or pulse.mode != Round.Mode.INVITED:
+    messages = _renew(actor=actor, round=round)
+    _send(messages, kind="pulse.reminders", org_id=round.organisation_id)
+    return len(messages)
+
+
+@transaction.atomic
+def _renew(*, actor: Actor, round: Round) -> list[Message]:
+    require(actor, "pulse.manage", round)
+    if round.status != Round.Status.OPEN or round.mode != Round.Mode.INVITED:
         raise ValidationFailed.single("status", "reminders are for open, invited pulses")
-    emails = dict(Person.objects.filter(organisation=pulse.organisation).values_list("id", "email"))
-    messages = []
-    pending = list(Invitation.objects.filter(round=pulse, used=False))
+    emails = dict(Person.objects.filter(organisation=round.organisation).values_list("id", "email"))
+    messages: list[Message] = []
+    pending = list(Invitation.objects.filter(round=round, used=False))
     for invitation in pending:
         token = secrets.token_urlsafe(24)
         invitation.digest = digest(token)
         messages.append(
             (
-                f"Reminder: {pulse.name} closes on {pulse.closes:%d %B}",
+                f"Reminder: {round.name} closes on {round.closes:%d %B}",
                 f"Two minutes, anonymous. Your new link (it works once): "
                 f"{settings.BASE_URL}/pulse/answer/{token}/",
                 settings.DEFAULT_FROM_EMAIL,
@@ -383,24 +412,23 @@ def remind(*, actor: Actor, pulse: Round) -> int:
             )
         )
     Invitation.objects.bulk_update(pending, ["digest"], batch_size=2000)
-    _send(messages)
-    record(actor, actor.organisation, "pulse.reminded", pulse, count=len(pending))
-    return len(pending)
+    record(actor, actor.organisation, "pulse.reminded", round, count=len(pending))
+    return messages
 
 
 @transaction.atomic
-def close_round(*, actor: Actor, pulse: Round) -> Round:
+def close_round(*, actor: Actor, round: Round) -> Round:
     """Close an open round and write all its answers once more as one shuffled batch.
     Its results are shown from then on (selectors: never while it is open)."""
-    require(actor, "pulse.manage", pulse)
-    current = Round.objects.select_for_update().filter(pk=pulse.pk).values_list("status", flat=True)
+    require(actor, "pulse.manage", round)
+    current = Round.objects.select_for_update().filter(pk=round.pk).values_list("status", flat=True)
     if current.first() != Round.Status.OPEN:
         raise ValidationFailed.single("status", "only an open round can be closed")
-    pulse.status = Round.Status.CLOSED
-    pulse.save(update_fields=["status"])
-    record(actor, actor.organisation, "pulse.closed", pulse)
-    settle(pulse, always=True)
-    return pulse
+    round.status = Round.Status.CLOSED
+    round.save(update_fields=["status"])
+    record(actor, actor.organisation, "pulse.closed", round)
+    settle(round, always=True)
+    return round
 
 
 def find_invitation(token: str) -> tuple[Round, Invitation | None]:
@@ -411,26 +439,26 @@ def find_invitation(token: str) -> tuple[Round, Invitation | None]:
     )
     if invitation is not None:
         return invitation.round, invitation
-    pulse = (
+    round = (
         Round.objects.select_related("organisation")
         .filter(shared_token_digest=hashed, mode=Round.Mode.UNATTRIBUTED)
         .first()
     )
-    if pulse is None or not token:
+    if round is None or not token:
         raise NotFound("this link is not valid")
-    return pulse, None
+    return round, None
 
 
-def items_of(pulse: Round) -> list[instrument.Item]:
-    own = [instrument.Item(q.code, "own", q.text, q.text, q.reverse) for q in pulse.questions.all()]
-    return [*instrument.items_for(pulse.organisation.is_school), *own]
+def items_of(round: Round) -> list[instrument.Item]:
+    own = [instrument.Item(q.code, "own", q.text, q.text, q.reverse) for q in round.questions.all()]
+    return [*instrument.items_for(round.organisation.is_school), *own]
 
 
 # ---------------------------------------------------------------- answering
 
 
-def _clean(pulse: Round, answers: Mapping[str, Any], enps: int | None) -> dict[str, int]:
-    codes = {item.code for item in items_of(pulse)}
+def _clean(round: Round, answers: Mapping[str, Any], enps: int | None) -> dict[str, int]:
+    codes = {item.code for item in items_of(round)}
     clean: dict[str, int] = {}
     for code, value in answers.items():
         if code not in codes:
@@ -451,11 +479,11 @@ def _clean(pulse: Round, answers: Mapping[str, Any], enps: int | None) -> dict[s
     return clean
 
 
-def check_rate(pulse: Round, address: str) -> None:
+def check_rate(round: Round, address: str) -> None:
     """At most ``SHARED_RATE`` answers a minute from one address to a shared link (the
     cache keeps a digest of the address, for two minutes)."""
     minute = int(timezone.now().timestamp() // 60)
-    key = f"ampwork:pulse-shared:{pulse.pk}:{digest(address or '-')}:{minute}"
+    key = f"ampwork:pulse-shared:{round.pk}:{digest(address or '-')}:{minute}"
     cache.add(key, 0, timeout=120)
     try:
         count = cache.incr(key)
@@ -468,17 +496,17 @@ def check_rate(pulse: Round, address: str) -> None:
         )
 
 
-def answer_count(pulse: Round) -> int:
+def answer_count(round: Round) -> int:
     """Distinct answers a round has taken: written and still pooled."""
     return (
-        Response.objects.filter(round=pulse).count()
-        + PooledAnswer.objects.filter(round=pulse).count()
+        Response.objects.filter(round=round).count()
+        + PooledAnswer.objects.filter(round=round).count()
     )
 
 
 def answer(
     *,
-    pulse: Round,
+    round: Round,
     invitation: Invitation | None,
     answers: dict[str, Any],
     enps: int | None = None,
@@ -490,11 +518,11 @@ def answer(
     into responses in shuffled batches. A shared link checks the class code and the cap
     (the audience size the teacher gave) first."""
     today = timezone.localdate()
-    if pulse.status != Round.Status.OPEN or not pulse.opens <= today <= pulse.closes:
+    if round.status != Round.Status.OPEN or not round.opens <= today <= round.closes:
         raise ValidationFailed.single("round", "this pulse is not open")
-    if pulse.mode == Round.Mode.INVITED and invitation is None:
+    if round.mode == Round.Mode.INVITED and invitation is None:
         raise NotAllowed("this pulse needs your own link")
-    clean = _clean(pulse, answers, enps)
+    clean = _clean(round, answers, enps)
     payload: dict[str, Any] = {
         "day": today.isoformat(),
         "enps": enps,
@@ -506,30 +534,30 @@ def answer(
         # any database, exactly one changes the row; the other is refused (a 4xx)
         if not Invitation.objects.filter(pk=invitation.pk, used=False).update(used=True):
             raise ValidationFailed.single("token", "this link has already been used")
-        payload["group"] = stored_group(pulse, invitation.group_id)
+        payload["group"] = stored_group(round, invitation.group_id)
         try:
-            _pool(pulse, payload)
+            _pool(round, payload)
         except BaseException:
             with transaction.atomic():  # nothing was stored: the link works again
                 Invitation.objects.filter(pk=invitation.pk).update(used=False)
             raise
     else:
-        if pulse.class_code and not secrets.compare_digest(
-            (class_code or "").strip().casefold().encode(), pulse.class_code.casefold().encode()
+        if round.class_code and not secrets.compare_digest(
+            (class_code or "").strip().casefold().encode(), round.class_code.casefold().encode()
         ):
             raise ValidationFailed.single(
                 "class_code", "the class code does not match: ask your teacher for it"
             )
-        teams = list(pulse.teams.values_list("id", flat=True))
+        teams = list(round.teams.values_list("id", flat=True))
         payload["group"] = teams[0] if len(teams) == 1 else None
-        _pool(pulse, payload, cap=pulse.audience_size)
+        _pool(round, payload, cap=round.audience_size)
     try:
-        flush(pulse)
+        flush(round)
     except Exception:  # the answer is safe in the pool; the next flush or closing takes it
-        log.exception("pulse %s: pool flush deferred", pulse.pk)
+        log.exception("pulse %s: pool flush deferred", round.pk)
 
 
-def stored_group(pulse: Round, group: int | None) -> int | None:
+def stored_group(round: Round, group: int | None) -> int | None:
     """The group an invited answer is stored under: its reporting group, or the nearest
     frozen group around it whose frozen audience (the invitations to it and to the groups
     inside it) reaches the round's minimum (``anonymity.coarsened``). Results are the
@@ -537,38 +565,38 @@ def stored_group(pulse: Round, group: int | None) -> int | None:
     of one or two people."""
     if group is None:
         return None
-    rows = list(ReportingGroup.objects.filter(round=pulse).values_list("team_id", "parent_id"))
+    rows = list(ReportingGroup.objects.filter(round=round).values_list("team_id", "parent_id"))
     known = {team for team, _ in rows}
     if group not in known:
         return group
     parents = {team: (parent if parent in known else None) for team, parent in rows}
     audience: dict[int, int] = defaultdict(int)
-    for invited in Invitation.objects.filter(round=pulse).values_list("group_id", flat=True):
+    for invited in Invitation.objects.filter(round=round).values_list("group_id", flat=True):
         audience[invited if invited in known else anonymity.ROOT] += 1
-    minimum = pulse.minimum or pulse.organisation.anonymity_min_group
+    minimum = round.minimum or round.organisation.anonymity_min_group
     found = anonymity.coarsened(parents, audience, minimum)[group]
     return None if found == anonymity.ROOT else found
 
 
-def _pool(pulse: Round, payload: dict[str, Any], cap: int | None = None) -> None:
+def _pool(round: Round, payload: dict[str, Any], cap: int | None = None) -> None:
     with transaction.atomic():
         # one answer at a time per round, and none once it closes (closing settles the
         # pool, so a closed round never has pooled answers)
         status = (
             Round.objects.select_for_update()
-            .filter(pk=pulse.pk)
+            .filter(pk=round.pk)
             .values_list("status", flat=True)
             .first()
         )
         if status != Round.Status.OPEN:
             raise ValidationFailed.single("round", "this pulse is not open")
-        if cap is not None and answer_count(pulse) >= cap:
+        if cap is not None and answer_count(round) >= cap:
             raise ValidationFailed.single(
                 "round",
                 f"this pulse has all the answers it was set up for ({cap}); "
                 "if you have not answered yet, tell your teacher",
             )
-        PooledAnswer.objects.create(round=pulse, sealed=_seal(pulse.pk, payload))
+        PooledAnswer.objects.create(round=round, sealed=_seal(round.pk, payload))
 
 
 # ---------------------------------------------------------------- the pool
@@ -603,20 +631,20 @@ def _unseal(round_id: int, sealed: str) -> dict[str, Any]:
     )
 
 
-def pooled(pulse: Round) -> list[dict[str, Any]]:
+def pooled(round: Round) -> list[dict[str, Any]]:
     """The answers waiting in the pool, opened (never shown: results wait for closing).
     A closed round has none: closing writes them all, and the pool refuses it after."""
-    if pulse.status == Round.Status.CLOSED:
+    if round.status == Round.Status.CLOSED:
         return []
     return [
-        _unseal(pulse.pk, sealed)
-        for sealed in PooledAnswer.objects.filter(round=pulse).values_list("sealed", flat=True)
+        _unseal(round.pk, sealed)
+        for sealed in PooledAnswer.objects.filter(round=round).values_list("sealed", flat=True)
     ]
 
 
-def _response(pulse: Round, data: Mapping[str, Any], pk: Any = None) -> Response:
+def _response(round: Round, data: Mapping[str, Any], pk: Any = None) -> Response:
     response = Response(
-        round=pulse,
+        round=round,
         group_id=data["group"],
         submitted_on=dt.date.fromisoformat(data["day"]),
         enps=data["enps"],
@@ -628,38 +656,38 @@ def _response(pulse: Round, data: Mapping[str, Any], pk: Any = None) -> Response
     return response
 
 
-def flush(pulse: Round, *, force: bool = False) -> int:
+def flush(round: Round, *, force: bool = False) -> int:
     """Write the pooled answers of a round into responses — once ``FLUSH_AT`` wait, or
     whenever ``force`` — in one transaction, in shuffled order, each with a new random id
     (never the pool row's). Returns how many were written."""
     with transaction.atomic():
         rows = list(
-            PooledAnswer.objects.select_for_update().filter(round=pulse).values_list("id", "sealed")
+            PooledAnswer.objects.select_for_update().filter(round=round).values_list("id", "sealed")
         )
         if not rows or (not force and len(rows) < FLUSH_AT):
             return 0
-        opened = [_unseal(pulse.pk, sealed) for _, sealed in rows]
+        opened = [_unseal(round.pk, sealed) for _, sealed in rows]
         deleted, _ = PooledAnswer.objects.filter(pk__in=[pk for pk, _ in rows]).delete()
         if deleted != len(rows):
             raise DatabaseError("the pool changed during a flush")
         secrets.SystemRandom().shuffle(opened)
-        Response.objects.bulk_create([_response(pulse, data) for data in opened])
+        Response.objects.bulk_create([_response(round, data) for data in opened])
     return len(opened)
 
 
-def settle(pulse: Round, *, always: bool = False) -> int:
+def settle(round: Round, *, always: bool = False) -> int:
     """Write every answer of a round — its responses and its pool — once more, all in one
     shuffled batch: the last, smaller batch of a round then hides among all the others.
     Only when answers are pooled, unless ``always`` (at closing). Responses keep their
     ids, so exports stay the same."""
     with transaction.atomic():
         rows = list(
-            PooledAnswer.objects.select_for_update().filter(round=pulse).values_list("id", "sealed")
+            PooledAnswer.objects.select_for_update().filter(round=round).values_list("id", "sealed")
         )
-        opened = [(None, _unseal(pulse.pk, sealed)) for _, sealed in rows]
+        opened = [(None, _unseal(round.pk, sealed)) for _, sealed in rows]
         existing = list(
             Response.objects.select_for_update()
-            .filter(round=pulse)
+            .filter(round=round)
             .values_list("id", "group_id", "submitted_on", "enps", "comment", "answers")
         )
         if not rows and not always:
@@ -670,15 +698,15 @@ def settle(pulse: Round, *, always: bool = False) -> int:
         ]
         everything.extend(opened)
         PooledAnswer.objects.filter(pk__in=[pk for pk, _ in rows]).delete()
-        Response.objects.filter(round=pulse).delete()
+        Response.objects.filter(round=round).delete()
         secrets.SystemRandom().shuffle(everything)
         Response.objects.bulk_create(
-            [_response(pulse, data, pk) for pk, data in everything], batch_size=2000
+            [_response(round, data, pk) for pk, data in everything], batch_size=2000
         )
     return len(everything)
 
 
 def settle_organisations(org_ids: Sequence[int]) -> None:
     """Before an export: settle every round of these organisations with pooled answers."""
-    for pulse in Round.objects.filter(organisation_id__in=org_ids, pooled__isnull=False).distinct():
-        settle(pulse)
+    for round in Round.objects.filter(organisation_id__in=org_ids, pooled__isnull=False).distinct():
+        settle(round)

@@ -16,8 +16,8 @@ from ampwork.core.errors import ValidationFailed
 from ampwork.core.models import AuditEvent, Organisation, Person, Role
 from ampwork.core.permissions import Actor
 from ampwork.core.services import update_organisation
-from ampwork.surveys import selectors, services
-from ampwork.surveys.models import Invitation, PooledAnswer, Response, Round
+from ampwork.pulse import selectors, services
+from ampwork.pulse.models import Invitation, PooledAnswer, Response, Round
 
 from ..factories import MembershipFactory, PersonFactory, TeamFactory
 
@@ -37,11 +37,11 @@ def team_of(org: Organisation) -> Callable[[str, int], list[Person]]:
 
 
 def open_pulse(actor: Actor) -> Round:
-    pulse = services.create_round(
+    round = services.create_round(
         actor=actor, name="Pulse", opens=TODAY, closes=TODAY + dt.timedelta(days=7)
     )
-    services.open_round(actor=actor, pulse=pulse)
-    return pulse
+    services.open_round(actor=actor, round=round)
+    return round
 
 
 def tokens_from_mail() -> list[str]:
@@ -52,23 +52,24 @@ def test_each_person_answers_once_and_nothing_links_back(
     admin_actor: Actor, team_of: Callable[..., list[Person]]
 ) -> None:
     team_of("Core", 6)
-    pulse = open_pulse(admin_actor)
-    assert pulse.minimum == 5
+    round = open_pulse(admin_actor)
+    assert round.minimum == 5
     tokens = tokens_from_mail()
     assert len(tokens) == 7  # six people and the admin, one email each
     first, invitation = services.find_invitation(tokens[0])
     services.answer(
-        pulse=first,
+        round=first,
         invitation=invitation,
         answers={"mast1": 4, "purp1": "5"},
         enps=9,
         comment="good",
     )
     with pytest.raises(ValidationFailed, match="already been used"):
-        services.answer(pulse=first, invitation=invitation, answers={"mast1": 2})
+        services.answer(round=first, invitation=invitation, answers={"mast1": 2})
     # the answer waits, sealed, in the pool until enough others join it
-    assert Response.objects.count() == 0 and PooledAnswer.objects.count() == 1
-    assert services.answer_count(pulse) == 1
+    assert Response.objects.count() == 0
+    assert PooledAnswer.objects.count() == 1
+    assert services.answer_count(round) == 1
     assert "good" not in PooledAnswer.objects.get().sealed
     assert Invitation.objects.filter(used=True).count() == 1
     # a response carries no person, no invitation, nothing finer than the day; an
@@ -94,41 +95,41 @@ def test_each_person_answers_once_and_nothing_links_back(
 
 def test_bad_answers_are_refused(admin_actor: Actor, team_of: Callable[..., list[Person]]) -> None:
     team_of("Core", 5)
-    pulse = open_pulse(admin_actor)
+    round = open_pulse(admin_actor)
     _, invitation = services.find_invitation(tokens_from_mail()[0])
     for answers, field in (({"mast1": 6}, "mast1"), ({"nope": 3}, "nope"), ({}, "answers")):
         with pytest.raises(ValidationFailed) as caught:
-            services.answer(pulse=pulse, invitation=invitation, answers=answers)
+            services.answer(round=round, invitation=invitation, answers=answers)
         assert caught.value.errors[0].field == field
     with pytest.raises(ValidationFailed, match="enps"):
-        services.answer(pulse=pulse, invitation=invitation, answers={"mast1": 3}, enps=11)
+        services.answer(round=round, invitation=invitation, answers={"mast1": 3}, enps=11)
 
 
 def test_minimum_is_locked_while_a_round_is_open(
     admin_actor: Actor, team_of: Callable[..., list[Person]]
 ) -> None:
     team_of("Core", 5)
-    pulse = open_pulse(admin_actor)
+    round = open_pulse(admin_actor)
     with pytest.raises(ValidationFailed, match="locked"):
         update_organisation(actor=admin_actor, anonymity_min_group=3)
-    services.close_round(actor=admin_actor, pulse=pulse)
+    services.close_round(actor=admin_actor, round=round)
     update_organisation(actor=admin_actor, anonymity_min_group=4)
-    pulse.refresh_from_db()
-    assert pulse.minimum == 5  # a round keeps the minimum it opened with
+    round.refresh_from_db()
+    assert round.minimum == 5  # a round keeps the minimum it opened with
 
 
-def _answer_all(pulse: Round, actor: Actor, value: int = 4) -> None:
+def _answer_all(round: Round, actor: Actor, value: int = 4) -> None:
     """Everyone mailed a link answers; then the round closes (results wait for that)."""
     for token in tokens_from_mail():
         found, invitation = services.find_invitation(token)
-        if found.pk == pulse.pk:
+        if found.pk == round.pk:
             services.answer(
-                pulse=found,
+                round=found,
                 invitation=invitation,
                 answers={"mast1": value, "mast2": value, "mast3": 6 - value},
                 enps=9,
             )
-    services.close_round(actor=actor, pulse=pulse)
+    services.close_round(actor=actor, round=round)
 
 
 def test_managers_see_their_teams_members_only_everyone(
@@ -142,16 +143,17 @@ def test_managers_see_their_teams_members_only_everyone(
     small = team_of("Small", 4)
     lead = make_person(org, Role.MANAGER)
     MembershipFactory(team=small[0].memberships.get().team, person=lead, role="lead")
-    pulse = open_pulse(admin_actor)
-    _answer_all(pulse, admin_actor)
-    manager_view = selectors.round_results(actor_of(lead), pulse)
+    round = open_pulse(admin_actor)
+    _answer_all(round, admin_actor)
+    manager_view = selectors.round_results(actor_of(lead), round)
     groups = {manager_view.names[g]: r for g, r in manager_view.groups.items()}
     assert set(groups) == {f"Everyone ({org.name})", "Small"}
-    assert groups["Small"]["suppressed"] and "fewer than 5" in groups["Small"]["reason"]
+    assert groups["Small"]["suppressed"]
+    assert "fewer than 5" in groups["Small"]["reason"]
     assert "subscales" not in groups["Small"]
-    member_view = selectors.round_results(actor_of(big[0]), pulse)
+    member_view = selectors.round_results(actor_of(big[0]), round)
     assert list(member_view.groups) == [0]
-    admin_view = selectors.round_results(admin_actor, pulse)
+    admin_view = selectors.round_results(admin_actor, round)
     assert admin_view.reliability is not None
 
 
@@ -165,10 +167,10 @@ def test_results_api(
 ) -> None:
     team_of("Big", 8)
     small = team_of("Small", 3)
-    pulse = open_pulse(admin_actor)
-    _answer_all(pulse, admin_actor)
+    round = open_pulse(admin_actor)
+    _answer_all(round, admin_actor)
     h = bearer(admin)
-    body = client.get(f"/api/v1/surveys/{pulse.pk}/results", **h).json()
+    body = client.get(f"/api/v1/pulse/rounds/{round.pk}/results", **h).json()
     by_name = {g["name"]: g for g in body["groups"]}
     assert by_name["Small"] == {
         "group": by_name["Small"]["group"],
@@ -177,23 +179,24 @@ def test_results_api(
         "reason": by_name["Small"]["reason"],
     }
     team = small[0].memberships.get().team
-    only = client.get(f"/api/v1/surveys/{pulse.pk}/results?team={team.pk}", **h).json()
+    only = client.get(f"/api/v1/pulse/rounds/{round.pk}/results?team={team.pk}", **h).json()
     assert only["groups"][0]["suppressed"] is True
     assert "subscales" not in only["groups"][0]
     assert admin.user is not None
     client.force_login(admin.user)
-    csv_text = client.get(f"/pulse/rounds/{pulse.pk}/export.csv").content.decode()
+    csv_text = client.get(f"/pulse/rounds/{round.pk}/export.csv").content.decode()
     small_row = next(line for line in csv_text.splitlines() if line.startswith("Small"))
-    assert "suppressed" in small_row and "%" not in small_row
+    assert "suppressed" in small_row
+    assert "%" not in small_row
 
 
 def test_answer_through_the_api_with_a_token(
     client: Client, admin_actor: Actor, team_of: Callable[..., list[Person]]
 ) -> None:
     team_of("Core", 5)
-    pulse = open_pulse(admin_actor)
+    round = open_pulse(admin_actor)
     token = tokens_from_mail()[0]
-    url = f"/api/v1/surveys/{pulse.pk}/responses"
+    url = f"/api/v1/pulse/rounds/{round.pk}/responses"
     body = {"token": token, "answers": {"mast1": 4}, "enps": 8}
     response = client.post(url, json.dumps(body), content_type="application/json")
     assert response.status_code == 201, response.content
@@ -211,7 +214,7 @@ def test_unattributed_round(
 ) -> None:
     head = actor_of(make_person(school, Role.ADMIN))
     klass = TeamFactory(organisation=school, name="7B")
-    pulse = services.create_round(
+    round = services.create_round(
         actor=head,
         name="Class",
         opens=TODAY,
@@ -220,14 +223,16 @@ def test_unattributed_round(
         mode=Round.Mode.UNATTRIBUTED,
         audience_size=3,
     )
-    opened = services.open_round(actor=head, pulse=pulse)
-    assert opened.shared_token and opened.invited == 0 and not Invitation.objects.exists()
+    opened = services.open_round(actor=head, round=round)
+    assert opened.shared_token
+    assert opened.invited == 0
+    assert not Invitation.objects.exists()
     for _ in range(3):
         client.cookies.clear()  # three browsers
         response = client.post(f"/pulse/answer/{opened.shared_token}/", {"mast1": "4"})
         assert b"Thank you" in response.content
-    services.close_round(actor=head, pulse=pulse)
-    assert Response.objects.filter(round=pulse, group=klass).count() == 3
+    services.close_round(actor=head, round=round)
+    assert Response.objects.filter(round=round, group=klass).count() == 3
 
 
 def test_answer_page_explains_privacy(
@@ -236,7 +241,8 @@ def test_answer_page_explains_privacy(
     team_of("Core", 5)
     open_pulse(admin_actor)
     page = client.get(f"/pulse/answer/{tokens_from_mail()[0]}/").content.decode()
-    assert "without your name" in page and 'type="radio"' in page
+    assert "without your name" in page
+    assert 'type="radio"' in page
     assert client.get("/pulse/answer/not-a-token/").status_code == 404
 
 
@@ -250,10 +256,10 @@ def test_differencing_in_the_api_matches_the_page(
 ) -> None:
     team_of("A", 12)
     team_of("B", 14)
-    pulse = open_pulse(admin_actor)  # 26 in teams + the admin, in no team
-    _answer_all(pulse, admin_actor)
-    page = selectors.round_results(admin_actor, pulse)
-    api = client.get(f"/api/v1/surveys/{pulse.pk}/results", **bearer(admin)).json()
+    round = open_pulse(admin_actor)  # 26 in teams + the admin, in no team
+    _answer_all(round, admin_actor)
+    page = selectors.round_results(admin_actor, round)
+    api = client.get(f"/api/v1/pulse/rounds/{round.pk}/results", **bearer(admin)).json()
     assert {g["group"]: g["suppressed"] for g in api["groups"]} == {
         g: r["suppressed"] for g, r in page.groups.items()
     }
@@ -264,14 +270,15 @@ def test_reminders_replace_unused_links_only(
     admin_actor: Actor, team_of: Callable[..., list[Person]]
 ) -> None:
     team_of("Core", 5)
-    pulse = open_pulse(admin_actor)
+    round = open_pulse(admin_actor)
     first = tokens_from_mail()[0]
     found, invitation = services.find_invitation(first)
-    services.answer(pulse=found, invitation=invitation, answers={"mast1": 3})
+    services.answer(round=found, invitation=invitation, answers={"mast1": 3})
     mail.outbox.clear()
-    assert services.remind(actor=admin_actor, pulse=pulse) == 5
-    assert len(mail.outbox) == 5 and all("Reminder" in m.subject for m in mail.outbox)
+    assert services.remind(actor=admin_actor, round=round) == 5
+    assert len(mail.outbox) == 5
+    assert all("Reminder" in m.subject for m in mail.outbox)
     fresh = tokens_from_mail()
     found, invitation = services.find_invitation(fresh[0])
-    services.answer(pulse=found, invitation=invitation, answers={"mast1": 4})
-    assert services.answer_count(pulse) == 2
+    services.answer(round=found, invitation=invitation, answers={"mast1": 4})
+    assert services.answer_count(round) == 2

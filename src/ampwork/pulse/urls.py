@@ -6,7 +6,7 @@ import ampwork.core.urls  # noqa: F401  (registers the "id" path converter)
 
 from . import views
 
-app_name = "surveys"
+app_name = "pulse"
 
 urlpatterns = [
     path("", views.index, name="index"),

@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 
 from ampwork.core.models import Organisation, Team
 from ampwork.core.permissions import Actor
-from ampwork.surveys import anonymity, results, selectors, services
-from ampwork.surveys.instrument import items_for
-from ampwork.surveys.models import Response
+from ampwork.pulse import anonymity, results, selectors, services
+from ampwork.pulse.instrument import items_for
+from ampwork.pulse.models import Response
 
 from ..factories import MembershipFactory, PersonFactory, TeamFactory
 
@@ -72,21 +72,23 @@ def test_an_answer_from_a_team_of_one_is_stored_under_its_parent(
         for _ in range(size):
             MembershipFactory(team=team, person=PersonFactory(organisation=org))
     today = timezone.localdate()
-    pulse = services.create_round(
+    round = services.create_round(
         actor=admin_actor, name="Pulse", opens=today, closes=today + dt.timedelta(days=7)
     )
-    services.open_round(actor=admin_actor, pulse=pulse)
+    services.open_round(actor=admin_actor, round=round)
     assert admin_actor.person is not None
     for message in mail.outbox:
         if message.to[0] == admin_actor.person.email:
             continue  # the admin, in no team, does not answer
         token = message.body.split("/pulse/answer/")[1].split("/")[0]
         found, invitation = services.find_invitation(token)
-        services.answer(pulse=found, invitation=invitation, answers={"mast1": 4})
-    services.close_round(actor=admin_actor, pulse=pulse)
-    stored = list(Response.objects.filter(round=pulse).values_list("group_id", flat=True))
-    assert Team.objects.get(pk=solo.pk) and solo.pk not in stored
+        services.answer(round=found, invitation=invitation, answers={"mast1": 4})
+    services.close_round(actor=admin_actor, round=round)
+    stored = list(Response.objects.filter(round=round).values_list("group_id", flat=True))
+    assert Team.objects.get(pk=solo.pk)
+    assert solo.pk not in stored
     assert stored.count(parent.pk) == 7  # six of Parent and Solo's one
     assert len(stored) == 7
-    shown = selectors.round_results(admin_actor, pulse)
-    assert shown.groups[solo.pk]["suppressed"] and shown.groups[parent.pk]["n"] == 7
+    shown = selectors.round_results(admin_actor, round)
+    assert shown.groups[solo.pk]["suppressed"]
+    assert shown.groups[parent.pk]["n"] == 7

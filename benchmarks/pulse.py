@@ -1,7 +1,7 @@
 """Pulse results at scale: 100,000 responses across 500 teams, one aggregation pass for the
 results and the heatmap, against a plain SQL GROUP BY over the same rows (the floor).
 
-    python benchmarks/surveys.py --responses 100000 --teams 500
+    python benchmarks/pulse.py --responses 100000 --teams 500
 """
 
 from __future__ import annotations
@@ -25,8 +25,8 @@ def main() -> None:
 
     from ampwork.core.models import Organisation, Person, Role, Team
     from ampwork.core.permissions import Actor
-    from ampwork.surveys import instrument, selectors
-    from ampwork.surveys.models import Response, Round
+    from ampwork.pulse import instrument, selectors
+    from ampwork.pulse.models import Response, Round
 
     rng = random.Random(1)
     org = Organisation.objects.create(name="Pulse bench", slug=f"pulse-{int(time.time())}")
@@ -43,7 +43,7 @@ def main() -> None:
         organisation=org, name="Admin", email="a@bench.example", role=Role.ADMIN
     )
     today = timezone.localdate()
-    pulse = Round.objects.create(
+    round_ = Round.objects.create(
         organisation=org,
         name="Bench",
         instrument=instrument.VERSION,
@@ -59,7 +59,7 @@ def main() -> None:
         mood = rng.gauss(3.4, 0.7)
         batch.append(
             Response(
-                round=pulse,
+                round=round_,
                 group=rng.choice(teams),
                 submitted_on=today,
                 enps=rng.randint(0, 10),
@@ -84,11 +84,11 @@ def main() -> None:
 
     def floor() -> None:
         with connection.cursor() as cursor:
-            cursor.execute(floor_sql, [pulse.pk])
+            cursor.execute(floor_sql, [round_.pk])
             cursor.fetchall()
 
     base = median_ms(floor, args.repeat)
-    ours = median_ms(lambda: selectors.round_results(actor, pulse), args.repeat)
+    ours = median_ms(lambda: selectors.round_results(actor, round_), args.repeat)
     print(f"floor: SQL GROUP BY (one item)   {base:>8.0f} ms")
     print(f"results + heatmap, every item    {ours:>8.0f} ms  ({ours / base:.1f}× the floor)")
 

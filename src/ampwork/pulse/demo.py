@@ -49,13 +49,13 @@ def seed(company: Organisation, school: Organisation) -> None:
     actor = Actor.system(company)
     quiet = Team.objects.get(organisation=company, name="People & Finance")
     for step, days_ago in enumerate((95, 65, 35)):
-        pulse = services.create_round(
+        round_ = services.create_round(
             actor=actor,
             name=f"AMP Pulse {(today - dt.timedelta(days=days_ago)):%B %Y}",
             opens=today - dt.timedelta(days=days_ago),
             closes=today - dt.timedelta(days=days_ago - 10),
         )
-        services.open_round(actor=actor, pulse=pulse, send=False, at=_moment(pulse.opens))
+        services.open_round(actor=actor, round=round_, send=False, at=_moment(round_.opens))
         lift = {
             "autonomy_task": 0.25 * step,
             "autonomy_technique": 0.3 * step,
@@ -65,7 +65,7 @@ def seed(company: Organisation, school: Organisation) -> None:
         quiet_answered = 0
         used: list[int] = []
         answers: list[Response] = []
-        for invitation in Invitation.objects.filter(round=pulse).order_by("person_id"):
+        for invitation in Invitation.objects.filter(round=round_).order_by("person_id"):
             if invitation.group_id == quiet.pk:
                 if quiet_answered >= 4:  # only four ever answer: always suppressed
                     continue
@@ -75,9 +75,9 @@ def seed(company: Organisation, school: Organisation) -> None:
             used.append(invitation.pk)
             answers.append(
                 Response(
-                    round=pulse,
+                    round=round_,
                     group_id=invitation.group_id,
-                    submitted_on=pulse.opens + dt.timedelta(days=rng.randint(0, 9)),
+                    submitted_on=round_.opens + dt.timedelta(days=rng.randint(0, 9)),
                     answers=_answers(rng, rng.gauss(3.3, 0.6), False, lift),
                     enps=max(0, min(10, round(rng.gauss(7 + 0.4 * step, 2)))),
                     comment=rng.choice(COMMENTS) if rng.random() < 0.3 else "",
@@ -87,12 +87,12 @@ def seed(company: Organisation, school: Organisation) -> None:
         Invitation.objects.filter(pk__in=used).update(used=True)
         rng.shuffle(answers)
         Response.objects.bulk_create(answers)
-        pulse.status = Round.Status.CLOSED
-        pulse.save(update_fields=["status"])
+        round_.status = Round.Status.CLOSED
+        round_.save(update_fields=["status"])
     # the class: one shared link, no identities at all
     science = Team.objects.get(organisation=school, name="Year 9 Science")
     teacher_actor = Actor.system(school)
-    pulse = services.create_round(
+    round_ = services.create_round(
         actor=teacher_actor,
         name="How is Year 9 Science going?",
         opens=today - dt.timedelta(days=3),
@@ -101,10 +101,10 @@ def seed(company: Organisation, school: Organisation) -> None:
         mode=Round.Mode.UNATTRIBUTED,
         audience_size=24,  # the teacher's count of the class
     )
-    services.open_round(actor=teacher_actor, pulse=pulse, send=False, at=_moment(pulse.opens))
+    services.open_round(actor=teacher_actor, round=round_, send=False, at=_moment(round_.opens))
     Response.objects.bulk_create(
         Response(
-            round=pulse,
+            round=round_,
             group=science,
             submitted_on=today - dt.timedelta(days=rng.randint(0, 3)),
             answers=_answers(rng, 3.5, True, {}),

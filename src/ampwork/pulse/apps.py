@@ -5,10 +5,14 @@ from typing import Any
 from django.apps import AppConfig
 
 
-class SurveysConfig(AppConfig):
-    name = "ampwork.surveys"
+class PulseConfig(AppConfig):
+    name = "ampwork.pulse"
+    # The one name kept from before the app was called pulse: the label names its tables
+    # (surveys_round, ...), its migration history and the model labels in backup files
+    # ("surveys.round"), so existing databases and exports stay as they are
+    # (docs/architecture.md, "Names").
     label = "surveys"
-    verbose_name = "Pulse surveys"
+    verbose_name = "Pulse"
 
     def ready(self) -> None:
         from ampwork.core import backup

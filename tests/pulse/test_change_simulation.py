@@ -26,7 +26,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from ampwork.surveys import scoring
+from ampwork.pulse import scoring
 
 PAIRS = 4000
 RESPONDENTS = 40
@@ -102,8 +102,8 @@ def test_a_real_change_is_still_found() -> None:
 
 
 def test_results_changes_scores_each_round_with_its_own_items() -> None:
-    from ampwork.surveys.instrument import Item
-    from ampwork.surveys.results import ResponseData, changes
+    from ampwork.pulse.instrument import Item
+    from ampwork.pulse.results import ResponseData, changes
 
     old_items = [Item("a", "s", "", ""), Item("b", "s", "", "", reverse=True)]
     new_items = [*old_items, Item("c", "t", "", "")]  # "t" is new: nothing to compare
@@ -115,7 +115,8 @@ def test_results_changes_scores_each_round_with_its_own_items() -> None:
     expected = scoring.change_in_favourable(
         [(1, 0), (0, 1)] * 3, [(1, 1)] * 6, minimum=5, populations=(10, 10)
     )
-    assert got["s"] == expected and got["s"].delta == pytest.approx(50)
+    assert got["s"] == expected
+    assert got["s"].delta == pytest.approx(50)
 
 
 def test_the_round_page_flags_a_real_change_and_not_noise(
@@ -124,8 +125,8 @@ def test_the_round_page_flags_a_real_change_and_not_noise(
     """Through the selectors and the page: twelve people, two rounds. Mastery moves from
     everyone at 2 of 3 items favourable to everyone at 3 of 3 — flagged; purpose moves by
     the answers of one person only — not."""
-    from ampwork.surveys import selectors, services
-    from ampwork.surveys.models import Invitation
+    from ampwork.pulse import selectors, services
+    from ampwork.pulse.models import Invitation
 
     from ..factories import MembershipFactory, PersonFactory, TeamFactory
 
@@ -135,18 +136,18 @@ def test_the_round_page_flags_a_real_change_and_not_noise(
     today = timezone.localdate()
     rounds = []
     for step, opens in enumerate((today - dt.timedelta(days=1), today)):
-        pulse = services.create_round(
+        round = services.create_round(
             actor=admin_actor, name=f"Pulse {step}", opens=opens, closes=today
         )
-        services.open_round(actor=admin_actor, pulse=pulse, send=False)
-        for i, invitation in enumerate(Invitation.objects.filter(round=pulse).order_by("pk")):
+        services.open_round(actor=admin_actor, round=round, send=False)
+        for i, invitation in enumerate(Invitation.objects.filter(round=round).order_by("pk")):
             mastery = {"mast1": 4, "mast2": 4, "mast3": 2 if step else 4}  # mast3 reversed
             purpose = {"purp1": 4 if (step and i == 0) else 2, "purp2": 2}
             services.answer(
-                pulse=pulse, invitation=invitation, answers={**mastery, **purpose}, enps=8
+                round=round, invitation=invitation, answers={**mastery, **purpose}, enps=8
             )
-        services.close_round(actor=admin_actor, pulse=pulse)  # results wait for closing
-        rounds.append(pulse)
+        services.close_round(actor=admin_actor, round=round)  # results wait for closing
+        rounds.append(round)
     data = selectors.round_results(admin_actor, rounds[1])
     assert data.previous == rounds[0]
     assert data.changes["mastery"].flagged
@@ -154,4 +155,5 @@ def test_the_round_page_flags_a_real_change_and_not_noise(
     assert not data.changes["purpose"].flagged
     assert data.changes["purpose"].delta == pytest.approx(100 / 24)
     page = web(admin).get(f"/pulse/rounds/{rounds[1].pk}/").content.decode()
-    assert "Change since Pulse 0" in page and "+33.3 points" in page
+    assert "Change since Pulse 0" in page
+    assert "+33.3 points" in page
