@@ -36,4 +36,5 @@ def test_the_suggested_confidence_is_a_product_rule_not_tabilitys() -> None:
     assert "the convention Tability uses" not in METHODS
     assert "ampwork's product rule" in METHODS
     doc = progress.suggested_confidence.__doc__ or ""
-    assert "product rule" in doc and "Tability's convention" not in doc
+    assert "product rule" in doc
+    assert "Tability's convention" not in doc

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -14,18 +15,29 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from ampwork.advisor import services
+from ampwork.advisor.data import gather
 from ampwork.advisor.models import DigestSent, Incentive
 from ampwork.core.models import Organisation, Person, Role, TeamMembership
 from ampwork.demo.services import generate
 from ampwork.fairness.models import AuditRun
 from ampwork.mastery.models import Reply, Review
 from ampwork.mastery.selectors import week_of
+from ampwork.okrs import selectors as okr_selectors
 from ampwork.okrs.generate import generate_okrs
-from ampwork.okrs.models import Objective
-from ampwork.surveys.models import Response, Round
-from tests.factories import CycleFactory, MembershipFactory, PersonFactory, TeamFactory, UserFactory
+from ampwork.okrs.models import KeyResult, Objective
+from ampwork.pulse.models import Response, Round
+from tests.factories import (
+    CycleFactory,
+    KeyResultFactory,
+    MembershipFactory,
+    ObjectiveFactory,
+    PersonFactory,
+    TeamFactory,
+    UserFactory,
+)
 
 SIZES = [60, 400]
+SNAPSHOT_QUERIES = 22  # advisor.data.gather(), at 60 people and at 400
 
 
 def _signable(person: Person) -> Person:
@@ -115,7 +127,8 @@ def test_home_dashboards_are_bounded(
     if who != "member":
         assert "Your teams" in page
     if who == "admin":
-        assert "Organisation health" in page and "If-then reward on creative work" in page
+        assert "Organisation health" in page
+        assert "If-then reward on creative work" in page
         assert "Findings about your teams" not in page  # once is enough for an admin
 
 
@@ -141,9 +154,9 @@ def test_teacher_home_is_bounded(
     with django_assert_max_num_queries(46):
         response = get()
     page = response.content.decode()
-    assert (
-        response.status_code == 200 and "Your classes" in page and "Reflections this week" in page
-    )
+    assert response.status_code == 200
+    assert "Your classes" in page
+    assert "Reflections this week" in page
 
 
 @pytest.mark.parametrize("size", [60, 400])
@@ -175,7 +188,8 @@ def test_the_digest_goes_once_a_week_and_says_what_changed(
     assert "weekly reviews written this week: 0" in lead_mail.body
     assert "http://testserver/?org=acme" in lead_mail.body
     mail.outbox.clear()
-    assert services.send_digests(org=org) == [] and mail.outbox == []
+    assert services.send_digests(org=org) == []
+    assert mail.outbox == []
     # a week later, with a review written, the digest says what changed
     DigestSent.objects.update(week=week_of(timezone.localdate()) - dt.timedelta(weeks=1))
     Review.objects.create(
@@ -207,3 +221,90 @@ def test_the_commands(crew: dict[str, Any], org: Organisation, settings: Any, ca
     assert {f["rule"] for f in found["findings"]} == {"if-then-creative", "okrs-tied-to-bonuses"}
     call_command("advisor", "findings", "--org", "acme")
     assert "If-then reward on creative work" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- one rule for "stale"
+
+
+def _key_result_checked_in(owner: Person, cycle: Any, days_ago: int) -> KeyResult:
+    """An active objective of ``owner`` in ``cycle`` with one key result, created long ago
+    and last checked in ``days_ago`` days ago."""
+    today = timezone.localdate()
+    objective = ObjectiveFactory(cycle=cycle, owner_person=owner, author=owner)
+    kr = KeyResultFactory(objective=objective, owner=owner, current=3)
+    KeyResult.objects.filter(pk=kr.pk).update(
+        last_check_in=today - dt.timedelta(days=days_ago),
+        created_at=timezone.now() - dt.timedelta(days=120),
+    )
+    return kr
+
+
+def test_stale_on_the_home_page_is_the_okr_pages_stale(
+    org: Organisation, make_person: Callable[..., Person], web: Callable[[Person], Any]
+) -> None:
+    """A cycle that has ended but is not closed yet: its key results are no longer stale on
+    the OKR pages (nobody checks in after the end), so not on the home page either. One
+    running cycle beside it keeps a key result stale on both."""
+    today = timezone.localdate()
+    ended = CycleFactory(
+        organisation=org, start=today - dt.timedelta(days=100), end=today - dt.timedelta(days=5)
+    )
+    running = CycleFactory(
+        organisation=org, start=today - dt.timedelta(days=30), end=today + dt.timedelta(days=60)
+    )
+    ann = make_person(org, name="Ann Owner")
+    done = _key_result_checked_in(ann, ended, days_ago=20)
+    late = _key_result_checked_in(ann, running, days_ago=20)
+    client = web(ann)
+    # the OKR pages: the running cycle's key result is stale, the ended cycle's is not
+    check_in = client.get("/okrs/check-in/").content.decode()
+    assert re.findall(r'status--stale">\s*(stale)\s*<', check_in) == ["stale"]
+    late_page = client.get(f"/okrs/objectives/{late.objective_id}/").content.decode()
+    done_page = client.get(f"/okrs/objectives/{done.objective_id}/").content.decode()
+    assert "stale: no check-in" in late_page
+    assert "stale: no check-in" not in done_page
+    # the home page counts the same one (the old rule counted both)
+    home = client.get("/").content.decode()
+    assert re.findall(r'status--stale">\s*(\d+) stale\s*<', home) == ["1"]
+
+
+def test_the_advisor_snapshot_counts_stale_as_the_cycle_dashboard(
+    org: Organisation, make_person: Callable[..., Person], admin_actor: Any
+) -> None:
+    """The advisor's checklist and readiness read the snapshot's stale share; the cycle
+    dashboard counts stale key results. For a cycle past its end (not closed yet) both say
+    none is stale; for the same key results in a running cycle both say all are."""
+    today = timezone.localdate()
+    cycle = CycleFactory(
+        organisation=org, start=today - dt.timedelta(days=100), end=today - dt.timedelta(days=5)
+    )
+    people = [make_person(org, name=f"Owner {i}") for i in range(3)]
+    for person in people:
+        _key_result_checked_in(person, cycle, days_ago=20)
+    board = okr_selectors.dashboard(admin_actor, cycle)
+    data = gather(org)
+    assert data.cycle is not None
+    assert data.cycle.id == cycle.pk
+    assert (board.stale_count, data.stale_share()) == (0, 0.0)
+    cycle.end = today + dt.timedelta(days=10)
+    cycle.save(update_fields=["end"])
+    board = okr_selectors.dashboard(admin_actor, cycle)
+    assert (board.stale_count, gather(org).stale_share()) == (3, 1.0)
+
+
+# ---------------------------------------------------------------- the snapshot's queries
+
+
+def test_the_advisor_snapshot_is_built_in_a_fixed_number_of_queries(
+    sized: dict[str, Any], django_assert_max_num_queries: Any
+) -> None:
+    """gather() reads every other app through its front door: the same queries at 60 and
+    at 400 people (an open cycle, reviews, an incentive on an objective, a fairness run)."""
+    with django_assert_max_num_queries(SNAPSHOT_QUERIES):
+        data = gather(sized["org"])
+    assert data.cycle is not None
+    assert data.key_results
+    assert data.incentives
+    assert data.people
+    assert data.reviews
+    assert data.gate is not None

@@ -16,12 +16,14 @@ def test_routine_work_is_algorithmic_and_creative_work_heuristic() -> None:
     calls = style.classify(
         style.Answers(known_procedure=True, countable=True, quality_judged=False, novel=False)
     )
-    assert calls.work_style == "algorithmic" and calls.reasons == []
+    assert calls.work_style == "algorithmic"
+    assert calls.reasons == []
     assert "if-then reward can work" in calls.recommendation
     design = style.classify(
         style.Answers(known_procedure=False, countable=False, quality_judged=True, novel=True)
     )
-    assert design.work_style == "heuristic" and design.points == 4
+    assert design.work_style == "heuristic"
+    assert design.points == 4
     assert "no if-then bonus" in design.recommendation
 
 
@@ -29,7 +31,8 @@ def test_a_tie_counts_as_heuristic() -> None:
     tie = style.classify(
         style.Answers(known_procedure=True, countable=True, quality_judged=True, novel=True)
     )
-    assert tie.points == 2 and tie.work_style == "heuristic"
+    assert tie.points == 2
+    assert tie.work_style == "heuristic"
     one = style.classify(
         style.Answers(known_procedure=True, countable=True, quality_judged=True, novel=False)
     )
@@ -59,7 +62,8 @@ ESTABLISHED = {
 def test_fairness_comes_first_in_a_company_with_a_red_gate() -> None:
     for policy in ("together", "purpose-first"):
         found = readiness.assess(Signals(policy=policy, gate_red=True))
-        assert found.focus == "fairness" and found.next_link == "/fairness/"
+        assert found.focus == "fairness"
+        assert found.next_link == "/fairness/"
     assert readiness.assess(Signals(gate_red=True, is_school=True)).focus == "purpose"
 
 
@@ -92,8 +96,11 @@ def test_checklist_data_items_follow_the_data_and_hand_items_the_latest_tick() -
     tick = checklist.HandTick(True, "Priya", dt.datetime(2026, 11, 1), "since spring")
     steps = checklist.evaluate(school=False, auto=auto, ticks={"pay-visible": tick})
     fairness = steps[0].items
-    assert fairness[0].done and fairness[0].by_data and fairness[0].reason == "gate green"
-    assert fairness[2].done and fairness[2].tick is tick
+    assert fairness[0].done
+    assert fairness[0].by_data
+    assert fairness[0].reason == "gate green"
+    assert fairness[2].done
+    assert fairness[2].tick is tick
     undone = checklist.evaluate(
         school=False, auto={"pay-audit": checklist.Auto(False, "red")}, ticks={}
     )

@@ -27,10 +27,13 @@ def test_if_then_on_heuristic_work_fires_with_its_evidence() -> None:
     found = traps.if_then_creative(Facts(incentives=(BONUS,)))
     assert len(found) == 1
     f = found[0]
-    assert f.key == "if-then-creative.incentive-1" and f.classic and f.teams == (3,)
+    assert f.key == "if-then-creative.incentive-1"
+    assert f.classic
+    assert f.teams == (3,)
     assert "promised in advance, if-then" in f.evidence[0]
     assert "heuristic" in f.evidence[1]
-    assert "Deci, Koestner & Ryan" in f.source and f.next_step
+    assert "Deci, Koestner & Ryan" in f.source
+    assert f.next_step
 
 
 def test_if_then_near_misses_algorithmic_work_or_after_the_fact() -> None:
@@ -74,7 +77,8 @@ def test_ignoring_fairness_fires_when_autonomy_runs_on_a_red_gate() -> None:
         gate_status="red", gate_reasons=("adjusted gap −7%",), autonomy_under_way="3 steps granted"
     )
     found = traps.ignoring_fairness(facts)
-    assert len(found) == 1 and "adjusted gap −7%" in found[0].evidence[0]
+    assert len(found) == 1
+    assert "adjusted gap −7%" in found[0].evidence[0]
     assert "meanwhile: 3 steps granted" in found[0].evidence
     never = Facts(gate_status=None, purpose_under_way="purpose published")
     assert "no pay audit has been run" in traps.ignoring_fairness(never)[0].evidence[0]
@@ -99,27 +103,31 @@ def test_okrs_tied_to_bonuses_fires_for_any_if_then_on_an_okr() -> None:
 
 def test_check_in_fatigue_from_stale_key_results() -> None:
     found = traps.check_in_fatigue(Facts(key_results=20, stale=6))
-    assert found and "6 of 20 key results" in found[0].evidence[0]
+    assert found
+    assert "6 of 20 key results" in found[0].evidence[0]
     assert traps.check_in_fatigue(Facts(key_results=20, stale=5)) == []  # 25%
     assert traps.check_in_fatigue(Facts(key_results=9, stale=9)) == []  # too few to judge
 
 
 def test_check_in_fatigue_from_falling_review_completion() -> None:
     found = traps.check_in_fatigue(Facts(reviews_before=0.8, reviews_recent=0.6))
-    assert found and "fell from 80% to 60%" in found[0].evidence[0]
+    assert found
+    assert "fell from 80% to 60%" in found[0].evidence[0]
     assert traps.check_in_fatigue(Facts(reviews_before=0.8, reviews_recent=0.66)) == []
     assert traps.check_in_fatigue(Facts(reviews_before=0.25, reviews_recent=0.0)) == []
 
 
 def test_inauthentic_purpose_and_its_twin() -> None:
     found = traps.inauthentic_purpose(Facts(purpose_warnings=("it names nobody the work helps",)))
-    assert found and found[0].evidence == ["the published purpose: it names nobody the work helps"]
+    assert found
+    assert found[0].evidence == ["the published purpose: it names nobody the work helps"]
     assert traps.inauthentic_purpose(Facts()) == []
 
 
 def test_anonymity_lowered_and_its_twin() -> None:
     found = traps.anonymity_lowered(Facts(anonymity_min=3))
-    assert found and "groups of 3 or more" in found[0].evidence[0]
+    assert found
+    assert "groups of 3 or more" in found[0].evidence[0]
     assert traps.anonymity_lowered(Facts(anonymity_min=5)) == []
 
 

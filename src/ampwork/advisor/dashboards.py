@@ -8,6 +8,8 @@
   trend, OKR pacing, purpose coverage, checklist progress, open findings.
 
 A fixed number of queries for any organisation size (tests/advisor/test_dashboards.py).
+Everything from another app comes through its front door (its ``selectors``, plain values):
+the pacing and staleness shown here are the OKR pages' own.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
 from django.utils import timezone
 
 from ampwork.autonomy import rules as autonomy_rules
@@ -25,18 +26,12 @@ from ampwork.autonomy import selectors as autonomy_selectors
 from ampwork.core.models import Organisation, Person
 from ampwork.core.permissions import Actor, can
 from ampwork.mastery import selectors as mastery_selectors
-from ampwork.mastery.models import Review
 from ampwork.mastery.selectors import week_of
 from ampwork.okrs import progress
 from ampwork.okrs import selectors as okr_selectors
-from ampwork.okrs.models import KeyResult, Objective
+from ampwork.pulse import selectors as pulse_selectors
+from ampwork.pulse.instrument import SUBSCALES
 from ampwork.purpose import selectors as purpose_selectors
-from ampwork.purpose.models import Statement
-from ampwork.surveys import anonymity, results
-from ampwork.surveys.instrument import SUBSCALES
-from ampwork.surveys.models import Response, Round
-from ampwork.surveys.selectors import round_results
-from ampwork.surveys.services import items_of
 
 from . import charts, checklist, selectors, traps
 from .data import OrgData, gather
@@ -47,9 +42,11 @@ HEAT = ("autonomy_technique", "autonomy_task", "mastery", "purpose", "relatednes
 MAX_TEAMS = 8
 
 
-def _pacing(objectives: Any, today: dt.date) -> dict[str, int]:
-    state = okr_selectors.evaluate(objectives, today, detail=False)
-    counts = Counter(state.results[o.pk].pacing for o in state.objectives)
+def _pacing(cycle: okr_selectors.CycleRef | None, today: dt.date) -> dict[str, int]:
+    """How many of the cycle's active objectives are on track, at risk, off track."""
+    if cycle is None:
+        return {}
+    counts = Counter(o.pacing for o in okr_selectors.active_pacing(cycle.id, today))
     return {s: counts.get(s, 0) for s in (progress.ON_TRACK, progress.AT_RISK, progress.OFF_TRACK)}
 
 
@@ -64,19 +61,11 @@ def member_section(actor: Actor) -> dict[str, Any] | None:
         return None
     today = timezone.localdate()
     monday = week_of(today)
-    mine = list(
-        KeyResult.objects.filter(
-            owner=me,
-            objective__cycle__status="open",
-            objective__status=Objective.Status.ACTIVE,
-        ).values_list("last_check_in", "created_at")
-    )
-    due = sum(1 for last, _ in mine if last is None or last < monday)
-    stale = sum(
-        1 for last, created in mine if progress.is_stale(last, timezone.localdate(created), today)
-    )
+    mine = okr_selectors.my_key_results(me.pk, today)
+    due = sum(1 for kr in mine if kr.last_check_in is None or kr.last_check_in < monday)
+    stale = sum(1 for kr in mine if kr.stale)  # the OKR pages' rule: not after the cycle ends
     levels = autonomy_selectors.levels_for(actor.organisation, [me.pk])[me.pk]
-    has_purpose = Statement.objects.filter(person=me).exists()
+    has_purpose = purpose_selectors.has_statement(me.pk)
     step = autonomy_rules.next_step(
         levels, actor.organisation.autonomy_policy, autonomy_rules.Signals(has_purpose=has_purpose)
     )
@@ -109,7 +98,7 @@ class ManagerSection:
     flags: Counter[str]
     flagged: list[tuple[int, str, list[str]]]  # person id, name, flags
     findings: list[selectors.Shown]
-    pulse: Round | None
+    pulse: pulse_selectors.RoundRef | None
     heat_columns: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -126,26 +115,20 @@ def manager_section(actor: Actor, data: OrgData) -> ManagerSection | None:
     team_people = {t: data.scope(t) - {me.pk} for t in led}
     everyone = set(coached) | {p for people in team_people.values() for p in people}
     monday = data.this_week
-    awaiting = Review.objects.filter(
-        person_id__in=everyone, week__gte=monday - dt.timedelta(weeks=1), replies__isnull=True
-    ).count()
+    awaiting = len(mastery_selectors.unanswered_reviews(everyone, monday - dt.timedelta(weeks=1)))
     cycle = data.cycle
     lines = []
-    objectives = Objective.objects.none()
-    if cycle is not None:
-        objectives = Objective.objects.filter(cycle=cycle, status=Objective.Status.ACTIVE).filter(
-            Q(owner_team_id__in=led) | Q(owner_person_id__in=everyone)
-        )
-    state = (
-        okr_selectors.evaluate(objectives, data.today, detail=False) if cycle is not None else None
+    paces = (
+        okr_selectors.active_pacing(cycle.id, data.today, teams=led, people=everyone)
+        if cycle is not None
+        else []
     )
     for t in led:
         people = team_people[t]
         counts: Counter[str] = Counter()
-        if state is not None:
-            for o in state.objectives:
-                if o.owner_team_id == t or o.owner_person_id in people:
-                    counts[state.results[o.pk].pacing] += 1
+        for o in paces:
+            if o.owner_team_id == t or o.owner_person_id in people:
+                counts[o.pacing] += 1
         lines.append(
             TeamLine(
                 t,
@@ -180,18 +163,15 @@ def manager_section(actor: Actor, data: OrgData) -> ManagerSection | None:
 def _heatmap(actor: Actor, section: ManagerSection, led: list[int]) -> None:
     """The latest closed pulse, favourable share per subscale for each led team — only
     where the team's group meets the anonymity minimum (suppressed cells say why)."""
-    pulse = (
-        Round.objects.filter(organisation=actor.organisation, status=Round.Status.CLOSED)
-        .order_by("-closes", "-id")
-        .first()
-    )
-    if pulse is None or not led:
+    if not led:
         return
-    found = round_results(actor, pulse)
-    section.pulse = pulse
+    latest = pulse_selectors.latest_closed_groups(actor)
+    if latest is None:
+        return
+    section.pulse, groups = latest
     section.heat_columns = [(c, SUBSCALES[c]) for c in HEAT]
     for line in section.teams:
-        group = found.groups.get(line.id)
+        group = groups.get(line.id)
         if group is None:
             continue
         if group["suppressed"]:
@@ -218,7 +198,7 @@ class AdminSection:
     checklist_done: int
     checklist_total: int
     findings: list[selectors.Shown]
-    trend: list[tuple[Round, dict[str, float | None]]]
+    trend: list[tuple[pulse_selectors.RoundRef, dict[str, float | None]]]
     trend_chart: str | None
     readiness: Any
 
@@ -227,56 +207,18 @@ class AdminSection:
         return [f for f in self.findings if f.acknowledged is None]
 
 
-def pulse_trend(org: Organisation) -> list[tuple[Round, dict[str, float | None]]]:
+def pulse_trend(
+    org: Organisation,
+) -> list[tuple[pulse_selectors.RoundRef, dict[str, float | None]]]:
     """The organisation's favourable share per subscale in the last closed rounds (the
     whole organisation only, under the round's anonymity minimum): two queries a round."""
-    rounds = list(
-        Round.objects.filter(organisation=org, status=Round.Status.CLOSED).order_by(
-            "-closes", "-id"
-        )[:TREND_ROUNDS]
-    )
-    out = []
-    for pulse in reversed(rounds):
-        data = [
-            results.ResponseData(anonymity.ROOT, answers, enps, "")
-            for answers, enps in Response.objects.filter(round=pulse).values_list("answers", "enps")
-        ]
-        root = results.compute(
-            data, items_of(pulse), {}, pulse.minimum or org.anonymity_min_group
-        ).get(anonymity.ROOT)
-        if root is None or root["suppressed"]:
-            nothing: dict[str, float | None] = {"autonomy": None, "mastery": None, "purpose": None}
-            out.append((pulse, nothing))
-            continue
-        subs = root["subscales"]
-        autonomy = [
-            subs[c]["favourable"]
-            for c in subs
-            if c.startswith("autonomy") and subs[c]["favourable"] is not None
-        ]
-        out.append(
-            (
-                pulse,
-                {
-                    "autonomy": sum(autonomy) / len(autonomy) if autonomy else None,
-                    "mastery": (subs.get("mastery") or {}).get("favourable"),
-                    "purpose": (subs.get("purpose") or {}).get("favourable"),
-                },
-            )
-        )
-    return out
+    return pulse_selectors.favourable_trend(org, TREND_ROUNDS)
 
 
 def admin_section(actor: Actor, data: OrgData) -> AdminSection | None:
     if not can(actor, "advisor.all_findings"):
         return None
-    pacing = (
-        _pacing(
-            Objective.objects.filter(cycle=data.cycle, status=Objective.Status.ACTIVE), data.today
-        )
-        if data.cycle is not None
-        else {}
-    )
+    pacing = _pacing(data.cycle, data.today)
     total, _ = purpose_selectors.coverage(actor)
     done, count = checklist.progress(selectors.checklist_of(data))
     trend = pulse_trend(data.org)
@@ -368,11 +310,7 @@ def digests(org: Organisation, today: dt.date) -> list[tuple[Person, Digest]]:
         previous[person_id] = saved  # oldest first: the latest wins
     monday = data.this_week
     everyone = set().union(*coaches.values()) if coaches else set()
-    waiting = set(
-        Review.objects.filter(
-            person_id__in=everyone, week__gte=monday - dt.timedelta(weeks=1), replies__isnull=True
-        ).values_list("person_id", flat=True)
-    )
+    waiting = set(mastery_selectors.unanswered_reviews(everyone, monday - dt.timedelta(weeks=1)))
     calibrated = mastery_selectors.calibrations(org, everyone)
     admin_numbers: dict[str, Any] | None = None
     out = []
@@ -391,14 +329,7 @@ def digests(org: Organisation, today: dt.date) -> list[tuple[Person, Digest]]:
         numbers: dict[str, Any] = {}
         if is_admin:
             if admin_numbers is None:
-                pacing = (
-                    _pacing(
-                        Objective.objects.filter(cycle=data.cycle, status=Objective.Status.ACTIVE),
-                        today,
-                    )
-                    if data.cycle
-                    else {}
-                )
+                pacing = _pacing(data.cycle, today)
                 done, total = checklist.progress(selectors.checklist_of(data))
                 admin_numbers = {
                     **({"gate": data.gate.status} if data.gate else {}),

@@ -2,7 +2,11 @@
 of queries: people and teams, autonomy levels and steps, authorship of objectives, weekly
 reviews, the open cycle's key results, purpose, skills, ShipIt days, the fairness gate and
 the organisation's incentives. The checklist, readiness, the mistake detector and the
-dashboards all read this one snapshot."""
+dashboards all read this one snapshot.
+
+Every fact comes through the owning app's front door (its ``selectors``, plain values), and
+every derived number by that app's own rule: a key result is stale here exactly when the OKR
+pages show it stale (:func:`ampwork.okrs.progress.stale_in_cycle`)."""
 
 from __future__ import annotations
 
@@ -13,16 +17,14 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from ampwork.autonomy import rules as autonomy_rules
-from ampwork.autonomy.models import LedgerEntry, Project, ShipItEvent
-from ampwork.autonomy.selectors import levels_for
+from ampwork.autonomy import selectors as autonomy_selectors
 from ampwork.core.models import Organisation, Person, Team, TeamMembership
 from ampwork.fairness.selectors import Gate, gate_of
-from ampwork.mastery.models import Review, Skill
+from ampwork.mastery import selectors as mastery_selectors
 from ampwork.mastery.selectors import week_of
-from ampwork.okrs import progress
-from ampwork.okrs.models import Cycle, KeyResult, Objective
+from ampwork.okrs import selectors as okr_selectors
 from ampwork.purpose import authenticity
-from ampwork.purpose.models import Draft, ImpactStory, PublishedPurpose, Statement
+from ampwork.purpose import selectors as purpose_selectors
 
 from . import traps
 from .models import Incentive, StyleAssessment
@@ -46,12 +48,12 @@ class OrgData:
     granted_teams: set[int] = field(default_factory=set)
     steps_granted: int = 0
     reviews: set[tuple[int, dt.date]] = field(default_factory=set)
-    cycle: Cycle | None = None
+    cycle: okr_selectors.CycleRef | None = None
     key_results: list[tuple[int, int | None, int | None, bool]] = field(
         default_factory=list
     )  # (id, owner, owning team, stale)
     statements: set[int] = field(default_factory=set)
-    purpose: PublishedPurpose | None = None
+    purpose: purpose_selectors.PublishedRef | None = None
     drafts: int = 0
     recent_story: bool = False
     skills: int = 0
@@ -174,50 +176,29 @@ def gather(org: Organisation, today: dt.date | None = None) -> OrgData:
         data.members[team].add(person)
         if role == TeamMembership.Role.LEAD:
             data.leads[person].add(team)
-    data.levels = levels_for(org, sorted(data.people))
-    for owner, author in Objective.objects.filter(
-        organisation=org, owner_person__isnull=False
-    ).values_list("owner_person_id", "author_id"):
-        data.owned[owner].append((owner, author))
-    for person, team, level in LedgerEntry.objects.filter(organisation=org).values_list(
-        "person_id", "team_id", "level"
-    ):
-        if level > 0:
-            data.steps_granted += 1
-            if person is not None:
-                data.granted_people.add(person)
-            else:
-                data.granted_teams.add(team)
+    data.levels = autonomy_selectors.levels_for(org, sorted(data.people))
+    data.owned = okr_selectors.authorship(org)
+    granted = autonomy_selectors.steps_granted(org)
+    data.steps_granted = granted.count
+    data.granted_people, data.granted_teams = set(granted.people), set(granted.teams)
     since = week_of(today) - dt.timedelta(weeks=2 * WINDOW + 1)
-    data.reviews = set(
-        Review.objects.filter(organisation=org, week__gte=since).values_list("person_id", "week")
-    )
-    data.cycle = (
-        Cycle.objects.filter(organisation=org, status=Cycle.Status.OPEN, start__lte=today)
-        .order_by("-start")
-        .first()
-    )
+    data.reviews = mastery_selectors.review_weeks(org, since)
+    data.cycle = okr_selectors.started_open_cycle(org, today)
     if data.cycle is not None:
-        for pk, owner, team, last, created in KeyResult.objects.filter(
-            objective__cycle=data.cycle, objective__status=Objective.Status.ACTIVE
-        ).values_list("id", "owner_id", "objective__owner_team_id", "last_check_in", "created_at"):
-            stale = progress.is_stale(last, timezone.localdate(created), today)
-            data.key_results.append((pk, owner, team, stale))
-    data.statements = set(
-        Statement.objects.filter(organisation=org).values_list("person_id", flat=True)
+        data.key_results = [
+            (kr.id, kr.owner_id, kr.team_id, kr.stale)
+            for kr in okr_selectors.cycle_key_results(data.cycle, today)
+        ]
+    data.statements = purpose_selectors.people_with_statement(org)
+    purpose = purpose_selectors.purpose_facts(org)
+    data.purpose, data.drafts, data.recent_story = (
+        purpose.published,
+        purpose.drafts,
+        purpose.recent_story,
     )
-    data.purpose = PublishedPurpose.objects.filter(organisation=org).order_by("-version").first()
-    data.drafts = Draft.objects.filter(organisation=org).count()
-    data.recent_story = ImpactStory.objects.filter(
-        organisation=org, created_at__gte=timezone.now() - dt.timedelta(days=90)
-    ).exists()
-    data.skills = Skill.objects.filter(organisation=org).count()
-    data.shipit_recent = ShipItEvent.objects.filter(
-        organisation=org,
-        ends_at__lte=timezone.now(),
-        ends_at__gte=timezone.now() - dt.timedelta(days=365),
-    ).exists()
-    data.projects = Project.objects.filter(organisation=org).count()
+    data.skills = mastery_selectors.skill_count(org)
+    data.shipit_recent = autonomy_selectors.shipit_within(org, days=365)
+    data.projects = autonomy_selectors.project_count(org)
     if not org.is_school:
         data.gate = gate_of(org)
     data.incentives = incentive_facts(org, data)
@@ -230,7 +211,8 @@ PRIVATE_KR = "a key result"
 
 
 def incentive_facts(org: Organisation, data: OrgData) -> list[traps.IncentiveFact]:
-    """Incentives with the work style of what they reward: two queries."""
+    """Incentives with the work style of what they reward: four queries at most (the
+    objectives and key results they point to through OKRs' front door)."""
     role_style: dict[str, str] = {}
     for role, style in StyleAssessment.objects.filter(
         organisation=org, objective__isnull=True
@@ -240,11 +222,20 @@ def incentive_facts(org: Organisation, data: OrgData) -> list[traps.IncentiveFac
     for team, people in data.members.items():
         for person in people:
             teams_of[person].add(team)
+    rows = list(
+        Incentive.objects.filter(organisation=org).values_list(
+            "id", "what", "style", "job_role", "objective_id", "key_result_id"
+        )
+    )
+    objectives, key_results = okr_selectors.objectives_and_key_results(
+        [r[4] for r in rows if r[4] is not None], [r[5] for r in rows if r[5] is not None]
+    )
     out = []
-    for i in Incentive.objects.filter(organisation=org).select_related(
-        "objective", "key_result__objective"
-    ):
-        objective = i.objective or (i.key_result.objective if i.key_result else None)
+    for pk, what, style, job_role, objective_id, key_result_id in rows:
+        key_result = key_results.get(key_result_id) if key_result_id is not None else None
+        if objective_id is None and key_result is not None:
+            objective_id = key_result.objective_id
+        objective = objectives.get(objective_id) if objective_id is not None else None
         teams: set[int] = set()
         if objective is not None:
             if objective.owner_team_id:
@@ -253,20 +244,20 @@ def incentive_facts(org: Organisation, data: OrgData) -> list[traps.IncentiveFac
                 teams |= teams_of.get(objective.owner_person_id, set())
         # the advisor's findings reach people who may not see a private objective: name
         # it only as that (its owner, managers and admins open it from its own page)
-        private = objective is not None and objective.visibility == Objective.Visibility.PRIVATE
+        private = objective is not None and objective.private
         out.append(
             traps.IncentiveFact(
-                id=i.pk,
-                what=i.what,
-                style=i.style,
-                objective_id=objective.pk if objective else None,
+                id=pk,
+                what=what,
+                style=style,
+                objective_id=objective.id if objective else None,
                 objective_title=(PRIVATE if private else objective.title) if objective else "",
                 key_result_title=(
-                    (PRIVATE_KR if private else i.key_result.title) if i.key_result else ""
+                    (PRIVATE_KR if private else key_result.title) if key_result else ""
                 ),
                 work_style=objective.work_style if objective else None,
-                job_role=i.job_role,
-                role_style=role_style.get(i.job_role.lower()) if i.job_role else None,
+                job_role=job_role,
+                role_style=role_style.get(job_role.lower()) if job_role else None,
                 teams=tuple(sorted(teams)),
             )
         )

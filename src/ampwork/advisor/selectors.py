@@ -13,7 +13,6 @@ from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import NotFound
 from ampwork.core.permissions import Actor, can
 from ampwork.okrs import selectors as okr_selectors
-from ampwork.okrs.models import Objective
 
 from . import checklist, readiness, traps
 from .data import OrgData, gather
@@ -282,14 +281,9 @@ def get_incentive(actor: Actor, pk: int) -> Incentive:
     return found
 
 
-def rewardable_objectives(actor: Actor, limit: int = 300) -> list[Objective]:
+def rewardable_objectives(actor: Actor, limit: int = 300) -> list[okr_selectors.ObjectiveTitle]:
     """The current cycle's objectives the actor can see, to tie an incentive to."""
-    cycle = okr_selectors.current_cycle(actor.organisation)
-    if cycle is None:
-        return []
-    return list(
-        okr_selectors.visible_objectives(actor).filter(cycle=cycle).order_by("title")[:limit]
-    )
+    return okr_selectors.current_visible_titles(actor, limit)
 
 
 def assessments(actor: Actor) -> QuerySet[StyleAssessment]:

@@ -15,8 +15,8 @@ from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import NotFound
 from ampwork.core.models import Organisation, Person, Team, TeamMembership
 from ampwork.core.permissions import Actor, can
-from ampwork.okrs.models import CheckIn, Cycle, KeyResult, Objective
-from ampwork.purpose.models import Statement
+from ampwork.okrs import selectors as okr_selectors
+from ampwork.purpose import selectors as purpose_selectors
 
 from . import rules
 from .models import (
@@ -85,26 +85,11 @@ def get_person(actor: Actor, pk: int) -> Person:
 
 def signals(person: Person, today: dt.date | None = None) -> rules.Signals:
     today = today or timezone.localdate()
-    has_purpose = Statement.objects.filter(person=person).exists()
+    has_purpose = purpose_selectors.has_statement(person.pk)
     since = today - dt.timedelta(days=28)
-    days = list(
-        CheckIn.objects.filter(author=person, date__gt=since).values_list("date", flat=True)
-    )
+    days = okr_selectors.check_in_days(person.pk, since)
     weeks = len({(today - d).days // 7 for d in days}) if days else None
-    last = (
-        Cycle.objects.filter(organisation_id=person.organisation_id, status=Cycle.Status.CLOSED)
-        .order_by("-end")
-        .first()
-    )
-    scores = (
-        list(
-            KeyResult.objects.filter(
-                objective__cycle=last, objective__owner_person=person, score__isnull=False
-            ).values_list("score", flat=True)
-        )
-        if last
-        else []
-    )
+    scores = okr_selectors.last_closed_scores(person.organisation_id, person.pk)
     return rules.Signals(
         has_purpose=has_purpose,
         weeks_with_check_ins=weeks if days else 0,
@@ -133,9 +118,7 @@ def person_autonomy(actor: Actor, person: Person) -> PersonAutonomy:
     )
     decisions = list(Decision.objects.filter(person=person).select_related("decided_by")[:20])
     step = rules.next_step(levels, org.autonomy_policy, signals(person))
-    owned = list(
-        Objective.objects.filter(owner_person=person).values_list("owner_person_id", "author_id")
-    )
+    owned = okr_selectors.authorship(owners=[person.pk]).get(person.pk, [])
     return PersonAutonomy(
         person,
         levels,
@@ -178,17 +161,13 @@ def team_grid(actor: Actor, team: Team) -> Grid:
     )
     ids = [p.pk for p in members]
     levels = levels_for(org, ids)
-    owned: dict[int, list[tuple[int | None, int | None]]] = defaultdict(list)
-    for owner, author in Objective.objects.filter(owner_person_id__in=ids).values_list(
-        "owner_person_id", "author_id"
-    ):
-        owned[owner].append((owner, author))
+    owned = okr_selectors.authorship(owners=ids)
     decided: dict[int, list[Decision]] = defaultdict(list)
     for d in Decision.objects.filter(person_id__in=ids).order_by("-decided_at", "-id"):
         decided[d.person_id].append(d)
     policy = org.autonomy_policy
     budgets = time_budgets(org, ids)
-    purpose = set(Statement.objects.filter(person_id__in=ids).values_list("person_id", flat=True))
+    purpose = purpose_selectors.people_with_statement(people=ids)
     rows = []
     for person in members:
         # the grid shows policy-level suggestions; the person's page reads every signal
@@ -378,3 +357,60 @@ def event_view(actor: Actor, event: ShipItEvent) -> EventView:
         given,
         outcomes,
     )
+
+
+# ---------------------------------------------------------------- for other apps (plain data)
+
+
+@dataclass(frozen=True)
+class StepsGranted:
+    """Steps of more say granted (a level above 0) in the organisation's ledger."""
+
+    count: int
+    people: frozenset[int]  # given to a person
+    teams: frozenset[int]  # given to a team as its default
+
+
+def steps_granted(org: Organisation) -> StepsGranted:
+    """One query."""
+    count, people, teams = 0, set[int](), set[int]()
+    for person, team, level in LedgerEntry.objects.filter(organisation=org).values_list(
+        "person_id", "team_id", "level"
+    ):
+        if level > 0:
+            count += 1
+            if person is not None:
+                people.add(person)
+            else:
+                teams.add(team)
+    return StepsGranted(count, frozenset(people), frozenset(teams))
+
+
+def shipit_within(org: Organisation, days: int) -> bool:
+    """Whether a ShipIt day ended in the last ``days`` days. One query."""
+    now = timezone.now()
+    return ShipItEvent.objects.filter(
+        organisation=org, ends_at__lte=now, ends_at__gte=now - dt.timedelta(days=days)
+    ).exists()
+
+
+def project_count(org: Organisation) -> int:
+    """How many self-directed projects the organisation has. One query."""
+    return Project.objects.filter(organisation=org).count()
+
+
+@dataclass(frozen=True)
+class LevelChange:
+    t: str
+    level: int
+    why: str
+    changed_by: str  # the name of who changed it, "" when unknown
+    at: dt.datetime
+
+
+def level_changes(person_id: int) -> list[LevelChange]:
+    """A person's own ledger entries, oldest first. One query."""
+    return [
+        LevelChange(e.t, e.level, e.why, e.changed_by.name if e.changed_by else "", e.created_at)
+        for e in LedgerEntry.objects.filter(person_id=person_id).select_related("changed_by")
+    ]

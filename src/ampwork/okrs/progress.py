@@ -374,6 +374,14 @@ def is_stale(last_check_in: dt.date | None, created: dt.date, today: dt.date) ->
     return (today - since).days >= STALE_DAYS
 
 
+def stale_in_cycle(
+    last_check_in: dt.date | None, created: dt.date, cycle_end: dt.date, today: dt.date
+) -> bool:
+    """The rule every page shows: a key result is stale when :func:`is_stale` and its
+    cycle has not ended (after the end nobody checks in any more; the cycle is scored)."""
+    return today <= cycle_end and is_stale(last_check_in, created, today)
+
+
 # ---------------------------------------------------------------- scoring
 
 
@@ -564,7 +572,7 @@ def evaluate(
             objective.start,
             objective.end,
             today,
-            stale=today <= objective.end and is_stale(kr.last_check_in, created, today),
+            stale=stale_in_cycle(kr.last_check_in, created, objective.end, today),
             score=kr.score,
         )
     children: dict[int, list[int]] = {o.id: [] for o in objectives}

@@ -8,16 +8,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from ampwork.core.models import TeamMembership
+from ampwork.core.models import Organisation, TeamMembership
 from ampwork.core.permissions import Actor
 from ampwork.okrs import selectors as okr_selectors
-from ampwork.okrs.models import Objective
 
 from . import themes
 from .models import (
@@ -27,6 +29,9 @@ from .models import (
     PurposeLink,
     Statement,
 )
+
+if TYPE_CHECKING:  # an objective handed over by OKRs' front door, for its type only
+    from ampwork.okrs.models import Objective
 
 
 def published(actor: Actor) -> list[PublishedPurpose]:
@@ -117,14 +122,12 @@ def coverage(actor: Actor) -> tuple[Coverage | None, list[Coverage]]:
     """Purpose coverage in the current cycle: the share of active objectives linked to the
     shared purpose or to an impact story — for the organisation and per team (a team's
     own objectives and its members')."""
-    cycle = okr_selectors.current_cycle(actor.organisation)
-    if cycle is None:
+    found = okr_selectors.current_active_owners(actor)
+    if found is None:
         return None, []
-    rows = list(
-        okr_selectors.visible_objectives(actor)
-        .filter(cycle=cycle, status=Objective.Status.ACTIVE)
-        .values_list("id", "owner_kind", "owner_team_id", "owner_person_id", "owner_team__name")
-    )
+    rows: list[tuple[Any, ...]] = [
+        (o.id, o.owner_kind, o.owner_team_id, o.owner_person_id, o.owner_team_name) for o in found
+    ]
     ids = [r[0] for r in rows]
     linked = set(
         PurposeLink.objects.filter(objective_id__in=ids).values_list("objective_id", flat=True)
@@ -146,3 +149,55 @@ def coverage(actor: Actor) -> tuple[Coverage | None, list[Coverage]]:
             entry.covered += pk in linked
     total = Coverage("Everyone", len(rows), sum(1 for r in rows if r[0] in linked))
     return total, sorted(per.values(), key=lambda c: (c.share or 0, c.team))
+
+
+# ---------------------------------------------------------------- for other apps (plain data)
+
+
+def has_statement(person_id: int) -> bool:
+    """Whether the person has written a purpose statement. One query."""
+    return Statement.objects.filter(person_id=person_id).exists()
+
+
+def people_with_statement(
+    org: Organisation | None = None, people: Iterable[int] | None = None
+) -> set[int]:
+    """Who has written a purpose statement: in the organisation, or among ``people``. One
+    query. (Which statement says what stays here: only the fact that there is one leaves.)"""
+    query = Statement.objects.all()
+    if org is not None:
+        query = query.filter(organisation=org)
+    if people is not None:
+        query = query.filter(person_id__in=list(people))
+    return set(query.values_list("person_id", flat=True))
+
+
+@dataclass(frozen=True)
+class PublishedRef:
+    version: int
+    published_at: dt.datetime
+    text: str
+
+
+@dataclass(frozen=True)
+class PurposeFacts:
+    published: PublishedRef | None  # the latest version
+    drafts: int
+    recent_story: bool  # an impact story in the last 90 days
+
+
+def purpose_facts(org: Organisation) -> PurposeFacts:
+    """Where the organisation stands with its purpose. Three queries."""
+    latest = (
+        PublishedPurpose.objects.filter(organisation=org)
+        .order_by("-version")
+        .values_list("version", "published_at", "text")
+        .first()
+    )
+    return PurposeFacts(
+        PublishedRef(*latest) if latest else None,
+        Draft.objects.filter(organisation=org).count(),
+        ImpactStory.objects.filter(
+            organisation=org, created_at__gte=timezone.now() - dt.timedelta(days=90)
+        ).exists(),
+    )

@@ -1,0 +1,104 @@
+"""Reads for mastery, one module per sub-domain: reviews and who may see them, a person's
+timeline and charts' data, Goldilocks calibration, the team review page, the skills matrix,
+feedback, recognition, and who is due a reminder or a digest. Fixed query counts.
+
+Every public name is re-exported here: callers write ``from ampwork.mastery import selectors``.
+"""
+
+from .calibration import (
+    CycleAttainment,
+    attainment,
+    calibrations,
+    flows,
+    kr_facts,
+)
+from .digests import (
+    Digest,
+    DigestLine,
+    coaching,
+    digests,
+    due_reviews,
+)
+from .feedback import (
+    FeedbackPage,
+    colleagues,
+    feedback_page,
+    recognition_feed,
+    visible_feedback,
+)
+from .reviews import (
+    get_person,
+    get_review,
+    may_see_reviews,
+    replies_of,
+    review_of_week,
+    review_weeks,
+    unanswered_reviews,
+    visible_reviews,
+)
+from .skills import (
+    Matrix,
+    SkillHistory,
+    get_skill,
+    growth_areas,
+    skill_count,
+    skill_histories,
+    skills,
+    skills_matrix,
+)
+from .team import (
+    TeamReviews,
+    TeamRow,
+    team_reviews,
+)
+from .timeline import (
+    Event,
+    timeline,
+)
+from .weeks import (
+    FLOW_WEEKS,
+    week_of,
+    weeks_back,
+)
+
+__all__ = [
+    "FLOW_WEEKS",
+    "CycleAttainment",
+    "Digest",
+    "DigestLine",
+    "Event",
+    "FeedbackPage",
+    "Matrix",
+    "SkillHistory",
+    "TeamReviews",
+    "TeamRow",
+    "attainment",
+    "calibrations",
+    "coaching",
+    "colleagues",
+    "digests",
+    "due_reviews",
+    "feedback_page",
+    "flows",
+    "get_person",
+    "get_review",
+    "get_skill",
+    "growth_areas",
+    "kr_facts",
+    "may_see_reviews",
+    "recognition_feed",
+    "replies_of",
+    "review_of_week",
+    "review_weeks",
+    "skill_count",
+    "skill_histories",
+    "skills",
+    "skills_matrix",
+    "team_reviews",
+    "timeline",
+    "unanswered_reviews",
+    "visible_feedback",
+    "visible_reviews",
+    "week_of",
+    "weeks_back",
+]

@@ -1,0 +1,130 @@
+"""Who is due a reminder, coaching pairs, and the weekly digests."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Count, QuerySet
+
+from ampwork.core.models import Organisation, Person, TeamMembership
+
+from ..models import (
+    ReminderSent,
+    Review,
+)
+from .calibration import calibrations, flows
+
+
+def due_reviews(org: Organisation, week: dt.date) -> QuerySet[Person]:
+    """Who is due a reminder this week: active people who can sign in, have not written
+    this week's review, and have not been reminded this week already."""
+    return (
+        Person.objects.filter(
+            organisation=org, active=True, user__isnull=False, user__is_active=True
+        )
+        .exclude(reviews__week=week)
+        .exclude(
+            pk__in=ReminderSent.objects.filter(week=week, kind=ReminderSent.Kind.REVIEW).values(
+                "person_id"
+            )
+        )
+        .order_by("name", "id")
+    )
+
+
+@dataclass
+class DigestLine:
+    name: str
+    written: bool
+    answered: bool
+    flags: list[str]
+
+
+@dataclass
+class Digest:
+    week: dt.date
+    people: list[DigestLine]
+    school: bool = False
+
+    def text(self, link: str) -> str:
+        word = "reflections" if self.school else "reviews"
+        written = [p for p in self.people if p.written]
+        lines = [
+            f"Week of {self.week:%d %B}: {len(written)} of {len(self.people)} {word} written.",
+            "",
+        ]
+        for p in self.people:
+            state = (
+                "answered"
+                if p.answered
+                else "written — waiting for your answer"
+                if p.written
+                else "not written yet"
+            )
+            lines.append(f"- {p.name}: {state}")
+            lines.extend(f"    · {flag}" for flag in p.flags)
+        lines += ["", f"Your team's {word}: {link}", ""]
+        return "\n".join(lines)
+
+
+def coaching(org: Organisation) -> tuple[dict[int, Person], dict[int, set[int]]]:
+    """The organisation's active people, and for each of them who can sign in, everyone
+    they coach (reports at any depth, members of teams they lead). Two queries."""
+    active = {
+        p.pk: p for p in Person.objects.filter(organisation=org, active=True).select_related("user")
+    }
+    below: dict[int, list[int]] = defaultdict(list)
+    for pk, person in active.items():
+        if person.manager_id:
+            below[person.manager_id].append(pk)
+    members: dict[int, set[int]] = defaultdict(set)
+    leads: dict[int, set[int]] = defaultdict(set)
+    for team_id, person_id, role in TeamMembership.objects.filter(organisation=org).values_list(
+        "team_id", "person_id", "role"
+    ):
+        members[team_id].add(person_id)
+        if role == TeamMembership.Role.LEAD:
+            leads[person_id].add(team_id)
+    coaches: dict[int, set[int]] = {}
+    for pk in active:
+        found: set[int] = set()
+        stack = list(below.get(pk, []))
+        while stack:
+            x = stack.pop()
+            if x not in found:
+                found.add(x)
+                stack.extend(below.get(x, []))
+        for team_id in leads.get(pk, ()):
+            found |= members[team_id]
+        found = {x for x in found if x in active and x != pk}
+        if found and active[pk].user_id:
+            coaches[pk] = found
+    return active, coaches
+
+
+def digests(org: Organisation, week: dt.date) -> list[tuple[Person, Digest]]:
+    """Each coach's digest for the week: their people's reviews (written, answered) and
+    flags (Goldilocks, flow). A fixed number of queries for the whole organisation."""
+    active, coaches = coaching(org)
+    everyone = set().union(*coaches.values()) if coaches else set()
+    written: dict[int, bool] = {}
+    for pk, replies in (
+        Review.objects.filter(person_id__in=everyone, week=week)
+        .annotate(n=Count("replies"))
+        .values_list("person_id", "n")
+    ):
+        written[pk] = replies > 0
+    calibrated = calibrations(org, everyone)
+    flow_maps = flows(everyone, week + dt.timedelta(days=6))
+    out = []
+    for pk, people in coaches.items():
+        lines = []
+        for x in sorted(people, key=lambda i: active[i].name):
+            flags = [f"{f.label}: {f.evidence[0]}" for f in calibrated[x].flags]
+            if flow_maps[x].recent in ("anxiety", "boredom", "apathy"):
+                flags.append(f"flow map: mostly {flow_maps[x].recent} in recent weeks")
+            lines.append(DigestLine(active[x].name, x in written, written.get(x, False), flags))
+        out.append((active[pk], Digest(week, lines, org.is_school)))
+    return out

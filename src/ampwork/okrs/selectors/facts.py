@@ -1,0 +1,342 @@
+"""OKRs' front door for other apps: what they may read about cycles, objectives and key
+results, as plain values (frozen dataclasses and dicts of ids), never querysets or model
+instances. Each function runs a fixed number of queries whatever the size of the
+organisation, and each derived number (staleness, pacing) comes from the same rule the OKR
+pages apply (:mod:`ampwork.okrs.progress`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import timezone
+
+from ampwork.core.models import Organisation
+from ampwork.core.permissions import Actor
+
+from .. import progress
+from ..models import CheckIn, Cycle, KeyResult, Objective
+from .cycles import current_cycle
+from .evaluation import KR_VALUES, evaluate, kr_input_row, milestones_of
+from .visibility import visible_objectives
+
+# ---------------------------------------------------------------- cycles
+
+
+@dataclass(frozen=True)
+class CycleRef:
+    id: int
+    name: str
+    start: dt.date
+    end: dt.date
+    is_open: bool
+
+
+def started_open_cycle(org: Organisation, today: dt.date) -> CycleRef | None:
+    """The latest open cycle that has started by ``today``: the one the advisor and the
+    managers' and admins' home dashboards judge (a cycle planned ahead does not count yet).
+    One query."""
+    row = (
+        Cycle.objects.filter(organisation=org, status=Cycle.Status.OPEN, start__lte=today)
+        .order_by("-start")
+        .values_list("id", "name", "start", "end")
+        .first()
+    )
+    return CycleRef(*row, is_open=True) if row else None
+
+
+# ---------------------------------------------------------------- key results
+
+
+@dataclass(frozen=True)
+class KeyResultFact:
+    """A key result of an active objective, with staleness as the OKR pages show it."""
+
+    id: int
+    owner_id: int | None
+    team_id: int | None  # the objective's owning team, if a team owns it
+    last_check_in: dt.date | None
+    stale: bool
+
+
+def cycle_key_results(cycle: CycleRef, today: dt.date) -> list[KeyResultFact]:
+    """Every key result of the cycle's active objectives. One query."""
+    return [
+        KeyResultFact(
+            pk,
+            owner,
+            team,
+            last,
+            progress.stale_in_cycle(last, timezone.localdate(created), cycle.end, today),
+        )
+        for pk, owner, team, last, created in KeyResult.objects.filter(
+            objective__cycle_id=cycle.id, objective__status=Objective.Status.ACTIVE
+        ).values_list("id", "owner_id", "objective__owner_team_id", "last_check_in", "created_at")
+    ]
+
+
+def my_key_results(person_id: int, today: dt.date) -> list[KeyResultFact]:
+    """The key results a person owns in active objectives of open cycles. One query."""
+    return [
+        KeyResultFact(
+            pk,
+            person_id,
+            team,
+            last,
+            progress.stale_in_cycle(last, timezone.localdate(created), end, today),
+        )
+        for pk, team, last, created, end in KeyResult.objects.filter(
+            owner_id=person_id,
+            objective__cycle__status=Cycle.Status.OPEN,
+            objective__status=Objective.Status.ACTIVE,
+        ).values_list(
+            "id", "objective__owner_team_id", "last_check_in", "created_at", "objective__cycle__end"
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class OwnedKeyResult:
+    """A key result someone owns, with what a calibration reads: its plain input (for
+    :func:`ampwork.okrs.progress.kr_progress`), its cycle and its confidence history."""
+
+    input: progress.KRInput
+    title: str
+    owner_id: int
+    objective_kind: str
+    cycle_id: int
+    cycle_name: str
+    cycle_start: dt.date
+    cycle_closed: bool
+    confidences: tuple[tuple[dt.date, int], ...]
+
+
+def owned_key_results(org: Organisation, owners: Iterable[int]) -> list[OwnedKeyResult]:
+    """Every key result the people own (dropped objectives aside), oldest cycle first.
+    Three queries for any number of people."""
+    facts = (
+        "title",
+        "owner_id",
+        "objective__kind",
+        "objective__cycle_id",
+        "objective__cycle__name",
+        "objective__cycle__start",
+        "objective__cycle__status",
+    )
+    rows = list(
+        KeyResult.objects.filter(organisation=org, owner_id__in=list(owners))
+        .exclude(objective__status=Objective.Status.DROPPED)
+        .order_by("objective__cycle__start", "id")
+        .values_list(*KR_VALUES, *facts)
+    )
+    kr_ids = [r[0] for r in rows]
+    milestones = milestones_of(kr_ids)
+    confidences: dict[int, list[tuple[dt.date, int]]] = defaultdict(list)
+    for kr_id, day, confidence in (
+        CheckIn.objects.filter(key_result_id__in=kr_ids, confidence__isnull=False)
+        .order_by("date", "id")
+        .values_list("key_result_id", "date", "confidence")
+    ):
+        confidences[kr_id].append((day, confidence or 0))
+    width = len(KR_VALUES)
+    out = []
+    for row in rows:
+        kr = kr_input_row(row[:width], milestones)
+        title, owner, kind, cycle_id, cycle_name, cycle_start, cycle_status = row[width:]
+        out.append(
+            OwnedKeyResult(
+                kr,
+                title,
+                owner,
+                kind,
+                cycle_id,
+                cycle_name,
+                cycle_start,
+                cycle_status == Cycle.Status.CLOSED,
+                tuple(confidences.get(kr.id, ())),
+            )
+        )
+    return out
+
+
+def check_in_days(person_id: int, since: dt.date) -> list[dt.date]:
+    """The days a person checked in after ``since``. One query."""
+    return list(
+        CheckIn.objects.filter(author_id=person_id, date__gt=since).values_list("date", flat=True)
+    )
+
+
+def last_closed_scores(org_id: int, person_id: int) -> list[float | None]:
+    """The scores of the key results of a person's objectives in the organisation's most
+    recently ended closed cycle (none without a closed cycle). Two queries at most."""
+    last = (
+        Cycle.objects.filter(organisation_id=org_id, status=Cycle.Status.CLOSED)
+        .order_by("-end")
+        .values_list("id", flat=True)
+        .first()
+    )
+    if last is None:
+        return []
+    return list(
+        KeyResult.objects.filter(
+            objective__cycle_id=last, objective__owner_person_id=person_id, score__isnull=False
+        ).values_list("score", flat=True)
+    )
+
+
+# ---------------------------------------------------------------- objectives
+
+
+def authorship(
+    org: Organisation | None = None, owners: Iterable[int] | None = None
+) -> dict[int, list[tuple[int | None, int | None]]]:
+    """(owner, author) of every objective a person owns, per owner: in the organisation, or
+    of the given owners. How many of someone's objectives they set themselves is the
+    autonomy index. One query."""
+    query = Objective.objects.filter(owner_person__isnull=False)
+    if org is not None:
+        query = query.filter(organisation=org)
+    if owners is not None:
+        query = query.filter(owner_person_id__in=list(owners))
+    out: dict[int, list[tuple[int | None, int | None]]] = defaultdict(list)
+    for owner, author in query.values_list("owner_person_id", "author_id"):
+        out[owner].append((owner, author))
+    return out
+
+
+@dataclass(frozen=True)
+class ObjectivePace:
+    id: int
+    owner_team_id: int | None
+    owner_person_id: int | None
+    pacing: str  # progress.ON_TRACK, AT_RISK, OFF_TRACK or NOT_STARTED
+
+
+def active_pacing(
+    cycle_id: int,
+    today: dt.date,
+    *,
+    teams: Iterable[int] | None = None,
+    people: Iterable[int] | None = None,
+) -> list[ObjectivePace]:
+    """The pacing of the cycle's active objectives (of these teams and people, when given),
+    as the OKR pages compute it: :func:`.evaluation.evaluate`'s fixed number of queries."""
+    query = Objective.objects.filter(cycle_id=cycle_id, status=Objective.Status.ACTIVE)
+    if teams is not None or people is not None:
+        query = query.filter(
+            Q(owner_team_id__in=list(teams or ())) | Q(owner_person_id__in=list(people or ()))
+        )
+    state = evaluate(query, today, detail=False)
+    return [
+        ObjectivePace(o.pk, o.owner_team_id, o.owner_person_id, state.results[o.pk].pacing)
+        for o in state.objectives
+    ]
+
+
+@dataclass(frozen=True)
+class ObjectiveFact:
+    id: int
+    title: str
+    owner_team_id: int | None
+    owner_person_id: int | None
+    private: bool
+    work_style: str
+
+
+@dataclass(frozen=True)
+class KeyResultRef:
+    id: int
+    title: str
+    objective_id: int
+
+
+def objectives_and_key_results(
+    objective_ids: Iterable[int], key_result_ids: Iterable[int] = ()
+) -> tuple[dict[int, ObjectiveFact], dict[int, KeyResultRef]]:
+    """Objectives and key results by id (and the objectives of those key results), for a
+    record in another app that points to them. Whoever shows a title decides what the reader
+    may see (a private objective's ``private`` is True). Two queries at most."""
+    kr_ids = set(key_result_ids)
+    key_results = (
+        {
+            pk: KeyResultRef(pk, title, objective_id)
+            for pk, title, objective_id in KeyResult.objects.filter(pk__in=kr_ids).values_list(
+                "id", "title", "objective_id"
+            )
+        }
+        if kr_ids
+        else {}
+    )
+    ids = set(objective_ids) | {k.objective_id for k in key_results.values()}
+    objectives = (
+        {
+            pk: ObjectiveFact(
+                pk, title, team, person, visibility == Objective.Visibility.PRIVATE, style
+            )
+            for pk, title, team, person, visibility, style in Objective.objects.filter(
+                pk__in=ids
+            ).values_list(
+                "id", "title", "owner_team_id", "owner_person_id", "visibility", "work_style"
+            )
+        }
+        if ids
+        else {}
+    )
+    return objectives, key_results
+
+
+@dataclass(frozen=True)
+class ObjectiveOwner:
+    id: int
+    owner_kind: str  # organisation | team | person
+    owner_team_id: int | None
+    owner_person_id: int | None
+    owner_team_name: str | None
+
+
+def current_active_owners(actor: Actor) -> list[ObjectiveOwner] | None:
+    """Who owns each active objective the reader may see in the current cycle
+    (:func:`.cycles.current_cycle`); None when the organisation has no cycle. Two queries."""
+    cycle = current_cycle(actor.organisation)
+    if cycle is None:
+        return None
+    return [
+        ObjectiveOwner(*row)
+        for row in visible_objectives(actor)
+        .filter(cycle=cycle, status=Objective.Status.ACTIVE)
+        .values_list("id", "owner_kind", "owner_team_id", "owner_person_id", "owner_team__name")
+    ]
+
+
+def open_objective_titles(org: Organisation, owner_id: int | None = None) -> list[tuple[int, str]]:
+    """(id, title) of the objectives in the organisation's open cycles (of one owner, when
+    given), oldest first: how another app's demo finds the objective its records point to.
+    One query."""
+    query = Objective.objects.filter(organisation=org, cycle__status=Cycle.Status.OPEN)
+    if owner_id is not None:
+        query = query.filter(owner_person_id=owner_id)
+    return list(query.order_by("id").values_list("id", "title"))
+
+
+@dataclass(frozen=True)
+class ObjectiveTitle:
+    pk: int
+    title: str
+
+
+def current_visible_titles(actor: Actor, limit: int) -> list[ObjectiveTitle]:
+    """The current cycle's objectives the reader may see (:func:`.cycles.current_cycle`),
+    by title: what another app's record may be tied to. Two queries."""
+    cycle = current_cycle(actor.organisation)
+    if cycle is None:
+        return []
+    return [
+        ObjectiveTitle(pk, title)
+        for pk, title in visible_objectives(actor)
+        .filter(cycle=cycle)
+        .order_by("title")
+        .values_list("id", "title")[:limit]
+    ]
