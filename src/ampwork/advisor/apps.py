@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.apps import AppConfig
 
 
@@ -12,7 +10,7 @@ class AdvisorConfig(AppConfig):
 
     def ready(self) -> None:
         from ampwork.core import backup
-        from ampwork.core.views import HOME_PANELS
+        from ampwork.core.panels import add_home_panel
         from ampwork.demo.services import DEMO_STEPS
 
         from . import dashboards, demo, rules
@@ -20,13 +18,8 @@ class AdvisorConfig(AppConfig):
 
         rules.install()
         for model in (Tick, Incentive, StyleAssessment, Acknowledgement, DigestSent):
-            backup.register(model, _scoped(model))
+            backup.register(model, backup.organisation_scoped(model))
         # the role's dashboard comes first on the home page
-        if dashboards.home_panel not in HOME_PANELS:
-            HOME_PANELS.insert(0, dashboards.home_panel)
+        add_home_panel(dashboards.home_panel, first=True)
         if demo.seed not in DEMO_STEPS:
             DEMO_STEPS.append(demo.seed)
-
-
-def _scoped(model: Any) -> Any:
-    return lambda ids: model.objects.filter(organisation_id__in=ids)

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.apps import AppConfig
 
 
@@ -39,8 +37,4 @@ class AutonomyConfig(AppConfig):
             Proposal,
             Kudos,
         ):
-            backup.register(model, _scoped(model))
-
-
-def _scoped(model: Any) -> Any:
-    return lambda ids: model.objects.filter(organisation_id__in=ids)
+            backup.register(model, backup.organisation_scoped(model))

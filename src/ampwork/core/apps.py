@@ -14,10 +14,5 @@ class CoreConfig(AppConfig):
 
         backup.register(User, lambda ids: User.objects.filter(people__organisation_id__in=ids))
         backup.register(Organisation, lambda ids: Organisation.objects.filter(pk__in=ids))
-        backup.register(Team, lambda ids: Team.objects.filter(organisation_id__in=ids))
-        backup.register(Person, lambda ids: Person.objects.filter(organisation_id__in=ids))
-        backup.register(
-            TeamMembership, lambda ids: TeamMembership.objects.filter(organisation_id__in=ids)
-        )
-        backup.register(ApiToken, lambda ids: ApiToken.objects.filter(organisation_id__in=ids))
-        backup.register(AuditEvent, lambda ids: AuditEvent.objects.filter(organisation_id__in=ids))
+        for model in (Team, Person, TeamMembership, ApiToken, AuditEvent):
+            backup.register(model, backup.organisation_scoped(model))

@@ -33,6 +33,11 @@ def register(model: type[models.Model], scope: Scope) -> None:
         _REGISTRY.append((model, scope))
 
 
+def organisation_scoped(model: type[models.Model]) -> Scope:
+    """The usual scope: the rows of ``model`` whose ``organisation`` is one of those given."""
+    return lambda ids: model._default_manager.filter(organisation_id__in=ids)
+
+
 def registered() -> list[type[models.Model]]:
     return [model for model, _ in _REGISTRY]
 
@@ -168,7 +173,8 @@ def _outside_references(
             if not (field.is_relation and forward) or field.name not in fields:
                 continue
             target = field.related_model
-            assert target is not None and not isinstance(target, str)
+            assert target is not None
+            assert not isinstance(target, str)
             raw = fields[field.name]
             values = raw if field.many_to_many else [raw]
             if field.many_to_many and not isinstance(raw, list):

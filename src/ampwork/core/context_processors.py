@@ -5,6 +5,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from .models import role_label
+from .navigation import current_items
 from .permissions import RULES, can
 
 
@@ -18,6 +19,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "current_org": org,
         "organisations": getattr(request, "organisations", []),
         "role_name": role_label(actor.role, org.kind),
+        "nav_current": current_items(request),
         "may": {
             "edit_people": can(actor, "people.edit"),
             "import_people": can(actor, "people.import"),

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from functools import partial
-from typing import Any
 
 from django.apps import AppConfig
 
@@ -38,12 +37,8 @@ class FairnessConfig(AppConfig):
             PayAttribute,
             AuditRun,
         ):
-            backup.register(model, _scoped(model))
+            backup.register(model, backup.organisation_scoped(model))
         for kind in COLUMNS:
             register_importer(kind, partial(import_pay, kind=kind))
         if demo.seed not in DEMO_STEPS:
             DEMO_STEPS.append(demo.seed)
-
-
-def _scoped(model: Any) -> Any:
-    return lambda ids: model.objects.filter(organisation_id__in=ids)

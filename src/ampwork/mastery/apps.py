@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.apps import AppConfig
 
 
@@ -12,10 +10,10 @@ class MasteryConfig(AppConfig):
 
     def ready(self) -> None:
         from ampwork.core import backup
-        from ampwork.core.views import HOME_PANELS
+        from ampwork.core.panels import add_home_panel
         from ampwork.demo.services import DEMO_STEPS
 
-        from . import demo, rules
+        from . import demo, panels, rules
         from .models import (
             Feedback,
             FeedbackRequest,
@@ -40,29 +38,8 @@ class MasteryConfig(AppConfig):
             Recognition,
             ReminderSent,
         ):
-            backup.register(model, _scoped(model))
-        if _home_review not in HOME_PANELS:
-            HOME_PANELS.insert(0, _home_review)  # above the purpose: it asks for action
+            backup.register(model, backup.organisation_scoped(model))
+        # above the purpose: it asks for action
+        add_home_panel(panels.this_weeks_review, first=True)
         if demo.seed not in DEMO_STEPS:
             DEMO_STEPS.append(demo.seed)
-
-
-def _scoped(model: Any) -> Any:
-    return lambda ids: model.objects.filter(organisation_id__in=ids)
-
-
-def _home_review(actor: Any) -> dict[str, Any] | None:
-    """The home page says whether this week's review is written."""
-    from django.utils import timezone
-
-    from . import selectors
-
-    if actor.person is None:
-        return None
-    week = selectors.week_of(timezone.localdate())
-    return {
-        "template": "mastery/_home.html",
-        "week": week,
-        "review": selectors.review_of_week(actor.person, week, with_replies=True),
-        "school": actor.organisation.is_school,
-    }

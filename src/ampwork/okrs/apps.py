@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from typing import Any
-
 from django.apps import AppConfig
 
 
@@ -12,28 +10,19 @@ class OkrsConfig(AppConfig):
 
     def ready(self) -> None:
         from ampwork.core import backup
+        from ampwork.core.imports import register_importer
+        from ampwork.demo.services import DEMO_STEPS
 
-        from . import rules
+        from . import demo, rules
+        from .imports import import_okrs
         from .models import CheckIn, Cycle, KeyResult, Milestone, Objective, ObjectiveLink
 
         rules.install()
-        from ampwork.core.imports import register_importer
-
-        from .imports import import_okrs
-
         register_importer("okrs", import_okrs)
-        from ampwork.demo.services import DEMO_STEPS
-
-        from . import demo
-
         if demo.seed not in DEMO_STEPS:
             DEMO_STEPS.append(demo.seed)
         for model in (Cycle, Objective, ObjectiveLink, KeyResult, CheckIn):
-            backup.register(model, _scoped(model))
+            backup.register(model, backup.organisation_scoped(model))
         backup.register(
             Milestone, lambda ids: Milestone.objects.filter(key_result__organisation_id__in=ids)
         )
-
-
-def _scoped(model: Any) -> Any:
-    return lambda ids: model.objects.filter(organisation_id__in=ids)

@@ -1,0 +1,63 @@
+"""Writes for organisations, people, teams, memberships, accounts and tokens.
+
+Every function is keyword-only, checks permission through :mod:`ampwork.core.permissions`,
+validates with field-level :class:`~ampwork.core.errors.ValidationFailed`, and runs in one
+transaction. One module per sub-domain:
+
+- ``audit``: :func:`record`, the audit log every service (of every app) writes to
+- ``organisations``: creating an organisation, changing its settings
+- ``people``: adding people, changing their profile, role, manager, active flag
+- ``teams`` and ``memberships``: the team tree and who is in which team
+- ``self_grants``: a non-admin may not widen their own access (manager, lead)
+- ``invitations``: an existing login is invited to join, never attached
+- ``accounts``: sign-ins, the command line's admin, passwords
+- ``tokens``: personal API tokens
+- ``trees``: the loop check shared by reporting lines and the team tree
+"""
+
+from .accounts import change_password, create_admin, grant_login
+from .audit import record
+from .invitations import accept_invitation, decline_invitation, invite_existing_account
+from .memberships import add_membership, remove_membership, update_membership
+from .organisations import (
+    ANONYMITY_LOCKS,
+    ORGANISATION_FIELDS,
+    create_organisation,
+    update_organisation,
+)
+from .people import PERSON_FIELDS, PROFILE_FIELDS, create_person, update_person
+from .self_grants import NEEDS_ADMIN, refuse_self_lead, refuse_self_manager
+from .teams import TEAM_FIELDS, create_team, delete_team, update_team
+from .tokens import TOKEN_PREFIX, authenticate_token, create_token, revoke_token
+
+__all__ = [
+    "ANONYMITY_LOCKS",
+    "NEEDS_ADMIN",
+    "ORGANISATION_FIELDS",
+    "PERSON_FIELDS",
+    "PROFILE_FIELDS",
+    "TEAM_FIELDS",
+    "TOKEN_PREFIX",
+    "accept_invitation",
+    "add_membership",
+    "authenticate_token",
+    "change_password",
+    "create_admin",
+    "create_organisation",
+    "create_person",
+    "create_team",
+    "create_token",
+    "decline_invitation",
+    "delete_team",
+    "grant_login",
+    "invite_existing_account",
+    "record",
+    "refuse_self_lead",
+    "refuse_self_manager",
+    "remove_membership",
+    "revoke_token",
+    "update_membership",
+    "update_organisation",
+    "update_person",
+    "update_team",
+]

@@ -1,0 +1,100 @@
+"""Invitations: a login that already uses a person's email is asked to join, never attached."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone
+
+from ampwork.core.errors import NotFound, ValidationFailed
+from ampwork.core.models import Invitation, Person, Role, User
+from ampwork.core.permissions import Actor
+
+from .audit import record
+
+
+def existing_account(person: Person) -> User | None:
+    """The login that already uses the email of ``person`` (who has none of their own)."""
+    if person.user_id is not None:
+        return None
+    return User.objects.filter(email__iexact=person.email).first()
+
+
+def invite_existing_account(actor: Actor | None, person: Person) -> Invitation | None:
+    """When a login already uses the person's email, ask its owner to join instead of
+    attaching it. Returns the pending invitation (new or already waiting), else None."""
+    user = existing_account(person)
+    if user is None:
+        return None
+    pending = Invitation.objects.filter(
+        person=person, user=user, status=Invitation.Status.PENDING
+    ).first()
+    if pending is not None:
+        return pending
+    org = person.organisation
+    invitation = Invitation.objects.create(
+        organisation=org, person=person, user=user, invited_by=actor.user if actor else None
+    )
+    record(actor, org, "person.invited", person, email=user.email)
+    message = EmailMessage(
+        subject=f"{org.name} invites you to ampwork",
+        body=(
+            f"{org.name} added you as {person.name} ({person.email}). You already have an "
+            f"ampwork account, so nothing changes until you accept.\n\n"
+            f"Sign in and accept or decline: {settings.BASE_URL}/invitations/\n"
+        ),
+        to=[user.email],
+    )
+    transaction.on_commit(lambda: message.send(fail_silently=True))
+    return invitation
+
+
+def withdraw_invitations(actor: Actor, person: Person) -> None:
+    """Withdraw the invitations waiting for ``person`` (their email changed)."""
+    for invitation in Invitation.objects.filter(person=person, status=Invitation.Status.PENDING):
+        invitation.status = Invitation.Status.WITHDRAWN
+        invitation.decided_at = timezone.now()
+        invitation.save(update_fields=["status", "decided_at"])
+        record(actor, person.organisation, "invitation.withdrawn", person, email=person.email)
+
+
+def _mine(user: User, invitation_id: int) -> Invitation:
+    invitation = (
+        Invitation.objects.select_for_update()
+        .select_related("person", "organisation")
+        .filter(pk=invitation_id, user=user, status=Invitation.Status.PENDING)
+        .first()
+    )
+    if invitation is None:
+        raise NotFound("no such invitation waiting for you")
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(*, user: User, invitation_id: int) -> Person:
+    """The account's owner, signed in, joins the organisation as the invited person."""
+    invitation = _mine(user, invitation_id)
+    person = invitation.person
+    org = invitation.organisation
+    if person.user_id is not None or person.email.lower() != user.email.lower():
+        raise ValidationFailed.single("invitation", "is out of date: ask for a new one")
+    if Person.objects.filter(organisation=org, user=user).exists():
+        raise ValidationFailed.single("invitation", f"you are already in {org.name}")
+    person.user = user
+    person.save(update_fields=["user"])
+    invitation.status, invitation.decided_at = Invitation.Status.ACCEPTED, timezone.now()
+    invitation.save(update_fields=["status", "decided_at"])
+    who = Actor(organisation=org, role=person.role, user=user, person=person)
+    record(who, org, "invitation.accepted", person)
+    return person
+
+
+@transaction.atomic
+def decline_invitation(*, user: User, invitation_id: int) -> None:
+    invitation = _mine(user, invitation_id)
+    invitation.status, invitation.decided_at = Invitation.Status.DECLINED, timezone.now()
+    invitation.save(update_fields=["status", "decided_at"])
+    # the account's owner, who is not (and will not be) one of the organisation's people
+    who = Actor(organisation=invitation.organisation, role=Role.MEMBER, user=user)
+    record(who, invitation.organisation, "invitation.declined", invitation.person)

@@ -1,0 +1,170 @@
+"""Writes for people: adding someone to the organisation and changing their profile."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+
+from ampwork.core.errors import ValidationFailed, only
+from ampwork.core.models import Organisation, Person, Role, Team, TeamMembership
+from ampwork.core.permissions import Actor, require
+
+from .accounts import clean_email
+from .audit import record
+from .invitations import invite_existing_account, withdraw_invitations
+from .memberships import record_membership
+from .self_grants import refuse_self_lead, refuse_self_manager
+from .trees import walks_into
+
+# what a person's own row holds (and an import sets); a service may also change these two
+PROFILE_FIELDS = (
+    "name",
+    "email",
+    "job_title",
+    "job_role",
+    "job_family",
+    "level",
+    "location",
+    "hire_date",
+    "role",
+)
+PERSON_FIELDS = (*PROFILE_FIELDS, "manager_id", "active")
+
+
+def _check_role(org: Organisation, role: str) -> None:
+    if role not in Role.values:
+        raise ValidationFailed.single("role", f"must be one of {', '.join(Role.values)}")
+    if org.is_school and role == Role.PEOPLE_OPS:
+        raise ValidationFailed.single("role", "a school has no people-ops role")
+
+
+def _check_manager(org: Organisation, person: Person | None, manager_id: int | None) -> None:
+    if manager_id is None:
+        return
+    loop = walks_into(Person, org, manager_id, "manager_id", person.pk if person else None)
+    if loop is None:
+        raise ValidationFailed.single("manager_id", "no such person in this organisation")
+    if loop:
+        raise ValidationFailed.single("manager_id", "would make a reporting loop")
+
+
+@transaction.atomic
+def create_person(
+    *,
+    actor: Actor,
+    name: str,
+    email: str,
+    job_title: str = "",
+    job_role: str = "",
+    job_family: str = "",
+    level: str = "",
+    location: str = "",
+    hire_date: dt.date | None = None,
+    role: str = Role.MEMBER,
+    manager_id: int | None = None,
+    active: bool = True,
+    team_ids: Iterable[int] = (),
+) -> Person:
+    org = actor.organisation
+    require(actor, "people.edit", org)
+    name = name.strip()
+    if not name:
+        raise ValidationFailed.single("name", "is required")
+    email = clean_email(email)
+    _check_role(org, role)
+    if role != Role.MEMBER:
+        require(actor, "people.change_role", org)
+    if Person.objects.filter(organisation=org, email__iexact=email).exists():
+        raise ValidationFailed.single("email", f"{email} is already someone in this organisation")
+    _check_manager(org, None, manager_id)
+    refuse_self_manager(actor, None, manager_id)
+    team_ids = list(team_ids)
+    teams = list(Team.objects.filter(organisation=org, pk__in=team_ids))
+    if len(teams) != len(set(team_ids)):
+        raise ValidationFailed.single("team_ids", "no such team in this organisation")
+    for team in teams:
+        refuse_self_lead(actor, team, None)
+    person = Person(
+        organisation=org,
+        name=name,
+        email=email,
+        job_title=job_title.strip(),
+        job_role=job_role.strip(),
+        job_family=job_family.strip(),
+        level=level.strip(),
+        location=location.strip(),
+        hire_date=hire_date,
+        role=role,
+        manager_id=manager_id,
+        active=active,
+    )
+    person.save()
+    record(actor, org, "person.created", person, email=email, role=role, manager=manager_id)
+    invite_existing_account(actor, person)
+    for team in teams:
+        membership = TeamMembership.objects.create(organisation=org, team=team, person=person)
+        record_membership(actor, "membership.added", membership)
+    if role != Role.MEMBER:
+        record(actor, org, "person.role_changed", person, role=[None, role])
+    return person
+
+
+@transaction.atomic
+def update_person(*, actor: Actor, person: Person, **changes: Any) -> Person:
+    org = actor.organisation
+    require(actor, "people.edit", person)
+    only(changes, PERSON_FIELDS)
+    if "name" in changes:
+        changes["name"] = str(changes["name"]).strip()
+        if not changes["name"]:
+            raise ValidationFailed.single("name", "is required")
+    if "email" in changes:
+        changes["email"] = clean_email(changes["email"])
+        clash = Person.objects.filter(organisation=org, email__iexact=changes["email"])
+        if clash.exclude(pk=person.pk).exists():
+            raise ValidationFailed.single("email", f"{changes['email']} is already someone here")
+    old_role = person.role
+    if "role" in changes and changes["role"] != old_role:
+        _check_role(org, changes["role"])
+        require(actor, "people.change_role", person)
+        if old_role == Role.ADMIN and _admin_count(org) <= 1:
+            raise ValidationFailed.single("role", "the organisation's last admin keeps that role")
+    if "manager_id" in changes and changes["manager_id"] != person.manager_id:
+        _check_manager(org, person, changes["manager_id"])
+        refuse_self_manager(actor, person, changes["manager_id"])
+    if changes.get("active") is False and person.role == Role.ADMIN and _admin_count(org) <= 1:
+        raise ValidationFailed.single(
+            "active", "the organisation's last admin cannot be deactivated"
+        )
+    before = {f: getattr(person, f) for f in changes}
+    for field, value in changes.items():
+        setattr(person, field, value)
+    if changes:
+        person.save(update_fields=list(changes))
+    changed = {
+        f: [_plain(before[f]), _plain(changes[f])] for f in changes if before[f] != changes[f]
+    }
+    if changed:
+        record(actor, org, "person.updated", person, changes=changed)
+    if "manager_id" in changed:
+        record(actor, org, "person.manager_changed", person, manager=changed["manager_id"])
+    if "email" in changed and person.user_id is None:
+        withdraw_invitations(actor, person)
+        invite_existing_account(actor, person)
+    if person.role != old_role:
+        record(actor, org, "person.role_changed", person, role=[old_role, person.role])
+    if "active" in changes:
+        record(actor, org, "person.activated" if person.active else "person.deactivated", person)
+    return person
+
+
+def _plain(value: Any) -> Any:
+    """A value as the audit log's JSON keeps it."""
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _admin_count(org: Organisation) -> int:
+    return Person.objects.filter(organisation=org, role=Role.ADMIN, active=True).count()

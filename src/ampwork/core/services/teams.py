@@ -1,0 +1,101 @@
+"""Writes for teams: creating, renaming, moving inside another team, deleting."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from ampwork.core.errors import ValidationFailed, only
+from ampwork.core.models import Organisation, Team
+from ampwork.core.permissions import Actor, require
+
+from .audit import record
+from .trees import walks_into
+
+TEAM_FIELDS = ("name", "kind", "parent_id", "description")
+
+
+def _check_team_name(org: Organisation, name: str, exclude: int | None = None) -> str:
+    name = (name or "").strip()
+    if not name:
+        raise ValidationFailed.single("name", "is required")
+    clash = Team.objects.filter(organisation=org, name__iexact=name)
+    if exclude is not None:
+        clash = clash.exclude(pk=exclude)
+    if clash.exists():
+        raise ValidationFailed.single("name", f"a team called '{name}' already exists")
+    return name
+
+
+def _check_parent(org: Organisation, team: Team | None, parent_id: int | None) -> None:
+    if parent_id is None:
+        return
+    loop = walks_into(Team, org, parent_id, "parent_id", team.pk if team else None)
+    if loop is None:
+        raise ValidationFailed.single("parent_id", "no such team in this organisation")
+    if loop:
+        raise ValidationFailed.single("parent_id", "a team cannot sit inside itself")
+
+
+@transaction.atomic
+def create_team(
+    *,
+    actor: Actor,
+    name: str,
+    kind: str = Team.Kind.TEAM,
+    parent_id: int | None = None,
+    description: str = "",
+) -> Team:
+    org = actor.organisation
+    require(actor, "teams.edit", org)
+    name = _check_team_name(org, name)
+    if kind not in Team.Kind.values:
+        raise ValidationFailed.single("kind", f"must be one of {', '.join(Team.Kind.values)}")
+    _check_parent(org, None, parent_id)
+    team = Team.objects.create(
+        organisation=org, name=name, kind=kind, parent_id=parent_id, description=description
+    )
+    record(actor, org, "team.created", team, name=name, kind=kind, parent=parent_id)
+    return team
+
+
+@transaction.atomic
+def update_team(*, actor: Actor, team: Team, **changes: Any) -> Team:
+    org = actor.organisation
+    require(actor, "teams.edit", team)
+    only(changes, TEAM_FIELDS)
+    if "name" in changes:
+        changes["name"] = _check_team_name(org, changes["name"], exclude=team.pk)
+    if "kind" in changes and changes["kind"] not in Team.Kind.values:
+        raise ValidationFailed.single("kind", f"must be one of {', '.join(Team.Kind.values)}")
+    if "parent_id" in changes:
+        _check_parent(org, team, changes["parent_id"])
+    before = {f: getattr(team, f) for f in changes}
+    for field, value in changes.items():
+        setattr(team, field, value)
+    if changes:
+        team.save(update_fields=list(changes))
+    changed = {f: [before[f], changes[f]] for f in changes if before[f] != changes[f]}
+    if changed:
+        record(actor, org, "team.updated", team, changes=changed)
+    if "parent_id" in changed:
+        record(actor, org, "team.moved", team, parent=changed["parent_id"])
+    return team
+
+
+@transaction.atomic
+def delete_team(*, actor: Actor, team: Team) -> None:
+    require(actor, "teams.edit", team)
+    if team.children.exists():
+        raise ValidationFailed.single("team", "move or delete its sub-teams first")
+    record(
+        actor,
+        actor.organisation,
+        "team.deleted",
+        team,
+        name=team.name,
+        parent=team.parent_id,
+        members=sorted(team.memberships.values_list("person_id", flat=True)),
+    )
+    team.delete()

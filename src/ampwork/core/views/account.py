@@ -1,0 +1,58 @@
+"""The signed-in account's own pages: signing in, the password, personal API tokens."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ampwork.core import selectors, services
+from ampwork.core.forms import SignInForm, TokenForm
+from ampwork.core.permissions import Actor
+
+from .shared import member_view
+
+NEW_TOKEN_KEY = "ampwork_new_token"
+
+
+class SignInView(auth_views.LoginView):
+    form_class = SignInForm
+    template_name = "core/sign_in.html"
+    redirect_authenticated_user = True
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "core/password_change.html"
+
+    def get_success_url(self) -> str:
+        messages.success(self.request, "Your password has been changed.")
+        return reverse("core:home")
+
+
+@require_http_methods(["GET", "POST"])
+@member_view
+def tokens(request: HttpRequest, actor: Actor) -> HttpResponse:
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        _, plaintext = services.create_token(actor=actor, name=form.cleaned_data["name"])
+        # Post/redirect/get: shown once, and a reload does not make a second token.
+        request.session[NEW_TOKEN_KEY] = plaintext
+        return redirect("core:tokens")
+    created = request.session.pop(NEW_TOKEN_KEY, None)
+    assert actor.user is not None
+    rows = selectors.tokens_for(actor.user, actor.organisation)
+    return render(request, "core/tokens.html", {"form": form, "tokens": rows, "created": created})
+
+
+@require_POST
+@member_view
+def token_revoke(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    assert actor.user is not None
+    token = selectors.tokens_for(actor.user, actor.organisation).filter(pk=pk).first()
+    if token is not None:
+        services.revoke_token(actor=actor, token=token)
+        messages.success(request, f"Token “{token.name}” was revoked.")
+    return redirect("core:tokens")

@@ -1,0 +1,52 @@
+"""The home page (with the panels other apps add) and switching organisation."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from ampwork.core import charts, selectors
+from ampwork.core.middleware import SESSION_KEY
+from ampwork.core.panels import HOME_PANELS
+from ampwork.core.permissions import Actor
+
+from .shared import member_view
+
+
+@member_view
+def home(request: HttpRequest, actor: Actor) -> HttpResponse:
+    org = actor.organisation
+    counts = selectors.headcount(org)
+    tree = selectors.team_tree(org)
+    units, parent = selectors.first_branching_level(tree)
+    return render(
+        request,
+        "core/home.html",
+        {
+            "counts": counts,
+            "tree": tree,
+            "units": units,
+            "parent_unit": parent,
+            "me": actor.person,
+            "panels": [panel for make in HOME_PANELS if (panel := make(actor))],
+            "chart": charts.team_sizes([(n.team.name, n.total) for n in units])
+            if len(units) > 1
+            else None,
+        },
+    )
+
+
+@require_POST
+@member_view
+def switch_organisation(request: HttpRequest, actor: Actor) -> HttpResponse:
+    wanted = request.POST.get("organisation", "")
+    for org in getattr(request, "organisations", []):
+        if str(org.pk) == wanted:
+            request.session[SESSION_KEY] = org.pk
+            messages.info(request, f"You are now working in {org.name}.")
+            break
+    else:
+        messages.error(request, "You are not a member of that organisation.")
+    return redirect("core:home")

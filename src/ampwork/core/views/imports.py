@@ -1,0 +1,87 @@
+"""Import pages: upload a people or teams CSV, see the plan, then commit it."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ampwork.core import imports
+from ampwork.core.errors import NotAllowed, ValidationFailed
+from ampwork.core.forms import ImportForm
+from ampwork.core.permissions import Actor, can, require
+
+from .shared import member_view
+
+IMPORT_SESSION_KEY = "ampwork_import"
+
+
+@require_http_methods(["GET", "POST"])
+@member_view
+def import_upload(request: HttpRequest, actor: Actor) -> HttpResponse:
+    if not (can(actor, "people.import") or can(actor, "teams.import")):
+        raise NotAllowed("Your role may not import.")
+    form = ImportForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"kind": request.GET.get("kind", "people")},
+    )
+    plan = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        kind = form.cleaned_data["kind"]
+        require(actor, f"{kind}.import")
+        try:
+            text = imports.decode(upload.read(), upload.name)
+        except ValidationFailed as exc:
+            form.add_error("file", "; ".join(exc.lines()))
+        else:
+            plan = (
+                imports.plan_people(actor.organisation, text, upload.name, actor=actor)
+                if kind == "people"
+                else imports.plan_teams(actor.organisation, text, upload.name)
+            )
+            if plan.ok:
+                request.session[IMPORT_SESSION_KEY] = {
+                    "kind": kind,
+                    "name": upload.name,
+                    "text": text,
+                }
+    columns = {"people": imports.PEOPLE_COLUMNS, "teams": imports.TEAM_COLUMNS}
+    refused = request.method == "POST" and bool(form.errors or (plan and plan.errors))
+    return render(
+        request,
+        "core/import.html",
+        {"form": form, "plan": plan, "columns": columns},
+        status=400 if refused else 200,
+    )
+
+
+@member_view
+def import_template(request: HttpRequest, actor: Actor, kind: str) -> HttpResponse:
+    """A CSV with the header row and one example row, to fill in."""
+    columns, example = {
+        "people": (imports.PEOPLE_COLUMNS, imports.PEOPLE_EXAMPLE),
+        "teams": (imports.TEAM_COLUMNS, imports.TEAMS_EXAMPLE),
+    }[kind]
+    response = HttpResponse(",".join(columns) + "\n" + example + "\n", content_type="text/csv")
+    response["Content-Disposition"] = f'attachment; filename="{kind}-template.csv"'
+    return response
+
+
+@require_POST
+@member_view
+def import_commit(request: HttpRequest, actor: Actor) -> HttpResponse:
+    staged = request.session.pop(IMPORT_SESSION_KEY, None)
+    if not staged:
+        messages.error(request, "Nothing to import: upload the file again.")
+        return redirect("core:import")
+    importer = imports.import_people if staged["kind"] == "people" else imports.import_teams
+    try:
+        count = importer(actor=actor, text=staged["text"], source=staged["name"])
+    except ValidationFailed as exc:
+        messages.error(request, "Nothing was imported: " + "; ".join(exc.lines()[:5]))
+        return redirect("core:import")
+    messages.success(request, f"Imported {count} {staged['kind']} from {staged['name']}.")
+    return redirect("core:org_chart" if staged["kind"] == "people" else "core:teams")

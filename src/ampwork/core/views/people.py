@@ -1,0 +1,152 @@
+"""People pages: the list, one person, adding and editing, activating, granting a sign-in."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from ampwork.core import selectors, services
+from ampwork.core.errors import ValidationFailed
+from ampwork.core.forms import LoginGrantForm, PersonForm, add_errors
+from ampwork.core.models import Role
+from ampwork.core.permissions import Actor, can, require
+
+from .shared import attempt, flash_errors, member_view
+
+
+@member_view
+def people_list(request: HttpRequest, actor: Actor) -> HttpResponse:
+    require(actor, "people.view")
+    query = request.GET.get("q", "").strip()[:100]
+    show = request.GET.get("show", "active")
+    active = {"active": True, "deactivated": False}.get(show)
+    qs = selectors.people(actor.organisation, query=query, active=active)
+    page = Paginator(qs, 50).get_page(request.GET.get("page"))
+    context = {"page": page, "query": query, "show": show}
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "core/_people_rows.html", context)
+    return render(request, "core/people_list.html", context)
+
+
+@member_view
+def person_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    require(actor, "people.view")
+    person, teams, reports = selectors.person_detail(actor.organisation, pk)
+    invited = selectors.waiting_invitation(person) if person.user_id is None else None
+    return render(
+        request,
+        "core/person_detail.html",
+        {
+            "person": person,
+            "teams": teams,
+            "reports": reports,
+            "grant_form": LoginGrantForm() if person.user_id is None and not invited else None,
+            "invited": invited,
+        },
+    )
+
+
+def _manager_id(actor: Actor, email: str) -> int | None:
+    if not email:
+        return None
+    found = selectors.people(actor.organisation, active=None).filter(email__iexact=email).first()
+    if found is None:
+        raise ValidationFailed.single("manager_email", f"nobody here has the email {email}")
+    return found.pk
+
+
+@require_http_methods(["GET", "POST"])
+@member_view
+def person_create(request: HttpRequest, actor: Actor) -> HttpResponse:
+    require(actor, "people.edit")
+    form = PersonForm(
+        request.POST or None,
+        organisation=actor.organisation,
+        creating=True,
+        may_change_role=can(actor, "people.change_role"),
+        initial={"role": Role.MEMBER},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            person = services.create_person(
+                actor=actor,
+                name=data["name"],
+                email=data["email"],
+                job_title=data["job_title"],
+                job_role=data["job_role"],
+                level=data["level"],
+                location=data["location"],
+                hire_date=data["hire_date"],
+                role=data["role"] or Role.MEMBER,
+                manager_id=_manager_id(actor, data["manager_email"]),
+                team_ids=[int(data["team"])] if data["team"] else [],
+            )
+        except ValidationFailed as exc:
+            add_errors(form, exc, {"manager_id": "manager_email", "team_ids": "team"})
+        else:
+            messages.success(request, f"{person.name} was added.")
+            return redirect("core:person", pk=person.pk)
+    return render(request, "core/person_form.html", {"form": form, "person": None})
+
+
+@require_http_methods(["GET", "POST"])
+@member_view
+def person_edit(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    person = selectors.get_person(actor.organisation, pk)
+    require(actor, "people.edit", person)
+    initial = {f: getattr(person, f) for f in services.PERSON_FIELDS if f != "manager_id"}
+    initial["manager_email"] = person.manager.email if person.manager else ""
+    form = PersonForm(
+        request.POST or None,
+        organisation=actor.organisation,
+        creating=False,
+        may_change_role=can(actor, "people.change_role", person),
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            data["manager_id"] = _manager_id(actor, data.pop("manager_email"))
+            changes = {k: v for k, v in data.items() if getattr(person, k) != v}
+            services.update_person(actor=actor, person=person, **changes)
+        except ValidationFailed as exc:
+            add_errors(form, exc, {"manager_id": "manager_email"})
+        else:
+            messages.success(request, f"{person.name} was updated.")
+            return redirect("core:person", pk=person.pk)
+    return render(request, "core/person_form.html", {"form": form, "person": person})
+
+
+@require_POST
+@member_view
+def person_set_active(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    person = selectors.get_person(actor.organisation, pk)
+    active = request.POST.get("active") == "1"
+    return attempt(
+        request,
+        f"{person.name} is now {'active' if active else 'deactivated'}.",
+        lambda: services.update_person(actor=actor, person=person, active=active),
+        "core:person",
+        pk=pk,
+    )
+
+
+@require_POST
+@member_view
+def person_grant_login(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    person = selectors.get_person(actor.organisation, pk)
+    form = LoginGrantForm(request.POST)
+    if form.is_valid():
+        try:
+            services.grant_login(actor=actor, person=person, password=form.cleaned_data["password"])
+        except ValidationFailed as exc:
+            flash_errors(request, exc)
+        else:
+            messages.success(request, f"{person.name} can now sign in as {person.email}.")
+    else:
+        messages.error(request, "Enter a password.")
+    return redirect("core:person", pk=pk)

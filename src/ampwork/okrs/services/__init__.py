@@ -1,0 +1,37 @@
+"""Writes for the OKR app, one module per sub-domain.
+
+- ``cycles``: opening a cycle, changing its name or dates
+- ``objectives``: creating, changing and deleting objectives (and who may own one)
+- ``alignment``: linking an objective under a parent, without loops
+- ``key_results``: creating and changing key results
+- ``check_ins``: recording progress on a key result
+- ``assignment``: one objective for every member of a team
+- ``closing``: closing a cycle — final scores, retrospective, carrying objectives on
+
+Callers use ``from ampwork.okrs import services`` and ``services.create_objective(...)``.
+"""
+
+from .alignment import link, unlink
+from .assignment import assign_template
+from .check_ins import check_in
+from .closing import close_cycle
+from .cycles import create_cycle, update_cycle
+from .key_results import KR_FIELDS, create_key_result, update_key_result
+from .objectives import OBJECTIVE_FIELDS, create_objective, delete_objective, update_objective
+
+__all__ = [
+    "KR_FIELDS",
+    "OBJECTIVE_FIELDS",
+    "assign_template",
+    "check_in",
+    "close_cycle",
+    "create_cycle",
+    "create_key_result",
+    "create_objective",
+    "delete_objective",
+    "link",
+    "unlink",
+    "update_cycle",
+    "update_key_result",
+    "update_objective",
+]

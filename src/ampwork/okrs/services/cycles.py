@@ -1,0 +1,49 @@
+"""Writes for cycles: opening one and changing its name or dates (closing is in closing.py)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+
+from ampwork.core.errors import ValidationFailed, only
+from ampwork.core.permissions import Actor, require
+from ampwork.okrs.models import Cycle
+
+
+def _check_dates(start: dt.date, end: dt.date) -> None:
+    if end <= start:
+        raise ValidationFailed.single("end", "must be after the start")
+    if (end - start).days > 800:
+        raise ValidationFailed.single("end", "a cycle lasts at most about two years")
+
+
+@transaction.atomic
+def create_cycle(*, actor: Actor, name: str, start: dt.date, end: dt.date) -> Cycle:
+    require(actor, "cycles.edit", actor.organisation)
+    name = name.strip()
+    if not name:
+        raise ValidationFailed.single("name", "is required")
+    _check_dates(start, end)
+    if Cycle.objects.filter(organisation=actor.organisation, name__iexact=name).exists():
+        raise ValidationFailed.single("name", f"a cycle called '{name}' already exists")
+    return Cycle.objects.create(organisation=actor.organisation, name=name, start=start, end=end)
+
+
+@transaction.atomic
+def update_cycle(*, actor: Actor, cycle: Cycle, **changes: Any) -> Cycle:
+    require(actor, "cycles.edit", cycle)
+    only(changes, {"name", "start", "end"})
+    if "name" in changes:
+        changes["name"] = str(changes["name"]).strip()
+        clash = Cycle.objects.filter(
+            organisation=cycle.organisation, name__iexact=changes["name"]
+        ).exclude(pk=cycle.pk)
+        if not changes["name"] or clash.exists():
+            raise ValidationFailed.single("name", "is required and must be unique")
+    _check_dates(changes.get("start", cycle.start), changes.get("end", cycle.end))
+    for field, value in changes.items():
+        setattr(cycle, field, value)
+    cycle.save()
+    return cycle

@@ -1,0 +1,123 @@
+"""Writes for objectives: who owns one, creating, changing and deleting it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from ampwork.core.errors import ValidationFailed, only
+from ampwork.core.models import Person, Team
+from ampwork.core.permissions import Actor, require
+from ampwork.core.services import record
+from ampwork.okrs.models import Cycle, Objective, ObjectiveLink
+
+from .alignment import link
+
+OBJECTIVE_FIELDS = ("title", "description", "kind", "work_style", "visibility", "status")
+
+
+def _owner(
+    actor: Actor, owner_kind: str, owner_team_id: int | None, owner_person_id: int | None
+) -> tuple[Team | None, Person | None]:
+    org = actor.organisation
+    team = person = None
+    if owner_kind == Objective.OwnerKind.TEAM:
+        team = Team.objects.filter(organisation=org, pk=owner_team_id or 0).first()
+        if team is None:
+            raise ValidationFailed.single("owner_team_id", "no such team in this organisation")
+    elif owner_kind == Objective.OwnerKind.PERSON:
+        pid = (
+            owner_person_id
+            if owner_person_id is not None
+            else (actor.person.pk if actor.person else None)
+        )
+        person = Person.objects.filter(organisation=org, pk=pid or 0, active=True).first()
+        if person is None:
+            raise ValidationFailed.single("owner_person_id", "no such active person here")
+    elif owner_kind != Objective.OwnerKind.ORGANISATION:
+        raise ValidationFailed.single("owner_kind", "must be organisation, team or person")
+    return team, person
+
+
+def check_choices(fields: dict[str, Any]) -> None:
+    """Refuse a kind, work style, visibility or status that is not one of the model's choices."""
+    choices = {
+        "kind": Objective.Kind,
+        "work_style": Objective.WorkStyle,
+        "visibility": Objective.Visibility,
+        "status": Objective.Status,
+    }
+    for name, enum in choices.items():
+        if name in fields and fields[name] not in enum.values:
+            raise ValidationFailed.single(name, f"must be one of {', '.join(enum.values)}")
+
+
+@transaction.atomic
+def create_objective(
+    *,
+    actor: Actor,
+    cycle: Cycle,
+    title: str,
+    owner_kind: str = "person",
+    owner_team_id: int | None = None,
+    owner_person_id: int | None = None,
+    description: str = "",
+    kind: str = Objective.Kind.COMMITTED,
+    work_style: str = Objective.WorkStyle.HEURISTIC,
+    visibility: str = Objective.Visibility.ORGANISATION,
+    parent_id: int | None = None,
+    link_kind: str = ObjectiveLink.Kind.CONTRIBUTES,
+) -> Objective:
+    org = actor.organisation
+    if cycle.organisation_id != org.pk:
+        raise ValidationFailed.single("cycle_id", "no such cycle in this organisation")
+    if not cycle.is_open:
+        raise ValidationFailed.single("cycle_id", f"{cycle.name} is closed")
+    title = title.strip()
+    if not title:
+        raise ValidationFailed.single("title", "is required")
+    check_choices({"kind": kind, "work_style": work_style, "visibility": visibility})
+    team, person = _owner(actor, owner_kind, owner_team_id, owner_person_id)
+    objective = Objective(
+        organisation=org,
+        cycle=cycle,
+        owner_kind=owner_kind,
+        owner_team=team,
+        owner_person=person,
+        author=actor.person,
+        title=title,
+        description=description,
+        kind=kind,
+        work_style=work_style,
+        visibility=visibility,
+    )
+    # May the actor own this? Checked on the unsaved objective: same rule as editing it.
+    require(actor, "objectives.edit", objective)
+    objective.save()
+    if parent_id is not None:
+        link(actor=actor, child=objective, parent_id=parent_id, kind=link_kind)
+    return objective
+
+
+@transaction.atomic
+def update_objective(*, actor: Actor, objective: Objective, **changes: Any) -> Objective:
+    require(actor, "objectives.edit", objective)
+    only(changes, OBJECTIVE_FIELDS)
+    if "title" in changes:
+        changes["title"] = str(changes["title"]).strip()
+        if not changes["title"]:
+            raise ValidationFailed.single("title", "is required")
+    check_choices(changes)
+    for field, value in changes.items():
+        setattr(objective, field, value)
+    if changes:
+        objective.save(update_fields=list(changes))
+    return objective
+
+
+@transaction.atomic
+def delete_objective(*, actor: Actor, objective: Objective) -> None:
+    require(actor, "objectives.edit", objective)
+    record(actor, actor.organisation, "objective.deleted", objective, title=objective.title)
+    objective.delete()
