@@ -91,13 +91,13 @@ from ampwork.core.api import router as core_router  # noqa: E402
 from ampwork.fairness.api import router as fairness_router  # noqa: E402
 from ampwork.mastery.api import router as mastery_router  # noqa: E402
 from ampwork.okrs.api import router as okrs_router  # noqa: E402
+from ampwork.pulse.api import router as pulse_router  # noqa: E402
 from ampwork.purpose.api import router as purpose_router  # noqa: E402
-from ampwork.surveys.api import router as surveys_router  # noqa: E402
 
 api.add_router("", core_router)
 api.add_router("", okrs_router)
 api.add_router("", fairness_router)
-api.add_router("", surveys_router)
+api.add_router("", pulse_router)
 api.add_router("", purpose_router)
 api.add_router("", autonomy_router)
 api.add_router("", mastery_router)

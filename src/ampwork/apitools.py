@@ -1,13 +1,20 @@
-"""Shared API pieces: strict input models, ids, error bodies, the current actor.
+"""Shared API pieces: strict input models, ids, pages, error bodies, the current actor.
 
 Input models are plain Pydantic models that forbid unknown fields, refuse anything but a
 JSON object, and reject NUL bytes anywhere (PostgreSQL cannot store them).
+
+An app's API is ``<app>/schemas.py`` (its input models, subclasses of ``InSchema``, and its
+output models, ninja ``Schema``) and ``<app>/api.py`` (thin handlers); every route declares
+``response=responses(<status>, <OutSchema>)`` so the OpenAPI document names its answer and
+its errors. Ids are ``Id`` (in paths, queries and bodies) or ``parse_id`` (text from a
+form); lists are paginated with ``@paginate(Pages)``, or, for a page built by hand from the
+ids in it, with ``limit: Limit`` and ``offset: Offset`` query fields and ``window``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any
+from typing import Annotated, Any, Protocol
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -19,6 +26,24 @@ from ampwork.core.permissions import Actor
 
 MAX_ID = 2**63 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+"""A row's id: a positive integer that fits a database's 64-bit integer."""
+
+MAX_OFFSET = 10**12
+Limit = Annotated[int, Field(ge=1, le=settings.NINJA_PAGINATION_MAX_LIMIT)]
+"""How many rows a page holds (1 to ``NINJA_PAGINATION_MAX_LIMIT``)."""
+Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET)]
+"""How many rows to skip, bounded so that it always fits a database integer."""
+
+
+def parse_id(raw: object) -> int | None:
+    """An id typed into a form or a query string, or None if it is not one: only ASCII
+    digits (``"²"`` is a digit to ``str.isdigit`` but not to ``int``), no sign, no spaces,
+    and within ``Id``'s range — so a hand-edited form never reaches the database with a
+    number it cannot hold."""
+    if not isinstance(raw, str) or not (raw.isascii() and raw.isdigit()) or len(raw) > 19:
+        return None
+    value = int(raw)
+    return value if 1 <= value <= MAX_ID else None
 
 
 def _iso_date(value: Any) -> Any:
@@ -89,7 +114,22 @@ class InSchema(BaseModel):
         where = _nul_at(data)
         if where is not None:
             raise ValueError(f"{where}: text must not contain NUL bytes")
+        for name, field in cls.model_fields.items():
+            raw = data.get(field.alias or name)
+            limit = _max_length(field.metadata)
+            # measured as sent: surrounding spaces are stripped only after this check, so a
+            # text padded past the documented maxLength is refused, as the schema says
+            if isinstance(raw, str) and limit is not None and len(raw) > limit:
+                raise ValueError(f"{name}: at most {limit} characters")
         return data
+
+
+def _max_length(metadata: list[Any]) -> int | None:
+    for item in metadata:
+        limit = getattr(item, "max_length", None)
+        if isinstance(limit, int):
+            return limit
+    return None
 
 
 class ErrorItem(BaseModel):
@@ -117,16 +157,36 @@ ERRORS: dict[int, Any] = {
 }
 
 
+def responses(ok: int, schema: Any, also: dict[int, Any] | None = None) -> dict[int, Any]:
+    """A route's documented answers: ``schema`` with status ``ok`` (``None`` for 204), the
+    error bodies every route may give (400, 401, 403, 404, 422), and ``also`` (other
+    statuses, e.g. ``{409: MessageOut}``)."""
+    return {ok: schema, **ERRORS, **(also or {})}
+
+
 def actor(request: HttpRequest) -> Actor:
     """The authenticated actor of an API request (set by the API's auth classes)."""
-    return request.auth  # type: ignore[attr-defined]
+    auth: Actor = request.auth  # type: ignore[attr-defined]
+    return auth
 
 
 class Pages(LimitOffsetPagination):
-    """limit/offset pages, with the offset bounded so it always fits a database integer."""
+    """limit/offset pages (``@paginate(Pages)``), with the offset bounded so it always fits
+    a database integer. The answer is ``{"items": [...], "count": n}``."""
 
     class Input(Schema):
-        limit: int = Field(
-            settings.NINJA_PAGINATION_PER_PAGE, ge=1, le=settings.NINJA_PAGINATION_MAX_LIMIT
-        )
-        offset: int = Field(0, ge=0, le=10**12)
+        limit: Limit = settings.NINJA_PAGINATION_PER_PAGE
+        offset: Offset = 0
+
+
+class Paged(Protocol):
+    """A query with a page's bounds (``limit: Limit``, ``offset: Offset``)."""
+
+    limit: int
+    offset: int
+
+
+def window(query: Paged) -> slice:
+    """The rows of one page, for a list that builds its page by hand from a query with
+    ``limit: Limit`` and ``offset: Offset`` fields: ``queryset[window(filters)]``."""
+    return slice(query.offset, query.offset + query.limit)

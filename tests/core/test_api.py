@@ -29,7 +29,8 @@ def post(client: Client, url: str, body: Any, headers: Headers) -> Any:
 
 def test_healthz(client: Client, db: Any) -> None:
     response = client.get("/healthz")
-    assert response.status_code == 200 and response.json() == {"status": "ok"}
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
 
 
 def test_unauthenticated_is_401(client: Client, db: Any) -> None:
@@ -41,7 +42,8 @@ def test_unauthenticated_is_401(client: Client, db: Any) -> None:
 def test_me_and_token_last_use(client: Client, admin: Person, h: Headers) -> None:
     body = client.get("/api/v1/me", **h).json()
     assert body["organisation"]["slug"] == "acme"
-    assert body["role"] == "admin" and body["person_id"] == admin.pk
+    assert body["role"] == "admin"
+    assert body["person_id"] == admin.pk
     assert ApiToken.objects.get().last_used_at is not None
 
 
@@ -73,14 +75,16 @@ def test_create_and_update_person(client: Client, org: Organisation, h: Headers)
     )
     assert response.status_code == 201, response.content
     body = response.json()
-    assert body["email"] == "kim@acme.example" and body["team_ids"] == [team.pk]
+    assert body["email"] == "kim@acme.example"
+    assert body["team_ids"] == [team.pk]
     response = client.patch(
         f"/api/v1/people/{body['id']}",
         json.dumps({"manager_id": None, "level": "L3"}),
         content_type="application/json",
         **h,
     )
-    assert response.status_code == 200 and response.json()["level"] == "L3"
+    assert response.status_code == 200
+    assert response.json()["level"] == "L3"
 
 
 @pytest.mark.parametrize(
@@ -102,16 +106,22 @@ def test_bad_input_is_422_naming_the_field(
     response = post(client, "/api/v1/people", body, h)
     assert response.status_code == 422, response.content
     detail = response.json()["detail"]
-    assert isinstance(detail, list) and detail[0]["msg"]
+    assert isinstance(detail, list)
+    assert detail[0]["msg"]
     if field:
         assert any(field in item["loc"] for item in detail), detail
     assert Person.objects.count() == before
 
 
-@pytest.mark.parametrize("raw", ['"just a string"', "[1, 2]", "42", "null", "{not json"])
-def test_bodies_that_are_not_objects_are_422(client: Client, h: Headers, raw: str) -> None:
+@pytest.mark.parametrize(
+    ("raw", "status"),
+    [('"just a string"', 422), ("[1, 2]", 422), ("42", 422), ("null", 422), ("{not json", 400)],
+)
+def test_bodies_that_are_not_objects_are_422(
+    client: Client, h: Headers, raw: str, status: int
+) -> None:
     response = post(client, "/api/v1/teams", raw, h)
-    assert response.status_code in (400, 422)
+    assert response.status_code == status  # 400: not JSON at all
     assert response.status_code != 500
 
 
@@ -136,7 +146,8 @@ def test_pagination_is_bounded(client: Client, org: Organisation, h: Headers) ->
     for i in range(7):
         PersonFactory(organisation=org, email=f"p{i}@acme.example")
     body = client.get("/api/v1/people?limit=3&offset=2", **h).json()
-    assert body["count"] == 8 and len(body["items"]) == 3
+    assert body["count"] == 8
+    assert len(body["items"]) == 3
     assert client.get("/api/v1/people?limit=100000", **h).status_code == 422
 
 
@@ -180,7 +191,7 @@ def test_session_auth_needs_csrf_for_writes(org: Organisation, admin: Person) ->
     response = client.post(
         "/api/v1/teams", json.dumps({"name": "X"}), content_type="application/json"
     )
-    assert response.status_code in (401, 403)
+    assert response.status_code == 403
 
 
 def test_last_admin_is_protected(client: Client, admin: Person, h: Headers) -> None:

@@ -68,7 +68,7 @@ from ..factories import (
     ObjectiveFactory,
     OrganisationFactory,
     PersonFactory,
-    SurveyFactory,
+    RoundFactory,
     UserFactory,
 )
 
@@ -222,13 +222,13 @@ WEB: dict[str, tuple[str | None, str]] = {
     "POST purpose:serves": ("objective", "*=ok|404 admin,head=ok coaches=ok|404|ok"),
     "POST purpose:statement": (None, "*=ok"),
     "POST purpose:story": (None, "*=ok"),
-    "surveys:answer": ("survey", "*=403"),
-    "surveys:answer_link": (None, "*=404 anon=404"),
-    "surveys:create": (None, "*=403 admin,ops,head=ok"),
-    "surveys:export": ("survey", "*=ok"),
-    "surveys:index": (None, "*=ok"),
-    "surveys:round": ("survey", "*=ok"),
-    "POST surveys:status": ("survey", "*=403 admin,ops,head=ok"),
+    "pulse:answer": ("round", "*=403"),
+    "pulse:answer_link": (None, "*=404 anon=404"),
+    "pulse:create": (None, "*=403 admin,ops,head=ok"),
+    "pulse:export": ("round", "*=ok"),
+    "pulse:index": (None, "*=ok"),
+    "pulse:round": ("round", "*=ok"),
+    "POST pulse:status": ("round", "*=403 admin,ops,head=ok"),
 }
 
 # API operations: "METHOD /api/v1/path/{param}" -> expectation. Path parameters name the
@@ -268,6 +268,8 @@ API: dict[str, str] = {
     "GET /api/v1/objectives/{objective_id}": "*=ok|404 admin,head=ok coaches=ok|404|ok",
     "GET /api/v1/people": "*=ok",
     "GET /api/v1/people/{person_id}": "*=ok",
+    "GET /api/v1/pulse/rounds": "*=ok",
+    "GET /api/v1/pulse/rounds/{round_id}/results": "*=ok",
     "GET /api/v1/purpose": "*=ok",
     "GET /api/v1/purpose-statements": "*=ok",
     "GET /api/v1/purpose/themes": "*=ok",
@@ -328,6 +330,7 @@ API: dict[str, str] = {
     "POST /api/v1/skills": "*=403 admin,ops,head,teacher=ok",
     "POST /api/v1/skills/{skill_id}/growth-areas": "*=ok",
     "POST /api/v1/skills/{skill_id}/ratings": "*=ok",
+    "POST /api/v1/pulse/rounds/{round_id}/responses": "*=404 anon=404",
     "POST /api/v1/surveys/{survey_id}/responses": "*=404 anon=404",
     "POST /api/v1/teams": "*=403 admin,ops,head=ok",
     "PUT /api/v1/advisor/checklist/{item}": "*=403 admin,head=ok",
@@ -352,7 +355,8 @@ PARAMS = {
     "objective_id": "objective",
     "parent_id": "parent",
     "key_result_id": "key_result",
-    "survey_id": "survey",
+    "round_id": "round",
+    "survey_id": "round",
     "project_id": "project",
     "event_id": "event",
     "proposal_id": "proposal",
@@ -393,6 +397,7 @@ BODIES: dict[str, Any] = {
         "csv": "email,effective,base_pay,currency\n",
         "dry_run": True,
     },
+    "POST /api/v1/pulse/rounds/{round_id}/responses": {"token": "not-a-token", "answers": {}},
     "POST /api/v1/surveys/{survey_id}/responses": {"token": "not-a-token", "answers": {}},
     "POST /api/v1/purpose-statements": {"text": "To help people learn what they love."},
     "POST /api/v1/impact-stories": {"title": "A story", "helped": "a user", "what_changed": "x"},
@@ -588,7 +593,7 @@ def _build() -> World:
                 (key, "cycle"): cycle.pk,
                 (key, "parent"): parent.pk,
                 (key, "event"): event.pk,
-                (key, "survey"): SurveyFactory(organisation=org).pk,
+                (key, "round"): RoundFactory(organisation=org).pk,
                 (key, "skill"): Skill.objects.create(
                     organisation=org, name="Writing", levels=list("abcde")
                 ).pk,

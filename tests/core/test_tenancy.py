@@ -24,7 +24,7 @@ from ..factories import (
     MembershipFactory,
     ObjectiveFactory,
     PersonFactory,
-    SurveyFactory,
+    RoundFactory,
     TeamFactory,
 )
 
@@ -57,7 +57,8 @@ def b_objects(other_org: Organisation) -> dict[str, int]:
         "objective_id": objective.pk,
         "key_result_id": key_result.pk,
         "parent_id": objective.pk,
-        "survey_id": SurveyFactory(organisation=other_org).pk,
+        "survey_id": (old_round := RoundFactory(organisation=other_org)).pk,
+        "round_id": old_round.pk,
         "project_id": Project.objects.create(
             organisation=other_org, person=person, title="B's own project"
         ).pk,
@@ -113,6 +114,7 @@ def test_routes_are_known() -> None:
         for name in re.findall(r"{(\w+_id)}", path):
             assert name in {
                 "survey_id",
+                "round_id",
                 "parent_id",
                 "person_id",
                 "team_id",

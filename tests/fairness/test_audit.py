@@ -109,8 +109,10 @@ def test_raw_gap_can_differ_from_adjusted() -> None:
         [r.annual for r in records if r.group == "female"],
     )
     adjusted = regression.adjusted_gap(records, "female")
-    assert raw["mean"] is not None and raw["mean"] > 5
-    assert adjusted is not None and adjusted.ci95[0] <= 0 <= adjusted.ci95[1]
+    assert raw["mean"] is not None
+    assert raw["mean"] > 5
+    assert adjusted is not None
+    assert adjusted.ci95[0] <= 0 <= adjusted.ci95[1]
 
 
 def test_worked_examples_of_ratios_and_peers() -> None:
@@ -134,7 +136,8 @@ def test_worked_examples_of_ratios_and_peers() -> None:
     # compa-ratio = 62,000 / 80,000 midpoint; penetration = (62,000 − 60,000) / 40,000
     assert low.compa_ratio == pytest.approx(0.775)
     assert low.range_penetration == pytest.approx(0.05)
-    assert low.market_ratio == pytest.approx(0.775) and low.market_position == "below P25"
+    assert low.market_ratio == pytest.approx(0.775)
+    assert low.market_position == "below P25"
     assert low.peer_median == 82_000
     assert any("below 0.80" in r for r in low.reasons)
     assert any("below the peer median" in r for r in low.reasons)
@@ -142,7 +145,8 @@ def test_worked_examples_of_ratios_and_peers() -> None:
     assert any("1.5 IQR" in r for r in low.reasons)
     # lifted to the highest threshold missed: the IQR fence 82,000 − 1.5 × (84,000 − 80,000)
     # = 76,000, above 0.9 × 82,000 = 73,800, the P25 of 70,000 and 0.8 × 80,000 = 64,000
-    assert low.target == 76_000 and low.lift == pytest.approx(14_000)
+    assert low.target == 76_000
+    assert low.lift == pytest.approx(14_000)
     assert by_id["p0"].reasons == []
 
 

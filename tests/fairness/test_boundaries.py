@@ -30,7 +30,8 @@ def test_compa_ratio_boundary(pay: float, flagged: bool) -> None:
     result = alone(pay, band_min=60_000, band_max=100_000)
     assert any("compa-ratio" in r for r in result.reasons) is flagged
     if flagged:
-        assert result.target == 64_000 and result.lift == pytest.approx(0.01)
+        assert result.target == 64_000
+        assert result.lift == pytest.approx(0.01)
 
 
 def test_compa_ratio_exactly_080_in_decimal() -> None:
@@ -103,7 +104,8 @@ def test_peer_ten_percent_exactly_in_decimal() -> None:
     """107,410.95 is exactly 10% below 119,345.50, but −0.10000000000000002 in floats."""
     assert (107_410.95 - 119_345.50) / 119_345.50 < -0.10
     result = peers_with(107_410.95, [100_000, 119_345.50, 119_345.50, 140_000])
-    assert result.peer_median == 119_345.50 and result.reasons == []
+    assert result.peer_median == 119_345.50
+    assert result.reasons == []
 
 
 @pytest.mark.parametrize(
@@ -138,7 +140,8 @@ def test_lift_is_at_the_fte_worked_and_to_the_highest_threshold() -> None:
     result = alone(
         30_000, fte=0.5, band_min=60_000, band_max=100_000, market_p25=70_000, market_p50=80_000
     )
-    assert result.target == 70_000 and result.lift == pytest.approx(5_000)
+    assert result.target == 70_000
+    assert result.lift == pytest.approx(5_000)
 
 
 # ---------------------------------------------------------------- EU: 5% per category
@@ -160,7 +163,8 @@ def test_eu_five_percent_exactly_in_decimal(comparison: float, flagged: bool) ->
     """41,234.60 against 39,172.87 is exactly 5% (4.99999999999999% in floats): flagged."""
     assert (41_234.60 - 39_172.87) / 41_234.60 * 100 < 5
     found = category(41_234.60, comparison)
-    assert found["flag_basic"] is flagged and found["flag_total"] is flagged
+    assert found["flag_basic"] is flagged
+    assert found["flag_total"] is flagged
 
 
 @pytest.mark.parametrize(
@@ -178,7 +182,8 @@ def test_eu_five_percent_on_total_pay(bonus: float, flagged: bool) -> None:
         Record("f", 100, variable_pay=bonus, role="R", level="1", group="female"),
     ]
     found = audit.categories(records, "male", "female")[0]
-    assert found["flag_basic"] is False and found["flag_total"] is flagged
+    assert found["flag_basic"] is False
+    assert found["flag_total"] is flagged
 
 
 # ---------------------------------------------------------------- the gate
@@ -243,7 +248,8 @@ def test_money_reads_what_was_typed() -> None:
     assert money.money(41_234.60) == Decimal("41234.60")
     assert money.gap_percent(money.money(41_234.60), money.money(39_172.87)) == 5
     # half a cent rounds up, not to even
-    assert money.money(0.125) == Decimal("0.13") and money.money(0.135) == Decimal("0.14")
+    assert money.money(0.125) == Decimal("0.13")
+    assert money.money(0.135) == Decimal("0.14")
     assert Record("x", 1_000.01, fte=0.8).basic == Decimal("1250.01")  # 1,250.0125
     with pytest.raises(ValueError):
         money.exact(float("inf"))

@@ -41,7 +41,8 @@ def test_amounts_follow_a_record_that_changes() -> None:
     record.base_pay = 60_000
     assert record.basic == Decimal("60000.00")
     record.variable_pay = 1_000
-    assert record.extra == Decimal("1000.00") and record.total == Decimal("61000.00")
+    assert record.extra == Decimal("1000.00")
+    assert record.total == Decimal("61000.00")
     record.fte = 0.5
     assert record.total == Decimal("122000.00")
     record.complementary_pay = 500
@@ -78,7 +79,8 @@ def test_iqr_fence_needs_a_spread_above_zero(
 ) -> None:
     # x = 95,000 is below the median but less than 10% below it
     found_iqr, fence = numpy_fence([95_000, *others])
-    assert found_iqr == pytest.approx(iqr) and fence > 95_000
+    assert found_iqr == pytest.approx(iqr)
+    assert fence > 95_000
     result = peers_with(95_000, others)
     assert (result.reasons == ["more than 1.5 IQR below the peer median"]) is flagged
     assert result.reasons or not flagged
@@ -92,27 +94,36 @@ def test_peer_figures_and_the_reason_text() -> None:
     # x = 80,000 with three peers on 100,000: numpy's median 100,000, quartiles 95,000 and
     # 100,000; 20% below the median and below the fence 92,500
     result = peers_with(80_000, [100_000, 100_000, 100_000])
-    assert result.annual_pay == 80_000 and result.peers == 4
+    assert result.annual_pay == 80_000
+    assert result.peers == 4
     assert result.peer_median == float(np.median([80_000, 100_000, 100_000, 100_000]))
     assert result.peer_deviation == pytest.approx((80_000 - 100_000) / 100_000)
     assert result.reasons == [
         "20% below the peer median (100,000)",
         "more than 1.5 IQR below the peer median",
     ]
-    assert result.target == 92_500 and result.lift == 12_500
+    assert result.target == 92_500
+    assert result.lift == 12_500
     above = peers_with(110_000, [100_000, 100_000, 100_000])
     assert above.peer_deviation == pytest.approx((110_000 - 100_000) / 100_000)
     # a peer group paid nothing has no deviation (and nobody is below it)
     unpaid = peers_with(0, [0, 0])
-    assert unpaid.peer_median == 0 and unpaid.peer_deviation is None and unpaid.reasons == []
+    assert unpaid.peer_median == 0
+    assert unpaid.peer_deviation is None
+    assert unpaid.reasons == []
 
 
 def test_nobody_flagged_has_no_target_nor_cost() -> None:
     (result,) = audit.people([Record("x", 50_000)])
-    assert result.market_ratio is None and result.market_position is None
-    assert result.compa_ratio is None and result.range_penetration is None
-    assert result.peer_median is None and result.peer_deviation is None
-    assert result.target is None and result.lift == 0 and result.peers == 1
+    assert result.market_ratio is None
+    assert result.market_position is None
+    assert result.compa_ratio is None
+    assert result.range_penetration is None
+    assert result.peer_median is None
+    assert result.peer_deviation is None
+    assert result.target is None
+    assert result.lift == 0
+    assert result.peers == 1
 
 
 # ---------------------------------------------------------------- who is compared
@@ -198,7 +209,8 @@ def test_quartiles_agree_with_an_independent_reading(people: list[tuple[float, b
     expected = reg_13_2(people)
     for row, women in zip(table, expected, strict=True):
         if women is None:
-            assert row["female"] is None and row["male"] is None
+            assert row["female"] is None
+            assert row["male"] is None
         else:
             assert row["female"] == pytest.approx(women)
             assert row["male"] == pytest.approx(1 - women)
@@ -230,9 +242,13 @@ def test_category_medians_and_a_category_with_one_group() -> None:
         assert one[f"{key}_mean_gap"] == pytest.approx(gap_of(ref, cmp_)), key
         assert one[f"{key}_median_gap"] == pytest.approx(gap_of(ref, cmp_, "median")), key
     # level 2 has only a man: no gap, no flag
-    assert two["n"] == 1 and two["n_comparison"] == 0
-    assert two["basic_mean_gap"] is None and two["total_median_gap"] is None
-    assert two["flag"] is False and two["flag_basic"] is False and two["flag_total"] is False
+    assert two["n"] == 1
+    assert two["n_comparison"] == 0
+    assert two["basic_mean_gap"] is None
+    assert two["total_median_gap"] is None
+    assert two["flag"] is False
+    assert two["flag_basic"] is False
+    assert two["flag_total"] is False
 
 
 def receivers() -> list[Record]:
@@ -275,10 +291,12 @@ def test_uk_bonus_counts_whoever_is_paid_any() -> None:
 def test_reports_with_one_group_only() -> None:
     men = [Record(f"m{i}", 50_000 + 1_000 * i, variable_pay=100, group="male") for i in range(5)]
     eu = audit.eu_measures(men, "male", "female")
-    assert eu["a_mean_gap"] is None and eu["b_mean_variable_gap"] is None
+    assert eu["a_mean_gap"] is None
+    assert eu["b_mean_variable_gap"] is None
     assert eu["e_receiving_variable"] == {"male": 1.0, "female": None}
     uk = audit.uk_measures(men, "male", "female")
-    assert uk["mean_pay_gap"] is None and uk["median_bonus_gap"] is None
+    assert uk["mean_pay_gap"] is None
+    assert uk["median_bonus_gap"] is None
     assert uk["bonus_share"] == {"male": 1.0, "female": None}
     result = audit.audit(men, "male", "female")
     assert result["adjusted_gap"] is None
@@ -343,7 +361,9 @@ def test_remediation_adds_up_by_currency_and_team() -> None:
     assert [p["employee_id"] for p in remediation["people"]] == ["a", "b", "c", "e"]
     assert [p["to"] for p in remediation["people"]] == [64_000] * 4
     nobody = audit.audit(records[3:4], "male", "female")["remediation"]
-    assert nobody["total"] == 0 and nobody["by_currency"] == {} and nobody["people"] == []
+    assert nobody["total"] == 0
+    assert nobody["by_currency"] == {}
+    assert nobody["people"] == []
 
 
 # ---------------------------------------------------------------- the gate's reasons
@@ -409,7 +429,9 @@ def test_gate_red_lists_amber_reasons_too() -> None:
             categories=[{"flag": True}],
         )
     )
-    assert status == "red" and len(reasons) == 2 and reasons[1].startswith("adjusted gap of -3.0%")
+    assert status == "red"
+    assert len(reasons) == 2
+    assert reasons[1].startswith("adjusted gap of -3.0%")
 
 
 def test_gate_summary_keeps_figures_not_pay() -> None:
@@ -434,14 +456,16 @@ def test_gate_summary_keeps_figures_not_pay() -> None:
     assert kept["flags"] == [{"employee_id": "m", "reasons": ["compa-ratio 0.62 is below 0.80"]}]
     assert kept["categories"][0]["basic_mean_gap"] == pytest.approx(20)
     assert [q["n"] for q in kept["quartiles"]] == [1, 1, 0, 0]
-    assert "f_quartiles" not in kept["eu"] and "g_categories" not in kept["eu"]
+    assert "f_quartiles" not in kept["eu"]
+    assert "g_categories" not in kept["eu"]
     assert kept["eu"]["a_mean_gap"] == pytest.approx(20)
     assert kept["uk"]["mean_pay_gap"] == pytest.approx(20)
     assert kept["remediation"]["total"] == pytest.approx(14_000)
     assert "people" not in kept  # nobody's pay is kept
     assert gate.summary({**result, "eu": {}}, data)["eu"] == {}
     bare = {k: v for k, v in result.items() if k not in ("compared", "left_out", "eu")}
-    assert gate.summary(bare, data)["compared"] is None and gate.summary(bare, data)["eu"] == {}
+    assert gate.summary(bare, data)["compared"] is None
+    assert gate.summary(bare, data)["eu"] == {}
 
 
 # ---------------------------------------------------------------- money
@@ -485,7 +509,8 @@ def test_controls_that_vary_even_in_two_values_are_used_in_order() -> None:
     assert found.x.shape == (80, 12)
     ours = regression.adjusted_gap(records, "female")
     theirs = sm.OLS(found.y, found.x).fit()
-    assert ours is not None and ours.r_squared == pytest.approx(theirs.rsquared, rel=1e-9)
+    assert ours is not None
+    assert ours.r_squared == pytest.approx(theirs.rsquared, rel=1e-9)
     assert ours.log_points == pytest.approx(theirs.params[1], rel=1e-9)
 
 
@@ -505,7 +530,8 @@ def test_a_control_that_repeats_another_is_dropped_as_statsmodels_would() -> Non
     assert ours is not None
     assert ours.log_points == pytest.approx(theirs.params[1], rel=1e-8)
     assert ours.se == pytest.approx(theirs.bse[1], rel=1e-8)
-    assert ours.n == 90 and theirs.df_resid == 90 - found.x.shape[1]
+    assert ours.n == 90
+    assert theirs.df_resid == 90 - found.x.shape[1]
 
 
 def test_the_smallest_fit_has_one_degree_of_freedom() -> None:
@@ -518,7 +544,9 @@ def test_the_smallest_fit_has_one_degree_of_freedom() -> None:
     found = regression.design(three, "female")
     theirs = sm.OLS(found.y, found.x).fit()
     hc1 = sm.OLS(found.y, found.x).fit(cov_type="HC1")
-    assert ours is not None and found.x.shape == (3, 2) and theirs.df_resid == 1
+    assert ours is not None
+    assert found.x.shape == (3, 2)
+    assert theirs.df_resid == 1
     assert ours.log_points == pytest.approx(theirs.params[1], rel=1e-9)
     assert ours.se == pytest.approx(theirs.bse[1], rel=1e-9)
     assert ours.robust["HC1"] is not None
@@ -529,5 +557,6 @@ def test_the_smallest_fit_has_one_degree_of_freedom() -> None:
 def test_everyone_paid_the_same_has_no_spread_to_explain() -> None:
     same = [Record(f"e{i}", 50_000, group="female" if i % 2 else "male") for i in range(6)]
     ours = regression.adjusted_gap(same, "female")
-    assert ours is not None and ours.log_points == pytest.approx(0, abs=1e-12)
+    assert ours is not None
+    assert ours.log_points == pytest.approx(0, abs=1e-12)
     assert ours.r_squared == 0.0

@@ -49,7 +49,8 @@ def firm_with_blank_staff(seed: int) -> list[Record]:
 def test_blank_gender_staff_do_not_make_a_gap(seed: int) -> None:
     """Before: the 40 were pooled with men, and women came out paid significantly more."""
     firm = regression.adjusted_gap(population(300, gap=0.0, seed=seed), "female")
-    assert firm is not None and firm.ci95[0] <= 0 <= firm.ci95[1]  # no gap without them
+    assert firm is not None
+    assert firm.ci95[0] <= 0 <= firm.ci95[1]
     records = firm_with_blank_staff(seed)
     result = audit.audit(records, "male", "female")
     adjusted = result["adjusted_gap"]
@@ -58,7 +59,8 @@ def test_blank_gender_staff_do_not_make_a_gap(seed: int) -> None:
     _, reasons = gate.judge(result)
     assert not any("adjusted gap" in r for r in reasons)
     assert result["left_out"] == {"n": 40, "blank": 40, "other": {}}
-    assert result["n"] == 340 and result["compared"] == 300
+    assert result["n"] == 340
+    assert result["compared"] == 300
 
 
 def test_raw_adjusted_and_reports_share_one_population() -> None:
@@ -125,7 +127,8 @@ def test_a_control_nobody_has_twice_is_not_used_and_leaves_nobody_out() -> None:
     for i, r in enumerate(records):
         r.performance = 3.0 if i == 0 else None
     found = regression.design(records, "female")
-    assert "performance" not in found.controls and found.left_out == {}
+    assert "performance" not in found.controls
+    assert found.left_out == {}
     assert len(found.used) == 60
 
 
@@ -161,7 +164,8 @@ def test_robust_errors_agree_with_statsmodels(seed: int, n: int) -> None:
 
 def test_robust_errors_differ_from_classical_under_heteroskedasticity() -> None:
     ours = regression.adjusted_gap(heteroskedastic(400, 3), "female")
-    assert ours is not None and ours.robust["HC3"] is not None
+    assert ours is not None
+    assert ours.robust["HC3"] is not None
     assert abs(ours.robust["HC3"]["se"] - ours.se) > 0.05 * ours.se
 
 
@@ -171,7 +175,8 @@ def test_hc3_is_undefined_when_someone_is_alone_in_a_category() -> None:
     records = population(80, gap=0.0, seed=4)
     records[0].role = "Only one"
     ours = regression.adjusted_gap(records, "female")
-    assert ours is not None and ours.robust["HC3"] is None
+    assert ours is not None
+    assert ours.robust["HC3"] is None
     assert ours.robust["HC1"] is not None
     found = regression.design(records, "female")
     theirs = sm.OLS(found.y, found.x).fit(cov_type="HC1", use_t=True)

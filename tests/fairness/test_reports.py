@@ -35,12 +35,14 @@ def test_equal_base_with_unequal_bonuses_is_flagged() -> None:
     ]
     (category,) = audit.categories(records, "male", "female")
     assert category["flag"] is True
-    assert category["flag_basic"] is False and category["flag_total"] is True
+    assert category["flag_basic"] is False
+    assert category["flag_total"] is True
     assert category["basic_mean_gap"] == 0
     assert category["variable_mean_gap"] == pytest.approx(80)  # (10,000 − 2,000) / 10,000
     assert category["total_mean_gap"] == pytest.approx(8_000 / 60_000 * 100)
     status, reasons = gate.judge(audit.audit(records, "male", "female"))
-    assert status == "red" and any("categor" in r for r in reasons)
+    assert status == "red"
+    assert any("categor" in r for r in reasons)
 
 
 def test_eu_article_9_measures_worked_example() -> None:
@@ -63,7 +65,8 @@ def test_eu_article_9_measures_worked_example() -> None:
     level_1, level_2 = eu["g_categories"]
     assert (level_1["basic_mean_gap"], level_1["flag_basic"]) == (0, False)
     assert level_1["total_mean_gap"] == pytest.approx(8_000 / 60_000 * 100)
-    assert level_1["flag_total"] and level_1["flag"]
+    assert level_1["flag_total"]
+    assert level_1["flag"]
     assert level_2["variable_mean_gap"] == pytest.approx(100)  # 2,000 against nothing
     assert level_2["total_mean_gap"] == pytest.approx(2_000 / 62_000 * 100)
     assert not level_2["flag"]
@@ -77,7 +80,8 @@ def test_eu_pay_is_at_full_time() -> None:
         Record("f", 30_000, variable_pay=3_000, fte=0.5, group="female"),
     ]
     eu = audit.eu_measures(records, "male", "female")
-    assert eu["a_mean_gap"] == 0 and eu["b_mean_variable_gap"] == 0
+    assert eu["a_mean_gap"] == 0
+    assert eu["b_mean_variable_gap"] == 0
 
 
 def test_uk_hourly_pay_counts_the_bonus_and_bonus_gaps_count_bonus_paid() -> None:

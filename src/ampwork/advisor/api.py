@@ -4,25 +4,36 @@ may see it) and their acknowledgements, /advisor/readiness, /advisor/reward-styl
 /incentives (the rewards an organisation promises)."""
 
 import datetime as dt
-from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Any, cast
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
-from pydantic import Field
+from ninja import Router, Status
 
-from ampwork.apitools import ERRORS, Id, InSchema, actor
+from ampwork.apitools import Id, actor, responses
 from ampwork.core import selectors as core_selectors
 from ampwork.core.permissions import Actor, require
 from ampwork.okrs import selectors as okr_selectors
 
 from . import checklist, readiness, selectors, services, style
+from .schemas import (
+    AckIn,
+    AckOut,
+    ChecklistItemOut,
+    ChecklistOut,
+    ChecklistStepOut,
+    FindingOut,
+    IncentiveIn,
+    IncentiveOut,
+    ReadinessOut,
+    StageLevel,
+    StageOut,
+    StyleIn,
+    StyleOut,
+    TickIn,
+    WorkStyle,
+)
 
 router = Router(tags=["advisor"])
-
-
-def _responses(ok: int, schema: Any) -> dict[int, Any]:
-    return {ok: schema, **ERRORS}
 
 
 def _viewer(request: HttpRequest) -> Actor:
@@ -34,86 +45,52 @@ def _viewer(request: HttpRequest) -> Actor:
 # ---------------------------------------------------------------- checklist
 
 
-class ChecklistItemOut(Schema):
-    key: str
-    text: str
-    auto: bool
-    done: bool
-    by_data: bool
-    reason: str
-    ticked_by: str | None
-    ticked_at: dt.datetime | None
-    note: str
-
-
-class ChecklistStepOut(Schema):
-    key: str
-    title: str
-    why: str
-    tips: list[str]
-    warnings: list[str]
-    items: list[ChecklistItemOut]
-
-
-class ChecklistOut(Schema):
-    team_id: int | None
-    done: int
-    total: int
-    steps: list[ChecklistStepOut]
-
-
-class TickIn(InSchema):
-    done: bool
-    note: Annotated[str, Field(max_length=300)] = ""
-    team_id: Id | None = None
-
-
-def _checklist(who: Actor, team_id: int | None) -> dict[str, Any]:
+def _checklist(who: Actor, team_id: int | None) -> ChecklistOut:
     data = selectors.snapshot(who)
     if team_id is not None:
         core_selectors.get_team(who.organisation, team_id)
     steps = selectors.checklist_of(data, team_id)
     done, total = checklist.progress(steps)
     school = who.organisation.is_school
-    return {
-        "team_id": team_id,
-        "done": done,
-        "total": total,
-        "steps": [
-            {
-                "key": s.step.key,
-                "title": s.step.title,
-                "why": s.step.why,
-                "tips": list(s.step.tips),
-                "warnings": list(s.step.warnings),
-                "items": [
-                    {
-                        "key": i.item.key,
-                        "text": i.text(school),
-                        "auto": i.item.auto,
-                        "done": i.done,
-                        "by_data": i.by_data,
-                        "reason": i.reason,
-                        "ticked_by": i.tick.by if i.tick else None,
-                        "ticked_at": i.tick.at if i.tick else None,
-                        "note": i.tick.note if i.tick else "",
-                    }
+    return ChecklistOut(
+        team_id=team_id,
+        done=done,
+        total=total,
+        steps=[
+            ChecklistStepOut(
+                key=s.step.key,
+                title=s.step.title,
+                why=s.step.why,
+                tips=list(s.step.tips),
+                warnings=list(s.step.warnings),
+                items=[
+                    ChecklistItemOut(
+                        key=i.item.key,
+                        text=i.text(school),
+                        auto=i.item.auto,
+                        done=i.done,
+                        by_data=i.by_data,
+                        reason=i.reason,
+                        ticked_by=i.tick.by if i.tick else None,
+                        ticked_at=cast(dt.datetime, i.tick.at) if i.tick else None,
+                        note=i.tick.note if i.tick else "",
+                    )
                     for i in s.items
                 ],
-            }
+            )
             for s in steps
         ],
-    }
+    )
 
 
-@router.get("/advisor/checklist", response=_responses(200, ChecklistOut))
-def get_checklist(request: HttpRequest, team_id: Id | None = None) -> dict[str, Any]:
+@router.get("/advisor/checklist", response=responses(200, ChecklistOut))
+def get_checklist(request: HttpRequest, team_id: Id | None = None) -> ChecklistOut:
     """The four steps; items the data decides say why. ``?team_id=``: a team's own items."""
     return _checklist(_viewer(request), team_id)
 
 
-@router.put("/advisor/checklist/{item}", response=_responses(200, ChecklistOut))
-def put_tick(request: HttpRequest, item: str, payload: TickIn) -> dict[str, Any]:
+@router.put("/advisor/checklist/{item}", response=responses(200, ChecklistOut))
+def put_tick(request: HttpRequest, item: str, payload: TickIn) -> ChecklistOut:
     """Tick or untick an item by hand (admins; team leads for their team's items)."""
     who = _viewer(request)
     team = core_selectors.get_team(who.organisation, payload.team_id) if payload.team_id else None
@@ -124,48 +101,34 @@ def put_tick(request: HttpRequest, item: str, payload: TickIn) -> dict[str, Any]
 # ---------------------------------------------------------------- findings
 
 
-class AckOut(Schema):
-    note: str
-    by: str | None
-    at: dt.datetime
-
-
-class FindingOut(Schema):
-    key: str
-    rule: str
-    title: str
-    classic: bool
-    evidence: list[str]
-    source: str
-    next_step: str
-    link: str
-    acknowledged: AckOut | None
-
-
-class AckIn(InSchema):
-    note: Annotated[str, Field(min_length=1, max_length=500)]
-
-
-def _finding(s: selectors.Shown) -> dict[str, Any]:
+def _finding(s: selectors.Shown) -> FindingOut:
     ack = s.acknowledged
-    return {
-        **s.finding.as_dict(),
-        "acknowledged": {"note": ack.note, "by": ack.by.name if ack.by else None, "at": ack.at}
+    f = s.finding
+    return FindingOut(
+        key=f.key,
+        rule=f.rule,
+        title=f.title,
+        classic=f.classic,
+        evidence=f.evidence,
+        source=f.source,
+        next_step=f.next_step,
+        link=f.link,
+        acknowledged=AckOut(note=ack.note, by=ack.by.name if ack.by else None, at=ack.at)
         if ack
         else None,
-    }
+    )
 
 
-@router.get("/advisor/findings", response=_responses(200, list[FindingOut]))
-def findings(request: HttpRequest) -> list[dict[str, Any]]:
+@router.get("/advisor/findings", response=responses(200, list[FindingOut]))
+def findings(request: HttpRequest) -> list[FindingOut]:
     """What the mistake detector finds: all of it for admins and people ops; for a manager,
     what concerns their teams."""
     who = _viewer(request)
     return [_finding(s) for s in selectors.findings(who, selectors.snapshot(who))]
 
 
-@router.post("/advisor/findings/{key}/acknowledgements", response=_responses(201, FindingOut))
-def acknowledge(request: HttpRequest, key: str, payload: AckIn) -> Status[Any]:
+@router.post("/advisor/findings/{key}/acknowledgements", response=responses(201, FindingOut))
+def acknowledge(request: HttpRequest, key: str, payload: AckIn) -> Status[FindingOut]:
     who = _viewer(request)
     found = selectors.get_finding(who, selectors.snapshot(who), key)
     ack = services.acknowledge(actor=who, key=key, note=payload.note)
@@ -175,61 +138,32 @@ def acknowledge(request: HttpRequest, key: str, payload: AckIn) -> Status[Any]:
 # ---------------------------------------------------------------- readiness
 
 
-class StageOut(Schema):
-    name: str
-    level: Literal["not started", "under way", "established"]
-    reasons: list[str]
-
-
-class ReadinessOut(Schema):
-    team_id: int | None
-    policy: str
-    stages: list[StageOut]
-    focus: str
-    next_step: str
-    link: str
-
-
-@router.get("/advisor/readiness", response=_responses(200, ReadinessOut))
-def get_readiness(request: HttpRequest, team_id: Id | None = None) -> dict[str, Any]:
+@router.get("/advisor/readiness", response=responses(200, ReadinessOut))
+def get_readiness(request: HttpRequest, team_id: Id | None = None) -> ReadinessOut:
     """Where the organisation (or ``?team_id=``) stands on purpose, mastery and autonomy,
     and the next sensible step under its ordering policy."""
     who = _viewer(request)
     if team_id is not None:
         core_selectors.get_team(who.organisation, team_id)
     found: readiness.Readiness = selectors.readiness_of(selectors.snapshot(who), team_id)
-    return {
-        "team_id": team_id,
-        "policy": who.organisation.autonomy_policy,
-        "stages": [{"name": s.name, "level": s.label, "reasons": s.reasons} for s in found.stages],
-        "focus": found.focus,
-        "next_step": found.next_step,
-        "link": found.next_link,
-    }
+    return ReadinessOut(
+        team_id=team_id,
+        policy=who.organisation.autonomy_policy,
+        stages=[
+            StageOut(name=s.name, level=cast(StageLevel, s.label), reasons=s.reasons)
+            for s in found.stages
+        ],
+        focus=found.focus,
+        next_step=found.next_step,
+        link=found.next_link,
+    )
 
 
 # ---------------------------------------------------------------- reward style
 
 
-class StyleIn(InSchema):
-    objective_id: Id | None = None
-    job_role: Annotated[str, Field(max_length=120)] = ""
-    known_procedure: bool
-    countable: bool
-    quality_judged: bool
-    novel: bool
-
-
-class StyleOut(Schema):
-    work_style: Literal["algorithmic", "heuristic"]
-    reasons: list[str]
-    recommendation: str
-    objective_id: int | None
-    job_role: str
-
-
-@router.post("/advisor/reward-style", response=_responses(201, StyleOut))
-def reward_style(request: HttpRequest, payload: StyleIn) -> Status[Any]:
+@router.post("/advisor/reward-style", response=responses(201, StyleOut))
+def reward_style(request: HttpRequest, payload: StyleIn) -> Status[StyleOut]:
     """Classify a role or an objective as algorithmic or heuristic work and get the reward
     practice that fits; an objective's work style is set from it."""
     who = actor(request)
@@ -246,74 +180,48 @@ def reward_style(request: HttpRequest, payload: StyleIn) -> Status[Any]:
     )
     return Status(
         201,
-        {
-            "work_style": verdict.work_style,
-            "reasons": verdict.reasons,
-            "recommendation": verdict.recommendation,
-            "objective_id": found.objective_id,
-            "job_role": found.job_role,
-        },
+        StyleOut(
+            work_style=cast(WorkStyle, verdict.work_style),
+            reasons=verdict.reasons,
+            recommendation=verdict.recommendation,
+            objective_id=found.objective_id,
+            job_role=found.job_role,
+        ),
     )
 
 
 # ---------------------------------------------------------------- incentives
 
 
-class IncentiveIn(InSchema):
-    what: Annotated[str, Field(min_length=1, max_length=200)]
-    outcome: Annotated[str, Field(min_length=1, max_length=300)]
-    style: Literal["if_then", "now_that"]
-    amount: Annotated[Decimal, Field(ge=0, lt=Decimal("1e10"), allow_inf_nan=False)] | None = None
-    currency: Annotated[str, Field(max_length=3)] = ""
-    reward_kind: Annotated[str, Field(max_length=100)] = ""
-    objective_id: Id | None = None
-    key_result_id: Id | None = None
-    job_role: Annotated[str, Field(max_length=120)] = ""
+def _incentive(i: Any) -> IncentiveOut:
+    return IncentiveOut(
+        id=i.pk,
+        what=i.what,
+        outcome=i.outcome,
+        style=i.style,
+        amount=i.amount,
+        currency=i.currency,
+        reward_kind=i.reward_kind,
+        objective_id=i.objective.pk if i.objective else None,
+        key_result_id=i.key_result.pk if i.key_result else None,
+        job_role=i.job_role,
+        created_at=i.created_at,
+    )
 
 
-class IncentiveOut(Schema):
-    id: int
-    what: str
-    outcome: str
-    style: str
-    amount: Decimal | None
-    currency: str
-    reward_kind: str
-    objective_id: int | None
-    key_result_id: int | None
-    job_role: str
-    created_at: dt.datetime
-
-
-def _incentive(i: Any) -> dict[str, Any]:
-    return {
-        "id": i.pk,
-        "what": i.what,
-        "outcome": i.outcome,
-        "style": i.style,
-        "amount": i.amount,
-        "currency": i.currency,
-        "reward_kind": i.reward_kind,
-        "objective_id": i.objective.pk if i.objective else None,
-        "key_result_id": i.key_result.pk if i.key_result else None,
-        "job_role": i.job_role,
-        "created_at": i.created_at,
-    }
-
-
-@router.get("/incentives", response=_responses(200, list[IncentiveOut]))
-def list_incentives(request: HttpRequest) -> list[dict[str, Any]]:
+@router.get("/incentives", response=responses(200, list[IncentiveOut]))
+def list_incentives(request: HttpRequest) -> list[IncentiveOut]:
     return [_incentive(i) for i in selectors.incentive_list(_viewer(request))]
 
 
-@router.post("/incentives", response=_responses(201, IncentiveOut))
-def add_incentive(request: HttpRequest, payload: IncentiveIn) -> Status[Any]:
+@router.post("/incentives", response=responses(201, IncentiveOut))
+def add_incentive(request: HttpRequest, payload: IncentiveIn) -> Status[IncentiveOut]:
     """Record a reward: ``if_then`` (promised in advance) or ``now_that`` (after the fact)."""
     found = services.add_incentive(actor=actor(request), **payload.model_dump())
     return Status(201, _incentive(found))
 
 
-@router.delete("/incentives/{incentive_id}", response=_responses(204, None))
+@router.delete("/incentives/{incentive_id}", response=responses(204, None))
 def remove_incentive(request: HttpRequest, incentive_id: Id) -> Status[None]:
     who = actor(request)
     services.remove_incentive(actor=who, incentive=selectors.get_incentive(who, incentive_id))

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import ValidationFailed
+from ampwork.core.forms import whole_number
 from ampwork.core.permissions import Actor, can, require
 from ampwork.core.views import attempt, flash_errors, member_view
 from ampwork.okrs import selectors as okr_selectors
@@ -20,7 +21,7 @@ from .models import Incentive
 
 def _int(raw: str | None) -> int | None:
     raw = (raw or "").strip()
-    return int(raw) if raw.isdigit() and len(raw) < 19 else None
+    return whole_number(raw)
 
 
 @member_view

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 
 from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import NotAllowed, NotFound, ValidationFailed
+from ampwork.core.forms import whole_number
 from ampwork.core.permissions import Actor, can, require
 from ampwork.core.views import attempt, flash_errors, member_view
 from ampwork.okrs import selectors as okr_selectors
@@ -152,7 +153,7 @@ def add_project(request: HttpRequest, actor: Actor) -> HttpResponse:
             actor=actor,
             title=post.get("title", ""),
             why=post.get("why", ""),
-            objective_id=int(objective) if objective.isdigit() else None,
+            objective_id=whole_number(objective),
             serves_purpose=post.get("serves_purpose") == "on",
         ),
         "autonomy:mine",
@@ -203,7 +204,7 @@ def set_policy(request: HttpRequest, actor: Actor) -> HttpResponse:
         "Self-directed time policy saved.",
         lambda: services.set_policy(
             actor=actor,
-            share_percent=int(share) if share.isdigit() else -1,
+            share_percent=-1 if (percent := whole_number(share)) is None else percent,
             weekly_hours=_number(post.get("weekly_hours", ""), "weekly_hours"),
         ),
         "autonomy:mine",
@@ -236,7 +237,7 @@ def shipit_events(request: HttpRequest, actor: Actor) -> HttpResponse:
                 title=post.get("title", ""),
                 theme=post.get("theme", ""),
                 starts_at=_moment(post.get("starts_at", "")),
-                hours=int(hours) if hours.isdigit() else 0,
+                hours=whole_number(hours) or 0,
             )
         except ValidationFailed as exc:
             flash_errors(request, exc)

@@ -11,6 +11,16 @@ from .errors import ValidationFailed
 from .models import Organisation, Role, Team, role_label
 
 
+def whole_number(raw: object, max_digits: int = 18) -> int | None:
+    """A whole number typed into a form or a query string (an id, a count), or None if it
+    is not one: ASCII digits only (``"²"`` is a digit to ``str.isdigit`` but not to
+    ``int``), no sign or spaces, and at most ``max_digits`` long so that it fits a database
+    integer."""
+    if not isinstance(raw, str) or not (raw.isascii() and raw.isdigit()) or len(raw) > max_digits:
+        return None
+    return int(raw)
+
+
 class DateInput(forms.DateInput):
     """A browser date picker. It reads and writes ISO dates (2025-05-21) whatever the
     locale: given a localised "21/05/2025" it shows an empty box, and saving the form
@@ -121,7 +131,7 @@ class ImportForm(forms.Form):
     file = forms.FileField(label="CSV file (UTF-8, header row)")
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(forms.ModelForm):  # type: ignore[type-arg]  # not generic at run time
     class Meta:
         model = Organisation
         fields = ["name", "anonymity_min_group", "autonomy_policy", "okr_cadence"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,6 +19,8 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+
+from ampwork.logs import logged_import
 
 from . import selectors
 from .csvexport import unescape
@@ -27,6 +30,7 @@ from .permissions import Actor, can, require
 from .services import NEEDS_ADMIN, PROFILE_FIELDS, invite_existing_account, record
 
 MAX_ROWS = 200_000
+_LINE_BREAK = re.compile(r"\r\n?|\n")
 
 PEOPLE_EXAMPLE = (
     "Ada Lovelace,ada@example.org,Head of Engineering,Engineering Manager,Engineering,M2,"
@@ -85,7 +89,8 @@ def read_rows(
     each problem's column and line. Columns starting with ``extra_prefixes`` are allowed
     besides ``columns``."""
     if "\x00" in text:
-        plan.errors.append(FieldError("file", "contains NUL bytes: is it really a CSV file?"))
+        line = len(_LINE_BREAK.findall(text, 0, text.index("\x00"))) + 1
+        plan.errors.append(FieldError("file", "contains NUL bytes: is it really a CSV file?", line))
         return []
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     rows: list[tuple[int, dict[str, str]]] = []
@@ -135,7 +140,13 @@ def read_rows(
                 return []
     except csv.Error as exc:
         # the reader counts the lines it has finished: the bad one is the next
-        plan.errors.append(FieldError("file", f"is not valid CSV ({exc})", reader.line_num + 1))
+        why = (
+            "is not valid CSV: a carriage return (CR) stands alone outside quotes; save it "
+            "with Windows (CR LF) or Unix (LF) line endings"
+            if "new-line character seen in unquoted field" in str(exc)
+            else f"is not valid CSV ({exc})"
+        )
+        plan.errors.append(FieldError("file", why, reader.line_num + 1))
         return []
     if not rows and not plan.errors:
         plan.errors.append(FieldError("file", "has a header but no rows", 2))
@@ -303,6 +314,7 @@ def _loops(start: str, managers: dict[str, str]) -> bool:
     return False
 
 
+@logged_import("people")
 @transaction.atomic
 def import_people(
     *, actor: Actor, text: str, source: str = "people.csv", progress: Any = None
@@ -412,6 +424,7 @@ def plan_teams(org: Organisation, text: str, source: str = "teams.csv") -> Plan:
     return plan
 
 
+@logged_import("teams")
 @transaction.atomic
 def import_teams(
     *, actor: Actor, text: str, source: str = "teams.csv", progress: Any = None

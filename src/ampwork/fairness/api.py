@@ -3,25 +3,32 @@
 Everything but ``/fairness/me`` is for people ops and admins; schools have no pay data.
 """
 
-import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Literal, cast
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
-from pydantic import Field
+from ninja import Router, Status
 
-from ampwork.apitools import ERRORS, InSchema, actor
+from ampwork.apitools import actor, responses
 from ampwork.core.errors import NotFound
 from ampwork.core.permissions import Actor, require
 from ampwork.core.services import record
 
 from . import audit, selectors, services
+from .models import AuditRun
+from .schemas import (
+    AuditOut,
+    EuReportOut,
+    FullReportOut,
+    GateOut,
+    GateStatus,
+    ImportIn,
+    ImportOut,
+    MyPayOut,
+    UkReportOut,
+    VariablePayOut,
+)
 
 router = Router(tags=["fairness"])
-
-
-def _responses(ok: int, schema: Any) -> dict[int, Any]:
-    return {ok: schema, **ERRORS}
 
 
 def _staff(request: HttpRequest) -> Actor:
@@ -32,68 +39,38 @@ def _staff(request: HttpRequest) -> Actor:
     return who
 
 
-class GateOut(Schema):
-    status: Literal["green", "amber", "red"]
-    reasons: list[str]
-    last_audit_at: dt.datetime | None
-
-
-class AuditOut(Schema):
-    id: int
-    run_at: dt.datetime
-    status: str
-    reasons: list[str]
-    summary: dict[str, Any]
-
-
-class ImportIn(InSchema):
-    csv: Annotated[str, Field(min_length=1, max_length=20_000_000)]
-    dry_run: bool = False
-
-
-class ImportOut(Schema):
-    kind: str
-    count: int
-    dry_run: bool
-
-
-class MyPayOut(Schema):
-    annual_pay: float | None
-    currency: str
-    effective: dt.date | None
-    band_min: float | None
-    band_max: float | None
-    compa_ratio: float | None
-    range_penetration: float | None
-
-
-@router.get("/fairness/gate", response=_responses(200, GateOut))
-def get_gate(request: HttpRequest) -> dict[str, Any]:
+@router.get("/fairness/gate", response=responses(200, GateOut))
+def get_gate(request: HttpRequest) -> GateOut:
     """The fairness gate: red with no audit in the last 12 months (docs/methods.md)."""
     gate = selectors.gate_of(_staff(request).organisation)
-    return {
-        "status": gate.status,
-        "reasons": gate.reasons,
-        "last_audit_at": gate.run.run_at if gate.run else None,
-    }
+    return GateOut(
+        status=cast(GateStatus, gate.status),
+        reasons=gate.reasons,
+        last_audit_at=gate.run.run_at if gate.run else None,
+    )
 
 
-@router.post("/fairness/audits", response=_responses(201, AuditOut))
-def run_audit(request: HttpRequest) -> Status[Any]:
+@router.post("/fairness/audits", response=responses(201, AuditOut))
+def run_audit(request: HttpRequest) -> Status[AuditRun]:
     who = _staff(request)
     return Status(201, services.run_audit(actor=who))
 
 
-@router.get("/fairness/audits/latest", response=_responses(200, AuditOut))
-def latest_audit(request: HttpRequest) -> Any:
+@router.get("/fairness/audits/latest", response=responses(200, AuditOut))
+def latest_audit(request: HttpRequest) -> AuditRun:
     gate = selectors.gate_of(_staff(request).organisation)
     if gate.run is None:
         raise NotFound("no pay audit has been run")
     return gate.run
 
 
-@router.get("/fairness/reports/{report}", response=_responses(200, dict[str, Any]))
-def report(request: HttpRequest, report: Literal["eu", "uk", "full"]) -> dict[str, Any]:
+@router.get(
+    "/fairness/reports/{report}",
+    response=responses(200, EuReportOut | UkReportOut | FullReportOut),
+)
+def report(
+    request: HttpRequest, report: Literal["eu", "uk", "full"]
+) -> EuReportOut | UkReportOut | FullReportOut:
     """The audit as of now: ``eu`` (art. 9(1)(a)–(g): gaps in total and in complementary or
     variable pay, quartiles, categories with basic, variable and total gaps), ``uk`` (six
     measures), ``full`` (everything, with each person's figures: recorded in the audit log).
@@ -110,46 +87,48 @@ def report(request: HttpRequest, report: Literal["eu", "uk", "full"]) -> dict[st
         "left_out": result["left_out"],
     }
     if report == "uk":
-        return {**population, **result["uk"]}
+        return UkReportOut(**population, **result["uk"])
     if report == "eu":
-        return {
+        eu = result["eu"]
+        return EuReportOut(
             **population,
-            "raw_gap": result["raw_gap"],
-            "quartiles": result["quartiles"],
-            "categories": result["categories"],
-            **{k: v for k, v in result["eu"].items() if k not in ("f_quartiles", "g_categories")},
-            "variable_pay": {
-                "mean_gap": result["eu"]["b_mean_variable_gap"],
-                "median_gap": result["eu"]["d_median_variable_gap"],
-                "share": result["eu"]["e_receiving_variable"],
-            },
-        }
+            raw_gap=result["raw_gap"],
+            quartiles=result["quartiles"],
+            categories=result["categories"],
+            a_mean_gap=eu["a_mean_gap"],
+            b_mean_variable_gap=eu["b_mean_variable_gap"],
+            c_median_gap=eu["c_median_gap"],
+            d_median_variable_gap=eu["d_median_variable_gap"],
+            e_receiving_variable=eu["e_receiving_variable"],
+            variable_pay=VariablePayOut(
+                mean_gap=eu["b_mean_variable_gap"],
+                median_gap=eu["d_median_variable_gap"],
+                share=eu["e_receiving_variable"],
+            ),
+        )
     record(
         who, who.organisation, "pay.viewed", None, page="api full report", people=len(data.records)
     )
-    return {
-        "currency": data.currency,
-        "reference": data.reference,
-        "comparison": data.comparison,
-        **result,
-    }
+    return FullReportOut(
+        currency=data.currency, reference=data.reference, comparison=data.comparison, **result
+    )
 
 
-@router.post("/fairness/imports/{kind}", response=_responses(201, ImportOut))
+@router.post("/fairness/imports/{kind}", response=responses(201, ImportOut))
 def import_file(
     request: HttpRequest,
     kind: Literal["compensation", "market", "bands", "rates"],
     payload: ImportIn,
-) -> Status[dict[str, Any]]:
+) -> Status[ImportOut]:
     """Import a CSV given as text. All or nothing; ``dry_run`` checks without writing."""
     who = _staff(request)
     run = services.check_pay if payload.dry_run else services.import_pay
     count = run(actor=who, kind=kind, text=payload.csv, source=f"{kind}.csv")
-    return Status(201, {"kind": kind, "count": count, "dry_run": payload.dry_run})
+    return Status(201, ImportOut(kind=kind, count=count, dry_run=payload.dry_run))
 
 
-@router.get("/fairness/me", response=_responses(200, MyPayOut))
-def my_pay(request: HttpRequest) -> dict[str, Any]:
+@router.get("/fairness/me", response=responses(200, MyPayOut))
+def my_pay(request: HttpRequest) -> MyPayOut:
     """Your own pay against your band: nobody else's, ever."""
     who = actor(request)
     if who.organisation.is_school or who.person is None:
@@ -157,12 +136,12 @@ def my_pay(request: HttpRequest) -> dict[str, Any]:
     mine = selectors.my_pay(who.person)
     if mine.record is None:
         raise NotFound("no pay record has been imported for you")
-    return {
-        "annual_pay": mine.annual,
-        "currency": mine.currency,
-        "effective": mine.record.effective,
-        "band_min": mine.band.minimum if mine.band else None,
-        "band_max": mine.band.maximum if mine.band else None,
-        "compa_ratio": mine.compa_ratio,
-        "range_penetration": mine.range_penetration,
-    }
+    return MyPayOut(
+        annual_pay=mine.annual,
+        currency=mine.currency,
+        effective=mine.record.effective,
+        band_min=mine.band.minimum if mine.band else None,
+        band_max=mine.band.maximum if mine.band else None,
+        compa_ratio=mine.compa_ratio,
+        range_penetration=mine.range_penetration,
+    )

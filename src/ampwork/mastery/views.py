@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import NotAllowed, NotFound, ValidationFailed
+from ampwork.core.forms import whole_number
 from ampwork.core.models import Person
 from ampwork.core.permissions import Actor, can
 from ampwork.core.views import attempt, flash_errors, member_view
@@ -316,7 +317,7 @@ def feedback(request: HttpRequest, actor: Actor) -> HttpResponse:
 def recognition(request: HttpRequest, actor: Actor) -> HttpResponse:
     if request.method == "POST":
         post = request.POST
-        ids = [int(x) for x in post.getlist("recipient_ids") if x.isdigit()]
+        ids = [n for x in post.getlist("recipient_ids") if (n := whole_number(x)) is not None]
         return attempt(
             request,
             "Posted to the recognition feed.",

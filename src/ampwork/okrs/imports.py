@@ -13,11 +13,12 @@ from typing import Any
 from django.db import transaction
 
 from ampwork.core import csvexport
-from ampwork.core.errors import FieldError
+from ampwork.core.errors import FieldError, ValidationFailed
 from ampwork.core.imports import Plan, read_rows
 from ampwork.core.models import Person, Team
 from ampwork.core.permissions import Actor, require
 from ampwork.core.services import record
+from ampwork.logs import logged_import
 
 from . import services
 from .models import Cycle, KeyResult, Objective
@@ -136,6 +137,7 @@ def plan(actor: Actor, text: str, source: str = "okrs.csv") -> Plan:
     return result
 
 
+@logged_import("okrs")
 @transaction.atomic
 def import_okrs(*, actor: Actor, text: str, source: str = "okrs.csv", progress: Any = None) -> int:
     """Create the objectives and key results of a file, all or nothing. Returns objectives."""
@@ -203,9 +205,9 @@ def import_okrs(*, actor: Actor, text: str, source: str = "okrs.csv", progress: 
                 .first()
             )
             services.link(actor=actor, child=objective, parent_id=parent.pk)  # type: ignore[union-attr]
-    except services.ValidationFailed as exc:
+    except ValidationFailed as exc:
         line = next((r["line"] for r in checked.rows), None)
-        raise services.ValidationFailed(
+        raise ValidationFailed(
             [FieldError(e.field, e.message, e.line or line) for e in exc.errors], source
         ) from None
     record(actor, actor.organisation, "okrs.imported", None, source=source, count=len(made))

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 from ninja import Schema
 from pydantic import Field
 
-from ampwork.apitools import Day, Id, InSchema
+from ampwork.apitools import Day, Id, InSchema, Limit, Offset
 
 Title = Annotated[str, Field(min_length=1, max_length=200)]
 Number = Annotated[float, Field(ge=-1e12, le=1e12, allow_inf_nan=False)]
@@ -160,15 +160,15 @@ class ObjectiveFilter(Schema):
     cycle_id: Id | None = None
     owner_person_id: Id | None = None
     owner_team_id: Id | None = None
-    limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0, le=10**12)
+    limit: Limit = 50
+    offset: Offset = 0
 
 
 class KeyResultFilter(Schema):
     objective_id: Id | None = None
     owner_id: Id | None = None
-    limit: int = Field(50, ge=1, le=500)
-    offset: int = Field(0, ge=0, le=10**12)
+    limit: Limit = 50
+    offset: Offset = 0
 
 
 class KeyResultPage(Schema):

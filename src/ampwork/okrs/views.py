@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ampwork.core.errors import NotAllowed, ValidationFailed
-from ampwork.core.forms import add_errors
+from ampwork.core.forms import add_errors, whole_number
 from ampwork.core.permissions import Actor, can, require
 from ampwork.core.views import flash_errors, member_view
 from ampwork.purpose import selectors as purpose_selectors
@@ -24,8 +24,8 @@ from .models import KeyResult
 
 def _cycle_from(request: HttpRequest, actor: Actor) -> Any:
     raw = request.GET.get("cycle", "")
-    if raw.isdigit() and len(raw) <= 18:
-        return selectors.get_cycle(actor.organisation, int(raw))
+    if (cycle_id := whole_number(raw)) is not None:
+        return selectors.get_cycle(actor.organisation, cycle_id)
     return selectors.current_cycle(actor.organisation)
 
 
@@ -84,9 +84,10 @@ def _check_in_fields(request: HttpRequest, key_result: KeyResult) -> dict[str, A
     fields: dict[str, Any] = {"note": post.get("note", "")[:280]}
     confidence = post.get("confidence", "").strip()
     if confidence:
-        if not confidence.isdigit():
+        number = whole_number(confidence)
+        if number is None:
             raise ValidationFailed.single("confidence", "must be a whole number from 0 to 10")
-        fields["confidence"] = int(confidence)
+        fields["confidence"] = number
     if key_result.kind in (KeyResult.Kind.NUMERIC, KeyResult.Kind.RANGE):
         raw = post.get("value", "").strip().replace(",", ".")
         try:
@@ -99,7 +100,7 @@ def _check_in_fields(request: HttpRequest, key_result: KeyResult) -> dict[str, A
         fields["done"] = post.get("done") == "on"
     else:
         fields["milestones_done"] = [
-            int(v) for v in post.getlist("milestone") if v.isdigit() and len(v) <= 18
+            n for v in post.getlist("milestone") if (n := whole_number(v)) is not None
         ]
     return fields
 
@@ -254,10 +255,11 @@ def objective_link(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     """Align the objective with another one, or remove an alignment."""
     objective = selectors.get_objective(actor, pk)
     raw = request.POST.get("parent", "")
-    if not (raw.isdigit() and len(raw) <= 18):
+    parent_id = whole_number(raw)
+    if parent_id is None:
         messages.error(request, "Choose the objective to align with.")
         return redirect("okrs:objective", pk=pk)
-    parent = selectors.get_objective(actor, int(raw))
+    parent = selectors.get_objective(actor, parent_id)
     try:
         if request.POST.get("remove"):
             services.unlink(actor=actor, child=objective, parent_id=parent.pk)
@@ -327,7 +329,7 @@ def alignment_page(request: HttpRequest, actor: Actor) -> HttpResponse:
     if cycle is None:
         return render(request, "okrs/no_cycle.html", {"may_edit": can(actor, "cycles.edit")})
     raw = request.GET.get("team", "")
-    team_id = int(raw) if raw.isdigit() and len(raw) <= 18 else None
+    team_id = whole_number(raw)
     tree = selectors.alignment(actor, cycle, team_id)
     if request.htmx and request.GET.get("body") and tree.branches:  # type: ignore[attr-defined]
         # one team opened in the tree: its objectives, its people's, its sub-teams
@@ -424,14 +426,14 @@ def close_page(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
                 raw = request.POST.get(key, "")
                 if key.startswith("score_") and raw.strip():
                     kr_id = key.removeprefix("score_")
-                    if not kr_id.isdigit():
+                    if whole_number(kr_id) is None:
                         continue
                     try:
                         score = float(raw)
                     except ValueError:
                         raise ValidationFailed.single(key, f"'{raw}' is not a score") from None
                     overrides[int(kr_id)] = (score, request.POST.get(f"reason_{kr_id}", ""))
-            carry = [int(v) for v in request.POST.getlist("carry") if v.isdigit()]
+            carry = [n for v in request.POST.getlist("carry") if (n := whole_number(v)) is not None]
             next_raw = form.cleaned_data["next_cycle"]
             services.close_cycle(
                 actor=actor,
