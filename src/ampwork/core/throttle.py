@@ -30,11 +30,14 @@ from axes.models import AccessAttempt
 from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.signals import user_login_failed
 from django.db.models import Sum
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+
+from ampwork.logs import account_hash, event
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +67,7 @@ def address_failures(request: HttpRequest) -> int:
     return int(total or 0)
 
 
-class SignInHandler(AxesDatabaseHandler):
+class SignInHandler(AxesDatabaseHandler):  # type: ignore[misc]  # django-axes is untyped
     """django-axes' database handler, with a separate, looser limit per address.
 
     ``get_failures`` is what django-axes compares with ``AXES_FAILURE_LIMIT``, both before a
@@ -114,7 +117,15 @@ def audit_lockout(sender: Any, request: HttpRequest, username: str | None, **kwa
     from .services import record
 
     address = kwargs.get("ip_address") or ""
-    log.warning("sign-in locked out: account %r from %s", username, address)
+    event(
+        log,
+        "signin.locked_out",
+        level=logging.WARNING,
+        account=account_hash(username) if username else None,
+        address=account_hash(address) if address else None,
+        by=getattr(request, "ampwork_locked_by", "account"),
+        failures=getattr(request, "axes_failures_since_start", None),
+    )
     if not username:
         return
     people = Person.objects.filter(user__email__iexact=username).select_related("organisation")
@@ -140,3 +151,18 @@ def audit_lockout(sender: Any, request: HttpRequest, username: str | None, **kwa
                 failures=getattr(request, "axes_failures_since_start", None),
                 minutes=int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
             )
+
+
+@receiver(user_login_failed, dispatch_uid="ampwork.core.throttle.log_failure")
+def log_failure(
+    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
+    """Log ``signin.failed`` with the account as an opaque hash (``ampwork.logs``): the
+    email never reaches a log line (django-axes' own per-attempt warnings are off)."""
+    account = username(request, credentials)  # type: ignore[arg-type]  # None: no POST
+    event(
+        log,
+        "signin.failed",
+        level=logging.WARNING,
+        account=account_hash(account) if account else None,
+    )

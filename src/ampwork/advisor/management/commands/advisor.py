@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from ampwork.advisor import selectors, traps
 from ampwork.advisor.data import gather
+from ampwork.advisor.models import Acknowledgement
 from ampwork.core.cli import organisation
 
 
@@ -26,9 +27,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         org = organisation(options["org"])
         report = traps.detect(selectors.facts(gather(org)))
-        acked = set(
-            selectors.Acknowledgement.objects.filter(organisation=org).values_list("key", flat=True)
-        )
+        acked = set(Acknowledgement.objects.filter(organisation=org).values_list("key", flat=True))
         if options["format"] == "json":
             self.stdout.write(
                 json.dumps(

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from ampwork.core import backup, services
 from ampwork.core.cli import organisation
 from ampwork.core.models import Organisation
+from ampwork.logs import work
 
 
 class Command(BaseCommand):
@@ -28,12 +29,16 @@ class Command(BaseCommand):
             if options["org"]
             else list(Organisation.objects.order_by("slug"))
         )
-        document = backup.export([o.pk for o in orgs], [o.slug for o in orgs])
-        text = json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True)
-        if options["output"] == "-":
-            sys.stdout.write(text + "\n")
-        else:
-            Path(options["output"]).write_text(text + "\n", encoding="utf-8")
-            self.stderr.write(f"Wrote {len(document['objects'])} objects to {options['output']}")
-        for org in orgs:
-            services.record(None, org, "organisation.exported", org)
+        with work("export", "backup", organisations=len(orgs)) as counts:
+            document = backup.export([o.pk for o in orgs], [o.slug for o in orgs])
+            counts["objects"] = len(document["objects"])
+            text = json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True)
+            if options["output"] == "-":
+                sys.stdout.write(text + "\n")
+            else:
+                Path(options["output"]).write_text(text + "\n", encoding="utf-8")
+                self.stderr.write(
+                    f"Wrote {len(document['objects'])} objects to {options['output']}"
+                )
+            for org in orgs:
+                services.record(None, org, "organisation.exported", org)

@@ -11,6 +11,7 @@ from ampwork.core import backup, imports
 from ampwork.core.cli import fail, organisation
 from ampwork.core.errors import ValidationFailed
 from ampwork.core.permissions import Actor
+from ampwork.logs import work
 
 
 class Command(BaseCommand):
@@ -67,4 +68,9 @@ class Command(BaseCommand):
             document = json.loads(path.read_text(encoding="utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise CommandError(f"{path}: not a JSON export ({exc})") from None
-        return backup.restore(document, source=str(path), allow_outside_users=allow_outside_users)
+        with work("import", "restore") as counts:
+            restored = backup.restore(
+                document, source=str(path), allow_outside_users=allow_outside_users
+            )
+            counts["objects"] = restored
+        return restored

@@ -3,10 +3,11 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+
+from ampwork.core.staticfiles import collect_if_changed
 
 
 class Command(BaseCommand):
@@ -20,20 +21,21 @@ class Command(BaseCommand):
             "--no-collect",
             dest="collect",
             action="store_false",
-            help="Skip collecting static files (they are served from the apps).",
+            help="Skip collecting static files (then served uncompressed, from the apps).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from waitress import serve
 
-        from ampwork.wsgi import application
-
         executor = MigrationExecutor(connection)
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
             self.stderr.write("The database needs migrating: run 'ampwork migrate' first.")
             raise SystemExit(2)
-        if options["collect"]:
-            call_command("collectstatic", interactive=False, verbosity=0)
+        if options["collect"] and collect_if_changed():
+            self.stdout.write("Collected the static files (hashed and compressed).")
+        # after collecting: whitenoise lists the collected files when the application loads
+        from ampwork.wsgi import application
+
         url = f"http://{options['host']}:{options['port']}/"
         self.stdout.write(f"Serving ampwork on {url}")
         self.stdout.flush()

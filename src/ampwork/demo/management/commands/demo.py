@@ -34,4 +34,4 @@ class Command(BaseCommand):
         if options["no_serve"]:
             return
         self.stdout.write("\nPress Ctrl+C to stop.\n")
-        call_command("serve", host=options["host"], port=options["port"], collect=False)
+        call_command("serve", host=options["host"], port=options["port"])

@@ -5,7 +5,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from ampwork.core import mail
 from ampwork.core.cli import organisations
+from ampwork.logs import work
 from ampwork.mastery import services
 
 
@@ -35,15 +37,26 @@ class Command(BaseCommand):
                 ) from None
         orgs = organisations(options["org"])
         verb = "would send" if options["dry_run"] else "sent"
-        for org in orgs:
-            sent = services.send_reminders(org=org, today=day, dry_run=options["dry_run"])
-            self.stdout.write(
-                f"{org.slug}: {verb} {len(sent.reminders)} review reminder"
-                f"{'' if len(sent.reminders) == 1 else 's'} and {len(sent.digests)} digest"
-                f"{'' if len(sent.digests) == 1 else 's'}"
-            )
-            if options["dry_run"] or options["verbosity"] > 1:
-                for email in sent.reminders:
-                    self.stdout.write(f"  reminder → {email}")
-                for email in sent.digests:
-                    self.stdout.write(f"  digest → {email}")
+        action = "dry-run" if options["dry_run"] else "send"
+        failed = 0
+        with work("reminders", action, organisations=len(orgs)) as counts:
+            counts.update(sent=0, failed=0)
+            for org in orgs:
+                try:
+                    sent = services.send_reminders(org=org, today=day, dry_run=options["dry_run"])
+                except mail.NotDelivered as exc:
+                    sent, failed = exc.sent, failed + exc.failed
+                counts["sent"] += len(sent.reminders) + len(sent.digests)
+                counts["failed"] = failed
+                self.stdout.write(
+                    f"{org.slug}: {verb} {len(sent.reminders)} review reminder"
+                    f"{'' if len(sent.reminders) == 1 else 's'} and {len(sent.digests)} digest"
+                    f"{'' if len(sent.digests) == 1 else 's'}"
+                )
+                if options["dry_run"] or options["verbosity"] > 1:
+                    for email in sent.reminders:
+                        self.stdout.write(f"  reminder → {email}")
+                    for email in sent.digests:
+                        self.stdout.write(f"  digest → {email}")
+        if failed:
+            raise CommandError(str(mail.NotDelivered(failed, None)))
