@@ -74,7 +74,7 @@ INSTALLED_APPS = [
     "ampwork.core",
     "ampwork.okrs",
     "ampwork.fairness",
-    "ampwork.surveys",
+    "ampwork.pulse",
     "ampwork.purpose",
     "ampwork.autonomy",
     "ampwork.mastery",
@@ -83,6 +83,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # first: a request id for every line logged while a request runs, one line per request
+    "ampwork.logs.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
@@ -176,7 +178,8 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    # hashed names, gzip and brotli copies; whitenoise serves hashed names as immutable
+    "staticfiles": {"BACKEND": "ampwork.core.staticfiles.StaticStorage"},
 }
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
@@ -184,10 +187,12 @@ STATICFILES_FINDERS = [
     "ampwork.core.staticfinders.PlotlyFinder",
 ]
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# Serve straight from the finders when collectstatic has not run (demo, tests);
-# `ampwork serve` collects first so whitenoise serves compressed, cached files.
+# `ampwork serve` (and the demo) collect first when anything changed, so whitenoise serves
+# hashed, compressed files cached for good (docs/operations.md); names never collected
+# (tests, runserver) are served plain, straight from the finders.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 
 # Security. Behind an HTTPS proxy set AMPWORK_HTTPS=1: secure cookies, HSTS and
 # trust of the proxy's X-Forwarded-Proto header.
@@ -301,28 +306,51 @@ NINJA_PAGINATION_MAX_LIMIT = 500
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 
+# Logs (ampwork.logs; docs/operations.md "Logs"): ampwork's own events (requests, imports,
+# mail batches, commands, sign-in failures) from INFO, other libraries' lines from WARNING;
+# AMPWORK_LOG_LEVEL sets both. One JSON object a line with AMPWORK_LOG_FORMAT=json, else
+# "time LEVEL logger event key=value" lines for a console.
+LOG_FORMAT = os.environ.get("AMPWORK_LOG_FORMAT", "text").strip().lower()
+_LOG_LEVEL = os.environ.get("AMPWORK_LOG_LEVEL", "").strip().upper()
+# Behind a proxy that gives each request an id, name its header (X-Request-ID) to use that
+# id in the logs and the answer's X-Request-ID; otherwise ampwork makes one per request.
+REQUEST_ID_HEADER = os.environ.get("AMPWORK_REQUEST_ID_HEADER", "").strip()
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    # one-time pulse links are paths: cut them out of every line (4xx logs, dev server)
+    # one-time pulse links are paths, accounts are emails: cut both out of every line
     "filters": {"pulse_links": {"()": "ampwork.logfilters.HidePulseLinks"}},
     "formatters": {
+        "ampwork": {
+            "()": "ampwork.logs.JsonFormatter"
+            if LOG_FORMAT == "json"
+            else "ampwork.logs.KeyValueFormatter"
+        },
         "django.server": {
             "()": "django.utils.log.ServerFormatter",
             "format": "[{server_time}] {message}",
             "style": "{",
-        }
+        },
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "filters": ["pulse_links"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "ampwork",
+            "filters": ["pulse_links"],
+        },
         "django.server": {
             "class": "logging.StreamHandler",
-            "formatter": "django.server",
+            "formatter": "ampwork" if LOG_FORMAT == "json" else "django.server",
             "filters": ["pulse_links"],
         },
     },
     "loggers": {
-        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False}
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        "ampwork": {"level": _LOG_LEVEL or "INFO"},
+        # django-axes writes a masked line for every failed sign-in; ampwork's own events
+        # (signin.failed, signin.locked_out: ampwork.core.throttle) say the same with the
+        # account hashed, so only axes' errors are kept
+        "axes": {"level": "ERROR"},
     },
-    "root": {"handlers": ["console"], "level": os.environ.get("AMPWORK_LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": _LOG_LEVEL or "WARNING"},
 }

@@ -11,7 +11,7 @@ urlpatterns = [
     path("", include("ampwork.core.urls")),
     path("okrs/", include("ampwork.okrs.urls")),
     path("fairness/", include("ampwork.fairness.urls")),
-    path("pulse/", include("ampwork.surveys.urls")),
+    path("pulse/", include("ampwork.pulse.urls")),
     path("purpose/", include("ampwork.purpose.urls")),
     path("autonomy/", include("ampwork.autonomy.urls")),
     path("mastery/", include("ampwork.mastery.urls")),

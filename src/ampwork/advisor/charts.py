@@ -7,7 +7,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from ampwork.core.charts import to_html
+from ampwork.core.charts import Table, to_html
 
 LINES = (
     ("autonomy", "Autonomy", "#3b6ea8"),
@@ -38,4 +38,16 @@ def trend(rounds: Sequence[tuple[Any, dict[str, float | None]]]) -> str:
         yaxis={"range": [0, 1], "tickformat": ".0%", "title": "favourable"},
         legend={"orientation": "h", "y": -0.3},
     )
-    return to_html(fig)
+
+    def share(value: float | None) -> str:
+        return "suppressed" if value is None else f"{value:.0%}"
+
+    table = Table(
+        "Favourable answers per closed pulse",
+        ["Pulse", "Closed", *(label for _, label, _ in LINES)],
+        [
+            (r.name, f"{r.closes:%-d %b %Y}", *(share(values.get(key)) for key, _, _ in LINES))
+            for r, values in rounds
+        ],
+    )
+    return to_html(fig, table)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from ampwork.core.charts import to_html
+from ampwork.core.charts import Table, to_html
 
 from .audit import Record
 
@@ -56,22 +56,42 @@ def pay_by_level(records: Sequence[Record], groups: Sequence[str]) -> str:
                 },
             )
         )
+    shown_groups: list[tuple[str, list[Record]]] = []
     for i, group in enumerate([*groups, ""]):
         members = [r for r in records if (r.group or "") == group and r.level]
         if not members:
             continue
+        name = group or "not stated"
+        shown_groups.append((name, members))
+        marker = {"color": COLOURS[i % len(COLOURS)], "size": 7, "opacity": 0.8}
+        # The dots are a box trace with its box hidden, whose legend entry would be that
+        # hidden box: no swatch. The legend shows a dot in the group's colour instead (an
+        # empty trace in the same legend group, so clicking it still hides the dots).
         fig.add_trace(
             go.Box(
                 x=[r.level for r in members],
                 y=[r.annual for r in members],
-                name=group or "not stated",
+                name=name,
+                legendgroup=name,
+                showlegend=False,
                 boxpoints="all",
                 jitter=0.5,
                 pointpos=0,
                 fillcolor="rgba(0,0,0,0)",
                 line={"width": 0},
-                marker={"color": COLOURS[i % len(COLOURS)], "size": 7, "opacity": 0.8},
+                marker=marker,
                 hovertemplate="%{x}: %{y:,.0f}<extra></extra>",
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name=name,
+                legendgroup=name,
+                marker={**marker, "size": 10, "opacity": 1},
+                hoverinfo="skip",
             )
         )
     fig.update_layout(
@@ -81,4 +101,43 @@ def pay_by_level(records: Sequence[Record], groups: Sequence[str]) -> str:
         legend={"orientation": "h", "y": -0.18},
         xaxis={"categoryorder": "array", "categoryarray": levels},
     )
-    return to_html(fig)
+    return to_html(fig, _table(levels, ranges, market, shown_groups))
+
+
+def _table(
+    levels: Sequence[str],
+    ranges: dict[str, list[tuple[float, float]]],
+    market: dict[str, list[float]],
+    groups: Sequence[tuple[str, list[Record]]],
+) -> Table:
+    """Per level: the pay range and market median the chart draws, and for each group its
+    people's pay (median, lowest to highest): the dots, summed up."""
+
+    def pay(values: Sequence[float]) -> str:
+        if not values:
+            return "–"
+        low, high = min(values), max(values)
+        spread = f", {low:,.0f} to {high:,.0f}" if len(values) > 1 else ""
+        people = "1 person" if len(values) == 1 else f"{len(values)} people"
+        return f"{statistics.median(values):,.0f} ({people}{spread})"
+
+    rows = []
+    for level in levels:
+        band = ranges[level]
+        rows.append(
+            (
+                level,
+                f"{statistics.median(a for a, _ in band):,.0f} to "
+                f"{statistics.median(b for _, b in band):,.0f}"
+                if band
+                else "–",
+                f"{statistics.median(market[level]):,.0f}" if market[level] else "–",
+                *(pay([r.annual for r in members if r.level == level]) for _, members in groups),
+            )
+        )
+    return Table(
+        "Annual full-time pay per level: the level's pay range, the market median, and the "
+        "median pay of each group (with how many people and the lowest to highest)",
+        ["Level", "Pay range", "Market median", *(f"{name}: median pay" for name, _ in groups)],
+        rows,
+    )

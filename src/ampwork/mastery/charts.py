@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
-from ampwork.core.charts import ACCENT, to_html
+from ampwork.core.charts import ACCENT, Table, to_html
 
 from .flow import FlowMap
 from .selectors import CycleAttainment, SkillHistory
@@ -38,7 +38,15 @@ def attainment(rows: Sequence[CycleAttainment]) -> str:
     )
     fig.add_hline(y=0.7, line={"dash": "dot", "color": "#9aa5b1"}, annotation_text="0.7")
     fig.update_layout(height=220, yaxis={"range": [0, 1.05], "title": "mean score"})
-    return to_html(fig)
+    table = Table(
+        "Mean key-result score per cycle (0.7 is what aspirational work aims for)",
+        ["Cycle", "Mean score", "Key results", "Cycle state"],
+        [
+            (r.name, f"{r.average:.2f}", r.count, "closed" if r.closed else "open: progress so far")
+            for r in rows
+        ],
+    )
+    return to_html(fig, table)
 
 
 def skills(histories: Sequence[SkillHistory]) -> str:
@@ -71,7 +79,17 @@ def skills(histories: Sequence[SkillHistory]) -> str:
         yaxis={"range": [0.5, 5.5], "dtick": 1, "title": "level"},
         legend={"orientation": "h", "y": -0.25},
     )
-    return to_html(fig)
+    table = Table(
+        "Skill levels over time (1 to 5), as rated by the person and by their manager",
+        ["Skill", "Rated by", "Date", "Level"],
+        [
+            (h.skill.name, who, f"{day:%-d %b %Y}", level)
+            for h in histories
+            for who, points in (("self", h.own), ("manager", h.managers))
+            for day, level in points
+        ],
+    )
+    return to_html(fig, table)
 
 
 def flow_map(fm: FlowMap) -> str:
@@ -121,4 +139,19 @@ def flow_map(fm: FlowMap) -> str:
         xaxis={"range": [-span, span], "title": "skill (vs own average)", "zeroline": False},
         yaxis={"range": [-span, span], "title": "challenge (vs own average)", "zeroline": False},
     )
-    return to_html(fig)
+    table = Table(
+        "Each week's challenge and skill, against the person's own averages (z-scores)",
+        ["Week of", "Challenge", "Skill", "Challenge vs average", "Skill vs average", "Quadrant"],
+        [
+            (
+                f"{p.week:%-d %b %Y}",
+                p.challenge,
+                p.skill,
+                f"{p.z_challenge:+.2f}",
+                f"{p.z_skill:+.2f}",
+                p.quadrant,
+            )
+            for p in fm.points
+        ],
+    )
+    return to_html(fig, table)

@@ -9,7 +9,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from ampwork.core.charts import ACCENT, to_html
+from ampwork.core.charts import ACCENT, Table, to_html
 
 from . import progress
 from .models import CheckIn, Cycle, KeyResult
@@ -73,7 +73,21 @@ def key_result(kr: KeyResult, history: Sequence[CheckIn], cycle: Cycle) -> str |
         xaxis={"range": [cycle.start, cycle.end]},
         yaxis_title=kr.unit or None,
     )
-    return to_html(fig)
+    if kr.kind == KeyResult.Kind.NUMERIC:
+        aim = (
+            f"from {kr.start:g}{kr.unit} on {cycle.start:%-d %b} "
+            f"to {kr.target:g}{kr.unit} by {cycle.end:%-d %b %Y}"
+        )
+    elif kr.low is not None and kr.high is not None:
+        aim = f"kept within {kr.low:g}{kr.unit} to {kr.high:g}{kr.unit}"
+    else:
+        aim = "no band set"
+    table = Table(
+        f"Check-ins of {kr.title} ({aim})",
+        ["Date", f"Value{f' ({kr.unit})' if kr.unit else ''}"],
+        [(f"{d:%-d %b %Y}", f"{v:g}") for d, v in points] or [("no check-in yet", "–")],
+    )
+    return to_html(fig, table)
 
 
 def statuses(rows: Sequence[Any]) -> str:
@@ -101,7 +115,13 @@ def statuses(rows: Sequence[Any]) -> str:
     fig.update_yaxes(automargin=True)
     most = max((r.total for r in rows), default=1)
     fig.update_xaxes(tick0=0, dtick=max(1, math.ceil(most / 8)))
-    return to_html(fig)
+    kinds = (progress.ON_TRACK, progress.AT_RISK, progress.OFF_TRACK, progress.NOT_STARTED)
+    table = Table(
+        "Objectives per team by pacing",
+        ["Team", *(s.capitalize() for s in kinds)],
+        [(r.name, *(r.counts[s] for s in kinds)) for r in rows],
+    )
+    return to_html(fig, table)
 
 
 def scores(values: Sequence[float], final: bool) -> str:
@@ -122,4 +142,9 @@ def scores(values: Sequence[float], final: bool) -> str:
         yaxis_title="key results",
     )
     fig.update_yaxes(tick0=0, dtick=max(1, math.ceil(max(counts, default=1) / 6)))
-    return to_html(fig)
+    table = Table(
+        "Key results per score" if final else "Key results per grade of their progress so far",
+        ["Score" if final else "Progress (graded)", "Key results"],
+        [(f"{g:.1f}", n) for g, n in zip(grades, counts, strict=True)],
+    )
+    return to_html(fig, table)
