@@ -1,14 +1,30 @@
+"""Fixtures every test directory shares.
+
+`demo` is the demo (`ensure_demo()`) built once per test run — once per xdist worker — and
+copied into each test that asks for it: building it takes about a second of CPU, copying
+it a few hundredths. The copy is made with plain SQL inside the test database, so it is the
+same on SQLite and PostgreSQL and works both in a test's rolled-back transaction (`db`) and
+in a committed one (`transactional_db`, `live_server`)."""
+
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime as dt
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.core.management.color import no_style
+from django.db import connection, transaction
 from django.test import Client
+from django.utils import timezone
 
 from ampwork.core import services
 from ampwork.core.models import Organisation, Person, Role, TeamMembership
 from ampwork.core.permissions import Actor
+from ampwork.demo.services import DemoResult, ensure_demo
 
 from .factories import (
     MembershipFactory,
@@ -121,3 +137,79 @@ def crew(org: Organisation, make_person: Callable[..., Person], admin: Person) -
     MembershipFactory(team=team, person=ann)
     MembershipFactory(team=team, person=bob)
     return {"team": team, "lead": lead, "ann": ann, "bob": bob, "other": other, "admin": admin}
+
+
+@dataclass(frozen=True)
+class DemoCopy:
+    """Where the demo's rows wait: one plain table per model table, in the test database."""
+
+    tables: list[str]  # the model tables, in a fixed order
+    copies: list[str]  # the same tables' rows once the demo was built
+    day: dt.date  # the demo's dates are relative to the day it was built
+
+
+def _model_tables() -> list[str]:
+    return sorted(connection.introspection.django_table_names(only_existing=True))
+
+
+def _put_rows(sources: list[str], targets: list[str]) -> None:
+    """Make each target table hold exactly its source's rows; PostgreSQL's id sequences are
+    moved past the ids copied, as loading a fixture does. Foreign keys are deferred to the
+    end of the transaction on both databases, so the order of the tables does not matter."""
+    quote = connection.ops.quote_name
+    with transaction.atomic(), connection.cursor() as cursor:
+        for target in targets:
+            cursor.execute(f"DELETE FROM {quote(target)}")
+        for source, target in zip(sources, targets, strict=True):
+            cursor.execute(f"INSERT INTO {quote(target)} SELECT * FROM {quote(source)}")
+        models = apps.get_models(include_auto_created=True)
+        for sql in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(sql)
+    ContentType.objects.clear_cache()  # its ids are the copied ones now
+
+
+def _copy_tables(tables: list[str], prefix: str) -> list[str]:
+    quote = connection.ops.quote_name
+    copies = [f"{prefix}{i}" for i in range(len(tables))]
+    with connection.cursor() as cursor:
+        for table, copy in zip(tables, copies, strict=True):
+            cursor.execute(f"DROP TABLE IF EXISTS {quote(copy)}")  # left by an interrupted run
+            cursor.execute(f"CREATE TABLE {quote(copy)} AS SELECT * FROM {quote(table)}")
+    return copies
+
+
+def _drop_tables(tables: list[str]) -> None:
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(f"DROP TABLE {connection.ops.quote_name(table)}")
+
+
+@pytest.fixture(scope="session")
+def _demo_copy(django_db_setup: None, django_db_blocker: Any) -> Iterator[DemoCopy]:
+    """Builds the demo once, keeps a copy of every table, and leaves the database as it was."""
+    with django_db_blocker.unblock():
+        # Session fixtures are set up before a test's own database fixtures: no test
+        # transaction is open yet, so what is written here is committed.
+        assert not connection.in_atomic_block
+        tables = _model_tables()
+        before = _copy_tables(tables, "zz_before_demo_")
+        day = timezone.localdate()
+        with transaction.atomic():
+            assert ensure_demo().created
+            copies = _copy_tables(tables, "zz_demo_")
+        _put_rows(before, tables)
+        _drop_tables(before)
+    yield DemoCopy(tables, copies, day)
+    with django_db_blocker.unblock():  # for --reuse-db: the database outlives the run
+        _drop_tables(copies)
+
+
+@pytest.fixture
+def demo(_demo_copy: DemoCopy, db: Any) -> DemoResult:
+    """The demo organisations, as `ensure_demo()` builds them, in this test's database."""
+    if timezone.localdate() != _demo_copy.day:  # past midnight: build it for today
+        return ensure_demo()
+    _put_rows(_demo_copy.copies, _demo_copy.tables)
+    result = ensure_demo()  # finds the copy and reuses it
+    assert not result.created
+    return result

@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import factory
+from django.db.models import Model
 
 from ampwork.core.models import Organisation, Person, Role, Team, TeamMembership, User
 from ampwork.okrs.models import Cycle, KeyResult, Objective
-from ampwork.surveys.models import Round
+from ampwork.pulse.models import Round
+
+M = TypeVar("M", bound=Model)
 
 
-class OrganisationFactory(factory.django.DjangoModelFactory):
+class ModelFactory(factory.django.DjangoModelFactory[M]):
+    """factory-boy's Django factory, typed: ``PersonFactory()`` is a ``Person`` to mypy."""
+
+    if TYPE_CHECKING:
+
+        def __new__(cls, *args: Any, **kwargs: Any) -> M: ...  # type: ignore[misc]
+
+
+class OrganisationFactory(ModelFactory[Organisation]):
     class Meta:
         model = Organisation
 
@@ -19,7 +31,7 @@ class OrganisationFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"org-{n}")
 
 
-class UserFactory(factory.django.DjangoModelFactory):
+class UserFactory(ModelFactory[User]):
     class Meta:
         model = User
         skip_postgeneration_save = True
@@ -29,12 +41,12 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
 
     @factory.post_generation
-    def _save(self, create: bool, extracted: object, **kwargs: object) -> None:
+    def _save(self: User, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
             self.save()
 
 
-class TeamFactory(factory.django.DjangoModelFactory):
+class TeamFactory(ModelFactory[Team]):
     class Meta:
         model = Team
 
@@ -42,7 +54,7 @@ class TeamFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Team {n}")
 
 
-class PersonFactory(factory.django.DjangoModelFactory):
+class PersonFactory(ModelFactory[Person]):
     class Meta:
         model = Person
 
@@ -52,7 +64,7 @@ class PersonFactory(factory.django.DjangoModelFactory):
     role = Role.MEMBER
 
 
-class MembershipFactory(factory.django.DjangoModelFactory):
+class MembershipFactory(ModelFactory[TeamMembership]):
     class Meta:
         model = TeamMembership
 
@@ -63,7 +75,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     organisation = factory.SelfAttribute("team.organisation")
 
 
-class CycleFactory(factory.django.DjangoModelFactory):
+class CycleFactory(ModelFactory[Cycle]):
     class Meta:
         model = Cycle
 
@@ -73,7 +85,7 @@ class CycleFactory(factory.django.DjangoModelFactory):
     end = dt.date(2026, 12, 31)
 
 
-class ObjectiveFactory(factory.django.DjangoModelFactory):
+class ObjectiveFactory(ModelFactory[Objective]):
     class Meta:
         model = Objective
 
@@ -87,7 +99,7 @@ class ObjectiveFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Objective {n}")
 
 
-class KeyResultFactory(factory.django.DjangoModelFactory):
+class KeyResultFactory(ModelFactory[KeyResult]):
     class Meta:
         model = KeyResult
 
@@ -98,7 +110,7 @@ class KeyResultFactory(factory.django.DjangoModelFactory):
     target = 10
 
 
-class SurveyFactory(factory.django.DjangoModelFactory):
+class RoundFactory(ModelFactory[Round]):
     class Meta:
         model = Round
 

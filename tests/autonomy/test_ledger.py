@@ -88,7 +88,8 @@ def test_decisions_and_web_pages(
         note="after the launch",
     )
     data = selectors.person_autonomy(actor_of(lead), member)
-    assert data.step.t == "technique" and not data.step.suggested
+    assert data.step.t == "technique"
+    assert not data.step.suggested
     assert "after the launch" in data.step.reasons[-1]
     client.force_login(lead.user)
     assert client.get(f"/autonomy/teams/{team_with['team'].pk}/").status_code == 200

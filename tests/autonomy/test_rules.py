@@ -20,7 +20,8 @@ def test_technique_first_then_time_task_team() -> None:
 
 def test_together_suggests_even_without_signals() -> None:
     step = rules.next_step({}, "together", Signals())
-    assert step.suggested and step.t == "technique"
+    assert step.suggested
+    assert step.t == "technique"
     assert step.missing == [
         "a purpose statement",
         "check-ins",
@@ -31,11 +32,14 @@ def test_together_suggests_even_without_signals() -> None:
 def test_purpose_first_needs_purpose_and_mastery() -> None:
     assert rules.next_step({}, "purpose-first", GOOD).suggested
     no_purpose = rules.next_step({}, "purpose-first", Signals(False, 4, 0.7))
-    assert not no_purpose.suggested and "no purpose statement" in no_purpose.reasons[-1]
+    assert not no_purpose.suggested
+    assert "no purpose statement" in no_purpose.reasons[-1]
     irregular = rules.next_step({}, "purpose-first", Signals(True, 1, 0.7))
-    assert not irregular.suggested and "needs 3" in irregular.reasons[-1]
+    assert not irregular.suggested
+    assert "needs 3" in irregular.reasons[-1]
     sandbag = rules.next_step({}, "purpose-first", Signals(True, 4, 1.0))
-    assert not sandbag.suggested and "healthy" in sandbag.reasons[-1]
+    assert not sandbag.suggested
+    assert "healthy" in sandbag.reasons[-1]
 
 
 def test_purpose_first_names_what_it_cannot_read() -> None:
@@ -47,7 +51,8 @@ def test_purpose_first_names_what_it_cannot_read() -> None:
 
 def test_nothing_beyond_self_directed() -> None:
     step = rules.next_step(dict.fromkeys(rules.TS, 3), "together", GOOD)
-    assert step.t is None and not step.suggested
+    assert step.t is None
+    assert not step.suggested
 
 
 def test_index_and_control_signal() -> None:

@@ -61,7 +61,8 @@ def test_own_projects_only_and_hours_add_up(
 ) -> None:
     me, lead = actor_of(crew["member"]), actor_of(crew["lead"])
     project = services.add_project(actor=me, title="  Faster builds ", why="waiting hurts")
-    assert project.title == "Faster builds" and project.person == crew["member"]
+    assert project.title == "Faster builds"
+    assert project.person == crew["member"]
     today = timezone.localdate()
     services.log_time(actor=me, project=project, day=today, hours=2.25)
     services.log_time(actor=me, project=project, day=today, hours=1)
@@ -71,7 +72,7 @@ def test_own_projects_only_and_hours_add_up(
         services.update_project(actor=lead, project=project, outcome="dropped")
     # the lead sees it; a stranger does not
     seen = selectors.projects_of(lead, crew["member"])
-    assert [(p.title, float(p.hours)) for p in seen] == [("Faster builds", 3.3)]
+    assert [(p.title, float(p.hours)) for p in seen] == [("Faster builds", 3.3)]  # type: ignore[attr-defined]
     with pytest.raises(NotFound):
         selectors.projects_of(actor_of(crew["stranger"]), crew["member"])
     budget = selectors.time_budgets(crew["member"].organisation, [crew["member"].pk])
@@ -145,7 +146,8 @@ def test_api_projects_time_and_outcome(
         {"day": today, "hours": 4},
         bearer(member),
     )
-    assert r.status_code == 201 and r.json()["hours"] == 4.0, r.content
+    assert r.status_code == 201, r.content
+    assert r.json()["hours"] == 4.0, r.content
     r = _json(
         client,
         "PATCH",
@@ -180,7 +182,8 @@ def test_api_projects_time_and_outcome(
         {"day": today, "hours": 0},
         bearer(member),
     )
-    assert r.status_code == 422 and "hours" in json.dumps(r.json()["detail"])
+    assert r.status_code == 422
+    assert "hours" in json.dumps(r.json()["detail"])
     person = client.get(f"/api/v1/autonomy/people/{member.pk}", **bearer(member)).json()
     assert person["self_directed_time"]["used_hours"] == 4.0
     assert Project.objects.get().learned == "screen readers first"
@@ -194,7 +197,8 @@ def test_api_policy(crew: dict[str, Any], admin: Person, client: Client, bearer:
         {"share_percent": 10, "weekly_hours": 37.5},
         bearer(admin),
     )
-    assert r.status_code == 200 and r.json() == {"share_percent": 10, "weekly_hours": 37.5}
+    assert r.status_code == 200
+    assert r.json() == {"share_percent": 10, "weekly_hours": 37.5}
     r = _json(
         client,
         "PUT",
@@ -215,13 +219,15 @@ def test_web_start_project_and_log_time(
     r = client.post(
         f"/autonomy/projects/{project.pk}/time/", {"day": "not a day", "hours": "2"}, follow=True
     )
-    assert b"must be a date" in r.content and not TimeLog.objects.exists()
+    assert b"must be a date" in r.content
+    assert not TimeLog.objects.exists()
     client.post(
         f"/autonomy/projects/{project.pk}/time/",
         {"day": timezone.localdate().isoformat(), "hours": "2"},
     )
     page = client.get("/autonomy/").content.decode()
-    assert "Docs revamp" in page and "2 h" in page
+    assert "Docs revamp" in page
+    assert "2 h" in page
 
 
 def test_web_outcome_and_policy(
@@ -231,7 +237,7 @@ def test_web_outcome_and_policy(
     client.post("/autonomy/projects/", {"title": "Docs revamp"})
     project = Project.objects.get()
     r = client.post(f"/autonomy/projects/{project.pk}/", {"outcome": "nonsense"}, follow=True)
-    assert b"outcome must be one of" in r.content or b"must be one of" in r.content
+    assert b"must be one of active, shipped, objective, learning, dropped" in r.content
     client.post(f"/autonomy/projects/{project.pk}/", {"outcome": "shipped", "learned": "a lot"})
     project.refresh_from_db()
     assert (project.outcome, project.learned) == ("shipped", "a lot")
@@ -241,6 +247,7 @@ def test_web_outcome_and_policy(
     assert Project.objects.get().outcome == "shipped"
     admin_client = web(admin)
     r = admin_client.post("/autonomy/time-policy/", {"share_percent": "x", "weekly_hours": "40"})
-    assert r.status_code == 302 and selectors.policy(admin.organisation) == (20, 40.0)
+    assert r.status_code == 302
+    assert selectors.policy(admin.organisation) == (20, 40.0)
     admin_client.post("/autonomy/time-policy/", {"share_percent": "10", "weekly_hours": "37.5"})
     assert selectors.policy(admin.organisation) == (10, 37.5)

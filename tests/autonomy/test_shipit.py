@@ -101,7 +101,8 @@ def test_demos_kudos_and_follow_up(
         services.follow_up(actor=b, proposal=idea, outcome="shipped")
     services.follow_up(actor=actor_of(day["manager"]), proposal=idea, outcome="objective")
     view = selectors.event_view(b, day["event"])
-    assert view.phase == "ended" and view.follow_up_due
+    assert view.phase == "ended"
+    assert view.follow_up_due
     assert ("Became an objective", 1) in view.outcomes
     assert view.proposals[0].n_kudos == 2  # type: ignore[attr-defined]
 
@@ -128,7 +129,8 @@ def test_event_page_queries_do_not_grow(
     client = web(manager)
     with django_assert_max_num_queries(14):
         page = client.get(f"/autonomy/shipit/{event.pk}/")
-    assert page.status_code == 200 and f"Idea {teams - 1}" in page.content.decode()
+    assert page.status_code == 200
+    assert f"Idea {teams - 1}" in page.content.decode()
     with django_assert_max_num_queries(10):
         assert client.get("/autonomy/shipit/").status_code == 200
     with django_assert_max_num_queries(12):
@@ -158,7 +160,8 @@ def test_api_flow(
         {"title": "S", "starts_at": "2026-05-01T09:00"},
         bearer(manager),
     )
-    assert r.status_code == 422 and "starts_at" in json.dumps(r.json()["detail"])
+    assert r.status_code == 422
+    assert "starts_at" in json.dumps(r.json()["detail"])
     r = _send(
         client, "POST", "/api/v1/shipit-events", {"title": "S", "starts_at": start}, bearer(manager)
     )
@@ -182,7 +185,8 @@ def test_api_flow(
         {"title": "Demo", "summary": "it works", "link": "https://example.org/demo"},
         bearer(bob),
     )
-    assert r.status_code == 200 and r.json()["projects"][0]["demo_title"] == "Demo"
+    assert r.status_code == 200
+    assert r.json()["projects"][0]["demo_title"] == "Demo"
     r = _send(client, "POST", f"/api/v1/shipit-proposals/{pid}/kudos", {}, bearer(manager))
     assert r.json()["projects"][0]["kudos"] == 1
     r = _send(
@@ -194,7 +198,8 @@ def test_api_flow(
     )
     assert r.status_code == 422  # not before the day is over
     listed = client.get("/api/v1/shipit-events", **bearer(bob)).json()["items"]
-    assert listed[0]["projects"] == 1 and listed[0]["demos"] == 1
+    assert listed[0]["projects"] == 1
+    assert listed[0]["demos"] == 1
     assert Proposal.objects.get().follow_up == ""
 
 
@@ -216,8 +221,10 @@ def test_web_create_event_is_for_organisers_and_names_a_bad_start(
     assert web(make_person(org)).post("/autonomy/shipit/", body).status_code == 403
     client = web(make_person(org, Role.MANAGER))
     r = client.post("/autonomy/shipit/", {**body, "starts_at": "soon"}, follow=True)
-    assert b"must be a date and time" in r.content and not ShipItEvent.objects.exists()
+    assert b"must be a date and time" in r.content
+    assert not ShipItEvent.objects.exists()
     r = client.post("/autonomy/shipit/", body)
     event = ShipItEvent.objects.get()
-    assert r.status_code == 302 and r["Location"] == f"/autonomy/shipit/{event.pk}/"
+    assert r.status_code == 302
+    assert r["Location"] == f"/autonomy/shipit/{event.pk}/"
     assert event.ends_at - event.starts_at == dt.timedelta(hours=24)

@@ -93,7 +93,8 @@ def test_people_ops_cannot_make_themselves_someones_manager(
         assert "admin must make this change" in answer.json()["detail"]
     x.refresh_from_db()
     boss.refresh_from_db()
-    assert x.manager_id == boss.pk and boss.manager_id is None
+    assert x.manager_id == boss.pk
+    assert boss.manager_id is None
     _reads_nothing_of_x(client, headers, t)
     assert _events(x.organisation, "person.manager_changed") == []
     # the same through the web form
@@ -234,7 +235,8 @@ def test_imports_cannot_place_people_under_the_importer(
     with pytest.raises(ValidationFailed) as caught:
         imports.import_people(actor=actor_of(ops), text=text)
     errors = [e for e in caught.value.errors if e.field == field]
-    assert errors and all("admin" in e.message for e in errors)
+    assert errors
+    assert all("admin" in e.message for e in errors)
     assert errors[-1].line == text.count("\n") + 1
     assert Person.objects.count() == before
     # the preview shows the same refusal; an admin's import of the same file goes through
@@ -322,7 +324,8 @@ def test_the_audit_names_who_did_it_through_the_api(
     )
     assert answer.status_code == 201
     (event,) = _events(admin.organisation, "team.created")
-    assert event.actor_id == admin.user_id and event.actor_email == admin.email
+    assert event.actor_id == admin.user_id
+    assert event.actor_email == admin.email
     assert event.target_id == str(answer.json()["id"])
 
 
@@ -372,13 +375,15 @@ def test_adding_an_existing_account_only_invites_it(
     in_b = Person.objects.get(pk=answer.json()["id"])
     assert in_b.user_id is None
     (invitation,) = Invitation.objects.filter(person=in_b)
-    assert invitation.status == Invitation.Status.PENDING and invitation.user == alice.user
+    assert invitation.status == Invitation.Status.PENDING
+    assert invitation.user == alice.user
     assert [m.to for m in mail.outbox] == [[alice.email]]
     assert "/invitations/" in mail.outbox[0].body
     # B cannot set her a password (web and service), nor attach the account that way
     client.force_login(b_admin.user)  # type: ignore[arg-type]
     shown = client.get(f"/people/{in_b.pk}/").content.decode()
-    assert "waits for them to accept" in shown and "Create sign-in" not in shown
+    assert "waits for them to accept" in shown
+    assert "Create sign-in" not in shown
     client.post(f"/people/{in_b.pk}/login/", {"password": "a new password for alice"})
     in_b.refresh_from_db()
     alice.user.refresh_from_db()  # type: ignore[union-attr]

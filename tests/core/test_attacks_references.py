@@ -61,7 +61,8 @@ def _same_answer(
     # refused for the reference, not for something else in the body
     assert "objective" in text or "key result" in text or "key_result" in text, text
     assert text.replace(str(hidden), "ID") == none.content.decode().replace(str(MISSING), "ID")
-    assert SECRET not in text and "Secret key result" not in text
+    assert SECRET not in text
+    assert "Secret key result" not in text
     return seen
 
 
@@ -159,13 +160,15 @@ def test_people_ops_cannot_tie_an_incentive_to_a_private_key_result(
     assert answer.status_code == 201, answer.content
     # what people ops then read about it names neither the objective nor its key result
     (item,) = client.get(url, **bearer(ops)).json()
-    assert item["key_result_id"] is None and item["objective_id"] is None
+    assert item["key_result_id"] is None
+    assert item["objective_id"] is None
     client.force_login(ops.user)  # type: ignore[arg-type]
     for page in ("/advisor/incentives/", "/advisor/", "/"):
         shown = client.get(page)
         assert shown.status_code == 200, page
         text = shown.content.decode()
-        assert SECRET not in text and "Secret key result" not in text, page
+        assert SECRET not in text, page
+        assert "Secret key result" not in text, page
     assert "Bonus" in client.get("/advisor/incentives/").content.decode()
     # the admin, who may see it, still does
     (item,) = client.get(url, **bearer(admin)).json()

@@ -25,6 +25,7 @@ def _wipe() -> None:
     User.objects.all().delete()
 
 
+@pytest.mark.usefixtures("demo")  # built once, copied in: ensure_demo() finds it
 def test_round_trip_of_the_demo(
     db: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -45,6 +46,7 @@ def test_round_trip_of_the_demo(
     Team.objects.create(organisation=org, name="After restore")  # sequences were reset
 
 
+@pytest.mark.usefixtures("demo")  # built once, copied in: ensure_demo() finds it
 def test_one_organisation_export(db: Any, capsys: pytest.CaptureFixture[str]) -> None:
     ensure_demo()
     call_command("export", "--org", "hillside")
@@ -56,6 +58,7 @@ def test_one_organisation_export(db: Any, capsys: pytest.CaptureFixture[str]) ->
     assert len(people) == 26
 
 
+@pytest.mark.usefixtures("demo")  # built once, copied in: ensure_demo() finds it
 def test_restore_refuses_a_non_empty_database_and_writes_nothing(db: Any) -> None:
     ensure_demo()
     document = backup.export([o.pk for o in Organisation.objects.all()], ["x"])

@@ -18,8 +18,8 @@ from ampwork.core import services as core_services
 from ampwork.core.errors import ValidationFailed
 from ampwork.core.models import Organisation, Person, Team, User
 from ampwork.core.permissions import Actor
-from ampwork.surveys import services as pulse_services
-from ampwork.surveys.models import Invitation, ReportingGroup
+from ampwork.pulse import services as pulse_services
+from ampwork.pulse.models import Invitation, ReportingGroup
 
 from ..factories import MembershipFactory, PersonFactory, TeamFactory
 
@@ -34,7 +34,7 @@ def test_an_export_restores_after_a_team_its_pulse_was_opened_with_was_deleted(
     pulse = pulse_services.create_round(
         actor=admin_actor, name="Pulse", opens=today, closes=today + dt.timedelta(days=7)
     )
-    pulse_services.open_round(actor=admin_actor, pulse=pulse, send=False)
+    pulse_services.open_round(actor=admin_actor, round=pulse, send=False)
     gone = team.pk
     core_services.delete_team(actor=admin_actor, team=team)
     assert Invitation.objects.filter(round=pulse, group_id=gone).count() == 5
@@ -62,7 +62,7 @@ def test_a_kept_team_id_may_not_point_into_another_organisation(
     pulse = pulse_services.create_round(
         actor=admin_actor, name="Pulse", opens=today, closes=today + dt.timedelta(days=7)
     )
-    pulse_services.open_round(actor=admin_actor, pulse=pulse, send=False)
+    pulse_services.open_round(actor=admin_actor, round=pulse, send=False)
     theirs = TeamFactory(organisation=other_org, name="Theirs")
     document = backup.export([org.pk], [org.slug])
     for o in document["objects"]:

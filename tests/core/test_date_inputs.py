@@ -25,7 +25,7 @@ def test_a_date_box_shows_an_iso_date() -> None:
 
 def test_every_date_field_uses_the_iso_picker(org: Organisation) -> None:
     from ampwork.okrs.forms import CycleForm
-    from ampwork.surveys.views import RoundForm
+    from ampwork.pulse.views import RoundForm
 
     fields = [
         PersonForm(organisation=org, creating=False, may_change_role=True).fields["hire_date"],

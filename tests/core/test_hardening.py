@@ -34,7 +34,7 @@ from ampwork.core.permissions import Actor
 from ampwork.fairness import services as fairness_services
 from ampwork.okrs import imports as okr_imports
 from ampwork.okrs.models import Cycle, Objective
-from ampwork.surveys import services as survey_services
+from ampwork.pulse import services as pulse_services
 
 from ..conftest import PASSWORD
 from ..factories import MembershipFactory, PersonFactory, TeamFactory
@@ -325,7 +325,8 @@ def test_harmless_cells_are_left_alone(value: str) -> None:
 def test_escaping_round_trips_and_keeps_types() -> None:
     # a value that already looks escaped survives export and import unchanged
     assert csvexport.unescape(csvexport.escape("'=x")) == "'=x"
-    assert csvexport.escape(-5) == -5 and csvexport.escape(Decimal("-1.5")) == Decimal("-1.5")
+    assert csvexport.escape(-5) == -5
+    assert csvexport.escape(Decimal("-1.5")) == Decimal("-1.5")
     assert csvexport.escape(None) == ""
     # quotes and separators are still the csv module's job
     assert _cells(csvexport.text([['=a,"b"']])) == ['\'=a,"b"']
@@ -364,14 +365,14 @@ def test_pulse_export_escapes_group_names(
     team = TeamFactory(organisation=org, name=evil)
     for _ in range(3):
         MembershipFactory(team=team, person=PersonFactory(organisation=org))
-    pulse = survey_services.create_round(
+    pulse = pulse_services.create_round(
         actor=admin_actor,
         name="Pulse",
         opens=timezone.localdate(),
         closes=timezone.localdate() + dt.timedelta(days=7),
     )
-    survey_services.open_round(actor=admin_actor, pulse=pulse)
-    survey_services.close_round(actor=admin_actor, pulse=pulse)  # results wait for closing
+    pulse_services.open_round(actor=admin_actor, round=pulse)
+    pulse_services.close_round(actor=admin_actor, round=pulse)  # results wait for closing
     assert admin.user is not None
     client.force_login(admin.user)
     response = client.get(f"/pulse/rounds/{pulse.pk}/export.csv")
@@ -619,7 +620,8 @@ def test_no_template_or_chart_carries_an_inline_script() -> None:
     root = Path(settings.BASE_DIR)
     for template in root.rglob("*.html"):
         text = template.read_text(encoding="utf-8")
-        assert "<script>" not in text and " on" + "click=" not in text, template
+        assert "<script>" not in text, template
+        assert " on" + "click=" not in text, template
         for tag in re.findall(r"<script[^>]*>", text):
             assert "src=" in tag or 'type="application/json"' in tag, (template, tag)
     html = charts.team_sizes([("<script>alert(1)</script>", 3), ("B", 4)])

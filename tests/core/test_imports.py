@@ -40,8 +40,11 @@ def test_teams_then_people(admin_actor: Actor, org: Organisation) -> None:
     ada = Person.objects.get(email="ada@acme.example")
     grace = Person.objects.get(email="grace@acme.example")
     linus = Person.objects.get(email="linus@acme.example")
-    assert grace.manager == ada and linus.manager == grace and ada.manager is None
-    assert ada.role == "manager" and str(ada.hire_date) == "2020-01-06"
+    assert grace.manager == ada
+    assert linus.manager == grace
+    assert ada.manager is None
+    assert ada.role == "manager"
+    assert str(ada.hire_date) == "2020-01-06"
     assert ada.memberships.get().role == "lead"
     assert sorted(m.team.name for m in linus.memberships.all()) == ["Mobile", "Platform"]
     assert AuditEvent.objects.filter(action="people.imported").exists()

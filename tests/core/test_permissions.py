@@ -168,4 +168,5 @@ def test_methods_page_explains_the_home_numbers(
     home = client.get("/").content.decode()
     assert "/methods/#headcount" in home
     page = client.get("/methods/").content.decode()
-    assert 'id="headcount"' in page and "Active people" in page
+    assert 'id="headcount"' in page
+    assert "Active people" in page

@@ -12,7 +12,11 @@ from playwright.sync_api import expect
 from ampwork.advisor.models import Acknowledgement
 from ampwork.demo.services import DEMO_PASSWORD, ensure_demo
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("demo"),  # copied in once built: ensure_demo() finds it
+]
 
 
 def test_admin_follows_a_finding_to_its_evidence_and_acknowledges_it(

@@ -14,7 +14,11 @@ from ampwork.core.permissions import Actor
 from ampwork.core.services import grant_login
 from ampwork.demo.services import DEMO_PASSWORD, ensure_demo
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("demo"),  # copied in once built: ensure_demo() finds it
+]
 
 
 def test_manager_grants_and_member_sees(

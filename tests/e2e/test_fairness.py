@@ -14,7 +14,11 @@ from playwright.sync_api import expect
 from ampwork.demo.services import DEMO_PASSWORD, ensure_demo
 from ampwork.fairness.models import AuditRun, CurrencyRate
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("demo"),  # copied in once built: ensure_demo() finds it
+]
 
 
 def test_people_ops_audit_reports_and_import(

@@ -13,7 +13,11 @@ from playwright.sync_api import expect
 from ampwork.demo.services import DEMO_PASSWORD, ensure_demo
 from ampwork.okrs.models import Cycle
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("demo"),  # copied in once built: ensure_demo() finds it
+]
 
 # Collects what Chromium reports as a CSP violation, from before any page script runs.
 WATCH = """

@@ -14,7 +14,11 @@ from ampwork.demo.services import DEMO_PASSWORD, ensure_demo
 from ampwork.mastery.models import Reply, Review
 from ampwork.okrs.models import CheckIn
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("demo"),  # copied in once built: ensure_demo() finds it
+]
 
 
 def test_weekly_review_answered_and_on_the_timeline(

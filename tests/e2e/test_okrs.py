@@ -13,7 +13,11 @@ from ampwork.core.models import Person
 from ampwork.demo.services import DEMO_PASSWORD, ensure_demo
 from ampwork.okrs.models import CheckIn, KeyResult
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("demo"),  # copied in once built: ensure_demo() finds it
+]
 
 
 def _width(locator: Any) -> float:

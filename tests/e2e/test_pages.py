@@ -11,7 +11,11 @@ from playwright.sync_api import expect
 from ampwork.core.models import ApiToken, Organisation, Person, Team, User
 from ampwork.demo.services import DEMO_PASSWORD, ensure_demo
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("demo"),  # copied in once built: ensure_demo() finds it
+]
 
 
 def _no_errors(page: Any) -> list[str]:

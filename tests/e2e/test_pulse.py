@@ -14,10 +14,14 @@ from playwright.sync_api import expect
 from ampwork.core.models import Organisation, Person, Role, Team, TeamMembership
 from ampwork.core.permissions import Actor
 from ampwork.demo.services import DEMO_PASSWORD, ensure_demo
-from ampwork.surveys import services
-from ampwork.surveys.models import Invitation, Response, Round
+from ampwork.pulse import services
+from ampwork.pulse.models import Invitation, Response, Round
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("demo"),  # copied in once built: ensure_demo() finds it
+]
 
 
 def _open_round(org: Organisation) -> Round:
@@ -26,7 +30,7 @@ def _open_round(org: Organisation) -> Round:
     pulse = services.create_round(
         actor=actor, name="November pulse", opens=today, closes=today + dt.timedelta(days=5)
     )
-    services.open_round(actor=actor, pulse=pulse, send=False)
+    services.open_round(actor=actor, round=pulse, send=False)
     return pulse
 
 
@@ -56,8 +60,10 @@ def test_member_answers_on_a_phone_by_keyboard(
     expect(phone.get_by_role("heading", name="Thank you")).to_be_visible()
     services.flush(pulse, force=True)  # the answer waits in the pool until a batch forms
     response = Response.objects.get(round=pulse)
-    assert response.enps == 10 and response.comment == "Keyboard only, on a phone."
-    assert len(response.answers) == count - 1 and set(response.answers.values()) == {4}
+    assert response.enps == 10
+    assert response.comment == "Keyboard only, on a phone."
+    assert len(response.answers) == count - 1
+    assert set(response.answers.values()) == {4}
     sam = Person.objects.get(email="member@brightwater.example")
     assert Invitation.objects.get(round=pulse, person=sam).used
     width = phone.evaluate("document.documentElement.scrollWidth")
@@ -79,13 +85,13 @@ def test_manager_of_a_small_team_sees_suppressed(
         TeamMembership.objects.create(organisation=org, team=tiny, person=person)
     pulse = _open_round(org)
     for invitation in Invitation.objects.filter(round=pulse):
-        services.answer(pulse=pulse, invitation=invitation, answers={"mast1": 4})
+        services.answer(round=pulse, invitation=invitation, answers={"mast1": 4})
     sign_in(page, "manager@brightwater.example", DEMO_PASSWORD)
     page.goto(f"{live_server.url}/pulse/rounds/{pulse.pk}/")
     # open: only how many answered in all, no group at all
     expect(page.get_by_text("Results appear when the round closes on")).to_be_visible()
     expect(page.locator("tr", has_text="Tiny")).to_have_count(0)
-    services.close_round(actor=Actor.system(org), pulse=pulse)
+    services.close_round(actor=Actor.system(org), round=pulse)
     page.goto(f"{live_server.url}/pulse/rounds/{pulse.pk}/")
     row = page.locator("tr", has_text="Tiny")
     expect(row).to_contain_text("suppressed — fewer than 5 responses")

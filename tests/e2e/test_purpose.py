@@ -11,7 +11,11 @@ from playwright.sync_api import expect
 from ampwork.demo.services import DEMO_PASSWORD, ensure_demo
 from ampwork.purpose.models import Statement
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("demo"),  # copied in once built: ensure_demo() finds it
+]
 
 
 def test_student_writes_and_teacher_sees_themes(

@@ -16,9 +16,13 @@ from playwright.sync_api import expect
 from ampwork.core.models import Organisation
 from ampwork.demo.services import DEMO_PASSWORD, ensure_demo
 from ampwork.fairness.models import PayAttribute
-from ampwork.surveys.models import Round
+from ampwork.pulse.models import Round
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("demo"),  # copied in once built: ensure_demo() finds it
+]
 
 ADMIN = "admin@brightwater.example"
 
@@ -60,7 +64,8 @@ def _watch(page: Any) -> list[str]:
 
 def _visit(page: Any, url: str, problems: list[str]) -> None:
     response = page.goto(url)
-    assert response is not None and response.status == 200, (url, response and response.status)
+    assert response is not None, url
+    assert response.status == 200, (url, response.status)
     page.wait_for_load_state("networkidle")
     problems.extend(f"csp: {v}" for v in page.evaluate("window.__csp || []"))
 
@@ -121,6 +126,7 @@ def test_admin_walks_pulse_results_and_fairness(
     )
     expect(page.locator(".facts")).to_contain_text("HC1")
     expect(page.locator(".facts")).to_contain_text("HC3")
+    page.locator(".chart").first.scroll_into_view_if_needed()  # charts draw when seen
     expect(page.locator(".chart .plotly")).to_be_visible()
     assert page.locator(".chart .plotly .point").count() > 0  # the chart drew its dots
     shot(page, "walk-fairness-overview")
@@ -142,4 +148,5 @@ def test_admin_walks_pulse_results_and_fairness(
     assert text_right <= visible_right + 1, (text_right, visible_right)
     shot(phone, "walk-pulse-results-phone")
 
-    assert problems == [] and phone_problems == []
+    assert problems == []
+    assert phone_problems == []

@@ -63,7 +63,8 @@ def test_a_request_is_answered_once_and_only_by_the_person_asked(
         services.give_feedback(actor=actor_of(crew["other"]), request_id=ask.pk, body="hm")
     assert caught.value.errors[0].field == "request_id"
     answer = services.give_feedback(actor=bob, request_id=ask.pk, body="The trade-offs were clear.")
-    assert answer.receiver == crew["ann"] and answer.request == ask
+    assert answer.receiver == crew["ann"]
+    assert answer.request == ask
     assert selectors.feedback_page(bob).asked_of_me == []
     with pytest.raises(ValidationFailed) as caught:
         services.request_feedback(actor=ann, asked_id=crew["ann"].pk, about="me")
@@ -120,7 +121,8 @@ def test_skills_are_named_by_staff_and_rated_by_the_person_and_their_managers(
     ann = crew["ann"]
     own = services.rate_skill(actor=actor_of(ann), skill=skill, person=ann, level=2)
     theirs = services.rate_skill(actor=actor_of(crew["lead"]), skill=skill, person=ann, level=3)
-    assert own.by_self and not theirs.by_self
+    assert own.by_self
+    assert not theirs.by_self
     for who in ("bob", "other"):
         with pytest.raises(NotAllowed):
             services.rate_skill(actor=actor_of(crew[who]), skill=skill, person=ann, level=5)
@@ -179,7 +181,8 @@ def test_skills_and_feedback_over_the_api(
         == 404
     )
     given = post("/api/v1/feedback", {"receiver_id": crew["bob"].pk, "body": "Thanks"}, ann)
-    assert given.status_code == 201 and given.json()["share_with_managers"] is False
+    assert given.status_code == 201
+    assert given.json()["share_with_managers"] is False
     assert post("/api/v1/feedback", {"body": "to nobody"}, ann).status_code == 422
     assert client.get("/api/v1/feedback", **lead).json()["items"] == []
     asked = post("/api/v1/feedback-requests", {"asked_id": crew["bob"].pk, "about": "x"}, ann)
@@ -187,6 +190,7 @@ def test_skills_and_feedback_over_the_api(
     posted = post(
         "/api/v1/recognition", {"recipient_ids": [crew["bob"].pk], "body": "Now that"}, ann
     )
-    assert posted.status_code == 201 and posted.json()["recipients"] == [crew["bob"].pk]
+    assert posted.status_code == 201
+    assert posted.json()["recipients"] == [crew["bob"].pk]
     feed = client.get("/api/v1/recognition", **bearer(crew["other"])).json()
     assert feed["items"][0]["body"] == "Now that"

@@ -29,7 +29,8 @@ def test_a_worked_example_is_placed_against_the_persons_own_means() -> None:
     found = flow.flow_map(weeks((6, 6), (6, 3), (3, 6), (3, 3)))
     assert found.enough
     assert [p.quadrant for p in found.points] == ["flow", "anxiety", "boredom", "apathy"]
-    assert found.mean_challenge == 4.5 and found.mean_skill == 4.5
+    assert found.mean_challenge == 4.5
+    assert found.mean_skill == 4.5
     # z-scores use the sample standard deviation (sd = √3 here)
     assert abs(found.points[0].z_challenge - 1.5 / 3**0.5) < 1e-9
 
@@ -45,19 +46,22 @@ def test_lately_names_a_quadrant_only_when_recent_weeks_agree() -> None:
     found = flow.flow_map(weeks(*calm, (7, 2), (7, 2), (6, 2), (7, 2)))
     assert found.recent == "anxiety"
     mixed = flow.flow_map(weeks(*calm, (7, 2), (2, 7), (6, 6), (1, 1)))
-    assert mixed.recent is None and mixed.enough
+    assert mixed.recent is None
+    assert mixed.enough
 
 
 def test_fewer_than_four_rated_weeks_say_so_and_give_no_label() -> None:
     found = flow.flow_map([*weeks((6, 2), (7, 1), (6, 2)), (MONDAY, None, None)])
     assert not found.enough
-    assert found.points == [] and found.recent is None
+    assert found.points == []
+    assert found.recent is None
     assert "3 of 4 weeks rated" in found.message
 
 
 def test_a_rating_that_never_varies_has_no_average_to_be_above() -> None:
     found = flow.flow_map(weeks((5, 3), (5, 4), (5, 5), (5, 6)))
-    assert not found.enough and found.points == []
+    assert not found.enough
+    assert found.points == []
     assert "challenge rating has been the same" in found.message
 
 

@@ -101,18 +101,23 @@ def test_near_miss_committed_at_one_or_aspirational_below_one() -> None:
 def test_flags_of_one_kind_are_merged_with_all_their_evidence() -> None:
     week1 = ((Q4 + dt.timedelta(days=3), 10),)
     found = calibrate([q4(1, confidences=week1), q4(2, confidences=week1)])
-    assert len(found.flags) == 1 and len(found.flags[0].evidence) == 2
+    assert len(found.flags) == 1
+    assert len(found.flags[0].evidence) == 2
 
 
 def test_too_little_data_says_so_and_gives_no_label() -> None:
     found = calibrate([q4(1, confidences=((Q4 + dt.timedelta(days=20), 5),))])
-    assert not found.enough and found.flags == []
+    assert not found.enough
+    assert found.flags == []
     assert found.message.startswith("Too little data")
     nothing = calibrate([])
-    assert not nothing.enough and nothing.flags == [] and "No key results" in nothing.message
+    assert not nothing.enough
+    assert nothing.flags == []
+    assert "No key results" in nothing.message
 
 
 def test_enough_data_and_no_rule_firing_says_it_looks_right() -> None:
     found = calibrate([kr(1, score=0.7), kr(2, kind="committed", score=1.0)])
-    assert found.enough and found.flags == []
+    assert found.enough
+    assert found.flags == []
     assert "about right" in found.message

@@ -63,7 +63,8 @@ def test_an_average_just_below_09_no_longer_rounds_up() -> None:
 def test_progress_exactly_09_computed_from_the_key_result_is_too_easy() -> None:
     # 1 → 2, now 1.9: floats say 0.8999999999999999; exactly it is 0.9
     krs = [kr(1, score=0.9), open_kr(2, 1, 2, 1.9)]
-    assert krs[1].progress is not None and krs[1].progress < 0.9
+    assert krs[1].progress is not None
+    assert krs[1].progress < 0.9
     assert krs[1].exact() == Fraction(9, 10)
     assert kinds(krs) == ["too_easy"]
     assert kinds([kr(1, score=0.9), open_kr(2, 1, 2, 1.89)]) == []
@@ -211,7 +212,8 @@ def weeks(n: int) -> list[tuple[dt.date, int | None, int | None]]:
 @pytest.mark.parametrize(("n", "enough"), [(3, False), (4, True), (5, True)])
 def test_flow_needs_four_rated_weeks(n: int, enough: bool) -> None:
     found = flow.flow_map(weeks(n))
-    assert found.enough is enough and found.weeks_rated == n
+    assert found.enough is enough
+    assert found.weeks_rated == n
     assert bool(found.points) is enough
     if not enough:
         assert f"{n} of 4 weeks rated" in found.message

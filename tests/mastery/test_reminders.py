@@ -43,7 +43,8 @@ def test_exactly_the_people_with_a_review_due_get_one_email_each(
     link = re.search(r"http://testserver(/\S+)", reminders[0].body)
     assert link is not None
     response = web(crew["bob"]).get(link.group(1))
-    assert response.status_code == 200 and b"Small wins this week" in response.content
+    assert response.status_code == 200
+    assert b"Small wins this week" in response.content
     # the lead gets a digest of Ann (written) and Bob (not yet)
     digests = [m for m in mail.outbox if "team's week" in m.subject]
     assert [m.to for m in digests] == [[crew["lead"].email]]
@@ -51,7 +52,9 @@ def test_exactly_the_people_with_a_review_due_get_one_email_each(
     assert "Bob Member: not written yet" in digests[0].body
     mail.outbox.clear()
     again = services.send_reminders(org=org)
-    assert mail.outbox == [] and again.reminders == [] and again.digests == []
+    assert mail.outbox == []
+    assert again.reminders == []
+    assert again.digests == []
 
 
 def test_the_command_sends_and_a_dry_run_sends_nothing(crew: dict[str, Any], org: Any) -> None:
@@ -105,7 +108,8 @@ def test_an_emailed_link_lands_in_its_own_organisation(
     assert "Acme" in client.get("/mastery/review/").content.decode()
     services.send_reminders(org=other_org)
     link = re.search(r"http://testserver(/\S+)", mail.outbox[0].body)
-    assert link is not None and link.group(1).endswith("?org=globex")
+    assert link is not None
+    assert link.group(1).endswith("?org=globex")
     page = client.get(link.group(1)).content.decode()
     assert "Globex" in page
     assert "Globex" in client.get("/").content.decode()  # and stays there

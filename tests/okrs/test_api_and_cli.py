@@ -74,7 +74,8 @@ def test_objective_detail_has_the_computed_numbers(
     history = client.get(f"/api/v1/key-results/{kr['id']}/check-ins", **h).json()["items"]
     assert history[0]["note"] == "new rota"
     listing = client.get(f"/api/v1/objectives?cycle_id={cycle.pk}", **h).json()
-    assert listing["count"] == 1 and listing["items"][0]["id"] == oid
+    assert listing["count"] == 1
+    assert listing["items"][0]["id"] == oid
 
 
 @pytest.mark.parametrize(
@@ -146,7 +147,8 @@ def test_csv_round_trip(
     path = tmp_path / "okrs.csv"
     path.write_text(text, encoding="utf-8")
     call_command("okrs", "import", str(path))
-    assert Objective.objects.count() == 3 and KeyResult.objects.count() == 4
+    assert Objective.objects.count() == 3
+    assert KeyResult.objects.count() == 4
     support = Objective.objects.get(owner_team=team)
     assert support.parent_links.get().parent.title == "Customers trust us"
     assert KeyResult.objects.get(title__startswith="NPS").current == 36
@@ -154,7 +156,8 @@ def test_csv_round_trip(
     call_command("okrs", "export", "--cycle", "Q4")
     exported = capsys.readouterr().out
     assert exported.splitlines()[0].startswith("cycle,objective,owner_email")
-    assert "Reply from 30 to 8" in exported and ",36" in exported
+    assert "Reply from 30 to 8" in exported
+    assert ",36" in exported
     # the export imports again (into a fresh cycle of the same name elsewhere)
     other = Organisation.objects.create(name="Other", slug="other")
     Cycle.objects.create(organisation=other, name="Q4", start=cycle.start, end=cycle.end)
@@ -176,7 +179,8 @@ def test_csv_errors_name_line_and_column(cycle: Cycle, tmp_path: Path) -> None:
     with pytest.raises(CommandError) as caught:
         call_command("okrs", "import", str(path))
     message = str(caught.value)
-    assert f"{path}: line 3: cycle:" in message and f"{path}: line 4: start:" in message
+    assert f"{path}: line 3: cycle:" in message
+    assert f"{path}: line 4: start:" in message
     assert not Objective.objects.exists()
 
 
@@ -198,11 +202,13 @@ def test_alignment_through_the_api(
         {"parent_id": parent.pk, "kind": "supports"},
         h,
     )
-    assert response.status_code == 201 and response.json()["kind"] == "supports"
+    assert response.status_code == 201
+    assert response.json()["kind"] == "supports"
     body = client.get(f"/api/v1/objectives/{child.pk}", **h).json()
     assert body["parents"] == [{"id": parent.pk, "kind": "supports"}]
     loop = post(client, f"/api/v1/objectives/{parent.pk}/parents", {"parent_id": child.pk}, h)
-    assert loop.status_code == 422 and "loop" in loop.json()["detail"][0]["msg"]
+    assert loop.status_code == 422
+    assert "loop" in loop.json()["detail"][0]["msg"]
     gone = client.delete(f"/api/v1/objectives/{child.pk}/parents/{parent.pk}", **h)
     assert gone.status_code == 204
     assert client.get(f"/api/v1/objectives/{child.pk}", **h).json()["parents"] == []

@@ -170,10 +170,12 @@ def test_objective_band_is_that_of_the_exact_mean() -> None:
         p.KRInput(4, 2, "numeric", 0, 1, 1, False, None, None, 3.0, score=0.4),
     ]
     results, kr_results = p.evaluate(objectives, krs, [(2, 1)], END)
-    assert results[2].score == pytest.approx(0.375) and results[2].band == "yellow"
+    assert results[2].score == pytest.approx(0.375)
+    assert results[2].band == "yellow"
     # objective 1: key results 0.7 and 0.6, and child objective 2 (0.375) at weight 1
     assert results[1].score == pytest.approx((0.7 + 0.6 + 0.375) / 3)
-    assert kr_results[2].band == "yellow" and kr_results[1].band == "green"
+    assert kr_results[2].band == "yellow"
+    assert kr_results[1].band == "green"
     alone, _ = p.evaluate(objectives[:1], krs[:2], [], END)
     assert alone[1].band == "green"
     # shown to one decimal half up (as the pages do), the score agrees with its band
@@ -185,9 +187,11 @@ def test_objective_without_scores_or_weights_has_no_score() -> None:
     objectives = [p.ObjectiveInput(1, START, END)]
     krs = [p.KRInput(1, 1, "numeric", 0, 1, 1, False, None, None, 0.0, score=0.5)]
     results, _ = p.evaluate(objectives, krs, [], END)
-    assert results[1].score is None and results[1].band is None
+    assert results[1].score is None
+    assert results[1].band is None
     results, _ = p.evaluate(objectives, [], [], END)
-    assert results[1].score is None and results[1].progress.value == 0.0
+    assert results[1].score is None
+    assert results[1].progress.value == 0.0
 
 
 # ---------------------------------------------------------------- progress and its clamps
@@ -262,7 +266,8 @@ def test_weighted_mean_skips_zero_weights() -> None:
     assert p.weighted_mean([(1.0, 0.0)]) is None
     assert p.weighted_mean([]) is None
     mean = p.exact_weighted_mean([(p.numeric_progress(1, 2, 1.45), 1.0), (0.45, 0.0)])
-    assert mean is not None and mean.exact() == Fraction(9, 20)
+    assert mean is not None
+    assert mean.exact() == Fraction(9, 20)
 
 
 def test_kr_progress_kinds() -> None:
@@ -343,8 +348,10 @@ def test_pacing_of_a_key_result_on_the_line() -> None:
     kr = p.numeric_progress(1, 2, 1.45)
     status, expected = p.pacing(kr, START, END, day(55))
     assert status == p.ON_TRACK
-    assert expected.value == 0.55 and expected.exact() == Fraction(55, 100)
-    assert "on track" in expected.how and "day 55 of 100" in expected.how
+    assert expected.value == 0.55
+    assert expected.exact() == Fraction(55, 100)
+    assert "on track" in expected.how
+    assert "day 55 of 100" in expected.how
     assert p.pacing(p.numeric_progress(1, 2, 1.3), START, END, day(55))[0] == p.AT_RISK
 
 
@@ -394,17 +401,21 @@ def test_objective_pacing_uses_the_exact_weighted_mean() -> None:
 )
 def test_suggested_confidence_boundaries(progress: float, d: int, value: int) -> None:
     found = p.suggested_confidence(progress, START, END, day(d))
-    assert found is not None and found.value == value
+    assert found is not None
+    assert found.value == value
 
 
 def test_suggested_confidence_of_exact_progress_on_the_line() -> None:
     # 1 → 2, now 1.35, half way: 0.35 / 0.5 is exactly 70% (floats: 0.35000000000000009)
     kr = p.numeric_progress(1, 2, 1.35)
     found = p.suggested_confidence(kr, START, END, day(50))
-    assert found is not None and found.value == 8 and "70%" in found.how
+    assert found is not None
+    assert found.value == 8
+    assert "70%" in found.how
     kr = p.numeric_progress(1, 2, 1.15)  # floats: 0.1499999999999999; exactly 0.15 → 50% at day 30
     found = p.suggested_confidence(kr, START, END, day(30))
-    assert found is not None and found.value == 5
+    assert found is not None
+    assert found.value == 5
 
 
 def test_no_suggestion_before_a_tenth_of_the_cycle() -> None:
@@ -419,9 +430,13 @@ def test_no_suggestion_before_a_tenth_of_the_cycle() -> None:
 
 def test_suggested_confidence_explains_itself() -> None:
     found = p.suggested_confidence(2.0, START, END, day(10))
-    assert found is not None and found.value == 8 and "999%" in found.how
+    assert found is not None
+    assert found.value == 8
+    assert "999%" in found.how
     found = p.suggested_confidence(0.1, START, END, day(50))
-    assert found is not None and "20% of the target" in found.how and "low" in found.how
+    assert found is not None
+    assert "20% of the target" in found.how
+    assert "low" in found.how
 
 
 # ---------------------------------------------------------------- staleness
@@ -512,7 +527,8 @@ def test_every_explanation_text() -> None:
         "(at risk below expected − 0.1, off track below expected − 0.25)"
     )
     mean = p.exact_weighted_mean([(0.5, 1.0)])
-    assert mean is not None and mean.how == "weighted mean"
+    assert mean is not None
+    assert mean.how == "weighted mean"
 
 
 @pytest.mark.parametrize(("progress", "band"), [(0.4, "high"), (0.3, "medium"), (0.2, "low")])
@@ -542,11 +558,13 @@ def test_weighted_means_divide_by_the_positive_weights() -> None:
     items = [(0.2, 3.0), (0.8, 1.0), (1.0, 0.0), (1.0, -2.0)]
     assert p.weighted_mean(items) == pytest.approx(0.35)
     mean = p.exact_weighted_mean(items)
-    assert mean is not None and mean.value == pytest.approx(0.35)
+    assert mean is not None
+    assert mean.value == pytest.approx(0.35)
     assert mean.exact() == Fraction(7, 20)
     assert p.exact_weighted_mean([(1.0, 0.0), (1.0, -1.0)]) is None
     exact = p.exact_weighted_mean([(Fraction(1, 3), 2.0), (Fraction(2, 3), 4.0)])
-    assert exact is not None and exact.exact() == Fraction(5, 9)
+    assert exact is not None
+    assert exact.exact() == Fraction(5, 9)
     assert p.objective_progress([(0.2, 3.0), (0.8, 1.0)]).exact() == Fraction(7, 20)
 
 
@@ -583,7 +601,8 @@ def test_as_exact_reads_floats_as_they_print() -> None:
     assert p.as_exact(3) == 3
     assert p.Explained(0.1, "").exact() == Fraction(1, 10)
     computed = p.Explained(0.2, "", lambda: Fraction(1, 5))
-    assert computed.exact() == Fraction(1, 5) and computed.exact() == Fraction(1, 5)
+    assert computed.exact() == Fraction(1, 5)
+    assert computed.exact() == Fraction(1, 5)
 
 
 def test_expected_carries_its_exact_value() -> None:
@@ -598,7 +617,8 @@ def test_one_day_and_empty_cycles_on_the_line() -> None:
     assert p.pacing(0.0, START, one_day, START)[0] == p.ON_TRACK  # expected 0
     assert p.suggested_confidence(0.5, START, one_day, START) is None  # 0 of 1 day elapsed
     found = p.suggested_confidence(0.5, START, one_day, one_day)
-    assert found is not None and found.value == 5
+    assert found is not None
+    assert found.value == 5
     assert p.pacing(0.9, START, one_day, one_day)[0] == p.ON_TRACK  # expected 1: on the line
     assert p.pacing(0.75, START, one_day, one_day)[0] == p.AT_RISK
     # an empty cycle (end = start) expects everything: 0.9 is exactly on its line
@@ -606,7 +626,8 @@ def test_one_day_and_empty_cycles_on_the_line() -> None:
     assert p.pacing(0.75, START, START, START)[0] == p.AT_RISK
     assert p.pacing(0.7499, START, START, START)[0] == p.OFF_TRACK
     found = p.suggested_confidence(0.7, START, START, START)
-    assert found is not None and found.value == 8
+    assert found is not None
+    assert found.value == 8
 
 
 # ---------------------------------------------------------------- whole cycles
@@ -642,9 +663,11 @@ def test_a_child_counts_in_every_parent() -> None:
     objectives = [p.ObjectiveInput(i, START, END) for i in (1, 2, 3)]
     krs = [kr_input(1, 1, 1.0), kr_input(2, 2, 1.0), kr_input(3, 3, 0.0)]
     results, _ = p.evaluate(objectives, krs, [(3, 1), (3, 2)], day(50))
-    assert results[1].progress.value == 0.5 and results[2].progress.value == 0.5
+    assert results[1].progress.value == 0.5
+    assert results[2].progress.value == 0.5
     assert results[1].expected.value == 0.5
-    assert results[3].pacing == p.OFF_TRACK and results[1].pacing == p.ON_TRACK
+    assert results[3].pacing == p.OFF_TRACK
+    assert results[1].pacing == p.ON_TRACK
 
 
 def test_key_result_results_read_lazily() -> None:
@@ -656,8 +679,11 @@ def test_key_result_results_read_lazily() -> None:
     ]
     _, kr_results = p.evaluate(objectives, krs, [], day(50))
     suggestion = kr_results[1].suggested_confidence
-    assert suggestion is not None and suggestion.value == 8  # exactly 70%
+    assert suggestion is not None
+    assert suggestion.value == 8
     assert kr_results[1].suggested_confidence is suggestion
-    assert kr_results[1].pacing == p.AT_RISK and kr_results[1].expected.value == 0.5
-    assert kr_results[2].progress.value == 0.0 and kr_results[2].progress.how == "no check-in yet"
+    assert kr_results[1].pacing == p.AT_RISK
+    assert kr_results[1].expected.value == 0.5
+    assert kr_results[2].progress.value == 0.0
+    assert kr_results[2].progress.how == "no check-in yet"
     assert kr_results[3].progress.value == 0.0  # no bounds: [0, 0], and 0.5 is outside

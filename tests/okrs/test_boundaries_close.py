@@ -74,7 +74,8 @@ def test_a_team_roll_up_on_the_at_risk_line_is_on_track(
         key_result(admin_actor, cycle, current, owner_kind="team", owner_team_id=team.pk)
     tree = selectors.alignment(admin_actor, cycle, today=DAY_55)
     (branch,) = [b for b in tree.branches if b.team_id == team.pk]
-    assert branch.count == 2 and branch.rollup == pytest.approx(0.45)
+    assert branch.count == 2
+    assert branch.rollup == pytest.approx(0.45)
     assert branch.status == progress.ON_TRACK
     objective_statuses = sorted(tree.state.results[o.pk].pacing for o in branch.objectives)
     assert objective_statuses == [progress.AT_RISK, progress.ON_TRACK]

@@ -73,7 +73,8 @@ def test_worked_examples() -> None:
     assert p.numeric_progress(8, 5, 9).value == 0.0
     assert p.boolean_progress(True).value == 1.0
     assert p.milestone_progress([(1, True), (1, False), (2, True)]).value == 0.75
-    assert p.range_progress(0, 5, 3).value == 1.0 and p.range_progress(0, 5, 6).value == 0.0
+    assert p.range_progress(0, 5, 3).value == 1.0
+    assert p.range_progress(0, 5, 6).value == 0.0
     assert p.range_share([1, 2, 7, 3], 0, 5) == 0.75
 
 
@@ -112,7 +113,8 @@ def test_pacing_before_the_cycle() -> None:
 def test_suggested_confidence(progress: float, value: int) -> None:
     # half way through: projected = progress / 0.5
     suggestion = p.suggested_confidence(progress, START, END, START + dt.timedelta(days=45))
-    assert suggestion is not None and suggestion.value == value
+    assert suggestion is not None
+    assert suggestion.value == value
 
 
 def test_no_suggestion_in_the_first_tenth() -> None:

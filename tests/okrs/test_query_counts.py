@@ -37,7 +37,8 @@ def sized(request: pytest.FixtureRequest, db: Any) -> dict[str, Any]:
     )
     admin = Person.objects.get(organisation=result.organisation, email=result.admin_email)
     objective = Objective.objects.filter(cycle=cycle, owner_kind="team").first()
-    assert objective is not None and KeyResult.objects.filter(objective__cycle=cycle).exists()
+    assert objective is not None
+    assert KeyResult.objects.filter(objective__cycle=cycle).exists()
     return {
         "admin": admin,
         "cycle": cycle.pk,

@@ -42,7 +42,8 @@ def test_members_write_their_own_objectives(
 ) -> None:
     me = actor_of(member)
     objective = services.create_objective(actor=me, cycle=cycle, title="Customers love X")
-    assert objective.owner_person == member and objective.self_authored
+    assert objective.owner_person == member
+    assert objective.self_authored
     other = make_person(org)
     with pytest.raises(NotAllowed):
         services.create_objective(actor=me, cycle=cycle, title="Yours", owner_person_id=other.pk)
@@ -61,7 +62,8 @@ def test_managers_set_objectives_for_reports_not_self_authored(
     objective = services.create_objective(
         actor=actor_of(boss), cycle=cycle, title="T", owner_person_id=report.pk
     )
-    assert objective.author == boss and not objective.self_authored
+    assert objective.author == boss
+    assert not objective.self_authored
 
 
 def test_check_in_keeps_the_newest_by_date(
@@ -75,7 +77,9 @@ def test_check_in_keeps_the_newest_by_date(
     services.check_in(actor=me, key_result=kr, value=6, confidence=7, date=dt.date(2026, 11, 8))
     services.check_in(actor=me, key_result=kr, value=3, date=dt.date(2026, 11, 1))  # late entry
     kr.refresh_from_db()
-    assert kr.current == 6 and kr.confidence == 7 and kr.last_check_in == dt.date(2026, 11, 8)
+    assert kr.current == 6
+    assert kr.confidence == 7
+    assert kr.last_check_in == dt.date(2026, 11, 8)
     with pytest.raises(ValidationFailed, match="value"):
         services.check_in(actor=me, key_result=kr, confidence=5)
     with pytest.raises(ValidationFailed, match="confidence"):
@@ -229,7 +233,9 @@ def test_close_cycle_scores_overrides_and_carries(cycle: Cycle, admin_actor: Act
     )
     a.refresh_from_db()
     b.refresh_from_db()
-    assert a.score == 0.7 and b.score == 0.5 and b.score_reason == "metric broke"
+    assert a.score == 0.7
+    assert b.score == 0.5
+    assert b.score_reason == "metric broke"
     carried = Objective.objects.get(cycle=nxt)
     assert carried.carried_from == objective
     assert KeyResult.objects.get(objective=carried, title="a").start == 7.3  # continues
@@ -286,4 +292,5 @@ def test_twenty_check_ins_at_once(
     assert statuses == [201] * 20
     assert CheckIn.objects.filter(key_result=kr).count() == 20
     kr.refresh_from_db()
-    assert kr.current == 20 and kr.last_check_in == dt.date(2026, 3, 20)
+    assert kr.current == 20
+    assert kr.last_check_in == dt.date(2026, 3, 20)

@@ -77,7 +77,8 @@ def test_only_me_never_leaves_its_author(
     assert "zebras" not in client.get("/purpose/").content.decode()
     # its author sees it
     own = client.get("/api/v1/purpose-statements", **bearer(written["private"])).json()
-    assert own["items"][0]["text"] == SECRET and own["items"][0]["mine"] is True
+    assert own["items"][0]["text"] == SECRET
+    assert own["items"][0]["mine"] is True
 
 
 def test_theme_only_statements_are_never_shown_by_name(
@@ -99,7 +100,8 @@ def test_quotes_only_with_consent(written: dict[str, Person], admin_actor: Actor
     found = selectors.organisation_themes(admin_actor)
     quotable = {TEXTS[i] for i in range(len(TEXTS)) if i % 2 == 0} | {"patients and their families"}
     quotes = [q for t in found.themes for q in t.quotes]
-    assert quotes and all(q in quotable for q in quotes)
+    assert quotes
+    assert all(q in quotable for q in quotes)
 
 
 def test_no_themes_below_the_minimum(
@@ -108,7 +110,8 @@ def test_no_themes_below_the_minimum(
     for text in TEXTS[:4]:
         services.write_statement(actor=actor_of(make_person(org)), text=text)
     found = selectors.organisation_themes(actor_of(make_person(org, Role.ADMIN)))
-    assert found.themes == [] and "at least 5" in (found.suppressed or "")
+    assert found.themes == []
+    assert "at least 5" in (found.suppressed or "")
 
 
 def test_drafting_and_publishing_keeps_history(

@@ -59,7 +59,8 @@ def test_deterministic_and_quotes_only_with_consent() -> None:
 def test_no_themes_below_the_minimum() -> None:
     statements, _ = corpus(1, {"patients": 2, "learning": 2})
     result = themes.find(statements, minimum=5)
-    assert result.themes == [] and "at least 5" in (result.suppressed or "")
+    assert result.themes == []
+    assert "at least 5" in (result.suppressed or "")
 
 
 def test_one_statement_per_author() -> None:

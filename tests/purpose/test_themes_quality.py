@@ -100,7 +100,8 @@ def test_one_statement_per_author_whatever_the_order() -> None:
     others = [themes.Statement(i, text) for i, text in enumerate(CLASS["friends"], start=2)]
     forward = themes.find(twice + others, minimum=5)
     backward = themes.find(list(reversed(twice + others)), minimum=5)
-    assert forward == backward and forward.authors == 7
+    assert forward == backward
+    assert forward.authors == 7
 
 
 @pytest.mark.parametrize("corpus", [COMPANY, CLASS], ids=["company", "class"])
@@ -115,7 +116,8 @@ def test_labels_are_phrases_people_wrote_without_filler(corpus: dict[str, list[s
         written = [text_of[a] for a, t in members.items() if t == index]
         for phrase in phrases:
             words = phrase.lower().split()
-            assert words[0] not in ENGLISH_STOP_WORDS and words[-1] not in ENGLISH_STOP_WORDS
+            assert words[0] not in ENGLISH_STOP_WORDS
+            assert words[-1] not in ENGLISH_STOP_WORDS
             assert any(phrase.lower() in text for text in written), (phrase, written)
         assert not set(theme.terms) & FILLER, theme.terms
 
@@ -125,9 +127,11 @@ def test_quotes_come_from_consenting_members_once_each() -> None:
     found, members = themes.find_with_members(statements, minimum=5)
     by_text = {s.text: s for s in statements}
     for index, theme in enumerate(found.themes):
-        assert theme.quotes and len(theme.quotes) == len(set(theme.quotes)) <= 3
+        assert theme.quotes
+        assert len(theme.quotes) == len(set(theme.quotes)) <= 3
         for quote in theme.quotes:
-            assert by_text[quote].quotable and members[by_text[quote].author] == index
+            assert by_text[quote].quotable
+            assert members[by_text[quote].author] == index
 
 
 @pytest.mark.parametrize(("authors", "shown"), [(5, False), (6, True), (7, True)])
@@ -136,16 +140,19 @@ def test_themes_only_from_the_minimum_of_authors(authors: int, shown: bool) -> N
     found = themes.find([themes.Statement(i, t) for i, t in enumerate(texts)], minimum=6)
     assert found.authors == authors
     if shown:
-        assert found.suppressed is None and found.themes
+        assert found.suppressed is None
+        assert found.themes
         assert sum(t.authors for t in found.themes) + found.unthemed == authors
     else:
-        assert found.themes == [] and "at least 6" in (found.suppressed or "")
+        assert found.themes == []
+        assert "at least 6" in (found.suppressed or "")
 
 
 def test_blank_statements_do_not_count_towards_the_minimum() -> None:
     texts = [*CLASS["friends"][:5], "   "]
     found = themes.find([themes.Statement(i, t) for i, t in enumerate(texts)], minimum=6)
-    assert found.themes == [] and found.authors == 5
+    assert found.themes == []
+    assert found.authors == 5
 
 
 def test_people_giving_the_same_short_answer_make_a_theme() -> None:

@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from ampwork.core.models import Organisation, Person, Team
-from ampwork.okrs.models import Objective
+from ampwork.okrs import selectors as okr_selectors
 
 from .models import Incentive, StyleAssessment, Tick
 
@@ -22,11 +22,14 @@ def seed(company: Organisation, school: Organisation) -> None:
     people = {p.email: p for p in Person.objects.filter(organisation=company)}
     admin = people["admin@brightwater.example"]
     ops = people["people@brightwater.example"]
-    launch = Objective.objects.filter(
-        organisation=company,
-        cycle__status="open",
-        title="New customers find value in their first week",
-    ).first()
+    launch = next(
+        (
+            pk
+            for pk, title in okr_selectors.open_objective_titles(company)
+            if title == "New customers find value in their first week"
+        ),
+        None,
+    )
     Incentive.objects.create(
         organisation=company,
         what="Launch bonus",
@@ -34,7 +37,7 @@ def seed(company: Organisation, school: Organisation) -> None:
         amount=Decimal("2000.00"),
         currency="EUR",
         style=Incentive.Style.IF_THEN,
-        objective=launch,
+        objective_id=launch,
         created_by=admin,
         created_at=now - dt.timedelta(days=40),
     )

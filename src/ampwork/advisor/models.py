@@ -8,7 +8,6 @@ from django.db import models
 from django.utils import timezone
 
 from ampwork.core.models import Organisation, Person, Team
-from ampwork.okrs.models import KeyResult, Objective
 
 
 class Tick(models.Model):
@@ -57,10 +56,18 @@ class Incentive(models.Model):
     reward_kind = models.CharField(max_length=100, blank=True)
     style = models.CharField(max_length=10, choices=Style.choices)
     objective = models.ForeignKey(
-        Objective, null=True, blank=True, on_delete=models.SET_NULL, related_name="incentives"
+        "okrs.Objective",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="incentives",
     )
     key_result = models.ForeignKey(
-        KeyResult, null=True, blank=True, on_delete=models.SET_NULL, related_name="incentives"
+        "okrs.KeyResult",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="incentives",
     )
     job_role = models.CharField(max_length=120, blank=True)
     created_by = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -80,7 +87,7 @@ class StyleAssessment(models.Model):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     objective = models.ForeignKey(
-        Objective, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+        "okrs.Objective", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     job_role = models.CharField(max_length=120, blank=True)
     answers = models.JSONField(default=dict)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,7 +14,6 @@ from django.utils import timezone
 from ampwork.core.errors import NotAllowed, NotFound, ValidationFailed, clean_text
 from ampwork.core.models import Organisation, Person, Team
 from ampwork.core.permissions import Actor, require
-from ampwork.okrs.models import Objective
 
 from . import rules
 from .models import (
@@ -26,6 +26,9 @@ from .models import (
     TimeLog,
     TimePolicy,
 )
+
+if TYPE_CHECKING:  # an objective handed over by OKRs' front door, for its type only
+    from ampwork.okrs.models import Objective
 
 
 def _check(t: str, level: int) -> None:

@@ -154,7 +154,8 @@ def ols(x: np.ndarray, y: np.ndarray) -> Fit:
     squares = spread**2
 
     def sandwich(weights: np.ndarray) -> np.ndarray:
-        return np.sqrt(squares.T @ weights)
+        errors: np.ndarray = np.sqrt(squares.T @ weights)
+        return errors
 
     squared = resid**2
     hc1 = sandwich(squared) * math.sqrt(n / df) if df > 0 else np.full(k, np.nan)

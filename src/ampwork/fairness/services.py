@@ -12,6 +12,7 @@ from ampwork.core.imports import Plan, read_rows
 from ampwork.core.models import Person
 from ampwork.core.permissions import Actor, require
 from ampwork.core.services import record
+from ampwork.logs import logged_import
 
 from . import audit, gate, selectors
 from .csvinput import factor_problem, factor_value
@@ -170,6 +171,7 @@ def check_pay(*, actor: Actor, kind: str, text: str, source: str = "pay.csv") ->
         return counted
 
 
+@logged_import()  # kind: the importer's argument
 @transaction.atomic
 def import_pay(
     *, actor: Actor, kind: str, text: str, source: str = "pay.csv", progress: Any = None

@@ -12,7 +12,7 @@ import random
 from django.utils import timezone
 
 from ampwork.core.models import Organisation, Person, Team, TeamMembership
-from ampwork.okrs.models import Objective
+from ampwork.okrs import selectors as okr_selectors
 
 from .models import (
     Feedback,
@@ -295,15 +295,20 @@ def _company(org: Organisation, rng: random.Random, today: dt.date, weeks: list[
                 level=rng.randint(2, 4),
                 date=weeks[-3],
             )
-    learning = Objective.objects.filter(
-        owner_person=sam, cycle__status="open", title__startswith="Own the ingest"
-    ).first()
+    learning = next(
+        (
+            pk
+            for pk, title in okr_selectors.open_objective_titles(org, owner_id=sam.pk)
+            if title.startswith("Own the ingest")
+        ),
+        None,
+    )
     GrowthArea.objects.create(
         organisation=org,
         person=sam,
         skill=own,
         target_level=4,
-        objective=learning,
+        objective_id=learning,
         note="lead two incidents end to end this quarter",
         created_by=marco,
     )
@@ -385,7 +390,7 @@ def _company(org: Organisation, rng: random.Random, today: dt.date, weeks: list[
             organisation=org,
             author=author,
             body=body,
-            objective=objective,
+            objective_id=objective,
             created_at=now - dt.timedelta(days=days),
         )
         post.recipients.set(recipients)

@@ -9,7 +9,6 @@ from django.db import models
 from django.utils import timezone
 
 from ampwork.core.models import Organisation, Person
-from ampwork.okrs.models import KeyResult, Objective
 
 RATING = [MinValueValidator(1), MaxValueValidator(7)]
 LEVEL = [MinValueValidator(1), MaxValueValidator(5)]
@@ -130,7 +129,11 @@ class GrowthArea(models.Model):
     skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="growth_areas")
     target_level = models.PositiveSmallIntegerField(validators=LEVEL)
     objective = models.ForeignKey(
-        Objective, null=True, blank=True, on_delete=models.SET_NULL, related_name="growth_areas"
+        "okrs.Objective",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="growth_areas",
     )
     note = models.CharField(max_length=300, blank=True)
     created_by = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -190,10 +193,10 @@ class Recognition(models.Model):
     recipients = models.ManyToManyField(Person, related_name="recognition")
     body = models.CharField(max_length=1000)
     objective = models.ForeignKey(
-        Objective, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "okrs.Objective", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     key_result = models.ForeignKey(
-        KeyResult, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "okrs.KeyResult", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -299,54 +299,63 @@ class Sent:
     digests: list[str]
 
 
-@transaction.atomic
 def send_reminders(
     *, org: Organisation, today: dt.date | None = None, dry_run: bool = False
 ) -> Sent:
     """Email everyone whose review of this week is due (one email each, once a week), and
-    each manager their weekly digest of their people's reviews and flags."""
+    each manager their weekly digest of their people's reviews and flags. Reads decide who
+    gets what; each email is marked sent after the mail server took it, with no transaction
+    open while it talks (core.mail: at least once). Raises ``mail.NotDelivered`` after the
+    batch if the server refused some (they go out on the next run)."""
     today = today or timezone.localdate()
     week = selectors.week_of(today)
     school = org.is_school
     link = f"{settings.BASE_URL}/mastery/review/?org={org.slug}"
     sent = Sent([], [])
-    messages = []
+    letters = []
+    skipped = 0
+    review, digest_kind = ReminderSent.Kind.REVIEW, ReminderSent.Kind.DIGEST
     for person in selectors.due_reviews(org, week):
-        if not dry_run and not mail.once(
-            ReminderSent, organisation=org, person=person, week=week, kind=ReminderSent.Kind.REVIEW
-        ):
+        row = {"organisation": org, "person": person, "week": week, "kind": review}
+        if not dry_run and mail.sent_already(ReminderSent, person=person, week=week, kind=review):
+            skipped += 1
             continue
         sent.reminders.append(person.email)
         word = "reflection" if school else "review"
-        messages.append(
-            EmailMessage(
-                subject=f"Your weekly {word} — week of {week:%d %B}",
-                body=(
-                    f"Hello {person.name},\n\n"
-                    f"Five minutes for your weekly {word}: a small win first, then what got "
-                    "in the way, then your next steps — and a check-in on your key results.\n\n"
-                    f"{link}\n\n"
-                    "Reminders go only to people whose review of the week is not written "
-                    "yet.\n"
-                ),
-                to=[person.email],
-            )
+        message = EmailMessage(
+            subject=f"Your weekly {word} — week of {week:%d %B}",
+            body=(
+                f"Hello {person.name},\n\n"
+                f"Five minutes for your weekly {word}: a small win first, then what got "
+                "in the way, then your next steps — and a check-in on your key results.\n\n"
+                f"{link}\n\n"
+                "Reminders go only to people whose review of the week is not written "
+                "yet.\n"
+            ),
+            to=[person.email],
         )
+        letters.append(mail.Letter(message, ReminderSent, row))
     for coach, digest in selectors.digests(org, week):
         if not digest.people:
             continue
-        if not dry_run and not mail.once(
-            ReminderSent, organisation=org, person=coach, week=week, kind=ReminderSent.Kind.DIGEST
+        row = {"organisation": org, "person": coach, "week": week, "kind": digest_kind}
+        if not dry_run and mail.sent_already(
+            ReminderSent, person=coach, week=week, kind=digest_kind
         ):
+            skipped += 1
             continue
         sent.digests.append(coach.email)
-        messages.append(
-            EmailMessage(
-                subject=f"Your team's week — {week:%d %B}",
-                body=digest.text(f"{settings.BASE_URL}/mastery/?org={org.slug}"),
-                to=[coach.email],
-            )
+        message = EmailMessage(
+            subject=f"Your team's week — {week:%d %B}",
+            body=digest.text(f"{settings.BASE_URL}/mastery/?org={org.slug}"),
+            to=[coach.email],
         )
-    if not dry_run:
-        mail.send_all(messages)
+        letters.append(mail.Letter(message, ReminderSent, row))
+    if dry_run:
+        return sent
+    done = mail.deliver(letters, kind="mastery.reminders", org_id=org.pk, skipped=skipped)
+    sent.reminders = [x.message.to[0] for x in done.sent if x.fields["kind"] == review]
+    sent.digests = [x.message.to[0] for x in done.sent if x.fields["kind"] == digest_kind]
+    if done.failed:
+        raise mail.NotDelivered(len(done.failed), sent)
     return sent

@@ -141,9 +141,9 @@ def seed(company: Organisation, school: Organisation) -> None:
         return key_result
 
     for cycle in (last, this):
-        company_goal = objective(cycle, "Customers trust us with their most important work")
+        company_objective = objective(cycle, "Customers trust us with their most important work")
         kr(
-            company_goal,
+            company_objective,
             "Net promoter score from 31 to 45",
             31,
             45,
@@ -153,7 +153,7 @@ def seed(company: Organisation, school: Organisation) -> None:
             owner=admin,
         )
         kr(
-            company_goal,
+            company_objective,
             "Enterprise churn from 6% to 3% a quarter",
             6,
             3,
@@ -167,7 +167,7 @@ def seed(company: Organisation, school: Organisation) -> None:
             "Shipping is boring: small, safe, frequent",
             team=teams["Platform"],
             author=marco,
-            parent=company_goal,
+            parent=company_objective,
         )
         kr(
             platform,
@@ -185,7 +185,7 @@ def seed(company: Organisation, school: Organisation) -> None:
             "Customers get answers within a day",
             team=teams["Customer Success"],
             author=cs_lead,
-            parent=company_goal,
+            parent=company_objective,
         )
         kr(
             support,
@@ -203,7 +203,7 @@ def seed(company: Organisation, school: Organisation) -> None:
             "New customers find value in their first week",
             team=teams["Product"],
             author=product_lead,
-            parent=company_goal,
+            parent=company_objective,
         )
         kr(
             product,
@@ -230,7 +230,7 @@ def seed(company: Organisation, school: Organisation) -> None:
         kr(easy, "Onboarding screens redesigned from 0 to 3", 0, 3, "", sandbag, cycle)
         kr(easy, "App-store rating from 4.4 to 4.5", 4.4, 4.5, "", sandbag, cycle)
         dashboards = objective(
-            cycle, "Every team reads its own numbers", owner=data_person, parent=company_goal
+            cycle, "Every team reads its own numbers", owner=data_person, parent=company_objective
         )
         kr(
             dashboards,
@@ -343,7 +343,7 @@ def _school(school: Organisation, rng: random.Random, today: dt.date) -> None:
     )
     teacher = Person.objects.get(organisation=school, email="teacher@hillside.example")
     science = Team.objects.get(organisation=school, name="Year 9 Science")
-    class_goal = Objective.objects.create(
+    class_objective = Objective.objects.create(
         organisation=school,
         cycle=term,
         owner_kind="team",
@@ -353,7 +353,7 @@ def _school(school: Organisation, rng: random.Random, today: dt.date) -> None:
     )
     services.create_key_result(
         actor=system,
-        objective=class_goal,
+        objective=class_objective,
         title="Students passing the explain-it check from 0 to 24",
         start=0,
         target=24,

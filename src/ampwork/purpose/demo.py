@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from ampwork.core.models import Organisation, Person, Role
 from ampwork.core.permissions import Actor
-from ampwork.okrs.models import Objective
+from ampwork.okrs import selectors as okr_selectors
 
 from . import services
 from .models import PurposeLink, Statement
@@ -128,10 +128,9 @@ def seed(company: Organisation, school: Organisation) -> None:
             ),
             quotable=rng.random() < 0.6,
         )
-    objectives = list(
-        Objective.objects.filter(organisation=company, cycle__status="open").order_by("id")
-    )
-    by_title = {o.title: o for o in objectives}
+    open_objectives = okr_selectors.open_objective_titles(company)
+    objectives = [pk for pk, _ in open_objectives]
+    by_title = {title: pk for pk, title in open_objectives}
     today = timezone.localdate()
     story_objectives = [
         o
@@ -148,7 +147,7 @@ def seed(company: Organisation, school: Organisation) -> None:
         "reminder fix; she paid her suppliers on Friday instead of borrowing.",
         happened_on=today - dt.timedelta(days=18),
         source="support ticket #4812",
-        objective_ids=[o.pk for o in story_objectives],
+        objective_ids=story_objectives,
     )
     services.add_story(
         actor=actor(people[25]),
@@ -158,10 +157,10 @@ def seed(company: Organisation, school: Organisation) -> None:
         "import shipped; they wrote to say they spent it with their kids.",
         happened_on=today - dt.timedelta(days=40),
         source="customer email",
-        objective_ids=[o.pk for o in objectives[:1]],
+        objective_ids=objectives[:1],
     )
     for objective in objectives[:3]:
-        PurposeLink.objects.get_or_create(organisation=company, objective=objective)
+        PurposeLink.objects.get_or_create(organisation=company, objective_id=objective)
     students = list(Person.objects.filter(organisation=school, role=Role.MEMBER).order_by("id"))
     for i, student in enumerate(students[1:21]):
         services.write_statement(

@@ -7,7 +7,6 @@ from django.db import models
 from django.utils import timezone
 
 from ampwork.core.models import Organisation, Person, User
-from ampwork.okrs.models import KeyResult, Objective
 
 COMPANY_PROMPT = "Why does this work matter to you?"
 SCHOOL_PROMPT = "What is school for, for you?"
@@ -121,8 +120,10 @@ class ImpactStory(models.Model):
     happened_on = models.DateField(null=True, blank=True)
     source = models.CharField(max_length=300, blank=True)
     author = models.ForeignKey(Person, null=True, on_delete=models.SET_NULL, related_name="+")
-    objectives = models.ManyToManyField(Objective, blank=True, related_name="impact_stories")
-    key_results = models.ManyToManyField(KeyResult, blank=True, related_name="impact_stories")
+    objectives = models.ManyToManyField("okrs.Objective", blank=True, related_name="impact_stories")
+    key_results = models.ManyToManyField(
+        "okrs.KeyResult", blank=True, related_name="impact_stories"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -137,7 +138,7 @@ class PurposeLink(models.Model):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     objective = models.OneToOneField(
-        Objective, on_delete=models.CASCADE, related_name="purpose_link"
+        "okrs.Objective", on_delete=models.CASCADE, related_name="purpose_link"
     )
 
     def __str__(self) -> str:

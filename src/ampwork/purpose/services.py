@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,7 +13,6 @@ from ampwork.core.errors import NotAllowed, ValidationFailed, clean_text
 from ampwork.core.permissions import Actor, require
 from ampwork.core.services import record
 from ampwork.okrs import selectors as okr_selectors
-from ampwork.okrs.models import Objective
 
 from .models import (
     COMPANY_PROMPT,
@@ -26,6 +26,9 @@ from .models import (
     PurposeSettings,
     Statement,
 )
+
+if TYPE_CHECKING:  # an objective handed over by OKRs' front door, for its type only
+    from ampwork.okrs.models import Objective
 
 
 def _me(actor: Actor) -> object:

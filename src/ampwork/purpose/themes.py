@@ -413,7 +413,7 @@ def _strength(reference: np.ndarray, found: np.ndarray, copies: np.ndarray) -> f
     ordered pairs of authors that the reference also puts in one theme (authors of the
     same words count as a pair in agreement); the smallest such share. A theme of a single
     author counts as 0: a split that leaves someone alone is not a theme."""
-    shares = []
+    shares: list[float] = []
     for theme in np.unique(found):
         inside = found == theme
         n = copies[inside].sum()
