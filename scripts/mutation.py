@@ -61,7 +61,7 @@ MODULES: dict[str, list[str]] = {
         "mastery/test_goldilocks.py",
         "mastery/test_goldilocks_boundaries.py",
     ],
-    "surveys/anonymity.py": ["surveys/test_anonymity*.py"],
+    "pulse/anonymity.py": ["pulse/test_anonymity*.py"],
 }
 COPIED = ("src", "tests", "docs", "pyproject.toml")
 IGNORED = shutil.ignore_patterns(

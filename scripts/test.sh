@@ -2,10 +2,15 @@
 # Install the test dependencies and run the whole test suite (browser and API fuzz tests
 # included). Uses SQLite unless AMPWORK_DATABASE_URL / DATABASE_URL names PostgreSQL.
 # Extra arguments go to pytest, e.g. `bash scripts/test.sh -x tests/core`.
+#
+# The tests run on every core (pytest-xdist; AMPWORK_TEST_WORKERS=0 runs them in one
+# process). The whole suite (no arguments) also measures branch coverage, prints the report
+# and fails if a pure module is below 95%; AMPWORK_COVERAGE=0 leaves coverage out.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-python3 -m pip install --quiet --disable-pip-version-check -e ".[test]"
+# exactly the versions CI tests: requirements/lock.txt (scripts/lock.sh) as constraints
+python3 -m pip install --quiet --disable-pip-version-check -c requirements/lock.txt -e ".[test]"
 
 # The browser tests drive Debian's Chromium (never `playwright install`).
 if [ ! -x "${AMPWORK_CHROMIUM:-/usr/bin/chromium}" ]; then
@@ -17,4 +22,49 @@ if [ ! -x "${AMPWORK_CHROMIUM:-/usr/bin/chromium}" ]; then
   fi
 fi
 
-exec python3 -m pytest "$@"
+# Each worker builds its own test database and its own copy of the demo, and runs its browser
+# tests against its own live server and Chromium. worksteal: an idle worker takes tests
+# queued for the other, so a few long browser tests do not leave a core idle at the end.
+parallel=(-n "${AMPWORK_TEST_WORKERS:-auto}" --dist worksteal)
+
+if [ $# -gt 0 ] || [ "${AMPWORK_COVERAGE:-1}" = 0 ]; then
+  exec python3 -m pytest "${parallel[@]}" "$@"
+fi
+
+# The pure modules (docs/architecture.md): the maths and rules, no ORM. Each must keep at
+# least 95% branch coverage from the suite.
+pure=(
+  okrs/progress.py okrs/guidance.py
+  fairness/audit.py fairness/regression.py fairness/money.py fairness/gate.py
+  pulse/instrument.py pulse/scoring.py pulse/anonymity.py pulse/results.py
+  purpose/themes.py purpose/authenticity.py
+  autonomy/rules.py
+  mastery/flow.py mastery/goldilocks.py
+  advisor/traps.py advisor/checklist.py advisor/readiness.py advisor/style.py
+)
+COVERAGE_FILE=$(mktemp -d)/coverage
+export COVERAGE_FILE
+trap 'rm -rf "$(dirname "$COVERAGE_FILE")"' EXIT
+python3 -m pytest "${parallel[@]}" --cov --cov-report=term
+echo
+echo "Branch coverage of the pure modules (each must be at least 95%):"
+python3 - "${pure[@]}" <<'PY'
+import io
+import sys
+
+import coverage
+
+cov = coverage.Coverage()
+cov.load()
+low = []
+for module in sys.argv[1:]:
+    try:
+        percent = cov.report(include=[f"*/ampwork/{module}"], file=io.StringIO())
+    except coverage.exceptions.NoDataError:  # never imported by any test
+        percent = 0.0
+    print(f"  {module:<28} {percent:5.1f}%")
+    if percent < 95:
+        low.append(module)
+if low:
+    sys.exit(f"Below 95% branch coverage: {', '.join(low)} (tests/<app>/test_coverage_*.py)")
+PY
