@@ -52,6 +52,11 @@ class Round(models.Model):
         null=True, blank=True, help_text="The anonymity minimum, fixed when the round opens."
     )
     shared_token_digest = models.CharField(max_length=64, blank=True)
+    shared_token_sealed = models.TextField(
+        blank=True,
+        help_text="The shared link, encrypted with a key derived from the server's secret key "
+        "(services.seal_link): shown again to those who may share it, never stored in clear.",
+    )
     audience_size = models.PositiveIntegerField(
         null=True,
         blank=True,

@@ -164,6 +164,12 @@ def favourable_counts(
     return out
 
 
+def p_text(p: float) -> str:
+    """A p-value as people read it: three decimals, and "p < 0.001" below that — never
+    "p = 0.000", which claims a certainty no test gives."""
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
 def change_rule(delta: Fraction | float, p: float | None) -> tuple[bool, str]:
     """The product rule on a favourable change: at least 5 points (compared exactly, as a
     fraction) and p < 0.05."""
@@ -171,7 +177,7 @@ def change_rule(delta: Fraction | float, p: float | None) -> tuple[bool, str]:
         return False, f"change of {float(delta):+.1f} points is under {CHANGE_POINTS:g}"
     if p is None or p >= SIGNIFICANCE:
         return False, "not significant" if p is None else f"not significant (p = {p:.2f})"
-    return True, f"{float(delta):+.1f} points, p = {p:.3f}"
+    return True, f"{float(delta):+.1f} points, {p_text(p)}"
 
 
 @dataclass
@@ -277,4 +283,4 @@ def change_in_mean(
         return Change(delta, p, False, f"change of {delta:+.2f} is under {CHANGE_SD:g} SD")
     if p >= SIGNIFICANCE:
         return Change(delta, p, False, f"not significant (p = {p:.2f})")
-    return Change(delta, p, True, f"{delta:+.2f}, p = {p:.3f}")
+    return Change(delta, p, True, f"{delta:+.2f}, {p_text(p)}")

@@ -26,7 +26,7 @@ from ampwork.core.permissions import Actor, can
 from . import anonymity, results, scoring
 from .instrument import SUBSCALES
 from .models import Invitation, ReportingGroup, Response, Round
-from .services import CHANGE_WINDOW, answer_count, items_of
+from .services import CHANGE_WINDOW, answer_count, items_of, open_link
 
 
 def rounds(actor: Actor) -> QuerySet[Round]:
@@ -38,6 +38,33 @@ def get_round(actor: Actor, pk: int) -> Round:
     if found is None:
         raise NotFound("no such pulse")
     return found
+
+
+def shared_token(actor: Actor, round: Round) -> str | None:
+    """An open round's shared link token, only for those who may share it (``pulse.run``:
+    admins, people ops, the teacher of its class); None for everyone else, and for a round
+    with no link to show (services.open_link)."""
+    if round.mode != Round.Mode.UNATTRIBUTED or round.status != Round.Status.OPEN:
+        return None
+    if not can(actor, "pulse.run", round):
+        return None
+    return open_link(round)
+
+
+def team_choices(actor: Actor) -> list[tuple[int, str]]:
+    """The teams a new round may be for, as (id, name), depth first: every team (indented
+    by depth) for those who run pulses for the whole organisation, else only the teams the
+    actor may run one for (``pulse.for_team``: a teacher's classes). Two queries, and one
+    more per team a teacher leads."""
+    nodes = core_selectors.flatten(core_selectors.team_tree(actor.organisation, with_leads=False))
+    if can(actor, "pulse.manage", actor.organisation):
+        return [(n.team.pk, "\u2003" * n.depth + n.team.name) for n in nodes]
+    led = core_selectors.led_teams(actor.person) if actor.person is not None else set()
+    return [
+        (n.team.pk, n.team.name)
+        for n in nodes
+        if n.team.pk in led and can(actor, "pulse.for_team", n.team)
+    ]
 
 
 def my_invitations(actor: Actor) -> dict[int, Invitation]:
@@ -159,6 +186,20 @@ def _waiting(round: Round) -> RoundResults:
     )
 
 
+def _same_as_everyone(
+    tree: FrozenTree, data: list[results.ResponseData], invited: dict[int, int]
+) -> int | None:
+    """The round's only top-level group when its row would repeat Everyone's — every
+    answer and every invitation came from inside it (the company or school itself) — so
+    that it is listed once, as Everyone; else None."""
+    tops = [group for group, parent in tree.parents.items() if parent is None]
+    if len(tops) != 1 or invited.get(anonymity.ROOT):
+        return None
+    if any(r.group not in tree.parents for r in data):  # an answer from outside every team
+        return None
+    return tops[0]
+
+
 def round_results(actor: Actor, round: Round, *, team: int | None = None) -> RoundResults:
     """A round's results as the reader may see them: one pass over the responses. Only a
     closed round has any (see the module's docstring); before, only the count."""
@@ -187,11 +228,13 @@ def round_results(actor: Actor, round: Round, *, team: int | None = None) -> Rou
         (code, SUBSCALES.get(code, "Own questions"))
         for code in dict.fromkeys(i.subscale for i in items)
     ]
+    same = _same_as_everyone(tree, data, invited)
     out = RoundResults(
         round,
         computed,
         names,
-        [g for g in order if g in computed],
+        # the whole organisation once: Everyone, not again as its top unit (methods)
+        [g for g in order if g in computed and not (g == same and anonymity.ROOT in computed)],
         subscales,
         len(data),
         sum(invited.values()),

@@ -42,7 +42,7 @@ from django.utils import timezone
 
 from ampwork.core.errors import NotAllowed, NotFound, ValidationFailed
 from ampwork.core.models import AuditEvent, Person, Team, TeamMembership
-from ampwork.core.permissions import Actor, require
+from ampwork.core.permissions import Actor, can, require
 from ampwork.core.services import record
 from ampwork.logs import event
 
@@ -113,8 +113,9 @@ def create_round(
 ) -> Round:
     """A draft round. A shared link (unattributed mode) takes at most ``audience_size``
     answers — by default the members of its teams when it opens — and, if ``class_code``
-    is set, only answers that give it."""
-    require(actor, "pulse.manage", actor.organisation)
+    is set, only answers that give it. A teacher makes rounds only for classes they lead
+    (``pulse.for_team``); the whole organisation is for ``pulse.manage``."""
+    require(actor, "pulse.create", actor.organisation)
     name = name.strip()
     if not name:
         raise ValidationFailed.single("name", "is required")
@@ -136,6 +137,11 @@ def create_round(
     teams = list(Team.objects.filter(organisation=actor.organisation, pk__in=team_ids))
     if len(teams) != len(set(team_ids)):
         raise ValidationFailed.single("team_ids", "no such team in this organisation")
+    if not teams and not can(actor, "pulse.manage", actor.organisation):
+        raise NotAllowed("Choose your class: teachers make pulses for the classes they lead.")
+    for team in teams:
+        if not can(actor, "pulse.for_team", team):
+            raise NotAllowed(f"You do not lead {team.name}: ask its teacher or a head teacher.")
     round = Round.objects.create(
         organisation=actor.organisation,
         name=name,
@@ -332,7 +338,7 @@ def open_round(
 
 @transaction.atomic
 def _open(*, actor: Actor, round: Round, at: dt.datetime | None) -> tuple[Opened, list[Message]]:
-    require(actor, "pulse.manage", round)
+    require(actor, "pulse.run", round)
     if round.status != Round.Status.DRAFT:
         raise ValidationFailed.single("status", "only a draft round can be opened")
     at = at or timezone.now()
@@ -349,8 +355,7 @@ def _open(*, actor: Actor, round: Round, at: dt.datetime | None) -> tuple[Opened
                 raise ValidationFailed.single(
                     "audience_size", "say how many people may answer through the shared link"
                 )
-        shared = secrets.token_urlsafe(24)
-        round.shared_token_digest = digest(shared)
+        shared = _new_link(round)
     else:
         links: list[Invitation] = []
         people = dict(
@@ -374,9 +379,83 @@ def _open(*, actor: Actor, round: Round, at: dt.datetime | None) -> tuple[Opened
             )
         Invitation.objects.bulk_create(links, batch_size=2000)
         invited = len(links)
-    round.save(update_fields=["minimum", "status", "shared_token_digest", "audience_size"])
+    round.save(
+        update_fields=[
+            "minimum",
+            "status",
+            "shared_token_digest",
+            "shared_token_sealed",
+            "audience_size",
+        ]
+    )
     record(actor, actor.organisation, "pulse.opened", round, invited=invited)
     return Opened(round, invited, shared), messages
+
+
+# ---------------------------------------------------------------- the shared link
+
+
+def _new_link(round: Round) -> str:
+    """A fresh shared link for ``round``: its digest (to find the round by) and the link
+    sealed (to show it again to those who may share it) — never the link in clear."""
+    token = secrets.token_urlsafe(24)
+    round.shared_token_digest = digest(token)
+    round.shared_token_sealed = seal_link(round.pk, token)
+    return token
+
+
+def _link_keys() -> list[AESGCM]:
+    secrets_ = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return [
+        AESGCM(hashlib.sha256(f"ampwork.surveys.shared-link:{key}".encode()).digest())
+        for key in secrets_
+    ]
+
+
+def seal_link(round_id: int, token: str) -> str:
+    """Encrypt a shared link's token (AES-GCM, a fresh random nonce, bound to its round,
+    with a key derived from the server's secret key, apart from the pool's)."""
+    nonce = os.urandom(12)
+    box = _link_keys()[0].encrypt(nonce, token.encode(), f"shared-link:{round_id}".encode())
+    return base64.b64encode(nonce + box).decode()
+
+
+def open_link(round: Round) -> str | None:
+    """The token of an open round's shared link, or None: not a shared-link round, not
+    open, opened before links were kept, or sealed with a secret key this server no longer
+    has (then a new link can be made). The caller checks ``pulse.run`` first
+    (``selectors.shared_link``)."""
+    if (
+        round.mode != Round.Mode.UNATTRIBUTED
+        or round.status != Round.Status.OPEN
+        or not round.shared_token_sealed
+    ):
+        return None
+    try:
+        raw = base64.b64decode(round.shared_token_sealed, validate=True)
+    except ValueError:
+        return None
+    for key in _link_keys():
+        try:
+            token = key.decrypt(raw[:12], raw[12:], f"shared-link:{round.pk}".encode()).decode()
+        except (InvalidTag, ValueError):
+            continue
+        return token if digest(token) == round.shared_token_digest else None
+    return None
+
+
+@transaction.atomic
+def renew_shared_link(*, actor: Actor, round: Round) -> str:
+    """Replace an open round's shared link with a new one: the old link stops working
+    (one that went further than the class, or one this server can no longer show). The
+    answers already given, the cap and the one-per-browser cookie stay the round's."""
+    require(actor, "pulse.run", round)
+    if round.status != Round.Status.OPEN or round.mode != Round.Mode.UNATTRIBUTED:
+        raise ValidationFailed.single("status", "only an open round's shared link can be renewed")
+    token = _new_link(round)
+    round.save(update_fields=["shared_token_digest", "shared_token_sealed"])
+    record(actor, actor.organisation, "pulse.link_renewed", round)
+    return token
 
 
 def remind(*, actor: Actor, round: Round) -> int:
@@ -393,7 +472,7 @@ def remind(*, actor: Actor, round: Round) -> int:
 
 @transaction.atomic
 def _renew(*, actor: Actor, round: Round) -> list[Message]:
-    require(actor, "pulse.manage", round)
+    require(actor, "pulse.run", round)
     if round.status != Round.Status.OPEN or round.mode != Round.Mode.INVITED:
         raise ValidationFailed.single("status", "reminders are for open, invited pulses")
     emails = dict(Person.objects.filter(organisation=round.organisation).values_list("id", "email"))
@@ -420,7 +499,7 @@ def _renew(*, actor: Actor, round: Round) -> list[Message]:
 def close_round(*, actor: Actor, round: Round) -> Round:
     """Close an open round and write all its answers once more as one shuffled batch.
     Its results are shown from then on (selectors: never while it is open)."""
-    require(actor, "pulse.manage", round)
+    require(actor, "pulse.run", round)
     current = Round.objects.select_for_update().filter(pk=round.pk).values_list("status", flat=True)
     if current.first() != Round.Status.OPEN:
         raise ValidationFailed.single("status", "only an open round can be closed")

@@ -13,6 +13,7 @@ urlpatterns = [
     path("new/", views.create, name="create"),
     path("rounds/<id:pk>/", views.round_page, name="round"),
     path("rounds/<id:pk>/status/", views.change_status, name="status"),
+    path("rounds/<id:pk>/board/", views.board, name="board"),
     path("rounds/<id:pk>/export.csv", views.export, name="export"),
     path("rounds/<id:pk>/answer/", views.answer_signed_in, name="answer"),
     path("answer/<str:token>/", views.answer_by_link, name="answer_link"),

@@ -6,15 +6,18 @@ import datetime as dt
 import io
 from typing import Any
 
+import segno
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ampwork.core import csvexport
-from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import NotAllowed, NotFound, ValidationFailed
 from ampwork.core.forms import DateInput, add_errors
 from ampwork.core.permissions import Actor, can, require
@@ -23,7 +26,7 @@ from ampwork.core.views import flash_errors, member_view
 from . import instrument, selectors, services
 from .models import Round
 
-SHARED_KEY = "ampwork_pulse_shared_link"
+QR_TITLE = "QR code of the link to answer this pulse"
 
 
 @member_view
@@ -33,7 +36,7 @@ def index(request: HttpRequest, actor: Actor) -> HttpResponse:
     return render(
         request,
         "pulse/index.html",
-        {"rows": rows, "may_manage": can(actor, "pulse.manage"), "today": timezone.localdate()},
+        {"rows": rows, "may_create": can(actor, "pulse.create"), "today": timezone.localdate()},
     )
 
 
@@ -71,7 +74,8 @@ class RoundForm(forms.Form):
 @require_http_methods(["GET", "POST"])
 @member_view
 def create(request: HttpRequest, actor: Actor) -> HttpResponse:
-    require(actor, "pulse.manage")
+    require(actor, "pulse.create")
+    whole = can(actor, "pulse.manage")  # else: only the classes the actor leads
     form = RoundForm(
         request.POST or None,
         initial={
@@ -80,12 +84,20 @@ def create(request: HttpRequest, actor: Actor) -> HttpResponse:
             "mode": Round.Mode.UNATTRIBUTED if actor.organisation.is_school else Round.Mode.INVITED,
         },
     )
-    form.fields["teams"].choices = [  # type: ignore[attr-defined]
-        (str(n.team.pk), "\u2003" * n.depth + n.team.name)
-        for n in core_selectors.flatten(
-            core_selectors.team_tree(actor.organisation, with_leads=False)
+    teams = form.fields["teams"]
+    choices = [(str(pk), name) for pk, name in selectors.team_choices(actor)]
+    teams.choices = choices  # type: ignore[attr-defined]
+    if not whole:
+        school = actor.organisation.is_school
+        teams.required = True
+        if len(choices) == 1:  # a teacher of one class: theirs, already chosen
+            teams.initial = [choices[0][0]]
+        teams.label = "Your class" if school else "Your team"
+        teams.help_text = (
+            "Only the classes you teach: a teacher's pulse is never for the whole school."
+            if school
+            else "Only the teams you lead."
         )
-    ]
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -117,19 +129,61 @@ def create(request: HttpRequest, actor: Actor) -> HttpResponse:
 def round_page(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     round = selectors.get_round(actor, pk)
     data = selectors.round_results(actor, round)
-    shared = request.session.pop(SHARED_KEY, None) if can(actor, "pulse.manage") else None
-    return render(
+    may_run = can(actor, "pulse.run", round)
+    link = _shared_link(request, actor, round)
+    response = render(
         request,
         "pulse/round.html",
         {
             "round": round,
             "data": data,
-            "may_manage": can(actor, "pulse.manage"),
-            "shared_link": shared,
+            "may_run": may_run,
+            "shared_link": link,
+            "qr": _qr(link) if link else None,
+            "link_lost": may_run
+            and not link
+            and round.mode == Round.Mode.UNATTRIBUTED
+            and round.status == Round.Status.OPEN,
             "invitation": selectors.my_invitations(actor).get(round.pk),
             "today": timezone.localdate(),
         },
     )
+    if link:  # a page holding a secret is kept by no cache
+        patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@member_view
+def board(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    """The shared link's QR code, large, for a class to scan from the board."""
+    round = selectors.get_round(actor, pk)
+    require(actor, "pulse.run", round)
+    link = _shared_link(request, actor, round)
+    if link is None:
+        raise NotFound("this pulse has no shared link to show: it must be open")
+    response = render(
+        request, "pulse/board.html", {"round": round, "shared_link": link, "qr": _qr(link)}
+    )
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def _shared_link(request: HttpRequest, actor: Actor, round: Round) -> str | None:
+    """The shared link in full, for those who may share it (the selector asks)."""
+    token = selectors.shared_token(actor, round)
+    if token is None:
+        return None
+    return request.build_absolute_uri(reverse("pulse:answer_link", args=[token]))
+
+
+def _qr(link: str) -> SafeString:
+    """The link as a QR code, an inline SVG drawn on the server (segno): no script, no
+    image request. Medium error correction, which still scans from a projected board."""
+    svg = segno.make(link, error="m").svg_inline(
+        scale=1, border=2, light="#fff", svgclass="qr__code", omitsize=True, title=QR_TITLE
+    )
+    # segno writes the SVG itself: the link is drawn as modules, never as markup
+    return mark_safe(svg.replace("<svg ", '<svg role="img" ', 1))
 
 
 @require_POST
@@ -142,16 +196,15 @@ def change_status(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
             messages.success(request, f"Reminded {count} people who have not answered yet.")
         elif request.POST.get("action") == "open":
             opened = services.open_round(actor=actor, round=round)
-            if opened.shared_token:
-                request.session[SHARED_KEY] = request.build_absolute_uri(
-                    f"/pulse/answer/{opened.shared_token}/"
-                )
             messages.success(
                 request,
                 f"Open: {opened.invited} invitations sent."
                 if opened.invited
                 else "Open: share the link below.",
             )
+        elif request.POST.get("action") == "new_link":
+            services.renew_shared_link(actor=actor, round=round)
+            messages.success(request, "A new link is ready below: the old one no longer works.")
         else:
             services.close_round(actor=actor, round=round)
             messages.success(request, "Closed.")
