@@ -77,12 +77,14 @@ def test_objective_page_and_dashboard(
     expect(page.get_by_role("heading", level=1)).to_contain_text("OKRs ·")
     page.locator(".branch summary", has_text="Platform").click()  # open the team
     page.get_by_role("link", name="Shipping is boring: small, safe, frequent").click()
+    page.locator(".chart").first.scroll_into_view_if_needed()  # charts are drawn when seen
     expect(page.locator(".chart .plotly").first).to_be_visible()
     page.get_by_text("how", exact=True).first.click()
     shot(page, "objective")
     page.get_by_role("link", name="OKRs", exact=True).click()
     page.get_by_role("link", name="Cycle dashboard").click()
     expect(page.get_by_role("heading", name=re.compile("Stale key results"))).to_be_visible()
+    page.locator(".chart").first.scroll_into_view_if_needed()  # charts are drawn when seen
     expect(page.locator(".chart .plotly").first).to_be_visible()
     shot(page, "cycle-dashboard")
     assert errors == []

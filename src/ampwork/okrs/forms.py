@@ -12,6 +12,7 @@ from ampwork.core.models import Person
 from ampwork.core.permissions import Actor, anywhere, can
 
 from .models import Cycle, KeyResult, Objective, ObjectiveLink
+from .selectors import organisation_team_of
 
 
 class CycleForm(forms.Form):
@@ -29,7 +30,10 @@ def owner_choices(actor: Actor) -> list[tuple[str, str]]:
         choices.append((f"person:{me.pk}", f"Me ({me.name})"))
     if anywhere(actor, "objectives.edit"):  # every objective: the organisation's too
         choices.append(("organisation", f"The organisation ({actor.organisation.name})"))
-        teams = core_selectors.teams(actor.organisation)
+        # the team that is the organisation itself is offered once, as the organisation
+        teams = core_selectors.teams(actor.organisation).exclude(
+            pk=organisation_team_of(actor.organisation) or 0
+        )
     elif me is not None:
         teams = core_selectors.teams(actor.organisation).filter(pk__in=core_selectors.led_teams(me))
     else:

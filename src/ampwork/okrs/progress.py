@@ -37,6 +37,9 @@ RED_MAX = Decimal("0.3")  # Google's bands: 0.0–0.3 red,
 YELLOW_MAX = Decimal("0.6")  # 0.4–0.6 yellow, 0.7–1.0 green
 GRADE = Decimal("0.1")  # scores are graded to one decimal, half up
 STALE_DAYS = 14  # product choice
+# product choice: a key result with no check-in is "not started" for as long as it is not
+# stale — its first 14 days — and judged (at its progress, 0) from then on
+GRACE_DAYS = STALE_DAYS
 MAX_OBJECTIVES = 5  # Doerr: 3–5 objectives per cycle
 MIN_OBJECTIVES = 3
 MAX_KEY_RESULTS = 5  # Doerr: at most 5 key results per objective
@@ -374,6 +377,13 @@ def is_stale(last_check_in: dt.date | None, created: dt.date, today: dt.date) ->
     return (today - since).days >= STALE_DAYS
 
 
+def not_started(last_check_in: dt.date | None, created: dt.date, today: dt.date) -> bool:
+    """A key result with no check-in yet, added fewer than :data:`GRACE_DAYS` days ago, is
+    *not started*: it is not judged on pace, nor does it count in its objective's pacing.
+    Day 13 after it was added it is not started; on day 14 it is judged (and stale)."""
+    return last_check_in is None and (today - created).days < GRACE_DAYS
+
+
 def stale_in_cycle(
     last_check_in: dt.date | None, created: dt.date, cycle_end: dt.date, today: dt.date
 ) -> bool:
@@ -470,6 +480,7 @@ class ObjectiveInput(NamedTuple):
     id: int
     start: dt.date
     end: dt.date
+    created: dt.date | None = None  # when it was added (its grace without key results)
 
 
 class KRResult:
@@ -485,6 +496,7 @@ class KRResult:
         "score",
         "stale",
         "start",
+        "started",
         "today",
     )
 
@@ -496,9 +508,11 @@ class KRResult:
         today: dt.date,
         stale: bool,
         score: float | None,
+        started: bool = True,
     ) -> None:
         self.progress, self.start, self.end, self.today = progress, start, end, today
         self.stale, self.score = stale, score
+        self.started = started  # False: no check-in yet, within its grace (:func:`not_started`)
         self.band = score_band(score) if score is not None else None
         self._pacing: tuple[str, Explained] | None = None
         self._suggested: tuple[Explained | None] | None = None
@@ -513,7 +527,10 @@ class KRResult:
 
     def _pace(self) -> tuple[str, Explained]:
         if self._pacing is None:
-            self._pacing = pacing(self.progress, self.start, self.end, self.today)
+            if self.started or self.today < self.start:
+                self._pacing = pacing(self.progress, self.start, self.end, self.today)
+            else:
+                self._pacing = _waiting(self.start, self.end, self.today, _NO_CHECK_IN)
         return self._pacing
 
     @property
@@ -525,6 +542,19 @@ class KRResult:
         return self._suggested[0]
 
 
+_NO_CHECK_IN = (
+    f"no check-in yet: a new key result is not started, and not judged on pace, for its first "
+    f"{GRACE_DAYS} days or until its first check-in"
+)
+
+
+def _waiting(start: dt.date, end: dt.date, today: dt.date, why: str) -> tuple[str, Explained]:
+    """Not started (yet): the expected progress, and why nothing is judged against it."""
+    return NOT_STARTED, Explained(
+        expected_progress(start, end, today), why, partial(_elapsed, start, end, today)
+    )
+
+
 @dataclass
 class ObjectiveResult:
     progress: Explained
@@ -533,6 +563,50 @@ class ObjectiveResult:
     expected: Explained
     score: float | None
     band: str | None
+    # what pacing judged: the weighted mean of the started key results and contributing
+    # objectives (None when nothing has started: the objective is not started)
+    judged: Explained | None = None
+
+
+def judge(
+    items: Sequence[tuple[Explained | None, float]],
+) -> Explained | None:
+    """The value an objective (or a team) is judged on: the weighted mean of the items that
+    have started (a ``None`` value has not). None when none has: *not started*. A child not
+    started never drags its parent down; its progress (0) still counts in the parent's shown
+    progress, which is the plain weighted mean of methods.md."""
+    started = [(value, weight) for value, weight in items if value is not None]
+    if not started:
+        return None
+    mean = exact_weighted_mean(started)
+    if mean is None:  # only zero weights: judged on the plain mean
+        mean = exact_weighted_mean([(value, 1.0) for value, _ in started])
+    return mean
+
+
+def judged_pacing(
+    judged: Explained | None, start: dt.date, end: dt.date, today: dt.date, why: str
+) -> tuple[str, Explained]:
+    """:func:`pacing` of a judged value; *not started* (saying why) when there is none."""
+    if judged is None or today < start:
+        if today < start:
+            return pacing(0.0, start, end, today)
+        return _waiting(start, end, today, why)
+    return pacing(judged, start, end, today)
+
+
+def team_rollup(
+    results: Sequence[ObjectiveResult], start: dt.date, end: dt.date, today: dt.date
+) -> tuple[Explained | None, str]:
+    """A team's roll-up in the alignment tree: the mean progress of its objectives (shown),
+    and its pacing judged on the mean of what its started objectives are judged on —
+    objectives not started do not drag the team down. (None, not started) without any."""
+    if not results:
+        return None, NOT_STARTED
+    shown = exact_weighted_mean([(r.progress, 1.0) for r in results])
+    judged = judge([(r.judged, 1.0) for r in results])
+    status, _ = judged_pacing(judged, start, end, today, "no objective has started")
+    return shown, status
 
 
 def kr_progress(kr: KRInput) -> Explained:
@@ -574,6 +648,7 @@ def evaluate(
             today,
             stale=stale_in_cycle(kr.last_check_in, created, objective.end, today),
             score=kr.score,
+            started=not not_started(kr.last_check_in, created, today),
         )
     children: dict[int, list[int]] = {o.id: [] for o in objectives}
     for child, parent in contributes:
@@ -595,7 +670,9 @@ def evaluate(
         kids = [solve(c) for c in kid_ids]
         progress = objective_progress(own, [(r.progress, 1.0) for r in kids])
         objective = by_id[oid]
-        status, expected = pacing(progress, objective.start, objective.end, today)
+        status, expected, judged = _objective_pacing(
+            objective, progress, [kr_results[k.id] for k in krs_of[oid]], krs_of[oid], kids, today
+        )
         scores: list[tuple[Exactish, float]] = [
             (k.score, k.weight) for k in krs_of[oid] if k.score is not None
         ]
@@ -614,6 +691,7 @@ def evaluate(
             expected=expected,
             score=score,
             band=score_band(mean) if mean is not None else None,
+            judged=judged,
         )
         visiting.discard(oid)
         return results[oid]
@@ -621,3 +699,46 @@ def evaluate(
     for o in objectives:
         solve(o.id)
     return results, kr_results
+
+
+def _objective_pacing(
+    objective: ObjectiveInput,
+    progress: Explained,
+    results: Sequence[KRResult],
+    key_results: Sequence[KRInput],
+    kids: Sequence[ObjectiveResult],
+    today: dt.date,
+) -> tuple[str, Explained, Explained | None]:
+    """An objective's pacing, judged on its started key results and contributing objectives
+    only. One with neither key results nor contributing objectives is not started within
+    :data:`GRACE_DAYS` of being added, and judged on its progress (0) after that."""
+    items: list[tuple[Explained | None, float]] = [
+        (r.progress if r.started else None, k.weight)
+        for r, k in zip(results, key_results, strict=True)
+    ]
+    items += [(kid.judged, 1.0) for kid in kids]
+    if items:
+        judged = judge(items)
+    else:
+        created = objective.created or objective.start
+        judged = None if not_started(None, created, today) else progress
+    why = (
+        f"no key result yet: a new objective is not started for its first {GRACE_DAYS} days"
+        if not items
+        else "no check-in yet on any of its key results: they are not judged on pace for "
+        f"their first {GRACE_DAYS} days or until their first check-in"
+    )
+    status, expected = judged_pacing(judged, objective.start, objective.end, today, why)
+    waiting = sum(1 for value, _ in items if value is None)
+    if judged is not None and waiting and today >= objective.start:
+        shown = judged.value
+        inner = expected
+
+        def how() -> str:
+            return (
+                f"{inner.how}; judged on the {len(items) - waiting} started of "
+                f"{len(items)} ({shown:.2f}): {waiting} not started yet"
+            )
+
+        expected = Explained(expected.value, how, expected.exact)
+    return status, expected, judged

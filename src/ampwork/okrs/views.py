@@ -6,12 +6,13 @@ from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
+from django.core import signing
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ampwork.core.errors import NotAllowed, ValidationFailed
+from ampwork.core.errors import NotAllowed, NotFound, ValidationFailed
 from ampwork.core.forms import add_errors, whole_number
 from ampwork.core.permissions import Actor, can, require
 from ampwork.core.views import flash_errors, member_view
@@ -29,6 +30,12 @@ def _cycle_from(request: HttpRequest, actor: Actor) -> Any:
     return selectors.current_cycle(actor.organisation)
 
 
+def _owner_name(objective: Any) -> str:
+    if objective.owner_person is not None:
+        return str(objective.owner_person.name)
+    return str(objective.owner_team.name) if objective.owner_team is not None else ""
+
+
 # ---------------------------------------------------------------- the weekly check-in
 
 
@@ -36,11 +43,20 @@ def _cycle_from(request: HttpRequest, actor: Actor) -> Any:
 def check_in_page(request: HttpRequest, actor: Actor) -> HttpResponse:
     state = selectors.my_check_in(actor)
     warnings = selectors.owner_warnings(state)
-    mine = warnings.get(actor.person.pk, []) if actor.person else []
+    me = actor.person.pk if actor.person else None
+    # the count warnings speak of the objectives the person owns: listed apart, first
+    owned = [o for o in state.objectives if o.owner_person_id == me and me is not None]
     return render(
         request,
         "okrs/check_in.html",
-        {"state": state, "warnings": mine, "cycle": selectors.current_cycle(actor.organisation)},
+        {
+            "state": state,
+            "warnings": warnings.get(me, []) if me is not None else [],
+            "owned": owned,
+            "others": [o for o in state.objectives if o not in owned],
+            "me_id": me,
+            "cycle": selectors.current_cycle(actor.organisation),
+        },
     )
 
 
@@ -240,13 +256,49 @@ def objective_edit(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @member_view
 def objective_delete(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
-    objective = selectors.get_objective(actor, pk)
-    services.delete_objective(actor=actor, objective=objective)
-    messages.success(request, f"“{objective.title}” was deleted.")
-    return redirect("okrs:check_in")
+    """Deleting asks first (a page of its own, no script needed): what goes with it, and a
+    button that says so. A second press of that button — a double click, a resent form —
+    finds the objective gone and says so instead of failing."""
+    try:
+        objective = selectors.get_objective(actor, pk)
+    except NotFound:
+        # "already deleted" only to the one who was shown the confirmation for this very
+        # objective (its signed ticket); anyone else gets the plain 404 of an id they may
+        # not see, so the answer tells nothing about other people's objectives
+        if request.method != "POST" or not _delete_ticket_ok(request, actor, pk):
+            raise
+        messages.info(request, "That objective is no longer here: it was already deleted.")
+        return redirect("okrs:check_in")
+    require(actor, "objectives.edit", objective)
+    if request.method == "POST" and request.POST.get("confirm") == "delete":
+        services.delete_objective(actor=actor, objective=objective)
+        messages.success(request, f"“{objective.title}” was deleted.")
+        return redirect("okrs:check_in")
+    return render(
+        request,
+        "okrs/objective_delete.html",
+        {
+            "objective": objective,
+            "loses": selectors.deletion_impact(objective),
+            "ticket": signing.dumps([pk, actor.user.pk if actor.user else None], salt=_TICKET),
+        },
+    )
+
+
+_TICKET = "ampwork.okrs.delete-objective"
+
+
+def _delete_ticket_ok(request: HttpRequest, actor: Actor, pk: int) -> bool:
+    """Whether the form carries the ticket the confirmation page gave this user for this
+    objective (valid for a day)."""
+    try:
+        got = signing.loads(request.POST.get("ticket", ""), salt=_TICKET, max_age=86_400)
+    except signing.BadSignature:
+        return False
+    return bool(got == [pk, actor.user.pk if actor.user else None])
 
 
 @require_POST
@@ -411,6 +463,9 @@ def cycles_page(request: HttpRequest, actor: Actor) -> HttpResponse:
 def close_page(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     cycle = selectors.get_cycle(actor.organisation, pk)
     require(actor, "cycles.edit", cycle)
+    if request.method == "POST" and not cycle.is_open:  # a second press: nothing to redo
+        messages.info(request, f"{cycle.name} is already closed and scored.")
+        return redirect("okrs:dashboard", pk=cycle.pk)
     state = selectors.evaluate(selectors.visible_objectives(actor).filter(cycle=cycle))
     open_cycles = [
         c for c in selectors.cycles(actor.organisation) if c.is_open and c.pk != cycle.pk
@@ -454,7 +509,14 @@ def close_page(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     return render(
         request,
         "okrs/close.html",
-        {"cycle": cycle, "state": state, "form": form, "open_cycles": open_cycles},
+        {
+            "cycle": cycle,
+            "state": state,
+            # alike titles (a team's copies of one objective) side by side, told apart by owner
+            "objectives": sorted(state.objectives, key=lambda o: (o.title, _owner_name(o), o.pk)),
+            "form": form,
+            "open_cycles": open_cycles,
+        },
     )
 
 

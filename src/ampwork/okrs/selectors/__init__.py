@@ -9,6 +9,9 @@ from .alignment import (
     Alignment,
     Branch,
     alignment,
+    objectives_by_team,
+    organisation_team,
+    organisation_team_of,
 )
 from .checkins import (
     my_check_in,
@@ -26,7 +29,9 @@ from .dashboard import (
     owner_warnings,
 )
 from .detail import (
+    DeletionImpact,
     Detail,
+    deletion_impact,
     objective_detail,
 )
 from .evaluation import (
@@ -58,6 +63,7 @@ from .facts import (
     open_objective_titles,
     owned_key_results,
     started_open_cycle,
+    team_pacing,
 )
 from .visibility import (
     get_key_result,
@@ -79,6 +85,7 @@ __all__ = [
     "Branch",
     "CycleRef",
     "Dashboard",
+    "DeletionImpact",
     "Detail",
     "KeyResultFact",
     "KeyResultRef",
@@ -100,6 +107,7 @@ __all__ = [
     "cycle_key_results",
     "cycles",
     "dashboard",
+    "deletion_impact",
     "evaluate",
     "get_cycle",
     "get_key_result",
@@ -113,14 +121,18 @@ __all__ = [
     "my_key_results",
     "objective_detail",
     "objectives_and_key_results",
+    "objectives_by_team",
     "only_visible",
     "open_objective_titles",
     "open_objectives_of",
+    "organisation_team",
+    "organisation_team_of",
     "owned_key_results",
     "owner_warnings",
     "referenced",
     "referenced_many",
     "seen_links",
     "started_open_cycle",
+    "team_pacing",
     "visible_objectives",
 ]

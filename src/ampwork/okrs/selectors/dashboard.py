@@ -7,11 +7,11 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from ampwork.core import selectors as core_selectors
-from ampwork.core.models import TeamMembership
 from ampwork.core.permissions import Actor
 
 from .. import progress
 from ..models import Cycle, KeyResult, Objective
+from .alignment import team_objectives
 from .evaluation import State, evaluate
 from .visibility import visible_objectives
 
@@ -42,27 +42,18 @@ class Dashboard:
 def dashboard(actor: Actor, cycle: Cycle, today: dt.date | None = None) -> Dashboard:
     """Pacing per team, the score distribution, stale key results, objectives without any.
 
-    A team's row counts the objectives it owns and those of its direct members.
+    A team's row counts the objectives in it as the alignment tree does
+    (:func:`.alignment.objectives_by_team`): its own, its members', its teams', each once.
     """
     org = actor.organisation
     state = evaluate(visible_objectives(actor).filter(cycle=cycle), today, detail=False)
-    teams_of: dict[int, set[int]] = defaultdict(set)
-    for person_id, team_id in TeamMembership.objects.filter(organisation=org).values_list(
-        "person_id", "team_id"
-    ):
-        teams_of[person_id].add(team_id)
     names = dict(core_selectors.teams(org).values_list("id", "name"))
-    per_team: dict[int, Counter[str]] = defaultdict(Counter)
-    totals: Counter[str] = Counter()
-    for o in state.objectives:
-        status = state.results[o.pk].pacing
-        totals[status] += 1
-        if o.owner_kind == Objective.OwnerKind.TEAM and o.owner_team_id is not None:
-            owner_teams = {o.owner_team_id}
-        else:
-            owner_teams = teams_of.get(o.owner_person_id or 0, set())
-        for team_id in owner_teams:
-            per_team[team_id][status] += 1
+    totals: Counter[str] = Counter(state.results[o.pk].pacing for o in state.objectives)
+    per_team: dict[int, Counter[str]] = {
+        team: Counter(state.results[pk].pacing for pk in ids)
+        for team, ids in team_objectives(org, state.objectives).items()
+        if ids
+    }
     rows = sorted(
         (
             TeamRow(t, names.get(t, "?"), {s: c[s] for s in STATUSES}, sum(c.values()))

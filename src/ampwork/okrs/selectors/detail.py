@@ -9,7 +9,7 @@ from django.db.models import Q
 
 from ampwork.core.permissions import Actor
 
-from ..models import CheckIn, Objective, ObjectiveLink
+from ..models import CheckIn, KeyResult, Objective, ObjectiveLink
 from .evaluation import State, evaluate
 from .visibility import get_objective, visible_objectives
 
@@ -38,3 +38,21 @@ def objective_detail(actor: Actor, pk: int) -> Detail:
     ):
         history[entry.key_result_id].append(entry)
     return Detail(state, objective, history)
+
+
+@dataclass(frozen=True)
+class DeletionImpact:
+    """What deleting an objective takes with it."""
+
+    key_results: int
+    check_ins: int
+    aligned: int  # objectives aligned with it (they stay, unaligned)
+
+
+def deletion_impact(objective: Objective) -> DeletionImpact:
+    """Three queries."""
+    return DeletionImpact(
+        KeyResult.objects.filter(objective=objective).count(),
+        CheckIn.objects.filter(key_result__objective=objective).count(),
+        ObjectiveLink.objects.filter(parent=objective).count(),
+    )

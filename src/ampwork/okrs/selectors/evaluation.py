@@ -55,6 +55,7 @@ class ObjectiveRow:
         ("cycle_id", "cycle_id"),
         ("start", "cycle__start"),
         ("end", "cycle__end"),
+        ("created_at", "created_at"),
     )
     LOOKUPS = tuple(lookup for _, lookup in FIELDS)
     __slots__ = tuple(name for name, _ in FIELDS)
@@ -63,6 +64,7 @@ class ObjectiveRow:
     owner_name: str | None
     start: dt.date
     end: dt.date
+    created_at: dt.datetime
 
     def __init__(self, *values: Any) -> None:
         for (name, _), value in zip(self.FIELDS, values, strict=True):
@@ -114,19 +116,27 @@ def _evaluate(
     rows: list[Any]
     if detail:
         rows = list(objectives.select_related("cycle", "owner_person", "owner_team").order_by("id"))
-        windows = [progress.ObjectiveInput(o.pk, o.cycle.start, o.cycle.end) for o in rows]
+        windows = [
+            progress.ObjectiveInput(
+                o.pk, o.cycle.start, o.cycle.end, timezone.localdate(o.created_at)
+            )
+            for o in rows
+        ]
     else:  # whole cycles: plain rows, not model instances
         rows = [
             ObjectiveRow(*values)
             for values in objectives.order_by("id").values_list(*ObjectiveRow.LOOKUPS)
         ]
-        windows = [progress.ObjectiveInput(o.id, o.start, o.end) for o in rows]
+        windows = [
+            progress.ObjectiveInput(o.id, o.start, o.end, timezone.localdate(o.created_at))
+            for o in rows
+        ]
     extra = _contributing_below({o.pk for o in rows}, ids)
     if extra:
         windows += [
-            progress.ObjectiveInput(pk, start, end)
-            for pk, start, end in Objective.objects.filter(pk__in=extra).values_list(
-                "id", "cycle__start", "cycle__end"
+            progress.ObjectiveInput(pk, start, end, timezone.localdate(created))
+            for pk, start, end, created in Objective.objects.filter(pk__in=extra).values_list(
+                "id", "cycle__start", "cycle__end", "created_at"
             )
         ]
     in_scope = Q(objective__in=ids) | Q(objective_id__in=extra)

@@ -7,18 +7,20 @@ pages apply (:mod:`ampwork.okrs.progress`)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q
 from django.utils import timezone
 
+from ampwork.core import selectors as core_selectors
 from ampwork.core.models import Organisation
 from ampwork.core.permissions import Actor
 
 from .. import progress
 from ..models import CheckIn, Cycle, KeyResult, Objective
+from .alignment import active_members, objectives_by_team, organisation_team
 from .cycles import current_cycle
 from .evaluation import KR_VALUES, evaluate, kr_input_row, milestones_of
 from .visibility import visible_objectives
@@ -234,6 +236,34 @@ def active_pacing(
         ObjectivePace(o.pk, o.owner_team_id, o.owner_person_id, state.results[o.pk].pacing)
         for o in state.objectives
     ]
+
+
+def team_pacing(
+    org: Organisation, cycle_id: int, today: dt.date, teams: Iterable[int]
+) -> dict[int, dict[str, int]]:
+    """How many of the cycle's active objectives in each of these teams are on track, at
+    risk, off track or not started — a team counted as the OKR pages count it (its own
+    objectives, its members', its teams', each once; the team that is the organisation
+    itself holds the organisation's too: :func:`.alignment.objectives_by_team`). Reads only
+    those teams' objectives: a fixed number of queries."""
+    wanted = set(teams)
+    tree = core_selectors.team_tree(org, with_leads=False)
+    root = organisation_team(tree)
+    members = active_members(org)
+    below = {
+        node.team.pk
+        for top in core_selectors.flatten(tree)
+        if top.team.pk in wanted
+        for node in core_selectors.flatten([top])
+    }
+    people = {p for t in below for p in members.get(t, [])}
+    mine = Q(owner_team_id__in=below) | Q(owner_person_id__in=people)
+    if root in wanted:
+        mine |= Q(owner_kind=Objective.OwnerKind.ORGANISATION)
+    query = Objective.objects.filter(cycle_id=cycle_id, status=Objective.Status.ACTIVE)
+    state = evaluate(query.filter(mine), today, detail=False)
+    inside = objectives_by_team(tree, members, state.objectives, root)
+    return {t: dict(Counter(state.results[pk].pacing for pk in inside.get(t, ()))) for t in wanted}
 
 
 @dataclass(frozen=True)
