@@ -39,21 +39,20 @@ def test_weekly_review_answered_and_on_the_timeline(
     page.keyboard.type("Two days waiting on a review")
     page.keyboard.press("Tab")
     page.keyboard.type("Write the runbook for the new alerts")
-    # the week's check-ins inline: each row saves with Enter and hands focus on
-    rows = page.locator("form.checkin-row")
+    # the week's check-ins inline: typed into the rows, saved with the review
+    rows = page.locator(".checkin-row")
     expect(rows).to_have_count(3)
-    rows.nth(0).locator("input[name=value]").focus()
-    for i in range(2):
+    expect(page.get_by_text("saved with the review")).to_be_visible()
+    for i, value in enumerate(("20", "4")):
+        rows.nth(i).locator("input[name$='-value']").focus()
         page.keyboard.press("Control+A")
-        page.keyboard.type("20" if i == 0 else "4")
+        page.keyboard.type(value)
         page.keyboard.press("Tab")
         page.keyboard.press("Control+A")
         page.keyboard.type("7")
         page.keyboard.press("Tab")
         page.keyboard.type("from my weekly review")
-        page.keyboard.press("Enter")
-        expect(rows.nth(i).get_by_role("status")).to_contain_text("Saved")
-        expect(rows.nth(i + 1).locator("input[name=value]")).to_be_focused()
+    assert CheckIn.objects.filter(author=sam).count() == before  # nothing saved per row
     # the two ratings: radio buttons, chosen with the keyboard
     page.locator("input[name=challenge][value='5']").focus()
     page.keyboard.press("Space")
@@ -63,12 +62,12 @@ def test_weekly_review_answered_and_on_the_timeline(
     shot(page, "weekly-review-form")
     page.get_by_role("button", name="Save review").focus()
     page.keyboard.press("Enter")
-    expect(page.locator(".message")).to_contain_text("Review saved")
+    expect(page.locator(".message")).to_contain_text("Review saved with 2 check-ins")
     review = Review.objects.get(person=sam, wins__startswith="Ingest retries")
     assert (review.challenge, review.skill) == (6, 4)
     assert review.next_steps == "Write the runbook for the new alerts"
     assert CheckIn.objects.filter(author=sam, note="from my weekly review").count() == 2
-    assert CheckIn.objects.filter(author=sam).count() == before + 2
+    assert CheckIn.objects.filter(author=sam).count() == before + 2  # the third row: untouched
     page.locator(".menu summary").click()
     page.get_by_role("button", name="Sign out").click()
 
@@ -128,6 +127,7 @@ def test_manager_and_teacher_tour_without_errors(
         expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
     # the manager adds their view of Sam's skill beside Sam's own
     page.goto(f"{live_server.url}/mastery/people/{sam.pk}/")
+    page.locator(".chart").first.scroll_into_view_if_needed()  # charts are drawn when seen
     expect(page.locator(".chart .plotly").first).to_be_visible()
     page.get_by_label("Your view of Sam Carter:").select_option(label="Writing")
     page.get_by_label("level", exact=True).select_option("5")
@@ -136,7 +136,9 @@ def test_manager_and_teacher_tour_without_errors(
     shot(page, "progress-for-manager")
     # recognition from the keyboard-friendly form lands in the feed
     page.goto(f"{live_server.url}/mastery/recognition/")
-    page.get_by_label("Who").select_option(label="Sam Carter")
+    who = page.get_by_role("combobox", name="Who")  # type, then Enter picks the first match
+    who.fill("Sam Carter")
+    who.press("Enter")
     page.get_by_label("What they did").fill("Now that the runbook exists, on-call is calmer.")
     page.get_by_role("button", name="Post").click()
     expect(page.locator(".recognition").first).to_contain_text("on-call is calmer")
@@ -153,3 +155,59 @@ def test_manager_and_teacher_tour_without_errors(
     phone.goto(f"{live_server.url}/mastery/")
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, width
+
+
+def test_a_wrong_row_keeps_everything_typed_and_saves_nothing(
+    page: Any, live_server: Any, sign_in: Callable[..., None], shot: Callable[..., None]
+) -> None:
+    ensure_demo()
+    sam = Person.objects.get(email="member@brightwater.example")
+    before = (CheckIn.objects.count(), Review.objects.filter(person=sam).count())
+    sign_in(page, sam.email, DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/mastery/review/")
+    page.get_by_label("1. Small wins this week").fill("Paired on the alert rules")
+    rows = page.locator(".checkin-row")
+    rows.nth(0).locator("input[name$='-value']").fill("lots")
+    rows.nth(1).locator("input[name$='-note']").fill("no change: waiting on the vendor")
+    page.get_by_role("button", name="Save review").click()
+    # the error sits beside its row; nothing was written; what was typed is still there
+    expect(page.locator(".message")).to_contain_text("Nothing was saved")
+    error = rows.nth(0).get_by_role("alert")
+    expect(error).to_contain_text("value: 'lots' is not a number")
+    expect(rows.nth(0).locator("input[name$='-value']")).to_have_value("lots")
+    expect(rows.nth(0).locator("input[name$='-value']")).to_have_attribute("aria-invalid", "true")
+    expect(rows.nth(1).locator("input[name$='-note']")).to_have_value(
+        "no change: waiting on the vendor"
+    )
+    expect(page.get_by_label("1. Small wins this week")).to_have_value("Paired on the alert rules")
+    shot(page, "weekly-review-row-error")
+    assert (CheckIn.objects.count(), Review.objects.filter(person=sam).count()) == before
+    # put right, saved: the review and the one check-in typed (a note alone is one)
+    rows.nth(0).locator("input[name$='-value']").fill("21")
+    page.get_by_role("button", name="Save review").click()
+    expect(page.locator(".message")).to_contain_text("Review saved with 2 check-ins")
+    assert CheckIn.objects.count() == before[0] + 2
+    assert CheckIn.objects.filter(note="no change: waiting on the vendor").exists()
+
+
+def test_the_rating_scale_fits_a_phone(
+    phone: Any, live_server: Any, sign_in: Callable[..., None], shot: Callable[..., None]
+) -> None:
+    ensure_demo()
+    sign_in(phone, "member@brightwater.example", DEMO_PASSWORD)
+    phone.goto(f"{live_server.url}/mastery/review/")
+    for name in ("challenge", "skill"):
+        tops = [
+            round(box["y"])
+            for box in (
+                phone.locator(f"input[name={name}][value='{n}']").bounding_box()
+                for n in range(1, 8)
+            )
+            if box is not None
+        ]
+        assert len(tops) == 7, tops
+        assert len(set(tops)) == 1, tops  # 1 to 7 on one line
+    width = phone.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, width
+    phone.locator(".ratings").scroll_into_view_if_needed()
+    shot(phone, "weekly-review-phone")

@@ -179,6 +179,9 @@ def team_grid(actor: Actor, team: Team) -> Grid:
                 "person": person,
                 "levels": [levels[person.pk][t] for t in rules.TS],
                 "step": _pending(step, decided[person.pk]),
+                # the level the step starts from: a grant form sends it back, so a stale
+                # or repeated grant is refused
+                "from_level": levels[person.pk][step.t] if step.t else None,
                 "index": rules.autonomy_index(owned[person.pk]),
                 "time": budgets[person.pk],
             }

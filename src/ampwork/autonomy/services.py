@@ -26,6 +26,7 @@ from .models import (
     TimeLog,
     TimePolicy,
 )
+from .selectors import levels_for
 
 if TYPE_CHECKING:  # an objective handed over by OKRs' front door, for its type only
     from ampwork.okrs.models import Objective
@@ -65,6 +66,40 @@ def set_level(
     )
 
 
+def _refuse_a_repeat(
+    person: Person, t: str, level: int, outcome: str, expected_level: int | None
+) -> None:
+    """A decision made from a page that is out of date, or sent twice (a double click, a
+    resent form), records nothing: the person's row is locked, so two identical posts
+    are applied one after the other and the second finds the first."""
+    Person.objects.select_for_update().filter(pk=person.pk).first()
+    current = levels_for(person.organisation, [person.pk])[person.pk][t]
+    label = rules.T_LABELS[t]
+    if expected_level is not None and expected_level != current:
+        raise ValidationFailed.single(
+            "expected_level",
+            f"{label} for {person.name} is now at level {current}, not {expected_level}: "
+            "someone decided since this page was shown (or the form was sent twice). "
+            "Nothing was recorded.",
+        )
+    if outcome == Decision.Outcome.GRANTED and level <= current:
+        raise ValidationFailed.single(
+            "level",
+            f"{label} for {person.name} is already at level {current}: nothing was recorded",
+        )
+    latest = Decision.objects.filter(person=person).order_by("-decided_at", "-id").first()
+    if (
+        outcome != Decision.Outcome.GRANTED
+        and latest is not None
+        and (latest.t, latest.level, latest.outcome) == (t, level, outcome)
+    ):
+        raise ValidationFailed.single(
+            "outcome",
+            f"{label} → {level} was already {latest.get_outcome_display().lower()} "
+            f"on {latest.decided_at:%d %b %Y}: nothing was recorded",
+        )
+
+
 @transaction.atomic
 def decide(
     *,
@@ -75,11 +110,17 @@ def decide(
     outcome: str,
     note: str = "",
     guardrails: str = "",
+    expected_level: int | None = None,
 ) -> Decision:
+    """Grant, defer or decline a suggested step. ``expected_level`` is the level of ``t``
+    the decider saw (the forms send it): a decision on a level that has changed since is
+    refused, and so is a grant to a level already reached or a repeat of the newest
+    deferral or decline — a double submit records one step."""
     require(actor, "autonomy.manage", person)
     _check(t, level)
     if outcome not in Decision.Outcome.values:
         raise ValidationFailed.single("outcome", "grant, defer or decline")
+    _refuse_a_repeat(person, t, level, outcome, expected_level)
     if outcome == Decision.Outcome.GRANTED:
         set_level(
             actor=actor,

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import NotAllowed, NotFound, ValidationFailed
 from ampwork.core.forms import whole_number
+from ampwork.core.models import Person
 from ampwork.core.permissions import Actor, can, require
 from ampwork.core.views import attempt, flash_errors, member_view
 from ampwork.okrs import selectors as okr_selectors
@@ -66,22 +67,52 @@ def person(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     )
 
 
-@member_view
-def grid(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+def _grid_context(actor: Actor, data: selectors.Grid) -> dict[str, object]:
+    school = actor.organisation.is_school
+    return {
+        "grid": data,
+        "me": actor.person.pk if actor.person else None,
+        "ts": [(t, rules.T_LABELS[t]) for t in rules.TS],
+        "school": school,
+        "scale": [(lv, rules.describe(lv, school)) for lv in range(rules.TOP + 1)],
+    }
+
+
+def _team_grid(actor: Actor, pk: int) -> selectors.Grid:
     team = core_selectors.get_team(actor.organisation, pk)
     if not can(actor, "autonomy.manage", team):
         raise NotAllowed("The team grid is for the team's leads and admins.")
-    data = selectors.team_grid(actor, team)
-    school = actor.organisation.is_school
+    return selectors.team_grid(actor, team)
+
+
+@member_view
+def grid(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    return render(request, "autonomy/grid.html", _grid_context(actor, _team_grid(actor, pk)))
+
+
+def _grid_row(
+    request: HttpRequest, actor: Actor, team_id: int, subject: Person, said: str, error: bool
+) -> HttpResponse | None:
+    """One row of the team grid, redrawn in place after a decision from it (htmx): the
+    next step's control stays closed where the last one was, the outcome beside it."""
+    data = _team_grid(actor, team_id)
+    row = next((r for r in data.rows if r["person"].pk == subject.pk), None)
+    if row is None:  # not (or no longer) in this team: answer with a whole page
+        return None
+    post = request.POST
     return render(
         request,
-        "autonomy/grid.html",
+        "autonomy/_grid_row.html",
         {
-            "grid": data,
-            "me": actor.person.pk if actor.person else None,
-            "ts": [(t, rules.T_LABELS[t]) for t in rules.TS],
-            "school": school,
-            "scale": [(lv, rules.describe(lv, school)) for lv in range(rules.TOP + 1)],
+            **_grid_context(actor, data),
+            "row": row,
+            "status": "" if error else said,
+            "error": said if error else "",
+            "open": error,
+            "typed": {"guardrails": post.get("guardrails", ""), "note": post.get("note", "")}
+            if error
+            else {},
+            "granted": {} if error else {"guardrails": post.get("guardrails", "").strip()[:300]},
         },
     )
 
@@ -89,17 +120,21 @@ def grid(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
 @require_POST
 @member_view
 def decide(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
-    """Grant, defer or decline a suggested step — or set a level directly."""
+    """Grant, defer or decline a suggested step — or set a level directly. The forms send
+    the level they were drawn with (``expected_level``): a stale or repeated decision
+    records nothing. From the team grid (htmx) the answer is the person's row."""
     subject = selectors.get_person(actor, pk)
     post = request.POST
+    team_id = whole_number(post.get("team", ""))
+    in_place = bool(request.htmx) and team_id is not None  # type: ignore[attr-defined]
+    said, failed = f"Recorded for {subject.name}.", False
     try:
-        level = int(post.get("level", ""))
-    except ValueError:
-        messages.error(request, "Choose a level.")
-        return redirect(post.get("next") or "autonomy:person", pk=pk)
-    try:
+        level = whole_number(post.get("level", ""))
+        if level is None:
+            raise ValidationFailed.single("level", "Choose a level.")
         if post.get("outcome"):
-            services.decide(
+            expected = post.get("expected_level", "").strip()
+            decision = services.decide(
                 actor=actor,
                 person=subject,
                 t=post.get("t", ""),
@@ -107,6 +142,11 @@ def decide(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
                 outcome=post["outcome"],
                 note=post.get("note", ""),
                 guardrails=post.get("guardrails", ""),
+                expected_level=whole_number(expected) if expected else None,
+            )
+            said = (
+                f"{decision.get_outcome_display()}: {decision.t} → {decision.level} "
+                f"for {subject.name}."
             )
         else:
             services.set_level(
@@ -118,9 +158,15 @@ def decide(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
                 guardrails=post.get("guardrails", ""),
             )
     except ValidationFailed as exc:
-        flash_errors(request, exc)
+        said, failed = "; ".join(e.message for e in exc.errors), True
+    if in_place and team_id is not None:
+        row = _grid_row(request, actor, team_id, subject, said, failed)
+        if row is not None:
+            return row
+    if failed:
+        messages.error(request, said)
     else:
-        messages.success(request, f"Recorded for {subject.name}.")
+        messages.success(request, said)
     target = post.get("next", "")
     if target.startswith("/autonomy/"):
         return redirect(target)

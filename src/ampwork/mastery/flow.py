@@ -50,6 +50,17 @@ class FlowMap:
     mean_challenge: float | None = None
     mean_skill: float | None = None
 
+    @property
+    def short(self) -> str:
+        """A table cell's word when no quadrant is named: "mixed" once the map says
+        something; else what it still lacks — weeks counted as the rule counts them
+        ("3/4 weeks rated"), or a rating that never varied."""
+        if self.enough:
+            return "mixed"
+        if self.weeks_rated < MIN_WEEKS:
+            return f"{self.weeks_rated}/{MIN_WEEKS} weeks rated"
+        return f"{self.weeks_rated} weeks rated, always the same"
+
 
 def quadrant(z_challenge: float, z_skill: float) -> str:
     if z_challenge == 0 or z_skill == 0:

@@ -122,6 +122,17 @@ class Calibration:
     judged: list[str] = field(default_factory=list)  # which rules had data to judge
     enough: bool = False
     message: str = ""
+    key_results: int = 0  # how many key results the person owns
+
+    @property
+    def short(self) -> str:
+        """A table cell's words when no flag fires. The rules read key results, not the
+        weekly ratings: the words say so."""
+        if self.enough:
+            return "none"
+        if not self.key_results:
+            return "no key results yet"
+        return "key results too new to judge"
 
 
 def _mean(krs: Sequence[KRFacts]) -> Explained:
@@ -141,7 +152,7 @@ def _cycles(krs: Sequence[KRFacts]) -> list[tuple[int, str, dt.date, bool]]:
 
 
 def calibrate(krs: Sequence[KRFacts]) -> Calibration:
-    out = Calibration()
+    out = Calibration(key_results=len(krs))
     if not krs:
         out.message = "No key results yet: nothing to calibrate."
         return out

@@ -4,7 +4,7 @@ feedback and its requests, recognition, and the weekly reminders and digests."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,10 +14,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from ampwork.core import mail
-from ampwork.core.errors import NotAllowed, ValidationFailed, clean_text
+from ampwork.core.errors import FieldError, NotAllowed, NotFound, ValidationFailed, clean_text
 from ampwork.core.models import Organisation, Person
 from ampwork.core.permissions import Actor, require
 from ampwork.okrs import selectors as okr_selectors
+from ampwork.okrs import services as okr_services
 
 from . import selectors
 from .models import (
@@ -63,6 +64,78 @@ def _person(actor: Actor, pk: int, field: str) -> Person:
 # ---------------------------------------------------------------- reviews
 
 
+@dataclass(frozen=True)
+class WeekCheckIn:
+    """A check-in typed into one of the review's key-result rows (what the OKR app's
+    ``check_in`` takes: a value, done, or the milestones done; confidence; a note)."""
+
+    key_result_id: int
+    value: float | None = None
+    done: bool | None = None
+    milestones_done: tuple[int, ...] | None = None
+    confidence: int | None = None
+    note: str = ""
+
+
+def _review_fields(
+    wins: str, setbacks: str, next_steps: str, challenge: int | None, skill: int | None
+) -> tuple[dict[str, Any], list[FieldError]]:
+    """The review's own fields, cleaned, and every field error (not only the first)."""
+    fields: dict[str, Any] = {}
+    errors: list[FieldError] = []
+    checks: list[tuple[str, Callable[[], object]]] = [
+        ("wins", lambda: clean_text(wins, "wins", TEXT, required=False)),
+        ("setbacks", lambda: clean_text(setbacks, "setbacks", TEXT, required=False)),
+        ("next_steps", lambda: clean_text(next_steps, "next_steps", TEXT, required=False)),
+        ("challenge", lambda: _rating(challenge, "challenge", 7)),
+        ("skill", lambda: _rating(skill, "skill", 7)),
+    ]
+    for name, check in checks:
+        try:
+            fields[name] = check()
+        except ValidationFailed as exc:
+            errors.extend(exc.errors)
+    texts = ("wins", "setbacks", "next_steps")
+    if all(name in fields for name in texts) and not any(fields[name] for name in texts):
+        errors.insert(
+            0, FieldError("wins", "write at least one line: a small win, a setback or a next step")
+        )
+    return fields, errors
+
+
+def _record_check_ins(actor: Actor, check_ins: Sequence[WeekCheckIn]) -> list[FieldError]:
+    """Record each check-in through the OKR app's front door, each in its own savepoint;
+    answer the errors, each named ``check_ins.<key result id>.<field>``. The caller's
+    transaction undoes every check-in when any part of the review is wrong."""
+    errors: list[FieldError] = []
+    seen: set[int] = set()
+    for entry in check_ins:
+        where = f"check_ins.{entry.key_result_id}"
+        if entry.key_result_id in seen:
+            errors.append(FieldError(where, "is checked in twice in one review"))
+            continue
+        seen.add(entry.key_result_id)
+        try:
+            key_result = okr_selectors.get_key_result(actor, entry.key_result_id)
+            with transaction.atomic():
+                okr_services.check_in(
+                    actor=actor,
+                    key_result=key_result,
+                    value=entry.value,
+                    done=entry.done,
+                    milestones_done=entry.milestones_done,
+                    confidence=entry.confidence,
+                    note=entry.note,
+                )
+        except NotFound:
+            errors.append(FieldError(where, "no such key result"))
+        except NotAllowed:
+            errors.append(FieldError(where, "is not yours to check in on"))
+        except ValidationFailed as exc:
+            errors.extend(FieldError(f"{where}.{e.field}", e.message) for e in exc.errors)
+    return errors
+
+
 @transaction.atomic
 def save_review(
     *,
@@ -73,25 +146,23 @@ def save_review(
     next_steps: str = "",
     challenge: int | None = None,
     skill: int | None = None,
+    check_ins: Sequence[WeekCheckIn] = (),
 ) -> Review:
     """Write (or rewrite) the actor's own review of a week: this week by default, never a
-    week that has not started."""
+    week that has not started — and record the check-ins typed into its key-result rows
+    (this week's review only). All or nothing: when any field or any check-in is wrong,
+    every error is raised together and nothing is written."""
     me = _me(actor)
     today = timezone.localdate()
     monday = selectors.week_of(week or today)
     if monday > selectors.week_of(today):
         raise ValidationFailed.single("week", "cannot review a week that has not started")
-    fields = {
-        "wins": clean_text(wins, "wins", TEXT, required=False),
-        "setbacks": clean_text(setbacks, "setbacks", TEXT, required=False),
-        "next_steps": clean_text(next_steps, "next_steps", TEXT, required=False),
-        "challenge": _rating(challenge, "challenge", 7),
-        "skill": _rating(skill, "skill", 7),
-    }
-    if not (fields["wins"] or fields["setbacks"] or fields["next_steps"]):
-        raise ValidationFailed.single(
-            "wins", "write at least one line: a small win, a setback or a next step"
-        )
+    if check_ins and monday != selectors.week_of(today):
+        raise ValidationFailed.single("check_ins", "only this week's review records check-ins")
+    fields, errors = _review_fields(wins, setbacks, next_steps, challenge, skill)
+    errors += _record_check_ins(actor, check_ins)
+    if errors:
+        raise ValidationFailed(errors)
     review, created = Review.objects.select_for_update().get_or_create(
         person=me, week=monday, defaults={"organisation": actor.organisation, **fields}
     )

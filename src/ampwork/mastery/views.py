@@ -5,6 +5,7 @@ feedback, and the recognition feed."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 from django.contrib import messages
@@ -14,10 +15,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from ampwork.core import selectors as core_selectors
-from ampwork.core.errors import NotAllowed, NotFound, ValidationFailed
+from ampwork.core.errors import FieldError, NotAllowed, NotFound, ValidationFailed
 from ampwork.core.forms import whole_number
 from ampwork.core.models import Person
 from ampwork.core.permissions import Actor, can
+from ampwork.core.templatetags.ampwork_tags import num
 from ampwork.core.views import attempt, flash_errors, member_view
 from ampwork.okrs import selectors as okr_selectors
 
@@ -101,19 +103,132 @@ def _week(raw: str | None, today: dt.date) -> dt.date:
     return selectors.week_of(day)
 
 
+def _kr_prefix(pk: int) -> str:
+    return f"kr-{pk}-"
+
+
+def _row_shown(kr: Any) -> dict[str, Any]:
+    """What a key-result row of the review shows before anything is typed."""
+    return {
+        "value": num(kr.current),
+        "done": bool(kr.done),
+        "milestones": [m.pk for m in kr.milestones.all() if m.done],
+        "confidence": "" if kr.confidence is None else str(kr.confidence),
+        "note": "",
+    }
+
+
+def _row_posted(post: Any, pk: int) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What a row holds as posted, and what it showed when the page was drawn."""
+    p = _kr_prefix(pk)
+    ids = [n for v in post.getlist(p + "milestone") if (n := whole_number(v)) is not None]
+    was_ids = [n for v in post.getlist(p + "milestone-was") if (n := whole_number(v)) is not None]
+    typed = {
+        "value": post.get(p + "value", "").strip(),
+        "done": post.get(p + "done") == "on",
+        "milestones": sorted(set(ids)),
+        "confidence": post.get(p + "confidence", "").strip(),
+        "note": post.get(p + "note", "").strip(),
+    }
+    was = {
+        "value": post.get(p + "value-was", "").strip(),
+        "done": post.get(p + "done-was") == "on",
+        "milestones": sorted(set(was_ids)),
+        "confidence": post.get(p + "confidence-was", "").strip(),
+        "note": "",
+    }
+    return typed, was
+
+
+def _week_check_in(
+    kr: Any, typed: dict[str, Any], was: dict[str, Any]
+) -> services.WeekCheckIn | None:
+    """The check-in a row asks for, or None for a row left as it was shown."""
+    numeric = kr.kind in ("numeric", "range")
+    kind_key = "value" if numeric else "done" if kr.kind == "boolean" else "milestones"
+    if all(typed[k] == was[k] for k in ("confidence", "note", kind_key)):
+        return None
+    where = f"check_ins.{kr.pk}"
+    confidence = None
+    if typed["confidence"]:
+        confidence = whole_number(typed["confidence"])
+        if confidence is None:
+            raise ValidationFailed.single(
+                f"{where}.confidence", "must be a whole number from 0 to 10"
+            )
+    value = done = milestones = None
+    if numeric:
+        raw = str(typed["value"]).replace(",", ".")
+        try:
+            value = float(raw) if raw else None
+        except ValueError:
+            raise ValidationFailed.single(f"{where}.value", f"'{raw}' is not a number") from None
+        if value is not None and not math.isfinite(value):
+            raise ValidationFailed.single(f"{where}.value", "is not a number")
+    elif kr.kind == "boolean":
+        done = bool(typed["done"])
+    else:
+        milestones = tuple(typed["milestones"])
+    return services.WeekCheckIn(
+        key_result_id=kr.pk,
+        value=value,
+        done=done,
+        milestones_done=milestones,
+        confidence=confidence,
+        note=str(typed["note"])[:280],
+    )
+
+
+def _row_errors(exc: ValidationFailed) -> tuple[dict[int, list[str]], list[FieldError]]:
+    """A failure's errors about key-result rows, by key result, and the rest."""
+    rows: dict[int, list[str]] = {}
+    rest: list[FieldError] = []
+    for error in exc.errors:
+        parts = error.field.split(".")
+        if parts[0] == "check_ins" and len(parts) > 1 and parts[1].isdigit():
+            what = parts[2] if len(parts) > 2 else "key result"
+            rows.setdefault(int(parts[1]), []).append(f"{what}: {error.message}")
+        else:
+            rest.append(error)
+    return rows, rest
+
+
 @member_view
 def review_form(request: HttpRequest, actor: Actor) -> HttpResponse:
     """This week's review (or ``?week=``): wins, setbacks, next steps, the week's
-    check-ins inline, and the two ratings."""
+    check-ins inline (saved with the review, all or nothing), and the two ratings."""
     me = actor.person
     if me is None:
         raise NotFound("no person record")
     today = timezone.localdate()
     week = _week(request.GET.get("week") or request.POST.get("week"), today)
     existing = selectors.review_of_week(me, week)
+    is_current = week == selectors.week_of(today)
+    state = okr_selectors.my_check_in(actor, today) if is_current else None
+    shown_krs = [kr for krs in state.key_results.values() for kr in krs] if state else []
+    rows: dict[int, dict[str, Any]] = {
+        kr.pk: {"shown": _row_shown(kr), "was": _row_shown(kr)} for kr in shown_krs
+    }
+    errors: list[FieldError] = []
     if request.method == "POST":
         post = request.POST
+        entries: list[services.WeekCheckIn] = []
+        parse_errors: list[FieldError] = []
+        for kr in shown_krs:
+            typed, was = _row_posted(post, kr.pk)
+            if post.get(_kr_prefix(kr.pk) + "shown") != "1":
+                continue  # a row that was not on the page when it was drawn
+            rows[kr.pk] = {"shown": typed, "was": was}
+            try:
+                entry = _week_check_in(kr, typed, was)
+            except ValidationFailed as exc:
+                parse_errors.extend(exc.errors)
+                continue
+            if entry is not None:
+                entries.append(entry)
         try:
+            if parse_errors:
+                raise ValidationFailed(parse_errors)
             saved = services.save_review(
                 actor=actor,
                 week=week,
@@ -122,13 +237,27 @@ def review_form(request: HttpRequest, actor: Actor) -> HttpResponse:
                 next_steps=post.get("next_steps", ""),
                 challenge=_int(post.get("challenge"), "challenge", required=False),
                 skill=_int(post.get("skill"), "skill", required=False),
+                check_ins=entries,
             )
         except ValidationFailed as exc:
-            flash_errors(request, exc)
+            by_row, errors = _row_errors(exc)
+            for pk, messages_ in by_row.items():
+                if pk in rows:
+                    rows[pk]["errors"] = messages_
+                else:
+                    errors.append(FieldError("check_ins", "; ".join(messages_)))
+            messages.error(
+                request,
+                "Nothing was saved — neither the review nor its check-ins. "
+                + "Put right what is marked below and save again.",
+            )
         else:
-            messages.success(request, "Review saved. Your manager will see it on their team page.")
+            n = len(entries)
+            said = f" with {n} check-in{'s' if n != 1 else ''}" if n else ""
+            messages.success(
+                request, f"Review saved{said}. Your manager will see it on their team page."
+            )
             return redirect("mastery:review", pk=saved.pk)
-    state = okr_selectors.my_check_in(actor, today) if week == selectors.week_of(today) else None
     return render(
         request,
         "mastery/review_form.html",
@@ -136,9 +265,11 @@ def review_form(request: HttpRequest, actor: Actor) -> HttpResponse:
             "week": week,
             "review": existing,
             "form": request.POST if request.method == "POST" else None,
+            "errors": {e.field: e.message for e in errors},
             "state": state,
+            "rows": rows,
             "previous": selectors.week_of(week - dt.timedelta(days=7)),
-            "is_current": week == selectors.week_of(today),
+            "is_current": is_current,
             "scale": range(1, 8),
             "school": actor.organisation.is_school,
         },
