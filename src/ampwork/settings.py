@@ -296,8 +296,10 @@ EMAIL_HOST_PASSWORD = os.environ.get("AMPWORK_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _env_bool("AMPWORK_EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("AMPWORK_EMAIL_FROM", "ampwork <ampwork@localhost>")
 
-# The public address used in emailed links.
+# The public address used in emailed links. `ampwork demo` sets it to the address it serves.
 BASE_URL = os.environ.get("AMPWORK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where `ampwork demo` keeps the mail it sends (ampwork.demo.outbox); None otherwise.
+DEMO_OUTBOX_DIR: Path | None = None
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500

@@ -16,4 +16,5 @@ urlpatterns = [
     path("autonomy/", include("ampwork.autonomy.urls")),
     path("mastery/", include("ampwork.mastery.urls")),
     path("advisor/", include("ampwork.advisor.urls")),
+    path("demo/", include("ampwork.demo.urls")),  # the demo's outbox (404 elsewhere)
 ]

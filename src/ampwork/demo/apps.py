@@ -7,3 +7,8 @@ class DemoConfig(AppConfig):
     name = "ampwork.demo"
     label = "demo"
     verbose_name = "Demo and synthetic organisations"
+
+    def ready(self) -> None:
+        from . import rules
+
+        rules.install()

@@ -169,6 +169,17 @@ def ensure_demo() -> DemoResult:
     return DemoResult(company, school, created=True)
 
 
+def others_than_demo(limit: int = 3) -> list[str]:
+    """Names of organisations in the database besides the demo's (at most ``limit``, then
+    "…"): ``ampwork demo --reset`` empties only a database that holds nothing else."""
+    names = list(
+        Organisation.objects.exclude(slug__in=[COMPANY_SLUG, SCHOOL_SLUG])
+        .order_by("name")
+        .values_list("name", flat=True)[: limit + 1]
+    )
+    return [*names[:limit], "…"] if len(names) > limit else names
+
+
 # How long ago the demo's people joined and its teams were set up.
 DEMO_HISTORY = dt.timedelta(days=180)
 

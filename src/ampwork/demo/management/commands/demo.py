@@ -1,15 +1,27 @@
 from __future__ import annotations
 
+import os
+import shutil
+import socket
+from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ampwork.demo.services import demo_sign_ins, ensure_demo
+from ampwork.demo import outbox
+from ampwork.demo.services import demo_sign_ins, ensure_demo, others_than_demo
+
+# addresses that mean "every address of this machine": nobody can browse to them
+WILDCARDS = frozenset({"", "0.0.0.0", "::", "[::]"})
 
 
 class Command(BaseCommand):
-    help = "Create (or reuse) the demo organisations, migrate, and serve them."
+    help = (
+        "Create (or reuse) the demo organisations, migrate, and serve them. Mail is kept "
+        "in an outbox page, and emailed links point at the address served."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
@@ -19,19 +31,101 @@ class Command(BaseCommand):
             action="store_true",
             help="Create the demo data and print the sign-ins, then stop.",
         )
+        parser.add_argument(
+            "--reset",
+            action="store_true",
+            help="Start over: empty the demo's database and outbox, then build the demo anew "
+            "(refused when the database holds any other organisation).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        host, port = options["host"], options["port"]
+        values = demo_settings(host, port, os.environ)
         call_command("migrate", interactive=False, verbosity=0)
+        if options["reset"]:
+            self._reset()
         result = ensure_demo()
         verb = "Created" if result.created else "Reusing"
-        url = f"http://{options['host']}:{options['port']}/"
         self.stdout.write(
             f"{verb} the demo: {result.company.name} (company) and {result.school.name} (school)."
         )
-        self.stdout.write(f"\nOpen {url} and sign in as one of:")
+        self.stdout.write(f"\nOpen {served_url(host, port)}/ and sign in as one of:")
         for email, what, password in demo_sign_ins():
             self.stdout.write(f"  {email:<30} {password}   ({what})")
+        if values.get("EMAIL_BACKEND") == outbox.BACKEND:
+            base = values.get("BASE_URL", settings.BASE_URL)
+            self.stdout.write(
+                f"\nMail is kept, not sent: one line here per batch, the messages at "
+                f"{outbox.page_url(base)} (as an admin)."
+            )
+        self.stdout.write(
+            f"The demo's data: {where_data_lives()} ('ampwork demo --reset' starts over)."
+        )
         if options["no_serve"]:
             return
+        # only now, for the server this process becomes: links in mail point at it
+        for name, value in values.items():
+            setattr(settings, name, value)
         self.stdout.write("\nPress Ctrl+C to stop.\n")
-        call_command("serve", host=options["host"], port=options["port"])
+        call_command("serve", host=host, port=port)
+
+    def _reset(self) -> None:
+        others = others_than_demo()
+        if others:
+            raise CommandError(
+                f"--reset empties the whole database, and it also holds {', '.join(others)}: "
+                "nothing was deleted. Point the demo at a database of its own "
+                "(AMPWORK_DATA_DIR=/some/empty/folder ampwork demo)."
+            )
+        call_command("flush", interactive=False, verbosity=0)
+        shutil.rmtree(outbox.default_folder(), ignore_errors=True)
+        self.stdout.write("Emptied the demo's database and outbox.")
+
+
+def reachable_host(host: str) -> str:
+    """The name a browser uses for ``host``: for every address of this machine, its address
+    on the network (the one a route out of it uses), else 127.0.0.1."""
+    if host not in WILDCARDS:
+        return host
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("192.0.2.1", 9))  # TEST-NET-1: connecting a UDP socket sends nothing
+            address = str(probe.getsockname()[0])
+    except OSError:
+        return "127.0.0.1"
+    return "127.0.0.1" if address.startswith("0.") else address
+
+
+def served_url(host: str, port: int) -> str:
+    """The demo's address, as emailed links and the printed sign-in page give it (no slash)."""
+    name = reachable_host(host)
+    if ":" in name and not name.startswith("["):  # an IPv6 address
+        name = f"[{name}]"
+    return f"http://{name}:{port}"
+
+
+def demo_settings(host: str, port: int, environ: Mapping[str, str]) -> dict[str, Any]:
+    """The settings the demo changes for the address it serves: links in its mail point at
+    it, and the mail goes to the outbox. What the environment sets explicitly is kept."""
+    url = served_url(host, port)
+    values: dict[str, Any] = {}
+    if not environ.get("AMPWORK_BASE_URL"):
+        values["BASE_URL"] = url
+    if not environ.get("AMPWORK_EMAIL_BACKEND"):
+        values["EMAIL_BACKEND"] = outbox.BACKEND
+        values["DEMO_OUTBOX_DIR"] = outbox.default_folder()
+    if not environ.get("AMPWORK_ALLOWED_HOSTS"):
+        if host in WILDCARDS:  # served to the network: reached by any of its names
+            values["ALLOWED_HOSTS"] = ["*"]
+        else:
+            name = url.removeprefix("http://").rsplit(":", 1)[0]
+            hosts = list(settings.ALLOWED_HOSTS)
+            values["ALLOWED_HOSTS"] = hosts if name in hosts else [*hosts, name]
+    return values
+
+
+def where_data_lives() -> str:
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        return str(settings.DATA_DIR)
+    return f"the database {database.get('NAME')} on {database.get('HOST') or 'localhost'}"
