@@ -308,3 +308,30 @@ def test_the_advisor_snapshot_is_built_in_a_fixed_number_of_queries(
     assert data.people
     assert data.reviews
     assert data.gate is not None
+
+
+def test_a_team_row_counts_reviews_of_everyone_its_objectives_count(db: Any) -> None:
+    """The organisation's team has no members of its own: its row counted '0 of 0' reviews
+    beside the whole organisation's objectives. It counts the people of every team inside."""
+    from ampwork.advisor.dashboards import manager_section
+    from ampwork.core.permissions import Actor
+
+    root = TeamFactory(name="Whole org")
+    org = root.organisation
+    ceo = PersonFactory(organisation=org, role=Role.ADMIN)
+    MembershipFactory(team=root, person=ceo, role="lead")
+    inner = TeamFactory(organisation=org, name="Inner", parent=root)
+    deeper = TeamFactory(organisation=org, name="Deeper", parent=inner)
+    a = MembershipFactory(team=inner).person
+    MembershipFactory(team=deeper)  # b, one team further in
+    gone = MembershipFactory(team=deeper, person__active=False).person
+    PersonFactory(organisation=org)  # in no team: not in the organisation team's row either
+    this = week_of(timezone.localdate())
+    for p in (a, gone):
+        Review.objects.create(organisation=org, person=p, week=this, wins="w", challenge=4, skill=4)
+    actor = Actor(organisation=org, role=Role.ADMIN, user=None, person=ceo)
+    section = manager_section(actor, gather(org))
+    assert section is not None
+    row = next(line for line in section.teams if line.id == root.pk)
+    assert row.people == 2  # a and b; not the lead, not the inactive one, not the teamless
+    assert row.written == 1

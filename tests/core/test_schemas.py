@@ -228,3 +228,18 @@ def test_max_length_is_measured_on_the_text_as_sent(text: str, accepted: bool) -
     else:
         with pytest.raises(ValidationError, match="text: at most 2000 characters"):
             StatementIn.model_validate({"text": text})
+
+
+def test_a_moment_far_from_utc_arrives_in_utc() -> None:
+    """ISO 8601 allows offsets up to ±23:59; PostgreSQL refuses past ±15:59 (schemathesis
+    found a 500 with -18:12). Every moment is turned into UTC on the way in."""
+    import datetime as dt
+
+    from ampwork.apitools import Moment
+
+    class Body(InSchema):
+        at: Moment
+
+    got = Body.model_validate({"at": "1983-03-26T11:38:51.69-18:12"}).at
+    assert got.utcoffset() == dt.timedelta(0)
+    assert got == dt.datetime(1983, 3, 27, 5, 50, 51, 690000, tzinfo=dt.UTC)

@@ -378,12 +378,18 @@ def test_gate_reasons_read_as_written() -> None:
     significant = {"percent": -6.04, "ci95": [-0.09, -0.0312]}
     assert gate.judge(gate_result(adjusted_gap=significant)) == (
         "red",
-        ["adjusted gap of -6.0% (95% interval -0.090 to -0.031 log points excludes zero)"],
+        [
+            "adjusted gap of -6.0% (5% or more either way; 95% interval -8.6% to -3.1%, "
+            "which excludes zero)"
+        ],
     )
     small = {"percent": 2.5, "ci95": [0.01, 0.04]}
     assert gate.judge(gate_result(adjusted_gap=small)) == (
         "amber",
-        ["adjusted gap of +2.5% (95% interval +0.010 to +0.040 log points excludes zero)"],
+        [
+            "adjusted gap of +2.5% (under 5% either way; 95% interval +1.0% to +4.1%, "
+            "which excludes zero)"
+        ],
     )
     one = [{"flag": True}, {"flag": False}]
     assert gate.judge(gate_result(categories=one))[1] == [
@@ -395,18 +401,18 @@ def test_gate_reasons_read_as_written() -> None:
     ]
     assert gate.judge(gate_result(flags=[{}] * 3, n=20)) == (
         "red",
-        ["3 of 20 people (15%) paid below their band, the market or their peers"],
+        ["3 of 20 people (15%; 10% or more) paid below their band, the market or their peers"],
     )
     assert gate.judge(gate_result(flags=[{}], n=20)) == (
         "amber",
-        ["1 person paid below their band, the market or their peers"],
+        ["1 of 20 people (5%; under 10%) paid below their band, the market or their peers"],
     )
     assert gate.judge(gate_result(flags=[{}] * 2, n=21)) == (  # 9.5%: below the 10%
         "amber",
-        ["2 people paid below their band, the market or their peers"],
+        ["2 of 21 people (9.5%; under 10%) paid below their band, the market or their peers"],
     )
     assert gate.judge(gate_result(flags=[{}] * 2, n=20))[1] == [  # exactly 10%
-        "2 of 20 people (10%) paid below their band, the market or their peers"
+        "2 of 20 people (10%; 10% or more) paid below their band, the market or their peers"
     ]
     assert gate.judge({}) == (
         "green",
@@ -418,7 +424,7 @@ def test_gate_without_a_head_count() -> None:
     """No n (or n = 0) counts as one person: a single flag is then 100%, red."""
     assert gate.judge({"flags": [{}]})[0] == "red"
     assert gate.judge({"flags": [{}], "n": 0})[1] == [
-        "1 of 1 people (100%) paid below their band, the market or their peers"
+        "1 of 1 person (100%; 10% or more) paid below their band, the market or their peers"
     ]
 
 

@@ -118,17 +118,16 @@ def manager_section(actor: Actor, data: OrgData) -> ManagerSection | None:
     awaiting = len(mastery_selectors.unanswered_reviews(everyone, monday - dt.timedelta(weeks=1)))
     cycle = data.cycle
     lines = []
+    # a team's objectives counted as the OKR pages count them: its own, its members', its
+    # teams' (the team that is the organisation: all of them), each once
     paces = (
-        okr_selectors.active_pacing(cycle.id, data.today, teams=led, people=everyone)
-        if cycle is not None
-        else []
+        okr_selectors.team_pacing(data.org, cycle.id, data.today, led) if cycle is not None else {}
     )
     for t in led:
-        people = team_people[t]
-        counts: Counter[str] = Counter()
-        for o in paces:
-            if o.owner_team_id == t or o.owner_person_id in people:
-                counts[o.pacing] += 1
+        # the row counts reviews of the people its objectives count: the team's members and
+        # those of every team inside it (the organisation's team: everyone)
+        people = data.within(t) - {me.pk}
+        counts = paces.get(t, {})
         lines.append(
             TeamLine(
                 t,

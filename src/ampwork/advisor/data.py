@@ -38,6 +38,7 @@ class OrgData:
     today: dt.date
     people: set[int] = field(default_factory=set)  # active
     teams: dict[int, str] = field(default_factory=dict)
+    parents: dict[int, int | None] = field(default_factory=dict)
     members: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
     leads: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
     levels: dict[int, dict[str, int]] = field(default_factory=dict)
@@ -70,6 +71,20 @@ class OrgData:
 
     def scope(self, team: int | None) -> set[int]:
         return self.people if team is None else self.members.get(team, set()) & self.people
+
+    def within(self, team: int) -> set[int]:
+        """The active people of a team and of every team inside it (as the OKR pages count
+        a team's objectives)."""
+        children: dict[int | None, list[int]] = defaultdict(list)
+        for t, parent in self.parents.items():
+            children[parent].append(t)
+        found, todo = set(), [team]
+        while todo:
+            t = todo.pop()
+            if t not in found:
+                found.add(t)
+                todo.extend(children.get(t, ()))
+        return {p for t in found for p in self.members.get(t, ())} & self.people
 
     def index(self) -> None:
         """Per-person and per-team indexes, so that a team's numbers cost its size, not the
@@ -169,7 +184,11 @@ def gather(org: Organisation, today: dt.date | None = None) -> OrgData:
     data.people = set(
         Person.objects.filter(organisation=org, active=True).values_list("id", flat=True)
     )
-    data.teams = dict(Team.objects.filter(organisation=org).values_list("id", "name"))
+    for team, name, parent in Team.objects.filter(organisation=org).values_list(
+        "id", "name", "parent_id"
+    ):
+        data.teams[team] = name
+        data.parents[team] = parent
     for team, person, role in TeamMembership.objects.filter(organisation=org).values_list(
         "team_id", "person_id", "role"
     ):

@@ -253,6 +253,30 @@ def get_finding(actor: Actor, data: OrgData, key: str) -> Shown:
     return found
 
 
+def may_open_evidence(actor: Actor, finding: traps.Finding) -> bool:
+    """Whether the page a finding's "Open the evidence" leads to is one the actor may open:
+    the permission table's answer for that page (people ops see every finding, but not a
+    team's autonomy grid). The other rules' pages are open to whoever sees the finding."""
+    org = actor.organisation
+    if finding.rule == "defaulting-to-control" and finding.linked_id is not None:
+        try:
+            team = core_selectors.get_team(org, finding.linked_id)
+        except NotFound:
+            return False
+        return can(actor, "autonomy.manage", team)
+    if finding.rule == "okrs-tied-to-bonuses" and finding.linked_id is not None:
+        try:
+            okr_selectors.get_objective(actor, finding.linked_id)
+        except NotFound:
+            return False
+        return True
+    if finding.rule == "ignoring-fairness":
+        return can(actor, "fairness.view", org)
+    if finding.rule == "anonymity-lowered":
+        return can(actor, "organisation.edit", org)
+    return True
+
+
 def acknowledgements(actor: Actor, key: str) -> QuerySet[Acknowledgement]:
     return Acknowledgement.objects.filter(organisation=actor.organisation, key=key).select_related(
         "by"

@@ -106,6 +106,7 @@ class Finding:
     link: str
     teams: tuple[int, ...] = ()  # managers of these teams see it too; admins see all
     subject: str = ""
+    linked_id: int | None = None  # the object the link names (a team, an objective)
 
     @property
     def title(self) -> str:
@@ -186,6 +187,7 @@ def defaulting_to_control(facts: Facts) -> list[Finding]:
             f"/autonomy/teams/{t.id}/",
             (t.id,),
             t.name,
+            t.id,
         )
         for t in facts.teams
         if t.control
@@ -226,6 +228,7 @@ def okrs_tied_to_bonuses(facts: Facts) -> list[Finding]:
             f"/okrs/objectives/{i.objective_id}/",
             i.teams,
             i.what,
+            i.objective_id,
         )
         for i in facts.incentives
         if i.style == "if_then" and i.objective_id is not None

@@ -91,7 +91,11 @@ def finding(request: HttpRequest, actor: Actor, key: str) -> HttpResponse:
     return render(
         request,
         "advisor/finding.html",
-        {"shown": shown, "history": list(selectors.acknowledgements(actor, key))},
+        {
+            "shown": shown,
+            "may_open": selectors.may_open_evidence(actor, shown.finding),
+            "history": list(selectors.acknowledgements(actor, key)),
+        },
     )
 
 

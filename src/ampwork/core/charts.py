@@ -41,7 +41,8 @@ class Table:
         )
         return (
             '<details class="chart__data"><summary>Show the numbers as a table</summary>'
-            f'<div class="table-wrap"><table class="table table--compact">'
+            '<div class="table-wrap" role="region" tabindex="0" '
+            f'aria-label="{escape(self.caption)}"><table class="table table--compact">'
             f"<caption>{escape(self.caption)}</caption>"
             f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div></details>"
         )

@@ -135,6 +135,12 @@ class OrganisationForm(forms.ModelForm):  # type: ignore[type-arg]  # not generi
     class Meta:
         model = Organisation
         fields = ["name", "anonymity_min_group", "autonomy_policy", "okr_cadence"]
+        labels = {  # in people's words, not the field names'
+            "name": "Name of the organisation",
+            "anonymity_min_group": "Anonymity minimum (people per group)",
+            "autonomy_policy": "Autonomy policy",
+            "okr_cadence": "OKR cadence",
+        }
 
 
 class TokenForm(forms.Form):

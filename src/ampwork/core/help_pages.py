@@ -6,12 +6,36 @@ from functools import cache
 from pathlib import Path
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 HELP_DIR = Path(__file__).resolve().parent.parent / "help"
 
 
 @cache
 def render(name: str) -> str:
-    """A help page as HTML. The text is the project's own, so its HTML anchors are kept."""
+    """A help page as HTML. The text is the project's own, so its HTML anchors are kept.
+
+    A link to another file of docs/ (``[privacy](privacy.md)``) leads nowhere in the
+    application, which serves only these pages: it is shown as its text alone."""
     text = (HELP_DIR / f"{name}.md").read_text(encoding="utf-8")
-    return str(MarkdownIt("commonmark", {"html": True}).enable("table").render(text))
+    md = MarkdownIt("commonmark", {"html": True}).enable("table")
+    tokens = md.parse(text)
+    for block in tokens:
+        if block.children:
+            block.children = _without_file_links(block.children)
+    return str(md.renderer.render(tokens, md.options, {}))
+
+
+def _without_file_links(inline: list[Token]) -> list[Token]:
+    kept: list[Token] = []
+    dropped: list[bool] = []  # for each link open here: was its link_open dropped?
+    for token in inline:
+        if token.type == "link_open":
+            href = str(token.attrGet("href") or "")
+            dropped.append(not href.startswith(("#", "/", "http://", "https://", "mailto:")))
+            if dropped[-1]:
+                continue
+        elif token.type == "link_close" and dropped and dropped.pop():
+            continue
+        kept.append(token)
+    return kept

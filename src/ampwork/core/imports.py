@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import difflib
 import io
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -167,6 +168,29 @@ def _names(value: str) -> list[str]:
     return [part.strip() for part in value.split(";") if part.strip()]
 
 
+SUGGESTIONS = 3  # "did you mean" names at most this many teams
+SIMILAR = 0.6  # difflib's similarity ratio a team name needs to be suggested
+
+
+def unknown_team(name: str, known: Iterable[str]) -> str:
+    """The message for a team name that is not known — "unknown team 'Platfrom' — did you
+    mean 'Platform'?" — naming the closest known names (difflib, case ignored), or where
+    teams come from when none is close."""
+    by_lower = {k.lower(): k for k in known}
+    word = name.lower()
+    similar = difflib.get_close_matches(word, by_lower, n=max(1, len(by_lower)), cutoff=SIMILAR)
+
+    def closeness(candidate: str) -> tuple[float, str]:  # closest first; ties by name
+        return (-difflib.SequenceMatcher(None, candidate, word).ratio(), by_lower[candidate])
+
+    close = sorted(similar, key=closeness)[:SUGGESTIONS]
+    if not close:
+        return f"unknown team '{name}': no team has a similar name (import or add teams first)"
+    quoted = [f"'{by_lower[c]}'" for c in close]
+    ask = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
+    return f"unknown team '{name}' — did you mean {ask}?"
+
+
 # ---------------------------------------------------------------- people
 
 
@@ -183,9 +207,8 @@ def plan_people(
         e.lower(): pk
         for e, pk in Person.objects.filter(organisation=org).values_list("email", "id")
     }
-    team_ids = {
-        n.lower(): pk for n, pk in Team.objects.filter(organisation=org).values_list("name", "id")
-    }
+    team_names = dict(Team.objects.filter(organisation=org).values_list("name", "id"))
+    team_ids = {n.lower(): pk for n, pk in team_names.items()}
     seen: dict[str, int] = {}
     for line, row in rows:
         errors: list[FieldError] = []
@@ -233,7 +256,7 @@ def plan_people(
         for key in ("teams", "lead_of"):
             for name in _names(row.get(key, "")):
                 if name.lower() not in team_ids:
-                    errors.append(FieldError(key, f"unknown team '{name}'", line))
+                    errors.append(FieldError(key, unknown_team(name, team_names), line))
                 else:
                     out[key].append(team_ids[name.lower()])
                     out["team_names"].append(name + (" (lead)" if key == "lead_of" else ""))
@@ -383,9 +406,8 @@ def plan_teams(org: Organisation, text: str, source: str = "teams.csv") -> Plan:
     rows = read_rows(text, TEAM_COLUMNS, {"name"}, plan)
     if not rows:
         return plan
-    existing = {
-        n.lower() for n in Team.objects.filter(organisation=org).values_list("name", flat=True)
-    }
+    names = list(Team.objects.filter(organisation=org).values_list("name", flat=True))
+    existing = {n.lower() for n in names}
     seen: dict[str, int] = {}
     for line, row in rows:
         name = row.get("name", "")
@@ -417,7 +439,8 @@ def plan_teams(org: Organisation, text: str, source: str = "teams.csv") -> Plan:
         if not parent:
             continue
         if parent not in seen and parent not in existing:
-            plan.errors.append(FieldError("parent", f"unknown team '{r['parent']}'", r["line"]))
+            known = [*names, *(row["name"] for row in plan.rows if row["name"])]
+            plan.errors.append(FieldError("parent", unknown_team(r["parent"], known), r["line"]))
         elif _loops(r["name"].lower(), parents):
             plan.errors.append(FieldError("parent", "makes a loop of teams", r["line"]))
     plan.errors.sort(key=lambda e: (e.line or 0, e.field))

@@ -201,6 +201,18 @@ def first_branching_level(tree: list[TeamNode]) -> tuple[list[TeamNode], TeamNod
     return units, parent
 
 
+def whole_organisation_unit(tree: list[TeamNode]) -> TeamNode | None:
+    """The unit that stands for the whole organisation — the only root of the tree, with
+    units under it (the company or the school itself) — or None."""
+    return tree[0] if len(tree) == 1 and tree[0].children else None
+
+
+def unit_count(tree: list[TeamNode]) -> int:
+    """Teams (classes, in a school) at every level, the unit that is the whole
+    organisation aside: a school with one class has one class, not two."""
+    return len(flatten(tree)) - (whole_organisation_unit(tree) is not None)
+
+
 def flatten(nodes: Iterable[TeamNode]) -> list[TeamNode]:
     """Depth-first list of a tree, for indented tables and select boxes."""
     out: list[TeamNode] = []
@@ -300,7 +312,7 @@ def headcount(org: Organisation) -> dict[str, int]:
         with_login=Count("id", filter=Q(active=True, user__isnull=False)),
         admins=Count("id", filter=Q(active=True, role=Role.ADMIN)),
     )
-    counts["teams"] = Team.objects.filter(organisation=org).count()
+    counts["teams"] = unit_count(team_tree(org, with_leads=False))
     return counts
 
 

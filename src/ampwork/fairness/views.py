@@ -4,6 +4,7 @@ and each person's own pay against their band. Companies only."""
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -19,7 +20,7 @@ from ampwork.core.permissions import Actor, require
 from ampwork.core.services import record
 from ampwork.core.views import member_view
 
-from . import audit, charts, selectors, services
+from . import audit, charts, gate, selectors, services
 
 
 def _company(actor: Actor) -> None:
@@ -64,11 +65,33 @@ def overview(request: HttpRequest, actor: Actor) -> HttpResponse:
             "result": result,
             "flagged": flagged,
             "left_out": audit.left_out_text(result["left_out"]) if result else "",
+            "intervals": _intervals(result["adjusted_gap"]) if result else None,
             "chart": charts.pay_by_level(data.records, [data.reference, data.comparison])
             if data.records
             else None,
         },
     )
+
+
+def _intervals(adjusted: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The adjusted gap and its 95% intervals in percent, as the gate's reasons write them
+    (gate.percent_text): each bound in log points d is 100·(exp(d) − 1) percent; the
+    classical interval and each robust one (None where undefined)."""
+    if adjusted is None:
+        return None
+
+    def percent(bounds: list[float]) -> list[str]:
+        return [gate.percent_text(gate.log_points_percent(b)) for b in bounds]
+
+    return {
+        "percent": gate.percent_text(
+            Decimal(repr(float(adjusted["percent"]))), threshold=gate.GAP_RED
+        ),
+        "classical": percent(adjusted["ci95"]),
+        "robust": {
+            name: percent(r["ci95"]) if r else None for name, r in adjusted["robust"].items()
+        },
+    }
 
 
 @require_POST

@@ -71,9 +71,11 @@ def comment(*, actor: Actor, draft: Draft, text: str) -> DraftComment:
 
 
 @transaction.atomic
-def endorse(*, actor: Actor, draft: Draft) -> None:
+def endorse(*, actor: Actor, draft: Draft) -> bool:
+    """Endorse a draft; False when the person already did (an endorsement counts once)."""
     _me(actor)
-    Endorsement.objects.get_or_create(draft=draft, person=actor.person)
+    _, created = Endorsement.objects.get_or_create(draft=draft, person=actor.person)
+    return created
 
 
 @transaction.atomic

@@ -8,7 +8,9 @@ from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from ampwork.core.errors import NotFound, ValidationFailed
 from ampwork.core.forms import DateInput, add_errors
@@ -57,7 +59,9 @@ class StoryForm(forms.Form):
     consent = forms.BooleanField(required=False, label="They agreed to be named")
     named = forms.CharField(max_length=200, required=False, label="Their name")
     objectives = forms.MultipleChoiceField(
-        required=False, label="Related objectives", widget=forms.SelectMultiple(attrs={"size": 5})
+        required=False,
+        label="Related objectives",
+        widget=forms.SelectMultiple(attrs={"size": 5, "data-picker": "Type an objective…"}),
     )
 
 
@@ -90,6 +94,8 @@ def index(request: HttpRequest, actor: Actor) -> HttpResponse:
     )
     total, teams = selectors.coverage(actor)
     draft_rows = [(d, authenticity.check(d.text)) for d in selectors.drafts(actor)[:20]]
+    me = actor.person.pk if actor.person is not None else None
+    endorsed = {d.pk for d, _ in draft_rows if any(e.person_id == me for e in d.endorsements.all())}
     return render(
         request,
         "purpose/index.html",
@@ -97,6 +103,7 @@ def index(request: HttpRequest, actor: Actor) -> HttpResponse:
             "current": current,
             "versions": versions,
             "drafts": draft_rows,
+            "endorsed": endorsed,
             "current_advice": authenticity.check(current.text) if current else None,
             "prompt": services.settings_of(actor).prompt,
             "mine": mine,
@@ -154,13 +161,41 @@ def drafting(request: HttpRequest, actor: Actor, pk: int | None = None) -> HttpR
                 actor=actor, draft=_draft(actor, pk or 0), text=request.POST.get("text", "")
             )
         elif action == "endorse":
-            services.endorse(actor=actor, draft=_draft(actor, pk or 0))
+            return _endorse(request, actor, _draft(actor, pk or 0))
         elif action == "publish":
             published = services.publish(actor=actor, draft=_draft(actor, pk or 0))
             messages.success(request, f"Published as version {published.version}.")
     except ValidationFailed as exc:
         flash_errors(request, exc)
+        if request.htmx:  # type: ignore[attr-defined]
+            return HttpResponseClientRedirect(reverse("purpose:index"))  # the whole page
     return redirect("purpose:index")
+
+
+def _endorse(request: HttpRequest, actor: Actor, draft: Draft) -> HttpResponse:
+    """Endorse, and say so with the new count: in place (htmx), or as a message on the
+    page it returns to."""
+    created = services.endorse(actor=actor, draft=draft)
+    fresh = selectors.drafts(actor).get(pk=draft.pk)  # the count as it now stands
+    count = len(fresh.endorsements.all())
+    said = (
+        f"You {'endorse' if created else 'already endorse'} this draft: it has {count} "
+        f"endorsement{'' if count == 1 else 's'} now."
+    )
+    if not request.htmx:  # type: ignore[attr-defined]
+        messages.success(request, said)
+        return redirect("purpose:index")
+    return render(
+        request,
+        "purpose/_draft.html",
+        {
+            "d": fresh,
+            "advice": authenticity.check(fresh.text),
+            "endorsed": {fresh.pk},
+            "said": said,
+            "may_manage": can(actor, "purpose.manage", actor.organisation),
+        },
+    )
 
 
 @require_POST

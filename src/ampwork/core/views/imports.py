@@ -83,5 +83,25 @@ def import_commit(request: HttpRequest, actor: Actor) -> HttpResponse:
     except ValidationFailed as exc:
         messages.error(request, "Nothing was imported: " + "; ".join(exc.lines()[:5]))
         return redirect("core:import")
-    messages.success(request, f"Imported {count} {staged['kind']} from {staged['name']}.")
-    return redirect("core:org_chart" if staged["kind"] == "people" else "core:teams")
+    messages.success(
+        request,
+        f"Imported {count} {staged['kind']} from {staged['name']}{_named(staged)}.",
+    )
+    # where what was imported is listed: people on People, teams on Teams
+    return redirect("core:people" if staged["kind"] == "people" else "core:teams")
+
+
+NAMED = 5  # the success message names at most this many of the rows imported
+
+
+def _named(staged: dict[str, str]) -> str:
+    """': Ada Byron, Grace Hopper and 3 more' — who was imported, as the file names them."""
+    columns = imports.PEOPLE_COLUMNS if staged["kind"] == "people" else imports.TEAM_COLUMNS
+    plan = imports.Plan(kind=staged["kind"], source=staged["name"])
+    rows = imports.read_rows(staged["text"], columns, set(), plan)
+    names = [name for _, row in rows if (name := row.get("name", ""))]
+    if not names:
+        return ""
+    shown = ", ".join(names[:NAMED])
+    more = len(names) - NAMED
+    return f": {shown}" + (f" and {more} more" if more > 0 else "")

@@ -11,7 +11,7 @@ from rich.table import Table
 from ampwork.core.cli import fail
 from ampwork.core.errors import ValidationFailed
 from ampwork.core.imports import decode
-from ampwork.fairness import audit, csvinput
+from ampwork.fairness import audit, csvinput, gate
 
 
 class Command(BaseCommand):
@@ -75,8 +75,10 @@ class Command(BaseCommand):
         if adj:
             lo, hi = adj["ci95"]
             console.print(
-                f"Adjusted gap for {comparison}: {adj['log_points']:+.4f} log points "
-                f"({adj['percent']:+.1f}%), SE {adj['se']:.4f}, 95% CI [{lo:+.4f}, {hi:+.4f}], "
+                f"Adjusted gap for {comparison}: {adj['percent']:+.1f}% "
+                f"(95% CI {gate.percent_text(gate.log_points_percent(lo))} to "
+                f"{gate.percent_text(gate.log_points_percent(hi))}); in log points "
+                f"{adj['log_points']:+.4f}, SE {adj['se']:.4f}, 95% CI [{lo:+.4f}, {hi:+.4f}]; "
                 f"n = {adj['n']}, controls: {', '.join(adj['controls']) or 'none'}"
             )
             robust = ", ".join(
