@@ -72,7 +72,8 @@ def _iso_moment(value: Any) -> Any:
         raise ValueError("needs a time zone, like 2026-03-31T09:00:00+00:00")
     if not 1900 <= found.year <= 9000:
         raise ValueError("must be between the years 1900 and 9000")
-    return found
+    # in UTC: an offset such as -18:12 is valid ISO 8601 but out of PostgreSQL's range
+    return found.astimezone(dt.UTC)
 
 
 # Input bodies are validated strictly (no "1" for 1, no 0 for a date, no false for 0.0);

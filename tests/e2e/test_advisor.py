@@ -29,6 +29,7 @@ def test_admin_follows_a_finding_to_its_evidence_and_acknowledges_it(
     health = page.locator("section", has=page.get_by_role("heading", name="Organisation health"))
     expect(health).to_be_visible()
     expect(health.locator(".gate-n")).to_have_text("red")
+    health.locator(".chart").scroll_into_view_if_needed()  # charts are drawn when seen
     expect(health.locator(".chart .plotly")).to_be_visible()  # the pulse trend
     shot(page, "home-admin")
     health.get_by_role("link", name="If-then reward on creative work").click()

@@ -3,6 +3,7 @@ their own pay only."""
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -32,6 +33,7 @@ def test_people_ops_audit_reports_and_import(
     sign_in(page, "people@brightwater.example", DEMO_PASSWORD)
     page.get_by_role("link", name="Fairness", exact=True).click()
     expect(page.locator(".gate__status")).to_have_text("red")
+    page.locator(".chart").scroll_into_view_if_needed()  # charts are drawn when seen
     expect(page.locator(".chart .plotly")).to_be_visible()
     runs = AuditRun.objects.count()
     page.get_by_role("button", name="Run the audit").click()
@@ -67,3 +69,41 @@ def test_member_sees_only_their_own_pay(
     shot(page, "my-pay")
     page.goto(f"{live_server.url}/fairness/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Not allowed")
+
+
+def test_gate_reasons_speak_in_percent(
+    page: Any,
+    phone: Any,
+    live_server: Any,
+    sign_in: Callable[..., None],
+    shot: Callable[..., None],
+) -> None:
+    """Issue 18, item 10: the gate's reasons and the adjusted gap read as percentages,
+    100·(exp(d) − 1) of each bound in log points; log points only as the method's detail."""
+    ensure_demo()
+    sign_in(page, "people@brightwater.example", DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/fairness/")
+    page.get_by_role("button", name="Run the audit").click()
+    expect(page.locator(".message")).to_contain_text("the fairness gate is")
+    run = AuditRun.objects.latest("run_at", "id")
+    low, high = run.summary["adjusted_gap"]["ci95"]
+    bounds = [f"{100 * math.expm1(d):+.1f}%" for d in (low, high)]  # independent of gate.py
+    reasons = page.locator(".gate li")
+    expect(reasons.first).to_have_text(
+        re.compile(
+            r"^adjusted gap of [+-]\d+\.\d+% \((under )?5%( or more)? either way; 95% interval "
+            + re.escape(f"{bounds[0]} to {bounds[1]}, which excludes zero)")
+        )
+    )
+    gate_text = page.locator(".gate").inner_text()
+    assert "log point" not in gate_text
+    assert re.search(r"\d+ of 59 people \(\d+%; (under )?10%( or more)?\) paid below", gate_text)
+    gap = page.locator("dt:has-text('Adjusted gap') + dd")
+    expect(gap).to_contain_text(f"95% interval {bounds[0]} to {bounds[1]}")
+    expect(gap.locator(".muted")).to_contain_text("In log points")
+    shot(page, "fairness-gate-percent")
+    sign_in(phone, "people@brightwater.example", DEMO_PASSWORD)
+    phone.goto(f"{live_server.url}/fairness/")
+    expect(phone.locator(".gate li").first).to_contain_text(f"{bounds[0]} to {bounds[1]}")
+    assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    shot(phone, "fairness-gate-percent-phone")

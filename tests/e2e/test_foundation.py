@@ -66,8 +66,17 @@ def test_sign_in_switch_import_and_org_chart(
     assert Person.objects.filter(
         email="marie@brightwater.example", manager__email="rosalind@brightwater.example"
     ).exists()
-    # the import lands on the org chart: open the tree down to the new team
-    expect(page).to_have_url(re.compile("/org-chart/"))
+    # the import lands on People, where the people imported are listed (issue 18, item 13)
+    expect(page).to_have_url(re.compile("/people/$"))
+    expect(page.locator(".message")).to_have_text(
+        "Imported 2 people from people.csv: Rosalind Franklin, Marie Curie."
+    )
+    expect(page.get_by_role("heading", level=1)).to_contain_text("People")
+    expect(page.get_by_role("link", name="Marie Curie")).to_be_visible()
+    expect(page.get_by_role("link", name="Rosalind Franklin").first).to_be_visible()
+    shot(page, "people-after-import")
+    # the org chart: open the tree down to the new team
+    page.goto(f"{live_server.url}/org-chart/")
     page.locator("summary", has_text="Research").click()
     page.locator("summary", has_text="Lab Crew").click()
     crew = page.locator(".orgchart__people", has_text="Marie Curie")
@@ -108,3 +117,38 @@ def test_people_search_and_phone_layout(
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, "the people page scrolls sideways on a phone"
     shot(phone, "people-phone")
+
+
+def test_unknown_team_in_an_import_suggests_the_closest(
+    page: Any,
+    live_server: Any,
+    tmp_path: Path,
+    sign_in: Callable[..., None],
+    shot: Callable[..., None],
+) -> None:
+    """Issue 18, item 13: a misspelt team gets a "did you mean", with line and column."""
+    ensure_demo()
+    before = Person.objects.count()
+    sign_in(page, "people@brightwater.example", DEMO_PASSWORD)
+    path = tmp_path / "people.csv"
+    path.write_text(
+        "name,email,teams,lead_of\n"
+        "Ada Byron,ada@brightwater.example,Platfrom,\n"
+        "Alan Turing,alan@brightwater.example,Mobile,Zzyzx\n",
+        encoding="utf-8",
+    )
+    page.goto(f"{live_server.url}/import/")
+    page.get_by_label("CSV file").set_input_files(str(path))
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_role("heading", name="2. Preview of people.csv")).to_be_visible()
+    problems = page.get_by_role("alert").locator("li")
+    expect(problems).to_have_text(
+        [
+            "Line 2, column teams: unknown team 'Platfrom' — did you mean 'Platform'?",
+            "Line 3, column lead_of: unknown team 'Zzyzx': no team has a similar name "
+            "(import or add teams first)",
+        ]
+    )
+    expect(page.get_by_role("button", name=re.compile("^Import"))).to_have_count(0)
+    assert Person.objects.count() == before
+    shot(page, "import-did-you-mean")

@@ -60,13 +60,15 @@ def test_charts_htmx_and_api_docs_work_under_the_policy(
     assert policy["script-src"] == ["'self'"]  # no inline scripts, no eval: plotly needs neither
     assert "camera=()" in response.headers["permissions-policy"]
     sign_in(page, "admin@brightwater.example", DEMO_PASSWORD)
-    # plotly draws from the data attributes (the home page's chart): an SVG is there
+    # plotly draws from the data attributes (the home page's chart) once it is in view
+    page.locator(".chart").first.scroll_into_view_if_needed()
     expect(page.locator(".chart .plotly svg.main-svg").first).to_be_visible()
     assert _violations(page) == []
     # a chart page of another app, and the cycle dashboard
     cycle = Cycle.objects.filter(organisation__slug="brightwater").order_by("-start").first()
     assert cycle is not None
     page.goto(f"{live_server.url}/okrs/cycles/{cycle.pk}/")
+    page.locator(".chart").first.scroll_into_view_if_needed()
     expect(page.locator(".chart .plotly svg.main-svg").first).to_be_visible()
     assert _violations(page) == []
     # the OKR tree opens a team's branch through htmx

@@ -31,6 +31,7 @@ def test_admin_tour_of_every_page(
     ensure_demo()
     errors = _no_errors(page)
     sign_in(page, "admin@brightwater.example", DEMO_PASSWORD)
+    page.locator(".chart").first.scroll_into_view_if_needed()  # charts are drawn when seen
     expect(page.locator(".chart .plotly").first).to_be_visible()  # plotly.js served locally
     marco = Person.objects.get(email="manager@brightwater.example")
     platform = marco.memberships.get().team
@@ -121,11 +122,11 @@ def test_settings_refuse_a_low_anonymity_minimum(
     ensure_demo()
     sign_in(page, "admin@brightwater.example", DEMO_PASSWORD)
     page.goto(f"{live_server.url}/settings/")
-    page.get_by_label("Anonymity min group").fill("2")
+    page.get_by_label("Anonymity minimum (people per group)").fill("2")
     page.get_by_role("button", name="Save settings").click()
     expect(page.locator(".field__error")).to_be_visible()
     assert Organisation.objects.get(slug="brightwater").anonymity_min_group == 5
-    page.get_by_label("Anonymity min group").fill("7")
+    page.get_by_label("Anonymity minimum (people per group)").fill("7")
     page.get_by_role("button", name="Save settings").click()
     expect(page.locator(".message")).to_contain_text("Settings saved")
     assert Organisation.objects.get(slug="brightwater").anonymity_min_group == 7
