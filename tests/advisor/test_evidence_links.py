@@ -4,6 +4,8 @@ grid). The page behind it asks the permission table; so does the link."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from django.test import Client
 
@@ -93,3 +95,24 @@ def test_a_visible_objective_is_opened(demo: DemoResult) -> None:
     assert objective is not None
     finding = traps.Finding("okrs-tied-to-bonuses", "k", [], "", "/", linked_id=objective.pk)
     assert selectors.may_open_evidence(_actor("member@brightwater.example"), finding)
+
+
+def test_the_api_gives_the_link_only_to_who_may_open_it(
+    demo: DemoResult, client: Client, bearer: Callable[[Person], dict[str, str]]
+) -> None:
+    """The findings API said what the web hid: the link to a page the reader gets 403 on."""
+    ops = _actor("people@brightwater.example")
+    admin = _actor("admin@brightwater.example")
+    key = _control_finding(admin).key
+    assert ops.person is not None
+    assert admin.person is not None
+
+    def link(person: Person) -> object:
+        answer = client.get("/api/v1/advisor/findings", **bearer(person))
+        assert answer.status_code == 200
+        return next(f["link"] for f in answer.json() if f["key"] == key)
+
+    assert link(ops.person) is None
+    opened = link(admin.person)
+    assert isinstance(opened, str)
+    assert opened.startswith("/autonomy/")

@@ -101,7 +101,7 @@ def put_tick(request: HttpRequest, item: str, payload: TickIn) -> ChecklistOut:
 # ---------------------------------------------------------------- findings
 
 
-def _finding(s: selectors.Shown) -> FindingOut:
+def _finding(who: Actor, s: selectors.Shown) -> FindingOut:
     ack = s.acknowledged
     f = s.finding
     return FindingOut(
@@ -112,7 +112,8 @@ def _finding(s: selectors.Shown) -> FindingOut:
         evidence=f.evidence,
         source=f.source,
         next_step=f.next_step,
-        link=f.link,
+        # no link to a page the reader may not open (the web hides "Open the evidence" too)
+        link=f.link if selectors.may_open_evidence(who, f) else None,
         acknowledged=AckOut(note=ack.note, by=ack.by.name if ack.by else None, at=ack.at)
         if ack
         else None,
@@ -124,7 +125,7 @@ def findings(request: HttpRequest) -> list[FindingOut]:
     """What the mistake detector finds: all of it for admins and people ops; for a manager,
     what concerns their teams."""
     who = _viewer(request)
-    return [_finding(s) for s in selectors.findings(who, selectors.snapshot(who))]
+    return [_finding(who, s) for s in selectors.findings(who, selectors.snapshot(who))]
 
 
 @router.post("/advisor/findings/{key}/acknowledgements", response=responses(201, FindingOut))
@@ -132,7 +133,7 @@ def acknowledge(request: HttpRequest, key: str, payload: AckIn) -> Status[Findin
     who = _viewer(request)
     found = selectors.get_finding(who, selectors.snapshot(who), key)
     ack = services.acknowledge(actor=who, key=key, note=payload.note)
-    return Status(201, _finding(selectors.Shown(found.finding, ack)))
+    return Status(201, _finding(who, selectors.Shown(found.finding, ack)))
 
 
 # ---------------------------------------------------------------- readiness

@@ -61,7 +61,7 @@ class FindingOut(Schema):
     evidence: list[str]
     source: str
     next_step: str
-    link: str
+    link: str | None  # None when the reader may not open the evidence page
     acknowledged: AckOut | None
 
 
