@@ -85,6 +85,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # first: a request id for every line logged while a request runs, one line per request
     "ampwork.logs.RequestLogMiddleware",
+    # a NUL byte in the query string: 400 (422 on the API) before any view runs
+    "ampwork.core.middleware.RefuseNulInQueryMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",

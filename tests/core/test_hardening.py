@@ -629,3 +629,24 @@ def test_no_template_or_chart_carries_an_inline_script() -> None:
     assert 'class="plotly-graph-div js-chart"' in html
     figure = json.loads(unescape(re.search(r'data-figure="([^"]*)"', html).group(1)))  # type: ignore[union-attr]
     assert figure["data"][0]["y"] == ["<script>alert(1)</script>", "B"]
+
+
+def test_a_nul_byte_in_the_address_is_refused_before_any_query(
+    client: Client,
+    org: Organisation,
+    make_person: Callable[..., Person],
+    bearer: Callable[[Person], dict[str, str]],
+) -> None:
+    """?q=…%00… reached PostgreSQL from the people list and answered 500 (schemathesis)."""
+    admin = make_person(org, Role.ADMIN)
+    api = client.get("/api/v1/people?q=k%00Q", **bearer(admin))
+    assert api.status_code == 422
+    assert api.json()["detail"][0]["loc"] == ["query", "q"]
+    assert client.get("/api/v1/people?q=kQ", **bearer(admin)).status_code == 200
+    assert admin.user is not None
+    client.force_login(admin.user)
+    page = client.get("/people/?q=a%00b")
+    assert page.status_code == 400
+    assert "'q' must not contain NUL bytes" in page.content.decode()
+    assert client.get("/people/?show=all%00").status_code == 400
+    assert client.get("/people/?q=ab").status_code == 200
