@@ -1,13 +1,14 @@
 """Who may do what in the demo: registered in the core permission table at start-up.
 
-- Admins (head teachers) read the demo's outbox: the mail sent to their organisation's
-  people while ``ampwork demo`` runs, one-time links included. Nobody else does.
+- Everyone signed in reads their own mail in the demo's outbox (what ``ampwork demo``
+  kept instead of sending), one-time links included, and nobody else's: an admin reading
+  everyone's would see who has not answered a pulse and could answer as anyone.
 """
 
 from __future__ import annotations
 
-from ampwork.core.permissions import ADMIN_ONLY, register
+from ampwork.core.permissions import ALL_ROLES, register
 
 
 def install() -> None:
-    register("demo.outbox", ADMIN_ONLY)
+    register("demo.outbox", ALL_ROLES)
