@@ -278,3 +278,30 @@ def test_not_started_exactly_when_nothing_started(values: list[float | None], to
     ]
     results, _ = p.evaluate([objective(1)], krs, [], day(today))
     assert (results[1].pacing == p.NOT_STARTED) == all(v is None for v in values)
+
+
+# ---------------------------------------------------------------- written before the cycle
+
+
+@pytest.mark.parametrize(
+    ("today", "started", "stale"),
+    [(13, False, False), (14, True, True), (15, True, True)],
+    ids=["cycle-day-13", "cycle-day-14", "cycle-day-15"],
+)
+def test_a_key_result_written_before_its_cycle_counts_from_the_first_day(
+    today: int, started: bool, stale: bool
+) -> None:
+    """Drafting next quarter's OKRs three weeks early must not make them stale (and at
+    risk) on the cycle's first day: the 14 days count from the cycle's start."""
+    early = kr(1, 1, 0.0, added=-21)
+    _, krs = p.evaluate([objective(1, added=-21)], [early], [], day(today))
+    assert krs[1].started is started
+    assert krs[1].stale is stale
+    assert p.clock_from(day(-21), START) == START
+    assert p.clock_from(day(3), START) == day(3)
+
+
+def test_an_empty_objective_written_before_its_cycle_is_not_started_on_day_13() -> None:
+    early = objective(1, added=-30)
+    assert p.evaluate([early], [], [], day(13))[0][1].pacing == p.NOT_STARTED
+    assert p.evaluate([early], [], [], day(14))[0][1].pacing != p.NOT_STARTED

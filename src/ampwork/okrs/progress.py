@@ -377,6 +377,13 @@ def is_stale(last_check_in: dt.date | None, created: dt.date, today: dt.date) ->
     return (today - since).days >= STALE_DAYS
 
 
+def clock_from(created: dt.date, cycle_start: dt.date) -> dt.date:
+    """The day a key result's 14 days (not started, then stale) count from: when it was
+    added, or its cycle's first day for one written before the cycle began (drafting the
+    quarter's OKRs the week before is the usual case, and nothing can be checked in yet)."""
+    return max(created, cycle_start)
+
+
 def not_started(last_check_in: dt.date | None, created: dt.date, today: dt.date) -> bool:
     """A key result with no check-in yet, added fewer than :data:`GRACE_DAYS` days ago, is
     *not started*: it is not judged on pace, nor does it count in its objective's pacing.
@@ -640,7 +647,7 @@ def evaluate(
         if objective is None:
             continue
         krs_of[kr.objective_id].append(kr)
-        created = kr.created or objective.start
+        created = clock_from(kr.created or objective.start, objective.start)
         kr_results[kr.id] = KRResult(
             kr_progress(kr),
             objective.start,
@@ -720,7 +727,7 @@ def _objective_pacing(
     if items:
         judged = judge(items)
     else:
-        created = objective.created or objective.start
+        created = clock_from(objective.created or objective.start, objective.start)
         judged = None if not_started(None, created, today) else progress
     why = (
         f"no key result yet: a new objective is not started for its first {GRACE_DAYS} days"

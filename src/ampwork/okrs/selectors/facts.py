@@ -72,7 +72,12 @@ def cycle_key_results(cycle: CycleRef, today: dt.date) -> list[KeyResultFact]:
             owner,
             team,
             last,
-            progress.stale_in_cycle(last, timezone.localdate(created), cycle.end, today),
+            progress.stale_in_cycle(
+                last,
+                progress.clock_from(timezone.localdate(created), cycle.start),
+                cycle.end,
+                today,
+            ),
         )
         for pk, owner, team, last, created in KeyResult.objects.filter(
             objective__cycle_id=cycle.id, objective__status=Objective.Status.ACTIVE
@@ -88,14 +93,21 @@ def my_key_results(person_id: int, today: dt.date) -> list[KeyResultFact]:
             person_id,
             team,
             last,
-            progress.stale_in_cycle(last, timezone.localdate(created), end, today),
+            progress.stale_in_cycle(
+                last, progress.clock_from(timezone.localdate(created), start), end, today
+            ),
         )
-        for pk, team, last, created, end in KeyResult.objects.filter(
+        for pk, team, last, created, start, end in KeyResult.objects.filter(
             owner_id=person_id,
             objective__cycle__status=Cycle.Status.OPEN,
             objective__status=Objective.Status.ACTIVE,
         ).values_list(
-            "id", "objective__owner_team_id", "last_check_in", "created_at", "objective__cycle__end"
+            "id",
+            "objective__owner_team_id",
+            "last_check_in",
+            "created_at",
+            "objective__cycle__start",
+            "objective__cycle__end",
         )
     ]
 
