@@ -4,11 +4,13 @@ records (answering with the person's row, drawn in place)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from ampwork.autonomy import selectors, services
 from ampwork.autonomy.models import Decision, LedgerEntry
@@ -163,3 +165,31 @@ def test_the_person_page_sends_the_level_it_shows(
     response = client.post(f"/autonomy/people/{member.pk}/decide/", form, follow=True)
     assert "Nothing was recorded" in response.content.decode()
     assert LedgerEntry.objects.filter(person=member).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("minutes_ago", "recorded"),
+    [(9.99, False), (10, True), (10.01, True), (60 * 24 * 90, True)],
+    ids=["just-inside-the-window", "on-the-window", "just-outside", "a-quarter-later"],
+)
+def test_deferring_the_same_step_again_later_is_a_new_decision(
+    team_with: dict[str, Any],
+    actor_of: Callable[[Person], Actor],
+    minutes_ago: float,
+    recorded: bool,
+) -> None:
+    """Only a repeat within ten minutes is the same decision sent twice: deferring again
+    in April what was deferred in January is recorded (it was refused for ever)."""
+    lead, member = actor_of(team_with["lead"]), team_with["member"]
+    defer = {"t": "technique", "level": 1, "outcome": "deferred", "note": "after the launch"}
+    first = services.decide(actor=lead, person=member, expected_level=0, **defer)
+    first.decided_at = timezone.now() - dt.timedelta(minutes=minutes_ago)
+    first.save(update_fields=["decided_at"])
+    assert dt.timedelta(minutes=10) == services.REPEAT_WINDOW
+    if recorded:
+        services.decide(actor=lead, person=member, expected_level=0, **defer)
+        assert Decision.objects.filter(person=member).count() == 2
+    else:
+        with pytest.raises(ValidationFailed, match="already deferred"):
+            services.decide(actor=lead, person=member, expected_level=0, **defer)
+        assert Decision.objects.filter(person=member).count() == 1

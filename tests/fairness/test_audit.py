@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -14,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ampwork.core.errors import ValidationFailed
-from ampwork.fairness import audit, csvinput, regression
+from ampwork.fairness import audit, csvinput, gate, regression
 from ampwork.fairness.audit import Record
 
 
@@ -236,6 +237,10 @@ def test_cli_json(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert result["adjusted_gap"]["log_points"] < 0  # the comparison group is paid less
     assert set(result["remediation"]) >= {"total", "people"}
     call_command("fairness", "audit", str(path))
-    assert "Adjusted gap for female" in capsys.readouterr().out
+    # the adjusted gap printed as the gate words it (never rounded across its threshold)
+    worded = gate.percent_text(
+        Decimal(repr(float(result["adjusted_gap"]["percent"]))), threshold=gate.GAP_RED
+    )
+    assert f"Adjusted gap for female: {worded} " in capsys.readouterr().out
     with pytest.raises(CommandError, match="--comparison"):
         call_command("fairness", "audit", str(path), "--comparison", "nonbinary")

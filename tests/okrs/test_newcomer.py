@@ -24,9 +24,9 @@ from ampwork.core.permissions import Actor
 from ampwork.demo.services import DemoResult
 from ampwork.okrs import progress, selectors, services
 from ampwork.okrs.forms import owner_choices
-from ampwork.okrs.models import CheckIn, Cycle, KeyResult, Objective
+from ampwork.okrs.models import CheckIn, Cycle, KeyResult, Objective, ObjectiveLink
 
-from ..factories import TeamFactory
+from ..factories import ObjectiveFactory, TeamFactory
 
 
 def _admin(org: Organisation) -> Person:
@@ -177,7 +177,7 @@ def test_every_page_counts_a_team_the_same(demo: DemoResult) -> None:
     by_team = branches(tree.branches)
     board = selectors.dashboard(admin, cycle)
     rows = {row.team_id: row for row in board.teams}
-    paced = selectors.team_pacing(org, cycle.pk, timezone.localdate(), by_team)
+    paced = selectors.team_pacing(admin, cycle.pk, timezone.localdate(), by_team)
     for team_id, branch in by_team.items():
         total = rows[team_id].total if team_id in rows else 0
         assert branch.count == total, branch.name
@@ -363,3 +363,44 @@ def test_a_team_holds_its_teams_objectives_each_once(
         assert own | mine <= inside[node.team.pk]
         for child in node.children:
             assert inside[child.team.pk] <= inside[node.team.pk]
+
+
+def test_the_delete_page_counts_only_aligned_objectives_the_reader_may_see(
+    objective: Objective,
+    admin_actor: Actor,
+    make_person: Callable[..., Person],
+    actor_of: Callable[[Person], Actor],
+) -> None:
+    """'The 1 objective aligned with it' told a reader who may not see it that a private
+    objective was aligned there."""
+    owner = make_person(objective.organisation, Role.MEMBER)
+    onlooker = make_person(objective.organisation, Role.MEMBER)
+    hidden = ObjectiveFactory(
+        cycle=objective.cycle, owner_person=owner, visibility=Objective.Visibility.PRIVATE
+    )
+    ObjectiveLink.objects.create(
+        organisation=objective.organisation, child=hidden, parent=objective
+    )
+    assert selectors.deletion_impact(admin_actor, objective).aligned == 1
+    assert selectors.deletion_impact(actor_of(owner), objective).aligned == 1
+    assert selectors.deletion_impact(actor_of(onlooker), objective).aligned == 0
+
+
+@pytest.mark.usefixtures("demo")
+def test_home_and_dashboard_count_done_and_private_objectives_alike(demo: DemoResult) -> None:
+    """The home page's team line counted only active objectives and every private one; the
+    dashboard counts every status and only what its reader may see. One rule now."""
+    org = demo.company
+    cycle = _cycle(org)
+    platform = Team.objects.get(organisation=org, name="Platform")
+    colleague = Person.objects.get(organisation=org, email="manager@brightwater.example")
+    done, private = ObjectiveFactory.create_batch(2, cycle=cycle, owner_person=colleague)
+    Objective.objects.filter(pk=done.pk).update(status=Objective.Status.DONE)
+    Objective.objects.filter(pk=private.pk).update(visibility=Objective.Visibility.PRIVATE)
+    today = timezone.localdate()
+    for email in ("manager@brightwater.example", "member@brightwater.example"):
+        reader = _actor(Person.objects.get(organisation=org, email=email))
+        rows = {r.team_id: r for r in selectors.dashboard(reader, cycle, today).teams}
+        paced = selectors.team_pacing(reader, cycle.pk, today, [platform.pk])[platform.pk]
+        assert sum(paced.values()) == rows[platform.pk].total, email
+        assert {s: rows[platform.pk].counts[s] for s in paced} == paced, email

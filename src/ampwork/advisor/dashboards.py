@@ -120,9 +120,7 @@ def manager_section(actor: Actor, data: OrgData) -> ManagerSection | None:
     lines = []
     # a team's objectives counted as the OKR pages count them: its own, its members', its
     # teams' (the team that is the organisation: all of them), each once
-    paces = (
-        okr_selectors.team_pacing(data.org, cycle.id, data.today, led) if cycle is not None else {}
-    )
+    paces = okr_selectors.team_pacing(actor, cycle.id, data.today, led) if cycle is not None else {}
     for t in led:
         # the row counts reviews of the people its objectives count: the team's members and
         # those of every team inside it (the organisation's team: everyone)

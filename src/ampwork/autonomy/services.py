@@ -66,6 +66,10 @@ def set_level(
     )
 
 
+# the same deferral or decline again within this time is the same decision sent twice
+REPEAT_WINDOW = dt.timedelta(minutes=10)
+
+
 def _refuse_a_repeat(
     person: Person, t: str, level: int, outcome: str, expected_level: int | None
 ) -> None:
@@ -92,6 +96,8 @@ def _refuse_a_repeat(
         outcome != Decision.Outcome.GRANTED
         and latest is not None
         and (latest.t, latest.level, latest.outcome) == (t, level, outcome)
+        # a double click or a resent form, not deferring again months later
+        and timezone.now() - latest.decided_at < REPEAT_WINDOW
     ):
         raise ValidationFailed.single(
             "outcome",

@@ -282,7 +282,7 @@ def objective_delete(request: HttpRequest, actor: Actor, pk: int) -> HttpRespons
         "okrs/objective_delete.html",
         {
             "objective": objective,
-            "loses": selectors.deletion_impact(objective),
+            "loses": selectors.deletion_impact(actor, objective),
             "ticket": signing.dumps([pk, actor.user.pk if actor.user else None], salt=_TICKET),
         },
     )

@@ -176,12 +176,16 @@ def _endorse(request: HttpRequest, actor: Actor, draft: Draft) -> HttpResponse:
     """Endorse, and say so with the new count: in place (htmx), or as a message on the
     page it returns to."""
     created = services.endorse(actor=actor, draft=draft)
-    fresh = selectors.drafts(actor).get(pk=draft.pk)  # the count as it now stands
-    count = len(fresh.endorsements.all())
+    # the count as it now stands (None: published or removed meanwhile)
+    fresh = selectors.drafts(actor).filter(pk=draft.pk).first()
+    count = len(fresh.endorsements.all()) if fresh is not None else 0
     said = (
         f"You {'endorse' if created else 'already endorse'} this draft: it has {count} "
         f"endorsement{'' if count == 1 else 's'} now."
     )
+    if fresh is None:
+        messages.info(request, "That draft is no longer open: it was published or removed.")
+        return redirect("purpose:index")
     if not request.htmx:  # type: ignore[attr-defined]
         messages.success(request, said)
         return redirect("purpose:index")

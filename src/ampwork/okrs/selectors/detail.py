@@ -49,10 +49,11 @@ class DeletionImpact:
     aligned: int  # objectives aligned with it (they stay, unaligned)
 
 
-def deletion_impact(objective: Objective) -> DeletionImpact:
-    """Three queries."""
+def deletion_impact(actor: Actor, objective: Objective) -> DeletionImpact:
+    """Three queries. The aligned objectives counted are those the actor may see: a private
+    objective aligned with this one is not announced by a number."""
     return DeletionImpact(
         KeyResult.objects.filter(objective=objective).count(),
         CheckIn.objects.filter(key_result__objective=objective).count(),
-        ObjectiveLink.objects.filter(parent=objective).count(),
+        ObjectiveLink.objects.filter(parent=objective, child__in=visible_objectives(actor)).count(),
     )

@@ -251,13 +251,16 @@ def active_pacing(
 
 
 def team_pacing(
-    org: Organisation, cycle_id: int, today: dt.date, teams: Iterable[int]
+    actor: Actor, cycle_id: int, today: dt.date, teams: Iterable[int]
 ) -> dict[int, dict[str, int]]:
-    """How many of the cycle's active objectives in each of these teams are on track, at
-    risk, off track or not started — a team counted as the OKR pages count it (its own
-    objectives, its members', its teams', each once; the team that is the organisation
-    itself holds the organisation's too: :func:`.alignment.objectives_by_team`). Reads only
-    those teams' objectives: a fixed number of queries."""
+    """How many of the cycle's objectives in each of these teams are on track, at risk, off
+    track or not started — counted as the cycle dashboard counts them: the objectives the
+    actor may see (private ones of others are not counted for them), whatever their status,
+    a team holding its own objectives, its members', its teams', each once (the team that
+    is the organisation itself holds the organisation's too:
+    :func:`.alignment.objectives_by_team`). Reads only those teams' objectives: a fixed
+    number of queries."""
+    org = actor.organisation
     wanted = set(teams)
     tree = core_selectors.team_tree(org, with_leads=False)
     root = organisation_team(tree)
@@ -272,7 +275,7 @@ def team_pacing(
     mine = Q(owner_team_id__in=below) | Q(owner_person_id__in=people)
     if root in wanted:
         mine |= Q(owner_kind=Objective.OwnerKind.ORGANISATION)
-    query = Objective.objects.filter(cycle_id=cycle_id, status=Objective.Status.ACTIVE)
+    query = visible_objectives(actor).filter(cycle_id=cycle_id)
     state = evaluate(query.filter(mine), today, detail=False)
     inside = objectives_by_team(tree, members, state.objectives, root)
     return {t: dict(Counter(state.results[pk].pacing for pk in inside.get(t, ()))) for t in wanted}

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -74,8 +75,10 @@ class Command(BaseCommand):
         )
         if adj:
             lo, hi = adj["ci95"]
+            # rounded as the gate words it: an amber 4.96% never prints as +5.0%
+            shown = gate.percent_text(Decimal(repr(float(adj["percent"]))), threshold=gate.GAP_RED)
             console.print(
-                f"Adjusted gap for {comparison}: {adj['percent']:+.1f}% "
+                f"Adjusted gap for {comparison}: {shown} "
                 f"(95% CI {gate.percent_text(gate.log_points_percent(lo))} to "
                 f"{gate.percent_text(gate.log_points_percent(hi))}); in log points "
                 f"{adj['log_points']:+.4f}, SE {adj['se']:.4f}, 95% CI [{lo:+.4f}, {hi:+.4f}]; "
