@@ -5,6 +5,7 @@ nothing written when any part is wrong. Rows left as they were record nothing.""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -231,3 +232,25 @@ def test_a_bad_row_is_marked_beside_it_and_nothing_is_saved(
     assert f'name="kr-{b}-done" checked' in page
     assert not Review.objects.exists()
     assert not CheckIn.objects.exists()
+
+
+def test_a_value_left_as_shown_keeps_every_decimal_it_had(
+    crew: dict[str, Any], krs: dict[str, KeyResult], web: Callable[[Person], Client]
+) -> None:
+    """The row shows a value to 4 decimals; changing only the confidence stored that
+    rounded value (0.123456 became 0.1235)."""
+    n = krs["numeric"].pk
+    KeyResult.objects.filter(pk=n).update(current=0.123456)
+    client = web(crew["ann"])
+    page = client.get("/mastery/review/").content.decode()
+    shown = re.search(rf'name="kr-{n}-value-was" value="([^"]+)"', page)
+    assert shown is not None
+    assert shown.group(1) == "0.1235"
+    form = _form(krs, **{f"kr-{n}-value-was": "0.1235", f"kr-{n}-value": "0.1235"})
+    form[f"kr-{n}-confidence"] = "7"
+    assert client.post("/mastery/review/", form).status_code == 302
+    assert list(CheckIn.objects.values_list("value", "confidence")) == [(0.123456, 7)]
+    # typing a new value is taken as typed
+    form = _form(krs, **{f"kr-{n}-value-was": "0.1235", f"kr-{n}-value": "0.2"})
+    client.post("/mastery/review/", form)
+    assert CheckIn.objects.order_by("-id").values_list("value", flat=True)[0] == 0.2

@@ -157,7 +157,11 @@ def _week_check_in(
                 f"{where}.confidence", "must be a whole number from 0 to 10"
             )
     value = done = milestones = None
-    if numeric:
+    if numeric and typed["value"] == was["value"] and kr.current is not None:
+        # the value as shown (rounded to 4 decimals) and left alone: keep the stored one,
+        # so changing only the confidence or the note never rounds the key result's value
+        value = float(kr.current)
+    elif numeric:
         raw = str(typed["value"]).replace(",", ".")
         try:
             value = float(raw) if raw else None
