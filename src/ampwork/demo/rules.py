@@ -11,4 +11,4 @@ from ampwork.core.permissions import ALL_ROLES, register
 
 
 def install() -> None:
-    register("demo.outbox", ALL_ROLES)
+    register("demo.outbox.view", ALL_ROLES)

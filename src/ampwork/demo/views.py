@@ -15,7 +15,7 @@ from . import outbox as mail
 
 @member_view
 def outbox(request: HttpRequest, actor: Actor) -> HttpResponse:
-    require(actor, "demo.outbox")
+    require(actor, "demo.outbox.view")
     where = mail.folder()
     if where is None:  # not the demo, or the demo sends real mail: there is no outbox
         raise Http404("no outbox: mail is sent, not kept")
