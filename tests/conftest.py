@@ -9,6 +9,8 @@ in a committed one (`transactional_db`, `live_server`)."""
 from __future__ import annotations
 
 import datetime as dt
+import io
+import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -213,3 +215,24 @@ def demo(_demo_copy: DemoCopy, db: Any) -> DemoResult:
     result = ensure_demo()  # finds the copy and reuses it
     assert not result.created
     return result
+
+
+@pytest.fixture
+def written() -> Iterator[io.StringIO]:
+    """What the configured console handler writes (its filters and formatter), with every
+    logger at INFO — as an operator who sets AMPWORK_LOG_LEVEL=INFO sees it."""
+    (console,) = [h for h in logging.getLogger().handlers if type(h) is logging.StreamHandler]
+    out = io.StringIO()
+    handler = logging.StreamHandler(out)
+    handler.setFormatter(console.formatter)
+    for configured in console.filters:
+        handler.addFilter(configured)
+    root = logging.getLogger()
+    before = root.level
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    try:
+        yield out
+    finally:
+        root.removeHandler(handler)
+        root.setLevel(before)

@@ -40,27 +40,6 @@ def _events(records: Sequence[logging.LogRecord], name: str) -> list[dict[str, A
     return [dict(r.fields) for r in records if getattr(r, "event", None) == name]  # type: ignore[attr-defined]
 
 
-@pytest.fixture
-def written() -> Iterator[io.StringIO]:
-    """What the configured console handler writes (its filters and formatter), with every
-    logger at INFO — as an operator who sets AMPWORK_LOG_LEVEL=INFO sees it."""
-    (console,) = [h for h in logging.getLogger().handlers if type(h) is logging.StreamHandler]
-    out = io.StringIO()
-    handler = logging.StreamHandler(out)
-    handler.setFormatter(console.formatter)
-    for configured in console.filters:
-        handler.addFilter(configured)
-    root = logging.getLogger()
-    before = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    try:
-        yield out
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(before)
-
-
 # ---------------------------------------------------------------- requests
 
 

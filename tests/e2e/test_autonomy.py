@@ -128,20 +128,27 @@ def test_shipit_day_kudos_and_a_new_idea(
     expect(page.locator(".message")).to_contain_text("You joined the team")
 
 
-def test_grid_grant_by_keyboard_on_a_phone(
-    phone: Any, live_server: Any, sign_in: Callable[..., None], shot: Callable[..., None]
-) -> None:
+def _mobile_lead_and(order_by_name: int) -> tuple[Team, Person, Person]:
+    """The demo's Mobile team, its lead (signing in, as a manager) and one member: the
+    first (0) or the last (-1) by name."""
     ensure_demo()
     org = Organisation.objects.get(slug="brightwater")
     mobile = Team.objects.get(organisation=org, name="Mobile")
     lead = TeamMembership.objects.get(team=mobile, role="lead").person
-    member = (
-        Person.objects.filter(memberships__team=mobile).exclude(pk=lead.pk).order_by("name").last()
+    members = list(
+        Person.objects.filter(memberships__team=mobile).exclude(pk=lead.pk).order_by("name")
     )
-    assert member is not None
+    assert members
     grant_login(actor=Actor.system(org), person=lead, password=DEMO_PASSWORD)
     lead.role = Role.MANAGER
     lead.save(update_fields=["role"])
+    return mobile, lead, members[order_by_name]
+
+
+def test_grid_grant_by_keyboard_on_a_phone(
+    phone: Any, live_server: Any, sign_in: Callable[..., None], shot: Callable[..., None]
+) -> None:
+    mobile, lead, member = _mobile_lead_and(order_by_name=-1)
     sign_in(phone, lead.email, DEMO_PASSWORD)
     phone.goto(f"{live_server.url}/autonomy/teams/{mobile.pk}/")
     row = phone.locator(f"#row-{member.pk}")
@@ -169,17 +176,7 @@ def test_grid_grant_by_keyboard_on_a_phone(
 def test_person_page_grant_double_clicked_records_one_step(
     page: Any, live_server: Any, sign_in: Callable[..., None], shot: Callable[..., None]
 ) -> None:
-    ensure_demo()
-    org = Organisation.objects.get(slug="brightwater")
-    mobile = Team.objects.get(organisation=org, name="Mobile")
-    lead = TeamMembership.objects.get(team=mobile, role="lead").person
-    member = (
-        Person.objects.filter(memberships__team=mobile).exclude(pk=lead.pk).order_by("name").first()
-    )
-    assert member is not None
-    grant_login(actor=Actor.system(org), person=lead, password=DEMO_PASSWORD)
-    lead.role = Role.MANAGER
-    lead.save(update_fields=["role"])
+    _, lead, member = _mobile_lead_and(order_by_name=0)
     sign_in(page, lead.email, DEMO_PASSWORD)
     page.goto(f"{live_server.url}/autonomy/people/{member.pk}/")
     page.get_by_label("Guardrails").fill("ships behind a flag")

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -319,27 +318,6 @@ def test_the_link_appears_only_for_those_who_may_share_it(
 
 
 # ---------------------------------------------------------------- no link in any log
-
-
-@pytest.fixture
-def written() -> Iterator[io.StringIO]:
-    """What the configured console handler writes (its filters and formatter), with every
-    logger at INFO."""
-    (console,) = [h for h in logging.getLogger().handlers if type(h) is logging.StreamHandler]
-    out = io.StringIO()
-    handler = logging.StreamHandler(out)
-    handler.setFormatter(console.formatter)
-    for configured in console.filters:
-        handler.addFilter(configured)
-    root = logging.getLogger()
-    before = root.level
-    root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    try:
-        yield out
-    finally:
-        root.removeHandler(handler)
-        root.setLevel(before)
 
 
 def test_the_shared_link_never_reaches_the_log(
