@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.test import Client
@@ -37,6 +38,15 @@ from .factories import (
 )
 
 PASSWORD = "correct horse battery"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_summaries() -> Iterator[None]:
+    """Each test starts with no cached summaries: a rolled-back test's data versions can
+    repeat in the next test's database (ampwork.core.summaries)."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

@@ -99,6 +99,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "ampwork.core.middleware.CurrentOrganisationMiddleware",
+    # after one's own change, the organisation-wide summaries one sees include it
+    "ampwork.core.summaries.WroteMiddleware",
     # last, as django-axes asks: it turns a lockout into the sign-in page with HTTP 429
     "axes.middleware.AxesMiddleware",
 ]

@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from ampwork.autonomy import rules as autonomy_rules
 from ampwork.autonomy import selectors as autonomy_selectors
+from ampwork.core import summaries
 from ampwork.core.models import Organisation, Person
 from ampwork.core.permissions import Actor, can
 from ampwork.mastery import selectors as mastery_selectors
@@ -236,16 +237,34 @@ def admin_section(actor: Actor, data: OrgData) -> AdminSection | None:
 
 
 def home_panel(actor: Actor) -> dict[str, Any] | None:
-    """The home page's dashboard for the actor's role (registered in HOME_PANELS)."""
+    """The home page's dashboard for the actor's role (registered in HOME_PANELS). The
+    organisation-wide sections are summaries (``core.summaries``): computed once per change
+    of the data they read, per reader; the member's own section is always read live."""
     coaches = can(actor, "advisor.dashboard", actor.organisation)
-    data = gather(actor.organisation) if coaches else None  # members need none of it
+    sections = org_sections(actor) if coaches else None  # members need none of it
     return {
         "template": "advisor/_home.html",
-        "admin": admin_section(actor, data) if data is not None else None,
-        "manager": manager_section(actor, data) if data is not None else None,
+        "admin": sections.value[0] if sections else None,
+        "manager": sections.value[1] if sections else None,
+        "fresh": sections,
         "member": member_section(actor),
         "school": actor.organisation.is_school,
     }
+
+
+def org_sections(
+    actor: Actor,
+) -> summaries.Fresh[tuple[AdminSection | None, ManagerSection | None]]:
+    """The admin's and the manager's sections of the home page, as one summary."""
+    today = timezone.localdate()
+
+    def compute() -> tuple[AdminSection | None, ManagerSection | None]:
+        data = gather(actor.organisation, today)
+        return admin_section(actor, data), manager_section(actor, data)
+
+    return summaries.summary(
+        "advisor.home", summaries.reader_key(actor, today), summaries.EVERYTHING, compute
+    )
 
 
 # ---------------------------------------------------------------- the weekly digest

@@ -4,12 +4,15 @@ assessments. Everything reads one :class:`data.OrgData` snapshot: fixed query co
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from ampwork.core import selectors as core_selectors
+from ampwork.core import summaries
 from ampwork.core.errors import NotFound
 from ampwork.core.permissions import Actor, can
 from ampwork.okrs import selectors as okr_selectors
@@ -316,6 +319,43 @@ def assessments(actor: Actor) -> QuerySet[StyleAssessment]:
         .select_related("objective", "by")
         .order_by("-at", "-id")
     )
+
+
+MAX_TEAM_ROWS = 60
+
+
+def overview(actor: Actor) -> summaries.Fresh[dict[str, Any]]:
+    """The advisor page's figures for this reader: readiness, the checklist, the teams'
+    rows, findings and the ticks' history, as one summary (``core.summaries``)."""
+    today = timezone.localdate()
+    return summaries.summary(
+        "advisor.overview",
+        summaries.reader_key(actor, today),
+        summaries.EVERYTHING,
+        lambda: _overview(actor, today),
+    )
+
+
+def _overview(actor: Actor, today: dt.date) -> dict[str, Any]:
+    data = gather(actor.organisation, today)
+    whole = sees_all(actor)
+    led = sorted(data.leads.get(actor.person.pk, set())) if actor.person else []
+    teams = data.working_teams() if whole else [t for t in led if t in data.teams]
+    ticks = hand_ticks(data)
+    steps = checklist_of(data, None, ticks)
+    done, total = checklist.progress(steps)
+    return {
+        "whole": whole,
+        "readiness": readiness_of(data) if whole else None,
+        "steps": steps,
+        "done": done,
+        "total": total,
+        "team_rows": team_rows(data, teams[:MAX_TEAM_ROWS], ticks),
+        "more_teams": max(0, len(teams) - MAX_TEAM_ROWS),
+        "led": set(led),
+        "findings": findings(actor, data),
+        "history": list(tick_history(data)) if whole else [],
+    }
 
 
 def snapshot(actor: Actor) -> OrgData:

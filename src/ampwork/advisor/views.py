@@ -15,7 +15,7 @@ from ampwork.core.permissions import Actor, can, require
 from ampwork.core.views import attempt, flash_errors, member_view
 from ampwork.okrs import selectors as okr_selectors
 
-from . import checklist, selectors, services, style
+from . import selectors, services, style
 from .models import Incentive
 
 
@@ -27,28 +27,14 @@ def _int(raw: str | None) -> int | None:
 @member_view
 def overview(request: HttpRequest, actor: Actor) -> HttpResponse:
     require(actor, "advisor.view")
-    data = selectors.snapshot(actor)
-    whole = selectors.sees_all(actor)
-    led = sorted(data.leads.get(actor.person.pk, set())) if actor.person else []
-    teams = data.working_teams() if whole else [t for t in led if t in data.teams]
-    ticks = selectors.hand_ticks(data)
-    steps = selectors.checklist_of(data, None, ticks)
-    done, total = checklist.progress(steps)
+    fresh = selectors.overview(actor)
     return render(
         request,
         "advisor/overview.html",
         {
-            "whole": whole,
-            "readiness": selectors.readiness_of(data) if whole else None,
-            "steps": steps,
-            "done": done,
-            "total": total,
+            **fresh.value,
+            "fresh": fresh,
             "may_tick": can(actor, "advisor.tick"),
-            "team_rows": selectors.team_rows(data, teams[:60], ticks),
-            "more_teams": max(0, len(teams) - 60),
-            "led": set(led),
-            "findings": selectors.findings(actor, data),
-            "history": selectors.tick_history(data) if whole else [],
             "school": actor.organisation.is_school,
             "policy": actor.organisation.get_autonomy_policy_display(),
         },

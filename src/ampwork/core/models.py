@@ -303,3 +303,14 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} invited to {self.organisation_id} ({self.status})"
+
+
+class DataChange(models.Model):
+    """One write to an app's tables (see :mod:`ampwork.core.summaries`): the number and the
+    latest id of an app's rows are that app's data version. Pruned now and then; nothing
+    else refers here."""
+
+    app = models.CharField(max_length=40)
+
+    def __str__(self) -> str:
+        return f"{self.app} #{self.pk}"

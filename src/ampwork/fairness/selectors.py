@@ -5,13 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
 
+from ampwork.core import summaries
 from ampwork.core.models import Organisation, Person, TeamMembership
 
-from . import gate
+from . import audit, charts, gate
 from .audit import Record
 from .csvinput import factor_value
 from .models import (
@@ -192,3 +194,109 @@ def my_pay(person: Person) -> MyPay:
         compa = annual / band.midpoint
         penetration = (annual - band.minimum) / (band.maximum - band.minimum)
     return MyPay(row, annual, band, compa, penetration, row.currency)
+
+
+# ---------------------------------------------------------------- the overview page
+
+TEAMS_SHOWN = 20  # the costliest teams in "Cost to fix"; the rest summed in one line
+
+
+@dataclass
+class Flagged:
+    person_id: str
+    name: str
+    reasons: list[str]
+    pay: float  # annual full-time pay, reporting currency
+    to: float
+    cost: float
+
+
+@dataclass
+class Overview:
+    """What the overview page shows: the audit's figures, every flagged person with their
+    pay (costliest first), the costliest teams, and the chart; indexed here so the page
+    only displays (no loop over people inside a loop over people)."""
+
+    reference: str
+    comparison: str
+    currency: str
+    people: int  # records audited
+    result: dict[str, Any]  # the audit without its per-person rows
+    flagged: list[Flagged]
+    teams: list[tuple[str, float]]
+    other_teams: tuple[int, float]  # how many more teams, and their cost
+    left_out: str
+    intervals: dict[str, Any] | None
+    chart: str
+    dots: bool  # one dot a person (else boxes: charts.DOTS)
+
+
+def overview(org: Organisation) -> summaries.Fresh[Overview | None]:
+    """The overview, computed once per change of pay data or people (``core.summaries``);
+    None without pay data."""
+    today = timezone.localdate()
+    return summaries.summary(
+        "fairness.overview",
+        (org.pk, today),
+        ("core", "fairness"),
+        lambda: _overview(org, today),
+    )
+
+
+def _overview(org: Organisation, today: dt.date) -> Overview | None:
+    data = records(org, today)
+    if not data.records:
+        return None
+    result = audit.audit(data.records, data.reference, data.comparison)
+    pay = {p["employee_id"]: p["annual_pay"] for p in result["people"]}
+    costs = {p["employee_id"]: p for p in result["remediation"]["people"]}
+    flagged = [
+        Flagged(
+            f["employee_id"],
+            data.names.get(f["employee_id"], ""),
+            f["reasons"],
+            pay[f["employee_id"]],
+            costs[f["employee_id"]]["to"],
+            costs[f["employee_id"]]["cost"],
+        )
+        for f in result["flags"]
+    ]
+    flagged.sort(key=lambda f: (-f.cost, f.name))
+    by_team = sorted(result["remediation"]["by_team"].items(), key=lambda kv: (-kv[1], kv[0]))
+    rest = by_team[TEAMS_SHOWN:]
+    shown = {k: v for k, v in result.items() if k != "people"}
+    return Overview(
+        data.reference,
+        data.comparison,
+        data.currency,
+        len(data.records),
+        shown,
+        flagged,
+        by_team[:TEAMS_SHOWN],
+        (len(rest), sum(cost for _, cost in rest)),
+        audit.left_out_text(result["left_out"]),
+        intervals(result["adjusted_gap"]),
+        charts.pay_by_level(data.records, [data.reference, data.comparison]),
+        len(data.records) <= charts.DOTS,
+    )
+
+
+def intervals(adjusted: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The adjusted gap and its 95% intervals in percent, as the gate's reasons write them
+    (gate.percent_text): each bound in log points d is 100·(exp(d) − 1) percent; the
+    classical interval and each robust one (None where undefined)."""
+    if adjusted is None:
+        return None
+
+    def percent(bounds: list[float]) -> list[str]:
+        return [gate.percent_text(gate.log_points_percent(b)) for b in bounds]
+
+    return {
+        "percent": gate.percent_text(
+            Decimal(repr(float(adjusted["percent"]))), threshold=gate.GAP_RED
+        ),
+        "classical": percent(adjusted["ci95"]),
+        "robust": {
+            name: percent(r["ci95"]) if r else None for name, r in adjusted["robust"].items()
+        },
+    }

@@ -4,11 +4,11 @@ and each person's own pay against their band. Companies only."""
 from __future__ import annotations
 
 import io
-from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -20,7 +20,7 @@ from ampwork.core.permissions import Actor, require
 from ampwork.core.services import record
 from ampwork.core.views import member_view
 
-from . import audit, charts, gate, selectors, services
+from . import audit, selectors, services
 
 
 def _company(actor: Actor) -> None:
@@ -28,25 +28,16 @@ def _company(actor: Actor) -> None:
         raise NotFound("pay fairness is for companies")
 
 
+FLAGGED_PAGE = 50
+
+
 @member_view
 def overview(request: HttpRequest, actor: Actor) -> HttpResponse:
     _company(actor)
     require(actor, "fairness.view", actor.organisation)
-    gate = selectors.gate_of(actor.organisation)
-    data = selectors.records(actor.organisation)
-    result = audit.audit(data.records, data.reference, data.comparison) if data.records else None
-    flagged = []
-    if result:
-        costs = {p["employee_id"]: p for p in result["remediation"]["people"]}
-        flagged = [
-            {
-                "person_id": f["employee_id"],
-                "name": data.names.get(f["employee_id"]),
-                "reasons": f["reasons"],
-                **costs[f["employee_id"]],
-            }
-            for f in result["flags"]
-        ]
+    fresh = selectors.overview(actor.organisation)
+    view = fresh.value
+    if view is not None:
         # individual pay is on this page: every view is in the audit log
         record(
             actor,
@@ -54,44 +45,20 @@ def overview(request: HttpRequest, actor: Actor) -> HttpResponse:
             "pay.viewed",
             None,
             page="fairness overview",
-            people=len(data.records),
+            people=view.people,
         )
     return render(
         request,
         "fairness/overview.html",
         {
-            "gate": gate,
-            "data": data,
-            "result": result,
-            "flagged": flagged,
-            "left_out": audit.left_out_text(result["left_out"]) if result else "",
-            "intervals": _intervals(result["adjusted_gap"]) if result else None,
-            "chart": charts.pay_by_level(data.records, [data.reference, data.comparison])
-            if data.records
-            else None,
+            "gate": selectors.gate_of(actor.organisation),
+            "view": view,
+            "fresh": fresh,
+            "flagged": Paginator(view.flagged if view else [], FLAGGED_PAGE).get_page(
+                request.GET.get("page")
+            ),
         },
     )
-
-
-def _intervals(adjusted: dict[str, Any] | None) -> dict[str, Any] | None:
-    """The adjusted gap and its 95% intervals in percent, as the gate's reasons write them
-    (gate.percent_text): each bound in log points d is 100·(exp(d) − 1) percent; the
-    classical interval and each robust one (None where undefined)."""
-    if adjusted is None:
-        return None
-
-    def percent(bounds: list[float]) -> list[str]:
-        return [gate.percent_text(gate.log_points_percent(b)) for b in bounds]
-
-    return {
-        "percent": gate.percent_text(
-            Decimal(repr(float(adjusted["percent"]))), threshold=gate.GAP_RED
-        ),
-        "classical": percent(adjusted["ci95"]),
-        "robust": {
-            name: percent(r["ci95"]) if r else None for name, r in adjusted["robust"].items()
-        },
-    }
 
 
 @require_POST

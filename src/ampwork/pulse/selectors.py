@@ -13,12 +13,14 @@ how many answered in all (docs/privacy.md)."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
 
 from ampwork.core import selectors as core_selectors
+from ampwork.core import summaries
 from ampwork.core.errors import NotFound
 from ampwork.core.models import Organisation
 from ampwork.core.permissions import Actor, can
@@ -147,6 +149,7 @@ class RoundResults:
     audience_size: int | None = None
     # False until the round closes: then no group, change, reliability or comment at all
     available: bool = True
+    parents: dict[int, int | None] = field(default_factory=dict)  # the frozen tree
 
     @property
     def rate(self) -> float | None:
@@ -200,77 +203,155 @@ def _same_as_everyone(
     return tops[0]
 
 
-def round_results(actor: Actor, round: Round, *, team: int | None = None) -> RoundResults:
-    """A round's results as the reader may see them: one pass over the responses. Only a
-    closed round has any (see the module's docstring); before, only the count."""
-    if round.status != Round.Status.CLOSED:
-        return _waiting(round)
-    org = actor.organisation
+@dataclass
+class _Closed:
+    """A closed round's results for every group, before any reader's rules: computed once
+    per change of the pulse's data (``core.summaries``)."""
+
+    tree: FrozenTree
+    groups: dict[int, dict[str, Any]]
+    same: int | None
+    responses: int
+    invited: dict[int, int]
+    subscales: list[tuple[str, str]]
+    changes: dict[str, scoring.Change] | None  # None: no comparable previous round
+    reliability: dict[str, scoring.Reliability]
+
+
+def _closed(round: Round, previous: Round | None, minimum: int) -> _Closed:
     tree = frozen_tree(round)
-    parents = tree.parents
-    names = {anonymity.ROOT: f"Everyone ({org.name})", **tree.names}
-    order = [anonymity.ROOT, *tree.order]
     data = _data(round)
     invited: dict[int, int] = {}
     for group in Invitation.objects.filter(round=round).values_list("group_id", flat=True):
         key = group or anonymity.ROOT
         invited[key] = invited.get(key, 0) + 1
     items = items_of(round)
-    minimum = round.minimum or org.anonymity_min_group
     matrix = results.matrix_of(data, items)
-    computed = results.compute(data, items, parents, minimum, invited, matrix=matrix)
-    allowed = visible_groups(actor, parents)
-    if allowed is not None:
-        computed = {g: r for g, r in computed.items() if g in allowed}
-    if team is not None:
-        computed = {g: r for g, r in computed.items() if g == team}
-    subscales = [
-        (code, SUBSCALES.get(code, "Own questions"))
-        for code in dict.fromkeys(i.subscale for i in items)
-    ]
-    same = _same_as_everyone(tree, data, invited)
-    out = RoundResults(
-        round,
+    computed = results.compute(data, items, tree.parents, minimum, invited, matrix=matrix)
+    changes = None
+    everyone = computed.get(anonymity.ROOT)
+    if previous is not None and everyone is not None and not everyone["suppressed"]:
+        previous_data = _data(previous)
+        before = results.compute(
+            previous_data, items_of(previous), tree.parents, previous.minimum or minimum
+        ).get(anonymity.ROOT)
+        if before and not before["suppressed"]:
+            changes = results.changes(  # respondent by respondent (docs/methods.md)
+                previous_data,
+                items_of(previous),
+                data,
+                items,
+                minimum=minimum,
+                populations=(
+                    _population(previous),
+                    _population(round, sum(invited.values())),
+                ),
+            )
+    return _Closed(
+        tree,
         computed,
-        names,
-        # the whole organisation once: Everyone, not again as its top unit (methods)
-        [g for g in order if g in computed and not (g == same and anonymity.ROOT in computed)],
-        subscales,
+        _same_as_everyone(tree, data, invited),
         len(data),
-        sum(invited.values()),
+        invited,
+        [
+            (code, SUBSCALES.get(code, "Own questions"))
+            for code in dict.fromkeys(i.subscale for i in items)
+        ],
+        changes,
+        results.reliability(data, items, matrix, minimum=minimum),
     )
-    out.audience_changed = {g: c for g, c in tree.changes.items() if g in computed}
-    if round.mode == Round.Mode.UNATTRIBUTED:
-        out.shared_answers = len(data)
-        out.audience_size = round.audience_size
+
+
+def round_results(actor: Actor, round: Round, *, team: int | None = None) -> RoundResults:
+    """A round's results as the reader may see them. Only a closed round has any (see the
+    module's docstring); before, only the count. Every group's figures are computed once
+    (:class:`_Closed`); the reader's rules are applied here, on every request."""
+    if round.status != Round.Status.CLOSED:
+        return _waiting(round)
+    org = actor.organisation
+    minimum = round.minimum or org.anonymity_min_group
     previous = (
         rounds(actor)
         .filter(opens__lt=round.opens, status=Round.Status.CLOSED)
         .exclude(pk=round.pk)
         .first()
     )
-    if (
-        previous is not None
-        and anonymity.ROOT in computed
-        and not computed[anonymity.ROOT]["suppressed"]
-    ):
-        previous_data = _data(previous)
-        before = results.compute(
-            previous_data, items_of(previous), parents, previous.minimum or minimum
-        ).get(anonymity.ROOT)
-        if before and not before["suppressed"]:
-            out.previous = previous
-            out.changes = results.changes(  # respondent by respondent (docs/methods.md)
-                previous_data,
-                items_of(previous),
-                data,
-                items,
-                minimum=minimum,
-                populations=(_population(previous), _population(round, out.invited)),
-            )
+    closed = summaries.summary(
+        "pulse.results",
+        (round.pk, previous.pk if previous else None, minimum),
+        ("surveys",),
+        lambda: _closed(round, previous, minimum),
+    ).value
+    tree = closed.tree
+    computed = closed.groups
+    allowed = visible_groups(actor, tree.parents)
+    if allowed is not None:
+        computed = {g: r for g, r in computed.items() if g in allowed}
+    if team is not None:
+        computed = {g: r for g, r in computed.items() if g == team}
+    same = closed.same
+    out = RoundResults(
+        round,
+        computed,
+        {anonymity.ROOT: f"Everyone ({org.name})", **tree.names},
+        # the whole organisation once: Everyone, not again as its top unit (methods)
+        [
+            g
+            for g in [anonymity.ROOT, *tree.order]
+            if g in computed and not (g == same and anonymity.ROOT in computed)
+        ],
+        closed.subscales,
+        closed.responses,
+        sum(closed.invited.values()),
+    )
+    out.audience_changed = {g: c for g, c in tree.changes.items() if g in computed}
+    out.parents = tree.parents
+    if round.mode == Round.Mode.UNATTRIBUTED:
+        out.shared_answers = closed.responses
+        out.audience_size = round.audience_size
+    if closed.changes is not None and anonymity.ROOT in computed:
+        out.previous = previous
+        out.changes = closed.changes
     if can(actor, "pulse.manage"):  # admins, people ops; nothing under the minimum
-        out.reliability = results.reliability(data, items, matrix, minimum=minimum)
+        out.reliability = closed.reliability
     return out
+
+
+ALL_ROWS = 60  # up to this many groups, the heatmap shows them all
+OPEN_DEPTH = 2  # beyond, the groups this deep (the organisation's first two levels)
+
+
+@dataclass(frozen=True)
+class HeatRow:
+    group: int
+    depth: int
+    closed: int  # groups inside it not shown (0: none, or all shown)
+
+
+def heat_rows(data: RoundResults, opened: int | None = None) -> list[HeatRow]:
+    """The heatmap's rows: every group the reader may see in a small organisation; in a
+    large one the first ``OPEN_DEPTH`` levels, and the groups inside ``opened`` and inside
+    each group above it. A row with groups inside it not shown says how many, so the page
+    can offer to open it (as the alignment tree opens a team)."""
+    order, parents = data.order, data.parents
+    depth: dict[int, int] = {}
+    for g in order:  # parents before their children
+        p = parents.get(g)
+        depth[g] = depth[p] + 1 if p in depth else 0
+    if len(order) <= ALL_ROWS:
+        return [HeatRow(g, depth[g], 0) for g in order]
+    path: set[int] = set()
+    at = opened if opened in depth else None
+    while at is not None:
+        path.add(at)
+        up = parents.get(at)
+        at = up if up in depth else None
+    shown = [
+        g for g in order if depth[g] < OPEN_DEPTH or parents.get(g) in path or g == anonymity.ROOT
+    ]
+    visible = set(shown)
+    hidden = Counter(parents.get(g) for g in order if g not in visible)
+    return [HeatRow(g, depth[g], hidden.get(g, 0)) for g in shown]
 
 
 def _population(round: Round, invited: int | None = None) -> int | None:

@@ -9,6 +9,7 @@ from typing import Any
 import segno
 from django import forms
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -125,10 +126,14 @@ def create(request: HttpRequest, actor: Actor) -> HttpResponse:
     return render(request, "pulse/create.html", {"form": form})
 
 
+COMMENTS_PAGE = 100
+
+
 @member_view
 def round_page(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     round = selectors.get_round(actor, pk)
     data = selectors.round_results(actor, round)
+    opened = request.GET.get("open", "")
     may_run = can(actor, "pulse.run", round)
     link = _shared_link(request, actor, round)
     response = render(
@@ -137,6 +142,10 @@ def round_page(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
         {
             "round": round,
             "data": data,
+            "rows": selectors.heat_rows(data, int(opened) if opened.isdigit() else None),
+            "comments": Paginator(
+                (data.groups.get(0) or {}).get("comments") or [], COMMENTS_PAGE
+            ).get_page(request.GET.get("comments")),
             "may_run": may_run,
             "shared_link": link,
             "qr": _qr(link) if link else None,

@@ -1,0 +1,231 @@
+"""Summaries of a whole organisation, computed once when their data changes.
+
+Pages that summarise everyone — the fairness overview, the admin's and a lead's home, the
+advisor, a pulse round's results — would otherwise evaluate the whole organisation on
+every request (seconds at 10,000 people). Instead each keeps its result in the cache
+(Django's ``default`` cache) together with the *data versions* it was computed from, and
+computes again only when one of those versions has moved.
+
+**Data versions.** Every statement that writes to one of ampwork's tables — ``INSERT``,
+``UPDATE`` or ``DELETE``, through the ORM, in bulk or as raw SQL — is seen by a database
+execute-wrapper (installed on every connection), which adds one row to
+:class:`~ampwork.core.models.DataChange` for the app that owns the table, in the same
+transaction. An app's version is the number of its rows and the latest one's id, so it
+moves exactly when that app's data does, becomes visible when the write commits, and goes
+back if the write is rolled back (a summary is never computed inside a write that is then
+rolled back: pages that summarise only read). Nothing has to remember to invalidate
+anything; a per-process cache stays correct because the versions live in the shared
+database. Tables whose writes no summary reads (the audit log, sign-in bookkeeping,
+sessions, API tokens' last use) are not tracked, so opening a page that logs its own
+view does not invalidate it.
+
+**Freshness.** A summary whose data has not changed is exact. A summary that took at least
+``SLOW`` to compute (a large organisation) is reused for up to ``MAX_AGE`` after its data
+changed, so a steady stream of check-ins does not make every visit pay for a recomputation;
+such a page says "as of" when (``Fresh.stale``). Never to the person who made the change:
+after a web form of theirs changed something (:class:`WroteMiddleware` remembers when, in
+their session), their next pages compute afresh. Dates that a summary depends on (today)
+belong in its key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+import time
+from collections.abc import Callable, Iterable
+from contextvars import ContextVar
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from django.apps import apps as django_apps
+from django.core.cache import cache
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+T = TypeVar("T")
+
+#: the apps whose writes are versioned (their labels: ``surveys`` is the pulse app)
+APPS = ("core", "okrs", "surveys", "fairness", "mastery", "autonomy", "purpose", "advisor")
+#: every app above: for summaries that read from all of them
+EVERYTHING = APPS
+#: written on reads or sign-ins, and read by no summary
+UNTRACKED = frozenset({"core_auditevent", "core_user", "core_apitoken", "core_datachange"})
+SLOW = dt.timedelta(seconds=1)
+MAX_AGE = dt.timedelta(minutes=2)
+TIMEOUT = 24 * 3600  # seconds an unused summary stays in the cache
+PRUNE_EVERY = 1000
+
+_WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
+_tables: dict[str, str] | None = None
+_generation = 0  # moves when migrations run: the table may have appeared
+
+
+def _app_of(table: str) -> str | None:
+    global _tables
+    if _tables is None:
+        _tables = {
+            m._meta.db_table: m._meta.app_label
+            for m in django_apps.get_models(include_auto_created=True)
+            if m._meta.app_label in APPS
+        }
+    if table in UNTRACKED:
+        return None
+    return _tables.get(table)
+
+
+def written_app(sql: str) -> str | None:
+    """The tracked app whose table ``sql`` writes to, or None (a read, or untracked)."""
+    match = _WRITE.match(sql)
+    return _app_of(match.group(1)) if match else None
+
+
+def _ready(connection: BaseDatabaseWrapper) -> bool:
+    """Whether the DataChange table exists on this connection (not during early migrations)."""
+    seen = getattr(connection, "_ampwork_changes", None)
+    if seen is None or seen[0] != _generation:
+        with connection.cursor() as cursor:
+            present = "core_datachange" in connection.introspection.table_names(cursor)
+        seen = (_generation, present)
+        connection._ampwork_changes = seen  # type: ignore[attr-defined]
+    return bool(seen[1])
+
+
+def note_writes(
+    execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]
+) -> Any:
+    """The execute-wrapper: run the statement, then record a change of its app (and, one
+    time in ``PRUNE_EVERY``, forget the changes that are no longer any app's latest)."""
+    result = execute(sql, params, many, context)
+    app = written_app(sql)
+    connection = context["connection"]
+    if app is not None and _ready(connection):
+        # a cursor of its own: the statement's cursor still holds its result (RETURNING)
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO core_datachange (app) VALUES (%s)", [app])
+            if secrets.randbelow(PRUNE_EVERY) == 0:
+                cursor.execute(PRUNE)
+    return result
+
+
+PRUNE = (
+    "DELETE FROM core_datachange WHERE id NOT IN (SELECT MAX(id) FROM core_datachange GROUP BY app)"
+)
+
+
+def install(connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
+    """``connection_created`` receiver: watch this connection's writes."""
+    if note_writes not in connection.execute_wrappers:
+        connection.execute_wrappers.append(note_writes)
+
+
+def migrated(**kwargs: Any) -> None:
+    """``post_migrate`` receiver: look for the table again."""
+    global _generation, _tables
+    _generation += 1
+    _tables = None
+
+
+Version = tuple[tuple[str, int, int], ...]
+
+
+def versions(depends: Iterable[str]) -> Version:
+    """The data version of each app in ``depends`` — how many changes it has and its latest
+    change's id — in one query. The count matters on PostgreSQL, where a transaction can
+    commit a lower id after a higher one: the latest id alone would not move."""
+    from django.db.models import Count, Max
+
+    from .models import DataChange
+
+    wanted = sorted(set(depends))
+    rows = {
+        app: (n, m)
+        for app, n, m in DataChange.objects.filter(app__in=wanted)
+        .values("app")
+        .annotate(n=Count("id"), m=Max("id"))
+        .values_list("app", "n", "m")
+    }
+    return tuple((app, *rows.get(app, (0, 0))) for app in wanted)
+
+
+@dataclass(frozen=True)
+class Fresh(Generic[T]):
+    """A summary and when it was computed; ``stale`` when its data has changed since (only
+    for slow summaries, for at most ``MAX_AGE``)."""
+
+    value: T
+    computed_at: dt.datetime
+    stale: bool = False
+
+
+def reader_key(actor: Any, today: dt.date) -> tuple[Any, ...]:
+    """The key of a summary that depends on who reads it: organisation, person, role, day."""
+    person = actor.person.pk if actor.person is not None else None
+    return (actor.organisation.pk, person, actor.role, today)
+
+
+def cache_key(name: str, key: Iterable[Any]) -> str:
+    digest = hashlib.sha256(repr((name, *key)).encode()).hexdigest()[:32]
+    return f"ampwork:summary:{name}:{digest}"
+
+
+def summary(
+    name: str, key: Iterable[Any], depends: Iterable[str], compute: Callable[[], T]
+) -> Fresh[T]:
+    """``compute()`` once for these data versions (see the module's docstring). ``key``
+    holds everything else the value depends on: the organisation, the reader when the
+    value depends on who reads it, today's date."""
+    current = versions(depends)
+    where = cache_key(name, key)
+    entry = cache.get(where)
+    now = timezone.now()
+    if entry is not None:
+        seen, computed_at, took, value = entry
+        if seen == current:
+            return Fresh(value, computed_at)
+        wrote = _wrote_at.get()
+        if (
+            took >= SLOW.total_seconds()
+            and now - computed_at < MAX_AGE
+            and (wrote is None or wrote < computed_at.timestamp())
+        ):
+            return Fresh(value, computed_at, stale=True)
+    started = time.perf_counter()
+    value = compute()
+    took = time.perf_counter() - started
+    cache.set(where, (current, now, took, value), TIMEOUT)
+    return Fresh(value, now)
+
+
+# ---------------------------------------------------------------- the reader's own writes
+
+WROTE = "ampwork_wrote_at"
+_wrote_at: ContextVar[float | None] = ContextVar("ampwork_wrote_at", default=None)
+
+
+class WroteMiddleware:
+    """Remembers in the session when this person last changed something through a web
+    form (a successful POST), so that the summaries they see next are never older than
+    their own change."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = getattr(request, "session", None)
+        token = _wrote_at.set(session.get(WROTE) if session is not None else None)
+        try:
+            response = self.get_response(request)
+        finally:
+            _wrote_at.reset(token)
+        if (
+            session is not None
+            and request.method not in ("GET", "HEAD", "OPTIONS")
+            and response.status_code < 400
+            and request.user.is_authenticated
+        ):
+            session[WROTE] = time.time()
+        return response
