@@ -674,7 +674,7 @@ def evaluate(
             (kr_results[k.id].progress, k.weight) for k in krs_of[oid]
         ]
         kid_ids = [c for c in children[oid] if c not in visiting]
-        kids = [solve(c) for c in kid_ids]
+        kids = [solve(c) for c in kid_ids]  # noqa: F821 (deleted once every objective is solved)
         progress = objective_progress(own, [(r.progress, 1.0) for r in kids])
         objective = by_id[oid]
         status, expected, judged = _objective_pacing(
@@ -705,6 +705,7 @@ def evaluate(
 
     for o in objectives:
         solve(o.id)
+    del solve  # a recursive closure is a reference cycle: free what it holds now
     return results, kr_results
 
 

@@ -40,11 +40,14 @@ def totals(parents: Mapping[int, int | None], direct: Mapping[int, int]) -> dict
     children = _children(parents)
     out: dict[int, int] = {}
 
-    def walk(group: int) -> int:
-        out[group] = direct.get(group, 0) + sum(walk(c) for c in children[group])
-        return out[group]
-
-    walk(ROOT)
+    below: list[int] = []  # every group, each before the groups inside it
+    stack = [ROOT]
+    while stack:
+        group = stack.pop()
+        below.append(group)
+        stack.extend(children[group])
+    for group in reversed(below):  # the groups inside first
+        out[group] = direct.get(group, 0) + sum(out[c] for c in children[group])
     return out
 
 

@@ -108,7 +108,7 @@ def objectives_by_team(
         for person in members.get(node.team.pk, ()):
             found |= by_person.get(person, set())
         for child in node.children:
-            found |= collect(child)
+            found |= collect(child)  # noqa: F821 (deleted once the tree is done)
         if node.team.pk == root:
             found |= top
         out[node.team.pk] = found
@@ -116,6 +116,7 @@ def objectives_by_team(
 
     for node in tree:
         collect(node)
+    del collect  # a recursive closure is a reference cycle: free what it holds now
     return out
 
 
@@ -184,7 +185,7 @@ def alignment(
             people={p: by_person[p] for p in members.get(node.team.pk, []) if p in by_person},
             organisation=node.team.pk == root,
         )
-        branch.children = [grow(child) for child in node.children]
+        branch.children = [grow(child) for child in node.children]  # noqa: F821 (as collect)
         ids = sorted(inside.get(node.team.pk, ()))
         branch.count = len(ids)
         shown, branch.status = progress.team_rollup(
@@ -194,6 +195,7 @@ def alignment(
         return branch
 
     branches = [b for b in (grow(n) for n in tree) if b.count or team_id is not None]
+    del grow  # a recursive closure is a reference cycle: free what it holds now
     # the organisation's own objectives: in the team that is the organisation, when there
     # is one; otherwise above the teams
     shown_top = top if team_id is None and root is None else []
