@@ -110,7 +110,9 @@ WSGI_APPLICATION = "ampwork.wsgi.application"
 
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        # Django's engine; a page's data freed once it is rendered (core/templating.py)
+        "BACKEND": "ampwork.core.templating.Templates",
+        "NAME": "django",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
