@@ -1,6 +1,6 @@
-"""The heatmap at scale (issue 24): every group up to ALL_ROWS; beyond, the first two
-levels, the groups inside the one opened (and inside each group above it), and how many
-each row keeps closed."""
+"""The heatmap at scale (issue 24): every group up to ALL_ROWS; beyond, the levels from
+the top that fit in ALL_ROWS rows, the groups inside the one opened (and inside each group
+above it), and how many each row keeps closed."""
 
 from __future__ import annotations
 
@@ -61,3 +61,21 @@ def test_beyond_it_two_levels_and_what_is_opened() -> None:
         selectors.heat_rows(data, opened=2)
     )
     assert selectors.heat_rows(data, opened=99_999) == rows
+
+
+@pytest.mark.parametrize(("departments", "second_level"), [(58, True), (59, False)])
+def test_a_level_is_shown_only_when_it_fits(departments: int, second_level: bool) -> None:
+    """Everyone and the top unit are 2 rows; 58 departments make 60 (shown), 59 make 61."""
+    parents: dict[int, int | None] = {1: None}
+    order = [ROOT, 1]
+    for d in range(2, 2 + departments):
+        parents[d] = 1
+        order.append(d)
+        team = 1000 + d
+        parents[team] = d
+        order.append(team)
+    data = SimpleNamespace(order=order, parents=parents, groups={g: {} for g in order})
+    rows = {r.group: r for r in selectors.heat_rows(data)}
+    assert (2 in rows) is second_level
+    assert rows[1].closed == (0 if second_level else departments)
+    assert 1002 not in rows  # the third level never fits here

@@ -317,8 +317,7 @@ def round_results(actor: Actor, round: Round, *, team: int | None = None) -> Rou
     return out
 
 
-ALL_ROWS = 60  # up to this many groups, the heatmap shows them all
-OPEN_DEPTH = 2  # beyond, the groups this deep (the organisation's first two levels)
+ALL_ROWS = 60  # up to this many groups, the heatmap shows them all; beyond, the levels that fit
 
 
 @dataclass(frozen=True)
@@ -330,9 +329,10 @@ class HeatRow:
 
 def heat_rows(data: RoundResults, opened: int | None = None) -> list[HeatRow]:
     """The heatmap's rows: every group the reader may see in a small organisation; in a
-    large one the first ``OPEN_DEPTH`` levels, and the groups inside ``opened`` and inside
-    each group above it. A row with groups inside it not shown says how many, so the page
-    can offer to open it (as the alignment tree opens a team)."""
+    large one as many levels from the top as fit in ``ALL_ROWS`` rows (at least the top
+    one), and the groups inside ``opened`` and inside each group above it. A row with
+    groups inside it not shown says how many, so the page can offer to open it (as the
+    alignment tree opens a team). The page stays the same size as the organisation grows."""
     order, parents = data.order, data.parents
     depth: dict[int, int] = {}
     for g in order:  # parents before their children
@@ -346,9 +346,12 @@ def heat_rows(data: RoundResults, opened: int | None = None) -> list[HeatRow]:
         path.add(at)
         up = parents.get(at)
         at = up if up in depth else None
-    shown = [
-        g for g in order if depth[g] < OPEN_DEPTH or parents.get(g) in path or g == anonymity.ROOT
-    ]
+    per_level = Counter(depth.values())
+    levels, fit = 1, per_level[0]
+    while per_level[levels] and fit + per_level[levels] <= ALL_ROWS:
+        fit += per_level[levels]
+        levels += 1
+    shown = [g for g in order if depth[g] < levels or parents.get(g) in path]
     visible = set(shown)
     hidden = Counter(parents.get(g) for g in order if g not in visible)
     return [HeatRow(g, depth[g], hidden.get(g, 0)) for g in shown]
