@@ -496,6 +496,7 @@ def throughput(org: Org, clients: int, duration: float) -> None:
     lock = threading.Lock()
     latencies: dict[str, list[float]] = {k: [] for k, _ in kinds}
     errors: dict[str, int] = {k: 0 for k, _ in kinds}
+    failures: dict[str, int] = {}  # what each error was: a status or an exception
     deadline = time.monotonic() + duration
 
     def client(n: int) -> None:
@@ -523,13 +524,16 @@ def throughput(org: Org, clients: int, duration: float) -> None:
                         timeout=120,
                     )
                 ok = answer.status_code == 200
-            except requests.RequestException:
+                why = f"HTTP {answer.status_code}"
+            except requests.RequestException as exc:
                 ok = False
+                why = type(exc).__name__
             seconds = time.perf_counter() - t0
             with lock:
                 latencies[kind].append(seconds)
                 if not ok:
                     errors[kind] += 1
+                    failures[f"{kind}: {why}"] = failures.get(f"{kind}: {why}", 0) + 1
 
     t0 = time.perf_counter()
     with cf.ThreadPoolExecutor(clients) as pool:
@@ -554,6 +558,8 @@ def throughput(org: Org, clients: int, duration: float) -> None:
             f"  {kind:<22} {len(values):>6} requests  p50 {pct(values, 0.5):>7,.0f} ms  "
             f"p95 {pct(values, 0.95):>7,.0f} ms  errors {errors[kind]}"
         )
+    for what, count in sorted(failures.items()):
+        print(f"  error: {what} × {count}")
 
 
 # ---------------------------------------------------------------- main

@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from ampwork.core import charts, selectors
+from ampwork.core import selectors
 from ampwork.core.middleware import SESSION_KEY
 from ampwork.core.panels import HOME_PANELS
 from ampwork.core.permissions import Actor
@@ -17,23 +17,18 @@ from .shared import member_view
 
 @member_view
 def home(request: HttpRequest, actor: Actor) -> HttpResponse:
-    org = actor.organisation
-    counts = selectors.headcount(org)
-    tree = selectors.team_tree(org)
-    units, parent = selectors.first_branching_level(tree)
+    figures = selectors.home_figures(actor.organisation).value
     return render(
         request,
         "core/home.html",
         {
-            "counts": counts,
-            "tree": tree,
-            "units": units,
-            "parent_unit": parent,
+            "counts": figures.counts,
+            "tree": figures.teams,
+            "units": figures.units,
+            "parent_unit": figures.parent,
             "me": actor.person,
             "panels": [panel for make in HOME_PANELS if (panel := make(actor))],
-            "chart": charts.team_sizes([(n.team.name, n.total) for n in units])
-            if len(units) > 1
-            else None,
+            "chart": figures.chart,
         },
     )
 
