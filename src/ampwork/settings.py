@@ -182,6 +182,16 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
+# The organisation-wide summaries (core/summaries.py) live in this cache, one per page and
+# reader (each lead's home, each admin's): room for thousands of readers before the oldest
+# are dropped. Local memory is correct with several processes: each checks the data's
+# version in the database before it reads its own copy.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # hashed names, gzip and brotli copies; whitenoise serves hashed names as immutable
