@@ -11,7 +11,6 @@ page's query count and median time. Not a test: numbers go in benchmarks/README.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import time
 
 from _common import median_ms, setup_django
@@ -26,12 +25,10 @@ def main() -> None:
     from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
-    from django.utils import timezone
 
     from ampwork.core.models import Person, TeamMembership, User
     from ampwork.demo.services import generate
-    from ampwork.mastery.models import Review
-    from ampwork.mastery.selectors import week_of
+    from ampwork.mastery.generate import generate_reviews
     from ampwork.okrs.generate import generate_okrs
 
     started = time.perf_counter()
@@ -40,24 +37,7 @@ def main() -> None:
     generate_okrs(
         org, objectives_per_person=2, key_results_per_objective=3, check_ins_per_key_result=6
     )
-    this = week_of(timezone.localdate())
-    people = list(Person.objects.filter(organisation=org).values_list("id", flat=True))
-    Review.objects.bulk_create(
-        [
-            Review(
-                organisation=org,
-                person_id=p,
-                week=this - dt.timedelta(weeks=w),
-                wins="w",
-                challenge=1 + (p + w) % 7,
-                skill=1 + (p * w) % 7,
-            )
-            for p in people
-            for w in range(1, 13)
-            if (p + w) % 3
-        ],
-        batch_size=5000,
-    )
+    generate_reviews(org, weeks=12)
     print(f"set-up: {time.perf_counter() - started:.1f} s ({connection.vendor})")
     admin = Person.objects.get(organisation=org, email=result.admin_email)
     lead_row = (
