@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -15,7 +16,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from ampwork.core import summaries
-from ampwork.core.models import AuditEvent, Organisation, Person, Team
+from ampwork.core.models import AuditEvent, Organisation, Person, Team, TeamMembership
 from ampwork.okrs.models import Cycle
 
 pytestmark = pytest.mark.django_db
@@ -93,12 +94,22 @@ def test_computed_once_until_its_data_changes(org: Organisation) -> None:
 
 
 def _planted(org: Organisation, took: float, age: dt.timedelta) -> dt.datetime:
-    """A cached value of the data before a change, that took ``took`` s, ``age`` ago."""
-    old = summaries.versions(["core"])
+    """A cached value of the OKR data before a change, that took ``took`` s, ``age`` ago."""
+    old = summaries.versions(["okrs"])
     at = timezone.now() - age
     cache.set(summaries.cache_key("t", [org.pk]), (old, at, took, "old"), 60)
-    Team.objects.create(organisation=org, name=f"changed {Team.objects.count()}")
+    today = timezone.localdate()
+    Cycle.objects.create(
+        organisation=org,
+        name=f"Q{Cycle.objects.count()}",
+        start=today,
+        end=today + dt.timedelta(days=1),
+    )
     return at
+
+
+def _late(org: Organisation) -> summaries.Fresh[str]:
+    return summaries.summary("t", [org.pk], ["okrs"], lambda: "new")
 
 
 SLOW = summaries.SLOW.total_seconds()
@@ -121,25 +132,59 @@ def test_a_slow_summary_is_served_late_for_at_most_two_minutes(
     org: Organisation, took: float, age: dt.timedelta, late: bool
 ) -> None:
     at = _planted(org, took, age)
-    fresh = summaries.summary("t", [org.pk], ["core"], lambda: "new")
+    fresh = _late(org)
     assert (fresh.value, fresh.stale) == (("old", True) if late else ("new", False))
     if late:
         assert abs(fresh.computed_at - at) < SECOND
 
 
 def test_never_late_for_the_person_who_changed_it(org: Organisation) -> None:
-    at = _planted(org, SLOW * 5, dt.timedelta(seconds=10))
-    token = summaries._wrote_at.set(at.timestamp() + 1)  # they wrote after it was computed
+    reader = SimpleNamespace(session={})
+    token = summaries._request.set(reader)  # type: ignore[arg-type]
     try:
-        assert summaries.summary("t", [org.pk], ["core"], lambda: "new").value == "new"
+        at = _planted(org, SLOW * 5, dt.timedelta(seconds=10))
+        reader.session[summaries.WROTE] = at.timestamp() + 1  # they wrote after it
+        assert _late(org).value == "new"
+        at = _planted(org, SLOW * 5, dt.timedelta(seconds=10))
+        reader.session[summaries.WROTE] = at.timestamp() - 1  # before: served late
+        assert _late(org).stale
     finally:
-        summaries._wrote_at.reset(token)
-    at = _planted(org, SLOW * 5, dt.timedelta(seconds=10))
-    token = summaries._wrote_at.set(at.timestamp() - 1)  # before: served late, says so
-    try:
-        assert summaries.summary("t", [org.pk], ["core"], lambda: "new").stale
-    finally:
-        summaries._wrote_at.reset(token)
+        summaries._request.reset(token)
+
+
+def test_never_late_once_people_or_teams_changed(org: Organisation) -> None:
+    """Who may see what lives in core: a summary that reads it is never served late after
+    it changed (a lead removed from a team must not go on seeing it)."""
+    old = summaries.versions(["core", "okrs"])
+    cache.set(
+        summaries.cache_key("t", [org.pk]),
+        (old, timezone.now(), SLOW * 5, "old"),
+        60,
+    )
+    Team.objects.create(organisation=org, name="moved")
+    assert summaries.summary("t", [org.pk], ["core", "okrs"], lambda: "new").value == "new"
+
+
+def test_never_late_inside_another_summary(org: Organisation) -> None:
+    """An outer summary stores its value as exact: what it reads must be exact too."""
+    _planted(org, SLOW * 5, dt.timedelta(seconds=10))
+    assert _late(org).stale  # on its own: late, and says so
+    _planted(org, SLOW * 5, dt.timedelta(seconds=10))
+    outer = summaries.summary("outer", [org.pk], ["okrs"], lambda: _late(org).value)
+    assert outer.value == "new"
+
+
+def test_a_lead_removed_from_a_team_stops_seeing_it_at_once(
+    crew: dict[str, Any], web: Callable[[Person], Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The attack: a large organisation (every summary slow), a lead who is removed from
+    their team reloads their home page within the two minutes a late summary may last."""
+    monkeypatch.setattr(summaries, "SLOW", dt.timedelta(0))
+    client = web(crew["lead"])
+    assert "Your teams" in client.get("/").content.decode()  # Platform, Ann and Bob
+    TeamMembership.objects.filter(person=crew["lead"], team=crew["team"]).delete()
+    Person.objects.filter(manager=crew["lead"]).update(manager=None)
+    assert "Your teams" not in client.get("/").content.decode()
 
 
 def test_a_form_sent_marks_the_session(admin: Person, web: Callable[[Person], Any]) -> None:

@@ -22,10 +22,11 @@ view does not invalidate it.
 **Freshness.** A summary whose data has not changed is exact. A summary that took at least
 ``SLOW`` to compute (a large organisation) is reused for up to ``MAX_AGE`` after its data
 changed, so a steady stream of check-ins does not make every visit pay for a recomputation;
-such a page says "as of" when (``Fresh.stale``). Never to the person who made the change:
-after a web form of theirs changed something (:class:`WroteMiddleware` remembers when, in
-their session), their next pages compute afresh. Dates that a summary depends on (today)
-belong in its key.
+such a page says "as of" when (``Fresh.stale``). Never when people or teams changed (who
+may see what), never inside another summary's computation, and never to the person who
+made the change: after a web form of theirs changed something (:class:`WroteMiddleware`
+remembers when, in their session), their next pages compute afresh. Dates that a summary
+depends on (today) belong in its key.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from typing import Any, Generic, TypeVar
 
 from django.apps import apps as django_apps
 from django.core.cache import cache
+from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
@@ -61,7 +63,6 @@ PRUNE_EVERY = 1000
 
 _WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
 _tables: dict[str, str] | None = None
-_generation = 0  # moves when migrations run: the table may have appeared
 
 
 def _app_of(table: str) -> str | None:
@@ -85,30 +86,48 @@ def written_app(sql: str) -> str | None:
 
 def _ready(connection: BaseDatabaseWrapper) -> bool:
     """Whether the DataChange table exists on this connection (not during early migrations)."""
-    seen = getattr(connection, "_ampwork_changes", None)
-    if seen is None or seen[0] != _generation:
-        with connection.cursor() as cursor:
-            present = "core_datachange" in connection.introspection.table_names(cursor)
-        seen = (_generation, present)
-        connection._ampwork_changes = seen  # type: ignore[attr-defined]
-    return bool(seen[1])
+    if getattr(connection, "_ampwork_changes", False):
+        return True
+    with connection.cursor() as cursor:
+        present = "core_datachange" in connection.introspection.table_names(cursor)
+    # only a table found is remembered: another process may migrate while this one runs
+    connection._ampwork_changes = present  # type: ignore[attr-defined]
+    return present
 
 
 def note_writes(
     execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]
 ) -> Any:
-    """The execute-wrapper: run the statement, then record a change of its app (and, one
-    time in ``PRUNE_EVERY``, forget the changes that are no longer any app's latest)."""
-    result = execute(sql, params, many, context)
+    """The execute-wrapper: run the statement, then record a change of its app in the same
+    transaction — on PostgreSQL one of its own around both when the statement would commit
+    by itself (autocommit), so that the change and its record commit together."""
     app = written_app(sql)
     connection = context["connection"]
-    if app is not None and _ready(connection):
-        # a cursor of its own: the statement's cursor still holds its result (RETURNING)
-        with connection.cursor() as cursor:
-            cursor.execute("INSERT INTO core_datachange (app) VALUES (%s)", [app])
-            if secrets.randbelow(PRUNE_EVERY) == 0:
-                cursor.execute(PRUNE)
+    if app is None or not _ready(connection):
+        return execute(sql, params, many, context)
+    alone = connection.get_autocommit()
+    if alone and connection.vendor == "postgresql":
+        with transaction.atomic(using=connection.alias):
+            result = execute(sql, params, many, context)
+            _record(connection, app, prune=True)
+        return result
+    # SQLite cannot commit while another statement of the connection is still being read
+    # (a write inside a loop over a query), and writes one at a time: there the record
+    # follows its statement at once, by itself
+    result = execute(sql, params, many, context)
+    _record(connection, app, prune=alone)
     return result
+
+
+def _record(connection: BaseDatabaseWrapper, app: str, *, prune: bool) -> None:
+    """One row for the app's new version; and one time in ``PRUNE_EVERY``, in a short
+    transaction of the wrapper's own (never inside a long import: the rows it deletes stay
+    locked until commit), forget the changes that are no longer any app's latest."""
+    # a cursor of its own: the statement's cursor still holds its result (RETURNING)
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO core_datachange (app) VALUES (%s)", [app])
+        if prune and secrets.randbelow(PRUNE_EVERY) == 0:
+            cursor.execute(PRUNE)
 
 
 PRUNE = (
@@ -123,9 +142,8 @@ def install(connection: BaseDatabaseWrapper, **kwargs: Any) -> None:
 
 
 def migrated(**kwargs: Any) -> None:
-    """``post_migrate`` receiver: look for the table again."""
-    global _generation, _tables
-    _generation += 1
+    """``post_migrate`` receiver: read the models' tables again."""
+    global _tables
     _tables = None
 
 
@@ -177,7 +195,13 @@ def summary(
 ) -> Fresh[T]:
     """``compute()`` once for these data versions (see the module's docstring). ``key``
     holds everything else the value depends on: the organisation, the reader when the
-    value depends on who reads it, today's date."""
+    value depends on who reads it, today's date.
+
+    A slow summary may be served late (``Fresh.stale``), but never when people or teams
+    changed (``core``: who leads or manages whom, who may see what — a lead removed from a
+    team must not go on seeing it), never inside another summary's computation (the outer
+    one would store the late value as exact), and never to the person who made the change.
+    """
     current = versions(depends)
     where = cache_key(name, key)
     entry = cache.get(where)
@@ -186,24 +210,47 @@ def summary(
         seen, computed_at, took, value = entry
         if seen == current:
             return Fresh(value, computed_at)
-        wrote = _wrote_at.get()
         if (
             took >= SLOW.total_seconds()
             and now - computed_at < MAX_AGE
-            and (wrote is None or wrote < computed_at.timestamp())
+            and _same_people(seen, current)
+            and not _computing.get()
+            and not _wrote_since(computed_at)
         ):
             return Fresh(value, computed_at, stale=True)
     started = time.perf_counter()
-    value = compute()
+    token = _computing.set(True)
+    try:
+        value = compute()
+    finally:
+        _computing.reset(token)
     took = time.perf_counter() - started
     cache.set(where, (current, now, took, value), TIMEOUT)
     return Fresh(value, now)
 
 
+_computing: ContextVar[bool] = ContextVar("ampwork_computing", default=False)
+
+
+def _same_people(seen: Version, current: Version) -> bool:
+    """Whether people and teams (the ``core`` app) are as they were, if the summary reads
+    them."""
+    return [v for v in seen if v[0] == "core"] == [v for v in current if v[0] == "core"]
+
+
 # ---------------------------------------------------------------- the reader's own writes
 
 WROTE = "ampwork_wrote_at"
-_wrote_at: ContextVar[float | None] = ContextVar("ampwork_wrote_at", default=None)
+_request: ContextVar[HttpRequest | None] = ContextVar("ampwork_request", default=None)
+
+
+def _wrote_since(computed_at: dt.datetime) -> bool:
+    """Whether the person reading changed something after ``computed_at`` (their session,
+    read only here: pages that need no summary never touch it)."""
+    request = _request.get()
+    session = getattr(request, "session", None)
+    wrote = session.get(WROTE) if session is not None else None
+    return wrote is not None and wrote >= computed_at.timestamp()
 
 
 class WroteMiddleware:
@@ -216,11 +263,11 @@ class WroteMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         session = getattr(request, "session", None)
-        token = _wrote_at.set(session.get(WROTE) if session is not None else None)
+        token = _request.set(request)
         try:
             response = self.get_response(request)
         finally:
-            _wrote_at.reset(token)
+            _request.reset(token)
         if (
             session is not None
             and request.method not in ("GET", "HEAD", "OPTIONS")

@@ -150,6 +150,7 @@ class RoundResults:
     # False until the round closes: then no group, change, reliability or comment at all
     available: bool = True
     parents: dict[int, int | None] = field(default_factory=dict)  # the frozen tree
+    as_of: summaries.Fresh[Any] | None = None  # when the figures were computed
 
     @property
     def rate(self) -> float | None:
@@ -276,12 +277,13 @@ def round_results(actor: Actor, round: Round, *, team: int | None = None) -> Rou
         .exclude(pk=round.pk)
         .first()
     )
-    closed = summaries.summary(
+    fresh = summaries.summary(
         "pulse.results",
         (round.pk, previous.pk if previous else None, minimum),
         ("surveys",),
         lambda: _closed(round, previous, minimum),
-    ).value
+    )
+    closed = fresh.value
     tree = closed.tree
     computed = closed.groups
     allowed = visible_groups(actor, tree.parents)
@@ -306,6 +308,7 @@ def round_results(actor: Actor, round: Round, *, team: int | None = None) -> Rou
     )
     out.audience_changed = {g: c for g, c in tree.changes.items() if g in computed}
     out.parents = tree.parents
+    out.as_of = fresh
     if round.mode == Round.Mode.UNATTRIBUTED:
         out.shared_answers = closed.responses
         out.audience_size = round.audience_size
