@@ -143,6 +143,7 @@ def round_page(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
             "round": round,
             "data": data,
             "rows": selectors.heat_rows(data, int(opened) if opened.isdigit() else None),
+            "opened": opened if opened.isdigit() else "",
             "comments": Paginator(
                 (data.groups.get(0) or {}).get("comments") or [], COMMENTS_PAGE
             ).get_page(request.GET.get("comments")),
