@@ -95,3 +95,17 @@ def test_flagged_people_come_with_their_pay_costliest_first(
     top = view.flagged[0]
     assert f"{top.pay:,.0f}" in first
     assert "Page 1 of" in first
+
+
+@pytest.mark.parametrize(
+    ("teams", "more"),
+    [(selectors.TEAMS_SHOWN - 1, 0), (selectors.TEAMS_SHOWN, 0), (selectors.TEAMS_SHOWN + 1, 1)],
+)
+def test_the_costliest_teams_then_one_line_for_the_rest(teams: int, more: int) -> None:
+    by_team = {f"Team {i:02}": float(100 + i) for i in range(teams)}
+    shown, (others, cost) = selectors.costliest(by_team)
+    assert len(shown) == min(teams, selectors.TEAMS_SHOWN)
+    assert [c for _, c in shown] == sorted(by_team.values(), reverse=True)[: len(shown)]
+    assert others == more
+    assert cost == (100.0 if more else 0)  # the cheapest, Team 00
+    assert sum(c for _, c in shown) + cost == sum(by_team.values())

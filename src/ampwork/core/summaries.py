@@ -48,6 +48,8 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from .permissions import Actor
+
 T = TypeVar("T")
 
 #: the apps whose writes are versioned (their labels: ``surveys`` is the pulse app)
@@ -179,7 +181,7 @@ class Fresh(Generic[T]):
     stale: bool = False
 
 
-def reader_key(actor: Any, today: dt.date) -> tuple[Any, ...]:
+def reader_key(actor: Actor, today: dt.date) -> tuple[Any, ...]:
     """The key of a summary that depends on who reads it: organisation, person, role, day."""
     person = actor.person.pk if actor.person is not None else None
     return (actor.organisation.pk, person, actor.role, today)

@@ -13,55 +13,28 @@ from ampwork.core.models import Organisation, Person
 from ampwork.core.permissions import Actor
 
 from . import services
+from .generate import LEVEL_BASE, PLACE_FACTOR, PLANTED_GAP, scales
 from .models import CompensationRecord, MarketBenchmark, PayAttribute, PayBand
 
-LEVEL_BASE = {
-    "L1": 46_000,
-    "L2": 55_000,
-    "L3": 67_000,
-    "L4": 80_000,
-    "L5": 96_000,
-    "M2": 98_000,
-    "M3": 122_000,
-}
 ROLE_FACTOR = {
     "Software Engineer": 1.1,
     "Product Designer": 1.0,
     "Customer Success Specialist": 0.8,
     "Manager": 1.0,
 }
-PLACE_FACTOR = {"Berlin": 1.05, "Lisbon": 0.88, "Remote": 1.0}
-PLANTED_GAP = -0.06
 
 
 def seed(company: Organisation, school: Organisation) -> None:
     rng = random.Random(42)
     people = list(Person.objects.filter(organisation=company).order_by("id"))
-    roles = {(p.job_role, p.level) for p in people if p.job_role and p.level}
-    for role, level in sorted(roles):
-        for place, factor in PLACE_FACTOR.items():
-            mid = LEVEL_BASE.get(level, 60_000) * ROLE_FACTOR.get(role, 1.0) * factor
-            PayBand.objects.create(
-                organisation=company,
-                job_role=role,
-                level=level,
-                location=place,
-                currency="EUR",
-                minimum=round(mid * 0.8, -2),
-                maximum=round(mid * 1.2, -2),
-            )
-            p50 = mid * 1.02
-            MarketBenchmark.objects.create(
-                organisation=company,
-                job_role=role,
-                level=level,
-                location=place,
-                currency="EUR",
-                p25=round(p50 * 0.88, -2),
-                p50=round(p50, -2),
-                p75=round(p50 * 1.12, -2),
-                source="Demo market survey",
-            )
+    bands, market = scales(
+        company,
+        {(p.job_role, p.level) for p in people if p.job_role and p.level},
+        ROLE_FACTOR,
+        "Demo market survey",
+    )
+    PayBand.objects.bulk_create(bands)
+    MarketBenchmark.objects.bulk_create(market)
     today = timezone.localdate()
     outliers = {p.pk for p in rng.sample([p for p in people if p.role == "member"], 3)}
     for person in people:

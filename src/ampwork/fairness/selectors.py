@@ -262,8 +262,7 @@ def _overview(org: Organisation, today: dt.date) -> Overview | None:
         for f in result["flags"]
     ]
     flagged.sort(key=lambda f: (-f.cost, f.name))
-    by_team = sorted(result["remediation"]["by_team"].items(), key=lambda kv: (-kv[1], kv[0]))
-    rest = by_team[TEAMS_SHOWN:]
+    teams, others = costliest(result["remediation"]["by_team"])
     shown = {k: v for k, v in result.items() if k != "people"}
     return Overview(
         data.reference,
@@ -272,13 +271,23 @@ def _overview(org: Organisation, today: dt.date) -> Overview | None:
         len(data.records),
         shown,
         flagged,
-        by_team[:TEAMS_SHOWN],
-        (len(rest), sum(cost for _, cost in rest)),
+        teams,
+        others,
         audit.left_out_text(result["left_out"]),
         intervals(result["adjusted_gap"]),
         charts.pay_by_level(data.records, [data.reference, data.comparison]),
         len(data.records) <= charts.DOTS,
     )
+
+
+def costliest(
+    by_team: dict[str, float], shown: int = TEAMS_SHOWN
+) -> tuple[list[tuple[str, float]], tuple[int, float]]:
+    """The ``shown`` costliest teams (by name where costs tie), and how many more there
+    are with their cost together."""
+    ranked = sorted(by_team.items(), key=lambda kv: (-kv[1], kv[0]))
+    rest = ranked[shown:]
+    return ranked[:shown], (len(rest), sum(cost for _, cost in rest))
 
 
 def intervals(adjusted: dict[str, Any] | None) -> dict[str, Any] | None:
