@@ -10,6 +10,7 @@ from django.db.models import Model
 
 from ampwork.core.models import Organisation, Person, Role, Team, TeamMembership, User
 from ampwork.okrs.models import Cycle, KeyResult, Objective
+from ampwork.okrs.services import derived
 from ampwork.pulse.models import Round
 
 M = TypeVar("M", bound=Model)
@@ -88,6 +89,7 @@ class CycleFactory(ModelFactory[Cycle]):
 class ObjectiveFactory(ModelFactory[Objective]):
     class Meta:
         model = Objective
+        skip_postgeneration_save = True  # a save would overwrite the refreshed numbers
 
     cycle = factory.SubFactory(CycleFactory)
     organisation = factory.SelfAttribute("cycle.organisation")
@@ -98,16 +100,27 @@ class ObjectiveFactory(ModelFactory[Objective]):
     author = factory.SelfAttribute("owner_person")
     title = factory.Sequence(lambda n: f"Objective {n}")
 
+    @factory.post_generation
+    def _derived(self: Objective, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:  # as the services do: its stored numbers (okrs.services.derived)
+            derived.refresh([self.pk])
+
 
 class KeyResultFactory(ModelFactory[KeyResult]):
     class Meta:
         model = KeyResult
+        skip_postgeneration_save = True
 
     objective = factory.SubFactory(ObjectiveFactory)
     organisation = factory.SelfAttribute("objective.organisation")
     title = factory.Sequence(lambda n: f"Key result {n}")
     start = 0
     target = 10
+
+    @factory.post_generation
+    def _derived(self: KeyResult, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            derived.refresh([self.objective_id])
 
 
 class RoundFactory(ModelFactory[Round]):

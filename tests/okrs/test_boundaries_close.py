@@ -62,7 +62,7 @@ def test_the_dashboard_grades_progress_so_far_exactly(cycle: Cycle, admin_actor:
     key_result(admin_actor, cycle, 1.65)
     board = selectors.dashboard(admin_actor, cycle, today=DAY_55)
     assert not board.scored
-    assert sorted(board.scores) == [0.5, 0.7]
+    assert board.scores == {0.5: 1, 0.7: 1}  # graded exactly: 1.45 of 1→2 is 0.5
 
 
 def test_a_team_roll_up_on_the_at_risk_line_is_on_track(

@@ -10,14 +10,17 @@ class OkrsConfig(AppConfig):
 
     def ready(self) -> None:
         from ampwork.core import backup
+        from ampwork.core import services as core_services
         from ampwork.core.imports import register_importer
         from ampwork.demo.services import DEMO_STEPS
 
         from . import demo, rules
         from .imports import import_okrs
         from .models import CheckIn, Cycle, KeyResult, Milestone, Objective, ObjectiveLink
+        from .services.objectives import team_objectives_removed
 
         rules.install()
+        core_services.register_team_owned(team_objectives_removed)
         register_importer("okrs", import_okrs)
         if demo.seed not in DEMO_STEPS:
             DEMO_STEPS.append(demo.seed)

@@ -4,7 +4,7 @@ pacing per team; the distribution of scores."""
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import plotly.graph_objects as go
@@ -124,10 +124,13 @@ def statuses(rows: Sequence[Any]) -> str:
     return to_html(fig, table)
 
 
-def scores(values: Sequence[float], final: bool) -> str:
-    """How many key results got each grade, coloured by Google's bands."""
+def scores(per_grade: Mapping[float, int], final: bool) -> str:
+    """How many key results got each grade (stored graded to one decimal), coloured by
+    Google's bands."""
     grades = [round(i / 10, 1) for i in range(11)]
-    counts = [sum(1 for v in values if progress.round_score(v) == g) for g in grades]
+    counts = [0] * len(grades)
+    for value, n in per_grade.items():
+        counts[grades.index(progress.round_score(value))] += n
     fig = go.Figure(
         go.Bar(
             x=[f"{g:.1f}" for g in grades],

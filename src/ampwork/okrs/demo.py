@@ -291,6 +291,10 @@ def seed(company: Organisation, school: Organisation) -> None:
         "the weekend backlog. Deploy work went well.",
     )
     _school(school, rng, today)
+    # objectives above were made directly (with their history): store their numbers
+    services.derived.refresh_cycles(
+        list(Cycle.objects.filter(organisation__in=[company, school]).values_list("id", flat=True))
+    )
 
 
 def _history(

@@ -13,6 +13,7 @@ from django.utils import timezone
 from ampwork.core.models import Organisation, Person, TeamMembership
 
 from .models import CheckIn, Cycle, KeyResult, Objective, ObjectiveLink
+from .services import derived
 
 
 @transaction.atomic
@@ -124,5 +125,6 @@ def generate_okrs(
             batch = []
     CheckIn.objects.bulk_create(batch, batch_size=5000)
     KeyResult.objects.bulk_update(updates, ["current", "last_check_in"], batch_size=2000)
+    derived.refresh_cycles([cycle.pk])
     advance(len(objectives) - 2 * (len(objectives) // 10))
     return cycle

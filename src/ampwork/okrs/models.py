@@ -91,6 +91,16 @@ class Objective(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="carried_into"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Derived, kept current by okrs.services.derived on every write that changes them
+    # (never edited by hand; `ampwork okrs verify` checks them against a recomputation).
+    progress = models.FloatField(default=0.0)
+    progress_exact = models.TextField(default="0")  # the exact value, as a fraction "n/d"
+    lowest = models.FloatField(null=True, blank=True)  # the lowest key result (None: none)
+    judged = models.FloatField(null=True, blank=True)  # what pacing judges, all started
+    judged_exact = models.TextField(blank=True)
+    settles = models.DateField(null=True, blank=True)  # progress.settles
+    score = models.FloatField(null=True, blank=True)  # the mean score, once scored
+    score_exact = models.TextField(blank=True)
 
     class Meta:
         ordering = ["id"]
@@ -178,6 +188,11 @@ class KeyResult(models.Model):
     score_reason = models.CharField(max_length=300, blank=True)
     position = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
+    # Derived, kept current by okrs.services.derived (see Objective.progress)
+    progress = models.FloatField(default=0.0)
+    progress_exact = models.TextField(default="0")
+    graded = models.FloatField(default=0.0)  # progress graded to one decimal (progress.grade)
+    clock = models.DateField(null=True, blank=True)  # progress.clock_from: grace and staleness
 
     class Meta:
         ordering = ["objective_id", "position", "id"]

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -573,6 +573,11 @@ class ObjectiveResult:
     # what pacing judged: the weighted mean of the started key results and contributing
     # objectives (None when nothing has started: the objective is not started)
     judged: Explained | None = None
+    # the score's weighted mean with its exact value (what a parent's score averages)
+    exact_score: Explained | None = None
+    # the first day on which everything in it has started (None: everything has), after
+    # which ``judged`` no longer depends on the day: :func:`settles`
+    settles: dt.date | None = None
 
 
 def judge(
@@ -633,12 +638,15 @@ def evaluate(
     key_results: Sequence[KRInput],
     contributes: Sequence[tuple[int, int]],
     today: dt.date,
+    known: Mapping[int, ObjectiveResult] | None = None,
 ) -> tuple[dict[int, ObjectiveResult], dict[int, KRResult]]:
     """Progress, pacing and scores of a set of objectives and their key results.
 
     ``contributes`` holds (child, parent) pairs: a child's progress counts in its parent's
-    mean with weight 1. Children outside the set, and loops, are ignored.
+    mean with weight 1. A child outside the set counts with its result in ``known`` (worked
+    out before, e.g. stored); children in neither, and loops, are ignored.
     """
+    known = known or {}
     by_id = {o.id: o for o in objectives}
     krs_of: dict[int, list[KRInput]] = {o.id: [] for o in objectives}
     kr_results: dict[int, KRResult] = {}
@@ -659,11 +667,10 @@ def evaluate(
         )
     children: dict[int, list[int]] = {o.id: [] for o in objectives}
     for child, parent in contributes:
-        if child in by_id and parent in by_id:
+        if parent in by_id and (child in by_id or child in known):
             children[parent].append(child)
 
     results: dict[int, ObjectiveResult] = {}
-    exact_scores: dict[int, Explained] = {}  # objective scores, with their exact values
     visiting: set[int] = set()
 
     def solve(oid: int) -> ObjectiveResult:
@@ -674,7 +681,10 @@ def evaluate(
             (kr_results[k.id].progress, k.weight) for k in krs_of[oid]
         ]
         kid_ids = [c for c in children[oid] if c not in visiting]
-        kids = [solve(c) for c in kid_ids]  # noqa: F821 (deleted once every objective is solved)
+        kids = [
+            solve(c) if c in by_id else known[c]  # noqa: F821 (deleted once all are solved)
+            for c in kid_ids
+        ]
         progress = objective_progress(own, [(r.progress, 1.0) for r in kids])
         objective = by_id[oid]
         status, expected, judged = _objective_pacing(
@@ -683,14 +693,9 @@ def evaluate(
         scores: list[tuple[Exactish, float]] = [
             (k.score, k.weight) for k in krs_of[oid] if k.score is not None
         ]
-        scores += [(exact_scores[c], 1.0) for c in kid_ids if c in exact_scores]
+        scores += [(kid.exact_score, 1.0) for kid in kids if kid.exact_score is not None]
         mean = exact_weighted_mean(scores)  # None without scores
-        score = None
-        if mean is not None:
-            exact_scores[oid] = mean
-            # shown to one decimal, half up: on a half, show the exact mean (0.65, not
-            # 0.6499999999999999, which would show as 0.6 beside its green band)
-            score = float(mean.exact()) if _near_half(mean.value) else mean.value
+        score = shown_score(mean) if mean is not None else None
         results[oid] = ObjectiveResult(
             progress=progress,
             lowest=lowest([kr_results[k.id].progress.value for k in krs_of[oid]]),
@@ -699,6 +704,8 @@ def evaluate(
             score=score,
             band=score_band(mean) if mean is not None else None,
             judged=judged,
+            exact_score=mean,
+            settles=settles(objective, krs_of[oid], kids),
         )
         visiting.discard(oid)
         return results[oid]
@@ -707,6 +714,35 @@ def evaluate(
         solve(o.id)
     del solve  # a recursive closure is a reference cycle: free what it holds now
     return results, kr_results
+
+
+def shown_score(mean: Explained) -> float:
+    """An objective's score as shown, to one decimal half up: on a half, the exact mean
+    (0.65, not 0.6499999999999999, which would show as 0.6 beside its green band)."""
+    return float(mean.exact()) if _near_half(mean.value) else mean.value
+
+
+def settles(
+    objective: ObjectiveInput, key_results: Sequence[KRInput], kids: Sequence[ObjectiveResult]
+) -> dt.date | None:
+    """The first day from which an objective's judged value no longer depends on the day:
+    when the last of its key results without a check-in leaves its grace
+    (:func:`not_started`), and so do its contributing objectives; an objective with neither
+    key results nor contributing objectives leaves its own grace. None: everything in it
+    has started. Before that day pacing is worked out afresh; from it on, the value judged
+    with everything started holds (so it can be stored)."""
+    days = [
+        clock_from(k.created or objective.start, objective.start) + _GRACE
+        for k in key_results
+        if k.last_check_in is None
+    ]
+    days += [kid.settles for kid in kids if kid.settles is not None]
+    if not key_results and not kids:
+        days.append(clock_from(objective.created or objective.start, objective.start) + _GRACE)
+    return max(days, default=None)
+
+
+_GRACE = dt.timedelta(days=GRACE_DAYS)
 
 
 def _objective_pacing(

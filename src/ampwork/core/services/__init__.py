@@ -27,7 +27,7 @@ from .organisations import (
 )
 from .people import PERSON_FIELDS, PROFILE_FIELDS, create_person, update_person
 from .self_grants import NEEDS_ADMIN, refuse_self_lead, refuse_self_manager
-from .teams import TEAM_FIELDS, create_team, delete_team, update_team
+from .teams import TEAM_FIELDS, create_team, delete_team, register_team_owned, update_team
 from .tokens import TOKEN_PREFIX, authenticate_token, create_token, revoke_token
 
 __all__ = [
@@ -54,6 +54,7 @@ __all__ = [
     "record",
     "refuse_self_lead",
     "refuse_self_manager",
+    "register_team_owned",
     "remove_membership",
     "revoke_token",
     "update_membership",

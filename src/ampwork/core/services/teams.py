@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -14,6 +15,17 @@ from .audit import record
 from .trees import walks_into
 
 TEAM_FIELDS = ("name", "kind", "parent_id", "description")
+
+# What other apps own for a team, removed through their own services (which keep their
+# derived numbers right) before the team is deleted: see register_team_owned
+TEAM_OWNED: list[Callable[[Team], None]] = []
+
+
+def register_team_owned(remove: Callable[[Team], None]) -> None:
+    """An app that owns rows for a team (OKRs: the team's objectives) removes them itself
+    when the team is deleted, rather than leaving it to the database's cascade."""
+    if remove not in TEAM_OWNED:
+        TEAM_OWNED.append(remove)
 
 
 def _check_team_name(org: Organisation, name: str, exclude: int | None = None) -> str:
@@ -98,4 +110,6 @@ def delete_team(*, actor: Actor, team: Team) -> None:
         parent=team.parent_id,
         members=sorted(team.memberships.values_list("person_id", flat=True)),
     )
+    for remove in TEAM_OWNED:
+        remove(team)
     team.delete()

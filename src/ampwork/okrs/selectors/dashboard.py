@@ -6,6 +6,9 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Coalesce
+
 from ampwork.core import selectors as core_selectors
 from ampwork.core.permissions import Actor
 
@@ -32,7 +35,7 @@ class Dashboard:
     state: State
     teams: list[TeamRow]
     totals: dict[str, int]
-    scores: list[float]
+    scores: dict[float, int]  # key results per grade (their score, once scored)
     scored: bool
     stale: list[KeyResult]
     stale_count: int
@@ -46,7 +49,8 @@ def dashboard(actor: Actor, cycle: Cycle, today: dt.date | None = None) -> Dashb
     (:func:`.alignment.objectives_by_team`): its own, its members', its teams', each once.
     """
     org = actor.organisation
-    state = evaluate(visible_objectives(actor).filter(cycle=cycle), today, detail=False)
+    state_query = visible_objectives(actor).filter(cycle=cycle)
+    state = evaluate(state_query, today, detail=False)
     names = dict(core_selectors.teams(org).values_list("id", "name"))
     totals: Counter[str] = Counter(state.results[o.pk].pacing for o in state.objectives)
     per_team: dict[int, Counter[str]] = {
@@ -62,27 +66,22 @@ def dashboard(actor: Actor, cycle: Cycle, today: dt.date | None = None) -> Dashb
         key=lambda r: (-(r.counts[progress.OFF_TRACK] + r.counts[progress.AT_RISK]), r.name),
     )
     scored = not cycle.is_open
-    scores = []
-    stale_ids: list[int] = []
-    for o in state.objectives:
-        for kr in state.inputs.get(o.pk, []):
-            result = state.kr_results[kr.id]
-            scores.append(
-                kr.score
-                if scored and kr.score is not None
-                else progress.round_score(result.progress)
-            )
-            if result.stale and o.status == Objective.Status.ACTIVE:
-                stale_ids.append(kr.id)
-    stale = list(
-        KeyResult.objects.filter(pk__in=stale_ids[:50])
-        .select_related("owner")
-        .order_by("last_check_in", "id")
-    )
+    key_results = KeyResult.objects.filter(objective__in=state_query.values("id"))
+    # each key result's grade, stored (okrs.services.derived): its score once scored
+    grade = Coalesce("score", "graded") if scored else F("graded")
+    scores = {
+        value: n
+        for value, n in key_results.annotate(g=grade)
+        .values("g")
+        .annotate(n=Count("id"))
+        .order_by()
+        .values_list("g", "n")
+    }
+    stale = _stale(key_results, cycle, state.today)
     without = [
         o
         for o in state.objectives
-        if not state.inputs.get(o.pk) and o.status == Objective.Status.ACTIVE
+        if o.lowest is None and o.status == Objective.Status.ACTIVE  # lowest: of none
     ]
     return Dashboard(
         cycle,
@@ -91,9 +90,28 @@ def dashboard(actor: Actor, cycle: Cycle, today: dt.date | None = None) -> Dashb
         {s: totals[s] for s in STATUSES},
         scores,
         scored,
-        stale,
-        len(stale_ids),
+        list(
+            stale.select_related("owner").order_by(F("last_check_in").asc(nulls_first=True), "id")[
+                :50
+            ]
+        ),
+        stale.count(),
         without,
+    )
+
+
+_LONGEST_SILENT = F("last_check_in").asc(nulls_first=True)  # never checked in: first
+
+
+def _stale(key_results: QuerySet[KeyResult], cycle: Cycle, today: dt.date) -> QuerySet[KeyResult]:
+    """The stale key results of active objectives (:func:`ampwork.okrs.progress.stale_in_cycle`
+    in the database: no check-in since, or no check-in and a clock started, 14 days ago or
+    more, while the cycle has not ended)."""
+    if today > cycle.end:
+        return key_results.none()
+    return key_results.filter(objective__status=Objective.Status.ACTIVE).filter(
+        Q(last_check_in__lte=today - dt.timedelta(days=progress.STALE_DAYS))
+        | Q(last_check_in__isnull=True, clock__lte=today - dt.timedelta(days=progress.STALE_DAYS))
     )
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from fractions import Fraction
+from functools import partial
 from typing import Any
 
 from django.db.models import Q, QuerySet
@@ -56,6 +58,15 @@ class ObjectiveRow:
         ("start", "cycle__start"),
         ("end", "cycle__end"),
         ("created_at", "created_at"),
+        # the stored numbers (:data:`STORED` after id, start and end)
+        ("progress", "progress"),
+        ("progress_exact", "progress_exact"),
+        ("lowest", "lowest"),
+        ("judged", "judged"),
+        ("judged_exact", "judged_exact"),
+        ("settles", "settles"),
+        ("score", "score"),
+        ("score_exact", "score_exact"),
     )
     LOOKUPS = tuple(lookup for _, lookup in FIELDS)
     __slots__ = tuple(name for name, _ in FIELDS)
@@ -73,6 +84,11 @@ class ObjectiveRow:
     @property
     def pk(self) -> int:
         return self.id
+
+    @property
+    def stored(self) -> tuple[Any, ...]:
+        """Its row of :data:`STORED`."""
+        return (self.id, self.start, self.end, *(getattr(self, n) for n in STORED[3:]))
 
 
 KR_VALUES = (
@@ -92,87 +108,191 @@ KR_VALUES = (
 )
 
 
+# An objective's stored numbers (okrs.services.derived), in the order :func:`results_of` reads
+STORED = (
+    "id",
+    "cycle__start",
+    "cycle__end",
+    "progress",
+    "progress_exact",
+    "lowest",
+    "judged",
+    "judged_exact",
+    "settles",
+    "score",
+    "score_exact",
+)
+
+
 def evaluate(
     objectives: QuerySet[Objective], today: dt.date | None = None, *, detail: bool = True
 ) -> State:
-    with gc_paused():
-        return _evaluate(objectives, today, detail=detail)
+    """Evaluate a set of objectives in a fixed number of queries.
 
-
-def _evaluate(
-    objectives: QuerySet[Objective], today: dt.date | None = None, *, detail: bool = True
-) -> State:
-    """Evaluate a set of objectives in a fixed number of queries, plus one per level of
-    alignment below them.
-
-    The maths reads plain values (no model rows for key results unless ``detail``), so a
-    cycle of 100,000 key results stays cheap. A parent's progress counts its contributing
-    children, so those are included too (even when they are not in the set, or not visible
-    to the reader): everyone sees the same number for the same objective.
-    ``State.objectives`` holds only the requested set.
+    With ``detail`` (an objective's page, the check-in page: a few objectives), their key
+    results are model rows and every number is computed from the inputs, with the text that
+    explains it; contributing objectives outside the set count with their stored numbers.
+    Without (whole cycles: the alignment tree, the cycle dashboard, the home dashboards),
+    each objective's numbers are read as stored (okrs.services.derived keeps them current)
+    and only pacing, which depends on the day, is worked out: no key result is read, unless
+    something in the objective is still in its first days (:func:`results_of`).
+    Everyone sees the same number for the same objective.
     """
-    today = today or timezone.localdate()
+    with gc_paused():
+        return _evaluate(objectives, today or timezone.localdate(), detail=detail)
+
+
+def _evaluate(objectives: QuerySet[Objective], today: dt.date, *, detail: bool) -> State:
     ids = objectives.values("id")
-    rows: list[Any]
-    if detail:
-        rows = list(objectives.select_related("cycle", "owner_person", "owner_team").order_by("id"))
-        windows = [
-            progress.ObjectiveInput(
-                o.pk, o.cycle.start, o.cycle.end, timezone.localdate(o.created_at)
-            )
-            for o in rows
-        ]
-    else:  # whole cycles: plain rows, not model instances
+    if not detail:
         rows = [
             ObjectiveRow(*values)
             for values in objectives.order_by("id").values_list(*ObjectiveRow.LOOKUPS)
         ]
-        windows = [
-            progress.ObjectiveInput(o.id, o.start, o.end, timezone.localdate(o.created_at))
-            for o in rows
-        ]
-    extra = _contributing_below({o.pk for o in rows}, ids)
-    if extra:
-        windows += [
-            progress.ObjectiveInput(pk, start, end, timezone.localdate(created))
-            for pk, start, end, created in Objective.objects.filter(pk__in=extra).values_list(
-                "id", "cycle__start", "cycle__end", "created_at"
-            )
-        ]
-    in_scope = Q(objective__in=ids) | Q(objective_id__in=extra)
-    milestones = milestones_of(KeyResult.objects.filter(in_scope).values("id"))
-    query = KeyResult.objects.filter(in_scope).order_by("objective_id", "position", "id")
-    inputs = [kr_input_row(row, milestones) for row in query.values_list(*KR_VALUES)]
-    around = ObjectiveLink.objects.filter(Q(child__in=ids) | Q(parent__in=ids))
-    links = list(around.select_related("parent", "child")) if detail else []
-    contributes = set(
-        around.filter(kind=ObjectiveLink.Kind.CONTRIBUTES).values_list("child_id", "parent_id")
+        results = results_of([row.stored for row in rows], today)
+        return State(rows, {}, {}, results, {}, {}, {}, today)
+    found = list(objectives.select_related("cycle", "owner_person", "owner_team").order_by("id"))
+    _, inputs, results, kr_results = evaluate_inputs(
+        Objective.objects.filter(pk__in=[o.pk for o in found]), today
     )
-    if extra:
-        contributes |= set(
-            ObjectiveLink.objects.filter(
-                child_id__in=extra, kind=ObjectiveLink.Kind.CONTRIBUTES
-            ).values_list("child_id", "parent_id")
-        )
-    results, kr_results = progress.evaluate(windows, inputs, sorted(contributes), today)
     inputs_of: dict[int, list[progress.KRInput]] = defaultdict(list)
     for kr_input in inputs:
         inputs_of[kr_input.objective_id].append(kr_input)
     krs_of: dict[int, list[KeyResult]] = defaultdict(list)
-    if detail:
-        for kr in (
-            KeyResult.objects.filter(objective__in=ids)
-            .select_related("owner")
-            .prefetch_related("milestones")
-            .order_by("objective_id", "position", "id")
-        ):
-            krs_of[kr.objective_id].append(kr)
+    for kr in (
+        KeyResult.objects.filter(objective__in=ids)
+        .select_related("owner")
+        .prefetch_related("milestones")
+        .order_by("objective_id", "position", "id")
+    ):
+        krs_of[kr.objective_id].append(kr)
     parents: dict[int, list[ObjectiveLink]] = defaultdict(list)
     children: dict[int, list[ObjectiveLink]] = defaultdict(list)
-    for link in links:
+    around = ObjectiveLink.objects.filter(Q(child__in=ids) | Q(parent__in=ids))
+    for link in around.select_related("parent", "child"):
         parents[link.child_id].append(link)
         children[link.parent_id].append(link)
-    return State(rows, krs_of, inputs_of, results, kr_results, parents, children, today)
+    return State(found, krs_of, inputs_of, results, kr_results, parents, children, today)
+
+
+def evaluate_inputs(
+    objectives: QuerySet[Objective], today: dt.date
+) -> tuple[
+    list[progress.ObjectiveInput],
+    list[progress.KRInput],
+    dict[int, progress.ObjectiveResult],
+    dict[int, progress.KRResult],
+]:
+    """:func:`ampwork.okrs.progress.evaluate` of a set of objectives from their inputs (key
+    results, milestones, cycle dates), the contributing objectives outside the set counting
+    with their stored numbers. Five queries, plus those of :func:`results_of` for them."""
+    ids = objectives.values("id")
+    windows = [
+        objective_window(*row)
+        for row in objectives.order_by("id").values_list(
+            "id", "cycle__start", "cycle__end", "created_at"
+        )
+    ]
+    inside = {w.id for w in windows}
+    milestones = milestones_of(KeyResult.objects.filter(objective__in=ids).values("id"))
+    inputs = [
+        kr_input_row(row, milestones)
+        for row in KeyResult.objects.filter(objective__in=ids)
+        .order_by("objective_id", "position", "id")
+        .values_list(*KR_VALUES)
+    ]
+    pairs = contributing(ObjectiveLink.objects.filter(parent__in=ids))
+    outside = sorted({child for child, _ in pairs if child not in inside})
+    known = results_of(list(Objective.objects.filter(pk__in=outside).values_list(*STORED)), today)
+    results, kr_results = progress.evaluate(windows, inputs, pairs, today, known)
+    return windows, inputs, results, kr_results
+
+
+def objective_window(
+    pk: int, start: dt.date, end: dt.date, created: dt.datetime
+) -> progress.ObjectiveInput:
+    return progress.ObjectiveInput(pk, start, end, timezone.localdate(created))
+
+
+def contributing(links: QuerySet[ObjectiveLink]) -> list[tuple[int, int]]:
+    """The (child, parent) pairs of these links that count in the parent's progress, in
+    the order :func:`ampwork.okrs.progress.evaluate` adds them up (stored and recomputed
+    numbers add in the same order, so they agree to the last bit)."""
+    return sorted(
+        links.filter(kind=ObjectiveLink.Kind.CONTRIBUTES).values_list("child_id", "parent_id")
+    )
+
+
+_STORED_HOW = "weighted mean of its key results and contributing objectives = {:.2f}"
+_NOTHING_STARTED = (
+    f"nothing in it has started yet: key results are not judged on pace for their first "
+    f"{progress.GRACE_DAYS} days or until their first check-in"
+)
+
+
+def results_of(rows: list[tuple[Any, ...]], today: dt.date) -> dict[int, progress.ObjectiveResult]:
+    """Objectives' numbers today from their stored numbers (rows of :data:`STORED`): pacing
+    from the stored judged value and the cycle's dates. An objective with something still
+    in its first days (today before its ``settles``) is judged on what has started by
+    today: it, and what in it is in the same case, are evaluated from their inputs."""
+    out: dict[int, progress.ObjectiveResult] = {}
+    pending = []
+    for row in rows:
+        settles = row[8]
+        if settles is not None and today < settles:
+            pending.append(row[0])
+        else:
+            out[row[0]] = _from_stored(row, today)
+    if pending:
+        out |= _pending(pending, today)
+    return out
+
+
+def _from_stored(row: tuple[Any, ...], today: dt.date) -> progress.ObjectiveResult:
+    _, start, end, value, exact, lowest, judged, judged_exact, settles, score, score_exact = row
+    shown = progress.Explained(value, _STORED_HOW.format(value), partial(Fraction, exact))
+    judged_value = (
+        progress.Explained(judged, "judged", partial(Fraction, judged_exact))
+        if judged is not None
+        else None
+    )
+    status, expected = progress.judged_pacing(judged_value, start, end, today, _NOTHING_STARTED)
+    mean = (
+        progress.Explained(score, "mean score", partial(Fraction, score_exact))
+        if score is not None
+        else None
+    )
+    return progress.ObjectiveResult(
+        progress=shown,
+        lowest=lowest,
+        pacing=status,
+        expected=expected,
+        score=progress.shown_score(mean) if mean is not None else None,
+        band=progress.score_band(mean) if mean is not None else None,
+        judged=judged_value,
+        exact_score=mean,
+        settles=settles,
+    )
+
+
+def _pending(ids: list[int], today: dt.date) -> dict[int, progress.ObjectiveResult]:
+    """:func:`results_of` of objectives not settled today, with the contributing objectives
+    below them that are not settled either: evaluated from their inputs. One query a level
+    of alignment, plus :func:`evaluate_inputs`."""
+    found = set(ids)
+    frontier = ids
+    while frontier:
+        below = set(
+            ObjectiveLink.objects.filter(
+                parent_id__in=frontier,
+                kind=ObjectiveLink.Kind.CONTRIBUTES,
+                child__settles__gt=today,
+            ).values_list("child_id", flat=True)
+        )
+        frontier = sorted(below - found)
+        found |= below
+    _, _, results, _ = evaluate_inputs(Objective.objects.filter(pk__in=sorted(found)), today)
+    return {pk: results[pk] for pk in ids}
 
 
 def milestones_of(key_results: Any) -> dict[int, list[tuple[float, bool]]]:
@@ -209,24 +329,3 @@ def kr_input_row(
         created=timezone.localdate(created),
         score=score,
     )
-
-
-def _contributing_below(have: set[int], ids: QuerySet[Objective] | Any) -> set[int]:
-    """Objectives that contribute (directly or not) to the set but are not in it."""
-    extra: set[int] = set()
-    frontier: Any = ids
-    for _ in range(20):  # alignment is rarely more than four levels deep
-        children = (
-            set(
-                ObjectiveLink.objects.filter(
-                    parent_id__in=frontier, kind=ObjectiveLink.Kind.CONTRIBUTES
-                ).values_list("child_id", flat=True)
-            )
-            - have
-            - extra
-        )
-        if not children:
-            break
-        extra |= children
-        frontier = list(children)
-    return extra

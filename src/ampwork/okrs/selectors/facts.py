@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q
-from django.utils import timezone
 
 from ampwork.core import selectors as core_selectors
 from ampwork.core.models import Organisation
@@ -65,39 +64,27 @@ class KeyResultFact:
 
 
 def cycle_key_results(cycle: CycleRef, today: dt.date) -> list[KeyResultFact]:
-    """Every key result of the cycle's active objectives. One query."""
+    """Every key result of the cycle's active objectives, with its stored clock (the day
+    its staleness counts from, :func:`ampwork.okrs.progress.clock_from`). One query."""
     return [
-        KeyResultFact(
-            pk,
-            owner,
-            team,
-            last,
-            progress.stale_in_cycle(
-                last,
-                progress.clock_from(timezone.localdate(created), cycle.start),
-                cycle.end,
-                today,
-            ),
-        )
-        for pk, owner, team, last, created in KeyResult.objects.filter(
+        KeyResultFact(pk, owner, team, last, _stale(last, clock, cycle.end, today))
+        for pk, owner, team, last, clock in KeyResult.objects.filter(
             objective__cycle_id=cycle.id, objective__status=Objective.Status.ACTIVE
-        ).values_list("id", "owner_id", "objective__owner_team_id", "last_check_in", "created_at")
+        ).values_list("id", "owner_id", "objective__owner_team_id", "last_check_in", "clock")
     ]
+
+
+def _stale(last: dt.date | None, clock: dt.date | None, end: dt.date, today: dt.date) -> bool:
+    """:func:`ampwork.okrs.progress.stale_in_cycle` from the stored clock (which every
+    write that adds a key result sets in its transaction: never missing when read)."""
+    return clock is not None and progress.stale_in_cycle(last, clock, end, today)
 
 
 def my_key_results(person_id: int, today: dt.date) -> list[KeyResultFact]:
     """The key results a person owns in active objectives of open cycles. One query."""
     return [
-        KeyResultFact(
-            pk,
-            person_id,
-            team,
-            last,
-            progress.stale_in_cycle(
-                last, progress.clock_from(timezone.localdate(created), start), end, today
-            ),
-        )
-        for pk, team, last, created, start, end in KeyResult.objects.filter(
+        KeyResultFact(pk, person_id, team, last, _stale(last, clock, end, today))
+        for pk, team, last, clock, end in KeyResult.objects.filter(
             owner_id=person_id,
             objective__cycle__status=Cycle.Status.OPEN,
             objective__status=Objective.Status.ACTIVE,
@@ -105,8 +92,7 @@ def my_key_results(person_id: int, today: dt.date) -> list[KeyResultFact]:
             "id",
             "objective__owner_team_id",
             "last_check_in",
-            "created_at",
-            "objective__cycle__start",
+            "clock",  # stored: okrs.services.derived
             "objective__cycle__end",
         )
     ]

@@ -7,10 +7,13 @@
 - ``check_ins``: recording progress on a key result
 - ``assignment``: one objective for every member of a team
 - ``closing``: closing a cycle — final scores, retrospective, carrying objectives on
+- ``derived``: keeping the stored progress, roll-ups and scores current (every write above
+  calls it)
 
 Callers use ``from ampwork.okrs import services`` and ``services.create_objective(...)``.
 """
 
+from . import derived
 from .alignment import link, unlink
 from .assignment import assign_template
 from .check_ins import check_in
@@ -29,6 +32,7 @@ __all__ = [
     "create_key_result",
     "create_objective",
     "delete_objective",
+    "derived",
     "link",
     "unlink",
     "update_cycle",

@@ -9,6 +9,8 @@ from ampwork.core.permissions import Actor, require
 from ampwork.okrs import selectors
 from ampwork.okrs.models import Objective, ObjectiveLink
 
+from . import derived
+
 
 @transaction.atomic
 def link(
@@ -27,6 +29,7 @@ def link(
     found, _ = ObjectiveLink.objects.update_or_create(
         organisation=actor.organisation, child=child, parent=parent, defaults={"kind": kind}
     )
+    derived.refresh([parent.pk])
     return found
 
 
@@ -51,3 +54,4 @@ def _ancestors(objective_id: int) -> set[int]:
 def unlink(*, actor: Actor, child: Objective, parent_id: int) -> None:
     require(actor, "objectives.edit", child)
     ObjectiveLink.objects.filter(child=child, parent_id=parent_id).delete()
+    derived.refresh([parent_id])

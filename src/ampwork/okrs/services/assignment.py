@@ -13,6 +13,7 @@ from ampwork.core.permissions import Actor, can
 from ampwork.core.services import record
 from ampwork.okrs.models import Cycle, Objective
 
+from . import derived
 from .key_results import check_key_result, make_key_result
 from .objectives import check_choices
 
@@ -65,6 +66,7 @@ def assign_template(
         for position, spec in enumerate(key_results):
             make_key_result(objective, person, position, spec)
         copies.append(objective)
+    derived.refresh([o.pk for o in copies])
     record(
         actor,
         actor.organisation,

@@ -12,6 +12,8 @@ from ampwork.core.errors import ValidationFailed
 from ampwork.core.permissions import Actor, require
 from ampwork.okrs.models import CheckIn, KeyResult
 
+from . import derived
+
 
 @transaction.atomic
 def check_in(
@@ -62,6 +64,7 @@ def check_in(
         author=actor.person,
     )
     _apply_latest(locked)
+    derived.refresh([locked.objective_id])
     return entry
 
 

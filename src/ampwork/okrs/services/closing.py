@@ -14,6 +14,8 @@ from ampwork.okrs import progress
 from ampwork.okrs.inputs import kr_input
 from ampwork.okrs.models import Cycle, KeyResult, Milestone, Objective
 
+from . import derived
+
 
 @transaction.atomic
 def close_cycle(
@@ -62,8 +64,12 @@ def close_cycle(
             kr.score = progress.round_score(progress.kr_progress(kr_input(kr)))  # exact
             kr.score_reason = ""
     KeyResult.objects.bulk_update(key_results, ["score", "score_reason"])
-    for objective in Objective.objects.filter(cycle=cycle, pk__in=carry):
+    derived.refresh_cycles([cycle.pk])
+    copies = [
         _carry(objective, next_cycle)  # type: ignore[arg-type]
+        for objective in Objective.objects.filter(cycle=cycle, pk__in=carry)
+    ]
+    derived.refresh([c.pk for c in copies])
     cycle.status, cycle.retrospective, cycle.closed_at = (
         Cycle.Status.CLOSED,
         retrospective.strip(),

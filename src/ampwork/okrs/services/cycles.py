@@ -11,6 +11,8 @@ from ampwork.core.errors import ValidationFailed, only
 from ampwork.core.permissions import Actor, require
 from ampwork.okrs.models import Cycle
 
+from . import derived
+
 
 def _check_dates(start: dt.date, end: dt.date) -> None:
     if end <= start:
@@ -43,7 +45,10 @@ def update_cycle(*, actor: Actor, cycle: Cycle, **changes: Any) -> Cycle:
         if not changes["name"] or clash.exists():
             raise ValidationFailed.single("name", "is required and must be unique")
     _check_dates(changes.get("start", cycle.start), changes.get("end", cycle.end))
+    moved = any(changes.get(f, getattr(cycle, f)) != getattr(cycle, f) for f in ("start", "end"))
     for field, value in changes.items():
         setattr(cycle, field, value)
     cycle.save()
+    if moved:  # each key result's clock counts from the cycle's first day at the earliest
+        derived.refresh_cycles([cycle.pk])
     return cycle

@@ -12,6 +12,8 @@ from ampwork.core.models import Person
 from ampwork.core.permissions import Actor, require
 from ampwork.okrs.models import KeyResult, Milestone, Objective
 
+from . import derived
+
 KR_FIELDS = ("title", "kind", "start", "target", "unit", "low", "high", "weight", "owner_id")
 
 
@@ -66,13 +68,16 @@ def create_key_result(
     }
     check_key_result(spec)
     owner = _kr_owner(actor, objective, owner_id)
-    return make_key_result(objective, owner, objective.key_results.count(), spec)
+    made = make_key_result(objective, owner, objective.key_results.count(), spec)
+    derived.refresh([objective.pk])
+    return made
 
 
 def make_key_result(
     objective: Objective, owner: Person | None, position: int, spec: dict[str, Any]
 ) -> KeyResult:
-    """Store a checked key result (and its milestones) under ``objective``."""
+    """Store a checked key result (and its milestones) under ``objective``; the caller
+    refreshes the objective's derived numbers (:func:`.derived.refresh`)."""
     kind = spec.get("kind", KeyResult.Kind.NUMERIC)
     key_result = KeyResult.objects.create(
         organisation_id=objective.organisation_id,
@@ -119,4 +124,5 @@ def update_key_result(*, actor: Actor, key_result: KeyResult, **changes: Any) ->
         setattr(key_result, field, value)
     if changes:
         key_result.save(update_fields=list(changes))
+        derived.refresh([key_result.objective_id])
     return key_result

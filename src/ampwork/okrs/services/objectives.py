@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 
 from ampwork.core.errors import ValidationFailed, only
 from ampwork.core.models import Person, Team
@@ -12,6 +13,7 @@ from ampwork.core.permissions import Actor, require
 from ampwork.core.services import record
 from ampwork.okrs.models import Cycle, Objective, ObjectiveLink
 
+from . import derived
 from .alignment import link
 
 OBJECTIVE_FIELDS = ("title", "description", "kind", "work_style", "visibility", "status")
@@ -95,6 +97,7 @@ def create_objective(
     # May the actor own this? Checked on the unsaved objective: same rule as editing it.
     require(actor, "objectives.edit", objective)
     objective.save()
+    derived.refresh([objective.pk])
     if parent_id is not None:
         link(actor=actor, child=objective, parent_id=parent_id, kind=link_kind)
     return objective
@@ -120,4 +123,22 @@ def update_objective(*, actor: Actor, objective: Objective, **changes: Any) -> O
 def delete_objective(*, actor: Actor, objective: Objective) -> None:
     require(actor, "objectives.edit", objective)
     record(actor, actor.organisation, "objective.deleted", objective, title=objective.title)
-    objective.delete()
+    remove_objectives(Objective.objects.filter(pk=objective.pk))
+
+
+def team_objectives_removed(team: Team) -> None:
+    """A team is being deleted: its objectives go with it (core.services.delete_team)."""
+    remove_objectives(Objective.objects.filter(owner_team=team))
+
+
+def remove_objectives(objectives: QuerySet[Objective]) -> None:
+    """Delete objectives (with their key results, check-ins and links), then store the
+    derived numbers of the objectives they counted in."""
+    parents = set(
+        ObjectiveLink.objects.filter(child__in=objectives.values("id")).values_list(
+            "parent_id", flat=True
+        )
+    )
+    ids = set(objectives.values_list("id", flat=True))
+    Objective.objects.filter(pk__in=sorted(ids)).delete()
+    derived.refresh(parents - ids)

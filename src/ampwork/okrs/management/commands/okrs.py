@@ -5,18 +5,22 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
 from ampwork.core import imports as core_imports
 from ampwork.core.cli import fail, organisation
 from ampwork.core.errors import ValidationFailed
+from ampwork.core.models import Organisation
 from ampwork.core.permissions import Actor
 from ampwork.okrs import imports, selectors
+from ampwork.okrs.services import derived
 
 
 class Command(BaseCommand):
     help = (
         "OKRs as CSV, one row per key result: 'okrs import FILE.csv' (all or nothing) and "
-        "'okrs export [--cycle NAME]'."
+        "'okrs export [--cycle NAME]'; 'okrs verify [--fix]' checks (and repairs) the "
+        "stored progress, roll-ups and scores of every cycle against a recomputation."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -28,8 +32,18 @@ class Command(BaseCommand):
         dump.add_argument("--org", default="")
         dump.add_argument("--cycle", default="", help="Only this cycle (by name).")
         dump.add_argument("--output", "-o", default="-")
+        check = sub.add_parser(
+            "verify",
+            help="Check every cycle's stored progress, roll-ups and scores against a "
+            "computation from scratch; exit 1 if any differs.",
+        )
+        check.add_argument("--org", default="", help="Only this organisation (by slug).")
+        check.add_argument("--fix", action="store_true", help="Store the right numbers.")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "verify":
+            self._verify(options["org"], options["fix"])
+            return
         actor = Actor.system(organisation(options["org"]))
         if options["action"] == "import":
             path = Path(options["file"])
@@ -59,3 +73,30 @@ class Command(BaseCommand):
         else:
             Path(options["output"]).write_text(rows, encoding="utf-8")
             self.stderr.write(f"Wrote {options['output']}")
+
+    def _verify(self, slug: str, fix: bool) -> None:
+        orgs = [organisation(slug)] if slug else list(Organisation.objects.order_by("slug"))
+        wrong = 0
+        for org in orgs:
+            with transaction.atomic():
+                found = derived.verify(org.pk, fix=fix)
+            wrong += len(found.mismatches)
+            verdict = (
+                "every stored number matches"
+                if not found.mismatches
+                else f"{len(found.mismatches)} stored numbers differ"
+                + (", fixed" if found.fixed else "")
+            )
+            self.stdout.write(
+                f"{org.slug}: {found.cycles} cycles, {found.objectives} objectives, "
+                f"{found.key_results} key results: {verdict}."
+            )
+            for line in found.mismatches[:20]:
+                self.stdout.write(f"  {line}")
+            if len(found.mismatches) > 20:
+                self.stdout.write(f"  … and {len(found.mismatches) - 20} more")
+        if wrong and not fix:
+            raise CommandError(
+                f"{wrong} stored numbers differ from a recomputation: "
+                "run 'ampwork okrs verify --fix'."
+            )
