@@ -9,7 +9,9 @@ then times, as its admin:
 - the alignment tree (selector, then the whole page),
 - the cycle dashboard (selector, then the whole page),
 - the floor: one plain SQL aggregate computing every objective's progress from its key
-  results in the database (what the selectors do, without roll-up, pacing or rendering).
+  results in the database (what the selectors do, without roll-up, pacing or rendering),
+- a check-in through the service (the write now stores the numbers it changes), and
+  ``okrs verify`` (every stored number against a computation from scratch).
 """
 
 from __future__ import annotations
@@ -42,9 +44,10 @@ def main() -> None:
     from ampwork.core.models import Person
     from ampwork.core.permissions import Actor
     from ampwork.demo.services import generate
-    from ampwork.okrs import selectors
+    from ampwork.okrs import selectors, services
     from ampwork.okrs.generate import generate_okrs
     from ampwork.okrs.models import CheckIn, KeyResult, Objective
+    from ampwork.okrs.services import derived
 
     t0 = time.perf_counter()
     result = generate(people=args.people, slug=f"okr-bench-{int(t0)}")
@@ -85,6 +88,28 @@ def main() -> None:
             median_ms(lambda: client.get(f"/okrs/cycles/{cycle.pk}/"), args.repeat),
         ),
     ]
+    kr = (
+        KeyResult.objects.filter(objective__cycle=cycle, objective__owner_person__isnull=False)
+        .order_by("id")
+        .first()
+    )
+    assert kr is not None
+    values = iter(range(10_000))
+    rows.append(
+        (
+            "a check-in (write, with its refresh)",
+            median_ms(
+                lambda: services.check_in(actor=actor, key_result=kr, value=next(values)),
+                args.repeat,
+            ),
+        )
+    )
+    t0 = time.perf_counter()
+    found = derived.verify(result.organisation.pk)
+    print(
+        f"okrs verify: {found.objectives:,} objectives, {found.key_results:,} key results in "
+        f"{time.perf_counter() - t0:.1f} s, {len(found.mismatches)} differ"
+    )
     base = rows[0][1]
     print(f"{'what':<30} {'median ms':>10} {'× floor':>8}")
     for name, ms in rows:

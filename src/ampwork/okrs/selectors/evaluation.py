@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import partial
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -40,55 +41,43 @@ class State:
         return next((o for o in self.objectives if o.pk == pk), None)
 
 
-class ObjectiveRow:
-    """An objective's fields that lists of whole cycles show, without a model instance."""
+class ObjectiveRow(NamedTuple):
+    """An objective's fields that lists of whole cycles show, without a model instance: a
+    tuple whose first fields are its row of :data:`STORED` (what :func:`results_of` reads)."""
 
-    # (attribute, values_list() lookup), in the order the query returns them
-    FIELDS = (
-        ("id", "id"),
-        ("title", "title"),
-        ("kind", "kind"),
-        ("visibility", "visibility"),
-        ("status", "status"),
-        ("owner_kind", "owner_kind"),
-        ("owner_person_id", "owner_person_id"),
-        ("owner_team_id", "owner_team_id"),
-        ("owner_name", "owner_person__name"),
-        ("cycle_id", "cycle_id"),
-        ("start", "cycle__start"),
-        ("end", "cycle__end"),
-        ("created_at", "created_at"),
-        # the stored numbers (:data:`STORED` after id, start and end)
-        ("progress", "progress"),
-        ("progress_exact", "progress_exact"),
-        ("lowest", "lowest"),
-        ("judged", "judged"),
-        ("judged_exact", "judged_exact"),
-        ("settles", "settles"),
-        ("score", "score"),
-        ("score_exact", "score_exact"),
-    )
-    LOOKUPS = tuple(lookup for _, lookup in FIELDS)
-    __slots__ = tuple(name for name, _ in FIELDS)
     id: int
-    owner_person_id: int | None
-    owner_name: str | None
     start: dt.date
     end: dt.date
-    created_at: dt.datetime
-
-    def __init__(self, *values: Any) -> None:
-        for (name, _), value in zip(self.FIELDS, values, strict=True):
-            setattr(self, name, value)
+    progress: float
+    progress_exact: str
+    lowest: float | None
+    judged: float | None
+    judged_exact: str
+    settles: dt.date | None
+    score: float | None
+    score_exact: str
+    title: str
+    kind: str
+    visibility: str
+    status: str
+    owner_kind: str
+    owner_person_id: int | None
+    owner_team_id: int | None
+    owner_name: str | None
+    cycle_id: int
 
     @property
     def pk(self) -> int:
         return self.id
 
-    @property
-    def stored(self) -> tuple[Any, ...]:
-        """Its row of :data:`STORED`."""
-        return (self.id, self.start, self.end, *(getattr(self, n) for n in STORED[3:]))
+
+# ObjectiveRow's fields as values_list() lookups, in order
+ROW_LOOKUPS = (
+    *("id", "cycle__start", "cycle__end"),
+    *("progress", "progress_exact", "lowest", "judged", "judged_exact", "settles"),
+    *("score", "score_exact", "title", "kind", "visibility", "status", "owner_kind"),
+    *("owner_person_id", "owner_team_id", "owner_person__name", "cycle_id"),
+)
 
 
 KR_VALUES = (
@@ -145,11 +134,8 @@ def evaluate(
 def _evaluate(objectives: QuerySet[Objective], today: dt.date, *, detail: bool) -> State:
     ids = objectives.values("id")
     if not detail:
-        rows = [
-            ObjectiveRow(*values)
-            for values in objectives.order_by("id").values_list(*ObjectiveRow.LOOKUPS)
-        ]
-        results = results_of([row.stored for row in rows], today)
+        rows = list(map(ObjectiveRow._make, objectives.order_by("id").values_list(*ROW_LOOKUPS)))
+        results = results_of(rows, today)
         return State(rows, {}, {}, results, {}, {}, {}, today)
     found = list(objectives.select_related("cycle", "owner_person", "owner_team").order_by("id"))
     _, inputs, results, kr_results = evaluate_inputs(
@@ -230,8 +216,11 @@ _NOTHING_STARTED = (
 )
 
 
-def results_of(rows: list[tuple[Any, ...]], today: dt.date) -> dict[int, progress.ObjectiveResult]:
-    """Objectives' numbers today from their stored numbers (rows of :data:`STORED`): pacing
+def results_of(
+    rows: Sequence[tuple[Any, ...]], today: dt.date
+) -> dict[int, progress.ObjectiveResult]:
+    """Objectives' numbers today from their stored numbers (rows starting with
+    :data:`STORED`, such as :class:`ObjectiveRow`): pacing
     from the stored judged value and the cycle's dates. An objective with something still
     in its first days (today before its ``settles``) is judged on what has started by
     today: it, and what in it is in the same case, are evaluated from their inputs."""
@@ -249,7 +238,9 @@ def results_of(rows: list[tuple[Any, ...]], today: dt.date) -> dict[int, progres
 
 
 def _from_stored(row: tuple[Any, ...], today: dt.date) -> progress.ObjectiveResult:
-    _, start, end, value, exact, lowest, judged, judged_exact, settles, score, score_exact = row
+    _, start, end, value, exact, lowest, judged, judged_exact, settles, score, score_exact = row[
+        :11
+    ]
     shown = progress.Explained(value, _STORED_HOW.format(value), partial(Fraction, exact))
     judged_value = (
         progress.Explained(judged, "judged", partial(Fraction, judged_exact))
