@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from hypothesis import assume, given
@@ -167,3 +169,60 @@ def test_evaluate_counts_contributing_children_only() -> None:
     # a loop is ignored, not followed forever
     results, _ = p.evaluate(objectives, krs, [(1, 2), (2, 1)], END)
     assert 0 <= results[1].progress.value <= 1
+
+
+# ---------------------------------------------------------------- many values, one cycle
+
+
+@given(
+    days=st.integers(1, 400),
+    day=st.integers(-5, 420),
+    value=st.one_of(
+        st.floats(-0.5, 1.5, allow_nan=False),
+        st.sampled_from([None, 0.0, 1.0]),
+        st.integers(0, 1000).map(lambda n: n / 1000),
+    ),
+    margin=st.sampled_from([None, p.AT_RISK_MARGIN, p.OFF_TRACK_MARGIN]),
+    exact_line=st.booleans(),
+)
+def test_pace_decides_as_pacing_does(
+    days: int, day: int, value: float | None, margin: Decimal | None, exact_line: bool
+) -> None:
+    """Pace (the whole-cycle pages' pacing of stored values) gives judged_pacing's status
+    for every value, including one exactly on a line (given as its exact fraction)."""
+    start = dt.date(2026, 1, 1)
+    end, today = start + dt.timedelta(days=days), start + dt.timedelta(days=day)
+    judged: p.Explained | None = None
+    if margin is not None and exact_line:  # exactly on expected − margin
+        line = p._elapsed(start, end, today) - Fraction(margin)
+        judged = p.Explained(float(line), "on the line", line)
+    elif value is not None:
+        judged = p.Explained(value, "a value")
+    want, _ = p.judged_pacing(judged, start, end, today, "why")
+    assert p.Pace(start, end, today).status(judged) == want
+
+
+def test_a_team_roll_up_is_the_plain_mean_to_the_bit() -> None:
+    results = [
+        p.ObjectiveResult(
+            p.Explained(v, "v"), None, p.ON_TRACK, p.Explained(0.5, ""), None, None, j
+        )
+        for v, j in ((0.1, p.Explained(0.2, "j")), (0.7, None), (0.3, p.Explained(0.3, "j")))
+    ]
+    shown, status = p.team_rollup(
+        results, dt.date(2026, 1, 1), dt.date(2026, 3, 31), dt.date(2026, 2, 14)
+    )
+    mean = p.exact_weighted_mean([(r.progress, 1.0) for r in results])
+    assert mean is not None
+    assert shown is not None
+    assert (shown.value, shown.exact()) == (mean.value, mean.exact())
+    assert (
+        status
+        == p.judged_pacing(
+            p.judge([(r.judged, 1.0) for r in results]),
+            dt.date(2026, 1, 1),
+            dt.date(2026, 3, 31),
+            dt.date(2026, 2, 14),
+            "",
+        )[0]
+    )

@@ -608,17 +608,78 @@ def judged_pacing(
 
 
 def team_rollup(
-    results: Sequence[ObjectiveResult], start: dt.date, end: dt.date, today: dt.date
+    results: Sequence[ObjectiveResult],
+    start: dt.date,
+    end: dt.date,
+    today: dt.date,
+    pace: Pace | None = None,
 ) -> tuple[Explained | None, str]:
     """A team's roll-up in the alignment tree: the mean progress of its objectives (shown),
     and its pacing judged on the mean of what its started objectives are judged on —
-    objectives not started do not drag the team down. (None, not started) without any."""
+    objectives not started do not drag the team down. (None, not started) without any.
+    (The plain mean of :func:`exact_weighted_mean` with weights 1, to the last bit.)"""
     if not results:
         return None, NOT_STARTED
-    shown = exact_weighted_mean([(r.progress, 1.0) for r in results])
-    judged = judge([(r.judged, 1.0) for r in results])
-    status, _ = judged_pacing(judged, start, end, today, "no objective has started")
-    return shown, status
+    progresses = [r.progress for r in results]
+    shown = Explained(
+        sum([p.value for p in progresses]) / len(progresses),
+        "mean progress",
+        partial(_plain_mean_exact, progresses),
+    )
+    started = [r.judged for r in results if r.judged is not None]
+    judged = (
+        Explained(
+            sum([j.value for j in started]) / len(started),
+            "mean judged",
+            partial(_plain_mean_exact, started),
+        )
+        if started
+        else None
+    )
+    pace = pace or Pace(start, end, today)
+    return shown, pace.status(judged)
+
+
+def _plain_mean_exact(values: Sequence[Explained]) -> Fraction:
+    return Fraction(sum(v.exact() for v in values)) / len(values)
+
+
+class Pace:
+    """:func:`judged_pacing`'s status for many values of one cycle on one day: the expected
+    progress and its two lines are worked out once, and a value more than :data:`NEAR` from
+    both lines is decided by its float — the same comparisons, to the bit, as
+    :func:`pacing`, which decides (exactly) a value nearer a line."""
+
+    __slots__ = ("_before", "_off", "_on", "end", "expected", "start", "today")
+
+    def __init__(self, start: dt.date, end: dt.date, today: dt.date) -> None:
+        self.start, self.end, self.today = start, end, today
+        self._before = today < start
+        self.expected = expected_progress(start, end, today)
+        self._on = self.expected - _MARGINS[AT_RISK_MARGIN]
+        self._off = self.expected - _MARGINS[OFF_TRACK_MARGIN]
+
+    def explained(self) -> Explained:
+        """The expected progress, with how it is worked out."""
+        days, elapsed = (self.end - self.start).days, (min(self.today, self.end) - self.start).days
+        return Explained(
+            self.expected,
+            f"day {max(elapsed, 0)} of {days}: expected {self.expected:.2f}",
+            partial(_elapsed, self.start, self.end, self.today),
+        )
+
+    def status(self, judged: Explained | None) -> str:
+        if judged is None or self._before:
+            return NOT_STARTED
+        x = judged.value
+        if x - self._on > NEAR:  # pragma: no mutate (fast path: pacing() decides the rest)
+            return ON_TRACK
+        if x - self._on < -NEAR:  # pragma: no mutate (fast path)
+            if x - self._off > NEAR:  # pragma: no mutate (fast path)
+                return AT_RISK
+            if x - self._off < -NEAR:  # pragma: no mutate (fast path)
+                return OFF_TRACK
+        return pacing(judged, self.start, self.end, self.today)[0]
 
 
 def kr_progress(kr: KRInput) -> Explained:

@@ -173,6 +173,7 @@ def alignment(
         else:
             top.append(o)
     expected = progress.expected_progress(cycle.start, cycle.end, state.today)
+    pace = progress.Pace(cycle.start, cycle.end, state.today)
     inside = objectives_by_team(tree, members, state.objectives, root)
 
     def grow(node: core_selectors.TeamNode) -> Branch:
@@ -189,7 +190,7 @@ def alignment(
         ids = sorted(inside.get(node.team.pk, ()))
         branch.count = len(ids)
         shown, branch.status = progress.team_rollup(
-            [state.results[i] for i in ids], cycle.start, cycle.end, state.today
+            [state.results[i] for i in ids], cycle.start, cycle.end, state.today, pace
         )
         branch.rollup = shown.value if shown is not None else None
         return branch

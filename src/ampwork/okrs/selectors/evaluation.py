@@ -17,7 +17,7 @@ from django.utils import timezone
 from ampwork.core.perf import gc_paused
 
 from .. import progress
-from ..models import KeyResult, Milestone, Objective, ObjectiveLink
+from ..models import Cycle, KeyResult, Milestone, Objective, ObjectiveLink
 
 
 @dataclass
@@ -71,13 +71,26 @@ class ObjectiveRow(NamedTuple):
         return self.id
 
 
-# ObjectiveRow's fields as values_list() lookups, in order
+# ObjectiveRow's fields as values_list() lookups, in order, but for the cycle's dates (read
+# once per cycle: a date converted per row was a tenth of the alignment selector)
 ROW_LOOKUPS = (
-    *("id", "cycle__start", "cycle__end"),
+    *("id", "cycle_id"),
     *("progress", "progress_exact", "lowest", "judged", "judged_exact", "settles"),
     *("score", "score_exact", "title", "kind", "visibility", "status", "owner_kind"),
-    *("owner_person_id", "owner_team_id", "owner_person__name", "cycle_id"),
+    *("owner_person_id", "owner_team_id", "owner_person__name"),
 )
+
+
+def objective_rows(objectives: QuerySet[Objective]) -> list[ObjectiveRow]:
+    """The objectives as :class:`ObjectiveRow`, by id. Two queries."""
+    values = list(objectives.order_by("id").values_list(*ROW_LOOKUPS))
+    windows = {
+        pk: (start, end)
+        for pk, start, end in Cycle.objects.filter(
+            pk__in=sorted({v[1] for v in values})
+        ).values_list("id", "start", "end")
+    }
+    return [ObjectiveRow._make((v[0], *windows[v[1]], *v[2:], v[1])) for v in values]
 
 
 KR_VALUES = (
@@ -134,7 +147,7 @@ def evaluate(
 def _evaluate(objectives: QuerySet[Objective], today: dt.date, *, detail: bool) -> State:
     ids = objectives.values("id")
     if not detail:
-        rows = list(map(ObjectiveRow._make, objectives.order_by("id").values_list(*ROW_LOOKUPS)))
+        rows = objective_rows(objectives)
         results = results_of(rows, today)
         return State(rows, {}, {}, results, {}, {}, {}, today)
     found = list(objectives.select_related("cycle", "owner_person", "owner_team").order_by("id"))
@@ -209,11 +222,7 @@ def contributing(links: QuerySet[ObjectiveLink]) -> list[tuple[int, int]]:
     )
 
 
-_STORED_HOW = "weighted mean of its key results and contributing objectives = {:.2f}"
-_NOTHING_STARTED = (
-    f"nothing in it has started yet: key results are not judged on pace for their first "
-    f"{progress.GRACE_DAYS} days or until their first check-in"
-)
+_STORED_HOW = "weighted mean of its key results and contributing objectives"
 
 
 def results_of(
@@ -226,37 +235,40 @@ def results_of(
     today: it, and what in it is in the same case, are evaluated from their inputs."""
     out: dict[int, progress.ObjectiveResult] = {}
     pending = []
+    paces: dict[tuple[dt.date, dt.date], tuple[progress.Pace, progress.Explained]] = {}
     for row in rows:
         settles = row[8]
         if settles is not None and today < settles:
             pending.append(row[0])
-        else:
-            out[row[0]] = _from_stored(row, today)
+            continue
+        window = (row[1], row[2])
+        if window not in paces:
+            pace = progress.Pace(row[1], row[2], today)
+            paces[window] = (pace, pace.explained())
+        out[row[0]] = _from_stored(row, *paces[window])
     if pending:
         out |= _pending(pending, today)
     return out
 
 
-def _from_stored(row: tuple[Any, ...], today: dt.date) -> progress.ObjectiveResult:
-    _, start, end, value, exact, lowest, judged, judged_exact, settles, score, score_exact = row[
-        :11
-    ]
-    shown = progress.Explained(value, _STORED_HOW.format(value), partial(Fraction, exact))
+def _from_stored(
+    row: tuple[Any, ...], pace: progress.Pace, expected: progress.Explained
+) -> progress.ObjectiveResult:
+    value, exact, lowest, judged, judged_exact, settles, score, score_exact = row[3:11]
     judged_value = (
         progress.Explained(judged, "judged", partial(Fraction, judged_exact))
         if judged is not None
         else None
     )
-    status, expected = progress.judged_pacing(judged_value, start, end, today, _NOTHING_STARTED)
     mean = (
         progress.Explained(score, "mean score", partial(Fraction, score_exact))
         if score is not None
         else None
     )
     return progress.ObjectiveResult(
-        progress=shown,
+        progress=progress.Explained(value, _STORED_HOW, partial(Fraction, exact)),
         lowest=lowest,
-        pacing=status,
+        pacing=pace.status(judged_value),
         expected=expected,
         score=progress.shown_score(mean) if mean is not None else None,
         band=progress.score_band(mean) if mean is not None else None,
