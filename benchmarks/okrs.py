@@ -36,30 +36,45 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--people", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="with AMPWORK_DATA_DIR (or a database URL) of an earlier run: skip generating",
+    )
     args = parser.parse_args()
     setup_django()
     from django.db import connection
     from django.test import Client
 
-    from ampwork.core.models import Person
+    from ampwork.core.models import Organisation, Person
     from ampwork.core.permissions import Actor
     from ampwork.demo.services import generate
     from ampwork.okrs import selectors, services
     from ampwork.okrs.generate import generate_okrs
-    from ampwork.okrs.models import CheckIn, KeyResult, Objective
+    from ampwork.okrs.models import CheckIn, Cycle, KeyResult, Objective
     from ampwork.okrs.services import derived
 
     t0 = time.perf_counter()
-    result = generate(people=args.people, slug=f"okr-bench-{int(t0)}")
-    cycle = generate_okrs(result.organisation)
+    earlier = Organisation.objects.filter(slug__startswith="okr-bench-").first()
+    if args.reuse and earlier is not None:  # the data of an earlier run (AMPWORK_DATA_DIR)
+        org = earlier
+        cycle = Cycle.objects.get(organisation=org)
+        admin = Person.objects.filter(organisation=org, role="admin").order_by("id").first()
+        print(f"reusing {org.slug} ({connection.vendor})")
+    else:
+        result = generate(people=args.people, slug=f"okr-bench-{int(t0)}")
+        cycle = generate_okrs(result.organisation)
+        org = result.organisation
+        admin = Person.objects.get(organisation=org, email=result.admin_email)
+        print(f"generated in {time.perf_counter() - t0:.0f} s ({connection.vendor})")
+    assert admin is not None
     print(
-        f"generated in {time.perf_counter() - t0:.0f} s ({connection.vendor}): "
+        f"{args.people:,} people: "
         f"{Objective.objects.filter(cycle=cycle).count():,} objectives, "
         f"{KeyResult.objects.filter(objective__cycle=cycle).count():,} key results, "
         f"{CheckIn.objects.filter(key_result__objective__cycle=cycle).count():,} check-ins"
     )
-    admin = Person.objects.get(organisation=result.organisation, email=result.admin_email)
-    actor = Actor(organisation=result.organisation, role="admin", user=admin.user, person=admin)
+    actor = Actor(organisation=org, role="admin", user=admin.user, person=admin)
     client = Client()
     client.force_login(admin.user)  # type: ignore[arg-type]
     sql = FLOOR_PG if connection.vendor == "postgresql" else FLOOR
@@ -105,7 +120,7 @@ def main() -> None:
         )
     )
     t0 = time.perf_counter()
-    found = derived.verify(result.organisation.pk)
+    found = derived.verify(org.pk)
     print(
         f"okrs verify: {found.objectives:,} objectives, {found.key_results:,} key results in "
         f"{time.perf_counter() - t0:.1f} s, {len(found.mismatches)} differ"

@@ -330,3 +330,37 @@ def test_fifty_check_ins_at_once_lose_nothing(
     assert derived.verify(actor.organisation.pk).mismatches == []
     top.refresh_from_db()
     assert top.progress == pytest.approx(0.495)
+
+
+@pytest.mark.parametrize(("listed", "opened"), [(59, True), (60, True), (61, False)])
+def test_a_branch_opens_by_itself_only_when_it_lists_at_most_sixty(
+    listed: int, opened: bool
+) -> None:
+    """The tree page's first two levels open by themselves unless a branch lists more than
+    OPEN_AT_MOST objectives (those load when opened); a team asked for always opens."""
+    from ampwork.okrs.selectors.alignment import OPEN_AT_MOST, Branch
+
+    assert OPEN_AT_MOST == 60
+    child = Branch(team_id=2, name="c", depth=1, objectives=[object()] * listed)  # type: ignore[list-item]
+    deep = Branch(team_id=3, name="d", depth=2, count=1)
+    child.children = [deep]
+    child.count = listed + 1
+    root = Branch(team_id=1, name="r", depth=0, children=[child], count=listed + 1)
+    selectors.open_branches([root], 2)
+    assert (root.opened, child.opened, deep.opened) == (True, opened, False)
+    selectors.open_branches([child], 2, at_most=None)
+    assert child.opened
+
+
+@pytest.mark.parametrize(("teams", "opened"), [(97, True), (98, True), (99, False)])
+def test_the_tree_opens_within_a_hundred_teams_shown(teams: int, opened: bool) -> None:
+    """A top branch and a second one beside it: the second opens only if its teams keep the
+    branches shown at most SHOWN_AT_MOST (2 shown at the top, plus its teams)."""
+    from ampwork.okrs.selectors.alignment import SHOWN_AT_MOST, Branch
+
+    assert SHOWN_AT_MOST == 100
+    first = Branch(team_id=1, name="a", depth=0, count=1)
+    second = Branch(team_id=2, name="b", depth=0, count=teams)
+    second.children = [Branch(team_id=10 + n, name="t", depth=1, count=1) for n in range(teams)]
+    selectors.open_branches([first, second], 2)
+    assert (first.opened, second.opened) == (True, opened)

@@ -386,14 +386,18 @@ def alignment_page(request: HttpRequest, actor: Actor) -> HttpResponse:
     if request.htmx and request.GET.get("body") and tree.branches:  # type: ignore[attr-defined]
         # one team opened in the tree: its objectives, its people's, its sub-teams
         branch = tree.branches[0]
+        selectors.open_branches([branch], branch.depth + 1, at_most=None)
         return render(
             request,
             "okrs/_branch_body.html",
-            {"tree": tree, "branch": branch, "open_depth": branch.depth + 1},
+            {"tree": tree, "branch": branch},
         )
     from ampwork.core import selectors as core_selectors
 
-    open_depth = tree.branches[0].depth + 1 if team_id and tree.branches else 2
+    if team_id and tree.branches:  # the team asked for, open whatever its size
+        selectors.open_branches(tree.branches, tree.branches[0].depth + 1, at_most=None)
+    else:
+        selectors.open_branches(tree.branches, 2)
     return render(
         request,
         "okrs/alignment.html",
@@ -406,7 +410,6 @@ def alignment_page(request: HttpRequest, actor: Actor) -> HttpResponse:
                 core_selectors.team_tree(actor.organisation, with_leads=False)
             ),
             "may_dashboard": can(actor, "okrs.dashboard"),
-            "open_depth": open_depth,
         },
     )
 

@@ -10,6 +10,7 @@ from .alignment import (
     Branch,
     alignment,
     objectives_by_team,
+    open_branches,
     organisation_team,
     organisation_team_of,
 )
@@ -123,6 +124,7 @@ __all__ = [
     "objectives_and_key_results",
     "objectives_by_team",
     "only_visible",
+    "open_branches",
     "open_objective_titles",
     "open_objectives_of",
     "organisation_team",

@@ -34,6 +34,7 @@ class Branch:
     status: str = progress.NOT_STARTED
     count: int = 0  # distinct objectives in it: :func:`objectives_by_team`
     organisation: bool = False  # the single root team that is the organisation itself
+    opened: bool = False  # shown open on the page (:func:`open_branches`)
 
     @property
     def shown_children(self) -> list[Branch]:
@@ -201,6 +202,34 @@ def alignment(
     # is one; otherwise above the teams
     shown_top = top if team_id is None and root is None else []
     return Alignment(state, cycle, shown_top, branches, names, expected)
+
+
+# The tree page opens its first two levels by itself, within a budget: a branch opens only
+# when it lists at most OPEN_AT_MOST objectives and its teams fit in SHOWN_AT_MOST teams
+# shown in all (at 10,000 people two open levels were 1,494 teams and 1.4 MB); the rest load
+# when opened.
+OPEN_AT_MOST = 60
+SHOWN_AT_MOST = 100
+
+
+def open_branches(branches: list[Branch], depth: int, at_most: int | None = OPEN_AT_MOST) -> None:
+    """Mark which branches above ``depth`` the page shows open, level by level, within the
+    budget above; with ``at_most`` None (a team the reader asked for), open them whatever
+    their size."""
+    shown = len(branches)
+    level = list(branches)
+    while level:
+        below: list[Branch] = []
+        for branch in level:
+            children = branch.shown_children
+            branch.opened = branch.depth < depth and (
+                at_most is None
+                or (branch.listed <= at_most and shown + len(children) <= SHOWN_AT_MOST)
+            )
+            if branch.opened:
+                shown += len(children)
+                below += children
+        level = below
 
 
 def _find(nodes: list[core_selectors.TeamNode], team_id: int) -> core_selectors.TeamNode | None:
