@@ -364,3 +364,31 @@ def test_the_tree_opens_within_a_hundred_teams_shown(teams: int, opened: bool) -
     second.children = [Branch(team_id=10 + n, name="t", depth=1, count=1) for n in range(teams)]
     selectors.open_branches([first, second], 2)
     assert (first.opened, second.opened) == (True, opened)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("day", "stale"),
+    [
+        (dt.date(2026, 11, 13), 0),  # 13 days after the check-in
+        (dt.date(2026, 11, 14), 2),  # 14 days: stale (and the one never checked in)
+        (dt.date(2026, 11, 15), 2),
+        (END, 2),  # the cycle's last day still counts
+        (END + dt.timedelta(days=1), 0),  # after it, nobody checks in: none is stale
+    ],
+)
+def test_the_dashboard_counts_stale_key_results_in_the_database_as_the_rule_says(
+    make_person: Callable[..., Person], day: dt.date, stale: int
+) -> None:
+    actor, cycle, _ = _world(make_person)
+    objective = services.create_objective(actor=actor, cycle=cycle, title="O")
+    checked = services.create_key_result(actor=actor, objective=objective, title="K", target=9)
+    services.check_in(actor=actor, key_result=checked, value=3, date=dt.date(2026, 10, 31))
+    never = services.create_key_result(actor=actor, objective=objective, title="N", target=9)
+    KeyResult.objects.filter(pk=never.pk).update(clock=dt.date(2026, 10, 31))
+    board = selectors.dashboard(actor, cycle, today=day)
+    assert board.stale_count == stale
+    assert [kr.pk for kr in board.stale] == ([never.pk, checked.pk] if stale else [])
+    ref = selectors.started_open_cycle(actor.organisation, day)
+    assert ref is not None
+    assert sum(1 for f in selectors.cycle_key_results(ref, day) if f.stale) == stale

@@ -12,6 +12,7 @@ from django.db.models import Q
 
 from ampwork.core import selectors as core_selectors
 from ampwork.core.models import Organisation, TeamMembership
+from ampwork.core.perf import gc_paused
 from ampwork.core.permissions import Actor
 
 from .. import progress
@@ -140,6 +141,11 @@ def team_objectives(org: Organisation, objectives: Iterable[Owned]) -> dict[int,
 def alignment(
     actor: Actor, cycle: Cycle, team_id: int | None = None, today: dt.date | None = None
 ) -> Alignment:
+    with gc_paused():  # an object per objective: see core.perf.gc_paused
+        return _alignment(actor, cycle, team_id, today)
+
+
+def _alignment(actor: Actor, cycle: Cycle, team_id: int | None, today: dt.date | None) -> Alignment:
     """Organisation → teams → people, each with its objectives, roll-up progress and status.
 
     A team's roll-up is the mean progress of every objective in it, each once: its own, its

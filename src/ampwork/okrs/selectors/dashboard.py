@@ -6,10 +6,11 @@ import datetime as dt
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce
 
 from ampwork.core import selectors as core_selectors
+from ampwork.core.perf import gc_paused
 from ampwork.core.permissions import Actor
 
 from .. import progress
@@ -48,6 +49,11 @@ def dashboard(actor: Actor, cycle: Cycle, today: dt.date | None = None) -> Dashb
     A team's row counts the objectives in it as the alignment tree does
     (:func:`.alignment.objectives_by_team`): its own, its members', its teams', each once.
     """
+    with gc_paused():  # an object per objective: see core.perf.gc_paused
+        return _dashboard(actor, cycle, today)
+
+
+def _dashboard(actor: Actor, cycle: Cycle, today: dt.date | None) -> Dashboard:
     org = actor.organisation
     state_query = visible_objectives(actor).filter(cycle=cycle)
     state = evaluate(state_query, today, detail=False)
@@ -67,17 +73,17 @@ def dashboard(actor: Actor, cycle: Cycle, today: dt.date | None = None) -> Dashb
     )
     scored = not cycle.is_open
     key_results = KeyResult.objects.filter(objective__in=state_query.values("id"))
-    # each key result's grade, stored (okrs.services.derived): its score once scored
+    # each key result's grade, stored (okrs.services.derived): its score once scored; and
+    # how many of each grade are stale, in the same pass over the key results
     grade = Coalesce("score", "graded") if scored else F("graded")
-    scores = {
-        value: n
-        for value, n in key_results.annotate(g=grade)
+    stale = _stale(cycle, state.today)
+    per_grade = list(
+        key_results.annotate(g=grade)
         .values("g")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("id"), stale=Count("id", filter=stale or Q(pk=None)))
         .order_by()
-        .values_list("g", "n")
-    }
-    stale = _stale(key_results, cycle, state.today)
+        .values_list("g", "n", "stale")
+    )
     without = [
         o
         for o in state.objectives
@@ -88,14 +94,12 @@ def dashboard(actor: Actor, cycle: Cycle, today: dt.date | None = None) -> Dashb
         state,
         rows,
         {s: totals[s] for s in STATUSES},
-        scores,
+        {value: n for value, n, _ in per_grade},
         scored,
-        list(
-            stale.select_related("owner").order_by(F("last_check_in").asc(nulls_first=True), "id")[
-                :50
-            ]
-        ),
-        stale.count(),
+        list(key_results.filter(stale).select_related("owner").order_by(_LONGEST_SILENT, "id")[:50])
+        if stale is not None
+        else [],
+        sum(n for _, _, n in per_grade),
         without,
     )
 
@@ -103,15 +107,15 @@ def dashboard(actor: Actor, cycle: Cycle, today: dt.date | None = None) -> Dashb
 _LONGEST_SILENT = F("last_check_in").asc(nulls_first=True)  # never checked in: first
 
 
-def _stale(key_results: QuerySet[KeyResult], cycle: Cycle, today: dt.date) -> QuerySet[KeyResult]:
-    """The stale key results of active objectives (:func:`ampwork.okrs.progress.stale_in_cycle`
-    in the database: no check-in since, or no check-in and a clock started, 14 days ago or
-    more, while the cycle has not ended)."""
+def _stale(cycle: Cycle, today: dt.date) -> Q | None:
+    """Which key results are stale (:func:`ampwork.okrs.progress.stale_in_cycle` in the
+    database): those of active objectives with no check-in since, or no check-in and a
+    clock started, 14 days ago or more, while the cycle has not ended (None after)."""
     if today > cycle.end:
-        return key_results.none()
-    return key_results.filter(objective__status=Objective.Status.ACTIVE).filter(
-        Q(last_check_in__lte=today - dt.timedelta(days=progress.STALE_DAYS))
-        | Q(last_check_in__isnull=True, clock__lte=today - dt.timedelta(days=progress.STALE_DAYS))
+        return None
+    since = today - dt.timedelta(days=progress.STALE_DAYS)
+    return Q(objective__status=Objective.Status.ACTIVE) & (
+        Q(last_check_in__lte=since) | Q(last_check_in__isnull=True, clock__lte=since)
     )
 
 
