@@ -49,13 +49,10 @@ class ObjectiveRow(NamedTuple):
     start: dt.date
     end: dt.date
     progress: float
-    progress_exact: str
     lowest: float | None
     judged: float | None
-    judged_exact: str
     settles: dt.date | None
     score: float | None
-    score_exact: str
     title: str
     kind: str
     visibility: str
@@ -74,9 +71,8 @@ class ObjectiveRow(NamedTuple):
 # ObjectiveRow's fields as values_list() lookups, in order, but for the cycle's dates (read
 # once per cycle: a date converted per row was a tenth of the alignment selector)
 ROW_LOOKUPS = (
-    *("id", "cycle_id"),
-    *("progress", "progress_exact", "lowest", "judged", "judged_exact", "settles"),
-    *("score", "score_exact", "title", "kind", "visibility", "status", "owner_kind"),
+    *("id", "cycle_id", "progress", "lowest", "judged", "settles", "score"),
+    *("title", "kind", "visibility", "status", "owner_kind"),
     *("owner_person_id", "owner_team_id", "owner_person__name"),
 )
 
@@ -110,20 +106,28 @@ KR_VALUES = (
 )
 
 
-# An objective's stored numbers (okrs.services.derived), in the order :func:`results_of` reads
-STORED = (
-    "id",
-    "cycle__start",
-    "cycle__end",
-    "progress",
-    "progress_exact",
-    "lowest",
-    "judged",
-    "judged_exact",
-    "settles",
-    "score",
-    "score_exact",
-)
+# An objective's stored numbers (okrs.services.derived), in the order :func:`results_of`
+# reads them; their exact values (:data:`EXACT`) are read only when a boundary needs them
+STORED = ("id", "cycle__start", "cycle__end", "progress", "lowest", "judged", "settles", "score")
+EXACT = ("id", "progress_exact", "judged_exact", "score_exact")
+
+
+class Exacts:
+    """The exact values of a set of objectives' stored numbers, read in one query the first
+    time one is asked for: only a float within 1e-9 of a boundary needs one
+    (:func:`ampwork.okrs.progress.compare`), so a page usually never reads them."""
+
+    def __init__(self, objectives: QuerySet[Objective]) -> None:
+        self._objectives = objectives
+        self._found: dict[int, tuple[str, str, str]] | None = None
+
+    def of(self, pk: int, which: int) -> Fraction:
+        """Objective ``pk``'s exact progress (0), judged value (1) or score (2)."""
+        if self._found is None:
+            self._found = {
+                row[0]: row[1:] for row in self._objectives.order_by().values_list(*EXACT)
+            }
+        return Fraction(self._found[pk][which])
 
 
 def evaluate(
@@ -148,7 +152,7 @@ def _evaluate(objectives: QuerySet[Objective], today: dt.date, *, detail: bool) 
     ids = objectives.values("id")
     if not detail:
         rows = objective_rows(objectives)
-        results = results_of(rows, today)
+        results = results_of(rows, today, Exacts(objectives))
         return State(rows, {}, {}, results, {}, {}, {}, today)
     found = list(objectives.select_related("cycle", "owner_person", "owner_team").order_by("id"))
     _, inputs, results, kr_results = evaluate_inputs(
@@ -202,7 +206,8 @@ def evaluate_inputs(
     ]
     pairs = contributing(ObjectiveLink.objects.filter(parent__in=ids))
     outside = sorted({child for child, _ in pairs if child not in inside})
-    known = results_of(list(Objective.objects.filter(pk__in=outside).values_list(*STORED)), today)
+    below = Objective.objects.filter(pk__in=outside)
+    known = results_of(list(below.values_list(*STORED)), today, Exacts(below))
     results, kr_results = progress.evaluate(windows, inputs, pairs, today, known)
     return windows, inputs, results, kr_results
 
@@ -226,18 +231,19 @@ _STORED_HOW = "weighted mean of its key results and contributing objectives"
 
 
 def results_of(
-    rows: Sequence[tuple[Any, ...]], today: dt.date
+    rows: Sequence[tuple[Any, ...]], today: dt.date, exacts: Exacts
 ) -> dict[int, progress.ObjectiveResult]:
     """Objectives' numbers today from their stored numbers (rows starting with
-    :data:`STORED`, such as :class:`ObjectiveRow`): pacing
-    from the stored judged value and the cycle's dates. An objective with something still
-    in its first days (today before its ``settles``) is judged on what has started by
-    today: it, and what in it is in the same case, are evaluated from their inputs."""
+    :data:`STORED`, such as :class:`ObjectiveRow`; ``exacts`` reads their exact values if a
+    boundary needs them): pacing from the stored judged value and the cycle's dates. An
+    objective with something still in its first days (today before its ``settles``) is
+    judged on what has started by today: it, and what in it is in the same case, are
+    evaluated from their inputs."""
     out: dict[int, progress.ObjectiveResult] = {}
     pending = []
     paces: dict[tuple[dt.date, dt.date], tuple[progress.Pace, progress.Explained]] = {}
     for row in rows:
-        settles = row[8]
+        settles = row[6]
         if settles is not None and today < settles:
             pending.append(row[0])
             continue
@@ -245,28 +251,28 @@ def results_of(
         if window not in paces:
             pace = progress.Pace(row[1], row[2], today)
             paces[window] = (pace, pace.explained())
-        out[row[0]] = _from_stored(row, *paces[window])
+        out[row[0]] = _from_stored(row, exacts, *paces[window])
     if pending:
         out |= _pending(pending, today)
     return out
 
 
 def _from_stored(
-    row: tuple[Any, ...], pace: progress.Pace, expected: progress.Explained
+    row: tuple[Any, ...], exacts: Exacts, pace: progress.Pace, expected: progress.Explained
 ) -> progress.ObjectiveResult:
-    value, exact, lowest, judged, judged_exact, settles, score, score_exact = row[3:11]
+    pk, _, _, value, lowest, judged, settles, score = row[:8]
     judged_value = (
-        progress.Explained(judged, "judged", partial(Fraction, judged_exact))
+        progress.Explained(judged, "judged", partial(exacts.of, pk, 1))
         if judged is not None
         else None
     )
     mean = (
-        progress.Explained(score, "mean score", partial(Fraction, score_exact))
+        progress.Explained(score, "mean score", partial(exacts.of, pk, 2))
         if score is not None
         else None
     )
     return progress.ObjectiveResult(
-        progress=progress.Explained(value, _STORED_HOW, partial(Fraction, exact)),
+        progress=progress.Explained(value, _STORED_HOW, partial(exacts.of, pk, 0)),
         lowest=lowest,
         pacing=pace.status(judged_value),
         expected=expected,
