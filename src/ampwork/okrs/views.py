@@ -392,7 +392,6 @@ def alignment_page(request: HttpRequest, actor: Actor) -> HttpResponse:
             "okrs/_branch_body.html",
             {"tree": tree, "branch": branch},
         )
-    from ampwork.core import selectors as core_selectors
 
     if team_id and tree.branches:  # the team asked for, open whatever its size
         selectors.open_branches(tree.branches, tree.branches[0].depth + 1, at_most=None)
@@ -406,9 +405,7 @@ def alignment_page(request: HttpRequest, actor: Actor) -> HttpResponse:
             "cycle": cycle,
             "cycles": selectors.cycles(actor.organisation),
             "team_id": team_id,
-            "teams": core_selectors.flatten(
-                core_selectors.team_tree(actor.organisation, with_leads=False)
-            ),
+            "teams": tree.teams,
             "may_dashboard": can(actor, "okrs.dashboard"),
         },
     )

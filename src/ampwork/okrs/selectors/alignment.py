@@ -55,6 +55,7 @@ class Alignment:
     branches: list[Branch]
     people_names: dict[int, str]
     expected: float
+    teams: list[core_selectors.TeamNode]  # every team of the organisation, in tree order
 
 
 def organisation_team(tree: list[core_selectors.TeamNode]) -> int | None:
@@ -154,6 +155,7 @@ def _alignment(actor: Actor, cycle: Cycle, team_id: int | None, today: dt.date |
     """
     org = actor.organisation
     tree = core_selectors.team_tree(org, with_leads=False)
+    every_team = core_selectors.flatten(tree)
     root = organisation_team(tree)
     members = active_members(org)
     scope = visible_objectives(actor).filter(cycle=cycle)
@@ -207,7 +209,7 @@ def _alignment(actor: Actor, cycle: Cycle, team_id: int | None, today: dt.date |
     # the organisation's own objectives: in the team that is the organisation, when there
     # is one; otherwise above the teams
     shown_top = top if team_id is None and root is None else []
-    return Alignment(state, cycle, shown_top, branches, names, expected)
+    return Alignment(state, cycle, shown_top, branches, names, expected, every_team)
 
 
 # The tree page opens its first two levels by itself, within a budget: a branch opens only

@@ -58,9 +58,10 @@ def _dashboard(actor: Actor, cycle: Cycle, today: dt.date | None) -> Dashboard:
     state_query = visible_objectives(actor).filter(cycle=cycle)
     state = evaluate(state_query, today, detail=False)
     names = dict(core_selectors.teams(org).values_list("id", "name"))
-    totals: Counter[str] = Counter(state.results[o.pk].pacing for o in state.objectives)
+    pacing = {pk: result.pacing for pk, result in state.results.items()}
+    totals: Counter[str] = Counter(pacing[o.pk] for o in state.objectives)
     per_team: dict[int, Counter[str]] = {
-        team: Counter(state.results[pk].pacing for pk in ids)
+        team: Counter(map(pacing.__getitem__, ids))
         for team, ids in team_objectives(org, state.objectives).items()
         if ids
     }
