@@ -88,8 +88,9 @@ class Command(BaseCommand):
                 + (", fixed" if found.fixed else "")
             )
             self.stdout.write(
-                f"{org.slug}: {found.cycles} cycles, {found.objectives} objectives, "
-                f"{found.key_results} key results: {verdict}."
+                f"{org.slug}: {_count(found.cycles, 'cycle')}, "
+                f"{_count(found.objectives, 'objective')}, "
+                f"{_count(found.key_results, 'key result')}: {verdict}."
             )
             for line in found.mismatches[:20]:
                 self.stdout.write(f"  {line}")
@@ -100,3 +101,7 @@ class Command(BaseCommand):
                 f"{wrong} stored numbers differ from a recomputation: "
                 "run 'ampwork okrs verify --fix'."
             )
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n:,} {what}{'' if n == 1 else 's'}"
