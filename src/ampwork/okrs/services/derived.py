@@ -25,7 +25,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
 from ampwork.core.perf import gc_paused
 from ampwork.okrs import progress
@@ -84,9 +84,8 @@ def refresh_cycles(cycle_ids: Collection[int]) -> None:
         return
     within = Objective.objects.filter(cycle_id__in=list(cycle_ids))
     _store(compute(within))
-    outside = _ancestors(set(within.values_list("id", flat=True))) - set(
-        within.values_list("id", flat=True)
-    )
+    ids = set(within.values_list("id", flat=True))
+    outside = _ancestors(ids) - ids
     if outside:  # aligned under an objective of another cycle
         _store(compute(Objective.objects.filter(pk__in=sorted(outside))))
 
@@ -209,8 +208,7 @@ def _ancestors(ids: set[int]) -> set[int]:
         for at in range(0, len(chunked), 20 * BATCH):
             parents |= set(
                 ObjectiveLink.objects.filter(
-                    Q(child_id__in=chunked[at : at + 20 * BATCH]),
-                    kind=ObjectiveLink.Kind.CONTRIBUTES,
+                    child_id__in=chunked[at : at + 20 * BATCH], kind=ObjectiveLink.Kind.CONTRIBUTES
                 ).values_list("parent_id", flat=True)
             )
         frontier = parents - seen - ids
