@@ -174,7 +174,8 @@ class OrgData:
         return sorted(
             t
             for t, people in self.members.items()
-            if people & self.people - {p for p in people if t in self.leads.get(p, set())}
+            # (the team's people less its leads) ∩ everyone active: not a copy of everyone
+            if (people - {p for p in people if t in self.leads.get(p, set())}) & self.people
         )
 
 
