@@ -8,6 +8,7 @@ import contextlib
 import datetime as dt
 import itertools
 import threading
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -63,6 +64,10 @@ def _agree(org: Organisation, days: list[dt.date]) -> None:
             if want.judged is not None and got.judged is not None:
                 assert got.judged.exact() == want.judged.exact()
             assert got.progress.exact() == want.progress.exact()
+        for cycle_id in set(everything.values_list("cycle_id", flat=True)):
+            active = everything.filter(cycle_id=cycle_id, status=Objective.Status.ACTIVE)
+            counted = Counter(scratch[pk].pacing for pk in active.values_list("id", flat=True))
+            assert selectors.pacing_counts(cycle_id, day) == dict(counted), day
 
 
 def _tree(actor: Actor, cycle: Cycle, team: Team) -> None:
@@ -392,3 +397,32 @@ def test_the_dashboard_counts_stale_key_results_in_the_database_as_the_rule_says
     ref = selectors.started_open_cycle(actor.organisation, day)
     assert ref is not None
     assert sum(1 for f in selectors.cycle_key_results(ref, day) if f.stale) == stale
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("value", "status"),
+    [
+        (4.0, "on track"),  # exactly on expected − 0.10: on track
+        (3.99, "at risk"),
+        (2.5, "at risk"),  # exactly on expected − 0.25: at risk
+        (2.49, "off track"),
+        (4.01, "on track"),
+    ],
+)
+def test_pacing_counted_in_the_database_is_exact_on_the_lines(
+    make_person: Callable[..., Person], value: float, status: str
+) -> None:
+    """Day 50 of 100: expected 0.5, the lines at 0.4 and 0.25. Progress exactly on a line
+    is counted as the exact rule says (the database's floats never decide within 2e-9)."""
+    actor, _, _ = _world(make_person)
+    cycle = services.create_cycle(
+        actor=actor, name="Hundred", start=dt.date(2026, 1, 1), end=dt.date(2026, 4, 11)
+    )
+    objective = services.create_objective(actor=actor, cycle=cycle, title="O")
+    kr = services.create_key_result(actor=actor, objective=objective, title="K", target=10)
+    services.check_in(actor=actor, key_result=kr, value=value, date=dt.date(2026, 1, 2))
+    day = dt.date(2026, 2, 20)  # day 50
+    assert selectors.pacing_counts(cycle.pk, day) == {status: 1}
+    read = selectors.evaluate(Objective.objects.filter(pk=objective.pk), day, detail=False)
+    assert read.results[objective.pk].pacing == status

@@ -47,7 +47,7 @@ def _pacing(cycle: okr_selectors.CycleRef | None, today: dt.date) -> dict[str, i
     """How many of the cycle's active objectives are on track, at risk, off track."""
     if cycle is None:
         return {}
-    counts = Counter(o.pacing for o in okr_selectors.active_pacing(cycle.id, today))
+    counts = okr_selectors.pacing_counts(cycle.id, today)
     return {s: counts.get(s, 0) for s in (progress.ON_TRACK, progress.AT_RISK, progress.OFF_TRACK)}
 
 

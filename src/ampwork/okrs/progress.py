@@ -659,6 +659,17 @@ class Pace:
         self._on = self.expected - _MARGINS[AT_RISK_MARGIN]
         self._off = self.expected - _MARGINS[OFF_TRACK_MARGIN]
 
+    @property
+    def before(self) -> bool:
+        """The cycle has not started: everything is not started."""
+        return self._before
+
+    @property
+    def lines(self) -> tuple[float, float]:
+        """The at-risk and off-track lines (expected − 0.10, expected − 0.25) as floats: a
+        value more than 2 × :data:`NEAR` from both is classified by its float alone."""
+        return self._on, self._off
+
     def explained(self) -> Explained:
         """The expected progress, with how it is worked out."""
         days, elapsed = (self.end - self.start).days, (min(self.today, self.end) - self.start).days

@@ -63,6 +63,7 @@ from .facts import (
     objectives_and_key_results,
     open_objective_titles,
     owned_key_results,
+    pacing_counts,
     started_open_cycle,
     team_pacing,
 )
@@ -131,6 +132,7 @@ __all__ = [
     "organisation_team_of",
     "owned_key_results",
     "owner_warnings",
+    "pacing_counts",
     "referenced",
     "referenced_many",
     "seen_links",
