@@ -218,7 +218,7 @@ def test_the_advisor_counts_stale_and_off_track_as_the_okr_pages(demo: DemoResul
     assert ref is not None
     facts = selectors.cycle_key_results(ref, today)
     assert sum(1 for f in facts if f.stale) == board.stale_count
-    paces = Counter(o.pacing for o in selectors.active_pacing(cycle.pk, today))
+    paces = Counter(selectors.pacing_counts(cycle.pk, today))
     assert paces[progress.OFF_TRACK] == board.totals[progress.OFF_TRACK]
     assert paces[progress.NOT_STARTED] == board.totals[progress.NOT_STARTED]
 

@@ -207,35 +207,6 @@ def authorship(
     return out
 
 
-@dataclass(frozen=True)
-class ObjectivePace:
-    id: int
-    owner_team_id: int | None
-    owner_person_id: int | None
-    pacing: str  # progress.ON_TRACK, AT_RISK, OFF_TRACK or NOT_STARTED
-
-
-def active_pacing(
-    cycle_id: int,
-    today: dt.date,
-    *,
-    teams: Iterable[int] | None = None,
-    people: Iterable[int] | None = None,
-) -> list[ObjectivePace]:
-    """The pacing of the cycle's active objectives (of these teams and people, when given),
-    as the OKR pages compute it: :func:`.evaluation.evaluate`'s fixed number of queries."""
-    query = Objective.objects.filter(cycle_id=cycle_id, status=Objective.Status.ACTIVE)
-    if teams is not None or people is not None:
-        query = query.filter(
-            Q(owner_team_id__in=list(teams or ())) | Q(owner_person_id__in=list(people or ()))
-        )
-    state = evaluate(query, today, detail=False)
-    return [
-        ObjectivePace(o.pk, o.owner_team_id, o.owner_person_id, state.results[o.pk].pacing)
-        for o in state.objectives
-    ]
-
-
 def pacing_counts(cycle_id: int, today: dt.date) -> dict[str, int]:
     """How many of the cycle's active objectives are on track, at risk, off track and not
     started, as :func:`active_pacing` classifies them, counted in the database from their

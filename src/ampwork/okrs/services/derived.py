@@ -146,12 +146,15 @@ def _write(model: Any, fields: tuple[str, ...], wanted: dict[int, tuple[Any, ...
 
 def _stored(model: Any, fields: tuple[str, ...], ids: Collection[int]) -> list[tuple[Any, ...]]:
     found: list[tuple[Any, ...]] = []
-    ordered = sorted(ids)
-    for at in range(0, len(ordered), 20 * BATCH):
-        found += model.objects.filter(pk__in=ordered[at : at + 20 * BATCH]).values_list(
-            "id", *fields
-        )
+    for chunk in _chunks(ids):
+        found += model.objects.filter(pk__in=chunk).values_list("id", *fields)
     return found
+
+
+def _chunks(ids: Collection[int]) -> list[list[int]]:
+    """Ids in sorted lists short enough for one IN clause (SQLite limits its parameters)."""
+    ordered = sorted(ids)
+    return [ordered[at : at + 20 * BATCH] for at in range(0, len(ordered), 20 * BATCH)]
 
 
 @dataclass(frozen=True)
@@ -203,12 +206,11 @@ def _ancestors(ids: set[int]) -> set[int]:
     seen: set[int] = set()
     frontier = ids
     while frontier:
-        parents = set()
-        chunked = sorted(frontier)
-        for at in range(0, len(chunked), 20 * BATCH):
+        parents: set[int] = set()
+        for chunk in _chunks(frontier):
             parents |= set(
                 ObjectiveLink.objects.filter(
-                    child_id__in=chunked[at : at + 20 * BATCH], kind=ObjectiveLink.Kind.CONTRIBUTES
+                    child_id__in=chunk, kind=ObjectiveLink.Kind.CONTRIBUTES
                 ).values_list("parent_id", flat=True)
             )
         frontier = parents - seen - ids
