@@ -100,7 +100,7 @@ class CompensationRecord(models.Model):
     variable_pay = models.FloatField(default=0)  # bonus and commission for the year
     # allowances and benefits in kind for the year: with variable pay, the "complementary or
     # variable components" of EU Directive 2023/970 art. 3(1)(a)
-    complementary_pay = models.FloatField(default=0)
+    complementary_pay = models.FloatField(default=0, db_default=0)
     currency = models.CharField(max_length=3)
     fte = models.FloatField(default=1.0)
     period = models.CharField(

@@ -93,14 +93,17 @@ class Objective(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     # Derived, kept current by okrs.services.derived on every write that changes them
     # (never edited by hand; `ampwork okrs verify` checks them against a recomputation).
-    progress = models.FloatField(default=0.0)
-    progress_exact = models.TextField(default="0")  # the exact value, as a fraction "n/d"
+    # Each NOT NULL one has a database default too (db_default), so that the previous
+    # release's code, which does not know these columns, can still insert rows while a
+    # rolling upgrade runs (docs/operations.md, "Upgrades without downtime").
+    progress = models.FloatField(default=0.0, db_default=0.0)
+    progress_exact = models.TextField(default="0", db_default="0")  # exact, a fraction "n/d"
     lowest = models.FloatField(null=True, blank=True)  # the lowest key result (None: none)
     judged = models.FloatField(null=True, blank=True)  # what pacing judges, all started
-    judged_exact = models.TextField(blank=True)
+    judged_exact = models.TextField(blank=True, default="", db_default="")
     settles = models.DateField(null=True, blank=True)  # progress.settles
     score = models.FloatField(null=True, blank=True)  # the mean score, once scored
-    score_exact = models.TextField(blank=True)
+    score_exact = models.TextField(blank=True, default="", db_default="")
 
     class Meta:
         ordering = ["id"]
@@ -189,9 +192,9 @@ class KeyResult(models.Model):
     position = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now)
     # Derived, kept current by okrs.services.derived (see Objective.progress)
-    progress = models.FloatField(default=0.0)
-    progress_exact = models.TextField(default="0")
-    graded = models.FloatField(default=0.0)  # progress graded to one decimal (progress.grade)
+    progress = models.FloatField(default=0.0, db_default=0.0)
+    progress_exact = models.TextField(default="0", db_default="0")
+    graded = models.FloatField(default=0.0, db_default=0.0)  # progress.grade: one decimal
     clock = models.DateField(null=True, blank=True)  # progress.clock_from: grace and staleness
 
     class Meta:

@@ -54,6 +54,8 @@ class Round(models.Model):
     shared_token_digest = models.CharField(max_length=64, blank=True)
     shared_token_sealed = models.TextField(
         blank=True,
+        default="",
+        db_default="",  # the previous release's inserts leave it out (upgrades, operations.md)
         help_text="The shared link, encrypted with a key derived from the server's secret key "
         "(services.seal_link): shown again to those who may share it, never stored in clear.",
     )
@@ -63,7 +65,11 @@ class Round(models.Model):
         help_text="A shared link's cap: how many people may answer (fixed when it opens).",
     )
     class_code = models.CharField(
-        max_length=40, blank=True, help_text="A shared link's optional code, said in class."
+        max_length=40,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="A shared link's optional code, said in class.",
     )
     created_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -108,7 +114,7 @@ class Invitation(models.Model):
         help_text="Reporting group at opening (the team's id, kept if the team goes).",
     )
     digest = models.CharField(max_length=64, unique=True)
-    used = models.BooleanField(default=False, help_text="Used — never when.")
+    used = models.BooleanField(default=False, db_default=False, help_text="Used — never when.")
 
     class Meta:
         constraints = [
