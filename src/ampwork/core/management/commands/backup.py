@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError, connections
+
+from ampwork.core import dbbackup
+from ampwork.logs import work
+
+
+class Command(BaseCommand):
+    help = (
+        "Back up the whole database: an online copy of SQLite (safe while the server runs) "
+        "or pg_dump --format=custom for PostgreSQL. See docs/operations.md#database-backups."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--output", "-o", default="", help="File to write.")
+        parser.add_argument("--force", action="store_true", help="Overwrite the output file.")
+        parser.add_argument(
+            "--counts",
+            action="store_true",
+            help="Write nothing: print every table and its number of rows (to compare a "
+            "restored copy with its original).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["counts"]:
+            try:
+                tables = dbbackup.row_counts()
+            except DatabaseError as exc:
+                raise CommandError(f"cannot count the rows: {exc}") from None
+            for table, rows in tables.items():
+                self.stdout.write(f"{table}\t{rows}")
+            return
+        if not options["output"]:
+            raise CommandError("name the file to write: ampwork backup --output FILE")
+        output = Path(options["output"])
+        database = connections["default"].settings_dict
+        with work("backup", "database") as counts:
+            try:
+                kind = dbbackup.backup(database, output, force=options["force"])
+            except dbbackup.BackupError as exc:
+                counts["error"] = "backup_error"
+                raise CommandError(str(exc)) from None
+            counts["kind"] = kind
+        self.stderr.write(f"Wrote a {kind} backup to {output} ({output.stat().st_size:,} bytes)")
