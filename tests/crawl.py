@@ -40,7 +40,7 @@ DEMO_ROLES: dict[str, tuple[str, str]] = {
 PER_KIND = 3
 SIGN_IN = "/sign-in/"
 # pages that are not part of the product's pages (the API's own, sign-in/out)
-NOT_PAGES = ("/api/", SIGN_IN, "/sign-out/", "/healthz")
+NOT_PAGES = ("/api/", SIGN_IN, "/sign-out/", "/healthz", "/readyz", "/metrics")
 
 
 def signed_in(role: str) -> Client:

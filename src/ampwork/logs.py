@@ -201,7 +201,7 @@ def _request_id(request: HttpRequest) -> str:
 
 STATIC_ROUTE = "<static>"
 # answered often and uneventfully: logged at DEBUG unless they fail
-QUIET_ROUTES = frozenset({STATIC_ROUTE, "healthz"})
+QUIET_ROUTES = frozenset({STATIC_ROUTE, "healthz", "readyz", "metrics"})
 
 
 def _route(request: HttpRequest) -> str:

@@ -13,7 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from platformdirs import user_data_dir
+
+from ampwork.core.caches import CacheURLError, cache_from_url
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -80,10 +83,13 @@ INSTALLED_APPS = [
     "ampwork.mastery",
     "ampwork.advisor",
     "ampwork.demo",
+    "django_prometheus",  # /metrics (docs/operations.md "Metrics")
 ]
 
 MIDDLEWARE = [
-    # first: a request id for every line logged while a request runs, one line per request
+    # first and (below) last but one: request counts and latencies for /metrics
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
+    # a request id for every line logged while a request runs, one line per request
     "ampwork.logs.RequestLogMiddleware",
     # a NUL byte in the query string: 400 (422 on the API) before any view runs
     "ampwork.core.middleware.RefuseNulInQueryMiddleware",
@@ -101,6 +107,8 @@ MIDDLEWARE = [
     "ampwork.core.middleware.CurrentOrganisationMiddleware",
     # after one's own change, the organisation-wide summaries one sees include it
     "ampwork.core.summaries.WroteMiddleware",
+    # outside django-axes, so a lockout counts with its own status (429)
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
     # last, as django-axes asks: it turns a lockout into the sign-in page with HTTP 429
     "axes.middleware.AxesMiddleware",
 ]
@@ -148,7 +156,23 @@ def _database() -> dict[str, Any]:
     }
 
 
+# Prometheus metrics (django-prometheus) at /metrics: requests, latencies, database
+# queries and errors. Readable with AMPWORK_METRICS_TOKEN as a bearer token, or from an
+# address in AMPWORK_METRICS_ALLOW (addresses or networks; loopback by default).
+METRICS = _env_bool("AMPWORK_METRICS", True)
+METRICS_TOKEN = os.environ.get("AMPWORK_METRICS_TOKEN", "")
+METRICS_ALLOW = _env_list("AMPWORK_METRICS_ALLOW", ["127.0.0.1", "::1"])
+PROMETHEUS_EXPORT_MIGRATIONS = False  # no database query while the app loads
+# django-prometheus' database wrappers count queries and errors per connection
+_COUNTED_ENGINES = {
+    f"django.db.backends.{name}": f"django_prometheus.db.backends.{name}"
+    for name in ("sqlite3", "postgresql")
+}
+
 DATABASES = {"default": _database()}
+if METRICS:
+    _engine = DATABASES["default"]["ENGINE"]
+    DATABASES["default"]["ENGINE"] = _COUNTED_ENGINES.get(_engine, _engine)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
@@ -184,14 +208,14 @@ STATIC_ROOT = DATA_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 # The organisation-wide summaries (core/summaries.py) live in this cache, one per page and
 # reader (each lead's home, each admin's): room for thousands of readers before the oldest
-# are dropped. Local memory is correct with several processes: each checks the data's
-# version in the database before it reads its own copy.
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "OPTIONS": {"MAX_ENTRIES": 5000},
-    }
-}
+# are dropped. Local memory (the default) is correct with several processes: each checks
+# the data's version in the database before it reads its own copy. AMPWORK_CACHE_URL
+# shares one cache between app servers (Redis, Memcached or a database table:
+# ampwork.core.caches, docs/operations.md "Caching").
+try:
+    CACHES = {"default": cache_from_url(os.environ.get("AMPWORK_CACHE_URL", ""))}
+except CacheURLError as exc:
+    raise ImproperlyConfigured(str(exc)) from None
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # hashed names, gzip and brotli copies; whitenoise serves hashed names as immutable
@@ -226,6 +250,8 @@ if HTTPS:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = int(os.environ.get("AMPWORK_HSTS_SECONDS", "31536000"))
     SECURE_SSL_REDIRECT = _env_bool("AMPWORK_SSL_REDIRECT", True)
+    # the balancer's checks and Prometheus talk to each app server directly, in plain HTTP
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 
 # Sign-in throttling (django-axes, see ampwork.core.throttle): after LOGIN_FAILURE_LIMIT
 # failed sign-ins for one account (from any address) that account is refused, and after

@@ -3,10 +3,12 @@ from __future__ import annotations
 from django.urls import include, path
 
 from ampwork.api import api
-from ampwork.core.views import healthz
+from ampwork.core.views.health import healthz, metrics, readyz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
+    path("metrics", metrics, name="metrics"),
     path("api/v1/", api.urls),
     path("", include("ampwork.core.urls")),
     path("okrs/", include("ampwork.okrs.urls")),

@@ -185,6 +185,9 @@ WEB: dict[str, tuple[str | None, str]] = {
     "fairness:report_uk": (None, "*=404 manager,member=403"),
     "POST fairness:run": (None, "*=404 admin,ops=ok manager,member=403"),
     "healthz": (None, "*=ok anon=ok"),
+    "readyz": (None, "*=ok anon=ok"),
+    # the test client connects from 127.0.0.1, in the default allow-list (test_health.py)
+    "metrics": (None, "*=ok anon=ok"),
     "POST mastery:define_skill": (None, "*=403 admin,ops,head,teacher=ok"),
     "mastery:feedback": (None, "*=ok"),
     "mastery:matrix": (

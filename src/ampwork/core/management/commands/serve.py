@@ -3,20 +3,75 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
+from ampwork.core.servers import (
+    SERVERS,
+    ServeOptions,
+    gunicorn_available,
+    run_gunicorn,
+    run_waitress,
+)
 from ampwork.core.staticfiles import collect_if_changed
 
 
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "")
+    return int(value) if value.strip() else default
+
+
 class Command(BaseCommand):
-    help = "Serve ampwork with a production WSGI server (waitress) and compressed static files."
+    help = (
+        "Serve ampwork with a production WSGI server (waitress, or gunicorn with several "
+        "worker processes) and compressed static files."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=os.environ.get("AMPWORK_HOST", "127.0.0.1"))
-        parser.add_argument("--port", type=int, default=int(os.environ.get("AMPWORK_PORT", "8000")))
-        parser.add_argument("--threads", type=int, default=8)
+        parser.add_argument("--port", type=int, default=_env_int("AMPWORK_PORT", 8000))
+        parser.add_argument(
+            "--server",
+            choices=SERVERS,
+            default=os.environ.get("AMPWORK_SERVER", "waitress"),
+            help="waitress (default: one process) or gunicorn (pip install 'ampwork[server]').",
+        )
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=_env_int("AMPWORK_WORKERS", 0),
+            help="gunicorn's worker processes (default: 2 × CPUs + 1).",
+        )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=_env_int("AMPWORK_THREADS", 8),
+            help="Threads per process (default 8).",
+        )
+        parser.add_argument(
+            "--timeout",
+            type=int,
+            default=_env_int("AMPWORK_TIMEOUT", 60),
+            help="Seconds a request may take (gunicorn) or a connection may idle (waitress).",
+        )
+        parser.add_argument(
+            "--graceful-timeout",
+            type=int,
+            default=_env_int("AMPWORK_GRACEFUL_TIMEOUT", 30),
+            help="Seconds in-flight requests get to finish after SIGTERM (gunicorn).",
+        )
+        parser.add_argument(
+            "--drain",
+            type=float,
+            default=float(os.environ.get("AMPWORK_DRAIN_SECONDS", "6") or 6),
+            help=(
+                "Seconds /readyz says 503 after SIGTERM before the stop, for the load "
+                "balancer to take this server out (gunicorn; default 6)."
+            ),
+        )
         parser.add_argument(
             "--no-collect",
             dest="collect",
@@ -25,24 +80,45 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from waitress import serve
-
+        serve = ServeOptions(
+            host=options["host"],
+            port=options["port"],
+            server=options["server"],
+            workers=options["workers"],
+            threads=options["threads"],
+            timeout=options["timeout"],
+            graceful_timeout=options["graceful_timeout"],
+            drain=options["drain"],
+        )
+        for name in ("workers", "threads", "timeout", "graceful_timeout"):
+            if getattr(serve, name) < (0 if name == "workers" else 1):
+                flag = "--" + name.replace("_", "-")
+                raise CommandError(f"{flag}: give a whole number of at least 1.")
+        if serve.drain < 0:
+            raise CommandError("--drain: give a number of seconds, 0 or more.")
+        if serve.server == "gunicorn" and not gunicorn_available():
+            raise CommandError(
+                "gunicorn is not installed: pip install 'ampwork[server]' (or use --server "
+                "waitress)."
+            )
         executor = MigrationExecutor(connection)
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
             self.stderr.write("The database needs migrating: run 'ampwork migrate' first.")
             raise SystemExit(2)
+        if settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
+            call_command("createcachetable", verbosity=0)  # AMPWORK_CACHE_URL=db://…
         if options["collect"] and collect_if_changed():
             self.stdout.write("Collected the static files (hashed and compressed).")
+        url = f"http://{serve.bind}/"
+        if serve.server == "gunicorn":
+            self.stdout.write(
+                f"Serving ampwork on {url} with gunicorn: {serve.worker_count()} workers "
+                f"× {serve.threads} threads"
+            )
+            self.stdout.flush()
+            connection.close()  # this process only supervises: no database connection
+            raise SystemExit(run_gunicorn(serve, settings.DATA_DIR))
         # after collecting: whitenoise lists the collected files when the application loads
-        from ampwork.wsgi import application
-
-        url = f"http://{options['host']}:{options['port']}/"
         self.stdout.write(f"Serving ampwork on {url}")
         self.stdout.flush()
-        serve(
-            application,
-            host=options["host"],
-            port=options["port"],
-            threads=options["threads"],
-            ident="ampwork",
-        )
+        run_waitress(serve)

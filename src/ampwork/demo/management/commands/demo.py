@@ -9,6 +9,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 
 from ampwork.demo import outbox
 from ampwork.demo.services import demo_sign_ins, ensure_demo, others_than_demo
@@ -126,6 +127,6 @@ def demo_settings(host: str, port: int, environ: Mapping[str, str]) -> dict[str,
 
 def where_data_lives() -> str:
     database = settings.DATABASES["default"]
-    if database["ENGINE"] == "django.db.backends.sqlite3":
+    if connection.vendor == "sqlite":
         return str(settings.DATA_DIR)
     return f"the database {database.get('NAME')} on {database.get('HOST') or 'localhost'}"
