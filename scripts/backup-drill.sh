@@ -7,14 +7,14 @@
 #                                                # no people); restores into <name>_restored,
 #                                                # dropped at the end
 #
-# Runs ampwork as `$PYTHON -m ampwork` (PYTHON defaults to python). Settings: PEOPLE (200),
+# Runs ampwork as `$PYTHON -m ampwork` (PYTHON defaults to python3). Settings: PEOPLE (200),
 # SEED (7), KEEP=1 keeps the work folder (and the restored PostgreSQL database).
 # The database must be quiet while the drill runs (no server writing to it).
 # Exit status: 0 when the restore is identical, 1 on any difference, 2 on bad usage.
 # docs/operations.md#database-backups.
 set -euo pipefail
 
-PYTHON=${PYTHON:-python}
+PYTHON=${PYTHON:-python3}
 PEOPLE=${PEOPLE:-200}
 SEED=${SEED:-7}
 KEEP=${KEEP:-0}
@@ -81,7 +81,10 @@ else
     base=${PG_URL%%\?*}
     query=${PG_URL#"$base"}
     name=${base##*/}
-    [[ -n $name && $base == */* ]] || { echo "no database name in $PG_URL" >&2; exit 2; }
+    [[ -n $name && $base == */* ]] || {
+        echo "no database name in $(sed -E 's#//[^@/]*@#//***@#' <<<"$PG_URL")" >&2
+        exit 2
+    }
     restored_db=${name}_restored
     restored_url=${base%/*}/$restored_db$query
     export AMPWORK_DATABASE_URL=$PG_URL

@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import hashlib
 import json
+import math
 import os
 import re
 import shlex
@@ -35,6 +37,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -211,7 +214,7 @@ class Person(HttpUser):
             return
         data = {code: str(self.rng.randint(1, 5)) for code in codes}
         data.update(csrfmiddlewaretoken=match.group(1), enps=str(self.rng.randint(0, 10)))
-        context = {"write": "pulse answer"}
+        context = {"write": "pulse answer", "link": link}
         with self.client.post(
             link, name="pulse answer POST", data=data, context=context, catch_response=True,
             headers={"Referer": self.host + link},
@@ -307,7 +310,7 @@ def build(people: int, users: int, out: Path) -> None:
     mail.outbox = []
     pulse.open_round(actor=admin, round=round)  # the links, by email (kept in memory here)
     links = [
-        "/pulse/answer/" + re.search(r"/pulse/answer/([^/\s]+)/", m.body).group(1) + "/"  # type: ignore[union-attr]
+        "/pulse/answer/" + re.search(r"/pulse/answer/([^/\s]+)/", str(m.body)).group(1) + "/"  # type: ignore[union-attr]
         for m in mail.outbox
     ]
     out.write_text(
@@ -396,20 +399,23 @@ class AppServer:
         os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait()
 
-    def stop(self, timeout: float = 45) -> float:
-        """systemctl stop: SIGTERM, in-flight requests finish (gunicorn's graceful stop)."""
+    def stop(self, timeout: float = 45) -> tuple[float, int]:
+        """systemctl stop: SIGTERM, in-flight requests finish (gunicorn's graceful stop).
+        Seconds it took and the exit code (-9: it had to be killed after ``timeout``)."""
         assert self.process is not None
         t0 = time.monotonic()
         self.process.send_signal(signal.SIGTERM)
         try:
-            self.process.wait(timeout)
+            code = self.process.wait(timeout)
         except subprocess.TimeoutExpired:
             os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
-        return time.monotonic() - t0
+            code = -9
+        return time.monotonic() - t0, code
 
     def down(self) -> None:
-        if self.process is not None and self.process.poll() is None:
+        """Nothing of it left: its whole process group (gunicorn and its workers too)."""
+        if self.process is not None:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait()
@@ -440,10 +446,12 @@ def pct(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q * len(ordered) + 0.5) - 1))]
+    return ordered[min(len(ordered) - 1, max(0, math.ceil(q * len(ordered)) - 1))]  # nearest rank
 
 
-def stored_writes(url: str, tag: str, round_id: int) -> tuple[Counter[str], int]:
+def stored_writes(url: str, tag: str, round_id: int) -> tuple[Counter[str], int, dict[str, bool]]:
+    """Check-ins of this run by note (with how often each is stored), the round's answers
+    (written and still pooled), and its invitations: digest → used."""
     import psycopg
 
     with psycopg.connect(url) as conn:
@@ -462,7 +470,19 @@ def stored_writes(url: str, tag: str, round_id: int) -> tuple[Counter[str], int]
             ).fetchone()[0]  # type: ignore[index]
             for table in ("surveys_response", "surveys_pooledanswer")
         )
-    return notes, answers
+        invitations: dict[str, bool] = dict(
+            conn.execute(
+                "SELECT digest, used FROM surveys_invitation WHERE round_id = %s", [round_id]
+            ).fetchall()
+        )
+    return notes, answers, invitations
+
+
+def link_digest(link: str) -> str:
+    """The digest a one-time link is stored as (pulse.services.digest: SHA-256 of the
+    token); a mismatch would show as every acknowledged answer missing."""
+    token = link.rstrip("/").rsplit("/", 1)[-1]
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def main() -> int:
@@ -487,6 +507,7 @@ def main() -> int:
         # the same key for the restore drill after (pooled pulse answers are sealed with it)
         "AMPWORK_SECRET_KEY": os.environ.get("AMPWORK_SECRET_KEY")
         or "cluster-drill-" + os.urandom(24).hex(),
+        "AMPWORK_HOST": HOST,
         "AMPWORK_ALLOWED_HOSTS": HOST,
         "AMPWORK_CACHE_URL": args.cache_url,
         "AMPWORK_WORKERS": "2",  # this machine: 2 cores for two servers, locust and PostgreSQL
@@ -520,8 +541,8 @@ def main() -> int:
         port = free_port()
         env = dict(
             base_env,
-            # one data dir (static files collected once, by the first server to start)
-            AMPWORK_DATA_DIR=str(work / "app"),
+            # one data dir per instance, as the unit's Environment= line gives
+            AMPWORK_DATA_DIR=str(work / f"app-{port}"),
             AMPWORK_CSRF_TRUSTED_ORIGINS=public,
             AMPWORK_BASE_URL=public,
         )
@@ -536,6 +557,8 @@ def main() -> int:
         AMPWORK_LB_ADMIN_SOCKET=str(work / "haproxy.sock"),
     )
     balancer: subprocess.Popen[bytes] | None = None
+    locust: subprocess.Popen[bytes] | None = None
+    stop_code: int | None = None
     events: list[tuple[float, str]] = []
     windows: dict[str, tuple[float, float]] = {}
     try:
@@ -597,30 +620,39 @@ def main() -> int:
                 time.sleep(0.2)
             note(f"{server.name} back in the balancer's rotation")
 
-        at(0.25)
-        lost = time.time()
+        at(0.2)
+        killed = time.time()
         servers[0].kill()
         note(f"killed {servers[0].name} (SIGKILL to every process: a machine lost)")
-        at(0.35)
+        windows["lost"] = (killed, killed)
+        at(0.3)
         servers[0].start()
         note(f"started {servers[0].name} again")
         back_in_rotation(servers[0])
-        windows["lost"] = (lost - 5, time.time())  # requests begun before it, cut off
-        at(0.6)
+        at(0.5)
         note(f"stopping {servers[1].name} gracefully (SIGTERM: drain, then stop)")
         graceful = time.time()
-        note(f"{servers[1].name} stopped after {servers[1].stop():.1f} s")
+        took, code = servers[1].stop()
+        note(f"{servers[1].name} stopped after {took:.1f} s (exit code {code})")
+        windows["graceful"] = (graceful, time.time())
+        stop_code = code
         servers[1].start()
         note(f"started {servers[1].name} again")
         back_in_rotation(servers[1])
-        windows["graceful"] = (graceful, time.time())
         code = locust.wait(args.duration + 120)
         if code:
             raise SystemExit(f"locust failed (exit {code}); see {work / 'locust.log'}")
     finally:
+        if locust is not None and locust.poll() is None:
+            locust.kill()
+            locust.wait()
         if balancer is not None:
             balancer.terminate()
-            balancer.wait(10)
+            try:
+                balancer.wait(10)
+            except subprocess.TimeoutExpired:
+                balancer.kill()
+                balancer.wait()
         for server in servers:
             server.down()
 
@@ -632,22 +664,37 @@ def main() -> int:
     first = min(r["start"] for r in rows)
     last = max(r["start"] + r["ms"] / 1000 for r in rows)
     seconds = last - first
-    notes, answers = stored_writes(args.database_url, tag, info["round"])
+    notes, answers, invitations = stored_writes(args.database_url, tag, info["round"])
     return report(
-        rows, outcomes, seconds, notes, answers, events, windows, time.monotonic() - started
+        rows,
+        outcomes,
+        seconds,
+        Stored(notes, answers, invitations),
+        windows,
+        load_start + args.duration,
+        stop_code,
+        time.monotonic() - started,
     )
+
+
+@dataclass
+class Stored:
+    notes: Counter[str]  # check-ins of the run: note → how often stored
+    answers: int  # the pulse round's answers, written and pooled
+    invitations: dict[str, bool]  # the round's one-time links: digest → used
 
 
 def report(
     rows: list[dict[str, Any]],
     outcomes: list[dict[str, Any]],
     seconds: float,
-    notes: Counter[str],
-    answers: int,
-    events: list[tuple[float, str]],
+    stored: Stored,
     windows: dict[str, tuple[float, float]],
+    load_end: float,
+    stop_code: int | None,
     total: float,
 ) -> int:
+    notes = stored.notes
     errors = [r for r in rows if r["error"] or not r["status"] or r["status"] >= 400]
     app_5xx = [r for r in rows if r["status"] >= 500 and r["app"]]
     lb_5xx = [r for r in rows if r["status"] >= 500 and not r["app"]]
@@ -668,8 +715,12 @@ def report(
     lost = [n for n in acknowledged_notes if notes[n] == 0]
     doubled = [n for n, count in notes.items() if count > 1]
     unacknowledged_stored = [n for n in notes if n not in acknowledged_notes]
-    pulse_acknowledged = sum(1 for o in acknowledged if o["write"] == "pulse answer")
-    pulse_lost = max(0, pulse_acknowledged - answers)
+    pulse_links = [o["link"] for o in acknowledged if o["write"] == "pulse answer"]
+    pulse_acknowledged = len(pulse_links)
+    # each acknowledged link is used, and each used link has exactly one answer
+    pulse_lost = sum(1 for link in pulse_links if not stored.invitations.get(link_digest(link)))
+    used = sum(1 for is_used in stored.invitations.values() if is_used)
+    answers = stored.answers
     kinds = Counter(
         f"{r['name']}: {r['error'] or 'HTTP ' + str(r['status'])}"
         + ("" if r["app"] or not r["status"] else " (from the balancer)")
@@ -684,8 +735,15 @@ def report(
         print(f"  {count:>5} × {kind}")
     start, end = windows.get("graceful", (0.0, 0.0))
     graceful = [r for r in errors if start <= r["start"] <= end]
-    start, end = windows.get("lost", (0.0, 0.0))
-    cut = [r for r in errors if start <= r["start"] <= end and not r["app"]]
+    during_stop = [r for r in rows if start <= r["start"] <= end]
+    killed = windows.get("lost", (0.0, 0.0))[0]
+    # in flight when the server died: begun before the kill, answered (or not) after it
+    cut = [
+        r
+        for r in errors
+        if not r["app"] and r["start"] <= killed + 0.5 and r["start"] + r["ms"] / 1000 >= killed
+    ]
+    around_kill = [r for r in rows if killed - 5 <= r["start"] <= killed + 5]
     print(
         f"requests cut off with the lost server: {len(cut)} (the balancer answered "
         f"{sum(1 for r in cut if r['status'] >= 500)} of them with a 5xx and closed the "
@@ -704,8 +762,8 @@ def report(
         f"{len(unacknowledged_stored)}"
     )
     print(
-        f"pulse answers acknowledged: {pulse_acknowledged}; stored: {answers}; "
-        f"lost: {pulse_lost} (must be 0)"
+        f"pulse answers acknowledged: {pulse_acknowledged}; links used: {used}; answers "
+        f"stored: {answers} (must equal the links used); lost: {pulse_lost} (must be 0)"
     )
     print(f"lost writes: {len(lost) + pulse_lost} (must be 0)")
     print(f"drill: {total:.0f} s in all")
@@ -714,6 +772,14 @@ def report(
         failed.append("acknowledged writes are missing")
     if doubled:
         failed.append("writes were stored twice")
+    if answers != used:
+        failed.append("pulse answers stored do not match the links used (lost or doubled)")
+    if not killed or killed > load_end or len(around_kill) < 10:
+        failed.append("the kill did not happen under load")
+    if not during_stop or start > load_end or end > load_end:
+        failed.append("the graceful stop did not happen under load (make --duration longer)")
+    if stop_code != 0:
+        failed.append(f"the graceful stop did not end cleanly (exit code {stop_code})")
     if app_5xx:
         failed.append("an app server answered 5xx")
     if signed_out:
@@ -725,8 +791,6 @@ def report(
     other = [r for r in errors if r not in cut and r not in graceful]
     if other:
         failed.append(f"{len(other)} requests failed outside the failover")
-    if len(events) < 5:
-        failed.append("the failover did not run")
     if failed:
         print("CLUSTER DRILL FAILED: " + "; ".join(failed))
         return 1

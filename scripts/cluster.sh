@@ -13,8 +13,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
-PGPORT=${AMPWORK_CLUSTER_PG_PORT:-55491}     # never 55432 (the CI's test server)
-REDISPORT=${AMPWORK_CLUSTER_REDIS_PORT:-56391}
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+PGPORT=${AMPWORK_CLUSTER_PG_PORT:-$(free_port)}
+REDISPORT=${AMPWORK_CLUSTER_REDIS_PORT:-$(free_port)}
 WORK=$(mktemp -d /tmp/ampwork-cluster.XXXXXX)
 chmod 755 "$WORK"
 
@@ -27,11 +28,12 @@ else
 fi
 
 cleanup() {
-  [ -f "$WORK/redis.pid" ] && kill "$(cat "$WORK/redis.pid")" 2>/dev/null || true
+  [ -n "${REDIS_PID:-}" ] && kill "$REDIS_PID" 2>/dev/null || true
   as_pg "$PGBIN/pg_ctl" -D "$WORK/pg" -m fast -w stop >/dev/null 2>&1 || true
   if [ "${AMPWORK_CLUSTER_KEEP:-0}" = 1 ]; then echo "kept: $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM  # then the EXIT trap stops what was started
 
 # PostgreSQL with the reference settings (deploy/postgresql.conf, included unchanged)
 mkdir "$WORK/pg"
@@ -48,7 +50,13 @@ echo "PostgreSQL on 127.0.0.1:$PGPORT (deploy/postgresql.conf)"
 
 if command -v redis-server >/dev/null; then
   redis-server --bind 127.0.0.1 --port "$REDISPORT" --save "" --appendonly no \
-    --daemonize yes --pidfile "$WORK/redis.pid" --logfile "$WORK/redis.log"
+    --logfile "$WORK/redis.log" &
+  REDIS_PID=$!
+  for _ in $(seq 50); do
+    redis-cli -p "$REDISPORT" ping 2>/dev/null | grep -q PONG && break
+    kill -0 "$REDIS_PID" 2>/dev/null || { echo "Redis did not start: $WORK/redis.log" >&2; exit 1; }
+    sleep 0.1
+  done
   CACHE_URL="redis://127.0.0.1:$REDISPORT/0"
   echo "Redis on 127.0.0.1:$REDISPORT (AMPWORK_CACHE_URL=$CACHE_URL)"
 else

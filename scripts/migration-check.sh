@@ -29,7 +29,7 @@ set -euo pipefail
 
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 driver="$repo/scripts/migration_check.py"
-python="${PYTHON:-python}"
+python="${PYTHON:-python3}"
 started=$SECONDS
 
 skip() { echo "migration check SKIPPED: $*"; exit 0; }
@@ -79,10 +79,11 @@ export AMPWORK_SECRET_KEY="migration-check-not-secret-$$"
 export AMPWORK_LOG_LEVEL="${AMPWORK_LOG_LEVEL:-ERROR}"  # request lines only when they fail
 unset DATABASE_URL
 if [[ -n "$url" ]]; then
-  case "$url" in postgres://*|postgresql://*) ;; *) fail "only PostgreSQL URLs (or none, for SQLite): $url" ;; esac
+  shown=$(sed -E 's#//[^@/]*@#//***@#' <<<"$url")  # never a password in CI's log
+  case "$url" in postgres://*|postgresql://*) ;; *) fail "only PostgreSQL URLs (or none, for SQLite): $shown" ;; esac
   server="${url%/*}"; name="${url##*/}"; name="${name%%\?*}"
   fresh="${name:-ampwork}_migcheck_$$"
-  "$python" - "$server/postgres" "$fresh" <<'EOF' || fail "cannot create database $fresh on $server"
+  "$python" - "$server/postgres" "$fresh" <<'EOF' || fail "cannot create database $fresh on ${shown%/*}"
 import sys, psycopg
 with psycopg.connect(sys.argv[1], autocommit=True) as conn:
     conn.execute(f'DROP DATABASE IF EXISTS "{sys.argv[2]}" WITH (FORCE)')

@@ -6,6 +6,7 @@ file and a generated secret key in the per-user data directory.
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from datetime import timedelta
@@ -142,6 +143,9 @@ def _database() -> dict[str, Any]:
         config.setdefault("OPTIONS", {})
         if config["ENGINE"] == "django.db.backends.postgresql":
             config["CONN_HEALTH_CHECKS"] = True
+            # a database host that does not answer: /readyz and pages fail in 5 s, not
+            # after the system's TCP timeout with a thread held all along
+            config["OPTIONS"].setdefault("connect_timeout", 5)
         return config
     return {
         "ENGINE": "django.db.backends.sqlite3",
@@ -162,6 +166,12 @@ def _database() -> dict[str, Any]:
 METRICS = _env_bool("AMPWORK_METRICS", True)
 METRICS_TOKEN = os.environ.get("AMPWORK_METRICS_TOKEN", "")
 METRICS_ALLOW = _env_list("AMPWORK_METRICS_ALLOW", ["127.0.0.1", "::1"])
+if [item.lower() for item in METRICS_ALLOW] == ["none"]:  # the token only
+    METRICS_ALLOW = []
+try:
+    METRICS_NETWORKS = [ipaddress.ip_network(item, strict=False) for item in METRICS_ALLOW]
+except ValueError as exc:
+    raise ImproperlyConfigured(f"AMPWORK_METRICS_ALLOW: {exc}") from None
 PROMETHEUS_EXPORT_MIGRATIONS = False  # no database query while the app loads
 # django-prometheus' database wrappers count queries and errors per connection
 _COUNTED_ENGINES = {

@@ -33,7 +33,10 @@ def test_the_unit_starts_a_serve_this_release_understands() -> None:
     argv = shlex.split(line.removeprefix("ExecStart=").replace("%i", "8001"))
     assert argv[:2] == ["/opt/ampwork/bin/ampwork", "serve"]
     options = Serve().create_parser("ampwork", "serve").parse_args(argv[2:])
-    assert (options.server, options.port, options.host) == ("gunicorn", 8001, "127.0.0.1")
+    assert (options.server, options.port) == ("gunicorn", 8001)
+    # one data dir per instance (a restart never rewrites another instance's static files)
+    assert "Environment=AMPWORK_DATA_DIR=/var/lib/ampwork/%i" in unit
+    assert "AMPWORK_DATA_DIR" not in _env()  # EnvironmentFile= would win over Environment=
     # SIGTERM to `ampwork serve` alone: it drains, then stops gunicorn itself
     assert "KillMode=mixed" in unit
     timeout = int(re.search(r"TimeoutStopSec=(\d+)", unit).group(1))  # type: ignore[union-attr]
@@ -67,11 +70,16 @@ def test_the_drain_outlasts_the_balancers_checks() -> None:
     settings = [line.strip() for line in cfg.splitlines() if not line.strip().startswith("#")]
     # only connection retries: a request a server has taken is never sent twice
     assert not [line for line in settings if line.startswith("retry-on")]
-    assert "http-request deny deny_status 404 if { path /metrics }" in settings
+    # decoded first: /%6detrics is /metrics too
+    assert "http-request deny deny_status 404 if { path,url_dec -m beg /metrics }" in settings
     log_format = next(line for line in settings if line.startswith("log-format"))
-    # no request line, URI, path or query (a path can hold a one-time pulse link), and no
-    # client address
-    assert not re.search(r"%(r|HU|HP|HQ|ci)\b", log_format), log_format
+    # only these fields: no request line, URI, path or query (a path can hold a one-time
+    # pulse link), no client address, no sample fetch (%[...]) that could name either
+    allowed = {"%tr", "%b", "%s", "%TR", "%Tw", "%Tc", "%Tr", "%Ta", "%ST", "%B", "%tsc",
+               "%ac", "%fc", "%bc", "%sc", "%rc", "%sq", "%bq", "%HM", "%ID"}  # fmt: skip
+    used = re.findall(r"%(?:\{[^}]*\})?(?:\[[^\]]*\]|[A-Za-z]+)", log_format)
+    assert used
+    assert set(used) <= allowed, set(used) - allowed
     assert "option dontlog-normal" in settings
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from typing import Any
 
 import pytest
@@ -71,11 +72,14 @@ def test_metrics_from_loopback_in_prometheus_format(client: Client, db: Any) -> 
     assert "django_db_execute_total" in text
 
 
-@override_settings(METRICS_ALLOW=["10.1.0.0/16"])
+@override_settings(METRICS_NETWORKS=[ipaddress.ip_network("10.1.0.0/16")])
 def test_metrics_refuse_an_address_outside_the_allow_list(client: Client, db: Any) -> None:
     assert client.get("/metrics").status_code == 403
     assert client.get("/metrics", REMOTE_ADDR="10.1.4.7").status_code == 200
     assert client.get("/metrics", REMOTE_ADDR="10.2.0.1").status_code == 403
+    # a dual-stack socket gives IPv4 clients as IPv4-mapped IPv6 addresses
+    assert client.get("/metrics", REMOTE_ADDR="::ffff:10.1.4.7").status_code == 200
+    assert client.get("/metrics", REMOTE_ADDR="::ffff:10.2.0.1").status_code == 403
 
 
 def test_metrics_refuse_a_visitor_through_a_proxy_on_the_same_machine(
@@ -86,9 +90,10 @@ def test_metrics_refuse_a_visitor_through_a_proxy_on_the_same_machine(
     response = client.get("/metrics", HTTP_X_FORWARDED_FOR="203.0.113.9")
     assert response.status_code == 403
     assert client.get("/metrics", HTTP_FORWARDED="for=203.0.113.9").status_code == 403
+    assert client.get("/metrics", HTTP_X_REAL_IP="203.0.113.9").status_code == 403  # nginx
 
 
-@override_settings(METRICS_ALLOW=[], METRICS_TOKEN="s3cret-token")
+@override_settings(METRICS_NETWORKS=[], METRICS_TOKEN="s3cret-token")
 def test_metrics_with_the_token_from_anywhere(client: Client, db: Any) -> None:
     assert client.get("/metrics").status_code == 403
     wrong = client.get("/metrics", HTTP_AUTHORIZATION="Bearer s3cret-tokeN")

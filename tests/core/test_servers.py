@@ -105,9 +105,10 @@ def _get(url: str) -> tuple[int, str]:
         return 0, ""
 
 
-def test_sigterm_drains_then_stops_gracefully(tmp_path: Path) -> None:
-    """A real `ampwork serve --server gunicorn`: after SIGTERM /readyz says 503 "draining"
-    while every other page still answers, then gunicorn stops and the command exits 0."""
+def test_sighup_reloads_and_sigterm_drains_then_stops(tmp_path: Path) -> None:
+    """A real `ampwork serve --server gunicorn`: SIGHUP reloads and it keeps serving; after
+    SIGTERM /readyz says 503 "draining" while every other page still answers, then gunicorn
+    stops and the command exits 0."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("AMPWORK_")}
     env.update(AMPWORK_DATA_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="ampwork.settings")
     subprocess.run([sys.executable, "-m", "ampwork", "migrate", "-v0"], env=env, check=True)
@@ -125,6 +126,13 @@ def test_sigterm_drains_then_stops_gracefully(tmp_path: Path) -> None:
             assert time.monotonic() < deadline, "the server did not start"
             time.sleep(0.2)
         assert (tmp_path / "metrics" / str(port)).is_dir()
+        server.send_signal(signal.SIGHUP)  # systemctl reload: new workers, same server
+        time.sleep(1)
+        deadline = time.monotonic() + 60
+        while _get(base + "/readyz")[0] != 200:  # the new workers boot
+            assert server.poll() is None, "SIGHUP ended the server"
+            assert time.monotonic() < deadline, "no worker answers after SIGHUP"
+            time.sleep(0.2)
         server.send_signal(signal.SIGTERM)
         time.sleep(0.5)
         status, body = _get(base + "/readyz")
@@ -137,3 +145,25 @@ def test_sigterm_drains_then_stops_gracefully(tmp_path: Path) -> None:
         if server.poll() is None:
             server.kill()
             server.wait()
+
+
+def test_gunicorns_own_lines_lose_links_addresses_and_emails() -> None:
+    import logging
+
+    from ampwork.core.gunicorn_conf import GunicornLines, logconfig_dict
+
+    record = logging.LogRecord(
+        "gunicorn.error", logging.WARNING, __file__, 1,
+        "Invalid request from ip=%s: %s", ("203.0.113.9", "GET /pulse/answer/s3cret/ ann@x.org"),
+        None,
+    )  # fmt: skip
+    assert GunicornLines().filter(record)
+    message = record.getMessage()
+    assert "203.0.113.9" not in message
+    assert "s3cret" not in message
+    assert "ann@x.org" not in message
+    assert message.startswith("Invalid request from ip=<address>")
+    # every handler the loggers name is defined (gunicorn merges the dict key by key)
+    handlers = set(logconfig_dict["handlers"])
+    named = {h for logger in logconfig_dict["loggers"].values() for h in logger["handlers"]}
+    assert named | set(logconfig_dict["root"]["handlers"]) <= handlers

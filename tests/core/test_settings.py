@@ -124,3 +124,23 @@ def test_behind_https_the_checks_are_answered_in_plain_http(tmp_path: Path) -> N
     ).stdout
     found = json.loads(out)
     assert found == {"/healthz": 200, "/readyz": 200, "/metrics": 200, "/sign-in/": 301}
+
+
+def test_metrics_allow_list_none_and_nonsense(tmp_path: Path) -> None:
+    snippet = (
+        "import json; from django.conf import settings; "
+        "print(json.dumps([str(n) for n in settings.METRICS_NETWORKS]))"
+    )
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("AMPWORK_")}
+    environ.update(AMPWORK_DATA_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="ampwork.settings")
+
+    def networks(value: str) -> subprocess.CompletedProcess[str]:
+        env = dict(environ, AMPWORK_METRICS_ALLOW=value)
+        return subprocess.run([sys.executable, "-c", snippet], env=env, capture_output=True,
+                              text=True)  # fmt: skip
+
+    assert json.loads(networks("10.0.0.0/8, ::1").stdout) == ["10.0.0.0/8", "::1/128"]
+    assert json.loads(networks("none").stdout) == []  # the token only
+    wrong = networks("10.0.0.300")
+    assert wrong.returncode != 0
+    assert "AMPWORK_METRICS_ALLOW: '10.0.0.300' does not appear to be" in wrong.stderr

@@ -11,8 +11,9 @@ checks take it out of rotation and send no new requests. Then gunicorn's own gra
 stop: it stops accepting, the workers finish the requests they hold (within
 ``--graceful-timeout``) and exit. Without the first step, requests the balancer had just
 sent wait in the kernel's queue of the closing socket and are reset (seen with gunicorn
-24–27 under load in scripts/cluster.sh). ``SIGHUP`` is passed on: gunicorn reloads its
-workers one by one.
+24–27 under load in scripts/cluster.sh). ``SIGHUP`` is passed on: gunicorn starts new
+workers, then stops the old ones — with the same code and environment (an upgrade is a
+restart).
 
 gunicorn starts with the Prometheus multi-process directory set before anything in it
 imports the metrics library, so one scrape of ``/metrics`` sums every worker.
@@ -116,8 +117,8 @@ def run_gunicorn(options: ServeOptions, data_dir: Path) -> int:
     env.setdefault("DJANGO_SETTINGS_MODULE", "ampwork.settings")
     sys.stdout.flush()
     sys.stderr.flush()
-    child = subprocess.Popen(gunicorn_argv(options), env=env)
     stop_at: list[float] = []  # when to pass SIGTERM on: set by the first SIGTERM/SIGINT
+    child: subprocess.Popen[bytes] | None = None
 
     def stop(signum: int, frame: FrameType | None) -> None:
         if not stop_at:
@@ -130,11 +131,24 @@ def run_gunicorn(options: ServeOptions, data_dir: Path) -> int:
             )
 
     def reload(signum: int, frame: FrameType | None) -> None:
-        child.send_signal(signal.SIGHUP)
+        if child is not None:
+            child.send_signal(signal.SIGHUP)
 
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGHUP, reload)
+    # the handlers are in place before gunicorn starts, and a signal that comes while it
+    # starts waits until then (the child gets Python's default mask back)
+    handled = {signal.SIGTERM, signal.SIGINT, signal.SIGHUP}
+    signal.pthread_sigmask(signal.SIG_BLOCK, handled)
+    try:
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGHUP, reload)
+        child = subprocess.Popen(
+            gunicorn_argv(options),
+            env=env,
+            preexec_fn=lambda: signal.pthread_sigmask(signal.SIG_UNBLOCK, handled),
+        )
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, handled)
     passed_on = False
     try:
         while child.poll() is None:
@@ -147,7 +161,8 @@ def run_gunicorn(options: ServeOptions, data_dir: Path) -> int:
             child.kill()
             child.wait()
         drain_file.unlink(missing_ok=True)
-    return 0 if passed_on else child.returncode
+    code = child.returncode  # gunicorn's: 0 after a graceful stop
+    return 128 - code if code < 0 else code  # killed by signal N: 128 + N, as a shell says
 
 
 def run_waitress(options: ServeOptions) -> None:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import hashlib
+import hmac
 import json
 import logging
 import os
@@ -560,9 +561,14 @@ def _clean(round: Round, answers: Mapping[str, Any], enps: int | None) -> dict[s
 
 def check_rate(round: Round, address: str) -> None:
     """At most ``SHARED_RATE`` answers a minute from one address to a shared link (the
-    cache keeps a digest of the address, for two minutes)."""
+    cache keeps a keyed digest of the address, for two minutes: with a shared cache it sits
+    in Redis or a table, where a plain hash of an IPv4 address could be reversed by trying
+    them all)."""
     minute = int(timezone.now().timestamp() // 60)
-    key = f"ampwork:pulse-shared:{round.pk}:{digest(address or '-')}:{minute}"
+    keyed = hmac.new(
+        settings.SECRET_KEY.encode(), f"pulse-rate:{address or '-'}".encode(), hashlib.sha256
+    ).hexdigest()
+    key = f"ampwork:pulse-shared:{round.pk}:{keyed}:{minute}"
     cache.add(key, 0, timeout=120)
     try:
         count = cache.incr(key)

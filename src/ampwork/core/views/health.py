@@ -4,7 +4,7 @@
   must not make an orchestrator restart every app server);
 * ``/readyz`` — this server can serve: it is not draining before a stop
   (ampwork.core.servers), the database answers and holds every migration this code knows
-  (a server started before ``ampwork migrate`` ran says 503 until it has);
+  (``ampwork serve`` does not start before; a server started another way says 503);
 * ``/metrics`` — Prometheus metrics, to a bearer token (``AMPWORK_METRICS_TOKEN``) or an
   address in ``AMPWORK_METRICS_ALLOW``.
 """
@@ -67,26 +67,28 @@ def readyz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok", "database": "ok", "migrations": "ok"})
 
 
-def _allowed_networks() -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
-    return [ipaddress.ip_network(item, strict=False) for item in settings.METRICS_ALLOW]
+# headers a proxy adds: a request carrying one came through a proxy, whatever its address
+PROXY_HEADERS = ("X-Forwarded-For", "Forwarded", "X-Real-IP")
 
 
 def metrics_allowed(request: HttpRequest) -> bool:
     """A bearer token equal to ``METRICS_TOKEN``, or a direct connection from an allowed
-    address. A request that came through a proxy (it carries ``X-Forwarded-For``) is never
-    let in by address: behind a proxy on the same machine every visitor would otherwise
-    come from 127.0.0.1."""
+    address. A request that came through a proxy (it carries ``X-Forwarded-For``,
+    ``Forwarded`` or ``X-Real-IP``) is never let in by address: behind a proxy on the same
+    machine every visitor would otherwise come from 127.0.0.1."""
     token = str(settings.METRICS_TOKEN)
     given = request.headers.get("Authorization", "")
     if token and hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
         return True
-    if "X-Forwarded-For" in request.headers or "Forwarded" in request.headers:
+    if any(header in request.headers for header in PROXY_HEADERS):
         return False
     try:
         address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
     except ValueError:
         return False
-    return any(address in network for network in _allowed_networks())
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped  # a dual-stack socket: ::ffff:10.0.0.5 is 10.0.0.5
+    return any(address in network for network in settings.METRICS_NETWORKS)
 
 
 @never_cache

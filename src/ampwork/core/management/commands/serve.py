@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import os
+import signal
 from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
 
 from ampwork.core.servers import (
@@ -80,6 +81,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # `systemctl reload` while this process still checks migrations and collects static
+        # files: ignored (Python's default would end the server, and systemd would take that
+        # for a clean exit and not restart it); gunicorn's supervisor handles it from then on
+        signal.signal(signal.SIGHUP, signal.SIG_IGN)
         serve = ServeOptions(
             host=options["host"],
             port=options["port"],
@@ -106,7 +111,10 @@ class Command(BaseCommand):
             self.stderr.write("The database needs migrating: run 'ampwork migrate' first.")
             raise SystemExit(2)
         if settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
-            call_command("createcachetable", verbosity=0)  # AMPWORK_CACHE_URL=db://…
+            try:  # AMPWORK_CACHE_URL=db://…; two servers starting at once may both try
+                call_command("createcachetable", verbosity=0)
+            except DatabaseError:
+                call_command("createcachetable", verbosity=0)  # exists now: a no-op
         if options["collect"] and collect_if_changed():
             self.stdout.write("Collected the static files (hashed and compressed).")
         url = f"http://{serve.bind}/"
