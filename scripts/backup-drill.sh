@@ -52,6 +52,14 @@ trap cleanup EXIT
 
 export AMPWORK_LOG_LEVEL=${AMPWORK_LOG_LEVEL:-WARNING}
 
+# An export first writes pooled pulse answers into responses, each with a new random id
+# (pulse.services.settle: no answer can be told apart by when it came). Two exports of a
+# database that still pools answers — the original's and the restored copy's — would
+# settle them under different ids; settle once before the backup, as an export would.
+settle() {
+    amp export --output "$work/settled.json" >/dev/null
+}
+
 seed() {
     amp migrate --verbosity 0
     amp demo --no-serve >/dev/null
@@ -64,6 +72,7 @@ if [[ $mode == sqlite ]]; then
     mkdir -p "$AMPWORK_DATA_DIR"
     echo "seeding a fresh SQLite database ($PEOPLE people + the demo)…" >&2
     seed
+    settle
     t0=$(now)
     amp backup --output "$work/backup.sqlite3"
     t1=$(now)
@@ -93,6 +102,7 @@ else
         echo "no people in $name: migrating and seeding ($PEOPLE people + the demo)…" >&2
         seed
     fi
+    settle
     t0=$(now)
     amp backup --output "$work/backup.dump"
     t1=$(now)
