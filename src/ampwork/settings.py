@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "ampwork.autonomy",
     "ampwork.mastery",
     "ampwork.advisor",
+    "ampwork.conversations",
     "ampwork.demo",
     "django_prometheus",  # /metrics (docs/operations.md "Metrics")
 ]

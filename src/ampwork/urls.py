@@ -18,5 +18,6 @@ urlpatterns = [
     path("autonomy/", include("ampwork.autonomy.urls")),
     path("mastery/", include("ampwork.mastery.urls")),
     path("advisor/", include("ampwork.advisor.urls")),
+    path("one-on-ones/", include("ampwork.conversations.urls")),
     path("demo/", include("ampwork.demo.urls")),  # the demo's outbox (404 elsewhere)
 ]

@@ -65,6 +65,7 @@ WHOLE_APPS = {
     "autonomy": "Autonomy",
     "mastery": "Progress",
     "advisor": "Advisor",
+    "conversations": "1:1s",
 }
 # One item, two names: a school's classes, a member's own pay.
 SAME_ITEM = {"Classes": "Teams", "My pay": "Fairness"}

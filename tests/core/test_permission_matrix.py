@@ -55,6 +55,7 @@ from django.utils import timezone
 from ampwork.advisor.models import Incentive
 from ampwork.api import api
 from ampwork.autonomy.models import Project, Proposal, ShipItEvent
+from ampwork.conversations.models import ActionItem, Meeting, OneOnOne, PrivateNote, TalkingPoint
 from ampwork.core import services as core_services
 from ampwork.core.models import Invitation, Organisation, Person, Role, Team, TeamMembership
 from ampwork.core.permissions import SCHOOL_RULES, Actor, can
@@ -108,6 +109,11 @@ OWNED = {
     "proposal",
     "token",
     "invitation",  # to join another organisation, addressed to the person's own account
+    # a 1:1 of the person with a mentor (the stranger's too): nobody else's, whatever the role
+    "one_on_one",
+    "meeting",
+    "talking_point",
+    "action_item",
 }
 
 # ----------------------------------------------------------------------------- the table
@@ -146,6 +152,20 @@ WEB: dict[str, tuple[str | None, str]] = {
         "project",
         "*=ok|404 admin,head=ok|403 coaches=ok|404|403",
     ),
+    # 1:1s: the two participants' only — admins, people ops and managers get a 404 (the
+    # manager's report's 1:1 here is with a mentor)
+    "conversations:index": (None, "*=ok"),
+    "POST conversations:start": (None, "*=ok"),
+    "conversations:invitation": ("one_on_one", "*=ok|404"),
+    "conversations:meeting": ("meeting", "*=ok|404"),
+    "POST conversations:add_point": ("meeting", "*=ok|404"),
+    "POST conversations:add_action": ("meeting", "*=ok|404"),
+    "POST conversations:shared_notes": ("meeting", "*=ok|404"),
+    "POST conversations:private_note": ("meeting", "*=ok|404"),
+    "POST conversations:reschedule": ("meeting", "*=ok|404"),
+    "POST conversations:hold": ("meeting", "*=ok|404"),
+    "POST conversations:mark_point": ("talking_point", "*=ok|404"),
+    "POST conversations:tick_action": ("action_item", "*=ok|404"),
     "core:audit_log": (None, "*=403 admin,head=ok"),
     "core:home": (None, "*=ok"),
     "core:import": (None, "*=403 admin,ops,head=ok"),
@@ -272,6 +292,16 @@ API: dict[str, str] = {
     "GET /api/v1/memberships/{membership_id}": "*=ok",
     "GET /api/v1/objectives": "*=ok",
     "GET /api/v1/objectives/{objective_id}": "*=ok|404 admin,head=ok coaches=ok|404|ok",
+    "GET /api/v1/one-on-ones": "*=ok",
+    "POST /api/v1/one-on-ones": "*=ok",
+    "GET /api/v1/one-on-ones/meetings/{meeting_id}": "*=ok|404",
+    "POST /api/v1/one-on-ones/meetings/{meeting_id}/talking-points": "*=ok|404",
+    "PATCH /api/v1/one-on-ones/talking-points/{point_id}": "*=ok|404",
+    "POST /api/v1/one-on-ones/meetings/{meeting_id}/action-items": "*=ok|404",
+    "PATCH /api/v1/one-on-ones/action-items/{item_id}": "*=ok|404",
+    "PUT /api/v1/one-on-ones/meetings/{meeting_id}/shared-notes": "*=ok|404",
+    "PUT /api/v1/one-on-ones/meetings/{meeting_id}/private-note": "*=ok|404",
+    "POST /api/v1/one-on-ones/meetings/{meeting_id}/hold": "*=ok|404",
     "GET /api/v1/people": "*=ok",
     "GET /api/v1/people/{person_id}": "*=ok",
     "GET /api/v1/pulse/rounds": "*=ok",
@@ -369,6 +399,9 @@ PARAMS = {
     "review_id": "review",
     "skill_id": "skill",
     "incentive_id": "incentive",
+    "meeting_id": "meeting",
+    "point_id": "talking_point",
+    "item_id": "action_item",
 }
 
 # web forms that must be filled in for the view to reach its permission check (others are
@@ -441,6 +474,16 @@ BODIES: dict[str, Any] = {
         "novel": False,
     },
     "POST /api/v1/incentives": {"what": "A prize", "outcome": "a result", "style": "now_that"},
+    "POST /api/v1/one-on-ones": {"with_id": "$stranger", "relationship": "mentor"},
+    "POST /api/v1/one-on-ones/meetings/{meeting_id}/talking-points": {"text": "A point"},
+    "PATCH /api/v1/one-on-ones/talking-points/{point_id}": {"discussed": True},
+    "POST /api/v1/one-on-ones/meetings/{meeting_id}/action-items": {
+        "text": "Do it",
+        "owner_id": "$person",
+    },
+    "PATCH /api/v1/one-on-ones/action-items/{item_id}": {"done": True},
+    "PUT /api/v1/one-on-ones/meetings/{meeting_id}/shared-notes": {"text": "shared"},
+    "PUT /api/v1/one-on-ones/meetings/{meeting_id}/private-note": {"text": "mine"},
 }
 
 
@@ -654,6 +697,7 @@ def _build() -> World:
             world.objects[(owner, "token")] = world.objects[
                 ("admin" if org_key == "company" else "head", "token")
             ]
+    _one_on_ones(world)
     # invitations to the other organisation, for every account (an outsider's for strangers)
     outsider = UserFactory(email="outsider@matrix.example")
     for owner in (*SIGNED_IN, "stranger:company", "stranger:school"):
@@ -664,6 +708,39 @@ def _build() -> World:
             organisation=org, person=invited, user=user
         ).pk
     return world
+
+
+def _one_on_ones(world: World) -> None:
+    """Each person's 1:1 with a mentor of their organisation (the stranger's too), with an
+    open meeting, a talking point, an action item and the person's private note."""
+    mentors = {
+        key: PersonFactory(
+            organisation=org, name=f"Mentor {key}", email=f"mentor.{key}@matrix.example"
+        )
+        for key, org in world.orgs.items()
+    }
+    for owner, person in world.people.items():
+        org_key = "school" if person.organisation_id == world.orgs["school"].pk else "company"
+        org = person.organisation
+        series = OneOnOne.objects.create(
+            organisation=org, person=person, lead=mentors[org_key], kind=OneOnOne.Kind.MENTOR
+        )
+        meeting = Meeting.objects.create(
+            organisation=org, one_on_one=series, date=timezone.localdate()
+        )
+        PrivateNote.objects.create(organisation=org, meeting=meeting, author=person, text="mine")
+        world.objects.update(
+            {
+                (owner, "one_on_one"): series.pk,
+                (owner, "meeting"): meeting.pk,
+                (owner, "talking_point"): TalkingPoint.objects.create(
+                    organisation=org, meeting=meeting, author=person, text="A point"
+                ).pk,
+                (owner, "action_item"): ActionItem.objects.create(
+                    organisation=org, meeting=meeting, owner=person, text="Do it"
+                ).pk,
+            }
+        )
 
 
 @pytest.fixture(scope="module")

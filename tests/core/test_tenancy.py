@@ -15,6 +15,7 @@ from django.utils import timezone
 from ampwork.advisor.models import Incentive
 from ampwork.api import api
 from ampwork.autonomy.models import Project, Proposal, ShipItEvent
+from ampwork.conversations.models import ActionItem, Meeting, OneOnOne, TalkingPoint
 from ampwork.core.models import Organisation, Person, Role
 from ampwork.mastery.models import Review, Skill
 
@@ -49,7 +50,20 @@ def b_objects(other_org: Organisation) -> dict[str, int]:
     cycle = CycleFactory(organisation=other_org)
     objective = ObjectiveFactory(cycle=cycle, owner_person=person)
     key_result = KeyResultFactory(objective=objective)
+    series = OneOnOne.objects.create(
+        organisation=other_org, person=person, lead=PersonFactory(organisation=other_org)
+    )
+    meeting = Meeting.objects.create(
+        organisation=other_org, one_on_one=series, date=timezone.localdate()
+    )
     return {
+        "meeting_id": meeting.pk,
+        "point_id": TalkingPoint.objects.create(
+            organisation=other_org, meeting=meeting, text="B's point"
+        ).pk,
+        "item_id": ActionItem.objects.create(
+            organisation=other_org, meeting=meeting, owner=person, text="B's action"
+        ).pk,
         "person_id": person.pk,
         "team_id": team.pk,
         "membership_id": membership.pk,
@@ -105,6 +119,13 @@ BODIES: dict[str, dict[str, Any]] = {
     "replies": {"body": "x"},
     "ratings": {"level": 3},
     "growth-areas": {"target_level": 3},
+    # by method where one resource's writes take different bodies
+    "POST talking-points": {"text": "x"},
+    "PATCH talking-points": {"discussed": True},
+    "POST action-items": {"text": "x", "owner_id": 1},
+    "PATCH action-items": {"done": True},
+    "shared-notes": {"text": "x"},
+    "private-note": {"text": "x"},
 }
 
 
@@ -128,6 +149,9 @@ def test_routes_are_known() -> None:
                 "review_id",
                 "skill_id",
                 "incentive_id",
+                "meeting_id",
+                "point_id",
+                "item_id",
             }, path
 
 
@@ -143,9 +167,12 @@ def test_other_organisations_objects_are_not_found(
 ) -> None:
     admin = make_person(org, Role.ADMIN)
     url = re.sub(r"{(\w+)}", lambda m: str(b_objects[m.group(1)]), path)
-    last = path.rstrip("/").split("/")[-1]
-    resource = last if last in BODIES else path.split("/")[3]
-    body = json.dumps(BODIES.get(resource, {}))
+    parts = path.rstrip("/").split("/")
+    # the body of the nearest resource named in BODIES (by method first), else of the app's
+    resource = next(
+        (p for p in reversed(parts) if p in BODIES or f"{method} {p}" in BODIES), parts[3]
+    )
+    body = json.dumps(BODIES.get(f"{method} {resource}", BODIES.get(resource, {})))
     response = client.generic(method, url, body, content_type="application/json", **bearer(admin))
     assert response.status_code == 404, (method, url, response.content)
 

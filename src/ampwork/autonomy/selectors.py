@@ -130,6 +130,16 @@ def person_autonomy(actor: Actor, person: Person) -> PersonAutonomy:
     )
 
 
+def next_step_of(person: Person) -> rules.NextStep:
+    """For other apps: the person's next autonomy step as their autonomy page shows it (a
+    step deferred or declined is not suggested again until something changes), as the pure
+    ``rules.NextStep``. Whoever shows it asks ``may_view`` first. A fixed number of queries."""
+    org = person.organisation
+    levels = levels_for(org, [person.pk])[person.pk]
+    decisions = list(Decision.objects.filter(person=person)[:20])
+    return _pending(rules.next_step(levels, org.autonomy_policy, signals(person)), decisions)
+
+
 def _pending(step: rules.NextStep, decisions: list[Decision]) -> rules.NextStep:
     """A step already deferred or declined is not suggested again until something changes."""
     for d in decisions:

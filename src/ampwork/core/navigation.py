@@ -18,6 +18,7 @@ WHOLE_APPS = {
     "autonomy": "autonomy",
     "mastery": "progress",
     "advisor": "advisor",
+    "conversations": "one_on_ones",
 }
 
 # pages of core and okrs (URL name -> navigation items)

@@ -1,0 +1,124 @@
+"""Demo 1:1s: the Platform team's manager meets each of their reports weekly — a week of
+1:1s, Monday to Friday — with two meetings held already, talking points and action items
+carried over from the last one, shared notes, and the manager's own private notes (which
+nobody else will see). In the school, the Year 9 Science teacher meets two students
+fortnightly."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from ampwork.core.models import Organisation, Person, Team, TeamMembership
+
+from .models import ActionItem, Meeting, OneOnOne, PrivateNote, TalkingPoint
+
+POINTS = [
+    ("How the on-call rotation is going", True),
+    ("Career: what you want to learn next quarter", False),
+    ("Feedback on the design review", True),
+]
+ACTIONS = [
+    ("Write up the incident timeline", "person", True),
+    ("Ask the data team about the ingest budget", "lead", False),
+]
+
+
+def _team(org: Organisation, name: str) -> tuple[Person, list[Person]]:
+    team = Team.objects.get(organisation=org, name=name)
+    rows = list(
+        TeamMembership.objects.filter(team=team).select_related("person").order_by("person__name")
+    )
+    lead = next(m.person for m in rows if m.role == TeamMembership.Role.LEAD)
+    return lead, [m.person for m in rows if m.role != TeamMembership.Role.LEAD]
+
+
+def _series(
+    org: Organisation, lead: Person, person: Person, cadence: str, next_day: dt.date, step: int
+) -> None:
+    series = OneOnOne.objects.create(
+        organisation=org,
+        person=person,
+        lead=lead,
+        kind=OneOnOne.Kind.MANAGER,
+        cadence=cadence,
+        started_by=lead,
+    )
+    now = timezone.now()
+    days = [next_day - dt.timedelta(days=step * 2), next_day - dt.timedelta(days=step)]
+    previous: Meeting | None = None
+    for i, day in enumerate(days):
+        held = timezone.make_aware(dt.datetime.combine(day, dt.time(10)))
+        meeting = Meeting.objects.create(
+            organisation=org,
+            one_on_one=series,
+            date=day,
+            held_at=held if held < now else now,
+            shared_notes="Agreed to keep Fridays free of meetings." if i else "",
+        )
+        previous = meeting
+    assert previous is not None
+    last = previous
+    following = Meeting.objects.create(organisation=org, one_on_one=series, date=next_day)
+    for text, discussed in POINTS:
+        point = TalkingPoint.objects.create(
+            organisation=org,
+            meeting=last,
+            author=person if discussed else lead,
+            text=text,
+            discussed=discussed,
+        )
+        if not discussed:
+            TalkingPoint.objects.create(
+                organisation=org,
+                meeting=following,
+                author=point.author,
+                text=text,
+                carried_from=point,
+            )
+    TalkingPoint.objects.create(
+        organisation=org, meeting=following, author=person, text="Time for the ShipIt day idea?"
+    )
+    for text, who, done in ACTIONS:
+        owner = person if who == "person" else lead
+        item = ActionItem.objects.create(
+            organisation=org,
+            meeting=last,
+            owner=owner,
+            text=text,
+            due=last.date + dt.timedelta(days=5),
+            done_at=now if done else None,
+        )
+        if not done:
+            ActionItem.objects.create(
+                organisation=org,
+                meeting=following,
+                owner=owner,
+                text=text,
+                due=item.due,
+                carried_from=item,
+            )
+    PrivateNote.objects.create(
+        organisation=org,
+        meeting=last,
+        author=lead,
+        text=f"{person.name.split()[0]} seemed tired: ask about workload next time.",
+    )
+
+
+def seed(company: Organisation, school: Organisation) -> None:
+    today = timezone.localdate()
+    # a week of 1:1s: one each working day from today on
+    workdays = [d for d in (today + dt.timedelta(days=i) for i in range(7)) if d.weekday() < 5]
+    manager, reports = _team(company, "Platform")
+    for day, person in zip(workdays, _signing_in_first(reports)[:5], strict=False):
+        _series(company, manager, person, "weekly", day, 7)
+    teacher, students = _team(school, "Year 9 Science")
+    for day, student in zip(workdays[1:], _signing_in_first(students)[:2], strict=False):
+        _series(school, teacher, student, "fortnightly", day, 14)
+
+
+def _signing_in_first(people: list[Person]) -> list[Person]:
+    """The demo's sign-ins (Sam, Lily) first, so they find their own 1:1."""
+    return sorted(people, key=lambda p: (p.user_id is None, p.name))

@@ -1,0 +1,278 @@
+"""Reads for 1:1s: one's own series, a meeting with its agenda, action items and notes,
+and the talking points suggested from the person's own data. Everything here is asked of
+the permission table (``rules.py``): a series that is not the reader's answers 404, and a
+private note is only ever its author's own."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from ampwork.autonomy import rules as autonomy_rules
+from ampwork.autonomy import selectors as autonomy_selectors
+from ampwork.core.errors import NotFound
+from ampwork.core.models import Person
+from ampwork.core.permissions import Actor, can
+from ampwork.mastery import selectors as mastery_selectors
+from ampwork.okrs import selectors as okr_selectors
+
+from . import schedule
+from .models import ActionItem, Meeting, OneOnOne, PrivateNote, TalkingPoint
+
+REVIEW_WEEKS = 4  # how far back an unanswered weekly review is suggested
+
+
+@dataclass(frozen=True)
+class SeriesRow:
+    series: OneOnOne
+    other: Person
+    # what the other person is to the reader: manager, report, mentor, mentee
+    relation: str
+    next_meeting: Meeting
+    open_points: int
+    open_actions: int
+
+
+def _mine(actor: Actor) -> Q:
+    me = actor.person
+    if me is None:
+        return Q(pk__in=[])
+    return Q(person=me) | Q(lead=me)
+
+
+def relation_of(actor: Actor, series: OneOnOne) -> str:
+    """What the other person is to the actor: manager, report, mentor or mentee."""
+    me_leads = actor.person is not None and series.lead_id == actor.person.pk
+    if series.kind == OneOnOne.Kind.MANAGER:
+        return "report" if me_leads else "manager"
+    return "mentee" if me_leads else "mentor"
+
+
+def other_of(actor: Actor, series: OneOnOne) -> Person:
+    me = actor.person
+    return series.person if me is not None and series.lead_id == me.pk else series.lead
+
+
+def my_series(actor: Actor) -> list[SeriesRow]:
+    """The actor's own 1:1s, the next meeting first. Three queries."""
+    series = list(
+        OneOnOne.objects.filter(_mine(actor), organisation=actor.organisation).select_related(
+            "person", "lead"
+        )
+    )
+    ids = [s.pk for s in series]
+    meetings = {
+        m.one_on_one_id: m for m in Meeting.objects.filter(one_on_one_id__in=ids, held_at=None)
+    }
+    points: dict[int, int] = {}
+    for meeting_id in TalkingPoint.objects.filter(
+        meeting__in=meetings.values(), discussed=False
+    ).values_list("meeting_id", flat=True):
+        points[meeting_id] = points.get(meeting_id, 0) + 1
+    actions: dict[int, int] = {}
+    for meeting_id in ActionItem.objects.filter(
+        meeting__in=meetings.values(), done_at=None
+    ).values_list("meeting_id", flat=True):
+        actions[meeting_id] = actions.get(meeting_id, 0) + 1
+    rows = [
+        SeriesRow(
+            s,
+            other_of(actor, s),
+            relation_of(actor, s),
+            meetings[s.pk],
+            points.get(meetings[s.pk].pk, 0),
+            actions.get(meetings[s.pk].pk, 0),
+        )
+        for s in series
+        if s.pk in meetings
+    ]
+    return sorted(rows, key=lambda r: (r.next_meeting.date, r.other.name))
+
+
+def get_series(actor: Actor, pk: int) -> OneOnOne:
+    found = (
+        OneOnOne.objects.filter(organisation=actor.organisation, pk=pk)
+        .select_related("person", "lead", "organisation")
+        .first()
+    )
+    if found is None or not can(actor, "one_on_ones.view", found):
+        raise NotFound("no such 1:1")  # not a 403: whether it exists is the two's business
+    return found
+
+
+def get_meeting(actor: Actor, pk: int) -> Meeting:
+    found = (
+        Meeting.objects.filter(organisation=actor.organisation, pk=pk)
+        .select_related("one_on_one__person", "one_on_one__lead")
+        .first()
+    )
+    if found is None or not can(actor, "one_on_ones.view", found):
+        raise NotFound("no such meeting")
+    return found
+
+
+def get_point(actor: Actor, pk: int) -> TalkingPoint:
+    found = (
+        TalkingPoint.objects.filter(organisation=actor.organisation, pk=pk)
+        .select_related("meeting__one_on_one")
+        .first()
+    )
+    if found is None or not can(actor, "one_on_ones.view", found):
+        raise NotFound("no such talking point")
+    return found
+
+
+def get_action(actor: Actor, pk: int) -> ActionItem:
+    found = (
+        ActionItem.objects.filter(organisation=actor.organisation, pk=pk)
+        .select_related("meeting__one_on_one", "owner")
+        .first()
+    )
+    if found is None or not can(actor, "one_on_ones.view", found):
+        raise NotFound("no such action item")
+    return found
+
+
+def own_private_note(actor: Actor, meeting: Meeting) -> PrivateNote | None:
+    """The actor's own private note on a meeting, if they wrote one: never anyone else's."""
+    if actor.person is None:
+        return None
+    note = PrivateNote.objects.filter(meeting=meeting, author=actor.person).first()
+    if note is None or not can(actor, "one_on_ones.read_private_note", note):
+        return None
+    return note
+
+
+@dataclass(frozen=True)
+class ActionRow:
+    item: ActionItem
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A talking point the person's own data suggests, with the evidence for it."""
+
+    text: str
+    evidence: str
+
+
+@dataclass(frozen=True)
+class MeetingPage:
+    meeting: Meeting
+    series: OneOnOne
+    other: Person
+    relation: str
+    points: list[TalkingPoint]
+    actions: list[ActionRow]
+    private_note: PrivateNote | None
+    history: list[Meeting]
+    suggestions: list[Suggestion]
+    open_meeting: Meeting | None  # the series' next meeting, when this one was held
+
+
+def points_of(meeting: Meeting) -> list[TalkingPoint]:
+    return list(TalkingPoint.objects.filter(meeting=meeting).select_related("author"))
+
+
+def actions_of(meeting: Meeting, today: dt.date) -> list[ActionRow]:
+    return [
+        ActionRow(a, schedule.is_overdue(a.due, a.done, today))
+        for a in ActionItem.objects.filter(meeting=meeting).select_related("owner")
+    ]
+
+
+def meeting_page(actor: Actor, meeting: Meeting, today: dt.date) -> MeetingPage:
+    """Everything a meeting's page shows its reader (a participant: ``get_meeting``)."""
+    series = meeting.one_on_one
+    history = list(Meeting.objects.filter(one_on_one=series).exclude(pk=meeting.pk)[:12])
+    on_agenda = points_of(meeting)
+    said = {p.text for p in on_agenda}
+    return MeetingPage(
+        meeting=meeting,
+        series=series,
+        other=other_of(actor, series),
+        relation=relation_of(actor, series),
+        points=on_agenda,
+        actions=actions_of(meeting, today),
+        private_note=own_private_note(actor, meeting),
+        history=history,
+        suggestions=[s for s in suggestions(actor, series, today) if s.text not in said]
+        if meeting.is_open
+        else [],
+        open_meeting=None if meeting.is_open else next((h for h in history if h.is_open), None),
+    )
+
+
+def suggestions(actor: Actor, series: OneOnOne, today: dt.date) -> list[Suggestion]:
+    """Talking points from the person's own data, each with its evidence, as far as the
+    reader may see it: a stale key result (the OKR app's staleness rule; a private
+    objective's only to the person themselves); and, only to whoever may read the person's
+    reviews and progress (``reviews.view``), a Goldilocks flag (too easy, too hard: the
+    mastery app's rules) and weekly reviews without an answer; and, only to whoever may see
+    the person's autonomy ledger (``autonomy.view``), the next autonomy step the autonomy
+    app suggests, with its reasons."""
+    person = series.person
+    found: list[Suggestion] = []
+    facts = [f for f in okr_selectors.my_key_results(person.pk, today) if f.stale]
+    if facts:
+        objectives, key_results = okr_selectors.objectives_and_key_results(
+            [], [f.id for f in facts]
+        )
+        mine = actor.person is not None and actor.person.pk == person.pk
+        for fact in sorted(facts, key=lambda f: f.id):
+            ref = key_results.get(fact.id)
+            objective = objectives.get(ref.objective_id) if ref else None
+            if ref is None or objective is None or (objective.private and not mine):
+                continue
+            last = (
+                f"no check-in since {fact.last_check_in:%-d %b}"
+                if fact.last_check_in
+                else "no check-in yet"
+            )
+            found.append(
+                Suggestion(
+                    f"Key result “{ref.title}”: how is it going?",
+                    f"{last} — it counts as stale after 14 days (objective “{objective.title}”)",
+                )
+            )
+    if autonomy_selectors.may_view(actor, person):
+        step = autonomy_selectors.next_step_of(person)
+        if step.suggested and step.t is not None:
+            label = autonomy_rules.T_LABELS[step.t]
+            found.append(
+                Suggestion(
+                    f"Autonomy: a step up in {label} (to level {step.level})?",
+                    _cut("; ".join(step.reasons), 300),
+                )
+            )
+    if not mastery_selectors.may_see_reviews(actor, person):
+        return found
+    calibration = mastery_selectors.calibrations(series.organisation, [person.pk])[person.pk]
+    for flag in calibration.flags:
+        found.append(
+            Suggestion(
+                _cut(f"Goldilocks: the key results look {flag.label}. {flag.conversation}", 500),
+                _cut("; ".join(flag.evidence), 300),
+            )
+        )
+    first = mastery_selectors.week_of(today) - dt.timedelta(weeks=REVIEW_WEEKS - 1)
+    waiting = len(mastery_selectors.unanswered_reviews([person.pk], first))
+    if waiting:
+        found.append(
+            Suggestion(
+                f"{person.name}'s weekly review{'s' if waiting > 1 else ''} without an answer",
+                f"{waiting} weekly review{'s' if waiting > 1 else ''} since "
+                f"{first:%-d %b} {'have' if waiting > 1 else 'has'} no reply yet",
+            )
+        )
+    return found
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text`` within a field's limit, cut at a word with an ellipsis."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0] + "…"

@@ -1,0 +1,239 @@
+"""Writes for 1:1s: start a series, the agenda (talking points), action items, shared and
+private notes, and holding a meeting — which opens the next one and carries over every
+talking point not discussed and every action item not done, each exactly once.
+
+Who may start a 1:1 (decided here, documented in docs/user-guide.md, *1:1s*): either of
+the two, never a third person. A manager 1:1 needs a reporting line — the lead is one of
+the person's managers up the line, or leads one of their teams (a teacher their class);
+a mentor 1:1 may be with anyone active in the organisation, since mentoring crosses lines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from ampwork.core import selectors as core_selectors
+from ampwork.core.errors import NotAllowed, ValidationFailed, clean_text
+from ampwork.core.models import Person
+from ampwork.core.permissions import Actor, require
+
+from . import schedule
+from .models import ActionItem, Meeting, OneOnOne, PrivateNote, TalkingPoint
+
+TEXT = 500
+NOTES = 10_000
+# the other person is my manager / my report (I am theirs) / my mentor / my mentee
+RELATIONSHIPS = ("manager", "report", "mentor", "mentee")
+FURTHEST = 366  # days ahead a meeting may be planned
+
+
+def _me(actor: Actor) -> Person:
+    if actor.person is None:
+        raise NotAllowed("Only a person of the organisation can do this.")
+    return actor.person
+
+
+def _day(day: dt.date | None, field: str) -> dt.date:
+    today = timezone.localdate()
+    if day is None:
+        raise ValidationFailed.single(field, "is required")
+    if day < today:
+        raise ValidationFailed.single(field, "cannot be in the past")
+    if day > today + dt.timedelta(days=FURTHEST):
+        raise ValidationFailed.single(field, "is at most a year ahead")
+    return day
+
+
+def _open(meeting: Meeting, field: str = "meeting") -> None:
+    if not meeting.is_open:
+        raise ValidationFailed.single(field, "this meeting was held: add it to the next one")
+
+
+@transaction.atomic
+def start(
+    *,
+    actor: Actor,
+    with_id: int,
+    relationship: str,
+    cadence: str = OneOnOne.Cadence.WEEKLY,
+    first_meeting: dt.date | None = None,
+) -> OneOnOne:
+    """Start a 1:1 series between the actor and someone else, with its first meeting."""
+    me = _me(actor)  # always one of the two: nobody starts a 1:1 between two others
+    if relationship not in RELATIONSHIPS:
+        raise ValidationFailed.single("relationship", f"is one of {', '.join(RELATIONSHIPS)}")
+    if cadence not in schedule.CADENCES:
+        raise ValidationFailed.single("cadence", f"is one of {', '.join(schedule.CADENCES)}")
+    other = Person.objects.filter(organisation=actor.organisation, pk=with_id, active=True).first()
+    if other is None:
+        raise ValidationFailed.single("with_id", f"no active person {with_id} in this organisation")
+    if other.pk == me.pk:
+        raise ValidationFailed.single("with_id", "a 1:1 takes two people")
+    lead, person = (other, me) if relationship in ("manager", "mentor") else (me, other)
+    kind = OneOnOne.Kind.MANAGER if relationship in ("manager", "report") else OneOnOne.Kind.MENTOR
+    if kind == OneOnOne.Kind.MANAGER and not core_selectors.coaches(lead, person.pk):
+        raise ValidationFailed.single(
+            "relationship",
+            f"{lead.name} is not {person.name}'s manager and leads none of their teams: "
+            "start a mentor 1:1 instead",
+        )
+    if OneOnOne.objects.filter(person=person, lead=lead).exists():
+        raise ValidationFailed.single("with_id", f"you already have a 1:1 with {other.name}")
+    day = _day(first_meeting or timezone.localdate(), "first_meeting")
+    series = OneOnOne.objects.create(
+        organisation=actor.organisation,
+        person=person,
+        lead=lead,
+        kind=kind,
+        cadence=cadence,
+        started_by=me,
+    )
+    Meeting.objects.create(organisation=actor.organisation, one_on_one=series, date=day)
+    return series
+
+
+@transaction.atomic
+def reschedule(*, actor: Actor, meeting: Meeting, date: dt.date | None) -> Meeting:
+    """Move the open meeting to another day."""
+    require(actor, "one_on_ones.edit", meeting)
+    _open(meeting)
+    meeting.date = _day(date, "date")
+    meeting.save(update_fields=["date"])
+    return meeting
+
+
+@transaction.atomic
+def add_point(*, actor: Actor, meeting: Meeting, text: str, evidence: str = "") -> TalkingPoint:
+    """A talking point on the open meeting's shared agenda."""
+    require(actor, "one_on_ones.edit", meeting)
+    _open(meeting)
+    return TalkingPoint.objects.create(
+        organisation=actor.organisation,
+        meeting=meeting,
+        author=_me(actor),
+        text=clean_text(text, "text", TEXT),
+        evidence=clean_text(evidence, "evidence", 300, required=False),
+    )
+
+
+@transaction.atomic
+def mark_point(*, actor: Actor, point: TalkingPoint, discussed: bool) -> TalkingPoint:
+    require(actor, "one_on_ones.edit", point)
+    _open(point.meeting)
+    point.discussed = discussed
+    point.save(update_fields=["discussed"])
+    return point
+
+
+@transaction.atomic
+def add_action(
+    *, actor: Actor, meeting: Meeting, text: str, owner_id: int, due: dt.date | None = None
+) -> ActionItem:
+    """An action item for one of the two, optionally by a day."""
+    require(actor, "one_on_ones.edit", meeting)
+    _open(meeting)
+    series = meeting.one_on_one
+    if owner_id not in (series.person_id, series.lead_id):
+        raise ValidationFailed.single("owner_id", "is one of the two people of this 1:1")
+    if due is not None and due < timezone.localdate():
+        raise ValidationFailed.single("due", "cannot be in the past")
+    return ActionItem.objects.create(
+        organisation=actor.organisation,
+        meeting=meeting,
+        owner_id=owner_id,
+        text=clean_text(text, "text", TEXT),
+        due=due,
+    )
+
+
+@transaction.atomic
+def tick_action(*, actor: Actor, item: ActionItem, done: bool) -> ActionItem:
+    """Tick an action item done (or not done after all) on the open meeting."""
+    require(actor, "one_on_ones.edit", item)
+    _open(item.meeting)
+    item.done_at = (item.done_at or timezone.now()) if done else None
+    item.save(update_fields=["done_at"])
+    return item
+
+
+@transaction.atomic
+def save_shared_notes(*, actor: Actor, meeting: Meeting, text: str) -> Meeting:
+    """The notes both participants read."""
+    require(actor, "one_on_ones.edit", meeting)
+    meeting.shared_notes = clean_text(text, "shared_notes", NOTES, required=False)
+    meeting.save(update_fields=["shared_notes"])
+    return meeting
+
+
+@transaction.atomic
+def save_private_note(*, actor: Actor, meeting: Meeting, text: str) -> PrivateNote:
+    """The actor's own note on a meeting, which nobody else ever reads."""
+    require(actor, "one_on_ones.write_private_note", meeting)
+    me = _me(actor)
+    note, _ = PrivateNote.objects.select_for_update().get_or_create(
+        meeting=meeting, author=me, defaults={"organisation": actor.organisation}
+    )
+    note.text = clean_text(text, "private_note", NOTES, required=False)
+    note.updated_at = timezone.now()
+    note.save(update_fields=["text", "updated_at"])
+    return note
+
+
+@transaction.atomic
+def hold(*, actor: Actor, meeting: Meeting) -> Meeting:
+    """Close the meeting and answer the next one, holding every talking point not
+    discussed and every action item not done, each carried exactly once.
+
+    The close is claimed with one conditional UPDATE: of two closes at once (or a second
+    click) only one changes the row, and the other answers the next meeting the first
+    opened. The unique ``carried_from`` and the one open meeting per series stand behind
+    it in the database."""
+    require(actor, "one_on_ones.edit", meeting)
+    series = meeting.one_on_one
+    claimed = Meeting.objects.filter(pk=meeting.pk, held_at__isnull=True).update(
+        held_at=timezone.now()
+    )
+    if not claimed:
+        return open_meeting_of(series)
+    planned = Meeting.objects.values_list("date", flat=True).get(pk=meeting.pk)
+    following = Meeting.objects.create(
+        organisation=series.organisation,
+        one_on_one=series,
+        date=schedule.next_meeting(planned, timezone.localdate(), series.cadence),
+    )
+    TalkingPoint.objects.bulk_create(
+        TalkingPoint(
+            organisation=series.organisation,
+            meeting=following,
+            author_id=p.author_id,
+            text=p.text,
+            evidence=p.evidence,
+            carried_from=p,
+        )
+        for p in TalkingPoint.objects.filter(meeting=meeting, discussed=False).order_by("id")
+    )
+    ActionItem.objects.bulk_create(
+        ActionItem(
+            organisation=series.organisation,
+            meeting=following,
+            owner_id=a.owner_id,
+            text=a.text,
+            due=a.due,
+            carried_from=a,
+        )
+        for a in ActionItem.objects.filter(meeting=meeting, done_at__isnull=True).order_by("id")
+    )
+    meeting.refresh_from_db(fields=["held_at"])
+    return following
+
+
+def open_meeting_of(series: OneOnOne) -> Meeting:
+    """The series' open meeting (there is always one, once the series has started)."""
+    found = Meeting.objects.filter(one_on_one=series, held_at__isnull=True).first()
+    if found is None:  # pragma: no cover - the series always keeps one open meeting
+        raise IntegrityError(f"1:1 {series.pk} has no open meeting")
+    found.one_on_one = series
+    return found
