@@ -48,6 +48,9 @@ def test_manager_grants_and_member_sees(
     assert not LedgerEntry.objects.filter(person=member).exists()
     row.get_by_label("Guardrails").fill("decides how, within the security policy")
     confirm = row.get_by_role("button", name=f"Grant technique → 1 to {member.name}")
+    # in view before measuring: the box is in viewport coordinates, and the double click
+    # would scroll a button below the fold first
+    confirm.scroll_into_view_if_needed()
     height = row.bounding_box()["height"]
     box = confirm.bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
