@@ -88,6 +88,7 @@ def _schema_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResp
 from ampwork.advisor.api import router as advisor_router  # noqa: E402
 from ampwork.autonomy.api import router as autonomy_router  # noqa: E402
 from ampwork.conversations.api import router as conversations_router  # noqa: E402
+from ampwork.conversations.feedback_api import router as feedback_360_router  # noqa: E402
 from ampwork.core.api import router as core_router  # noqa: E402
 from ampwork.fairness.api import router as fairness_router  # noqa: E402
 from ampwork.mastery.api import router as mastery_router  # noqa: E402
@@ -104,3 +105,4 @@ api.add_router("", autonomy_router)
 api.add_router("", mastery_router)
 api.add_router("", advisor_router)
 api.add_router("", conversations_router)
+api.add_router("", feedback_360_router)

@@ -19,5 +19,6 @@ urlpatterns = [
     path("mastery/", include("ampwork.mastery.urls")),
     path("advisor/", include("ampwork.advisor.urls")),
     path("one-on-ones/", include("ampwork.conversations.urls")),
+    path("feedback-360/", include("ampwork.conversations.feedback_urls")),
     path("demo/", include("ampwork.demo.urls")),  # the demo's outbox (404 elsewhere)
 ]

@@ -66,6 +66,7 @@ WHOLE_APPS = {
     "mastery": "Progress",
     "advisor": "Advisor",
     "conversations": "1:1s",
+    "feedback360": "Progress",  # 360 and upward feedback, beside mastery's feedback
 }
 # One item, two names: a school's classes, a member's own pay.
 SAME_ITEM = {"Classes": "Teams", "My pay": "Fairness"}

@@ -55,7 +55,16 @@ from django.utils import timezone
 from ampwork.advisor.models import Incentive
 from ampwork.api import api
 from ampwork.autonomy.models import Project, Proposal, ShipItEvent
-from ampwork.conversations.models import ActionItem, Meeting, OneOnOne, PrivateNote, TalkingPoint
+from ampwork.conversations.models import (
+    ActionItem,
+    FeedbackAnswer,
+    FeedbackAsked,
+    FeedbackRequest360,
+    Meeting,
+    OneOnOne,
+    PrivateNote,
+    TalkingPoint,
+)
 from ampwork.core import services as core_services
 from ampwork.core.models import Invitation, Organisation, Person, Role, Team, TeamMembership
 from ampwork.core.permissions import SCHOOL_RULES, Actor, can
@@ -114,6 +123,8 @@ OWNED = {
     "meeting",
     "talking_point",
     "action_item",
+    # a 360 request about the person, answered by their mentor; nobody else reads it
+    "feedback_request",
 }
 
 # ----------------------------------------------------------------------------- the table
@@ -166,6 +177,14 @@ WEB: dict[str, tuple[str | None, str]] = {
     "POST conversations:hold": ("meeting", "*=ok|404"),
     "POST conversations:mark_point": ("talking_point", "*=ok|404"),
     "POST conversations:tick_action": ("action_item", "*=ok|404"),
+    # 360 and upward feedback: one's own requests; answers to their receiver alone
+    "feedback360:index": (None, "*=ok"),
+    "POST feedback360:ask": (None, "*=ok"),
+    "feedback360:request": ("feedback_request", "*=ok|404"),
+    "POST feedback360:answer": ("feedback_request", "*=403|404"),  # the receiver is not asked
+    "POST feedback360:accept": ("feedback_request", "*=ok|404"),
+    "POST feedback360:close": ("feedback_request", "*=ok|404"),
+    "POST feedback360:share": ("feedback_request", "*=ok|404"),
     "core:audit_log": (None, "*=403 admin,head=ok"),
     "core:home": (None, "*=ok"),
     "core:import": (None, "*=403 admin,ops,head=ok"),
@@ -302,6 +321,13 @@ API: dict[str, str] = {
     "PUT /api/v1/one-on-ones/meetings/{meeting_id}/shared-notes": "*=ok|404",
     "PUT /api/v1/one-on-ones/meetings/{meeting_id}/private-note": "*=ok|404",
     "POST /api/v1/one-on-ones/meetings/{meeting_id}/hold": "*=ok|404",
+    "GET /api/v1/feedback-360-requests": "*=ok",
+    "POST /api/v1/feedback-360-requests": "*=ok",
+    "GET /api/v1/feedback-360-requests/{request_id}/results": "*=ok|404",
+    "POST /api/v1/feedback-360-requests/{request_id}/answers": "*=403|404",
+    "POST /api/v1/feedback-360-requests/{request_id}/decision": "*=invalid|404",  # not proposed
+    "POST /api/v1/feedback-360-requests/{request_id}/close": "*=ok|404",
+    "PUT /api/v1/feedback-360-requests/{request_id}/sharing": "*=ok|404",
     "GET /api/v1/people": "*=ok",
     "GET /api/v1/people/{person_id}": "*=ok",
     "GET /api/v1/pulse/rounds": "*=ok",
@@ -402,6 +428,7 @@ PARAMS = {
     "meeting_id": "meeting",
     "point_id": "talking_point",
     "item_id": "action_item",
+    "request_id": "feedback_request",
 }
 
 # web forms that must be filled in for the view to reach its permission check (others are
@@ -475,6 +502,13 @@ BODIES: dict[str, Any] = {
     },
     "POST /api/v1/incentives": {"what": "A prize", "outcome": "a result", "style": "now_that"},
     "POST /api/v1/one-on-ones": {"with_id": "$stranger", "relationship": "mentor"},
+    "POST /api/v1/feedback-360-requests": {
+        "asked_ids": ["$stranger"],
+        "due": (dt.date.today() + dt.timedelta(days=7)).isoformat(),
+    },
+    "POST /api/v1/feedback-360-requests/{request_id}/answers": {"strengths": "Clear writing"},
+    "POST /api/v1/feedback-360-requests/{request_id}/decision": {"accept": True},
+    "PUT /api/v1/feedback-360-requests/{request_id}/sharing": {"answer_ids": []},
     "POST /api/v1/one-on-ones/meetings/{meeting_id}/talking-points": {"text": "A point"},
     "PATCH /api/v1/one-on-ones/talking-points/{point_id}": {"discussed": True},
     "POST /api/v1/one-on-ones/meetings/{meeting_id}/action-items": {
@@ -729,6 +763,23 @@ def _one_on_ones(world: World) -> None:
             organisation=org, one_on_one=series, date=timezone.localdate()
         )
         PrivateNote.objects.create(organisation=org, meeting=meeting, author=person, text="mine")
+        request = FeedbackRequest360.objects.create(
+            organisation=org,
+            receiver=person,
+            requested_by=person,
+            due=timezone.localdate() + dt.timedelta(days=7),
+        )
+        FeedbackAsked.objects.create(
+            organisation=org, request=request, person=mentors[org_key], answered=True
+        )
+        FeedbackAnswer.objects.create(
+            organisation=org,
+            request=request,
+            author=mentors[org_key],
+            question="strengths",
+            text="Listens well",
+        )
+        world.objects[(owner, "feedback_request")] = request.pk
         world.objects.update(
             {
                 (owner, "one_on_one"): series.pk,

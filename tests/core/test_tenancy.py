@@ -15,7 +15,13 @@ from django.utils import timezone
 from ampwork.advisor.models import Incentive
 from ampwork.api import api
 from ampwork.autonomy.models import Project, Proposal, ShipItEvent
-from ampwork.conversations.models import ActionItem, Meeting, OneOnOne, TalkingPoint
+from ampwork.conversations.models import (
+    ActionItem,
+    FeedbackRequest360,
+    Meeting,
+    OneOnOne,
+    TalkingPoint,
+)
 from ampwork.core.models import Organisation, Person, Role
 from ampwork.mastery.models import Review, Skill
 
@@ -57,6 +63,12 @@ def b_objects(other_org: Organisation) -> dict[str, int]:
         organisation=other_org, one_on_one=series, date=timezone.localdate()
     )
     return {
+        "request_id": FeedbackRequest360.objects.create(
+            organisation=other_org,
+            receiver=person,
+            requested_by=person,
+            due=timezone.localdate(),
+        ).pk,
         "meeting_id": meeting.pk,
         "point_id": TalkingPoint.objects.create(
             organisation=other_org, meeting=meeting, text="B's point"
@@ -126,6 +138,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "PATCH action-items": {"done": True},
     "shared-notes": {"text": "x"},
     "private-note": {"text": "x"},
+    "decision": {"accept": True},
 }
 
 
@@ -152,6 +165,7 @@ def test_routes_are_known() -> None:
                 "meeting_id",
                 "point_id",
                 "item_id",
+                "request_id",
             }, path
 
 

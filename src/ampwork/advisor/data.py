@@ -244,14 +244,14 @@ def incentive_facts(org: Organisation, data: OrgData) -> list[traps.IncentiveFac
             teams_of[person].add(team)
     rows = list(
         Incentive.objects.filter(organisation=org).values_list(
-            "id", "what", "style", "job_role", "objective_id", "key_result_id"
+            "id", "what", "outcome", "style", "job_role", "objective_id", "key_result_id"
         )
     )
     objectives, key_results = okr_selectors.objectives_and_key_results(
-        [r[4] for r in rows if r[4] is not None], [r[5] for r in rows if r[5] is not None]
+        [r[5] for r in rows if r[5] is not None], [r[6] for r in rows if r[6] is not None]
     )
     out = []
-    for pk, what, style, job_role, objective_id, key_result_id in rows:
+    for pk, what, outcome, style, job_role, objective_id, key_result_id in rows:
         key_result = key_results.get(key_result_id) if key_result_id is not None else None
         if objective_id is None and key_result is not None:
             objective_id = key_result.objective_id
@@ -270,6 +270,7 @@ def incentive_facts(org: Organisation, data: OrgData) -> list[traps.IncentiveFac
                 id=pk,
                 what=what,
                 style=style,
+                outcome=outcome,
                 objective_id=objective.id if objective else None,
                 objective_title=(PRIVATE if private else objective.title) if objective else "",
                 key_result_title=(

@@ -16,10 +16,14 @@ firing on a worked example and silent on its near-miss twin (tests/advisor/test_
    completion falling.
 6. ``inauthentic-purpose`` — the published purpose fails the authenticity check.
 7. ``anonymity-lowered`` — the survey anonymity minimum set below the default of five.
+8. ``feedback-tied-to-pay`` — a reward recorded in the incentive ledger whose reward or
+   outcome names 360, upward or peer feedback (or a rating of someone): feedback in
+   ampwork is developmental and score-free, never an input to pay.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -28,6 +32,10 @@ STALE_MIN_KRS = 10
 REVIEW_DROP = 0.15
 REVIEW_MIN_PREVIOUS = 0.30
 DEFAULT_ANONYMITY = 5
+# the words that tie a reward to feedback: "360", "upward feedback", "peer review", …
+FEEDBACK_WORDS = re.compile(
+    r"\b(360|feedback|upward|peer reviews?|performance ratings?|ratings? from)\b", re.IGNORECASE
+)
 
 SOURCES = {
     "if-then-creative": "Deci, Koestner & Ryan (1999): expected, contingent rewards undermine "
@@ -46,6 +54,9 @@ SOURCES = {
     "names who is better off because of the work, not only profit.",
     "anonymity-lowered": "Survey practice: results of fewer than five people can often be "
     "traced back to them; ampwork's default minimum is five.",
+    "feedback-tied-to-pay": "Pink, Drive, ch. 7 (feedback for mastery, not judgement); "
+    "DeNisi & Kluger (2000): feedback tied to evaluation and rewards often lowers "
+    "performance; 360 practice: developmental use only, or people stop writing honestly.",
 }
 TITLES = {
     "if-then-creative": "If-then reward on creative work",
@@ -55,6 +66,7 @@ TITLES = {
     "check-in-fatigue": "Check-in fatigue",
     "inauthentic-purpose": "A purpose that may not ring true",
     "anonymity-lowered": "Survey anonymity minimum lowered",
+    "feedback-tied-to-pay": "Feedback tied to a reward",
 }
 CLASSIC = ("if-then-creative", "defaulting-to-control", "ignoring-fairness")
 
@@ -64,6 +76,7 @@ class IncentiveFact:
     id: int
     what: str
     style: str  # if_then | now_that
+    outcome: str = ""  # what the reward is for
     objective_id: int | None = None
     objective_title: str = ""
     key_result_title: str = ""
@@ -301,6 +314,28 @@ def anonymity_lowered(facts: Facts) -> list[Finding]:
     ]
 
 
+def feedback_tied_to_pay(facts: Facts) -> list[Finding]:
+    out = []
+    for i in facts.incentives:
+        said = [t for t in (i.what, i.outcome) if FEEDBACK_WORDS.search(t)]
+        if not said:
+            continue
+        out.append(
+            Finding(
+                "feedback-tied-to-pay",
+                f"feedback-tied-to-pay.incentive-{i.id}",
+                [f"the reward “{i.what}” is recorded for “{i.outcome}”, which names feedback"],
+                "Remove the reward from feedback: keep 360 and upward feedback for growth, "
+                "read by the person first, and decide pay on a broader, fair view — never on "
+                "what colleagues wrote.",
+                "/advisor/incentives/",
+                i.teams,
+                i.what,
+            )
+        )
+    return out
+
+
 RULES = (
     if_then_creative,
     defaulting_to_control,
@@ -309,6 +344,7 @@ RULES = (
     check_in_fatigue,
     inauthentic_purpose,
     anonymity_lowered,
+    feedback_tied_to_pay,
 )
 
 

@@ -2,7 +2,12 @@
 1:1s, Monday to Friday — with two meetings held already, talking points and action items
 carried over from the last one, shared notes, and the manager's own private notes (which
 nobody else will see). In the school, the Year 9 Science teacher meets two students
-fortnightly."""
+fortnightly.
+
+360 and upward feedback: Sam (the Platform engineer) closed a 360 with three colleagues'
+answers and shared one of them with their manager, keeping the rest to themselves; the
+Platform manager's upward request is still open with two answers, below the minimum, and
+says so."""
 
 from __future__ import annotations
 
@@ -11,8 +16,19 @@ import datetime as dt
 from django.utils import timezone
 
 from ampwork.core.models import Organisation, Person, Team, TeamMembership
+from ampwork.mastery import selectors as mastery_selectors
 
-from .models import ActionItem, Meeting, OneOnOne, PrivateNote, TalkingPoint
+from . import feedback_services
+from .models import (
+    ActionItem,
+    FeedbackAnswer,
+    FeedbackAsked,
+    FeedbackRequest360,
+    Meeting,
+    OneOnOne,
+    PrivateNote,
+    TalkingPoint,
+)
 
 POINTS = [
     ("How the on-call rotation is going", True),
@@ -117,6 +133,74 @@ def seed(company: Organisation, school: Organisation) -> None:
     teacher, students = _team(school, "Year 9 Science")
     for day, student in zip(workdays[1:], _signing_in_first(students)[:2], strict=False):
         _series(school, teacher, student, "fortnightly", day, 14)
+    _feedback(company, manager, _signing_in_first(reports))
+
+
+PEER_ANSWERS = [
+    # (question, text, shared with the manager)
+    ("strengths", "You make incident reviews calm: nobody feels blamed, so we learn more.", True),
+    ("start", "Start pairing with newer people on the deploy tooling.", False),
+    ("stop", "Stop taking every on-call swap yourself; let us help.", False),
+    ("skill", "Lead one design review a month, and ask for feedback on it.", False),
+]
+UPWARD_ANSWERS = [
+    ("strengths", "Shields the team from scope churn."),
+    ("start", "Share the quarter's priorities earlier."),
+    ("strengths", "Makes time for 1:1s even in busy weeks."),
+    ("stop", "Stop rescheduling planning at short notice."),
+]
+
+
+def _feedback(org: Organisation, manager: Person, reports: list[Person]) -> None:
+    today = timezone.localdate()
+    sam, colleagues = reports[0], reports[1:4]
+    skills = mastery_selectors.skill_names(org)
+    peer = FeedbackRequest360.objects.create(
+        organisation=org,
+        receiver=sam,
+        requested_by=sam,
+        kind=FeedbackRequest360.Kind.PEER,
+        status=FeedbackRequest360.Status.CLOSED,
+        skill_id=next(iter(skills), None),
+        note="Before my growth conversation in January",
+        due=today - dt.timedelta(days=3),
+    )
+    for i, colleague in enumerate(colleagues):
+        FeedbackAsked.objects.create(
+            organisation=org, request=peer, person=colleague, answered=True
+        )
+        question, text, shared = PEER_ANSWERS[i]
+        FeedbackAnswer.objects.create(
+            organisation=org,
+            request=peer,
+            author=colleague,
+            question=question,
+            text=text,
+            shared=shared,
+        )
+        if i == 0 and peer.skill_id is not None:
+            question, text, _ = PEER_ANSWERS[3]
+            FeedbackAnswer.objects.create(
+                organisation=org, request=peer, author=colleague, question=question, text=text
+            )
+    direct = [p for p in reports if p.manager_id == manager.pk]
+    upward = FeedbackRequest360.objects.create(
+        organisation=org,
+        receiver=manager,
+        requested_by=manager,
+        kind=FeedbackRequest360.Kind.UPWARD,
+        status=FeedbackRequest360.Status.OPEN,
+        due=today + dt.timedelta(days=10),
+        minimum=org.anonymity_min_group,
+    )
+    for i, person in enumerate(direct):
+        FeedbackAsked.objects.create(
+            organisation=org, request=upward, person=person, answered=0 < i < 3
+        )
+    # two answered (not Sam, who still has it to answer): pooled, sealed, without them
+    half = len(UPWARD_ANSWERS) // 2
+    for part in (UPWARD_ANSWERS[:half], UPWARD_ANSWERS[half:]):
+        feedback_services.pool_upward(upward, list(part))
 
 
 def _signing_in_first(people: list[Person]) -> list[Person]:

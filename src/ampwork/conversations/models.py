@@ -4,6 +4,8 @@ private notes that only their author ever reads (``rules.py``)."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
 from django.utils import timezone
 
@@ -150,3 +152,130 @@ class PrivateNote(models.Model):
 
     def __str__(self) -> str:
         return f"private note {self.pk}"
+
+
+class FeedbackRequest360(models.Model):
+    """A request for developmental feedback about ``receiver`` from chosen colleagues.
+
+    Kind ``360``: attributed — the receiver reads who wrote each answer and shares answers
+    one by one with their manager. Kind ``upward``: the receiver's reports answer about
+    them anonymously; the answers are kept apart from who answered (``UpwardAnswer`` has
+    no author and no time) and shown only once the request is closed with at least the
+    organisation's anonymity minimum of answers (``feedback360.py``). Never a score."""
+
+    class Kind(models.TextChoices):
+        PEER = "360", "360 feedback"
+        UPWARD = "upward", "Upward feedback"
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Waiting for the receiver's consent"
+        OPEN = "open", "Open"
+        CLOSED = "closed", "Closed"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    receiver = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PEER)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    skill = models.ForeignKey(
+        "mastery.Skill", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    note = models.CharField(max_length=300, blank=True)
+    due = models.DateField()
+    # the organisation's minimum when the request was sent (upward only)
+    minimum = models.PositiveSmallIntegerField(null=True, blank=True)
+    # upward: the receiver shared the combined answers with their manager, as a whole
+    shared = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} feedback for {self.receiver_id}"
+
+    @property
+    def upward(self) -> bool:
+        return self.kind == self.Kind.UPWARD
+
+
+class FeedbackAsked(models.Model):
+    """One person asked to answer a request, and whether they have — a yes/no, never when
+    (for upward feedback this row is all that says who answered, apart from what)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    request = models.ForeignKey(FeedbackRequest360, on_delete=models.CASCADE, related_name="asked")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    answered = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "person"], name="feedback_asked_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} asked for {self.request_id}"
+
+
+class FeedbackAnswer(models.Model):
+    """One attributed answer to one question of a 360 request. The receiver reads it and
+    chooses whether their manager does (``shared``)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    request = models.ForeignKey(
+        FeedbackRequest360, on_delete=models.CASCADE, related_name="answers"
+    )
+    author = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    question = models.CharField(max_length=10)
+    text = models.TextField()
+    shared = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["request", "author", "question"], name="feedback_answer_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"answer {self.pk}"
+
+
+class PooledUpwardAnswer(models.Model):
+    """One person's upward answers while the request is open: sealed (AES-GCM with a key
+    from the server's secret), written in a transaction of its own after the one that
+    marks the person as answered. When the request closes they are opened, shuffled and
+    written as ``UpwardAnswer`` rows in one batch, and the pool is emptied — so no system
+    column (PostgreSQL's ``xmin``, SQLite's ``rowid``) ties an answer to who answered."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    request = models.ForeignKey(
+        "FeedbackRequest360", on_delete=models.CASCADE, related_name="upward_pool"
+    )
+    sealed = models.TextField()
+
+    def __str__(self) -> str:
+        return "pooled upward answers"
+
+
+class UpwardAnswer(models.Model):
+    """One anonymous answer to one question of an upward request: a random id, no author,
+    no time — who answered is only ``FeedbackAsked.answered``. Written only when the
+    request closes, all at once and shuffled (``PooledUpwardAnswer`` holds them before)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    request = models.ForeignKey(
+        FeedbackRequest360, on_delete=models.CASCADE, related_name="upward_answers"
+    )
+    question = models.CharField(max_length=10)
+    text = models.TextField()
+
+    class Meta:
+        ordering = ["id"]  # random: tells nothing of who answered or when
+
+    def __str__(self) -> str:
+        return "an upward answer"

@@ -8,6 +8,15 @@
 - A private note is read by its author alone: no role and no other person, ever — not the
   other participant, not admins, not people ops, not the API of anyone else, not the
   export. Each participant writes their own.
+
+360 and upward feedback (``feedback360.py``), granted to no role — not admins, not people
+ops — only by the request itself:
+
+- a request's progress (who was asked, how many answered): its receiver and whoever asked
+  on their behalf (their manager, who proposes it; the receiver accepts before it is sent);
+- answering: the people asked, while it is open;
+- the answers: the receiver alone (upward ones only as the combined set, once shown);
+- what the receiver shared: the receiver and their manager (``Person.manager``).
 """
 
 from __future__ import annotations
@@ -16,7 +25,15 @@ from typing import Any
 
 from ampwork.core.permissions import Actor, register
 
-from .models import ActionItem, Meeting, OneOnOne, PrivateNote, TalkingPoint
+from .models import (
+    ActionItem,
+    FeedbackAsked,
+    FeedbackRequest360,
+    Meeting,
+    OneOnOne,
+    PrivateNote,
+    TalkingPoint,
+)
 
 NOBODY: frozenset[str] = frozenset()
 
@@ -44,7 +61,53 @@ def author(actor: Actor, note: Any) -> bool:
     return me is not None and isinstance(note, PrivateNote) and note.author_id == me.pk
 
 
+def _request(obj: Any) -> FeedbackRequest360 | None:
+    return obj if isinstance(obj, FeedbackRequest360) else None
+
+
+def receiver(actor: Actor, obj: Any) -> bool:
+    """The actor is the person the feedback is about."""
+    me, request = actor.person, _request(obj)
+    return me is not None and request is not None and request.receiver_id == me.pk
+
+
+def receiver_or_requester(actor: Actor, obj: Any) -> bool:
+    me, request = actor.person, _request(obj)
+    return (
+        me is not None
+        and request is not None
+        and me.pk in (request.receiver_id, request.requested_by_id)
+    )
+
+
+def receivers_manager(actor: Actor, obj: Any) -> bool:
+    """The actor is the receiver's manager (their ``manager``), or the receiver."""
+    me, request = actor.person, _request(obj)
+    return (
+        me is not None
+        and request is not None
+        and (request.receiver_id == me.pk or request.receiver.manager_id == me.pk)
+    )
+
+
+def asked(actor: Actor, obj: Any) -> bool:
+    """The actor was asked to answer this request, and it was sent (not only proposed)."""
+    me, request = actor.person, _request(obj)
+    return (
+        me is not None
+        and request is not None
+        and request.status != FeedbackRequest360.Status.PROPOSED
+        and FeedbackAsked.objects.filter(request=request, person=me).exists()
+    )
+
+
 def install() -> None:
+    register("feedback360.view", NOBODY, receiver_or_requester)
+    register("feedback360.accept", NOBODY, receiver)
+    register("feedback360.read_answers", NOBODY, receiver)
+    register("feedback360.share", NOBODY, receiver)
+    register("feedback360.read_shared", NOBODY, receivers_manager)
+    register("feedback360.answer", NOBODY, asked)
     register("one_on_ones.view", NOBODY, participant)
     register("one_on_ones.edit", NOBODY, participant)
     register("one_on_ones.write_private_note", NOBODY, participant)

@@ -91,3 +91,70 @@ class MeetingOut(Schema):
 
 class NotesIn(InSchema):
     text: Annotated[str, Field(max_length=10_000)]
+
+
+# 360 and upward feedback. No output model has an author field for upward answers, and
+# the reader's manager gets only the answers the receiver shared (never their authors).
+
+Answer = Annotated[str, Field(max_length=3000)]
+
+
+class FeedbackRequestIn(InSchema):
+    kind: Literal["360", "upward"] = "360"
+    asked_ids: Annotated[list[Id], Field(min_length=1, max_length=20)]
+    due: Day
+    receiver_id: Id | None = None  # someone you manage: they accept before it is sent
+    skill_id: Id | None = None
+    note: Annotated[str, Field(max_length=300)] = ""
+
+
+class FeedbackRequestOut(Schema):
+    id: int
+    kind: str
+    status: str  # proposed (waiting for the receiver's consent) | open | closed
+    receiver: PersonRef
+    requested_by: PersonRef
+    due: dt.date
+    skill: str | None
+    note: str
+    asked: int
+    answered: int
+    progress: str  # "3 of 5 answered", and for upward below the minimum that it is hidden
+    closed: bool
+
+
+class FeedbackAnswersIn(InSchema):
+    strengths: Answer = ""
+    start: Answer = ""
+    stop: Answer = ""
+    skill: Answer = ""
+
+
+class FeedbackAnswerOut(Schema):
+    id: int | None  # None for upward answers
+    question: str
+    text: str
+    author: str | None  # the writer of an attributed answer, to the receiver only
+    shared: bool
+
+
+class FeedbackQuestionOut(Schema):
+    key: str
+    text: str
+    answers: list[FeedbackAnswerOut]
+
+
+class FeedbackResultsOut(Schema):
+    request: FeedbackRequestOut
+    reader_is_receiver: bool
+    hidden_reason: str  # why upward answers are not shown, or ""
+    questions: list[FeedbackQuestionOut]
+
+
+class FeedbackShareIn(InSchema):
+    answer_ids: Annotated[list[Id], Field(max_length=200)] = []
+    whole: bool = False  # upward: share the combined answers as a whole
+
+
+class FeedbackDecisionIn(InSchema):
+    accept: bool

@@ -19,6 +19,7 @@ WHOLE_APPS = {
     "mastery": "progress",
     "advisor": "advisor",
     "conversations": "one_on_ones",
+    "feedback360": "progress",  # 360 and upward feedback sit beside mastery's feedback
 }
 
 # pages of core and okrs (URL name -> navigation items)

@@ -43,6 +43,7 @@ from .skills import (
     growth_areas,
     skill_count,
     skill_histories,
+    skill_names,
     skills,
     skills_matrix,
 )
@@ -92,6 +93,7 @@ __all__ = [
     "review_weeks",
     "skill_count",
     "skill_histories",
+    "skill_names",
     "skills",
     "skills_matrix",
     "team_reviews",

@@ -44,6 +44,11 @@ def get_skill(org: Organisation, pk: int) -> Skill:
     return skill
 
 
+def skill_names(org: Organisation) -> dict[int, str]:
+    """For other apps: the organisation's skills, id to name, by name. One query."""
+    return dict(Skill.objects.filter(organisation=org).order_by("name").values_list("pk", "name"))
+
+
 def skill_histories(org: Organisation, person: Person) -> list[SkillHistory]:
     catalogue = list(skills(org))
     by_skill = {s.pk: SkillHistory(s, [], []) for s in catalogue}
