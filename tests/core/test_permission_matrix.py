@@ -168,6 +168,10 @@ WEB: dict[str, tuple[str | None, str]] = {
     "conversations:index": (None, "*=ok"),
     "POST conversations:start": (None, "*=ok"),
     "conversations:invitation": ("one_on_one", "*=ok|404"),
+    # the summary switch is the person's, on a manager 1:1 (the matrix's is a mentor 1:1:
+    # refused for what it is, on the same page); nobody's earlier 1:1s are shared here
+    "POST conversations:share_summary": ("one_on_one", "*=ok|404"),
+    "conversations:earlier": ("person", "*=404"),
     "conversations:meeting": ("meeting", "*=ok|404"),
     "POST conversations:add_point": ("meeting", "*=ok|404"),
     "POST conversations:add_action": ("meeting", "*=ok|404"),
@@ -321,6 +325,8 @@ API: dict[str, str] = {
     "PUT /api/v1/one-on-ones/meetings/{meeting_id}/shared-notes": "*=ok|404",
     "PUT /api/v1/one-on-ones/meetings/{meeting_id}/private-note": "*=ok|404",
     "POST /api/v1/one-on-ones/meetings/{meeting_id}/hold": "*=ok|404",
+    "PUT /api/v1/one-on-ones/{one_on_one_id}/summary-sharing": "*=invalid|404",  # a mentor 1:1
+    "GET /api/v1/one-on-ones/people/{person_id}/earlier": "*=404",
     "GET /api/v1/feedback-360-requests": "*=ok",
     "POST /api/v1/feedback-360-requests": "*=ok",
     "GET /api/v1/feedback-360-requests/{request_id}/results": "*=ok|404",
@@ -429,6 +435,7 @@ PARAMS = {
     "point_id": "talking_point",
     "item_id": "action_item",
     "request_id": "feedback_request",
+    "one_on_one_id": "one_on_one",
 }
 
 # web forms that must be filled in for the view to reach its permission check (others are
@@ -518,6 +525,7 @@ BODIES: dict[str, Any] = {
     "PATCH /api/v1/one-on-ones/action-items/{item_id}": {"done": True},
     "PUT /api/v1/one-on-ones/meetings/{meeting_id}/shared-notes": {"text": "shared"},
     "PUT /api/v1/one-on-ones/meetings/{meeting_id}/private-note": {"text": "mine"},
+    "PUT /api/v1/one-on-ones/{one_on_one_id}/summary-sharing": {"share": True},
 }
 
 

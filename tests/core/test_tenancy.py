@@ -70,6 +70,7 @@ def b_objects(other_org: Organisation) -> dict[str, int]:
             due=timezone.localdate(),
         ).pk,
         "meeting_id": meeting.pk,
+        "one_on_one_id": series.pk,
         "point_id": TalkingPoint.objects.create(
             organisation=other_org, meeting=meeting, text="B's point"
         ).pk,
@@ -138,6 +139,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "PATCH action-items": {"done": True},
     "shared-notes": {"text": "x"},
     "private-note": {"text": "x"},
+    "summary-sharing": {"share": True},
     "decision": {"accept": True},
 }
 
@@ -166,6 +168,7 @@ def test_routes_are_known() -> None:
                 "point_id",
                 "item_id",
                 "request_id",
+                "one_on_one_id",
             }, path
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from ampwork.conversations.models import Meeting, OneOnOne
@@ -135,3 +136,56 @@ def test_a_one_on_one_prepared_held_and_carried_over(
     response = phone.goto(f"{live_server.url}/one-on-ones/meetings/{held.pk}/")
     assert response.status == 404
     expect(phone.locator("main")).not_to_contain_text(MANAGER_SECRET)
+
+
+def test_sam_shares_a_summary_with_the_next_manager(
+    page: Any,
+    phone: Any,
+    live_server: Any,
+    sign_in: Callable[..., None],
+    shot: Callable[..., None],
+) -> None:
+    """Sam switches sharing on (in place); once Sam's manager changes, the new one reads
+    the earlier 1:1s — the shared agenda, never Marco's private note; switched off, gone."""
+    ensure_demo()
+    sam = Person.objects.get(email="member@brightwater.example")
+    marco = Person.objects.get(email="manager@brightwater.example")
+    series = OneOnOne.objects.get(person=sam, lead=marco)
+    on_laptop, on_phone = _watch(page), _watch(phone)
+    sign_in(phone, sam.email, DEMO_PASSWORD)
+    phone.goto(f"{live_server.url}/one-on-ones/")
+    phone.get_by_role("link", name=marco.name).click()
+    phone.get_by_role("button", name="Share a summary of this 1:1 with my next manager").click()
+    switch = phone.locator("#share-summary")
+    expect(switch).to_contain_text("Shared with my next manager")  # in place (htmx)
+    shot(phone, "one-on-one-share-summary-phone")
+    series.refresh_from_db()
+    assert series.share_summary
+
+    # the reporting line changes; the new manager starts a 1:1 with Sam
+    nina = Person.objects.get(email="people@brightwater.example")
+    Person.objects.filter(pk=sam.pk).update(manager=nina)
+    OneOnOne.objects.create(organisation=sam.organisation, person=sam, lead=nina)
+    Meeting.objects.create(
+        organisation=sam.organisation,
+        one_on_one=OneOnOne.objects.get(person=sam, lead=nina),
+        date=timezone.localdate(),
+    )
+    sign_in(page, nina.email, DEMO_PASSWORD)
+    page.goto(f"{live_server.url}/one-on-ones/")
+    page.get_by_role("link", name=f"Earlier 1:1s of {sam.name}").click()
+    expect(page.get_by_role("heading", name=f"Earlier 1:1s of {sam.name}")).to_be_visible()
+    main = page.locator("main")
+    expect(main).to_contain_text(f"With {marco.name}")
+    expect(main).to_contain_text("Write up the incident timeline")  # a done action item
+    expect(main).not_to_contain_text("seemed tired")  # Marco's private note in the demo
+    shot(page, "one-on-one-earlier-laptop")
+
+    # Sam switches it off: the page is gone (its 404 is the one console error expected)
+    phone.get_by_role("button", name="Stop sharing the summary").click()
+    expect(switch).to_contain_text("Not shared")
+    assert on_laptop == []
+    assert on_phone == []
+    response = page.reload()
+    assert response is not None
+    assert response.status == 404

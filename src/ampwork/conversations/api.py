@@ -2,7 +2,9 @@
 /one-on-ones (one's own series; start one), /one-on-ones/meetings/{id} (the agenda, action
 items, shared notes and the reader's own private note), talking points and action items
 (add, mark discussed, tick done), shared and private notes, and holding a meeting. A private
-note is answered to its author alone."""
+note is answered to its author alone. The person of a manager 1:1 switches sharing its
+summary on or off (/one-on-ones/{id}/summary-sharing); their next manager reads it
+(/one-on-ones/people/{id}/earlier), never with a private note."""
 
 from __future__ import annotations
 
@@ -19,11 +21,17 @@ from .schemas import (
     ActionItemIn,
     ActionItemOut,
     ActionItemPatch,
+    EarlierOut,
     MeetingOut,
     NotesIn,
     OneOnOneIn,
     OneOnOneOut,
     PersonRef,
+    SummaryActionOut,
+    SummaryMeetingOut,
+    SummaryOut,
+    SummaryPointOut,
+    SummarySharingIn,
     TalkingPointIn,
     TalkingPointOut,
     TalkingPointPatch,
@@ -42,6 +50,7 @@ def _series(who: Actor, s: OneOnOne, next_meeting: Meeting) -> OneOnOneOut:
         relation=selectors.relation_of(who, s),
         next_meeting_id=next_meeting.pk,
         next_meeting_date=next_meeting.date,
+        share_summary=s.share_summary,
     )
 
 
@@ -183,3 +192,54 @@ def hold(request: HttpRequest, meeting_id: Id) -> MeetingOut:
     who = actor(request)
     following = services.hold(actor=who, meeting=selectors.get_meeting(who, meeting_id))
     return _meeting(who, selectors.get_meeting(who, following.pk))
+
+
+@router.put("/one-on-ones/{one_on_one_id}/summary-sharing", response=responses(200, OneOnOneOut))
+def summary_sharing(
+    request: HttpRequest, one_on_one_id: Id, payload: SummarySharingIn
+) -> OneOnOneOut:
+    """The person of a manager (teacher) 1:1 — never the lead — shares a summary of it with
+    their next manager (``share: true``) or stops (``false``). Off by default."""
+    who = actor(request)
+    series = services.set_summary_sharing(
+        actor=who, series=selectors.get_series(who, one_on_one_id), share=payload.share
+    )
+    return _series(who, series, services.open_meeting_of(series))
+
+
+@router.get("/one-on-ones/people/{person_id}/earlier", response=responses(200, EarlierOut))
+def earlier(request: HttpRequest, person_id: Id) -> EarlierOut:
+    """Earlier 1:1s a person shares with you, their manager now: each held meeting's date,
+    talking points, action items and shared notes — never a private note. 404 unless you
+    are their current manager, not the lead of that 1:1, and they share it."""
+    who = actor(request)
+    found = selectors.earlier_one_on_ones(who, person_id)
+    return EarlierOut(
+        person=PersonRef(id=found.person.pk, name=found.person.name),
+        summaries=[
+            SummaryOut(
+                one_on_one_id=s.series.pk,
+                lead=PersonRef(id=s.lead.pk, name=s.lead.name),
+                meetings=[
+                    SummaryMeetingOut(
+                        date=m.date,
+                        talking_points=[
+                            SummaryPointOut(text=p.text, discussed=p.discussed) for p in m.points
+                        ],
+                        action_items=[
+                            SummaryActionOut(
+                                text=a.text,
+                                owner=PersonRef(id=a.owner.pk, name=a.owner.name),
+                                due=a.due,
+                                done=a.done,
+                            )
+                            for a in m.actions
+                        ],
+                        shared_notes=m.shared_notes,
+                    )
+                    for m in s.meetings
+                ],
+            )
+            for s in found.summaries
+        ],
+    )

@@ -77,6 +77,18 @@ def my_requests(actor: Actor) -> list[RequestRow]:
     return _rows(list(_base(actor).filter(Q(receiver=me) | Q(requested_by=me))))
 
 
+def all_requests(organisation_id: int) -> list[RequestRow]:
+    """Every request of an organisation with its progress, newest first — for the command
+    line (``ampwork feedback requests``): who, kind, status, progress; never an answer."""
+    return _rows(
+        list(
+            FeedbackRequest360.objects.filter(organisation_id=organisation_id).select_related(
+                "receiver", "requested_by", "organisation"
+            )
+        )
+    )
+
+
 def to_answer(actor: Actor) -> list[FeedbackRequest360]:
     """Open requests the reader was asked to answer and has not yet."""
     me = actor.person

@@ -33,6 +33,10 @@ class OneOnOne(models.Model):
     started_by = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # the person's choice, never the lead's: a summary of this series (held meetings'
+    # agenda, action items and shared notes — never a private note) for their next
+    # manager once the reporting line changes (``rules.py``)
+    share_summary = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -8,6 +8,11 @@
 - A private note is read by its author alone: no role and no other person, ever — not the
   other participant, not admins, not people ops, not the API of anyone else, not the
   export. Each participant writes their own.
+- A summary of a manager (teacher) 1:1 for the person's next manager: only the person
+  switches it on or off, never the lead. While it is on, it is read by the person's
+  current manager (``Person.manager``) when that is not the series' lead — the reporting
+  line changed — and by nobody else: not the old lead through this route, not admins, not
+  people ops. It never holds a private note.
 
 360 and upward feedback (``feedback360.py``), granted to no role — not admins, not people
 ops — only by the request itself:
@@ -61,6 +66,31 @@ def author(actor: Actor, note: Any) -> bool:
     return me is not None and isinstance(note, PrivateNote) and note.author_id == me.pk
 
 
+def the_person(actor: Actor, series: Any) -> bool:
+    """The actor is the person (not the lead) of a manager (teacher) 1:1."""
+    me = actor.person
+    return (
+        me is not None
+        and isinstance(series, OneOnOne)
+        and series.kind == OneOnOne.Kind.MANAGER
+        and series.person_id == me.pk
+    )
+
+
+def next_manager(actor: Actor, series: Any) -> bool:
+    """The actor is the person's current manager, not this series' lead, and the person
+    shares the summary."""
+    me = actor.person
+    return (
+        me is not None
+        and isinstance(series, OneOnOne)
+        and series.kind == OneOnOne.Kind.MANAGER
+        and series.share_summary
+        and me.pk not in (series.lead_id, series.person_id)
+        and series.person.manager_id == me.pk
+    )
+
+
 def _request(obj: Any) -> FeedbackRequest360 | None:
     return obj if isinstance(obj, FeedbackRequest360) else None
 
@@ -112,3 +142,5 @@ def install() -> None:
     register("one_on_ones.edit", NOBODY, participant)
     register("one_on_ones.write_private_note", NOBODY, participant)
     register("one_on_ones.read_private_note", NOBODY, author)
+    register("one_on_ones.share_summary", NOBODY, the_person)
+    register("one_on_ones.read_summary", NOBODY, next_manager)

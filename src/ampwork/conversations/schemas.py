@@ -29,6 +29,8 @@ class OneOnOneOut(Schema):
     relation: str  # what the other person is to the reader: manager, report, mentor, mentee
     next_meeting_id: int
     next_meeting_date: dt.date
+    # the person's choice: a summary for their next manager (``share_summary`` route)
+    share_summary: bool
 
 
 class OneOnOneIn(InSchema):
@@ -91,6 +93,42 @@ class MeetingOut(Schema):
 
 class NotesIn(InSchema):
     text: Annotated[str, Field(max_length=10_000)]
+
+
+class SummarySharingIn(InSchema):
+    share: bool
+
+
+class SummaryActionOut(Schema):
+    text: str
+    owner: PersonRef
+    due: dt.date | None
+    done: bool
+
+
+class SummaryPointOut(Schema):
+    text: str
+    discussed: bool
+
+
+class SummaryMeetingOut(Schema):
+    """A held meeting in a summary: no private note, ever."""
+
+    date: dt.date
+    talking_points: list[SummaryPointOut]
+    action_items: list[SummaryActionOut]
+    shared_notes: str
+
+
+class SummaryOut(Schema):
+    one_on_one_id: int
+    lead: PersonRef
+    meetings: list[SummaryMeetingOut]
+
+
+class EarlierOut(Schema):
+    person: PersonRef
+    summaries: list[SummaryOut]
 
 
 # 360 and upward feedback. No output model has an author field for upward answers, and

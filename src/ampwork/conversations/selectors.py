@@ -62,6 +62,27 @@ def my_series(actor: Actor) -> list[SeriesRow]:
             "person", "lead"
         )
     )
+    meetings, points, actions = _open_counts(series)
+    rows = [
+        SeriesRow(
+            s,
+            other_of(actor, s),
+            relation_of(actor, s),
+            meetings[s.pk],
+            points.get(meetings[s.pk].pk, 0),
+            actions.get(meetings[s.pk].pk, 0),
+        )
+        for s in series
+        if s.pk in meetings
+    ]
+    return sorted(rows, key=lambda r: (r.next_meeting.date, r.other.name))
+
+
+def _open_counts(
+    series: list[OneOnOne],
+) -> tuple[dict[int, Meeting], dict[int, int], dict[int, int]]:
+    """Each series' open meeting, and the talking points not discussed and action items
+    not done on it (by meeting). Three queries."""
     ids = [s.pk for s in series]
     meetings = {
         m.one_on_one_id: m for m in Meeting.objects.filter(one_on_one_id__in=ids, held_at=None)
@@ -76,11 +97,29 @@ def my_series(actor: Actor) -> list[SeriesRow]:
         meeting__in=meetings.values(), done_at=None
     ).values_list("meeting_id", flat=True):
         actions[meeting_id] = actions.get(meeting_id, 0) + 1
+    return meetings, points, actions
+
+
+@dataclass(frozen=True)
+class OverviewRow:
+    series: OneOnOne
+    next_meeting: Meeting
+    open_points: int
+    open_actions: int
+
+
+def series_overview(organisation_id: int, person_id: int | None = None) -> list[OverviewRow]:
+    """Every 1:1 series of an organisation (or of one person, either side), the next
+    meeting first — for the command line (``ampwork one-on-ones list``): the two people,
+    the next meeting and counts of open points and actions; never a note."""
+    qs = OneOnOne.objects.filter(organisation_id=organisation_id).select_related("person", "lead")
+    if person_id is not None:
+        qs = qs.filter(Q(person_id=person_id) | Q(lead_id=person_id))
+    series = list(qs)
+    meetings, points, actions = _open_counts(series)
     rows = [
-        SeriesRow(
+        OverviewRow(
             s,
-            other_of(actor, s),
-            relation_of(actor, s),
             meetings[s.pk],
             points.get(meetings[s.pk].pk, 0),
             actions.get(meetings[s.pk].pk, 0),
@@ -88,7 +127,7 @@ def my_series(actor: Actor) -> list[SeriesRow]:
         for s in series
         if s.pk in meetings
     ]
-    return sorted(rows, key=lambda r: (r.next_meeting.date, r.other.name))
+    return sorted(rows, key=lambda r: (r.next_meeting.date, r.series.person.name))
 
 
 def get_series(actor: Actor, pk: int) -> OneOnOne:
@@ -276,3 +315,77 @@ def _cut(text: str, limit: int) -> str:
     if len(text) <= limit:
         return text
     return text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+@dataclass(frozen=True)
+class HeldMeeting:
+    """One held meeting in a summary: its agenda, action items and shared notes — never a
+    private note (the summary does not read that model at all)."""
+
+    date: dt.date
+    points: list[TalkingPoint]
+    actions: list[ActionItem]
+    shared_notes: str
+
+
+@dataclass(frozen=True)
+class SeriesSummary:
+    series: OneOnOne
+    lead: Person
+    meetings: list[HeldMeeting]
+
+
+@dataclass(frozen=True)
+class EarlierOneOnOnes:
+    person: Person
+    summaries: list[SeriesSummary]
+
+
+def _shared_summaries(actor: Actor, person_ids: list[int]) -> list[OneOnOne]:
+    me = actor.person
+    if me is None or not person_ids:
+        return []
+    candidates = (
+        OneOnOne.objects.filter(
+            organisation=actor.organisation,
+            person_id__in=person_ids,
+            kind=OneOnOne.Kind.MANAGER,
+            share_summary=True,
+            person__manager=me,
+        )
+        .exclude(lead=me)
+        .select_related("person", "lead")
+    )
+    return [s for s in candidates if can(actor, "one_on_ones.read_summary", s)]
+
+
+def with_earlier_summaries(actor: Actor, person_ids: list[int]) -> set[int]:
+    """Which of these people share an earlier 1:1's summary with the actor (for links)."""
+    return {s.person_id for s in _shared_summaries(actor, person_ids)}
+
+
+def earlier_one_on_ones(actor: Actor, person_id: int) -> EarlierOneOnOnes:
+    """The summaries a person shares with the actor, their next manager: each held
+    meeting's date, talking points, action items and shared notes. 404 when there is none
+    the actor may read (whether a summary exists is the person's business)."""
+    series = _shared_summaries(actor, [person_id])
+    if not series:
+        raise NotFound("no earlier 1:1s shared with you")
+    held = list(
+        Meeting.objects.filter(one_on_one__in=series, held_at__isnull=False).order_by("date", "id")
+    )
+    points: dict[int, list[TalkingPoint]] = {}
+    for p in TalkingPoint.objects.filter(meeting__in=held):
+        points.setdefault(p.meeting_id, []).append(p)
+    actions: dict[int, list[ActionItem]] = {}
+    for a in ActionItem.objects.filter(meeting__in=held).select_related("owner"):
+        actions.setdefault(a.meeting_id, []).append(a)
+    by_series: dict[int, list[HeldMeeting]] = {}
+    for m in held:
+        by_series.setdefault(m.one_on_one_id, []).append(
+            HeldMeeting(m.date, points.get(m.pk, []), actions.get(m.pk, []), m.shared_notes)
+        )
+    return EarlierOneOnOnes(
+        person=series[0].person,
+        summaries=[SeriesSummary(s, s.lead, by_series.get(s.pk, [])) for s in series],
+    )

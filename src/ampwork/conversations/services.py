@@ -237,3 +237,18 @@ def open_meeting_of(series: OneOnOne) -> Meeting:
         raise IntegrityError(f"1:1 {series.pk} has no open meeting")
     found.one_on_one = series
     return found
+
+
+@transaction.atomic
+def set_summary_sharing(*, actor: Actor, series: OneOnOne, share: bool) -> OneOnOne:
+    """The person (never the lead) switches sharing a summary of their manager (teacher)
+    1:1 with their next manager on or off (``rules.py``: ``one_on_ones.read_summary``)."""
+    require(actor, "one_on_ones.view", series)
+    if series.kind != OneOnOne.Kind.MANAGER:
+        raise ValidationFailed.single(
+            "share_summary", "only a 1:1 with your manager (teacher) has a summary to share"
+        )
+    require(actor, "one_on_ones.share_summary", series)
+    series.share_summary = share
+    series.save(update_fields=["share_summary"])
+    return series

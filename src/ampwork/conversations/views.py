@@ -50,11 +50,15 @@ def _words(actor: Actor) -> dict[str, str]:
 def index(request: HttpRequest, actor: Actor) -> HttpResponse:
     me = actor.person
     people = core_selectors.people(actor.organisation).exclude(pk=me.pk) if me is not None else []
+    rows = selectors.my_series(actor)
     return render(
         request,
         "conversations/index.html",
         {
-            "rows": selectors.my_series(actor),
+            "rows": rows,
+            "earlier": selectors.with_earlier_summaries(
+                actor, [r.series.person_id for r in rows if r.relation == "report"]
+            ),
             "people": people,
             "relation_words": _words(actor),
             "cadences": OneOnOne.Cadence.choices,
@@ -95,6 +99,9 @@ def _page(request: HttpRequest, actor: Actor, meeting: Meeting, template: str) -
             "relation_word": _words(actor)[page.relation],
             "may_edit": meeting.is_open and can(actor, "one_on_ones.edit", meeting),
             "may_note": can(actor, "one_on_ones.write_private_note", meeting),
+            "may_share": can(actor, "one_on_ones.share_summary", page.series),
+            "earlier": page.series.person_id
+            in selectors.with_earlier_summaries(actor, [page.series.person_id]),
             "today": timezone.localdate(),
         },
     )
@@ -257,3 +264,41 @@ def invitation(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="one-on-one-{series.pk}.ics"'
     return response
+
+
+@require_POST
+@member_view
+def share_summary(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    """The person switches sharing a summary with their next manager on or off."""
+    series = selectors.get_series(actor, pk)
+    page = reverse("conversations:meeting", kwargs={"pk": services.open_meeting_of(series).pk})
+    try:
+        services.set_summary_sharing(
+            actor=actor, series=series, share=request.POST.get("share") == "on"
+        )
+    except ValidationFailed as exc:
+        flash_errors(request, exc)
+        if request.htmx:  # type: ignore[attr-defined]
+            return HttpResponseClientRedirect(page)
+        return redirect(page)
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(
+            request, "conversations/_share_summary.html", {"series": series, "may_share": True}
+        )
+    messages.success(
+        request,
+        "Your next manager can read a summary of this 1:1."
+        if series.share_summary
+        else "This 1:1's summary is not shared.",
+    )
+    return redirect(page)
+
+
+@member_view
+def earlier(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    """Earlier 1:1s a person shares with the actor, their next manager: read only."""
+    return render(
+        request,
+        "conversations/earlier.html",
+        {"e": selectors.earlier_one_on_ones(actor, pk), "today": timezone.localdate()},
+    )

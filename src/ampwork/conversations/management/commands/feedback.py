@@ -1,0 +1,68 @@
+"""``ampwork feedback requests [--org SLUG] [--format json]``: the 360 and upward feedback
+requests with their kind, status and progress, as the web shows them — never an answer."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from ampwork.conversations import feedback_selectors
+from ampwork.core.cli import organisation
+
+
+def _status(row: feedback_selectors.RequestRow) -> str:
+    return "closed" if row.closed else row.request.status
+
+
+class Command(BaseCommand):
+    help = (
+        "360 and upward feedback: 'feedback requests [--org SLUG] [--format json]' — each "
+        "request with its kind, status and progress (never an answer)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        show = sub.add_parser("requests", help="list the feedback requests")
+        show.add_argument("--org", default="")
+        show.add_argument("--format", choices=["text", "json"], default="text")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        org = organisation(options["org"])
+        rows = feedback_selectors.all_requests(org.pk)
+        if options["format"] == "json":
+            self.stdout.write(
+                json.dumps(
+                    {
+                        "organisation": org.slug,
+                        "requests": [
+                            {
+                                "id": r.request.pk,
+                                "kind": r.request.kind,
+                                "status": _status(r),
+                                "receiver": r.request.receiver.name,
+                                "requested_by": r.request.requested_by.name,
+                                "due": r.request.due.isoformat(),
+                                "asked": r.asked,
+                                "answered": r.answered,
+                                "progress": r.progress,
+                            }
+                            for r in rows
+                        ],
+                    },
+                    indent=1,
+                    ensure_ascii=False,
+                )
+            )
+            return
+        if not rows:
+            self.stdout.write(f"{org.slug}: no feedback requests.")
+            return
+        self.stdout.write(f"{org.slug}: {len(rows)} feedback request(s)")
+        for r in rows:
+            q = r.request
+            self.stdout.write(
+                f"{q.get_kind_display()} for {q.receiver.name} ({_status(r)}, due "
+                f"{q.due:%Y-%m-%d}): {r.progress}"
+            )
