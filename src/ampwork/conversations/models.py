@@ -36,7 +36,8 @@ class OneOnOne(models.Model):
     # the person's choice, never the lead's: a summary of this series (held meetings'
     # agenda, action items and shared notes — never a private note) for their next
     # manager once the reporting line changes (``rules.py``)
-    share_summary = models.BooleanField(default=False)
+    # db_default: the previous release, which does not know the column, still inserts
+    share_summary = models.BooleanField(default=False, db_default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
