@@ -4,6 +4,7 @@ one with what was left carried over — and neither ever sees the other's privat
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -69,6 +70,15 @@ def test_a_one_on_one_prepared_held_and_carried_over(
     page.get_by_label("Add a talking point").fill("Your conference talk proposal")
     page.get_by_role("button", name="Add", exact=True).click()
     expect(agenda).to_contain_text("Your conference talk proposal")  # in place (htmx)
+    # a point about one of Sam's key results: the picker offers only what both may open
+    choice = page.locator("#point-link optgroup[label='Key result'] option").first
+    kr_title, kr_value = choice.inner_text(), choice.get_attribute("value")
+    page.get_by_label("Add a talking point").fill("What would move this key result?")
+    page.get_by_label("Link it to").select_option(kr_value)
+    page.get_by_role("button", name="Add", exact=True).click()
+    expect(agenda).to_contain_text("What would move this key result?")  # in place (htmx)
+    # the demo's own linked point and this one
+    expect(agenda.get_by_role("link", name=kr_title)).to_have_count(2)
     page.get_by_label("Add an action item").fill("Send the talk abstract")
     page.get_by_label("Who", exact=True).select_option(label=sam.name)
     page.get_by_role("button", name="Add action item").click()
@@ -86,6 +96,9 @@ def test_a_one_on_one_prepared_held_and_carried_over(
     phone.get_by_role("link", name=marco.name).click()
     agenda = phone.locator("#agenda")
     expect(agenda).to_contain_text("Your conference talk proposal")
+    expect(agenda.get_by_role("link", name=kr_title).last).to_have_attribute(
+        "href", re.compile(r"^/okrs/objectives/\d+/#kr-h-\d+$")
+    )
     expect(phone.locator("main")).not_to_contain_text(MANAGER_SECRET)
     expect(phone.locator("main")).not_to_contain_text("seemed tired")  # the demo's own note
     phone.get_by_label("Add a talking point").fill("Can I pair with the data team?")

@@ -22,6 +22,7 @@ from .schemas import (
     ActionItemOut,
     ActionItemPatch,
     EarlierOut,
+    LinkOut,
     MeetingOut,
     NotesIn,
     OneOnOneIn,
@@ -54,7 +55,8 @@ def _series(who: Actor, s: OneOnOne, next_meeting: Meeting) -> OneOnOneOut:
     )
 
 
-def _point(p: TalkingPoint) -> TalkingPointOut:
+def _point(row: selectors.PointRow) -> TalkingPointOut:
+    p, link = row.point, row.link
     return TalkingPointOut(
         id=p.pk,
         meeting_id=p.meeting_id,
@@ -63,7 +65,15 @@ def _point(p: TalkingPoint) -> TalkingPointOut:
         evidence=p.evidence,
         discussed=p.discussed,
         carried_from_id=p.carried_from_id,
+        link=LinkOut(kind=link.kind, id=link.id, label=link.label, url=link.url)  # type: ignore[arg-type]
+        if link
+        else None,
+        link_unavailable=row.gone,
     )
+
+
+def _points(who: Actor, points: list[TalkingPoint]) -> list[TalkingPointOut]:
+    return [_point(row) for row in selectors.point_rows(who, points)]
 
 
 def _action(a: ActionItem) -> ActionItemOut:
@@ -88,7 +98,7 @@ def _meeting(who: Actor, meeting: Meeting) -> MeetingOut:
         held=not meeting.is_open,
         shared_notes=meeting.shared_notes,
         my_private_note=note.text if note else "",
-        talking_points=[_point(p) for p in selectors.points_of(meeting)],
+        talking_points=_points(who, selectors.points_of(meeting)),
         action_items=[
             _action(row.item) for row in selectors.actions_of(meeting, timezone.localdate())
         ],
@@ -125,16 +135,16 @@ def meeting(request: HttpRequest, meeting_id: Id) -> MeetingOut:
 def add_point(
     request: HttpRequest, meeting_id: Id, payload: TalkingPointIn
 ) -> Status[TalkingPointOut]:
+    """Add a talking point to the open meeting's agenda, optionally linked (``link``) to a
+    key result, weekly review, 360 request (``feedback``) or skill that both people may
+    open; a link to anything else is refused (422, naming ``link``)."""
     who = actor(request)
     found = selectors.get_meeting(who, meeting_id)
-    return Status(
-        201,
-        _point(
-            services.add_point(
-                actor=who, meeting=found, text=payload.text, evidence=payload.evidence
-            )
-        ),
+    link = (payload.link.kind, payload.link.id) if payload.link else None
+    point = services.add_point(
+        actor=who, meeting=found, text=payload.text, evidence=payload.evidence, link=link
     )
+    return Status(201, _points(who, [point])[0])
 
 
 @router.patch("/one-on-ones/talking-points/{point_id}", response=responses(200, TalkingPointOut))
@@ -142,7 +152,9 @@ def mark_point(request: HttpRequest, point_id: Id, payload: TalkingPointPatch) -
     """Mark a talking point discussed (or not)."""
     who = actor(request)
     found = selectors.get_point(who, point_id)
-    return _point(services.mark_point(actor=who, point=found, discussed=payload.discussed))
+    return _points(who, [services.mark_point(actor=who, point=found, discussed=payload.discussed)])[
+        0
+    ]
 
 
 @router.post(

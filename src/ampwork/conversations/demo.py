@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from ampwork.core.models import Organisation, Person, Team, TeamMembership
 from ampwork.mastery import selectors as mastery_selectors
+from ampwork.okrs import selectors as okr_selectors
 
-from . import feedback_services
+from . import feedback_services, links
 from .models import (
     ActionItem,
     FeedbackAnswer,
@@ -96,6 +97,18 @@ def _series(
     TalkingPoint.objects.create(
         organisation=org, meeting=following, author=person, text="Time for the ShipIt day idea?"
     )
+    # a point about one of the person's key results, linked where both may open it
+    refs = [("key_result", f.id) for f in okr_selectors.my_key_results(person.pk, next_day)]
+    linkable = links.both_may_open(series, refs[:3])
+    if ref := next((r for r in refs if r in linkable), None):
+        TalkingPoint.objects.create(
+            organisation=org,
+            meeting=following,
+            author=lead,
+            text="Your key result: what would help it move?",
+            link_kind=ref[0],
+            link_id=ref[1],
+        )
     for text, who, done in ACTIONS:
         owner = person if who == "person" else lead
         item = ActionItem.objects.create(

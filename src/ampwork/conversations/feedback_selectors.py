@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from ampwork.core.errors import NotFound
+from ampwork.core.models import Person
 from ampwork.core.permissions import Actor, can
 from ampwork.pulse.anonymity import effective_minimum
 
@@ -102,6 +103,17 @@ def to_answer(actor: Actor) -> list[FeedbackRequest360]:
             asked__person=me,
             asked__answered=False,
         )
+    )
+
+
+def request_ids_about(person: Person, limit: int = 10) -> list[int]:
+    """The latest requests about a person that were sent (not only proposed), newest
+    first — for links from a 1:1's agenda, which still asks each reader's rules."""
+    return list(
+        FeedbackRequest360.objects.filter(receiver=person)
+        .exclude(status=FeedbackRequest360.Status.PROPOSED)
+        .order_by("-id")
+        .values_list("pk", flat=True)[:limit]
     )
 
 

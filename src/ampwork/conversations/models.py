@@ -93,6 +93,11 @@ class TalkingPoint(models.Model):
     )
     text = models.CharField(max_length=500)
     evidence = models.CharField(max_length=300, blank=True)
+    # what the point is about (``links.py``): a key result, weekly review, 360 request or
+    # skill, by kind and id — no foreign key into other apps; a deleted target just stops
+    # showing. Only something both people may open can be linked.
+    link_kind = models.CharField(max_length=12, blank=True, default="", db_default="")
+    link_id = models.PositiveBigIntegerField(null=True, blank=True)
     discussed = models.BooleanField(default=False)
     carried_from = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -136,6 +141,27 @@ class ActionItem(models.Model):
     @property
     def done(self) -> bool:
         return self.done_at is not None
+
+
+class MeetingReminder(models.Model):
+    """The day-before reminder of a meeting went to one of its two people, for the day it
+    was planned on then: sent once (a meeting moved to another day is reminded again)."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    date = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "person", "date"], name="one_meeting_reminder"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"reminder of meeting {self.meeting_id} for {self.person_id}"
 
 
 class PrivateNote(models.Model):

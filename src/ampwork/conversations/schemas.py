@@ -40,6 +40,16 @@ class OneOnOneIn(InSchema):
     first_meeting: Day | None = None
 
 
+LinkKind = Literal["key_result", "review", "feedback", "skill"]
+
+
+class LinkOut(Schema):
+    kind: LinkKind
+    id: int
+    label: str  # its title, as the reader may see it
+    url: str  # its page
+
+
 class TalkingPointOut(Schema):
     id: int
     meeting_id: int
@@ -48,11 +58,22 @@ class TalkingPointOut(Schema):
     evidence: str
     discussed: bool
     carried_from_id: int | None
+    # what the point is about, if the reader may open it; ``link_unavailable`` when there
+    # is a link the reader may no longer open (its title is not answered)
+    link: LinkOut | None
+    link_unavailable: bool
+
+
+class LinkIn(InSchema):
+    kind: LinkKind
+    id: Id
 
 
 class TalkingPointIn(InSchema):
     text: Text
     evidence: Annotated[str, Field(max_length=300)] = ""
+    # a key result, weekly review, 360 request (``feedback``) or skill both people may open
+    link: LinkIn | None = None
 
 
 class TalkingPointPatch(InSchema):

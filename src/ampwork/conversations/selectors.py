@@ -18,7 +18,7 @@ from ampwork.core.permissions import Actor, can
 from ampwork.mastery import selectors as mastery_selectors
 from ampwork.okrs import selectors as okr_selectors
 
-from . import schedule
+from . import links, schedule
 from .models import ActionItem, Meeting, OneOnOne, PrivateNote, TalkingPoint
 
 REVIEW_WEEKS = 4  # how far back an unanswered weekly review is suggested
@@ -192,10 +192,26 @@ class ActionRow:
 
 @dataclass(frozen=True)
 class Suggestion:
-    """A talking point the person's own data suggests, with the evidence for it."""
+    """A talking point the person's own data suggests, with the evidence for it and, where
+    there is one, what it is about (``links.py``; kept only if both people may open it)."""
 
     text: str
     evidence: str
+    link: links.Ref | None = None
+
+    @property
+    def link_value(self) -> str:
+        return f"{self.link[0]}:{self.link[1]}" if self.link else ""
+
+
+@dataclass(frozen=True)
+class PointRow:
+    """A talking point with what its link shows this reader: ``link`` is None when there
+    is none, ``gone`` when there is one the reader may no longer open."""
+
+    point: TalkingPoint
+    link: links.Link | None
+    gone: bool
 
 
 @dataclass(frozen=True)
@@ -204,16 +220,30 @@ class MeetingPage:
     series: OneOnOne
     other: Person
     relation: str
-    points: list[TalkingPoint]
+    points: list[PointRow]
     actions: list[ActionRow]
     private_note: PrivateNote | None
     history: list[Meeting]
     suggestions: list[Suggestion]
     open_meeting: Meeting | None  # the series' next meeting, when this one was held
+    link_choices: list[links.Link]  # what the add-a-point form offers (open meetings)
 
 
 def points_of(meeting: Meeting) -> list[TalkingPoint]:
     return list(TalkingPoint.objects.filter(meeting=meeting).select_related("author"))
+
+
+def point_rows(actor: Actor, points: list[TalkingPoint]) -> list[PointRow]:
+    """Each talking point with its link as this reader may see it (one query per kind of
+    link present)."""
+    refs = [(p.link_kind, p.link_id) for p in points if p.link_kind and p.link_id]
+    seen = links.resolve(actor, refs)
+    rows = []
+    for p in points:
+        ref = (p.link_kind, p.link_id) if p.link_kind and p.link_id else None
+        link = seen.get(ref) if ref else None
+        rows.append(PointRow(p, link, ref is not None and link is None))
+    return rows
 
 
 def actions_of(meeting: Meeting, today: dt.date) -> list[ActionRow]:
@@ -229,19 +259,29 @@ def meeting_page(actor: Actor, meeting: Meeting, today: dt.date) -> MeetingPage:
     history = list(Meeting.objects.filter(one_on_one=series).exclude(pk=meeting.pk)[:12])
     on_agenda = points_of(meeting)
     said = {p.text for p in on_agenda}
+    offered: list[Suggestion] = []
+    choices: list[links.Link] = []
+    if meeting.is_open:
+        offered = [s for s in suggestions(actor, series, today) if s.text not in said]
+        linkable = links.both_may_open(series, [s.link for s in offered if s.link])
+        offered = [
+            s if s.link is None or s.link in linkable else Suggestion(s.text, s.evidence)
+            for s in offered
+        ]
+        mine = [f.id for f in okr_selectors.my_key_results(series.person_id, today)]
+        choices = links.choices(actor, series, mine)
     return MeetingPage(
         meeting=meeting,
         series=series,
         other=other_of(actor, series),
         relation=relation_of(actor, series),
-        points=on_agenda,
+        points=point_rows(actor, on_agenda),
         actions=actions_of(meeting, today),
         private_note=own_private_note(actor, meeting),
         history=history,
-        suggestions=[s for s in suggestions(actor, series, today) if s.text not in said]
-        if meeting.is_open
-        else [],
+        suggestions=offered,
         open_meeting=None if meeting.is_open else next((h for h in history if h.is_open), None),
+        link_choices=choices,
     )
 
 
@@ -275,6 +315,7 @@ def suggestions(actor: Actor, series: OneOnOne, today: dt.date) -> list[Suggesti
                 Suggestion(
                     f"Key result “{ref.title}”: how is it going?",
                     f"{last} — it counts as stale after 14 days (objective “{objective.title}”)",
+                    ("key_result", fact.id),
                 )
             )
     if autonomy_selectors.may_view(actor, person):

@@ -11,17 +11,22 @@ a mentor 1:1 may be with anyone active in the organisation, since mentoring cros
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
+from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from ampwork.core import mail
 from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import NotAllowed, ValidationFailed, clean_text
-from ampwork.core.models import Person
+from ampwork.core.models import Organisation, Person
 from ampwork.core.permissions import Actor, require
 
-from . import schedule
-from .models import ActionItem, Meeting, OneOnOne, PrivateNote, TalkingPoint
+from . import links, schedule
+from .models import ActionItem, Meeting, MeetingReminder, OneOnOne, PrivateNote, TalkingPoint
 
 TEXT = 500
 NOTES = 10_000
@@ -106,16 +111,29 @@ def reschedule(*, actor: Actor, meeting: Meeting, date: dt.date | None) -> Meeti
 
 
 @transaction.atomic
-def add_point(*, actor: Actor, meeting: Meeting, text: str, evidence: str = "") -> TalkingPoint:
-    """A talking point on the open meeting's shared agenda."""
+def add_point(
+    *,
+    actor: Actor,
+    meeting: Meeting,
+    text: str,
+    evidence: str = "",
+    link: links.Ref | None = None,
+) -> TalkingPoint:
+    """A talking point on the open meeting's shared agenda, optionally linked to a key
+    result, weekly review, 360 request or skill that both people may open."""
     require(actor, "one_on_ones.edit", meeting)
     _open(meeting)
+    text = clean_text(text, "text", TEXT)
+    evidence = clean_text(evidence, "evidence", 300, required=False)
+    kind, pk = links.check(meeting.one_on_one, link) if link else ("", None)
     return TalkingPoint.objects.create(
         organisation=actor.organisation,
         meeting=meeting,
         author=_me(actor),
-        text=clean_text(text, "text", TEXT),
-        evidence=clean_text(evidence, "evidence", 300, required=False),
+        text=text,
+        evidence=evidence,
+        link_kind=kind,
+        link_id=pk,
     )
 
 
@@ -211,6 +229,8 @@ def hold(*, actor: Actor, meeting: Meeting) -> Meeting:
             author_id=p.author_id,
             text=p.text,
             evidence=p.evidence,
+            link_kind=p.link_kind,
+            link_id=p.link_id,
             carried_from=p,
         )
         for p in TalkingPoint.objects.filter(meeting=meeting, discussed=False).order_by("id")
@@ -252,3 +272,85 @@ def set_summary_sharing(*, actor: Actor, series: OneOnOne, share: bool) -> OneOn
     series.share_summary = share
     series.save(update_fields=["share_summary"])
     return series
+
+
+@dataclass(frozen=True)
+class Reminded:
+    """Who a day-before reminder went (or would go) to: (email, meeting id) each."""
+
+    sent: list[tuple[str, int]]
+
+
+def send_reminders(
+    *, org: Organisation, today: dt.date | None = None, dry_run: bool = False
+) -> Reminded:
+    """Email both people of every meeting planned for tomorrow a reminder, once each (per
+    day the meeting is planned on). The email holds the other person's name, the day, how
+    many talking points and action items are open and the links to the agenda and to the
+    calendar invitation — never a talking point's text or a note: the agenda stays
+    behind the sign-in. Sent through ``core.mail`` (at least once; the command of a
+    second run sends nothing new). Raises ``mail.NotDelivered`` after the batch if the
+    server refused some."""
+    today = today or timezone.localdate()
+    tomorrow = today + dt.timedelta(days=1)
+    meetings = list(
+        Meeting.objects.filter(
+            organisation=org,
+            date=tomorrow,
+            held_at__isnull=True,
+            one_on_one__person__active=True,
+            one_on_one__lead__active=True,
+        )
+        .select_related("one_on_one__person", "one_on_one__lead")
+        .order_by("id")
+    )
+    open_points: dict[int, int] = {}
+    for meeting_id in TalkingPoint.objects.filter(
+        meeting__in=meetings, discussed=False
+    ).values_list("meeting_id", flat=True):
+        open_points[meeting_id] = open_points.get(meeting_id, 0) + 1
+    open_actions: dict[int, int] = {}
+    for meeting_id in ActionItem.objects.filter(
+        meeting__in=meetings, done_at__isnull=True
+    ).values_list("meeting_id", flat=True):
+        open_actions[meeting_id] = open_actions.get(meeting_id, 0) + 1
+    done = set(
+        MeetingReminder.objects.filter(meeting__in=meetings, date=tomorrow).values_list(
+            "meeting_id", "person_id"
+        )
+    )
+    letters: list[mail.Letter] = []
+    skipped = 0
+    for meeting in meetings:
+        series = meeting.one_on_one
+        for me, other in ((series.person, series.lead), (series.lead, series.person)):
+            if not me.email or me.user_id is None:  # no sign-in: no agenda to open
+                continue
+            if (meeting.pk, me.pk) in done and not dry_run:
+                skipped += 1
+                continue
+            points, actions = open_points.get(meeting.pk, 0), open_actions.get(meeting.pk, 0)
+            page = settings.BASE_URL + reverse("conversations:meeting", args=[meeting.pk])
+            invitation = settings.BASE_URL + reverse("conversations:invitation", args=[series.pk])
+            message = EmailMessage(
+                subject=f"Your 1:1 with {other.name} is tomorrow, {tomorrow:%A %-d %B}",
+                body=(
+                    f"Hello {me.name},\n\n"
+                    f"You meet {other.name} tomorrow, {tomorrow:%A %-d %B}. The agenda has "
+                    f"{points} open talking point{'' if points == 1 else 's'} and "
+                    f"{actions} open action item{'' if actions == 1 else 's'}; add what you "
+                    f"want to talk about before you meet:\n\n{page}\n\n"
+                    f"For your calendar: {invitation}\n\n"
+                    "This reminder goes to both of you the day before each meeting.\n"
+                ),
+                to=[me.email],
+            )
+            row = {"organisation": org, "meeting": meeting, "person": me, "date": tomorrow}
+            letters.append(mail.Letter(message, MeetingReminder, row))
+    if dry_run:
+        return Reminded([(x.message.to[0], x.fields["meeting"].pk) for x in letters])
+    delivered = mail.deliver(letters, kind="one_on_ones.reminders", org_id=org.pk, skipped=skipped)
+    reminded = Reminded([(x.message.to[0], x.fields["meeting"].pk) for x in delivered.sent])
+    if delivered.failed:
+        raise mail.NotDelivered(len(delivered.failed), reminded)
+    return reminded

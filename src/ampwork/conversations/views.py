@@ -20,7 +20,7 @@ from ampwork.core.forms import whole_number
 from ampwork.core.permissions import Actor, can
 from ampwork.core.views import flash_errors, member_view
 
-from . import ics, selectors, services
+from . import ics, links, selectors, services
 from .models import Meeting, OneOnOne
 
 WORDS = {
@@ -141,6 +141,7 @@ def add_point(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
             meeting=found,
             text=request.POST.get("text", ""),
             evidence=request.POST.get("evidence", ""),
+            link=links.parse(request.POST.get("link", "")),
         )
     except ValidationFailed as exc:
         return _failed(request, exc, pk)

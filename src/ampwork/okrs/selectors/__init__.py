@@ -75,6 +75,7 @@ from .visibility import (
     referenced,
     referenced_many,
     seen_links,
+    visible_key_results,
     visible_objectives,
 )
 
@@ -134,5 +135,6 @@ __all__ = [
     "seen_links",
     "started_open_cycle",
     "team_pacing",
+    "visible_key_results",
     "visible_objectives",
 ]

@@ -58,6 +58,15 @@ def get_key_result(actor: Actor, pk: int) -> KeyResult:
     return key_result
 
 
+def visible_key_results(actor: Actor, ids: Sequence[int] | set[int]) -> list[KeyResult]:
+    """Those of these key results whose objective the actor may see. One query."""
+    return list(
+        KeyResult.objects.filter(objective__in=visible_objectives(actor), pk__in=list(ids)).only(
+            "pk", "title", "objective_id"
+        )
+    )
+
+
 def may_see(actor: Actor, objective: Objective | None) -> bool:
     """Whether the actor may see this (already loaded) objective: the rule of
     :func:`visible_objectives` for one object, with no query unless it is private."""

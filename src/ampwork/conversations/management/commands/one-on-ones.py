@@ -1,23 +1,29 @@
 """``ampwork one-on-ones list [--org SLUG] [--email E] [--format json]``: the 1:1 series
 with their next meeting and how many talking points and action items are open — never a
-note, shared or private."""
+note, shared or private. ``ampwork one-on-ones remind [--org SLUG] [--date D] [--dry-run]``:
+the day-before reminders (run daily from cron)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ampwork.conversations import selectors
-from ampwork.core.cli import organisation
+from ampwork.conversations import selectors, services
+from ampwork.core import mail
+from ampwork.core.cli import organisation, organisations
 from ampwork.core.models import Person
+from ampwork.logs import work
 
 
 class Command(BaseCommand):
     help = (
         "1:1s: 'one-on-ones list [--org SLUG] [--email E] [--format json]' — each series "
-        "with its next meeting and its open talking points and action items (never a note)."
+        "with its next meeting and its open talking points and action items (never a note); "
+        "'one-on-ones remind [--org SLUG] [--date YYYY-MM-DD] [--dry-run]' — email both "
+        "people of each meeting planned for tomorrow, once (run it daily from cron)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -26,8 +32,15 @@ class Command(BaseCommand):
         show.add_argument("--org", default="")
         show.add_argument("--email", default="", help="Only this person's 1:1s (either side).")
         show.add_argument("--format", choices=["text", "json"], default="text")
+        remind = sub.add_parser("remind", help="the day-before reminders of tomorrow's 1:1s")
+        remind.add_argument("--org", default="", help="one organisation (default: all)")
+        remind.add_argument("--date", default="", help="today, as YYYY-MM-DD (default: today)")
+        remind.add_argument("--dry-run", action="store_true", help="list, send nothing")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "remind":
+            self._remind(options)
+            return
         org = organisation(options["org"])
         person_id = None
         if options["email"]:
@@ -74,3 +87,35 @@ class Command(BaseCommand):
                 f"{r.open_points} open talking point{'' if r.open_points == 1 else 's'}, "
                 f"{r.open_actions} open action item{'' if r.open_actions == 1 else 's'}"
             )
+
+    def _remind(self, options: dict[str, Any]) -> None:
+        day = None
+        if options["date"]:
+            try:
+                day = dt.date.fromisoformat(options["date"])
+            except ValueError:
+                raise CommandError(
+                    f"--date: '{options['date']}' is not a date like 2026-03-31"
+                ) from None
+        orgs = organisations(options["org"])
+        dry = options["dry_run"]
+        failed = 0
+        with work("one_on_ones", "dry-run" if dry else "remind", organisations=len(orgs)) as counts:
+            counts.update(sent=0, failed=0)
+            for org in orgs:
+                try:
+                    done = services.send_reminders(org=org, today=day, dry_run=dry)
+                except mail.NotDelivered as exc:
+                    done, failed = exc.sent, failed + exc.failed
+                counts["sent"] += len(done.sent)
+                counts["failed"] = failed
+                n = len(done.sent)
+                self.stdout.write(
+                    f"{org.slug}: {'would send' if dry else 'sent'} {n} 1:1 reminder"
+                    f"{'' if n == 1 else 's'}"
+                )
+                if dry or options["verbosity"] > 1:
+                    for email, meeting_id in done.sent:
+                        self.stdout.write(f"  meeting {meeting_id} → {email}")
+        if failed:
+            raise CommandError(str(mail.NotDelivered(failed, None)))
