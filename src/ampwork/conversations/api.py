@@ -21,8 +21,8 @@ from .schemas import (
     ActionItemIn,
     ActionItemOut,
     ActionItemPatch,
+    AgendaLinkOut,
     EarlierOut,
-    LinkOut,
     MeetingOut,
     NotesIn,
     OneOnOneIn,
@@ -65,7 +65,7 @@ def _point(row: selectors.PointRow) -> TalkingPointOut:
         evidence=p.evidence,
         discussed=p.discussed,
         carried_from_id=p.carried_from_id,
-        link=LinkOut(kind=link.kind, id=link.id, label=link.label, url=link.url)  # type: ignore[arg-type]
+        link=AgendaLinkOut(kind=link.kind, id=link.id, label=link.label, url=link.url)  # type: ignore[arg-type]
         if link
         else None,
         link_unavailable=row.gone,

@@ -40,11 +40,11 @@ class OneOnOneIn(InSchema):
     first_meeting: Day | None = None
 
 
-LinkKind = Literal["key_result", "review", "feedback", "skill"]
+AgendaLinkKind = Literal["key_result", "review", "feedback", "skill"]
 
 
-class LinkOut(Schema):
-    kind: LinkKind
+class AgendaLinkOut(Schema):
+    kind: AgendaLinkKind
     id: int
     label: str  # its title, as the reader may see it
     url: str  # its page
@@ -60,12 +60,12 @@ class TalkingPointOut(Schema):
     carried_from_id: int | None
     # what the point is about, if the reader may open it; ``link_unavailable`` when there
     # is a link the reader may no longer open (its title is not answered)
-    link: LinkOut | None
+    link: AgendaLinkOut | None
     link_unavailable: bool
 
 
-class LinkIn(InSchema):
-    kind: LinkKind
+class AgendaLinkIn(InSchema):
+    kind: AgendaLinkKind
     id: Id
 
 
@@ -73,7 +73,7 @@ class TalkingPointIn(InSchema):
     text: Text
     evidence: Annotated[str, Field(max_length=300)] = ""
     # a key result, weekly review, 360 request (``feedback``) or skill both people may open
-    link: LinkIn | None = None
+    link: AgendaLinkIn | None = None
 
 
 class TalkingPointPatch(InSchema):
