@@ -41,7 +41,7 @@ pure=(
   autonomy/rules.py
   mastery/flow.py mastery/goldilocks.py
   advisor/traps.py advisor/checklist.py advisor/readiness.py advisor/style.py
-  conversations/schedule.py conversations/ics.py conversations/feedback360.py
+  conversations/schedule.py conversations/feedback360.py core/ical.py
 )
 COVERAGE_FILE=$(mktemp -d)/coverage
 export COVERAGE_FILE

@@ -20,5 +20,6 @@ urlpatterns = [
     path("advisor/", include("ampwork.advisor.urls")),
     path("one-on-ones/", include("ampwork.conversations.urls")),
     path("feedback-360/", include("ampwork.conversations.feedback_urls")),
+    path("calendar/", include("ampwork.feeds.urls")),
     path("demo/", include("ampwork.demo.urls")),  # the demo's outbox (404 elsewhere)
 ]

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import icalendar
 import pytest
 from django.core.management import call_command
 from django.test import Client
@@ -17,8 +18,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ampwork.autonomy.models import Decision
-from ampwork.conversations import ics, selectors, services
+from ampwork.conversations import selectors, services
 from ampwork.conversations.models import PrivateNote
+from ampwork.core import ical
 from ampwork.core.models import Person
 from ampwork.core.permissions import Actor, can
 from ampwork.mastery import goldilocks
@@ -189,15 +191,17 @@ def test_calendar_invitation(noted: dict[str, Any], client: Client) -> None:
 
 
 def test_calendar_text_is_escaped_and_folded() -> None:
-    body = ics.calendar_file(
-        ics.Invitation(
-            uid="one-on-one-1@example.org",
-            day=dt.date(2026, 12, 8),
-            summary="1:1 Zoë; O'Brien, Jr\\\nnext line",
-            description="x" * 200,
-            stamp=dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC),
-        )
-    )
+    body = ical.calendar(
+        [
+            ical.Event(
+                uid="one-on-one-1@example.org",
+                day=dt.date(2026, 12, 8),
+                summary="1:1 Zoë; O'Brien, Jr\\\nnext line",
+                description="x" * 200,
+            )
+        ],
+        stamp=dt.datetime(2026, 12, 1, 9, 30, tzinfo=dt.UTC),
+    ).decode()
     lines = body.split("\r\n")
     assert "SUMMARY:1:1 Zoë\\; O'Brien\\, Jr\\\\\\nnext line" in lines
     assert "DTEND;VALUE=DATE:20261209" in lines
@@ -206,6 +210,8 @@ def test_calendar_text_is_escaped_and_folded() -> None:
     assert body.endswith("END:VCALENDAR\r\n")
     # a folded line continues with one space
     assert any(line.startswith(" x") for line in lines)
+    (event,) = icalendar.Calendar.from_ical(body).walk("VEVENT")
+    assert str(event["summary"]) == "1:1 Zoë; O'Brien, Jr\\\nnext line"
 
 
 def test_a_goldilocks_flag_only_to_who_may_read_the_progress(

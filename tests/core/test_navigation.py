@@ -140,8 +140,14 @@ def viewer(
 def test_every_page_is_walked() -> None:
     names = {name for name, _ in pages()}
     assert set(EXPECTED) <= names
-    # demo: the demo's outbox, a page of no navigation item
-    assert {name.split(":")[0] for name in names} == {"core", "okrs", "demo", *WHOLE_APPS}
+    # demo: the demo's outbox, feeds: one's calendar feed — pages of no navigation item
+    assert {name.split(":")[0] for name in names} == {
+        "core",
+        "okrs",
+        "demo",
+        "feeds",
+        *WHOLE_APPS,
+    }
     assert len(names) > 90
 
 

@@ -203,6 +203,11 @@ WEB: dict[str, tuple[str | None, str]] = {
     "core:methods": (None, "*=ok"),
     "core:org_chart": (None, "*=ok"),
     "core:password_change": (None, "*=ok"),
+    # one's own calendar feed; the feed itself answers its secret address only (none here)
+    "feeds:page": (None, "*=ok"),
+    "POST feeds:reset": (None, "*=ok"),
+    "POST feeds:turn_off": (None, "*=ok"),
+    "feeds:ics": (None, "*=404 anon=404"),
     "core:people": (None, "*=ok"),
     "core:person": ("person", "*=ok"),
     "core:person_create": (None, "*=403 admin,ops,head=ok"),
@@ -296,6 +301,9 @@ API: dict[str, str] = {
     "GET /api/v1/autonomy/people/{person_id}": "*=ok|404 admin,head=ok coaches=ok|404|ok",
     "GET /api/v1/autonomy/teams/{team_id}/grid": "*=403 admin,head=ok coaches=ok|403|ok",
     "GET /api/v1/autonomy/time-policy": "*=ok",
+    "GET /api/v1/calendar-feed": "*=ok",
+    "POST /api/v1/calendar-feed": "*=ok",
+    "DELETE /api/v1/calendar-feed": "*=ok",
     "GET /api/v1/cycles": "*=ok",
     "GET /api/v1/cycles/{cycle_id}": "*=ok",
     "GET /api/v1/fairness/audits/latest": "*=404 manager,member=403",
@@ -414,6 +422,7 @@ FIXED = {
     "report": "full",
     "kind": "compensation",
     "token": "not-a-token",
+    "secret": "cal_not-a-feed",
 }
 PARAMS = {
     "person_id": "person",
@@ -917,7 +926,7 @@ def test_web_route(key: str, world: World, django_db_blocker: Any) -> None:
             for variant in _variants(role, kind in OWNED):
                 kwargs: dict[str, Any] = {}
                 for p in params:
-                    if p in ("action", "kind", "key", "token"):
+                    if p in ("action", "kind", "key", "token", "secret"):
                         kwargs[p] = word or FIXED[p]
                     else:
                         assert kind is not None, f"{key}: which kind of object is <{p}>?"

@@ -430,3 +430,39 @@ def earlier_one_on_ones(actor: Actor, person_id: int) -> EarlierOneOnOnes:
         person=series[0].person,
         summaries=[SeriesSummary(s, s.lead, by_series.get(s.pk, [])) for s in series],
     )
+
+
+@dataclass(frozen=True)
+class UpcomingMeeting:
+    meeting_id: int
+    series_id: int
+    date: dt.date
+    other: str  # the other person's name
+
+
+def upcoming_meetings(person: Person, since: dt.date) -> list[UpcomingMeeting]:
+    """The open meetings of a person's 1:1s (either side) planned from ``since`` on — for
+    the person's own calendar feed: the day and who with, nothing of the agenda. One
+    query."""
+    rows = (
+        Meeting.objects.filter(
+            Q(one_on_one__person=person) | Q(one_on_one__lead=person),
+            held_at__isnull=True,
+            date__gte=since,
+        )
+        .select_related("one_on_one__person", "one_on_one__lead")
+        .order_by("date", "id")
+    )
+    return [
+        UpcomingMeeting(
+            m.pk,
+            m.one_on_one_id,
+            m.date,
+            (
+                m.one_on_one.lead.name
+                if m.one_on_one.person_id == person.pk
+                else m.one_on_one.person.name
+            ),
+        )
+        for m in rows
+    ]

@@ -14,13 +14,14 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from ampwork.core import ical
 from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import ValidationFailed
 from ampwork.core.forms import whole_number
 from ampwork.core.permissions import Actor, can
 from ampwork.core.views import flash_errors, member_view
 
-from . import ics, links, selectors, services
+from . import links, selectors, services
 from .models import Meeting, OneOnOne
 
 WORDS = {
@@ -253,14 +254,17 @@ def invitation(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     series = selectors.get_series(actor, pk)
     following = services.open_meeting_of(series)
     url = request.build_absolute_uri(reverse("conversations:meeting", kwargs={"pk": following.pk}))
-    text = ics.calendar_file(
-        ics.Invitation(
-            uid=f"one-on-one-{following.pk}@{request.get_host()}",
-            day=following.date,
-            summary=f"1:1 {series.person.name} / {series.lead.name}",
-            description=f"Agenda: {url}",
-            stamp=timezone.now(),
-        )
+    text = ical.calendar(
+        [
+            ical.Event(
+                uid=f"one-on-one-{following.pk}@{request.get_host()}",
+                day=following.date,
+                summary=f"1:1 {series.person.name} / {series.lead.name}",
+                description=f"Agenda: {url}",
+                url=url,
+            )
+        ],
+        stamp=timezone.now(),
     )
     response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="one-on-one-{series.pk}.ics"'

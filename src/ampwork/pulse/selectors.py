@@ -80,6 +80,17 @@ def my_invitations(actor: Actor) -> dict[int, Invitation]:
     }
 
 
+def closing_for(actor: Actor, since: dt.date) -> list[Round]:
+    """Open rounds closing from ``since`` on that concern the actor: those they are invited
+    to (their own invitation, used or not) and those they may run (``pulse.run``) — for
+    their calendar feed: a name and a closing day, nothing of the answers."""
+    found = Round.objects.filter(
+        organisation=actor.organisation, status=Round.Status.OPEN, closes__gte=since
+    ).order_by("closes", "id")
+    invited = set(my_invitations(actor))
+    return [r for r in found if r.pk in invited or can(actor, "pulse.run", r)]
+
+
 def visible_groups(actor: Actor, parents: dict[int, int | None]) -> set[int] | None:
     """The groups whose results the reader may see: all (None) for admins; the organisation
     and the teams they lead (with what is inside them) for managers; the organisation for
