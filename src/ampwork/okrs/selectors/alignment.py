@@ -4,20 +4,25 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from fractions import Fraction
+from functools import partial
+from typing import Any, Protocol
 
+import numpy as np
 from django.db.models import Q
+from django.utils import timezone
 
 from ampwork.core import selectors as core_selectors
 from ampwork.core.models import Organisation, TeamMembership
 from ampwork.core.perf import gc_paused
 from ampwork.core.permissions import Actor
 
-from .. import progress
+from .. import columns, progress
 from ..models import Cycle, Objective
-from .evaluation import State, evaluate
+from .evaluation import State
+from .table import CycleTable, Groups, LazyRows, RowLoader, read_table, team_incidence
 from .visibility import visible_objectives
 
 
@@ -28,8 +33,8 @@ class Branch:
     team_id: int
     name: str
     depth: int
-    objectives: list[Objective] = field(default_factory=list)
-    people: dict[int, list[Objective]] = field(default_factory=dict)
+    objectives: Sequence[Any] = field(default_factory=list)  # Objective rows
+    people: Mapping[int, Sequence[Any]] = field(default_factory=dict)
     children: list[Branch] = field(default_factory=list)
     rollup: float | None = None
     status: str = progress.NOT_STARTED
@@ -51,9 +56,9 @@ class Branch:
 class Alignment:
     state: State
     cycle: Cycle
-    organisation_objectives: list[Objective]
+    organisation_objectives: Sequence[Any]
     branches: list[Branch]
-    people_names: dict[int, str]
+    people_names: Mapping[int, str]
     expected: float
     teams: list[core_selectors.TeamNode]  # every team of the organisation, in tree order
 
@@ -93,7 +98,8 @@ def objectives_by_team(
     members own, and every one in the teams inside it; the team that is the organisation
     itself (``root``, :func:`organisation_team` of the whole tree) also holds the
     organisation's own objectives. The
-    alignment tree, the cycle dashboard and the home page all count a team this way."""
+    alignment tree, the cycle dashboard and the home page all count a team this way (over
+    arrays: :func:`.table.team_incidence`, tested equal to this one)."""
     by_team: dict[int, set[int]] = defaultdict(set)
     by_person: dict[int, set[int]] = defaultdict(set)
     top: set[int] = set()
@@ -133,12 +139,6 @@ def active_members(org: Organisation) -> dict[int, list[int]]:
     return members
 
 
-def team_objectives(org: Organisation, objectives: Iterable[Owned]) -> dict[int, set[int]]:
-    """:func:`objectives_by_team` of the organisation's whole tree. Three queries."""
-    tree = core_selectors.team_tree(org, with_leads=False)
-    return objectives_by_team(tree, active_members(org), objectives, organisation_team(tree))
-
-
 def alignment(
     actor: Actor, cycle: Cycle, team_id: int | None = None, today: dt.date | None = None
 ) -> Alignment:
@@ -151,9 +151,13 @@ def _alignment(actor: Actor, cycle: Cycle, team_id: int | None, today: dt.date |
 
     A team's roll-up is the mean progress of every objective in it, each once: its own, its
     members', and those of the teams inside it (:func:`objectives_by_team`); its pacing is
-    judged on its started objectives (:func:`ampwork.okrs.progress.team_rollup`).
+    judged on its started objectives (:func:`ampwork.okrs.progress.team_rollup`). Worked
+    out over the cycle's objectives as columns (:mod:`.table`, :mod:`ampwork.okrs.columns`):
+    the same numbers, to the bit; titles and owners' names are read only for the
+    objectives the page shows (:func:`open_branches`).
     """
     org = actor.organisation
+    day = today or timezone.localdate()
     tree = core_selectors.team_tree(org, with_leads=False)
     every_team = core_selectors.flatten(tree)
     root = organisation_team(tree)
@@ -168,48 +172,122 @@ def _alignment(actor: Actor, cycle: Cycle, team_id: int | None, today: dt.date |
         if team_id == root:
             mine |= Q(owner_kind=Objective.OwnerKind.ORGANISATION)
         scope = scope.filter(mine)
-    state = evaluate(scope, today, detail=False)
-    by_person: dict[int, list[Objective]] = defaultdict(list)
-    by_team: dict[int, list[Objective]] = defaultdict(list)
-    top: list[Objective] = []
-    names: dict[int, str] = {}
-    for o in state.objectives:
-        if o.owner_kind == Objective.OwnerKind.PERSON and o.owner_person_id is not None:
-            by_person[o.owner_person_id].append(o)
-            names[o.owner_person_id] = o.owner_name
-        elif o.owner_kind == Objective.OwnerKind.TEAM:
-            by_team[o.owner_team_id].append(o)
-        else:
-            top.append(o)
-    expected = progress.expected_progress(cycle.start, cycle.end, state.today)
-    pace = progress.Pace(cycle.start, cycle.end, state.today)
-    inside = objectives_by_team(tree, members, state.objectives, root)
+    table = read_table(scope, cycle.start, cycle.end, day)
+    loader = table.rows
+    results = table.results()
+    state = State(LazyRows(loader, table.ids.tolist()), {}, {}, results, {}, {}, {}, table.today)
+    by_person = Groups(table.ids, table.person)
+    by_team = Groups(table.ids, table.team)
+    top = table.ids[np.isnan(table.person) & np.isnan(table.team)].tolist()
+    rollups = _rollups(tree, members, table, root)
+    expected = progress.expected_progress(cycle.start, cycle.end, table.today)
 
     def grow(node: core_selectors.TeamNode) -> Branch:
-        own = by_team.get(node.team.pk, [])
+        pk = node.team.pk
+        own = by_team.rows(loader, pk)
         branch = Branch(
-            team_id=node.team.pk,
+            team_id=pk,
             name=node.team.name,
             depth=node.depth,
-            objectives=(top + own) if node.team.pk == root else own,
-            people={p: by_person[p] for p in members.get(node.team.pk, []) if p in by_person},
-            organisation=node.team.pk == root,
+            objectives=LazyRows(loader, top + own.ids) if pk == root else own,
+            people=_People(members.get(pk, []), by_person, loader),
+            organisation=pk == root,
         )
         branch.children = [grow(child) for child in node.children]  # noqa: F821 (as collect)
-        ids = sorted(inside.get(node.team.pk, ()))
-        branch.count = len(ids)
-        shown, branch.status = progress.team_rollup(
-            [state.results[i] for i in ids], cycle.start, cycle.end, state.today, pace
-        )
-        branch.rollup = shown.value if shown is not None else None
+        branch.count, branch.rollup, branch.status = rollups[pk]
         return branch
 
     branches = [b for b in (grow(n) for n in tree) if b.count or team_id is not None]
     del grow  # a recursive closure is a reference cycle: free what it holds now
     # the organisation's own objectives: in the team that is the organisation, when there
     # is one; otherwise above the teams
-    shown_top = top if team_id is None and root is None else []
+    shown_top = LazyRows(loader, top) if team_id is None and root is None else LazyRows(loader, [])
+    loader.want(shown_top.ids)
+    names = _Names(by_person, loader)
     return Alignment(state, cycle, shown_top, branches, names, expected, every_team)
+
+
+def _rollups(
+    tree: list[core_selectors.TeamNode],
+    members: dict[int, list[int]],
+    table: CycleTable,
+    root: int | None,
+) -> dict[int, tuple[int, float | None, str]]:
+    """Each team's count of objectives, roll-up and pacing
+    (:func:`ampwork.okrs.progress.team_rollup` of the objectives in it): the sums run in
+    the order of the objectives' ids, as ``team_rollup``'s; a judged mean within NEAR of a
+    line is decided exactly."""
+    teams = team_incidence(tree, members, table, root)
+    sums, counts = columns.team_sums(teams.team, table.shown[teams.objective], teams.size)
+    judged, started = columns.team_sums(teams.team, table.judged[teams.objective], teams.size)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        shown = sums / counts
+        means = np.where(started > 0, judged / np.maximum(started, 1), np.nan)
+    on, off = table.pace.lines
+    codes, undecided = columns.pacing_codes(means, on, off, table.pace.before)
+    bounds = np.searchsorted(teams.team, np.arange(teams.size + 1))
+    out: dict[int, tuple[int, float | None, str]] = {}
+    for i, pk in enumerate(teams.order):
+        n = int(counts[i])
+        if not n:
+            out[pk] = (0, None, progress.NOT_STARTED)
+            continue
+        status = columns.STATUSES[codes[i]]
+        if undecided[i]:
+            inside = teams.objective[bounds[i] : bounds[i + 1]]
+            inside = inside[~np.isnan(table.judged[inside])]
+            exact = partial(_mean_exact, table, inside.tolist())
+            status = table.pace.status(progress.Explained(float(means[i]), "mean judged", exact))
+        out[pk] = (n, float(shown[i]), status)
+    return out
+
+
+def _mean_exact(table: CycleTable, indexes: list[int]) -> Fraction:
+    return Fraction(sum(table.judged_exact(i) for i in indexes)) / len(indexes)
+
+
+class _People(Mapping[int, LazyRows]):
+    """A branch's people with objectives, each with theirs (in the order of the team's
+    members): worked out when the page first reads them."""
+
+    def __init__(self, members: list[int], groups: Groups, loader: RowLoader) -> None:
+        self._members, self._groups, self._loader = members, groups, loader
+        self._found: dict[int, LazyRows] | None = None
+
+    def _all(self) -> dict[int, LazyRows]:
+        if self._found is None:
+            self._found = {
+                p: self._groups.rows(self._loader, p) for p in self._members if p in self._groups
+            }
+        return self._found
+
+    def __getitem__(self, person: int) -> LazyRows:
+        return self._all()[person]
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+
+class _Names(Mapping[int, str]):
+    """The names of the people who own objectives, read with their objectives' rows."""
+
+    def __init__(self, groups: Groups, loader: RowLoader) -> None:
+        self._groups, self._loader = groups, loader
+
+    def __getitem__(self, person: int) -> str:
+        ids = self._groups.ids(person)
+        if not ids:
+            raise KeyError(person)
+        return str(self._loader.row(ids[0]).owner_name)
+
+    def __iter__(self) -> Iterator[int]:
+        return iter(self._groups.keys())
+
+    def __len__(self) -> int:
+        return len(self._groups)
 
 
 # The tree page opens its first two levels by itself, within a budget: a branch opens only
@@ -238,6 +316,23 @@ def open_branches(branches: list[Branch], depth: int, at_most: int | None = OPEN
                 shown += len(children)
                 below += children
         level = below
+    _read_shown(branches)
+
+
+def _read_shown(branches: list[Branch]) -> None:
+    """Read the rows of the objectives the open branches list, in one query."""
+    lists: list[LazyRows] = []
+    level = list(branches)
+    while level:
+        below: list[Branch] = []
+        for branch in level:
+            if branch.opened:
+                shown = (branch.objectives, *branch.people.values())
+                lists += [x for x in shown if isinstance(x, LazyRows)]
+                below += branch.shown_children
+        level = below
+    if lists:
+        lists[0].loader.load([pk for found in lists for pk in found.ids])
 
 
 def _find(nodes: list[core_selectors.TeamNode], team_id: int) -> core_selectors.TeamNode | None:

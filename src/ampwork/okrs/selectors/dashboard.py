@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
+import numpy as np
 from django.db.models import Count, F, Q
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from ampwork.core import selectors as core_selectors
 from ampwork.core.perf import gc_paused
 from ampwork.core.permissions import Actor
 
-from .. import progress
+from .. import columns, progress
 from ..models import Cycle, KeyResult, Objective
-from .alignment import team_objectives
-from .evaluation import State, evaluate
+from .alignment import active_members, organisation_team
+from .evaluation import State
+from .table import LazyRows, read_table, team_incidence
 from .visibility import visible_objectives
 
 STATUSES = [progress.ON_TRACK, progress.AT_RISK, progress.OFF_TRACK, progress.NOT_STARTED]
@@ -40,7 +45,7 @@ class Dashboard:
     scored: bool
     stale: list[KeyResult]
     stale_count: int
-    without_key_results: list[Objective]
+    without_key_results: Sequence[Any]  # Objective rows
 
 
 def dashboard(actor: Actor, cycle: Cycle, today: dt.date | None = None) -> Dashboard:
@@ -56,19 +61,23 @@ def dashboard(actor: Actor, cycle: Cycle, today: dt.date | None = None) -> Dashb
 def _dashboard(actor: Actor, cycle: Cycle, today: dt.date | None) -> Dashboard:
     org = actor.organisation
     state_query = visible_objectives(actor).filter(cycle=cycle)
-    state = evaluate(state_query, today, detail=False)
-    names = dict(core_selectors.teams(org).values_list("id", "name"))
-    pacing = {pk: result.pacing for pk, result in state.results.items()}
-    totals: Counter[str] = Counter(pacing[o.pk] for o in state.objectives)
-    per_team: dict[int, Counter[str]] = {
-        team: Counter(map(pacing.__getitem__, ids))
-        for team, ids in team_objectives(org, state.objectives).items()
-        if ids
-    }
+    # the objectives as columns (.table): pacing counted over arrays, rows read only for
+    # those listed
+    table = read_table(state_query, cycle.start, cycle.end, today or timezone.localdate())
+    state = State(
+        LazyRows(table.rows, table.ids.tolist()), {}, {}, table.results(), {}, {}, {}, table.today
+    )
+    found = np.bincount(table.codes.astype(np.int64), minlength=len(columns.STATUSES))
+    totals = dict(zip(columns.STATUSES, found.tolist(), strict=True))
+    tree = core_selectors.team_tree(org, with_leads=False)
+    names = {node.team.pk: node.team.name for node in core_selectors.flatten(tree)}
+    teams = team_incidence(tree, active_members(org), table, organisation_team(tree))
+    per_team = columns.team_counts(teams.team, table.codes[teams.objective], teams.size)
     rows = sorted(
         (
-            TeamRow(t, names.get(t, "?"), {s: c[s] for s in STATUSES}, sum(c.values()))
-            for t, c in per_team.items()
+            TeamRow(t, names.get(t, "?"), dict(zip(columns.STATUSES, c, strict=True)), sum(c))
+            for t, c in zip(teams.order, per_team.tolist(), strict=True)
+            if sum(c)
         ),
         key=lambda r: (-(r.counts[progress.OFF_TRACK] + r.counts[progress.AT_RISK]), r.name),
     )
@@ -85,16 +94,13 @@ def _dashboard(actor: Actor, cycle: Cycle, today: dt.date | None) -> Dashboard:
         .order_by()
         .values_list("g", "n", "stale")
     )
-    without = [
-        o
-        for o in state.objectives
-        if o.lowest is None and o.status == Objective.Status.ACTIVE  # lowest: of none
-    ]
+    # lowest: of no key result
+    without = LazyRows(table.rows, table.ids[np.isnan(table.lowest) & table.active].tolist())
     return Dashboard(
         cycle,
         state,
         rows,
-        {s: totals[s] for s in STATUSES},
+        totals,
         {value: n for value, n, _ in per_grade},
         scored,
         list(key_results.filter(stale).select_related("owner").order_by(_LONGEST_SILENT, "id")[:50])

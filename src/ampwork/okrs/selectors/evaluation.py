@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import partial
@@ -28,10 +28,10 @@ class State:
     ``inputs`` holds every key result's plain values, always.
     """
 
-    objectives: list[Any]  # Objective models (detail) or ObjectiveRow (whole cycles)
+    objectives: Sequence[Any]  # Objective models (detail) or ObjectiveRow (whole cycles)
     key_results: dict[int, list[KeyResult]]
     inputs: dict[int, list[progress.KRInput]]
-    results: dict[int, progress.ObjectiveResult]
+    results: Mapping[int, progress.ObjectiveResult]  # a dict, or built when read (.table)
     kr_results: dict[int, progress.KRResult]
     parents: dict[int, list[ObjectiveLink]]
     children: dict[int, list[ObjectiveLink]]

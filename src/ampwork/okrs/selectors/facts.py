@@ -17,11 +17,12 @@ from ampwork.core import selectors as core_selectors
 from ampwork.core.models import Organisation
 from ampwork.core.permissions import Actor
 
-from .. import progress
+from .. import columns, progress
 from ..models import CheckIn, Cycle, KeyResult, Objective
-from .alignment import active_members, objectives_by_team, organisation_team
+from .alignment import active_members, organisation_team
 from .cycles import current_cycle
 from .evaluation import KR_VALUES, evaluate, kr_input_row, milestones_of
+from .table import read_table, team_incidence
 from .visibility import visible_objectives
 
 # ---------------------------------------------------------------- cycles
@@ -272,9 +273,18 @@ def team_pacing(
     if root in wanted:
         mine |= Q(owner_kind=Objective.OwnerKind.ORGANISATION)
     query = visible_objectives(actor).filter(cycle_id=cycle_id)
-    state = evaluate(query.filter(mine), today, detail=False)
-    inside = objectives_by_team(tree, members, state.objectives, root)
-    return {t: dict(Counter(state.results[pk].pacing for pk in inside.get(t, ()))) for t in wanted}
+    start, end = Cycle.objects.values_list("start", "end").get(pk=cycle_id)
+    table = read_table(query.filter(mine), start, end, today)  # as columns: .table
+    inside = team_incidence(tree, members, table, root)
+    codes = table.codes[inside.objective]
+    counts = columns.team_counts(inside.team, codes, inside.size).tolist()
+    at = {pk: i for i, pk in enumerate(inside.order)}
+    return {
+        t: {s: n for s, n in zip(columns.STATUSES, counts[at[t]], strict=True) if n}
+        if t in at
+        else {}
+        for t in wanted
+    }
 
 
 @dataclass(frozen=True)
