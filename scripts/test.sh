@@ -34,7 +34,7 @@ fi
 # The pure modules (docs/architecture.md): the maths and rules, no ORM. Each must keep at
 # least 95% branch coverage from the suite.
 pure=(
-  okrs/progress.py okrs/guidance.py
+  okrs/progress.py okrs/guidance.py okrs/columns.py
   fairness/audit.py fairness/regression.py fairness/money.py fairness/gate.py
   pulse/instrument.py pulse/scoring.py pulse/anonymity.py pulse/results.py
   purpose/themes.py purpose/authenticity.py
