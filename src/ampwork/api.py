@@ -91,6 +91,7 @@ from ampwork.conversations.api import router as conversations_router  # noqa: E4
 from ampwork.conversations.feedback_api import router as feedback_360_router  # noqa: E402
 from ampwork.core.api import router as core_router  # noqa: E402
 from ampwork.fairness.api import router as fairness_router  # noqa: E402
+from ampwork.integrations.api import router as webhooks_router  # noqa: E402
 from ampwork.mastery.api import router as mastery_router  # noqa: E402
 from ampwork.okrs.api import router as okrs_router  # noqa: E402
 from ampwork.pulse.api import router as pulse_router  # noqa: E402
@@ -106,3 +107,4 @@ api.add_router("", mastery_router)
 api.add_router("", advisor_router)
 api.add_router("", conversations_router)
 api.add_router("", feedback_360_router)
+api.add_router("", webhooks_router)
