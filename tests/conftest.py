@@ -246,3 +246,12 @@ def written() -> Iterator[io.StringIO]:
     finally:
         root.removeHandler(handler)
         root.setLevel(before)
+
+
+@pytest.fixture
+def task_queue(settings: Any) -> None:
+    """Tasks wait in the database, as in production, until the test runs the worker
+    (``ampwork.core.worker.run_due()``); without it they run where they are enqueued."""
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }

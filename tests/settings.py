@@ -11,6 +11,9 @@ from ampwork.settings import *  # noqa: F403
 # create hundreds of accounts use a fast one.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Tasks run where they are enqueued; tests of the worker itself switch to the database
+# backend (tests/core/test_worker.py) and run the worker's loop in the test.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 # A file, not memory, for SQLite: tests that write from several threads at once (check-in
 # concurrency) then meet the same locking as a real server (WAL, busy timeout).

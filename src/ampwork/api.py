@@ -92,6 +92,7 @@ from ampwork.conversations.feedback_api import router as feedback_360_router  # 
 from ampwork.core.api import router as core_router  # noqa: E402
 from ampwork.fairness.api import router as fairness_router  # noqa: E402
 from ampwork.feeds.api import router as feeds_router  # noqa: E402
+from ampwork.integrations.api import router as webhooks_router  # noqa: E402
 from ampwork.mastery.api import router as mastery_router  # noqa: E402
 from ampwork.okrs.api import router as okrs_router  # noqa: E402
 from ampwork.pulse.api import router as pulse_router  # noqa: E402
@@ -108,3 +109,4 @@ api.add_router("", advisor_router)
 api.add_router("", conversations_router)
 api.add_router("", feedback_360_router)
 api.add_router("", feeds_router)
+api.add_router("", webhooks_router)

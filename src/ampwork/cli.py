@@ -18,7 +18,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args or args[0] in {"-h", "--help"}:
         print(__doc__.strip() if __doc__ else "")
         print(
-            "\nMain commands: demo, serve, migrate, createadmin, token create, backup, "
+            "\nMain commands: demo, serve, worker, migrate, createadmin, token create, backup, "
             "import people|teams FILE.csv, export, generate --people N.\n"
             "Run 'ampwork help' for every command, 'ampwork help COMMAND' for one."
         )

@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     "ninja",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "ampwork.core",
     "ampwork.okrs",
     "ampwork.fairness",
@@ -85,6 +87,7 @@ INSTALLED_APPS = [
     "ampwork.advisor",
     "ampwork.conversations",
     "ampwork.feeds",
+    "ampwork.integrations",
     "ampwork.demo",
     "django_prometheus",  # /metrics (docs/operations.md "Metrics")
 ]
@@ -349,6 +352,24 @@ EMAIL_HOST_USER = os.environ.get("AMPWORK_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("AMPWORK_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = _env_bool("AMPWORK_EMAIL_USE_TLS")
 DEFAULT_FROM_EMAIL = os.environ.get("AMPWORK_EMAIL_FROM", "ampwork <ampwork@localhost>")
+
+# The background worker (ampwork.core.worker): tasks wait in the database until `ampwork
+# worker` (or the thread of `ampwork demo`) runs them. AMPWORK_TASKS=immediate runs each
+# where it is enqueued instead (no worker; no retries later).
+TASKS = {
+    "default": {
+        "BACKEND": (
+            "django_tasks.backends.immediate.ImmediateBackend"
+            if os.environ.get("AMPWORK_TASKS", "").strip().lower() == "immediate"
+            else "django_tasks_db.DatabaseBackend"
+        ),
+        "QUEUES": ["default"],
+    }
+}
+
+# Outgoing webhooks go only to public addresses (SSRF guard, ampwork.integrations.netguard);
+# AMPWORK_WEBHOOKS_ALLOW_PRIVATE=1 lets them reach private and local ones too.
+AMPWORK_WEBHOOKS_ALLOW_PRIVATE = _env_bool("AMPWORK_WEBHOOKS_ALLOW_PRIVATE")
 
 # The public address used in emailed links. `ampwork demo` sets it to the address it serves.
 BASE_URL = os.environ.get("AMPWORK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

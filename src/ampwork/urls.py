@@ -11,6 +11,7 @@ urlpatterns = [
     path("metrics", metrics, name="metrics"),
     path("api/v1/", api.urls),
     path("", include("ampwork.core.urls")),
+    path("settings/webhooks/", include("ampwork.integrations.urls")),
     path("okrs/", include("ampwork.okrs.urls")),
     path("fairness/", include("ampwork.fairness.urls")),
     path("pulse/", include("ampwork.pulse.urls")),

@@ -68,6 +68,7 @@ from ampwork.conversations.models import (
 from ampwork.core import services as core_services
 from ampwork.core.models import Invitation, Organisation, Person, Role, Team, TeamMembership
 from ampwork.core.permissions import SCHOOL_RULES, Actor, can
+from ampwork.integrations.models import Delivery, Endpoint
 from ampwork.mastery.models import Review, Skill
 from ampwork.okrs.models import Objective
 from ampwork.purpose.models import Draft
@@ -190,6 +191,14 @@ WEB: dict[str, tuple[str | None, str]] = {
     "POST feedback360:close": ("feedback_request", "*=ok|404"),
     "POST feedback360:share": ("feedback_request", "*=ok|404"),
     "core:audit_log": (None, "*=403 admin,head=ok"),
+    # webhooks: the organisation's admins' (head teachers'), nobody else's
+    "integrations:webhooks": (None, "*=403 admin,head=ok"),
+    "integrations:endpoint": ("webhook", "*=403 admin,head=ok"),
+    "integrations:deliveries": ("webhook", "*=403 admin,head=ok"),
+    "POST integrations:test": ("webhook", "*=403 admin,head=ok"),
+    "POST integrations:rotate": ("webhook", "*=403 admin,head=ok"),
+    "POST integrations:delete": ("webhook", "*=403 admin,head=ok"),
+    "POST integrations:retry": ("delivery", "*=403 admin,head=ok"),
     "core:home": (None, "*=ok"),
     "core:import": (None, "*=403 admin,ops,head=ok"),
     "POST core:import_commit": (None, "*=ok"),
@@ -288,6 +297,16 @@ WEB: dict[str, tuple[str | None, str]] = {
 # API operations: "METHOD /api/v1/path/{param}" -> expectation. Path parameters name the
 # kind of object (``PARAMS``).
 API: dict[str, str] = {
+    "GET /api/v1/webhook-events": "*=403 admin,head=ok",
+    "GET /api/v1/webhooks": "*=403 admin,head=ok",
+    "POST /api/v1/webhooks": "*=403 admin,head=ok",
+    "GET /api/v1/webhooks/{endpoint_id}": "*=403 admin,head=ok",
+    "PATCH /api/v1/webhooks/{endpoint_id}": "*=403 admin,head=ok",
+    "DELETE /api/v1/webhooks/{endpoint_id}": "*=403 admin,head=ok",
+    "POST /api/v1/webhooks/{endpoint_id}/rotate-secret": "*=403 admin,head=ok",
+    "POST /api/v1/webhooks/{endpoint_id}/test": "*=403 admin,head=ok",
+    "GET /api/v1/webhooks/{endpoint_id}/deliveries": "*=403 admin,head=ok",
+    "POST /api/v1/webhooks/{endpoint_id}/deliveries/{delivery_id}/retry": "*=403 admin,head=ok",
     "DELETE /api/v1/incentives/{incentive_id}": "*=403 admin,ops,head,teacher=ok",
     "DELETE /api/v1/memberships/{membership_id}": "*=403 admin,ops,head=ok",
     "DELETE /api/v1/objectives/{objective_id}": "*=ok|404 admin,head=ok coaches=ok|404|ok",
@@ -445,6 +464,8 @@ PARAMS = {
     "item_id": "action_item",
     "request_id": "feedback_request",
     "one_on_one_id": "one_on_one",
+    "endpoint_id": "webhook",
+    "delivery_id": "delivery",
 }
 
 # web forms that must be filled in for the view to reach its permission check (others are
@@ -461,6 +482,8 @@ FORMS: dict[str, dict[str, str]] = {
 # minimal valid bodies of the API's writes; "$kind" is the acting person's own object of
 # that kind (or the organisation's), "$stranger" the colleague outside their team
 BODIES: dict[str, Any] = {
+    "POST /api/v1/webhooks": {"url": "https://hooks.example.org/", "events": ["cycle.closed"]},
+    "PATCH /api/v1/webhooks/{endpoint_id}": {"description": "changed"},
     "POST /api/v1/people": {"name": "New Person", "email": "new.person@example.org"},
     "PATCH /api/v1/people/{person_id}": {"job_title": "Tester"},
     "POST /api/v1/teams": {"name": "New team"},
@@ -705,6 +728,13 @@ def _build() -> World:
                 ).pk,
             }
         )
+        endpoint = Endpoint.objects.create(
+            organisation=org, url="https://hooks.example.org/", events=["cycle.closed"]
+        )
+        world.objects[(key, "webhook")] = endpoint.pk
+        world.objects[(key, "delivery")] = Delivery.objects.create(
+            organisation=org, endpoint=endpoint, message_id="msg_1", event_type="x", payload={}
+        ).pk
     week = timezone.localdate() - dt.timedelta(days=timezone.localdate().weekday())
     for owner, person in people.items():
         org_key = "school" if person.organisation_id == school.pk else "company"

@@ -23,6 +23,7 @@ from ampwork.conversations.models import (
     TalkingPoint,
 )
 from ampwork.core.models import Organisation, Person, Role
+from ampwork.integrations.models import Delivery, Endpoint
 from ampwork.mastery.models import Review, Skill
 
 from ..factories import (
@@ -109,6 +110,14 @@ def b_objects(other_org: Organisation) -> dict[str, int]:
         "incentive_id": Incentive.objects.create(
             organisation=other_org, what="B's bonus", outcome="x", style="if_then"
         ).pk,
+        "endpoint_id": (
+            endpoint := Endpoint.objects.create(
+                organisation=other_org, url="https://b.example.org/", events=["cycle.closed"]
+            )
+        ).pk,
+        "delivery_id": Delivery.objects.create(
+            organisation=other_org, endpoint=endpoint, message_id="m", event_type="x", payload={}
+        ).pk,
     }
 
 
@@ -141,6 +150,7 @@ BODIES: dict[str, dict[str, Any]] = {
     "private-note": {"text": "x"},
     "summary-sharing": {"share": True},
     "decision": {"accept": True},
+    "webhooks": {"description": "x"},
 }
 
 
@@ -169,6 +179,8 @@ def test_routes_are_known() -> None:
                 "item_id",
                 "request_id",
                 "one_on_one_id",
+                "endpoint_id",
+                "delivery_id",
             }, path
 
 
@@ -239,6 +251,13 @@ def test_web_pages_of_another_organisation_are_not_found(
     tick = {"item": "own-time", "team_id": b_objects["team_id"]}
     assert client.post("/advisor/checklist/", tick).status_code == 404
     assert client.post(f"/memberships/{b_objects['membership_id']}/remove/").status_code == 404
+    endpoint = f"/settings/webhooks/{b_objects['endpoint_id']}"
+    assert client.get(f"{endpoint}/").status_code == 404
+    assert client.get(f"{endpoint}/deliveries/").status_code == 404
+    for action in ("test", "rotate-secret", "delete"):
+        assert client.post(f"{endpoint}/{action}/").status_code == 404, action
+    retry = f"/settings/webhooks/deliveries/{b_objects['delivery_id']}/retry/"
+    assert client.post(retry).status_code == 404
 
 
 def test_absurd_ids_are_404_not_500(

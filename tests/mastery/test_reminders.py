@@ -64,7 +64,7 @@ def test_the_command_sends_and_a_dry_run_sends_nothing(crew: dict[str, Any], org
     assert mail.outbox == []
     out = StringIO()
     call_command("reminders", "send", stdout=out)
-    assert f"{org.slug}: sent 5 review reminders and 1 digest" in out.getvalue()
+    assert f"{org.slug}: queued 5 review reminders and 1 digest" in out.getvalue()
     assert len(mail.outbox) == 6
 
 

@@ -156,9 +156,8 @@ def send_digests(
 ) -> list[str]:
     """One email per manager and admin: their dashboard's numbers, what changed since the
     last digest, and the findings they can see. Once a week each: reads decide who gets
-    what; each digest is marked sent after the mail server took it, with no transaction
-    open while it talks (core.mail: at least once). Raises ``mail.NotDelivered`` after the
-    batch if the server refused some (they go out on the next run)."""
+    what; the worker sends them and marks each sent after the mail server took it
+    (core.mail: at least once, a refused one retried with backoff)."""
     from . import dashboards  # the digest is the dashboard, by email
 
     today = today or timezone.localdate()
@@ -179,8 +178,5 @@ def send_digests(
         letters.append(mail.Letter(message, DigestSent, {**row, "numbers": digest.numbers}))
     if dry_run:
         return sent
-    done = mail.deliver(letters, kind="advisor.digest", org_id=org.pk, skipped=skipped)
-    sent = [letter.message.to[0] for letter in done.sent]
-    if done.failed:
-        raise mail.NotDelivered(len(done.failed), sent)
+    mail.queue(letters, kind="advisor.digest", org_id=org.pk, skipped=skipped)
     return sent

@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ampwork.core.errors import NotAllowed, NotFound, ValidationFailed, clean_text
+from ampwork.core.events import publish
 from ampwork.core.models import Organisation, Person, Team
 from ampwork.core.permissions import Actor, require
 
@@ -136,7 +137,7 @@ def decide(
             why=note or "suggested step granted",
             guardrails=guardrails,
         )
-    return Decision.objects.create(
+    decision = Decision.objects.create(
         organisation=actor.organisation,
         person=person,
         t=t,
@@ -145,6 +146,20 @@ def decide(
         note=note.strip()[:500],
         decided_by=actor.person,
     )
+    if outcome in (Decision.Outcome.GRANTED, Decision.Outcome.DEFERRED):
+        # the step, never the note (the ledger is the person's, their managers' and admins')
+        publish(
+            actor.organisation.pk,
+            f"autonomy.step_{outcome}",
+            {
+                "decision_id": decision.pk,
+                "person_id": person.pk,
+                "t": t,
+                "level": level,
+                "decided_by_id": decision.decided_by_id,
+            },
+        )
+    return decision
 
 
 def policy_of(organisation: Organisation) -> TimePolicy:

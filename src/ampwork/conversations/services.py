@@ -288,9 +288,9 @@ def send_reminders(
     day the meeting is planned on). The email holds the other person's name, the day, how
     many talking points and action items are open and the links to the agenda and to the
     calendar invitation — never a talking point's text or a note: the agenda stays
-    behind the sign-in. Sent through ``core.mail`` (at least once; the command of a
-    second run sends nothing new). Raises ``mail.NotDelivered`` after the batch if the
-    server refused some."""
+    behind the sign-in. Queued for the background worker through ``core.mail`` (at least
+    once: each is recorded once the mail server took it, so a second run queues nothing
+    new and a refused one goes again)."""
     today = today or timezone.localdate()
     tomorrow = today + dt.timedelta(days=1)
     meetings = list(
@@ -347,10 +347,7 @@ def send_reminders(
             )
             row = {"organisation": org, "meeting": meeting, "person": me, "date": tomorrow}
             letters.append(mail.Letter(message, MeetingReminder, row))
-    if dry_run:
-        return Reminded([(x.message.to[0], x.fields["meeting"].pk) for x in letters])
-    delivered = mail.deliver(letters, kind="one_on_ones.reminders", org_id=org.pk, skipped=skipped)
-    reminded = Reminded([(x.message.to[0], x.fields["meeting"].pk) for x in delivered.sent])
-    if delivered.failed:
-        raise mail.NotDelivered(len(delivered.failed), reminded)
-    return reminded
+    queued = Reminded([(x.message.to[0], x.fields["meeting"].pk) for x in letters])
+    if not dry_run:
+        mail.queue(letters, kind="one_on_ones.reminders", org_id=org.pk, skipped=skipped)
+    return queued

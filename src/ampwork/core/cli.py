@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import CommandError
 
-from . import selectors
+from . import selectors, worker
 from .errors import NotFound, ValidationFailed
 from .models import Organisation
 
@@ -37,3 +37,10 @@ def organisations(slug: str | None) -> list[Organisation]:
 
 def fail(exc: ValidationFailed) -> CommandError:
     return CommandError("\n".join(exc.lines()))
+
+
+def queued_note() -> str:
+    """What a command that queued work says about who does it."""
+    if worker.defers():
+        return "The background worker sends them: keep 'ampwork worker' running."
+    return "Sent now (AMPWORK_TASKS=immediate: no background worker)."

@@ -1,5 +1,13 @@
-"""Weekly emails that go out once each, without holding the database while the mail server
-talks.
+"""Email, sent by the background worker, once each, without holding the database while the
+mail server talks.
+
+Nothing is sent inside a web request or a cron command: they :func:`queue` their letters,
+one task (:func:`send_letters`) per batch, and the worker (``ampwork worker``,
+``core/worker.py``) sends them with :func:`deliver`. The task's arguments are sealed
+(AES-GCM, a key derived from the server's secret key): a one-time pulse link or an
+invitation never sits readable in the task table. A letter the server refused is tried
+again by a new task after a wait that doubles (``core/backoff.py``'s ``MAIL``); a letter
+whose "sent" row appears meanwhile (another run sent it) is skipped.
 
 A weekly command decides who gets what with reads (:func:`sent_already` skips whoever has
 this week's row), then :func:`deliver` sends each message and, after the mail server has
@@ -17,16 +25,27 @@ still records it once. A cron job runs one at a time.
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
+import hashlib
+import json
 import logging
+import os
 import smtplib
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.apps import apps
+from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, models, transaction
+from django_tasks import task
 
+from ampwork.core import backoff, worker
 from ampwork.logs import event
 
 log = logging.getLogger(__name__)
@@ -37,29 +56,14 @@ class Letter:
     """A message and the row (``model`` created with ``fields``) that says it was sent."""
 
     message: EmailMessage
-    model: type[models.Model]
-    fields: dict[str, Any]
+    model: type[models.Model] | None = None  # None: nothing records it (a one-off notice)
+    fields: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
 class Delivery:
     sent: list[Letter] = field(default_factory=list)
     failed: list[Letter] = field(default_factory=list)
-
-
-class NotDelivered(Exception):
-    """Some messages of a batch were not taken by the mail server (the rest were sent and
-    recorded). ``sent`` is what the caller would have returned."""
-
-    def __init__(self, failed: int, sent: Any) -> None:
-        one = failed == 1
-        super().__init__(
-            f"{failed} email{'' if one else 's'} could not be sent; "
-            f"{'it is' if one else 'they are'} not marked sent, so the next run sends "
-            f"{'it' if one else 'them'}"
-        )
-        self.failed = failed
-        self.sent = sent
 
 
 def sent_already(model: type[models.Model], **key: Any) -> bool:
@@ -77,6 +81,9 @@ def once(model: type[models.Model], **fields: Any) -> bool:
     return True
 
 
+CONSOLE_BACKEND = "django.core.mail.backends.console.EmailBackend"
+NOTICE_BACKEND = "ampwork.mail.NoticeFileBackend"
+
 # What a mail server (or the way to it) raises for one message or the connection.
 FAILURES = (smtplib.SMTPException, OSError)
 
@@ -92,7 +99,9 @@ def deliver(
     done = Delivery()
     start = time.perf_counter()
     if letters:
-        connection = get_connection()
+        # never to the console: a one-time link would land in the server's log
+        console = settings.EMAIL_BACKEND == CONSOLE_BACKEND
+        connection = get_connection(NOTICE_BACKEND if console else None)
         try:
             connection.open()
         except FAILURES as exc:
@@ -109,7 +118,8 @@ def deliver(
                     if not taken:
                         done.failed.append(letter)
                         continue
-                    once(letter.model, **letter.fields)  # False: another run recorded it too
+                    if letter.model is not None:  # False: another run recorded it too
+                        once(letter.model, **letter.fields)
                     done.sent.append(letter)
             finally:
                 connection.close()
@@ -136,3 +146,131 @@ def _failed(kind: str, org_id: int | None, exc: BaseException) -> None:
         org_id=org_id,
         error=type(exc).__name__,
     )
+
+
+# ---------------------------------------------------------------- through the worker
+
+
+def queue(
+    letters: Sequence[Letter], *, kind: str, org_id: int | None = None, skipped: int = 0
+) -> int:
+    """Hand ``letters`` to the background worker as one task; returns how many. Call it
+    where the letters' rows are committed (a transaction's ``on_commit``, or none open)."""
+    if letters:
+        send_letters.enqueue(
+            sealed=seal([_pack(letter) for letter in letters]),
+            kind=kind,
+            org_id=org_id,
+            skipped=skipped,
+            attempt=1,
+        )
+    event(log, "mail.queued", kind=kind, org_id=org_id, sent=len(letters), skipped=skipped)
+    return len(letters)
+
+
+def queue_on_commit(messages: Sequence[EmailMessage], *, kind: str, org_id: int | None) -> None:
+    """Queue plain messages (no "sent" row) once the open transaction commits."""
+    letters = [Letter(message) for message in messages]
+    if letters:
+        transaction.on_commit(lambda: queue(letters, kind=kind, org_id=org_id), robust=True)
+
+
+@task()
+def send_letters(*, sealed: str, kind: str, org_id: int | None, skipped: int, attempt: int) -> int:
+    """The worker's half of :func:`queue`: send what is not sent yet; retry the refused."""
+    letters = [_unpack(item) for item in unseal(sealed)]
+    due = [
+        letter
+        for letter in letters
+        if letter.model is None or not sent_already(letter.model, **_key(letter))
+    ]
+    done = deliver(due, kind=kind, org_id=org_id, skipped=skipped + len(letters) - len(due))
+    if done.failed:
+        again = {
+            "sealed": seal([_pack(letter) for letter in done.failed]),
+            "kind": kind,
+            "org_id": org_id,
+            "skipped": 0,
+        }
+        worker.retry(send_letters, backoff.MAIL, attempt, again, kind=kind)
+    return len(done.sent)
+
+
+def _keys() -> list[AESGCM]:
+    secrets_ = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return [AESGCM(hashlib.sha256(f"ampwork.mail:{key}".encode()).digest()) for key in secrets_]
+
+
+def seal(data: Any) -> str:
+    """JSON, encrypted with a fresh nonce (AES-GCM) under a key from the secret key."""
+    nonce = os.urandom(12)
+    box = _keys()[0].encrypt(nonce, json.dumps(data).encode(), b"ampwork.mail")
+    return base64.b64encode(nonce + box).decode()
+
+
+def unseal(sealed: str) -> Any:
+    raw = base64.b64decode(sealed)
+    for key in _keys():
+        try:
+            return json.loads(key.decrypt(raw[:12], raw[12:], b"ampwork.mail"))
+        except InvalidTag:
+            continue
+    raise RuntimeError("queued mail was sealed with another secret key (SECRET_KEY_FALLBACKS)")
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, dt.date):  # a datetime is a date too
+        return value.isoformat()
+    return value
+
+
+def _pack(letter: Letter) -> dict[str, Any]:
+    m = letter.message
+    record = None
+    if letter.model is not None:
+        names = {f.name: f.attname for f in letter.model._meta.concrete_fields}
+        record = {
+            "model": letter.model._meta.label,
+            "fields": {names.get(k, k): _plain(v) for k, v in letter.fields.items()},
+        }
+    return {
+        "subject": m.subject,
+        "body": m.body,
+        "from": m.from_email,
+        "to": list(m.to),
+        "cc": list(m.cc),
+        "bcc": list(m.bcc),
+        "reply_to": list(m.reply_to),
+        "headers": dict(m.extra_headers),
+        "record": record,
+    }
+
+
+def _unpack(item: dict[str, Any]) -> Letter:
+    message = EmailMessage(
+        subject=item["subject"],
+        body=item["body"],
+        from_email=item["from"],
+        to=item["to"],
+        cc=item["cc"],
+        bcc=item["bcc"],
+        reply_to=item["reply_to"],
+        headers=item["headers"],
+    )
+    record = item["record"]
+    if record is None:
+        return Letter(message)
+    return Letter(message, apps.get_model(record["model"]), record["fields"])
+
+
+def _key(letter: Letter) -> dict[str, Any]:
+    """The letter's row's unique fields (what says it was sent), by column name."""
+    assert letter.model is not None
+    for constraint in letter.model._meta.constraints:
+        if isinstance(constraint, models.UniqueConstraint) and constraint.fields:
+            columns = {f.name: f.attname for f in letter.model._meta.concrete_fields}
+            names = [columns[f] for f in constraint.fields]
+            return {name: letter.fields[name] for name in names}
+    return letter.fields

@@ -20,6 +20,7 @@ WHOLE_APPS = {
     "advisor": "advisor",
     "conversations": "one_on_ones",
     "feedback360": "progress",  # 360 and upward feedback sit beside mastery's feedback
+    "integrations": "settings",  # webhooks are one of the organisation's settings
 }
 
 # pages of core and okrs (URL name -> navigation items)

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from ampwork.core import mail
 from ampwork.core.errors import FieldError, NotAllowed, NotFound, ValidationFailed, clean_text
+from ampwork.core.events import publish
 from ampwork.core.models import Organisation, Person
 from ampwork.core.permissions import Actor, require
 from ampwork.okrs import selectors as okr_selectors
@@ -171,6 +172,12 @@ def save_review(
             setattr(review, name, value)
         review.updated_at = timezone.now()
         review.save()
+    # never its text: nobody has consented to send it out of ampwork
+    publish(
+        actor.organisation.pk,
+        "review.answered",
+        {"review_id": review.pk, "person_id": me.pk, "week": monday.isoformat(), "new": created},
+    )
     return review
 
 
@@ -358,6 +365,18 @@ def recognise(
         key_result=key_result,
     )
     post.recipients.set(people)
+    publish(
+        actor.organisation.pk,
+        "recognition.given",
+        {
+            "recognition_id": post.pk,
+            "author_id": me.pk,
+            "recipient_ids": sorted(p.pk for p in people),
+            "body": post.body,
+            "objective_id": post.objective_id,
+            "key_result_id": post.key_result_id,
+        },
+    )
     return post
 
 
@@ -373,11 +392,10 @@ class Sent:
 def send_reminders(
     *, org: Organisation, today: dt.date | None = None, dry_run: bool = False
 ) -> Sent:
-    """Email everyone whose review of this week is due (one email each, once a week), and
-    each manager their weekly digest of their people's reviews and flags. Reads decide who
-    gets what; each email is marked sent after the mail server took it, with no transaction
-    open while it talks (core.mail: at least once). Raises ``mail.NotDelivered`` after the
-    batch if the server refused some (they go out on the next run)."""
+    """Queue an email to everyone whose review of this week is due (one email each, once a
+    week), and each manager their weekly digest of their people's reviews and flags. Reads
+    decide who gets what; the worker sends them and marks each sent after the mail server
+    took it (core.mail: at least once, a refused one retried with backoff)."""
     today = today or timezone.localdate()
     week = selectors.week_of(today)
     school = org.is_school
@@ -424,9 +442,5 @@ def send_reminders(
         letters.append(mail.Letter(message, ReminderSent, row))
     if dry_run:
         return sent
-    done = mail.deliver(letters, kind="mastery.reminders", org_id=org.pk, skipped=skipped)
-    sent.reminders = [x.message.to[0] for x in done.sent if x.fields["kind"] == review]
-    sent.digests = [x.message.to[0] for x in done.sent if x.fields["kind"] == digest_kind]
-    if done.failed:
-        raise mail.NotDelivered(len(done.failed), sent)
+    mail.queue(letters, kind="mastery.reminders", org_id=org.pk, skipped=skipped)
     return sent

@@ -26,7 +26,6 @@ import json
 import logging
 import os
 import secrets
-import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -36,16 +35,17 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.core.cache import cache
-from django.core.mail import get_connection, send_mass_mail
+from django.core.mail import EmailMessage
 from django.db import DatabaseError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from ampwork.core import mail
 from ampwork.core.errors import NotAllowed, NotFound, ValidationFailed
+from ampwork.core.events import publish
 from ampwork.core.models import AuditEvent, Person, Team, TeamMembership
 from ampwork.core.permissions import Actor, can, require
 from ampwork.core.services import record
-from ampwork.logs import event
 
 from . import anonymity, instrument
 from .models import Invitation, PooledAnswer, Question, ReportingGroup, Response, Round
@@ -60,8 +60,6 @@ CHANGE_WINDOW = dt.timedelta(days=14)
 SHARED_RATE = getattr(settings, "AMPWORK_PULSE_SHARED_RATE", 12)
 # The signed cookie that says a browser has answered a shared link.
 SHARED_COOKIE_SALT = "ampwork.surveys.shared-answer"
-CONSOLE_BACKEND = "django.core.mail.backends.console.EmailBackend"
-NOTICE_BACKEND = "ampwork.mail.NoticeFileBackend"
 
 
 class RateLimited(NotAllowed):
@@ -303,25 +301,14 @@ Message = tuple[str, str, str, list[str]]
 
 
 def _send(messages: list[Message], *, kind: str, org_id: int) -> None:
-    """Send one-time links, after the transaction that stored their digests (no transaction
-    is open while the mail server talks: core.mail). Never to the console: a console
-    backend would print every link into the server's log, so its mail goes to files in the
-    data directory instead, with one line saying so. The log gets counts only."""
-    if not messages:
-        return
-    start = time.perf_counter()
-    backend = NOTICE_BACKEND if settings.EMAIL_BACKEND == CONSOLE_BACKEND else None
-    sent = send_mass_mail(messages, fail_silently=True, connection=get_connection(backend))
-    event(
-        log,
-        "mail.batch",
-        level=logging.INFO if sent == len(messages) else logging.WARNING,
-        kind=kind,
-        org_id=org_id,
-        sent=sent,
-        failed=len(messages) - sent,
-        duration_ms=round((time.perf_counter() - start) * 1000, 1),
-    )
+    """Queue one-time links for the worker, after the transaction that stored their
+    digests (core.mail: sealed in the task table, never sent to the console, the log gets
+    counts only)."""
+    letters = [
+        mail.Letter(EmailMessage(subject, body, sender, to))
+        for subject, body, sender, to in messages
+    ]
+    mail.queue(letters, kind=kind, org_id=org_id)
 
 
 def open_round(
@@ -390,7 +377,23 @@ def _open(*, actor: Actor, round: Round, at: dt.datetime | None) -> tuple[Opened
         ]
     )
     record(actor, actor.organisation, "pulse.opened", round, invited=invited)
+    _publish("pulse.round_opened", round)
     return Opened(round, invited, shared), messages
+
+
+def _publish(event_type: str, round: Round) -> None:
+    """Integrations hear that a round opened or closed: never an answer, a count or a
+    result (core.events)."""
+    publish(
+        round.organisation_id,
+        event_type,
+        {
+            "round_id": round.pk,
+            "name": round.name,
+            "opens": round.opens.isoformat(),
+            "closes": round.closes.isoformat(),
+        },
+    )
 
 
 # ---------------------------------------------------------------- the shared link
@@ -508,6 +511,7 @@ def close_round(*, actor: Actor, round: Round) -> Round:
     round.save(update_fields=["status"])
     record(actor, actor.organisation, "pulse.closed", round)
     settle(round, always=True)
+    _publish("pulse.round_closed", round)
     return round
 
 

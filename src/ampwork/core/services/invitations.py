@@ -7,6 +7,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
+from ampwork.core import mail
 from ampwork.core.errors import NotFound, ValidationFailed
 from ampwork.core.models import Invitation, Person, Role, User
 from ampwork.core.permissions import Actor
@@ -46,7 +47,7 @@ def invite_existing_account(actor: Actor | None, person: Person) -> Invitation |
         ),
         to=[user.email],
     )
-    transaction.on_commit(lambda: message.send(fail_silently=True))
+    mail.queue_on_commit([message], kind="core.invitation", org_id=org.pk)
     return invitation
 
 

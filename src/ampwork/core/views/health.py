@@ -22,6 +22,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django_prometheus.exports import ExportToDjangoView
 
+from ampwork.core import worker
 from ampwork.core.servers import draining
 
 
@@ -104,4 +105,11 @@ def metrics(request: HttpRequest) -> HttpResponse:
             status=403,
             content_type="text/plain",
         )
-    return ExportToDjangoView(request)  # type: ignore[no-any-return]
+    response: HttpResponse = ExportToDjangoView(request)
+    # the background worker's queue, read from the database (the same for every server)
+    response.content += (
+        b"# HELP ampwork_tasks_waiting Tasks queued for the background worker (ampwork worker).\n"
+        b"# TYPE ampwork_tasks_waiting gauge\n"
+        + f"ampwork_tasks_waiting {worker.queue_depth()}\n".encode()
+    )
+    return response

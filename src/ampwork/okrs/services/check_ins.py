@@ -12,7 +12,7 @@ from ampwork.core.errors import ValidationFailed
 from ampwork.core.permissions import Actor, require
 from ampwork.okrs.models import CheckIn, KeyResult
 
-from . import derived
+from . import derived, published
 
 
 @transaction.atomic
@@ -65,6 +65,7 @@ def check_in(
     )
     _apply_latest(locked)
     derived.refresh([locked.objective_id])
+    published.check_in(entry, locked)
     return entry
 
 

@@ -14,7 +14,7 @@ from ampwork.okrs import progress
 from ampwork.okrs.inputs import kr_input
 from ampwork.okrs.models import Cycle, KeyResult, Milestone, Objective
 
-from . import derived
+from . import derived, published
 
 
 @transaction.atomic
@@ -77,6 +77,7 @@ def close_cycle(
     )
     cycle.save(update_fields=["status", "retrospective", "closed_at"])
     record(actor, actor.organisation, "cycle.closed", cycle, carried=len(carry))
+    published.cycle_closed(cycle)
     return cycle
 
 

@@ -12,7 +12,7 @@ from ampwork.core.models import Person
 from ampwork.core.permissions import Actor, require
 from ampwork.okrs.models import KeyResult, Milestone, Objective
 
-from . import derived
+from . import derived, published
 
 KR_FIELDS = ("title", "kind", "start", "target", "unit", "low", "high", "weight", "owner_id")
 
@@ -70,6 +70,7 @@ def create_key_result(
     owner = _kr_owner(actor, objective, owner_id)
     made = make_key_result(objective, owner, objective.key_results.count(), spec)
     derived.refresh([objective.pk])
+    published.key_result("key_result.created", made)
     return made
 
 
@@ -125,4 +126,5 @@ def update_key_result(*, actor: Actor, key_result: KeyResult, **changes: Any) ->
     if changes:
         key_result.save(update_fields=list(changes))
         derived.refresh([key_result.objective_id])
+        published.key_result("key_result.updated", key_result)
     return key_result

@@ -13,7 +13,7 @@ from ampwork.core.permissions import Actor, require
 from ampwork.core.services import record
 from ampwork.okrs.models import Cycle, Objective, ObjectiveLink
 
-from . import derived
+from . import derived, published
 from .alignment import link
 
 OBJECTIVE_FIELDS = ("title", "description", "kind", "work_style", "visibility", "status")
@@ -100,6 +100,7 @@ def create_objective(
     derived.refresh([objective.pk])
     if parent_id is not None:
         link(actor=actor, child=objective, parent_id=parent_id, kind=link_kind)
+    published.objective("objective.created", objective)
     return objective
 
 
@@ -112,10 +113,15 @@ def update_objective(*, actor: Actor, objective: Objective, **changes: Any) -> O
         if not changes["title"]:
             raise ValidationFailed.single("title", "is required")
     check_choices(changes)
+    was = objective.status
     for field, value in changes.items():
         setattr(objective, field, value)
     if changes:
         objective.save(update_fields=list(changes))
+        published.objective("objective.updated", objective)
+        closed = (Objective.Status.DONE, Objective.Status.DROPPED)
+        if objective.status in closed and was not in closed:
+            published.objective("objective.closed", objective)
     return objective
 
 

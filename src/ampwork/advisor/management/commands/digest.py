@@ -2,11 +2,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
 from ampwork.advisor import services
-from ampwork.core import mail
-from ampwork.core.cli import organisations
+from ampwork.core.cli import organisations, queued_note
 from ampwork.logs import work
 
 
@@ -25,23 +24,18 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         orgs = organisations(options["org"])
-        verb = "would send" if options["dry_run"] else "sent"
+        verb = "would send" if options["dry_run"] else "queued"
         action = "dry-run" if options["dry_run"] else "send"
-        failed = 0
         with work("digest", action, organisations=len(orgs)) as counts:
-            counts.update(sent=0, failed=0)
+            counts.update(sent=0)
             for org in orgs:
-                try:
-                    sent = services.send_digests(org=org, dry_run=options["dry_run"])
-                except mail.NotDelivered as exc:
-                    sent, failed = exc.sent, failed + exc.failed
+                sent = services.send_digests(org=org, dry_run=options["dry_run"])
                 counts["sent"] += len(sent)
-                counts["failed"] = failed
                 self.stdout.write(
                     f"{org.slug}: {verb} {len(sent)} digest{'' if len(sent) == 1 else 's'}"
                 )
                 if options["dry_run"] or options["verbosity"] > 1:
                     for email in sent:
                         self.stdout.write(f"  → {email}")
-        if failed:
-            raise CommandError(str(mail.NotDelivered(failed, None)))
+        if not options["dry_run"]:
+            self.stdout.write(queued_note())

@@ -12,8 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ampwork.conversations import selectors, services
-from ampwork.core import mail
-from ampwork.core.cli import organisation, organisations
+from ampwork.core.cli import organisation, organisations, queued_note
 from ampwork.core.models import Person
 from ampwork.logs import work
 
@@ -99,23 +98,18 @@ class Command(BaseCommand):
                 ) from None
         orgs = organisations(options["org"])
         dry = options["dry_run"]
-        failed = 0
         with work("one_on_ones", "dry-run" if dry else "remind", organisations=len(orgs)) as counts:
-            counts.update(sent=0, failed=0)
+            counts.update(sent=0)
             for org in orgs:
-                try:
-                    done = services.send_reminders(org=org, today=day, dry_run=dry)
-                except mail.NotDelivered as exc:
-                    done, failed = exc.sent, failed + exc.failed
+                done = services.send_reminders(org=org, today=day, dry_run=dry)
                 counts["sent"] += len(done.sent)
-                counts["failed"] = failed
                 n = len(done.sent)
                 self.stdout.write(
-                    f"{org.slug}: {'would send' if dry else 'sent'} {n} 1:1 reminder"
+                    f"{org.slug}: {'would send' if dry else 'queued'} {n} 1:1 reminder"
                     f"{'' if n == 1 else 's'}"
                 )
                 if dry or options["verbosity"] > 1:
                     for email, meeting_id in done.sent:
                         self.stdout.write(f"  meeting {meeting_id} → {email}")
-        if failed:
-            raise CommandError(str(mail.NotDelivered(failed, None)))
+        if not dry:
+            self.stdout.write(queued_note())

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 
+from ampwork.core import worker
 from ampwork.demo import outbox
 from ampwork.demo.services import demo_sign_ins, ensure_demo, others_than_demo
 
@@ -67,6 +68,8 @@ class Command(BaseCommand):
         # only now, for the server this process becomes: links in mail point at it
         for name, value in values.items():
             setattr(settings, name, value)
+        if worker.start_thread() is not None:
+            self.stdout.write("A background worker runs in this process: mail goes out from it.")
         self.stdout.write("\nPress Ctrl+C to stop.\n")
         call_command("serve", host=host, port=port)
 

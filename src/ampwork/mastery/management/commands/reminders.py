@@ -5,8 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ampwork.core import mail
-from ampwork.core.cli import organisations
+from ampwork.core.cli import organisations, queued_note
 from ampwork.logs import work
 from ampwork.mastery import services
 
@@ -16,7 +15,8 @@ class Command(BaseCommand):
         "Weekly emails: 'reminders send [--org SLUG] [--date YYYY-MM-DD] [--dry-run]' — "
         "everyone whose review of this week is not written yet gets one reminder, and each "
         "manager (teacher) a digest of their people's reviews and flags. Run it once a week "
-        "(say, Friday afternoon) from cron; running it twice sends nothing new."
+        "(say, Friday afternoon) from cron; running it twice sends nothing new. The "
+        "background worker (ampwork worker) sends them."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -36,18 +36,13 @@ class Command(BaseCommand):
                     f"--date: '{options['date']}' is not a date like 2026-03-31"
                 ) from None
         orgs = organisations(options["org"])
-        verb = "would send" if options["dry_run"] else "sent"
+        verb = "would send" if options["dry_run"] else "queued"
         action = "dry-run" if options["dry_run"] else "send"
-        failed = 0
         with work("reminders", action, organisations=len(orgs)) as counts:
-            counts.update(sent=0, failed=0)
+            counts.update(sent=0)
             for org in orgs:
-                try:
-                    sent = services.send_reminders(org=org, today=day, dry_run=options["dry_run"])
-                except mail.NotDelivered as exc:
-                    sent, failed = exc.sent, failed + exc.failed
+                sent = services.send_reminders(org=org, today=day, dry_run=options["dry_run"])
                 counts["sent"] += len(sent.reminders) + len(sent.digests)
-                counts["failed"] = failed
                 self.stdout.write(
                     f"{org.slug}: {verb} {len(sent.reminders)} review reminder"
                     f"{'' if len(sent.reminders) == 1 else 's'} and {len(sent.digests)} digest"
@@ -58,5 +53,5 @@ class Command(BaseCommand):
                         self.stdout.write(f"  reminder → {email}")
                     for email in sent.digests:
                         self.stdout.write(f"  digest → {email}")
-        if failed:
-            raise CommandError(str(mail.NotDelivered(failed, None)))
+        if not options["dry_run"]:
+            self.stdout.write(queued_note())

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from ampwork.core import worker
+
+
+class Command(BaseCommand):
+    help = (
+        "Run the background worker: it sends the email and webhook deliveries that the web "
+        "pages, the API and the cron commands queue, and retries failures with backoff. "
+        "Keep one running beside 'ampwork serve' (several may run at once). "
+        "'--batch' runs what is due now and stops (a cron job instead of a service)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--interval",
+            type=float,
+            default=1.0,
+            help="seconds to wait when the queue is empty (default 1)",
+        )
+        parser.add_argument("--batch", action="store_true", help="run the tasks due now, then stop")
+        parser.add_argument(
+            "--max-tasks", type=int, default=None, help="stop after this many tasks"
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if not worker.defers():
+            raise CommandError(
+                "AMPWORK_TASKS=immediate runs every task where it is queued: there is "
+                "nothing for a worker to do"
+            )
+        if options["interval"] < 0 or (options["max_tasks"] or 1) < 1:
+            raise CommandError("--interval must be 0 or more, --max-tasks 1 or more")
+        if options["batch"]:
+            ran = worker.run_due()
+            self.stdout.write(f"ran {ran} task{'' if ran == 1 else 's'}")
+            return
+        self.stdout.write("ampwork worker: waiting for tasks (Ctrl+C to stop)")
+        worker.run(interval=options["interval"], max_tasks=options["max_tasks"])
