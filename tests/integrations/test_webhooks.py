@@ -19,9 +19,9 @@ from standardwebhooks import Webhook
 from ampwork.core import events as core_events
 from ampwork.core import worker
 from ampwork.core.errors import NotAllowed, ValidationFailed
-from ampwork.core.models import Organisation, Person, Role
+from ampwork.core.models import AuditEvent, Organisation, Person, Role
 from ampwork.core.permissions import Actor
-from ampwork.integrations import netguard, policy, services
+from ampwork.integrations import netguard, policy, services, tasks
 from ampwork.integrations.models import Delivery, Endpoint
 from ampwork.okrs import services as okrs
 from ampwork.okrs.models import Objective
@@ -114,6 +114,14 @@ def test_an_answer_is_kept_short_and_without_nul_bytes() -> None:
         ("http://0.0.0.0/", "private or local"),
         ("http://localhost:8000/", "localhost"),
         ("http://api.localhost/", "localhost"),
+        # IPv6 addresses that carry a private IPv4 one: NAT64, 6to4, IPv4-compatible,
+        # Teredo (its client 192.0.2.45 is not public), and the old site-local range
+        ("http://[64:ff9b::a00:1]/", "private or local"),
+        ("http://[64:ff9b::7f00:1]/", "private or local"),
+        ("http://[2002:7f00:1::]/", "private or local"),
+        ("http://[::127.0.0.1]/", "private or local"),
+        ("http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/", "private or local"),
+        ("http://[fec0::1]/", "private or local"),
     ],
 )
 def test_a_private_or_odd_url_is_refused_when_saved(url: str, why: str, settings: Any) -> None:
@@ -125,6 +133,8 @@ def test_a_private_or_odd_url_is_refused_when_saved(url: str, why: str, settings
 def test_a_public_address_is_accepted_and_a_private_one_when_allowed(settings: Any) -> None:
     settings.AMPWORK_WEBHOOKS_ALLOW_PRIVATE = False
     netguard.check_host("93.184.216.34")
+    netguard.check_host("[64:ff9b::808:808]")  # NAT64 of a public address
+    netguard.check_host("[2606:4700::1111]")
     netguard.check_host("hooks.example.org")  # a name: checked when resolved
     settings.AMPWORK_WEBHOOKS_ALLOW_PRIVATE = True
     netguard.check_host("127.0.0.1")
@@ -179,14 +189,17 @@ def test_an_endpoint_names_each_bad_field(admin_actor: Actor) -> None:
 
 
 def test_rotating_the_secret_changes_it(admin_actor: Actor) -> None:
-    endpoint = services.create_endpoint(
+    endpoint, old = services.create_endpoint(
         actor=admin_actor, url="https://example.org/", events=["cycle.closed"]
     )
-    old = endpoint.secret
     new = services.rotate_secret(actor=admin_actor, endpoint=endpoint)
     assert new != old
     assert new.startswith("whsec_")
-    assert Endpoint.objects.get().secret == new
+    stored = Endpoint.objects.get()
+    assert services.signing_secret(stored) == new
+    # kept sealed: neither the secret nor its base64 key is in the row
+    assert new not in stored.sealed_secret
+    assert new.removeprefix("whsec_") not in stored.sealed_secret
 
 
 # ---------------------------------------------------------------- a real receiver
@@ -216,10 +229,10 @@ def test_a_check_in_reaches_a_real_receiver_signed(
 ) -> None:
     kr = _key_result(org, admin)
     with receiver() as hook:
-        endpoint = services.create_endpoint(
+        _endpoint, secret = services.create_endpoint(
             actor=admin_actor, url=hook.url, events=["check_in.created", "cycle.closed"]
         )
-        hook.secret = endpoint.secret
+        hook.secret = secret
         with django_capture_on_commit_callbacks(execute=True):
             entry = okrs.check_in(actor=admin_actor, key_result=kr, value=4, confidence=7)
         assert hook.received == []  # the web request only queued it
@@ -251,10 +264,10 @@ def test_a_receiver_that_answers_500_then_200_gets_a_retry(
 ) -> None:
     kr = _key_result(org, admin)
     with receiver(answers=[500]) as hook:
-        endpoint = services.create_endpoint(
+        endpoint, secret = services.create_endpoint(
             actor=admin_actor, url=hook.url, events=["check_in.created"]
         )
-        hook.secret = endpoint.secret
+        hook.secret = secret
         with django_capture_on_commit_callbacks(execute=True):
             okrs.check_in(actor=admin_actor, key_result=kr, value=4)
         worker.run_due()
@@ -278,6 +291,50 @@ def test_a_receiver_that_answers_500_then_200_gets_a_retry(
 
 
 @pytest.mark.usefixtures("local")
+def test_a_retry_while_the_next_attempt_waits_sends_once(
+    org: Organisation, admin: Person, admin_actor: Actor, django_capture_on_commit_callbacks: Any
+) -> None:
+    """An admin's Retry while attempt 2 is scheduled: whichever runs first sends attempt 2,
+    the other finds it taken — no second chain of retries."""
+    kr = _key_result(org, admin)
+    with receiver(answers=[500, 500, 500]) as hook:
+        _, hook.secret = services.create_endpoint(
+            actor=admin_actor, url=hook.url, events=["check_in.created"]
+        )
+        with django_capture_on_commit_callbacks(execute=True):
+            okrs.check_in(actor=admin_actor, key_result=kr, value=4)
+        worker.run_due()  # attempt 1 fails: attempt 2 is scheduled in a minute
+        delivery = Delivery.objects.get()
+        with django_capture_on_commit_callbacks(execute=True):
+            services.retry_delivery(actor=admin_actor, delivery=delivery)
+        assert worker.run_due() == 1  # the manual attempt 2: fails, schedules attempt 3
+        DBTaskResult.objects.filter(status=TaskResultStatus.READY).update(run_after=timezone.now())
+        assert worker.run_due() == 2  # the scheduled attempt 2 (taken: skipped) and 3
+    assert len(hook.received) == 3
+    delivery.refresh_from_db()
+    assert delivery.attempts == 3
+    assert DBTaskResult.objects.filter(status=TaskResultStatus.READY).count() == 1  # one chain
+
+
+def test_a_new_url_forgets_the_old_ones_failures_and_the_log_keeps_only_the_host(
+    admin_actor: Actor,
+) -> None:
+    endpoint, _ = services.create_endpoint(
+        actor=admin_actor, url="https://old.example.org/hook?token=abc", events=["cycle.closed"]
+    )
+    Endpoint.objects.filter(pk=endpoint.pk).update(failing_since=timezone.now())
+    endpoint.refresh_from_db()
+    services.update_endpoint(actor=admin_actor, endpoint=endpoint, description="same url")
+    assert Endpoint.objects.get().failing_since is not None
+    services.update_endpoint(actor=admin_actor, endpoint=endpoint, url="https://new.example.org/")
+    assert Endpoint.objects.get().failing_since is None
+    services.delete_endpoint(actor=admin_actor, endpoint=endpoint)
+    logged = AuditEvent.objects.get(action="webhook.deleted")
+    assert logged.detail == {"host": "new.example.org"}
+    assert "token" not in str(AuditEvent.objects.values_list("detail", flat=True))
+
+
+@pytest.mark.usefixtures("local")
 @pytest.mark.parametrize(
     ("failing_for", "disabled"),
     [(dt.timedelta(days=3) - dt.timedelta(seconds=1), False), (dt.timedelta(days=3), True)],
@@ -293,10 +350,10 @@ def test_three_days_of_failures_disable_the_endpoint_and_tell_the_admins(
     other_admin = make_person(org, Role.ADMIN)
     make_person(org, Role.MANAGER)
     with receiver(answers=[503]) as hook:
-        endpoint = services.create_endpoint(
+        endpoint, secret = services.create_endpoint(
             actor=admin_actor, url=hook.url, events=["cycle.closed"]
         )
-        hook.secret = endpoint.secret
+        hook.secret = secret
         now = timezone.now()
         Endpoint.objects.filter(pk=endpoint.pk).update(failing_since=now - failing_for)
         delivery = services._new_delivery(endpoint, "cycle.closed", {"cycle_id": 1})
@@ -322,7 +379,7 @@ def test_three_days_of_failures_disable_the_endpoint_and_tell_the_admins(
 def test_a_refused_address_is_a_recorded_failure(
     org: Organisation, admin_actor: Actor, settings: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
-    endpoint = services.create_endpoint(
+    endpoint, _secret = services.create_endpoint(
         actor=admin_actor, url="http://127.0.0.1:9/", events=["cycle.closed"]
     )
     settings.AMPWORK_WEBHOOKS_ALLOW_PRIVATE = False  # switched off after it was saved
@@ -339,7 +396,7 @@ def test_a_refused_address_is_a_recorded_failure(
 
 
 def _emitted(org: Organisation, admin_actor: Actor, events: list[str]) -> Endpoint:
-    return services.create_endpoint(actor=admin_actor, url="https://example.org/", events=events)
+    return services.create_endpoint(actor=admin_actor, url="https://example.org/", events=events)[0]
 
 
 def _payloads() -> list[tuple[str, dict[str, Any]]]:
@@ -359,6 +416,14 @@ def test_a_private_objective_is_never_published(
     with django_capture_on_commit_callbacks(execute=True):
         okrs.update_objective(actor=admin_actor, objective=kr.objective, visibility="organisation")
     assert [t for t, _ in _payloads()] == ["objective.updated"]
+    # made private again: receivers are told to take it down — its id, nothing more
+    Delivery.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        okrs.update_objective(actor=admin_actor, objective=kr.objective, visibility="private")
+        okrs.update_objective(actor=admin_actor, objective=kr.objective, title="Still secret")
+    assert _payloads() == [
+        ("objective.updated", {"objective_id": kr.objective_id, "visibility": "private"})
+    ]
 
 
 def test_closing_an_objective_publishes_updated_and_closed_once(
@@ -428,7 +493,7 @@ def test_an_event_reaches_only_its_own_organisations_endpoints(
     actor_of: Callable[[Person], Actor],
     django_capture_on_commit_callbacks: Any,
 ) -> None:
-    theirs = services.create_endpoint(
+    theirs, _ = services.create_endpoint(
         actor=actor_of(make_person(other_org, Role.ADMIN)),
         url="https://other.example.org/",
         events=["check_in.created"],
@@ -456,10 +521,10 @@ def test_without_a_queue_a_failure_is_not_promised_a_retry(
     settings.AMPWORK_WEBHOOKS_ALLOW_PRIVATE = True  # AMPWORK_TASKS=immediate, as in tests
     kr = _key_result(org, admin)
     with receiver(answers=[500]) as hook:
-        endpoint = services.create_endpoint(
+        _endpoint, secret = services.create_endpoint(
             actor=admin_actor, url=hook.url, events=["check_in.created"]
         )
-        hook.secret = endpoint.secret
+        hook.secret = secret
         with django_capture_on_commit_callbacks(execute=True):
             okrs.check_in(actor=admin_actor, key_result=kr, value=4)
     delivery = Delivery.objects.get()  # sent at once, inside the request
@@ -482,3 +547,76 @@ def test_a_failing_listener_never_fails_the_write(
     with django_capture_on_commit_callbacks(execute=True):
         entry = okrs.check_in(actor=admin_actor, key_result=kr, value=4)
     assert entry.pk is not None
+
+
+# ---------------------------------------------------------------- a worker that died
+
+
+@pytest.mark.usefixtures("local")
+@pytest.mark.parametrize(("minutes", "back"), [(29, 0), (31, 1)])
+def test_a_task_lost_with_its_worker_runs_again(
+    org: Organisation, admin: Person, admin_actor: Actor, minutes: int, back: int
+) -> None:
+    """A task left "running" by a killed worker is ready again after 30 minutes (not
+    before), and its delivery, claimed once, is sent once."""
+    with receiver() as hook:
+        endpoint, hook.secret = services.create_endpoint(
+            actor=admin_actor, url=hook.url, events=["cycle.closed"]
+        )
+        services.send_test(actor=admin_actor, endpoint=endpoint)  # queued (no commit hooks)
+        tasks.deliver.enqueue(delivery_id=Delivery.objects.get().pk, attempt=1)
+        started = timezone.now() - dt.timedelta(minutes=minutes)
+        DBTaskResult.objects.update(status=TaskResultStatus.RUNNING, started_at=started)
+        assert worker.sweep() == back
+        worker.run_due()
+        worker.sweep()
+    assert len(hook.received) == back
+    assert DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).count() == 1 - back
+
+
+@pytest.mark.usefixtures("local")
+@pytest.mark.parametrize(("minutes", "again"), [(14, False), (16, True)])
+def test_a_delivery_whose_task_was_lost_is_queued_again(
+    org: Organisation, admin_actor: Actor, minutes: int, again: bool
+) -> None:
+    endpoint, _ = services.create_endpoint(
+        actor=admin_actor, url="https://example.org/", events=["cycle.closed"]
+    )
+    overdue = timezone.now() - dt.timedelta(minutes=minutes)
+    delivery = Delivery.objects.create(
+        organisation=org,
+        endpoint=endpoint,
+        message_id="msg_lost",
+        event_type="cycle.closed",
+        payload={},
+        status=Delivery.Status.FAILED,
+        attempts=2,
+        next_attempt_at=overdue,
+    )
+    assert services.sweep(timezone.now()) == int(again)
+    queued = DBTaskResult.objects.filter(status=TaskResultStatus.READY)
+    assert [q.args_kwargs["kwargs"] for q in queued] == (
+        [{"delivery_id": delivery.pk, "attempt": 3}] if again else []
+    )
+
+
+@pytest.mark.parametrize(("days", "kept"), [(29, True), (31, False)])
+def test_finished_deliveries_are_deleted_after_30_days(
+    org: Organisation, admin_actor: Actor, days: int, kept: bool
+) -> None:
+    endpoint, _ = services.create_endpoint(
+        actor=admin_actor, url="https://example.org/", events=["cycle.closed"]
+    )
+    for status in (Delivery.Status.SUCCEEDED, Delivery.Status.GAVE_UP, Delivery.Status.FAILED):
+        Delivery.objects.create(
+            organisation=org,
+            endpoint=endpoint,
+            message_id=f"msg_{status}",
+            event_type="cycle.closed",
+            payload={"data": {"note": "a check-in note"}},
+            status=status,
+        )
+    Delivery.objects.update(created_at=timezone.now() - dt.timedelta(days=days))
+    services.sweep(timezone.now())
+    left = set(Delivery.objects.values_list("status", flat=True))
+    assert left == ({"succeeded", "gave_up", "failed"} if kept else {"failed"})

@@ -56,8 +56,9 @@ def test_the_worker_process_delivers_a_check_in(
     )
     kr = KeyResultFactory(objective=ObjectiveFactory(cycle=cycle, owner_person=admin))
     with receiver() as hook:
-        endpoint = services.create_endpoint(actor=actor, url=hook.url, events=["check_in.created"])
-        hook.secret = endpoint.secret
+        _, hook.secret = services.create_endpoint(
+            actor=actor, url=hook.url, events=["check_in.created"]
+        )
         okrs.check_in(actor=actor, key_result=kr, value=6, confidence=8)  # committed
         assert Delivery.objects.get().status == "pending"
         env = {

@@ -8,20 +8,14 @@ the manager about themselves, of people who report to them directly."""
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import hashlib
-import json
-import os
 import secrets
 from collections.abc import Iterable, Mapping
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from ampwork.core import sealing
 from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import NotAllowed, ValidationFailed, clean_text
 from ampwork.core.models import Person
@@ -231,33 +225,17 @@ def pool_upward(request: FeedbackRequest360, items: list[tuple[str, str]]) -> No
     )
 
 
-def _keys() -> list[AESGCM]:
-    secrets_ = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
-    return [
-        AESGCM(hashlib.sha256(f"ampwork.feedback360.upward:{key}".encode()).digest())
-        for key in secrets_
-    ]
+UPWARD = "ampwork.feedback360.upward"  # the sealing key's purpose (core.sealing)
 
 
 def _seal(request_id: int, items: list[tuple[str, str]]) -> str:
-    """Encrypted with a fresh random nonce, bound to the request: no timestamp inside."""
-    nonce = os.urandom(12)
-    box = _keys()[0].encrypt(nonce, json.dumps(items).encode(), str(request_id).encode())
-    return base64.b64encode(nonce + box).decode()
+    """Sealed with a fresh random nonce, bound to the request: no timestamp inside."""
+    return sealing.seal(items, purpose=UPWARD, context=str(request_id))
 
 
 def _unseal(request_id: int, sealed: str) -> list[tuple[str, str]]:
-    raw = base64.b64decode(sealed)
-    for key in _keys():
-        try:
-            plain = key.decrypt(raw[:12], raw[12:], str(request_id).encode())
-        except InvalidTag:
-            continue
-        return [(str(q), str(t)) for q, t in json.loads(plain)]
-    raise RuntimeError(
-        "pooled upward answers were sealed with another secret key: put the old one in "
-        "SECRET_KEY_FALLBACKS to read them"
-    )
+    opened = sealing.unseal(sealed, purpose=UPWARD, context=str(request_id))
+    return [(str(q), str(t)) for q, t in opened]
 
 
 def settle_upward(request: FeedbackRequest360) -> int:

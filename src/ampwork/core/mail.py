@@ -25,27 +25,21 @@ still records it once. A cron job runs one at a time.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import hashlib
-import json
 import logging
-import os
 import smtplib
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.apps import apps
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, models, transaction
 from django_tasks import task
 
-from ampwork.core import backoff, worker
+from ampwork.core import backoff, sealing, worker
 from ampwork.logs import event
 
 log = logging.getLogger(__name__)
@@ -175,7 +169,12 @@ def queue_on_commit(messages: Sequence[EmailMessage], *, kind: str, org_id: int 
         transaction.on_commit(lambda: queue(letters, kind=kind, org_id=org_id), robust=True)
 
 
-@task()
+# email goes before webhook deliveries (priority 0): a queue of slow receivers never
+# holds up pulse links and invitations
+MAIL_PRIORITY = 10
+
+
+@task(priority=MAIL_PRIORITY)
 def send_letters(*, sealed: str, kind: str, org_id: int | None, skipped: int, attempt: int) -> int:
     """The worker's half of :func:`queue`: send what is not sent yet; retry the refused."""
     letters = [_unpack(item) for item in unseal(sealed)]
@@ -196,26 +195,16 @@ def send_letters(*, sealed: str, kind: str, org_id: int | None, skipped: int, at
     return len(done.sent)
 
 
-def _keys() -> list[AESGCM]:
-    secrets_ = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
-    return [AESGCM(hashlib.sha256(f"ampwork.mail:{key}".encode()).digest()) for key in secrets_]
+PURPOSE = "ampwork.mail"  # the key's purpose and the boxes' context (as before sealing.py)
 
 
 def seal(data: Any) -> str:
-    """JSON, encrypted with a fresh nonce (AES-GCM) under a key from the secret key."""
-    nonce = os.urandom(12)
-    box = _keys()[0].encrypt(nonce, json.dumps(data).encode(), b"ampwork.mail")
-    return base64.b64encode(nonce + box).decode()
+    """JSON, sealed (``core.sealing``) for the task table: pulse links, invitations."""
+    return sealing.seal(data, purpose=PURPOSE, context=PURPOSE)
 
 
 def unseal(sealed: str) -> Any:
-    raw = base64.b64decode(sealed)
-    for key in _keys():
-        try:
-            return json.loads(key.decrypt(raw[:12], raw[12:], b"ampwork.mail"))
-        except InvalidTag:
-            continue
-    raise RuntimeError("queued mail was sealed with another secret key (SECRET_KEY_FALLBACKS)")
+    return sealing.unseal(sealed, purpose=PURPOSE, context=PURPOSE)
 
 
 def _plain(value: Any) -> Any:

@@ -15,8 +15,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
+from collections.abc import Callable
 from typing import Any
 
+from django.db import close_old_connections
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks import default_task_backend
@@ -77,13 +79,63 @@ def _worker(*, batch: bool, interval: float, max_tasks: int | None = None) -> An
     )
 
 
+STALE = dt.timedelta(minutes=30)  # a task "running" this long was lost with its worker
+SWEEP_EVERY = 300.0  # seconds between sweeps of a long-running worker
+SWEEPS: list[Callable[[dt.datetime], int]] = []  # apps' own sweeps (integrations: deliveries)
+
+
+def register_sweep(sweep: Callable[[dt.datetime], int]) -> None:
+    """An app's sweep, run with :func:`sweep`: it re-queues work of its own that a lost
+    task left behind, and returns how many."""
+    if sweep not in SWEEPS:
+        SWEEPS.append(sweep)
+
+
+def sweep(now: dt.datetime | None = None) -> int:
+    """Put back what a worker that died (killed, out of memory, the machine stopped) left
+    half done: tasks marked running for longer than ``STALE`` are made ready again, and
+    each app's sweep re-queues its own. Every task is safe to run twice (emails are
+    recorded once sent; a delivery attempt is claimed before it is sent): at least once.
+    Returns how many were put back."""
+    if not defers():
+        return 0
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    now = now or timezone.now()
+    back = DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING, started_at__lt=now - STALE
+    ).update(status=TaskResultStatus.READY, run_after=now, started_at=None)
+    back += sum(one(now) for one in SWEEPS)
+    if back:
+        event(log, "task.swept", level=logging.WARNING, result=str(back))
+    return back
+
+
+def _sweeping(stop: threading.Event) -> None:
+    while not stop.wait(SWEEP_EVERY):
+        try:
+            sweep()
+        except Exception:
+            log.exception("task sweep failed")
+        finally:
+            close_old_connections()
+
+
 def run(*, batch: bool = False, interval: float = 1.0, max_tasks: int | None = None) -> None:
-    """Run tasks as they come (``batch``: those due now, then return). In this thread:
-    ``ampwork worker`` installs its signal handlers first."""
+    """Run tasks as they come (``batch``: those due now, then return), after a sweep (and
+    one every ``SWEEP_EVERY`` seconds while it runs). In this thread: ``ampwork worker``
+    installs its signal handlers first."""
+    sweep()
     worker = _worker(batch=batch, interval=interval, max_tasks=max_tasks)
+    stop = threading.Event()
     if not batch:
         worker.configure_signals()
-    worker.run()
+        threading.Thread(target=_sweeping, args=(stop,), name="ampwork-sweep", daemon=True).start()
+    try:
+        worker.run()
+    finally:
+        stop.set()
 
 
 def run_due() -> int:
@@ -110,6 +162,7 @@ def start_thread(interval: float = 1.0) -> threading.Thread | None:
     backend runs tasks where they are enqueued."""
     if not defers():
         return None
+    sweep()
     worker = _worker(batch=False, interval=interval)
     thread = threading.Thread(target=worker.run, name="ampwork-worker", daemon=True)
     thread.start()
@@ -126,4 +179,14 @@ def queue_depth() -> int:
     return int(DBTaskResult.objects.filter(status=TaskResultStatus.READY).count())
 
 
-__all__ = ["defers", "later", "queue_depth", "retry", "run", "run_due", "start_thread"]
+__all__ = [
+    "defers",
+    "later",
+    "queue_depth",
+    "register_sweep",
+    "retry",
+    "run",
+    "run_due",
+    "start_thread",
+    "sweep",
+]

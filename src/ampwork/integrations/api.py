@@ -39,8 +39,11 @@ def list_endpoints(request: HttpRequest) -> QuerySet[Endpoint]:
 
 
 @router.post("/webhooks", response=responses(201, EndpointCreatedOut))
-def create_endpoint(request: HttpRequest, payload: EndpointIn) -> Status[Endpoint]:
-    return Status(201, services.create_endpoint(actor=actor(request), **payload.model_dump()))
+def create_endpoint(request: HttpRequest, payload: EndpointIn) -> Status[EndpointCreatedOut]:
+    """A new endpoint; its signing ``secret`` is answered this once (stored sealed)."""
+    endpoint, secret = services.create_endpoint(actor=actor(request), **payload.model_dump())
+    shown = EndpointOut.model_validate(endpoint).model_dump()
+    return Status(201, EndpointCreatedOut(**shown, secret=secret))
 
 
 def _mine(request: HttpRequest, endpoint_id: int) -> Endpoint:

@@ -9,7 +9,7 @@ class IntegrationsConfig(AppConfig):
     verbose_name = "Integrations: outgoing webhooks"
 
     def ready(self) -> None:
-        from ampwork.core import backup, events
+        from ampwork.core import backup, events, worker
 
         from . import rules, services
         from .models import Delivery, Endpoint
@@ -18,3 +18,4 @@ class IntegrationsConfig(AppConfig):
         for model in (Endpoint, Delivery):
             backup.register(model, backup.organisation_scoped(model))
         events.listen(services.emit)
+        worker.register_sweep(services.sweep)

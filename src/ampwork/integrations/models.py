@@ -15,7 +15,9 @@ class Endpoint(models.Model):
     url = models.URLField(max_length=500)
     description = models.CharField(max_length=200, blank=True)
     events = models.JSONField(default=list)  # event types (integrations.events.EVENTS)
-    secret = models.CharField(max_length=100)  # whsec_<base64>
+    # the signing secret (whsec_<base64>) sealed with core.sealing: it must be kept to sign,
+    # so it cannot be hashed; a copy of the database or an export does not give it
+    sealed_secret = models.CharField(max_length=300)
     enabled = models.BooleanField(default=True)
     # since when every delivery has failed (None: the last one went through)
     failing_since = models.DateTimeField(null=True, blank=True)

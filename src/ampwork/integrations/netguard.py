@@ -9,13 +9,17 @@ network; the tests' receiver on 127.0.0.1)."""
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import ipaddress
 import socket
 import ssl
+import threading
 from urllib.parse import SplitResult, urlsplit
 
 from django.conf import settings
+
+DEADLINE_FACTOR = 3  # the whole exchange takes at most this many times the socket timeout
 
 
 class Refused(Exception):
@@ -44,10 +48,41 @@ def _allow_private() -> bool:
     return bool(getattr(settings, "AMPWORK_WEBHOOKS_ALLOW_PRIVATE", False))
 
 
+# IPv6 ranges that carry an IPv4 address in their last 32 bits: NAT64 (RFC 6052, 8215) and
+# the deprecated IPv4-compatible addresses (RFC 4291) — a NAT64 gateway would carry
+# 64:ff9b::a00:1 to 10.0.0.1
+EMBEDDING = [
+    ipaddress.IPv6Network("64:ff9b::/96"),
+    ipaddress.IPv6Network("64:ff9b:1::/48"),
+    ipaddress.IPv6Network("::/96"),
+]
+
+
+def _inner(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    """The IPv4 address an IPv6 one carries (mapped, 6to4, Teredo, NAT64, compatible)."""
+    if ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    if ip.sixtofour is not None:
+        return ip.sixtofour
+    if ip.teredo is not None:
+        return ip.teredo[1]  # (server, client): the client is where it goes
+    if any(ip in net for net in EMBEDDING):
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
 def public(address: str) -> bool:
+    """Whether an address is a public unicast one, looking through every IPv4 address an
+    IPv6 one carries (both must be public)."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.is_site_local:  # fec0::/10, deprecated but still routed on some networks
+            return False
+        inner = _inner(ip)
+        if inner is not None and not (inner.is_global and not inner.is_multicast):
+            return False
+        if inner is not None:
+            return True
     return bool(ip.is_global) and not ip.is_multicast
 
 
@@ -114,9 +149,23 @@ def post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> tupl
     path = parts.path or "/"
     if parts.query:
         path += "?" + parts.query
+    # ``timeout`` bounds each socket operation; the whole exchange is bounded too, so a
+    # receiver that drips a byte now and then cannot hold the worker: at the deadline the
+    # socket is shut down and the read in progress fails (OSError)
+    cutoff = threading.Timer(timeout * DEADLINE_FACTOR, _cut, args=(connection,))
+    cutoff.daemon = True
+    cutoff.start()
     try:
         connection.request("POST", path, body=body, headers=headers)
         answer = connection.getresponse()
         return answer.status, answer.read(4096)
     finally:
+        cutoff.cancel()
         connection.close()
+
+
+def _cut(connection: http.client.HTTPConnection) -> None:
+    sock = connection.sock
+    if sock is not None:
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)

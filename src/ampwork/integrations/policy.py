@@ -10,6 +10,7 @@ FAILING_FOR = dt.timedelta(days=3)
 BODY_KEPT = 500
 # seconds to wait for an endpoint to answer
 TIMEOUT = 10.0
+KEPT_DAYS = 30  # finished deliveries (with their payloads) are deleted after this
 
 
 def succeeded(status_code: int | None) -> bool:

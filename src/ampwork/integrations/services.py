@@ -13,6 +13,7 @@ import os
 import time
 import uuid
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -20,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from standardwebhooks import Webhook
 
-from ampwork.core import backoff, mail, worker
+from ampwork.core import backoff, mail, sealing, worker
 from ampwork.core.errors import FieldError, ValidationFailed, clean_text
 from ampwork.core.models import Person, Role
 from ampwork.core.permissions import Actor, require
@@ -37,6 +38,21 @@ def new_secret() -> str:
     """A signing secret as the specification writes it: ``whsec_`` and 24 random bytes in
     base64."""
     return "whsec_" + base64.b64encode(os.urandom(24)).decode()
+
+
+SEALING = "ampwork.webhooks.secret"  # core.sealing's purpose for signing secrets
+
+
+def _sealed(organisation_id: int, secret: str) -> str:
+    return sealing.seal(secret, purpose=SEALING, context=str(organisation_id))
+
+
+def signing_secret(endpoint: Endpoint) -> str:
+    """The endpoint's signing secret, unsealed (only to sign a delivery)."""
+    secret: str = sealing.unseal(
+        endpoint.sealed_secret, purpose=SEALING, context=str(endpoint.organisation_id)
+    )
+    return secret
 
 
 def sign(secret: str, message_id: str, at: dt.datetime, body: str) -> dict[str, str]:
@@ -76,19 +92,21 @@ def _clean(url: str, description: str, chosen: list[str]) -> tuple[str, str, lis
 @transaction.atomic
 def create_endpoint(
     *, actor: Actor, url: str, events: list[str], description: str = ""
-) -> Endpoint:
-    """A new endpoint, enabled, with a new secret (shown to its creator once)."""
+) -> tuple[Endpoint, str]:
+    """A new endpoint, enabled, with a new secret: returns both (the secret is shown to its
+    creator once and stored only sealed)."""
     require(actor, "webhooks.manage")
     url, description, chosen = _clean(url, description, events)
+    secret = new_secret()
     endpoint = Endpoint.objects.create(
         organisation=actor.organisation,
         url=url,
         description=description,
         events=chosen,
-        secret=new_secret(),
+        sealed_secret=_sealed(actor.organisation.pk, secret),
     )
     record(actor, actor.organisation, "webhook.created", endpoint, events=chosen)
-    return endpoint
+    return endpoint, secret
 
 
 @transaction.atomic
@@ -108,6 +126,8 @@ def update_endpoint(
         endpoint.description if description is None else description,
         endpoint.events if events is None else events,
     )
+    if url != endpoint.url:
+        endpoint.failing_since = None  # a new address starts without the old one's failures
     endpoint.url, endpoint.description, endpoint.events = url, description, chosen
     if enabled is not None and enabled != endpoint.enabled:
         endpoint.enabled = enabled
@@ -122,16 +142,19 @@ def update_endpoint(
 def rotate_secret(*, actor: Actor, endpoint: Endpoint) -> str:
     """A new secret for the endpoint, from the next delivery on; returns it (shown once)."""
     require(actor, "webhooks.manage", endpoint)
-    endpoint.secret = new_secret()
-    endpoint.save(update_fields=["secret", "updated_at"])
+    secret = new_secret()
+    endpoint.sealed_secret = _sealed(endpoint.organisation_id, secret)
+    endpoint.save(update_fields=["sealed_secret", "updated_at"])
     record(actor, actor.organisation, "webhook.secret_rotated", endpoint)
-    return endpoint.secret
+    return secret
 
 
 @transaction.atomic
 def delete_endpoint(*, actor: Actor, endpoint: Endpoint) -> None:
     require(actor, "webhooks.manage", endpoint)
-    record(actor, actor.organisation, "webhook.deleted", endpoint, url=endpoint.url[:200])
+    # the host only: a receiver's URL often carries its own token in the path or query
+    host = urlsplit(endpoint.url).hostname or ""
+    record(actor, actor.organisation, "webhook.deleted", endpoint, host=host[:200])
     endpoint.delete()
 
 
@@ -219,9 +242,20 @@ def attempt(delivery_id: int, number: int, now: dt.datetime | None = None) -> De
         delivery.next_attempt_at = None
         delivery.save(update_fields=["status", "error", "next_attempt_at"])
         return delivery
+    # claim this attempt: of two tasks for the same attempt (a manual retry while the
+    # scheduled one waits, or a task run again after a worker died) only one sends
+    if not Delivery.objects.filter(pk=delivery.pk, attempts__lt=number).update(attempts=number):
+        return delivery
     body = json.dumps(delivery.payload, separators=(",", ":"))
+    try:
+        secret = signing_secret(endpoint)
+    except sealing.Unreadable:  # restored from a server with another SECRET_KEY
+        delivery.status, delivery.next_attempt_at = Delivery.Status.GAVE_UP, None
+        delivery.error = "the signing secret was sealed under another SECRET_KEY: rotate it"
+        delivery.save(update_fields=["status", "next_attempt_at", "error"])
+        return delivery
     headers = {
-        **sign(endpoint.secret, delivery.message_id, timezone.now(), body),
+        **sign(secret, delivery.message_id, timezone.now(), body),
         "content-type": "application/json",
         "user-agent": "ampwork-webhooks/1",
     }
@@ -283,6 +317,33 @@ def attempt(delivery_id: int, number: int, now: dt.datetime | None = None) -> De
             attempt=number + 1,
         )
     return delivery
+
+
+LOST = dt.timedelta(minutes=15)  # a due delivery still waiting this long lost its task
+
+
+def sweep(now: dt.datetime) -> int:
+    """``core.worker``'s sweep for webhooks: a delivery due for its next attempt for longer
+    than ``LOST`` (its task was lost with a worker, or an attempt failed unexpectedly) is
+    queued again; if its task still exists after all, the attempt is claimed only once."""
+    from . import tasks
+
+    lost = list(
+        Delivery.objects.filter(
+            status__in=[Delivery.Status.PENDING, Delivery.Status.FAILED],
+            next_attempt_at__lt=now - LOST,
+            endpoint__enabled=True,
+        ).values_list("pk", "attempts")[:1000]
+    )
+    for pk, attempts in lost:
+        tasks.deliver.enqueue(delivery_id=pk, attempt=attempts + 1)
+    # finished deliveries are kept KEPT_DAYS (their payloads hold check-in notes and
+    # recognition messages), then deleted
+    Delivery.objects.filter(
+        status__in=[Delivery.Status.SUCCEEDED, Delivery.Status.GAVE_UP],
+        created_at__lt=now - dt.timedelta(days=policy.KEPT_DAYS),
+    ).delete()
+    return len(lost)
 
 
 def _disable(endpoint: Endpoint, since: dt.datetime) -> None:

@@ -30,17 +30,17 @@ def webhooks(request: HttpRequest, actor: Actor) -> HttpResponse:
     form = EndpointForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            endpoint = services.create_endpoint(actor=actor, **form.cleaned_data)
+            endpoint, secret = services.create_endpoint(actor=actor, **form.cleaned_data)
         except ValidationFailed as exc:
             add_errors(form, exc)
         else:
-            return _endpoint_page(
-                request,
-                endpoint,
-                EndpointEditForm(initial=_initial(endpoint)),
-                secret=endpoint.secret,
-                created=True,
-            )
+            # post/redirect/get: the secret is shown once, and a reload adds nothing
+            request.session[NEW_SECRET_KEY] = {
+                "endpoint": endpoint.pk,
+                "secret": secret,
+                "created": True,
+            }
+            return redirect("integrations:endpoint", pk=endpoint.pk)
     return render(
         request,
         "integrations/webhooks.html",
@@ -56,6 +56,9 @@ def _deliveries(endpoint: Endpoint) -> dict[str, object]:
         row.payload_json = json.dumps(row.payload, indent=2)  # type: ignore[attr-defined]
     waiting = any(row.status == Delivery.Status.PENDING for row in rows)
     return {"deliveries": rows, "waiting": waiting}
+
+
+NEW_SECRET_KEY = "ampwork_new_webhook_secret"  # shown once after create or rotate (session)
 
 
 def _initial(endpoint: Endpoint) -> dict[str, object]:
@@ -104,6 +107,11 @@ def endpoint(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
         else:
             messages.success(request, "Endpoint saved.")
             return redirect("integrations:endpoint", pk=found.pk)
+    shown = request.session.pop(NEW_SECRET_KEY, None) if request.method == "GET" else None
+    if shown and shown.get("endpoint") == found.pk:
+        return _endpoint_page(
+            request, found, form, secret=shown["secret"], created=bool(shown["created"])
+        )
     return _endpoint_page(request, found, form)
 
 
@@ -140,7 +148,8 @@ def rotate(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     require(actor, "webhooks.manage")
     found = selectors.endpoint(actor.organisation, pk)
     secret = services.rotate_secret(actor=actor, endpoint=found)
-    return _endpoint_page(request, found, EndpointEditForm(initial=_initial(found)), secret=secret)
+    request.session[NEW_SECRET_KEY] = {"endpoint": found.pk, "secret": secret, "created": False}
+    return redirect("integrations:endpoint", pk=found.pk)
 
 
 @require_POST

@@ -16,7 +16,9 @@ exactly on expected − 0.10 is on track.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -607,6 +609,13 @@ def judged_pacing(
     return pacing(judged, start, end, today)
 
 
+def _added(values: list[float]) -> float:
+    """Floats added left to right, one rounding per step — as ``numpy.bincount`` adds
+    (okrs/columns.py). ``sum()`` does so too on Python 3.11, but corrects rounding from
+    3.12 on (``sum([0.1] * 10)`` is 1.0 there, 0.9999999999999999 here)."""
+    return functools.reduce(operator.add, values, 0.0)
+
+
 def team_rollup(
     results: Sequence[ObjectiveResult],
     start: dt.date,
@@ -622,14 +631,14 @@ def team_rollup(
         return None, NOT_STARTED
     progresses = [r.progress for r in results]
     shown = Explained(
-        sum([p.value for p in progresses]) / len(progresses),
+        _added([p.value for p in progresses]) / len(progresses),
         "mean progress",
         partial(_plain_mean_exact, progresses),
     )
     started = [r.judged for r in results if r.judged is not None]
     judged = (
         Explained(
-            sum([j.value for j in started]) / len(started),
+            _added([j.value for j in started]) / len(started),
             "mean judged",
             partial(_plain_mean_exact, started),
         )

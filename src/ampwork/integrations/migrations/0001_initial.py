@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
                 ('url', models.URLField(max_length=500)),
                 ('description', models.CharField(blank=True, max_length=200)),
                 ('events', models.JSONField(default=list)),
-                ('secret', models.CharField(max_length=100)),
+                ('sealed_secret', models.CharField(max_length=300)),
                 ('enabled', models.BooleanField(default=True)),
                 ('failing_since', models.DateTimeField(blank=True, null=True)),
                 ('disabled_reason', models.CharField(blank=True, max_length=200)),

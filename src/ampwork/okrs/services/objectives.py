@@ -113,12 +113,14 @@ def update_objective(*, actor: Actor, objective: Objective, **changes: Any) -> O
         if not changes["title"]:
             raise ValidationFailed.single("title", "is required")
     check_choices(changes)
-    was = objective.status
+    was, seen = objective.status, objective.visibility != Objective.Visibility.PRIVATE
     for field, value in changes.items():
         setattr(objective, field, value)
     if changes:
         objective.save(update_fields=list(changes))
         published.objective("objective.updated", objective)
+        if seen and objective.visibility == Objective.Visibility.PRIVATE:
+            published.made_private(objective)
         closed = (Objective.Status.DONE, Objective.Status.DROPPED)
         if objective.status in closed and was not in closed:
             published.objective("objective.closed", objective)

@@ -32,6 +32,16 @@ def objective(event_type: str, found: Objective) -> None:
         publish(found.organisation_id, event_type, objective_data(found))
 
 
+def made_private(found: Objective) -> None:
+    """An objective the organisation saw was made private: receivers are told only its id,
+    so they can take down what they showed of it (its title, its key results)."""
+    publish(
+        found.organisation_id,
+        "objective.updated",
+        {"objective_id": found.pk, "visibility": Objective.Visibility.PRIVATE.value},
+    )
+
+
 def key_result(event_type: str, found: KeyResult) -> None:
     if _open(found.objective):
         publish(

@@ -36,6 +36,7 @@ class Command(BaseCommand):
         if options["interval"] < 0 or (options["max_tasks"] or 1) < 1:
             raise CommandError("--interval must be 0 or more, --max-tasks 1 or more")
         if options["batch"]:
+            worker.sweep()
             ran = worker.run_due()
             self.stdout.write(f"ran {ran} task{'' if ran == 1 else 's'}")
             return
