@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "ampwork.mastery",
     "ampwork.advisor",
     "ampwork.conversations",
+    "ampwork.classroom",
     "ampwork.demo",
     "django_prometheus",  # /metrics (docs/operations.md "Metrics")
 ]

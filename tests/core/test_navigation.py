@@ -67,6 +67,7 @@ WHOLE_APPS = {
     "advisor": "Advisor",
     "conversations": "1:1s",
     "feedback360": "Progress",  # 360 and upward feedback, beside mastery's feedback
+    "classroom": "Import",  # a school's roster, beside the other imports
 }
 # One item, two names: a school's classes, a member's own pay.
 SAME_ITEM = {"Classes": "Teams", "My pay": "Fairness"}

@@ -20,6 +20,7 @@ WHOLE_APPS = {
     "advisor": "advisor",
     "conversations": "one_on_ones",
     "feedback360": "progress",  # 360 and upward feedback sit beside mastery's feedback
+    "classroom": "import",  # a school's roster is imported beside people and teams
 }
 
 # pages of core and okrs (URL name -> navigation items)
