@@ -63,7 +63,12 @@ def _not_allowed(request: HttpRequest, exc: NotAllowed) -> HttpResponse:
 def _invalid(request: HttpRequest, exc: ValidationFailed) -> HttpResponse:
     detail = [
         {
-            "loc": ["body", e.field] if e.line is None else ["body", f"line {e.line}", e.field],
+            "loc": [
+                "body",
+                *([e.file] if e.file else []),
+                *([f"line {e.line}"] if e.line is not None else []),
+                e.field,
+            ],
             "msg": e.message,
             "type": "value_error",
         }
@@ -87,6 +92,7 @@ def _schema_invalid(request: HttpRequest, exc: NinjaValidationError) -> HttpResp
 
 from ampwork.advisor.api import router as advisor_router  # noqa: E402
 from ampwork.autonomy.api import router as autonomy_router  # noqa: E402
+from ampwork.classroom.api import router as classroom_router  # noqa: E402
 from ampwork.conversations.api import router as conversations_router  # noqa: E402
 from ampwork.conversations.feedback_api import router as feedback_360_router  # noqa: E402
 from ampwork.core.api import router as core_router  # noqa: E402
@@ -107,6 +113,7 @@ api.add_router("", autonomy_router)
 api.add_router("", mastery_router)
 api.add_router("", advisor_router)
 api.add_router("", conversations_router)
+api.add_router("", classroom_router)
 api.add_router("", feedback_360_router)
 api.add_router("", feeds_router)
 api.add_router("", webhooks_router)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("mastery/", include("ampwork.mastery.urls")),
     path("advisor/", include("ampwork.advisor.urls")),
     path("one-on-ones/", include("ampwork.conversations.urls")),
+    path("classroom/", include("ampwork.classroom.urls")),
     path("feedback-360/", include("ampwork.conversations.feedback_urls")),
     path("calendar/", include("ampwork.feeds.urls")),
     path("demo/", include("ampwork.demo.urls")),  # the demo's outbox (404 elsewhere)

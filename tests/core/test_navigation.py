@@ -68,6 +68,7 @@ WHOLE_APPS = {
     "conversations": "1:1s",
     "feedback360": "Progress",  # 360 and upward feedback, beside mastery's feedback
     "integrations": "Settings",  # webhooks, an organisation's settings
+    "classroom": "Import",  # a school's roster, beside the other imports
 }
 # One item, two names: a school's classes, a member's own pay.
 SAME_ITEM = {"Classes": "Teams", "My pay": "Fairness"}

@@ -190,6 +190,9 @@ WEB: dict[str, tuple[str | None, str]] = {
     "POST feedback360:accept": ("feedback_request", "*=ok|404"),
     "POST feedback360:close": ("feedback_request", "*=ok|404"),
     "POST feedback360:share": ("feedback_request", "*=ok|404"),
+    # a school's roster: its head teachers; a company has none (404)
+    "classroom:roster": (None, "*=404 head=ok teacher,student=403"),
+    "POST classroom:roster_confirm": (None, "*=404 head=ok teacher,student=403"),
     "core:audit_log": (None, "*=403 admin,head=ok"),
     # webhooks: the organisation's admins' (head teachers'), nobody else's
     "integrations:webhooks": (None, "*=403 admin,head=ok"),
@@ -398,6 +401,7 @@ API: dict[str, str] = {
     "POST /api/v1/cycles": "*=403 admin,head=ok",
     "POST /api/v1/fairness/audits": "*=404 admin,ops=invalid manager,member=403",
     "POST /api/v1/fairness/imports/{kind}": "*=404 admin,ops=invalid manager,member=403",
+    "POST /api/v1/imports/oneroster": "*=404 head=invalid teacher,student=403",
     "POST /api/v1/feedback": "*=ok",
     "POST /api/v1/feedback-requests": "*=ok",
     "POST /api/v1/impact-stories": "*=ok",
@@ -502,6 +506,7 @@ BODIES: dict[str, Any] = {
         "csv": "email,effective,base_pay,currency\n",
         "dry_run": True,
     },
+    "POST /api/v1/imports/oneroster": {"zip": "bm90IGEgemlw", "dry_run": True},
     "POST /api/v1/pulse/rounds/{round_id}/responses": {"token": "not-a-token", "answers": {}},
     "POST /api/v1/surveys/{survey_id}/responses": {"token": "not-a-token", "answers": {}},
     "POST /api/v1/purpose-statements": {"text": "To help people learn what they love."},

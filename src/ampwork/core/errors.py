@@ -16,10 +16,14 @@ class FieldError:
     field: str
     message: str
     line: int | None = None
+    # the file of a bundle of several (a OneRoster zip); None for a single file's import,
+    # whose name the ValidationFailed's ``source`` gives
+    file: str | None = None
 
     def __str__(self) -> str:
         where = f"line {self.line}: " if self.line is not None else ""
-        return f"{where}{self.field}: {self.message}"
+        inside = f"{self.file}: " if self.file else ""
+        return f"{inside}{where}{self.field}: {self.message}"
 
 
 class ValidationFailed(Exception):

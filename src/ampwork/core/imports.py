@@ -15,7 +15,7 @@ import io
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
@@ -487,3 +487,24 @@ CLI_IMPORTERS: dict[str, Importer] = {"people": import_people, "teams": import_t
 def register_importer(kind: str, importer: Importer) -> None:
     """Let ``ampwork import KIND FILE.csv`` reach another app's importer."""
     CLI_IMPORTERS[kind] = importer
+
+
+class BundleResult(Protocol):
+    """What a bundle importer answers: counts per entity, and notes."""
+
+    @property
+    def dry_run(self) -> bool: ...
+    @property
+    def counts(self) -> dict[str, dict[str, int]]: ...
+    @property
+    def notes(self) -> list[str]: ...
+
+
+BundleImporter = Callable[..., BundleResult]  # (*, actor, path, dry_run) -> BundleResult
+# imports of several files at once, from a zip or a directory (`ampwork import oneroster DIR`)
+BUNDLE_IMPORTERS: dict[str, BundleImporter] = {}
+
+
+def register_bundle_importer(kind: str, importer: BundleImporter) -> None:
+    """Let ``ampwork import KIND DIR_OR_ZIP [--dry-run]`` reach another app's importer."""
+    BUNDLE_IMPORTERS[kind] = importer

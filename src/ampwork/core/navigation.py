@@ -21,6 +21,7 @@ WHOLE_APPS = {
     "conversations": "one_on_ones",
     "feedback360": "progress",  # 360 and upward feedback sit beside mastery's feedback
     "integrations": "settings",  # webhooks are one of the organisation's settings
+    "classroom": "import",  # a school's roster is imported beside people and teams
 }
 
 # pages of core and okrs (URL name -> navigation items)

@@ -21,9 +21,15 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("kind", help=f"{'|'.join(imports.CLI_IMPORTERS)}, or an export .json")
-        parser.add_argument("file", nargs="?")
+        kinds = [*imports.CLI_IMPORTERS, *imports.BUNDLE_IMPORTERS]
+        parser.add_argument("kind", help=f"{'|'.join(kinds)}, or an export .json")
+        parser.add_argument("file", nargs="?", help="FILE.csv; for oneroster a zip or a directory")
         parser.add_argument("--org", default="", help="Organisation slug for CSV imports.")
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="oneroster: check the bundle and say what would change; write nothing.",
+        )
         parser.add_argument(
             "--allow-outside-users",
             action="store_true",
@@ -39,6 +45,9 @@ class Command(BaseCommand):
         if file is None:
             raise CommandError("name the file: ampwork import KIND FILE")
         path = Path(file)
+        if kind in imports.BUNDLE_IMPORTERS:
+            self._bundle(kind, path, org=options["org"], dry_run=options["dry_run"])
+            return
         if not path.is_file():
             raise CommandError(f"{file}: no such file")
         try:
@@ -62,6 +71,22 @@ class Command(BaseCommand):
         except ValidationFailed as exc:
             raise fail(exc) from None
         self.stdout.write(f"Imported {count} {kind} from {file} into {actor.organisation.slug}.")
+
+    def _bundle(self, kind: str, path: Path, *, org: str, dry_run: bool) -> None:
+        if not path.exists():
+            raise CommandError(f"{path}: no such file or directory")
+        actor = Actor.system(organisation(org))
+        try:
+            result = imports.BUNDLE_IMPORTERS[kind](actor=actor, path=path, dry_run=dry_run)
+        except ValidationFailed as exc:
+            raise fail(exc) from None
+        for note in result.notes:
+            self.stdout.write(f"note: {note}")
+        for entity, counts in result.counts.items():
+            said = ", ".join(f"{n} {what}" for what, n in counts.items() if n)
+            self.stdout.write(f"{entity}: {said or 'nothing'}")
+        verb = "Checked (dry run, nothing written)" if dry_run else "Imported"
+        self.stdout.write(f"{verb}: {path} into {actor.organisation.slug}.")
 
     def _restore(self, path: Path, *, allow_outside_users: bool) -> int:
         try:

@@ -1,0 +1,94 @@
+"""What rostering keeps: each OneRoster record's ``sourcedId`` and the guardians of students.
+
+A roster's people and classes are core's ``Person`` and ``Team`` rows; :class:`RosterRecord`
+remembers which ``sourcedId`` each came from, so that the next import updates them rather
+than adding them again. Nothing else of a roster is stored (docs/imports.md, *OneRoster*).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+from ampwork.core.models import Organisation, Person, Team
+
+
+class RosterRecord(models.Model):
+    """One OneRoster record seen in an import: a school or other org, an academic session,
+    a course, a class or a user, with the ``Team`` or ``Person`` it became (if any)."""
+
+    class Kind(models.TextChoices):
+        ORG = "org", "Org"
+        SESSION = "session", "Academic session"
+        COURSE = "course", "Course"
+        CLASS = "class", "Class"
+        USER = "user", "User"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="roster_records"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    sourced_id = models.CharField(max_length=255)
+    team = models.ForeignKey(
+        Team, null=True, blank=True, on_delete=models.SET_NULL, related_name="roster_records"
+    )
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="roster_records"
+    )
+    active = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["kind", "sourced_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "kind", "sourced_id"], name="roster_record_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.sourced_id}"
+
+
+class Guardian(models.Model):
+    """A student's guardian (parent, relative) from the roster. Not a ``Person``: a guardian
+    has no role in the organisation and no sign-in yet (their view is a later step)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="guardians"
+    )
+    sourced_id = models.CharField(max_length=255)
+    name = models.CharField(max_length=200)
+    email = models.CharField(max_length=254, blank=True)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "sourced_id"], name="guardian_unique_sourced_id"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GuardianOf(models.Model):
+    """A guardian of a student (the roster's ``agentSourcedIds``)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="guardianships"
+    )
+    guardian = models.ForeignKey(Guardian, on_delete=models.CASCADE, related_name="students")
+    student = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="guardians")
+
+    class Meta:
+        ordering = ["guardian_id", "student_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["guardian", "student"], name="guardian_of_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.guardian_id} of {self.student_id}"

@@ -1,0 +1,388 @@
+"""Rostering a school from a OneRoster 1.2 CSV bundle: check everything, then write all of
+it in one transaction, or nothing.
+
+The web (zip upload with a preview), the API (``POST /api/v1/imports/oneroster``) and the
+CLI (``ampwork import oneroster DIR_OR_ZIP``) all call :func:`check_roster` and
+:func:`import_roster`. Bulk-created and bulk-updated rows, with lookups read once
+(``selectors.roster_state``): no query per row of the bundle.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from ampwork.core.errors import FieldError, ValidationFailed
+from ampwork.core.models import Organisation, Person, Role, Team, TeamMembership, User
+from ampwork.core.permissions import Actor, require
+from ampwork.core.services import invite_existing_account, record
+from ampwork.logs import logged_import
+
+from . import bundle, oneroster, selectors
+from .models import Guardian, GuardianOf, RosterRecord
+
+BATCH = 2000
+
+
+@dataclass(frozen=True)
+class RosterResult:
+    """What an import did (or, with ``dry_run``, would do)."""
+
+    dry_run: bool
+    counts: dict[str, dict[str, int]]
+    notes: list[str]
+    classes: list[tuple[int, str, str]]  # line, name, action — the first rows
+    users: list[tuple[int, str, str, str]]  # line, name, role, action
+
+    @property
+    def changed(self) -> int:
+        return sum(n for c in self.counts.values() for w, n in c.items() if w != "unchanged")
+
+
+def read_bundle(data: bytes, source: str) -> dict[str, bytes]:
+    """The files of an uploaded zip, or ValidationFailed naming what is wrong with it."""
+    files, errors = bundle.read_zip(data, source)
+    if errors:
+        raise ValidationFailed(errors)
+    return files
+
+
+def read_path(path: Path) -> dict[str, bytes]:
+    """The files of a zip or of a directory holding the bundle unpacked."""
+    if path.is_dir():
+        files, errors = bundle.read_directory(path)
+    else:
+        files, errors = bundle.read_zip(path.read_bytes(), str(path))
+    if errors:
+        raise ValidationFailed(errors)
+    return files
+
+
+def _allowed(actor: Actor) -> None:
+    require(actor, "roster.import", actor.organisation)
+    if not actor.organisation.is_school:
+        raise ValidationFailed(
+            [
+                FieldError(
+                    "file", "a OneRoster roster is for a school: this organisation is a company"
+                )
+            ]
+        )
+
+
+def _plan(actor: Actor, files: dict[str, bytes]) -> oneroster.RosterPlan:
+    state = selectors.roster_state(actor.organisation, me=actor.person)
+    plan = oneroster.plan(files, state)
+    if not plan.ok:
+        raise ValidationFailed(plan.errors)
+    return plan
+
+
+def _result(plan: oneroster.RosterPlan, *, dry_run: bool) -> RosterResult:
+    def action(new: bool, changed: bool) -> str:
+        return "create" if new else "update" if changed else "unchanged"
+
+    return RosterResult(
+        dry_run=dry_run,
+        counts=plan.summary(),
+        notes=plan.notes,
+        classes=[
+            (op.line, op.name, action(op.team_id is None, op.changed))
+            for op in plan.teams
+            if op.kind == "class"
+        ][:20],
+        users=[
+            (
+                op.line,
+                op.name,
+                {"guardian": "guardian", Role.MEMBER: "student"}.get(op.role, "teacher"),
+                "deactivate"
+                if not op.active
+                else action(op.person_id is None and op.guardian_id is None, op.changed),
+            )
+            for op in plan.users
+        ][:20],
+    )
+
+
+def check_roster(*, actor: Actor, files: dict[str, bytes]) -> RosterResult:
+    """What an import of the bundle would do; ValidationFailed with every error if any."""
+    _allowed(actor)
+    return _result(_plan(actor, files), dry_run=True)
+
+
+def import_roster(
+    *, actor: Actor, files: dict[str, bytes], source: str = "roster.zip"
+) -> RosterResult:
+    """Import the bundle, all or nothing, and say what it did."""
+    done: list[RosterResult] = []
+    _import(actor=actor, files=files, source=source, done=done)
+    return done[0]
+
+
+@logged_import("oneroster")
+@transaction.atomic
+def _import(*, actor: Actor, files: dict[str, bytes], source: str, done: list[RosterResult]) -> int:
+    _allowed(actor)
+    plan = _plan(actor, files)
+    _write(actor, plan)
+    result = _result(plan, dry_run=False)
+    record(
+        actor,
+        actor.organisation,
+        "roster.imported",
+        None,
+        **{entity: dict(c) for entity, c in result.counts.items()},
+    )
+    done.append(result)
+    return result.changed
+
+
+def import_roster_path(*, actor: Actor, path: Path, dry_run: bool = False) -> RosterResult:
+    """The CLI's door: a zip or a directory; ``dry_run`` checks and says what would change."""
+    files = read_path(path)
+    if dry_run:
+        return check_roster(actor=actor, files=files)
+    return import_roster(actor=actor, files=files, source=str(path))
+
+
+def _write(actor: Actor, plan: oneroster.RosterPlan) -> None:
+    """Write a clean plan: a fixed number of reads, rows created and updated in bulk."""
+    org = actor.organisation
+    _write_teams(org, plan)
+    created = _write_people(org, plan)
+    _write_guardians(org, plan)
+    _write_records(org, plan)
+    person_of = dict(
+        RosterRecord.objects.filter(
+            organisation=org, kind="user", person__isnull=False
+        ).values_list("sourced_id", "person_id")
+    )
+    _write_memberships(org, plan, person_of)
+    _write_links(org, plan, person_of)
+    # someone whose email already has a sign-in elsewhere is asked to join, never attached
+    emails = [person.email for person in created]
+    with_account = (
+        set(User.objects.filter(email__in=emails).values_list("email", flat=True))
+        if emails
+        else set()
+    )
+    for person in created:
+        if person.email in with_account:
+            invite_existing_account(actor, person)
+
+
+def _write_teams(org: Organisation, plan: oneroster.RosterPlan) -> None:
+    # the schools of earlier imports, for classes of a delta file without orgs.csv
+    school_of = dict(
+        RosterRecord.objects.filter(organisation=org, kind="org", team__isnull=False).values_list(
+            "sourced_id", "team_id"
+        )
+    )
+    for kind in ("school", "class"):  # schools first: classes sit inside them
+        ops = [op for op in plan.teams if op.kind == kind]
+        new = [op for op in ops if op.team_id is None]
+        old = [op for op in ops if op.team_id is not None and op.changed]
+        created = Team.objects.bulk_create(
+            [
+                Team(
+                    organisation=org,
+                    name=op.name,
+                    kind=Team.Kind.SCHOOL if kind == "school" else Team.Kind.CLASS,
+                    parent_id=school_of.get(op.parent_sid),
+                )
+                for op in new
+            ],
+            batch_size=BATCH,
+        )
+        for op, team in zip(new, created, strict=True):
+            op.team_id = team.pk
+        Team.objects.bulk_update(
+            [
+                Team(pk=op.team_id, name=op.name, parent_id=school_of.get(op.parent_sid))
+                for op in old
+            ],
+            ["name", "parent_id"] if kind == "class" else ["name"],
+            batch_size=BATCH,
+        )
+        if kind == "school":
+            school_of.update({op.sourced_id: op.team_id for op in ops if op.team_id})
+
+
+def _write_people(org: Organisation, plan: oneroster.RosterPlan) -> list[Person]:
+    """New people created, the others updated, leavers deactivated; the new ones."""
+    people = [user for user in plan.users if user.role != "guardian"]
+    new = [user for user in people if user.person_id is None]
+    old = [user for user in people if user.person_id is not None and user.changed]
+    created = Person.objects.bulk_create(
+        [
+            Person(
+                organisation=org,
+                name=user.name,
+                email=user.email,
+                role=user.role,
+                active=user.active,
+            )
+            for user in new
+        ],
+        batch_size=BATCH,
+    )
+    for user, person in zip(new, created, strict=True):
+        user.person_id = person.pk
+    Person.objects.bulk_update(
+        [
+            Person(
+                pk=user.person_id,
+                name=user.name,
+                email=user.email,
+                role=user.role,
+                active=user.active,
+            )
+            for user in old
+        ],
+        ["name", "email", "role", "active"],
+        batch_size=BATCH,
+    )
+    if plan.deactivate_people:
+        Person.objects.filter(organisation=org, pk__in=plan.deactivate_people).update(active=False)
+    return created
+
+
+def _write_guardians(org: Organisation, plan: oneroster.RosterPlan) -> None:
+    guardians = [user for user in plan.users if user.role == "guardian"]
+    new = [user for user in guardians if user.guardian_id is None]
+    old = [user for user in guardians if user.guardian_id is not None and user.changed]
+    created = Guardian.objects.bulk_create(
+        [
+            Guardian(
+                organisation=org,
+                sourced_id=user.sourced_id,
+                name=user.name,
+                email=user.email,
+                active=user.active,
+            )
+            for user in new
+        ],
+        batch_size=BATCH,
+    )
+    for user, guardian in zip(new, created, strict=True):
+        user.guardian_id = guardian.pk
+    Guardian.objects.bulk_update(
+        [
+            Guardian(pk=user.guardian_id, name=user.name, email=user.email, active=user.active)
+            for user in old
+        ],
+        ["name", "email", "active"],
+        batch_size=BATCH,
+    )
+    if plan.deactivate_guardians:
+        Guardian.objects.filter(organisation=org, pk__in=plan.deactivate_guardians).update(
+            active=False
+        )
+
+
+def _write_records(org: Organisation, plan: oneroster.RosterPlan) -> None:
+    """Each record's sourcedId, so that the next import updates rather than adds."""
+    now = timezone.now()
+    records = {
+        (kind, sid): (pk, team_id, person_id, active)
+        for pk, kind, sid, team_id, person_id, active in RosterRecord.objects.filter(
+            organisation=org
+        ).values_list("pk", "kind", "sourced_id", "team_id", "person_id", "active")
+    }
+    rows = [
+        RosterRecord(
+            organisation=org,
+            kind="org" if op.kind == "school" else "class",
+            sourced_id=op.sourced_id,
+            team_id=op.team_id,
+            active=op.active,
+        )
+        for op in plan.teams
+    ]
+    rows += [
+        RosterRecord(
+            organisation=org,
+            kind="user",
+            sourced_id=user.sourced_id,
+            person_id=user.person_id,
+            active=user.active,
+        )
+        for user in plan.users
+        if user.role != "guardian"
+    ]
+    schools = {op.sourced_id for op in plan.teams if op.kind == "school"}
+    rows += [
+        RosterRecord(organisation=org, kind=kind, sourced_id=sid, active=active)
+        for kind, sid, active in plan.records
+        if not (kind == "org" and sid in schools)
+    ]
+    changed = []
+    for row in rows:
+        row.updated_at = now
+        if found := records.get((row.kind, row.sourced_id)):
+            row.pk = found[0]
+            if found[1:] != (row.team_id, row.person_id, row.active):
+                changed.append(row)
+    RosterRecord.objects.bulk_create([r for r in rows if r.pk is None], batch_size=BATCH)
+    RosterRecord.objects.bulk_update(
+        changed, ["team_id", "person_id", "active", "updated_at"], batch_size=BATCH
+    )
+    if plan.deactivate_people:
+        RosterRecord.objects.filter(
+            organisation=org, kind="user", person_id__in=plan.deactivate_people
+        ).update(active=False, updated_at=now)
+
+
+def _write_memberships(
+    org: Organisation, plan: oneroster.RosterPlan, person_of: dict[str, int]
+) -> None:
+    class_team = dict(
+        RosterRecord.objects.filter(organisation=org, kind="class", team__isnull=False).values_list(
+            "sourced_id", "team_id"
+        )
+    )
+    # every membership of the rostered classes, whoever added it (never a second one)
+    memberships = {
+        (t, p): (pk, role)
+        for pk, t, p, role in TeamMembership.objects.filter(
+            organisation=org, team_id__in=set(class_team.values())
+        ).values_list("pk", "team_id", "person_id", "role")
+    }
+    TeamMembership.objects.filter(organisation=org, pk__in=plan.unenrol).delete()
+    add, change = [], []
+    for (class_sid, user_sid), role in plan.enrol.items():
+        team_id, person_id = class_team[class_sid], person_of[user_sid]
+        now_there = memberships.get((team_id, person_id))
+        if now_there is None:
+            add.append(
+                TeamMembership(organisation=org, team_id=team_id, person_id=person_id, role=role)
+            )
+        elif now_there[1] != role and now_there[0] not in plan.unenrol:
+            change.append(TeamMembership(pk=now_there[0], role=role))
+    TeamMembership.objects.bulk_create(add, batch_size=BATCH)
+    TeamMembership.objects.bulk_update(change, ["role"], batch_size=BATCH)
+
+
+def _write_links(org: Organisation, plan: oneroster.RosterPlan, person_of: dict[str, int]) -> None:
+    """Guardianships: the ones the roster no longer has removed, the new ones added."""
+    guardian_of = dict(Guardian.objects.filter(organisation=org).values_list("sourced_id", "pk"))
+    links = {
+        (g, s): pk
+        for pk, g, s in GuardianOf.objects.filter(organisation=org).values_list(
+            "pk", "guardian_id", "student_id"
+        )
+    }
+    gone = [links.pop(pair) for pair in plan.unlink if pair in links]
+    GuardianOf.objects.filter(organisation=org, pk__in=gone).delete()
+    GuardianOf.objects.bulk_create(
+        [
+            GuardianOf(organisation=org, guardian_id=guardian_of[g], student_id=person_of[s])
+            for g, s in sorted(plan.links)
+            if g in guardian_of and s in person_of and (guardian_of[g], person_of[s]) not in links
+        ],
+        batch_size=BATCH,
+    )
