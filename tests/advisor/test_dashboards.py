@@ -25,6 +25,7 @@ from ampwork.mastery.selectors import week_of
 from ampwork.okrs import selectors as okr_selectors
 from ampwork.okrs.generate import generate_okrs
 from ampwork.okrs.models import KeyResult, Objective
+from ampwork.okrs.services import derived
 from ampwork.pulse.models import Response, Round
 from tests.factories import (
     CycleFactory,
@@ -250,6 +251,7 @@ def _key_result_checked_in(owner: Person, cycle: Any, days_ago: int) -> KeyResul
         last_check_in=today - dt.timedelta(days=days_ago),
         created_at=timezone.now() - dt.timedelta(days=120),
     )
+    derived.refresh([objective.pk])  # the stored numbers, as the services keep them
     return kr
 
 

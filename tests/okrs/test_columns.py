@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
@@ -23,7 +24,7 @@ from ampwork.core.permissions import Actor
 from ampwork.demo.services import generate
 from ampwork.okrs import columns, progress, selectors
 from ampwork.okrs.generate import generate_okrs
-from ampwork.okrs.models import Cycle, Objective
+from ampwork.okrs.models import Cycle, KeyResult, Objective
 from ampwork.okrs.selectors.alignment import _rollups, active_members, organisation_team
 from ampwork.okrs.selectors.table import CycleTable, RowLoader, team_incidence
 
@@ -240,6 +241,22 @@ def test_the_tree_and_the_dashboard_read_as_before(
     rows = {row.team_id: (row.total, row.counts) for row in board.teams}
     assert rows == {t: (v[0], v[3]) for t, v in want["teams"].items() if v[0]}
     assert sum(board.totals.values()) == len(want["results"])
+    # the histogram from the objectives' stored counts, the stale ones from those silent
+    # long enough: as counted key result by key result
+    krs = list(
+        KeyResult.objects.filter(objective__cycle=cycle).values_list(
+            "id", "graded", "score", "last_check_in", "clock", "objective__status"
+        )
+    )
+    assert board.scores == Counter(g if s is None else s for _, g, s, *_ in krs)
+    stale = sorted(
+        (last is not None, last or day, pk)
+        for pk, _, _, last, clock, status in krs
+        if status == Objective.Status.ACTIVE
+        and progress.stale_in_cycle(last, clock, cycle.end, day)
+    )
+    assert board.stale_count == len(stale)
+    assert [kr.pk for kr in board.stale] == [pk for *_, pk in stale[:50]]
     paced = selectors.team_pacing(actor, cycle.pk, day, list(want["teams"]))
     assert paced == {t: {s: n for s, n in v[3].items() if n} for t, v in want["teams"].items()}
     for pk, old in want["results"].items():
@@ -302,6 +319,34 @@ def test_the_bar_tag_renders_the_bar_template_to_the_byte(value: float | None, s
     included = django.from_string('{% include "okrs/_bar.html" %}').render(context)
     tagged = django.from_string("{% load okrs_tags %}{% bar value status %}").render(context)
     assert tagged == included
+
+
+@pytest.mark.parametrize("prefix", ["/", "/ampwork/"])
+def test_the_url_filters_write_what_the_url_tag_writes(prefix: str) -> None:
+    """The alignment tree's links by string formatting (``href``, ``branch_body_url``) are
+    the ``{% url %}`` tags they replace, to the byte, under any script prefix."""
+    from django.template import engines
+    from django.urls import set_script_prefix
+
+    django = engines["django"]
+    before = django.from_string(
+        '{% for i in ids %}<a href="{% url \'okrs:objective\' i %}"><a href="{% url '
+        "'core:person' i %}\"><details hx-get=\"{% url 'okrs:alignment' %}?cycle={{ c }}"
+        '&amp;team={{ i }}&amp;body=1">{% endfor %}'
+    )
+    after = django.from_string(
+        "{% load okrs_tags %}{% for i in ids %}<a href=\"{{ i|href:'okrs:objective' }}\">"
+        '<a href="{{ i|href:\'core:person\' }}"><details hx-get="'
+        '{{ i|branch_body_url:c }}">{% endfor %}'
+    )
+    context = {"ids": [1, 7, 999, 1000, 123456789], "c": 42}
+    set_script_prefix(prefix)
+    try:
+        written = before.render(context)
+        assert after.render(context) == written
+        assert f'href="{prefix}okrs/objectives/1000/"' in written
+    finally:
+        set_script_prefix("/")
 
 
 def test_a_team_not_in_the_tree_shows_nothing(generated: tuple[Actor, Cycle]) -> None:

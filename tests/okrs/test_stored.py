@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import importlib
 import itertools
 import threading
 from collections import Counter
@@ -13,6 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -25,7 +27,14 @@ from ampwork.core.errors import ValidationFailed
 from ampwork.core.models import Organisation, Person, Role, Team
 from ampwork.core.permissions import Actor
 from ampwork.okrs import selectors, services
-from ampwork.okrs.models import CheckIn, Cycle, KeyResult, Objective, ObjectiveLink
+from ampwork.okrs.models import (
+    GRADE_FIELDS,
+    CheckIn,
+    Cycle,
+    KeyResult,
+    Objective,
+    ObjectiveLink,
+)
 from ampwork.okrs.selectors.evaluation import evaluate_inputs
 from ampwork.okrs.services import derived
 
@@ -259,6 +268,46 @@ def test_verify_finds_and_fixes_a_wrong_number(
     assert "2 stored numbers differ, fixed" in capsys.readouterr().out
     call_command("okrs", "verify")
     assert derived.verify(actor.organisation.pk).mismatches == []
+
+
+@pytest.mark.django_db
+def test_verify_checks_the_grade_counts_and_silence_and_the_migration_fills_them(
+    make_person: Callable[..., Person],
+) -> None:
+    """The dashboard's stored counts per grade and the day an objective's key results have
+    been silent since are checked and repaired like every stored number; the migration
+    that added them fills them from the key results."""
+    actor, cycle, _ = _world(make_person)
+    objective = services.create_objective(actor=actor, cycle=cycle, title="O")
+    empty = services.create_objective(actor=actor, cycle=cycle, title="E")
+    half = services.create_key_result(actor=actor, objective=objective, title="K", target=10)
+    services.check_in(actor=actor, key_result=half, value=5, date=dt.date(2026, 10, 20))
+    full = services.create_key_result(actor=actor, objective=objective, title="F", target=10)
+    services.check_in(actor=actor, key_result=full, value=10, date=dt.date(2026, 10, 25))
+    silent = services.create_key_result(actor=actor, objective=objective, title="S", target=10)
+    stored = Objective.objects.get(pk=objective.pk)
+    clock = KeyResult.objects.get(pk=silent.pk).clock
+    assert clock is not None
+    assert [getattr(stored, f) for f in GRADE_FIELDS] == [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1]
+    assert stored.silent_since == min(dt.date(2026, 10, 20), clock)
+    none = Objective.objects.get(pk=empty.pk)
+    assert ([getattr(none, f) for f in GRADE_FIELDS], none.silent_since) == ([0] * 11, None)
+    Objective.objects.filter(pk=objective.pk).update(grade_5=0, silent_since=None)
+    assert sorted(derived.verify(actor.organisation.pk).mismatches) == [
+        f"Objective {objective.pk}: grade_5 is 0, should be 1",
+        f"Objective {objective.pk}: silent_since is None, should be {stored.silent_since!r}",
+    ]
+    assert derived.verify(actor.organisation.pk, fix=True).fixed
+    assert derived.verify(actor.organisation.pk).mismatches == []
+    Objective.objects.filter(organisation=actor.organisation).update(
+        grade_0=7, grade_5=0, grade_10=0, silent_since=dt.date(2000, 1, 1)
+    )
+    fill = importlib.import_module("ampwork.okrs.migrations.0004_stored_grades_and_silence").fill
+    fill(django_apps, None)
+    assert derived.verify(actor.organisation.pk).mismatches == [
+        f"Objective {empty.pk}: grade_0 is 7, should be 0",  # no key result: left as it was
+        f"Objective {empty.pk}: silent_since is datetime.date(2000, 1, 1), should be None",
+    ]
 
 
 @pytest.mark.django_db

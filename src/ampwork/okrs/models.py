@@ -39,6 +39,10 @@ class Cycle(models.Model):
         return self.status == self.Status.OPEN
 
 
+# Objective's stored count of key results per grade (0.0, 0.1, …, 1.0), in grade order
+GRADE_FIELDS = tuple(f"grade_{tenths}" for tenths in range(11))
+
+
 class Objective(models.Model):
     class OwnerKind(models.TextChoices):
         ORGANISATION = "organisation", "Organisation"
@@ -104,10 +108,32 @@ class Objective(models.Model):
     settles = models.DateField(null=True, blank=True)  # progress.settles
     score = models.FloatField(null=True, blank=True)  # the mean score, once scored
     score_exact = models.TextField(blank=True, default="", db_default="")
+    # How many of its key results have each grade (their score once scored, else their
+    # progress graded to one decimal): grade_0 counts 0.0, …, grade_10 counts 1.0. The
+    # dashboard's histogram sums them rather than reading every key result.
+    grade_0 = models.PositiveIntegerField(default=0, db_default=0)
+    grade_1 = models.PositiveIntegerField(default=0, db_default=0)
+    grade_2 = models.PositiveIntegerField(default=0, db_default=0)
+    grade_3 = models.PositiveIntegerField(default=0, db_default=0)
+    grade_4 = models.PositiveIntegerField(default=0, db_default=0)
+    grade_5 = models.PositiveIntegerField(default=0, db_default=0)
+    grade_6 = models.PositiveIntegerField(default=0, db_default=0)
+    grade_7 = models.PositiveIntegerField(default=0, db_default=0)
+    grade_8 = models.PositiveIntegerField(default=0, db_default=0)
+    grade_9 = models.PositiveIntegerField(default=0, db_default=0)
+    grade_10 = models.PositiveIntegerField(default=0, db_default=0)
+    # The earliest day one of its key results has been silent since: its last check-in, or
+    # its clock if it has none (None: no key result). A key result can be stale only in an
+    # objective whose silent_since is that old, so the dashboard looks for stale key results
+    # only there (the index below).
+    silent_since = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["organisation", "cycle"])]
+        indexes = [
+            models.Index(fields=["organisation", "cycle"]),
+            models.Index(fields=["cycle", "silent_since"], name="objective_silent_since"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=(
@@ -199,6 +225,11 @@ class KeyResult(models.Model):
 
     class Meta:
         ordering = ["objective_id", "position", "id"]
+        # the dashboard's stale key results of an objective, counted and ordered from the
+        # index alone (selectors.dashboard)
+        indexes = [
+            models.Index(fields=["objective", "last_check_in", "clock"], name="key_result_silence")
+        ]
         constraints = [
             models.CheckConstraint(condition=models.Q(weight__gte=0), name="kr_weight_positive"),
             models.CheckConstraint(

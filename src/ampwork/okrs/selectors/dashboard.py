@@ -9,8 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from django.db.models import Count, F, Q
-from django.db.models.functions import Coalesce
+from django.db.models import F, IntegerField, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from ampwork.core import selectors as core_selectors
@@ -18,7 +17,7 @@ from ampwork.core.perf import gc_paused
 from ampwork.core.permissions import Actor
 
 from .. import columns, progress
-from ..models import Cycle, KeyResult, Objective
+from ..models import GRADE_FIELDS, Cycle, KeyResult, Objective
 from .alignment import active_members, organisation_team
 from .evaluation import State
 from .table import LazyRows, read_table, team_incidence
@@ -82,18 +81,12 @@ def _dashboard(actor: Actor, cycle: Cycle, today: dt.date | None) -> Dashboard:
         key=lambda r: (-(r.counts[progress.OFF_TRACK] + r.counts[progress.AT_RISK]), r.name),
     )
     scored = not cycle.is_open
-    key_results = KeyResult.objects.filter(objective__in=state_query.values("id"))
-    # each key result's grade, stored (okrs.services.derived): its score once scored; and
-    # how many of each grade are stale, in the same pass over the key results
-    grade = Coalesce("score", "graded") if scored else F("graded")
-    stale = _stale(cycle, state.today)
-    per_grade = list(
-        key_results.annotate(g=grade)
-        .values("g")
-        .annotate(n=Count("id"), stale=Count("id", filter=stale or Q(pk=None)))
-        .order_by()
-        .values_list("g", "n", "stale")
-    )
+    # each objective's count of key results per grade, stored (okrs.services.derived): a
+    # key result's score once scored, else its graded progress (an open cycle has no
+    # scores: they are set when it closes), summed in the database
+    per_grade = state_query.order_by().aggregate(**{f: Sum(f) for f in GRADE_FIELDS})
+    scores = {tenths / 10: n for tenths, f in enumerate(GRADE_FIELDS) if (n := per_grade[f])}
+    stale, stale_count = _stalest(state_query, cycle, state.today)
     # lowest: of no key result
     without = LazyRows(table.rows, table.ids[np.isnan(table.lowest) & table.active].tolist())
     return Dashboard(
@@ -101,12 +94,10 @@ def _dashboard(actor: Actor, cycle: Cycle, today: dt.date | None) -> Dashboard:
         state,
         rows,
         totals,
-        {value: n for value, n, _ in per_grade},
+        scores,
         scored,
-        list(key_results.filter(stale).select_related("owner").order_by(_LONGEST_SILENT, "id")[:50])
-        if stale is not None
-        else [],
-        sum(n for _, _, n in per_grade),
+        stale,
+        stale_count,
         without,
     )
 
@@ -114,16 +105,43 @@ def _dashboard(actor: Actor, cycle: Cycle, today: dt.date | None) -> Dashboard:
 _LONGEST_SILENT = F("last_check_in").asc(nulls_first=True)  # never checked in: first
 
 
-def _stale(cycle: Cycle, today: dt.date) -> Q | None:
-    """Which key results are stale (:func:`ampwork.okrs.progress.stale_in_cycle` in the
+def _stalest(
+    objectives: QuerySet[Objective], cycle: Cycle, today: dt.date
+) -> tuple[list[KeyResult], int]:
+    """The 50 longest silent of the stale key results of these objectives, and how many
+    are stale, in one query (:func:`ampwork.okrs.progress.stale_in_cycle` in the
     database): those of active objectives with no check-in since, or no check-in and a
-    clock started, 14 days ago or more, while the cycle has not ended (None after)."""
+    clock started, 14 days ago or more, while the cycle has not ended (none after).
+
+    Only objectives silent that long (their stored ``silent_since``, the earliest of their
+    key results' last check-in or clock; indexed with the cycle) are looked into, so a
+    cycle whose key results are checked in reads none of them."""
     if today > cycle.end:
-        return None
+        return [], 0
     since = today - dt.timedelta(days=progress.STALE_DAYS)
-    return Q(objective__status=Objective.Status.ACTIVE) & (
+    # (an objective written behind the services' back, or by the previous release during
+    # an upgrade, is looked into once a write refreshes it or `okrs verify --fix` runs)
+    candidates = objectives.filter(status=Objective.Status.ACTIVE, silent_since__lte=since)
+    stale = KeyResult.objects.filter(objective__in=candidates.order_by().values("id")).filter(
         Q(last_check_in__lte=since) | Q(last_check_in__isnull=True, clock__lte=since)
     )
+    # the 50 chosen and counted over the index of (objective, last check-in, clock) alone;
+    # only those 50 rows read whole
+    found = list(
+        KeyResult.objects.filter(pk__in=stale.order_by(_LONGEST_SILENT, "id").values("id")[:50])
+        .annotate(stale_count=_CountOf(stale.order_by().values("id")))
+        .select_related("owner")
+        .order_by(_LONGEST_SILENT, "id")
+    )
+    return list[KeyResult](found), (found[0].stale_count if found else 0)
+
+
+class _CountOf(Subquery):
+    """How many rows a query has, as a scalar subquery (evaluated once: it does not refer
+    to the outer query)."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) counted)"
+    output_field = IntegerField()
 
 
 def owner_warnings(state: State) -> dict[int, list[str]]:

@@ -11,7 +11,10 @@ other contributing objectives, and stores:
 - per key result: progress (its float and exact value), the progress graded to one
   decimal, and the day its grace and staleness count from (``clock``);
 - per objective: progress, the lowest key result, the value its pacing judges once
-  everything in it has started, the day that happens (``settles``), and its score.
+  everything in it has started, the day that happens (``settles``), its score, how many
+  of its key results have each grade (their score once scored, else their graded
+  progress: the dashboard's histogram) and the earliest day one of them has been silent
+  since (its last check-in, else its clock: where the dashboard looks for stale ones).
 
 Pacing, which depends on the day, is worked out when read from these and the cycle's dates
 (:mod:`ampwork.okrs.selectors.evaluation`). ``ampwork okrs verify`` compares every stored
@@ -29,7 +32,7 @@ from django.db.models import QuerySet
 
 from ampwork.core.perf import gc_paused
 from ampwork.okrs import progress
-from ampwork.okrs.models import KeyResult, Objective, ObjectiveLink
+from ampwork.okrs.models import GRADE_FIELDS, KeyResult, Objective, ObjectiveLink
 from ampwork.okrs.selectors.evaluation import evaluate_inputs
 
 # Evaluated "once everything has started": a day after every grace period (the judged value
@@ -45,6 +48,8 @@ OBJECTIVE_STORED = (
     "settles",
     "score",
     "score_exact",
+    *GRADE_FIELDS,
+    "silent_since",
 )
 KR_STORED = ("progress", "progress_exact", "graded", "clock")
 BATCH = 2000
@@ -101,11 +106,19 @@ def _compute(objectives: QuerySet[Objective]) -> Computed:
     windows, inputs, results, kr_results = evaluate_inputs(objectives, EVERYTHING_STARTED)
     start = {w.id: w.start for w in windows}
     key_results = {}
+    grades: dict[int, list[int]] = {pk: [0] * len(GRADE_FIELDS) for pk in results}
+    silent: dict[int, dt.date | None] = dict.fromkeys(results)
     for kr in inputs:
         shown = kr_results[kr.id].progress
         begins = start[kr.objective_id]
         clock = progress.clock_from(kr.created or begins, begins)
-        key_results[kr.id] = (shown.value, _text(shown), progress.round_score(shown), clock)
+        graded = progress.round_score(shown)
+        key_results[kr.id] = (shown.value, _text(shown), graded, clock)
+        # the dashboard's grade: the score once scored (one decimal too), else the graded
+        grades[kr.objective_id][round(10 * (kr.score if kr.score is not None else graded))] += 1
+        since = kr.last_check_in or clock
+        earliest = silent[kr.objective_id]
+        silent[kr.objective_id] = since if earliest is None else min(earliest, since)
     objectives_out = {
         pk: (
             r.progress.value,
@@ -116,6 +129,8 @@ def _compute(objectives: QuerySet[Objective]) -> Computed:
             r.settles,
             r.exact_score.value if r.exact_score is not None else None,
             _text(r.exact_score) if r.exact_score is not None else "",
+            *grades[pk],
+            silent[pk],
         )
         for pk, r in results.items()
     }

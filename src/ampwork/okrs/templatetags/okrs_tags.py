@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from django import template
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
@@ -27,3 +30,32 @@ def bar(value: float | None, status: str | None) -> SafeString:
         said,
         shown,
     )
+
+
+_MARK = 918_273_645_546_372_819  # an id no page has, replaced by the real one
+
+
+@lru_cache(maxsize=64)
+def _pattern(name: str, prefix: str, urlconf: str | None, args: int) -> str:
+    """The path of a route with ``{}`` for each of its ``args`` integer arguments."""
+    return reverse(name, args=[_MARK] * args, urlconf=urlconf).replace(str(_MARK), "{}")
+
+
+def _path(name: str, *ids: int) -> str:
+    return _pattern(name, get_script_prefix(), get_urlconf(), len(ids)).format(*map(int, ids))
+
+
+@register.filter
+def href(pk: int, name: str) -> str:
+    """``{% url name pk %}`` for a route of one integer id, by string formatting: the
+    alignment tree lists about 200 objectives, and a ``{% url %}`` each (a full
+    ``reverse``) was a fifth of its rendering. The pattern is reversed once per URL name
+    and script prefix. The same HTML, to the byte (``tests/okrs/test_columns.py``)."""
+    return _path(name, pk)
+
+
+@register.filter
+def branch_body_url(team_id: int, cycle_id: int) -> str:
+    """Where a closed branch of the alignment tree loads its body from (htmx): what
+    ``{% url 'okrs:alignment' %}?cycle=…&amp;team=…&amp;body=1`` wrote (escaped alike)."""
+    return f"{_path('okrs:alignment')}?cycle={int(cycle_id)}&team={int(team_id)}&body=1"
