@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "ampwork.conversations",
     "ampwork.feeds",
     "ampwork.integrations",
+    "ampwork.notifications",
     "ampwork.demo",
     "django_prometheus",  # /metrics (docs/operations.md "Metrics")
 ]

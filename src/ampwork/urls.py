@@ -22,5 +22,6 @@ urlpatterns = [
     path("one-on-ones/", include("ampwork.conversations.urls")),
     path("feedback-360/", include("ampwork.conversations.feedback_urls")),
     path("calendar/", include("ampwork.feeds.urls")),
+    path("notifications/", include("ampwork.notifications.urls")),
     path("demo/", include("ampwork.demo.urls")),  # the demo's outbox (404 elsewhere)
 ]
