@@ -100,6 +100,7 @@ from ampwork.fairness.api import router as fairness_router  # noqa: E402
 from ampwork.feeds.api import router as feeds_router  # noqa: E402
 from ampwork.integrations.api import router as webhooks_router  # noqa: E402
 from ampwork.mastery.api import router as mastery_router  # noqa: E402
+from ampwork.notifications.api import router as notifications_router  # noqa: E402
 from ampwork.okrs.api import router as okrs_router  # noqa: E402
 from ampwork.pulse.api import router as pulse_router  # noqa: E402
 from ampwork.purpose.api import router as purpose_router  # noqa: E402
@@ -117,3 +118,4 @@ api.add_router("", classroom_router)
 api.add_router("", feedback_360_router)
 api.add_router("", feeds_router)
 api.add_router("", webhooks_router)
+api.add_router("", notifications_router)

@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "ampwork.feeds",
     "ampwork.integrations",
     "ampwork.classroom",
+    "ampwork.notifications",
     "ampwork.demo",
     "django_prometheus",  # /metrics (docs/operations.md "Metrics")
 ]

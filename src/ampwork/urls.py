@@ -23,5 +23,6 @@ urlpatterns = [
     path("classroom/", include("ampwork.classroom.urls")),
     path("feedback-360/", include("ampwork.conversations.feedback_urls")),
     path("calendar/", include("ampwork.feeds.urls")),
+    path("notifications/", include("ampwork.notifications.urls")),
     path("demo/", include("ampwork.demo.urls")),  # the demo's outbox (404 elsewhere)
 ]

@@ -70,6 +70,7 @@ from ampwork.core.models import Invitation, Organisation, Person, Role, Team, Te
 from ampwork.core.permissions import SCHOOL_RULES, Actor, can
 from ampwork.integrations.models import Delivery, Endpoint
 from ampwork.mastery.models import Review, Skill
+from ampwork.notifications.models import Notification
 from ampwork.okrs.models import Objective
 from ampwork.purpose.models import Draft
 
@@ -126,6 +127,7 @@ OWNED = {
     "action_item",
     # a 360 request about the person, answered by their mentor; nobody else reads it
     "feedback_request",
+    "notification",  # one's own, nobody else's
 }
 
 # ----------------------------------------------------------------------------- the table
@@ -220,6 +222,13 @@ WEB: dict[str, tuple[str | None, str]] = {
     "POST feeds:reset": (None, "*=ok"),
     "POST feeds:turn_off": (None, "*=ok"),
     "feeds:ics": (None, "*=404 anon=404"),
+    # one's own notifications and choices; the unsubscribe link answers a signed token only
+    "notifications:index": (None, "*=ok"),
+    "notifications:bell": (None, "*=ok"),
+    "POST notifications:read": ("notification", "*=ok|404"),
+    "POST notifications:read_all": (None, "*=ok"),
+    "notifications:preferences": (None, "*=ok"),
+    "notifications:unsubscribe": (None, "*=404 anon=404"),
     "core:people": (None, "*=ok"),
     "core:person": ("person", "*=ok"),
     "core:person_create": (None, "*=403 admin,ops,head=ok"),
@@ -326,6 +335,10 @@ API: dict[str, str] = {
     "GET /api/v1/calendar-feed": "*=ok",
     "POST /api/v1/calendar-feed": "*=ok",
     "DELETE /api/v1/calendar-feed": "*=ok",
+    "GET /api/v1/notifications": "*=ok",
+    "POST /api/v1/notifications/read": "*=ok",
+    "GET /api/v1/notification-preferences": "*=ok",
+    "PUT /api/v1/notification-preferences": "*=ok",
     "GET /api/v1/cycles": "*=ok",
     "GET /api/v1/cycles/{cycle_id}": "*=ok",
     "GET /api/v1/fairness/audits/latest": "*=404 manager,member=403",
@@ -488,6 +501,8 @@ FORMS: dict[str, dict[str, str]] = {
 BODIES: dict[str, Any] = {
     "POST /api/v1/webhooks": {"url": "https://hooks.example.org/", "events": ["cycle.closed"]},
     "PATCH /api/v1/webhooks/{endpoint_id}": {"description": "changed"},
+    "POST /api/v1/notifications/read": {"all": True},
+    "PUT /api/v1/notification-preferences": {"preferences": []},
     "POST /api/v1/people": {"name": "New Person", "email": "new.person@example.org"},
     "PATCH /api/v1/people/{person_id}": {"job_title": "Tester"},
     "POST /api/v1/teams": {"name": "New team"},
@@ -770,6 +785,13 @@ def _build() -> World:
                     organisation=person.organisation, person=person, week=week, wins="a win"
                 ).pk,
                 (owner, "proposal"): proposal.pk,
+                (owner, "notification"): Notification.objects.create(
+                    organisation=person.organisation,
+                    recipient=person,
+                    kind="recognition",
+                    title="Someone recognised you",
+                    url="/mastery/recognition/",
+                ).pk,
             }
         )
         if person.user is not None:

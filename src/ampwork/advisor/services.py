@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from ampwork.core import mail
 from ampwork.core.errors import NotAllowed, ValidationFailed, clean_text
+from ampwork.core.events import publish
 from ampwork.core.models import Organisation, Team
 from ampwork.core.permissions import Actor, can, require
 from ampwork.okrs import selectors as okr_selectors
@@ -163,6 +164,7 @@ def send_digests(
     today = today or timezone.localdate()
     sent = []
     letters = []
+    findings: list[tuple[int, int, dt.date]] = []
     skipped = 0
     for person, digest in dashboards.digests(org, today):
         if not dry_run and mail.sent_already(DigestSent, person=person, week=digest.week):
@@ -176,7 +178,16 @@ def send_digests(
         )
         row = {"organisation": org, "person": person, "week": digest.week}
         letters.append(mail.Letter(message, DigestSent, {**row, "numbers": digest.numbers}))
+        open_ = sum(1 for f in digest.findings if f.acknowledged is None)
+        if open_:
+            findings.append((person.pk, open_, digest.week))
     if dry_run:
         return sent
     mail.queue(letters, kind="advisor.digest", org_id=org.pk, skipped=skipped)
+    for person_id, count, week in findings:  # the notification centre: findings they see
+        publish(
+            org.pk,
+            "advisor.findings",
+            {"person_id": person_id, "count": count, "week": week.isoformat()},
+        )
     return sent

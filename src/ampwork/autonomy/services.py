@@ -162,6 +162,35 @@ def decide(
     return decision
 
 
+def announce_shipit(*, org: Organisation, now: dt.datetime | None = None) -> list[str]:
+    """Tell the organisation (through core.events: the notification centre) of each ShipIt
+    day that starts tomorrow or is running now. Run daily (``ampwork autonomy
+    shipit-notices``); the notification centre tells each person once per day and phase.
+    Returns the titles announced."""
+    now = now or timezone.now()
+    tomorrow = timezone.localdate(now) + dt.timedelta(days=1)
+    told = []
+    window = ShipItEvent.objects.filter(
+        organisation=org,
+        starts_at__lt=now + dt.timedelta(days=2),
+        ends_at__gt=now,
+    )
+    for event in window:
+        if timezone.localdate(event.starts_at) == tomorrow and now < event.starts_at:
+            phase = "tomorrow"
+        elif rules.shipit_phase(event.starts_at, event.ends_at, now) == "running":
+            phase = "now"
+        else:
+            continue
+        publish(
+            org.pk,
+            "shipit.phase",
+            {"event_id": event.pk, "name": event.title, "phase": phase},
+        )
+        told.append(f"{event.title} ({phase})")
+    return told
+
+
 def policy_of(organisation: Organisation) -> TimePolicy:
     found, _ = TimePolicy.objects.get_or_create(organisation=organisation)
     return found

@@ -1,7 +1,8 @@
 """Domain events for integrations: an app's service says what happened with
 :func:`publish`, in its transaction; the listeners (``ampwork.integrations`` registers its
-webhook fan-out from its ``AppConfig.ready()``) hear it once that transaction commits —
-never for a write that was rolled back. Core knows no listener by name.
+webhook fan-out from its ``AppConfig.ready()``, ``ampwork.notifications`` its notification
+centre) hear it once that transaction commits — never for a write that was rolled back.
+Core's code knows no listener by name.
 
 ``data`` is plain JSON (ids, numbers, short codes, dates as ISO text) and carries only
 what the organisation's admins may see: the publishing service leaves out private

@@ -146,12 +146,21 @@ def _failed(kind: str, org_id: int | None, exc: BaseException) -> None:
 
 
 def queue(
-    letters: Sequence[Letter], *, kind: str, org_id: int | None = None, skipped: int = 0
+    letters: Sequence[Letter],
+    *,
+    kind: str,
+    org_id: int | None = None,
+    skipped: int = 0,
+    run_after: dt.datetime | None = None,
 ) -> int:
     """Hand ``letters`` to the background worker as one task; returns how many. Call it
-    where the letters' rows are committed (a transaction's ``on_commit``, or none open)."""
+    where the letters' rows are committed (a transaction's ``on_commit``, or none open).
+    ``run_after``: not before then (a person's quiet hours) — where the backend can wait."""
     if letters:
-        send_letters.enqueue(
+        sender = send_letters
+        if run_after is not None and worker.defers():
+            sender = send_letters.using(run_after=run_after)
+        sender.enqueue(
             sealed=seal([_pack(letter) for letter in letters]),
             kind=kind,
             org_id=org_id,

@@ -184,12 +184,24 @@ def save_review(
 @transaction.atomic
 def reply(*, actor: Actor, review: Review, body: str) -> Reply:
     require(actor, "reviews.reply", review.person)
-    return Reply.objects.create(
+    answer = Reply.objects.create(
         organisation=actor.organisation,
         review=review,
         author=actor.person,
         body=clean_text(body, "body", TEXT),
     )
+    # for the notification centre: who answered whose review, never the text
+    publish(
+        actor.organisation.pk,
+        "review.replied",
+        {
+            "review_id": review.pk,
+            "person_id": review.person_id,
+            "author_id": answer.author_id,
+            "week": review.week.isoformat(),
+        },
+    )
+    return answer
 
 
 # ---------------------------------------------------------------- skills
@@ -287,12 +299,19 @@ def request_feedback(*, actor: Actor, asked_id: int, about: str) -> FeedbackRequ
     asked = _person(actor, asked_id, "asked_id")
     if asked.pk == me.pk:
         raise ValidationFailed.single("asked_id", "ask someone other than yourself")
-    return FeedbackRequest.objects.create(
+    asking = FeedbackRequest.objects.create(
         organisation=actor.organisation,
         requester=me,
         asked=asked,
         about=clean_text(about, "about", 300),
     )
+    # who asked whom, never what about (core.events)
+    publish(
+        actor.organisation.pk,
+        "feedback.requested",
+        {"request_id": asking.pk, "requester_id": me.pk, "asked_id": asked.pk},
+    )
+    return asking
 
 
 @transaction.atomic
@@ -323,7 +342,7 @@ def give_feedback(
         receiver = _person(actor, receiver_id, "receiver_id")
     if receiver.pk == me.pk:
         raise ValidationFailed.single("receiver_id", "feedback goes to someone else")
-    return Feedback.objects.create(
+    given = Feedback.objects.create(
         organisation=actor.organisation,
         giver=me,
         receiver=receiver,
@@ -331,6 +350,13 @@ def give_feedback(
         request=request,
         share_with_managers=bool(share_with_managers),
     )
+    # who gave it to whom, never its text (core.events)
+    publish(
+        actor.organisation.pk,
+        "feedback.given",
+        {"feedback_id": given.pk, "giver_id": me.pk, "receiver_id": receiver.pk},
+    )
+    return given
 
 
 @transaction.atomic
@@ -403,6 +429,7 @@ def send_reminders(
     sent = Sent([], [])
     letters = []
     skipped = 0
+    due: list[int] = []
     review, digest_kind = ReminderSent.Kind.REVIEW, ReminderSent.Kind.DIGEST
     for person in selectors.due_reviews(org, week):
         row = {"organisation": org, "person": person, "week": week, "kind": review}
@@ -424,6 +451,7 @@ def send_reminders(
             to=[person.email],
         )
         letters.append(mail.Letter(message, ReminderSent, row))
+        due.append(person.pk)
     for coach, digest in selectors.digests(org, week):
         if not digest.people:
             continue
@@ -443,4 +471,6 @@ def send_reminders(
     if dry_run:
         return sent
     mail.queue(letters, kind="mastery.reminders", org_id=org.pk, skipped=skipped)
+    for person_id in due:  # the notification centre's "check-in due", beside the email
+        publish(org.pk, "review.due", {"person_id": person_id, "week": week.isoformat()})
     return sent

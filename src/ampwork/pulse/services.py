@@ -334,6 +334,7 @@ def _open(*, actor: Actor, round: Round, at: dt.datetime | None) -> tuple[Opened
     round.status = Round.Status.OPEN
     shared = None
     invited = 0
+    invited_ids: list[int] = []
     messages: list[Message] = []
     _freeze(round, at)
     if round.mode == Round.Mode.UNATTRIBUTED:
@@ -367,6 +368,7 @@ def _open(*, actor: Actor, round: Round, at: dt.datetime | None) -> tuple[Opened
             )
         Invitation.objects.bulk_create(links, batch_size=2000)
         invited = len(links)
+        invited_ids = [link.person_id for link in links]
     round.save(
         update_fields=[
             "minimum",
@@ -378,6 +380,18 @@ def _open(*, actor: Actor, round: Round, at: dt.datetime | None) -> tuple[Opened
     )
     record(actor, actor.organisation, "pulse.opened", round, invited=invited)
     _publish("pulse.round_opened", round)
+    if invited_ids:
+        # the notification centre tells each invited person (integrations ignore it)
+        publish(
+            round.organisation_id,
+            "pulse.invited",
+            {
+                "round_id": round.pk,
+                "name": round.name,
+                "closes": round.closes.isoformat(),
+                "person_ids": invited_ids,
+            },
+        )
     return Opened(round, invited, shared), messages
 
 

@@ -7,17 +7,19 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from ampwork.autonomy import rules, selectors
+from ampwork.autonomy import rules, selectors, services
 from ampwork.autonomy.models import LedgerEntry
 from ampwork.core import csvexport
-from ampwork.core.cli import organisation
+from ampwork.core.cli import organisation, organisations
 from ampwork.core.models import Person
 
 
 class Command(BaseCommand):
     help = (
         "Autonomy as CSV: 'autonomy export [--org SLUG] [--history] [-o FILE]' — each "
-        "person's current level per T, or (with --history) every ledger entry."
+        "person's current level per T, or (with --history) every ledger entry. "
+        "'autonomy shipit-notices [--org SLUG]' (daily): notify everyone of ShipIt days "
+        "that start tomorrow or are running."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -26,8 +28,15 @@ class Command(BaseCommand):
         dump.add_argument("--org", default="")
         dump.add_argument("--history", action="store_true")
         dump.add_argument("--output", "-o", default="-")
+        notices = sub.add_parser("shipit-notices")
+        notices.add_argument("--org", default="", help="one organisation (default: all)")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["action"] == "shipit-notices":
+            for one in organisations(options["org"]):
+                told = services.announce_shipit(org=one)
+                self.stdout.write(f"{one.slug}: {len(told)} ShipIt notice(s)")
+            return
         org = organisation(options["org"])
         to_file = options["output"] != "-"
         with contextlib.ExitStack() as stack:

@@ -1,0 +1,75 @@
+"""The kinds of notification, the channels they go out on, their defaults, and quiet
+hours (pure: no Django). ``docs/user-guide.md`` (*Notifications*) lists them.
+
+A channel is one entry of ``CHANNELS``: Slack and Teams join as entries here (and a
+sender in ``services.SENDERS``), with no change to the tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Kind:
+    code: str
+    label: str
+    help: str
+    email: bool  # on by email unless the person turns it off
+
+
+KINDS: tuple[Kind, ...] = (
+    Kind("checkin_due", "Check-in due", "your weekly review and check-in are due", False),
+    Kind("review_answered", "Review answered", "someone replied to your weekly review", True),
+    Kind("feedback_received", "Feedback received", "a colleague gave you feedback", True),
+    Kind("feedback_requested", "Feedback requested", "a colleague asks for your feedback", False),
+    Kind("recognition", "Recognition", "someone recognised you", False),
+    Kind("autonomy_decided", "Autonomy step", "a step of yours was granted or deferred", True),
+    Kind("pulse_open", "Pulse open", "a pulse you are invited to opened", False),
+    Kind("manager_finding", "Advisor findings", "the advisor has findings for you", False),
+    Kind("shipit_phase", "ShipIt day", "a ShipIt day starts tomorrow or now", False),
+)
+BY_CODE = {k.code: k for k in KINDS}
+
+IN_APP = "in_app"
+EMAIL = "email"
+# (code, label): the order of the preferences grid's columns
+CHANNELS: tuple[tuple[str, str], ...] = ((IN_APP, "In the app"), (EMAIL, "Email"))
+CHANNEL_CODES = tuple(code for code, _ in CHANNELS)
+
+
+def default(kind: str, channel: str) -> bool:
+    """Whether ``kind`` goes out on ``channel`` for someone who has not chosen."""
+    if channel == IN_APP:
+        return True
+    if channel == EMAIL:
+        return BY_CODE[kind].email
+    return False  # a channel added later starts off
+
+
+def quiet_until(now: dt.datetime, start: dt.time | None, end: dt.time | None) -> dt.datetime | None:
+    """When quiet hours that hold ``now`` (a local time) end, or None when ``now`` is
+    outside them. Quiet from ``start`` (included) to ``end`` (excluded); a span across
+    midnight (22:00–07:00) is quiet on both sides of it; equal times: never quiet."""
+    if start is None or end is None or start == end:
+        return None
+    t = now.timetz().replace(tzinfo=None)
+    day = now.date()
+    if start < end:
+        if start <= t < end:
+            return now.replace(hour=end.hour, minute=end.minute, second=0, microsecond=0)
+        return None
+    if t >= start:  # after start, before midnight: ends tomorrow
+        tomorrow = day + dt.timedelta(days=1)
+        return now.replace(
+            year=tomorrow.year,
+            month=tomorrow.month,
+            day=tomorrow.day,
+            hour=end.hour,
+            minute=end.minute,
+            second=0,
+            microsecond=0,
+        )
+    if t < end:  # after midnight, before end
+        return now.replace(hour=end.hour, minute=end.minute, second=0, microsecond=0)
+    return None

@@ -1,0 +1,55 @@
+"""The notification centre's reads: a person's own notifications, their unread count (one
+query, whatever their number) and their choices."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+
+from ampwork.core.models import Person
+
+from . import kinds
+from .models import Notification, Preference, QuietHours
+
+
+def mine(person: Person) -> QuerySet[Notification]:
+    """Newest first."""
+    return Notification.objects.filter(
+        recipient=person, organisation_id=person.organisation_id
+    ).order_by("-created_at", "-id")
+
+
+def unread_count(person: Person) -> int:
+    return Notification.objects.filter(recipient=person, read_at__isnull=True).count()
+
+
+@dataclass(frozen=True)
+class Row:
+    kind: kinds.Kind
+    cells: list[tuple[str, str, bool]]  # (channel code, channel label, on)
+
+
+@dataclass(frozen=True)
+class Choices:
+    rows: list[Row]
+    quiet: QuietHours | None
+
+    def enabled(self) -> list[tuple[str, str]]:
+        return [(r.kind.code, code) for r in self.rows for code, _, on in r.cells if on]
+
+
+def choices(person: Person) -> Choices:
+    """The grid kind × channel as this person has it (their choice, else the default)."""
+    chosen = {(p.kind, p.channel): p.enabled for p in Preference.objects.filter(person=person)}
+    rows = [
+        Row(
+            kind,
+            [
+                (code, label, chosen.get((kind.code, code), kinds.default(kind.code, code)))
+                for code, label in kinds.CHANNELS
+            ],
+        )
+        for kind in kinds.KINDS
+    ]
+    return Choices(rows, QuietHours.objects.filter(person=person).first())

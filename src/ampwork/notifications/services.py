@@ -1,0 +1,398 @@
+"""The notification centre's writes.
+
+:func:`hear` is the listener of ``core.events`` (registered by ``apps.py``): each event
+that concerns people becomes a short title and a link for each of them — the person whose
+review got a reply, the receiver of feedback, the person whose autonomy step was decided —
+never anyone else, and only people of the event's organisation. A notification never
+holds the thing itself (no feedback's or review's text, no pulse answer, no pay, no
+objective's title): the page it links to checks who may read it.
+
+:func:`notify` stores the in-app notification and emails those who want it by email (an
+email in someone's quiet hours waits for their end in the worker, ``run_after``), each
+with a one-click unsubscribe (RFC 8058)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core import signing
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone
+
+from ampwork.core import mail
+from ampwork.core.errors import NotFound, ValidationFailed
+from ampwork.core.models import Organisation, Person
+from ampwork.core.permissions import Actor, require
+
+from . import kinds
+from .models import Notification, Preference, QuietHours
+
+UNSUBSCRIBE_SALT = "ampwork.notifications.unsubscribe"
+UNSUBSCRIBE_MAX_AGE = 400 * 24 * 3600  # an old email's link still works for a year and more
+
+
+@dataclass(frozen=True)
+class Note:
+    """What one event tells some people."""
+
+    recipient_ids: tuple[int, ...]
+    kind: str
+    title: str
+    url: str
+    once: bool = False  # a daily or weekly notice: never twice the same to one person
+
+
+# ---------------------------------------------------------------- from events to notes
+
+
+def _name(org_id: int, person_id: Any) -> str:
+    found = Person.objects.filter(organisation_id=org_id, pk=person_id).values_list(
+        "name", flat=True
+    )
+    return next(iter(found), "Someone")
+
+
+def _ids(*values: Any) -> tuple[int, ...]:
+    return tuple(int(v) for v in values if isinstance(v, int) and not isinstance(v, bool))
+
+
+def _review_replied(org_id: int, d: dict[str, Any]) -> list[Note]:
+    if d.get("author_id") == d.get("person_id"):
+        return []
+    return [
+        Note(
+            _ids(d.get("person_id")),
+            "review_answered",
+            f"{_name(org_id, d.get('author_id'))} replied to your weekly review",
+            f"/mastery/reviews/{int(d['review_id'])}/",
+        )
+    ]
+
+
+def _feedback_given(org_id: int, d: dict[str, Any]) -> list[Note]:
+    who = _name(org_id, d.get("giver_id"))
+    return [
+        Note(
+            _ids(d.get("receiver_id")),
+            "feedback_received",
+            f"{who} gave you feedback",
+            "/mastery/feedback/",
+        )
+    ]
+
+
+def _feedback_requested(org_id: int, d: dict[str, Any]) -> list[Note]:
+    who = _name(org_id, d.get("requester_id"))
+    return [
+        Note(
+            _ids(d.get("asked_id")),
+            "feedback_requested",
+            f"{who} asks for your feedback",
+            "/mastery/feedback/",
+        )
+    ]
+
+
+def _recognition(org_id: int, d: dict[str, Any]) -> list[Note]:
+    who = _name(org_id, d.get("author_id"))
+    ids = _ids(*d.get("recipient_ids", []))
+    return [Note(ids, "recognition", f"{who} recognised you", "/mastery/recognition/")]
+
+
+def _autonomy(outcome: str) -> Callable[[int, dict[str, Any]], list[Note]]:
+    def make(org_id: int, d: dict[str, Any]) -> list[Note]:
+        if d.get("decided_by_id") == d.get("person_id"):
+            return []
+        t = str(d.get("t", ""))[:20]
+        return [
+            Note(
+                _ids(d.get("person_id")),
+                "autonomy_decided",
+                f"Your autonomy step ({t}, level {int(d.get('level', 0))}) was {outcome}",
+                "/autonomy/",
+            )
+        ]
+
+    return make
+
+
+def _pulse_invited(org_id: int, d: dict[str, Any]) -> list[Note]:
+    name = str(d.get("name", "A pulse"))[:120]
+    return [
+        Note(
+            _ids(*d.get("person_ids", [])),
+            "pulse_open",
+            f"The pulse “{name}” is open until {str(d.get('closes', ''))[:10]}: "
+            "your link is in your email",
+            "/pulse/",
+        )
+    ]
+
+
+def _review_due(org_id: int, d: dict[str, Any]) -> list[Note]:
+    try:
+        week = f"{dt.date.fromisoformat(str(d.get('week', ''))[:10]):%-d %B}"
+    except ValueError:
+        return []
+    school = Organisation.objects.filter(pk=org_id, kind=Organisation.Kind.SCHOOL).exists()
+    word = "reflection" if school else "review"
+    return [
+        Note(
+            _ids(d.get("person_id")),
+            "checkin_due",
+            f"Your weekly {word} and check-in for the week of {week} are due",
+            "/mastery/review/",
+            once=True,
+        )
+    ]
+
+
+def _findings(org_id: int, d: dict[str, Any]) -> list[Note]:
+    n = int(d.get("count", 0))
+    if n <= 0:
+        return []
+    return [
+        Note(
+            _ids(d.get("person_id")),
+            "manager_finding",
+            f"The advisor has {n} open finding{'' if n == 1 else 's'} for you",
+            "/advisor/",
+        )
+    ]
+
+
+def _shipit(org_id: int, d: dict[str, Any]) -> list[Note]:
+    name = str(d.get("name", "ShipIt day"))[:120]
+    when = "starts tomorrow" if d.get("phase") == "tomorrow" else "has started"
+    ids = tuple(
+        Person.objects.filter(organisation_id=org_id, active=True).values_list("pk", flat=True)
+    )
+    url = f"/autonomy/shipit/{int(d['event_id'])}/"
+    return [Note(ids, "shipit_phase", f"{name} {when}", url, once=True)]
+
+
+MAKERS: dict[str, Callable[[int, dict[str, Any]], list[Note]]] = {
+    "review.replied": _review_replied,
+    "review.due": _review_due,
+    "feedback.given": _feedback_given,
+    "feedback.requested": _feedback_requested,
+    "recognition.given": _recognition,
+    "autonomy.step_granted": _autonomy("granted"),
+    "autonomy.step_deferred": _autonomy("deferred"),
+    "pulse.invited": _pulse_invited,
+    "advisor.findings": _findings,
+    "shipit.phase": _shipit,
+}
+
+
+def hear(organisation_id: int, event_type: str, data: dict[str, Any]) -> int:
+    """The listener of ``core.events``: notify whom the event concerns. Returns how many
+    notifications were stored."""
+    make = MAKERS.get(event_type)
+    if make is None:
+        return 0
+    return sum(
+        len(notify(organisation_id=organisation_id, note=note))
+        for note in make(organisation_id, data)
+    )
+
+
+# ---------------------------------------------------------------- delivering
+
+
+def _choices(people: list[Person], kind: str) -> dict[tuple[int, str], bool]:
+    rows = Preference.objects.filter(person__in=people, kind=kind)
+    return {(p.person_id, p.channel): p.enabled for p in rows}
+
+
+def wants(choices: dict[tuple[int, str], bool], person_id: int, kind: str, channel: str) -> bool:
+    return choices.get((person_id, channel), kinds.default(kind, channel))
+
+
+def notify(*, organisation_id: int, note: Note) -> list[Notification]:
+    """Tell each recipient (active people of this organisation only) on the channels they
+    chose. Returns the in-app notifications stored."""
+    if note.kind not in kinds.BY_CODE or not note.recipient_ids:
+        return []
+    people = list(
+        Person.objects.filter(
+            organisation_id=organisation_id, pk__in=note.recipient_ids, active=True
+        ).select_related("organisation")
+    )
+    if note.once:
+        told = set(
+            Notification.objects.filter(
+                recipient__in=people, kind=note.kind, title=note.title[:200], url=note.url[:300]
+            ).values_list("recipient_id", flat=True)
+        )
+        people = [p for p in people if p.pk not in told]
+    if not people:
+        return []
+    choices = _choices(people, note.kind)
+    with transaction.atomic():
+        stored = Notification.objects.bulk_create(
+            Notification(
+                organisation_id=organisation_id,
+                recipient=p,
+                kind=note.kind,
+                title=note.title[:200],
+                url=note.url[:300],
+            )
+            for p in people
+            if wants(choices, p.pk, note.kind, kinds.IN_APP)
+        )
+    # by email only to people who can sign in: the link leads to a page behind it
+    by_email = [
+        p
+        for p in people
+        if p.email and p.user_id is not None and wants(choices, p.pk, note.kind, kinds.EMAIL)
+    ]
+    if by_email:
+        _email(by_email, note)
+    return stored
+
+
+def unsubscribe_token(person: Person, kind: str, channel: str = kinds.EMAIL) -> str:
+    return signing.dumps([person.pk, kind, channel], salt=UNSUBSCRIBE_SALT)
+
+
+def unsubscribe_url(person: Person, kind: str) -> str:
+    return f"{settings.BASE_URL}/notifications/unsubscribe/{unsubscribe_token(person, kind)}/"
+
+
+def letter(person: Person, note: Note) -> EmailMessage:
+    org = person.organisation
+    link = f"{settings.BASE_URL}{note.url}?org={org.slug}"
+    unsubscribe = unsubscribe_url(person, note.kind)
+    label = kinds.BY_CODE[note.kind].label
+    return EmailMessage(
+        subject=note.title,
+        body=(
+            f"Hello {person.name},\n\n{note.title}.\n\n{link}\n\n"
+            f"You get this email because “{label}” notifications by email are on.\n"
+            f"Turn them off with one click: {unsubscribe}\n"
+            f"All your choices: {settings.BASE_URL}/notifications/preferences/?org={org.slug}\n"
+        ),
+        to=[person.email],
+        headers={
+            "List-Unsubscribe": f"<{unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        },
+    )
+
+
+def send_at(person_id: int, quiet: dict[int, QuietHours], now: dt.datetime) -> dt.datetime | None:
+    """None: now; else the end of the person's quiet hours that hold ``now``."""
+    hours = quiet.get(person_id)
+    if hours is None:
+        return None
+    return kinds.quiet_until(timezone.localtime(now), hours.start, hours.end)
+
+
+def _email(people: list[Person], note: Note) -> None:
+    quiet = {q.person_id: q for q in QuietHours.objects.filter(person__in=people)}
+    now = timezone.now()
+    batches: dict[dt.datetime | None, list[mail.Letter]] = {}
+    for person in people:
+        batches.setdefault(send_at(person.pk, quiet, now), []).append(
+            mail.Letter(letter(person, note))
+        )
+    org_id = people[0].organisation_id
+    for at, letters in batches.items():
+        mail.queue(letters, kind=f"notifications.{note.kind}", org_id=org_id, run_after=at)
+
+
+# ---------------------------------------------------------------- a person's own
+
+
+def _me(actor: Actor) -> Person:
+    me = actor.person
+    if me is None:
+        raise NotFound("You have no person in this organisation.")
+    require(actor, "notifications.own", me)
+    return me
+
+
+@transaction.atomic
+def mark_read(*, actor: Actor, ids: Iterable[int] | None = None) -> int:
+    """Mark the actor's own notifications read (``ids``; None: all). Returns how many."""
+    me = _me(actor)
+    rows = Notification.objects.filter(recipient=me, read_at__isnull=True)
+    if ids is not None:
+        rows = rows.filter(pk__in=list(ids))
+    return rows.update(read_at=timezone.now())
+
+
+@transaction.atomic
+def set_preferences(
+    *,
+    actor: Actor,
+    enabled: Iterable[tuple[str, str]],
+    quiet_start: dt.time | None = None,
+    quiet_end: dt.time | None = None,
+) -> None:
+    """The whole grid at once: ``enabled`` the (kind, channel) pairs that are on, every
+    other pair off; quiet hours from ``quiet_start`` to ``quiet_end`` (both or neither)."""
+    me = _me(actor)
+    chosen = set(enabled)
+    wrong = [(k, c) for k, c in chosen if k not in kinds.BY_CODE or c not in kinds.CHANNEL_CODES]
+    if wrong:
+        raise ValidationFailed.single(
+            "enabled", f"no kind {wrong[0][0]!r} on channel {wrong[0][1]!r}"
+        )
+    if (quiet_start is None) != (quiet_end is None):
+        raise ValidationFailed.single("quiet_end", "give both ends of quiet hours, or neither")
+    if quiet_start is not None and quiet_start == quiet_end:
+        raise ValidationFailed.single("quiet_end", "quiet hours must end at another time")
+    Preference.objects.filter(person=me).delete()
+    Preference.objects.bulk_create(
+        Preference(
+            organisation=actor.organisation,
+            person=me,
+            kind=k.code,
+            channel=channel,
+            enabled=(k.code, channel) in chosen,
+        )
+        for k in kinds.KINDS
+        for channel in kinds.CHANNEL_CODES
+    )
+    QuietHours.objects.filter(person=me).delete()
+    if quiet_start is not None and quiet_end is not None:
+        QuietHours.objects.create(
+            organisation=actor.organisation, person=me, start=quiet_start, end=quiet_end
+        )
+
+
+def read_token(token: str) -> tuple[Person, str, str]:
+    """The person, kind and channel an unsubscribe link names; NotFound when the token is
+    tampered with, too old or names nobody."""
+    try:
+        person_id, kind, channel = signing.loads(
+            token, salt=UNSUBSCRIBE_SALT, max_age=UNSUBSCRIBE_MAX_AGE
+        )
+    except (signing.BadSignature, ValueError, TypeError) as exc:
+        raise NotFound("This unsubscribe link is not valid (or too old).") from exc
+    if kind not in kinds.BY_CODE or channel not in kinds.CHANNEL_CODES:
+        raise NotFound("This unsubscribe link is not valid.")
+    person = Person.objects.filter(pk=person_id).select_related("organisation").first()
+    if person is None:
+        raise NotFound("This unsubscribe link is not valid.")
+    return person, kind, channel
+
+
+@transaction.atomic
+def unsubscribe(*, token: str) -> tuple[Person, str]:
+    """One click (RFC 8058), no session: turn this kind off on this channel."""
+    person, kind, channel = read_token(token)
+    Preference.objects.update_or_create(
+        person=person,
+        kind=kind,
+        channel=channel,
+        defaults={"enabled": False, "organisation": person.organisation},
+    )
+    return person, kind

@@ -1,0 +1,139 @@
+"""The notification centre's pages: the bell (an htmx fragment in the header), the list,
+the preferences grid, and the one-click unsubscribe of an email (RFC 8058) that needs no
+session."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ampwork.core.errors import NotFound, ValidationFailed
+from ampwork.core.models import Person
+from ampwork.core.permissions import Actor, require
+from ampwork.core.views import member_view
+
+from . import kinds, selectors, services
+
+PER_PAGE = 25
+
+
+def _me(actor: Actor) -> Person:
+    me = actor.person
+    if me is None:
+        raise NotFound("You have no person in this organisation.")
+    require(actor, "notifications.own", me)
+    return me
+
+
+@require_GET
+@member_view
+def bell(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """The header's bell, for htmx; opened by hand, it is the notifications page."""
+    if not request.htmx:  # type: ignore[attr-defined]
+        return redirect("notifications:index")
+    count = selectors.unread_count(actor.person) if actor.person is not None else 0
+    return render(request, "notifications/bell.html", {"unread": count})
+
+
+@require_GET
+@member_view
+def index(request: HttpRequest, actor: Actor) -> HttpResponse:
+    me = _me(actor)
+    page = Paginator(selectors.mine(me), PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "notifications/index.html",
+        {"page": page, "unread": selectors.unread_count(me)},
+    )
+
+
+@require_POST
+@member_view
+def read_one(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    me = _me(actor)
+    if not selectors.mine(me).filter(pk=pk).exists():
+        raise NotFound("No such notification.")  # someone else's, or none: the same answer
+    services.mark_read(actor=actor, ids=[pk])
+    if request.htmx:  # type: ignore[attr-defined]
+        note = selectors.mine(me).get(pk=pk)
+        response = render(request, "notifications/row.html", {"note": note})
+        response["HX-Trigger"] = "notifications-read"
+        return response
+    return redirect("notifications:index")
+
+
+@require_POST
+@member_view
+def read_all(request: HttpRequest, actor: Actor) -> HttpResponse:
+    done = services.mark_read(actor=actor)
+    messages.success(request, f"Marked {done} notification{'' if done == 1 else 's'} read.")
+    return redirect("notifications:index")
+
+
+def _time(raw: str, field: str) -> dt.time | None:
+    if not raw.strip():
+        return None
+    try:
+        return dt.time.fromisoformat(raw.strip())
+    except ValueError as exc:
+        raise ValidationFailed.single(field, "a time such as 22:00") from exc
+
+
+@require_http_methods(["GET", "POST"])
+@member_view
+def preferences(request: HttpRequest, actor: Actor) -> HttpResponse:
+    me = _me(actor)
+    if request.method == "POST":
+        enabled = [
+            (k.code, code)
+            for k in kinds.KINDS
+            for code in kinds.CHANNEL_CODES
+            if request.POST.get(f"{k.code}:{code}")
+        ]
+        try:
+            services.set_preferences(
+                actor=actor,
+                enabled=enabled,
+                quiet_start=_time(request.POST.get("quiet_start", ""), "quiet_start"),
+                quiet_end=_time(request.POST.get("quiet_end", ""), "quiet_end"),
+            )
+        except ValidationFailed as exc:
+            messages.error(request, "; ".join(e.message for e in exc.errors))
+        else:
+            messages.success(request, "Your notification choices are saved.")
+            return redirect("notifications:preferences")
+    return render(
+        request,
+        "notifications/preferences.html",
+        {"choices": selectors.choices(me), "channels": kinds.CHANNELS},
+    )
+
+
+@csrf_exempt  # RFC 8058: the mail client POSTs without a session or a form of ours
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button (link scanners follow GETs: they change nothing); POST — the
+    button, or a mail client's ``List-Unsubscribe=One-Click`` — turns the kind off."""
+    try:
+        person, kind, _ = services.read_token(token)
+    except NotFound:
+        return render(request, "notifications/unsubscribe.html", {"bad": True}, status=404)
+    label = kinds.BY_CODE[kind].label
+    if request.method == "POST":
+        services.unsubscribe(token=token)
+        return render(
+            request,
+            "notifications/unsubscribe.html",
+            {"done": True, "label": label, "org": person.organisation},
+        )
+    return render(
+        request,
+        "notifications/unsubscribe.html",
+        {"token": token, "label": label, "org": person.organisation},
+    )
