@@ -123,12 +123,17 @@ def _autonomy(outcome: str) -> Callable[[int, dict[str, Any]], list[Note]]:
 
 def _pulse_invited(org_id: int, d: dict[str, Any]) -> list[Note]:
     name = str(d.get("name", "A pulse"))[:120]
+    try:
+        closes = dt.date.fromisoformat(str(d.get("closes", ""))[:10])
+    except ValueError:
+        return []
+    if closes < timezone.localdate():  # a round opened after it closed: nothing is open
+        return []
     return [
         Note(
             _ids(*d.get("person_ids", [])),
             "pulse_open",
-            f"The pulse “{name}” is open until {str(d.get('closes', ''))[:10]}: "
-            "your link is in your email",
+            f"The pulse “{name}” is open until {closes:%-d %B}: your link is in your email",
             "/pulse/",
         )
     ]
