@@ -30,21 +30,22 @@ MAX_ID = 2**63 - 1
 def _digits(value: Any) -> Any:
     """A whole number written in a path or query string as digits only: "0.0", " 5" and
     "1e1" are refused (pydantic's lax parsing would take the first two), so what the
-    schema says (an integer) is what is accepted."""
+    schema says (an integer) is what is accepted. It goes after ``Field`` in an
+    ``Annotated``: before it, the schema would lose the field's bounds."""
     if isinstance(value, str) and not (value.isascii() and value.isdigit()):
         raise ValueError("must be a whole number written with digits only")
     return value
 
 
-Id = Annotated[int, BeforeValidator(_digits), Field(ge=1, le=MAX_ID)]
+Id = Annotated[int, Field(ge=1, le=MAX_ID), BeforeValidator(_digits)]
 """A row's id: a positive integer that fits a database's 64-bit integer."""
 
 MAX_OFFSET = 10**12
 Limit = Annotated[
-    int, BeforeValidator(_digits), Field(ge=1, le=settings.NINJA_PAGINATION_MAX_LIMIT)
+    int, Field(ge=1, le=settings.NINJA_PAGINATION_MAX_LIMIT), BeforeValidator(_digits)
 ]
 """How many rows a page holds (1 to ``NINJA_PAGINATION_MAX_LIMIT``)."""
-Offset = Annotated[int, BeforeValidator(_digits), Field(ge=0, le=MAX_OFFSET)]
+Offset = Annotated[int, Field(ge=0, le=MAX_OFFSET), BeforeValidator(_digits)]
 """How many rows to skip, bounded so that it always fits a database integer."""
 
 
