@@ -131,21 +131,29 @@ def check(series: OneOnOne, ref: Ref) -> Ref:
     return ref
 
 
-def both_may_open(series: OneOnOne, refs: Iterable[Ref]) -> set[Ref]:
-    """Which of these references both people of the 1:1 may open."""
+def _both(series: OneOnOne, refs: Iterable[Ref]) -> tuple[dict[Ref, Link], dict[Ref, Link]]:
+    """What each of the two (the person, the lead) sees of the references both may open.
+    One query per kind present and person; the lead is asked only about what the person
+    may open."""
     wanted = set(refs)
     if not wanted:
-        return set()
-    first = set(resolve(actor_of(series, series.person), wanted))
-    return first & set(resolve(actor_of(series, series.lead), first))
+        return {}, {}
+    theirs = resolve(actor_of(series, series.person), wanted)
+    leads = resolve(actor_of(series, series.lead), theirs)
+    return {r: theirs[r] for r in leads}, leads
 
 
-def choices(actor: Actor, series: OneOnOne, today_key_results: Iterable[int]) -> list[Link]:
+def both_may_open(series: OneOnOne, refs: Iterable[Ref]) -> set[Ref]:
+    """Which of these references both people of the 1:1 may open."""
+    return set(_both(series, refs)[1])
+
+
+def choices(actor: Actor, series: OneOnOne, key_results: Iterable[int]) -> list[Link]:
     """What the add-a-point form offers to link, as the reader sees it, limited to what
-    both may open: the person's key results of open cycles (``today_key_results``), their
+    both may open: the person's key results of open cycles (``key_results``), their
     latest weekly reviews, their 360 requests and the organisation's skills."""
     person = series.person
-    refs: list[Ref] = [("key_result", pk) for pk in today_key_results]
+    refs: list[Ref] = [("key_result", pk) for pk in key_results]
     refs += [
         ("review", pk)
         for pk in mastery_selectors.visible_reviews(actor)
@@ -154,6 +162,6 @@ def choices(actor: Actor, series: OneOnOne, today_key_results: Iterable[int]) ->
     ]
     refs += [("feedback", pk) for pk in feedback_selectors.request_ids_about(person)]
     refs += [("skill", pk) for pk in mastery_selectors.skill_names(series.organisation)]
-    shared = both_may_open(series, refs)
-    mine = resolve(actor, shared)
+    persons, leads = _both(series, refs)
+    mine = leads if actor.person is not None and actor.person.pk == series.lead_id else persons
     return [mine[r] for r in refs if r in mine]

@@ -6,6 +6,7 @@ private note is only ever its author's own."""
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Q
@@ -87,17 +88,24 @@ def _open_counts(
     meetings = {
         m.one_on_one_id: m for m in Meeting.objects.filter(one_on_one_id__in=ids, held_at=None)
     }
-    points: dict[int, int] = {}
-    for meeting_id in TalkingPoint.objects.filter(
-        meeting__in=meetings.values(), discussed=False
-    ).values_list("meeting_id", flat=True):
-        points[meeting_id] = points.get(meeting_id, 0) + 1
-    actions: dict[int, int] = {}
-    for meeting_id in ActionItem.objects.filter(
-        meeting__in=meetings.values(), done_at=None
-    ).values_list("meeting_id", flat=True):
-        actions[meeting_id] = actions.get(meeting_id, 0) + 1
+    points, actions = open_items(list(meetings.values()))
     return meetings, points, actions
+
+
+def open_items(meetings: list[Meeting]) -> tuple[dict[int, int], dict[int, int]]:
+    """By meeting: the talking points not discussed and the action items not done on it.
+    Two queries."""
+    points = Counter(
+        TalkingPoint.objects.filter(meeting__in=meetings, discussed=False).values_list(
+            "meeting_id", flat=True
+        )
+    )
+    actions = Counter(
+        ActionItem.objects.filter(meeting__in=meetings, done_at=None).values_list(
+            "meeting_id", flat=True
+        )
+    )
+    return dict(points), dict(actions)
 
 
 @dataclass(frozen=True)
@@ -262,14 +270,14 @@ def meeting_page(actor: Actor, meeting: Meeting, today: dt.date) -> MeetingPage:
     offered: list[Suggestion] = []
     choices: list[links.Link] = []
     if meeting.is_open:
-        offered = [s for s in suggestions(actor, series, today) if s.text not in said]
+        facts = okr_selectors.my_key_results(series.person_id, today)
+        offered = [s for s in suggestions(actor, series, today, facts) if s.text not in said]
         linkable = links.both_may_open(series, [s.link for s in offered if s.link])
         offered = [
             s if s.link is None or s.link in linkable else Suggestion(s.text, s.evidence)
             for s in offered
         ]
-        mine = [f.id for f in okr_selectors.my_key_results(series.person_id, today)]
-        choices = links.choices(actor, series, mine)
+        choices = links.choices(actor, series, [f.id for f in facts])
     return MeetingPage(
         meeting=meeting,
         series=series,
@@ -285,7 +293,12 @@ def meeting_page(actor: Actor, meeting: Meeting, today: dt.date) -> MeetingPage:
     )
 
 
-def suggestions(actor: Actor, series: OneOnOne, today: dt.date) -> list[Suggestion]:
+def suggestions(
+    actor: Actor,
+    series: OneOnOne,
+    today: dt.date,
+    owned: list[okr_selectors.KeyResultFact] | None = None,
+) -> list[Suggestion]:
     """Talking points from the person's own data, each with its evidence, as far as the
     reader may see it: a stale key result (the OKR app's staleness rule; a private
     objective's only to the person themselves); and, only to whoever may read the person's
@@ -295,7 +308,9 @@ def suggestions(actor: Actor, series: OneOnOne, today: dt.date) -> list[Suggesti
     app suggests, with its reasons."""
     person = series.person
     found: list[Suggestion] = []
-    facts = [f for f in okr_selectors.my_key_results(person.pk, today) if f.stale]
+    if owned is None:  # the person's key results (meeting_page reads them once for both)
+        owned = okr_selectors.my_key_results(person.pk, today)
+    facts = [f for f in owned if f.stale]
     if facts:
         objectives, key_results = okr_selectors.objectives_and_key_results(
             [], [f.id for f in facts]

@@ -25,7 +25,7 @@ from ampwork.core.errors import NotAllowed, ValidationFailed, clean_text
 from ampwork.core.models import Organisation, Person
 from ampwork.core.permissions import Actor, require
 
-from . import links, schedule
+from . import links, schedule, selectors
 from .models import ActionItem, Meeting, MeetingReminder, OneOnOne, PrivateNote, TalkingPoint
 
 TEXT = 500
@@ -304,16 +304,7 @@ def send_reminders(
         .select_related("one_on_one__person", "one_on_one__lead")
         .order_by("id")
     )
-    open_points: dict[int, int] = {}
-    for meeting_id in TalkingPoint.objects.filter(
-        meeting__in=meetings, discussed=False
-    ).values_list("meeting_id", flat=True):
-        open_points[meeting_id] = open_points.get(meeting_id, 0) + 1
-    open_actions: dict[int, int] = {}
-    for meeting_id in ActionItem.objects.filter(
-        meeting__in=meetings, done_at__isnull=True
-    ).values_list("meeting_id", flat=True):
-        open_actions[meeting_id] = open_actions.get(meeting_id, 0) + 1
+    open_points, open_actions = selectors.open_items(meetings)
     done = set(
         MeetingReminder.objects.filter(meeting__in=meetings, date=tomorrow).values_list(
             "meeting_id", "person_id"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.management.base import CommandError
 
 from . import selectors, worker
@@ -33,6 +35,16 @@ def organisations(slug: str | None) -> list[Organisation]:
     if slug:
         return [organisation(slug)]
     return list(Organisation.objects.order_by("slug"))
+
+
+def day_option(raw: str, option: str = "--date") -> dt.date | None:
+    """A command's day option (YYYY-MM-DD), None when not given; CommandError otherwise."""
+    if not raw:
+        return None
+    try:
+        return dt.date.fromisoformat(raw)
+    except ValueError:
+        raise CommandError(f"{option}: '{raw}' is not a date like 2026-03-31") from None
 
 
 def fail(exc: ValidationFailed) -> CommandError:

@@ -127,3 +127,24 @@ def events_for(actor: Actor, base_url: str, today: dt.date | None = None) -> lis
             )
         )
     return found
+
+
+SHOWN = 12  # dated events the page lists
+
+
+def _day(event: ical.Event) -> dt.date:
+    if event.day is not None:
+        return event.day
+    assert event.starts is not None
+    return timezone.localtime(event.starts).date()
+
+
+def page_events(
+    actor: Actor, base_url: str, today: dt.date | None = None
+) -> tuple[list[ical.Event], list[tuple[ical.Event, dt.date]]]:
+    """What the feed page lists: the weekly events, and the next ``SHOWN`` dated ones
+    from today on, each with its day."""
+    today = today or timezone.localdate()
+    events = events_for(actor, base_url, today)
+    dated = sorted((e for e in events if not e.weekly and _day(e) >= today), key=_day)
+    return [e for e in events if e.weekly], [(e, _day(e)) for e in dated[:SHOWN]]

@@ -4,8 +4,6 @@ the key)."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
@@ -22,27 +20,18 @@ from . import selectors, services
 NEW_FEED_KEY = "ampwork_new_feed"
 
 
-def _day(event: ical.Event) -> dt.date:
-    if event.day is not None:
-        return event.day
-    assert event.starts is not None
-    return timezone.localtime(event.starts).date()
-
-
 @member_view
 def page(request: HttpRequest, actor: Actor) -> HttpResponse:
     secret = request.session.pop(NEW_FEED_KEY, None)
-    today = timezone.localdate()
-    events = selectors.events_for(actor, settings.BASE_URL, today)
-    dated = sorted((e for e in events if not e.weekly and _day(e) >= today), key=_day)
+    weekly, upcoming = selectors.page_events(actor, settings.BASE_URL)
     return render(
         request,
         "feeds/calendar.html",
         {
             "feed": selectors.feed_of(actor),
             "created": selectors.feed_url(secret) if secret else None,
-            "weekly": [e for e in events if e.weekly],
-            "upcoming": [(e, _day(e)) for e in dated[:12]],
+            "weekly": weekly,
+            "upcoming": upcoming,
             "is_person": actor.person is not None,
         },
     )

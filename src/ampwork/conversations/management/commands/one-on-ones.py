@@ -5,14 +5,13 @@ the day-before reminders (run daily from cron)."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ampwork.conversations import selectors, services
-from ampwork.core.cli import organisation, organisations, queued_note
+from ampwork.core.cli import day_option, organisation, organisations, queued_note
 from ampwork.core.models import Person
 from ampwork.logs import work
 
@@ -88,14 +87,7 @@ class Command(BaseCommand):
             )
 
     def _remind(self, options: dict[str, Any]) -> None:
-        day = None
-        if options["date"]:
-            try:
-                day = dt.date.fromisoformat(options["date"])
-            except ValueError:
-                raise CommandError(
-                    f"--date: '{options['date']}' is not a date like 2026-03-31"
-                ) from None
+        day = day_option(options["date"])
         orgs = organisations(options["org"])
         dry = options["dry_run"]
         with work("one_on_ones", "dry-run" if dry else "remind", organisations=len(orgs)) as counts:

@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandParser
 
-from ampwork.core.cli import organisations, queued_note
+from ampwork.core.cli import day_option, organisations, queued_note
 from ampwork.logs import work
 from ampwork.mastery import services
 
@@ -27,14 +26,7 @@ class Command(BaseCommand):
         send.add_argument("--dry-run", action="store_true", help="list, send nothing")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        day = None
-        if options["date"]:
-            try:
-                day = dt.date.fromisoformat(options["date"])
-            except ValueError:
-                raise CommandError(
-                    f"--date: '{options['date']}' is not a date like 2026-03-31"
-                ) from None
+        day = day_option(options["date"])
         orgs = organisations(options["org"])
         verb = "would send" if options["dry_run"] else "queued"
         action = "dry-run" if options["dry_run"] else "send"
