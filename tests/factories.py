@@ -6,6 +6,7 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import factory
+from django.db import transaction
 from django.db.models import Model
 
 from ampwork.core.models import Organisation, Person, Role, Team, TeamMembership, User
@@ -86,6 +87,13 @@ class CycleFactory(ModelFactory[Cycle]):
     end = dt.date(2026, 12, 31)
 
 
+def _refresh(objective_id: int) -> None:
+    """As the services do: the objective's stored numbers (okrs.services.derived), in a
+    transaction as there (it locks rows; a test with transaction=True has none open)."""
+    with transaction.atomic():
+        derived.refresh([objective_id])
+
+
 class ObjectiveFactory(ModelFactory[Objective]):
     class Meta:
         model = Objective
@@ -102,8 +110,8 @@ class ObjectiveFactory(ModelFactory[Objective]):
 
     @factory.post_generation
     def _derived(self: Objective, create: bool, extracted: object, **kwargs: object) -> None:
-        if create:  # as the services do: its stored numbers (okrs.services.derived)
-            derived.refresh([self.pk])
+        if create:
+            _refresh(self.pk)
 
 
 class KeyResultFactory(ModelFactory[KeyResult]):
@@ -120,7 +128,7 @@ class KeyResultFactory(ModelFactory[KeyResult]):
     @factory.post_generation
     def _derived(self: KeyResult, create: bool, extracted: object, **kwargs: object) -> None:
         if create:
-            derived.refresh([self.objective_id])
+            _refresh(self.objective_id)
 
 
 class RoundFactory(ModelFactory[Round]):
