@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "ampwork.integrations",
     "ampwork.classroom",
     "ampwork.notifications",
+    "ampwork.chat",
     "ampwork.demo",
     "django_prometheus",  # /metrics (docs/operations.md "Metrics")
 ]
@@ -372,6 +373,8 @@ TASKS = {
 # Outgoing webhooks go only to public addresses (SSRF guard, ampwork.integrations.netguard);
 # AMPWORK_WEBHOOKS_ALLOW_PRIVATE=1 lets them reach private and local ones too.
 AMPWORK_WEBHOOKS_ALLOW_PRIVATE = _env_bool("AMPWORK_WEBHOOKS_ALLOW_PRIVATE")
+# Slack's Web API (ampwork.chat); the tests point it at a local server
+AMPWORK_SLACK_API_URL = os.environ.get("AMPWORK_SLACK_API_URL", "https://slack.com/api/")
 
 # The public address used in emailed links. `ampwork demo` sets it to the address it serves.
 BASE_URL = os.environ.get("AMPWORK_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

@@ -24,5 +24,6 @@ urlpatterns = [
     path("feedback-360/", include("ampwork.conversations.feedback_urls")),
     path("calendar/", include("ampwork.feeds.urls")),
     path("notifications/", include("ampwork.notifications.urls")),
+    path("chat/", include("ampwork.chat.urls")),
     path("demo/", include("ampwork.demo.urls")),  # the demo's outbox (404 elsewhere)
 ]

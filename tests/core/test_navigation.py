@@ -142,14 +142,16 @@ def viewer(
 def test_every_page_is_walked() -> None:
     names = {name for name, _ in pages()}
     assert set(EXPECTED) <= names
-    # demo: the demo's outbox, feeds: one's calendar feed, notifications: the bell's pages
-    # (in the header, beside the account menu) — pages of no navigation item
+    # demo: the demo's outbox, feeds: one's calendar feed, notifications: the bell's pages,
+    # chat: one's Slack and Teams (in the header, beside the account menu) — pages of no
+    # navigation item
     assert {name.split(":")[0] for name in names} == {
         "core",
         "okrs",
         "demo",
         "feeds",
         "notifications",
+        "chat",
         *WHOLE_APPS,
     }
     assert len(names) > 90

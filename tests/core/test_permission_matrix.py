@@ -217,6 +217,14 @@ WEB: dict[str, tuple[str | None, str]] = {
     "core:methods": (None, "*=ok"),
     "core:org_chart": (None, "*=ok"),
     "core:password_change": (None, "*=ok"),
+    # chat: each person their own links; Slack's app by admins; a team's channels by its
+    # leads and admins; Slack's requests need Slack's signature (and a connected app)
+    "chat:index": (None, "*=ok"),
+    "chat:slack": (None, "*=403 admin,head=ok"),
+    "POST chat:unlink": (None, "*=ok"),
+    "chat:link": (None, "*=ok"),
+    "POST chat:slack_events": (None, "*=404 anon=404"),
+    "chat:team": ("team", "*=403 admin,head=ok coaches=ok|403|ok"),
     # one's own calendar feed; the feed itself answers its secret address only (none here)
     "feeds:page": (None, "*=ok"),
     "POST feeds:reset": (None, "*=ok"),
@@ -459,6 +467,8 @@ FIXED = {
     "kind": "compensation",
     "token": "not-a-token",
     "secret": "cal_not-a-feed",
+    "code": "not-a-code",
+    "slug": "no-such-organisation",
 }
 PARAMS = {
     "person_id": "person",
@@ -983,7 +993,7 @@ def test_web_route(key: str, world: World, django_db_blocker: Any) -> None:
             for variant in _variants(role, kind in OWNED):
                 kwargs: dict[str, Any] = {}
                 for p in params:
-                    if p in ("action", "kind", "key", "token", "secret"):
+                    if p in ("action", "kind", "key", "token", "secret", "code", "slug"):
                         kwargs[p] = word or FIXED[p]
                     else:
                         assert kind is not None, f"{key}: which kind of object is <{p}>?"

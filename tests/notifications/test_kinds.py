@@ -63,4 +63,6 @@ def test_defaults_in_app_for_all_email_for_a_few() -> None:
     assert all(kinds.default(k.code, kinds.IN_APP) for k in kinds.KINDS)
     by_email = {k.code for k in kinds.KINDS if kinds.default(k.code, kinds.EMAIL)}
     assert by_email == {"feedback_received", "review_answered", "autonomy_decided"}
-    assert not kinds.default("recognition", "slack")  # a channel added later starts off
+    # Slack and Teams reach only those who linked them: on for every kind once linked
+    assert all(kinds.default(k.code, c) for k in kinds.KINDS for c in kinds.CHATS)
+    assert not kinds.default("recognition", "pigeon")  # a channel added later starts off

@@ -452,6 +452,7 @@ def send_reminders(
         )
         letters.append(mail.Letter(message, ReminderSent, row))
         due.append(person.pk)
+    coached: list[tuple[int, dict[str, object]]] = []
     for coach, digest in selectors.digests(org, week):
         if not digest.people:
             continue
@@ -462,6 +463,7 @@ def send_reminders(
             skipped += 1
             continue
         sent.digests.append(coach.email)
+        coached.append((coach.pk, digest.summary()))
         message = EmailMessage(
             subject=f"Your team's week — {week:%d %B}",
             body=digest.text(f"{settings.BASE_URL}/mastery/?org={org.slug}"),
@@ -473,4 +475,9 @@ def send_reminders(
     mail.queue(letters, kind="mastery.reminders", org_id=org.pk, skipped=skipped)
     for person_id in due:  # the notification centre's "check-in due", beside the email
         publish(org.pk, "review.due", {"person_id": person_id, "week": week.isoformat()})
+    # chat (ampwork.chat): the week's reminder in the teams' channels, and each manager's
+    # digest in their own chat when they linked one (the email above goes out either way)
+    publish(org.pk, "reviews.due", {"week": week.isoformat()})
+    for coach_id, summary in coached:
+        publish(org.pk, "digest.weekly", {"person_id": coach_id, **summary})
     return sent

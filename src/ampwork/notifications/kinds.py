@@ -1,8 +1,8 @@
 """The kinds of notification, the channels they go out on, their defaults, and quiet
 hours (pure: no Django). ``docs/user-guide.md`` (*Notifications*) lists them.
 
-A channel is one entry of ``CHANNELS``: Slack and Teams join as entries here (and a
-sender in ``services.SENDERS``), with no change to the tables."""
+A channel is one entry of ``CHANNELS``; Slack and Teams (``ampwork.chat``) register a
+sender each in ``services.SENDERS`` and are offered only to people reachable there."""
 
 from __future__ import annotations
 
@@ -33,8 +33,16 @@ BY_CODE = {k.code: k for k in KINDS}
 
 IN_APP = "in_app"
 EMAIL = "email"
+SLACK = "slack"
+TEAMS = "teams"
 # (code, label): the order of the preferences grid's columns
-CHANNELS: tuple[tuple[str, str], ...] = ((IN_APP, "In the app"), (EMAIL, "Email"))
+CHANNELS: tuple[tuple[str, str], ...] = (
+    (IN_APP, "In the app"),
+    (EMAIL, "Email"),
+    (SLACK, "Slack"),
+    (TEAMS, "Teams"),
+)
+CHATS = (SLACK, TEAMS)  # reach only people who linked them: on for every kind once linked
 CHANNEL_CODES = tuple(code for code, _ in CHANNELS)
 
 
@@ -44,7 +52,9 @@ def default(kind: str, channel: str) -> bool:
         return True
     if channel == EMAIL:
         return BY_CODE[kind].email
-    return False  # a channel added later starts off
+    # someone who linked Slack or their Teams chat wants news there; a channel added later
+    # starts off
+    return channel in CHATS
 
 
 def quiet_until(now: dt.datetime, start: dt.time | None, end: dt.time | None) -> dt.datetime | None:

@@ -3,6 +3,7 @@ query, whatever their number) and their choices."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
@@ -39,7 +40,20 @@ class Choices:
         return [(r.kind.code, code) for r in self.rows for code, _, on in r.cells if on]
 
 
-def choices(person: Person) -> Choices:
+# chat channel → whether a person can be reached there (ampwork.chat registers them)
+REACHES: dict[str, Callable[[Person], bool]] = {}
+
+
+def offered(person: Person) -> tuple[tuple[str, str], ...]:
+    """The channels this person's grid shows: in the app, email, and each chat they linked."""
+    return tuple(
+        (code, label)
+        for code, label in kinds.CHANNELS
+        if code not in kinds.CHATS or (code in REACHES and REACHES[code](person))
+    )
+
+
+def choices(person: Person, channels: tuple[tuple[str, str], ...] = kinds.CHANNELS) -> Choices:
     """The grid kind × channel as this person has it (their choice, else the default)."""
     chosen = {(p.kind, p.channel): p.enabled for p in Preference.objects.filter(person=person)}
     rows = [
@@ -47,7 +61,7 @@ def choices(person: Person) -> Choices:
             kind,
             [
                 (code, label, chosen.get((kind.code, code), kinds.default(kind.code, code)))
-                for code, label in kinds.CHANNELS
+                for code, label in channels
             ],
         )
         for kind in kinds.KINDS

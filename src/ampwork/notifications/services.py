@@ -219,6 +219,12 @@ def wants(choices: dict[tuple[int, str], bool], person_id: int, kind: str, chann
     return choices.get((person_id, channel), kinds.default(kind, channel))
 
 
+# channel → sender(people who want it, note, when: person id → not before (quiet hours));
+# ampwork.chat registers "slack" and "teams" at start-up
+Sender = Callable[[list[Person], Note, dict[int, dt.datetime | None]], int]
+SENDERS: dict[str, Sender] = {}
+
+
 def notify(*, organisation_id: int, note: Note) -> list[Notification]:
     """Tell each recipient (active people of this organisation only) on the channels they
     chose. Returns the in-app notifications stored."""
@@ -257,9 +263,25 @@ def notify(*, organisation_id: int, note: Note) -> list[Notification]:
         for p in people
         if p.email and p.user_id is not None and wants(choices, p.pk, note.kind, kinds.EMAIL)
     ]
-    if by_email:
-        _email(by_email, note)
+    chats = {
+        channel: [p for p in people if wants(choices, p.pk, note.kind, channel)]
+        for channel in SENDERS
+    }
+    if by_email or any(chats.values()):
+        when = _when([*by_email, *(p for group in chats.values() for p in group)])
+        if by_email:
+            _email(by_email, note, when)
+        for channel, wanting in chats.items():
+            if wanting:
+                SENDERS[channel](wanting, note, when)
     return stored
+
+
+def _when(people: list[Person]) -> dict[int, dt.datetime | None]:
+    """Each person's "not before": the end of the quiet hours they are in now, or None."""
+    quiet = {q.person_id: q for q in QuietHours.objects.filter(person__in=people)}
+    now = timezone.now()
+    return {p.pk: send_at(p.pk, quiet, now) for p in people}
 
 
 def unsubscribe_token(person: Person, kind: str, channel: str = kinds.EMAIL) -> str:
@@ -299,14 +321,10 @@ def send_at(person_id: int, quiet: dict[int, QuietHours], now: dt.datetime) -> d
     return kinds.quiet_until(timezone.localtime(now), hours.start, hours.end)
 
 
-def _email(people: list[Person], note: Note) -> None:
-    quiet = {q.person_id: q for q in QuietHours.objects.filter(person__in=people)}
-    now = timezone.now()
+def _email(people: list[Person], note: Note, when: dict[int, dt.datetime | None]) -> None:
     batches: dict[dt.datetime | None, list[mail.Letter]] = {}
     for person in people:
-        batches.setdefault(send_at(person.pk, quiet, now), []).append(
-            mail.Letter(letter(person, note))
-        )
+        batches.setdefault(when.get(person.pk), []).append(mail.Letter(letter(person, note)))
     org_id = people[0].organisation_id
     for at, letters in batches.items():
         mail.queue(letters, kind=f"notifications.{note.kind}", org_id=org_id, run_after=at)
@@ -340,12 +358,15 @@ def set_preferences(
     enabled: Iterable[tuple[str, str]],
     quiet_start: dt.time | None = None,
     quiet_end: dt.time | None = None,
+    channels: Iterable[str] | None = None,
 ) -> None:
     """The whole grid at once: ``enabled`` the (kind, channel) pairs that are on, every
-    other pair off; quiet hours from ``quiet_start`` to ``quiet_end`` (both or neither)."""
+    other pair of ``channels`` (None: all) off — a channel the form did not show keeps
+    its choices; quiet hours from ``quiet_start`` to ``quiet_end`` (both or neither)."""
     me = _me(actor)
     chosen = set(enabled)
-    wrong = [(k, c) for k, c in chosen if k not in kinds.BY_CODE or c not in kinds.CHANNEL_CODES]
+    shown = kinds.CHANNEL_CODES if channels is None else tuple(channels)
+    wrong = [(k, c) for k, c in chosen if k not in kinds.BY_CODE or c not in shown]
     if wrong:
         raise ValidationFailed.single(
             "enabled", f"no kind {wrong[0][0]!r} on channel {wrong[0][1]!r}"
@@ -354,7 +375,9 @@ def set_preferences(
         raise ValidationFailed.single("quiet_end", "give both ends of quiet hours, or neither")
     if quiet_start is not None and quiet_start == quiet_end:
         raise ValidationFailed.single("quiet_end", "quiet hours must end at another time")
-    Preference.objects.filter(person=me).delete()
+    if any(c not in kinds.CHANNEL_CODES for c in shown):
+        raise ValidationFailed.single("channels", "names a channel that does not exist")
+    Preference.objects.filter(person=me, channel__in=shown).delete()
     Preference.objects.bulk_create(
         Preference(
             organisation=actor.organisation,
@@ -364,7 +387,7 @@ def set_preferences(
             enabled=(k.code, channel) in chosen,
         )
         for k in kinds.KINDS
-        for channel in kinds.CHANNEL_CODES
+        for channel in shown
     )
     QuietHours.objects.filter(person=me).delete()
     if quiet_start is not None and quiet_end is not None:

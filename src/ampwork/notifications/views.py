@@ -89,11 +89,13 @@ def _time(raw: str, field: str) -> dt.time | None:
 @member_view
 def preferences(request: HttpRequest, actor: Actor) -> HttpResponse:
     me = _me(actor)
+    channels = selectors.offered(me)
+    codes = [code for code, _ in channels]
     if request.method == "POST":
         enabled = [
             (k.code, code)
             for k in kinds.KINDS
-            for code in kinds.CHANNEL_CODES
+            for code in codes
             if request.POST.get(f"{k.code}:{code}")
         ]
         try:
@@ -102,6 +104,7 @@ def preferences(request: HttpRequest, actor: Actor) -> HttpResponse:
                 enabled=enabled,
                 quiet_start=_time(request.POST.get("quiet_start", ""), "quiet_start"),
                 quiet_end=_time(request.POST.get("quiet_end", ""), "quiet_end"),
+                channels=codes,
             )
         except ValidationFailed as exc:
             messages.error(request, "; ".join(e.message for e in exc.errors))
@@ -111,7 +114,12 @@ def preferences(request: HttpRequest, actor: Actor) -> HttpResponse:
     return render(
         request,
         "notifications/preferences.html",
-        {"choices": selectors.choices(me), "channels": kinds.CHANNELS},
+        {
+            "choices": selectors.choices(me, channels),
+            "channels": channels,
+            # the chats not linked yet, named in a line that says where to link them
+            "unlinked": [label for code, label in kinds.CHANNELS if (code, label) not in channels],
+        },
     )
 
 

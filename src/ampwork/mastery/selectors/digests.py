@@ -48,6 +48,23 @@ class Digest:
     people: list[DigestLine]
     school: bool = False
 
+    def state(self, line: DigestLine) -> str:
+        if line.answered:
+            return "answered"
+        return "written — waiting for your answer" if line.written else "not written yet"
+
+    def summary(self) -> dict[str, object]:
+        """What chat shows of it (``ampwork.chat``): the same lines as the email."""
+        return {
+            "week": self.week.isoformat(),
+            "written": sum(1 for p in self.people if p.written),
+            "total": len(self.people),
+            "people": [
+                {"name": p.name, "state": self.state(p), "flags": list(p.flags)}
+                for p in self.people
+            ],
+        }
+
     def text(self, link: str) -> str:
         word = "reflections" if self.school else "reviews"
         written = [p for p in self.people if p.written]
@@ -56,14 +73,7 @@ class Digest:
             "",
         ]
         for p in self.people:
-            state = (
-                "answered"
-                if p.answered
-                else "written — waiting for your answer"
-                if p.written
-                else "not written yet"
-            )
-            lines.append(f"- {p.name}: {state}")
+            lines.append(f"- {p.name}: {self.state(p)}")
             lines.extend(f"    · {flag}" for flag in p.flags)
         lines += ["", f"Your team's {word}: {link}", ""]
         return "\n".join(lines)

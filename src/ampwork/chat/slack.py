@@ -1,0 +1,293 @@
+"""The Slack app, on slack-bolt: ``/checkin`` and the reminder's "Check in now" button open
+the 30-second check-in form (the person's key results: value, confidence, one note), and
+its answer is saved through the same service as the web's (``okrs.services.check_in``).
+
+Bolt verifies every request's signature and timestamp with the organisation's signing
+secret before any of this runs (an old or forged request gets 401), and a request from
+another Slack workspace than the one connected gets nothing. A Slack user is this person
+only once linked: by the email Slack confirmed for them, or by a one-time link.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from slack_bolt import Ack, App, BoltResponse
+from slack_bolt.authorization import AuthorizeResult
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from ampwork.core.errors import NotAllowed, ValidationFailed
+from ampwork.core.models import Organisation, Person
+from ampwork.core.permissions import Actor
+from ampwork.okrs import selectors as okr_selectors
+from ampwork.okrs import services as okr_services
+
+from . import cards, services, tasks
+from .models import SlackWorkspace
+
+if TYPE_CHECKING:
+    from ampwork.okrs.models import KeyResult
+
+log = logging.getLogger(__name__)
+# a key result's kinds (okrs.models.KeyResult.Kind)
+NUMERIC, BOOLEAN, MILESTONES, RANGE = "numeric", "boolean", "milestones", "range"
+
+VIEW = "ampwork_checkin"
+SHOWN = 20  # key results in one form (Slack allows 100 blocks; three each, and a note)
+CONFIDENCE = [str(n) for n in range(11)]
+
+
+def build(ws: SlackWorkspace) -> App:
+    """The bolt app of one organisation's Slack workspace."""
+    org = ws.organisation
+    token = services.bot_token(ws)
+
+    def authorize(**_: Any) -> AuthorizeResult:
+        # the one workspace connected, with its token: no auth.test call per request
+        return AuthorizeResult(enterprise_id=None, team_id=ws.team_id, bot_token=token)
+
+    app = App(
+        client=tasks.slack_client(token),
+        signing_secret=services.signing_secret(ws),
+        authorize=authorize,
+        process_before_response=True,  # handlers run inside the request (no threads)
+        logger=log,
+    )
+
+    @app.middleware
+    def same_workspace(body: dict[str, Any], next: Any) -> BoltResponse | None:
+        team = body.get("team_id") or (body.get("team") or {}).get("id")
+        if team != ws.team_id:
+            return BoltResponse(status=403, body="This Slack workspace is not connected.")
+        return next()  # type: ignore[no-any-return]
+
+    @app.command("/checkin")
+    def command(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        person = _person(org, body.get("user_id", ""), client)
+        if person is None:
+            url = services.new_link_code(org, body.get("user_id", ""))
+            ack(
+                text=(
+                    "First tell ampwork who you are: open this link signed in to ampwork "
+                    f"(it works once, for {services.LINK_MINUTES} minutes): {url}"
+                ),
+                response_type="ephemeral",  # only they see it
+            )
+            return
+        client.views_open(trigger_id=body["trigger_id"], view=form(person))
+        ack()
+
+    @app.action(cards.CHECK_IN_ACTION)
+    def button(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        person = _person(org, (body.get("user") or {}).get("id", ""), client)
+        if person is not None:
+            client.views_open(trigger_id=body["trigger_id"], view=form(person))
+
+    @app.action("open_link")
+    def link_clicked(ack: Ack) -> None:
+        ack()  # a button that opens ampwork: the browser does it
+
+    @app.view(VIEW)
+    def submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
+        person = _person(org, (body.get("user") or {}).get("id", ""), client)
+        if person is None:
+            ack(response_action="errors", errors={"note": "Link your account first: /checkin"})
+            return
+        errors, titles = save(person, view.get("state", {}).get("values", {}))
+        if errors:
+            ack(response_action="errors", errors=errors)
+            return
+        ack()
+        text, blocks = cards.slack_checked_in(org, titles)
+        services.queue_slack(org.pk, body["user"]["id"], text, blocks)
+
+    return app
+
+
+def _person(org: Organisation, slack_user_id: str, client: WebClient) -> Person | None:
+    """The person this Slack user is linked to; a first time, linked by the email Slack
+    confirmed for them (``users.info``, the ``users:read.email`` scope) when it is the
+    sign-in email of exactly one active person."""
+    from . import selectors
+
+    person = selectors.linked_person(org, slack_user_id)
+    if person is not None or not services.USER_ID.fullmatch(slack_user_id or ""):
+        return person
+    try:
+        found = client.users_info(user=slack_user_id)
+    except (SlackApiError, SlackClientError, OSError):  # no email: the one-time link instead
+        return None
+    profile = (found.get("user") or {}).get("profile") or {}
+    email = str(profile.get("email") or "")
+    if not email or not (found.get("user") or {}).get("is_email_confirmed", True):
+        return None
+    return services.link_by_email(org, slack_user_id, email)
+
+
+def actor_of(person: Person) -> Actor:
+    return Actor(
+        organisation=person.organisation, role=person.role, user=person.user, person=person
+    )
+
+
+def _key_results(person: Person) -> list[KeyResult]:
+    state = okr_selectors.my_check_in(actor_of(person))
+    return [kr for o in state.objectives for kr in state.key_results.get(o.pk, [])][:SHOWN]
+
+
+def _label(kr: KeyResult) -> str:
+    now = "not checked in yet" if kr.current is None else f"now {kr.current:g}"
+    if kr.kind == NUMERIC:
+        goal = f"{kr.start:g} → {kr.target:g}{(' ' + kr.unit) if kr.unit else ''}"
+        return f"{kr.title} ({goal}; {now})"[:150]
+    if kr.kind == RANGE:
+        return f"{kr.title} (keep within {kr.low:g}–{kr.high:g}; {now})"[:150]
+    return kr.title[:150]
+
+
+def _option(text: str, value: str) -> dict[str, Any]:
+    return {"text": {"type": "plain_text", "text": text[:75]}, "value": value}
+
+
+def _value_element(kr: KeyResult) -> dict[str, Any]:
+    if kr.kind == BOOLEAN:
+        options = [_option("Done", "1"), _option("Not done yet", "0")]
+        return {"type": "static_select", "action_id": "value", "options": options}
+    if kr.kind == MILESTONES:
+        options = [_option(m.title, str(m.pk)) for m in kr.milestones.all()][:10]
+        return {"type": "checkboxes", "action_id": "value", "options": options}
+    return {"type": "number_input", "action_id": "value", "is_decimal_allowed": True}
+
+
+def form(person: Person) -> dict[str, Any]:
+    """The check-in form (a modal): each key result's new value and confidence, one note.
+    A key result left empty is not checked in."""
+    blocks: list[dict[str, Any]] = []
+    krs = _key_results(person)
+    for kr in krs:
+        if kr.kind == MILESTONES and not kr.milestones.exists():
+            continue
+        blocks.append(
+            {
+                "type": "input",
+                "block_id": f"kr-{kr.pk}",
+                "optional": True,
+                "label": {"type": "plain_text", "text": _label(kr)},
+                "element": _value_element(kr),
+            }
+        )
+        blocks.append(
+            {
+                "type": "input",
+                "block_id": f"confidence-{kr.pk}",
+                "optional": True,
+                "label": {"type": "plain_text", "text": "Confidence (0–10)"},
+                "element": {
+                    "type": "static_select",
+                    "action_id": "confidence",
+                    "initial_option": _option(str(kr.confidence), str(kr.confidence)),
+                    "options": [_option(c, c) for c in CONFIDENCE],
+                },
+            }
+        )
+    if not blocks:
+        return {
+            "type": "modal",
+            "callback_id": VIEW,
+            "title": {"type": "plain_text", "text": "Weekly check-in"},
+            "close": {"type": "plain_text", "text": "Close"},
+            "blocks": [
+                cards._plain(
+                    "You have no key results to check in on in an open cycle. "
+                    "Set your objectives in ampwork first."
+                )
+            ],
+        }
+    blocks.append(
+        {
+            "type": "input",
+            "block_id": "note",
+            "optional": True,
+            "label": {"type": "plain_text", "text": "A note (what moved, what is in the way)"},
+            "element": {
+                "type": "plain_text_input",
+                "action_id": "note",
+                "multiline": True,
+                "max_length": 1000,
+            },
+        }
+    )
+    return {
+        "type": "modal",
+        "callback_id": VIEW,
+        "title": {"type": "plain_text", "text": "Weekly check-in"},
+        "submit": {"type": "plain_text", "text": "Check in"},
+        "close": {"type": "plain_text", "text": "Cancel"},
+        "blocks": blocks,
+    }
+
+
+def save(person: Person, values: dict[str, Any]) -> tuple[dict[str, str], list[str]]:
+    """Check in every key result given a value, all or none. Returns the errors by block
+    (shown under each field in Slack) or the titles checked in."""
+    actor = actor_of(person)
+    mine = {kr.pk: kr for kr in _key_results(person)}
+    note = str(((values.get("note") or {}).get("note") or {}).get("value") or "")
+    wanted: list[tuple[KeyResult, dict[str, Any]]] = []
+    errors: dict[str, str] = {}
+    for block, fields in values.items():
+        if not block.startswith("kr-"):
+            continue
+        try:
+            kr = mine[int(block[3:])]
+        except (ValueError, KeyError):
+            errors[block] = "This key result is not yours to check in on."
+            continue
+        given = fields.get("value") or {}
+        args: dict[str, Any] = {}
+        try:
+            if kr.kind == BOOLEAN:
+                option = given.get("selected_option")
+                if option is None:
+                    continue
+                args["done"] = option.get("value") == "1"
+            elif kr.kind == MILESTONES:
+                chosen = given.get("selected_options")
+                if not chosen:
+                    continue
+                args["milestones_done"] = [int(o["value"]) for o in chosen]
+            else:
+                raw = given.get("value")
+                if raw in (None, ""):
+                    continue
+                args["value"] = float(raw)
+        except (TypeError, ValueError):
+            errors[block] = "Give a number."
+            continue
+        picked = ((values.get(f"confidence-{kr.pk}") or {}).get("confidence") or {}).get(
+            "selected_option"
+        )
+        if picked is not None:
+            args["confidence"] = int(picked["value"]) if picked["value"].isdigit() else -1
+        wanted.append((kr, args))
+    if errors:
+        return errors, []
+    if not wanted:
+        first = next((b for b in values if b.startswith("kr-")), "note")
+        return {first: "Give at least one key result its new value."}, []
+    try:
+        with transaction.atomic():
+            for kr, args in wanted:
+                okr_services.check_in(actor=actor, key_result=kr, note=note, **args)
+    except ValidationFailed as exc:
+        block = f"kr-{kr.pk}"
+        if any(e.field == "confidence" for e in exc.errors):
+            block = f"confidence-{kr.pk}"
+        return {block: "; ".join(e.message for e in exc.errors)}, []
+    except NotAllowed as exc:
+        return {f"kr-{kr.pk}": str(exc)}, []
+    return {}, [kr.title for kr, _ in wanted]
