@@ -156,10 +156,11 @@ class Teams:
 
     def texts(self) -> list[str]:
         return [
-            block["text"]
+            run["text"]
             for card in self.cards
             for attachment in card["attachments"]
             for block in attachment["content"]["body"]
+            for run in block["inlines"]
         ]
 
 

@@ -147,7 +147,7 @@ def test_teams_gets_a_card_in_the_persons_own_chat(
     [card] = teams.cards
     content = card["attachments"][0]["content"]
     assert content["type"] == "AdaptiveCard"
-    assert content["body"][0]["text"] == "Your weekly review is due"
+    assert content["body"][0]["inlines"][0]["text"] == "Your weekly review is due"
     assert content["actions"][0]["url"].startswith("http://testserver/mastery/review/")
 
 
@@ -452,3 +452,42 @@ def test_the_grid_offers_slack_only_to_someone_linked_and_keeps_it_when_saved_wi
     assert not Preference.objects.filter(person=ann, channel="slack", enabled=True).exists()
     link(ann, ANN)
     assert [c for c, _ in notification_selectors.offered(ann)] == ["in_app", "email", "slack"]
+
+
+def test_two_teams_sharing_a_channel_get_one_post_and_teams_reads_no_markdown(
+    crew: dict[str, Any],
+    connected: SlackWorkspace,
+    slack: Slack,
+    teams: Teams,
+    org: Organisation,
+    committed: Any,
+    actor_of: Make,
+) -> None:
+    web = TeamFactory(organisation=org, name="Web")
+    MembershipFactory(team=web, person=crew["ann"])
+    for team in (crew["team"], web):
+        services.set_team_channels(
+            actor=actor_of(crew["admin"]),
+            team=team,
+            slack_channel="C0SHARED",
+            teams_url=teams.url,
+            recognition=True,
+            reminders=True,
+        )
+    body = "[Reset your password](https://evil.example) <!channel>"
+    with committed():
+        mastery.recognise(actor=actor_of(crew["other"]), recipient_ids=[crew["ann"].pk], body=body)
+    posts = [m for m in slack.called("chat.postMessage") if m["channel"] == "C0SHARED"]
+    assert len(posts) == 1
+    assert "<!channel>" not in posts[0]["text"]
+    assert "&lt;!channel&gt;" in posts[0]["text"]
+    assert posts[0]["blocks"][0]["text"]["type"] == "plain_text"
+    assert len(teams.cards) == 1
+    blocks = teams.cards[0]["attachments"][0]["content"]["body"]
+    assert {b["type"] for b in blocks} == {"RichTextBlock"}  # TextRuns: never Markdown
+    assert any(body in t for t in teams.texts())
+    with committed():
+        mastery.send_reminders(org=org, today=dt.date(2026, 11, 25))
+    reminders = [m for m in slack.called("chat.postMessage") if "are due" in m["text"]]
+    assert len(reminders) == 1
+    assert len(teams.cards) == 2

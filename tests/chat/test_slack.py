@@ -395,3 +395,163 @@ def test_a_role_does_not_matter_only_the_link(
     answer = post(client, org.slug, submission("U0ADMIN", {f"kr-{bobs.pk}": number("3")})).json()
     assert answer["response_action"] == "errors"
     assert not CheckIn.objects.exists()
+
+
+# ---------------------------------------------------------------- found in review
+
+
+def test_milestones_done_stay_done_when_another_is_ticked(
+    client: Client,
+    org: Organisation,
+    connected: SlackWorkspace,
+    crew: dict[str, Any],
+    slack: Slack,
+    krs: dict[str, KeyResult],
+) -> None:
+    from ampwork.okrs.models import Milestone
+
+    kr = KeyResultFactory(
+        objective=krs["signups"].objective, title="Steps", kind=KeyResult.Kind.MILESTONES
+    )
+    m0, m1, m2 = (
+        Milestone.objects.create(key_result=kr, title=f"Step {n}", done=n < 2, position=n)
+        for n in range(3)
+    )
+    link(crew["ann"])
+    post(client, org.slug, command(ANN))
+    [opened] = slack.called("views.open")
+    [field] = [b for b in opened["view"]["blocks"] if b.get("block_id") == f"kr-{kr.pk}"]
+    assert [o["value"] for o in field["element"]["initial_options"]] == [str(m0.pk), str(m1.pk)]
+
+    def ticked(*ms: Any) -> dict[str, Any]:
+        return {"value": {"selected_options": [{"value": str(m.pk)} for m in ms]}}
+
+    # as Slack sends it back untouched: nothing to check in
+    answer = post(client, org.slug, submission(ANN, {f"kr-{kr.pk}": ticked(m0, m1)})).json()
+    assert "errors" in answer
+    assert not CheckIn.objects.filter(key_result=kr).exists()
+    # one more ticked: the others stay done
+    assert post(client, org.slug, submission(ANN, {f"kr-{kr.pk}": ticked(m0, m1, m2)})).content in (
+        b"",
+        b"{}",
+    )
+    assert list(Milestone.objects.filter(key_result=kr).values_list("done", flat=True)) == [
+        True,
+        True,
+        True,
+    ]
+
+
+def test_a_key_result_with_more_milestones_than_slack_shows_is_left_to_the_web(
+    client: Client,
+    org: Organisation,
+    connected: SlackWorkspace,
+    crew: dict[str, Any],
+    slack: Slack,
+    krs: dict[str, KeyResult],
+) -> None:
+    from ampwork.okrs.models import Milestone
+
+    kr = KeyResultFactory(
+        objective=krs["signups"].objective, title="Many", kind=KeyResult.Kind.MILESTONES
+    )
+    for n in range(11):  # one more than Slack's checkboxes hold
+        Milestone.objects.create(key_result=kr, title=f"Step {n}", done=True, position=n)
+    link(crew["ann"])
+    post(client, org.slug, command(ANN))
+    [opened] = slack.called("views.open")
+    assert not [b for b in opened["view"]["blocks"] if b.get("block_id") == f"kr-{kr.pk}"]
+    assert any(
+        "more than 10 milestones" in b.get("text", {}).get("text", "")
+        for b in opened["view"]["blocks"]
+    )
+    values = {f"kr-{kr.pk}": {"value": {"selected_options": [{"value": "1"}]}}}
+    answer = post(client, org.slug, submission(ANN, values)).json()
+    assert answer["errors"] == {f"kr-{kr.pk}": "This key result is not yours to check in on."}
+    assert Milestone.objects.filter(key_result=kr, done=True).count() == 11
+
+
+def test_the_link_page_says_which_slack_user_and_the_person_is_told(
+    client: Client,
+    org: Organisation,
+    connected: SlackWorkspace,
+    crew: dict[str, Any],
+    slack: Slack,
+    web: Callable[[Person], Client],
+    settings: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    from django.core import mail
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    body = command(ANN) + "&user_name=mallory"
+    text = post(client, org.slug, body).json()["text"]
+    path = text.split("http://testserver", 1)[1].split()[0]
+    page = web(crew["ann"])
+    shown = page.get(path).content.decode()
+    assert "@mallory (U0ANN)" in shown
+    assert "Only link it if that Slack user is you." in shown
+    with django_capture_on_commit_callbacks(execute=True):
+        page.post(path)
+    [told] = [m for m in mail.outbox if m.subject == "Your ampwork account is linked to Slack"]
+    assert told.to == [crew["ann"].email]
+    assert "@mallory (U0ANN)" in told.body
+    assert page.get(path).status_code == 400  # used
+
+
+def test_a_body_that_is_not_slacks_is_a_400_not_a_500(
+    client: Client, org: Organisation, connected: SlackWorkspace
+) -> None:
+    for body in ("{bad", "payload=%7Bbad"):
+        answer = client.post(
+            f"/chat/slack/{org.slug}/events",
+            data=body,
+            content_type="application/x-www-form-urlencoded",
+        )
+        assert answer.status_code in (400, 401)
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        {"kr-X": number("nan")},
+        {"kr-X": number("inf")},
+        {"kr-X": {"value": ["not", "a", "dict"]}},
+        {"kr-X": number("5"), "confidence-X": {"confidence": {"selected_option": {"value": 7}}}},
+        {"kr-X": number("5"), "confidence-X": {"confidence": {"selected_option": {}}}},
+        {"kr-X": "junk", "note": ["junk"]},
+    ],
+)
+def test_malformed_values_are_refused_or_ignored_never_a_500(
+    client: Client,
+    org: Organisation,
+    connected: SlackWorkspace,
+    crew: dict[str, Any],
+    slack: Slack,
+    krs: dict[str, KeyResult],
+    values: dict[str, Any],
+) -> None:
+    link(crew["ann"])
+    pk = str(krs["signups"].pk)
+    values = {k.replace("X", pk): v for k, v in values.items()}
+    answer = post(client, org.slug, submission(ANN, values))
+    assert answer.status_code == 200
+    if answer.content not in (b"", b"{}"):
+        assert answer.json()["response_action"] == "errors"
+    for entry in CheckIn.objects.all():  # a confidence that is not one is left out
+        assert entry.value == 5
+        assert entry.confidence is None
+
+
+def test_connecting_another_workspace_forgets_the_old_ones_ids(
+    org: Organisation, connected: SlackWorkspace, crew: dict[str, Any], admin_actor: Actor
+) -> None:
+    link(crew["ann"])
+    services.connect_slack(
+        actor=admin_actor, team_id=TEAM, bot_token=TOKEN, signing_secret=SECRET
+    )  # the same workspace again: kept
+    assert ChatAccount.objects.get(person=crew["ann"]).slack_user_id == ANN
+    services.connect_slack(
+        actor=admin_actor, team_id="T0OTHER", bot_token=TOKEN, signing_secret=SECRET
+    )
+    assert ChatAccount.objects.get(person=crew["ann"]).slack_user_id == ""

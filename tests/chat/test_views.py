@@ -131,3 +131,40 @@ def test_the_page_reads_a_fixed_number_of_queries(
     get = prepared_get("/chat/", admin)
     with django_assert_max_num_queries(12):
         assert get().status_code == 200
+
+
+def test_a_grid_saved_from_an_older_page_keeps_the_slack_choices(
+    crew: dict[str, Any], web: Web, admin: Person
+) -> None:
+    """Slack linked in another tab after the grid was loaded: the old form had no Slack
+    column, and saving it must not turn every Slack choice off."""
+    from ampwork.core.permissions import Actor
+    from ampwork.notifications import selectors as notification_selectors
+
+    services.connect_slack(
+        actor=Actor(
+            organisation=admin.organisation, role=admin.role, user=admin.user, person=admin
+        ),
+        team_id=TEAM,
+        bot_token=TOKEN,
+        signing_secret=SECRET,
+    )
+    ChatAccount.objects.create(
+        organisation=crew["ann"].organisation, person=crew["ann"], slack_user_id="U0ANN"
+    )
+    client = web(crew["ann"])
+    client.post("/notifications/preferences/", {"shown": ["in_app", "email"]})
+    grid = {
+        (r.kind.code, c): on
+        for r in notification_selectors.choices(crew["ann"]).rows
+        for c, _, on in r.cells
+    }
+    assert all(on for (_, channel), on in grid.items() if channel == "slack")
+    assert not any(on for (_, channel), on in grid.items() if channel == "email")
+    client.post("/notifications/preferences/", {"shown": ["in_app", "email", "slack"]})
+    grid = {
+        (r.kind.code, c): on
+        for r in notification_selectors.choices(crew["ann"]).rows
+        for c, _, on in r.cells
+    }
+    assert not any(on for (_, channel), on in grid.items() if channel == "slack")

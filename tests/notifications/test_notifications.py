@@ -442,7 +442,12 @@ def test_the_preferences_page_saves_the_grid_and_quiet_hours(
     assert 'name="feedback_received:email" value="1" checked' in page
     client.post(
         "/notifications/preferences/",
-        {"recognition:in_app": "1", "quiet_start": "22:00", "quiet_end": "07:00"},
+        {
+            "shown": ["in_app", "email"],  # the columns the form showed
+            "recognition:in_app": "1",
+            "quiet_start": "22:00",
+            "quiet_end": "07:00",
+        },
     )
     grid = {
         (r.kind.code, c): on for r in selectors.choices(crew["ann"]).rows for c, _, on in r.cells

@@ -19,6 +19,12 @@ def link(org: Organisation, path: str) -> str:
     return f"{settings.BASE_URL}{path}{sep}org={org.slug}"
 
 
+def fallback(text: str) -> str:
+    """A message's ``text`` (what notifications and screen readers show) with the three
+    characters Slack reads as markup escaped, as its docs ask: no mention, no link."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
 def _plain(text: str) -> dict[str, Any]:
     return {"type": "section", "text": {"type": "plain_text", "text": text[:3000]}}
 
@@ -158,7 +164,12 @@ def adaptive(body: list[dict[str, Any]], actions: list[tuple[str, str]]) -> dict
 
 
 def _text(text: str, **style: Any) -> dict[str, Any]:
-    return {"type": "TextBlock", "text": text, "wrap": True, **style}
+    """Text as it is: a RichTextBlock's TextRun is never read as Markdown (a TextBlock's
+    text is: ``[a link](…)`` in a thank-you would become a link posted by the Flow bot)."""
+    run = {"type": "TextRun", "text": text}
+    if style.pop("weight", None) == "Bolder":
+        run["weight"] = "Bolder"
+    return {"type": "RichTextBlock", "inlines": [run], **style}
 
 
 def teams_note(org: Organisation, note: Any) -> dict[str, Any]:

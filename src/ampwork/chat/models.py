@@ -73,6 +73,7 @@ class SlackLinkCode(models.Model):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     slack_user_id = models.CharField(max_length=20)
+    slack_name = models.CharField(max_length=80, blank=True)  # the handle Slack sent
     digest = models.CharField(max_length=64, unique=True)
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)

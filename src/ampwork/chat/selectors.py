@@ -6,7 +6,7 @@ from django.db.models import QuerySet
 
 from ampwork.core.models import Organisation, Person, Team
 
-from .models import ChatAccount, SlackWorkspace, TeamChannel
+from .models import ChatAccount, SlackLinkCode, SlackWorkspace, TeamChannel
 
 
 def workspace(org: Organisation) -> SlackWorkspace | None:
@@ -21,7 +21,10 @@ def linked_person(org: Organisation, slack_user_id: str) -> Person | None:
     """The active person a Slack user is linked to, if any."""
     found = (
         ChatAccount.objects.filter(
-            organisation=org, slack_user_id=slack_user_id, person__active=True
+            organisation=org,
+            slack_user_id=slack_user_id,
+            person__active=True,
+            person__user__is_active=True,  # an account that cannot sign in cannot chat either
         )
         .select_related("person__organisation", "person__user")
         .first()
@@ -37,3 +40,18 @@ def team_channels(org: Organisation, teams: QuerySet[Team] | list[Team]) -> dict
 
 def workspace_of(org_id: int) -> SlackWorkspace | None:
     return SlackWorkspace.objects.filter(organisation_id=org_id).first()
+
+
+def link_code(org: Organisation, code: str) -> SlackLinkCode | None:
+    """The unused, unexpired one-time link of this code in this organisation (not used up
+    by reading: the page shows whom it links before the person confirms)."""
+    import hashlib
+
+    from django.utils import timezone
+
+    return SlackLinkCode.objects.filter(
+        organisation=org,
+        digest=hashlib.sha256(code.encode()).hexdigest(),
+        used_at__isnull=True,
+        expires_at__gt=timezone.now(),
+    ).first()

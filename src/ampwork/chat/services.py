@@ -18,10 +18,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from ampwork.core import sealing
+from ampwork.core import mail, sealing
 from ampwork.core.errors import FieldError, NotFound, ValidationFailed
 from ampwork.core.models import Organisation, Person, Team, TeamMembership
 from ampwork.core.permissions import Actor, require
@@ -87,6 +88,9 @@ def connect_slack(
     if errors:
         raise ValidationFailed([FieldError(f, m) for f, m in errors])
     org = actor.organisation
+    before = SlackWorkspace.objects.filter(organisation=org).values_list("team_id", flat=True)
+    if any(team != team_id for team in before):  # another workspace: its ids mean nothing here
+        _forget_slack(org)
     ws, _ = SlackWorkspace.objects.update_or_create(
         organisation=org,
         defaults={
@@ -105,10 +109,15 @@ def disconnect_slack(*, actor: Actor) -> None:
     require(actor, "chat.manage")
     org = actor.organisation
     SlackWorkspace.objects.filter(organisation=org).delete()
+    _forget_slack(org)
+    audit.record(actor, org, "chat.slack_disconnected")
+
+
+def _forget_slack(org: Organisation) -> None:
+    """Every Slack id of the organisation: people's links, channels, link codes."""
     ChatAccount.objects.filter(organisation=org).update(slack_user_id="")
     SlackLinkCode.objects.filter(organisation=org).delete()
     TeamChannel.objects.filter(organisation=org).update(slack_channel="")
-    audit.record(actor, org, "chat.slack_disconnected")
 
 
 # ---------------------------------------------------------------- linking a Slack user
@@ -152,7 +161,7 @@ def _digest(code: str) -> str:
     return hashlib.sha256(code.encode()).hexdigest()
 
 
-def new_link_code(org: Organisation, slack_user_id: str) -> str:
+def new_link_code(org: Organisation, slack_user_id: str, slack_name: str = "") -> str:
     """A one-time link for a Slack user nobody is linked to yet: who opens it signed in
     becomes them. Returns the address."""
     if not USER_ID.fullmatch(slack_user_id):
@@ -162,6 +171,7 @@ def new_link_code(org: Organisation, slack_user_id: str) -> str:
     SlackLinkCode.objects.create(
         organisation=org,
         slack_user_id=slack_user_id,
+        slack_name=slack_name.strip()[:80],
         digest=_digest(code),
         expires_at=timezone.now() + dt.timedelta(minutes=LINK_MINUTES),
     )
@@ -193,11 +203,35 @@ def redeem_link_code(*, actor: Actor, code: str) -> ChatAccount:
     chat = _account(me)
     chat.slack_user_id = row.slack_user_id
     chat.linked_at = timezone.now()
-    chat.save(update_fields=["slack_user_id", "linked_at"])
+    try:
+        with transaction.atomic():  # a Slack user linked to someone else at this moment
+            chat.save(update_fields=["slack_user_id", "linked_at"])
+    except IntegrityError:
+        raise ValidationFailed.single("code", "this Slack user is linked to someone else") from None
     row.used_at = timezone.now()
     row.save(update_fields=["used_at"])
     audit.record(actor, actor.organisation, "chat.slack_linked", me)
+    _tell_linked(me, row)
     return chat
+
+
+def _tell_linked(person: Person, row: SlackLinkCode) -> None:
+    """An email to the person: a link they did not make themselves is seen at once."""
+    if not person.email:
+        return
+    who = f"@{row.slack_name} ({row.slack_user_id})" if row.slack_name else row.slack_user_id
+    org = person.organisation
+    message = EmailMessage(
+        subject="Your ampwork account is linked to Slack",
+        body=(
+            f"Hello {person.name},\n\nYour ampwork account in {org.name} is now linked to the "
+            f"Slack user {who}: it can check in on your key results and gets your "
+            "notifications there.\n\nIf that was not you, unlink it now: "
+            f"{settings.BASE_URL}/chat/?org={org.slug}\n"
+        ),
+        to=[person.email],
+    )
+    mail.queue_on_commit([message], kind="chat.linked", org_id=org.pk)
 
 
 @transaction.atomic
@@ -308,7 +342,7 @@ def queue_slack(
     blocks: list[dict[str, Any]],
     run_after: dt.datetime | None = None,
 ) -> None:
-    message = {"to": "slack", "channel": channel, "text": text, "blocks": blocks}
+    message = {"to": "slack", "channel": channel, "text": cards.fallback(text), "blocks": blocks}
     _queue(org_id, message, run_after)
 
 
@@ -403,12 +437,15 @@ def _recognition(org_id: int, data: dict[str, Any]) -> int:
     body = str(data.get("body", ""))[:1000]
     has_slack = selectors.workspace(org) is not None
     posted = 0
+    seen: set[str] = set()  # two teams sharing a channel: posted there once
     for row in channels:
-        if row.slack_channel and has_slack:
+        if row.slack_channel and has_slack and row.slack_channel not in seen:
+            seen.add(row.slack_channel)
             text, blocks = cards.slack_recognition(org, author, people, body)
             queue_slack(org_id, row.slack_channel, text, blocks)
             posted += 1
-        if row.sealed_teams_url:
+        if row.sealed_teams_url and (url := team_teams_url(row)) not in seen:
+            seen.add(url)
             queue_teams(
                 org_id, ("team", row.team_id), cards.teams_recognition(org, author, people, body)
             )
@@ -433,14 +470,19 @@ def _weekly_reminder(org_id: int, data: dict[str, Any]) -> int:
             .filter(organisation=org, reminders=True)
             .exclude(reminded_week=week)
         )
+        seen: set[str] = set()  # two teams sharing a channel: reminded there once
         for row in due:
             sent = False
             if row.slack_channel and has_slack:
-                text, blocks = cards.slack_reminder(org, week)
-                queue_slack(org_id, row.slack_channel, text, blocks)
+                if row.slack_channel not in seen:
+                    text, blocks = cards.slack_reminder(org, week)
+                    queue_slack(org_id, row.slack_channel, text, blocks)
+                    seen.add(row.slack_channel)
                 sent = True
             if row.sealed_teams_url:
-                queue_teams(org_id, ("team", row.team_id), cards.teams_reminder(org, week))
+                if (url := team_teams_url(row)) not in seen:
+                    queue_teams(org_id, ("team", row.team_id), cards.teams_reminder(org, week))
+                    seen.add(url)
                 sent = True
             if sent:
                 row.reminded_week = week

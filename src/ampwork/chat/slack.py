@@ -11,6 +11,7 @@ only once linked: by the email Slack confirmed for them, or by a one-time link.
 from __future__ import annotations
 
 import logging
+import math
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -37,6 +38,8 @@ NUMERIC, BOOLEAN, MILESTONES, RANGE = "numeric", "boolean", "milestones", "range
 
 VIEW = "ampwork_checkin"
 SHOWN = 20  # key results in one form (Slack allows 100 blocks; three each, and a note)
+MAX_MILESTONES = 10  # Slack's checkboxes hold at most 10 options
+NOTE_LENGTH = 280  # a check-in's note (okrs.models.CheckIn.note)
 CONFIDENCE = [str(n) for n in range(11)]
 
 
@@ -50,7 +53,8 @@ def build(ws: SlackWorkspace) -> App:
         return AuthorizeResult(enterprise_id=None, team_id=ws.team_id, bot_token=token)
 
     app = App(
-        client=tasks.slack_client(token),
+        # no token here: bolt gives each request a client with authorize()'s, at this URL
+        client=tasks.slack_client(None),
         signing_secret=services.signing_secret(ws),
         authorize=authorize,
         process_before_response=True,  # handlers run inside the request (no threads)
@@ -59,16 +63,21 @@ def build(ws: SlackWorkspace) -> App:
 
     @app.middleware
     def same_workspace(body: dict[str, Any], next: Any) -> BoltResponse | None:
-        team = body.get("team_id") or (body.get("team") or {}).get("id")
+        team = body.get("team_id") or _dict(body.get("team")).get("id")
         if team != ws.team_id:
             return BoltResponse(status=403, body="This Slack workspace is not connected.")
         return next()  # type: ignore[no-any-return]
 
     @app.command("/checkin")
     def command(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        person = _person(org, body.get("user_id", ""), client)
+        user_id = str(body.get("user_id", ""))
+        person = _person(org, user_id, client)
         if person is None:
-            url = services.new_link_code(org, body.get("user_id", ""))
+            if not services.USER_ID.fullmatch(user_id):
+                ack(text="Slack sent no user.", response_type="ephemeral")
+                return
+            name = str(body.get("user_name", ""))[:80]
+            url = services.new_link_code(org, user_id, name)
             ack(
                 text=(
                     "First tell ampwork who you are: open this link signed in to ampwork "
@@ -83,7 +92,7 @@ def build(ws: SlackWorkspace) -> App:
     @app.action(cards.CHECK_IN_ACTION)
     def button(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
-        person = _person(org, (body.get("user") or {}).get("id", ""), client)
+        person = _person(org, str(_dict(body.get("user")).get("id", "")), client)
         if person is not None:
             client.views_open(trigger_id=body["trigger_id"], view=form(person))
 
@@ -93,17 +102,17 @@ def build(ws: SlackWorkspace) -> App:
 
     @app.view(VIEW)
     def submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
-        person = _person(org, (body.get("user") or {}).get("id", ""), client)
+        person = _person(org, str(_dict(body.get("user")).get("id", "")), client)
         if person is None:
             ack(response_action="errors", errors={"note": "Link your account first: /checkin"})
             return
-        errors, titles = save(person, view.get("state", {}).get("values", {}))
+        errors, titles = save(person, _dict(_dict(view.get("state")).get("values")))
         if errors:
             ack(response_action="errors", errors=errors)
             return
         ack()
         text, blocks = cards.slack_checked_in(org, titles)
-        services.queue_slack(org.pk, body["user"]["id"], text, blocks)
+        services.queue_slack(org.pk, str(body["user"]["id"]), text, blocks)
 
     return app
 
@@ -123,7 +132,7 @@ def _person(org: Organisation, slack_user_id: str, client: WebClient) -> Person 
         return None
     profile = (found.get("user") or {}).get("profile") or {}
     email = str(profile.get("email") or "")
-    if not email or not (found.get("user") or {}).get("is_email_confirmed", True):
+    if not email or not (found.get("user") or {}).get("is_email_confirmed", False):
         return None
     return services.link_by_email(org, slack_user_id, email)
 
@@ -149,6 +158,11 @@ def _label(kr: KeyResult) -> str:
     return kr.title[:150]
 
 
+def _fits(kr: KeyResult) -> bool:
+    """Whether the key result can be checked in here (milestones: 1 to 10 of them)."""
+    return kr.kind != MILESTONES or 0 < kr.milestones.count() <= MAX_MILESTONES
+
+
 def _option(text: str, value: str) -> dict[str, Any]:
     return {"text": {"type": "plain_text", "text": text[:75]}, "value": value}
 
@@ -158,8 +172,13 @@ def _value_element(kr: KeyResult) -> dict[str, Any]:
         options = [_option("Done", "1"), _option("Not done yet", "0")]
         return {"type": "static_select", "action_id": "value", "options": options}
     if kr.kind == MILESTONES:
-        options = [_option(m.title, str(m.pk)) for m in kr.milestones.all()][:10]
-        return {"type": "checkboxes", "action_id": "value", "options": options}
+        milestones = list(kr.milestones.all())
+        options = [_option(m.title, str(m.pk)) for m in milestones]
+        element = {"type": "checkboxes", "action_id": "value", "options": options}
+        done = [_option(m.title, str(m.pk)) for m in milestones if m.done]
+        if done:  # what is done stays ticked: the check-in sends the whole list
+            element["initial_options"] = done
+        return element
     return {"type": "number_input", "action_id": "value", "is_decimal_allowed": True}
 
 
@@ -168,8 +187,10 @@ def form(person: Person) -> dict[str, Any]:
     A key result left empty is not checked in."""
     blocks: list[dict[str, Any]] = []
     krs = _key_results(person)
+    too_many = 0
     for kr in krs:
-        if kr.kind == MILESTONES and not kr.milestones.exists():
+        if kr.kind == MILESTONES and not _fits(kr):
+            too_many += int(kr.milestones.count() > MAX_MILESTONES)
             continue
         blocks.append(
             {
@@ -194,7 +215,15 @@ def form(person: Person) -> dict[str, Any]:
                 },
             }
         )
-    if not blocks:
+    if too_many:
+        blocks.append(
+            cards._plain(
+                f"{too_many} key result{'' if too_many == 1 else 's'} with more than "
+                f"{MAX_MILESTONES} milestones: check in on {'it' if too_many == 1 else 'them'} "
+                "in ampwork."
+            )
+        )
+    if not any(b["type"] == "input" for b in blocks):
         return {
             "type": "modal",
             "callback_id": VIEW,
@@ -202,9 +231,10 @@ def form(person: Person) -> dict[str, Any]:
             "close": {"type": "plain_text", "text": "Close"},
             "blocks": [
                 cards._plain(
-                    "You have no key results to check in on in an open cycle. "
+                    "You have no key results to check in on here in an open cycle. "
                     "Set your objectives in ampwork first."
-                )
+                ),
+                *blocks,
             ],
         }
     blocks.append(
@@ -217,7 +247,7 @@ def form(person: Person) -> dict[str, Any]:
                 "type": "plain_text_input",
                 "action_id": "note",
                 "multiline": True,
-                "max_length": 1000,
+                "max_length": NOTE_LENGTH,
             },
         }
     )
@@ -231,53 +261,73 @@ def form(person: Person) -> dict[str, Any]:
     }
 
 
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _input(values: dict[str, Any], block: str, action: str) -> dict[str, Any]:
+    """One input's state in a submitted form ({} when missing or malformed)."""
+    return _dict(_dict(values.get(block)).get(action))
+
+
+def _chosen(option: Any) -> str | None:
+    value = _dict(option).get("value")
+    return value if isinstance(value, str) else None
+
+
+def _args(kr: KeyResult, given: dict[str, Any]) -> dict[str, Any] | None:
+    """The check-in's arguments from one key result's field; None when left as it was.
+    Raises ValueError for a value that is not one."""
+    if kr.kind == BOOLEAN:
+        choice = _chosen(given.get("selected_option"))
+        return None if choice is None else {"done": choice == "1"}
+    if kr.kind == MILESTONES:
+        options = given.get("selected_options")
+        if not isinstance(options, list):
+            return None
+        chosen = sorted({int(_chosen(o) or "") for o in options})
+        done = sorted(m.pk for m in kr.milestones.all() if m.done)
+        return None if chosen == done else {"milestones_done": chosen}
+    raw = given.get("value")
+    if raw is None or raw == "":
+        return None
+    number = float(raw)
+    if not math.isfinite(number):
+        raise ValueError(raw)
+    return {"value": number}
+
+
 def save(person: Person, values: dict[str, Any]) -> tuple[dict[str, str], list[str]]:
     """Check in every key result given a value, all or none. Returns the errors by block
     (shown under each field in Slack) or the titles checked in."""
     actor = actor_of(person)
-    mine = {kr.pk: kr for kr in _key_results(person)}
-    note = str(((values.get("note") or {}).get("note") or {}).get("value") or "")
+    mine = {kr.pk: kr for kr in _key_results(person) if _fits(kr)}
+    note = str(_input(values, "note", "note").get("value") or "")[:NOTE_LENGTH]
     wanted: list[tuple[KeyResult, dict[str, Any]]] = []
     errors: dict[str, str] = {}
-    for block, fields in values.items():
-        if not block.startswith("kr-"):
+    for block in values:
+        if not isinstance(block, str) or not block.startswith("kr-"):
             continue
         try:
             kr = mine[int(block[3:])]
         except (ValueError, KeyError):
             errors[block] = "This key result is not yours to check in on."
             continue
-        given = fields.get("value") or {}
-        args: dict[str, Any] = {}
         try:
-            if kr.kind == BOOLEAN:
-                option = given.get("selected_option")
-                if option is None:
-                    continue
-                args["done"] = option.get("value") == "1"
-            elif kr.kind == MILESTONES:
-                chosen = given.get("selected_options")
-                if not chosen:
-                    continue
-                args["milestones_done"] = [int(o["value"]) for o in chosen]
-            else:
-                raw = given.get("value")
-                if raw in (None, ""):
-                    continue
-                args["value"] = float(raw)
+            args = _args(kr, _input(values, block, "value"))
         except (TypeError, ValueError):
-            errors[block] = "Give a number."
+            errors[block] = "Give a number." if kr.kind in (NUMERIC, RANGE) else "Not a choice."
             continue
-        picked = ((values.get(f"confidence-{kr.pk}") or {}).get("confidence") or {}).get(
-            "selected_option"
-        )
+        if args is None:
+            continue
+        picked = _chosen(_input(values, f"confidence-{kr.pk}", "confidence").get("selected_option"))
         if picked is not None:
-            args["confidence"] = int(picked["value"]) if picked["value"].isdigit() else -1
+            args["confidence"] = int(picked) if picked.isdigit() else -1
         wanted.append((kr, args))
     if errors:
         return errors, []
     if not wanted:
-        first = next((b for b in values if b.startswith("kr-")), "note")
+        first = next((b for b in values if isinstance(b, str) and b.startswith("kr-")), "note")
         return {first: "Give at least one key result its new value."}, []
     try:
         with transaction.atomic():

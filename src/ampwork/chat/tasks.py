@@ -41,7 +41,7 @@ def seal(message: dict[str, Any]) -> str:
     return sealing.seal(message, purpose=PURPOSE, context=PURPOSE)
 
 
-def slack_client(token: str) -> WebClient:
+def slack_client(token: str | None) -> WebClient:
     """slack-sdk's client; ``AMPWORK_SLACK_API_URL`` points it elsewhere (the tests' local
     Slack)."""
     return WebClient(token=token, base_url=settings.AMPWORK_SLACK_API_URL, timeout=TIMEOUT)

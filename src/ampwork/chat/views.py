@@ -136,7 +136,27 @@ def link(request: HttpRequest, actor: Actor, code: str) -> HttpResponse:
             )
         messages.success(request, "Your Slack account is linked: /checkin works now.")
         return redirect("chat:index")
-    return render(request, "chat/link.html", {"code": code})
+    row = selectors.link_code(actor.organisation, code)
+    if row is None:
+        return render(
+            request,
+            "chat/link.html",
+            {
+                "error": "This link is used, too old or not for this organisation: "
+                "run /checkin again."
+            },
+            status=400,
+        )
+    current = selectors.account(actor.person) if actor.person is not None else None
+    return render(
+        request,
+        "chat/link.html",
+        {
+            "row": row,
+            "workspace": selectors.workspace(actor.organisation),
+            "replaces": current.slack_user_id if current and current.slack_user_id else "",
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -184,5 +204,8 @@ def slack_events(request: HttpRequest, slug: str) -> HttpResponse:
     ws = selectors.workspace(org) if org is not None else None
     if ws is None:
         raise Http404("No Slack app is connected here.")
-    response: HttpResponse = SlackRequestHandler(slack.build(ws)).handle(request)
+    try:
+        response: HttpResponse = SlackRequestHandler(slack.build(ws)).handle(request)
+    except (ValueError, AttributeError, KeyError, TypeError):  # a body bolt cannot parse
+        return HttpResponse("Not a Slack request.", status=400, content_type="text/plain")
     return response

@@ -92,6 +92,10 @@ def preferences(request: HttpRequest, actor: Actor) -> HttpResponse:
     channels = selectors.offered(me)
     codes = [code for code, _ in channels]
     if request.method == "POST":
+        # only the columns the form showed: a chat linked meanwhile (another tab) keeps its
+        # choices rather than being saved as all off
+        shown = set(request.POST.getlist("shown"))
+        codes = [code for code in codes if code in shown]
         enabled = [
             (k.code, code)
             for k in kinds.KINDS
