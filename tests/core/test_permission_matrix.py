@@ -195,6 +195,10 @@ WEB: dict[str, tuple[str | None, str]] = {
     # a school's roster: its head teachers; a company has none (404)
     "classroom:roster": (None, "*=404 head=ok teacher,student=403"),
     "POST classroom:roster_confirm": (None, "*=404 head=ok teacher,student=403"),
+    "classroom:consent_policy": (None, "*=404 head=ok teacher,student=403"),
+    # the round is the whole school's: only its head runs it (a teacher runs their class's)
+    "classroom:consent_round": ("round", "*=404 head=ok teacher,student=403"),
+    "classroom:families": (None, "*=404 anon=404"),  # a signed link, no sign-in
     "core:audit_log": (None, "*=403 admin,head=ok"),
     # webhooks: the organisation's admins' (head teachers'), nobody else's
     "integrations:webhooks": (None, "*=403 admin,head=ok"),

@@ -10,11 +10,15 @@ class ClassroomConfig(AppConfig):
 
     def ready(self) -> None:
         from ampwork.core import backup, imports
+        from ampwork.pulse import services as pulse_services
 
-        from . import rules, services
-        from .models import Guardian, GuardianOf, RosterRecord
+        from . import consent_services, rules, services
+        from .models import ConsentPolicy, Guardian, GuardianOf, PulseConsent, RosterRecord
 
         rules.install()
-        for model in (RosterRecord, Guardian, GuardianOf):
+        # a student pulse touching a protected area opens only as the consent policy says
+        if consent_services.gate not in pulse_services.GATES:
+            pulse_services.GATES.append(consent_services.gate)
+        for model in (RosterRecord, Guardian, GuardianOf, ConsentPolicy, PulseConsent):
             backup.register(model, backup.organisation_scoped(model))
         imports.register_bundle_importer("oneroster", services.import_roster_path)

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django import forms
 
+from . import consent
+
 
 class RosterForm(forms.Form):
     file = forms.FileField(
@@ -9,3 +11,25 @@ class RosterForm(forms.Form):
         help_text="The zip your school information system exports: manifest.csv, orgs.csv, "
         "academicSessions.csv, courses.csv, classes.csv, users.csv, roles.csv, enrollments.csv.",
     )
+
+
+class ConsentPolicyForm(forms.Form):
+    rule = forms.ChoiceField(
+        label="For a student pulse that touches a protected area or one of your topics",
+        choices=list(consent.RULES.items()),
+        widget=forms.RadioSelect,
+    )
+    topics = forms.CharField(
+        required=False,
+        label="The school's own sensitive topics",
+        help_text="One topic per line: its name, a colon, then the words that reveal it, e.g. "
+        "“Bullying: bully, bullied, picked on”. A question that uses one of the words "
+        "touches the topic.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+
+class ConsentRecordForm(forms.Form):
+    student = forms.IntegerField(min_value=1)
+    status = forms.ChoiceField(choices=[("consented", "Consent given"), ("opted_out", "Opted out")])
+    guardian = forms.IntegerField(min_value=1, required=False)

@@ -92,3 +92,61 @@ class GuardianOf(models.Model):
 
     def __str__(self) -> str:
         return f"{self.guardian_id} of {self.student_id}"
+
+
+class ConsentPolicy(models.Model):
+    """A school's rule for student pulses that touch a PPRA protected area or one of its
+    own sensitive topics (``consent.RULES``), and that list of topics, kept by a head
+    teacher. Without one, such a pulse does not open (classroom.services.gate)."""
+
+    class Rule(models.TextChoices):
+        CONSENT = "consent", "Written consent required"
+        OPT_OUT = "opt_out", "Opt-out offered"
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="consent_policy"
+    )
+    rule = models.CharField(max_length=10, choices=Rule.choices)
+    topics = models.TextField(
+        blank=True, help_text="The school's own sensitive topics, one a line: Name: words, …"
+    )
+    set_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    set_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"consent policy of {self.organisation_id}"
+
+
+class PulseConsent(models.Model):
+    """A guardian's answer for one student and one pulse round: consent given, or the
+    student opted out (also: consent withdrawn). Who recorded it, and when; which guardian
+    gave it, when known."""
+
+    class Status(models.TextChoices):
+        CONSENTED = "consented", "Consent given"
+        OPTED_OUT = "opted_out", "Opted out"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="pulse_consents"
+    )
+    round = models.ForeignKey("surveys.Round", on_delete=models.CASCADE, related_name="+")
+    student = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="pulse_consents")
+    status = models.CharField(max_length=10, choices=Status.choices)
+    guardian = models.ForeignKey(
+        Guardian, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["round_id", "student_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "student"], name="pulse_consent_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.status} for {self.student_id} in {self.round_id}"

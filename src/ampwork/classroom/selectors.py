@@ -3,9 +3,15 @@ queries whatever the roster's size."""
 
 from __future__ import annotations
 
-from ampwork.core.models import Organisation, Person, Team, TeamMembership
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
 
-from .models import Guardian, GuardianOf, RosterRecord
+from ampwork.core.models import Organisation, Person, Role, Team, TeamMembership
+from ampwork.pulse import instrument
+
+from . import consent
+from .models import ConsentPolicy, Guardian, GuardianOf, PulseConsent, RosterRecord
 from .oneroster import GuardianNow, PersonNow, State
 
 
@@ -45,3 +51,118 @@ def roster_state(org: Organisation, *, me: Person | None = None) -> State:
 
 def guardian_count(org: Organisation) -> int:
     return Guardian.objects.filter(organisation=org, active=True).count()
+
+
+# ---------------------------------------------------------------- consent for student pulses
+
+
+@dataclass(frozen=True)
+class PolicyNow:
+    """A school's consent policy as it stands (``rule`` None: not set yet)."""
+
+    rule: str | None
+    topics_text: str
+    topics: list[consent.Topic]
+    set_by: str
+    set_at: dt.datetime | None
+
+
+def policy_of(org: Organisation) -> PolicyNow:
+    found = ConsentPolicy.objects.filter(organisation=org).select_related("set_by").first()
+    if found is None:
+        return PolicyNow(None, "", [], "", None)
+    try:
+        topics = consent.parse_topics(found.topics)
+    except ValueError:  # stored through set_policy, which checks it: kept readable anyway
+        topics = []
+    return PolicyNow(
+        found.rule, found.topics, topics, found.set_by.name if found.set_by else "", found.set_at
+    )
+
+
+@dataclass(frozen=True)
+class Sensitivity:
+    """What a round's questions touch: PPRA areas (codes) and the school's topics (names),
+    each with the question texts that touch them."""
+
+    areas: dict[str, list[str]]
+    topics: dict[str, list[str]]
+
+    def __bool__(self) -> bool:
+        return bool(self.areas or self.topics)
+
+
+def sensitivity(items: list[instrument.Item], topics: list[consent.Topic]) -> Sensitivity:
+    """The school's wording of each item is what students read, so it is what is matched."""
+    areas: dict[str, list[str]] = {}
+    touched: dict[str, list[str]] = {}
+    for item in items:
+        text = instrument.text_of(item, True)
+        for area in sorted(item.areas):
+            areas.setdefault(area, []).append(text)
+        for name in consent.touched_topics([text], topics):
+            touched.setdefault(name, []).append(text)
+    return Sensitivity(areas, touched)
+
+
+def students_among(org: Organisation, people: Iterable[int]) -> set[int]:
+    """Which of these people are students (the member role) of the school."""
+    return set(
+        Person.objects.filter(organisation=org, pk__in=list(people), role=Role.MEMBER).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def consent_records(org: Organisation, round_id: int) -> dict[int, str]:
+    """Each student's recorded answer for a round: ``consent.CONSENTED`` or ``OPTED_OUT``."""
+    return dict(
+        PulseConsent.objects.filter(organisation=org, round_id=round_id).values_list(
+            "student_id", "status"
+        )
+    )
+
+
+@dataclass(frozen=True)
+class ConsentRow:
+    student_id: int
+    name: str
+    status: str  # "" when nothing is recorded
+    guardian: str
+    recorded_by: str
+    recorded_at: dt.datetime | None
+    guardians: list[tuple[int, str]]
+
+
+def consent_rows(org: Organisation, round_id: int, students: Iterable[int]) -> list[ConsentRow]:
+    """One row per student, by name, with their record and their guardians: three queries."""
+    records = {
+        c.student_id: c
+        for c in PulseConsent.objects.filter(organisation=org, round_id=round_id).select_related(
+            "guardian", "recorded_by"
+        )
+    }
+    guardians: dict[int, list[tuple[int, str]]] = {}
+    for student_id, guardian_id, name in GuardianOf.objects.filter(
+        organisation=org, student_id__in=list(students), guardian__active=True
+    ).values_list("student_id", "guardian_id", "guardian__name"):
+        guardians.setdefault(student_id, []).append((guardian_id, name))
+    rows = []
+    for pk, name in (
+        Person.objects.filter(organisation=org, pk__in=list(students))
+        .order_by("name", "pk")
+        .values_list("pk", "name")
+    ):
+        c = records.get(pk)
+        rows.append(
+            ConsentRow(
+                pk,
+                name,
+                c.status if c else "",
+                c.guardian.name if c and c.guardian else "",
+                c.recorded_by.name if c and c.recorded_by else "",
+                c.recorded_at if c else None,
+                guardians.get(pk, []),
+            )
+        )
+    return rows

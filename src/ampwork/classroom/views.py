@@ -1,4 +1,5 @@
-"""Rostering page: upload a OneRoster zip, see what would change, then confirm."""
+"""Rostering page (upload a OneRoster zip, see what would change, then confirm); consent
+for student pulses (the school's policy, a round's records, the families' page)."""
 
 from __future__ import annotations
 
@@ -7,14 +8,21 @@ import base64
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ampwork.core.errors import NotFound, ValidationFailed
-from ampwork.core.permissions import Actor, require
-from ampwork.core.views import member_view
+from ampwork.core.forms import add_errors
+from ampwork.core.models import Organisation
+from ampwork.core.permissions import Actor, can, require
+from ampwork.core.views import flash_errors, member_view
+from ampwork.pulse import instrument
+from ampwork.pulse import selectors as pulse_selectors
+from ampwork.pulse import services as pulse_services
 
-from . import bundle, services
-from .forms import RosterForm
+from . import bundle, consent, consent_services, selectors, services
+from .forms import ConsentPolicyForm, ConsentRecordForm, RosterForm
 
 SESSION_KEY = "ampwork_roster"
 
@@ -78,3 +86,144 @@ def roster_confirm(request: HttpRequest, actor: Actor) -> HttpResponse:
         f"Imported the roster {staged['name']}" + (f" — {said}." if said else ": no changes."),
     )
     return redirect("core:teams")
+
+
+# ---------------------------------------------------------------- consent for student pulses
+
+
+def _in_school(actor: Actor) -> None:
+    if not actor.organisation.is_school:
+        raise NotFound("consent for student pulses is for schools")
+
+
+@require_http_methods(["GET", "POST"])
+@member_view
+def consent_policy(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """The school's consent rule for student pulses and its sensitive topics."""
+    _in_school(actor)
+    require(actor, "consent.policy", actor.organisation)
+    policy = selectors.policy_of(actor.organisation)
+    form = ConsentPolicyForm(
+        request.POST or None, initial={"rule": policy.rule, "topics": policy.topics_text}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            consent_services.set_policy(
+                actor=actor, rule=form.cleaned_data["rule"], topics=form.cleaned_data["topics"]
+            )
+        except ValidationFailed as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(request, "Consent policy saved.")
+            return redirect("classroom:consent_policy")
+    return render(
+        request,
+        "classroom/consent_policy.html",
+        {"form": form, "policy": policy, "areas": instrument.AREAS},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@member_view
+def consent_round(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    """A round's students, each with their guardian's answer, and the families' link."""
+    _in_school(actor)
+    round = pulse_selectors.get_round(actor, pk)
+    require(actor, "pulse.run", round)
+    if request.method == "POST":
+        form = ConsentRecordForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Choose a student and what their guardian said.")
+            return redirect("classroom:consent_round", pk=pk)
+        data = form.cleaned_data
+        try:
+            did = consent_services.record_consent(
+                actor=actor,
+                round=round,
+                student_id=data["student"],
+                status=data["status"],
+                guardian_id=data["guardian"],
+            )
+        except ValidationFailed as exc:
+            flash_errors(request, exc)
+        else:
+            messages.success(request, RECORDED[did])
+        return redirect("classroom:consent_round", pk=pk)
+    policy = selectors.policy_of(actor.organisation)
+    items = pulse_services.items_of(round)
+    link = request.build_absolute_uri(
+        reverse("classroom:families", args=[consent_services.families_token(round)])
+    )
+    response = render(
+        request,
+        "classroom/consent_round.html",
+        {
+            "round": round,
+            "policy": policy,
+            "rules": consent.RULES,
+            "touches": selectors.sensitivity(items, policy.topics),
+            "areas": instrument.AREAS,
+            "rows": selectors.consent_rows(
+                actor.organisation, round.pk, consent_services.round_students(round)
+            ),
+            "families_link": link,
+            "may_set_policy": can(actor, "consent.policy", actor.organisation),
+        },
+    )
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+RECORDED = {
+    "recorded": "Recorded.",
+    "recorded_late": "Recorded. This pulse is already open: who it asks was fixed when it "
+    "opened, so this student is not invited now.",
+    "not_open": "Recorded: this student will not be asked when the pulse opens.",
+    "uninvited": "Recorded: the student's link no longer works.",
+    "answered": "Recorded. The student had already answered; answers are anonymous and "
+    "cannot be taken out.",
+    "link_renewed": "Recorded. The shared link cannot tell who answers, so it was renewed: "
+    "give the new link to the other students only.",
+}
+
+
+@require_http_methods(["GET"])
+def families(request: HttpRequest, token: str) -> HttpResponse:
+    """What a pulse asks, for students' families, before it runs: no sign-in (the link is
+    signed), only the questions — never answers, counts or results."""
+    try:
+        org_id, round_id = consent_services.families_round(token[:400])
+        org = Organisation.objects.filter(pk=org_id).first()
+        if org is None or not org.is_school:
+            raise NotFound("this link is not valid")
+        round = pulse_selectors.get_round(Actor.system(org), round_id)
+    except NotFound:
+        return render(request, "classroom/families.html", {"invalid": True}, status=404)
+    policy = selectors.policy_of(org)
+    items = pulse_services.items_of(round)
+    touches = selectors.sensitivity(items, policy.topics)
+    questions = [
+        (
+            instrument.text_of(item, True),
+            [instrument.AREAS[a] for a in sorted(item.areas)]
+            + consent.touched_topics([instrument.text_of(item, True)], policy.topics),
+        )
+        for item in items
+    ]
+    response = render(
+        request,
+        "classroom/families.html",
+        {
+            "school": org.name,
+            "round": round,
+            "questions": questions,
+            "enps": instrument.ENPS_SCHOOL,
+            "comment": instrument.COMMENT_QUESTION,
+            "policy": policy,
+            "touches": touches,
+        },
+    )
+    response["X-Robots-Tag"] = "noindex"
+    response["Referrer-Policy"] = "no-referrer"
+    return response

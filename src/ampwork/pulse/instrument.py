@@ -4,10 +4,16 @@ Modelled on the structure of published instruments — a set of items per need, 
 reverse-keyed — and therefore checked for reliability on each organisation's own data
 (Cronbach's α per subscale, see scoring.py). A school wording of every item is given.
 Versioned: a round keeps the version it was opened with.
+
+Each item names the protected areas of the US Protection of Pupil Rights Amendment (PPRA,
+20 U.S.C. § 1232h(b)) it asks about, in ``areas``; a school's consent policy applies to a
+student pulse that touches one (classroom's consent gate). No AMP item touches one
+(docs/methods.md, *Protected areas*); an own question carries the areas its author ticks.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 VERSION = "amp-pulse-1"
@@ -21,7 +27,21 @@ class Item:
     school: str
     reverse: bool = False
     company_only: bool = False
+    areas: frozenset[str] = frozenset()
 
+
+# The eight protected areas of 20 U.S.C. § 1232h(b), by code.
+AREAS = {
+    "political": "Political affiliations or beliefs of the student or the student's parent",
+    "mental": "Mental or psychological problems of the student or the student's family",
+    "sex": "Sex behaviour or attitudes",
+    "illegal": "Illegal, anti-social, self-incriminating or demeaning behaviour",
+    "family_appraisal": "Critical appraisals of others with whom the student has close "
+    "family relationships",
+    "privileged": "Legally recognised privileged relationships (lawyers, doctors, ministers)",
+    "religion": "Religious practices, affiliations or beliefs of the student or parent",
+    "income": "Income (other than what a programme's eligibility requires)",
+}
 
 SUBSCALES = {
     "autonomy_task": "Autonomy: what I work on",
@@ -159,3 +179,17 @@ def items_for(school: bool) -> tuple[Item, ...]:
 
 def text_of(item: Item, school: bool) -> str:
     return item.school if school and item.school else item.text
+
+
+def clean_areas(codes: Iterable[str]) -> frozenset[str]:
+    """The protected-area codes given, each checked against :data:`AREAS`."""
+    given = frozenset(c.strip() for c in codes if c.strip())
+    unknown = sorted(given - AREAS.keys())
+    if unknown:
+        raise ValueError(f"not a protected area: {', '.join(unknown)}")
+    return given
+
+
+def areas_of(items: Iterable[Item]) -> frozenset[str]:
+    """Every protected area the items touch, together."""
+    return frozenset().union(*(item.areas for item in items))

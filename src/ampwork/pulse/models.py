@@ -89,6 +89,14 @@ class Question(models.Model):
     code = models.CharField(max_length=20)
     text = models.CharField(max_length=300)
     reverse = models.BooleanField(default=False)
+    areas = models.CharField(
+        max_length=200,
+        blank=True,
+        default="",
+        db_default="",  # the previous release's inserts leave it out (upgrades, operations.md)
+        help_text="The PPRA protected areas it asks about (instrument.AREAS' codes, "
+        "comma-separated), as its author ticked them.",
+    )
 
     class Meta:
         ordering = ["id"]

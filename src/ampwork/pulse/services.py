@@ -27,7 +27,7 @@ import logging
 import os
 import secrets
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -107,14 +107,21 @@ def create_round(
     team_ids: Iterable[int] = (),
     mode: str = Round.Mode.INVITED,
     questions: Sequence[tuple[str, bool]] = (),
+    question_areas: Sequence[Iterable[str]] = (),
     audience_size: int | None = None,
     class_code: str = "",
 ) -> Round:
     """A draft round. A shared link (unattributed mode) takes at most ``audience_size``
     answers — by default the members of its teams when it opens — and, if ``class_code``
     is set, only answers that give it. A teacher makes rounds only for classes they lead
-    (``pulse.for_team``); the whole organisation is for ``pulse.manage``."""
+    (``pulse.for_team``); the whole organisation is for ``pulse.manage``.
+    ``question_areas[i]`` are the PPRA protected areas (``instrument.AREAS``) the own
+    question ``questions[i]`` asks about."""
     require(actor, "pulse.create", actor.organisation)
+    try:
+        tagged = [instrument.clean_areas(codes) for codes in question_areas]
+    except ValueError as exc:
+        raise ValidationFailed.single("question_areas", str(exc)) from None
     name = name.strip()
     if not name:
         raise ValidationFailed.single("name", "is required")
@@ -156,7 +163,11 @@ def create_round(
     for i, (text, reverse) in enumerate(questions):
         if text.strip():
             Question.objects.create(
-                round=round, code=f"own{i + 1}", text=text.strip()[:300], reverse=reverse
+                round=round,
+                code=f"own{i + 1}",
+                text=text.strip()[:300],
+                reverse=reverse,
+                areas=",".join(sorted(tagged[i])) if i < len(tagged) else "",
             )
     return round
 
@@ -186,6 +197,52 @@ def audience(round: Round) -> dict[int, int | None]:
         ).values_list("id", flat=True):
             out.setdefault(person_id, None)
     return out
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What a gate sees of a round about to open: the round, its questions and the people
+    it would ask (person id -> reporting group)."""
+
+    round: Round
+    items: list[instrument.Item]
+    people: dict[int, int | None]
+
+
+# Who may be asked: gates other apps plug in from their ``AppConfig.ready()`` (classroom's
+# consent policy for student pulses). Each takes what the round would ask and answers the
+# people it admits, or raises ValidationFailed: then the round does not open.
+Gate = Callable[[Asked], dict[int, int | None]]
+GATES: list[Gate] = []
+
+
+def admitted(round: Round) -> dict[int, int | None]:
+    """The round's audience (:func:`audience`) through every gate."""
+    people = audience(round)
+    items = items_of(round)
+    for gate in GATES:
+        people = gate(Asked(round, items, people))
+    return people
+
+
+@transaction.atomic
+def exclude(*, round: Round, person_id: int) -> str:
+    """Ask a person no more (a guardian's opt-out recorded after the round opened, by a
+    service that checked its own permission): their unused one-time link is deleted, so it
+    works no more; a shared link, which cannot tell who answers, is renewed (the one they
+    may hold stops working). An answer already given stays: it is not theirs any more.
+    Answers ``"uninvited"``, ``"answered"``, ``"link_renewed"`` or ``"not_open"``."""
+    if round.status != Round.Status.OPEN:
+        return "not_open"
+    if round.mode == Round.Mode.UNATTRIBUTED:
+        _new_link(round)
+        round.save(update_fields=["shared_token_digest", "shared_token_sealed"])
+        return "link_renewed"
+    invitations = Invitation.objects.filter(round=round, person_id=person_id)
+    if invitations.filter(used=True).exists():
+        return "answered"
+    invitations.delete()
+    return "uninvited"
 
 
 @dataclass
@@ -330,6 +387,7 @@ def _open(*, actor: Actor, round: Round, at: dt.datetime | None) -> tuple[Opened
     if round.status != Round.Status.DRAFT:
         raise ValidationFailed.single("status", "only a draft round can be opened")
     at = at or timezone.now()
+    asked = admitted(round)  # before anything changes: a gate may refuse the opening
     round.minimum = actor.organisation.anonymity_min_group
     round.status = Round.Status.OPEN
     shared = None
@@ -339,7 +397,7 @@ def _open(*, actor: Actor, round: Round, at: dt.datetime | None) -> tuple[Opened
     _freeze(round, at)
     if round.mode == Round.Mode.UNATTRIBUTED:
         if round.audience_size is None:
-            round.audience_size = len(audience(round))
+            round.audience_size = len(asked)
             if not round.audience_size:
                 raise ValidationFailed.single(
                     "audience_size", "say how many people may answer through the shared link"
@@ -350,7 +408,7 @@ def _open(*, actor: Actor, round: Round, at: dt.datetime | None) -> tuple[Opened
         people = dict(
             Person.objects.filter(organisation=round.organisation).values_list("id", "email")
         )
-        for person_id, group in audience(round).items():
+        for person_id, group in asked.items():
             token = secrets.token_urlsafe(24)
             links.append(
                 Invitation(round=round, person_id=person_id, group_id=group, digest=digest(token))
@@ -548,7 +606,17 @@ def find_invitation(token: str) -> tuple[Round, Invitation | None]:
 
 
 def items_of(round: Round) -> list[instrument.Item]:
-    own = [instrument.Item(q.code, "own", q.text, q.text, q.reverse) for q in round.questions.all()]
+    own = [
+        instrument.Item(
+            q.code,
+            "own",
+            q.text,
+            q.text,
+            q.reverse,
+            areas=frozenset(a for a in q.areas.split(",") if a),
+        )
+        for q in round.questions.all()
+    ]
     return [*instrument.items_for(round.organisation.is_school), *own]
 
 

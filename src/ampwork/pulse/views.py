@@ -37,7 +37,14 @@ def index(request: HttpRequest, actor: Actor) -> HttpResponse:
     return render(
         request,
         "pulse/index.html",
-        {"rows": rows, "may_create": can(actor, "pulse.create"), "today": timezone.localdate()},
+        {
+            "rows": rows,
+            "may_create": can(actor, "pulse.create"),
+            # a school's consent policy for student pulses (classroom's page)
+            "may_set_consent": actor.organisation.is_school
+            and can(actor, "consent.policy", actor.organisation),
+            "today": timezone.localdate(),
+        },
     )
 
 
@@ -56,6 +63,14 @@ class RoundForm(forms.Form):
     )
     own_question = forms.CharField(
         max_length=300, required=False, label="Add a question of your own (1–5 agreement)"
+    )
+    own_question_areas = forms.MultipleChoiceField(
+        required=False,
+        choices=list(instrument.AREAS.items()),
+        widget=forms.CheckboxSelectMultiple,
+        label="Your question asks about (US PPRA protected areas)",
+        help_text="Tick every area it touches: in a school, a student pulse that touches one "
+        "opens only as the school's consent policy says.",
     )
     audience_size = forms.IntegerField(
         required=False,
@@ -85,6 +100,8 @@ def create(request: HttpRequest, actor: Actor) -> HttpResponse:
             "mode": Round.Mode.UNATTRIBUTED if actor.organisation.is_school else Round.Mode.INVITED,
         },
     )
+    if not actor.organisation.is_school:  # the consent policy is a school's
+        del form.fields["own_question_areas"]
     teams = form.fields["teams"]
     choices = [(str(pk), name) for pk, name in selectors.team_choices(actor)]
     teams.choices = choices  # type: ignore[attr-defined]
@@ -110,6 +127,9 @@ def create(request: HttpRequest, actor: Actor) -> HttpResponse:
                 team_ids=[int(t) for t in data["teams"]],
                 mode=data["mode"],
                 questions=[(data["own_question"], False)] if data["own_question"] else [],
+                question_areas=[data.get("own_question_areas") or []]
+                if data["own_question"]
+                else [],
                 audience_size=data["audience_size"]
                 if data["mode"] == Round.Mode.UNATTRIBUTED
                 else None,
@@ -156,6 +176,7 @@ def round_page(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
             and round.status == Round.Status.OPEN,
             "invitation": selectors.my_invitations(actor).get(round.pk),
             "today": timezone.localdate(),
+            "school": actor.organisation.is_school,
         },
     )
     if link:  # a page holding a secret is kept by no cache

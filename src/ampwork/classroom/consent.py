@@ -1,0 +1,123 @@
+"""Consent for student pulses (the US PPRA's protected areas): the pure rules.
+
+- :func:`parse_topics` reads a school's own sensitive topics, one a line:
+  ``Bullying: bully, bullied, picked on`` (a name, then the words that reveal it).
+- :func:`touched_topics` says which topics a pulse's question texts touch (a word or
+  phrase of the topic, as whole words, in any case).
+- :func:`decide` is the gate: which students a pulse that touches a protected area or a
+  topic may ask, under the school's rule — or why it may not open.
+
+No Django here: the gate's data comes in as plain values (classroom.services).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+CONSENT = "consent"  # written consent required before a student is invited
+OPT_OUT = "opt_out"  # families told beforehand; a student opted out is not invited
+RULES = {
+    CONSENT: "Written consent required: only students whose guardian's consent is recorded "
+    "are asked",
+    OPT_OUT: "Opt-out offered: families see the questions beforehand; students opted out "
+    "are not asked",
+}
+CONSENTED = "consented"
+OPTED_OUT = "opted_out"
+
+MAX_TOPICS = 50
+MAX_LINE = 300
+
+
+@dataclass(frozen=True)
+class Topic:
+    name: str
+    words: tuple[str, ...]
+
+
+def parse_topics(text: str) -> list[Topic]:
+    """A school's topics from its list, one a line (``Name: word, phrase, …``; a line
+    without a colon is a topic whose own name is its word). Raises ``ValueError`` naming
+    the line for a line too long, a topic without words, or too many topics."""
+    topics: list[Topic] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        if len(line) > MAX_LINE:
+            raise ValueError(f"line {number}: at most {MAX_LINE} characters")
+        name, colon, rest = line.partition(":")
+        name = name.strip()
+        words = tuple(w.strip().casefold() for w in (rest if colon else name).split(","))
+        words = tuple(w for w in words if w)
+        if not name or not words:
+            raise ValueError(f"line {number}: write a topic, a colon, then its words")
+        topics.append(Topic(name, words))
+    if len(topics) > MAX_TOPICS:
+        raise ValueError(f"at most {MAX_TOPICS} topics")
+    return topics
+
+
+def _mentions(text: str, word: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text.casefold()) is not None
+
+
+def touched_topics(texts: Iterable[str], topics: Iterable[Topic]) -> list[str]:
+    """The names of the topics any of the texts mention, in the list's order."""
+    texts = list(texts)
+    return [t.name for t in topics if any(_mentions(x, w) for x in texts for w in t.words)]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The gate's answer: the students not to ask, or why the pulse may not open."""
+
+    excluded: frozenset[int]
+    refusal: str = ""
+
+
+def decide(
+    rule: str | None,
+    students: Iterable[int],
+    records: Mapping[int, str],
+    *,
+    shared_link: bool,
+) -> Decision:
+    """Which of ``students`` a sensitive pulse leaves out, under ``rule`` (None: the school
+    has set no policy), given each student's record (``CONSENTED`` or ``OPTED_OUT``).
+
+    - no rule: the pulse may not open;
+    - ``CONSENT``: only students with consent are asked; with none, it may not open;
+    - ``OPT_OUT``: students opted out are not asked;
+    - a shared link cannot tell who answers, so it opens only when no student is left out.
+    """
+    students = sorted(set(students))
+    if rule is None:
+        return Decision(
+            frozenset(students),
+            "this pulse asks students about a protected area or one of the school's "
+            "sensitive topics, and the school has no consent policy yet: a head teacher "
+            "sets it under Consent for pulses first",
+        )
+    if rule == CONSENT:
+        out = frozenset(s for s in students if records.get(s) != CONSENTED)
+    else:
+        out = frozenset(s for s in students if records.get(s) == OPTED_OUT)
+    if shared_link and out:
+        return Decision(
+            out,
+            f"{len(out)} student{'' if len(out) == 1 else 's'} of this class "
+            f"{'has' if len(out) == 1 else 'have'} "
+            f"{'no consent recorded' if rule == CONSENT else 'been opted out'}, and a shared "
+            "link cannot tell who answers: record consent for every student, or make the "
+            "pulse with one link per student (invited)",
+        )
+    if students and len(out) == len(students) and rule == CONSENT:
+        return Decision(
+            out,
+            "no student of this pulse has a guardian's consent recorded yet: record it "
+            "under Consent and families first",
+        )
+    return Decision(out)
