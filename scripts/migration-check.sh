@@ -7,9 +7,11 @@
 # (docs/operations.md, "Upgrades without downtime"), so for a while the previous release
 # serves a database migrated for this one. This script checks that it still can:
 #
-#  1. the previous release: $AMPWORK_PREVIOUS_RELEASE if set, else the newest tag, else
-#     the parent of the newest commit that added a migration; its tree goes to a temp dir
-#     (`git archive`, nothing in this checkout changes);
+#  1. the previous release: $AMPWORK_PREVIOUS_RELEASE if set, else the commit named in
+#     .ci/previous-release (the release that landed last: migrations written since then
+#     may still change, those before may not), else the newest tag, else the parent of
+#     the newest commit that added a migration; its tree goes to a temp dir (`git
+#     archive`, nothing in this checkout changes);
 #  2. static: no migration the previous release lacks drops or renames a column or table
 #     it still uses, or adds/makes a column NOT NULL without a database default;
 #  3. on a fresh database: migrate and seed (demo + `generate --people 50 --okrs`) with
@@ -41,6 +43,9 @@ git rev-parse --git-dir >/dev/null 2>&1 || skip "$repo is not a git checkout"
 # 1. The previous release.
 if [[ -n "${AMPWORK_PREVIOUS_RELEASE:-}" ]]; then
   base="$AMPWORK_PREVIOUS_RELEASE"; why="AMPWORK_PREVIOUS_RELEASE"
+elif [[ -s "$repo/.ci/previous-release" ]]; then
+  base="$(grep -v '^#' "$repo/.ci/previous-release" | awk 'NF {print $1; exit}')"
+  why=".ci/previous-release"
 elif tag="$(git describe --tags --abbrev=0 HEAD^ 2>/dev/null)" && [[ -n "$tag" ]]; then
   # HEAD^: when this very commit is tagged, the previous release is the tag before it
   base="$tag"; why="the newest tag"

@@ -226,7 +226,7 @@ WEB: dict[str, tuple[str | None, str]] = {
     "chat:index": (None, "*=ok"),
     "chat:slack": (None, "*=403 admin,head=ok"),
     "POST chat:unlink": (None, "*=ok"),
-    "chat:link": (None, "*=ok"),
+    "chat:link": (None, "*=invalid"),  # no such code: the page says so (400)
     "POST chat:slack_events": (None, "*=404 anon=404"),
     "chat:team": ("team", "*=403 admin,head=ok coaches=ok|403|ok"),
     # one's own calendar feed; the feed itself answers its secret address only (none here)
