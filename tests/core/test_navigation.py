@@ -56,6 +56,11 @@ EXPECTED: dict[str, set[str]] = {
     # the pay data's import page is under both Fairness and Import
     "fairness:import": {"Fairness", "Import"},
     "fairness:import_commit": {"Fairness", "Import"},
+    # a school's roster is an import; consent for student pulses belongs to the pulse
+    "classroom:roster": {"Import"},
+    "classroom:roster_confirm": {"Import"},
+    "classroom:consent_policy": {"Pulse"},
+    "classroom:consent_round": {"Pulse"},
 }
 # Every page of these apps is under one item.
 WHOLE_APPS = {
@@ -68,7 +73,6 @@ WHOLE_APPS = {
     "conversations": "1:1s",
     "feedback360": "Progress",  # 360 and upward feedback, beside mastery's feedback
     "integrations": "Settings",  # webhooks, an organisation's settings
-    "classroom": "Import",  # a school's roster, beside the other imports
 }
 # One item, two names: a school's classes, a member's own pay.
 SAME_ITEM = {"Classes": "Teams", "My pay": "Fairness"}
@@ -152,6 +156,7 @@ def test_every_page_is_walked() -> None:
         "feeds",
         "notifications",
         "chat",
+        "classroom",  # the families' page (no sign-in) marks nothing
         *WHOLE_APPS,
     }
     assert len(names) > 90

@@ -21,7 +21,6 @@ WHOLE_APPS = {
     "conversations": "one_on_ones",
     "feedback360": "progress",  # 360 and upward feedback sit beside mastery's feedback
     "integrations": "settings",  # webhooks are one of the organisation's settings
-    "classroom": "import",  # a school's roster is imported beside people and teams
 }
 
 # pages of core and okrs (URL name -> navigation items)
@@ -72,6 +71,11 @@ PAGES: dict[str, tuple[str, ...]] = {
     # the pay data's import is an import page too
     "fairness:import": ("import",),
     "fairness:import_commit": ("import",),
+    # a school's roster is imported beside people and teams; consent belongs to its pulses
+    "classroom:roster": ("import",),
+    "classroom:roster_confirm": ("import",),
+    "classroom:consent_policy": ("pulse",),
+    "classroom:consent_round": ("pulse",),
 }
 
 
