@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ampwork.core import selectors as core_selectors
-from ampwork.core.models import Organisation, Person, Team
+from ampwork.core.models import Organisation, Person
 from ampwork.core.permissions import Actor
 from ampwork.demo.services import generate
 from ampwork.okrs import columns, progress, selectors
@@ -92,17 +92,17 @@ class _Exacts:
         return progress.as_exact(self._judged[pk])
 
 
-def _tree(parents: list[int]) -> list[core_selectors.TeamNode]:
+def _tree(parents: list[int]) -> list[core_selectors.TeamOutline]:
     nodes = [
-        core_selectors.TeamNode(
-            team=Team(pk=i + 1, name=f"t{i}", parent_id=p + 1 if p >= 0 else None)
+        core_selectors.TeamOutline(
+            team=core_selectors.TeamRow(i + 1, f"t{i}", p + 1 if p >= 0 else None)
         )
         for i, p in enumerate(parents)
     ]
     roots = []
-    for node, parent in zip(nodes, parents, strict=True):
+    for node, parent in zip(nodes, parents, strict=True):  # a parent before its children
+        node.depth = nodes[parent].depth + 1 if parent >= 0 else 0
         (nodes[parent].children if parent >= 0 else roots).append(node)
-    core_selectors._fill(roots, 0)
     return roots
 
 
@@ -189,7 +189,7 @@ def _before(actor: Actor, cycle: Cycle, day: dt.date) -> dict[str, Any]:
         selectors.visible_objectives(actor).filter(cycle=cycle), day, detail=False
     )
     org = actor.organisation
-    tree = core_selectors.team_tree(org, with_leads=False)
+    tree = core_selectors.team_outline(org)
     root = organisation_team(tree)
     inside = selectors.objectives_by_team(tree, active_members(org), state.objectives, root)
     pace = progress.Pace(cycle.start, cycle.end, day)

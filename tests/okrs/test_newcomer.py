@@ -309,12 +309,14 @@ class _Owned:
     owner_person_id: int | None
 
 
-def _tree(parents: list[int]) -> list[core_selectors.TeamNode]:
+def _tree(parents: list[int]) -> list[core_selectors.TeamOutline]:
     """Team i + 1 under team parents[i] (0: under the root, team 0)."""
-    nodes = [core_selectors.TeamNode(team=Team(pk=0, name="Org"))]
+    nodes = [core_selectors.TeamOutline(team=core_selectors.TeamRow(0, "Org", None))]
     for i, parent in enumerate(parents):
-        node = core_selectors.TeamNode(team=Team(pk=i + 1, name=f"T{i + 1}"))
-        nodes[min(parent, i)].children.append(node)
+        above = nodes[min(parent, i)]
+        row = core_selectors.TeamRow(i + 1, f"T{i + 1}", above.team.pk)
+        node = core_selectors.TeamOutline(team=row, depth=above.depth + 1)
+        above.children.append(node)
         nodes.append(node)
     return [nodes[0]]
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from html import escape
+from typing import Any
 
 import plotly.graph_objects as go
+import plotly.io as pio
 from django.templatetags.static import static
 
 from .staticfinders import PUBLIC_PATH
@@ -65,12 +68,43 @@ def to_html(fig: go.Figure, table: Table | None) -> str:
         plot_bgcolor="rgba(0,0,0,0)",
         font={"family": "system-ui, sans-serif", "size": 13, "color": INK},
     )
-    height = fig.layout.height
+    return _div(fig.layout.height, fig.to_json(), table)
+
+
+# what to_html's update_layout adds, in the order plotly writes it
+_LOOK: dict[str, Any] = {
+    "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+    "font": {"family": "system-ui, sans-serif", "size": 13, "color": INK},
+    "paper_bgcolor": "rgba(0,0,0,0)",
+    "plot_bgcolor": "rgba(0,0,0,0)",
+}
+
+
+@cache
+def _template() -> dict[str, Any]:
+    """The default template, as plotly writes it into every figure's layout."""
+    template: dict[str, Any] = go.Figure().to_dict()["layout"]["template"]
+    return template
+
+
+def figure_html(data: list[dict[str, Any]], layout: dict[str, Any], table: Table | None) -> str:
+    """:func:`to_html` of the figure plotly would build, given as the dicts plotly writes:
+    ``data`` (each trace's properties in plotly's order, its ``type`` last) and ``layout``
+    (without the template and without what :func:`to_html` adds, which must not be in it).
+    Building plotly's objects validates every property, some 6 ms a chart; writing the
+    dicts takes a few microseconds. The same HTML, to the byte: each chart written so is
+    compared with its plotly figure (``tests/okrs/test_charts_html.py``)."""
+    assert not _LOOK.keys() & layout.keys()
+    figure = {"data": data, "layout": {"template": _template(), **layout, **_LOOK}}
+    return _div(layout.get("height"), pio.to_json(figure, validate=False), table)
+
+
+def _div(height: int | None, figure: str, table: Table | None) -> str:
     style = f"height:{int(height)}px; width:100%;" if height else "height:100%; width:100%;"
     return (
         f'<div class="plotly-graph-div js-chart" style="{style}" aria-hidden="true" '
         f'data-plotly="{escape(static(PUBLIC_PATH))}" '
-        f'data-figure="{escape(fig.to_json())}" data-config="{escape(json.dumps(CONFIG))}">'
+        f'data-figure="{escape(figure)}" data-config="{escape(json.dumps(CONFIG))}">'
         "</div>" + (table.to_html() if table is not None else "")
     )
 

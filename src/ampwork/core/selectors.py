@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple, TypeVar
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
@@ -190,6 +191,48 @@ def _fill(nodes: Iterable[TeamNode], depth: int) -> int:
     return total
 
 
+class TeamRow(NamedTuple):
+    """A team as whole-organisation pages need it (the OKR tree and dashboard): its id,
+    name and parent, without a model instance."""
+
+    pk: int
+    name: str
+    parent_id: int | None
+
+
+@dataclass
+class TeamOutline:
+    """A team in :func:`team_outline`: its row, its depth and the teams inside it."""
+
+    team: TeamRow
+    depth: int = 0
+    children: list[TeamOutline] = field(default_factory=list)
+
+
+def team_outline(org: Organisation) -> list[TeamOutline]:
+    """The team tree as :func:`team_tree` orders it (siblings by name, then id), as plain
+    rows: one query of three columns, no member counts, no leads. :func:`team_tree` makes a
+    model instance per team (with its dates) and counts members: about 4.5 ms at 2,000
+    people, which the OKR pages, reading whole cycles, do not need."""
+    nodes = {
+        pk: TeamOutline(TeamRow(pk, name, parent))
+        for pk, name, parent in teams(org).values_list("id", "name", "parent_id")
+    }
+    roots: list[TeamOutline] = []
+    for node in nodes.values():
+        parent_id = node.team.parent_id
+        above = nodes.get(parent_id) if parent_id else None
+        (above.children if above else roots).append(node)
+    level, depth = roots, 0
+    while level:
+        below: list[TeamOutline] = []
+        for node in level:
+            node.depth = depth
+            below += node.children
+        level, depth = below, depth + 1
+    return roots
+
+
 def first_branching_level(tree: list[TeamNode]) -> tuple[list[TeamNode], TeamNode | None]:
     """The first level of the tree with more than one unit, and the unit above it.
 
@@ -214,9 +257,12 @@ def unit_count(tree: list[TeamNode]) -> int:
     return len(flatten(tree)) - (whole_organisation_unit(tree) is not None)
 
 
-def flatten(nodes: Iterable[TeamNode]) -> list[TeamNode]:
+_Node = TypeVar("_Node", TeamNode, TeamOutline)
+
+
+def flatten(nodes: Iterable[_Node]) -> list[_Node]:
     """Depth-first list of a tree, for indented tables and select boxes."""
-    out: list[TeamNode] = []
+    out: list[_Node] = []
     stack = list(reversed(list(nodes)))
     while stack:
         node = stack.pop()

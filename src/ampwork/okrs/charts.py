@@ -9,7 +9,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 
-from ampwork.core.charts import ACCENT, Table, to_html
+from ampwork.core.charts import ACCENT, Table, figure_html, to_html
 
 from . import progress
 from .models import CheckIn, Cycle, KeyResult
@@ -91,63 +91,71 @@ def key_result(kr: KeyResult, history: Sequence[CheckIn], cycle: Cycle) -> str |
 
 
 def statuses(rows: Sequence[Any]) -> str:
-    """Stacked bars: objectives on track, at risk, off track per team."""
+    """Stacked bars: objectives on track, at risk, off track per team. Written as the
+    dicts plotly would make of its figure (:func:`ampwork.core.charts.figure_html`)."""
     names = [r.name for r in rows][::-1]
-    fig = go.Figure(
-        [
-            go.Bar(
-                y=names,
-                x=[r.counts[s] for r in rows][::-1],
-                name=s,
-                orientation="h",
-                marker_color=COLOURS[s],
-                hovertemplate=f"%{{y}}: %{{x}} {s}<extra></extra>",
-            )
-            for s in (progress.ON_TRACK, progress.AT_RISK, progress.OFF_TRACK, progress.NOT_STARTED)
-        ]
-    )
-    fig.update_layout(
-        barmode="stack",
-        height=max(200, 32 * len(rows) + 80),
-        legend={"orientation": "h", "y": -0.15},
-        xaxis_title="objectives",
-    )
-    fig.update_yaxes(automargin=True)
-    most = max((r.total for r in rows), default=1)
-    fig.update_xaxes(tick0=0, dtick=max(1, math.ceil(most / 8)))
     kinds = (progress.ON_TRACK, progress.AT_RISK, progress.OFF_TRACK, progress.NOT_STARTED)
+    data = [
+        {
+            "hovertemplate": f"%{{y}}: %{{x}} {s}<extra></extra>",
+            "marker": {"color": COLOURS[s]},
+            "name": s,
+            "orientation": "h",
+            "x": [r.counts[s] for r in rows][::-1],
+            "y": names,
+            "type": "bar",
+        }
+        for s in kinds
+    ]
+    most = max((r.total for r in rows), default=1)
+    layout = {
+        "legend": {"orientation": "h", "y": -0.15},
+        "barmode": "stack",
+        "height": max(200, 32 * len(rows) + 80),
+        "xaxis": {
+            "title": {"text": "objectives"},
+            "tick0": 0,
+            "dtick": max(1, math.ceil(most / 8)),
+        },
+        "yaxis": {"automargin": True},
+    }
     table = Table(
         "Objectives per team by pacing",
         ["Team", *(s.capitalize() for s in kinds)],
         [(r.name, *(r.counts[s] for s in kinds)) for r in rows],
     )
-    return to_html(fig, table)
+    return figure_html(data, layout, table)
 
 
 def scores(per_grade: Mapping[float, int], final: bool) -> str:
     """How many key results got each grade (stored graded to one decimal), coloured by
-    Google's bands."""
+    Google's bands. Written as the dicts plotly would make of its figure
+    (:func:`ampwork.core.charts.figure_html`)."""
     grades = [round(i / 10, 1) for i in range(11)]
     counts = [0] * len(grades)
     for value, n in per_grade.items():
         counts[grades.index(progress.round_score(value))] += n
-    fig = go.Figure(
-        go.Bar(
-            x=[f"{g:.1f}" for g in grades],
-            y=counts,
-            marker_color=[BANDS[progress.score_band(g)] for g in grades],
-            hovertemplate="%{y} key results at %{x}<extra></extra>",
-        )
-    )
-    fig.update_layout(
-        height=240,
-        xaxis_title="score" if final else "progress so far (graded)",
-        yaxis_title="key results",
-    )
-    fig.update_yaxes(tick0=0, dtick=max(1, math.ceil(max(counts, default=1) / 6)))
+    data = [
+        {
+            "hovertemplate": "%{y} key results at %{x}<extra></extra>",
+            "marker": {"color": [BANDS[progress.score_band(g)] for g in grades]},
+            "x": [f"{g:.1f}" for g in grades],
+            "y": counts,
+            "type": "bar",
+        }
+    ]
+    layout = {
+        "height": 240,
+        "xaxis": {"title": {"text": "score" if final else "progress so far (graded)"}},
+        "yaxis": {
+            "title": {"text": "key results"},
+            "tick0": 0,
+            "dtick": max(1, math.ceil(max(counts, default=1) / 6)),
+        },
+    }
     table = Table(
         "Key results per score" if final else "Key results per grade of their progress so far",
         ["Score" if final else "Progress (graded)", "Key results"],
         [(f"{g:.1f}", n) for g, n in zip(grades, counts, strict=True)],
     )
-    return to_html(fig, table)
+    return figure_html(data, layout, table)

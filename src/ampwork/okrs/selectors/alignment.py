@@ -60,10 +60,10 @@ class Alignment:
     branches: list[Branch]
     people_names: Mapping[int, str]
     expected: float
-    teams: list[core_selectors.TeamNode]  # every team of the organisation, in tree order
+    teams: list[core_selectors.TeamOutline]  # every team of the organisation, in tree order
 
 
-def organisation_team(tree: list[core_selectors.TeamNode]) -> int | None:
+def organisation_team(tree: list[core_selectors.TeamOutline]) -> int | None:
     """The team that is the organisation itself: a single root team with teams under it
     (as in the demo's Brightwater Labs). Shown once, as the organisation — never beside it."""
     if len(tree) == 1 and tree[0].children:
@@ -89,7 +89,7 @@ class Owned(Protocol):
 
 
 def objectives_by_team(
-    tree: list[core_selectors.TeamNode],
+    tree: list[core_selectors.TeamOutline],
     members: dict[int, list[int]] | dict[int, set[int]],
     objectives: Iterable[Owned],
     root: int | None = None,
@@ -112,7 +112,7 @@ def objectives_by_team(
             top.add(o.pk)
     out: dict[int, set[int]] = {}
 
-    def collect(node: core_selectors.TeamNode) -> set[int]:
+    def collect(node: core_selectors.TeamOutline) -> set[int]:
         found = set(by_team.get(node.team.pk, ()))
         for person in members.get(node.team.pk, ()):
             found |= by_person.get(person, set())
@@ -158,7 +158,7 @@ def _alignment(actor: Actor, cycle: Cycle, team_id: int | None, today: dt.date |
     """
     org = actor.organisation
     day = today or timezone.localdate()
-    tree = core_selectors.team_tree(org, with_leads=False)
+    tree = core_selectors.team_outline(org)
     every_team = core_selectors.flatten(tree)
     root = organisation_team(tree)
     members = active_members(org)
@@ -182,7 +182,7 @@ def _alignment(actor: Actor, cycle: Cycle, team_id: int | None, today: dt.date |
     rollups = _rollups(tree, members, table, root)
     expected = progress.expected_progress(cycle.start, cycle.end, table.today)
 
-    def grow(node: core_selectors.TeamNode) -> Branch:
+    def grow(node: core_selectors.TeamOutline) -> Branch:
         pk = node.team.pk
         own = by_team.rows(loader, pk)
         branch = Branch(
@@ -208,7 +208,7 @@ def _alignment(actor: Actor, cycle: Cycle, team_id: int | None, today: dt.date |
 
 
 def _rollups(
-    tree: list[core_selectors.TeamNode],
+    tree: list[core_selectors.TeamOutline],
     members: dict[int, list[int]],
     table: CycleTable,
     root: int | None,
@@ -335,7 +335,9 @@ def _read_shown(branches: list[Branch]) -> None:
         lists[0].loader.load([pk for found in lists for pk in found.ids])
 
 
-def _find(nodes: list[core_selectors.TeamNode], team_id: int) -> core_selectors.TeamNode | None:
+def _find(
+    nodes: list[core_selectors.TeamOutline], team_id: int
+) -> core_selectors.TeamOutline | None:
     for node in core_selectors.flatten(nodes):
         if node.team.pk == team_id:
             return node

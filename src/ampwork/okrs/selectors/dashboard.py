@@ -68,7 +68,7 @@ def _dashboard(actor: Actor, cycle: Cycle, today: dt.date | None) -> Dashboard:
     )
     found = np.bincount(table.codes.astype(np.int64), minlength=len(columns.STATUSES))
     totals = dict(zip(columns.STATUSES, found.tolist(), strict=True))
-    tree = core_selectors.team_tree(org, with_leads=False)
+    tree = core_selectors.team_outline(org)
     names = {node.team.pk: node.team.name for node in core_selectors.flatten(tree)}
     teams = team_incidence(tree, active_members(org), table, organisation_team(tree))
     per_team = columns.team_counts(teams.team, table.codes[teams.objective], teams.size)

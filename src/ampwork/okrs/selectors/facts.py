@@ -259,7 +259,7 @@ def team_pacing(
     number of queries."""
     org = actor.organisation
     wanted = set(teams)
-    tree = core_selectors.team_tree(org, with_leads=False)
+    tree = core_selectors.team_outline(org)
     root = organisation_team(tree)
     members = active_members(org)
     below = {

@@ -303,7 +303,7 @@ class Teams:
 
 
 def team_incidence(
-    tree: list[core_selectors.TeamNode],
+    tree: list[core_selectors.TeamOutline],
     members: Mapping[int, Sequence[int]],
     table: CycleTable,
     root: int | None,

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from html import escape  # Django's ``escape`` is this one, marked safe
+from typing import TYPE_CHECKING, Any
 
 from django import template
+from django.template.defaultfilters import floatformat
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
 
 from ampwork.core.templatetags.ampwork_tags import pct, slug
+
+if TYPE_CHECKING:
+    from ampwork.okrs.selectors.alignment import Alignment, Branch
 
 register = template.Library()
 
@@ -20,15 +26,15 @@ def bar(value: float | None, status: str | None) -> SafeString:
     show one per objective and per team: an ``{% include %}`` each was most of the
     alignment tree's rendering. The same HTML, to the byte
     (``tests/okrs/test_columns.py``)."""
-    shown = pct(value)
-    said = f", {status}" if status else ""
-    return format_html(
-        '<span class="bar bar--{}" role="img"\n    aria-label="{} done{}"><span '
-        'class="bar__fill" style="width: {}"></span></span>\n',
-        slug(str(status)),
-        shown,
-        said,
-        shown,
+    return mark_safe(_bar(value, status))  # escaped by _bar
+
+
+def _bar(value: float | None, status: str | None) -> str:
+    shown = escape(pct(value))
+    said = escape(f", {status}") if status else ""
+    return (
+        f'<span class="bar bar--{escape(slug(str(status)))}" role="img"\n    aria-label="'
+        f'{shown} done{said}"><span class="bar__fill" style="width: {shown}"></span></span>\n'
     )
 
 
@@ -59,3 +65,152 @@ def branch_body_url(team_id: int, cycle_id: int) -> str:
     """Where a closed branch of the alignment tree loads its body from (htmx): what
     ``{% url 'okrs:alignment' %}?cycle=…&amp;team=…&amp;body=1`` wrote (escaped alike)."""
     return f"{_path('okrs:alignment')}?cycle={int(cycle_id)}&team={int(team_id)}&body=1"
+
+
+# ---------------------------------------------------------------- the alignment tree
+# Its branches and objective lists written in Python: as recursive ``{% include %}``\ s
+# (about 100 branches and 100 objectives at any size) they were the tree page's rendering,
+# some 30 ms, most of it looking names up through the deepening context. The same HTML, to
+# the byte, as the templates they replace (``tests/okrs/test_tree_html.py`` renders both);
+# every text escaped as ``{{ }}`` escapes it.
+
+
+@register.simple_tag
+def objective_list(objectives: Iterable[Any], state: Any) -> SafeString:
+    """What ``{% include "okrs/_objective_list.html" %}`` wrote: a list of objectives, each
+    with its bar, progress, pacing, score and visibility."""
+    out: list[str] = []
+    link = _pattern("okrs:objective", get_script_prefix(), get_urlconf(), 1)
+    _objective_list(out, objectives, state.results, link)
+    return mark_safe("".join(out))  # escaped as written
+
+
+@register.simple_tag(takes_context=True)
+def branches(context: template.Context, tree: Alignment) -> SafeString:
+    """Every top branch of the tree, open ones with their bodies: what a loop of
+    ``{% include "okrs/_branch.html" %}`` wrote."""
+    page = _Tree(context, tree)
+    out: list[str] = []
+    for branch in tree.branches:
+        page.branch(out, branch)
+    return mark_safe("".join(out))  # escaped as written
+
+
+@register.simple_tag(takes_context=True)
+def branch_body(context: template.Context, tree: Alignment, branch: Branch) -> SafeString:
+    """A branch's body (its objectives, its people's, its teams inside), without the
+    newline that ended the template it replaces: what htmx loads when a branch opens."""
+    out: list[str] = []
+    _Tree(context, tree).body(out, branch)
+    return mark_safe("".join(out))  # escaped as written
+
+
+def _objective_list(
+    out: list[str], objectives: Iterable[Any], results: Mapping[int, Any], link: str
+) -> None:
+    """``link``: the objective page's path with ``{}`` for its id (:func:`_pattern`)."""
+    out.append('<ul class="objectives">')
+    for o in objectives:
+        r = results.get(o.pk) if results else None
+        assert r is not None  # every objective listed is one of the state's
+        value = r.progress.value
+        out.append(
+            f'\n  <li><a href="{escape(link.format(int(o.pk)))}">{escape(str(o.title))}</a>\n'
+            f'    <span class="objectives__meta">{_bar(value, r.pacing)} <span class="small">'
+            f"{escape(pct(value))} ·\n"
+            f'        <span class="status status--{escape(slug(r.pacing))}">'
+            f"{escape(str(r.pacing))}</span>"
+        )
+        if r.score is not None:
+            out.append(
+                f' · score\n        <span class="band--{escape(str(r.band))}">'
+                f"{floatformat(r.score, 1)}</span>"  # safe: a number
+            )
+        if o.visibility == "private":
+            out.append(" · private")
+        out.append("</span></span></li>\n")
+    out.append("</ul>\n")
+
+
+class _Tree:
+    """Writes branches as ``okrs/_branch.html`` and ``okrs/_branch_body.html`` did."""
+
+    def __init__(self, context: template.Context, tree: Alignment) -> None:
+        words = context.get("words") or {}
+        org = context.get("current_org")
+        self.team = escape(str(words.get("team", "")))
+        self.teams = escape(str(words.get("teams", "")).lower())
+        self.whole = "the school" if org is not None and org.is_school else "the organisation"
+        self.tree = tree
+        self.results = tree.state.results
+        self.cycle = int(tree.cycle.pk)
+        prefix, urlconf = get_script_prefix(), get_urlconf()  # each a thread-local look-up
+        self.person_link = _pattern("core:person", prefix, urlconf, 1)
+        # branch_body_url's, the cycle filled in
+        tree_link = _pattern("okrs:alignment", prefix, urlconf, 0)
+        self.body_link = escape(f"{tree_link}?cycle={self.cycle}&team=")
+        self.objective_link = _pattern("okrs:objective", prefix, urlconf, 1)
+
+    def branch(self, out: list[str], branch: Branch) -> None:
+        opened = branch.opened
+        out.append('\n  <details class="branch"')
+        if opened:
+            out.append(" open")
+        else:
+            url = f"{self.body_link}{int(branch.team_id)}&amp;body=1"
+            out.append(
+                f'\n    hx-get="{url}" hx-trigger="toggle once" hx-target="find .branch__body"'
+            )
+        out.append(
+            '>\n  <summary><span class="branch__marker" aria-hidden="true"></span>'
+            f'<span class="branch__name">{escape(str(branch.name))}</span>'
+        )
+        if branch.organisation:
+            out.append(f' <span\n    class="badge badge--muted">{self.whole}</span>')
+        out.append("\n    ")
+        count = branch.count
+        if count:
+            status = branch.status
+            out.append(
+                f'{_bar(branch.rollup, status)} <span class="small">{escape(pct(branch.rollup))}'
+                f' ·\n        <span class="status status--{escape(slug(status))}">'
+                f"{escape(str(status))}</span>\n"
+                f'        · <span class="branch__count">{count:d} objective'
+                f"{'' if count == 1 else 's'}</span>"
+            )
+            teams = len(branch.shown_children)
+            if teams:
+                listed = branch.listed
+                here = f"{listed:d} here, the rest" if listed else "all"
+                word = self.team if teams == 1 else self.teams
+                out.append(
+                    f'\n        <span class="muted">({here} in {teams:d}\n          {word} inside)'
+                    "</span>"
+                )
+            out.append("</span>")
+        else:
+            out.append('<span class="small muted">no\n          objectives</span>')
+        out.append('\n  </summary>\n  <div class="branch__body">')
+        if opened:
+            self.body(out, branch)
+            out.append("\n")
+        else:
+            out.append('<p class="muted small">Loading…</p>')
+        out.append("</div>\n</details>\n")
+
+    def body(self, out: list[str], branch: Branch) -> None:
+        if branch.objectives:
+            _objective_list(out, branch.objectives, self.results, self.objective_link)
+        out.append("\n")
+        names = self.tree.people_names
+        for person_id, objectives in branch.people.items():
+            link = escape(self.person_link.format(int(person_id)))
+            out.append(
+                f'\n<div class="branch__person"><a href="{link}" class="branch__person-name">'
+                f"{escape(str(names.get(person_id)))}</a>\n  "
+            )
+            _objective_list(out, objectives, self.results, self.objective_link)
+            out.append("</div>\n")
+        out.append("\n")
+        for child in branch.shown_children:
+            self.branch(out, child)
