@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from ampwork.classroom import consent_services, selectors
 from ampwork.classroom.models import ConsentPolicy, Guardian, GuardianOf, PulseConsent
-from ampwork.core.errors import NotAllowed, NotFound, ValidationFailed
-from ampwork.core.models import Organisation, Person, Role, Team, TeamMembership
+from ampwork.core.errors import NotAllowed, ValidationFailed
+from ampwork.core.models import AuditEvent, Organisation, Person, Role, Team, TeamMembership
 from ampwork.core.permissions import Actor
 from ampwork.pulse import services
 from ampwork.pulse.models import Invitation, Question, Round
@@ -226,7 +226,11 @@ def test_an_opt_out_after_a_shared_link_opened_renews_the_link(hill: dict[str, A
     assert old
     assert Client().get(f"/pulse/answer/{old}/").status_code == 200
     round.refresh_from_db()
+    assert round.audience_size == 5
     assert _record(hill, round, hill["students"][0], "opted_out") == "link_renewed"
+    round.refresh_from_db()
+    assert round.audience_size == 4  # one answer fewer through the link
+    assert AuditEvent.objects.filter(action="pulse.link_renewed", target_id=str(round.pk))
     assert Client().get(f"/pulse/answer/{old}/").status_code == 404
     assert Client().post(f"/pulse/answer/{old}/", {"mast1": "4"}).status_code == 404
     round.refresh_from_db()
@@ -249,23 +253,30 @@ def test_an_opted_out_student_cannot_use_the_link_they_got_earlier(
     token = ann_mail.body.split("/pulse/answer/")[1].split("/")[0]
     assert Client().get(f"/pulse/answer/{token}/").status_code == 200  # it worked
     round.refresh_from_db()
-    assert _record(hill, round, ann, "opted_out") == "uninvited"
-    assert ann.pk not in _invited(round)
-    # the emailed link, the API and the signed-in page all refuse her now
-    assert Client().get(f"/pulse/answer/{token}/").status_code == 404
-    assert Client().post(f"/pulse/answer/{token}/", {"mast1": "4"}).status_code == 404
+    invited = len(_invited(round))
+    assert _record(hill, round, ann, "opted_out") == "link_closed"
+    # her link is closed, not deleted: the count of people invited does not change, so
+    # nobody learns from it whether she had answered
+    assert len(_invited(round)) == invited
+    assert Invitation.objects.get(round=round, person=ann).used
+    # the emailed link, the API and the signed-in page all refuse her now (the link
+    # page says it is closed, in the same words as for a link already used)
+    page = Client().get(f"/pulse/answer/{token}/")
+    assert b"This link is closed" in page.content
+    assert b'name="mast1"' not in page.content
+    Client().post(f"/pulse/answer/{token}/", {"mast1": "4"})
     answered = Client().post(
         f"/api/v1/pulse/rounds/{round.pk}/responses",
         {"token": token, "answers": {"mast1": 4}},
         content_type="application/json",
     )
-    assert answered.status_code == 404
-    with pytest.raises(NotFound):
-        services.find_invitation(token)
+    assert answered.status_code in (404, 409, 422)  # refused, whichever way
     client = Client()
     assert ann.user is not None
     client.force_login(ann.user)
-    assert client.get(f"/pulse/rounds/{round.pk}/answer/").status_code == 403
+    signed_in = client.get(f"/pulse/rounds/{round.pk}/answer/")
+    assert b'name="mast1"' not in signed_in.content  # no form: closed, as a used link
+    client.post(f"/pulse/rounds/{round.pk}/answer/", {"mast1": "4"})
     assert services.answer_count(round) == 0
     # the others' links still work
     others = [m for m in mail.outbox if ann.email not in m.to]
@@ -283,8 +294,12 @@ def test_an_opt_out_after_answering_keeps_the_anonymous_answer(hill: dict[str, A
     found, invitation = services.find_invitation(token)
     services.answer(round=found, invitation=invitation, answers={"mast1": 4})
     round.refresh_from_db()
-    assert _record(hill, round, ann, "opted_out") == "answered"
+    invited = len(_invited(round))
+    # the same answer as for a student who had not answered (the attack: a teacher
+    # records an opt-out to find out whether a student answered — and learns nothing)
+    assert _record(hill, round, ann, "opted_out") == "link_closed"
     assert services.answer_count(round) == 1
+    assert len(_invited(round)) == invited
 
 
 # ---------------------------------------------------------------- who records consent
@@ -451,5 +466,77 @@ def test_consent_recorded_after_opening_invites_nobody(hill: dict[str, Any]) -> 
     assert _record(hill, round, ben, "consented") == "recorded_late"
     assert ben.pk not in _invited(round)
     # withdrawing consent once open is an opt-out: Ann's link goes
-    assert _record(hill, round, ann, "opted_out") == "uninvited"
-    assert _invited(round) == {hill["tara"].pk}
+    assert _record(hill, round, ann, "opted_out") == "link_closed"
+    assert Invitation.objects.get(round=round, person=ann).used
+
+
+# ---------------------------------------------------------------- found in review
+
+
+def test_a_student_who_moved_class_after_opening_can_still_be_opted_out(
+    hill: dict[str, Any],
+) -> None:
+    _policy(hill["school"], "opt_out")
+    round = _round(hill["tara_actor"], hill["8C"])
+    services.open_round(actor=hill["tara_actor"], round=round)
+    round.refresh_from_db()
+    ben = hill["students"][1]
+    TeamMembership.objects.filter(team=hill["8C"], person=ben).update(team=hill["8D"])
+    assert ben.pk in consent_services.round_students(round)  # invited at opening
+    assert _record(hill, round, ben, "opted_out") == "link_closed"
+    assert Invitation.objects.get(round=round, person=ben).used
+
+
+def test_an_id_too_large_for_the_database_is_a_message_not_a_crash(
+    hill: dict[str, Any], client: Client
+) -> None:
+    round = _round(hill["tara_actor"], hill["8C"])
+    ann = hill["ann"]
+    for bad in (10**25, 2**31):
+        with pytest.raises(ValidationFailed):
+            consent_services.record_consent(
+                actor=hill["head_actor"], round=round, student_id=bad, status="consented"
+            )
+        with pytest.raises(ValidationFailed):
+            consent_services.record_consent(
+                actor=hill["head_actor"],
+                round=round,
+                student_id=ann.pk,
+                status="consented",
+                guardian_id=bad,
+            )
+    assert hill["head"].user is not None
+    client.force_login(hill["head"].user)
+    answer = client.post(
+        f"/classroom/consent/rounds/{round.pk}/?org={hill['school'].slug}",
+        {"student": ann.pk, "status": "consented", "guardian": 10**25},
+    )
+    assert answer.status_code < 500
+    assert not PulseConsent.objects.exists()
+
+
+def test_a_teacher_of_a_parent_team_sees_only_the_students_they_teach(
+    hill: dict[str, Any], make_person: Callable[..., Person], actor_of: Any
+) -> None:
+    year = TeamFactory(organisation=hill["school"], name="Year 8")
+    Team.objects.filter(pk__in=[hill["8C"].pk, hill["8D"].pk]).update(parent=year)
+    lead = make_person(hill["school"], Role.MANAGER, name="Yara Year")
+    MembershipFactory(team=year, person=lead, role=TeamMembership.Role.LEAD)
+    round = _round(actor_of(lead), year)
+    assert consent_services.round_students(round)  # the round asks 8C's and 8D's students
+    assert consent_services.students_for(actor_of(lead), round) == set()
+    assert consent_services.students_for(hill["tara_actor"], round) == {
+        s.pk for s in hill["students"]
+    }
+    assert consent_services.students_for(hill["head_actor"], round) == (
+        consent_services.round_students(round)
+    )
+
+
+def test_a_school_topic_in_the_closing_questions_gates_the_pulse(hill: dict[str, Any]) -> None:
+    """Every student pulse ends with the recommend and comment questions: a topic whose
+    words they use touches every pulse."""
+    _policy(hill["school"], "consent", topics="Recommending: recommend")
+    round = _round(hill["tara_actor"], hill["8C"], areas=(), question="")
+    with pytest.raises(ValidationFailed, match="no student of this pulse has"):
+        services.open_round(actor=hill["tara_actor"], round=round)

@@ -144,3 +144,33 @@ def test_a_shared_link_opens_only_when_nobody_is_left_out() -> None:
 def test_a_pulse_asking_no_student_is_not_refused_under_a_policy() -> None:
     assert consent.decide(CONSENT, [], {}, shared_link=False) == consent.Decision(frozenset())
     assert consent.decide(CONSENT, [], {}, shared_link=True).refusal == ""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I get picked\u00a0on at break",  # a non-breaking space
+        "I get picked\non at break",  # a line break
+        "I get picked   on at break",  # several spaces
+        "I get PICKED ON at break",
+    ],
+)
+def test_a_phrase_matches_however_its_spaces_are_typed(text: str) -> None:
+    topics = consent.parse_topics("Bullying: picked on")
+    assert consent.touched_topics([text], topics) == ["Bullying"]
+
+
+def test_accents_match_in_either_unicode_form() -> None:
+    composed = consent.parse_topics("Fear: anxiété")  # é as one character
+    decomposed = "J'ai de l'anxie\u0301te\u0301 avant les tests"  # é as e + accent
+    assert consent.touched_topics([decomposed], composed) == ["Fear"]
+    assert consent.touched_topics(["pickedon"], consent.parse_topics("B: picked on")) == []
+
+
+def test_a_stored_list_beyond_todays_limits_still_counts_every_topic() -> None:
+    long = "\n".join(f"T{n}: word{n}" for n in range(consent.MAX_TOPICS + 5))
+    with pytest.raises(ValueError, match="at most"):
+        consent.parse_topics(long)
+    lenient = consent.parse_topics_leniently(long)
+    assert len(lenient) == consent.MAX_TOPICS + 5
+    assert consent.touched_topics(["word54 here"], lenient) == ["T54"]

@@ -13,6 +13,7 @@ No Django here: the gate's data comes in as plain values (classroom.services).
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -50,7 +51,7 @@ def parse_topics(text: str) -> list[Topic]:
             raise ValueError(f"line {number}: at most {MAX_LINE} characters")
         name, colon, rest = line.partition(":")
         name = name.strip()
-        words = tuple(w.strip().casefold() for w in (rest if colon else name).split(","))
+        words = tuple(_plain(w) for w in (rest if colon else name).split(","))
         words = tuple(w for w in words if w)
         if not name or not words:
             raise ValueError(f"line {number}: write a topic, a colon, then its words")
@@ -60,8 +61,26 @@ def parse_topics(text: str) -> list[Topic]:
     return topics
 
 
+def parse_topics_leniently(text: str) -> list[Topic]:
+    """Every topic of a stored list, whatever today's limits (never fewer than stored)."""
+    topics = []
+    for raw in text.splitlines():
+        name, colon, rest = raw.strip().partition(":")
+        words = tuple(w for w in (_plain(w) for w in (rest if colon else name).split(",")) if w)
+        if name.strip() and words:
+            topics.append(Topic(name.strip(), words))
+    return topics
+
+
+def _plain(text: str) -> str:
+    """Text compared as people read it: one Unicode form (NFKC: "é" typed either way, a
+    non-breaking space as a space), no case, every run of spaces or line breaks one space."""
+    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
 def _mentions(text: str, word: str) -> bool:
-    return re.search(rf"(?<!\w){re.escape(word)}(?!\w)", text.casefold()) is not None
+    pattern = r"\s+".join(re.escape(part) for part in word.split())
+    return re.search(rf"(?<!\w){pattern}(?!\w)", _plain(text)) is not None
 
 
 def touched_topics(texts: Iterable[str], topics: Iterable[Topic]) -> list[str]:

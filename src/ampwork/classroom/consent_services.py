@@ -18,9 +18,10 @@ from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 
+from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import NotFound, ValidationFailed
 from ampwork.core.models import Person, Role
-from ampwork.core.permissions import Actor, require
+from ampwork.core.permissions import Actor, anywhere, require
 from ampwork.core.services import record
 from ampwork.pulse import services as pulse_services
 
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 
 FAMILIES_SALT = "ampwork.classroom.families"
 FAMILIES_DAYS = 180  # a families' link works this long after it is made
+MAX_ID = 2**31 - 1  # the largest id a form may name (larger: no such row, not a crash)
 
 
 @transaction.atomic
@@ -56,8 +58,25 @@ def set_policy(*, actor: Actor, rule: str, topics: str = "") -> ConsentPolicy:
 
 
 def round_students(round: Round) -> set[int]:
-    """The students a round would ask: its audience, students only."""
-    return selectors.students_among(round.organisation, pulse_services.audience(round))
+    """The students of a round: its audience as it stands, and once it is open with one
+    link per student, also those it invited when it opened (who has moved class since
+    still holds their link, and can still be opted out); students only."""
+    people = set(pulse_services.audience(round))
+    if round.status == "open":
+        people |= pulse_services.invited_people(round) or set()
+    return selectors.students_among(round.organisation, people)
+
+
+def students_for(actor: Actor, round: Round) -> set[int]:
+    """The round's students whose consent this actor may see and record: every one for a
+    head teacher (``consent.record`` anywhere), else those they teach — a teacher of a
+    parent team running a year's pulse sees their own classes' students, not the others'."""
+    students = round_students(round)
+    if anywhere(actor, "consent.record"):
+        return students
+    if actor.person is None or actor.role != Role.MANAGER:
+        return set()
+    return students & core_selectors.coached_by(actor.person)
 
 
 @transaction.atomic
@@ -75,6 +94,11 @@ def record_consent(
         raise NotFound("consent for student pulses is for schools")
     if round.organisation_id != org.pk:
         raise NotFound("no such pulse")
+    require(actor, "pulse.run", round)
+    if not 0 < student_id <= MAX_ID:
+        raise ValidationFailed.single("student", "no such student in this school")
+    if guardian_id is not None and not 0 < guardian_id <= MAX_ID:
+        raise ValidationFailed.single("guardian", "is not a guardian of this student")
     student = Person.objects.filter(organisation=org, pk=student_id).first()
     if student is None:
         raise ValidationFailed.single("student", "no such student in this school")
@@ -88,7 +112,7 @@ def record_consent(
     if (
         guardian_id is not None
         and not GuardianOf.objects.filter(
-            organisation=org, guardian_id=guardian_id, student=student
+            organisation=org, guardian_id=guardian_id, student=student, guardian__active=True
         ).exists()
     ):
         raise ValidationFailed.single("guardian", "is not a guardian of this student")

@@ -30,6 +30,6 @@ class ConsentPolicyForm(forms.Form):
 
 
 class ConsentRecordForm(forms.Form):
-    student = forms.IntegerField(min_value=1)
+    student = forms.IntegerField(min_value=1, max_value=2**31 - 1)
     status = forms.ChoiceField(choices=[("consented", "Consent given"), ("opted_out", "Opted out")])
-    guardian = forms.IntegerField(min_value=1, required=False)
+    guardian = forms.IntegerField(min_value=1, max_value=2**31 - 1, required=False)

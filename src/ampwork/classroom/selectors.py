@@ -73,8 +73,9 @@ def policy_of(org: Organisation) -> PolicyNow:
         return PolicyNow(None, "", [], "", None)
     try:
         topics = consent.parse_topics(found.topics)
-    except ValueError:  # stored through set_policy, which checks it: kept readable anyway
-        topics = []
+    except ValueError:  # stored by set_policy, which checks it; a stricter rule since:
+        # every line's words still count (the gate must not stop reading a school's topics)
+        topics = consent.parse_topics_leniently(found.topics)
     return PolicyNow(
         found.rule, found.topics, topics, found.set_by.name if found.set_by else "", found.set_at
     )
@@ -100,6 +101,10 @@ def sensitivity(items: list[instrument.Item], topics: list[consent.Topic]) -> Se
         text = instrument.text_of(item, True)
         for area in sorted(item.areas):
             areas.setdefault(area, []).append(text)
+        for name in consent.touched_topics([text], topics):
+            touched.setdefault(name, []).append(text)
+    # the two questions every student pulse ends with are read too
+    for text in (instrument.ENPS_SCHOOL, instrument.COMMENT_QUESTION):
         for name in consent.touched_topics([text], topics):
             touched.setdefault(name, []).append(text)
     return Sensitivity(areas, touched)

@@ -165,7 +165,7 @@ def consent_round(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
             "touches": selectors.sensitivity(items, policy.topics),
             "areas": instrument.AREAS,
             "rows": selectors.consent_rows(
-                actor.organisation, round.pk, consent_services.round_students(round)
+                actor.organisation, round.pk, consent_services.students_for(actor, round)
             ),
             "families_link": link,
             "may_set_policy": can(actor, "consent.policy", actor.organisation),
@@ -180,9 +180,10 @@ RECORDED = {
     "recorded_late": "Recorded. This pulse is already open: who it asks was fixed when it "
     "opened, so this student is not invited now.",
     "not_open": "Recorded: this student will not be asked when the pulse opens.",
-    "uninvited": "Recorded: the student's link no longer works.",
-    "answered": "Recorded. The student had already answered; answers are anonymous and "
-    "cannot be taken out.",
+    # the same words whether or not the student had answered: that is not for anyone to
+    # learn (answers are anonymous, and one already given cannot be taken out)
+    "link_closed": "Recorded: the student's link no longer works; an answer already given, "
+    "if any, stays anonymous in the results.",
     "link_renewed": "Recorded. The shared link cannot tell who answers, so it was renewed: "
     "give the new link to the other students only.",
 }

@@ -225,24 +225,39 @@ def admitted(round: Round) -> dict[int, int | None]:
     return people
 
 
+def invited_people(round: Round) -> set[int] | None:
+    """Who a round with one link per person invited when it opened (None: a shared link,
+    which invites nobody by name)."""
+    if round.mode == Round.Mode.UNATTRIBUTED:
+        return None
+    return set(Invitation.objects.filter(round=round).values_list("person_id", flat=True))
+
+
 @transaction.atomic
 def exclude(*, round: Round, person_id: int) -> str:
     """Ask a person no more (a guardian's opt-out recorded after the round opened, by a
-    service that checked its own permission): their unused one-time link is deleted, so it
-    works no more; a shared link, which cannot tell who answers, is renewed (the one they
-    may hold stops working). An answer already given stays: it is not theirs any more.
-    Answers ``"uninvited"``, ``"answered"``, ``"link_renewed"`` or ``"not_open"``."""
-    if round.status != Round.Status.OPEN:
+    service that checked its own permission). Their one-time link stops working: it is
+    marked used, not deleted, so the round's count of people invited — and whatever it
+    shows — is the same whether they had answered or not (a deleted row would say which).
+    A shared link, which cannot tell who answers, is renewed (the one they may hold stops
+    working) and takes one answer fewer, never fewer than it has. An answer already given
+    stays. Answers ``"link_closed"``, ``"link_renewed"`` or ``"not_open"``."""
+    current = Round.objects.select_for_update().filter(pk=round.pk).first()
+    if current is None or current.status != Round.Status.OPEN:
         return "not_open"
-    if round.mode == Round.Mode.UNATTRIBUTED:
-        _new_link(round)
-        round.save(update_fields=["shared_token_digest", "shared_token_sealed"])
+    if current.mode == Round.Mode.UNATTRIBUTED:
+        taken = Response.objects.filter(round=current).count()
+        if current.audience_size is not None:
+            current.audience_size = max(taken, current.audience_size - 1)
+        _new_link(current)
+        current.save(update_fields=["shared_token_digest", "shared_token_sealed", "audience_size"])
+        round.shared_token_digest = current.shared_token_digest
+        round.shared_token_sealed = current.shared_token_sealed
+        round.audience_size = current.audience_size
+        record(None, current.organisation, "pulse.link_renewed", current)
         return "link_renewed"
-    invitations = Invitation.objects.filter(round=round, person_id=person_id)
-    if invitations.filter(used=True).exists():
-        return "answered"
-    invitations.delete()
-    return "uninvited"
+    Invitation.objects.filter(round=current, person_id=person_id, used=False).update(used=True)
+    return "link_closed"
 
 
 @dataclass
