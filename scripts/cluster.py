@@ -309,6 +309,11 @@ def build(people: int, users: int, out: Path) -> None:
     )
     mail.outbox = []
     pulse.open_round(actor=admin, round=round)  # the links, by email (kept in memory here)
+    # email goes through the background worker (ampwork.core.mail): run what it queued, so
+    # the letters reach the in-memory outbox before the links are read from it
+    from ampwork.core import worker
+
+    worker.run_due()
     links = [
         "/pulse/answer/" + re.search(r"/pulse/answer/([^/\s]+)/", str(m.body)).group(1) + "/"  # type: ignore[union-attr]
         for m in mail.outbox
