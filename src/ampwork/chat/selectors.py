@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from ampwork.core.models import Organisation, Person, Team
 
@@ -42,16 +45,17 @@ def workspace_of(org_id: int) -> SlackWorkspace | None:
     return SlackWorkspace.objects.filter(organisation_id=org_id).first()
 
 
+def code_digest(code: str) -> str:
+    """How a one-time link's code is stored: its SHA-256, never the code."""
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
 def link_code(org: Organisation, code: str) -> SlackLinkCode | None:
     """The unused, unexpired one-time link of this code in this organisation (not used up
     by reading: the page shows whom it links before the person confirms)."""
-    import hashlib
-
-    from django.utils import timezone
-
     return SlackLinkCode.objects.filter(
         organisation=org,
-        digest=hashlib.sha256(code.encode()).hexdigest(),
+        digest=code_digest(code),
         used_at__isnull=True,
         expires_at__gt=timezone.now(),
     ).first()

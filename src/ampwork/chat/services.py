@@ -11,7 +11,6 @@ a recognition the whole organisation sees anyway, a digest to the manager it is 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 import secrets
 from collections.abc import Iterable
@@ -157,10 +156,6 @@ def link_by_email(org: Organisation, slack_user_id: str, email: str) -> Person |
     return person
 
 
-def _digest(code: str) -> str:
-    return hashlib.sha256(code.encode()).hexdigest()
-
-
 def new_link_code(org: Organisation, slack_user_id: str, slack_name: str = "") -> str:
     """A one-time link for a Slack user nobody is linked to yet: who opens it signed in
     becomes them. Returns the address."""
@@ -172,7 +167,7 @@ def new_link_code(org: Organisation, slack_user_id: str, slack_name: str = "") -
         organisation=org,
         slack_user_id=slack_user_id,
         slack_name=slack_name.strip()[:80],
-        digest=_digest(code),
+        digest=selectors.code_digest(code),
         expires_at=timezone.now() + dt.timedelta(minutes=LINK_MINUTES),
     )
     return f"{settings.BASE_URL}/chat/slack/link/{code}/?org={org.slug}"
@@ -188,7 +183,7 @@ def redeem_link_code(*, actor: Actor, code: str) -> ChatAccount:
     require(actor, "chat.own", me)
     row = (
         SlackLinkCode.objects.select_for_update()
-        .filter(organisation=actor.organisation, digest=_digest(code))
+        .filter(organisation=actor.organisation, digest=selectors.code_digest(code))
         .first()
     )
     if row is None or row.used_at is not None or row.expires_at <= timezone.now():
