@@ -27,6 +27,8 @@ class Review(models.Model):
     next_steps = models.TextField(blank=True)
     challenge = models.PositiveSmallIntegerField(null=True, blank=True, validators=RATING)
     skill = models.PositiveSmallIntegerField(null=True, blank=True, validators=RATING)
+    # a student's choice: their family may read this review (a school, issue 20)
+    share_with_family = models.BooleanField(default=False, db_default=False)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -176,6 +178,8 @@ class Feedback(models.Model):
         FeedbackRequest, null=True, blank=True, on_delete=models.SET_NULL, related_name="answers"
     )
     share_with_managers = models.BooleanField(default=False)
+    # the giver's (a teacher's) choice: the receiver's family may read it (a school)
+    share_with_family = models.BooleanField(default=False, db_default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
