@@ -61,6 +61,12 @@ EXPECTED: dict[str, set[str]] = {
     "classroom:roster_confirm": {"Import"},
     "classroom:consent_policy": {"Pulse"},
     "classroom:consent_round": {"Pulse"},
+    # a school's students' goals and conference portfolios (Goals: shown in schools only)
+    "classroom:goals": {"Goals"},
+    "classroom:goal": {"Goals"},
+    "classroom:goal_settings": {"Goals"},
+    "classroom:student_goals": {"Goals"},
+    "classroom:conference": {"Goals"},
 }
 # Every page of these apps is under one item.
 WHOLE_APPS = {

@@ -199,6 +199,13 @@ WEB: dict[str, tuple[str | None, str]] = {
     # the round is the whole school's: only its head runs it (a teacher runs their class's)
     "classroom:consent_round": ("round", "*=404 head=ok teacher,student=403"),
     "classroom:families": (None, "*=404 anon=404"),  # a signed link, no sign-in
+    # a school's students' goals and conference portfolios: the student, the teachers of
+    # their classes and head teachers — never another student; a company has none (404)
+    "classroom:goals": (None, "*=404 school=ok"),
+    "POST classroom:goal_settings": (None, "*=404 head=ok teacher,student=403"),
+    "classroom:goal": ("objective", "*=404 head=ok teacher=ok|403|ok student=ok|403"),
+    "classroom:student_goals": ("person", "*=404 head=ok teacher=ok|403|ok student=ok|403"),
+    "classroom:conference": ("person", "*=404 head=ok teacher=ok|403|ok student=ok|403"),
     "core:audit_log": (None, "*=403 admin,head=ok"),
     # webhooks: the organisation's admins' (head teachers'), nobody else's
     "integrations:webhooks": (None, "*=403 admin,head=ok"),

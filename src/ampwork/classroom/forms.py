@@ -3,6 +3,9 @@ from __future__ import annotations
 from django import forms
 
 from . import consent
+from .models import Goal
+
+GOAL_KINDS = Goal.Kind.choices
 
 
 class RosterForm(forms.Form):
@@ -33,3 +36,47 @@ class ConsentRecordForm(forms.Form):
     student = forms.IntegerField(min_value=1, max_value=2**31 - 1)
     status = forms.ChoiceField(choices=[("consented", "Consent given"), ("opted_out", "Opted out")])
     guardian = forms.IntegerField(min_value=1, max_value=2**31 - 1, required=False)
+
+
+class GoalForm(forms.Form):
+    """A student's own goal sheet, in their words."""
+
+    kind = forms.ChoiceField(
+        label="What kind of goal is it?", choices=GOAL_KINDS, widget=forms.RadioSelect
+    )
+    starting_point = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="Where I am now",
+        help_text="Your starting point: what you can do now, or your latest result.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    action_plan = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="My action plan",
+        help_text="The steps you will take, and when. Steps you add to a key result show here too.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    celebration = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="What I am proud of",
+        help_text="At the end of term: what you achieved, learnt or tried.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class GoalReplyForm(forms.Form):
+    teacher_note = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="Your reply to the student",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class GoalSettingsForm(forms.Form):
+    order_by_kind = forms.BooleanField(
+        required=False, label="List each student's goals purpose first, then mastery, then autonomy"
+    )

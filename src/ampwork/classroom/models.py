@@ -150,3 +150,49 @@ class PulseConsent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.status} for {self.student_id} in {self.round_id}"
+
+
+class Goal(models.Model):
+    """A student's objective in the shape teachers use (the goal-setting worksheet): where
+    they start, their action plan, the teacher's reply and, at the end of the cycle, what
+    they are proud of. The goal itself and its key results' targets are the objective's;
+    its check-ins are the key results'. ``kind`` places it in the framework's order."""
+
+    class Kind(models.TextChoices):
+        PURPOSE = "purpose", "Purpose: why it matters to me"
+        MASTERY = "mastery", "Mastery: getting better at something"
+        AUTONOMY = "autonomy", "Autonomy: taking charge of my own learning"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    objective = models.OneToOneField(
+        "okrs.Objective", on_delete=models.CASCADE, related_name="student_goal"
+    )
+    student = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.MASTERY)
+    starting_point = models.TextField(blank=True)
+    action_plan = models.TextField(blank=True)
+    celebration = models.TextField(blank=True)
+    teacher_note = models.TextField(blank=True)
+    teacher = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["student_id", "objective_id"]
+
+    def __str__(self) -> str:
+        return f"goal sheet of objective {self.objective_id}"
+
+
+class GoalSettings(models.Model):
+    """A school's choice about students' goals: whether they are listed in the
+    framework's order, purpose → mastery → autonomy (the default), or as written."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="goal_settings"
+    )
+    order_by_kind = models.BooleanField(default=True, db_default=True)
+
+    def __str__(self) -> str:
+        return f"goal settings of {self.organisation_id}"

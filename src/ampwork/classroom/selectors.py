@@ -7,11 +7,25 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ampwork.core.models import Organisation, Person, Role, Team, TeamMembership
-from ampwork.pulse import instrument
+from django.utils import timezone
 
-from . import consent
-from .models import ConsentPolicy, Guardian, GuardianOf, PulseConsent, RosterRecord
+from ampwork.core.models import Organisation, Person, Role, Team, TeamMembership
+from ampwork.core.permissions import Actor, anywhere
+from ampwork.mastery import selectors as mastery_selectors
+from ampwork.okrs import selectors as okr_selectors
+from ampwork.pulse import instrument
+from ampwork.purpose import selectors as purpose_selectors
+
+from . import consent, portfolio
+from .models import (
+    ConsentPolicy,
+    Goal,
+    GoalSettings,
+    Guardian,
+    GuardianOf,
+    PulseConsent,
+    RosterRecord,
+)
 from .oneroster import GuardianNow, PersonNow, State
 
 
@@ -171,3 +185,185 @@ def consent_rows(org: Organisation, round_id: int, students: Iterable[int]) -> l
             )
         )
     return rows
+
+
+# ---------------------------------------------------------------- students' goals
+
+# the framework's order: why first, then getting better, then taking charge
+KIND_ORDER: dict[str, int] = {Goal.Kind.PURPOSE: 0, Goal.Kind.MASTERY: 1, Goal.Kind.AUTONOMY: 2}
+CELEBRATE_WITHIN = 14  # days before a cycle's end from which a goal asks for its celebration
+
+
+@dataclass(frozen=True)
+class GoalView:
+    """A student's objective in the worksheet's shape: the objective and key results (from
+    OKRs' front door) with the sheet's texts."""
+
+    goal: okr_selectors.ObjectiveGoal
+    kind: str
+    kind_label: str
+    starting_point: str
+    action_plan: str
+    celebration: str
+    teacher_note: str
+    teacher: str
+    celebrate: bool  # the cycle ends within CELEBRATE_WITHIN days, or has ended
+
+    @property
+    def kind_word(self) -> str:
+        return self.kind_label.split(":")[0]
+
+    @property
+    def lines(self) -> list[portfolio.KeyResultLine]:
+        return [key_result_line(kr) for kr in self.goal.key_results]
+
+    @property
+    def steps(self) -> list[tuple[str, bool]]:
+        return [step for kr in self.goal.key_results for step in kr.milestones]
+
+    @property
+    def check_ins(self) -> list[str]:
+        return check_in_lines(self)
+
+
+def order_by_kind(org: Organisation) -> bool:
+    """Whether the school lists goals purpose → mastery → autonomy (the default)."""
+    found = GoalSettings.objects.filter(organisation=org).values_list("order_by_kind", flat=True)
+    return next(iter(found), True)
+
+
+def student_goals(
+    org: Organisation,
+    student_id: int,
+    objective_ids: Iterable[int] | None = None,
+    today: dt.date | None = None,
+) -> list[GoalView]:
+    """A student's goals (those of cycles not closed, or those named), in the school's
+    order. Six queries whatever the number of goals."""
+    today = today or timezone.localdate()
+    goals = okr_selectors.person_goals(org, student_id, objective_ids)
+    sheets = {
+        sheet.objective_id: sheet
+        for sheet in Goal.objects.filter(
+            organisation=org, objective_id__in=[g.id for g in goals]
+        ).select_related("teacher")
+    }
+    labels = dict(Goal.Kind.choices)
+    views = []
+    for found in goals:
+        sheet = sheets.get(found.id)
+        kind = sheet.kind if sheet else Goal.Kind.MASTERY
+        views.append(
+            GoalView(
+                found,
+                kind,
+                labels[kind],
+                sheet.starting_point if sheet else "",
+                sheet.action_plan if sheet else "",
+                sheet.celebration if sheet else "",
+                sheet.teacher_note if sheet else "",
+                sheet.teacher.name if sheet and sheet.teacher else "",
+                found.cycle_closed or (found.cycle_end - today).days <= CELEBRATE_WITHIN,
+            )
+        )
+    if order_by_kind(org):
+        views.sort(key=lambda view: KIND_ORDER.get(view.kind, 1))  # stable: as written within
+    return views
+
+
+def students_to_follow(actor: Actor) -> list[tuple[int, str]]:
+    """The students whose goals a teacher follows (of the classes they lead), or a head
+    teacher (every student). Two queries."""
+    me = actor.person
+    students = Person.objects.filter(organisation=actor.organisation, role=Role.MEMBER, active=True)
+    if not anywhere(actor, "goals.view"):
+        if me is None:
+            return []
+        led = TeamMembership.objects.filter(person=me, role=TeamMembership.Role.LEAD).values(
+            "team_id"
+        )
+        students = students.filter(
+            pk__in=TeamMembership.objects.filter(team_id__in=led).values("person_id")
+        ).exclude(pk=me.pk)
+    return list(students.order_by("name", "id").values_list("id", "name")[:500])
+
+
+# ---------------------------------------------------------------- the conference portfolio
+
+
+def _number(value: float | None, unit: str) -> str:
+    if value is None:
+        return "not checked in yet"
+    text = f"{value:.2f}".rstrip("0").rstrip(".")
+    return f"{text} {unit}".strip()
+
+
+def key_result_line(kr: okr_selectors.KeyResultGoal) -> portfolio.KeyResultLine:
+    """A key result's start, target and value now, in words for the page and the paper."""
+    if kr.kind == "boolean":
+        start, target, now = "not done", "done", "done" if kr.done else "not done"
+    elif kr.kind == "milestones":
+        total = len(kr.milestones)
+        start, target = f"0 of {total} steps", f"all {total} steps"
+        now = f"{sum(1 for _, done in kr.milestones if done)} of {total} steps"
+    else:
+        start, target = _number(kr.start, kr.unit), _number(kr.target, kr.unit)
+        now = _number(kr.current, kr.unit)
+    return portfolio.KeyResultLine(kr.title, start, target, now, kr.progress)
+
+
+def check_in_lines(view: GoalView) -> list[str]:
+    """Each check-in in a line, naming who wrote it when it was not the student (their
+    teacher's)."""
+    lines = []
+    for kr in view.goal.key_results:
+        for entry in kr.check_ins:
+            if kr.kind == "boolean":
+                value = "done" if entry.done else "not done yet"
+            elif kr.kind == "milestones":
+                value = "steps ticked"
+            else:
+                value = _number(entry.value, kr.unit)
+            by = "" if entry.author_id == view.goal.owner_id else f" ({entry.author_name})"
+            note = f" \u2014 {entry.note}" if entry.note else ""
+            lines.append((entry.date, f"{entry.date:%d %b}: {kr.title}, {value}{note}{by}"))
+    return [line for _, line in sorted(lines, key=lambda pair: pair[0])]
+
+
+def conference_portfolio(
+    actor: Actor, student: Person, today: dt.date | None = None
+) -> portfolio.Portfolio:
+    """What the student's printed portfolio holds: their purpose statement (the whole of it
+    when they print it themselves; for a teacher only one they show with their name), their
+    goals with progress, and what was shared with their family. A fixed number of queries."""
+    today = today or timezone.localdate()
+    by_author = actor.person is not None and actor.person.pk == student.pk
+    views = student_goals(student.organisation, student.pk, today=today)
+    shared = mastery_selectors.shared_with_family(student.organisation_id, student.pk)
+    return portfolio.Portfolio(
+        student=student.name,
+        school=student.organisation.name,
+        printed=today,
+        purpose=purpose_selectors.statement_for_portfolio(student.pk, by_author=by_author),
+        goals=[
+            portfolio.GoalPage(
+                kind=view.kind_word,
+                title=view.goal.title,
+                progress=view.goal.progress,
+                cycle=f"{view.goal.cycle_name}: {view.goal.cycle_start:%d %b} to "
+                f"{view.goal.cycle_end:%d %b %Y}",
+                starting_point=view.starting_point,
+                key_results=view.lines,
+                action_plan=view.action_plan,
+                steps=view.steps,
+                check_ins=view.check_ins,
+                teacher_note=view.teacher_note,
+                celebration=view.celebration,
+            )
+            for view in views
+        ],
+        reflections=[
+            portfolio.Reflection(r.week, r.wins, r.setbacks, r.next_steps) for r in shared.reviews
+        ],
+        feedback=[portfolio.FeedbackNote(f.date, f.giver, f.body) for f in shared.feedback],
+    )

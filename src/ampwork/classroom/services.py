@@ -15,14 +15,16 @@ from pathlib import Path
 from django.db import transaction
 from django.utils import timezone
 
-from ampwork.core.errors import FieldError, ValidationFailed
+from ampwork.core import selectors as core_selectors
+from ampwork.core.errors import FieldError, NotFound, ValidationFailed, clean_text
 from ampwork.core.models import Organisation, Person, Role, Team, TeamMembership, User
 from ampwork.core.permissions import Actor, require
 from ampwork.core.services import invite_existing_account, record
 from ampwork.logs import logged_import
+from ampwork.okrs import selectors as okr_selectors
 
 from . import bundle, oneroster, selectors
-from .models import Guardian, GuardianOf, RosterRecord
+from .models import Goal, GoalSettings, Guardian, GuardianOf, RosterRecord
 
 BATCH = 2000
 
@@ -386,3 +388,86 @@ def _write_links(org: Organisation, plan: oneroster.RosterPlan, person_of: dict[
         ],
         batch_size=BATCH,
     )
+
+
+# ---------------------------------------------------------------- students' goals
+
+GOAL_TEXT_LIMIT = 2000
+
+
+def _goal_student(actor: Actor, objective_id: int) -> Person:
+    """The student whose objective this is (a school's, the actor's organisation's)."""
+    if not actor.organisation.is_school:
+        raise NotFound("students' goals are for schools")
+    owner = okr_selectors.objective_owner(actor.organisation, objective_id)
+    return core_selectors.get_person(actor.organisation, owner)
+
+
+@transaction.atomic
+def save_goal(
+    *,
+    actor: Actor,
+    objective_id: int,
+    kind: str,
+    starting_point: str,
+    action_plan: str,
+    celebration: str,
+) -> Goal:
+    """A student writes their own goal's sheet: where they start, their plan and, at the
+    end, what they are proud of. Nobody else writes them (``goals.write``)."""
+    student = _goal_student(actor, objective_id)
+    require(actor, "goals.write", student)
+    if kind not in Goal.Kind.values:
+        raise ValidationFailed.single("kind", "choose purpose, mastery or autonomy")
+    texts = {
+        "starting_point": clean_text(
+            starting_point, "starting_point", GOAL_TEXT_LIMIT, required=False
+        ),
+        "action_plan": clean_text(action_plan, "action_plan", GOAL_TEXT_LIMIT, required=False),
+        "celebration": clean_text(celebration, "celebration", GOAL_TEXT_LIMIT, required=False),
+    }
+    goal, _ = Goal.objects.update_or_create(
+        objective_id=objective_id,
+        defaults={
+            "organisation": actor.organisation,
+            "student": student,
+            "kind": kind,
+            "updated_at": timezone.now(),
+            **texts,
+        },
+    )
+    record(actor, actor.organisation, "goal.save", goal)
+    return goal
+
+
+@transaction.atomic
+def reply_to_goal(*, actor: Actor, objective_id: int, note: str) -> Goal:
+    """A teacher of the student's class (or a head teacher) replies on their goal."""
+    student = _goal_student(actor, objective_id)
+    require(actor, "goals.reply", student)
+    goal, _ = Goal.objects.update_or_create(
+        objective_id=objective_id,
+        defaults={
+            "organisation": actor.organisation,
+            "student": student,
+            "teacher_note": clean_text(note, "teacher_note", GOAL_TEXT_LIMIT, required=False),
+            "teacher": actor.person,
+            "updated_at": timezone.now(),
+        },
+    )
+    record(actor, actor.organisation, "goal.reply", goal)
+    return goal
+
+
+@transaction.atomic
+def set_goal_order(*, actor: Actor, order_by_kind: bool) -> GoalSettings:
+    """A head teacher chooses whether students' goals are listed purpose → mastery →
+    autonomy (the default) or in the order they were written."""
+    if not actor.organisation.is_school:
+        raise NotFound("students' goals are for schools")
+    require(actor, "goals.settings", actor.organisation)
+    found, _ = GoalSettings.objects.update_or_create(
+        organisation=actor.organisation, defaults={"order_by_kind": order_by_kind}
+    )
+    record(actor, actor.organisation, "goal.settings", None, order_by_kind=order_by_kind)
+    return found

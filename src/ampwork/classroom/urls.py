@@ -14,4 +14,9 @@ urlpatterns = [
     path("consent/", views.consent_policy, name="consent_policy"),
     path("consent/rounds/<id:pk>/", views.consent_round, name="consent_round"),
     path("families/<str:token>/", views.families, name="families"),
+    path("goals/", views.goals, name="goals"),
+    path("goals/settings/", views.goal_settings, name="goal_settings"),
+    path("goals/<id:pk>/", views.goal, name="goal"),
+    path("students/<id:pk>/goals/", views.student_goals, name="student_goals"),
+    path("students/<id:pk>/conference.pdf", views.conference, name="conference"),
 ]

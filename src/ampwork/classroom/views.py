@@ -10,19 +10,29 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import NotFound, ValidationFailed
 from ampwork.core.forms import add_errors
-from ampwork.core.models import Organisation
+from ampwork.core.models import Organisation, Person
 from ampwork.core.permissions import Actor, can, require
 from ampwork.core.views import flash_errors, member_view
+from ampwork.okrs import selectors as okr_selectors
 from ampwork.pulse import instrument
 from ampwork.pulse import selectors as pulse_selectors
 from ampwork.pulse import services as pulse_services
 
-from . import bundle, consent, consent_services, selectors, services
-from .forms import ConsentPolicyForm, ConsentRecordForm, RosterForm
+from . import bundle, consent, consent_services, portfolio, selectors, services
+from .forms import (
+    ConsentPolicyForm,
+    ConsentRecordForm,
+    GoalForm,
+    GoalReplyForm,
+    GoalSettingsForm,
+    RosterForm,
+)
 
 SESSION_KEY = "ampwork_roster"
 
@@ -228,3 +238,153 @@ def families(request: HttpRequest, token: str) -> HttpResponse:
     response["X-Robots-Tag"] = "noindex"
     response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+# ---------------------------------------------------------------- students' goals
+
+
+def _goals_in_school(actor: Actor) -> None:
+    if not actor.organisation.is_school:
+        raise NotFound("students' goals are for schools")
+
+
+def _goals_page(request: HttpRequest, actor: Actor, student: Person | None) -> HttpResponse:
+    goals = selectors.student_goals(actor.organisation, student.pk) if student else []
+    mine = student is not None and actor.person is not None and student.pk == actor.person.pk
+    may_settle = can(actor, "goals.settings", actor.organisation)
+    response = render(
+        request,
+        "classroom/goals.html",
+        {
+            "student": student,
+            "mine": mine,
+            "goals": goals,
+            "may_write": student is not None and can(actor, "goals.write", student),
+            "students": selectors.students_to_follow(actor) if mine else [],
+            "settings_form": GoalSettingsForm(
+                initial={"order_by_kind": selectors.order_by_kind(actor.organisation)}
+            )
+            if may_settle and mine
+            else None,
+        },
+    )
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@require_GET
+@member_view
+def goals(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """My goals: each of the signed-in person's objectives as a goal sheet; for a teacher
+    also their students, each with a link to theirs."""
+    _goals_in_school(actor)
+    return _goals_page(request, actor, actor.person)
+
+
+@require_GET
+@member_view
+def student_goals(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    _goals_in_school(actor)
+    student = core_selectors.get_person(actor.organisation, pk)
+    require(actor, "goals.view", student)
+    return _goals_page(request, actor, student)
+
+
+@require_http_methods(["GET", "POST"])
+@member_view
+def goal(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    """One goal: the student writes its sheet; their teacher replies."""
+    _goals_in_school(actor)
+    student = core_selectors.get_person(
+        actor.organisation, okr_selectors.objective_owner(actor.organisation, pk)
+    )
+    require(actor, "goals.view", student)
+    found = selectors.student_goals(actor.organisation, student.pk, [pk])
+    if not found:  # a dropped objective: no goal sheet
+        raise NotFound("no such goal")
+    view = found[0]
+    may_write = can(actor, "goals.write", student)
+    may_reply = can(actor, "goals.reply", student)
+    form = GoalForm(
+        initial={
+            "kind": view.kind,
+            "starting_point": view.starting_point,
+            "action_plan": view.action_plan,
+            "celebration": view.celebration,
+        }
+    )
+    reply = GoalReplyForm(initial={"teacher_note": view.teacher_note})
+    if request.method == "POST":
+        if "teacher_note" in request.POST:
+            require(actor, "goals.reply", student)
+            reply = GoalReplyForm(request.POST)
+            if reply.is_valid():
+                try:
+                    services.reply_to_goal(
+                        actor=actor, objective_id=pk, note=reply.cleaned_data["teacher_note"]
+                    )
+                except ValidationFailed as exc:
+                    add_errors(reply, exc)
+                else:
+                    messages.success(request, "Reply saved.")
+                    return redirect("classroom:goal", pk=pk)
+        else:
+            require(actor, "goals.write", student)
+            form = GoalForm(request.POST)
+            if form.is_valid():
+                try:
+                    services.save_goal(actor=actor, objective_id=pk, **form.cleaned_data)
+                except ValidationFailed as exc:
+                    add_errors(form, exc)
+                else:
+                    messages.success(request, "Goal saved.")
+                    return redirect("classroom:goal", pk=pk)
+    response = render(
+        request,
+        "classroom/goal.html",
+        {
+            "student": student,
+            "view": view,
+            "mine": may_write,
+            "form": form if may_write else None,
+            "reply": reply if may_reply else None,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@require_GET
+@member_view
+def conference(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    """The student's conference portfolio as a PDF (A4, or ``?paper=letter``)."""
+    _goals_in_school(actor)
+    student = core_selectors.get_person(actor.organisation, pk)
+    require(actor, "goals.view", student)
+    paper = request.GET.get("paper", "a4")
+    paper = paper if paper in portfolio.PAPERS else "a4"
+    data = portfolio.render(selectors.conference_portfolio(actor, student), paper)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="conference-portfolio-{slugify(student.name) or student.pk}.pdf"'
+    )
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@require_POST
+@member_view
+def goal_settings(request: HttpRequest, actor: Actor) -> HttpResponse:
+    _goals_in_school(actor)
+    form = GoalSettingsForm(request.POST)
+    form.is_valid()  # a checkbox: absent is off
+    try:
+        services.set_goal_order(
+            actor=actor, order_by_kind=bool(form.cleaned_data.get("order_by_kind"))
+        )
+    except ValidationFailed as exc:
+        flash_errors(request, exc)
+    else:
+        messages.success(request, "Saved: how students' goals are listed.")
+    return redirect("classroom:goals")

@@ -76,6 +76,17 @@ PAGES: dict[str, tuple[str, ...]] = {
     "classroom:roster_confirm": ("import",),
     "classroom:consent_policy": ("pulse",),
     "classroom:consent_round": ("pulse",),
+    # a school's students' goals (their OKRs in the worksheet's shape) and portfolios
+    **dict.fromkeys(
+        (
+            "classroom:goals",
+            "classroom:goal",
+            "classroom:goal_settings",
+            "classroom:student_goals",
+            "classroom:conference",
+        ),
+        ("goals",),
+    ),
 }
 
 

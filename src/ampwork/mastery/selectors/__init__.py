@@ -26,6 +26,12 @@ from .feedback import (
     recognition_feed,
     visible_feedback,
 )
+from .portfolio import (
+    SharedFeedback,
+    SharedReview,
+    SharedWithFamily,
+    shared_with_family,
+)
 from .reviews import (
     get_person,
     get_review,
@@ -70,6 +76,9 @@ __all__ = [
     "Event",
     "FeedbackPage",
     "Matrix",
+    "SharedFeedback",
+    "SharedReview",
+    "SharedWithFamily",
     "SkillHistory",
     "TeamReviews",
     "TeamRow",
@@ -91,6 +100,7 @@ __all__ = [
     "replies_of",
     "review_of_week",
     "review_weeks",
+    "shared_with_family",
     "skill_count",
     "skill_histories",
     "skill_names",
