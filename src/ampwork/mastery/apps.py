@@ -9,11 +9,12 @@ class MasteryConfig(AppConfig):
     verbose_name = "Mastery made visible"
 
     def ready(self) -> None:
+        from ampwork.classroom import family_selectors
         from ampwork.core import backup
         from ampwork.core.panels import add_home_panel
         from ampwork.demo.services import DEMO_STEPS
 
-        from . import demo, panels, rules
+        from . import demo, panels, rules, selectors
         from .models import (
             Feedback,
             FeedbackRequest,
@@ -27,6 +28,9 @@ class MasteryConfig(AppConfig):
         )
 
         rules.install()
+        # a school's families read what the student and their teachers shared with them
+        family_selectors.READERS["reflections"] = selectors.family_reflections
+        family_selectors.READERS["feedback"] = selectors.family_feedback
         for model in (
             Review,
             Reply,

@@ -19,6 +19,7 @@ from .digests import (
     digests,
     due_reviews,
 )
+from .family import family_feedback, family_reflections
 from .feedback import (
     FeedbackPage,
     colleagues,
@@ -79,6 +80,8 @@ __all__ = [
     "colleagues",
     "digests",
     "due_reviews",
+    "family_feedback",
+    "family_reflections",
     "feedback_page",
     "flows",
     "get_person",
