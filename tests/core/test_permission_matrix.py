@@ -55,6 +55,7 @@ from django.utils import timezone
 from ampwork.advisor.models import Incentive
 from ampwork.api import api
 from ampwork.autonomy.models import Project, Proposal, ShipItEvent
+from ampwork.classroom.models import Guardian, GuardianOf
 from ampwork.conversations.models import (
     ActionItem,
     FeedbackAnswer,
@@ -206,6 +207,17 @@ WEB: dict[str, tuple[str | None, str]] = {
     "classroom:goal": ("objective", "*=404 head=ok teacher=ok|403|ok student=ok|403"),
     "classroom:student_goals": ("person", "*=404 head=ok teacher=ok|403|ok student=ok|403"),
     "classroom:conference": ("person", "*=404 head=ok teacher=ok|403|ok student=ok|403"),
+    # guardians (they are no person: every role here is refused their pages; a guardian's
+    # own answers are tests/classroom/test_guardian_routes.py); an invitation's link
+    # answers its code only (none here: 400 with the reason)
+    "classroom:family": (None, "*=403"),
+    "classroom:child": ("person", "*=404"),
+    "classroom:join": (None, "*=invalid anon=invalid"),
+    # the families page: a school's head teachers and teachers; a class's sharing its
+    # teachers (who lead it) and head teachers; a guardian's invitation, their child's
+    "classroom:families_page": (None, "*=404 head,teacher=ok student=403"),
+    "classroom:class_sharing": ("team", "*=404 head=ok teacher=ok|403|ok student=403"),
+    "POST classroom:guardian_invite": ("guardian", "*=404 head,teacher=ok student=403"),
     "core:audit_log": (None, "*=403 admin,head=ok"),
     # webhooks: the organisation's admins' (head teachers'), nobody else's
     "integrations:webhooks": (None, "*=403 admin,head=ok"),
@@ -827,6 +839,12 @@ def _build() -> World:
                 ("admin" if org_key == "company" else "head", "token")
             ]
     _one_on_ones(world)
+    # a guardian of the teacher's student (the company's routes answer 404 before looking)
+    guardian = Guardian.objects.create(
+        organisation=school, sourced_id="g1", name="A Guardian", email="guardian@matrix.example"
+    )
+    GuardianOf.objects.create(organisation=school, guardian=guardian, student=people["student"])
+    world.objects[("school", "guardian")] = world.objects[("company", "guardian")] = guardian.pk
     # invitations to the other organisation, for every account (an outsider's for strangers)
     outsider = UserFactory(email="outsider@matrix.example")
     for owner in (*SIGNED_IN, "stranger:company", "stranger:school"):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 
-from ampwork.core.models import Organisation, Person, Team
+from ampwork.core.models import Organisation, Person, Team, User
 
 
 class RosterRecord(models.Model):
@@ -52,7 +52,8 @@ class RosterRecord(models.Model):
 
 class Guardian(models.Model):
     """A student's guardian (parent, relative) from the roster. Not a ``Person``: a guardian
-    has no role in the organisation and no sign-in yet (their view is a later step)."""
+    has no role in the organisation. Once invited (:class:`GuardianInvite`) they sign in
+    with a ``User`` of their own, which opens their family page and nothing else."""
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="guardians"
@@ -62,6 +63,10 @@ class Guardian(models.Model):
     email = models.CharField(max_length=254, blank=True)
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # their sign-in, once they accepted an invitation (never attached without it)
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="guardianships"
+    )
 
     class Meta:
         ordering = ["name", "id"]
@@ -92,6 +97,45 @@ class GuardianOf(models.Model):
 
     def __str__(self) -> str:
         return f"{self.guardian_id} of {self.student_id}"
+
+
+class GuardianInvite(models.Model):
+    """A one-time link that lets a guardian sign in: emailed by a teacher or the head
+    teacher, it expires, and only the SHA-256 digest of its code is stored."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    guardian = models.ForeignKey(Guardian, on_delete=models.CASCADE, related_name="invites")
+    digest = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"invitation of guardian {self.guardian_id}"
+
+
+class FamilySharing(models.Model):
+    """What a class's families see of their child (a class's teacher decides): goals,
+    reflections the student shared, feedback shared with the family. Without a row: nothing."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    team = models.OneToOneField(Team, on_delete=models.CASCADE, related_name="family_sharing")
+    goals = models.BooleanField(default=False, db_default=False)
+    reflections = models.BooleanField(default=False, db_default=False)
+    feedback = models.BooleanField(default=False, db_default=False)
+    set_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    set_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"family sharing of {self.team_id}"
 
 
 class ConsentPolicy(models.Model):

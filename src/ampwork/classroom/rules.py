@@ -16,14 +16,35 @@
 - ``goals.reply``: a teacher of the student's classes, or a head teacher, replies on a goal.
 - ``goals.settings``: head teachers choose whether goals are listed purpose → mastery →
   autonomy.
+- ``families.page``: head teachers and teachers open the families page of a school.
+- ``families.share``: what a class's families see (goals, reflections, feedback) is set by
+  the class's teachers (who lead it) and head teachers.
+- ``guardians.invite``: head teachers invite any guardian to sign in; a teacher the
+  guardians of the students they teach.
+- ``families.share_feedback``: feedback shared with a student's family is given by a head
+  teacher, or by a teacher of that student (asked with the organisation: whether to offer
+  the choice at all — a teacher in a school).
+- A guardian is not a person of the school and has no role: :func:`family_reads` is their
+  one rule — the signed-in account of an active guardian of that student, in that school.
+  Every other route refuses them (they have no actor: ``member_view`` answers 403).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ampwork.core.models import Person, Role
-from ampwork.core.permissions import ADMIN_ONLY, Actor, coaches, is_self, register
+from ampwork.core.models import Organisation, Person, Role, User
+from ampwork.core.permissions import (
+    ADMIN_ONLY,
+    TEACHERS,
+    Actor,
+    coaches,
+    is_self,
+    leads_team,
+    register,
+)
+
+from .models import Guardian, GuardianOf
 
 
 def teaches(actor: Actor, student: Any) -> bool:
@@ -40,6 +61,46 @@ def self_or_teacher(actor: Actor, student: Any) -> bool:
     return is_self(actor, student) or teaches(actor, student)
 
 
+def teaches_a_child_of(actor: Actor, guardian: Any) -> bool:
+    """A teacher teaches one of the guardian's (active) students."""
+    if actor.role != Role.MANAGER or not isinstance(guardian, Guardian):
+        return False
+    students = Person.objects.filter(
+        pk__in=GuardianOf.objects.filter(guardian=guardian).values("student_id"),
+        organisation=actor.organisation,
+        active=True,
+    )
+    return any(teaches(actor, s) for s in students)
+
+
+def leads_class(actor: Actor, team: Any) -> bool:
+    """A teacher leads this class."""
+    return actor.role == Role.MANAGER and actor.organisation.is_school and leads_team(actor, team)
+
+
+def teaches_or_is_teacher(actor: Actor, obj: Any) -> bool:
+    """Feedback to this student (a Person): their teacher. The organisation: a teacher of
+    a school (whether to offer the choice on the feedback form)."""
+    if isinstance(obj, Organisation):
+        return actor.role == Role.MANAGER and obj.is_school
+    return teaches(actor, obj)
+
+
+def family_reads(user: User | None, student: Any) -> bool:
+    """The guardian's rule: ``user`` signs in as an active guardian of this active student,
+    in a school. Nothing else of the school is theirs to read."""
+    if user is None or not user.is_authenticated or not isinstance(student, Person):
+        return False
+    if not student.active or not student.organisation.is_school:
+        return False
+    return GuardianOf.objects.filter(
+        organisation_id=student.organisation_id,
+        student=student,
+        guardian__user=user,
+        guardian__active=True,
+    ).exists()
+
+
 def install() -> None:
     register("roster.import", ADMIN_ONLY)
     register("consent.policy", ADMIN_ONLY)
@@ -48,3 +109,7 @@ def install() -> None:
     register("goals.write", frozenset(), is_self)
     register("goals.reply", ADMIN_ONLY, teaches)
     register("goals.settings", ADMIN_ONLY)
+    register("families.page", TEACHERS)  # the families page (schools only): what follows
+    register("families.share", ADMIN_ONLY, leads_class)
+    register("guardians.invite", ADMIN_ONLY, teaches_a_child_of)
+    register("families.share_feedback", ADMIN_ONLY, teaches_or_is_teacher)

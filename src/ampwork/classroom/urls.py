@@ -4,7 +4,7 @@ from django.urls import path
 
 import ampwork.core.urls  # noqa: F401  (registers the "id" path converter)
 
-from . import views
+from . import family_views, views
 
 app_name = "classroom"
 
@@ -19,4 +19,12 @@ urlpatterns = [
     path("goals/<id:pk>/", views.goal, name="goal"),
     path("students/<id:pk>/goals/", views.student_goals, name="student_goals"),
     path("students/<id:pk>/conference.pdf", views.conference, name="conference"),
+    # guardians: their family page and each child's shared items; the invitation's link
+    path("family/", family_views.family, name="family"),
+    path("family/children/<id:pk>/", family_views.child, name="child"),
+    path("join/<str:code>/", family_views.join, name="join"),
+    # teachers: invite guardians, choose what each class shares with families
+    path("guardians/", family_views.families_page, name="families_page"),
+    path("guardians/<id:pk>/invite/", family_views.invite, name="guardian_invite"),
+    path("classes/<id:pk>/families/", family_views.class_sharing, name="class_sharing"),
 ]

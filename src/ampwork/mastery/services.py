@@ -17,7 +17,7 @@ from ampwork.core import mail
 from ampwork.core.errors import FieldError, NotAllowed, NotFound, ValidationFailed, clean_text
 from ampwork.core.events import publish
 from ampwork.core.models import Organisation, Person
-from ampwork.core.permissions import Actor, require
+from ampwork.core.permissions import Actor, can, require
 from ampwork.okrs import selectors as okr_selectors
 from ampwork.okrs import services as okr_services
 
@@ -148,6 +148,7 @@ def save_review(
     challenge: int | None = None,
     skill: int | None = None,
     check_ins: Sequence[WeekCheckIn] = (),
+    share_with_family: bool | None = None,
 ) -> Review:
     """Write (or rewrite) the actor's own review of a week: this week by default, never a
     week that has not started — and record the check-ins typed into its key-result rows
@@ -164,6 +165,8 @@ def save_review(
     errors += _record_check_ins(actor, check_ins)
     if errors:
         raise ValidationFailed(errors)
+    if share_with_family is not None and actor.organisation.is_school:
+        fields["share_with_family"] = bool(share_with_family)
     review, created = Review.objects.select_for_update().get_or_create(
         person=me, week=monday, defaults={"organisation": actor.organisation, **fields}
     )
@@ -322,9 +325,11 @@ def give_feedback(
     body: str,
     request_id: int | None = None,
     share_with_managers: bool = False,
+    share_with_family: bool = False,
 ) -> Feedback:
     """Feedback to a colleague, or the answer to their request. Private to the two of you
-    unless you share it with their managers."""
+    unless you share it with their managers — or, from a teacher to a student of theirs in
+    a school, with the student's family (``families.share_feedback``)."""
     me = _me(actor)
     request = None
     if request_id is not None:
@@ -342,6 +347,12 @@ def give_feedback(
         receiver = _person(actor, receiver_id, "receiver_id")
     if receiver.pk == me.pk:
         raise ValidationFailed.single("receiver_id", "feedback goes to someone else")
+    if share_with_family and not (
+        actor.organisation.is_school and can(actor, "families.share_feedback", receiver)
+    ):
+        raise ValidationFailed.single(
+            "share_with_family", "only a teacher of this student shares feedback with the family"
+        )
     given = Feedback.objects.create(
         organisation=actor.organisation,
         giver=me,
@@ -349,6 +360,7 @@ def give_feedback(
         body=clean_text(body, "body", TEXT),
         request=request,
         share_with_managers=bool(share_with_managers),
+        share_with_family=bool(share_with_family),
     )
     # who gave it to whom, never its text (core.events)
     publish(

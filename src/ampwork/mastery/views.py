@@ -242,6 +242,7 @@ def review_form(request: HttpRequest, actor: Actor) -> HttpResponse:
                 challenge=_int(post.get("challenge"), "challenge", required=False),
                 skill=_int(post.get("skill"), "skill", required=False),
                 check_ins=entries,
+                share_with_family=post.get("share_with_family") == "on",
             )
         except ValidationFailed as exc:
             by_row, errors = _row_errors(exc)
@@ -438,13 +439,20 @@ def feedback(request: HttpRequest, actor: Actor) -> HttpResponse:
                 request_id=_int(post.get("request_id"), "request_id", required=False),
                 body=post.get("body", ""),
                 share_with_managers=post.get("share_with_managers") == "on",
+                share_with_family=post.get("share_with_family") == "on",
             ),
             "mastery:feedback",
         )
     return render(
         request,
         "mastery/feedback.html",
-        {"page": selectors.feedback_page(actor), "people": selectors.colleagues(actor)},
+        {
+            "page": selectors.feedback_page(actor),
+            "people": selectors.colleagues(actor),
+            # a teacher in a school may share feedback with a student's family
+            "may_share_family": actor.organisation.is_school
+            and can(actor, "families.share_feedback", actor.organisation),
+        },
     )
 
 

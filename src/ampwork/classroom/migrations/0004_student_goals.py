@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('classroom', '0002_consentpolicy_pulseconsent'),
+        ('classroom', '0003_guardian_sign_in'),
         ('core', '0004_data_change'),
         ('okrs', '0004_stored_grades_and_silence'),
     ]

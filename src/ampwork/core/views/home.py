@@ -12,11 +12,21 @@ from ampwork.core.middleware import SESSION_KEY
 from ampwork.core.panels import HOME_PANELS
 from ampwork.core.permissions import Actor
 
-from .shared import member_view
+from .shared import elsewhere, member_view
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """The home page; an account that is no person of an organisation but belongs elsewhere
+    (a guardian) lands on its own page instead."""
+    user = request.user
+    no_actor = user.is_authenticated and getattr(request, "actor", None) is None
+    if no_actor and (url := elsewhere(user)):
+        return redirect(url)
+    return _home(request)
 
 
 @member_view
-def home(request: HttpRequest, actor: Actor) -> HttpResponse:
+def _home(request: HttpRequest, actor: Actor) -> HttpResponse:
     figures = selectors.home_figures(actor.organisation).value
     return render(
         request,

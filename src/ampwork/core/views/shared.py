@@ -16,16 +16,35 @@ from ampwork.core.permissions import Actor
 
 View = Callable[..., HttpResponse]
 
+# where an account that is a person of no organisation belongs instead, if anywhere: each
+# answers a page's URL or None (classroom: a guardian's family page). Apps add theirs.
+ELSEWHERE: list[Callable[[Any], str | None]] = []
+
+
+def elsewhere(user: Any) -> str | None:
+    """The page of an account without an organisation (a guardian's family page), if any."""
+    for where in ELSEWHERE:
+        if url := where(user):
+            return url
+    return None
+
 
 def member_view(view: View) -> View:
-    """Signed in and a member of the current organisation; passes the actor along."""
+    """Signed in and a member of the current organisation; passes the actor along. Anyone
+    else signed in is refused (403), with a link to where their account belongs, if it
+    belongs somewhere (a guardian: their family page)."""
 
     @login_required
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         actor: Actor | None = getattr(request, "actor", None)
         if actor is None:
-            return render(request, "core/no_organisation.html", status=403)
+            return render(
+                request,
+                "core/no_organisation.html",
+                {"elsewhere": elsewhere(request.user)},
+                status=403,
+            )
         return view(request, actor, *args, **kwargs)
 
     return wrapper

@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 from ..models import Feedback, Review
 
 
@@ -49,7 +51,7 @@ def shared_with_family(org_id: int, person_id: int, limit: int = 20) -> SharedWi
     return SharedWithFamily(
         [SharedReview(*row) for row in reversed(reviews)],
         [
-            SharedFeedback(created.date(), giver or "", body)
+            SharedFeedback(timezone.localdate(created), giver or "", body)
             for created, giver, body in reversed(feedback)
         ],
     )

@@ -45,6 +45,8 @@ from .evaluation import (
 )
 from .facts import (
     CycleRef,
+    Goal,
+    GoalKeyResult,
     KeyResultFact,
     KeyResultRef,
     ObjectiveFact,
@@ -56,6 +58,7 @@ from .facts import (
     current_active_owners,
     current_visible_titles,
     cycle_key_results,
+    goals_of,
     last_closed_scores,
     my_key_results,
     objectives_and_key_results,
@@ -96,6 +99,8 @@ __all__ = [
     "Dashboard",
     "DeletionImpact",
     "Detail",
+    "Goal",
+    "GoalKeyResult",
     "KeyResultFact",
     "KeyResultGoal",
     "KeyResultRef",
@@ -121,6 +126,7 @@ __all__ = [
     "get_cycle",
     "get_key_result",
     "get_objective",
+    "goals_of",
     "hide_unseen",
     "kr_input_row",
     "last_closed_scores",

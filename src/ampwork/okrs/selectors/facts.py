@@ -391,3 +391,48 @@ def current_visible_titles(actor: Actor, limit: int) -> list[ObjectiveTitle]:
         .order_by("title")
         .values_list("id", "title")[:limit]
     ]
+
+
+@dataclass(frozen=True)
+class GoalKeyResult:
+    title: str
+    progress: float
+
+
+@dataclass(frozen=True)
+class Goal:
+    """One of a person's own objectives with its stored progress, for a reader outside
+    the OKR pages (a student's family: classroom's family page)."""
+
+    id: int
+    title: str
+    cycle: str
+    status: str
+    progress: float
+    key_results: tuple[GoalKeyResult, ...]
+
+
+def goals_of(org_id: int, person_id: int, limit: int = 30) -> list[Goal]:
+    """A person's own objectives that the whole organisation may see (never a private
+    one, never a dropped one), newest cycle first, with their key results. Two queries."""
+    rows = list(
+        Objective.objects.filter(
+            organisation_id=org_id,
+            owner_person_id=person_id,
+            visibility=Objective.Visibility.ORGANISATION,
+        )
+        .exclude(status=Objective.Status.DROPPED)
+        .order_by("-cycle__start", "title", "pk")
+        .values_list("pk", "title", "cycle__name", "status", "progress")[:limit]
+    )
+    krs: dict[int, list[GoalKeyResult]] = defaultdict(list)
+    for objective_id, title, kr_progress in (
+        KeyResult.objects.filter(objective_id__in=[r[0] for r in rows])
+        .order_by("pk")
+        .values_list("objective_id", "title", "progress")
+    ):
+        krs[objective_id].append(GoalKeyResult(title, kr_progress))
+    return [
+        Goal(pk, title, cycle, status, value, tuple(krs[pk]))
+        for pk, title, cycle, status, value in rows
+    ]

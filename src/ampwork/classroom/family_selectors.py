@@ -1,0 +1,235 @@
+"""Reads of the guardians' view: which children an account may read, what each child's
+classes share with families, and the shared items themselves.
+
+What families see is decided per class (``FamilySharing``): goals, reflections the student
+chose to share, feedback shared with the family. A child in several classes: a kind of item
+is shown when **one** of the child's classes shares it (docs/privacy.md, *Guardians*).
+
+Reflections and feedback come from mastery's front door (``shared_with_family``, the same
+reader as the conference portfolio's), goals from okrs'.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+
+from django.urls import reverse
+from django.utils import timezone
+
+from ampwork.core.errors import NotFound
+from ampwork.core.models import Organisation, Person, Role, Team, TeamMembership, User
+from ampwork.core.permissions import Actor, anywhere
+from ampwork.mastery import selectors as mastery_selectors
+from ampwork.okrs import selectors as okr_selectors
+
+from . import rules
+from .models import FamilySharing, Guardian, GuardianInvite, GuardianOf
+
+CATEGORIES = ("goals", "reflections", "feedback")
+LIMIT = 30  # the newest this many reflections and pieces of feedback
+
+
+@dataclass(frozen=True)
+class Child:
+    id: int
+    name: str
+    school: str
+
+
+def children_of(user: User) -> list[Child]:
+    """The active students this account is an active guardian of, in schools. One query."""
+    return [
+        Child(pk, name, school)
+        for pk, name, school in GuardianOf.objects.filter(
+            guardian__user=user,
+            guardian__active=True,
+            student__active=True,
+            organisation__kind=Organisation.Kind.SCHOOL,
+        )
+        .order_by("student__name", "student_id")
+        .values_list("student_id", "student__name", "organisation__name")
+        .distinct()
+    ]
+
+
+def home_of(user: User) -> str | None:
+    """A guardian's family page (``core.views.shared.ELSEWHERE``), else None."""
+    if not user.is_authenticated or not children_of(user):
+        return None
+    return reverse("classroom:family")
+
+
+def shared_categories(student: Person) -> set[str]:
+    """What the student's classes share with families: a kind is shared when one of them
+    shares it. Two queries."""
+    teams = TeamMembership.objects.filter(
+        organisation_id=student.organisation_id,
+        person=student,
+        role=TeamMembership.Role.MEMBER,
+    ).values("team_id")
+    shown: set[str] = set()
+    for goals, reflections, feedback in FamilySharing.objects.filter(
+        organisation_id=student.organisation_id, team_id__in=teams
+    ).values_list("goals", "reflections", "feedback"):
+        shown |= {c for c, on in zip(CATEGORIES, (goals, reflections, feedback), strict=True) if on}
+    return shown
+
+
+@dataclass(frozen=True)
+class ChildView:
+    child: Child
+    shared: frozenset[str]
+    goals: list[okr_selectors.Goal] = field(default_factory=list)
+    reflections: list[mastery_selectors.SharedReview] = field(default_factory=list)
+    feedback: list[mastery_selectors.SharedFeedback] = field(default_factory=list)
+
+
+def child_view(user: User, student_id: int) -> ChildView:
+    """One child's shared items for their guardian, or NotFound — the same for a student
+    who is not theirs as for one who does not exist (nothing to learn by trying ids)."""
+    student = (
+        Person.objects.select_related("organisation")
+        .filter(pk=student_id, role=Role.MEMBER)
+        .first()
+        if 0 < student_id < 2**31
+        else None
+    )
+    if student is None or not rules.family_reads(user, student):
+        raise NotFound("no such child of yours")
+    shared = shared_categories(student)
+    org_id = student.organisation_id
+    items = (
+        mastery_selectors.shared_with_family(org_id, student.pk, limit=LIMIT)
+        if shared & {"reflections", "feedback"}
+        else None
+    )
+    return ChildView(
+        child=Child(student.pk, student.name, student.organisation.name),
+        shared=frozenset(shared),
+        goals=okr_selectors.goals_of(org_id, student.pk) if "goals" in shared else [],
+        # the newest first
+        reflections=items.reviews[::-1] if items and "reflections" in shared else [],
+        feedback=items.feedback[::-1] if items and "feedback" in shared else [],
+    )
+
+
+# ---------------------------------------------------------------- invitations
+
+
+@dataclass(frozen=True)
+class InviteState:
+    """What a one-time link is: ``invite`` when it may be used, else ``problem`` says why."""
+
+    invite: GuardianInvite | None
+    problem: str = ""
+
+
+def code_digest(code: str) -> str:
+    """How an invitation's code is stored: its SHA-256, never the code."""
+    return hashlib.sha256(code.encode()).hexdigest()
+
+
+NOT_VALID = "This link is not valid: ask your child's teacher for a new invitation."
+USED = "This invitation has been used already: sign in, or ask for a new one."
+EXPIRED = "This invitation has expired: ask your child's teacher for a new one."
+
+
+def invite_of(code: str) -> InviteState:
+    """The invitation a link's code names (not used up by reading)."""
+    row = (
+        GuardianInvite.objects.select_related("guardian", "organisation")
+        .filter(digest=code_digest(code))
+        .first()
+        if code
+        else None
+    )
+    if row is None or not row.guardian.active or not row.organisation.is_school:
+        return InviteState(None, NOT_VALID)
+    if row.used_at is not None:
+        return InviteState(None, USED)
+    if row.expires_at <= timezone.now():
+        return InviteState(None, EXPIRED)
+    return InviteState(row)
+
+
+# ---------------------------------------------------------------- for teachers
+
+
+@dataclass(frozen=True)
+class GuardianRow:
+    id: int
+    name: str
+    email: str
+    children: list[str]
+    signed_in: bool
+    invited: dt.datetime | None  # the latest unused, unexpired invitation
+
+
+def guardian_rows(actor: Actor) -> list[GuardianRow]:
+    """The guardians this actor may invite: every active one for a head teacher, the
+    guardians of their students for a teacher. Three queries."""
+    links = GuardianOf.objects.filter(
+        organisation=actor.organisation, guardian__active=True, student__active=True
+    )
+    if not anywhere(actor, "guardians.invite"):
+        from ampwork.core import selectors as core_selectors
+
+        if actor.person is None or actor.role != Role.MANAGER:
+            return []
+        links = links.filter(student_id__in=core_selectors.coached_by(actor.person))
+    children: dict[int, list[str]] = {}
+    for guardian_id, name in links.order_by("student__name").values_list(
+        "guardian_id", "student__name"
+    ):
+        children.setdefault(guardian_id, []).append(name)
+    pending: dict[int, dt.datetime] = {}
+    for guardian_id, created in GuardianInvite.objects.filter(
+        guardian_id__in=list(children), used_at__isnull=True, expires_at__gt=timezone.now()
+    ).values_list("guardian_id", "created_at"):
+        pending[guardian_id] = max(created, pending.get(guardian_id, created))
+    return [
+        GuardianRow(g.pk, g.name, g.email, children[g.pk], g.user_id is not None, pending.get(g.pk))
+        for g in Guardian.objects.filter(pk__in=list(children)).order_by("name", "pk")
+    ]
+
+
+@dataclass(frozen=True)
+class ClassSharing:
+    team_id: int
+    name: str
+    goals: bool
+    reflections: bool
+    feedback: bool
+
+
+def class_sharing(actor: Actor) -> list[ClassSharing]:
+    """The classes whose sharing this actor sets (every class for a head teacher, the ones
+    they lead for a teacher), with what each shares. Two queries."""
+    teams = Team.objects.filter(organisation=actor.organisation).exclude(kind=Team.Kind.SCHOOL)
+    if not anywhere(actor, "families.share"):
+        if actor.person is None:
+            return []
+        teams = teams.filter(
+            memberships__person=actor.person, memberships__role=TeamMembership.Role.LEAD
+        )
+    found = {
+        row.team_id: row for row in FamilySharing.objects.filter(organisation=actor.organisation)
+    }
+    rows = []
+    for pk, name in teams.order_by("name", "pk").values_list("pk", "name").distinct():
+        s = found.get(pk)
+        rows.append(
+            ClassSharing(
+                pk, name, bool(s and s.goals), bool(s and s.reflections), bool(s and s.feedback)
+            )
+        )
+    return rows
+
+
+def sharing_of(team: Team) -> ClassSharing:
+    s = FamilySharing.objects.filter(team=team).first()
+    return ClassSharing(
+        team.pk, team.name, bool(s and s.goals), bool(s and s.reflections), bool(s and s.feedback)
+    )

@@ -1,0 +1,179 @@
+"""Writes of the guardians' view: what a class shares with families, and guardians'
+invitations to sign in.
+
+An invitation is a one-time link, emailed through the worker (``core.mail``), that expires
+after ``INVITE_DAYS``; only the SHA-256 digest of its code is stored (as chat's one-time
+links). Following it, a guardian without an account sets a password; an account that
+already uses the guardian's email must sign in and accept — it is never attached silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.utils import timezone
+
+from ampwork.core import mail
+from ampwork.core.errors import NotFound, ValidationFailed
+from ampwork.core.models import Team, User
+from ampwork.core.permissions import Actor, require
+from ampwork.core.services import record
+
+from . import family_selectors
+from .models import FamilySharing, Guardian, GuardianInvite
+
+INVITE_DAYS = 7  # an invitation's link works this long
+
+
+@transaction.atomic
+def set_sharing(
+    *, actor: Actor, team: Team, goals: bool, reflections: bool, feedback: bool
+) -> FamilySharing:
+    """What a class's families see of their child: a class's teacher or a head teacher."""
+    if not actor.organisation.is_school or team.organisation_id != actor.organisation.pk:
+        raise NotFound("no such class")
+    require(actor, "families.share", team)
+    row, _ = FamilySharing.objects.update_or_create(
+        team=team,
+        defaults={
+            "organisation": actor.organisation,
+            "goals": bool(goals),
+            "reflections": bool(reflections),
+            "feedback": bool(feedback),
+            "set_by": actor.person,
+            "set_at": timezone.now(),
+        },
+    )
+    record(
+        actor,
+        actor.organisation,
+        "families.sharing_set",
+        team,
+        goals=row.goals,
+        reflections=row.reflections,
+        feedback=row.feedback,
+    )
+    return row
+
+
+@transaction.atomic
+def invite_guardian(*, actor: Actor, guardian_id: int) -> GuardianInvite:
+    """Email a guardian a one-time link to sign in (a teacher of one of their children, or
+    a head teacher). Earlier unused links of theirs stop working."""
+    org = actor.organisation
+    if not org.is_school:
+        raise NotFound("guardians are for schools")
+    guardian = (
+        Guardian.objects.select_for_update()
+        .filter(organisation=org, pk=guardian_id, active=True)
+        .first()
+        if 0 < guardian_id < 2**31
+        else None
+    )
+    if guardian is None:
+        raise NotFound("no such guardian")
+    require(actor, "guardians.invite", guardian)
+    email = guardian.email.strip()
+    if not email or "@" not in email:
+        raise ValidationFailed.single("email", "this guardian has no email address on record")
+    now = timezone.now()
+    # an earlier link not used yet stops working ("not valid": ask for a new one)
+    GuardianInvite.objects.filter(guardian=guardian, used_at__isnull=True).delete()
+    code = secrets.token_urlsafe(24)
+    invite = GuardianInvite.objects.create(
+        organisation=org,
+        guardian=guardian,
+        digest=family_selectors.code_digest(code),
+        invited_by=actor.person,
+        expires_at=now + dt.timedelta(days=INVITE_DAYS),
+    )
+    record(actor, org, "guardian.invited", guardian)
+    children = ", ".join(c for c in _children_names(guardian)) or "your child"
+    message = EmailMessage(
+        subject=f"{org.name}: see how {children} is doing",
+        body=(
+            f"Hello {guardian.name},\n\n{org.name} invites you to ampwork, where you can read "
+            f"what {children}'s teachers share with families: goals, reflections and "
+            f"feedback. You can only read; nothing else of the school is shown.\n\n"
+            f"Open this link within {INVITE_DAYS} days (it works once):\n"
+            f"{settings.BASE_URL}/classroom/join/{code}/\n\n"
+            "If you were not expecting this, ignore this email.\n"
+        ),
+        to=[email],
+    )
+    mail.queue_on_commit([message], kind="classroom.guardian_invite", org_id=org.pk)
+    return invite
+
+
+def _children_names(guardian: Guardian) -> list[str]:
+    return list(
+        guardian.students.filter(student__active=True)
+        .order_by("student__name")
+        .values_list("student__name", flat=True)
+    )
+
+
+def _claim(code: str) -> GuardianInvite:
+    """The invitation, locked, or a clear refusal (nothing is written)."""
+    digest = family_selectors.code_digest(code)
+    row = (
+        GuardianInvite.objects.select_for_update()
+        .select_related("guardian", "organisation")
+        .filter(digest=digest)
+        .first()
+    )
+    state = family_selectors.invite_of(code) if row is not None else None
+    if row is None or state is None or state.invite is None:
+        problem = state.problem if state is not None else family_selectors.NOT_VALID
+        raise ValidationFailed.single("code", problem)
+    return row
+
+
+def _attach(row: GuardianInvite, user: User) -> Guardian:
+    guardian = row.guardian
+    if guardian.user_id is not None and guardian.user_id != user.pk:
+        raise ValidationFailed.single("code", "this guardian already signs in with another account")
+    now = timezone.now()
+    row.used_at = now
+    row.save(update_fields=["used_at"])
+    guardian.user = user
+    guardian.save(update_fields=["user"])
+    record(None, row.organisation, "guardian.signed_up", guardian)
+    return guardian
+
+
+@transaction.atomic
+def accept_with_password(*, code: str, password: str) -> User:
+    """A guardian without an account: create their sign-in with this password."""
+    row = _claim(code)
+    email = row.guardian.email.strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationFailed.single(
+            "code", "an account already uses this email: sign in and accept instead"
+        )
+    try:
+        validate_password(password)
+    except ValidationError as exc:
+        raise ValidationFailed.single("new_password1", " ".join(exc.messages)) from None
+    user = User.objects.create_user(email=email, password=password, name=row.guardian.name)
+    _attach(row, user)
+    return user
+
+
+@transaction.atomic
+def accept_signed_in(*, code: str, user: User) -> Guardian:
+    """A signed-in account accepts: only the account that uses the guardian's email."""
+    row = _claim(code)
+    if user.email.lower() != row.guardian.email.strip().lower():
+        raise ValidationFailed.single(
+            "code",
+            f"This invitation is for another email address, not {user.email}: sign out and "
+            "open the link again.",
+        )
+    return _attach(row, user)
