@@ -61,6 +61,8 @@ EXPECTED: dict[str, set[str]] = {
     "classroom:roster_confirm": {"Import"},
     "classroom:consent_policy": {"Pulse"},
     "classroom:consent_round": {"Pulse"},
+    "classroom:privacy": {"Pulse"},
+    "classroom:privacy_class": {"Pulse"},
 }
 # Every page of these apps is under one item.
 WHOLE_APPS = {

@@ -33,3 +33,18 @@ class ConsentRecordForm(forms.Form):
     student = forms.IntegerField(min_value=1, max_value=2**31 - 1)
     status = forms.ChoiceField(choices=[("consented", "Consent given"), ("opted_out", "Opted out")])
     guardian = forms.IntegerField(min_value=1, max_value=2**31 - 1, required=False)
+
+
+class SchoolPrivacyForm(forms.Form):
+    recognition = forms.BooleanField(
+        required=False,
+        label="Every student sees the recognition feed",
+        help_text="Off: students see it only in classes whose teacher opened it.",
+    )
+    retention_months = forms.IntegerField(
+        required=False,
+        label="Purge a student's reflections, pulse invitations and consent records this many "
+        "months after they leave",
+        help_text="1 to 120 months; empty: kept until you set a policy.",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )

@@ -4,7 +4,7 @@ from django.urls import path
 
 import ampwork.core.urls  # noqa: F401  (registers the "id" path converter)
 
-from . import views
+from . import privacy_views, views
 
 app_name = "classroom"
 
@@ -14,4 +14,6 @@ urlpatterns = [
     path("consent/", views.consent_policy, name="consent_policy"),
     path("consent/rounds/<id:pk>/", views.consent_round, name="consent_round"),
     path("families/<str:token>/", views.families, name="families"),
+    path("privacy/", privacy_views.privacy, name="privacy"),
+    path("privacy/classes/<id:pk>/", privacy_views.privacy_class, name="privacy_class"),
 ]

@@ -76,6 +76,9 @@ PAGES: dict[str, tuple[str, ...]] = {
     "classroom:roster_confirm": ("import",),
     "classroom:consent_policy": ("pulse",),
     "classroom:consent_round": ("pulse",),
+    # students' privacy: the wording of their pulses, recognition, retention
+    "classroom:privacy": ("pulse",),
+    "classroom:privacy_class": ("pulse",),
 }
 
 

@@ -9,11 +9,12 @@ class MasteryConfig(AppConfig):
     verbose_name = "Mastery made visible"
 
     def ready(self) -> None:
+        from ampwork.classroom import retention_services
         from ampwork.core import backup
         from ampwork.core.panels import add_home_panel
         from ampwork.demo.services import DEMO_STEPS
 
-        from . import demo, panels, rules
+        from . import demo, panels, rules, selectors, services
         from .models import (
             Feedback,
             FeedbackRequest,
@@ -27,6 +28,15 @@ class MasteryConfig(AppConfig):
         )
 
         rules.install()
+        # a school's retention policy purges leavers' reflections (classroom asks; mastery
+        # sits above it, so it plugs its kind in)
+        retention_services.add_kind(
+            retention_services.Kind(
+                "Reflections (weekly reviews, with their replies)",
+                selectors.reflection_count,
+                services.purge_reflections,
+            )
+        )
         for model in (
             Review,
             Reply,

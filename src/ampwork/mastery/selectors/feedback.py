@@ -7,9 +7,10 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from ampwork.classroom import privacy_selectors
 from ampwork.core import selectors as core_selectors
 from ampwork.core.models import Person
-from ampwork.core.permissions import Actor
+from ampwork.core.permissions import Actor, anywhere
 from ampwork.okrs import selectors as okr_selectors
 
 from ..models import (
@@ -65,6 +66,14 @@ def colleagues(actor: Actor, limit: int = 2000) -> list[Any]:
     if actor.person is not None:
         people = people.exclude(pk=actor.person.pk)
     return list(people.values("id", "name")[:limit])
+
+
+def feed_closed(actor: Actor) -> bool:
+    """The public recognition feed shows this reader nothing: a school's student whose class
+    (or school) no teacher opted in (``recognition.feed``; high-privacy defaults)."""
+    if anywhere(actor, "recognition.feed") or actor.person is None:
+        return False
+    return not privacy_selectors.recognition_open(actor.organisation.pk, actor.person.pk)
 
 
 def recognition_feed(actor: Actor, limit: int, **filters: Any) -> list[Recognition]:
