@@ -67,6 +67,8 @@ EXPECTED: dict[str, set[str]] = {
     "classroom:goal_settings": {"Goals"},
     "classroom:student_goals": {"Goals"},
     "classroom:conference": {"Goals"},
+    "classroom:privacy": {"Pulse"},
+    "classroom:privacy_class": {"Pulse"},
 }
 # Every page of these apps is under one item.
 WHOLE_APPS = {

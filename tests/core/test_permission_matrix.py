@@ -218,6 +218,9 @@ WEB: dict[str, tuple[str | None, str]] = {
     "classroom:families_page": (None, "*=404 head,teacher=ok student=403"),
     "classroom:class_sharing": ("team", "*=404 head=ok teacher=ok|403|ok student=403"),
     "POST classroom:guardian_invite": ("guardian", "*=404 head,teacher=ok student=403"),
+    # students' privacy: head teachers, and teachers for the classes they lead
+    "classroom:privacy": (None, "*=404 head,teacher=ok student=403"),
+    "POST classroom:privacy_class": ("team", "*=404 head=ok teacher=ok|403|ok student=403"),
     "core:audit_log": (None, "*=403 admin,head=ok"),
     # webhooks: the organisation's admins' (head teachers'), nobody else's
     "integrations:webhooks": (None, "*=403 admin,head=ok"),
@@ -1095,9 +1098,19 @@ def test_teachers_may_in_a_school_what_managers_may_not_in_a_company() -> None:
         assert can(Actor(organisation=school, role=Role.MANAGER), action), action
         assert not can(Actor(organisation=company, role=Role.MANAGER), action), action
         assert not can(Actor(organisation=school, role=Role.MEMBER), action), action
+    assert can(Actor(organisation=school, role=Role.MANAGER), "privacy.view")
+    assert not can(Actor(organisation=company, role=Role.MANAGER), "privacy.view")
     assert SCHOOL_RULES.keys() == {
         "skills.define",
         "incentives.edit",
         "purpose.manage",
         "pulse.create",
+        "privacy.view",
+        # high-privacy defaults: what everyone gets in a company, a school's students do not
+        "purpose.shared_by_default",
+        "recognition.feed",
     }
+    for action in ("purpose.shared_by_default", "recognition.feed"):
+        assert can(Actor(organisation=company, role=Role.MEMBER), action), action
+        assert can(Actor(organisation=school, role=Role.MANAGER), action), action
+        assert not can(Actor(organisation=school, role=Role.MEMBER), action), action

@@ -48,6 +48,7 @@ def answered(org: Organisation, admin_actor: Actor) -> dict[str, Any]:
     emails = dict(Person.objects.values_list("id", "email"))
     order = []
     for invitation in Invitation.objects.filter(round=round).order_by("id"):
+        assert invitation.person_id is not None
         found, mine = services.find_invitation(token_of[emails[invitation.person_id]])
         services.answer(
             round=found,

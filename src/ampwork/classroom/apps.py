@@ -13,10 +13,12 @@ class ClassroomConfig(AppConfig):
         from ampwork.core.models import User
         from ampwork.core.views import shared
         from ampwork.demo.services import DEMO_STEPS
+        from ampwork.mastery import selectors as mastery_selectors
         from ampwork.pulse import services as pulse_services
 
-        from . import consent_services, demo, family_selectors, rules, services
+        from . import consent_services, demo, family_selectors, privacy_selectors, rules, services
         from .models import (
+            ClassSetting,
             ConsentPolicy,
             FamilySharing,
             Goal,
@@ -26,12 +28,19 @@ class ClassroomConfig(AppConfig):
             GuardianOf,
             PulseConsent,
             RosterRecord,
+            SchoolPrivacy,
         )
 
         rules.install()
         # a student pulse touching a protected area opens only as the consent policy says
         if consent_services.gate not in pulse_services.GATES:
             pulse_services.GATES.append(consent_services.gate)
+        # a school's student sees the recognition feed once a teacher opened it to them
+        if privacy_selectors.recognition_open not in mastery_selectors.FEED_OPENERS:
+            mastery_selectors.FEED_OPENERS.append(privacy_selectors.recognition_open)
+        # a class's age band picks the wording of the AMP Pulse its students read
+        if privacy_selectors.wording not in pulse_services.WORDINGS:
+            pulse_services.WORDINGS.append(privacy_selectors.wording)
         for model in (
             RosterRecord,
             Guardian,
@@ -42,6 +51,8 @@ class ClassroomConfig(AppConfig):
             GoalSettings,
             GuardianInvite,
             FamilySharing,
+            ClassSetting,
+            SchoolPrivacy,
         ):
             backup.register(model, backup.organisation_scoped(model))
         if demo.seed not in DEMO_STEPS:

@@ -80,3 +80,18 @@ class GoalSettingsForm(forms.Form):
     order_by_kind = forms.BooleanField(
         required=False, label="List each student's goals purpose first, then mastery, then autonomy"
     )
+
+
+class SchoolPrivacyForm(forms.Form):
+    recognition = forms.BooleanField(
+        required=False,
+        label="Every student sees the recognition feed",
+        help_text="Off: students see it only in classes whose teacher opened it.",
+    )
+    retention_months = forms.IntegerField(
+        required=False,
+        label="Purge a student's reflections, pulse invitations and consent records this many "
+        "months after they leave",
+        help_text="1 to 120 months; empty: kept until you set a policy.",
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )

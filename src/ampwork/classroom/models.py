@@ -240,3 +240,59 @@ class GoalSettings(models.Model):
 
     def __str__(self) -> str:
         return f"goal settings of {self.organisation_id}"
+
+
+class ClassSetting(models.Model):
+    """A class's settings kept by its teacher or a head teacher: its age band, which picks
+    the wording of the AMP Pulse its students see (``pulse.instrument.BANDS``; blank: the
+    school wording); and whether its students see the public recognition feed (off unless
+    opted in: high-privacy defaults for under-18s)."""
+
+    class Band(models.TextChoices):
+        YOUNG = "8-11", "Ages 8–11"
+        MIDDLE = "11-14", "Ages 11–14"
+        OLDER = "14-18", "Ages 14–18"
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="class_settings"
+    )
+    team = models.OneToOneField(Team, on_delete=models.CASCADE, related_name="class_setting")
+    age_band = models.CharField(max_length=5, choices=Band.choices, blank=True)
+    recognition = models.BooleanField(
+        default=False,
+        db_default=False,
+        help_text="Its students see the recognition feed (opted in by a teacher).",
+    )
+    set_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    set_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["team_id"]
+
+    def __str__(self) -> str:
+        return f"settings of class {self.team_id}"
+
+
+class SchoolPrivacy(models.Model):
+    """A school's privacy settings kept by a head teacher: whether every student sees the
+    public recognition feed, and how long after a student leaves their reflections, pulse
+    answers and consent records are kept (None: no purge)."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="school_privacy"
+    )
+    recognition = models.BooleanField(
+        default=False, help_text="Every student sees the recognition feed."
+    )
+    retention_months = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Months after a student leaves; empty: kept."
+    )
+    set_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    set_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"privacy of {self.organisation_id}"

@@ -27,13 +27,19 @@
 - A guardian is not a person of the school and has no role: :func:`family_reads` is their
   one rule — the signed-in account of an active guardian of that student, in that school.
   Every other route refuses them (they have no actor: ``member_view`` answers 403).
+- ``privacy.view``: the students' privacy page — head teachers and teachers (a teacher sees
+  only the classes they lead there).
+- ``class.settings``: a class's age band and whether its students see the recognition
+  feed: head teachers for every class; a teacher for the classes they lead.
+- ``privacy.school``: the school-wide recognition opt-in and the retention policy (its dry
+  run and its purge): head teachers.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from ampwork.core.models import Organisation, Person, Role, User
+from ampwork.core.models import Organisation, Person, Role, Team, User
 from ampwork.core.permissions import (
     ADMIN_ONLY,
     TEACHERS,
@@ -73,11 +79,6 @@ def teaches_a_child_of(actor: Actor, guardian: Any) -> bool:
     return any(teaches(actor, s) for s in students)
 
 
-def leads_class(actor: Actor, team: Any) -> bool:
-    """A teacher leads this class."""
-    return actor.role == Role.MANAGER and actor.organisation.is_school and leads_team(actor, team)
-
-
 def teaches_or_is_teacher(actor: Actor, obj: Any) -> bool:
     """Feedback to this student (a Person): their teacher. The organisation: a teacher of
     a school (whether to offer the choice on the feedback form)."""
@@ -101,6 +102,16 @@ def family_reads(user: User | None, student: Any) -> bool:
     ).exists()
 
 
+def leads_class(actor: Actor, team: Any) -> bool:
+    """A teacher (the manager role) of a school leads this class."""
+    return (
+        actor.role == Role.MANAGER
+        and actor.organisation.is_school
+        and isinstance(team, Team)
+        and leads_team(actor, team)
+    )
+
+
 def install() -> None:
     register("roster.import", ADMIN_ONLY)
     register("consent.policy", ADMIN_ONLY)
@@ -113,3 +124,6 @@ def install() -> None:
     register("families.share", ADMIN_ONLY, leads_class)
     register("guardians.invite", ADMIN_ONLY, teaches_a_child_of)
     register("families.share_feedback", ADMIN_ONLY, teaches_or_is_teacher)
+    register("privacy.view", ADMIN_ONLY, school={Role.ADMIN, Role.MANAGER})
+    register("class.settings", ADMIN_ONLY, leads_class)
+    register("privacy.school", ADMIN_ONLY)

@@ -108,17 +108,19 @@ class Sensitivity:
 
 
 def sensitivity(items: list[instrument.Item], topics: list[consent.Topic]) -> Sensitivity:
-    """The school's wording of each item is what students read, so it is what is matched."""
+    """The school's wording of each item, and each age band's, is what students read, so
+    it is what is matched."""
     areas: dict[str, list[str]] = {}
     touched: dict[str, list[str]] = {}
     for item in items:
         text = instrument.text_of(item, True)
         for area in sorted(item.areas):
             areas.setdefault(area, []).append(text)
-        for name in consent.touched_topics([text], topics):
-            touched.setdefault(name, []).append(text)
+        for wording in instrument.wordings_of(item):
+            for name in consent.touched_topics([wording], topics):
+                touched.setdefault(name, []).append(wording)
     # the two questions every student pulse ends with are read too
-    for text in (instrument.ENPS_SCHOOL, instrument.COMMENT_QUESTION):
+    for text in (*instrument.enps_wordings(), instrument.COMMENT_QUESTION):
         for name in consent.touched_topics([text], topics):
             touched.setdefault(name, []).append(text)
     return Sensitivity(areas, touched)

@@ -250,6 +250,13 @@ def _write_people(org: Organisation, plan: oneroster.RosterPlan) -> list[Person]
     )
     if plan.deactivate_people:
         Person.objects.filter(organisation=org, pk__in=plan.deactivate_people).update(active=False)
+    # when each leaver left (a school's retention policy counts from it); back again: none
+    gone = {*plan.deactivate_people, *(u.person_id for u in old if not u.active and u.person_id)}
+    Person.objects.filter(organisation=org, pk__in=gone, left_at__isnull=True).update(
+        left_at=timezone.now()
+    )
+    back = [u.person_id for u in old if u.active and u.person_id]
+    Person.objects.filter(organisation=org, pk__in=back, left_at__isnull=False).update(left_at=None)
     return created
 
 

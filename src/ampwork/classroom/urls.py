@@ -4,7 +4,7 @@ from django.urls import path
 
 import ampwork.core.urls  # noqa: F401  (registers the "id" path converter)
 
-from . import family_views, views
+from . import family_views, privacy_views, views
 
 app_name = "classroom"
 
@@ -27,4 +27,6 @@ urlpatterns = [
     path("guardians/", family_views.families_page, name="families_page"),
     path("guardians/<id:pk>/invite/", family_views.invite, name="guardian_invite"),
     path("classes/<id:pk>/families/", family_views.class_sharing, name="class_sharing"),
+    path("privacy/", privacy_views.privacy, name="privacy"),
+    path("privacy/classes/<id:pk>/", privacy_views.privacy_class, name="privacy_class"),
 ]

@@ -24,7 +24,7 @@ from ampwork.pulse import instrument
 from ampwork.pulse import selectors as pulse_selectors
 from ampwork.pulse import services as pulse_services
 
-from . import bundle, consent, consent_services, portfolio, selectors, services
+from . import bundle, consent, consent_services, portfolio, privacy_selectors, selectors, services
 from .forms import (
     ConsentPolicyForm,
     ConsentRecordForm,
@@ -214,11 +214,13 @@ def families(request: HttpRequest, token: str) -> HttpResponse:
     policy = selectors.policy_of(org)
     items = pulse_services.items_of(round)
     touches = selectors.sensitivity(items, policy.topics)
+    # the words the round's students read: its classes' age band (the youngest, if several)
+    band = privacy_selectors.wording(round, None)
     questions = [
         (
-            instrument.text_of(item, True),
+            instrument.text_of(item, True, band),
             [instrument.AREAS[a] for a in sorted(item.areas)]
-            + consent.touched_topics([instrument.text_of(item, True)], policy.topics),
+            + consent.touched_topics(list(instrument.wordings_of(item)), policy.topics),
         )
         for item in items
     ]
@@ -229,7 +231,7 @@ def families(request: HttpRequest, token: str) -> HttpResponse:
             "school": org.name,
             "round": round,
             "questions": questions,
-            "enps": instrument.ENPS_SCHOOL,
+            "enps": instrument.enps_text(True, band),
             "comment": instrument.COMMENT_QUESTION,
             "policy": policy,
             "touches": touches,

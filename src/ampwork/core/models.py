@@ -148,6 +148,12 @@ class Person(models.Model):
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="reports"
     )
     active = models.BooleanField(default=True)
+    left_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        db_default=None,  # the previous release's inserts leave it out (upgrades, operations.md)
+        help_text="When they were last made inactive (a school's retention counts from it).",
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

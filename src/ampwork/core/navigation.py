@@ -87,6 +87,9 @@ PAGES: dict[str, tuple[str, ...]] = {
         ),
         ("goals",),
     ),
+    # students' privacy: the wording of their pulses, recognition, retention
+    "classroom:privacy": ("pulse",),
+    "classroom:privacy_class": ("pulse",),
 }
 
 

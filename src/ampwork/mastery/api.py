@@ -190,8 +190,12 @@ def _post(p: Any) -> RecognitionOut:
 @router.get("/recognition", response=responses(200, list[RecognitionOut]))
 @paginate(Pages)
 def recognition(request: HttpRequest) -> list[RecognitionOut]:
-    """The organisation's recognition feed, newest first."""
-    return [_post(p) for p in selectors.recognition_feed(actor(request), 500)]
+    """The organisation's recognition feed, newest first (empty for a school's student
+    whose class no teacher opted in)."""
+    who = actor(request)
+    if selectors.feed_closed(who):
+        return []
+    return [_post(p) for p in selectors.recognition_feed(who, 500)]
 
 
 @router.post("/recognition", response=responses(201, RecognitionOut))

@@ -5,6 +5,9 @@
 - Skills are named by admins and people ops; in a school by head teachers and teachers.
 - A person rates their own skills; their coaches and admins rate them too.
 - A team's mastery pages are for its leads and admins.
+- ``recognition.feed``: who always sees the public recognition feed — everyone, but in a
+  school only staff; a student (an under-18) sees it only once a teacher opted their class
+  in, or a head teacher the whole school (classroom's privacy settings).
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from typing import Any
 
 from ampwork.core.permissions import (
     ADMIN_ONLY,
+    ALL_ROLES,
     STAFF,
     TEACHERS,
     Actor,
@@ -33,3 +37,4 @@ def install() -> None:
     register("skills.define", STAFF, school=TEACHERS)
     register("skills.rate", ADMIN_ONLY, self_or_coach)
     register("mastery.team", ADMIN_ONLY, leads_team)
+    register("recognition.feed", ALL_ROLES, school=TEACHERS)

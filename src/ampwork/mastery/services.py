@@ -184,6 +184,14 @@ def save_review(
     return review
 
 
+def purge_reflections(org: Organisation, people: Iterable[int]) -> int:
+    """Delete the weekly reviews (reflections) these people wrote, with their replies (a
+    school's retention policy, whose service checked its permission and holds the
+    transaction). The number of reviews deleted."""
+    found = Review.objects.filter(organisation=org, person_id__in=list(people))
+    return int(found.delete()[1].get(Review._meta.label, 0))
+
+
 @transaction.atomic
 def reply(*, actor: Actor, review: Review, body: str) -> Reply:
     require(actor, "reviews.reply", review.person)

@@ -476,7 +476,8 @@ def recognition(request: HttpRequest, actor: Actor) -> HttpResponse:
         request,
         "mastery/recognition.html",
         {
-            "feed": selectors.recognition_feed(actor, 100),
+            "closed": (closed := selectors.feed_closed(actor)),
+            "feed": [] if closed else selectors.recognition_feed(actor, 100),
             "people": selectors.colleagues(actor),
         },
     )

@@ -2,7 +2,10 @@
 
 Modelled on the structure of published instruments — a set of items per need, some
 reverse-keyed — and therefore checked for reliability on each organisation's own data
-(Cronbach's α per subscale, see scoring.py). A school wording of every item is given.
+(Cronbach's α per subscale, see scoring.py). A school wording of every item is given, and
+one per age band (:data:`BANDS`): the same construct in plainer or older words, the same
+code, scale and keying, so answers in every wording are scored together. The band wordings
+are adaptations, not yet validated (docs/methods.md, *Age bands*).
 Versioned: a round keeps the version it was opened with.
 
 Each item names the protected areas of the US Protection of Pupil Rights Amendment (PPRA,
@@ -173,12 +176,97 @@ ENPS_SCHOOL = "How likely is it that you would recommend this school to a friend
 COMMENT_QUESTION = "Anything else you want to say? (optional)"
 
 
+# Age bands a class can be set to (classroom's class settings); each picks a wording.
+BANDS = {"8-11": "Ages 8–11", "11-14": "Ages 11–14", "14-18": "Ages 14–18"}
+
+# The wording of each school item per band; the 11–14 wording is the school wording above.
+_YOUNG = {
+    "task1": "I get to choose some of the things I work on.",
+    "task2": "My teacher picks everything I work on without asking me.",
+    "tech1": "I can choose how I do my work.",
+    "tech2": "I am told exactly how to do every step of my work.",
+    "time1": "I can choose what to do first and how fast to go in class.",
+    "time2": "I never get to choose when I do my work.",
+    "team1": "I get a say in who I work with.",
+    "team2": "I can ask other children for help when I need it.",
+    "mast1": "I am getting better at things I care about at school.",
+    "mast2": "My work is hard enough to make me think, but not too hard.",
+    "mast3": "I hardly ever learn something new at school.",
+    "purp1": "I know why the things we learn are important.",
+    "purp2": "What I do at school matters to me.",
+    "purp3": "I often wonder why I have to go to school.",
+    "rel1": "I feel like I belong in my class.",
+    "rel2": "I can be myself with the other children in my class.",
+}
+_OLDER = {
+    "task1": "I have a real say in which topics or projects I take on.",
+    "task2": "What I study is decided for me without my views being asked.",
+    "tech1": "I can choose my own approach to my assignments.",
+    "tech2": "I am told exactly how to do my work, step by step.",
+    "time1": "I can plan when and in what order I do my work.",
+    "time2": "I have no room to organise my own study time.",
+    "team1": "I have a say in who I work with.",
+    "team2": "I can reach out to whoever I need to get my work done.",
+    "mast1": "I am getting better at things that matter to me in my studies.",
+    "mast2": "My work is challenging but manageable.",
+    "mast3": "I rarely learn anything new at school.",
+    "purp1": "I understand why what I learn matters beyond school.",
+    "purp2": "The work I do at school feels meaningful to me.",
+    "purp3": "I often wonder what school is for.",
+    "rel1": "I feel part of a class that has my back.",
+    "rel2": "I can be myself with the people in my class.",
+}
+WORDINGS: dict[str, dict[str, str]] = {"8-11": _YOUNG, "14-18": _OLDER}
+ENPS_BANDS = {
+    "8-11": "How much would you tell a friend to come to this school? "
+    "(0 = not at all, 10 = very much)",
+}
+
+
+def clean_band(value: str) -> str:
+    """An age band's code, checked against :data:`BANDS` ("" is none: the school wording)."""
+    value = value.strip()
+    if value and value not in BANDS:
+        raise ValueError(f"not an age band: {value}")
+    return value
+
+
+def youngest(bands: Iterable[str | None]) -> str | None:
+    """The youngest of the bands given (a pulse for several classes speaks to the youngest
+    in the plainest words); None when none is set."""
+    order = list(BANDS)
+    given = [b for b in bands if b in BANDS]
+    return min(given, key=order.index) if given else None
+
+
 def items_for(school: bool) -> tuple[Item, ...]:
     return tuple(i for i in ITEMS if not (school and i.company_only))
 
 
-def text_of(item: Item, school: bool) -> str:
-    return item.school if school and item.school else item.text
+def text_of(item: Item, school: bool, band: str | None = None) -> str:
+    """An item's words: the company's, the school's, or — for a class with an age band —
+    that band's (an own question keeps its author's words)."""
+    if not school or not item.school:
+        return item.text
+    return WORDINGS.get(band or "", {}).get(item.code, item.school)
+
+
+def wordings_of(item: Item) -> tuple[str, ...]:
+    """Every wording a school's student may read of an item: the school's and each band's."""
+    texts = [text_of(item, True, band) for band in (None, *BANDS)]
+    return tuple(dict.fromkeys(texts))
+
+
+def enps_wordings() -> tuple[str, ...]:
+    """Every wording of the 0–10 question a school's student may read."""
+    return tuple(dict.fromkeys([ENPS_SCHOOL, *ENPS_BANDS.values()]))
+
+
+def enps_text(school: bool, band: str | None = None) -> str:
+    """The 0–10 question, in the school's (and the band's) words."""
+    if not school:
+        return ENPS_QUESTION
+    return ENPS_BANDS.get(band or "", ENPS_SCHOOL)
 
 
 def clean_areas(codes: Iterable[str]) -> frozenset[str]:

@@ -115,7 +115,15 @@ def kept_team(**options: Any) -> models.ForeignKey[Any, Any]:
 
 class Invitation(models.Model):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="invitations")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(
+        Person,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        help_text="None once forgotten (a school's retention policy, after the round closed): "
+        "the round's counts stay, the link to the person goes.",
+    )
     group = kept_team(
         null=True,
         blank=True,

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -450,3 +451,13 @@ def favourable_trend(
             )
         )
     return out
+
+
+def forgettable(org_id: int, person_ids: Iterable[int]) -> tuple[int, int]:
+    """How many invitations of these people a retention purge would forget now (those of
+    closed rounds), and how many it leaves until their rounds close."""
+    rows = Invitation.objects.filter(
+        round__organisation_id=org_id, person_id__in=list(person_ids)
+    ).values_list("round__status", flat=True)
+    closed = sum(1 for status in rows if status == Round.Status.CLOSED)
+    return closed, len(rows) - closed

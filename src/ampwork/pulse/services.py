@@ -216,6 +216,25 @@ Gate = Callable[[Asked], dict[int, int | None]]
 GATES: list[Gate] = []
 
 
+# Which wording of the AMP Pulse a school's student sees: pickers other apps plug in from
+# their ``AppConfig.ready()`` (classroom's age bands per class). Each takes the round and
+# the answerer's reporting group (None: a shared link) and answers an ``instrument.BANDS``
+# code, or None to leave it to the next (none: the school wording).
+Wording = Callable[[Round, int | None], str | None]
+WORDINGS: list[Wording] = []
+
+
+def band_for(round: Round, group_id: int | None) -> str | None:
+    """The age band whose wording a school's round shows to one answerer (None: the
+    school wording; a company's rounds have none)."""
+    if not round.organisation.is_school:
+        return None
+    for pick in WORDINGS:
+        if band := pick(round, group_id):
+            return band
+    return None
+
+
 def admitted(round: Round) -> dict[int, int | None]:
     """The round's audience (:func:`audience`) through every gate."""
     people = audience(round)
@@ -231,6 +250,20 @@ def invited_people(round: Round) -> set[int] | None:
     if round.mode == Round.Mode.UNATTRIBUTED:
         return None
     return set(Invitation.objects.filter(round=round).values_list("person_id", flat=True))
+
+
+def forget_people(*, org_id: int, person_ids: Iterable[int]) -> int:
+    """Forget who these people were in closed rounds (a school's retention policy, whose
+    service checked its permission): their invitations lose the person and keep the round,
+    the reporting group and used, so every count a closed round's results read — and so
+    its published results and their anonymity rules — stays as it was. Answers carry no
+    person, so there is nothing else of theirs to find. Open rounds are left alone: their
+    audience still decides where answers are stored. The number of invitations forgotten."""
+    return Invitation.objects.filter(
+        round__organisation_id=org_id,
+        round__status=Round.Status.CLOSED,
+        person_id__in=list(person_ids),
+    ).update(person=None)
 
 
 @transaction.atomic
@@ -441,7 +474,7 @@ def _open(*, actor: Actor, round: Round, at: dt.datetime | None) -> tuple[Opened
             )
         Invitation.objects.bulk_create(links, batch_size=2000)
         invited = len(links)
-        invited_ids = [link.person_id for link in links]
+        invited_ids = [link.person_id for link in links if link.person_id is not None]
     round.save(
         update_fields=[
             "minimum",
@@ -570,6 +603,8 @@ def _renew(*, actor: Actor, round: Round) -> list[Message]:
     messages: list[Message] = []
     pending = list(Invitation.objects.filter(round=round, used=False))
     for invitation in pending:
+        if invitation.person_id is None:  # forgotten (a retention purge): only once closed
+            continue
         token = secrets.token_urlsafe(24)
         invitation.digest = digest(token)
         messages.append(

@@ -43,6 +43,9 @@ def index(request: HttpRequest, actor: Actor) -> HttpResponse:
             # a school's consent policy for student pulses (classroom's page)
             "may_set_consent": actor.organisation.is_school
             and can(actor, "consent.policy", actor.organisation),
+            # the students' privacy page: age bands of the wording, recognition, retention
+            "may_see_privacy": actor.organisation.is_school
+            and can(actor, "privacy.view", actor.organisation),
             "today": timezone.localdate(),
         },
     )
@@ -309,9 +312,10 @@ def export(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- answering
 
 
-def _form_context(round: Round) -> dict[str, Any]:
+def _form_context(round: Round, invitation: Any) -> dict[str, Any]:
     school = round.organisation.is_school
     items = services.items_of(round)
+    band = services.band_for(round, None if invitation is None else invitation.group_id)
     return {
         "round": round,
         "scale": [
@@ -321,8 +325,8 @@ def _form_context(round: Round) -> dict[str, Any]:
             (4, "Agree"),
             (5, "Strongly agree"),
         ],
-        "questions": [(i.code, instrument.text_of(i, school)) for i in items],
-        "enps_question": instrument.ENPS_SCHOOL if school else instrument.ENPS_QUESTION,
+        "questions": [(i.code, instrument.text_of(i, school, band)) for i in items],
+        "enps_question": instrument.enps_text(school, band),
         "comment_question": instrument.COMMENT_QUESTION,
         "school": school,
         "enps_values": list(range(11)),
@@ -350,7 +354,7 @@ def _answer(request: HttpRequest, round: Round, invitation: Any) -> HttpResponse
         return render(
             request, "pulse/thanks.html", {"round": round, "browser": True}, status=status
         )
-    context = _form_context(round)
+    context = _form_context(round, invitation)
     context["shared"] = shared
     context["class_code"] = shared and bool(round.class_code)
     status = 200

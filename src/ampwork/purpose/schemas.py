@@ -63,7 +63,8 @@ class StatementOut(Schema):
 
 class StatementIn(InSchema):
     text: Annotated[str, Field(min_length=1, max_length=2000)]
-    visibility: Literal["private", "themes", "named"] = "themes"
+    # left out: "themes", but "private" for a school's student (high-privacy defaults)
+    visibility: Literal["private", "themes", "named"] | None = None
     quotable: bool = False
 
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ampwork.core.errors import NotAllowed, ValidationFailed, clean_text
-from ampwork.core.permissions import Actor, require
+from ampwork.core.permissions import Actor, anywhere, require
 from ampwork.core.services import record
 from ampwork.okrs import selectors as okr_selectors
 
@@ -105,15 +105,26 @@ def publish(*, actor: Actor, draft: Draft) -> PublishedPurpose:
     return published
 
 
+def default_visibility(actor: Actor) -> str:
+    """Who sees a statement unless its author says: counted in the themes; a school's
+    student's is private (``purpose.shared_by_default``)."""
+    if anywhere(actor, "purpose.shared_by_default"):
+        return Statement.Visibility.THEMES
+    return Statement.Visibility.PRIVATE
+
+
 @transaction.atomic
 def write_statement(
     *,
     actor: Actor,
     text: str,
-    visibility: str = Statement.Visibility.THEMES,
+    visibility: str | None = None,
     quotable: bool = False,
 ) -> Statement:
+    """Write or revise one's own statement (``visibility`` None: :func:`default_visibility`)."""
     _me(actor)
+    if visibility is None:
+        visibility = default_visibility(actor)
     if visibility not in Statement.Visibility.values:
         raise ValidationFailed.single("visibility", "must be private, themes or named")
     found, _ = Statement.objects.update_or_create(

@@ -89,7 +89,7 @@ def index(request: HttpRequest, actor: Actor) -> HttpResponse:
         initial={
             "text": mine.text if mine else "",
             "quotable": mine.quotable if mine else False,
-            "visibility": mine.visibility if mine else Statement.Visibility.THEMES,
+            "visibility": mine.visibility if mine else services.default_visibility(actor),
         }
     )
     total, teams = selectors.coverage(actor)

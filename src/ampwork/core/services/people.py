@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from ampwork.core.errors import ValidationFailed, only
 from ampwork.core.models import Organisation, Person, Role, Team, TeamMembership
@@ -142,8 +143,13 @@ def update_person(*, actor: Actor, person: Person, **changes: Any) -> Person:
     before = {f: getattr(person, f) for f in changes}
     for field, value in changes.items():
         setattr(person, field, value)
+    fields = list(changes)
+    if "active" in changes and changes["active"] != before["active"]:
+        # when they left: a school's retention policy counts from it (None: back again)
+        person.left_at = None if person.active else timezone.now()
+        fields.append("left_at")
     if changes:
-        person.save(update_fields=list(changes))
+        person.save(update_fields=fields)
     changed = {
         f: [_plain(before[f]), _plain(changes[f])] for f in changes if before[f] != changes[f]
     }

@@ -20,8 +20,10 @@ from .digests import (
     due_reviews,
 )
 from .feedback import (
+    FEED_OPENERS,
     FeedbackPage,
     colleagues,
+    feed_closed,
     feedback_page,
     recognition_feed,
     visible_feedback,
@@ -36,6 +38,7 @@ from .reviews import (
     get_person,
     get_review,
     may_see_reviews,
+    reflection_count,
     replies_of,
     review_of_week,
     review_weeks,
@@ -69,6 +72,7 @@ from .weeks import (
 )
 
 __all__ = [
+    "FEED_OPENERS",
     "FLOW_WEEKS",
     "CycleAttainment",
     "Digest",
@@ -88,6 +92,7 @@ __all__ = [
     "colleagues",
     "digests",
     "due_reviews",
+    "feed_closed",
     "feedback_page",
     "flows",
     "get_person",
@@ -97,6 +102,7 @@ __all__ = [
     "kr_facts",
     "may_see_reviews",
     "recognition_feed",
+    "reflection_count",
     "replies_of",
     "review_of_week",
     "review_weeks",

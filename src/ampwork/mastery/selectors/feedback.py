@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -9,7 +10,7 @@ from django.db.models import Count, Q, QuerySet
 
 from ampwork.core import selectors as core_selectors
 from ampwork.core.models import Person
-from ampwork.core.permissions import Actor
+from ampwork.core.permissions import Actor, anywhere
 from ampwork.okrs import selectors as okr_selectors
 
 from ..models import (
@@ -65,6 +66,20 @@ def colleagues(actor: Actor, limit: int = 2000) -> list[Any]:
     if actor.person is not None:
         people = people.exclude(pk=actor.person.pk)
     return list(people.values("id", "name")[:limit])
+
+
+# whether a school opened the feed to this student: (organisation id, person id) -> bool;
+# classroom (a school's class settings, an app above this one) plugs its answer in
+FEED_OPENERS: list[Callable[[int, int], bool]] = []
+
+
+def feed_closed(actor: Actor) -> bool:
+    """The public recognition feed shows this reader nothing: a school's student whose class
+    (or school) no teacher opted in (``recognition.feed``; high-privacy defaults)."""
+    if anywhere(actor, "recognition.feed") or actor.person is None:
+        return False
+    org_id, person_id = actor.organisation.pk, actor.person.pk
+    return not any(opened(org_id, person_id) for opened in FEED_OPENERS)
 
 
 def recognition_feed(actor: Actor, limit: int, **filters: Any) -> list[Recognition]:

@@ -87,3 +87,9 @@ def unanswered_reviews(people: Iterable[int], since: dt.date) -> list[int]:
             person_id__in=list(people), week__gte=since, replies__isnull=True
         ).values_list("person_id", flat=True)
     )
+
+
+def reflection_count(org: Organisation, people: Iterable[int]) -> int:
+    """How many weekly reviews (a school's reflections) these people wrote (a school's
+    retention policy counts them before purging)."""
+    return Review.objects.filter(organisation=org, person_id__in=list(people)).count()
