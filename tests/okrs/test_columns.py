@@ -145,6 +145,7 @@ def test_team_roll_ups_over_arrays_equal_team_rollup(data: st.DataObject) -> Non
         ),
         lowest=np.zeros(n),
         active=np.ones(n, dtype=bool),
+        silent=np.zeros(n, dtype=bool),
         codes=np.zeros(n, dtype=np.int8),
         pending={},
         exacts=_Exacts({k: v for k, v in judged.items() if v is not None}),  # type: ignore[arg-type]

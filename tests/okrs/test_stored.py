@@ -449,6 +449,57 @@ def test_the_dashboard_counts_stale_key_results_in_the_database_as_the_rule_says
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(("silent_days", "stale"), [(13, 0), (14, 2), (15, 2)])
+@pytest.mark.parametrize("by_id", [True, False])
+def test_the_dashboard_skips_the_stale_query_only_when_no_objective_is_silent_long_enough(
+    make_person: Callable[..., Person],
+    monkeypatch: pytest.MonkeyPatch,
+    django_assert_num_queries: Callable[..., Any],
+    silent_days: int,
+    stale: int,
+    by_id: bool,
+) -> None:
+    """The dashboard reads which objectives have been silent 14 days or more with their
+    numbers, and skips the stale query when none has (or names the few by id, else selects
+    them again: ``by_id``): the same stale list and count as the query over every
+    objective's stored silence, at 13, 14 and 15 days silent."""
+    from ampwork.okrs.selectors.visibility import visible_objectives
+
+    board_module = importlib.import_module("ampwork.okrs.selectors.dashboard")
+    if not by_id:
+        monkeypatch.setattr(board_module, "_SILENT_BY_ID", 0)
+    actor, cycle, _ = _world(make_person)
+    day = dt.date(2026, 11, 20)
+    silent_since = day - dt.timedelta(days=silent_days)
+    quiet = services.create_objective(actor=actor, cycle=cycle, title="Quiet")
+    checked = services.create_key_result(actor=actor, objective=quiet, title="K", target=9)
+    services.check_in(actor=actor, key_result=checked, value=3, date=silent_since)
+    never = services.create_key_result(actor=actor, objective=quiet, title="N", target=9)
+    KeyResult.objects.filter(pk=never.pk).update(clock=silent_since)
+    busy = services.create_objective(actor=actor, cycle=cycle, title="Busy")
+    recent = services.create_key_result(actor=actor, objective=busy, title="R", target=9)
+    services.check_in(actor=actor, key_result=recent, value=3, date=day - dt.timedelta(days=1))
+    assert Objective.objects.get(pk=quiet.pk).silent_since == silent_since
+    scope = visible_objectives(actor).filter(cycle=cycle)
+    want = board_module._stalest(scope, cycle, day)  # every objective's silence, in SQL
+    assert want[1] == stale
+    assert [kr.pk for kr in want[0]] == ([never.pk, checked.pk] if stale else [])
+    board = selectors.dashboard(actor, cycle, today=day)
+    assert ([kr.pk for kr in board.stale], board.stale_count) == (
+        [kr.pk for kr in want[0]],
+        want[1],
+    )
+    table = board_module.read_table(
+        scope, cycle.start, cycle.end, day, board_module._silent_by(day)
+    )
+    flagged = table.ids[table.silent].tolist()
+    assert flagged == ([quiet.pk] if stale else [])
+    # none silent long enough: no stale query at all
+    with django_assert_num_queries(0 if not stale else 1):
+        board_module._stalest(scope, cycle, day, flagged)
+
+
+@pytest.mark.django_db
 @pytest.mark.parametrize(
     ("value", "status"),
     [

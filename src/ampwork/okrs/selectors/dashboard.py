@@ -62,7 +62,11 @@ def _dashboard(actor: Actor, cycle: Cycle, today: dt.date | None) -> Dashboard:
     state_query = visible_objectives(actor).filter(cycle=cycle)
     # the objectives as columns (.table): pacing counted over arrays, rows read only for
     # those listed
-    table = read_table(state_query, cycle.start, cycle.end, today or timezone.localdate())
+    day = today or timezone.localdate()
+    # each objective also flagged when silent long enough to hold a stale key result (none
+    # is stale once the cycle has ended)
+    silent_by = _silent_by(day) if day <= cycle.end else None
+    table = read_table(state_query, cycle.start, cycle.end, day, silent_by)
     state = State(
         LazyRows(table.rows, table.ids.tolist()), {}, {}, table.results(), {}, {}, {}, table.today
     )
@@ -86,7 +90,8 @@ def _dashboard(actor: Actor, cycle: Cycle, today: dt.date | None) -> Dashboard:
     # scores: they are set when it closes), summed in the database
     per_grade = state_query.order_by().aggregate(**{f: Sum(f) for f in GRADE_FIELDS})
     scores = {tenths / 10: n for tenths, f in enumerate(GRADE_FIELDS) if (n := per_grade[f])}
-    stale, stale_count = _stalest(state_query, cycle, state.today)
+    silent = table.ids[table.silent & table.active].tolist()
+    stale, stale_count = _stalest(state_query, cycle, state.today, silent)
     # lowest: of no key result
     without = LazyRows(table.rows, table.ids[np.isnan(table.lowest) & table.active].tolist())
     return Dashboard(
@@ -104,9 +109,22 @@ def _dashboard(actor: Actor, cycle: Cycle, today: dt.date | None) -> Dashboard:
 
 _LONGEST_SILENT = F("last_check_in").asc(nulls_first=True)  # never checked in: first
 
+# at most this many silent objectives are named by id in the stale query (twice: it counts
+# and chooses); more are selected again by the subquery over the objectives
+_SILENT_BY_ID = 500
+
+
+def _silent_by(today: dt.date) -> dt.date:
+    """An objective (a key result) silent since this day or earlier is silent long enough
+    to be stale today (:func:`ampwork.okrs.progress.is_stale`: 14 days or more)."""
+    return today - dt.timedelta(days=progress.STALE_DAYS)
+
 
 def _stalest(
-    objectives: QuerySet[Objective], cycle: Cycle, today: dt.date
+    objectives: QuerySet[Objective],
+    cycle: Cycle,
+    today: dt.date,
+    silent: list[int] | None = None,
 ) -> tuple[list[KeyResult], int]:
     """The 50 longest silent of the stale key results of these objectives, and how many
     are stale, in one query (:func:`ampwork.okrs.progress.stale_in_cycle` in the
@@ -115,14 +133,23 @@ def _stalest(
 
     Only objectives silent that long (their stored ``silent_since``, the earliest of their
     key results' last check-in or clock; indexed with the cycle) are looked into, so a
-    cycle whose key results are checked in reads none of them."""
+    cycle whose key results are checked in reads none of them. ``silent``: those
+    objectives' ids, already known (the dashboard's table flags them): none, no query at
+    all; a few, named by id rather than selected again."""
     if today > cycle.end:
         return [], 0
-    since = today - dt.timedelta(days=progress.STALE_DAYS)
-    # (an objective written behind the services' back, or by the previous release during
-    # an upgrade, is looked into once a write refreshes it or `okrs verify --fix` runs)
-    candidates = objectives.filter(status=Objective.Status.ACTIVE, silent_since__lte=since)
-    stale = KeyResult.objects.filter(objective__in=candidates.order_by().values("id")).filter(
+    if silent is not None and not silent:
+        return [], 0
+    since = _silent_by(today)
+    if silent is not None and len(silent) <= _SILENT_BY_ID:
+        in_silent = Q(objective_id__in=silent)
+    else:
+        # (an objective written behind the services' back, or by the previous release
+        # during an upgrade, is looked into once a write refreshes it or `okrs verify
+        # --fix` runs)
+        candidates = objectives.filter(status=Objective.Status.ACTIVE, silent_since__lte=since)
+        in_silent = Q(objective__in=candidates.order_by().values("id"))
+    stale = KeyResult.objects.filter(in_silent).filter(
         Q(last_check_in__lte=since) | Q(last_check_in__isnull=True, clock__lte=since)
     )
     # the 50 chosen and counted over the index of (objective, last check-in, clock) alone;

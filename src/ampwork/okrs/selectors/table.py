@@ -25,7 +25,7 @@ from ..models import Objective
 from .evaluation import ROW_LOOKUPS, Exacts, ObjectiveRow, _from_stored, _pending
 
 # the numbers of every objective, one row each (floats: NaN where the database has NULL)
-_ID, _PERSON, _TEAM, _PROGRESS, _JUDGED, _LOWEST, _PENDING, _ACTIVE = range(8)
+_ID, _PERSON, _TEAM, _PROGRESS, _JUDGED, _LOWEST, _PENDING, _ACTIVE, _SILENT = range(9)
 
 # at most this many ids in one ``pk IN (…)``; more read the whole scope (SQLite's limit on
 # a statement's parameters is 32,766)
@@ -160,6 +160,9 @@ class CycleTable:
     judged: np.ndarray
     lowest: np.ndarray  # as stored; NaN: no key result
     active: np.ndarray
+    # silent since ``read_table``'s ``silent_by`` or before (stored ``silent_since``; all
+    # False when not asked)
+    silent: np.ndarray
     codes: np.ndarray
     pending: dict[int, progress.ObjectiveResult]  # evaluated from inputs: not settled today
     exacts: Exacts
@@ -186,20 +189,23 @@ def _flag(**when: Any) -> Case:
 
 
 def read_table(
-    scope: QuerySet[Objective], start: dt.date, end: dt.date, today: dt.date
+    scope: QuerySet[Objective],
+    start: dt.date,
+    end: dt.date,
+    today: dt.date,
+    silent_by: dt.date | None = None,
 ) -> CycleTable:
     """The objectives of ``scope`` (all of one cycle, from ``start`` to ``end``) as a
     :class:`CycleTable`: one query, plus :func:`~.evaluation._pending`'s for those not
-    settled today and one for the exact values if a value falls within NEAR of a line."""
+    settled today and one for the exact values if a value falls within NEAR of a line.
+    With ``silent_by``, ``silent`` flags those whose stored ``silent_since`` is that day
+    or earlier (the dashboard's stale key results can only be in those)."""
+    flags = [_flag(settles__gt=today), _flag(status=Objective.Status.ACTIVE)]
+    if silent_by is not None:
+        flags.append(_flag(silent_since__lte=silent_by))
+    width = 6 + len(flags)
     query = scope.order_by("id").values_list(
-        "id",
-        "owner_person_id",
-        "owner_team_id",
-        "progress",
-        "judged",
-        "lowest",
-        _flag(settles__gt=today),
-        _flag(status=Objective.Status.ACTIVE),
+        "id", "owner_person_id", "owner_team_id", "progress", "judged", "lowest", *flags
     )
     # compiled by the ORM, its rows fetched as the driver gives them: plain numbers, no
     # converter per row (Django's iterator was a fifth of the read)
@@ -212,9 +218,9 @@ def read_table(
             cursor.execute(sql, params)
             numbers = cursor.fetchall()
     found = (
-        np.array(numbers, dtype=np.float64).reshape(-1, 8)
+        np.array(numbers, dtype=np.float64).reshape(-1, width)
         if numbers
-        else np.zeros((0, 8), dtype=np.float64)
+        else np.zeros((0, width), dtype=np.float64)
     )
     del numbers
     ids = found[:, _ID].astype(np.int64)
@@ -246,6 +252,9 @@ def read_table(
         judged=judged,
         lowest=found[:, _LOWEST],
         active=found[:, _ACTIVE] == 1,
+        silent=(
+            found[:, _SILENT] == 1 if silent_by is not None else np.zeros(len(ids), dtype=bool)
+        ),
         codes=codes,
         pending=pending,
         exacts=exacts,
