@@ -13,15 +13,17 @@ from typing import Any
 
 import pytest
 from django.core import mail
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from ampwork.classroom import family_selectors, family_services, rules
+from ampwork.classroom import services as roster_services
 from ampwork.classroom.models import FamilySharing, Guardian, GuardianInvite, GuardianOf
 from ampwork.core.errors import NotAllowed, NotFound, ValidationFailed
-from ampwork.core.models import Organisation, Person, Role, TeamMembership, User
-from ampwork.core.permissions import Actor
+from ampwork.core.models import AuditEvent, Organisation, Person, Role, Team, TeamMembership, User
+from ampwork.core.permissions import Actor, can
 from ampwork.mastery import services as mastery_services
 from ampwork.mastery.models import Feedback, Review
 from ampwork.okrs.models import Objective
@@ -43,6 +45,7 @@ from ..factories import (
     TeamFactory,
     UserFactory,
 )
+from . import bundle
 
 PASSWORD = "correct horse battery"
 WEEK = timezone.localdate() - dt.timedelta(days=timezone.localdate().weekday())
@@ -432,7 +435,11 @@ def test_an_unknown_link_is_refused(client: Client, hill: dict[str, Any]) -> Non
 def test_a_second_invitation_replaces_the_first(
     hill: dict[str, Any], django_capture_on_commit_callbacks: Any
 ) -> None:
-    _first, old = _invite(hill, "dev_actor", "hugo", django_capture_on_commit_callbacks)
+    first, old = _invite(hill, "dev_actor", "hugo", django_capture_on_commit_callbacks)
+    # sent more than 10 minutes ago (a new one sooner is refused: see below)
+    GuardianInvite.objects.filter(pk=first.pk).update(
+        created_at=timezone.now() - dt.timedelta(minutes=11)
+    )
     _second, new = _invite(hill, "head_actor", "hugo", django_capture_on_commit_callbacks)
     assert family_selectors.invite_of(old).problem == family_selectors.NOT_VALID
     assert family_selectors.invite_of(new).invite is not None
@@ -585,3 +592,343 @@ def test_an_export_of_the_school_carries_the_guardians_sign_in(hill: dict[str, A
     assert "gina@example.org" in emails
     assert hill["tara"].user.email in emails
     assert any(o["model"] == "classroom.guardian" for o in document["objects"])
+
+
+# ---------------------------------------------------------------- review: the attacks
+
+
+@pytest.fixture
+def rostered(
+    school: Organisation, make_person: Callable[..., Person], actor_of: Callable[[Person], Actor]
+) -> dict[str, Any]:
+    """A school rostered from the OneRoster bundle: Pat Parent (g-1) is Student1's guardian
+    and signs in with an account of their own; Student1's class shares goals."""
+    head = actor_of(make_person(school, Role.ADMIN, name="Hana Head"))
+    roster_services.import_roster(actor=head, files=bundle.files())
+    pat = Guardian.objects.get(organisation=school, sourced_id="g-1")
+    account = UserFactory(email="pat.parent@home.example")
+    Guardian.objects.filter(pk=pat.pk).update(user=account)
+    child = Person.objects.get(organisation=school, email="student1@hillside.example")
+    for team_id in TeamMembership.objects.filter(person=child).values_list("team_id", flat=True):
+        FamilySharing.objects.create(organisation=school, team_id=team_id, goals=True)
+    client = Client()
+    client.force_login(account)
+    assert client.get(reverse("classroom:child", args=[child.pk])).status_code == 200
+    return {"head": head, "pat": pat, "account": account, "child": child, "client": client}
+
+
+def _reimport_with_pat_at(head: Actor, email: str) -> None:
+    records = bundle.rows()
+    for user in records["users.csv"]:
+        if user["sourcedId"] == "g-1":
+            user["email"] = email
+    roster_services.import_roster(actor=head, files=bundle.files(records))
+
+
+def test_the_roster_changing_the_email_voids_a_pending_invitation(
+    rostered: dict[str, Any], django_capture_on_commit_callbacks: Any, client: Client
+) -> None:
+    """The attack: a link sent to the old address (a custody change, a reused sourcedId)
+    is followed after the roster changed the guardian's email — it must not create an
+    account for the new address, nor for the old one."""
+    Guardian.objects.filter(pk=rostered["pat"].pk).update(user=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        family_services.invite_guardian(actor=rostered["head"], guardian_id=rostered["pat"].pk)
+    found = re.search(r"/classroom/join/([\w-]+)/", mail.outbox[-1].body)
+    assert found is not None
+    code = found.group(1)
+    assert GuardianInvite.objects.get().email == "pat.parent@home.example"
+    _reimport_with_pat_at(rostered["head"], "new.carer@home.example")
+    assert not GuardianInvite.objects.exists()  # the unused invitation is gone
+    users = User.objects.count()
+    url = reverse("classroom:join", args=[code])
+    assert client.get(url).status_code == 400
+    client.post(url, {"new_password1": PASSWORD, "new_password2": PASSWORD})
+    with pytest.raises(ValidationFailed):
+        family_services.accept_with_password(code=code, password=PASSWORD)
+    assert User.objects.count() == users
+    assert not User.objects.filter(email="new.carer@home.example").exists()
+    assert Guardian.objects.get(pk=rostered["pat"].pk).user is None
+    event = AuditEvent.objects.get(action="guardian.email_changed")
+    assert event.detail == {"account_detached": False, "invitations_removed": 1}
+
+
+def test_a_link_for_an_email_no_longer_on_record_is_refused_and_writes_nothing(
+    hill: dict[str, Any], django_capture_on_commit_callbacks: Any, client: Client
+) -> None:
+    """Whatever changed the email (not only the roster import), the link names the address
+    it was sent to: another address on record now, it is refused with the reason."""
+    row, code = _invite(hill, "dev_actor", "hugo", django_capture_on_commit_callbacks)
+    assert row.email == "hugo@example.org"
+    Guardian.objects.filter(pk=hill["hugo"].pk).update(email="someone.else@example.org")
+    url = reverse("classroom:join", args=[code])
+    page = client.get(url)
+    assert page.status_code == 400
+    assert "no longer has for you" in page.content.decode()
+    client.post(url, {"new_password1": PASSWORD, "new_password2": PASSWORD})
+    with pytest.raises(ValidationFailed, match="no longer has"):
+        family_services.accept_with_password(code=code, password=PASSWORD)
+    other = UserFactory(email="someone.else@example.org")
+    with pytest.raises(ValidationFailed, match="no longer has"):
+        family_services.accept_signed_in(code=code, user=other)
+    assert not User.objects.filter(email="hugo@example.org").exists()
+    assert Guardian.objects.get(pk=hill["hugo"].pk).user is None
+    assert GuardianInvite.objects.get(pk=row.pk).used_at is None
+    # the same address in other letters (or spaces) is the same address: it works
+    Guardian.objects.filter(pk=hill["hugo"].pk).update(email=" Hugo@Example.org")
+    assert family_selectors.invite_of(code).invite is not None
+
+
+def test_an_invitation_without_a_recorded_email_is_refused(hill: dict[str, Any]) -> None:
+    """An earlier release's insert leaves the column out: the database default (blank), and
+    such a link does not work (ask for a new one) — never "any address goes"."""
+    row = GuardianInvite.objects.create(
+        organisation=hill["school"],
+        guardian=hill["hugo"],
+        digest=family_selectors.code_digest("old-release"),
+        expires_at=timezone.now() + dt.timedelta(days=1),
+    )
+    table = connection.ops.quote_name(GuardianInvite._meta.db_table)
+    columns = ["organisation_id", "guardian_id", "digest", "created_at", "expires_at"]
+    names = ", ".join(connection.ops.quote_name(c) for c in columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({names}) VALUES (%s, %s, %s, %s, %s)",
+            [
+                hill["school"].pk,
+                hill["hugo"].pk,
+                family_selectors.code_digest("previous-release"),
+                timezone.now(),
+                timezone.now() + dt.timedelta(days=1),
+            ],
+        )
+    inserted = GuardianInvite.objects.get(digest=family_selectors.code_digest("previous-release"))
+    assert inserted.email == ""
+    for code in ("old-release", "previous-release"):
+        assert family_selectors.invite_of(code).problem == family_selectors.EMAIL_CHANGED
+        with pytest.raises(ValidationFailed):
+            family_services.accept_with_password(code=code, password=PASSWORD)
+    assert not User.objects.filter(email="hugo@example.org").exists()
+    assert GuardianInvite.objects.get(pk=row.pk).used_at is None
+
+
+def test_the_roster_changing_the_email_detaches_the_signed_in_account(
+    rostered: dict[str, Any],
+) -> None:
+    """The attack: the old guardian's account, signed in, keeps reading the child after the
+    roster gave the guardian record another address. After the import it reads nothing."""
+    client, child, account = rostered["client"], rostered["child"], rostered["account"]
+    _reimport_with_pat_at(rostered["head"], "new.carer@home.example")
+    pat = Guardian.objects.get(pk=rostered["pat"].pk)
+    assert pat.user is None
+    assert pat.email == "new.carer@home.example"
+    assert client.get(reverse("classroom:child", args=[child.pk])).status_code == 404
+    assert client.get(reverse("classroom:family")).status_code == 403
+    assert not rules.family_reads(account, child)
+    assert family_selectors.children_of(account) == []
+    event = AuditEvent.objects.get(action="guardian.email_changed")
+    assert event.target_id == str(pat.pk)
+    assert event.detail == {"account_detached": True, "invitations_removed": 0}
+    assert "pat.parent" not in str(event.detail)  # no address in the log
+    # the same import again changes nothing and records nothing more
+    _reimport_with_pat_at(rostered["head"], "new.carer@home.example")
+    assert AuditEvent.objects.filter(action="guardian.email_changed").count() == 1
+
+
+def test_the_roster_changing_only_the_case_of_the_email_keeps_the_account(
+    rostered: dict[str, Any],
+) -> None:
+    # the importer lower-cases emails: the address is the same, nothing is detached
+    _reimport_with_pat_at(rostered["head"], "PAT.Parent@home.example")
+    assert Guardian.objects.get(pk=rostered["pat"].pk).user == rostered["account"]
+    assert not AuditEvent.objects.filter(action="guardian.email_changed").exists()
+
+
+def test_family_reads_requires_the_email_on_record_to_be_the_accounts(
+    hill: dict[str, Any],
+) -> None:
+    """Even an email changed some other way than by an import (no detaching): the account
+    reads nothing once the guardian's email is not its own; case does not matter."""
+    user, ann = hill["gina"].user, hill["ann"]
+    Guardian.objects.filter(pk=hill["gina"].pk).update(email="GINA@Example.ORG")
+    assert rules.family_reads(user, ann)
+    assert [c.id for c in family_selectors.children_of(user)] == [ann.pk]
+    Guardian.objects.filter(pk=hill["gina"].pk).update(email="gina_@example.org")
+    assert not rules.family_reads(user, ann)
+    assert family_selectors.children_of(user) == []
+    # a LIKE wildcard in the address on record matches nothing else
+    Guardian.objects.filter(pk=hill["gina"].pk).update(email="gin_@example.org")
+    assert not rules.family_reads(user, ann)
+    assert family_selectors.children_of(user) == []
+    assert _child_page(hill, ann).status_code == 404
+
+
+@pytest.mark.parametrize("side", ["guardian", "student"])
+def test_a_delta_import_that_drops_the_guardianship_ends_the_guardians_reading(
+    rostered: dict[str, Any], side: str
+) -> None:
+    """A delta row is the user's whole record: its agentSourcedIds list all their
+    guardianships. Pat's row (or Student1's) without the other: the link is removed and
+    Pat no longer reads Student1."""
+    records = bundle.rows()
+    row = next(
+        u
+        for u in records["users.csv"]
+        if u["sourcedId"] == ("g-1" if side == "guardian" else "st-1")
+    )
+    delta = {"users.csv": [{**row, "agentSourcedIds": ""}]}
+    files = bundle.files(delta, modes={"users.csv": "delta"}, demographics=False)
+    roster_services.import_roster(actor=rostered["head"], files=files)
+    child, account = rostered["child"], rostered["account"]
+    assert not GuardianOf.objects.filter(guardian=rostered["pat"], student=child).exists()
+    assert not rules.family_reads(account, child)
+    assert rostered["client"].get(reverse("classroom:child", args=[child.pk])).status_code == 404
+    assert Guardian.objects.get(pk=rostered["pat"].pk).active  # the guardian stays
+
+
+def test_a_delta_import_of_another_user_keeps_the_guardianship(rostered: dict[str, Any]) -> None:
+    records = bundle.rows()
+    row = next(u for u in records["users.csv"] if u["sourcedId"] == "st-2")
+    files = bundle.files(
+        {"users.csv": [{**row, "givenName": "Renamed"}]},
+        modes={"users.csv": "delta"},
+        demographics=False,
+    )
+    roster_services.import_roster(actor=rostered["head"], files=files)
+    assert rules.family_reads(rostered["account"], rostered["child"])
+
+
+@pytest.mark.parametrize(
+    "email", ["hugo@", "@example.org", "hugo@@example.org", "hugo@exa mple.org", "hugo"]
+)
+def test_a_guardian_with_an_invalid_email_is_not_invited(hill: dict[str, Any], email: str) -> None:
+    Guardian.objects.filter(pk=hill["hugo"].pk).update(email=email)
+    with pytest.raises(ValidationFailed, match="not a valid email address"):
+        family_services.invite_guardian(actor=hill["dev_actor"], guardian_id=hill["hugo"].pk)
+    assert not GuardianInvite.objects.exists()
+    assert mail.outbox == []
+
+
+def test_no_account_is_created_for_an_invalid_email(
+    hill: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    row, code = _invite(hill, "dev_actor", "hugo", django_capture_on_commit_callbacks)
+    GuardianInvite.objects.filter(pk=row.pk).update(email="hugo@@example.org")
+    Guardian.objects.filter(pk=hill["hugo"].pk).update(email="hugo@@example.org")
+    users = User.objects.count()
+    with pytest.raises(ValidationFailed, match="not a valid email address"):
+        family_services.accept_with_password(code=code, password=PASSWORD)
+    assert User.objects.count() == users
+    assert GuardianInvite.objects.get(pk=row.pk).used_at is None
+
+
+@pytest.mark.parametrize(
+    ("age", "refused"),
+    [
+        (dt.timedelta(minutes=9, seconds=59), True),
+        (dt.timedelta(minutes=10), False),
+        (dt.timedelta(minutes=10, seconds=1), False),
+    ],
+)
+def test_a_new_invitation_waits_ten_minutes(
+    hill: dict[str, Any],
+    django_capture_on_commit_callbacks: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    age: dt.timedelta,
+    refused: bool,
+) -> None:
+    first, code = _invite(hill, "dev_actor", "hugo", django_capture_on_commit_callbacks)
+    now = timezone.now()
+    GuardianInvite.objects.filter(pk=first.pk).update(created_at=now - age)
+    monkeypatch.setattr(timezone, "now", lambda: now)
+    sent = len(mail.outbox)
+    if refused:
+        with pytest.raises(ValidationFailed, match="less than 10 minutes ago: wait 1 minute "):
+            family_services.invite_guardian(actor=hill["head_actor"], guardian_id=hill["hugo"].pk)
+        assert len(mail.outbox) == sent
+        assert family_selectors.invite_of(code).invite is not None  # the first still works
+    else:
+        _invite(hill, "head_actor", "hugo", django_capture_on_commit_callbacks)
+        assert len(mail.outbox) == sent + 1
+        assert family_selectors.invite_of(code).invite is None
+
+
+def test_a_used_or_expired_invitation_does_not_hold_back_a_new_one(
+    hill: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    first, _code = _invite(hill, "dev_actor", "hugo", django_capture_on_commit_callbacks)
+    GuardianInvite.objects.filter(pk=first.pk).update(expires_at=timezone.now())
+    _invite(hill, "dev_actor", "hugo", django_capture_on_commit_callbacks)
+
+
+def test_the_families_page_says_to_wait(
+    hill: dict[str, Any], django_capture_on_commit_callbacks: Any, client: Client
+) -> None:
+    _invite(hill, "dev_actor", "hugo", django_capture_on_commit_callbacks)
+    client.force_login(hill["dev"].user)
+    url = reverse("classroom:guardian_invite", args=[hill["hugo"].pk])
+    page = client.post(url, follow=True)
+    assert page.status_code == 200
+    assert "less than 10 minutes ago" in page.content.decode()
+    assert GuardianInvite.objects.count() == 1
+
+
+@pytest.mark.parametrize("change", ["left", "not a student"])
+def test_no_invitation_for_a_guardian_without_an_active_student(
+    hill: dict[str, Any], django_capture_on_commit_callbacks: Any, client: Client, change: str
+) -> None:
+    """Sent while Eli was at the school, followed after he left (or the linked person is
+    not a student): refused, no account; and no new invitation."""
+    row, code = _invite(hill, "head_actor", "hugo", django_capture_on_commit_callbacks)
+    update = {"active": False} if change == "left" else {"role": Role.MANAGER}
+    Person.objects.filter(pk=hill["eli"].pk).update(**update)
+    page = client.get(reverse("classroom:join", args=[code]))
+    assert page.status_code == 400
+    assert "no longer at the school" in page.content.decode()
+    with pytest.raises(ValidationFailed, match="no longer at the school"):
+        family_services.accept_with_password(code=code, password=PASSWORD)
+    assert not User.objects.filter(email="hugo@example.org").exists()
+    assert GuardianInvite.objects.get(pk=row.pk).used_at is None
+    GuardianInvite.objects.all().delete()
+    with pytest.raises(ValidationFailed, match="no student at the school"):
+        family_services.invite_guardian(actor=hill["head_actor"], guardian_id=hill["hugo"].pk)
+
+
+def test_only_a_student_is_a_child_of_a_guardian(hill: dict[str, Any]) -> None:
+    """A guardianship of someone who is not a student (a roster mistake, a student who
+    became staff) opens nothing: not on the family page, not as a child's page."""
+    GuardianOf.objects.create(
+        organisation=hill["school"], guardian=hill["gina"], student=hill["tara"]
+    )
+    user = hill["gina"].user
+    assert [c.name for c in family_selectors.children_of(user)] == ["Ann"]
+    assert not rules.family_reads(user, hill["tara"])
+    assert _child_page(hill, hill["tara"]).status_code == 404
+    Person.objects.filter(pk=hill["ann"].pk).update(role=Role.MANAGER)
+    assert family_selectors.children_of(user) == []
+    assert not rules.family_reads(user, Person.objects.get(pk=hill["ann"].pk))
+
+
+def test_the_families_page_lists_what_the_invite_rule_allows(hill: dict[str, Any]) -> None:
+    """The list is the rules table's (``guardians.invite``), not a role test of its own."""
+    assert rules.guardians_invitable_of(hill["head_actor"]) is None
+    assert rules.guardians_invitable_of(hill["tara_actor"]) == {hill["ann"].pk, hill["ben"].pk}
+    assert rules.guardians_invitable_of(hill["ann_actor"]) == set()
+    for actor in ("head_actor", "tara_actor", "dev_actor", "ann_actor"):
+        listed = {row.id for row in family_selectors.guardian_rows(hill[actor])}
+        allowed = {
+            g.pk for g in (hill["gina"], hill["hugo"]) if can(hill[actor], "guardians.invite", g)
+        }
+        assert listed == allowed, actor
+
+
+def test_the_whole_school_is_no_class_to_share_with_families(
+    hill: dict[str, Any], school: Organisation
+) -> None:
+    whole = TeamFactory(organisation=school, name="Hillside", kind=Team.Kind.SCHOOL)
+    for actor in ("head_actor", "tara_actor"):
+        with pytest.raises(NotFound):
+            family_services.set_sharing(
+                actor=hill[actor], team=whole, goals=True, reflections=True, feedback=True
+            )
+    assert not FamilySharing.objects.filter(team=whole).exists()

@@ -208,7 +208,7 @@ WEB: dict[str, tuple[str | None, str]] = {
     "classroom:student_goals": ("person", "*=404 head=ok teacher=ok|403|ok student=ok|403"),
     "classroom:conference": ("person", "*=404 head=ok teacher=ok|403|ok student=ok|403"),
     # guardians (they are no person: every role here is refused their pages; a guardian's
-    # own answers are tests/classroom/test_guardian_routes.py); an invitation's link
+    # own answers are tests/classroom/test_guardians.py); an invitation's link
     # answers its code only (none here: 400 with the reason)
     "classroom:family": (None, "*=403"),
     "classroom:child": ("person", "*=404"),

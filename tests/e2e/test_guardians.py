@@ -164,3 +164,49 @@ def test_a_teacher_invites_a_guardian_who_sees_only_what_is_shared(
     assert response is not None
     assert response.status == 404
     assert Guardian.objects.get(pk=world["gina"].pk).user is not None
+
+
+def test_a_link_for_an_old_email_is_refused_and_a_detached_account_reads_nothing(
+    page: Any,
+    phone: Any,
+    live_server: Any,
+    sign_in: Callable[..., None],
+    shot: Callable[..., None],
+) -> None:
+    """The review's attack in the browser: the invitation went to the old address, then the
+    school's records gave the guardian another email — the link says so and creates no
+    account; an account that signed in as the guardian reads nothing once its email is not
+    the one on record."""
+    world = _school()
+    sign_in(page, "tara@hillside-families.example", PASSWORD)
+    page.goto(f"{live_server.url}/classroom/guardians/")
+    page.get_by_role("button", name="Invite").click()
+    expect(page.locator(".message")).to_contain_text("Invitation emailed")
+    # a second one at once: refused with the reason
+    page.get_by_role("button", name="Invite").click()
+    expect(page.locator(".message")).to_contain_text("less than 10 minutes ago")
+    shot(page, "guardians-invite-wait")
+    (letter,) = [m for m in mail.outbox if m.to == ["gina@family.example"]]
+    found = re.search(r"(/classroom/join/[\w-]+/)", letter.body)
+    assert found is not None
+    Guardian.objects.filter(pk=world["gina"].pk).update(email="new.carer@family.example")
+
+    phone.goto(f"{live_server.url}{found.group(1)}")
+    expect(phone.get_by_role("alert")).to_contain_text("no longer has for you")
+    expect(phone.get_by_label("New password", exact=True)).to_have_count(0)
+    shot(phone, "guardians-join-old-email-phone")
+    assert not User.objects.filter(email__in=["gina@family.example", "new.carer@family.example"])
+
+    # an account attached before the change reads nothing after it
+    account = User.objects.create_user("hugo@family.example", GUARDIAN_PASSWORD, name="Hugo")
+    Guardian.objects.filter(pk=world["gina"].pk).update(user=account, email=account.email)
+    phone.goto(f"{live_server.url}/sign-in/")
+    phone.get_by_label("Email").fill(account.email)
+    phone.get_by_label("Password").fill(GUARDIAN_PASSWORD)
+    phone.get_by_role("button", name="Sign in").click()
+    phone.wait_for_url(f"{live_server.url}/classroom/family/")
+    Guardian.objects.filter(pk=world["gina"].pk).update(email="someone.else@family.example")
+    response = phone.goto(f"{live_server.url}/classroom/family/children/{world['ann'].pk}/")
+    assert response is not None
+    assert response.status == 404
+    expect(phone.locator("main")).not_to_contain_text("I finished my first chapter book")

@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 
+from django.db.models.functions import Lower, Trim
 from django.urls import reverse
 from django.utils import timezone
 
@@ -39,15 +40,21 @@ class Child:
 
 
 def children_of(user: User) -> list[Child]:
-    """The active students this account is an active guardian of, in schools. One query."""
+    """The active students this account is an active guardian of, in schools — while the
+    guardian's email on record is still the account's (``rules.family_reads``). One query."""
+    if not user.is_authenticated:
+        return []
     return [
         Child(pk, name, school)
         for pk, name, school in GuardianOf.objects.filter(
             guardian__user=user,
             guardian__active=True,
             student__active=True,
+            student__role=Role.MEMBER,
             organisation__kind=Organisation.Kind.SCHOOL,
         )
+        .annotate(on_record=Lower(Trim("guardian__email")))
+        .filter(on_record=user.email.strip().lower())
         .order_by("student__name", "student_id")
         .values_list("student_id", "student__name", "organisation__name")
         .distinct()
@@ -134,6 +141,21 @@ def code_digest(code: str) -> str:
 NOT_VALID = "This link is not valid: ask your child's teacher for a new invitation."
 USED = "This invitation has been used already: sign in, or ask for a new one."
 EXPIRED = "This invitation has expired: ask your child's teacher for a new one."
+EMAIL_CHANGED = (
+    "This invitation was sent to an email address the school no longer has for you: ask "
+    "your child's teacher for a new invitation."
+)
+NO_CHILD = (
+    "This invitation is for a guardian of a student who is no longer at the school: ask the "
+    "school if this is a mistake."
+)
+
+
+def has_a_child(guardian: Guardian) -> bool:
+    """The guardian is linked to an active student of the school."""
+    return GuardianOf.objects.filter(
+        guardian=guardian, student__active=True, student__role=Role.MEMBER
+    ).exists()
 
 
 def invite_of(code: str) -> InviteState:
@@ -151,6 +173,12 @@ def invite_of(code: str) -> InviteState:
         return InviteState(None, USED)
     if row.expires_at <= timezone.now():
         return InviteState(None, EXPIRED)
+    # sent to another address than the one on record now (the roster changed it), or by a
+    # release that did not record it (blank): the link is not the guardian's any more
+    if not row.email or row.email != row.guardian.email.strip().lower():
+        return InviteState(None, EMAIL_CHANGED)
+    if not has_a_child(row.guardian):
+        return InviteState(None, NO_CHILD)
     return InviteState(row)
 
 
@@ -171,14 +199,16 @@ def guardian_rows(actor: Actor) -> list[GuardianRow]:
     """The guardians this actor may invite: every active one for a head teacher, the
     guardians of their students for a teacher. Three queries."""
     links = GuardianOf.objects.filter(
-        organisation=actor.organisation, guardian__active=True, student__active=True
+        organisation=actor.organisation,
+        guardian__active=True,
+        student__active=True,
+        student__role=Role.MEMBER,
     )
-    if not anywhere(actor, "guardians.invite"):
-        from ampwork.core import selectors as core_selectors
-
-        if actor.person is None or actor.role != Role.MANAGER:
+    students = rules.guardians_invitable_of(actor)  # the list form of guardians.invite
+    if students is not None:
+        if not students:
             return []
-        links = links.filter(student_id__in=core_selectors.coached_by(actor.person))
+        links = links.filter(student_id__in=students)
     children: dict[int, list[str]] = {}
     for guardian_id, name in links.order_by("student__name").values_list(
         "guardian_id", "student__name"

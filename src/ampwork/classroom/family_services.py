@@ -5,6 +5,8 @@ An invitation is a one-time link, emailed through the worker (``core.mail``), th
 after ``INVITE_DAYS``; only the SHA-256 digest of its code is stored (as chat's one-time
 links). Following it, a guardian without an account sets a password; an account that
 already uses the guardian's email must sign in and accept — it is never attached silently.
+A link works only for the address it was sent to (``GuardianInvite.email``) while a child of
+the guardian is at the school; a new one waits ``INVITE_GAP`` after the last.
 """
 
 from __future__ import annotations
@@ -16,12 +18,13 @@ from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
 from ampwork.core import mail
 from ampwork.core.errors import NotFound, ValidationFailed
-from ampwork.core.models import Team, User
+from ampwork.core.models import Role, Team, User
 from ampwork.core.permissions import Actor, require
 from ampwork.core.services import record
 
@@ -29,6 +32,7 @@ from . import family_selectors
 from .models import FamilySharing, Guardian, GuardianInvite
 
 INVITE_DAYS = 7  # an invitation's link works this long
+INVITE_GAP = dt.timedelta(minutes=10)  # no new invitation while a younger one is pending
 
 
 @transaction.atomic
@@ -36,7 +40,11 @@ def set_sharing(
     *, actor: Actor, team: Team, goals: bool, reflections: bool, feedback: bool
 ) -> FamilySharing:
     """What a class's families see of their child: a class's teacher or a head teacher."""
-    if not actor.organisation.is_school or team.organisation_id != actor.organisation.pk:
+    if (
+        not actor.organisation.is_school
+        or team.organisation_id != actor.organisation.pk
+        or team.kind == Team.Kind.SCHOOL  # the whole school is no class: nothing to share
+    ):
         raise NotFound("no such class")
     require(actor, "families.share", team)
     row, _ = FamilySharing.objects.update_or_create(
@@ -79,10 +87,30 @@ def invite_guardian(*, actor: Actor, guardian_id: int) -> GuardianInvite:
     if guardian is None:
         raise NotFound("no such guardian")
     require(actor, "guardians.invite", guardian)
-    email = guardian.email.strip()
-    if not email or "@" not in email:
+    email = guardian.email.strip().lower()
+    if not email:
         raise ValidationFailed.single("email", "this guardian has no email address on record")
+    _check_email(email, "email")
+    if not family_selectors.has_a_child(guardian):
+        raise ValidationFailed.single("guardian", "this guardian has no student at the school")
     now = timezone.now()
+    recent = (
+        GuardianInvite.objects.filter(
+            guardian=guardian,
+            used_at__isnull=True,
+            expires_at__gt=now,
+            created_at__gt=now - INVITE_GAP,
+        )
+        .order_by("-created_at")
+        .first()
+    )
+    if recent is not None:
+        wait = max(1, -(-int((recent.created_at + INVITE_GAP - now).total_seconds()) // 60))
+        raise ValidationFailed.single(
+            "guardian",
+            f"{guardian.name} was invited less than {INVITE_GAP.seconds // 60} minutes ago: "
+            f"wait {wait} minute{'s' if wait != 1 else ''} before sending another invitation.",
+        )
     # an earlier link not used yet stops working ("not valid": ask for a new one)
     GuardianInvite.objects.filter(guardian=guardian, used_at__isnull=True).delete()
     code = secrets.token_urlsafe(24)
@@ -90,7 +118,9 @@ def invite_guardian(*, actor: Actor, guardian_id: int) -> GuardianInvite:
         organisation=org,
         guardian=guardian,
         digest=family_selectors.code_digest(code),
+        email=email,  # the link works only while this is the guardian's email
         invited_by=actor.person,
+        created_at=now,
         expires_at=now + dt.timedelta(days=INVITE_DAYS),
     )
     record(actor, org, "guardian.invited", guardian)
@@ -111,9 +141,20 @@ def invite_guardian(*, actor: Actor, guardian_id: int) -> GuardianInvite:
     return invite
 
 
+def _check_email(email: str, field: str) -> None:
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise ValidationFailed.single(
+            field,
+            f"'{email}' is not a valid email address: correct the guardian's email in the "
+            "school's roster first",
+        ) from None
+
+
 def _children_names(guardian: Guardian) -> list[str]:
     return list(
-        guardian.students.filter(student__active=True)
+        guardian.students.filter(student__active=True, student__role=Role.MEMBER)
         .order_by("student__name")
         .values_list("student__name", flat=True)
     )
@@ -151,8 +192,9 @@ def _attach(row: GuardianInvite, user: User) -> Guardian:
 @transaction.atomic
 def accept_with_password(*, code: str, password: str) -> User:
     """A guardian without an account: create their sign-in with this password."""
-    row = _claim(code)
-    email = row.guardian.email.strip().lower()
+    row = _claim(code)  # the guardian's email on record is still the one it was sent to
+    email = row.email
+    _check_email(email, "code")
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationFailed.single(
             "code", "an account already uses this email: sign in and accept instead"
@@ -169,8 +211,8 @@ def accept_with_password(*, code: str, password: str) -> User:
 @transaction.atomic
 def accept_signed_in(*, code: str, user: User) -> Guardian:
     """A signed-in account accepts: only the account that uses the guardian's email."""
-    row = _claim(code)
-    if user.email.lower() != row.guardian.email.strip().lower():
+    row = _claim(code)  # the guardian's email on record is still the one it was sent to
+    if user.email.strip().lower() != row.email:
         raise ValidationFailed.single(
             "code",
             f"This invitation is for another email address, not {user.email}: sign out and "

@@ -63,8 +63,8 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
         return _private(
             render(request, "classroom/join.html", {"problem": state.problem}, status=400)
         )
-    guardian = state.invite.guardian
-    email = guardian.email.strip().lower()
+    # the address the link was sent to: invite_of refused it if the guardian's changed since
+    email = state.invite.email
     exists = User.objects.filter(email__iexact=email).exists()
     user = request.user if request.user.is_authenticated else None
     form = None
@@ -111,7 +111,7 @@ def _join_page(
             "form": form,
             "exists": exists,
             "signed_in_as": user.email if user is not None else "",
-            "is_theirs": user is not None and user.email.lower() == guardian.email.strip().lower(),
+            "is_theirs": user is not None and user.email.strip().lower() == state.invite.email,
             "login_url": reverse("core:login") + "?next=" + request.path,
         },
         status=status,

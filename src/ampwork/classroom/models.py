@@ -101,11 +101,14 @@ class GuardianOf(models.Model):
 
 class GuardianInvite(models.Model):
     """A one-time link that lets a guardian sign in: emailed by a teacher or the head
-    teacher, it expires, and only the SHA-256 digest of its code is stored."""
+    teacher, it expires, and only the SHA-256 digest of its code is stored. ``email`` is
+    the (lower-case) address it was sent to: once the guardian's email on record differs,
+    the link no longer works (blank: sent by an earlier release — it does not work)."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     guardian = models.ForeignKey(Guardian, on_delete=models.CASCADE, related_name="invites")
     digest = models.CharField(max_length=64, unique=True)
+    email = models.CharField(max_length=254, blank=True, default="", db_default="")
     invited_by = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

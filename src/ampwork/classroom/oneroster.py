@@ -420,13 +420,15 @@ def _plan_people(out: RosterPlan, state: State, users: Rows) -> None:
                 out.links.add((sid, agent))
             elif agent in guardian_sids and sid not in guardian_sids:
                 out.links.add((agent, sid))
-    if bulk_users:
-        wanted = out.links
-        ids = {g.id: s for s, g in state.guardians.items()}
-        for guardian_id, student_id in state.links:
-            student_sid = roster_people.get(student_id)
-            if (ids.get(guardian_id), student_sid) not in wanted:
-                out.unlink.add((guardian_id, student_id))
+    # a guardianship the file no longer has is removed: in bulk the file is the whole truth;
+    # in a delta a user's row is their whole record, so a guardian's or a student's row
+    # lists all of their guardianships (agentSourcedIds, either way round)
+    wanted = out.links
+    ids = {g.id: s for s, g in state.guardians.items()}
+    for guardian_id, student_id in state.links:
+        pair = (ids.get(guardian_id), roster_people.get(student_id))
+        if (bulk_users or pair[0] in in_file or pair[1] in in_file) and pair not in wanted:
+            out.unlink.add((guardian_id, student_id))
 
 
 def _plan_enrollments(

@@ -20,12 +20,15 @@
 - ``families.share``: what a class's families see (goals, reflections, feedback) is set by
   the class's teachers (who lead it) and head teachers.
 - ``guardians.invite``: head teachers invite any guardian to sign in; a teacher the
-  guardians of the students they teach.
+  guardians of the students they teach (:func:`guardians_invitable_of` is its list form,
+  for the families page).
 - ``families.share_feedback``: feedback shared with a student's family is given by a head
   teacher, or by a teacher of that student (asked with the organisation: whether to offer
   the choice at all — a teacher in a school).
 - A guardian is not a person of the school and has no role: :func:`family_reads` is their
-  one rule — the signed-in account of an active guardian of that student, in that school.
+  one rule — the signed-in account of an active guardian of that student, in that school,
+  while the guardian's email on record is still the account's (the roster changing it
+  detaches the account: ``services._write_guardians``).
   Every other route refuses them (they have no actor: ``member_view`` answers 403).
 - ``privacy.view``: the students' privacy page — head teachers and teachers (a teacher sees
   only the classes they lead there).
@@ -39,11 +42,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models.functions import Lower, Trim
+
+from ampwork.core import selectors as core_selectors
 from ampwork.core.models import Organisation, Person, Role, Team, User
 from ampwork.core.permissions import (
     ADMIN_ONLY,
     TEACHERS,
     Actor,
+    anywhere,
     coaches,
     is_self,
     leads_team,
@@ -75,6 +82,7 @@ def teaches_a_child_of(actor: Actor, guardian: Any) -> bool:
         pk__in=GuardianOf.objects.filter(guardian=guardian).values("student_id"),
         organisation=actor.organisation,
         active=True,
+        role=Role.MEMBER,
     )
     return any(teaches(actor, s) for s in students)
 
@@ -92,14 +100,32 @@ def family_reads(user: User | None, student: Any) -> bool:
     in a school. Nothing else of the school is theirs to read."""
     if user is None or not user.is_authenticated or not isinstance(student, Person):
         return False
-    if not student.active or not student.organisation.is_school:
+    if not student.active or student.role != Role.MEMBER or not student.organisation.is_school:
         return False
-    return GuardianOf.objects.filter(
-        organisation_id=student.organisation_id,
-        student=student,
-        guardian__user=user,
-        guardian__active=True,
-    ).exists()
+    return (
+        GuardianOf.objects.filter(
+            organisation_id=student.organisation_id,
+            student=student,
+            student__role=Role.MEMBER,
+            guardian__user=user,
+            guardian__active=True,
+        )
+        # the guardian's email on record is still this account's (case-insensitively)
+        .annotate(on_record=Lower(Trim("guardian__email")))
+        .filter(on_record=user.email.strip().lower())
+        .exists()
+    )
+
+
+def guardians_invitable_of(actor: Actor) -> set[int] | None:
+    """``guardians.invite`` as a list: None when the actor invites every guardian of the
+    school (head teachers), else the students whose guardians they invite — a teacher's
+    students (as :func:`teaches_a_child_of`), nobody's for anyone else."""
+    if anywhere(actor, "guardians.invite"):
+        return None
+    if actor.person is None or actor.role != Role.MANAGER or not actor.organisation.is_school:
+        return set()
+    return core_selectors.coached_by(actor.person)
 
 
 def leads_class(actor: Actor, team: Any) -> bool:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from ampwork.core import selectors as core_selectors
@@ -24,7 +25,7 @@ from ampwork.logs import logged_import
 from ampwork.okrs import selectors as okr_selectors
 
 from . import bundle, oneroster, selectors
-from .models import Goal, GoalSettings, Guardian, GuardianOf, RosterRecord
+from .models import Goal, GoalSettings, Guardian, GuardianInvite, GuardianOf, RosterRecord
 
 BATCH = 2000
 
@@ -156,7 +157,7 @@ def _write(actor: Actor, plan: oneroster.RosterPlan) -> None:
     org = actor.organisation
     _write_teams(org, plan)
     created = _write_people(org, plan)
-    _write_guardians(org, plan)
+    _write_guardians(actor, plan)
     _write_records(org, plan)
     person_of = dict(
         RosterRecord.objects.filter(
@@ -260,10 +261,21 @@ def _write_people(org: Organisation, plan: oneroster.RosterPlan) -> list[Person]
     return created
 
 
-def _write_guardians(org: Organisation, plan: oneroster.RosterPlan) -> None:
+def _write_guardians(actor: Actor, plan: oneroster.RosterPlan) -> None:
+    org = actor.organisation
     guardians = [user for user in plan.users if user.role == "guardian"]
     new = [user for user in guardians if user.guardian_id is None]
     old = [user for user in guardians if user.guardian_id is not None and user.changed]
+    # the emails on record before the update: a changed one detaches the guardian's account
+    emails_before = (
+        dict(
+            Guardian.objects.filter(
+                organisation=org, pk__in=[user.guardian_id for user in old]
+            ).values_list("pk", "email")
+        )
+        if old
+        else {}
+    )
     created = Guardian.objects.bulk_create(
         [
             Guardian(
@@ -287,9 +299,49 @@ def _write_guardians(org: Organisation, plan: oneroster.RosterPlan) -> None:
         ["name", "email", "active"],
         batch_size=BATCH,
     )
+    _email_changed(
+        actor,
+        [
+            user.guardian_id
+            for user in old
+            if user.guardian_id is not None
+            and emails_before.get(user.guardian_id, "").strip().lower()
+            != user.email.strip().lower()
+        ],
+    )
     if plan.deactivate_guardians:
         Guardian.objects.filter(organisation=org, pk__in=plan.deactivate_guardians).update(
             active=False
+        )
+
+
+def _email_changed(actor: Actor, guardian_ids: list[int]) -> None:
+    """A guardian's email changed (a custody change, a sourcedId reused): their unused
+    invitations stop working (deleted) and the account that signed in as them is detached
+    — it was the old address's. Each recorded in the audit log. Three queries."""
+    if not guardian_ids:
+        return
+    org = actor.organisation
+    pending = dict(
+        GuardianInvite.objects.filter(guardian_id__in=guardian_ids, used_at__isnull=True)
+        .values("guardian_id")
+        .annotate(n=Count("pk"))
+        .values_list("guardian_id", "n")
+    )
+    GuardianInvite.objects.filter(guardian_id__in=guardian_ids, used_at__isnull=True).delete()
+    attached = list(
+        Guardian.objects.filter(organisation=org, pk__in=guardian_ids, user__isnull=False)
+    )
+    Guardian.objects.filter(pk__in=[g.pk for g in attached]).update(user=None)
+    detached = {g.pk for g in attached}
+    for guardian in Guardian.objects.filter(organisation=org, pk__in=guardian_ids):
+        record(
+            actor,
+            org,
+            "guardian.email_changed",
+            guardian,
+            account_detached=guardian.pk in detached,
+            invitations_removed=pending.get(guardian.pk, 0),
         )
 
 
