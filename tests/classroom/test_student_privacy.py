@@ -18,6 +18,7 @@ from ampwork.core.models import Organisation, Person, Role, TeamMembership
 from ampwork.core.permissions import Actor
 from ampwork.mastery import selectors as mastery_selectors
 from ampwork.mastery import services as mastery_services
+from ampwork.mastery.models import Recognition
 from ampwork.purpose import services as purpose_services
 from ampwork.purpose.models import Statement
 
@@ -202,3 +203,134 @@ def test_a_bad_band_on_the_page_is_refused_and_saves_nothing(
     assert ClassSetting.objects.get(team=hill["8C"]).age_band == "11-14"
     refused = client.post(f"/classroom/privacy/classes/{hill['8D'].pk}/", {"age_band": "8-11"})
     assert refused.status_code == 403
+
+
+# ---------------------------------------------------------------- one class opened, not the school
+
+
+def _feed_bodies(hill: dict[str, Any], who: str) -> set[str]:
+    return {p.body for p in mastery_selectors.recognition_feed(hill[f"{who}_actor"], 50)}
+
+
+def test_opening_one_class_shows_its_students_nothing_about_a_closed_class(
+    hill: dict[str, Any], web: Callable[[Person], Client], bearer: Callable[..., dict[str, str]]
+) -> None:
+    """The attack: 8C is opened, 8D is not; 8C's Ann reads the feed, page and API."""
+    tara = hill["tara_actor"]
+    ann, eli, head = hill["ann"], hill["eli"], hill["head"]
+    for ids, body in (
+        ([eli.pk], "Now that you fixed the kiln…"),  # about 8D only
+        ([ann.pk, eli.pk], "Now that you two ran the stall…"),  # one of two in 8D
+        ([ann.pk, head.pk], "Now that you both planted the garden…"),  # 8C and staff
+    ):
+        mastery_services.recognise(actor=tara, recipient_ids=ids, body=body)
+    # written by an 8D student before students of closed classes were stopped from posting
+    early = Recognition.objects.create(
+        organisation=hill["school"], author=eli, body="Now that you lent me a pen…"
+    )
+    early.recipients.set([ann])
+    privacy_services.set_class(actor=tara, team=hill["8C"], recognition=True)
+
+    seen = _feed_bodies(hill, "ann")
+    assert seen == {"Now that you tidied the lab…", "Now that you both planted the garden…"}
+    page = web(ann).get("/mastery/recognition/").content.decode()
+    assert "garden" in page
+    for hidden in ("kiln", "stall", "lent me a pen", "Eli"):
+        assert hidden not in page, hidden
+    api = Client().get("/api/v1/recognition", **bearer(ann)).json()["items"]
+    assert {p["body"] for p in api} == seen
+    assert all(eli.pk not in p["recipients"] and p["author_id"] != eli.pk for p in api)
+    # staff read everything; a school opened as a whole shows its students everything
+    assert len(_feed_bodies(hill, "tara")) == 5
+    privacy_services.set_school_privacy(
+        actor=hill["head_actor"], recognition=True, retention_months=None
+    )
+    assert len(_feed_bodies(hill, "ann")) == 5
+
+
+def test_a_student_whose_feed_is_closed_cannot_post(
+    hill: dict[str, Any], web: Callable[[Person], Client], bearer: Callable[..., dict[str, str]]
+) -> None:
+    """The attack: 8D's Eli (closed) names 8C's Ann, whose class is open."""
+    privacy_services.set_class(actor=hill["tara_actor"], team=hill["8C"], recognition=True)
+    before = Recognition.objects.count()
+    with pytest.raises(NotAllowed, match="until a teacher opens it to your class"):
+        mastery_services.recognise(
+            actor=hill["eli_actor"], recipient_ids=[hill["ann"].pk], body="Now that you…"
+        )
+    answer = Client().post(
+        "/api/v1/recognition",
+        {"recipient_ids": [hill["ann"].pk], "body": "Now that you…"},
+        content_type="application/json",
+        **bearer(hill["eli"]),
+    )
+    assert answer.status_code == 403
+    assert "until a teacher opens it" in answer.content.decode()
+    page = web(hill["eli"]).get("/mastery/recognition/").content.decode()
+    assert 'name="recipient_ids"' not in page  # no form to post with
+    assert Recognition.objects.count() == before
+    # once 8D is opened too, Eli may
+    privacy_services.set_class(actor=hill["head_actor"], team=hill["8D"], recognition=True)
+    mastery_services.recognise(
+        actor=hill["eli_actor"], recipient_ids=[hill["ann"].pk], body="Now that you…"
+    )
+
+
+def test_a_student_of_an_opened_class_names_only_people_whose_feed_is_open(
+    hill: dict[str, Any],
+) -> None:
+    privacy_services.set_class(actor=hill["tara_actor"], team=hill["8C"], recognition=True)
+    with pytest.raises(ValidationFailed) as refused:
+        mastery_services.recognise(
+            actor=hill["ann_actor"], recipient_ids=[hill["eli"].pk], body="Now that you…"
+        )
+    assert refused.value.errors[0].field == "recipient_ids"
+    assert "Eli's class keeps recognition closed" in refused.value.errors[0].message
+    post = mastery_services.recognise(
+        actor=hill["ann_actor"], recipient_ids=[hill["tara"].pk], body="Now that you taught us…"
+    )
+    assert "Now that you taught us…" in _feed_bodies(hill, "ann")
+    assert post.recipients.get() == hill["tara"]
+    # a teacher recognises anyone
+    mastery_services.recognise(
+        actor=hill["tara_actor"], recipient_ids=[hill["eli"].pk], body="Now that you…"
+    )
+
+
+# ---------------------------------------------------------------- revising a statement
+
+
+def test_revising_a_statement_without_choosing_keeps_what_its_author_chose(
+    hill: dict[str, Any], bearer: Callable[..., dict[str, str]]
+) -> None:
+    """A student's statement written before private-by-default ("themes"), revised through
+    the API without a visibility, stays "themes"; a new one starts private."""
+    old = Statement.objects.create(
+        organisation=hill["school"],
+        person=hill["ann"],
+        text="To build.",
+        visibility=Statement.Visibility.THEMES,
+        quotable=True,
+    )
+
+    def post(who: str, body: dict[str, Any]) -> dict[str, Any]:
+        answer = Client().post(
+            "/api/v1/purpose-statements", body, content_type="application/json", **bearer(hill[who])
+        )
+        assert answer.status_code == 201, answer.content
+        found: dict[str, Any] = answer.json()
+        return found
+
+    assert post("ann", {"text": "To build bridges."})["visibility"] == "themes"
+    old.refresh_from_db()
+    assert (old.text, old.visibility, old.quotable) == ("To build bridges.", "themes", True)
+    # choosing again changes it
+    assert post("ann", {"text": "Mine.", "visibility": "named"})["visibility"] == "named"
+    assert post("ann", {"text": "Mine.", "quotable": False})["visibility"] == "named"
+    old.refresh_from_db()
+    assert old.quotable is False
+    # a new statement starts at the default: private for a student, not quotable
+    assert post("eli", {"text": "Friends."})["visibility"] == "private"
+    assert Statement.objects.get(person=hill["eli"]).quotable is False
+    purpose_services.write_statement(actor=hill["eli_actor"], text="Friends and football.")
+    assert Statement.objects.get(person=hill["eli"]).visibility == "private"

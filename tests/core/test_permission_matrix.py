@@ -462,7 +462,8 @@ API: dict[str, str] = {
     "POST /api/v1/objectives/{objective_id}/parents": "*=ok|404 admin,head=ok coaches=ok|404|ok",
     "POST /api/v1/people": "*=403 admin,ops,head=ok",
     "POST /api/v1/purpose-statements": "*=ok",
-    "POST /api/v1/recognition": "*=ok",
+    # a school's student whose class no teacher opened to recognition does not post to it
+    "POST /api/v1/recognition": "*=ok student=403",
     "POST /api/v1/reviews": "*=ok",
     "POST /api/v1/reviews/{review_id}/replies": "*=403|404 admin,head=ok coaches=403|404|ok",
     "POST /api/v1/self-directed-projects": "*=ok",
@@ -1109,8 +1110,9 @@ def test_teachers_may_in_a_school_what_managers_may_not_in_a_company() -> None:
         # high-privacy defaults: what everyone gets in a company, a school's students do not
         "purpose.shared_by_default",
         "recognition.feed",
+        "recognition.give",
     }
-    for action in ("purpose.shared_by_default", "recognition.feed"):
+    for action in ("purpose.shared_by_default", "recognition.feed", "recognition.give"):
         assert can(Actor(organisation=company, role=Role.MEMBER), action), action
         assert can(Actor(organisation=school, role=Role.MANAGER), action), action
         assert not can(Actor(organisation=school, role=Role.MEMBER), action), action

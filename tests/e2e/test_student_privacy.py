@@ -1,7 +1,8 @@
 """Students' privacy in the browser (issue 20): a head teacher sets a class's age band and
 opens its recognition feed, sets a twelve-month retention policy and reads the dry run
 (nothing removed); a teacher on a phone sees only the class they lead; a student of that
-class then reads the pulse's page in the 8–11 wording."""
+class then reads the pulse's page in the 8–11 wording. One class opened is not the school:
+its students read nothing about a closed class's, whose students cannot post."""
 
 from __future__ import annotations
 
@@ -105,3 +106,49 @@ def test_a_head_teacher_sets_bands_recognition_and_retention_and_reads_the_dry_r
     expect(phone.get_by_text("Retention: what a purge would remove today")).to_have_count(0)
     expect(phone.get_by_label("Age band of Year 4 Robins")).to_have_value("8-11")
     shot(phone, "student-privacy-teacher-phone")
+
+
+def test_an_opened_class_reads_nothing_about_a_closed_one_and_a_closed_class_cannot_post(
+    page: Any,
+    phone: Any,
+    live_server: Any,
+    sign_in: Callable[..., None],
+    shot: Callable[..., None],
+) -> None:
+    """Year 4 is opened, Year 9 is not: a Year 4 student reads the post about a classmate,
+    not the one about a Year 9 student, and may name only people whose feed is open; a
+    Year 9 student, on a phone, has no feed and no form to post with."""
+    from ampwork.mastery.models import Recognition
+
+    people = _school()
+    school, four, nine = people["school"], people["4"], people["9"]
+    students: dict[str, Person] = {}
+    for key, name, team in (("robin", "Rosa Robin", four), ("falcon", "Finn Falcon", nine)):
+        user = User.objects.create_user(f"{key}@brookside.example", PASSWORD, name=name)
+        students[key] = Person.objects.create(
+            organisation=school, user=user, name=name, email=user.email
+        )
+        TeamMembership.objects.create(organisation=school, team=team, person=students[key])
+    ClassSetting.objects.create(organisation=school, team=four, recognition=True)
+    for body, who in (
+        ("Now that you fed the class rabbit", students["robin"]),
+        ("Now that you won the chess match", students["falcon"]),
+    ):
+        post = Recognition.objects.create(organisation=school, author=people["teacher"], body=body)
+        post.recipients.set([who])
+
+    sign_in(page, "robin@brookside.example", PASSWORD)
+    page.goto(f"{live_server.url}/mastery/recognition/")
+    feed = page.get_by_role("region", name="Feed")
+    expect(feed.get_by_text("Now that you fed the class rabbit")).to_be_visible()
+    expect(page.get_by_text("chess match")).to_have_count(0)
+    expect(page.get_by_text("Finn Falcon")).to_have_count(0)  # not even in the picker
+    assert f'<option value="{people["teacher"].pk}">Tara Teacher</option>' in page.content()
+    shot(page, "recognition-opened-class")
+
+    sign_in(phone, "falcon@brookside.example", PASSWORD)
+    phone.goto(f"{live_server.url}/mastery/recognition/")
+    expect(phone.get_by_text("chess match")).to_have_count(0)
+    expect(phone.get_by_role("button", name="Post")).to_have_count(0)
+    expect(phone.get_by_text("until a teacher opens it to your class").first).to_be_visible()
+    shot(phone, "recognition-closed-class-phone")

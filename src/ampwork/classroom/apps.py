@@ -38,6 +38,9 @@ class ClassroomConfig(AppConfig):
         # a school's student sees the recognition feed once a teacher opened it to them
         if privacy_selectors.recognition_open not in mastery_selectors.FEED_OPENERS:
             mastery_selectors.FEED_OPENERS.append(privacy_selectors.recognition_open)
+        # …and reads there only about people whose feed is open too (staff, opened classes)
+        if privacy_selectors.recognition_audience not in mastery_selectors.FEED_AUDIENCES:
+            mastery_selectors.FEED_AUDIENCES.append(privacy_selectors.recognition_audience)
         # a class's age band picks the wording of the AMP Pulse its students read
         if privacy_selectors.wording not in pulse_services.WORDINGS:
             pulse_services.WORDINGS.append(privacy_selectors.wording)

@@ -106,6 +106,9 @@ class UserOp:
     person_id: int | None = None  # an existing person (rostered before, or same email)
     guardian_id: int | None = None
     changed: bool = True
+    # tobedeleted: they left (a school's retention counts from it); inactive but not left:
+    # enabledUser=false, sign-in disabled
+    left: bool = False
 
 
 @dataclass
@@ -645,7 +648,17 @@ def _users(
         else:
             changed = True
         out.users.append(
-            UserOp(sid, full, email, role, active, line, person_id=person_id, changed=changed)
+            UserOp(
+                sid,
+                full,
+                email,
+                role,
+                active,
+                line,
+                person_id=person_id,
+                changed=changed,
+                left=sid in deleted,
+            )
         )
 
 

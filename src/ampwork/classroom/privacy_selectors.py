@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import QuerySet
 
 from ampwork.core.models import Organisation, Team, TeamMembership
 from ampwork.core.permissions import Actor
@@ -75,6 +77,18 @@ def recognition_open(org_id: int, person_id: int) -> bool:
     return ClassSetting.objects.filter(
         organisation_id=org_id, recognition=True, team_id__in=classes.values("team_id")
     ).exists()
+
+
+def recognition_audience(org_id: int) -> QuerySet[Any] | None:
+    """Whose recognition feed is open (mastery's ``FEED_AUDIENCES``): None when a head
+    teacher opened it to the whole school; otherwise the people of the classes a teacher
+    opened (a subquery of ``person_id``; one query to tell)."""
+    if SchoolPrivacy.objects.filter(organisation_id=org_id, recognition=True).exists():
+        return None
+    opened = ClassSetting.objects.filter(organisation_id=org_id, recognition=True)
+    return TeamMembership.objects.filter(
+        organisation_id=org_id, team_id__in=opened.values("team_id")
+    ).values("person_id")
 
 
 def school_privacy(org: Organisation) -> SchoolPrivacy:

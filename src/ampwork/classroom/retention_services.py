@@ -4,8 +4,8 @@ number of months after they left (``SchoolPrivacy.retention_months``, ``retentio
 What is purged, per kind (``KINDS``): their reflections (mastery's weekly reviews and the
 replies to them, through mastery's front door), who they were in closed pulse rounds (their
 invitations keep the round's counts but lose the person: ``pulse.services.forget_people``;
-answers never carried a person), and the consent records guardians gave for them. Open
-rounds wait until they close. A dry run counts the same rows and writes nothing.
+answers never carried a person), and the consent records guardians gave for them. Open (and
+draft) rounds wait until they close. A dry run counts the same rows and writes nothing.
 """
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from ampwork.core.errors import NotFound
-from ampwork.core.models import Organisation, Person, Role
+from ampwork.core.models import Organisation, Person, Role, Team, TeamMembership
 from ampwork.core.permissions import Actor, require
 from ampwork.core.services import record
 from ampwork.mastery import selectors as mastery_selectors
@@ -40,19 +41,20 @@ class Kind:
     purge: Callable[[Organisation, list[int]], int]
 
 
-def _consents(org: Organisation, people: list[int]) -> int:
-    return (
-        PulseConsent.objects.filter(organisation=org, student_id__in=people)
-        .exclude(round__status="open")
-        .count()
+def _closed_consents(org: Organisation, people: list[int]) -> QuerySet[PulseConsent]:
+    """Their consent records of closed rounds: a draft's or an open round's still decide who
+    is asked."""
+    return PulseConsent.objects.filter(
+        organisation=org, student_id__in=people, round__status="closed"
     )
+
+
+def _consents(org: Organisation, people: list[int]) -> int:
+    return _closed_consents(org, people).count()
 
 
 def _purge_consents(org: Organisation, people: list[int]) -> int:
-    found = PulseConsent.objects.filter(organisation=org, student_id__in=people).exclude(
-        round__status="open"
-    )
-    return int(found.delete()[0])
+    return int(_closed_consents(org, people).delete()[0])
 
 
 def _invitations(org: Organisation, people: list[int]) -> int:
@@ -83,6 +85,7 @@ class Plan:
     due: list[int] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
     unknown_day: int = 0  # students made inactive with no day recorded: never purged
+    in_class: int = 0  # inactive students still in a class (a disabled sign-in): kept
     waiting: int = 0  # invitations of rounds still open: purged once they close
 
     @property
@@ -90,13 +93,23 @@ class Plan:
         return sum(self.counts.values())
 
 
+def _inactive(org: Organisation) -> QuerySet[Person]:
+    return Person.objects.filter(organisation=org, role=Role.MEMBER, active=False)
+
+
+def _in_a_class(org: Organisation) -> QuerySet[TeamMembership]:
+    return TeamMembership.objects.filter(organisation=org).exclude(team__kind=Team.Kind.SCHOOL)
+
+
 def leavers(org: Organisation) -> list[tuple[int, dt.date | None]]:
-    """The school's students who left, each with the day they left (None: not recorded)."""
+    """The school's students who left, each with the day they left (None: not recorded).
+    An inactive student still in a class has not left (a roster's enabledUser=false only
+    disables their sign-in): never a leaver, whatever day is recorded."""
     return [
         (pk, None if left_at is None else timezone.localdate(left_at))
-        for pk, left_at in Person.objects.filter(
-            organisation=org, role=Role.MEMBER, active=False
-        ).values_list("pk", "left_at")
+        for pk, left_at in _inactive(org)
+        .exclude(pk__in=_in_a_class(org).values("person_id"))
+        .values_list("pk", "left_at")
     ]
 
 
@@ -111,6 +124,7 @@ def plan(org: Organisation, today: dt.date | None = None) -> Plan:
     out = Plan(months, today)
     gone = leavers(org)
     out.unknown_day = sum(1 for _, day in gone if day is None)
+    out.in_class = _inactive(org).filter(pk__in=_in_a_class(org).values("person_id")).count()
     out.due = sorted(pk for pk, day in gone if retention.due(day, today, months))
     out.counts = {kind.label: kind.count(org, out.due) for kind in KINDS}
     out.waiting = pulse_selectors.forgettable(org.pk, out.due)[1] if out.due else 0
@@ -135,10 +149,11 @@ def purge(*, actor: Actor, today: dt.date | None = None) -> Plan:
     _school(actor)
     org = actor.organisation
     due = plan(org, today)
-    done = Plan(due.months, due.today, due.due, {}, due.unknown_day, due.waiting)
+    done = Plan(due.months, due.today, due.due, {}, due.unknown_day, due.in_class, due.waiting)
     if due.due:
         done.counts = {kind.label: kind.purge(org, due.due) for kind in KINDS}
-        record(actor, org, "privacy.purged", org, students=len(due.due), counts=done.counts)
     else:
         done.counts = dict.fromkeys(due.counts, 0)
+    if done.total:  # a night with nothing to purge leaves no entry
+        record(actor, org, "privacy.purged", org, students=len(due.due), counts=done.counts)
     return done

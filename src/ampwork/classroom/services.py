@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from ampwork.core import selectors as core_selectors
@@ -220,6 +220,15 @@ def _write_people(org: Organisation, plan: oneroster.RosterPlan) -> list[Person]
     people = [user for user in plan.users if user.role != "guardian"]
     new = [user for user in people if user.person_id is None]
     old = [user for user in people if user.person_id is not None and user.changed]
+    # who leaves now (tobedeleted, or missing from a bulk file; enabledUser=false only
+    # disables a sign-in): the day they left, unless they had left already (inactive, with
+    # a day) — read before the writes below
+    leaving = {*plan.deactivate_people, *(u.person_id for u in people if u.left and u.person_id)}
+    left_now = set(
+        Person.objects.filter(organisation=org, pk__in=leaving)
+        .filter(Q(active=True) | Q(left_at__isnull=True))
+        .values_list("pk", flat=True)
+    )
     created = Person.objects.bulk_create(
         [
             Person(
@@ -251,13 +260,11 @@ def _write_people(org: Organisation, plan: oneroster.RosterPlan) -> list[Person]
     )
     if plan.deactivate_people:
         Person.objects.filter(organisation=org, pk__in=plan.deactivate_people).update(active=False)
-    # when each leaver left (a school's retention policy counts from it); back again: none
-    gone = {*plan.deactivate_people, *(u.person_id for u in old if not u.active and u.person_id)}
-    Person.objects.filter(organisation=org, pk__in=gone, left_at__isnull=True).update(
-        left_at=timezone.now()
-    )
-    back = [u.person_id for u in old if u.active and u.person_id]
-    Person.objects.filter(organisation=org, pk__in=back, left_at__isnull=False).update(left_at=None)
+    # when each leaver left (a school's retention policy counts from it); anyone in the file
+    # who is not leaving is still here (back again, or only disabled): no day
+    Person.objects.filter(organisation=org, pk__in=left_now).update(left_at=timezone.now())
+    here = [u.person_id for u in people if not u.left and u.person_id]
+    Person.objects.filter(organisation=org, pk__in=here, left_at__isnull=False).update(left_at=None)
     return created
 
 

@@ -391,6 +391,11 @@ def recognise(
     """A public "now that you…" thank-you, visible to the organisation. No amounts: it is
     never tied to money."""
     me = _me(actor)
+    if not can(actor, "recognition.give", actor.organisation):
+        raise NotAllowed(
+            "Your school keeps recognition for staff until a teacher opens it to your class: "
+            "until then, say thank you in person."
+        )
     ids = list(dict.fromkeys(recipient_ids))
     if not ids:
         raise ValidationFailed.single("recipient_ids", "name at least one person")
@@ -401,6 +406,15 @@ def recognise(
     if missing:
         raise ValidationFailed.single(
             "recipient_ids", f"no active person {missing[0]} in this organisation"
+        )
+    # a student of an opened class names only people whose feed is open too (staff, opened
+    # classes): a closed class's students stay out of every student's feed
+    kept = selectors.kept_from(actor)
+    hidden = [] if kept is None else list(kept.filter(pk__in=ids).values_list("name", flat=True))
+    if hidden:
+        raise ValidationFailed.single(
+            "recipient_ids",
+            f"{hidden[0]}'s class keeps recognition closed to students: ask their teacher",
         )
     objective, key_result = okr_selectors.referenced(actor, objective_id, key_result_id)
     post = Recognition.objects.create(

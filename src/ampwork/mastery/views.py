@@ -478,6 +478,6 @@ def recognition(request: HttpRequest, actor: Actor) -> HttpResponse:
         {
             "closed": (closed := selectors.feed_closed(actor)),
             "feed": [] if closed else selectors.recognition_feed(actor, 100),
-            "people": selectors.colleagues(actor),
+            "people": [] if closed else selectors.colleagues(actor, recognising=True),
         },
     )

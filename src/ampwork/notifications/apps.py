@@ -11,6 +11,7 @@ class NotificationsConfig(AppConfig):
     def ready(self) -> None:
         from ampwork.core import backup, events
         from ampwork.demo.services import DEMO_STEPS
+        from ampwork.pulse import services as pulse_services
 
         from . import demo, rules, services
         from .models import Notification, Preference, QuietHours
@@ -21,3 +22,6 @@ class NotificationsConfig(AppConfig):
         for model in (Notification, Preference, QuietHours):
             backup.register(model, backup.organisation_scoped(model))
         events.listen(services.hear)
+        # a retention purge that forgets who was asked to a pulse forgets the notices too
+        if services.forget_pulses not in pulse_services.FORGETTERS:
+            pulse_services.FORGETTERS.append(services.forget_pulses)

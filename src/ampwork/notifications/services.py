@@ -195,6 +195,15 @@ MAKERS: dict[str, Callable[[int, dict[str, Any]], list[Note]]] = {
 }
 
 
+def forget_pulses(org_id: int, person_ids: list[int]) -> int:
+    """Delete these people's "a pulse is open" notices (pulse's ``FORGETTERS``: a school's
+    retention purge forgets who was asked); how many."""
+    found = Notification.objects.filter(
+        organisation_id=org_id, recipient_id__in=person_ids, kind="pulse_open"
+    )
+    return int(found.delete()[0])
+
+
 def hear(organisation_id: int, event_type: str, data: dict[str, Any]) -> int:
     """The listener of ``core.events``: notify whom the event concerns. Returns how many
     notifications were stored."""

@@ -37,7 +37,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.db import DatabaseError, transaction
-from django.db.models import Q
+from django.db.models import CharField, Q, Value
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from ampwork.core import mail
@@ -252,18 +253,28 @@ def invited_people(round: Round) -> set[int] | None:
     return set(Invitation.objects.filter(round=round).values_list("person_id", flat=True))
 
 
+# what else remembers someone's part in pulses, forgotten with them: (organisation id,
+# person ids) -> rows removed; notifications plugs in its "a pulse is open" notices
+FORGETTERS: list[Callable[[int, list[int]], int]] = []
+
+
 def forget_people(*, org_id: int, person_ids: Iterable[int]) -> int:
     """Forget who these people were in closed rounds (a school's retention policy, whose
     service checked its permission): their invitations lose the person and keep the round,
     the reporting group and used, so every count a closed round's results read — and so
     its published results and their anonymity rules — stays as it was. Answers carry no
     person, so there is nothing else of theirs to find. Open rounds are left alone: their
-    audience still decides where answers are stored. The number of invitations forgotten."""
-    return Invitation.objects.filter(
-        round__organisation_id=org_id,
-        round__status=Round.Status.CLOSED,
-        person_id__in=list(person_ids),
-    ).update(person=None)
+    audience still decides where answers are stored. Each forgotten invitation's digest is
+    replaced by one no link hashes to (``forgotten-<id>``: a digest is 64 hex digits), so
+    their old link finds nothing; what else remembers them (``FORGETTERS``) forgets too.
+    The number of invitations forgotten."""
+    ids = list(person_ids)
+    forgotten = Invitation.objects.filter(
+        round__organisation_id=org_id, round__status=Round.Status.CLOSED, person_id__in=ids
+    ).update(person=None, digest=Concat(Value("forgotten-"), Cast("pk", output_field=CharField())))
+    for forget in FORGETTERS:
+        forget(org_id, ids)
+    return forgotten
 
 
 @transaction.atomic

@@ -63,9 +63,10 @@ class StatementOut(Schema):
 
 class StatementIn(InSchema):
     text: Annotated[str, Field(min_length=1, max_length=2000)]
-    # left out: "themes", but "private" for a school's student (high-privacy defaults)
+    # left out: a revision keeps what its author chose; a new statement starts "themes",
+    # but "private" for a school's student (high-privacy defaults), and not quotable
     visibility: Literal["private", "themes", "named"] | None = None
-    quotable: bool = False
+    quotable: bool | None = None
 
 
 class StoryOut(Schema):

@@ -119,22 +119,30 @@ def write_statement(
     actor: Actor,
     text: str,
     visibility: str | None = None,
-    quotable: bool = False,
+    quotable: bool | None = None,
 ) -> Statement:
-    """Write or revise one's own statement (``visibility`` None: :func:`default_visibility`)."""
+    """Write or revise one's own statement. ``visibility`` or ``quotable`` None: a revision
+    keeps what its author chose; a new statement starts at :func:`default_visibility`, not
+    quotable."""
     _me(actor)
-    if visibility is None:
-        visibility = default_visibility(actor)
-    if visibility not in Statement.Visibility.values:
+    if visibility is not None and visibility not in Statement.Visibility.values:
         raise ValidationFailed.single("visibility", "must be private, themes or named")
+    changes: dict[str, object] = {
+        "text": clean_text(text, "text", 2000),
+        "updated_at": timezone.now(),
+    }
+    if visibility is not None:
+        changes["visibility"] = visibility
+    if quotable is not None:
+        changes["quotable"] = quotable
     found, _ = Statement.objects.update_or_create(
         organisation=actor.organisation,
         person=actor.person,
-        defaults={
-            "text": clean_text(text, "text", 2000),
-            "visibility": visibility,
-            "quotable": quotable,
-            "updated_at": timezone.now(),
+        defaults=changes,
+        create_defaults={
+            "visibility": default_visibility(actor),
+            "quotable": False,
+            **changes,
         },
     )
     return found

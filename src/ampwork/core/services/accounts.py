@@ -92,8 +92,9 @@ def create_admin(
             role=Role.ADMIN,
         )
     else:
-        person.user, person.role, person.active = user, Role.ADMIN, True
-        person.save(update_fields=["user", "role", "active"])
+        # active again: no day they left (a school's retention counts from it)
+        person.user, person.role, person.active, person.left_at = user, Role.ADMIN, True, None
+        person.save(update_fields=["user", "role", "active", "left_at"])
     record(None, organisation, "person.role_changed", person, role=[None, Role.ADMIN])
     return person
 

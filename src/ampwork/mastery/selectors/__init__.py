@@ -20,11 +20,13 @@ from .digests import (
     due_reviews,
 )
 from .feedback import (
+    FEED_AUDIENCES,
     FEED_OPENERS,
     FeedbackPage,
     colleagues,
     feed_closed,
     feedback_page,
+    kept_from,
     recognition_feed,
     visible_feedback,
 )
@@ -72,6 +74,7 @@ from .weeks import (
 )
 
 __all__ = [
+    "FEED_AUDIENCES",
     "FEED_OPENERS",
     "FLOW_WEEKS",
     "CycleAttainment",
@@ -99,6 +102,7 @@ __all__ = [
     "get_review",
     "get_skill",
     "growth_areas",
+    "kept_from",
     "kr_facts",
     "may_see_reviews",
     "recognition_feed",

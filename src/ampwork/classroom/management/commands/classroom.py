@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ampwork.classroom import retention_services
 from ampwork.core.cli import day_option, organisations
@@ -27,7 +27,10 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         today = day_option(options["date"])
-        for org in organisations(options["org"]):
+        found = organisations(options["org"])
+        if options["org"] and not found[0].is_school:
+            raise CommandError(f"--org: '{options['org']}' is not a school")
+        for org in found:
             if not org.is_school:
                 continue
             actor = Actor.system(org)
@@ -48,6 +51,11 @@ class Command(BaseCommand):
             if plan.waiting:
                 self.stdout.write(
                     f"{org.slug}: {plan.waiting} invitations wait until their rounds close."
+                )
+            if plan.in_class:
+                self.stdout.write(
+                    f"{org.slug}: {plan.in_class} inactive students are still in a class: kept "
+                    "(a disabled sign-in is no leaving; remove them from their classes)."
                 )
             if plan.unknown_day:
                 self.stdout.write(
