@@ -42,6 +42,9 @@ def violations(page: Any, axe: Any) -> list[dict[str, Any]]:
     return [v for v in found if v["impact"] in SERIOUS]
 
 
+# The sweep checks markup (axe's rules, CSS capitals): the same on every database, so CI
+# runs it on SQLite only; tests/core/test_dead_ends.py walks the same pages on PostgreSQL too.
+@pytest.mark.same_on_every_database
 @pytest.mark.parametrize("role", DEMO_ROLES)
 def test_every_page_of_the_role_passes_axe(role: str, browser: Any, live_server: Any) -> None:
     ensure_demo()

@@ -18,7 +18,13 @@ from playwright.sync_api import expect
 from ampwork.core.staticfiles import collect_if_changed
 from ampwork.demo.services import DEMO_PASSWORD, ensure_demo
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+# Static files, plotly's loading and the charts' drawing and tables: the front end, the same
+# on every database, so CI runs these on SQLite only.
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.same_on_every_database,
+]
 
 HASHED = re.compile(r"/static/.+\.[0-9a-f]{12}\.[a-z]+$")
 YEAR = 365 * 24 * 60 * 60
