@@ -1,6 +1,7 @@
 """A small school for the students' goals and conference portfolio tests: a head teacher,
 a teacher leading Year 9 Science with two students in it, a student of another class, and
-Ann's goal, purpose statement, reflections and feedback (shared with her family and not)."""
+Ann's goal (shared with the school), her private goal, purpose statement (private),
+reflections and feedback (shared with her family and not)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,10 @@ from ampwork.purpose.models import Statement
 PASSWORD = "correct horse battery"
 STATEMENT = "I am here to become a scientist who helps my town — and to read Ωmega books."
 GOAL = "Read ten books this term"
+PRIVATE_GOAL = "Worry less about reading aloud"
+PRIVATE_KR = "Read aloud to my brother"
+PRIVATE_NOTE = "My hands shook less this time"
+TEACHER_CHECKIN_NOTE = "Keep going!"
 SHARED_WINS = "I finished my first chapter book"
 UNSHARED_WINS = "Secret worry about the maths test"
 SHARED_FEEDBACK = "Ann explains her thinking clearly in class."
@@ -36,6 +41,7 @@ class School:
     cycle: Cycle
     objective: Objective
     key_result: KeyResult
+    private: Objective  # Ann's private goal
 
 
 def _person(org: Organisation, name: str, role: str = Role.MEMBER) -> Person:
@@ -73,7 +79,6 @@ def make_school(slug: str = "hillside-goals", *, ends_in: int = 7) -> School:
         owner_person=ann,
         author=ann,
         title=GOAL,
-        visibility=Objective.Visibility.PRIVATE,
     )
     key_result = KeyResult.objects.create(
         organisation=org,
@@ -90,10 +95,29 @@ def make_school(slug: str = "hillside-goals", *, ends_in: int = 7) -> School:
         organisation=org, key_result=key_result, value=6, note="Two more this week", author=ann
     )
     CheckIn.objects.create(
-        organisation=org, key_result=key_result, value=6, note="Keep going!", author=teacher
+        organisation=org,
+        key_result=key_result,
+        value=6,
+        note=TEACHER_CHECKIN_NOTE,
+        author=teacher,
+    )
+    private = Objective.objects.create(
+        organisation=org,
+        cycle=cycle,
+        owner_kind=Objective.OwnerKind.PERSON,
+        owner_person=ann,
+        author=ann,
+        title=PRIVATE_GOAL,
+        visibility=Objective.Visibility.PRIVATE,
+    )
+    private_kr = KeyResult.objects.create(
+        organisation=org, objective=private, title=PRIVATE_KR, start=0, target=5, unit="times"
+    )
+    CheckIn.objects.create(
+        organisation=org, key_result=private_kr, value=1, note=PRIVATE_NOTE, author=ann
     )
     with transaction.atomic():
-        derived.refresh([objective.pk])
+        derived.refresh([objective.pk, private.pk])
     Statement.objects.create(
         organisation=org, person=ann, text=STATEMENT, visibility=Statement.Visibility.PRIVATE
     )
@@ -111,4 +135,4 @@ def make_school(slug: str = "hillside-goals", *, ends_in: int = 7) -> School:
     )
     Feedback.objects.create(organisation=org, giver=teacher, receiver=ann, body=UNSHARED_FEEDBACK)
     objective.refresh_from_db()
-    return School(org, head, teacher, ann, ben, cat, cycle, objective, key_result)
+    return School(org, head, teacher, ann, ben, cat, cycle, objective, key_result, private)

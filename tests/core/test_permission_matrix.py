@@ -204,7 +204,10 @@ WEB: dict[str, tuple[str | None, str]] = {
     # their classes and head teachers — never another student; a company has none (404)
     "classroom:goals": (None, "*=404 school=ok"),
     "POST classroom:goal_settings": (None, "*=404 head=ok teacher,student=403"),
-    "classroom:goal": ("objective", "*=404 head=ok teacher=ok|403|ok student=ok|403"),
+    # (the objectives here are private: one the reader may not see is "not found", as in
+    # OKRs — a 403 would say it exists; a colleague's goals are never a teacher's to read,
+    # tests/classroom/test_goal_privacy.py)
+    "classroom:goal": ("objective", "*=404 head=ok teacher=ok|404|ok student=ok|404"),
     "classroom:student_goals": ("person", "*=404 head=ok teacher=ok|403|ok student=ok|403"),
     "classroom:conference": ("person", "*=404 head=ok teacher=ok|403|ok student=ok|403"),
     # guardians (they are no person: every role here is refused their pages; a guardian's

@@ -1,13 +1,16 @@
 """A student's conference portfolio as a printable PDF (pure: plain data in, bytes out).
 
-What a student walks their family through at a student-led conference: their purpose
-statement, their goals with progress, the reflections they chose to share and the
-feedback their teachers shared with the family. Made for paper in black and white:
-progress is a drawn bar *and* its percentage in words (never colour alone), text is
-10 pt or larger, and the margins fit both A4 and US Letter.
+What a student walks their family through at a student-led conference — only what the
+student chose to show: their purpose statement (unless they keep it to themselves; on their
+own copy it is printed with a note saying so), their goals that are not private with
+progress and their own check-ins (never a teacher's reply or others' check-in notes), the
+reflections they chose to share and the feedback their teachers shared with the family.
+Made for paper in black and white: progress is a drawn bar *and* its percentage in words
+(never colour alone), text is 10 pt or larger, and the margins fit both A4 and US Letter.
 
 Text people wrote may hold any character: it is set in DejaVu Sans (wide coverage) when a
-copy is found on the machine (Debian's fonts-dejavu-core, or the one matplotlib bundles);
+copy is found (the one matplotlib's wheel ships — a dependency for this alone — or
+Debian's fonts-dejavu-core);
 otherwise in the PDF's built-in Helvetica, with each character it cannot show replaced by
 "?" (see :func:`font_files`). Written with fpdf2 (pure Python).
 """
@@ -56,8 +59,7 @@ class GoalPage:
     key_results: list[KeyResultLine]
     action_plan: str
     steps: list[tuple[str, bool]]  # the key results' milestones: (title, done)
-    check_ins: list[str]  # "12 Oct: 5 books — note"
-    teacher_note: str
+    check_ins: list[str]  # the student's own: "12 Oct: 5 books — note"
     celebration: str
 
 
@@ -85,11 +87,19 @@ class Portfolio:
     goals: list[GoalPage] = field(default_factory=list)
     reflections: list[Reflection] = field(default_factory=list)
     feedback: list[FeedbackNote] = field(default_factory=list)
+    purpose_private: bool = False  # the student keeps the statement to themselves
+    by_student: bool = True  # printed by the student (else by a teacher: no "write yours")
 
     @property
     def empty(self) -> bool:
         return not (self.purpose or self.goals or self.reflections or self.feedback)
 
+
+WHAT_IS_IN = (
+    "What is in here: my goals that are not private, with my own check-ins; my purpose "
+    "statement if I share it; the reflections I chose to share with my family; feedback "
+    "my teachers shared with my family."
+)
 
 NEXT_STEPS = [
     "Write why you are here: your purpose statement, on the Purpose page.",
@@ -216,23 +226,41 @@ def render(portfolio: Portfolio, paper: str = "a4") -> bytes:
     doc.add_page()
     doc.heading(f"{portfolio.student}: my conference portfolio", 18.0)
     doc.para(f"{portfolio.school} \u2014 printed {portfolio.printed:%d %B %Y}", SMALL)
+    doc.para(WHAT_IS_IN, SMALL)
     doc.ln(3)
     if portfolio.empty:
         doc.heading("Nothing here yet", 14.0)
+        if not portfolio.by_student:
+            doc.para("Nothing has been shared for this portfolio yet.")
+            return bytes(doc.output())
         doc.para("Your portfolio fills in as you go. What to do next, before your conference:")
         for number, step in enumerate(NEXT_STEPS, 1):
             doc.para(f"{number}. {step}", indent=4)
         return bytes(doc.output())
 
-    doc.heading("Why I am here", 14.0)
-    doc.para(
-        portfolio.purpose or "Not written yet: write your purpose statement on the Purpose page."
-    )
-    doc.ln(3)
+    if portfolio.purpose or portfolio.by_student:
+        doc.heading("Why I am here", 14.0)
+        doc.para(
+            portfolio.purpose
+            or "Not written yet: write your purpose statement on the Purpose page."
+        )
+        if portfolio.purpose and portfolio.purpose_private:
+            doc.para(
+                "Note: on ampwork only you see this statement (\u201cOnly me\u201d). It is on "
+                "this copy because you printed it yourself: leave it out by choosing who "
+                "sees it on the Purpose page, or do not show this page.",
+                SMALL,
+            )
+        doc.ln(3)
 
     doc.heading("My goals", 14.0)
     if not portfolio.goals:
-        doc.para("No goals yet: set one with your teacher, then fill it in on My goals.")
+        doc.para(
+            "No goals to show yet (private goals are not printed): set one with your "
+            "teacher, then fill it in on My goals."
+            if portfolio.by_student
+            else "No goals to show (private goals are not printed)."
+        )
     for number, goal in enumerate(portfolio.goals, 1):
         _goal(doc, number, goal)
 
@@ -290,12 +318,10 @@ def _goal(doc: _Document, number: int, goal: GoalPage) -> None:
         doc.para(f"[{'x' if done else ' '}] {title} ({'done' if done else 'to do'})", indent=4)
     if not goal.action_plan.strip() and not goal.steps:
         doc.para("Not written yet.", indent=4)
-    if goal.check_ins or goal.teacher_note.strip():
-        doc.label("Check-ins")
+    if goal.check_ins:
+        doc.label("My check-ins")
         for line in goal.check_ins[-6:]:
             doc.para(line, SMALL, indent=4)
-        if goal.teacher_note.strip():
-            doc.para(f"My teacher says: {goal.teacher_note}", indent=4)
     if goal.celebration.strip():
         doc.label("What I am proud of")
         doc.para(goal.celebration, indent=4)

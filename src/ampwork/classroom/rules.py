@@ -9,11 +9,16 @@
   student; a teacher for the students of the classes they lead — never another class's.
   The consent page of a round is for those who run it (``pulse.run``).
 - ``goals.view``: a student's goals and their conference portfolio (the object is the
-  student): the student, the teachers of their classes, head teachers — never another
-  student, never a teacher of other classes.
+  student: a person of the member role in a school): the student, the teachers of their
+  classes (or up their reporting line), head teachers — never another student, never a
+  teacher of other classes, and never a colleague's goals (a teacher leading a department
+  team with other teachers in it does not read theirs). One's own goals page is one's own.
+  Which objectives each reader sees on it is OKRs' rule (a private one: its owner, author,
+  the owner's managers, admins — ``objectives.view_private``).
 - ``goals.write``: a student writes their own goals' starting point, action plan and
   celebration — nobody else writes them.
-- ``goals.reply``: a teacher of the student's classes, or a head teacher, replies on a goal.
+- ``goals.reply``: a teacher of the student's classes, or a head teacher, replies on a
+  student's goal — never on their own.
 - ``goals.settings``: head teachers choose whether goals are listed purpose → mastery →
   autonomy.
 - ``families.page``: head teachers and teachers open the families page of a school.
@@ -60,18 +65,37 @@ from ampwork.core.permissions import (
 from .models import Guardian, GuardianOf
 
 
+def is_student(person: Any) -> bool:
+    """A student: a person of the member role in a school."""
+    return (
+        isinstance(person, Person) and person.role == Role.MEMBER and person.organisation.is_school
+    )
+
+
 def teaches(actor: Actor, student: Any) -> bool:
-    """A teacher (the manager role) leads a class the student is in (or manages them)."""
+    """A teacher (the manager role) leads a class the student is in (or manages them). The
+    object is a student: leading a team of colleagues makes nobody their teacher."""
     return (
         actor.role == Role.MANAGER
         and actor.organisation.is_school
-        and isinstance(student, Person)
+        and is_student(student)
         and coaches(actor, student)
     )
 
 
+def head_teacher_of(actor: Actor, student: Any) -> bool:
+    """A head teacher (the admin role) of the student's school — not of themselves."""
+    return actor.role == Role.ADMIN and is_student(student) and not is_self(actor, student)
+
+
+def teacher_of(actor: Actor, student: Any) -> bool:
+    """A head teacher or a teacher of this student (``goals.reply``)."""
+    return head_teacher_of(actor, student) or teaches(actor, student)
+
+
 def self_or_teacher(actor: Actor, student: Any) -> bool:
-    return is_self(actor, student) or teaches(actor, student)
+    """``goals.view``: one's own goals, or a student's as their (head) teacher."""
+    return is_self(actor, student) or teacher_of(actor, student)
 
 
 def teaches_a_child_of(actor: Actor, guardian: Any) -> bool:
@@ -142,9 +166,11 @@ def install() -> None:
     register("roster.import", ADMIN_ONLY)
     register("consent.policy", ADMIN_ONLY)
     register("consent.record", ADMIN_ONLY, teaches)
-    register("goals.view", ADMIN_ONLY, self_or_teacher)
+    # no role reads or replies on everyone's goals: the object must be a student (a
+    # head teacher's grant is the object rule too, so a colleague's goals stay theirs)
+    register("goals.view", frozenset(), self_or_teacher)
     register("goals.write", frozenset(), is_self)
-    register("goals.reply", ADMIN_ONLY, teaches)
+    register("goals.reply", frozenset(), teacher_of)
     register("goals.settings", ADMIN_ONLY)
     register("families.page", TEACHERS)  # the families page (schools only): what follows
     register("families.share", ADMIN_ONLY, leads_class)

@@ -9,8 +9,10 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from ampwork.core import selectors as core_selectors
 from ampwork.core.models import Organisation, Person, Role, Team, TeamMembership
-from ampwork.core.permissions import Actor, anywhere
+from ampwork.core.permissions import Actor
+from ampwork.core.templatetags.ampwork_tags import num
 from ampwork.mastery import selectors as mastery_selectors
 from ampwork.okrs import selectors as okr_selectors
 from ampwork.pulse import instrument
@@ -235,15 +237,18 @@ def order_by_kind(org: Organisation) -> bool:
 
 
 def student_goals(
-    org: Organisation,
+    reader: Actor,
     student_id: int,
     objective_ids: Iterable[int] | None = None,
     today: dt.date | None = None,
 ) -> list[GoalView]:
-    """A student's goals (those of cycles not closed, or those named), in the school's
-    order. Six queries whatever the number of goals."""
+    """A student's goals (those of cycles not closed, or those named) that ``reader`` may
+    see by OKRs' rule (a private one: the student, the author, the student's managers,
+    head teachers), in the school's order. A fixed number of queries whatever the number
+    of goals."""
+    org = reader.organisation
     today = today or timezone.localdate()
-    goals = okr_selectors.person_goals(org, student_id, objective_ids)
+    goals = okr_selectors.person_goals(reader, student_id, objective_ids)
     sheets = {
         sheet.objective_id: sheet
         for sheet in Goal.objects.filter(
@@ -273,31 +278,46 @@ def student_goals(
     return views
 
 
-def students_to_follow(actor: Actor) -> list[tuple[int, str]]:
-    """The students whose goals a teacher follows (of the classes they lead), or a head
-    teacher (every student). Two queries."""
+FOLLOW_LIMIT = 500  # students listed on a teacher's goals page; the rest are counted
+
+
+@dataclass(frozen=True)
+class Following:
+    students: list[tuple[int, str]]  # (id, name), by name: the first FOLLOW_LIMIT
+    total: int  # how many there are in all
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.students)
+
+
+def students_to_follow(actor: Actor, limit: int | None = None) -> Following:
+    """The students whose goals the actor follows (``goals.view``): a teacher's — the
+    students they coach, in the classes they lead or down their reporting line — or a
+    head teacher's (every student), active ones by name: the first ``limit`` of them and
+    how many there are (``limit``: FOLLOW_LIMIT). A fixed number of queries."""
+    limit = FOLLOW_LIMIT if limit is None else limit
     me = actor.person
-    students = Person.objects.filter(organisation=actor.organisation, role=Role.MEMBER, active=True)
-    if not anywhere(actor, "goals.view"):
-        if me is None:
-            return []
-        led = TeamMembership.objects.filter(person=me, role=TeamMembership.Role.LEAD).values(
-            "team_id"
-        )
-        students = students.filter(
-            pk__in=TeamMembership.objects.filter(team_id__in=led).values("person_id")
-        ).exclude(pk=me.pk)
-    return list(students.order_by("name", "id").values_list("id", "name")[:500])
+    if me is None or actor.role not in {Role.ADMIN, Role.MANAGER}:
+        return Following([], 0)
+    students = Person.objects.filter(
+        organisation=actor.organisation, role=Role.MEMBER, active=True
+    ).exclude(pk=me.pk)
+    if actor.role != Role.ADMIN:  # a teacher: the students they coach (rules.teaches)
+        students = students.filter(pk__in=list(core_selectors.coached_by(me)))
+    rows = list(students.order_by("name", "id").values_list("id", "name")[:limit])
+    total = len(rows) if len(rows) < limit else students.count()
+    return Following(rows, total)
 
 
 # ---------------------------------------------------------------- the conference portfolio
 
 
 def _number(value: float | None, unit: str) -> str:
+    """As the pages show a number (core's ``num``: at most four decimals), with its unit."""
     if value is None:
         return "not checked in yet"
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return f"{text} {unit}".strip()
+    return f"{num(value)} {unit}".strip()
 
 
 def key_result_line(kr: okr_selectors.KeyResultGoal) -> portfolio.KeyResultLine:
@@ -314,12 +334,14 @@ def key_result_line(kr: okr_selectors.KeyResultGoal) -> portfolio.KeyResultLine:
     return portfolio.KeyResultLine(kr.title, start, target, now, kr.progress)
 
 
-def check_in_lines(view: GoalView) -> list[str]:
+def check_in_lines(view: GoalView, *, own_only: bool = False) -> list[str]:
     """Each check-in in a line, naming who wrote it when it was not the student (their
-    teacher's)."""
+    teacher's); ``own_only``: only the student's own (the printed portfolio)."""
     lines = []
     for kr in view.goal.key_results:
         for entry in kr.check_ins:
+            if own_only and entry.author_id != view.goal.owner_id:
+                continue
             if kr.kind == "boolean":
                 value = "done" if entry.done else "not done yet"
             elif kr.kind == "milestones":
@@ -335,18 +357,27 @@ def check_in_lines(view: GoalView) -> list[str]:
 def conference_portfolio(
     actor: Actor, student: Person, today: dt.date | None = None
 ) -> portfolio.Portfolio:
-    """What the student's printed portfolio holds: their purpose statement (the whole of it
-    when they print it themselves; for a teacher only one they show with their name), their
-    goals with progress, and what was shared with their family. A fixed number of queries."""
+    """What the student's printed portfolio holds — only what the student chose to show:
+    their purpose statement (the whole of it when they print it themselves, with a note
+    when they keep it private; for a teacher only one they show with their name), their
+    goals that are not private with progress and their own check-ins (never a teacher's
+    reply or others' check-in notes), the reflections they shared with their family and the
+    feedback their teachers shared with it (for a teacher: only what they may read). A
+    fixed number of queries."""
     today = today or timezone.localdate()
     by_author = actor.person is not None and actor.person.pk == student.pk
-    views = student_goals(student.organisation, student.pk, today=today)
-    shared = mastery_selectors.shared_with_family(student.organisation_id, student.pk)
+    views = [
+        view for view in student_goals(actor, student.pk, today=today) if not view.goal.private
+    ]
+    shared = mastery_selectors.shared_with_family(student.organisation_id, student.pk, reader=actor)
+    statement = purpose_selectors.statement_for_portfolio(student.pk, by_author=by_author)
     return portfolio.Portfolio(
         student=student.name,
         school=student.organisation.name,
         printed=today,
-        purpose=purpose_selectors.statement_for_portfolio(student.pk, by_author=by_author),
+        purpose=statement.text if statement else None,
+        purpose_private=bool(statement and statement.private),
+        by_student=by_author,
         goals=[
             portfolio.GoalPage(
                 kind=view.kind_word,
@@ -358,8 +389,7 @@ def conference_portfolio(
                 key_results=view.lines,
                 action_plan=view.action_plan,
                 steps=view.steps,
-                check_ins=view.check_ins,
-                teacher_note=view.teacher_note,
+                check_ins=check_in_lines(view, own_only=True),
                 celebration=view.celebration,
             )
             for view in views

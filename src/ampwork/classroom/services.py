@@ -465,7 +465,7 @@ def _goal_student(actor: Actor, objective_id: int) -> Person:
     """The student whose objective this is (a school's, the actor's organisation's)."""
     if not actor.organisation.is_school:
         raise NotFound("students' goals are for schools")
-    owner = okr_selectors.objective_owner(actor.organisation, objective_id)
+    owner = okr_selectors.objective_owner(actor, objective_id)
     return core_selectors.get_person(actor.organisation, owner)
 
 

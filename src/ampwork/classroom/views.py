@@ -251,7 +251,7 @@ def _goals_in_school(actor: Actor) -> None:
 
 
 def _goals_page(request: HttpRequest, actor: Actor, student: Person | None) -> HttpResponse:
-    goals = selectors.student_goals(actor.organisation, student.pk) if student else []
+    goals = selectors.student_goals(actor, student.pk) if student else []
     mine = student is not None and actor.person is not None and student.pk == actor.person.pk
     may_settle = can(actor, "goals.settings", actor.organisation)
     response = render(
@@ -262,7 +262,7 @@ def _goals_page(request: HttpRequest, actor: Actor, student: Person | None) -> H
             "mine": mine,
             "goals": goals,
             "may_write": student is not None and can(actor, "goals.write", student),
-            "students": selectors.students_to_follow(actor) if mine else [],
+            "following": selectors.students_to_follow(actor) if mine else None,
             "settings_form": GoalSettingsForm(
                 initial={"order_by_kind": selectors.order_by_kind(actor.organisation)}
             )
@@ -297,11 +297,12 @@ def student_goals(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
 def goal(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     """One goal: the student writes its sheet; their teacher replies."""
     _goals_in_school(actor)
+    # a private objective the reader may not see is "not found", as on the OKR pages
     student = core_selectors.get_person(
-        actor.organisation, okr_selectors.objective_owner(actor.organisation, pk)
+        actor.organisation, okr_selectors.objective_owner(actor, pk)
     )
     require(actor, "goals.view", student)
-    found = selectors.student_goals(actor.organisation, student.pk, [pk])
+    found = selectors.student_goals(actor, student.pk, [pk])
     if not found:  # a dropped objective: no goal sheet
         raise NotFound("no such goal")
     view = found[0]

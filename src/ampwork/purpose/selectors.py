@@ -159,15 +159,24 @@ def has_statement(person_id: int) -> bool:
     return Statement.objects.filter(person_id=person_id).exists()
 
 
-def statement_for_portfolio(person_id: int, *, by_author: bool) -> str | None:
-    """A person's purpose statement for their own printed portfolio (a school's
-    student-led conference): the whole text when its author prints it; for anyone else
-    (their teacher) only a statement its author shows with their name. One query."""
+@dataclass(frozen=True)
+class PortfolioStatement:
+    text: str
+    private: bool  # its author keeps it to themselves ("Only me")
+
+
+def statement_for_portfolio(person_id: int, *, by_author: bool) -> PortfolioStatement | None:
+    """A person's purpose statement for their printed portfolio (a school's student-led
+    conference): for its author, whatever they wrote (``private`` says whether they keep
+    it to themselves, for the paper to say so); for anyone else (their teacher) only a
+    statement its author shows with their name. One query."""
     row = Statement.objects.filter(person_id=person_id).values_list("text", "visibility").first()
     if row is None:
         return None
     text, visibility = row
-    return text if by_author or visibility == Statement.Visibility.NAMED else None
+    if by_author or visibility == Statement.Visibility.NAMED:
+        return PortfolioStatement(text, visibility == Statement.Visibility.PRIVATE)
+    return None
 
 
 def people_with_statement(

@@ -2,8 +2,9 @@
 start, target and stored progress, milestones and check-ins — what a school shows as a
 student's goals (``ampwork.classroom``). Four queries whatever the number of goals.
 
-Who may read them is the caller's rule (a student, their teachers): these functions read
-by owner, not by the organisation's visibility rule."""
+Whose goals a reader may open is the caller's rule (a student, their teachers); which of
+the objectives the reader sees is OKRs' own (:func:`visible_objectives`): a private one
+only its owner, its author, the owner's managers and admins — as on the OKR pages."""
 
 from __future__ import annotations
 
@@ -13,9 +14,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from ampwork.core.errors import NotFound
-from ampwork.core.models import Organisation
+from ampwork.core.permissions import Actor
 
 from ..models import CheckIn, Cycle, KeyResult, Milestone, Objective
+from .visibility import visible_objectives
 
 
 @dataclass(frozen=True)
@@ -57,15 +59,19 @@ class ObjectiveGoal:
     cycle_end: dt.date
     cycle_closed: bool
     key_results: tuple[KeyResultGoal, ...]
+    private: bool = False  # seen only by its owner, author, the owner's managers, admins
 
 
 def person_goals(
-    org: Organisation, person_id: int, objective_ids: Iterable[int] | None = None
+    reader: Actor, person_id: int, objective_ids: Iterable[int] | None = None
 ) -> list[ObjectiveGoal]:
-    """The person's own objectives (dropped ones aside): those named, or else those of the
-    cycles not closed yet; oldest cycle first, then as created. Four queries."""
-    query = Objective.objects.filter(organisation=org, owner_person_id=person_id).exclude(
-        status=Objective.Status.DROPPED
+    """The person's own objectives that ``reader`` may see (dropped ones aside): those
+    named, or else those of the cycles not closed yet; oldest cycle first, then as
+    created. Four queries (five with a reader who is nobody's manager)."""
+    query = (
+        visible_objectives(reader)
+        .filter(owner_person_id=person_id)
+        .exclude(status=Objective.Status.DROPPED)
     )
     if objective_ids is not None:
         query = query.filter(pk__in=list(objective_ids))
@@ -84,6 +90,7 @@ def person_goals(
             "cycle__start",
             "cycle__end",
             "cycle__status",
+            "visibility",
         )
     )
     ids = [row[0] for row in objectives]
@@ -151,6 +158,7 @@ def person_goals(
             end,
             cycle_status == Cycle.Status.CLOSED,
             tuple(per_objective[pk]),
+            visibility == Objective.Visibility.PRIVATE,
         )
         for (
             pk,
@@ -164,15 +172,19 @@ def person_goals(
             start,
             end,
             cycle_status,
+            visibility,
         ) in objectives
     ]
 
 
-def objective_owner(org: Organisation, objective_id: int) -> int:
-    """The person who owns this objective of the organisation (``NotFound`` if none does:
-    another organisation's, a team's, or no such objective). One query."""
+def objective_owner(reader: Actor, objective_id: int) -> int:
+    """The person who owns this objective of the reader's organisation, if the reader may
+    see it (``NotFound`` otherwise: another organisation's, a team's, a private one the
+    reader may not see — exactly as a missing one, as on the OKR pages). One query, or a
+    few for a reader who may not see every private objective."""
     owner = (
-        Objective.objects.filter(organisation=org, pk=objective_id, owner_person__isnull=False)
+        visible_objectives(reader)
+        .filter(pk=objective_id, owner_person__isnull=False)
         .values_list("owner_person_id", flat=True)
         .first()
     )
