@@ -235,7 +235,11 @@ def test_the_family_page_shows_teachers_feedback_shared_with_the_family(school: 
     _feedback_from_others(school)
     user = User.objects.create_user("gus@home.example", PASSWORD, name="Gus Guardian")
     guardian = Guardian.objects.create(
-        organisation=school.org, sourced_id="g1", name="Gus Guardian", user=user
+        organisation=school.org,
+        sourced_id="g1",
+        name="Gus Guardian",
+        email="gus@home.example",  # the account's: a changed address reads nothing
+        user=user,
     )
     GuardianOf.objects.create(organisation=school.org, guardian=guardian, student=school.ann)
     science = Team.objects.get(organisation=school.org, name="Year 9 Science")
