@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 
 from ampwork.core.models import Organisation, Person, Role, Team, TeamMembership
-from ampwork.core.permissions import RULES, Actor, can
+from ampwork.core.permissions import RULES, SCHOOL_RULES, Actor, can
 
 from ..factories import MembershipFactory, PersonFactory, TeamFactory
 
@@ -144,12 +144,19 @@ def test_role_changes_are_admin_only(
 
 def test_every_rule_is_exercised_by_role() -> None:
     """Each action in the rule table has at least one role that may and one that may not,
-    except reads, which every role may do."""
+    except reads, which every role may do — and the high-privacy defaults, which everyone
+    has in a company and a school's students do not (there, a role may not)."""
     org = Organisation(pk=1, name="x", slug="x")
+    school = Organisation(pk=2, name="s", slug="s", kind=Organisation.Kind.SCHOOL)
     for action, roles in RULES.items():
         allowed = {r for r in ROLES if can(Actor(organisation=org, role=r), action)}
         assert allowed == set(roles)
-        if not action.endswith(".view"):
+        if action.endswith(".view"):
+            continue
+        if allowed == set(ROLES) and action in SCHOOL_RULES:
+            in_school = {r for r in ROLES if can(Actor(organisation=school, role=r), action)}
+            assert in_school != set(ROLES), action
+        else:
             assert allowed != set(ROLES), action
 
 
