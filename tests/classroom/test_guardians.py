@@ -424,6 +424,28 @@ def test_an_expired_link_is_refused_and_writes_nothing(
     assert client.get(url).status_code == 200
 
 
+@pytest.mark.parametrize(
+    ("before_expiry", "valid"),
+    [
+        (dt.timedelta(microseconds=1), True),  # just before
+        (dt.timedelta(0), False),  # exactly at its expiry: expired
+        (-dt.timedelta(microseconds=1), False),  # just after
+    ],
+)
+def test_an_invitation_expires_exactly_at_its_expiry(
+    hill: dict[str, Any],
+    django_capture_on_commit_callbacks: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    before_expiry: dt.timedelta,
+    valid: bool,
+) -> None:
+    row, code = _invite(hill, "dev_actor", "hugo", django_capture_on_commit_callbacks)
+    monkeypatch.setattr(timezone, "now", lambda: row.expires_at - before_expiry)
+    state = family_selectors.invite_of(code)
+    assert (state.invite is not None) is valid
+    assert state.problem == ("" if valid else family_selectors.EXPIRED)
+
+
 def test_an_unknown_link_is_refused(client: Client, hill: dict[str, Any]) -> None:
     for code in ("not-a-code", "x" * 500):
         page = client.get(f"/classroom/join/{code}/")
