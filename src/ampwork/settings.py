@@ -77,6 +77,13 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    # sign-in, password reset, single sign-on, two-factor, sessions (docs/architecture.md)
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
+    "allauth.usersessions",
     "ampwork.core",
     "ampwork.okrs",
     "ampwork.fairness",
@@ -110,6 +117,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # each signed-in session recorded, so a person can see and end theirs
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -198,6 +208,7 @@ AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -215,6 +226,23 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "core:login"
 LOGIN_REDIRECT_URL = "core:home"
 LOGOUT_REDIRECT_URL = "core:login"
+
+# django-allauth (ampwork.core.accounts): people sign in with their email; nobody signs up
+# on their own (an organisation adds its people); answers never reveal whether an email
+# has an account; its rate limits (per address and per email) guard resets and codes.
+ACCOUNT_ADAPTER = "ampwork.core.accounts.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*"]
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_PREVENT_ENUMERATION = True
+ACCOUNT_SESSION_REMEMBER = True  # sessions last SESSION_COOKIE_AGE, as before
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "ampwork: "
+# Failed sign-ins are django-axes' (per account, and a looser limit per address so a class
+# behind one school address is not locked out together); allauth's own sign-in limits
+# would count the same tries again, per process, and 30 a minute per address is one class.
+ACCOUNT_RATE_LIMITS = {"login": None, "login_failed": None}
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("AMPWORK_TIME_ZONE", "UTC")
@@ -255,6 +283,7 @@ WHITENOISE_KEEP_ONLY_HASHED_FILES = True
 # Security. Behind an HTTPS proxy set AMPWORK_HTTPS=1: secure cookies, HSTS and
 # trust of the proxy's X-Forwarded-Proto header.
 HTTPS = _env_bool("AMPWORK_HTTPS")
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if HTTPS else "http"  # links in sign-in emails
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SESSION_COOKIE_HTTPONLY = True
@@ -291,7 +320,7 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
-AXES_USERNAME_FORM_FIELD = "username"  # the sign-in form's field (it holds the email)
+AXES_USERNAME_FORM_FIELD = "login"  # the sign-in form's field (it holds the email)
 AXES_USERNAME_CALLABLE = "ampwork.core.throttle.username"
 AXES_LOCKOUT_CALLABLE = "ampwork.core.throttle.lockout_response"
 AXES_ENABLE_ADMIN = False

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from django.contrib.auth.views import LogoutView
 from django.urls import include, path
 
 from ampwork.api import api
+from ampwork.core.views.account import PasswordChangeView, SignInView
 from ampwork.core.views.health import healthz, metrics, readyz
 
 urlpatterns = [
@@ -26,4 +28,10 @@ urlpatterns = [
     path("notifications/", include("ampwork.notifications.urls")),
     path("chat/", include("ampwork.chat.urls")),
     path("demo/", include("ampwork.demo.urls")),  # the demo's outbox (404 elsewhere)
+    # allauth: password reset, two-factor, sessions, single sign-on (ampwork.core.account_urls)
+    path("accounts/", include("ampwork.core.account_urls")),
+    # the names allauth's flows redirect to, at ampwork's own addresses
+    path("sign-in/", SignInView.as_view(), name="account_login"),
+    path("sign-out/", LogoutView.as_view(), name="account_logout"),
+    path("account/password/", PasswordChangeView.as_view(), name="account_change_password"),
 ]

@@ -45,7 +45,7 @@ LOCKED = "Too many failed sign-ins; try again in 15 minutes"
 
 def _try(client: Client, email: str, password: str, address: str = "203.0.113.7") -> Any:
     return client.post(
-        SIGN_IN, {"username": email, "password": password}, REMOTE_ADDR=address, follow=False
+        SIGN_IN, {"login": email, "password": password}, REMOTE_ADDR=address, follow=False
     )
 
 

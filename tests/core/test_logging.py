@@ -373,8 +373,8 @@ def test_no_email_name_or_pulse_link_reaches_the_log(
     victim = people[0]
     stranger = Client()
     for attempt in range(settings.AXES_FAILURE_LIMIT + 1):
-        stranger.post("/sign-in/", {"username": victim.email, "password": f"wrong-{attempt}"})
-    stranger.post("/sign-in/", {"username": "nobody-here@example.net", "password": PASSWORD})
+        stranger.post("/sign-in/", {"login": victim.email, "password": f"wrong-{attempt}"})
+    stranger.post("/sign-in/", {"login": "nobody-here@example.net", "password": PASSWORD})
     # 3. an import of people with their names and emails, then the same file refused
     imports.import_people(actor=admin_actor, text=PEOPLE, source="zelda-and-yusuf.csv")
     with pytest.raises(ValidationFailed):

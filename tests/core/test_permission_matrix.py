@@ -136,6 +136,16 @@ OWNED = {
 # web routes: name (``POST name`` for POST-only views; ``name/value`` for a route whose
 # path takes a fixed word) -> (the kind of object its id names, or None; expectation)
 WEB: dict[str, tuple[str | None, str]] = {
+    # django-allauth's routes (ampwork.core.account_urls), two of them aliases of ours
+    "account_change_password": (None, "*=ok"),
+    "account_inactive": (None, "*=ok anon=ok"),
+    "account_login": (None, "*=ok anon=ok"),
+    "POST account_logout": (None, "*=login"),
+    "account_reauthenticate": (None, "*=ok"),
+    "account_reset_password": (None, "*=ok anon=ok"),
+    "account_reset_password_done": (None, "*=ok anon=ok"),
+    "account_reset_password_from_key": (None, "*=ok anon=ok"),  # a wrong key: says so
+    "account_reset_password_from_key_done": (None, "*=ok anon=ok"),
     "advisor:finding": (None, "*=404 member,student=403"),
     "advisor:incentives": (None, "*=ok member,student=403"),
     "advisor:overview": (None, "*=ok member,student=403"),
@@ -499,6 +509,7 @@ FIXED = {
     "secret": "cal_not-a-feed",
     "code": "not-a-code",
     "slug": "no-such-organisation",
+    "uidb36": "zz",
 }
 PARAMS = {
     "person_id": "person",
@@ -1029,7 +1040,7 @@ def test_web_route(key: str, world: World, django_db_blocker: Any) -> None:
             for variant in _variants(role, kind in OWNED):
                 kwargs: dict[str, Any] = {}
                 for p in params:
-                    if p in ("action", "kind", "key", "token", "secret", "code", "slug"):
+                    if p in ("action", "kind", "key", "token", "secret", "code", "slug", "uidb36"):
                         kwargs[p] = word or FIXED[p]
                     else:
                         assert kind is not None, f"{key}: which kind of object is <{p}>?"

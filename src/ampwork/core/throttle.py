@@ -95,16 +95,11 @@ def lockout_response(
     request: HttpRequest, original_response: HttpResponse | None, credentials: Any = None
 ) -> HttpResponse:
     """The sign-in page again, saying plainly why, with HTTP 429 (Too Many Requests)."""
-    from .forms import SignInForm
+    from allauth.account.forms import LoginForm
 
     messages.error(request, message())
-    form = SignInForm(request, initial={"username": username(request, credentials) or ""})
-    response = render(
-        request,
-        "core/sign_in.html",
-        {"form": form, "next": request.POST.get("next", "")},
-        status=429,
-    )
+    form = LoginForm(request=request, initial={"login": username(request, credentials) or ""})
+    response = render(request, "account/login.html", {"form": form}, status=429)
     response["Retry-After"] = str(int(settings.AXES_COOLOFF_TIME.total_seconds()))
     return response
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from allauth.account import views as allauth_views
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
@@ -10,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ampwork.core import selectors, services
-from ampwork.core.forms import SignInForm, TokenForm
+from ampwork.core.forms import TokenForm
 from ampwork.core.permissions import Actor
 
 from .shared import member_view
@@ -18,10 +19,11 @@ from .shared import member_view
 NEW_TOKEN_KEY = "ampwork_new_token"
 
 
-class SignInView(auth_views.LoginView):
-    form_class = SignInForm
-    template_name = "core/sign_in.html"
-    redirect_authenticated_user = True
+class SignInView(allauth_views.LoginView):  # type: ignore[misc]  # allauth is untyped
+    """allauth's sign-in (its two-factor stage, rate limits and single sign-on buttons) at
+    ampwork's address; django-axes still refuses a locked-out account or address first."""
+
+    template_name = "account/login.html"
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
