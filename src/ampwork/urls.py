@@ -12,6 +12,8 @@ urlpatterns = [
     path("readyz", readyz, name="readyz"),
     path("metrics", metrics, name="metrics"),
     path("api/v1/", api.urls),
+    # SCIM 2.0 provisioning: the organisation's bearer token, no session (core/scim/)
+    path("scim/v2/", include("ampwork.core.scim.urls")),
     path("", include("ampwork.core.urls")),
     path("settings/webhooks/", include("ampwork.integrations.urls")),
     path("okrs/", include("ampwork.okrs.urls")),

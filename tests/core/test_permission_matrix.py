@@ -234,6 +234,20 @@ WEB: dict[str, tuple[str | None, str]] = {
     # students' privacy: head teachers, and teachers for the classes they lead
     "classroom:privacy": (None, "*=404 head,teacher=ok student=403"),
     "POST classroom:privacy_class": ("team", "*=404 head=ok teacher=ok|403|ok student=403"),
+    # SCIM provisioning: /scim/v2/ answers the organisation's SCIM bearer token only — a
+    # session (any role) or nothing is a 401; the token's own answers are tests/core/test_scim.py.
+    # Creating and revoking that token: admins (head teachers) on the settings page.
+    "scim:service_provider_config": (None, "*=401 anon=401"),
+    "scim:resource_types": (None, "*=401 anon=401"),
+    "scim:resource_type": (None, "*=401 anon=401"),
+    "scim:schemas": (None, "*=401 anon=401"),
+    "scim:schema": (None, "*=401 anon=401"),
+    "scim:users": (None, "*=401 anon=401"),
+    "scim:user": ("person", "*=401 anon=401"),
+    "scim:groups": (None, "*=401 anon=401"),
+    "scim:group": ("team", "*=401 anon=401"),
+    "POST core:scim_token_create": (None, "*=403 admin,head=ok"),
+    "POST core:scim_token_revoke": (None, "*=403 admin,head=ok"),
     "core:audit_log": (None, "*=403 admin,head=ok"),
     # webhooks: the organisation's admins' (head teachers'), nobody else's
     "integrations:webhooks": (None, "*=403 admin,head=ok"),

@@ -154,6 +154,8 @@ class Person(models.Model):
         db_default=None,  # the previous release's inserts leave it out (upgrades, operations.md)
         help_text="When they were last made inactive (a school's retention counts from it).",
     )
+    # the identity provider's own id for them (SCIM's externalId), stored as it was sent
+    external_id = models.CharField(max_length=200, blank=True, db_default="", default="")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -192,6 +194,8 @@ class Team(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
     )
     description = models.TextField(blank=True)
+    # the identity provider's own id for the group it pushes as this team (SCIM's externalId)
+    external_id = models.CharField(max_length=200, blank=True, db_default="", default="")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -244,6 +248,35 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class ScimToken(models.Model):
+    """The bearer token an organisation's identity provider sends to ``/scim/v2/``: it
+    decides the organisation and reads and writes that organisation's people and teams
+    only. Created by an admin, not tied to a person's account; only a SHA-256 digest is
+    stored and the token is shown once (see ``core.services.scim_tokens``)."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="scim_tokens"
+    )
+    created_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    prefix = models.CharField(max_length=16)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"SCIM {self.prefix}…"
 
     @property
     def is_active(self) -> bool:

@@ -50,6 +50,8 @@ PAGES: dict[str, tuple[str, ...]] = {
     ),
     **dict.fromkeys(("core:import", "core:import_template", "core:import_commit"), ("import",)),
     "core:settings": ("settings",),
+    "core:scim_token_create": ("settings",),
+    "core:scim_token_revoke": ("settings",),
     "core:audit_log": ("settings",),
     **dict.fromkeys(
         (

@@ -46,6 +46,9 @@ RULES: dict[str, frozenset[str]] = {
     # setting the password of an account that already signs in would let its setter sign
     # in as that person (an admin included): only admins may (and each their own, below)
     "people.reset_password": ADMIN_ONLY,
+    # the identity provider's SCIM token reads and writes every person and team: only
+    # admins (head teachers) create, see and revoke it
+    "scim.manage": ADMIN_ONLY,
 }
 
 
@@ -61,10 +64,12 @@ class Actor:
     role: str
     user: User | None = None
     person: Person | None = None
+    # what acts when no account does, as the audit log names it
+    via: str = "command line"
 
     @classmethod
-    def system(cls, organisation: Organisation) -> Actor:
-        return cls(organisation=organisation, role=Role.ADMIN)
+    def system(cls, organisation: Organisation, via: str = "command line") -> Actor:
+        return cls(organisation=organisation, role=Role.ADMIN, via=via)
 
     @property
     def is_admin(self) -> bool:
@@ -72,7 +77,7 @@ class Actor:
 
     @property
     def label(self) -> str:
-        return self.user.email if self.user else "command line"
+        return self.user.email if self.user else self.via
 
 
 ObjectCheck = Callable[["Actor", Any], bool]

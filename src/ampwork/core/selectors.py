@@ -22,6 +22,7 @@ from .models import (
     Organisation,
     Person,
     Role,
+    ScimToken,
     Team,
     TeamMembership,
     User,
@@ -39,6 +40,11 @@ def actor_for(user: User, organisation: Organisation) -> Actor | None:
     if person is None:
         return None
     return Actor(organisation=organisation, role=person.role, user=user, person=person)
+
+
+def scim_token_of(org: Organisation) -> ScimToken | None:
+    """The organisation's active SCIM token (its identity provider's), if it has one."""
+    return ScimToken.objects.filter(organisation=org, revoked_at__isnull=True).first()
 
 
 def organisations_for(user: User) -> list[Organisation]:

@@ -64,6 +64,8 @@ urlpatterns = [
     ),
     path("import/commit/", imports.import_commit, name="import_commit"),
     path("settings/", settings.organisation_settings, name="settings"),
+    path("settings/scim/token/", settings.scim_token_create, name="scim_token_create"),
+    path("settings/scim/revoke/", settings.scim_token_revoke, name="scim_token_revoke"),
     path("methods/", methods.methods, name="methods"),
     path("audit-log/", audit.audit_log, name="audit_log"),
 ]

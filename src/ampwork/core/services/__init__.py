@@ -12,6 +12,7 @@ transaction. One module per sub-domain:
 - ``invitations``: an existing login is invited to join, never attached
 - ``accounts``: sign-ins, the command line's admin, passwords
 - ``tokens``: personal API tokens
+- ``scim_tokens``: the organisation's SCIM token (its identity provider's)
 - ``trees``: the loop check shared by reporting lines and the team tree
 """
 
@@ -26,6 +27,12 @@ from .organisations import (
     update_organisation,
 )
 from .people import PERSON_FIELDS, PROFILE_FIELDS, create_person, update_person
+from .scim_tokens import (
+    SCIM_TOKEN_PREFIX,
+    authenticate_scim_token,
+    create_scim_token,
+    revoke_scim_token,
+)
 from .self_grants import NEEDS_ADMIN, refuse_self_lead, refuse_self_manager
 from .teams import TEAM_FIELDS, create_team, delete_team, register_team_owned, update_team
 from .tokens import TOKEN_PREFIX, authenticate_token, create_token, revoke_token
@@ -36,15 +43,18 @@ __all__ = [
     "ORGANISATION_FIELDS",
     "PERSON_FIELDS",
     "PROFILE_FIELDS",
+    "SCIM_TOKEN_PREFIX",
     "TEAM_FIELDS",
     "TOKEN_PREFIX",
     "accept_invitation",
     "add_membership",
+    "authenticate_scim_token",
     "authenticate_token",
     "change_password",
     "create_admin",
     "create_organisation",
     "create_person",
+    "create_scim_token",
     "create_team",
     "create_token",
     "decline_invitation",
@@ -56,6 +66,7 @@ __all__ = [
     "refuse_self_manager",
     "register_team_owned",
     "remove_membership",
+    "revoke_scim_token",
     "revoke_token",
     "update_membership",
     "update_organisation",

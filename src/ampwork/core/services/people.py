@@ -32,7 +32,7 @@ PROFILE_FIELDS = (
     "hire_date",
     "role",
 )
-PERSON_FIELDS = (*PROFILE_FIELDS, "manager_id", "active")
+PERSON_FIELDS = (*PROFILE_FIELDS, "manager_id", "active", "external_id")
 
 
 def _check_role(org: Organisation, role: str) -> None:
@@ -68,6 +68,7 @@ def create_person(
     manager_id: int | None = None,
     active: bool = True,
     team_ids: Iterable[int] = (),
+    external_id: str = "",
 ) -> Person:
     org = actor.organisation
     require(actor, "people.edit", org)
@@ -101,6 +102,7 @@ def create_person(
         role=role,
         manager_id=manager_id,
         active=active,
+        external_id=external_id,
     )
     person.save()
     record(actor, org, "person.created", person, email=email, role=role, manager=manager_id)

@@ -14,7 +14,7 @@ from ampwork.core.permissions import Actor, require
 from .audit import record
 from .trees import walks_into
 
-TEAM_FIELDS = ("name", "kind", "parent_id", "description")
+TEAM_FIELDS = ("name", "kind", "parent_id", "description", "external_id")
 
 # What other apps own for a team, removed through their own services (which keep their
 # derived numbers right) before the team is deleted: see register_team_owned
@@ -58,6 +58,7 @@ def create_team(
     kind: str = Team.Kind.TEAM,
     parent_id: int | None = None,
     description: str = "",
+    external_id: str = "",
 ) -> Team:
     org = actor.organisation
     require(actor, "teams.edit", org)
@@ -66,7 +67,12 @@ def create_team(
         raise ValidationFailed.single("kind", f"must be one of {', '.join(Team.Kind.values)}")
     _check_parent(org, None, parent_id)
     team = Team.objects.create(
-        organisation=org, name=name, kind=kind, parent_id=parent_id, description=description
+        organisation=org,
+        name=name,
+        kind=kind,
+        parent_id=parent_id,
+        description=description,
+        external_id=external_id,
     )
     record(actor, org, "team.created", team, name=name, kind=kind, parent=parent_id)
     return team

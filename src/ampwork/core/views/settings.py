@@ -5,12 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST
 
-from ampwork.core import services
+from ampwork.core import selectors, services
 from ampwork.core.errors import ValidationFailed
 from ampwork.core.forms import OrganisationForm, add_errors
-from ampwork.core.permissions import Actor, require
+from ampwork.core.permissions import Actor, can, require
+from ampwork.core.scim.protocol import base_url
 
 from .shared import member_view
 
@@ -31,4 +33,32 @@ def organisation_settings(request: HttpRequest, actor: Actor) -> HttpResponse:
         else:
             messages.success(request, "Settings saved.")
             return redirect("core:settings")
-    return render(request, "core/settings.html", {"form": form})
+    context: dict[str, object] = {"form": form}
+    if can(actor, "scim.manage", org):
+        context["scim"] = {
+            "url": base_url(),
+            "token": selectors.scim_token_of(org),
+            "created": request.session.pop(NEW_SCIM_TOKEN_KEY, None),
+        }
+    return render(request, "core/settings.html", context)
+
+
+NEW_SCIM_TOKEN_KEY = "ampwork_new_scim_token"
+
+
+@require_POST
+@member_view
+def scim_token_create(request: HttpRequest, actor: Actor) -> HttpResponse:
+    """A new SCIM token (the active one, if any, stops working); shown once, on the
+    settings page the browser is sent back to."""
+    _, plaintext = services.create_scim_token(actor=actor)
+    request.session[NEW_SCIM_TOKEN_KEY] = plaintext
+    return redirect(f"{reverse('core:settings')}#provisioning")
+
+
+@require_POST
+@member_view
+def scim_token_revoke(request: HttpRequest, actor: Actor) -> HttpResponse:
+    if services.revoke_scim_token(actor=actor):
+        messages.success(request, "The SCIM token was revoked: provisioning stops now.")
+    return redirect(f"{reverse('core:settings')}#provisioning")
