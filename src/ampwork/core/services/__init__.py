@@ -12,6 +12,7 @@ transaction. One module per sub-domain:
 - ``invitations``: an existing login is invited to join, never attached
 - ``accounts``: sign-ins, the command line's admin, passwords
 - ``tokens``: personal API tokens
+- ``two_factor``: the operator removing a person's second factors (a lost phone)
 - ``trees``: the loop check shared by reporting lines and the team tree
 """
 
@@ -29,6 +30,7 @@ from .people import PERSON_FIELDS, PROFILE_FIELDS, create_person, update_person
 from .self_grants import NEEDS_ADMIN, refuse_self_lead, refuse_self_manager
 from .teams import TEAM_FIELDS, create_team, delete_team, register_team_owned, update_team
 from .tokens import TOKEN_PREFIX, authenticate_token, create_token, revoke_token
+from .two_factor import reset_two_factor
 
 __all__ = [
     "ANONYMITY_LOCKS",
@@ -56,6 +58,7 @@ __all__ = [
     "refuse_self_manager",
     "register_team_owned",
     "remove_membership",
+    "reset_two_factor",
     "revoke_token",
     "update_membership",
     "update_organisation",
