@@ -244,6 +244,27 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "ampwork: "
 # would count the same tries again, per process, and 30 a minute per address is one class.
 ACCOUNT_RATE_LIMITS = {"login": None, "login_failed": None}
 
+# Two-factor sign-in (allauth.mfa; routes in ampwork.core.account_urls): an authenticator
+# app (TOTP), passkeys and security keys (WebAuthn), and recovery codes. Whoever has set one
+# up is asked for it after their password; an organisation may require it of its admins and
+# people ops before they see pay data or exports (Organisation.require_two_factor,
+# core/permissions.py). Passkeys work on https and on http://localhost (browsers treat it as
+# a secure context, and so does fido2, which allauth checks origins with), which is what the
+# browser tests use; MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN skips that origin check altogether,
+# so it is on only with AMPWORK_DEBUG, for a developer on a plain-http address.
+MFA_ADAPTER = "ampwork.core.accounts.MFAAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = "ampwork"
+# recovery codes are shown once, right after they are made (with a download made in the
+# page); later the page says how many are left and offers new ones
+MFA_RECOVERY_CODES_SHOW_ONCE = True
+MFA_PASSKEY_LOGIN_ENABLED = False  # passkeys are a second factor here, not a password
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
+# allauth refuses two-factor to an account with an unverified email address, lest someone
+# who signed up with another's address lock its owner out; nobody signs up here (accounts
+# come from their organisation), and ampwork does not verify addresses.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = os.environ.get("AMPWORK_TIME_ZONE", "UTC")
 USE_I18N = True
@@ -350,8 +371,12 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
-# Permissions-Policy (django-permissions-policy): no page needs any of these.
+# Permissions-Policy (django-permissions-policy): no page needs any of these, but passkeys
+# (two-factor sign-in) need WebAuthn on ampwork's own pages.
 PERMISSIONS_POLICY: dict[str, list[str]] = {
+    "publickey-credentials-create": ["self"],
+    "publickey-credentials-get": ["self"],
+} | {
     feature: []
     for feature in (
         "accelerometer",
@@ -366,7 +391,6 @@ PERMISSIONS_POLICY: dict[str, list[str]] = {
         "microphone",
         "midi",
         "payment",
-        "publickey-credentials-get",
         "screen-wake-lock",
         "serial",
         "usb",

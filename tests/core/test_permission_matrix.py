@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.db import transaction
 from django.shortcuts import resolve_url
@@ -146,6 +147,23 @@ WEB: dict[str, tuple[str | None, str]] = {
     "account_reset_password_done": (None, "*=ok anon=ok"),
     "account_reset_password_from_key": (None, "*=ok anon=ok"),  # a wrong key: says so
     "account_reset_password_from_key_done": (None, "*=ok anon=ok"),
+    # two-factor (allauth.mfa): each account's own methods only; a change asks for the
+    # password again first (a redirect: ok) and only then looks the passkey up among the
+    # account's own (another's: 404, tests/core/test_two_factor.py); the sign-in stage
+    # sends whoever is signed in on
+    "mfa_index": (None, "*=ok"),
+    "mfa_authenticate": (None, "*=ok anon=login"),
+    "mfa_reauthenticate": (None, "*=ok"),
+    "mfa_activate_totp": (None, "*=ok"),
+    "mfa_deactivate_totp": (None, "*=404"),  # nobody in the world has an app to turn off
+    "mfa_view_recovery_codes": (None, "*=404"),  # nobody in the world has codes
+    "mfa_generate_recovery_codes": (None, "*=ok"),
+    "mfa_download_recovery_codes": (None, "*=404"),
+    "mfa_list_webauthn": (None, "*=ok"),
+    "mfa_add_webauthn": (None, "*=ok"),
+    "mfa_reauthenticate_webauthn": (None, "*=ok"),
+    "mfa_edit_webauthn": ("passkey", "*=ok"),
+    "mfa_remove_webauthn": ("passkey", "*=ok"),
     "advisor:finding": (None, "*=404 member,student=403"),
     "advisor:incentives": (None, "*=ok member,student=403"),
     "advisor:overview": (None, "*=ok member,student=403"),
@@ -886,6 +904,12 @@ def _build() -> World:
         world.objects[(owner, "invitation")] = Invitation.objects.create(
             organisation=org, person=invited, user=user
         ).pk
+    # a passkey of an account none of the roles is (allauth.mfa looks it up among the
+    # acting account's own)
+    passkey = Authenticator.objects.create(
+        user=outsider, type=Authenticator.Type.WEBAUTHN, data={"name": "outsider's key"}
+    )
+    world.objects[("company", "passkey")] = world.objects[("school", "passkey")] = passkey.pk
     return world
 
 

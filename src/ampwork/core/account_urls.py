@@ -4,6 +4,10 @@ no email management, nothing the permission matrix does not list). Mounted at /a
 from __future__ import annotations
 
 from allauth.account import views
+from allauth.mfa.base import views as mfa
+from allauth.mfa.recovery_codes import views as recovery_codes
+from allauth.mfa.totp import views as totp
+from allauth.mfa.webauthn import views as webauthn
 from django.urls import path, re_path
 
 urlpatterns = [
@@ -21,4 +25,34 @@ urlpatterns = [
         views.password_reset_from_key_done,
         name="account_reset_password_from_key_done",
     ),
+    # two-factor sign-in (allauth.mfa): the overview, the sign-in stage after the password,
+    # confirming oneself again before a change, an authenticator app, recovery codes and
+    # passkeys or security keys (no passkey-only sign-in, no trust-this-browser stage)
+    path("2fa/", mfa.index, name="mfa_index"),
+    path("2fa/authenticate/", mfa.authenticate, name="mfa_authenticate"),
+    path("2fa/reauthenticate/", mfa.reauthenticate, name="mfa_reauthenticate"),
+    path("2fa/totp/activate/", totp.activate_totp, name="mfa_activate_totp"),
+    path("2fa/totp/deactivate/", totp.deactivate_totp, name="mfa_deactivate_totp"),
+    path("2fa/recovery-codes/", recovery_codes.view_recovery_codes, name="mfa_view_recovery_codes"),
+    path(
+        "2fa/recovery-codes/generate/",
+        recovery_codes.generate_recovery_codes,
+        name="mfa_generate_recovery_codes",
+    ),
+    path(
+        "2fa/recovery-codes/download/",
+        recovery_codes.download_recovery_codes,
+        name="mfa_download_recovery_codes",
+    ),
+    path("2fa/webauthn/", webauthn.list_webauthn, name="mfa_list_webauthn"),
+    path("2fa/webauthn/add/", webauthn.add_webauthn, name="mfa_add_webauthn"),
+    path(
+        "2fa/webauthn/reauthenticate/",
+        webauthn.reauthenticate_webauthn,
+        name="mfa_reauthenticate_webauthn",
+    ),
+    path(
+        "2fa/webauthn/keys/<int:pk>/remove/", webauthn.remove_webauthn, name="mfa_remove_webauthn"
+    ),
+    path("2fa/webauthn/keys/<int:pk>/edit/", webauthn.edit_webauthn, name="mfa_edit_webauthn"),
 ]

@@ -4,6 +4,7 @@ their own; sign-in, password reset, two-factor and sessions are allauth's flows.
 from __future__ import annotations
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django.http import HttpRequest
 
 
@@ -12,3 +13,14 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is
         """An account comes from an organisation (an admin adds a person, an invitation,
         a roster or single sign-on for an allowed domain), never from a sign-up form."""
         return False
+
+
+class MFAAdapter(DefaultMFAAdapter):  # type: ignore[misc]  # allauth is untyped
+    """allauth.mfa's answers in ampwork's words: a refused code says why it may have been
+    refused (a code works once, for its 30 seconds), so that a replay is not a mystery."""
+
+    error_messages = {
+        **DefaultMFAAdapter.error_messages,
+        "incorrect_code": "Incorrect code. A code works once, for 30 seconds: enter the one "
+        "your app shows now, or a recovery code you have not used.",
+    }

@@ -66,5 +66,11 @@ class NotAllowed(Exception):
     """The actor may not do this. Web and API answer 403."""
 
 
+class TwoFactorRequired(NotAllowed):
+    """The actor's role may do this, but their organisation requires two-factor sign-in of
+    them first and they have not set it up. The web explains and links to the set-up; the
+    API answers 403 with this message."""
+
+
 class NotFound(Exception):
     """No such object in the actor's organisation. Web and API answer 404."""

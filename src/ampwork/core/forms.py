@@ -127,13 +127,33 @@ class ImportForm(forms.Form):
 class OrganisationForm(forms.ModelForm):  # type: ignore[type-arg]  # not generic at run time
     class Meta:
         model = Organisation
-        fields = ["name", "anonymity_min_group", "autonomy_policy", "okr_cadence"]
+        fields = [
+            "name",
+            "anonymity_min_group",
+            "autonomy_policy",
+            "okr_cadence",
+            "require_two_factor",
+        ]
         labels = {  # in people's words, not the field names'
             "name": "Name of the organisation",
             "anonymity_min_group": "Anonymity minimum (people per group)",
             "autonomy_policy": "Autonomy policy",
             "okr_cadence": "OKR cadence",
+            "require_two_factor": "Require two-factor sign-in for admins and people ops",
         }
+        help_texts = {
+            "require_two_factor": "Until they set up an authenticator app or a passkey, "
+            "they are refused pay data and exports (on the web and through the API).",
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.is_school:  # a school has no people ops and no pay data
+            self.fields["require_two_factor"].label = "Require two-factor sign-in for head teachers"
+            self.fields["require_two_factor"].help_text = (
+                "Until they set up an authenticator app or a passkey, they are refused exports "
+                "(on the web and through the API)."
+            )
 
 
 class TokenForm(forms.Form):

@@ -40,10 +40,13 @@ class CurrentOrganisationMiddleware:
         """Service errors become the pages people expect, never a 500."""
         from django.shortcuts import render
 
-        from .errors import NotAllowed, NotFound
+        from .errors import NotAllowed, NotFound, TwoFactorRequired
 
         if isinstance(exception, NotFound):
             return render(request, "404.html", {"message": str(exception)}, status=404)
+        if isinstance(exception, TwoFactorRequired):
+            # not a bare refusal: what the policy asks, and the way to the set-up
+            return render(request, "core/two_factor_required.html", status=403)
         if isinstance(exception, NotAllowed):
             return render(request, "403.html", {"message": str(exception)}, status=403)
         return None

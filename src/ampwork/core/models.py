@@ -86,6 +86,9 @@ class Organisation(models.Model):
     okr_cadence = models.CharField(
         max_length=12, choices=Cadence.choices, default=Cadence.QUARTERLY
     )
+    # admins and people ops (a school's head teachers) see pay data and exports only once
+    # they have set up two-factor sign-in (ampwork.core.permissions.TWO_FACTOR_ACTIONS)
+    require_two_factor = models.BooleanField(default=False, db_default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import NotAllowed
+from .errors import NotAllowed, TwoFactorRequired
 from .models import Organisation, Person, Role, Team, User
 
 ALL_ROLES = frozenset(Role.values)
@@ -51,6 +51,18 @@ RULES: dict[str, frozenset[str]] = {
     "scim.manage": ADMIN_ONLY,
 }
 
+# Actions that, when the organisation requires two-factor sign-in
+# (``Organisation.require_two_factor``), its admins and people ops (a school's head
+# teachers) may take only once they have set up two-factor: pay data and exports. Apps add
+# theirs with ``register(..., two_factor=True)``; ``Actor.two_factor_ok`` is the answer
+# for the actor, worked out once per request (``selectors.actor_for``).
+TWO_FACTOR_ROLES = STAFF
+TWO_FACTOR_ACTIONS: set[str] = {"organisation.export"}
+TWO_FACTOR_REFUSAL = (
+    "Your organisation requires two-factor sign-in before you see pay data or exports: "
+    "set it up under Two-factor sign-in (/accounts/2fa/), then try again."
+)
+
 
 @dataclass(frozen=True)
 class Actor:
@@ -66,6 +78,9 @@ class Actor:
     person: Person | None = None
     # what acts when no account does, as the audit log names it
     via: str = "command line"
+    # False only for an admin or people ops (head teacher) whose organisation requires
+    # two-factor sign-in and who has not set it up; the command line's operator is trusted
+    two_factor_ok: bool = True
 
     @classmethod
     def system(cls, organisation: Organisation, via: str = "command line") -> Actor:
@@ -95,10 +110,14 @@ def register(
     check: ObjectCheck | None = None,
     *,
     school: Iterable[str] | None = None,
+    two_factor: bool = False,
 ) -> None:
     """Add an app's action: the roles that may always (``school``: in a school, if they
-    differ), and optionally an object check."""
+    differ), and optionally an object check; ``two_factor``: refused to an actor whom the
+    organisation's two-factor policy holds back (pay data, exports)."""
     RULES[action] = frozenset(roles)
+    if two_factor:
+        TWO_FACTOR_ACTIONS.add(action)
     if school is not None:
         SCHOOL_RULES[action] = frozenset(school)
     if check is not None:
@@ -120,7 +139,16 @@ def anywhere(actor: Actor, action: str) -> bool:
     return actor.role in roles_for(actor.organisation, action)
 
 
+def held_back(actor: Actor, action: str) -> bool:
+    """The organisation's two-factor policy refuses ``action`` to this actor for now."""
+    return not actor.two_factor_ok and action in TWO_FACTOR_ACTIONS
+
+
 def can(actor: Actor, action: str, obj: Any = None) -> bool:
+    return not held_back(actor, action) and _granted(actor, action, obj)
+
+
+def _granted(actor: Actor, action: str, obj: Any) -> bool:
     roles = roles_for(actor.organisation, action)
     if obj is not None:
         org_id = getattr(obj, "organisation_id", None)
@@ -135,8 +163,10 @@ def can(actor: Actor, action: str, obj: Any = None) -> bool:
 
 
 def require(actor: Actor, action: str, obj: Any = None) -> None:
-    if not can(actor, action, obj):
+    if not _granted(actor, action, obj):
         raise NotAllowed(f"Your role may not do this ({action}).")
+    if held_back(actor, action):
+        raise TwoFactorRequired(TWO_FACTOR_REFUSAL)
 
 
 # ---------------------------------------------------------------- object checks apps share

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple, TypeVar
 
+from allauth.mfa.models import Authenticator
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from . import charts, summaries
@@ -27,7 +28,7 @@ from .models import (
     TeamMembership,
     User,
 )
-from .permissions import Actor
+from .permissions import TWO_FACTOR_ROLES, Actor
 
 
 def actor_for(user: User, organisation: Organisation) -> Actor | None:
@@ -39,7 +40,26 @@ def actor_for(user: User, organisation: Organisation) -> Actor | None:
     )
     if person is None:
         return None
-    return Actor(organisation=organisation, role=person.role, user=user, person=person)
+    # no query unless the organisation's two-factor policy concerns this person's role
+    ok = not (organisation.require_two_factor and person.role in TWO_FACTOR_ROLES)
+    return Actor(
+        organisation=organisation,
+        role=person.role,
+        user=user,
+        person=person,
+        two_factor_ok=ok or has_two_factor(user),
+    )
+
+
+def has_two_factor(user: User) -> bool:
+    """The account has set up a second factor (an authenticator app, a passkey or a
+    security key; recovery codes alone only come with one of those)."""
+    found: bool = (
+        Authenticator.objects.filter(user=user)
+        .exclude(type=Authenticator.Type.RECOVERY_CODES)
+        .exists()
+    )
+    return found
 
 
 def scim_token_of(org: Organisation) -> ScimToken | None:

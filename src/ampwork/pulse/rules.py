@@ -8,6 +8,9 @@
   be for this team?) and ``pulse.run`` (may this round be opened, closed, reminded, and
   its shared link and QR code be seen?). A round is a teacher's to run only when they lead
   every team it is for. Students run none, even a team they lead.
+- Exporting a round's results as CSV (``pulse.export``): whoever sees the results, except
+  that the organisation's two-factor policy holds admins and people ops back until they
+  have set up two-factor sign-in.
 - Seeing a round's shared link is ``pulse.run``: whoever may not run the round never sees
   its link on any page — they answer only by being given it.
 """
@@ -18,7 +21,14 @@ from typing import Any
 
 from ampwork.core import selectors as core_selectors
 from ampwork.core.models import Role, Team
-from ampwork.core.permissions import STAFF, Actor, leads_team, register, roles_for
+from ampwork.core.permissions import (
+    ALL_ROLES,
+    STAFF,
+    Actor,
+    leads_team,
+    register,
+    roles_for,
+)
 
 from .models import Round
 
@@ -46,6 +56,9 @@ def runs_round(actor: Actor, round: Any) -> bool:
 
 def install() -> None:
     register("pulse.manage", STAFF)
+    # the CSV of a round's results (what the page shows each role), held back from admins
+    # and people ops by the organisation's two-factor policy until they have set it up
+    register("pulse.export", ALL_ROLES, two_factor=True)
     register("pulse.team_results", {Role.MANAGER})
     register("pulse.create", STAFF, school=CREATORS_IN_SCHOOL)
     register("pulse.for_team", STAFF, leads_class)

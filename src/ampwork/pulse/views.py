@@ -252,6 +252,7 @@ def export(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     """The results as CSV, through the same anonymity rules as the page. A round that is
     not closed has none: one row with how many answered in all, and when results come."""
     round = selectors.get_round(actor, pk)
+    require(actor, "pulse.export", round)
     data = selectors.round_results(actor, round)
     out = io.StringIO()
     writer = csvexport.writer(out)

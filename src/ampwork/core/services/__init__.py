@@ -13,6 +13,7 @@ transaction. One module per sub-domain:
 - ``accounts``: sign-ins, the command line's admin, passwords
 - ``tokens``: personal API tokens
 - ``scim_tokens``: the organisation's SCIM token (its identity provider's)
+- ``two_factor``: the operator removing a person's second factors (a lost phone)
 - ``trees``: the loop check shared by reporting lines and the team tree
 """
 
@@ -36,6 +37,7 @@ from .scim_tokens import (
 from .self_grants import NEEDS_ADMIN, refuse_self_lead, refuse_self_manager
 from .teams import TEAM_FIELDS, create_team, delete_team, register_team_owned, update_team
 from .tokens import TOKEN_PREFIX, authenticate_token, create_token, revoke_token
+from .two_factor import reset_two_factor
 
 __all__ = [
     "ANONYMITY_LOCKS",
@@ -66,6 +68,7 @@ __all__ = [
     "refuse_self_manager",
     "register_team_owned",
     "remove_membership",
+    "reset_two_factor",
     "revoke_scim_token",
     "revoke_token",
     "update_membership",

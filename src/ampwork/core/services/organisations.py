@@ -56,7 +56,13 @@ def create_organisation(
     )
 
 
-ORGANISATION_FIELDS = ("name", "anonymity_min_group", "autonomy_policy", "okr_cadence")
+ORGANISATION_FIELDS = (
+    "name",
+    "anonymity_min_group",
+    "autonomy_policy",
+    "okr_cadence",
+    "require_two_factor",
+)
 
 
 @transaction.atomic
