@@ -42,7 +42,7 @@ pure=(
   mastery/flow.py mastery/goldilocks.py
   advisor/traps.py advisor/checklist.py advisor/readiness.py advisor/style.py
   conversations/schedule.py conversations/feedback360.py core/ical.py
-  notifications/kinds.py classroom/consent.py classroom/retention.py classroom/portfolio.py
+  notifications/kinds.py classroom/consent.py classroom/class_codes.py classroom/retention.py classroom/portfolio.py
 )
 COVERAGE_FILE=$(mktemp -d)/coverage
 export COVERAGE_FILE

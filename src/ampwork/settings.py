@@ -331,6 +331,13 @@ if HTTPS:
 LOGIN_FAILURE_LIMIT = int(os.environ.get("AMPWORK_LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("AMPWORK_LOGIN_ADDRESS_FAILURE_LIMIT", "50"))
 LOGIN_COOLOFF_MINUTES = int(os.environ.get("AMPWORK_LOGIN_COOLOFF_MINUTES", "15"))
+# Class-code sign-in (a school's students, ampwork.classroom.class_code_services): a wrong
+# picture or word counts against that student (CLASS_CODE_FAILURE_LIMIT locks them for the
+# cool-off), a wrong class code against the address (CLASS_CODE_ADDRESS_LIMIT), so codes
+# cannot be guessed; a class-code session lasts CLASS_CODE_SESSION_HOURS (a school day).
+CLASS_CODE_FAILURE_LIMIT = int(os.environ.get("AMPWORK_CLASS_CODE_FAILURE_LIMIT", "5"))
+CLASS_CODE_ADDRESS_LIMIT = int(os.environ.get("AMPWORK_CLASS_CODE_ADDRESS_LIMIT", "20"))
+CLASS_CODE_SESSION_HOURS = int(os.environ.get("AMPWORK_CLASS_CODE_SESSION_HOURS", "8"))
 AXES_ENABLED = True
 AXES_HANDLER = "ampwork.core.throttle.SignInHandler"  # adds the per-address limit
 AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT

@@ -71,6 +71,9 @@ EXPECTED: dict[str, set[str]] = {
     "classroom:conference": {"Goals"},
     "classroom:privacy": {"Pulse"},
     "classroom:privacy_class": {"Pulse"},
+    # a class's class-code sign-in and its sheet (a student's sign-in steps mark nothing)
+    "classroom:class_code": {"Teams"},
+    "classroom:class_code_sheet": {"Teams"},
 }
 # Every page of these apps is under one item.
 WHOLE_APPS = {

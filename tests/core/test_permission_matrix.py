@@ -221,6 +221,14 @@ WEB: dict[str, tuple[str | None, str]] = {
     "POST feedback360:accept": ("feedback_request", "*=ok|404"),
     "POST feedback360:close": ("feedback_request", "*=ok|404"),
     "POST feedback360:share": ("feedback_request", "*=ok|404"),
+    # class-code sign-in: a class's page and printed sheet are its teachers' (who lead
+    # it) and head teachers' (a company has none: 404); a student's three steps need no
+    # sign-in (without a class code chosen, the later two go back to the first)
+    "classroom:class_code": ("team", "*=404 head=ok teacher=ok|403|ok student=403"),
+    "classroom:class_code_sheet": ("team", "*=404 head=ok teacher=ok|403|ok student=403"),
+    "classroom:code_sign_in": (None, "*=ok anon=ok"),
+    "classroom:code_names": (None, "*=ok anon=ok"),
+    "classroom:code_secret": ("person", "*=ok anon=ok"),
     # a school's roster: its head teachers; a company has none (404)
     "classroom:roster": (None, "*=404 head=ok teacher,student=403"),
     "POST classroom:roster_confirm": (None, "*=404 head=ok teacher,student=403"),

@@ -18,6 +18,7 @@ class ClassroomConfig(AppConfig):
 
         from . import consent_services, demo, family_selectors, privacy_selectors, rules, services
         from .models import (
+            ClassCode,
             ClassSetting,
             ConsentPolicy,
             FamilySharing,
@@ -29,6 +30,7 @@ class ClassroomConfig(AppConfig):
             PulseConsent,
             RosterRecord,
             SchoolPrivacy,
+            StudentSecret,
         )
 
         rules.install()
@@ -56,6 +58,8 @@ class ClassroomConfig(AppConfig):
             FamilySharing,
             ClassSetting,
             SchoolPrivacy,
+            ClassCode,
+            StudentSecret,
         ):
             backup.register(model, backup.organisation_scoped(model))
         if demo.seed not in DEMO_STEPS:

@@ -299,3 +299,72 @@ class SchoolPrivacy(models.Model):
 
     def __str__(self) -> str:
         return f"privacy of {self.organisation_id}"
+
+
+class ClassCode(models.Model):
+    """A class's class-code sign-in (docs/schools.md, *Class-code sign-in*): its code, kept
+    so its teachers can show it (unique among the codes switched on), and whether its
+    students pick a picture or a word. Switched off, the row stays: switched on again, the
+    same code and the same pictures work again."""
+
+    class Kind(models.TextChoices):
+        PICTURES = "pictures", "Pictures"
+        WORDS = "words", "Words"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    team = models.OneToOneField(Team, on_delete=models.CASCADE, related_name="class_code")
+    code = models.CharField(max_length=8)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.PICTURES)
+    active = models.BooleanField(default=True)
+    set_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    set_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["team_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code"], condition=models.Q(active=True), name="class_code_unique_active"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"class code of {self.team_id}"
+
+
+class StudentSecret(models.Model):
+    """A student's picture or word for one class's class-code sign-in, as a hash (Django's
+    password hashers): shown once, on the sheet the teacher prints when it is drawn."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="+")
+    student = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=ClassCode.Kind.choices)
+    digest = models.CharField(max_length=128)
+    set_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    set_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["team_id", "student_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["team", "student"], name="student_secret_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"secret of {self.student_id} in {self.team_id}"
+
+
+class ClassCodeFailure(models.Model):
+    """Failed class-code sign-ins of one key within the cool-off: a student's wrong
+    pictures (``student:<id>``) or an address's wrong codes (``address:<digest>``; the
+    address itself is not stored). ``last_at`` starts the wait."""
+
+    key = models.CharField(max_length=80, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    last_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.failures} failures of {self.key}"

@@ -41,6 +41,12 @@
   feed: head teachers for every class; a teacher for the classes they lead.
 - ``privacy.school``: the school-wide recognition opt-in and the retention policy (its dry
   run and its purge): head teachers.
+- ``class_code.manage``: a class's class-code sign-in (switch it on and off, a new code,
+  the students' pictures and the printed sheet): head teachers for every class; a teacher
+  for the classes they lead.
+- Class-code sign-in itself: :func:`signs_in_by_class_code` is its one rule — an active
+  student (never a teacher or head teacher, never someone who left) who is a member of
+  that class, whose class code is switched on.
 """
 
 from __future__ import annotations
@@ -62,7 +68,7 @@ from ampwork.core.permissions import (
     register,
 )
 
-from .models import Guardian, GuardianOf
+from .models import ClassCode, Guardian, GuardianOf
 
 
 def is_student(person: Any) -> bool:
@@ -162,6 +168,21 @@ def leads_class(actor: Actor, team: Any) -> bool:
     )
 
 
+def signs_in_by_class_code(person: Any, team: Any) -> bool:
+    """A student may sign in by this class's code: an active student of a school who has
+    not left, a member (not a lead) of the class, whose class-code sign-in is on."""
+    if not isinstance(team, Team) or not is_student(person):
+        return False
+    if not person.active or person.left_at is not None:
+        return False
+    if person.organisation_id != team.organisation_id:
+        return False
+    return (
+        ClassCode.objects.filter(team=team, active=True).exists()
+        and team.memberships.filter(person=person, role="member").exists()
+    )
+
+
 def install() -> None:
     register("roster.import", ADMIN_ONLY)
     register("consent.policy", ADMIN_ONLY)
@@ -179,3 +200,4 @@ def install() -> None:
     register("privacy.view", ADMIN_ONLY, school={Role.ADMIN, Role.MANAGER})
     register("class.settings", ADMIN_ONLY, leads_class)
     register("privacy.school", ADMIN_ONLY)
+    register("class_code.manage", ADMIN_ONLY, leads_class)

@@ -4,7 +4,7 @@ from django.urls import path
 
 import ampwork.core.urls  # noqa: F401  (registers the "id" path converter)
 
-from . import family_views, privacy_views, views
+from . import class_code_views, family_views, privacy_views, views
 
 app_name = "classroom"
 
@@ -27,6 +27,17 @@ urlpatterns = [
     path("guardians/", family_views.families_page, name="families_page"),
     path("guardians/<id:pk>/invite/", family_views.invite, name="guardian_invite"),
     path("classes/<id:pk>/families/", family_views.class_sharing, name="class_sharing"),
+    # class-code sign-in: a class's teachers (the code, the pictures, the printed sheet);
+    # a student: the code, their name, their picture (no sign-in needed)
+    path("classes/<id:pk>/sign-in/", class_code_views.class_code, name="class_code"),
+    path(
+        "classes/<id:pk>/sign-in/sheet/",
+        class_code_views.class_code_sheet,
+        name="class_code_sheet",
+    ),
+    path("sign-in/", class_code_views.code_sign_in, name="code_sign_in"),
+    path("sign-in/names/", class_code_views.code_names, name="code_names"),
+    path("sign-in/names/<id:pk>/", class_code_views.code_secret, name="code_secret"),
     path("privacy/", privacy_views.privacy, name="privacy"),
     path("privacy/classes/<id:pk>/", privacy_views.privacy_class, name="privacy_class"),
 ]

@@ -3,6 +3,8 @@ their own; sign-in, password reset, two-factor and sessions are allauth's flows.
 
 from __future__ import annotations
 
+from typing import Any
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 from django.http import HttpRequest
@@ -13,6 +15,13 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is
         """An account comes from an organisation (an admin adds a person, an invitation,
         a roster or single sign-on for an allowed domain), never from a sign-up form."""
         return False
+
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        """Never to an address under ``.invalid`` (RFC 6761): a rostered student without an
+        email, a class-code student's account — addresses that only name an account."""
+        if email.strip().lower().endswith(".invalid"):
+            return
+        super().send_mail(template_prefix, email, context)
 
 
 class MFAAdapter(DefaultMFAAdapter):  # type: ignore[misc]  # allauth is untyped

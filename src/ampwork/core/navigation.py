@@ -92,6 +92,9 @@ PAGES: dict[str, tuple[str, ...]] = {
     # students' privacy: the wording of their pulses, recognition, retention
     "classroom:privacy": ("pulse",),
     "classroom:privacy_class": ("pulse",),
+    # a class's class-code sign-in and its printed sheet: the class's own pages
+    "classroom:class_code": ("teams",),
+    "classroom:class_code_sheet": ("teams",),
 }
 
 

@@ -54,6 +54,12 @@ def grant_login(*, actor: Actor, person: Person, password: str) -> User:
     return _grant_login(actor=actor, person=person, password=password)
 
 
+def _never_mailed(email: str) -> bool:
+    """An address that only names an account (RFC 6761 ``.invalid``: a roster's student
+    without an email, a class-code student's account)."""
+    return email.strip().lower().endswith(".invalid")
+
+
 @transaction.atomic
 def _grant_login(*, actor: Actor, person: Person, password: str) -> User:
     user = person.user
@@ -63,6 +69,14 @@ def _grant_login(*, actor: Actor, person: Person, password: str) -> User:
         )
     if user is None:
         user = User(email=person.email, name=person.name)
+    elif (
+        _never_mailed(user.email)
+        and not _never_mailed(person.email)
+        and not User.objects.filter(email__iexact=person.email).exclude(pk=user.pk).exists()
+    ):
+        # an account made for a class-code sign-in (classroom): it signs in with the
+        # person's own email from now on, unless another account already has that email
+        user.email = person.email
     set_password(user, password, "password")
     user.save()
     person.user = user

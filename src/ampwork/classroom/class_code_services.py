@@ -1,0 +1,415 @@
+"""Class-code sign-in (docs/schools.md, *Class-code sign-in*): a class's teachers switch it
+on, give it a code and give each student a picture or word; a student enters the code,
+picks their name and their picture, and is signed in.
+
+The teachers' side (``switch_on``, ``switch_off``, ``new_code``, ``draw_secrets``,
+``reset_secret``) asks ``class_code.manage``. The students' side (``class_by_code``,
+``names_of``, ``sign_in``) needs no sign-in and counts failures: a wrong code against the
+address, a wrong picture against the student (``ClassCodeFailure``), each locked for
+``LOGIN_COOLOFF_MINUTES`` at its limit.
+
+A student signs in as their ``User`` — the one they have, when it is theirs alone, or one
+made here with an address under ``class_codes.DOMAIN`` that is never mailed and no
+password — so every other page finds their actor as it does for anyone
+(``docs/architecture.md``, *Class-code sign-in*).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.hashers import check_password, make_password
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from ampwork.core.errors import NotFound, ValidationFailed
+from ampwork.core.models import Person, Role, Team, TeamMembership, User
+from ampwork.core.permissions import Actor, require
+from ampwork.core.services import record
+
+from . import class_codes, rules
+from .models import ClassCode, ClassCodeFailure, StudentSecret
+
+NOT_FOUND = (
+    "We could not find that class code. Check the letters and numbers with your teacher "
+    "and try again."
+)
+REFUSED = "You cannot sign in with a class code here. Please ask your teacher."
+LOCKED_ACTION = "classcode.locked_out"
+
+
+class Throttled(Exception):
+    """Too many failures: refused for ``minutes`` whatever is typed."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def cooloff() -> dt.timedelta:
+    return dt.timedelta(minutes=settings.LOGIN_COOLOFF_MINUTES)
+
+
+# ---------------------------------------------------------------- counting failures
+
+
+def address_key(address: str | None) -> str:
+    """The key an address's wrong codes count under: a keyed digest, not the address."""
+    digest = hashlib.sha256(f"{settings.SECRET_KEY}:{address or '-'}".encode()).hexdigest()
+    return f"address:{digest[:40]}"
+
+
+def student_key(person_id: int) -> str:
+    return f"student:{person_id}"
+
+
+def failures(key: str, now: dt.datetime | None = None) -> int:
+    """Failures of ``key`` within the cool-off (0 once it has passed)."""
+    now = now or timezone.now()
+    row = ClassCodeFailure.objects.filter(key=key, last_at__gt=now - cooloff()).first()
+    return row.failures if row else 0
+
+
+def is_locked(key: str, limit: int, now: dt.datetime | None = None) -> bool:
+    return failures(key, now) >= limit
+
+
+@transaction.atomic
+def fail(key: str, now: dt.datetime | None = None) -> int:
+    """Count one failure of ``key``; the count within the cool-off after it."""
+    now = now or timezone.now()
+    row, _ = ClassCodeFailure.objects.select_for_update().get_or_create(
+        key=key, defaults={"failures": 0, "last_at": now}
+    )
+    row.failures = 1 if row.last_at <= now - cooloff() else row.failures + 1
+    row.last_at = now
+    row.save(update_fields=["failures", "last_at"])
+    # counts whose wait is long over are of no use: pruned as we go
+    ClassCodeFailure.objects.filter(last_at__lt=now - 4 * cooloff()).delete()
+    return row.failures
+
+
+def clear(key: str) -> None:
+    ClassCodeFailure.objects.filter(key=key).delete()
+
+
+def _minutes() -> int:
+    return int(settings.LOGIN_COOLOFF_MINUTES)
+
+
+# ---------------------------------------------------------------- teachers
+
+
+def class_of(actor: Actor, team_id: int) -> Team:
+    """A class of the actor's school the actor may manage the sign-in of (404, 403)."""
+    if not actor.organisation.is_school:
+        raise NotFound("class-code sign-in is for schools")
+    team = Team.objects.filter(organisation=actor.organisation, pk=team_id).first()
+    if team is None:
+        raise NotFound("no such class")
+    require(actor, "class_code.manage", team)
+    return team
+
+
+def students_of(team: Team) -> list[Person]:
+    """Who may sign in to this class by its code, by name: its active students (members,
+    not leads), nobody who left, never a teacher."""
+    return [
+        p
+        for p in Person.objects.filter(
+            organisation_id=team.organisation_id,
+            memberships__team=team,
+            memberships__role=TeamMembership.Role.MEMBER,
+            role=Role.MEMBER,
+            active=True,
+            left_at__isnull=True,
+        )
+        .select_related("organisation", "user")
+        .order_by("name", "id")
+        .distinct()
+        if rules.is_student(p)
+    ]
+
+
+def _unique_code(exclude: int | None = None) -> str:
+    for _ in range(50):
+        code = class_codes.generate_code()
+        taken = ClassCode.objects.filter(code=code, active=True)
+        if exclude is not None:
+            taken = taken.exclude(pk=exclude)
+        if not taken.exists():
+            return code
+    raise RuntimeError("no free class code after 50 draws")  # 22**7 codes: never
+
+
+def _save_code(row: ClassCode) -> None:
+    """Save, drawing another code if another class switched the same one on meanwhile."""
+    for _ in range(5):
+        try:
+            with transaction.atomic():
+                row.save()
+            return
+        except IntegrityError:
+            row.code = _unique_code(row.pk)
+    raise RuntimeError("no free class code")
+
+
+@transaction.atomic
+def switch_on(*, actor: Actor, team: Team, kind: str) -> tuple[ClassCode, dict[int, str]]:
+    """Switch a class's class-code sign-in on: a new code the first time (then the same
+    one, unless another class has it now); a picture or word for each student without one.
+    Returns the row and the secrets drawn now (shown once, on the sheet)."""
+    team = class_of(actor, team.pk)
+    if kind not in class_codes.KINDS:
+        raise ValidationFailed.single("kind", "choose pictures or words")
+    row = ClassCode.objects.filter(team=team).first()
+    if row is None:
+        row = ClassCode(organisation=actor.organisation, team=team, kind=kind)
+        row.code = _unique_code()
+    elif ClassCode.objects.filter(code=row.code, active=True).exclude(pk=row.pk).exists():
+        row.code = _unique_code(row.pk)
+    redraw = row.pk is not None and row.kind != kind
+    row.kind, row.active, row.set_by, row.set_at = kind, True, actor.person, timezone.now()
+    _save_code(row)
+    record(actor, actor.organisation, "classcode.switched_on", team, kind=kind)
+    drawn = _draw(actor, team, row, everyone=redraw)
+    return row, drawn
+
+
+@transaction.atomic
+def switch_off(*, actor: Actor, team: Team) -> None:
+    """No student signs in by this class's code any more. Nothing else ends: their
+    pictures, other sign-ins and sessions stay."""
+    team = class_of(actor, team.pk)
+    ClassCode.objects.filter(team=team).update(active=False, set_by=actor.person)
+    record(actor, actor.organisation, "classcode.switched_off", team)
+
+
+@transaction.atomic
+def new_code(*, actor: Actor, team: Team) -> ClassCode:
+    """A new code for the class (the old one stops working); the pictures stay."""
+    team = class_of(actor, team.pk)
+    row = ClassCode.objects.filter(team=team, active=True).first()
+    if row is None:
+        raise ValidationFailed.single("action", "switch class-code sign-in on first")
+    old = row.code
+    row.code = _unique_code(row.pk)
+    while row.code == old:
+        row.code = _unique_code(row.pk)
+    row.set_by, row.set_at = actor.person, timezone.now()
+    _save_code(row)
+    record(actor, actor.organisation, "classcode.new_code", team)
+    return row
+
+
+def _active_row(team: Team) -> ClassCode:
+    row = ClassCode.objects.filter(team=team, active=True).first()
+    if row is None:
+        raise ValidationFailed.single("action", "switch class-code sign-in on first")
+    return row
+
+
+def _draw(actor: Actor, team: Team, row: ClassCode, *, everyone: bool) -> dict[int, str]:
+    students = students_of(team)
+    have = set(
+        StudentSecret.objects.filter(team=team, kind=row.kind).values_list("student_id", flat=True)
+    )
+    drawn: dict[int, str] = {}
+    for student in students:
+        if everyone or student.pk not in have:
+            drawn[student.pk] = _set_secret(actor, team, row, student)
+    return drawn
+
+
+def _set_secret(actor: Actor, team: Team, row: ClassCode, student: Person) -> str:
+    key = class_codes.draw_secret(row.kind)
+    StudentSecret.objects.update_or_create(
+        team=team,
+        student=student,
+        defaults={
+            "organisation": team.organisation,
+            "kind": row.kind,
+            "digest": make_password(class_codes.secret_text(row.kind, key)),
+            "set_by": actor.person,
+            "set_at": timezone.now(),
+        },
+    )
+    clear(student_key(student.pk))  # a new picture: the locked-out student may try again
+    return key
+
+
+@transaction.atomic
+def draw_secrets(*, actor: Actor, team: Team, everyone: bool) -> dict[int, str]:
+    """New pictures (words) for every student of the class, or for those without one."""
+    team = class_of(actor, team.pk)
+    row = _active_row(team)
+    drawn = _draw(actor, team, row, everyone=everyone)
+    record(actor, actor.organisation, "classcode.secrets_drawn", team, students=len(drawn))
+    return drawn
+
+
+@transaction.atomic
+def reset_secret(*, actor: Actor, team: Team, student_id: int) -> dict[int, str]:
+    """A new picture (word) for one student of the class; their lock, if any, is lifted."""
+    team = class_of(actor, team.pk)
+    row = _active_row(team)
+    student = next((s for s in students_of(team) if s.pk == student_id), None)
+    if student is None:
+        raise ValidationFailed.single("student", "is not a student of this class")
+    key = _set_secret(actor, team, row, student)
+    record(actor, actor.organisation, "classcode.secret_reset", student, team=team.pk)
+    return {student.pk: key}
+
+
+@dataclass(frozen=True)
+class StudentRow:
+    person: Person
+    short_name: str
+    has_secret: bool
+    locked: bool
+
+
+def class_page(team: Team) -> tuple[ClassCode | None, list[StudentRow]]:
+    """What a class's teachers see: its code (if any) and its students with their state."""
+    row = ClassCode.objects.filter(team=team).first()
+    students = students_of(team)
+    names = class_codes.short_names((s.pk, s.name) for s in students)
+    kind = row.kind if row else ""
+    have = set(
+        StudentSecret.objects.filter(team=team, kind=kind).values_list("student_id", flat=True)
+    )
+    now = timezone.now()
+    locked = set(
+        ClassCodeFailure.objects.filter(
+            key__in=[student_key(s.pk) for s in students],
+            last_at__gt=now - cooloff(),
+            failures__gte=settings.CLASS_CODE_FAILURE_LIMIT,
+        ).values_list("key", flat=True)
+    )
+    return row, [
+        StudentRow(s, names[s.pk], s.pk in have, student_key(s.pk) in locked) for s in students
+    ]
+
+
+# ---------------------------------------------------------------- students
+
+
+def class_by_code(*, typed: str, address: str | None) -> ClassCode:
+    """The class whose code was typed, switched on, in a school. A wrong code counts
+    against the address; at ``CLASS_CODE_ADDRESS_LIMIT`` the address is refused."""
+    key = address_key(address)
+    if is_locked(key, settings.CLASS_CODE_ADDRESS_LIMIT):
+        raise Throttled(
+            f"Too many wrong class codes from here. Please wait {_minutes()} minutes, "
+            "or ask your teacher."
+        )
+    code = class_codes.normalise(typed)
+    row = None
+    if class_codes.is_well_formed(code):
+        row = (
+            ClassCode.objects.filter(code=code, active=True, organisation__kind="school")
+            .select_related("team", "organisation")
+            .first()
+        )
+    if row is None:
+        fail(key)
+        raise ValidationFailed.single("code", NOT_FOUND)
+    return row
+
+
+def current(class_code_id: int, code: str) -> ClassCode | None:
+    """The class a sign-in in progress chose, while its code is still the same and on."""
+    return (
+        ClassCode.objects.filter(pk=class_code_id, code=code, active=True)
+        .select_related("team", "organisation")
+        .first()
+    )
+
+
+def names_of(row: ClassCode) -> list[tuple[int, str]]:
+    """The class list a student picks their name from: first name and an initial."""
+    students = [s for s in students_of(row.team) if rules.signs_in_by_class_code(s, row.team)]
+    names = class_codes.short_names((s.pk, s.name) for s in students)
+    return [(s.pk, names[s.pk]) for s in students]
+
+
+def student_in(row: ClassCode, student_id: int) -> tuple[Person, str]:
+    """One student of the class list (anyone else: not found) and their short name."""
+    found = dict(names_of(row))
+    if student_id not in found:
+        raise NotFound("no such student in this class")
+    person = Person.objects.select_related("organisation", "user").get(pk=student_id)
+    return person, found[student_id]
+
+
+def sign_in(*, row: ClassCode, student_id: int, picked: str) -> User:
+    """The student's sign-in when ``picked`` is their picture (word); a wrong one counts
+    against them, and at ``CLASS_CODE_FAILURE_LIMIT`` they wait the cool-off."""
+    person, _ = student_in(row, student_id)
+    key = student_key(person.pk)
+    limit = settings.CLASS_CODE_FAILURE_LIMIT
+    if is_locked(key, limit):
+        raise Throttled(
+            f"Too many wrong tries. Please wait {_minutes()} minutes, or ask your teacher "
+            "for a new picture."
+        )
+    secret = StudentSecret.objects.filter(team=row.team, student=person, kind=row.kind).first()
+    if secret is None:
+        raise ValidationFailed.single(
+            "picked", "Your teacher has not given you a picture yet. Please ask your teacher."
+        )
+    if class_codes.choice(row.kind, picked) is None or not check_password(
+        class_codes.secret_text(row.kind, picked), secret.digest
+    ):
+        count = fail(key)
+        if count >= limit:
+            record(
+                None,
+                row.organisation,
+                LOCKED_ACTION,
+                person,
+                team=row.team_id,
+                minutes=_minutes(),
+            )
+            raise Throttled(
+                f"That is not your {_thing(row)}. Too many wrong tries: please wait "
+                f"{_minutes()} minutes, or ask your teacher for a new one."
+            )
+        left = limit - count
+        raise ValidationFailed.single(
+            "picked",
+            f"That is not your {_thing(row)}. Try again: you have {left} "
+            f"{'try' if left == 1 else 'tries'} left.",
+        )
+    clear(key)
+    return _account_of(person)
+
+
+def _thing(row: ClassCode) -> str:
+    return "picture" if row.kind == ClassCode.Kind.PICTURES else "word"
+
+
+@transaction.atomic
+def _account_of(person: Person) -> User:
+    """The student's sign-in: their own account when it is theirs alone (no other
+    organisation's, no staff), else refused; none yet: one made now, never mailed, with no
+    password (it signs in by class code, or later by the school's single sign-on)."""
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    user = person.user
+    if user is not None:
+        shared = user.people.exclude(pk=person.pk).exists()
+        if shared or user.is_staff or user.is_superuser or not user.is_active:
+            raise ValidationFailed.single("picked", REFUSED)
+        return user
+    user = User(
+        email=f"student-{person.pk}-{secrets.token_hex(4)}@{class_codes.DOMAIN}", name=person.name
+    )
+    user.set_unusable_password()
+    user.save()
+    person.user = user
+    person.save(update_fields=["user"])
+    return user
