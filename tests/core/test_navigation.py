@@ -41,6 +41,7 @@ EXPECTED: dict[str, set[str]] = {
     "core:import_commit": {"Import"},
     "core:settings": {"Settings"},
     "core:audit_log": {"Settings"},
+    "core:sso_settings": {"Settings"},
     "okrs:alignment": {"OKRs"},
     "okrs:objective_create": {"OKRs"},
     "okrs:objective": {"OKRs"},

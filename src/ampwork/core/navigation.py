@@ -51,6 +51,7 @@ PAGES: dict[str, tuple[str, ...]] = {
     **dict.fromkeys(("core:import", "core:import_template", "core:import_commit"), ("import",)),
     "core:settings": ("settings",),
     "core:audit_log": ("settings",),
+    "core:sso_settings": ("settings",),
     **dict.fromkeys(
         (
             "okrs:alignment",

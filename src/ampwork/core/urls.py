@@ -64,6 +64,7 @@ urlpatterns = [
     ),
     path("import/commit/", imports.import_commit, name="import_commit"),
     path("settings/", settings.organisation_settings, name="settings"),
+    path("settings/sign-in/", settings.sso_settings, name="sso_settings"),
     path("methods/", methods.methods, name="methods"),
     path("audit-log/", audit.audit_log, name="audit_log"),
 ]

@@ -12,6 +12,8 @@ transaction. One module per sub-domain:
 - ``invitations``: an existing login is invited to join, never attached
 - ``accounts``: sign-ins, the command line's admin, passwords
 - ``tokens``: personal API tokens
+- ``sso``: single sign-on — an organisation's OpenID Connect provider (checked against its
+  discovery document), members joining just in time (imported as ``services.sso``)
 - ``trees``: the loop check shared by reporting lines and the team tree
 """
 
