@@ -243,6 +243,18 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "ampwork: "
 # behind one school address is not locked out together); allauth's own sign-in limits
 # would count the same tries again, per process, and 30 a minute per address is one class.
 ACCOUNT_RATE_LIMITS = {"login": None, "login_failed": None}
+# Single sign-on per organisation (ampwork.core.sso): OpenID Connect providers set on each
+# organisation's settings page or by AMPWORK_OIDC_<SLUG>_* variables; people matched on the
+# provider's subject, never on the email alone (no email authentication, no auto-connect);
+# a new account only through the adapter's just-in-time join; no tokens kept.
+SOCIALACCOUNT_ADAPTER = "ampwork.core.sso.SocialAccountAdapter"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_AUTO_SIGNUP = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False  # the sign-in page's buttons POST (with CSRF)
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
 
 # Two-factor sign-in (allauth.mfa; routes in ampwork.core.account_urls): an authenticator
 # app (TOTP), passkeys and security keys (WebAuthn), and recovery codes. Whoever has set one

@@ -43,6 +43,7 @@ EXPECTED: dict[str, set[str]] = {
     "core:audit_log": {"Settings"},
     "core:scim_token_create": {"Settings"},
     "core:scim_token_revoke": {"Settings"},
+    "core:sso_settings": {"Settings"},
     "okrs:alignment": {"OKRs"},
     "okrs:objective_create": {"OKRs"},
     "okrs:objective": {"OKRs"},

@@ -167,6 +167,12 @@ WEB: dict[str, tuple[str | None, str]] = {
     "advisor:finding": (None, "*=404 member,student=403"),
     "advisor:incentives": (None, "*=ok member,student=403"),
     "advisor:overview": (None, "*=ok member,student=403"),
+    # single sign-on (allauth.socialaccount)
+    "openid_connect_login": (None, "*=404 anon=404"),  # no such organisation's provider
+    "openid_connect_callback": (None, "*=404 anon=404"),
+    "socialaccount_login_cancelled": (None, "*=ok anon=ok"),
+    "socialaccount_login_error": (None, "*=401 anon=401"),  # the failure page, as 401
+    "core:sso_settings": (None, "*=403 admin,head=ok"),
     "api:api-root": (None, "*=404 anon=404"),
     "api:openapi-json": (None, "*=ok anon=ok"),
     "api:openapi-view": (None, "*=ok anon=ok"),
@@ -550,7 +556,10 @@ FIXED = {
     "code": "not-a-code",
     "slug": "no-such-organisation",
     "uidb36": "zz",
+    "provider_id": "org-no-such-organisation",
 }
+# web routes' parameters that are words from FIXED, not objects
+FIXED_WORDS = ("action", "kind", "key", "token", "secret", "code", "slug", "uidb36", "provider_id")
 PARAMS = {
     "person_id": "person",
     "team_id": "team",
@@ -1086,7 +1095,7 @@ def test_web_route(key: str, world: World, django_db_blocker: Any) -> None:
             for variant in _variants(role, kind in OWNED):
                 kwargs: dict[str, Any] = {}
                 for p in params:
-                    if p in ("action", "kind", "key", "token", "secret", "code", "slug", "uidb36"):
+                    if p in FIXED_WORDS:
                         kwargs[p] = word or FIXED[p]
                     else:
                         assert kind is not None, f"{key}: which kind of object is <{p}>?"

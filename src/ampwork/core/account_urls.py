@@ -8,7 +8,11 @@ from allauth.mfa.base import views as mfa
 from allauth.mfa.recovery_codes import views as recovery_codes
 from allauth.mfa.totp import views as totp
 from allauth.mfa.webauthn import views as webauthn
+from allauth.socialaccount import views as social_views
+from allauth.socialaccount.providers.openid_connect import views as oidc_views
 from django.urls import path, re_path
+
+from ampwork.core import sso
 
 urlpatterns = [
     path("inactive/", views.account_inactive, name="account_inactive"),
@@ -55,4 +59,18 @@ urlpatterns = [
         "2fa/webauthn/keys/<int:pk>/remove/", webauthn.remove_webauthn, name="mfa_remove_webauthn"
     ),
     path("2fa/webauthn/keys/<int:pk>/edit/", webauthn.edit_webauthn, name="mfa_edit_webauthn"),
+    # single sign-on (ampwork.core.sso): one OpenID Connect provider per organisation,
+    # provider_id "org-<slug>"; the callback is the redirect URI each provider registers
+    path("oidc/<str:provider_id>/login/", sso.oidc_login, name="openid_connect_login"),
+    path(
+        "oidc/<str:provider_id>/login/callback/",
+        oidc_views.callback,
+        name="openid_connect_callback",
+    ),
+    path(
+        "social/login/cancelled/",
+        social_views.login_cancelled,
+        name="socialaccount_login_cancelled",
+    ),
+    path("social/login/error/", social_views.login_error, name="socialaccount_login_error"),
 ]

@@ -7,7 +7,9 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
-from django.http import HttpRequest
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
 
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is untyped
@@ -22,6 +24,38 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is
         if email.strip().lower().endswith(".invalid"):
             return
         super().send_mail(template_prefix, email, context)
+
+    def pre_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse | None:
+        """A password (not single sign-on) sign-in: refused for a member of an organisation
+        whose policy is "SSO only" (ampwork.core.sso), unless this browser just came back
+        from that organisation's provider to connect the account (then it is connected)."""
+        signal_kwargs = kwargs.get("signal_kwargs") or {}
+        if "sociallogin" not in signal_kwargs:
+            from ampwork.core import sso
+
+            org = sso.sso_only_organisation(user)
+            if org is not None and not sso.pending_allows(request, user):
+                from allauth.account.internal.stagekit import clear_login
+
+                clear_login(request)
+                messages.error(
+                    request,
+                    f"{org.name} signs in through its own provider only: "
+                    f"use the “Sign in with {org.name}” button.",
+                )
+                return redirect("core:login")
+        response: HttpResponse | None = super().pre_login(request, user, **kwargs)
+        return response
+
+    def post_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse:
+        """Signed in (every stage passed): connect a provider's account this browser
+        brought back just before, if it named this account's email (ampwork.core.sso)."""
+        if "sociallogin" not in (kwargs.get("signal_kwargs") or {}):
+            from ampwork.core import sso
+
+            sso.connect_pending(request, user)
+        response: HttpResponse = super().post_login(request, user, **kwargs)
+        return response
 
 
 class MFAAdapter(DefaultMFAAdapter):  # type: ignore[misc]  # allauth is untyped

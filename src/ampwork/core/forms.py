@@ -170,3 +170,34 @@ def add_errors(
     for error in exc.errors:
         name = mapping.get(error.field, error.field)
         form.add_error(name if name in form.fields else None, f"{error.message}")
+
+
+class IdentityProviderForm(forms.Form):
+    """An organisation's OpenID Connect provider (ampwork.core.services.sso checks it)."""
+
+    issuer = forms.CharField(
+        label="Issuer URL",
+        max_length=500,
+        help_text="As the provider's discovery document names it, e.g. "
+        "https://keycloak.example.com/realms/acme",
+    )
+    client_id = forms.CharField(label="Client ID", max_length=500)
+    client_secret = forms.CharField(
+        label="Client secret",
+        required=False,
+        max_length=2000,
+        widget=forms.PasswordInput(render_value=False),
+        help_text="Stored encrypted and never shown again; leave empty to keep the saved one.",
+    )
+    allowed_domains = forms.CharField(
+        label="Allowed email domains",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One a line. A first sign-in from one of them joins as a member; "
+        "anyone else needs an admin to add them first.",
+    )
+    sso_only = forms.BooleanField(
+        label="Single sign-on only (members may not use a password; admins keep theirs)",
+        required=False,
+    )
+    enabled = forms.BooleanField(label="Enabled", required=False, initial=True)

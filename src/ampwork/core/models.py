@@ -356,3 +356,25 @@ class DataChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.app} #{self.pk}"
+
+
+class IdentityProvider(models.Model):
+    """An organisation's OpenID Connect single sign-on (ampwork.core.sso): its people sign
+    in at their own identity provider. The client secret is sealed (ampwork.core.sealing)
+    and never shown again. Environment variables (``AMPWORK_OIDC_<SLUG>_*``) override it."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, related_name="identity_provider"
+    )
+    issuer = models.URLField(max_length=500)
+    client_id = models.CharField(max_length=500)
+    client_secret_sealed = models.TextField(blank=True)
+    # lower-case domains, one a line: a first sign-in from one of them joins as a member
+    allowed_domains = models.TextField(blank=True)
+    # members sign in only through the provider (admins keep their password: break glass)
+    sso_only = models.BooleanField(default=False, db_default=False)
+    enabled = models.BooleanField(default=True, db_default=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}: {self.issuer}"

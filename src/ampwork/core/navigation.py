@@ -53,6 +53,7 @@ PAGES: dict[str, tuple[str, ...]] = {
     "core:scim_token_create": ("settings",),
     "core:scim_token_revoke": ("settings",),
     "core:audit_log": ("settings",),
+    "core:sso_settings": ("settings",),
     **dict.fromkeys(
         (
             "okrs:alignment",

@@ -39,6 +39,8 @@ RULES: dict[str, frozenset[str]] = {
     "memberships.edit": STAFF,
     "organisation.edit": ADMIN_ONLY,
     "organisation.export": ADMIN_ONLY,
+    # single sign-on: who signs in, and how (core/sso.py)
+    "organisation.sso": ADMIN_ONLY,
     "audit.view": ADMIN_ONLY,
     # putting oneself above someone (their manager, their team's lead) widens one's own
     # access to their reviews, private objectives and ledger: only admins may

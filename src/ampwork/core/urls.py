@@ -66,6 +66,7 @@ urlpatterns = [
     path("settings/", settings.organisation_settings, name="settings"),
     path("settings/scim/token/", settings.scim_token_create, name="scim_token_create"),
     path("settings/scim/revoke/", settings.scim_token_revoke, name="scim_token_revoke"),
+    path("settings/sign-in/", settings.sso_settings, name="sso_settings"),
     path("methods/", methods.methods, name="methods"),
     path("audit-log/", audit.audit_log, name="audit_log"),
 ]

@@ -14,6 +14,8 @@ transaction. One module per sub-domain:
 - ``tokens``: personal API tokens
 - ``scim_tokens``: the organisation's SCIM token (its identity provider's)
 - ``two_factor``: the operator removing a person's second factors (a lost phone)
+- ``sso``: single sign-on — an organisation's OpenID Connect provider (checked against its
+  discovery document), members joining just in time (imported as ``services.sso``)
 - ``trees``: the loop check shared by reporting lines and the team tree
 """
 

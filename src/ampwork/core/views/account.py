@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from allauth.account import views as allauth_views
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ampwork.core import selectors, services
+from ampwork.core import selectors, services, sso
 from ampwork.core.forms import TokenForm
 from ampwork.core.permissions import Actor
 
@@ -24,6 +26,21 @@ class SignInView(allauth_views.LoginView):  # type: ignore[misc]  # allauth is u
     ampwork's address; django-axes still refuses a locked-out account or address first."""
 
     template_name = "account/login.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        # its "Sign in with …" buttons post here and are redirected to the provider
+        return sso.allow_provider_forms(super().dispatch(request, *args, **kwargs))
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context: dict[str, Any] = super().get_context_data(**kwargs)
+        context["sso_providers"] = [
+            {
+                "name": found.organisation.name,
+                "url": reverse("openid_connect_login", args=[found.provider_id]),
+            }
+            for found in sso.enabled_providers()
+        ]
+        return context
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
