@@ -255,6 +255,8 @@ GUARDIAN_MAY = {
     "classroom:family": "ok",
     "classroom:child": "ok",
     "classroom:join": "invalid",
+    "core:join": "invalid",  # a forged sign-in invitation: says so
+    "usersessions_list": "ok",  # their own sessions
     "classroom:families": "404",
     "core:home": "ok",  # a redirect to the family page (asserted above)
     "core:login": "ok",

@@ -4,6 +4,7 @@ no email management, nothing the permission matrix does not list). Mounted at /a
 from __future__ import annotations
 
 from allauth.account import views
+from allauth.usersessions import views as usersessions_views
 from django.urls import path, re_path
 
 urlpatterns = [
@@ -21,4 +22,6 @@ urlpatterns = [
         views.password_reset_from_key_done,
         name="account_reset_password_from_key_done",
     ),
+    # where the account is signed in, and signing out of the other sessions
+    path("sessions/", usersessions_views.list_usersessions, name="usersessions_list"),
 ]

@@ -46,6 +46,11 @@ RULES: dict[str, frozenset[str]] = {
     # setting the password of an account that already signs in would let its setter sign
     # in as that person (an admin included): only admins may (and each their own, below)
     "people.reset_password": ADMIN_ONLY,
+    # emailing a new person a link to set their first password: whoever may add people
+    # (setting a first password by hand is theirs already)
+    "people.invite": STAFF,
+    # signing a person out of every browser ("sign out everywhere"): admins
+    "people.end_sessions": ADMIN_ONLY,
 }
 
 
