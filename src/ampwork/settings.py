@@ -119,7 +119,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     # each signed-in session recorded, so a person can see and end theirs
-    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "ampwork.core.middleware.UserSessionsMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -239,6 +239,10 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SESSION_REMEMBER = True  # sessions last SESSION_COOKIE_AGE, as before
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "ampwork: "
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False  # a reset for an unknown address sends nothing at all
+# "Where you're signed in" shows when each session was last seen: ampwork's middleware
+# (core/middleware.py) stamps it at most every few minutes, not on every request
+USERSESSIONS_TRACK_ACTIVITY = True
 # Failed sign-ins are django-axes' (per account, and a looser limit per address so a class
 # behind one school address is not locked out together); allauth's own sign-in limits
 # would count the same tries again, per process, and 30 a minute per address is one class.

@@ -255,6 +255,8 @@ GUARDIAN_MAY = {
     "classroom:family": "ok",
     "classroom:child": "ok",
     "classroom:join": "invalid",
+    "core:join": "invalid",  # a forged sign-in invitation: says so
+    "usersessions_list": "ok",  # their own sessions
     "classroom:families": "404",
     # class-code sign-in's steps need no sign-in (a student's; nobody is listed for a guardian)
     "classroom:code_sign_in": "ok",

@@ -24,7 +24,15 @@ from ampwork.classroom import bundle as files_of
 from ampwork.classroom import services
 from ampwork.classroom.models import Guardian, GuardianOf, RosterRecord
 from ampwork.core.errors import NotAllowed, ValidationFailed
-from ampwork.core.models import AuditEvent, Organisation, Person, Role, Team, TeamMembership
+from ampwork.core.models import (
+    AuditEvent,
+    Organisation,
+    Person,
+    Role,
+    Team,
+    TeamMembership,
+    User,
+)
 from ampwork.core.permissions import Actor
 
 from . import bundle
@@ -150,6 +158,30 @@ def test_a_bulk_import_that_drops_a_student_deactivates_them(
     assert leaver.active is False  # deactivated, never deleted
     assert not TeamMembership.objects.filter(person=leaver).exists()  # bulk enrollments
     assert Person.objects.filter(organisation=school, active=True).count() == 5  # head, ada, 3
+
+
+def test_a_leaver_from_a_roster_is_signed_out_everywhere(
+    head_actor: Actor, school: Organisation, client: Client
+) -> None:
+    """A student the school's roster drops loses their sessions at once (issue 15)."""
+    from allauth.usersessions.models import UserSession
+
+    services.import_roster(actor=head_actor, files=bundle.files())
+    leaver = Person.objects.get(organisation=school, email="student4@hillside.example")
+    leaver.user = User.objects.create_user(leaver.email, "a long enough passphrase 2026")
+    leaver.save(update_fields=["user"])
+    stays = Person.objects.get(organisation=school, email="student3@hillside.example")
+    stays.user = User.objects.create_user(stays.email, "a long enough passphrase 2026")
+    stays.save(update_fields=["user"])
+    theirs, other = Client(), Client()
+    for c, person in ((theirs, leaver), (other, stays)):
+        c.post("/sign-in/", {"login": person.email, "password": "a long enough passphrase 2026"})
+    assert UserSession.objects.filter(user=leaver.user).exists()
+    services.import_roster(actor=head_actor, files=bundle.files(bundle.rows(students=3)))
+    assert not UserSession.objects.filter(user=leaver.user).exists()
+    assert theirs.get("/")["Location"].startswith("/sign-in/")
+    assert UserSession.objects.filter(user=stays.user).exists()
+    assert other.get("/").status_code == 200
 
 
 def test_a_delta_import_deactivates_leavers(head_actor: Actor, school: Organisation) -> None:

@@ -181,6 +181,13 @@ WEB: dict[str, tuple[str | None, str]] = {
     "POST advisor:tick": (None, "*=403 admin,head=ok"),
     "POST autonomy:add_project": (None, "*=ok"),
     "POST autonomy:decide": ("person", "*=ok|404 admin,head=ok coaches=ok|404|ok"),
+    # invitations, sessions
+    "core:join": (None, "*=invalid anon=invalid"),  # a forged link: says so, changes nothing
+    "POST core:person_invite": ("person", "*=403 admin,ops,head=ok"),
+    # own: ok, as the matrix's sessions come from force_login(), which has no client address
+    # to record (a real sign-in's session ends: tests/core/test_sessions.py)
+    "POST core:person_end_sessions": ("person", "*=403 admin,head=ok"),
+    "usersessions_list": (None, "*=ok"),
     "autonomy:grid": (
         "team",
         "*=403 admin,head=ok coaches=ok|403|ok",

@@ -20,7 +20,7 @@ from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import FieldError, NotFound, ValidationFailed, clean_text
 from ampwork.core.models import Organisation, Person, Role, Team, TeamMembership, User
 from ampwork.core.permissions import Actor, require
-from ampwork.core.services import invite_existing_account, record
+from ampwork.core.services import end_sessions_of, invite_existing_account, record
 from ampwork.logs import logged_import
 from ampwork.okrs import selectors as okr_selectors
 
@@ -265,6 +265,14 @@ def _write_people(org: Organisation, plan: oneroster.RosterPlan) -> list[Person]
     Person.objects.filter(organisation=org, pk__in=left_now).update(left_at=timezone.now())
     here = [u.person_id for u in people if not u.left and u.person_id]
     Person.objects.filter(organisation=org, pk__in=here, left_at__isnull=False).update(left_at=None)
+    # whoever is inactive now (left, or their sign-in disabled) is signed out everywhere
+    touched = {*leaving, *(u.person_id for u in old if u.person_id is not None)}
+    if touched:
+        end_sessions_of(
+            Person.objects.filter(
+                organisation=org, pk__in=touched, active=False, user__isnull=False
+            ).values_list("user_id", flat=True)
+        )
     return created
 
 

@@ -10,6 +10,7 @@ from allauth.mfa.totp import views as totp
 from allauth.mfa.webauthn import views as webauthn
 from allauth.socialaccount import views as social_views
 from allauth.socialaccount.providers.openid_connect import views as oidc_views
+from allauth.usersessions import views as usersessions_views
 from django.urls import path, re_path
 
 from ampwork.core import sso
@@ -73,4 +74,6 @@ urlpatterns = [
         name="socialaccount_login_cancelled",
     ),
     path("social/login/error/", social_views.login_error, name="socialaccount_login_error"),
+    # where the account is signed in, and signing out of the other sessions
+    path("sessions/", usersessions_views.list_usersessions, name="usersessions_list"),
 ]

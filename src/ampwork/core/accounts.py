@@ -7,9 +7,14 @@ from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
+
+from ampwork.core import mail
+from ampwork.core.models import Person
 
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is untyped
@@ -19,11 +24,31 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is
         return False
 
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
-        """Never to an address under ``.invalid`` (RFC 6761): a rostered student without an
-        email, a class-code student's account — addresses that only name an account."""
+        """allauth's emails (password reset) go through ampwork's worker like every other
+        email: the answer does not wait for the mail server (its time would tell whether
+        the address has an account), and a refused letter is retried. Never to an address
+        under ``.invalid`` (RFC 6761): a rostered student without an email, a class-code
+        student's account — addresses that only name an account."""
         if email.strip().lower().endswith(".invalid"):
             return
-        super().send_mail(template_prefix, email, context)
+        ctx = {"email": email, **context}
+        message = self.render_mail(template_prefix, email, ctx)
+        mail.queue_on_commit(
+            [message], kind="account." + template_prefix.rsplit("/", 1)[-1], org_id=None
+        )
+
+    def send_password_reset_mail(self, user: Any, email: str, context: dict[str, Any]) -> None:
+        """Only an account that is someone's in an organisation where they are active gets
+        a reset link: a deactivated person gets nothing (the page says the same as ever)."""
+        if not Person.objects.filter(user_id=user.pk, active=True).exists():
+            return
+        super().send_password_reset_mail(user, email, context)
+
+    def get_reset_password_from_key_url(self, key: str) -> str:
+        """The emailed link names ampwork's public address (``BASE_URL``), never the Host
+        header of whoever asked for the reset."""
+        path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
+        return settings.BASE_URL + path.replace("UID-KEY", key)
 
     def pre_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse | None:
         """A password (not single sign-on) sign-in: refused for a member of an organisation

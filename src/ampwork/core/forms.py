@@ -73,6 +73,12 @@ class PersonForm(forms.Form):
         required=False, label="Manager's email", help_text="Leave empty for no manager."
     )
     team = forms.ChoiceField(required=False, label="Add to team")
+    invite = forms.BooleanField(
+        required=False,
+        label="Send an invitation email",
+        help_text="A link to choose their own password, valid for 7 days. "
+        "Without it, give them a password on their page.",
+    )
 
     def __init__(
         self,
@@ -90,6 +96,7 @@ class PersonForm(forms.Form):
             _choices(self, "team", team_choices(organisation))
         else:
             del self.fields["team"]
+            del self.fields["invite"]
 
 
 class TeamForm(forms.Form):

@@ -28,7 +28,13 @@ from .csvexport import unescape
 from .errors import FieldError, ValidationFailed
 from .models import Organisation, Person, Role, Team, TeamMembership, User
 from .permissions import Actor, can, require
-from .services import NEEDS_ADMIN, PROFILE_FIELDS, invite_existing_account, record
+from .services import (
+    NEEDS_ADMIN,
+    PROFILE_FIELDS,
+    invite_existing_account,
+    record,
+    send_sign_in_invite,
+)
 
 MAX_ROWS = 200_000
 _LINE_BREAK = re.compile(r"\r\n?|\n")
@@ -340,9 +346,16 @@ def _loops(start: str, managers: dict[str, str]) -> bool:
 @logged_import("people")
 @transaction.atomic
 def import_people(
-    *, actor: Actor, text: str, source: str = "people.csv", progress: Any = None
+    *,
+    actor: Actor,
+    text: str,
+    source: str = "people.csv",
+    progress: Any = None,
+    invite: bool = False,
 ) -> int:
-    """Import every row or none. Returns the number of people created."""
+    """Import every row or none. Returns the number of people created. ``invite``: email
+    each new person without an account a link to set their first password (sent only once
+    the whole import is written)."""
     org = actor.organisation
     require(actor, "people.import", org)
     plan = plan_people(org, text, source, actor=actor)
@@ -393,6 +406,8 @@ def import_people(
     for person in created:
         if person.email in with_account:
             invite_existing_account(actor, person)
+        elif invite:
+            send_sign_in_invite(actor=actor, person=person)
     if progress:
         progress(len(created))
     return len(created)

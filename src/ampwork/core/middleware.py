@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import time
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
@@ -74,3 +76,48 @@ class RefuseNulInQueryMiddleware:
                     content_type="text/plain; charset=utf-8",
                 )
         return self.get_response(request)
+
+
+SEEN_KEY = "ampwork_seen"
+SEEN_EVERY = 300  # seconds: how often a session's "last seen" (and address) is written
+clock = time.time  # seconds since the epoch (tests move it)
+
+
+class UserSessionsMiddleware:
+    """allauth.usersessions' tracking, written at most every ``SEEN_EVERY`` seconds per
+    session (allauth's own middleware writes its row on every request): each signed-in
+    session gets its row (where it is, which browser) on its first request, so ending a
+    person's sessions (deactivation, "sign out everywhere") finds it."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from allauth.usersessions.internal import usersessionkit
+
+        user = getattr(request, "user", None)
+        session = getattr(request, "session", None)
+        if user is not None and user.is_authenticated and session is not None:
+            now = int(clock())
+            if session.session_key and now - int(session.get(SEEN_KEY, 0)) >= SEEN_EVERY:
+                usersessionkit.track_activity(request, user=user, session=session)
+                session[SEEN_KEY] = now
+        return self.get_response(request)
+
+
+def seen_at_sign_in(
+    sender: object, request: HttpRequest | None = None, user: object = None, **kwargs: object
+) -> None:
+    """Every sign-in (allauth's, and Django's ``login()`` after an invitation's password)
+    records its session's row at once, so it can be listed and ended; the next stamp is due
+    ``SEEN_EVERY`` from now, not on the first page after signing in."""
+    from allauth.usersessions.models import UserSession
+    from django.core.exceptions import PermissionDenied
+
+    session = getattr(request, "session", None)
+    if request is None or session is None or user is None:
+        return
+    # no client address: only a test's force_login() has none
+    with contextlib.suppress(PermissionDenied):
+        UserSession.objects.create_from_request(request, user=user, session=session)
+    session[SEEN_KEY] = int(clock())

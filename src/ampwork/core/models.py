@@ -347,6 +347,33 @@ class Invitation(models.Model):
         return f"{self.user_id} invited to {self.organisation_id} ({self.status})"
 
 
+class SignInInvite(models.Model):
+    """A one-time link that lets a new person set their first password and sign in.
+
+    Emailed when an admin adds someone who has no ampwork account yet (the web, the API or a
+    CSV import). Only the SHA-256 digest of its code is stored; ``email`` is the (lower-case)
+    address it was sent to: once the person's email differs, the link no longer works. A new
+    link for the same person replaces the old one (the old row is deleted). An email that
+    already has an account never gets one: its owner accepts an :class:`Invitation`."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="sign_in_invites")
+    digest = models.CharField(max_length=64, unique=True)
+    email = models.CharField(max_length=254)
+    invited_by = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"sign-in invitation of person {self.person_id}"
+
+
 class DataChange(models.Model):
     """One write to an app's tables (see :mod:`ampwork.core.summaries`): the number and the
     latest id of an app's rows are that app's data version. Pruned now and then; nothing

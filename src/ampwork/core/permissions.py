@@ -51,6 +51,11 @@ RULES: dict[str, frozenset[str]] = {
     # the identity provider's SCIM token reads and writes every person and team: only
     # admins (head teachers) create, see and revoke it
     "scim.manage": ADMIN_ONLY,
+    # emailing a new person a link to set their first password: whoever may add people
+    # (setting a first password by hand is theirs already)
+    "people.invite": STAFF,
+    # signing a person out of every browser ("sign out everywhere"): admins
+    "people.end_sessions": ADMIN_ONLY,
 }
 
 # Actions that, when the organisation requires two-factor sign-in

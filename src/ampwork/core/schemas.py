@@ -81,6 +81,11 @@ class PersonIn(InSchema):
     manager_id: Id | None = None
     active: bool = True
     team_ids: Annotated[list[Id], Field(max_length=50)] = []
+    invite: bool = Field(
+        False,
+        description="Email the new person a one-time link (valid 7 days) to choose their "
+        "password. An email that already has an account is asked to accept instead.",
+    )
 
 
 class PersonPatch(InSchema):

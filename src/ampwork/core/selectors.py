@@ -24,6 +24,7 @@ from .models import (
     Person,
     Role,
     ScimToken,
+    SignInInvite,
     Team,
     TeamMembership,
     User,
@@ -81,6 +82,15 @@ def pending_invitations(user: User) -> list[Invitation]:
         Invitation.objects.filter(user=user, status=Invitation.Status.PENDING)
         .select_related("organisation", "person", "invited_by")
         .order_by("-created_at", "-id")
+    )
+
+
+def sign_in_invite_of(person: Person) -> SignInInvite | None:
+    """The newest link emailed to a person to choose a first password, not used yet."""
+    return (
+        SignInInvite.objects.filter(person=person, used_at__isnull=True)
+        .order_by("-created_at", "-id")
+        .first()
     )
 
 

@@ -11,6 +11,8 @@ transaction. One module per sub-domain:
 - ``self_grants``: a non-admin may not widen their own access (manager, lead)
 - ``invitations``: an existing login is invited to join, never attached
 - ``accounts``: sign-ins, the command line's admin, passwords
+- ``sign_in_invites``: a new person's one-time link to set their first password
+- ``sessions``: ending an account's sessions (deactivation, "sign out everywhere")
 - ``tokens``: personal API tokens
 - ``scim_tokens``: the organisation's SCIM token (its identity provider's)
 - ``two_factor``: the operator removing a person's second factors (a lost phone)
@@ -37,6 +39,8 @@ from .scim_tokens import (
     revoke_scim_token,
 )
 from .self_grants import NEEDS_ADMIN, refuse_self_lead, refuse_self_manager
+from .sessions import end_person_sessions, end_sessions_of
+from .sign_in_invites import accept_sign_in_invite, send_sign_in_invite
 from .teams import TEAM_FIELDS, create_team, delete_team, register_team_owned, update_team
 from .tokens import TOKEN_PREFIX, authenticate_token, create_token, revoke_token
 from .two_factor import reset_two_factor
@@ -51,6 +55,7 @@ __all__ = [
     "TEAM_FIELDS",
     "TOKEN_PREFIX",
     "accept_invitation",
+    "accept_sign_in_invite",
     "add_membership",
     "authenticate_scim_token",
     "authenticate_token",
@@ -63,6 +68,8 @@ __all__ = [
     "create_token",
     "decline_invitation",
     "delete_team",
+    "end_person_sessions",
+    "end_sessions_of",
     "grant_login",
     "invite_existing_account",
     "record",
@@ -73,6 +80,7 @@ __all__ = [
     "reset_two_factor",
     "revoke_scim_token",
     "revoke_token",
+    "send_sign_in_invite",
     "update_membership",
     "update_organisation",
     "update_person",

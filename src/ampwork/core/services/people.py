@@ -15,9 +15,11 @@ from ampwork.core.permissions import Actor, require
 
 from .accounts import clean_email
 from .audit import record
-from .invitations import invite_existing_account, withdraw_invitations
+from .invitations import existing_account, invite_existing_account, withdraw_invitations
 from .memberships import record_membership
 from .self_grants import refuse_self_lead, refuse_self_manager
+from .sessions import end_sessions_of
+from .sign_in_invites import send_sign_in_invite
 from .trees import walks_into
 
 # what a person's own row holds (and an import sets); a service may also change these two
@@ -69,7 +71,10 @@ def create_person(
     active: bool = True,
     team_ids: Iterable[int] = (),
     external_id: str = "",
+    invite: bool = False,
 ) -> Person:
+    """Add a person. ``invite``: email them a link to set their first password (or, when
+    their email already has an account, ask its owner to accept)."""
     org = actor.organisation
     require(actor, "people.edit", org)
     name = name.strip()
@@ -112,6 +117,11 @@ def create_person(
         record_membership(actor, "membership.added", membership)
     if role != Role.MEMBER:
         record(actor, org, "person.role_changed", person, role=[None, role])
+    if invite:
+        if not active:
+            raise ValidationFailed.single("invite", "a deactivated person cannot be invited")
+        if person.user_id is None and existing_account(person) is None:
+            send_sign_in_invite(actor=actor, person=person)
     return person
 
 
@@ -166,6 +176,11 @@ def update_person(*, actor: Actor, person: Person, **changes: Any) -> Person:
         record(actor, org, "person.role_changed", person, role=[old_role, person.role])
     if "active" in changes:
         record(actor, org, "person.activated" if person.active else "person.deactivated", person)
+    if "active" in changes and not person.active and person.user_id is not None:
+        # signed out of every browser at once (their API tokens stop working too: a token
+        # acts only for an active person)
+        ended = end_sessions_of([person.user_id])
+        record(actor, org, "person.sessions_ended", person, sessions=ended)
     return person
 
 

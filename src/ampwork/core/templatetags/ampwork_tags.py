@@ -1,13 +1,30 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import template
+from django.utils import timezone
+from django.utils.timesince import timesince
 
-from ampwork.core import permissions
+from ampwork.core import permissions, useragents
 from ampwork.core.models import Organisation, role_label
 
 register = template.Library()
+
+
+@register.filter
+def browser_name(user_agent: str) -> str:
+    """ "Firefox on Windows": a session's User-Agent in people's words."""
+    return useragents.describe(user_agent or "")
+
+
+@register.filter
+def ago(moment: dt.datetime) -> str:
+    """ "just now" within a minute, else "3 hours ago"."""
+    if timezone.now() - moment < dt.timedelta(minutes=1):
+        return "just now"
+    return f"{timesince(moment)} ago"
 
 
 @register.filter(name="can")

@@ -77,15 +77,21 @@ def import_commit(request: HttpRequest, actor: Actor) -> HttpResponse:
     if not staged:
         messages.error(request, "Nothing to import: upload the file again.")
         return redirect("core:import")
-    importer = imports.import_people if staged["kind"] == "people" else imports.import_teams
+    invite = request.POST.get("invite") == "1" and staged["kind"] == "people"
     try:
-        count = importer(actor=actor, text=staged["text"], source=staged["name"])
+        if staged["kind"] == "people":
+            count = imports.import_people(
+                actor=actor, text=staged["text"], source=staged["name"], invite=invite
+            )
+        else:
+            count = imports.import_teams(actor=actor, text=staged["text"], source=staged["name"])
     except ValidationFailed as exc:
         messages.error(request, "Nothing was imported: " + "; ".join(exc.lines()[:5]))
         return redirect("core:import")
     messages.success(
         request,
-        f"Imported {count} {staged['kind']} from {staged['name']}{_named(staged)}.",
+        f"Imported {count} {staged['kind']} from {staged['name']}{_named(staged)}."
+        + (" Invitations to choose a password are being emailed." if invite else ""),
     )
     # where what was imported is listed: people on People, teams on Teams
     return redirect("core:people" if staged["kind"] == "people" else "core:teams")

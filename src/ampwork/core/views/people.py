@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ampwork.core import selectors, services
 from ampwork.core.errors import ValidationFailed
 from ampwork.core.forms import LoginGrantForm, PersonForm, add_errors
-from ampwork.core.models import Role
+from ampwork.core.models import Person, Role, SignInInvite
 from ampwork.core.permissions import Actor, can, require
 
 from .shared import attempt, flash_errors, member_view
@@ -36,6 +38,7 @@ def person_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     require(actor, "people.view")
     person, teams, reports = selectors.person_detail(actor.organisation, pk)
     invited = selectors.waiting_invitation(person) if person.user_id is None else None
+    link = selectors.sign_in_invite_of(person) if person.user_id is None else None
     return render(
         request,
         "core/person_detail.html",
@@ -45,6 +48,9 @@ def person_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
             "reports": reports,
             "grant_form": LoginGrantForm() if person.user_id is None and not invited else None,
             "invited": invited,
+            "link": link,
+            "link_live": link is not None and link.expires_at > timezone.now(),
+            "may_invite": person.user_id is None and not invited and person.active,
         },
     )
 
@@ -84,13 +90,22 @@ def person_create(request: HttpRequest, actor: Actor) -> HttpResponse:
                 role=data["role"] or Role.MEMBER,
                 manager_id=_manager_id(actor, data["manager_email"]),
                 team_ids=[int(data["team"])] if data["team"] else [],
+                invite=data["invite"],
             )
         except ValidationFailed as exc:
             add_errors(form, exc, {"manager_id": "manager_email", "team_ids": "team"})
         else:
-            messages.success(request, f"{person.name} was added.")
+            messages.success(request, f"{person.name} was added.{_invited(person)}")
             return redirect("core:person", pk=person.pk)
     return render(request, "core/person_form.html", {"form": form, "person": None})
+
+
+def _invited(person: Person) -> str:
+    if selectors.sign_in_invite_of(person) is not None:
+        return f" An invitation to choose a password was emailed to {person.email}."
+    if selectors.waiting_invitation(person) is not None:
+        return f" {person.email} already has an account: they join when they accept."
+    return ""
 
 
 @require_http_methods(["GET", "POST"])
@@ -126,13 +141,24 @@ def person_edit(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
 def person_set_active(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     person = selectors.get_person(actor.organisation, pk)
     active = request.POST.get("active") == "1"
-    return attempt(
+    response = attempt(
         request,
         f"{person.name} is now {'active' if active else 'deactivated'}.",
         lambda: services.update_person(actor=actor, person=person, active=active),
         "core:person",
         pk=pk,
     )
+    return _after_own_sessions_ended(request, person) or response
+
+
+def _after_own_sessions_ended(request: HttpRequest, person: Person) -> HttpResponse | None:
+    """Whoever ended their own sessions (this one too) is signed out: the sign-in page."""
+    if person.user_id is None or person.user_id != request.user.pk:
+        return None
+    if request.session.session_key and request.session.exists(request.session.session_key):
+        return None
+    logout(request)
+    return redirect("core:login")
 
 
 @require_POST
@@ -150,3 +176,37 @@ def person_grant_login(request: HttpRequest, actor: Actor, pk: int) -> HttpRespo
     else:
         messages.error(request, "Enter a password.")
     return redirect("core:person", pk=pk)
+
+
+@require_POST
+@member_view
+def person_invite(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    """Email (again) a link to choose a first password; an earlier link stops working."""
+    person = selectors.get_person(actor.organisation, pk)
+    try:
+        sent = services.send_sign_in_invite(actor=actor, person=person)
+    except ValidationFailed as exc:
+        flash_errors(request, exc)
+    else:
+        messages.success(
+            request,
+            f"An invitation to choose a password was emailed to {person.email}."
+            if isinstance(sent, SignInInvite)
+            else f"{person.email} already has an account: they join when they accept.",
+        )
+    return redirect("core:person", pk=pk)
+
+
+@require_POST
+@member_view
+def person_end_sessions(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
+    """Sign a person out of every browser they are signed in on."""
+    person = selectors.get_person(actor.organisation, pk)
+    response = attempt(
+        request,
+        f"{person.name} was signed out everywhere.",
+        lambda: services.end_person_sessions(actor=actor, person=person),
+        "core:person",
+        pk=pk,
+    )
+    return _after_own_sessions_ended(request, person) or response

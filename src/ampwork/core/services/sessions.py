@@ -1,0 +1,33 @@
+"""Where an account is signed in: ending its sessions (allauth.usersessions' rows, and the
+sessions themselves in Django's session store)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from allauth.usersessions.models import UserSession
+from django.db import transaction
+
+from ampwork.core.models import Person
+from ampwork.core.permissions import Actor, require
+
+from .audit import record
+
+
+def end_sessions_of(user_ids: Iterable[int]) -> int:
+    """Sign these accounts out of every browser: each tracked session is deleted from the
+    session store and its row removed. Returns how many were ended."""
+    ended = 0
+    for session in UserSession.objects.filter(user_id__in=list(user_ids)):
+        session.end()
+        ended += 1
+    return ended
+
+
+@transaction.atomic
+def end_person_sessions(*, actor: Actor, person: Person) -> int:
+    """An admin signs a person out everywhere (their account's every session)."""
+    require(actor, "people.end_sessions", person)
+    ended = end_sessions_of([person.user_id]) if person.user_id is not None else 0
+    record(actor, actor.organisation, "person.sessions_ended", person, sessions=ended)
+    return ended
