@@ -283,6 +283,57 @@ GUARDIAN_MAY = {
     "notifications:unsubscribe": "404",
     "chat:link": "403",
     "POST chat:slack_events": "404",
+    # their own account: signing in, a password reset, two-factor sign-in (allauth's pages:
+    # nothing in them is anyone else's; with no such authenticator, 404)
+    **dict.fromkeys(
+        (
+            "account_inactive",
+            "account_login",
+            "account_reauthenticate",
+            "account_reset_password",
+            "account_reset_password_done",
+            "account_reset_password_from_key",
+            "account_reset_password_from_key_done",
+            "mfa_activate_totp",
+            "mfa_add_webauthn",
+            "mfa_authenticate",
+            "mfa_edit_webauthn",  # a redirect: confirm it is you (then 404: not yours)
+            "mfa_generate_recovery_codes",
+            "mfa_index",
+            "mfa_list_webauthn",
+            "mfa_reauthenticate",
+            "mfa_reauthenticate_webauthn",
+            "mfa_remove_webauthn",  # as mfa_edit_webauthn
+            "socialaccount_login_cancelled",
+        ),
+        "ok",
+    ),
+    **dict.fromkeys(
+        (
+            "mfa_deactivate_totp",
+            "mfa_download_recovery_codes",
+            "mfa_view_recovery_codes",
+            "openid_connect_callback",  # no such organisation's provider
+            "openid_connect_login",
+        ),
+        "404",
+    ),
+    "socialaccount_login_error": "401",  # allauth's status for a failed provider sign-in
+    # SCIM answers an identity provider's token, never a session
+    **dict.fromkeys(
+        (
+            "scim:group",
+            "scim:groups",
+            "scim:resource_type",
+            "scim:resource_types",
+            "scim:schema",
+            "scim:schemas",
+            "scim:service_provider_config",
+            "scim:user",
+            "scim:users",
+        ),
+        "401",
+    ),
 }
 
 
