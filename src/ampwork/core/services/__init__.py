@@ -34,7 +34,15 @@ from .scim_tokens import (
     revoke_scim_token,
 )
 from .self_grants import NEEDS_ADMIN, refuse_self_lead, refuse_self_manager
-from .teams import TEAM_FIELDS, create_team, delete_team, register_team_owned, update_team
+from .teams import (
+    TEAM_FIELDS,
+    create_team,
+    delete_team,
+    register_team_owned,
+    release_scim_team,
+    team_holds_rows,
+    update_team,
+)
 from .tokens import TOKEN_PREFIX, authenticate_token, create_token, revoke_token
 
 __all__ = [
@@ -65,9 +73,11 @@ __all__ = [
     "refuse_self_lead",
     "refuse_self_manager",
     "register_team_owned",
+    "release_scim_team",
     "remove_membership",
     "revoke_scim_token",
     "revoke_token",
+    "team_holds_rows",
     "update_membership",
     "update_organisation",
     "update_person",
