@@ -17,10 +17,18 @@ import pytest
 from django.test import Client
 
 from ampwork.core import services
-from ampwork.core.models import AuditEvent, Organisation, Person, Role, ScimToken, Team
+from ampwork.core.models import (
+    AuditEvent,
+    Organisation,
+    Person,
+    Role,
+    ScimToken,
+    Team,
+    TeamMembership,
+)
 from ampwork.core.permissions import Actor
 
-from ..factories import MembershipFactory, PersonFactory, TeamFactory
+from ..factories import MembershipFactory, ObjectiveFactory, PersonFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -340,6 +348,8 @@ def patch(*operations: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_patch_user_rfc_3_5_2_replace_without_path(scim: Scim, org: Organisation) -> None:
+    """RFC 7644's own example replaces ``emails``: ampwork checks it and keeps userName as
+    the address (a PATCH of emails alone never moves a sign-in address)."""
     person = PersonFactory(organisation=org, email="bjensen@example.com")
     body = patch(
         {
@@ -353,8 +363,11 @@ def test_patch_user_rfc_3_5_2_replace_without_path(scim: Scim, org: Organisation
     response = scim("PATCH", f"Users/{person.pk}", body)
     assert response.status_code == 200, response.content
     person.refresh_from_db()
-    assert person.email == "babs@example.com"
-    assert response.json()["userName"] == "babs@example.com"
+    assert person.email == "bjensen@example.com"
+    assert response.json()["userName"] == "bjensen@example.com"
+    assert not AuditEvent.objects.filter(action="person.updated").exists()
+    bad = patch({"op": "replace", "value": {"emails": [{"value": 3}]}})
+    error(scim("PATCH", f"Users/{person.pk}", bad), 400, "invalidValue", "emails")
 
 
 def test_patch_user_rfc_3_5_2_add_remove_replace_with_paths(scim: Scim, org: Organisation) -> None:
@@ -381,7 +394,9 @@ def test_entra_id_patch(scim: Scim, org: Organisation) -> None:
     boss = PersonFactory(organisation=org, name="Ada Boss")
     person = PersonFactory(organisation=org, email="old@example.com", name="Old Name")
     body = patch(
-        {"op": "Replace", "path": 'emails[type eq "work"].value', "value": "new@example.com"},
+        {"op": "Replace", "path": 'emails[type eq "work"].value', "value": "mail@example.com"},
+        {"op": "Replace", "path": "userName", "value": "new@example.com"},
+        {"op": "Replace", "path": 'emails[type eq "work"].value', "value": "mail@example.com"},
         {"op": "Replace", "path": "name.givenName", "value": "Nia"},
         {"op": "Replace", "path": "name.familyName", "value": "Okafor"},
         {"op": "Add", "path": "title", "value": "Engineer"},
@@ -488,13 +503,27 @@ def test_bad_patches_write_nothing(
     assert snapshot() == before
 
 
-def test_the_last_admin_cannot_be_deactivated(scim: Scim, admin: Person) -> None:
+def test_scim_never_deactivates_an_admin(
+    scim: Scim, org: Organisation, admin: Person, make_person: Callable[..., Person]
+) -> None:
+    """Not the last admin, nor one of many: an admin (a head teacher) is deactivated in
+    ampwork by another admin, never by whoever holds the SCIM token."""
+    second = make_person(org, Role.ADMIN)
     before = snapshot()
-    response = scim(
-        "PATCH", f"Users/{admin.pk}", patch({"op": "replace", "value": {"active": False}})
-    )
-    error(response, 400, "invalidValue", "active")
+    for target in (admin, second):
+        off = patch({"op": "replace", "value": {"active": False}})
+        error(scim("PATCH", f"Users/{target.pk}", off), 403, "mutability", "active")
+        off = patch({"op": "Replace", "path": "active", "value": "False"})
+        error(scim("PATCH", f"Users/{target.pk}", off), 403, "mutability", "active")
+        body = {"userName": target.email, "active": False}
+        error(scim("PUT", f"Users/{target.pk}", body), 403, "mutability", "active")
+        error(scim("DELETE", f"Users/{target.pk}"), 403, "mutability", "active")
     assert snapshot() == before
+    # a manager is no admin: SCIM deactivates them
+    manager = make_person(org, Role.MANAGER)
+    assert scim("DELETE", f"Users/{manager.pk}").status_code == 204
+    manager.refresh_from_db()
+    assert manager.active is False
 
 
 def test_delete_user_deactivates(scim: Scim, org: Organisation) -> None:
@@ -567,7 +596,7 @@ def test_groups_create_get_list_and_delete(scim: Scim, org: Organisation) -> Non
 
 
 def test_group_members_rfc_3_5_2(scim: Scim, org: Organisation) -> None:
-    team = TeamFactory(organisation=org, name="Guides")
+    team = TeamFactory(organisation=org, name="Guides", scim_managed=True)
     a, b, c = (PersonFactory(organisation=org) for _ in range(3))
 
     def members() -> set[int]:
@@ -612,7 +641,7 @@ def test_group_members_rfc_3_5_2(scim: Scim, org: Organisation) -> None:
 
 
 def test_entra_id_and_okta_group_patches(scim: Scim, org: Organisation) -> None:
-    team = TeamFactory(organisation=org, name="Guides")
+    team = TeamFactory(organisation=org, name="Guides", scim_managed=True)
     a, b = PersonFactory(organisation=org), PersonFactory(organisation=org)
     # Entra ID: capitalised ops, remove by value list
     scim(
@@ -646,7 +675,7 @@ def test_entra_id_and_okta_group_patches(scim: Scim, org: Organisation) -> None:
 def test_bad_group_requests_write_nothing(
     scim: Scim, org: Organisation, other_org: Organisation
 ) -> None:
-    team = TeamFactory(organisation=org, name="Guides")
+    team = TeamFactory(organisation=org, name="Guides", scim_managed=True)
     kim = PersonFactory(organisation=org)
     stranger = PersonFactory(organisation=other_org)
     before = snapshot()
@@ -844,14 +873,14 @@ def test_settings_page_section_for_admins_only(
     assert sorted(actions) == ["scim.token_created", "scim.token_revoked"]
 
 
-def test_replace_group_and_a_schools_groups_are_classes(
+def test_replace_group_and_a_school_refuses_new_users_and_groups(
     client: Client,
     scim: Scim,
     org: Organisation,
     school: Organisation,
     make_person: Callable[..., Person],
 ) -> None:
-    team = TeamFactory(organisation=org, name="Guides", external_id="old")
+    team = TeamFactory(organisation=org, name="Guides", external_id="old", scim_managed=True)
     a, b = PersonFactory(organisation=org), PersonFactory(organisation=org)
     MembershipFactory(team=team, person=a)
     body = {"schemas": [GROUP], "displayName": "Guides 2", "members": [{"value": str(b.pk)}]}
@@ -863,6 +892,282 @@ def test_replace_group_and_a_schools_groups_are_classes(
     head = make_person(school, Role.ADMIN)
     actor = Actor(organisation=school, role=Role.ADMIN, user=head.user, person=head)
     _, token = services.create_scim_token(actor=actor)
-    created = Scim(client, token)("POST", "Groups", {"displayName": "7A"})
-    assert Team.objects.get(pk=int(created.json()["id"])).kind == Team.Kind.CLASS
-    assert Team.objects.get(pk=int(created.json()["id"])).organisation_id == school.pk
+    school_scim = Scim(client, token)
+    student = PersonFactory(organisation=school, email="pupil@hill.example")
+    before = snapshot()
+    # a school's students and classes come from OneRoster (docs/schools.md): SCIM would
+    # otherwise make every new User a student and every Group a class
+    for path, body in (
+        ("Users", {"userName": "new@hill.example"}),
+        ("Groups", {"displayName": "7A"}),
+    ):
+        response = school_scim("POST", path, body)
+        error(response, 403, "mutability", "OneRoster")
+        assert "docs/schools.md" in response.json()["detail"]
+    assert snapshot() == before
+    # reading and deactivating a student still works
+    assert school_scim("GET", f"Users/{student.pk}").json()["userName"] == "pupil@hill.example"
+    assert school_scim("DELETE", f"Users/{student.pk}").status_code == 204
+    error(school_scim("DELETE", f"Users/{head.pk}"), 403, "mutability", "head teacher")
+    client.force_login(head.user)
+    page = client.get("/settings/").content.decode()
+    assert 'id="provisioning-school"' in page
+    assert "OneRoster" in page
+    client.force_login(make_person(org, Role.ADMIN).user)
+    assert 'id="provisioning-school"' not in client.get("/settings/").content.decode()
+
+
+# ------------------------------------------------------------------ review: attacks
+
+
+@pytest.mark.parametrize("role", [Role.ADMIN, Role.PEOPLE_OPS, Role.MANAGER])
+@pytest.mark.parametrize("signed_in", [True, False])
+def test_scim_cannot_move_a_privileged_seat_to_another_address(
+    scim: Scim,
+    org: Organisation,
+    admin: Person,
+    make_person: Callable[..., Person],
+    mailoutbox: list[Any],
+    role: str,
+    signed_in: bool,
+) -> None:
+    """The attack: change the address of an admin / people ops / manager seat (claimed or
+    not yet) so its invitation goes to the attacker, who then signs in with that role."""
+    seat = make_person(org, role) if signed_in else PersonFactory(organisation=org, role=role)
+    before = snapshot()
+    for method, body in (
+        ("PATCH", patch({"op": "replace", "path": "userName", "value": "evil@attacker.example"})),
+        ("PATCH", patch({"op": "replace", "value": {"userName": "evil@attacker.example"}})),
+        ("PUT", {"userName": "evil@attacker.example", "name": {"formatted": seat.name}}),
+        (
+            "PATCH",
+            patch(
+                {"op": "replace", "path": 'emails[type eq "work"].value', "value": "e@x.example"}
+            ),
+        ),
+    ):
+        response = scim(method, f"Users/{seat.pk}", body)
+        if "emails" in json.dumps(body):
+            assert response.status_code == 200  # emails is never the address: ignored
+        else:
+            error(response, 403, "mutability", "userName")
+    assert snapshot() == before
+    assert mailoutbox == []
+    seat.refresh_from_db()
+    assert seat.email != "evil@attacker.example"
+    # the same seat's other attributes still change, and its own address is no change
+    ok = patch({"op": "replace", "value": {"userName": seat.email, "title": "Lead"}})
+    assert scim("PATCH", f"Users/{seat.pk}", ok).status_code == 200
+
+
+def test_scim_still_changes_a_members_address(
+    scim: Scim, org: Organisation, mailoutbox: list[Any]
+) -> None:
+    member = PersonFactory(organisation=org, email="typo@example.com")
+    body = patch({"op": "replace", "path": "userName", "value": "fixed@example.com"})
+    assert scim("PATCH", f"Users/{member.pk}", body).status_code == 200
+    member.refresh_from_db()
+    assert member.email == "fixed@example.com"
+
+
+@pytest.mark.parametrize(
+    "raw", ["\u00b2", "1\u00b2", "\u0663", "\uff11", "99999999999999999999999"]
+)
+def test_non_ascii_digits_and_huge_ids_are_not_found_not_500(
+    scim: Scim, org: Organisation, raw: str
+) -> None:
+    person = PersonFactory(organisation=org)
+    team = TeamFactory(organisation=org, scim_managed=True)
+    from urllib.parse import quote
+
+    error(scim("GET", f"Users/{quote(raw)}"), 404, None, "not found")
+    error(scim("GET", f"Groups/{quote(raw)}"), 404, None, "not found")
+    manager = patch({"op": "add", "path": f"{ENTERPRISE}:manager", "value": raw})
+    error(scim("PATCH", f"Users/{person.pk}", manager), 400, "invalidValue", "manager")
+    add = patch({"op": "add", "path": "members", "value": [{"value": raw}]})
+    error(scim("PATCH", f"Groups/{team.pk}", add), 400, "invalidValue", "members")
+    remove = patch({"op": "remove", "path": f'members[value eq "{raw}"]'})
+    assert scim("PATCH", f"Groups/{team.pk}", remove).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("start", "items"),
+    [("2147483647", 0), ("2147483648", 0), ("2147483649", 0), ("99999999999999999999999", 0)],
+)
+def test_huge_start_index_is_an_empty_page(
+    scim: Scim, org: Organisation, start: str, items: int
+) -> None:
+    PersonFactory(organisation=org)
+    for path in ("Users", "Groups"):
+        body = scim("GET", f"{path}?startIndex={start}&count=5").json()
+        assert body["itemsPerPage"] == items
+        assert body["Resources"] == []
+
+
+def test_deeply_nested_json_is_invalid_syntax(scim: Scim) -> None:
+    deep = "[" * 200_000 + "]" * 200_000
+    response = scim.client.post(
+        "/scim/v2/Users", data=deep, content_type="application/scim+json", **scim.headers
+    )
+    error(response, 400, "invalidSyntax", "nested")
+    deep_object = '{"userName": ' + "[" * 200_000 + "]" * 200_000 + "}"
+    response = scim.client.post(
+        "/scim/v2/Users", data=deep_object, content_type="application/scim+json", **scim.headers
+    )
+    error(response, 400, "invalidSyntax", "nested")
+
+
+def test_an_unexpected_error_is_a_scim_500_and_writes_nothing(
+    client: Client, scim: Scim, org: Organisation, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ampwork.core.scim import users as scim_users
+
+    real = scim_users.resource
+
+    def broken(person: Person) -> dict[str, Any]:
+        real(person)
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(scim_users, "resource", broken)
+    before = snapshot()
+    response = client.post(
+        "/scim/v2/Users",
+        data=json.dumps({"userName": "kim@example.com"}),
+        content_type="application/scim+json",
+        **scim.headers,
+    )
+    assert response.status_code == 500
+    assert response["Content-Type"] == "application/scim+json"
+    assert response.json()["schemas"] == [ERROR]
+    assert snapshot() == before  # the person created before the failure: rolled back
+
+
+def test_replacing_or_clearing_members_keeps_ampworks_leads(scim: Scim, org: Organisation) -> None:
+    team = TeamFactory(organisation=org, scim_managed=True)
+    teacher, a, b = (PersonFactory(organisation=org) for _ in range(3))
+    MembershipFactory(team=team, person=teacher, role="lead")
+    MembershipFactory(team=team, person=a)
+
+    def members() -> set[int]:
+        return set(team.memberships.values_list("person_id", flat=True))
+
+    replace = patch({"op": "replace", "path": "members", "value": [{"value": str(b.pk)}]})
+    assert scim("PATCH", f"Groups/{team.pk}", replace).status_code == 200
+    assert members() == {teacher.pk, b.pk}
+    put = {"displayName": team.name, "members": []}
+    assert scim("PUT", f"Groups/{team.pk}", put).status_code == 200
+    assert members() == {teacher.pk}
+    MembershipFactory(team=team, person=a)
+    assert (
+        scim("PATCH", f"Groups/{team.pk}", patch({"op": "remove", "path": "members"})).status_code
+        == 200
+    )
+    assert members() == {teacher.pk}
+    # named in a remove: the provider means them
+    named = patch({"op": "remove", "path": "members", "value": [{"value": str(teacher.pk)}]})
+    assert scim("PATCH", f"Groups/{team.pk}", named).status_code == 200
+    assert members() == set()
+
+
+def team_objective(org: Organisation, team: Team) -> Any:
+    return ObjectiveFactory(
+        cycle__organisation=org, owner_kind="team", owner_team=team, owner_person=None
+    )
+
+
+def test_teams_scim_did_not_create_are_read_only(
+    scim: Scim, org: Organisation, school: Organisation
+) -> None:
+    """The attack: delete (with its OKRs) or empty a department, or a team made in ampwork."""
+    from ampwork.okrs.models import Objective
+
+    department = TeamFactory(organisation=org, name="Sales", kind=Team.Kind.DEPARTMENT)
+    team = TeamFactory(organisation=org, name="Made in ampwork", external_id="from-idp")
+    kim = PersonFactory(organisation=org)
+    MembershipFactory(team=team, person=kim)
+    team_objective(org, department)
+    before = snapshot(), Objective.objects.count()
+    for target in (department, team):
+        for method, body in (
+            ("DELETE", None),
+            ("PUT", {"displayName": "Renamed", "members": []}),
+            ("PATCH", patch({"op": "remove", "path": "members"})),
+            ("PATCH", patch({"op": "replace", "path": "displayName", "value": "Renamed"})),
+        ):
+            error(scim(method, f"Groups/{target.pk}", body), 403, "mutability", "SCIM")
+        assert scim("GET", f"Groups/{target.pk}").status_code == 200
+    assert (snapshot(), Objective.objects.count()) == before
+
+
+def test_deleting_a_scim_team_never_deletes_its_okrs(scim: Scim, org: Organisation) -> None:
+    from ampwork.okrs.models import Objective
+
+    kim, lead = PersonFactory(organisation=org), PersonFactory(organisation=org)
+    created = scim(
+        "POST",
+        "Groups",
+        {"displayName": "Guides", "externalId": "g-1", "members": [{"value": str(kim.pk)}]},
+    )
+    team = Team.objects.get(pk=int(created.json()["id"]))
+    assert team.scim_managed is True
+    MembershipFactory(team=team, person=lead, role="lead")
+    objective = team_objective(org, team)
+    assert scim("DELETE", f"Groups/{team.pk}").status_code == 204
+    team.refresh_from_db()  # still there, with its objective and its lead
+    assert Objective.objects.filter(pk=objective.pk).exists()
+    assert (team.external_id, team.scim_managed) == ("", False)
+    assert set(team.memberships.values_list("person_id", flat=True)) == {lead.pk}
+    assert AuditEvent.objects.filter(action="team.scim_released").exists()
+    error(scim("DELETE", f"Groups/{team.pk}"), 403, "mutability", "SCIM")
+    # a SCIM team without objectives is deleted
+    empty = scim("POST", "Groups", {"displayName": "Empty"}).json()["id"]
+    assert scim("DELETE", f"Groups/{empty}").status_code == 204
+    assert not Team.objects.filter(pk=int(empty)).exists()
+
+
+def test_removing_someone_who_is_not_a_member_is_no_error(
+    scim: Scim, org: Organisation, other_org: Organisation
+) -> None:
+    team = TeamFactory(organisation=org, scim_managed=True)
+    a, outsider = PersonFactory(organisation=org), PersonFactory(organisation=org)
+    stranger = PersonFactory(organisation=other_org)
+    MembershipFactory(team=team, person=a)
+    body = patch(
+        {
+            "op": "remove",
+            "path": "members",
+            "value": [
+                {"value": str(outsider.pk)},
+                {"value": str(stranger.pk)},
+                {"value": "999999"},
+                {"value": str(a.pk)},
+            ],
+        },
+        {"op": "remove", "path": f'members[value eq "{outsider.pk}"]'},
+    )
+    assert scim("PATCH", f"Groups/{team.pk}", body).status_code == 200
+    assert not team.memberships.exists()
+    assert not TeamMembership.objects.filter(person=stranger).exists()
+
+
+def test_last_used_at_is_written_at_most_once_a_minute(
+    scim: Scim, client: Client, org: Organisation
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    token = ScimToken.objects.get(organisation=org, revoked_at__isnull=True)
+    assert scim("GET", "Users").status_code == 200
+    token.refresh_from_db()
+    first = token.last_used_at
+    assert first is not None
+    assert scim("GET", "Users").status_code == 200
+    token.refresh_from_db()
+    assert token.last_used_at == first
+    ScimToken.objects.filter(pk=token.pk).update(last_used_at=first - dt.timedelta(seconds=61))
+    assert scim("GET", "Users").status_code == 200
+    token.refresh_from_db()
+    assert token.last_used_at is not None
+    assert token.last_used_at > first
+    assert token.last_used_at <= timezone.now()

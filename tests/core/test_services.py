@@ -55,6 +55,28 @@ def test_last_admin_keeps_role_and_stays_active(admin_actor: Actor, admin: Perso
         services.update_person(actor=admin_actor, person=admin, active=False)
 
 
+def test_an_unclaimed_admin_seat_does_not_keep_the_organisation_administered(
+    org: Organisation,
+    admin: Person,
+    make_person: Callable[..., Person],
+    actor_of: Callable[[Person], Actor],
+) -> None:
+    """The last admin who can sign in stays, though an admin seat nobody claimed exists."""
+    ops = actor_of(make_person(org, Role.PEOPLE_OPS))
+    seat = PersonFactory(organisation=org, role=Role.ADMIN)  # invited, never signed in
+    admin_actor = actor_of(admin)
+    with pytest.raises(ValidationFailed, match="last admin"):
+        services.update_person(actor=ops, person=admin, active=False)
+    with pytest.raises(ValidationFailed, match="last admin"):
+        services.update_person(actor=admin_actor, person=admin, role=Role.MEMBER)
+    # the unclaimed seat itself goes; with a second admin who signs in, the first may go
+    services.update_person(actor=ops, person=seat, active=False)
+    make_person(org, Role.ADMIN)
+    services.update_person(actor=ops, person=admin, active=False)
+    admin.refresh_from_db()
+    assert admin.active is False
+
+
 def test_role_changes_are_audited(admin_actor: Actor, org: Organisation) -> None:
     person = PersonFactory(organisation=org)
     services.update_person(actor=admin_actor, person=person, role=Role.MANAGER)

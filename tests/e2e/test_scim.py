@@ -114,3 +114,57 @@ def test_an_admin_turns_provisioning_on_and_a_deactivation_ends_access(
     section.get_by_role("button", name="Revoke the token").click()
     expect(page.locator(".message")).to_contain_text("provisioning stops now")
     assert scim(f"{base}/Users", token)[0] == 401
+
+
+def test_a_head_teachers_seat_cannot_be_taken_over_and_a_school_is_told_oneroster(
+    page: Any,
+    phone: Any,
+    live_server: Any,
+    sign_in: Callable[..., None],
+    shot: Callable[..., None],
+    settings: Any,
+    mailoutbox: list[Any],
+) -> None:
+    """The attack over HTTP with the school's token: move the head teacher's seat (and a
+    second, unclaimed one) to the attacker's address, deactivate the head teacher, add a
+    pupil. All refused; the head teacher still signs in, and the settings page says why."""
+    settings.BASE_URL = live_server.url
+    hill = OrganisationFactory(name="Hill School", slug="hill", kind="school")
+    head = UserFactory(email="head@hill.example")
+    PersonFactory(organisation=hill, user=head, email=head.email, name="Hana Head", role=Role.ADMIN)
+    seat = PersonFactory(organisation=hill, email="deputy@hill.example", role=Role.ADMIN)
+    sign_in(page, head.email, PASSWORD)
+    page.goto(f"{live_server.url}/settings/")
+    page.locator("#provisioning").get_by_role("button", name="Create a SCIM token").click()
+    token = page.locator("#provisioning code.token").inner_text().strip()
+    base = f"{live_server.url}/scim/v2"
+    head_id = Person.objects.get(organisation=hill, email=head.email).pk
+    for pk in (head_id, seat.pk):
+        status, body = scim(
+            f"{base}/Users/{pk}",
+            token,
+            "PATCH",
+            {
+                "schemas": [PATCH_OP],
+                "Operations": [{"op": "replace", "path": "userName", "value": "x@evil.example"}],
+            },
+        )
+        assert (status, body["scimType"]) == (403, "mutability"), body
+    status, body = scim(f"{base}/Users/{head_id}", token, "DELETE")
+    assert (status, body["scimType"]) == (403, "mutability")
+    status, body = scim(f"{base}/Users", token, "POST", {"userName": "pupil@hill.example"})
+    assert status == 403
+    assert "OneRoster" in body["detail"]
+    assert not Person.objects.filter(email__in=["x@evil.example", "pupil@hill.example"]).exists()
+    assert not [m for m in mailoutbox if "x@evil.example" in m.to]
+
+    page.goto(f"{live_server.url}/settings/#provisioning")
+    note = page.locator("#provisioning-school")
+    expect(note).to_contain_text("OneRoster")
+    expect(page.locator("#provisioning")).to_contain_text("cannot change the address")
+    note.scroll_into_view_if_needed()
+    shot(page, "scim-school-note")
+    sign_in(phone, head.email, PASSWORD)
+    phone.goto(f"{live_server.url}/settings/#provisioning")
+    phone.locator("#provisioning-school").scroll_into_view_if_needed()
+    shot(phone, "scim-school-note-phone")

@@ -199,6 +199,8 @@ class Team(models.Model):
     description = models.TextField(blank=True)
     # the identity provider's own id for the group it pushes as this team (SCIM's externalId)
     external_id = models.CharField(max_length=200, blank=True, db_default="", default="")
+    # created over SCIM: only such a team may SCIM change or delete (others are read-only there)
+    scim_managed = models.BooleanField(db_default=False, default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -17,10 +17,10 @@ class OkrsConfig(AppConfig):
         from . import demo, rules
         from .imports import import_okrs
         from .models import CheckIn, Cycle, KeyResult, Milestone, Objective, ObjectiveLink
-        from .services.objectives import team_objectives_removed
+        from .services.objectives import team_holds_objectives, team_objectives_removed
 
         rules.install()
-        core_services.register_team_owned(team_objectives_removed)
+        core_services.register_team_owned(team_objectives_removed, team_holds_objectives)
         register_importer("okrs", import_okrs)
         if demo.seed not in DEMO_STEPS:
             DEMO_STEPS.append(demo.seed)

@@ -2,10 +2,14 @@
 
 ``displayName`` is the team's name, ``externalId`` the identity provider's id and
 ``members`` its people (``TeamMembership``; a member the provider adds joins as a member,
-a lead stays lead while the provider lists them). Every write goes through core's
+a lead stays lead while the provider lists them, and a lead ampwork assigned stays when
+the provider replaces or clears the members: only a remove naming them removes them).
+SCIM changes only teams it created (``scim_managed``); the school, the departments, the
+classes OneRoster rosters and the teams made in ampwork are read-only here. A DELETE
+never removes a team's OKRs: a team that owns objectives loses the provider's members
+and id and stays, as an ampwork team. Every write goes through core's
 services (``create_team``, ``update_team``, ``add_membership``, ``remove_membership``,
-``delete_team``), so the audit log records each change and the OKR app removes a deleted
-team's objectives itself.
+``delete_team``, ``release_scim_team``), so the audit log records each change.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from ampwork.core.models import Organisation, Person, Team, TeamMembership
 from ampwork.core.permissions import Actor
 
 from .protocol import GROUP, ScimError, base_url, invalid, resource_id, text
-from .users import ID_LIMIT, NAME_LIMIT
+from .users import ID_LIMIT, NAME_LIMIT, refuse_in_school
 from .users import location as user_location
 
 MEMBER_FILTER = re.compile(r'^members\[\s*value\s+eq\s+"([^"]*)"\s*\]$', re.IGNORECASE)
@@ -74,8 +78,9 @@ def resource(team: Team, with_members: bool = True) -> dict[str, Any]:
     return out
 
 
-def _member_ids(org: Organisation, value: Any, attribute: str) -> list[int]:
-    """The people a ``members`` value names (each must be a User of this organisation)."""
+def _member_ids(org: Organisation, value: Any, attribute: str, strict: bool = True) -> list[int]:
+    """The people a ``members`` value names (each must be a User of this organisation;
+    not ``strict``, for a remove: a value that is no User here is no member, and skipped)."""
     if isinstance(value, dict):
         value = [value]
     if not isinstance(value, list):
@@ -84,9 +89,12 @@ def _member_ids(org: Organisation, value: Any, attribute: str) -> list[int]:
     for item in value:
         raw = item.get("value") if isinstance(item, dict) else None
         pk = resource_id(raw, attribute)
-        if pk is None:
+        if pk is None and strict:
             raise invalid(f"{attribute}: each member needs the value of a User")
-        ids.append(pk)
+        if pk is not None:
+            ids.append(pk)
+    if not strict:
+        return list(dict.fromkeys(ids))
     found = set(Person.objects.filter(organisation=org, pk__in=ids).values_list("pk", flat=True))
     missing = [pk for pk in ids if pk not in found]
     if missing:
@@ -115,9 +123,10 @@ def _scim_error(exc: ValidationFailed) -> ScimError:
 
 
 def _set_members(actor: Actor, team: Team, wanted: list[int]) -> None:
+    """The members become ``wanted``; the team's leads (assigned in ampwork) stay."""
     current = {m.person_id: m for m in TeamMembership.objects.filter(team=team)}
     for pk, membership in current.items():
-        if pk not in wanted:
+        if pk not in wanted and membership.role != TeamMembership.Role.LEAD:
             services.remove_membership(actor=actor, membership=membership)
     for pk in wanted:
         if pk not in current:
@@ -132,22 +141,38 @@ def _add_members(actor: Actor, team: Team, ids: list[int]) -> None:
 
 
 def _remove_members(actor: Actor, team: Team, ids: list[int] | None) -> None:
+    """Remove the people ``ids`` names (someone not in the team: nothing to do), or, with
+    None, every member but the team's leads."""
     rows = TeamMembership.objects.filter(team=team)
     if ids is not None:
         rows = rows.filter(person_id__in=ids)
+    else:
+        rows = rows.exclude(role=TeamMembership.Role.LEAD)
     for membership in rows:
         services.remove_membership(actor=actor, membership=membership)
+
+
+def _refuse_unless_scim_team(team: Team) -> None:
+    if not team.scim_managed:
+        raise ScimError(
+            403,
+            f"Group {team.pk} ({team.name}) was not created over SCIM: it is read-only "
+            "here, and changes in ampwork",
+            "mutability",
+        )
 
 
 @transaction.atomic
 def create(actor: Actor, body: dict[str, Any]) -> Team:
     org = actor.organisation
+    refuse_in_school(org)
     name = _name(org, body.get("displayName"), None)
     external_id = text(body.get("externalId"), "externalId", ID_LIMIT)
     members = _member_ids(org, body.get("members") or [], "members")
     try:
-        kind = Team.Kind.CLASS if org.is_school else Team.Kind.TEAM
-        team = services.create_team(actor=actor, name=name, kind=kind, external_id=external_id)
+        team = services.create_team(
+            actor=actor, name=name, external_id=external_id, scim_managed=True
+        )
         _add_members(actor, team, members)
     except ValidationFailed as exc:
         raise _scim_error(exc) from None
@@ -157,6 +182,7 @@ def create(actor: Actor, body: dict[str, Any]) -> Team:
 @transaction.atomic
 def replace(actor: Actor, team: Team, body: dict[str, Any]) -> Team:
     org = actor.organisation
+    _refuse_unless_scim_team(team)
     name = _name(org, body.get("displayName"), team)
     external_id = text(body.get("externalId"), "externalId", ID_LIMIT)
     members = _member_ids(org, body.get("members") or [], "members")
@@ -172,6 +198,7 @@ def replace(actor: Actor, team: Team, body: dict[str, Any]) -> Team:
 def patch(actor: Actor, team: Team, ops: list[tuple[str, str | None, Any]]) -> Team:
     """PATCH members (add, remove by filter or by value, replace) and the name, as Entra
     ID and Okta send them."""
+    _refuse_unless_scim_team(team)
     try:
         for n, (op, path, value) in enumerate(ops):
             if path is None:
@@ -195,7 +222,7 @@ def _patch_path(actor: Actor, team: Team, op: str, path: str, value: Any, n: int
     one = MEMBER_FILTER.match(path)
     if lower == "members":
         if op == "remove":
-            ids = None if value is None else _member_ids(org, value, "members")
+            ids = None if value is None else _member_ids(org, value, "members", strict=False)
             _remove_members(actor, team, ids)
         elif op == "add":
             _add_members(actor, team, _member_ids(org, value, "members"))
@@ -223,7 +250,13 @@ def _patch_path(actor: Actor, team: Team, op: str, path: str, value: Any, n: int
 
 @transaction.atomic
 def delete(actor: Actor, team: Team) -> None:
+    """Delete a team SCIM created — unless it owns objectives (or sub-teams): then it
+    stays, released (services.release_scim_team). SCIM never deletes OKRs."""
+    _refuse_unless_scim_team(team)
     try:
-        services.delete_team(actor=actor, team=team)
+        if services.team_holds_rows(team) or team.children.exists():
+            services.release_scim_team(actor=actor, team=team)
+        else:
+            services.delete_team(actor=actor, team=team)
     except ValidationFailed as exc:
         raise _scim_error(exc) from None

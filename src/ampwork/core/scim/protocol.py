@@ -17,6 +17,7 @@ GROUP = "urn:ietf:params:scim:schemas:core:2.0:Group"
 ENTERPRISE = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
 MAX_COUNT = 200  # the most resources one page holds (ServiceProviderConfig's maxResults)
 MAX_BODY = 1_000_000  # bytes: a request body above it is refused
+MAX_START = 2**31  # a startIndex beyond it is past any page: an empty one, without a query
 
 
 class ScimError(Exception):
@@ -64,6 +65,8 @@ def read_body(request: HttpRequest) -> dict[str, Any]:
         body = json.loads(request.body.decode("utf-8") or "null")
     except (UnicodeDecodeError, ValueError) as exc:
         raise invalid(f"the body is not JSON: {exc}", "invalidSyntax") from None
+    except RecursionError:
+        raise invalid("the body is not JSON: nested too deeply", "invalidSyntax") from None
     if not isinstance(body, dict):
         raise invalid("the body must be a JSON object", "invalidSyntax")
     where = _nul_at(body)
@@ -91,7 +94,8 @@ def _nul_at(value: Any, path: str = "") -> str | None:
 
 def page(request: HttpRequest) -> tuple[int, int]:
     """``startIndex`` (1-based; below 1 is 1) and ``count`` (below 0 is 0, at most
-    ``MAX_COUNT``), as RFC 7644 §3.4.2.4 reads them."""
+    ``MAX_COUNT``), as RFC 7644 §3.4.2.4 reads them; a start beyond ``MAX_START`` gives
+    a count of 0 (an empty page, never a query with an offset the database refuses)."""
     out = []
     for name, default in (("startIndex", 1), ("count", MAX_COUNT)):
         raw = request.GET.get(name)
@@ -103,6 +107,8 @@ def page(request: HttpRequest) -> tuple[int, int]:
         except ValueError:
             raise invalid(f"{name}: must be an integer, not {raw[:40]!r}") from None
     start, count = out
+    if start > MAX_START:
+        return start, 0
     return max(start, 1), min(max(count, 0), MAX_COUNT)
 
 
@@ -171,7 +177,9 @@ def resource_id(value: Any, attribute: str) -> int | None:
         return None
     if isinstance(value, int):
         return value if 0 < value < 2**63 else None
-    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) <= 18:
-        number = int(value.strip())
+    digits = value.strip() if isinstance(value, str) else ""
+    # isascii too: "²".isdigit() is True and int("²") fails (any Unicode digit: not an id)
+    if digits.isascii() and digits.isdigit() and len(digits) <= 18:
+        number = int(digits)
         return number or None
     return None

@@ -19,7 +19,7 @@ from django.db.models import Prefetch, QuerySet
 
 from ampwork.core import services
 from ampwork.core.errors import ValidationFailed
-from ampwork.core.models import Organisation, Person, TeamMembership
+from ampwork.core.models import Organisation, Person, Role, TeamMembership
 from ampwork.core.permissions import Actor
 
 from .protocol import ENTERPRISE, USER, ScimError, base_url, boolean, invalid, resource_id, text
@@ -246,17 +246,13 @@ def set_attribute(wanted: Wanted, path: str, value: Any, remove: bool = False) -
         return  # middleName, honorificPrefix, …: not kept
     elif lower == "title":
         wanted.job_title = "" if remove else text(value, "title", NAME_LIMIT)
-    elif lower == "emails" and not remove:
-        address = _emails(value, "emails")
-        if address is not None and wanted.email is None:
-            wanted.email = address
     elif EMAIL_PATH.match(key):
+        # userName is the only source of the address: emails is checked, never kept (a
+        # PATCH of emails must not move a person's sign-in address behind userName)
         if not remove and isinstance(value, list):
-            address = _emails(value, "emails")
-        else:
-            address = None if remove else _email(value, key)
-        if address is not None and wanted.email is None:
-            wanted.email = address
+            _emails(value, "emails")
+        elif not remove:
+            _email(value, key)
     elif lower.split(".")[0].split("[")[0] in IGNORED:
         return
     else:
@@ -264,16 +260,16 @@ def set_attribute(wanted: Wanted, path: str, value: Any, remove: bool = False) -
 
 
 def from_body(body: dict[str, Any]) -> Wanted:
-    """A whole User (POST, PUT) as ``Wanted``; userName is required."""
+    """A whole User (POST, PUT) as ``Wanted``; userName is required (``emails`` is
+    checked, but userName is the address)."""
     wanted = Wanted()
     for key, value in body.items():
         if key.lower() == "emails":
-            continue  # after userName: the primary address counts only without one
+            _emails(value or [], "emails")
+            continue
         set_attribute(wanted, key, value)
     if wanted.email is None:
         raise invalid("userName: is required")
-    if "emails" in {k.lower() for k in body}:
-        _emails(body.get("emails") or [], "emails")  # checked, though userName wins
     return wanted
 
 
@@ -294,10 +290,23 @@ def _scim_error(exc: ValidationFailed) -> ScimError:
     return invalid(f"{attribute}: {message}")
 
 
+def refuse_in_school(org: Organisation) -> None:
+    """A school rosters its students, teachers and classes through OneRoster (its
+    students' data has rules of their own, docs/schools.md): SCIM reads them, never adds."""
+    if org.is_school:
+        raise ScimError(
+            403,
+            "a school rosters its people and classes through OneRoster, not SCIM "
+            "(docs/schools.md); SCIM may read them only",
+            "mutability",
+        )
+
+
 @transaction.atomic
 def create(actor: Actor, body: dict[str, Any]) -> Person:
-    wanted = from_body(body)
     org = actor.organisation
+    refuse_in_school(org)
+    wanted = from_body(body)
     assert wanted.email is not None
     _check_unique(org, wanted.email, None)
     name = wanted.full_name() or wanted.email.split("@")[0]
@@ -347,9 +356,33 @@ def patch(actor: Actor, person: Person, ops: list[tuple[str, str | None, Any]]) 
     return _apply(actor, person, wanted)
 
 
+def _refuse_seat_change(person: Person) -> None:
+    """Only a member's (a student's) address may change over SCIM: a new address for an
+    admin, people ops, manager or teacher would send their seat's invitation — and with
+    it their role — to whoever the identity provider (or whoever holds its token) names."""
+    if person.role != Role.MEMBER:
+        raise ScimError(
+            403,
+            f"userName: the address of a person with the role {person.role_label} "
+            "cannot be changed over SCIM; an admin changes it in ampwork",
+            "mutability",
+        )
+
+
+def _refuse_admin_deactivation(person: Person) -> None:
+    if person.role == Role.ADMIN:
+        raise ScimError(
+            403,
+            f"active: a {person.role_label.lower()} cannot be deactivated over SCIM; "
+            "another admin does that in ampwork",
+            "mutability",
+        )
+
+
 def _apply(actor: Actor, person: Person, wanted: Wanted) -> Person:
     changes: dict[str, Any] = {}
     if wanted.email is not None and wanted.email.lower() != person.email:
+        _refuse_seat_change(person)
         _check_unique(actor.organisation, wanted.email, person)
         changes["email"] = wanted.email
     name = wanted.full_name(person.name)
@@ -361,6 +394,8 @@ def _apply(actor: Actor, person: Person, wanted: Wanted) -> Person:
             changes[attr] = value
     if wanted.manager_set and wanted.manager != person.manager_id:
         changes["manager_id"] = wanted.manager
+    if changes.get("active") is False:
+        _refuse_admin_deactivation(person)
     if not changes:
         return person
     try:
@@ -375,6 +410,7 @@ def deactivate(actor: Actor, person: Person) -> None:
     """DELETE: ampwork keeps a leaver's history, so the person is deactivated (as
     ``active: false`` does), not removed."""
     if person.active:
+        _refuse_admin_deactivation(person)
         try:
             services.update_person(actor=actor, person=person, active=False)
         except ValidationFailed as exc:

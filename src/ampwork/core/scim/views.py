@@ -3,10 +3,12 @@ which organisation; every answer is SCIM JSON, errors included (never a page).""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -20,12 +22,16 @@ from .protocol import ScimError, invalid, list_response, operations, page, read_
 
 ACTOR_LABEL = "SCIM provisioning"
 
+logger = logging.getLogger(__name__)
+
 Handler = Callable[..., HttpResponse]
 
 
 def scim_view(methods: tuple[str, ...]) -> Callable[[Handler], Handler]:
     """Authenticate the bearer token, act as the organisation's provisioning, and answer
-    every failure in SCIM's error format."""
+    every failure in SCIM's error format. The handler runs in one transaction, left (and
+    so rolled back) before any error is answered — an unexpected one too, which is logged
+    and answered as a SCIM 500, never as an HTML page."""
 
     def decorate(handler: Handler) -> Handler:
         @csrf_exempt
@@ -35,7 +41,8 @@ def scim_view(methods: tuple[str, ...]) -> Callable[[Handler], Handler]:
                 actor = _authenticate(request)
                 if request.method not in methods:
                     raise ScimError(405, f"{request.method} is not supported here")
-                return handler(request, actor, **kwargs)
+                with transaction.atomic():
+                    return handler(request, actor, **kwargs)
             except ScimError as exc:
                 return exc.response()
             except ValidationFailed as exc:
@@ -44,6 +51,9 @@ def scim_view(methods: tuple[str, ...]) -> Callable[[Handler], Handler]:
                 return ScimError(404, str(exc)).response()
             except NotAllowed as exc:
                 return ScimError(403, str(exc)).response()
+            except Exception:
+                logger.exception("SCIM %s %s failed", request.method, request.path)
+                return ScimError(500, "an unexpected error; nothing was changed").response()
 
         return view
 

@@ -41,7 +41,15 @@ from .scim_tokens import (
 from .self_grants import NEEDS_ADMIN, refuse_self_lead, refuse_self_manager
 from .sessions import end_person_sessions, end_sessions_of
 from .sign_in_invites import accept_sign_in_invite, send_sign_in_invite
-from .teams import TEAM_FIELDS, create_team, delete_team, register_team_owned, update_team
+from .teams import (
+    TEAM_FIELDS,
+    create_team,
+    delete_team,
+    register_team_owned,
+    release_scim_team,
+    team_holds_rows,
+    update_team,
+)
 from .tokens import TOKEN_PREFIX, authenticate_token, create_token, revoke_token
 from .two_factor import reset_two_factor
 
@@ -76,11 +84,13 @@ __all__ = [
     "refuse_self_lead",
     "refuse_self_manager",
     "register_team_owned",
+    "release_scim_team",
     "remove_membership",
     "reset_two_factor",
     "revoke_scim_token",
     "revoke_token",
     "send_sign_in_invite",
+    "team_holds_rows",
     "update_membership",
     "update_organisation",
     "update_person",

@@ -143,12 +143,16 @@ def update_person(*, actor: Actor, person: Person, **changes: Any) -> Person:
     if "role" in changes and changes["role"] != old_role:
         _check_role(org, changes["role"])
         require(actor, "people.change_role", person)
-        if old_role == Role.ADMIN and _admin_count(org) <= 1:
+        if old_role == Role.ADMIN and not _other_admins(org, person):
             raise ValidationFailed.single("role", "the organisation's last admin keeps that role")
     if "manager_id" in changes and changes["manager_id"] != person.manager_id:
         _check_manager(org, person, changes["manager_id"])
         refuse_self_manager(actor, person, changes["manager_id"])
-    if changes.get("active") is False and person.role == Role.ADMIN and _admin_count(org) <= 1:
+    if (
+        changes.get("active") is False
+        and person.role == Role.ADMIN
+        and not _other_admins(org, person)
+    ):
         raise ValidationFailed.single(
             "active", "the organisation's last admin cannot be deactivated"
         )
@@ -189,5 +193,13 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, dt.date) else value
 
 
-def _admin_count(org: Organisation) -> int:
-    return Person.objects.filter(organisation=org, role=Role.ADMIN, active=True).count()
+def _other_admins(org: Organisation, person: Person) -> int:
+    """How many active admins other than ``person`` can sign in (an admin seat nobody has
+    claimed yet does not keep the organisation administered). The organisation's row is
+    locked first, so two concurrent demotions or deactivations of its last two admins on
+    PostgreSQL run one after the other and the second sees the first."""
+    Organisation.objects.select_for_update().filter(pk=org.pk).values_list("pk").first()
+    admins = Person.objects.filter(
+        organisation=org, role=Role.ADMIN, active=True, user__isnull=False
+    )
+    return admins.exclude(pk=person.pk).count()

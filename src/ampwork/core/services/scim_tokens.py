@@ -8,6 +8,7 @@ leaves), stored only as a SHA-256 digest and shown once.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 
@@ -65,7 +66,8 @@ def _revoke_active(actor: Actor) -> bool:
 
 
 def authenticate_scim_token(plaintext: str) -> ScimToken | None:
-    """The active SCIM token for this plaintext, with this request's time stamped."""
+    """The active SCIM token for this plaintext, with this request's time stamped (at most
+    once a minute, as API tokens: a provisioning run does not write a row per request)."""
     if not plaintext.startswith(SCIM_TOKEN_PREFIX) or len(plaintext) > 200:
         return None
     token = (
@@ -76,6 +78,7 @@ def authenticate_scim_token(plaintext: str) -> ScimToken | None:
     if token is None:
         return None
     now = timezone.now()
-    ScimToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    token.last_used_at = now
+    if token.last_used_at is None or now - token.last_used_at > dt.timedelta(minutes=1):
+        ScimToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
     return token

@@ -8,10 +8,11 @@ from typing import Any
 from django.db import transaction
 
 from ampwork.core.errors import ValidationFailed, only
-from ampwork.core.models import Organisation, Team
+from ampwork.core.models import Organisation, Team, TeamMembership
 from ampwork.core.permissions import Actor, require
 
 from .audit import record
+from .memberships import record_membership
 from .trees import walks_into
 
 TEAM_FIELDS = ("name", "kind", "parent_id", "description", "external_id")
@@ -19,13 +20,25 @@ TEAM_FIELDS = ("name", "kind", "parent_id", "description", "external_id")
 # What other apps own for a team, removed through their own services (which keep their
 # derived numbers right) before the team is deleted: see register_team_owned
 TEAM_OWNED: list[Callable[[Team], None]] = []
+# Whether another app keeps rows for a team (OKRs: objectives it owns): see register_team_owned
+TEAM_HOLDS: list[Callable[[Team], bool]] = []
 
 
-def register_team_owned(remove: Callable[[Team], None]) -> None:
+def register_team_owned(
+    remove: Callable[[Team], None], holds: Callable[[Team], bool] | None = None
+) -> None:
     """An app that owns rows for a team (OKRs: the team's objectives) removes them itself
-    when the team is deleted, rather than leaving it to the database's cascade."""
+    when the team is deleted, rather than leaving it to the database's cascade; ``holds``
+    tells whether it has any (SCIM never deletes a team that has: team_holds_rows)."""
     if remove not in TEAM_OWNED:
         TEAM_OWNED.append(remove)
+    if holds is not None and holds not in TEAM_HOLDS:
+        TEAM_HOLDS.append(holds)
+
+
+def team_holds_rows(team: Team) -> bool:
+    """Whether another app keeps rows for the team (its objectives, …)."""
+    return any(holds(team) for holds in TEAM_HOLDS)
 
 
 def _check_team_name(org: Organisation, name: str, exclude: int | None = None) -> str:
@@ -59,6 +72,7 @@ def create_team(
     parent_id: int | None = None,
     description: str = "",
     external_id: str = "",
+    scim_managed: bool = False,
 ) -> Team:
     org = actor.organisation
     require(actor, "teams.edit", org)
@@ -73,6 +87,7 @@ def create_team(
         parent_id=parent_id,
         description=description,
         external_id=external_id,
+        scim_managed=scim_managed,
     )
     record(actor, org, "team.created", team, name=name, kind=kind, parent=parent_id)
     return team
@@ -119,3 +134,18 @@ def delete_team(*, actor: Actor, team: Team) -> None:
     for remove in TEAM_OWNED:
         remove(team)
     team.delete()
+
+
+@transaction.atomic
+def release_scim_team(*, actor: Actor, team: Team) -> None:
+    """The identity provider deleted a group whose team keeps rows of other apps (its
+    OKRs): the team stays, without the provider's id and members (its leads stay), and
+    becomes an ampwork team that SCIM may no longer change."""
+    require(actor, "teams.edit", team)
+    for membership in team.memberships.exclude(role=TeamMembership.Role.LEAD):
+        record_membership(actor, "membership.removed", membership)
+        membership.delete()
+    before = [team.external_id, team.scim_managed]
+    team.external_id, team.scim_managed = "", False
+    team.save(update_fields=["external_id", "scim_managed"])
+    record(actor, actor.organisation, "team.scim_released", team, was=before)

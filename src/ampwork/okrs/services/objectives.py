@@ -134,6 +134,11 @@ def delete_objective(*, actor: Actor, objective: Objective) -> None:
     remove_objectives(Objective.objects.filter(pk=objective.pk))
 
 
+def team_holds_objectives(team: Team) -> bool:
+    """Whether the team owns objectives (SCIM never deletes such a team: core.services)."""
+    return Objective.objects.filter(owner_team=team).exists()
+
+
 def team_objectives_removed(team: Team) -> None:
     """A team is being deleted: its objectives go with it (core.services.delete_team)."""
     remove_objectives(Objective.objects.filter(owner_team=team))
