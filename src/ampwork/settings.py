@@ -352,7 +352,9 @@ LOGIN_COOLOFF_MINUTES = int(os.environ.get("AMPWORK_LOGIN_COOLOFF_MINUTES", "15"
 # cool-off), a wrong class code against the address (CLASS_CODE_ADDRESS_LIMIT), so codes
 # cannot be guessed; a class-code session lasts CLASS_CODE_SESSION_HOURS (a school day).
 CLASS_CODE_FAILURE_LIMIT = int(os.environ.get("AMPWORK_CLASS_CODE_FAILURE_LIMIT", "5"))
-CLASS_CODE_ADDRESS_LIMIT = int(os.environ.get("AMPWORK_CLASS_CODE_ADDRESS_LIMIT", "20"))
+CLASS_CODE_ADDRESS_LIMIT = int(os.environ.get("AMPWORK_CLASS_CODE_ADDRESS_LIMIT", "50"))
+# wrong pictures in one sign-in flow (any students): the flow is dropped, the code typed again
+CLASS_CODE_FLOW_LIMIT = int(os.environ.get("AMPWORK_CLASS_CODE_FLOW_LIMIT", "10"))
 CLASS_CODE_SESSION_HOURS = int(os.environ.get("AMPWORK_CLASS_CODE_SESSION_HOURS", "8"))
 AXES_ENABLED = True
 AXES_HANDLER = "ampwork.core.throttle.SignInHandler"  # adds the per-address limit

@@ -290,19 +290,94 @@ def test_an_account_that_is_not_the_students_alone_is_refused(
 ) -> None:
     row, drawn = _on(hill)
     ann = hill["ann"]
-    other = PersonFactory(organisation=org, name="Ann at Acme")
-    ann.user = other.user = UserFactory(email="ann@example.org")
-    ann.save()
-    other.save()
+    user = services.sign_in(row=row, student_id=ann.pk, picked=drawn[ann.pk])
+    other = PersonFactory(organisation=org, name="Ann at Acme", user=user)
     with pytest.raises(ValidationFailed, match="ask your teacher"):
         services.sign_in(row=row, student_id=ann.pk, picked=drawn[ann.pk])
     other.user = None
     other.save()
-    assert services.sign_in(row=row, student_id=ann.pk, picked=drawn[ann.pk]) == ann.user
-    ann.user.is_staff = True
-    ann.user.save()
+    assert services.sign_in(row=row, student_id=ann.pk, picked=drawn[ann.pk]) == user
+    user.is_staff = True
+    user.save()
     with pytest.raises(ValidationFailed):
         services.sign_in(row=row, student_id=ann.pk, picked=drawn[ann.pk])
+
+
+def _refused(row: ClassCode, person: Person, picked: str) -> None:
+    with pytest.raises(ValidationFailed) as exc:
+        services.sign_in(row=row, student_id=person.pk, picked=picked)
+    assert exc.value.errors[0].message == services.REFUSED
+    assert "ask your teacher" in services.REFUSED
+
+
+def test_a_class_code_signs_in_only_to_an_account_a_class_code_made(
+    hill: dict[str, Any],
+) -> None:
+    """A student whose account has a password, a social account, a two-factor
+    authenticator or is a guardian's is refused: the class code would be a way round it."""
+    from allauth.mfa.models import Authenticator
+    from allauth.socialaccount.models import SocialAccount
+
+    from ampwork.classroom.models import Guardian
+
+    row, drawn = _on(hill)
+    ann = hill["ann"]
+    user = services.sign_in(row=row, student_id=ann.pk, picked=drawn[ann.pk])
+    assert AuditEvent.objects.filter(
+        action="classcode.signed_in", target_id=str(ann.pk), detail__team=hill["four_b"].pk
+    ).exists()
+    # a password: refused (and back without one: allowed)
+    user.set_password("a lantern by the river 2026")
+    user.save()
+    _refused(row, ann, drawn[ann.pk])
+    user.set_unusable_password()
+    user.save()
+    assert services.sign_in(row=row, student_id=ann.pk, picked=drawn[ann.pk]) == user
+    # a social account
+    social = SocialAccount.objects.create(user=user, provider="acme", uid="ann-1")
+    _refused(row, ann, drawn[ann.pk])
+    social.delete()
+    # a two-factor authenticator
+    totp = Authenticator.objects.create(user=user, type=Authenticator.Type.TOTP, data={})
+    _refused(row, ann, drawn[ann.pk])
+    totp.delete()
+    # a guardian's account
+    guardian = Guardian.objects.create(
+        organisation=hill["school"], sourced_id="g1", name="Gus", user=user
+    )
+    _refused(row, ann, drawn[ann.pk])
+    guardian.delete()
+    # an account with a real address (not made by a class code), even without a password
+    real = UserFactory(email="ben@hill.example")
+    real.set_unusable_password()
+    real.save()
+    ben = hill["ben"]
+    ben.user = real
+    ben.save()
+    _refused(row, ben, drawn[ben.pk])
+    assert services.sign_in(row=row, student_id=ann.pk, picked=drawn[ann.pk]) == user
+    assert AuditEvent.objects.filter(action="classcode.signed_in").count() == 3
+
+
+def test_a_school_whose_sign_in_is_sso_only_refuses_class_codes(hill: dict[str, Any]) -> None:
+    from ampwork.core.models import IdentityProvider
+
+    row, drawn = _on(hill)
+    ann = hill["ann"]
+    provider = IdentityProvider.objects.create(
+        organisation=hill["school"],
+        issuer="https://id.hill.example",
+        client_id="hill",
+        enabled=True,
+        sso_only=False,
+    )
+    assert services.sign_in(row=row, student_id=ann.pk, picked=drawn[ann.pk])
+    provider.sso_only = True
+    provider.save()
+    _refused(row, ann, drawn[ann.pk])
+    _refused(row, hill["ben"], drawn[hill["ben"].pk])  # no account yet: none is made
+    hill["ben"].refresh_from_db()
+    assert hill["ben"].user is None
 
 
 # ---------------------------------------------------------------- attacks, through the web
@@ -385,7 +460,8 @@ def test_the_whole_flow_lands_on_the_students_home(hill: dict[str, Any], client:
     done = client.post(f"/classroom/sign-in/names/{ann.pk}/", {"picked": drawn[ann.pk]})
     assert done.status_code == 302
     assert done["Location"] == "/"
-    assert client.session.get_expiry_age() == settings.CLASS_CODE_SESSION_HOURS * 3600
+    hours = settings.CLASS_CODE_SESSION_HOURS * 3600
+    assert hours - 5 <= client.session.get_expiry_age() <= hours
     home = client.get("/")
     assert home.status_code == 200
     assert home.context["actor"].person == ann
@@ -440,3 +516,323 @@ def test_a_password_given_later_signs_in_with_the_students_own_email(
     user.refresh_from_db()
     assert user.email == "ann.archer@hill.example"
     assert user.check_password("a lantern by the river 2026")
+
+
+# ---------------------------------------------------------------- review of issue 15 (s15G)
+
+
+def _student_session(client: Client, row: ClassCode, person: Person, picked: str) -> None:
+    assert _code_flow(client, row.code).status_code == 302
+    done = client.post(f"/classroom/sign-in/names/{person.pk}/", {"picked": picked})
+    assert done.status_code == 302, done.content.decode()
+    assert client.get("/").status_code == 200
+
+
+def test_a_class_code_session_cannot_make_an_api_token(
+    hill: dict[str, Any], client: Client, web: Callable[[Person], Client]
+) -> None:
+    from ampwork.core import services as core_services
+    from ampwork.core.models import ApiToken
+
+    row, drawn = _on(hill)
+    ann = hill["ann"]
+    _student_session(client, row, ann, drawn[ann.pk])
+    home = client.get("/").content.decode()
+    assert "/account/tokens/" not in home  # the menu does not offer it
+    assert "Change password" not in home  # nor a password the account does not have
+    assert client.get("/account/tokens/").status_code == 403
+    made = client.post("/account/tokens/", {"name": "forever"})
+    assert made.status_code == 403
+    assert not ApiToken.objects.filter(user__people=ann).exists()
+    ann.refresh_from_db()
+    with pytest.raises(NotAllowed):
+        core_services.create_token(
+            actor=Actor(hill["school"], Role.MEMBER, ann.user, ann), name="x"
+        )
+    # a teacher still may, and sees both links
+    teacher = web(hill["tara"]).get("/").content.decode()
+    assert "/account/tokens/" in teacher
+    assert "Change password" in teacher
+
+
+def test_a_new_picture_a_new_code_or_turning_it_off_signs_students_out(
+    hill: dict[str, Any],
+) -> None:
+    from ampwork.core.models import ApiToken
+
+    row, drawn = _on(hill)
+    ann, ben = hill["ann"], hill["ben"]
+    clients = {ann.pk: Client(), ben.pk: Client()}
+    for person in (ann, ben):
+        _student_session(clients[person.pk], row, person, drawn[person.pk])
+        person.refresh_from_db()
+    # a token made before the rule (or by hand) is revoked with the session
+    token = ApiToken.objects.create(
+        organisation=hill["school"], user=ann.user, name="old", prefix="amp_x", digest="d" * 64
+    )
+    drawn.update(services.reset_secret(actor=hill["actor"], team=hill["four_b"], student_id=ann.pk))
+    assert clients[ann.pk].get("/").status_code == 302  # signed out
+    assert clients[ben.pk].get("/").status_code == 200  # a classmate is not
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert AuditEvent.objects.get(action="classcode.secret_reset").detail["sessions_ended"] == 1
+    # a new code ends the class's class-code sessions
+    _student_session(clients[ann.pk], row, ann, drawn[ann.pk])
+    row = services.new_code(actor=hill["actor"], team=hill["four_b"])
+    assert clients[ann.pk].get("/").status_code == 302
+    assert clients[ben.pk].get("/").status_code == 302
+    # turning it off too
+    _student_session(clients[ben.pk], row, ben, drawn[ben.pk])
+    services.switch_off(actor=hill["actor"], team=hill["four_b"])
+    assert clients[ben.pk].get("/").status_code == 302
+    # a teacher's own session is never touched
+    assert AuditEvent.objects.get(action="classcode.switched_off").detail["sessions_ended"] == 1
+
+
+def test_parallel_wrong_pictures_cannot_pass_the_lock(
+    hill: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Guesses that arrive while another is being checked (the slow hash) are counted
+    before they are checked: at most the limit are ever checked."""
+    row, drawn = _on(hill)
+    ann = hill["ann"]
+    limit = settings.CLASS_CODE_FAILURE_LIMIT
+    guesses = [c.key for c in class_codes.choices("pictures")]  # all nine: one is right
+    checked: list[str] = []
+    real_check = check_password
+    results: list[str] = []
+
+    def slow_check(text: str, digest: str) -> bool:
+        checked.append(text)
+        if guesses:  # the next guess arrives while this one is hashed
+            guess = guesses.pop(0)
+            try:
+                services.sign_in(row=row, student_id=ann.pk, picked=guess)
+                results.append("in")
+            except services.Throttled:
+                results.append("locked")
+            except ValidationFailed:
+                results.append("wrong")
+        return real_check(text, digest)
+
+    monkeypatch.setattr(services, "check_password", slow_check)
+    first = guesses.pop(0)
+    with pytest.raises((ValidationFailed, services.Throttled)):
+        services.sign_in(
+            row=row, student_id=ann.pk, picked=first if first != drawn[ann.pk] else "x"
+        )
+    assert len(checked) <= limit
+    assert "locked" in results
+    assert services.failures(services.student_key(ann.pk)) <= limit
+
+
+def test_malformed_codes_do_not_count_and_the_window_is_fixed(
+    hill: dict[str, Any], client: Client
+) -> None:
+    row, _ = _on(hill)
+    assert settings.CLASS_CODE_ADDRESS_LIMIT == 50  # the default, like the password sign-in's
+    key = services.address_key("10.1.1.1")
+    for typed in ("", "abc", "KQ7XHM0", "x" * 60):
+        assert _code_flow(client, typed).status_code == 400
+    assert services.failures(key) == 0  # they match nothing: not counted
+    assert _code_flow(client, "CDFGHJK" if row.code != "CDFGHJK" else "CDFGHJM").status_code == 400
+    assert services.failures(key) == 1
+    # a fixed window: failures later in it do not move its end
+    start = timezone.now()
+    now = start
+    for _ in range(10):
+        now += dt.timedelta(minutes=1)
+        services.fail(key, now)
+    assert services.failures(key, now) == 11
+    cooloff = dt.timedelta(minutes=settings.LOGIN_COOLOFF_MINUTES)
+    assert services.failures(key, start + cooloff - dt.timedelta(seconds=2)) == 11
+    assert services.failures(key, start + cooloff + dt.timedelta(seconds=2)) == 0
+    # counting prunes the rows whose window is over
+    ClassCodeFailure.objects.create(key="student:999999", failures=3, last_at=start - 2 * cooloff)
+    services.fail(key)
+    assert not ClassCodeFailure.objects.filter(key="student:999999").exists()
+
+
+def test_a_head_teacher_clears_the_schools_class_code_locks(
+    hill: dict[str, Any], web: Callable[[Person], Client]
+) -> None:
+    row, drawn = _on(hill)
+    ann = hill["ann"]
+    address = services.address_key("127.0.0.1")  # the test client's address
+    for _ in range(settings.CLASS_CODE_ADDRESS_LIMIT):
+        services.fail(address)
+    for key in _wrong("pictures", drawn[ann.pk])[:5]:
+        with pytest.raises((ValidationFailed, services.Throttled)):
+            services.sign_in(row=row, student_id=ann.pk, picked=key)
+    url = f"/classroom/classes/{hill['four_b'].pk}/sign-in/"
+    # the class's teacher has no such button, and the action is refused
+    tara = web(hill["tara"])
+    assert "Clear class-code locks" not in tara.get(url).content.decode()
+    tara.post(url, {"action": "clear_locks"})
+    assert services.is_locked(address, settings.CLASS_CODE_ADDRESS_LIMIT)
+    assert services.is_locked(services.student_key(ann.pk), settings.CLASS_CODE_FAILURE_LIMIT)
+    # neither page shows any digest
+    head = web(hill["head"])
+    page = head.get(url).content.decode()
+    assert "Clear class-code locks" in page
+    assert address.split(":")[1] not in page
+    assert head.post(url, {"action": "clear_locks"}).status_code == 302
+    assert not services.is_locked(address, settings.CLASS_CODE_ADDRESS_LIMIT)
+    assert services.failures(services.student_key(ann.pk)) == 0
+    event = AuditEvent.objects.get(action="classcode.locks_cleared")
+    assert event.detail["lifted"] == 2
+    assert services.sign_in(row=row, student_id=ann.pk, picked=drawn[ann.pk])
+
+
+def test_ten_wrong_pictures_in_one_flow_drop_it(hill: dict[str, Any], client: Client) -> None:
+    """Wrong pictures across students count per flow: at the tenth the code must be typed
+    again, and the dropped flow counts against the address."""
+    row, drawn = _on(hill)
+    ann, ben = hill["ann"], hill["ben"]
+    key = services.address_key("127.0.0.1")  # the test client's address
+    assert _code_flow(client, row.code, address="127.0.0.1").status_code == 302
+    for person, n in ((ann, 5), (ben, 4)):  # ann's fifth locks her; nine wrong in all
+        for picked in _wrong("pictures", drawn[person.pk])[:n]:
+            response = client.post(f"/classroom/sign-in/names/{person.pk}/", {"picked": picked})
+            assert response.status_code in (400, 429)
+    assert client.get("/classroom/sign-in/names/").status_code == 200  # nine: still on
+    assert services.failures(key) == 0
+    tenth = client.post(
+        f"/classroom/sign-in/names/{ben.pk}/", {"picked": _wrong("pictures", drawn[ben.pk])[4]}
+    )
+    assert tenth.status_code == 302
+    assert tenth["Location"] == "/classroom/sign-in/"
+    assert client.get("/classroom/sign-in/names/").status_code == 302  # the flow is gone
+    assert services.failures(key) == 1
+    # the right picture now needs the code again
+    again = client.post(f"/classroom/sign-in/names/{ben.pk}/", {"picked": drawn[ben.pk]})
+    assert again["Location"] == "/classroom/sign-in/"
+    assert "_auth_user_id" not in client.session
+
+
+def test_names_never_show_more_than_three_letters_of_a_surname() -> None:
+    names = class_codes.short_names(
+        [
+            (1, "Ada Lovelace"),
+            (2, "Ada Lovelock"),
+            (3, "Ada Lovell"),
+            (4, "Mary Jane Watson"),
+            (5, "Mary Ann Wu"),
+            (6, "Mary Jo Wu"),
+        ]
+    )
+    assert names[1] == "Ada Lov."
+    assert names[2] == "Ada Lov. (2)"
+    assert names[3] == "Ada Lov. (3)"
+    assert names[4] == "Mary Wa."  # never a middle name
+    assert names[5] == "Mary Wu"
+    assert names[6] == "Mary Wu (2)"
+    for pk, label in names.items():
+        assert "Jane" not in label
+        assert "Ann" not in label
+        assert "Jo " not in label
+        surname = label.split(" (")[0].split(" ")[-1].rstrip(".")
+        assert len(surname) <= 3, (pk, label)
+
+
+def test_a_class_code_session_ends_a_fixed_time_after_sign_in(
+    hill: dict[str, Any], client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Activity every five minutes does not keep it: signed in at 7h59, out at 8h."""
+    from django.utils import timezone as django_timezone
+
+    row, drawn = _on(hill)
+    ann = hill["ann"]
+    start = timezone.now()
+    clock = {"now": start}
+    real_now = django_timezone.now
+    monkeypatch.setattr(django_timezone, "now", lambda: clock["now"])
+    _student_session(client, row, ann, drawn[ann.pk])
+    hours = settings.CLASS_CODE_SESSION_HOURS
+    step = dt.timedelta(minutes=5)
+    while clock["now"] + step < start + dt.timedelta(hours=hours, minutes=-1):
+        clock["now"] += step
+        assert client.get("/").status_code == 200
+    clock["now"] = start + dt.timedelta(hours=hours, minutes=-1)  # 7h59
+    assert client.get("/").status_code == 200
+    clock["now"] = start + dt.timedelta(hours=hours, seconds=1)  # just past 8h
+    response = client.get("/")
+    assert response.status_code == 302
+    assert "/sign-in/" in response["Location"]
+    monkeypatch.setattr(django_timezone, "now", real_now)
+
+
+def test_the_schools_sso_takes_over_a_class_code_account(hill: dict[str, Any]) -> None:
+    from ampwork.core.services import sso as sso_services
+
+    row, drawn = _on(hill)
+    ann = hill["ann"]
+    user = services.sign_in(row=row, student_id=ann.pk, picked=drawn[ann.pk])
+    ann.refresh_from_db()
+    ann.email = "ann.archer@hill.example"
+    ann.save()
+    joined = sso_services.join_by_sso(
+        organisation=hill["school"], email="Ann.Archer@hill.example", name="Ann", subject="s-1"
+    )
+    assert joined.pk == user.pk
+    joined.refresh_from_db()
+    assert joined.email == "ann.archer@hill.example"
+    assert AuditEvent.objects.filter(
+        action="person.class_code_taken_over_by_sso", target_id=str(ann.pk)
+    ).exists()
+    # an account with a password is never taken over
+    ben = hill["ben"]
+    other = services.sign_in(row=row, student_id=ben.pk, picked=drawn[ben.pk])
+    other.set_password("a lantern by the river 2026")
+    other.save()
+    ben.refresh_from_db()
+    ben.email = "ben.brook@hill.example"
+    ben.save()
+    with pytest.raises(ValidationFailed):
+        sso_services.join_by_sso(
+            organisation=hill["school"], email="ben.brook@hill.example", name="", subject="s-2"
+        )
+
+
+def test_a_password_is_never_set_on_a_class_code_login_without_an_email(
+    hill: dict[str, Any],
+) -> None:
+    from ampwork.core import services as core_services
+
+    row, drawn = _on(hill)
+    ann = hill["ann"]
+    user = services.sign_in(row=row, student_id=ann.pk, picked=drawn[ann.pk])
+    ann.refresh_from_db()
+    assert ann.email.endswith(".invalid")
+    with pytest.raises(ValidationFailed) as exc:
+        core_services.grant_login(
+            actor=hill["head_actor"], person=ann, password="a lantern by the river 2026"
+        )
+    assert exc.value.errors[0].field == "email"
+    user.refresh_from_db()
+    assert not user.has_usable_password()
+    # an email another account has: refused too
+    UserFactory(email="taken@hill.example")
+    ann.email = "taken@hill.example"
+    ann.save()
+    with pytest.raises(ValidationFailed) as exc:
+        core_services.grant_login(
+            actor=hill["head_actor"], person=ann, password="a lantern by the river 2026"
+        )
+    assert exc.value.errors[0].field in ("email", "password")
+    user.refresh_from_db()
+    assert not user.has_usable_password()
+
+
+def test_messages_name_the_classs_kind(hill: dict[str, Any]) -> None:
+    row, drawn = _on(hill, kind="words")
+    ann = hill["ann"]
+    StudentSecret.objects.filter(student=ann).delete()
+    with pytest.raises(ValidationFailed, match="given you a word yet"):
+        services.sign_in(row=row, student_id=ann.pk, picked="apple")
+    ben = hill["ben"]
+    for key in _wrong("words", drawn[ben.pk])[:5]:
+        with pytest.raises((ValidationFailed, services.Throttled)):
+            services.sign_in(row=row, student_id=ben.pk, picked=key)
+    with pytest.raises(services.Throttled, match="for a new word"):
+        services.sign_in(row=row, student_id=ben.pk, picked=drawn[ben.pk])

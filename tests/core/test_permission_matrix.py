@@ -37,6 +37,7 @@ comparing, to help write a new route's expectation — read its code before trus
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import re
@@ -68,7 +69,15 @@ from ampwork.conversations.models import (
     TalkingPoint,
 )
 from ampwork.core import services as core_services
-from ampwork.core.models import Invitation, Organisation, Person, Role, Team, TeamMembership
+from ampwork.core.models import (
+    ApiToken,
+    Invitation,
+    Organisation,
+    Person,
+    Role,
+    Team,
+    TeamMembership,
+)
 from ampwork.core.permissions import SCHOOL_RULES, Actor, can
 from ampwork.integrations.models import Delivery, Endpoint
 from ampwork.mastery.models import Review, Skill
@@ -343,7 +352,8 @@ WEB: dict[str, tuple[str | None, str]] = {
     "core:team_edit": ("team", "*=403 admin,ops,head=ok"),
     "core:teams": (None, "*=ok"),
     "POST core:token_revoke": ("token", "*=ok"),
-    "core:tokens": (None, "*=ok"),
+    # s15G: a school's student may not make an API token (tokens.create)
+    "core:tokens": (None, "*=ok student=403"),
     # admins only; and only while `ampwork demo` keeps the mail (not here: 404)
     "demo:outbox": (None, "*=404"),  # on for the demo only: every person, their own mail
     "fairness:import": (None, "*=404 admin,ops=ok manager,member=403"),
@@ -902,7 +912,17 @@ def _build() -> World:
             }
         )
         if person.user is not None:
-            row, plaintext = core_services.create_token(actor=_actor(person), name="matrix")
+            if can(_actor(person), "tokens.create"):
+                row, plaintext = core_services.create_token(actor=_actor(person), name="matrix")
+            else:  # a student may not make one: the API still answers one made before
+                plaintext = "amp_matrix_" + str(person.pk)
+                row = ApiToken.objects.create(
+                    organisation=person.organisation,
+                    user=person.user,
+                    name="matrix",
+                    prefix=plaintext[:10],
+                    digest=hashlib.sha256(plaintext.encode()).hexdigest(),
+                )
             world.tokens[owner] = plaintext
             world.objects[(owner, "token")] = row.pk
             client = Client()
@@ -1187,8 +1207,15 @@ def test_teachers_may_in_a_school_what_managers_may_not_in_a_company() -> None:
         "purpose.shared_by_default",
         "recognition.feed",
         "recognition.give",
+        # s15G: a personal API token — never a school's student (a class-code sign-in)
+        "tokens.create",
     }
-    for action in ("purpose.shared_by_default", "recognition.feed", "recognition.give"):
+    for action in (
+        "purpose.shared_by_default",
+        "recognition.feed",
+        "recognition.give",
+        "tokens.create",
+    ):
         assert can(Actor(organisation=company, role=Role.MEMBER), action), action
         assert can(Actor(organisation=school, role=Role.MANAGER), action), action
         assert not can(Actor(organisation=school, role=Role.MEMBER), action), action

@@ -146,3 +146,47 @@ def test_a_teacher_turns_it_on_and_a_student_signs_in_on_a_phone(
     user = Person.objects.get(pk=world["students"]["Ann Archer"].pk).user
     assert user is not None
     assert re.fullmatch(rf"student-\d+-[0-9a-f]{{8}}@{re.escape(class_codes.DOMAIN)}", user.email)
+
+
+def test_a_students_menu_offers_no_token_and_a_new_picture_signs_them_out(
+    page: Any,
+    phone: Any,
+    live_server: Any,
+    sign_in: Callable[..., None],
+    shot: Callable[..., None],
+) -> None:
+    """Review of issue 15 (s15G): a class-code session has no API tokens and no password
+    change in its menu, and the teacher's new picture ends it at once."""
+    from ampwork.classroom import class_code_services as services
+    from ampwork.core.permissions import Actor
+
+    world = _school()
+    team = world["team"]
+    tara = Person.objects.get(organisation=world["school"], name="Tara Teacher")
+    actor = Actor(world["school"], Role.MANAGER, tara.user, tara)
+    row, drawn = services.switch_on(actor=actor, team=team, kind="pictures")
+    ann = world["students"]["Ann Archer"]
+
+    phone.goto(f"{live_server.url}/classroom/sign-in/")
+    phone.get_by_label("Class code").fill(row.code)
+    phone.get_by_role("button", name="Next").click()
+    phone.get_by_role("link", name="Ann Ar.").click()
+    phone.get_by_role("button", name=drawn[ann.pk], exact=True).click()
+    phone.wait_for_url(f"{live_server.url}/")
+    phone.locator("summary").first.click()
+    menu = phone.locator(".menu__list")
+    expect(menu).to_contain_text("Sign out")
+    expect(menu).not_to_contain_text("API tokens")
+    expect(menu).not_to_contain_text("Change password")
+    shot(phone, "class-code-student-menu")
+    phone.goto(f"{live_server.url}/account/tokens/")
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Not allowed")
+
+    # the teacher gives Ann a new picture: her phone is signed out
+    sign_in(page, "tara@hillside-codes.example", PASSWORD)
+    page.goto(f"{live_server.url}/classroom/classes/{team.pk}/sign-in/")
+    page.get_by_role("button", name="New picture for Ann Archer").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Class 4B: how to sign in")
+    phone.goto(f"{live_server.url}/")
+    expect(phone).to_have_url(re.compile(r"/sign-in/"))
+    shot(phone, "class-code-student-signed-out")

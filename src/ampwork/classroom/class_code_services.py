@@ -21,18 +21,24 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
+from allauth.mfa.models import Authenticator
+from allauth.socialaccount.models import SocialAccount
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from ampwork.core.errors import NotFound, ValidationFailed
-from ampwork.core.models import Person, Role, Team, TeamMembership, User
+from ampwork.core.models import Organisation, Person, Role, Team, TeamMembership, User
 from ampwork.core.permissions import Actor, require
 from ampwork.core.services import record
+from ampwork.core.services.sessions import end_sessions_of
+from ampwork.core.services.tokens import revoke_tokens_of
+from ampwork.core.sso import provider_of, sso_only_organisation
 
 from . import class_codes, rules
-from .models import ClassCode, ClassCodeFailure, StudentSecret
+from .models import ClassCode, ClassCodeFailure, Guardian, StudentSecret
 
 NOT_FOUND = (
     "We could not find that class code. Check the letters and numbers with your teacher "
@@ -40,6 +46,7 @@ NOT_FOUND = (
 )
 REFUSED = "You cannot sign in with a class code here. Please ask your teacher."
 LOCKED_ACTION = "classcode.locked_out"
+WRONG = "That is not your"  # how a wrong picture's (word's) message begins
 
 
 class Throttled(Exception):
@@ -67,10 +74,21 @@ def student_key(person_id: int) -> str:
     return f"student:{person_id}"
 
 
+def _window_start(now: dt.datetime) -> dt.datetime:
+    return now - cooloff()
+
+
+def _prune(now: dt.datetime) -> None:
+    """Counts whose window is over are of no use: pruned whenever counting."""
+    ClassCodeFailure.objects.filter(last_at__lte=_window_start(now)).delete()
+
+
 def failures(key: str, now: dt.datetime | None = None) -> int:
-    """Failures of ``key`` within the cool-off (0 once it has passed)."""
+    """Failures of ``key`` in its window (0 once the window is over). A window is fixed:
+    it starts with its first failure (``last_at``) and lasts the cool-off, whatever comes
+    after — trying on does not move it."""
     now = now or timezone.now()
-    row = ClassCodeFailure.objects.filter(key=key, last_at__gt=now - cooloff()).first()
+    row = ClassCodeFailure.objects.filter(key=key, last_at__gt=_window_start(now)).first()
     return row.failures if row else 0
 
 
@@ -79,18 +97,33 @@ def is_locked(key: str, limit: int, now: dt.datetime | None = None) -> bool:
 
 
 @transaction.atomic
-def fail(key: str, now: dt.datetime | None = None) -> int:
-    """Count one failure of ``key``; the count within the cool-off after it."""
+def take(key: str, limit: int, now: dt.datetime | None = None) -> int | None:
+    """Count one try of ``key`` *before* it is checked, atomically (the row is locked, so
+    parallel tries are counted one after another): the count with it, or None when the
+    limit was already reached (refused; not counted). A right answer clears (``clear``)
+    or gives the try back (``give_back``)."""
     now = now or timezone.now()
+    _prune(now)
     row, _ = ClassCodeFailure.objects.select_for_update().get_or_create(
         key=key, defaults={"failures": 0, "last_at": now}
     )
-    row.failures = 1 if row.last_at <= now - cooloff() else row.failures + 1
-    row.last_at = now
+    if row.last_at <= _window_start(now):
+        row.failures, row.last_at = 0, now  # a new window
+    if row.failures >= limit:
+        return None
+    row.failures += 1
     row.save(update_fields=["failures", "last_at"])
-    # counts whose wait is long over are of no use: pruned as we go
-    ClassCodeFailure.objects.filter(last_at__lt=now - 4 * cooloff()).delete()
     return row.failures
+
+
+def fail(key: str, now: dt.datetime | None = None) -> int:
+    """Count one failure of ``key`` (no limit); the count in its window after it."""
+    return take(key, 2**31, now) or 0
+
+
+def give_back(key: str) -> None:
+    """A try counted by ``take`` that was right after all (a class code found)."""
+    ClassCodeFailure.objects.filter(key=key, failures__gt=0).update(failures=F("failures") - 1)
 
 
 def clear(key: str) -> None:
@@ -182,16 +215,18 @@ def switch_on(*, actor: Actor, team: Team, kind: str) -> tuple[ClassCode, dict[i
 
 @transaction.atomic
 def switch_off(*, actor: Actor, team: Team) -> None:
-    """No student signs in by this class's code any more. Nothing else ends: their
-    pictures, other sign-ins and sessions stay."""
+    """No student signs in by this class's code any more, and the class-code sessions of
+    its students end (their API tokens, if any, are revoked). Their pictures stay."""
     team = class_of(actor, team.pk)
     ClassCode.objects.filter(team=team).update(active=False, set_by=actor.person)
-    record(actor, actor.organisation, "classcode.switched_off", team)
+    ended = _sign_out(students_of(team))
+    record(actor, actor.organisation, "classcode.switched_off", team, sessions_ended=ended)
 
 
 @transaction.atomic
 def new_code(*, actor: Actor, team: Team) -> ClassCode:
-    """A new code for the class (the old one stops working); the pictures stay."""
+    """A new code for the class (the old one stops working, and its students' class-code
+    sessions end); the pictures stay."""
     team = class_of(actor, team.pk)
     row = ClassCode.objects.filter(team=team, active=True).first()
     if row is None:
@@ -202,8 +237,39 @@ def new_code(*, actor: Actor, team: Team) -> ClassCode:
         row.code = _unique_code(row.pk)
     row.set_by, row.set_at = actor.person, timezone.now()
     _save_code(row)
-    record(actor, actor.organisation, "classcode.new_code", team)
+    ended = _sign_out(students_of(team))
+    record(actor, actor.organisation, "classcode.new_code", team, sessions_ended=ended)
     return row
+
+
+def _sign_out(students: list[Person]) -> int:
+    """End the class-code sessions of these students (accounts a class code made: every
+    session they have began with one) and revoke their API tokens, if any."""
+    ids = [s.user.pk for s in students if s.user is not None and is_class_code_account(s.user)]
+    if not ids:
+        return 0
+    revoke_tokens_of(ids)
+    return end_sessions_of(ids)
+
+
+@transaction.atomic
+def clear_locks(*, actor: Actor, address: str | None) -> int:
+    """A head teacher lifts the school's class-code locks: every wrong picture counted
+    against its students, and the wrong codes of the address they ask from (the school's
+    shared address, when asked from school). Audited. Returns how many counts were lifted."""
+    require(actor, "class_code.clear_locks", actor.organisation)
+    if not actor.organisation.is_school:
+        raise NotFound("class-code sign-in is for schools")
+    keys = [
+        student_key(pk)
+        for pk in Person.objects.filter(organisation=actor.organisation).values_list(
+            "pk", flat=True
+        )
+    ]
+    keys.append(address_key(address))
+    lifted, _ = ClassCodeFailure.objects.filter(key__in=keys).delete()
+    record(actor, actor.organisation, "classcode.locks_cleared", actor.organisation, lifted=lifted)
+    return lifted
 
 
 def _active_row(team: Team) -> ClassCode:
@@ -254,14 +320,23 @@ def draw_secrets(*, actor: Actor, team: Team, everyone: bool) -> dict[int, str]:
 
 @transaction.atomic
 def reset_secret(*, actor: Actor, team: Team, student_id: int) -> dict[int, str]:
-    """A new picture (word) for one student of the class; their lock, if any, is lifted."""
+    """A new picture (word) for one student of the class; their lock, if any, is lifted
+    and their class-code sessions end (and API tokens, if any, are revoked)."""
     team = class_of(actor, team.pk)
     row = _active_row(team)
     student = next((s for s in students_of(team) if s.pk == student_id), None)
     if student is None:
         raise ValidationFailed.single("student", "is not a student of this class")
     key = _set_secret(actor, team, row, student)
-    record(actor, actor.organisation, "classcode.secret_reset", student, team=team.pk)
+    ended = _sign_out([student])
+    record(
+        actor,
+        actor.organisation,
+        "classcode.secret_reset",
+        student,
+        team=team.pk,
+        sessions_ended=ended,
+    )
     return {student.pk: key}
 
 
@@ -298,27 +373,43 @@ def class_page(team: Team) -> tuple[ClassCode | None, list[StudentRow]]:
 # ---------------------------------------------------------------- students
 
 
+def _address_throttled() -> Throttled:
+    return Throttled(
+        f"Too many wrong class codes from here. Please wait {_minutes()} minutes, "
+        "or ask your teacher."
+    )
+
+
 def class_by_code(*, typed: str, address: str | None) -> ClassCode:
-    """The class whose code was typed, switched on, in a school. A wrong code counts
-    against the address; at ``CLASS_CODE_ADDRESS_LIMIT`` the address is refused."""
+    """The class whose code was typed, switched on, in a school. Each well-formed code is
+    counted against the address before it is looked up (a right one is given back), so
+    parallel guesses cannot pass the limit; at ``CLASS_CODE_ADDRESS_LIMIT`` the address is
+    refused until its window ends. A malformed code matches nothing and is not counted (a
+    school's children share one address)."""
     key = address_key(address)
-    if is_locked(key, settings.CLASS_CODE_ADDRESS_LIMIT):
-        raise Throttled(
-            f"Too many wrong class codes from here. Please wait {_minutes()} minutes, "
-            "or ask your teacher."
-        )
+    limit = settings.CLASS_CODE_ADDRESS_LIMIT
     code = class_codes.normalise(typed)
-    row = None
-    if class_codes.is_well_formed(code):
-        row = (
-            ClassCode.objects.filter(code=code, active=True, organisation__kind="school")
-            .select_related("team", "organisation")
-            .first()
-        )
-    if row is None:
-        fail(key)
+    if not class_codes.is_well_formed(code):
+        if is_locked(key, limit):
+            raise _address_throttled()
         raise ValidationFailed.single("code", NOT_FOUND)
+    if take(key, limit) is None:
+        raise _address_throttled()
+    row = (
+        ClassCode.objects.filter(code=code, active=True, organisation__kind="school")
+        .select_related("team", "organisation")
+        .first()
+    )
+    if row is None:
+        raise ValidationFailed.single("code", NOT_FOUND)
+    give_back(key)
     return row
+
+
+def flow_dropped(*, address: str | None) -> None:
+    """A sign-in flow with too many wrong pictures was dropped: it counts as a wrong class
+    code of the address (the code must be typed again)."""
+    fail(address_key(address))
 
 
 def current(class_code_id: int, code: str) -> ClassCode | None:
@@ -346,26 +437,35 @@ def student_in(row: ClassCode, student_id: int) -> tuple[Person, str]:
     return person, found[student_id]
 
 
+def _locked_out(row: ClassCode) -> Throttled:
+    return Throttled(
+        f"Too many wrong tries. Please wait {_minutes()} minutes, or ask your teacher "
+        f"for a new {_thing(row)}."
+    )
+
+
 def sign_in(*, row: ClassCode, student_id: int, picked: str) -> User:
-    """The student's sign-in when ``picked`` is their picture (word); a wrong one counts
-    against them, and at ``CLASS_CODE_FAILURE_LIMIT`` they wait the cool-off."""
+    """The student's sign-in when ``picked`` is their picture (word). Each try is counted
+    against the student before it is checked (atomically: parallel tries cannot pass the
+    limit); at ``CLASS_CODE_FAILURE_LIMIT`` they wait the cool-off; the right one clears
+    the count."""
     person, _ = student_in(row, student_id)
     key = student_key(person.pk)
     limit = settings.CLASS_CODE_FAILURE_LIMIT
     if is_locked(key, limit):
-        raise Throttled(
-            f"Too many wrong tries. Please wait {_minutes()} minutes, or ask your teacher "
-            "for a new picture."
-        )
+        raise _locked_out(row)
     secret = StudentSecret.objects.filter(team=row.team, student=person, kind=row.kind).first()
     if secret is None:
         raise ValidationFailed.single(
-            "picked", "Your teacher has not given you a picture yet. Please ask your teacher."
+            "picked",
+            f"Your teacher has not given you a {_thing(row)} yet. Please ask your teacher.",
         )
+    count = take(key, limit)
+    if count is None:
+        raise _locked_out(row)
     if class_codes.choice(row.kind, picked) is None or not check_password(
         class_codes.secret_text(row.kind, picked), secret.digest
     ):
-        count = fail(key)
         if count >= limit:
             record(
                 None,
@@ -386,23 +486,57 @@ def sign_in(*, row: ClassCode, student_id: int, picked: str) -> User:
             f"{'try' if left == 1 else 'tries'} left.",
         )
     clear(key)
-    return _account_of(person)
+    user = _account_of(person, row)
+    record(None, row.organisation, "classcode.signed_in", person, team=row.team_id)
+    return user
 
 
 def _thing(row: ClassCode) -> str:
     return "picture" if row.kind == ClassCode.Kind.PICTURES else "word"
 
 
+def is_class_code_account(user: User) -> bool:
+    """An account made by a class-code sign-in (and still only that): its address under
+    ``class_codes.DOMAIN``, no password."""
+    return user.email.lower().endswith("@" + class_codes.DOMAIN) and not (
+        user.has_usable_password()
+    )
+
+
+def _refused_account(user: User, person: Person) -> bool:
+    """An account a class code must never sign in to: anyone else's too, staff, one with
+    a password, a social account, a two-factor authenticator, or a guardian's."""
+    return (
+        user.people.exclude(pk=person.pk).exists()
+        or user.is_staff
+        or user.is_superuser
+        or not user.is_active
+        or not is_class_code_account(user)
+        or SocialAccount.objects.filter(user=user).exists()
+        or Authenticator.objects.filter(user=user).exists()
+        or Guardian.objects.filter(user=user).exists()
+        or sso_only_organisation(user) is not None
+    )
+
+
+def _sso_only(organisation: Organisation) -> bool:
+    found = provider_of(organisation)
+    return found is not None and found.enabled and found.sso_only
+
+
 @transaction.atomic
-def _account_of(person: Person) -> User:
-    """The student's sign-in: their own account when it is theirs alone (no other
-    organisation's, no staff), else refused; none yet: one made now, never mailed, with no
-    password (it signs in by class code, or later by the school's single sign-on)."""
+def _account_of(person: Person, row: ClassCode) -> User:
+    """The student's sign-in: their account when a class code made it (theirs alone, no
+    password, no social account, no two-factor, not a guardian's), else refused — and
+    refused in a school whose sign-in is single sign-on only. None yet: one made now,
+    never mailed, with no password (it signs in by class code, or later by the school's
+    single sign-on, which takes it over: ``core.services.sso.join_by_sso``)."""
+    if _sso_only(row.organisation):
+        raise ValidationFailed.single("picked", REFUSED)
     person = Person.objects.select_for_update().get(pk=person.pk)
     user = person.user
     if user is not None:
-        shared = user.people.exclude(pk=person.pk).exists()
-        if shared or user.is_staff or user.is_superuser or not user.is_active:
+        if _refused_account(user, person):
             raise ValidationFailed.single("picked", REFUSED)
         return user
     user = User(

@@ -3,6 +3,7 @@ student enters the code, picks their name, then their picture (word), and is sig
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from axes.helpers import get_client_ip_address
@@ -17,7 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from ampwork.core.errors import ValidationFailed
 from ampwork.core.middleware import SESSION_KEY as ORG_KEY
-from ampwork.core.permissions import Actor
+from ampwork.core.permissions import Actor, can
+from ampwork.core.services.sessions import track_session
 from ampwork.core.views import flash_errors, member_view
 
 from . import class_code_services as services
@@ -65,6 +67,13 @@ def class_code(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
                 messages.success(request, "The class has a new code; the old one stopped working.")
             elif action in ("new_all", "new_missing"):
                 drawn = services.draw_secrets(actor=actor, team=team, everyone=action == "new_all")
+            elif action == "clear_locks":
+                lifted = services.clear_locks(actor=actor, address=get_client_ip_address(request))
+                messages.success(
+                    request,
+                    f"Class-code locks lifted ({lifted}): the school's students and this "
+                    "address may try again.",
+                )
             elif action == "reset":
                 student = request.POST.get("student", "")
                 if not student.isdigit():
@@ -92,6 +101,8 @@ def class_code(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
                 "students": students,
                 "kinds": ClassCode.Kind.choices,
                 "missing": sum(1 for s in students if not s.has_secret),
+                "may_clear_locks": can(actor, "class_code.clear_locks"),
+                "cooloff_minutes": settings.LOGIN_COOLOFF_MINUTES,
             },
         )
     )
@@ -155,7 +166,7 @@ def code_sign_in(request: HttpRequest) -> HttpResponse:
         except ValidationFailed as exc:
             context = {"error": exc.errors[0].message, "typed": typed}
             return _private(render(request, "classroom/code_sign_in.html", context, status=400))
-        request.session[FLOW_KEY] = {"id": row.pk, "code": row.code}
+        request.session[FLOW_KEY] = {"id": row.pk, "code": row.code, "wrong": 0}
         return redirect("classroom:code_names")
     return _private(render(request, "classroom/code_sign_in.html", {"typed": typed}))
 
@@ -170,6 +181,29 @@ def code_names(request: HttpRequest) -> HttpResponse:
     return _private(render(request, "classroom/code_names.html", context))
 
 
+def _wrong_in_flow(request: HttpRequest) -> bool:
+    """Count a wrong picture in this sign-in flow (across any students); at
+    ``CLASS_CODE_FLOW_LIMIT`` the flow is dropped (the code must be typed again). True
+    when it was dropped."""
+    kept = request.session.get(FLOW_KEY)
+    if not isinstance(kept, dict):
+        return False
+    wrong = int(kept.get("wrong", 0)) + 1
+    if wrong >= settings.CLASS_CODE_FLOW_LIMIT:
+        request.session.pop(FLOW_KEY, None)
+        return True
+    request.session[FLOW_KEY] = {**kept, "wrong": wrong}
+    return False
+
+
+def _drop_flow(request: HttpRequest) -> HttpResponse:
+    services.flow_dropped(address=get_client_ip_address(request))
+    messages.error(
+        request, "Too many wrong tries. Please type your class code again, or ask your teacher."
+    )
+    return redirect("classroom:code_sign_in")
+
+
 @require_http_methods(["GET", "POST"])
 def code_secret(request: HttpRequest, pk: int) -> HttpResponse:
     """Step 3: the student's picture (word); the right one signs them in."""
@@ -182,19 +216,25 @@ def code_secret(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             user = services.sign_in(row=row, student_id=pk, picked=request.POST.get("picked", ""))
         except services.Throttled as exc:
+            if exc.message.startswith(services.WRONG) and _wrong_in_flow(request):
+                return _drop_flow(request)
             context["error"] = exc.message
             response = render(request, "classroom/code_secret.html", context, status=429)
             response["Retry-After"] = str(settings.LOGIN_COOLOFF_MINUTES * 60)
             return _private(response)
         except ValidationFailed as exc:
             context["error"] = exc.errors[0].message
+            if exc.errors[0].message.startswith(services.WRONG) and _wrong_in_flow(request):
+                return _drop_flow(request)
             return _private(render(request, "classroom/code_secret.html", context, status=400))
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         request.session.pop(FLOW_KEY, None)
         request.session[ORG_KEY] = row.organisation_id
         request.session[SIGNED_IN_KEY] = row.team_id
-        # a shared classroom tablet: the session ends with the school day
-        request.session.set_expiry(settings.CLASS_CODE_SESSION_HOURS * 3600)
+        # a shared classroom tablet: the session ends with the school day — a fixed time
+        # after signing in (a timedelta; an int would be seconds of inactivity)
+        request.session.set_expiry(dt.timedelta(hours=settings.CLASS_CODE_SESSION_HOURS))
+        track_session(request, user)
         messages.success(request, f"Hello, {name.split(' ')[0]}! You are signed in.")
         return redirect("core:home")
     return _private(render(request, "classroom/code_secret.html", context))

@@ -1,5 +1,6 @@
 """Class-code sign-in, the pure part: class codes, the pictures and words a student picks
-from, and the names a class list shows (first name and an initial). No Django here.
+from, and the names a class list shows (first name, at most three letters of the last).
+No Django here.
 
 A class code is ``LENGTH`` characters from ``ALPHABET``: capital consonants and digits a
 child cannot mistake for one another (no 0/O, 1/I/L, 2/Z, 5/S, 8/B) and no vowels, so no
@@ -178,31 +179,34 @@ def secret_text(kind: str, key: str) -> str:
     return f"{kind}:{key}"
 
 
+SURNAME_LETTERS = 3  # a class list never shows more of a surname than this
+
+
 def short_names(people: Iterable[tuple[int, str]]) -> dict[int, str]:
-    """Names a class list shows: first name and the initial of the last ("Ada L."). Two
-    who would read the same get more letters of the last name ("Ada Lo.", "Ada Lu."); two
-    whose whole names are the same are numbered ("Ada Lovelace (2)")."""
-    rows = [(pk, " ".join((name or "").split())) for pk, name in people]
-    parts = {pk: name.split(" ") for pk, name in rows}
+    """Names a class list shows: the first name and the initial of the last ("Ada L."),
+    never a middle name. Two who would read the same get more letters of the last name,
+    up to ``SURNAME_LETTERS`` ("Ada Lo.", "Ada Lu."); those still the same are numbered
+    ("Ada Lov.", "Ada Lov. (2)"). A surname no longer than the letters shown is shown
+    whole ("Dan Day")."""
+    parts = {pk: " ".join((name or "").split()).split(" ") for pk, name in people}
 
     def label(pk: int, letters: int) -> str:
         words = parts[pk]
         if len(words) < 2 or not words[0]:
-            return " ".join(words) or "?"
+            return words[0] or "?"
         last = words[-1]
-        return f"{words[0]} {last[:letters]}." if letters < len(last) else " ".join(words)
+        return f"{words[0]} {last[:letters]}." if letters < len(last) else f"{words[0]} {last}"
 
     letters = dict.fromkeys(parts, 1)
-    for _ in range(64):
+    for _ in range(SURNAME_LETTERS):
         labels = {pk: label(pk, letters[pk]) for pk in parts}
         seen: dict[str, list[int]] = {}
         for pk, text in labels.items():
             seen.setdefault(text.casefold(), []).append(pk)
-        clashes = [group for group in seen.values() if len(group) > 1]
         grown = False
-        for group in clashes:
+        for group in (g for g in seen.values() if len(g) > 1):
             for pk in group:
-                if label(pk, letters[pk] + 1) != labels[pk]:
+                if letters[pk] < SURNAME_LETTERS and label(pk, letters[pk] + 1) != labels[pk]:
                     letters[pk] += 1
                     grown = True
         if not grown:

@@ -44,6 +44,8 @@
 - ``class_code.manage``: a class's class-code sign-in (switch it on and off, a new code,
   the students' pictures and the printed sheet): head teachers for every class; a teacher
   for the classes they lead.
+- ``class_code.clear_locks``: lifting the school's class-code locks (its students' wrong
+  pictures, and the wrong codes of the address the head teacher asks from): head teachers.
 - Class-code sign-in itself: :func:`signs_in_by_class_code` is its one rule — an active
   student (never a teacher or head teacher, never someone who left) who is a member of
   that class, whose class code is switched on.
@@ -201,3 +203,4 @@ def install() -> None:
     register("class.settings", ADMIN_ONLY, leads_class)
     register("privacy.school", ADMIN_ONLY)
     register("class_code.manage", ADMIN_ONLY, leads_class)
+    register("class_code.clear_locks", ADMIN_ONLY)

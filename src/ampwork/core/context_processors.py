@@ -26,6 +26,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             "edit_teams": can(actor, "teams.edit"),
             "edit_org": can(actor, "organisation.edit"),
             "view_audit": can(actor, "audit.view"),
+            "create_tokens": can(actor, "tokens.create"),
             "view_pay": "fairness.view" in RULES and can(actor, "fairness.view"),
             "advise": "advisor.view" in RULES and can(actor, "advisor.view"),
         },

@@ -56,6 +56,9 @@ RULES: dict[str, frozenset[str]] = {
     "people.invite": STAFF,
     # signing a person out of every browser ("sign out everywhere"): admins
     "people.end_sessions": ADMIN_ONLY,
+    # a personal API token for one's own account: everyone, but never a school's student
+    # (a child's class-code sign-in must not turn into a permanent bearer token)
+    "tokens.create": ALL_ROLES,
 }
 
 # Actions that, when the organisation requires two-factor sign-in
@@ -109,6 +112,7 @@ OBJECT_RULES: dict[str, ObjectCheck] = {}
 # hold the manager role, look after their school's skills, rewards and purpose)
 SCHOOL_RULES: dict[str, frozenset[str]] = {}
 TEACHERS = frozenset({Role.ADMIN, Role.MANAGER})  # in a school: head teachers and teachers
+SCHOOL_RULES["tokens.create"] = TEACHERS  # not students
 
 
 def register(

@@ -69,13 +69,22 @@ def _grant_login(*, actor: Actor, person: Person, password: str) -> User:
         )
     if user is None:
         user = User(email=person.email, name=person.name)
-    elif (
-        _never_mailed(user.email)
-        and not _never_mailed(person.email)
-        and not User.objects.filter(email__iexact=person.email).exclude(pk=user.pk).exists()
+    elif _never_mailed(user.email) and (
+        _never_mailed(person.email)
+        or User.objects.filter(email__iexact=person.email).exclude(pk=user.pk).exists()
     ):
+        # an account made for a class-code sign-in: a password is never set on its
+        # made-up address (it would sign in with an address nobody can reset)
+        raise ValidationFailed.single(
+            "email",
+            f"{person.name} signs in with a class code and has no email of their own here"
+            if _never_mailed(person.email)
+            else f"{person.email} already belongs to another account: give {person.name} "
+            "an email of their own first",
+        )
+    elif _never_mailed(user.email):
         # an account made for a class-code sign-in (classroom): it signs in with the
-        # person's own email from now on, unless another account already has that email
+        # person's own email from now on
         user.email = person.email
     set_password(user, password, "password")
     user.save()

@@ -7,8 +7,9 @@ from collections.abc import Iterable
 
 from allauth.usersessions.models import UserSession
 from django.db import transaction
+from django.http import HttpRequest
 
-from ampwork.core.models import Person
+from ampwork.core.models import Person, User
 from ampwork.core.permissions import Actor, require
 
 from .audit import record
@@ -22,6 +23,12 @@ def end_sessions_of(user_ids: Iterable[int]) -> int:
         session.end()
         ended += 1
     return ended
+
+
+def track_session(request: HttpRequest, user: User) -> None:
+    """Record a session signed in outside allauth (a class code) at once, so ending the
+    account's sessions (``end_sessions_of``) finds it from its first request."""
+    UserSession.objects.create_from_request(request, user=user, session=request.session)
 
 
 @transaction.atomic

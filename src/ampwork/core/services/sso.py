@@ -191,16 +191,44 @@ def save_identity_provider(
     return provider
 
 
+CLASS_CODE_DOMAIN = "@class-code.invalid"  # classroom.class_codes.DOMAIN
+
+
+def _class_code_account(person: Person) -> bool:
+    """The person's account was made by a class-code sign-in and is nobody else's: its
+    made-up address, no password, no other person, not staff."""
+    user = person.user
+    return (
+        user is not None
+        and user.email.lower().endswith(CLASS_CODE_DOMAIN)
+        and not user.has_usable_password()
+        and not user.is_staff
+        and not user.is_superuser
+        and not user.people.exclude(pk=person.pk).exists()
+    )
+
+
 @transaction.atomic
 def join_by_sso(*, organisation: Organisation, email: str, name: str, subject: str) -> User:
     """A first sign-in through the organisation's provider, from an allowed domain, by an
     email that has no ampwork account yet: the account is made (no password: it signs in
     through the provider) and joins as a member — the person an admin already added with
-    that email, or a new one. The caller has checked the domain and the email's owner."""
+    that email, or a new one. A person with that email whose account a class-code sign-in
+    made (a school's student) keeps it: it takes the email and is connected (audited).
+    The caller has checked the domain and the email's owner."""
     email = clean_email(email)
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationFailed.single("email", f"{email} already has an ampwork account")
     person = Person.objects.filter(organisation=organisation, email__iexact=email).first()
+    if person is not None and person.active and _class_code_account(person):
+        # a student who signed in by class code: the school's provider takes the account
+        # over (its real email, connected by the caller), instead of refusing
+        user = person.user
+        assert user is not None
+        user.email = email
+        user.save(update_fields=["email"])
+        record(None, organisation, "person.class_code_taken_over_by_sso", person, subject=subject)
+        return user
     if person is not None and (not person.active or person.user_id is not None):
         raise ValidationFailed.single("email", f"{email} may not sign in to {organisation.name}")
     user = User(email=email, name=(name or "").strip()[:200])

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from ampwork.core.errors import NotFound, ValidationFailed
 from ampwork.core.models import ApiToken
-from ampwork.core.permissions import Actor
+from ampwork.core.permissions import Actor, require
 
 from .audit import record
 
@@ -27,6 +27,7 @@ def create_token(*, actor: Actor, name: str) -> tuple[ApiToken, str]:
     """Create a personal token for the actor's own account. Returns (row, plaintext)."""
     if actor.user is None:
         raise ValidationFailed.single("email", "a token belongs to a person's account")
+    require(actor, "tokens.create")
     name = (name or "").strip() or "API token"
     plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
@@ -48,6 +49,14 @@ def revoke_token(*, actor: Actor, token: ApiToken) -> None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         record(actor, actor.organisation, "token.revoked", token, name=token.name)
+
+
+def revoke_tokens_of(user_ids: list[int]) -> int:
+    """Revoke every active token of these accounts (their sign-in was ended: a class's
+    code changed, a student's picture was reset). Returns how many."""
+    return ApiToken.objects.filter(user_id__in=user_ids, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
 
 
 def authenticate_token(plaintext: str) -> ApiToken | None:

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ampwork.core import selectors, services, sso
 from ampwork.core.forms import TokenForm
-from ampwork.core.permissions import Actor
+from ampwork.core.permissions import Actor, require
 
 from .shared import member_view
 
@@ -54,6 +54,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 @require_http_methods(["GET", "POST"])
 @member_view
 def tokens(request: HttpRequest, actor: Actor) -> HttpResponse:
+    require(actor, "tokens.create")  # never a school's student (a class-code sign-in)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         _, plaintext = services.create_token(actor=actor, name=form.cleaned_data["name"])
