@@ -243,10 +243,13 @@ ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False  # a reset for an unknown address sends n
 # "Where you're signed in" shows when each session was last seen: ampwork's middleware
 # (core/middleware.py) stamps it at most every few minutes, not on every request
 USERSESSIONS_TRACK_ACTIVITY = True
-# Failed sign-ins are django-axes' (per account, and a looser limit per address so a class
-# behind one school address is not locked out together); allauth's own sign-in limits
-# would count the same tries again, per process, and 30 a minute per address is one class.
-ACCOUNT_RATE_LIMITS = {"login": None, "login_failed": None}
+# Failed password sign-ins are django-axes' (per account, and a looser limit per address so
+# a class behind one school address is not locked out together); allauth's own per-address
+# limits would count the same tries again, per process, and 30 a minute per address is one
+# class. allauth.mfa limits wrong two-factor codes only through "login_failed", keyed per
+# account: 5 wrong codes in 5 minutes lock code entry (sign-in and reauthentication) until
+# the window passes. The adapter's pre_authenticate does not count passwords here (axes does).
+ACCOUNT_RATE_LIMITS = {"login": None, "login_failed": "5/300s/key"}
 # Single sign-on per organisation (ampwork.core.sso): OpenID Connect providers set on each
 # organisation's settings page or by AMPWORK_OIDC_<SLUG>_* variables; people matched on the
 # provider's subject, never on the email alone (no email authentication, no auto-connect);
@@ -375,6 +378,8 @@ AXES_ENABLE_ADMIN = False
 PROXIES = int(os.environ.get("AMPWORK_PROXIES", "0"))
 if PROXIES:
     AXES_IPWARE_PROXY_COUNT = PROXIES
+    # allauth's rate limits and "where you're signed in" read the client's address the same way
+    ALLAUTH_TRUSTED_PROXY_COUNT = PROXIES
     AXES_IPWARE_PROXY_ORDER = "right-most"
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
 

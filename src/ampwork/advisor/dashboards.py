@@ -259,7 +259,7 @@ def org_sections(
     today = timezone.localdate()
 
     def compute() -> tuple[AdminSection | None, ManagerSection | None]:
-        data = gather(actor.organisation, today)
+        data = selectors.for_reader(actor, gather(actor.organisation, today))
         return admin_section(actor, data), manager_section(actor, data)
 
     return summaries.summary(

@@ -4,6 +4,7 @@ assessments. Everything reads one :class:`data.OrgData` snapshot: fixed query co
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -337,7 +338,7 @@ def overview(actor: Actor) -> summaries.Fresh[dict[str, Any]]:
 
 
 def _overview(actor: Actor, today: dt.date) -> dict[str, Any]:
-    data = gather(actor.organisation, today)
+    data = for_reader(actor, gather(actor.organisation, today))
     whole = sees_all(actor)
     led = sorted(data.leads.get(actor.person.pk, set())) if actor.person else []
     teams = data.working_teams() if whole else [t for t in led if t in data.teams]
@@ -359,7 +360,16 @@ def _overview(actor: Actor, today: dt.date) -> dict[str, Any]:
 
 
 def snapshot(actor: Actor) -> OrgData:
-    return gather(actor.organisation)
+    return for_reader(actor, gather(actor.organisation))
+
+
+def for_reader(actor: Actor, data: OrgData) -> OrgData:
+    """The pay gate's reasons (pay gaps, category gaps, people below their band) only for
+    whoever may read pay data (``fairness.view``, two-factor policy included); anyone else
+    with the advisor (managers, an admin the policy holds back) reads the gate's status."""
+    if data.gate is not None and not can(actor, "fairness.view", actor.organisation):
+        data.gate = dataclasses.replace(data.gate, reasons=[])
+    return data
 
 
 def team_rows(data: OrgData, teams: list[int], ticks: Ticks | None = None) -> list[dict[str, Any]]:

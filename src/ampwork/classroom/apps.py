@@ -69,4 +69,9 @@ class ClassroomConfig(AppConfig):
         # a guardian signs in to their family page, and to nothing else
         if family_selectors.home_of not in shared.ELSEWHERE:
             shared.ELSEWHERE.append(family_selectors.home_of)
+        # a guardian's account may reset its password (it is nobody's Person)
+        from ampwork.core import accounts
+
+        if family_selectors.is_guardian not in accounts.RESET_ALLOWED:
+            accounts.RESET_ALLOWED.append(family_selectors.is_guardian)
         imports.register_bundle_importer("oneroster", services.import_roster_path)

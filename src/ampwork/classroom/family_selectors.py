@@ -68,6 +68,12 @@ def home_of(user: User) -> str | None:
     return reverse("classroom:family")
 
 
+def is_guardian(user: User) -> bool:
+    """The account is an active guardian's, of a student on record (it may reset its
+    password: ``core.accounts.RESET_ALLOWED``)."""
+    return bool(user.is_active and children_of(user))
+
+
 def shared_categories(student: Person) -> set[str]:
     """What the student's classes share with families: a kind is shared when one of them
     shares it. Two queries."""

@@ -3,6 +3,8 @@ their own; sign-in, password reset, two-factor and sessions are allauth's flows.
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
@@ -15,6 +17,13 @@ from django.urls import reverse
 
 from ampwork.core import mail
 from ampwork.core.models import Person
+
+# Accounts that are nobody's Person yet may reset their password: apps say which (classroom:
+# an active guardian's sign-in), as core imports no other app.
+RESET_ALLOWED: list[Callable[[Any], bool]] = []
+# An account without a usable password (single sign-on) has no way to reauthenticate: a
+# sign-in this recent counts instead, before it adds or removes a second factor.
+RECENT_SIGN_IN_SECONDS = 600
 
 
 class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is untyped
@@ -39,8 +48,11 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is
 
     def send_password_reset_mail(self, user: Any, email: str, context: dict[str, Any]) -> None:
         """Only an account that is someone's in an organisation where they are active gets
-        a reset link: a deactivated person gets nothing (the page says the same as ever)."""
-        if not Person.objects.filter(user_id=user.pk, active=True).exists():
+        a reset link, or an account an app allows (an active guardian's): a deactivated
+        person gets nothing (the page says the same as ever)."""
+        if not Person.objects.filter(user_id=user.pk, active=True).exists() and not any(
+            allowed(user) for allowed in RESET_ALLOWED
+        ):
             return
         super().send_password_reset_mail(user, email, context)
 
@@ -49,6 +61,33 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is
         header of whoever asked for the reset."""
         path = reverse("account_reset_password_from_key", kwargs={"uidb36": "UID", "key": "KEY"})
         return settings.BASE_URL + path.replace("UID-KEY", key)
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        """Wrong passwords are django-axes' to count (per account and per address); allauth's
+        "login_failed" limit is kept for what axes does not see, two-factor codes."""
+
+    def is_reauthentication_required(self, *, app: str, **kwargs: Any) -> bool:
+        """An account with no way to reauthenticate (single sign-on: no usable password, no
+        second factor yet) may set one up within ``RECENT_SIGN_IN_SECONDS`` of signing in,
+        instead of a dead end (allauth answers 403 when no method is left)."""
+        from allauth.account.internal.flows.login import get_authentication_records
+        from allauth.account.internal.flows.reauthentication import get_reauthentication_flows
+        from allauth.core import context
+
+        request = context.request
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not user.has_usable_password()
+            and not get_reauthentication_flows(user)
+        ):
+            records = get_authentication_records(request, user)
+            at = max((float(r.get("at", 0)) for r in records), default=0.0)
+            if time.time() - at < RECENT_SIGN_IN_SECONDS:
+                return False
+        required: bool = super().is_reauthentication_required(app=app, **kwargs)
+        return required
 
     def pre_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse | None:
         """A password (not single sign-on) sign-in: refused for a member of an organisation

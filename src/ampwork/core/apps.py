@@ -35,3 +35,9 @@ class CoreConfig(AppConfig):
         post_migrate.connect(summaries.migrated, dispatch_uid="ampwork-summaries")
         # a session's "last seen" is stamped at sign-in (core.middleware.UserSessionsMiddleware)
         user_logged_in.connect(middleware.seen_at_sign_in, dispatch_uid="ampwork-seen")
+        # a second factor added ends the account's other sessions (core.services.sessions)
+        from allauth.mfa.signals import authenticator_added
+
+        from .services.sessions import end_other_sessions
+
+        authenticator_added.connect(end_other_sessions, dispatch_uid="ampwork-mfa-added")

@@ -80,6 +80,9 @@ class RefuseNulInQueryMiddleware:
 
 SEEN_KEY = "ampwork_seen"
 SEEN_EVERY = 300  # seconds: how often a session's "last seen" (and address) is written
+# the session key the stamp was written for: a new key (a password change cycles it) gets
+# its row at once, not ``SEEN_EVERY`` later (until then it could not be listed nor ended)
+SEEN_FOR_KEY = "ampwork_seen_for"
 clock = time.time  # seconds since the epoch (tests move it)
 
 
@@ -93,16 +96,27 @@ class UserSessionsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        self.stamp(request)
+        response = self.get_response(request)
+        self.stamp(request)  # the key may have changed on the way (a password change)
+        return response
+
+    @staticmethod
+    def stamp(request: HttpRequest) -> None:
         from allauth.usersessions.internal import usersessionkit
 
         user = getattr(request, "user", None)
         session = getattr(request, "session", None)
         if user is not None and user.is_authenticated and session is not None:
             now = int(clock())
-            if session.session_key and now - int(session.get(SEEN_KEY, 0)) >= SEEN_EVERY:
+            key = session.session_key
+            if key and (
+                now - int(session.get(SEEN_KEY, 0)) >= SEEN_EVERY
+                or session.get(SEEN_FOR_KEY) != key
+            ):
                 usersessionkit.track_activity(request, user=user, session=session)
                 session[SEEN_KEY] = now
-        return self.get_response(request)
+                session[SEEN_FOR_KEY] = key
 
 
 def seen_at_sign_in(
@@ -121,3 +135,4 @@ def seen_at_sign_in(
     with contextlib.suppress(PermissionDenied):
         UserSession.objects.create_from_request(request, user=user, session=session)
     session[SEEN_KEY] = int(clock())
+    session[SEEN_FOR_KEY] = session.session_key

@@ -59,6 +59,12 @@ RULES: dict[str, frozenset[str]] = {
     # a personal API token for one's own account: everyone, but never a school's student
     # (a child's class-code sign-in must not turn into a permanent bearer token)
     "tokens.create": ALL_ROLES,
+    # the first sign-in of an admin (head teacher) without an account — a first password
+    # set by hand or an emailed invitation — would let people ops (who may edit the
+    # person's email) sign in as an admin: only admins may (``account_setup_action``)
+    "people.admin_account": ADMIN_ONLY,
+    # switching the two-factor policy itself: an admin it holds back may not switch it off
+    "organisation.two_factor_policy": ADMIN_ONLY,
 }
 
 # Actions that, when the organisation requires two-factor sign-in
@@ -67,7 +73,7 @@ RULES: dict[str, frozenset[str]] = {
 # theirs with ``register(..., two_factor=True)``; ``Actor.two_factor_ok`` is the answer
 # for the actor, worked out once per request (``selectors.actor_for``).
 TWO_FACTOR_ROLES = STAFF
-TWO_FACTOR_ACTIONS: set[str] = {"organisation.export"}
+TWO_FACTOR_ACTIONS: set[str] = {"organisation.export", "organisation.two_factor_policy"}
 TWO_FACTOR_REFUSAL = (
     "Your organisation requires two-factor sign-in before you see pay data or exports: "
     "set it up under Two-factor sign-in (/accounts/2fa/), then try again."
@@ -178,6 +184,12 @@ def require(actor: Actor, action: str, obj: Any = None) -> None:
         raise NotAllowed(f"Your role may not do this ({action}).")
     if held_back(actor, action):
         raise TwoFactorRequired(TWO_FACTOR_REFUSAL)
+
+
+def account_setup_action(person: Person) -> str:
+    """What giving ``person`` their first sign-in asks besides the usual rule: an admin's
+    (a head teacher's) needs an admin."""
+    return "people.admin_account" if person.role == Role.ADMIN else "people.invite"
 
 
 # ---------------------------------------------------------------- object checks apps share

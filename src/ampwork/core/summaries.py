@@ -183,9 +183,10 @@ class Fresh(Generic[T]):
 
 
 def reader_key(actor: Actor, today: dt.date) -> tuple[Any, ...]:
-    """The key of a summary that depends on who reads it: organisation, person, role, day."""
+    """The key of a summary that depends on who reads it: organisation, person, role, day,
+    and whether the two-factor policy holds them back (a summary never crosses the two)."""
     person = actor.person.pk if actor.person is not None else None
-    return (actor.organisation.pk, person, actor.role, today)
+    return (actor.organisation.pk, person, actor.role, actor.two_factor_ok, today)
 
 
 def cache_key(name: str, key: Iterable[Any]) -> str:

@@ -9,7 +9,7 @@ from django.db import transaction
 
 from ampwork.core.errors import ValidationFailed
 from ampwork.core.models import Organisation, Person, Role, User
-from ampwork.core.permissions import Actor, require
+from ampwork.core.permissions import Actor, account_setup_action, require
 
 from .audit import record
 from .invitations import existing_account, invite_existing_account
@@ -40,6 +40,7 @@ def grant_login(*, actor: Actor, person: Person, password: str) -> User:
     An account that already uses the email is someone's own: it is never attached here nor
     its password set. Its owner is invited instead and joins by accepting."""
     require(actor, "people.edit", person)
+    require(actor, account_setup_action(person), person)
     if person.user is not None and person.user.has_usable_password():
         require(actor, "people.reset_password", person)
     if existing_account(person) is not None:

@@ -70,6 +70,11 @@ def update_organisation(*, actor: Actor, **changes: Any) -> Organisation:
     org = actor.organisation
     require(actor, "organisation.edit", org)
     only(changes, ORGANISATION_FIELDS)
+    if "require_two_factor" in changes and bool(changes["require_two_factor"]) != (
+        org.require_two_factor
+    ):
+        # an admin the policy holds back may not switch it off (nor anyone on, unenrolled)
+        require(actor, "organisation.two_factor_policy", org)
     if "name" in changes and not str(changes["name"]).strip():
         raise ValidationFailed.single("name", "is required")
     if "anonymity_min_group" in changes:

@@ -19,7 +19,7 @@ from .invitations import existing_account, invite_existing_account, withdraw_inv
 from .memberships import record_membership
 from .self_grants import refuse_self_lead, refuse_self_manager
 from .sessions import end_sessions_of
-from .sign_in_invites import send_sign_in_invite
+from .sign_in_invites import send_sign_in_invite, void_pending
 from .trees import walks_into
 
 # what a person's own row holds (and an import sets); a service may also change these two
@@ -173,6 +173,8 @@ def update_person(*, actor: Actor, person: Person, **changes: Any) -> Person:
         record(actor, org, "person.updated", person, changes=changed)
     if "manager_id" in changed:
         record(actor, org, "person.manager_changed", person, manager=changed["manager_id"])
+    if "email" in changed:
+        void_pending(person)  # a link sent to the old address never works again
     if "email" in changed and person.user_id is None:
         withdraw_invitations(actor, person)
         invite_existing_account(actor, person)

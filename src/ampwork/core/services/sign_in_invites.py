@@ -22,13 +22,14 @@ from django.utils import timezone
 
 from ampwork.core import mail
 from ampwork.core.errors import ValidationFailed
-from ampwork.core.models import Invitation, Person, SignInInvite, User
-from ampwork.core.permissions import Actor, require
+from ampwork.core.models import AuditEvent, Invitation, Person, SignInInvite, User
+from ampwork.core.permissions import Actor, account_setup_action, require
 
 from .audit import record
 from .invitations import existing_account, invite_existing_account
 
 INVITE_DAYS = 7  # a link works this long after it was sent
+RESEND_MINUTES = 10  # at most one invitation per person this often (no mail bombing)
 
 NOT_VALID = "This link is not valid: ask whoever added you for a new invitation."
 USED = "This invitation has been used already: sign in, or ask for a new one."
@@ -79,6 +80,7 @@ def send_sign_in_invite(*, actor: Actor, person: Person) -> SignInInvite | Invit
     Someone whose email already has an account is asked to accept instead (an
     :class:`Invitation`); someone who can sign in already is refused."""
     require(actor, "people.invite", person)
+    require(actor, account_setup_action(person), person)
     org = actor.organisation
     if person.organisation_id != org.pk:
         raise ValidationFailed.single("person", "no such person in this organisation")
@@ -91,7 +93,24 @@ def send_sign_in_invite(*, actor: Actor, person: Person) -> SignInInvite | Invit
         assert pending is not None
         return pending
     email = person.email.strip().lower()
+    if not email or email.endswith(".invalid"):
+        raise ValidationFailed.single(
+            "email", f"{person.name} has no email address to send an invitation to"
+        )
     now = timezone.now()
+    recent = now - dt.timedelta(minutes=RESEND_MINUTES)
+    if AuditEvent.objects.filter(
+        organisation=org,
+        action="person.sign_in_invited",
+        target_type="Person",
+        target_id=str(person.pk),
+        created_at__gt=recent,
+    ).exists():
+        raise ValidationFailed.single(
+            "invite",
+            f"{person.name} was sent an invitation less than {RESEND_MINUTES} minutes ago: "
+            "wait before sending another",
+        )
     # an earlier link not used yet stops working ("not valid": ask for a new one)
     SignInInvite.objects.filter(person=person, used_at__isnull=True).delete()
     code = secrets.token_urlsafe(24)
@@ -119,6 +138,13 @@ def send_sign_in_invite(*, actor: Actor, person: Person) -> SignInInvite | Invit
     return invite
 
 
+def void_pending(person: Person) -> int:
+    """The person's email changed: links not used yet stop working for good (changing the
+    email back does not revive them). Returns how many were voided."""
+    deleted, _ = SignInInvite.objects.filter(person=person, used_at__isnull=True).delete()
+    return deleted
+
+
 @transaction.atomic
 def accept_sign_in_invite(*, code: str, password: str) -> User:
     """The invited person chooses a password: their account is created and the link used.
@@ -127,7 +153,7 @@ def accept_sign_in_invite(*, code: str, password: str) -> User:
     nothing."""
     found = find_invite(code)
     row = (
-        SignInInvite.objects.select_for_update()
+        SignInInvite.objects.select_for_update(of=("self",))
         .select_related("person", "organisation")
         .filter(pk=found.pk)
         .first()
