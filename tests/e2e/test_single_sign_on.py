@@ -64,7 +64,9 @@ def _sign_in_at_provider(page: Any, live_server: Any, email: str) -> None:
     # whoever signed in at the provider before is gone: this is someone at their own desk
     page.context.clear_cookies(domain="127.0.0.1")
     page.goto(f"{live_server.url}/sign-in/")
-    page.get_by_role("button", name="Sign in with Acme").click()
+    page.get_by_role("link", name="Sign in with Acme").click()
+    # the organisation's continue page (the only page whose form may go to its provider)
+    page.get_by_role("button", name="Continue").click()
     # the provider's own sign-in page, on its own host
     page.wait_for_url(re.compile(r"^http://127\.0\.0\.1:\d+/accounts/login/"))
     page.get_by_label(re.compile("^Email")).fill(email)
@@ -206,8 +208,10 @@ def test_a_domain_not_allowed_is_refused(
     _configure(page, live_server, acme_sso)
     _sign_out(page)
     _sign_in_at_provider(page, live_server, "mallory@elsewhere.example")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Not an allowed domain")
-    expect(page.get_by_role("alert")).to_contain_text("acme.example")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Cannot sign in")
+    # one answer for every refusal: the allowed domains are not listed to a stranger
+    expect(page.get_by_role("alert")).to_contain_text("may not sign in to Acme")
+    expect(page.get_by_role("alert")).not_to_contain_text("acme.example,")
     shot(page, "sso-domain-refused")
     assert not Person.objects.filter(organisation=acme, email__startswith="mallory").exists()
     assert not SocialAccount.objects.exists()
@@ -270,13 +274,68 @@ def test_the_sign_in_buttons_on_a_phone(
         organisation=off, issuer="https://sso.initech.example", client_id="x", enabled=False
     )
     response = phone.goto(f"{live_server.url}/sign-in/")
-    expect(phone.get_by_role("button", name="Sign in with Acme")).to_be_visible()
-    expect(phone.get_by_role("button", name="Sign in with Globex Corporation")).to_be_visible()
-    expect(phone.get_by_role("button", name="Sign in with Initech")).to_have_count(0)
-    # the buttons' posts are redirected to the providers: their hosts, and only theirs
+    expect(phone.get_by_role("link", name="Sign in with Acme")).to_be_visible()
+    expect(phone.get_by_role("link", name="Sign in with Globex Corporation")).to_be_visible()
+    expect(phone.get_by_role("link", name="Sign in with Initech")).to_have_count(0)
+    # the shared sign-in page lets forms go nowhere but ampwork
     policy = response.headers["content-security-policy"]
     form_action = next(p for p in policy.split(";") if "form-action" in p)
-    assert "https://sso.acme.example" in form_action
-    assert "https://login.globex.example" in form_action
-    assert "initech" not in form_action
+    assert "example" not in form_action
     shot(phone, "sso-sign-in-phone")
+    # Acme's continue page lets its form go to Acme's provider, and only there
+    with phone.expect_response(re.compile(r"/accounts/oidc/org-acme/login/")) as answered:
+        phone.get_by_role("link", name="Sign in with Acme").click()
+    expect(phone.get_by_role("button", name="Continue")).to_be_visible()
+    policy = answered.value.headers["content-security-policy"]
+    form_action = next(p for p in policy.split(";") if "form-action" in p)
+    assert "https://sso.acme.example" in form_action
+    assert "globex" not in form_action
+    shot(phone, "sso-continue-phone")
+
+
+def test_a_provider_sign_in_opens_only_its_own_organisation(
+    page: Any,
+    live_server: Any,
+    sign_in: Callable[..., None],
+    shot: Callable[..., None],
+    acme_sso: Provider,
+) -> None:
+    """Acme's provider (whoever runs it) signs Ivy in: that opens Acme, never Globex, the
+    other organisation her account belongs to; her password sign-in opens both."""
+    acme = _acme_with_admin()
+    globex = OrganisationFactory(name="Globex", slug="globex")
+    ivy = UserFactory(email="ivy@acme.example")
+    PersonFactory(organisation=acme, user=ivy, email=ivy.email, name="Ivy")
+    PersonFactory(organisation=globex, user=ivy, email=ivy.email, name="Ivy", role=Role.ADMIN)
+    acme_sso.add_user(ivy.email, IDP_PASSWORD)
+    sign_in(page, "admin@acme.example", PASSWORD)
+    _configure(page, live_server, acme_sso)
+    _sign_out(page)
+    # connected once with her password (that session opens both)
+    _sign_in_at_provider(page, live_server, ivy.email)
+    page.wait_for_url(re.compile(r"/sign-in/"))
+    page.get_by_label("Email").fill(ivy.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    page.wait_for_url(f"{live_server.url}/")
+    page.locator(".menu summary").click()
+    expect(page.locator("#org-switch option")).to_have_count(2)
+    page.locator(".menu summary").click()  # closed again
+    _sign_out(page)
+
+    # through Acme's provider: Acme only, however she asks for Globex
+    _sign_in_at_provider(page, live_server, ivy.email)
+    page.wait_for_url(f"{live_server.url}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Acme")
+    expect(page.locator("#org-switch")).to_have_count(0)
+    page.goto(f"{live_server.url}/?org=globex")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Acme")
+    token = page.locator("input[name=csrfmiddlewaretoken]").first.get_attribute("value")
+    page.request.post(
+        f"{live_server.url}/switch/",
+        form={"organisation": str(globex.pk), "csrfmiddlewaretoken": token or ""},
+        headers={"Referer": f"{live_server.url}/"},
+    )
+    page.goto(f"{live_server.url}/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Acme")
+    shot(page, "sso-own-organisation-only")

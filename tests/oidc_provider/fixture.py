@@ -110,7 +110,17 @@ def oidc_provider() -> Iterator[Provider]:
                     f"the test provider did not start: {(folder / 'server.log').read_text()}"
                 )
             time.sleep(0.2)
-        yield Provider(issuer=issuer, env=env)
+        # ampwork's guarded fetches (ampwork.core.safe_http) refuse 127.0.0.1 unless the
+        # operator allows private addresses: this provider is on 127.0.0.1
+        before = os.environ.get("AMPWORK_OIDC_ALLOW_PRIVATE")
+        os.environ["AMPWORK_OIDC_ALLOW_PRIVATE"] = "1"
+        try:
+            yield Provider(issuer=issuer, env=env)
+        finally:
+            if before is None:
+                os.environ.pop("AMPWORK_OIDC_ALLOW_PRIVATE", None)
+            else:
+                os.environ["AMPWORK_OIDC_ALLOW_PRIVATE"] = before
     finally:
         server.terminate()
         try:

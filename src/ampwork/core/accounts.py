@@ -98,7 +98,7 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is
             from ampwork.core import sso
 
             org = sso.sso_only_organisation(user)
-            if org is not None and not sso.pending_allows(request, user):
+            if org is not None and not sso.pending_allows(request, user, org):
                 from allauth.account.internal.stagekit import clear_login
 
                 clear_login(request)
@@ -112,11 +112,15 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is
         return response
 
     def post_login(self, request: HttpRequest, user: Any, **kwargs: Any) -> HttpResponse:
-        """Signed in (every stage passed): connect a provider's account this browser
+        """Signed in (every stage passed): note which organisation's provider signed the
+        session in (none for a password), and connect a provider's account this browser
         brought back just before, if it named this account's email (ampwork.core.sso)."""
-        if "sociallogin" not in (kwargs.get("signal_kwargs") or {}):
-            from ampwork.core import sso
+        from ampwork.core import sso
 
+        sociallogin = (kwargs.get("signal_kwargs") or {}).get("sociallogin")
+        # a provider's sign-in opens only its own organisation (the middleware's list)
+        sso.record_sign_in(request, sociallogin)
+        if sociallogin is None:
             sso.connect_pending(request, user)
         response: HttpResponse = super().post_login(request, user, **kwargs)
         return response

@@ -207,4 +207,11 @@ class IdentityProviderForm(forms.Form):
         label="Single sign-on only (members may not use a password; admins keep theirs)",
         required=False,
     )
+    trust_email = forms.BooleanField(
+        label="Trust this provider's email addresses",
+        required=False,
+        help_text="Only for a provider that owns its users' addresses and does not say "
+        "whether one is verified (Microsoft Entra ID): its email addresses are then taken "
+        "as verified.",
+    )
     enabled = forms.BooleanField(label="Enabled", required=False, initial=True)

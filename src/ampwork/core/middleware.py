@@ -12,6 +12,7 @@ from django.utils.html import escape
 from . import selectors
 
 SESSION_KEY = "ampwork_org_id"
+SSO_ORG_KEY = "ampwork_sso_organisation"  # ampwork.core.sso.SESSION_ORG_KEY
 
 
 class CurrentOrganisationMiddleware:
@@ -24,6 +25,11 @@ class CurrentOrganisationMiddleware:
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
             orgs = selectors.organisations_for(user)
+            sso_org = request.session.get(SSO_ORG_KEY)
+            if isinstance(sso_org, int):
+                # signed in through an organisation's provider: that organisation only
+                # (another one opens after its own sign-in: ampwork.core.sso)
+                orgs = [o for o in orgs if o.pk == sso_org]
             request.organisations = orgs  # type: ignore[attr-defined]
             wanted = request.session.get(SESSION_KEY)
             # emailed links name their organisation (?org=slug): land in it, if it is yours.

@@ -403,7 +403,23 @@ class IdentityProvider(models.Model):
     # members sign in only through the provider (admins keep their password: break glass)
     sso_only = models.BooleanField(default=False, db_default=False)
     enabled = models.BooleanField(default=True, db_default=True)
+    # take the provider's email addresses as verified even without its email_verified
+    # claim (Entra ID sends none): only for a provider that owns its users' addresses
+    trust_email = models.BooleanField(default=False, db_default=False)
     updated_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:
         return f"{self.organisation_id}: {self.issuer}"
+
+
+class SSOLink(models.Model):
+    """Which issuer made an allauth ``SocialAccount`` (a subject is only unique within its
+    issuer): a link whose issuer is not the organisation's current one is never used."""
+
+    account = models.OneToOneField(
+        "socialaccount.SocialAccount", on_delete=models.CASCADE, related_name="ampwork_link"
+    )
+    issuer = models.CharField(max_length=500)
+
+    def __str__(self) -> str:
+        return f"{self.account_id}: {self.issuer}"

@@ -26,9 +26,9 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
 
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
@@ -39,13 +39,17 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 
+from ampwork.core import safe_http
 from ampwork.core.errors import ValidationFailed
-from ampwork.core.models import IdentityProvider, Organisation, Person, Role, User
+from ampwork.core.models import IdentityProvider, Organisation, Person, Role, SSOLink, User
 
 logger = logging.getLogger(__name__)
 PROVIDER = "openid_connect"
 PREFIX = "org-"
 PENDING_KEY = "ampwork_sso_pending_connect"
+PENDING_SECONDS = 600  # a connection waits 10 minutes for the password sign-in
+# the organisation whose provider signed this session in: the only one it opens
+SESSION_ORG_KEY = "ampwork_sso_organisation"
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,7 @@ class OrgProvider:
     sso_only: bool
     enabled: bool
     from_environment: bool
+    trust_email: bool = False
 
     @property
     def provider_id(self) -> str:
@@ -88,7 +93,14 @@ def _from_environment(organisation: Organisation) -> OrgProvider | None:
     issuer = os.environ.get(f"{prefix}ISSUER", "").strip().rstrip("/")
     if not issuer:
         return None
-    from ampwork.core.services.sso import clean_domains
+    from ampwork.core.services.sso import clean_domains, clean_issuer
+
+    try:
+        issuer = clean_issuer(issuer)
+        checked = True
+    except ValidationFailed:
+        checked = False  # shown on the settings page, never enabled
+    client_id = os.environ.get(f"{prefix}CLIENT_ID", "").strip()
 
     try:
         domains = clean_domains(os.environ.get(f"{prefix}DOMAINS", ""))
@@ -97,12 +109,15 @@ def _from_environment(organisation: Organisation) -> OrgProvider | None:
     return OrgProvider(
         organisation=organisation,
         issuer=issuer,
-        client_id=os.environ.get(f"{prefix}CLIENT_ID", "").strip(),
+        client_id=client_id,
         client_secret=os.environ.get(f"{prefix}CLIENT_SECRET", "").strip(),
         domains=tuple(domains),
         sso_only=os.environ.get(f"{prefix}SSO_ONLY", "").strip().lower() in ("1", "true", "yes"),
-        enabled=True,
+        # an issuer that fails the checks, or no client id: not a usable provider
+        enabled=checked and bool(client_id),
         from_environment=True,
+        trust_email=os.environ.get(f"{prefix}TRUST_EMAIL", "").strip().lower()
+        in ("1", "true", "yes"),
     )
 
 
@@ -118,6 +133,7 @@ def _from_row(row: IdentityProvider) -> OrgProvider:
         sso_only=row.sso_only,
         enabled=row.enabled,
         from_environment=False,
+        trust_email=row.trust_email,
     )
 
 
@@ -148,7 +164,8 @@ def enabled_providers() -> list[OrgProvider]:
     for org in sorted(orgs, key=lambda o: o.name.lower()):
         env = _from_environment(org)
         if env is not None:
-            found.append(env)
+            if env.enabled:
+                found.append(env)
         elif org.pk in rows:
             found.append(_from_row(rows[org.pk]))
     return found
@@ -178,6 +195,15 @@ def sso_only_organisation(user: User) -> Organisation | None:
     return None
 
 
+def sso_only_provider(organisation: Organisation, role: str) -> OrgProvider | None:
+    """The organisation's provider if its SSO-only policy refuses a password to someone of
+    this role (everyone but admins: break glass)."""
+    if role == Role.ADMIN:
+        return None
+    found = provider_of(organisation)
+    return found if found is not None and found.enabled and found.sso_only else None
+
+
 def refuse(request: HttpRequest, title: str, message: str, status: int = 403) -> HttpResponse:
     """The page a refused single sign-on ends on (the sign-in page's buttons below it)."""
     return render(
@@ -185,33 +211,91 @@ def refuse(request: HttpRequest, title: str, message: str, status: int = 403) ->
     )
 
 
+def _pending(request: HttpRequest) -> tuple[OrgProvider, dict[str, Any]] | None:
+    """The connection this browser brought back from a provider, while it is fresh (10
+    minutes) and its provider is still enabled."""
+    data = request.session.get(PENDING_KEY)
+    if not isinstance(data, dict):
+        return None
+    try:
+        at = float(data.get("at", 0))
+    except (TypeError, ValueError):
+        at = 0.0
+    if not 0 <= time.time() - at <= PENDING_SECONDS:
+        request.session.pop(PENDING_KEY, None)
+        return None
+    found = provider_by_id(str(data.get("provider", "")))
+    if found is None:
+        return None
+    return found, data
+
+
 def connect_pending(request: HttpRequest, user: Any) -> bool:
     """After a password sign-in: connect the provider's account that the same browser
     brought just before, if it named this account's email. Whether it did."""
     from ampwork.core.services import sso as sso_services
 
-    data = request.session.pop(PENDING_KEY, None)
-    if not isinstance(data, dict):
+    pending = _pending(request)
+    request.session.pop(PENDING_KEY, None)
+    if pending is None:
         return False
-    found = provider_by_id(str(data.get("provider", "")))
+    found, data = pending
     uid = str(data.get("uid", ""))
-    if found is None or not uid or str(data.get("email", "")).lower() != user.email.lower():
+    if not uid or str(data.get("email", "")).lower() != user.email.lower():
         return False
     if not Person.objects.filter(organisation=found.organisation, user=user, active=True).exists():
         return False
     if SocialAccount.objects.filter(provider=found.provider_id, uid=uid).exists():
         return False  # connected meanwhile (another browser): never moved
-    SocialAccount.objects.create(
+    account = SocialAccount.objects.create(
         user=user, provider=found.provider_id, uid=uid, extra_data=data.get("extra") or {}
     )
+    SSOLink.objects.create(account=account, issuer=found.issuer)
     sso_services.record_connected(organisation=found.organisation, user=user, subject=uid)
     messages.success(request, f"You can now sign in with {found.organisation.name}.")
     return True
 
 
-def pending_allows(request: HttpRequest, user: Any) -> bool:
-    data = request.session.get(PENDING_KEY) or {}
-    return bool(data) and str(data.get("email", "")).lower() == user.email.lower()
+def pending_allows(request: HttpRequest, user: Any, organisation: Organisation) -> bool:
+    """Whether a password sign-in refused by ``organisation``'s SSO-only policy may pass
+    once: this browser came back, within 10 minutes, from that organisation's own provider
+    naming this account's email, and the account is an active member there."""
+    pending = _pending(request)
+    if pending is None:
+        return False
+    found, data = pending
+    return (
+        found.organisation.pk == organisation.pk
+        and found.sso_only
+        and str(data.get("email", "")).lower() == user.email.lower()
+        and Person.objects.filter(organisation=organisation, user=user, active=True).exists()
+    )
+
+
+def session_organisation_id(request: HttpRequest) -> int | None:
+    """The organisation whose provider signed this session in (None: a password sign-in)."""
+    value = request.session.get(SESSION_ORG_KEY)
+    return value if isinstance(value, int) else None
+
+
+def record_sign_in(request: HttpRequest, sociallogin: Any | None) -> None:
+    """After a sign-in: a provider's opens only its organisation; a password's every one."""
+    found = provider_by_id(sociallogin.account.provider) if sociallogin is not None else None
+    if found is not None:
+        request.session[SESSION_ORG_KEY] = found.organisation.pk
+    else:
+        request.session.pop(SESSION_ORG_KEY, None)
+
+
+def _refuse_generic(request: HttpRequest, org: Organisation, email: str) -> HttpResponse:
+    """One answer for every email that may not join through the provider (another domain,
+    or an ampwork account that is not one of the organisation's people): it tells nobody
+    whether an address has an account."""
+    return refuse(
+        request,
+        "Cannot sign in",
+        f"{email} may not sign in to {org.name} through single sign-on. Ask its admin to add you.",
+    )
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):  # type: ignore[misc]  # untyped
@@ -236,6 +320,11 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):  # type: ignore[misc]  
         if found is None or (client_id and client_id != found.client_id):
             raise SocialApp.DoesNotExist()
         return found.social_app()
+
+    def get_requests_session(self) -> Any:
+        """Every request allauth makes to a provider (discovery, token, user info, keys):
+        public addresses only, no redirects, capped size and time (ampwork.core.safe_http)."""
+        return safe_http.session()
 
     def is_open_for_signup(self, request: HttpRequest, sociallogin: SocialLogin) -> bool:
         return False  # a new account is made by pre_social_login, or not at all
@@ -271,6 +360,22 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):  # type: ignore[misc]  
             )
         org = found.organisation
         if sociallogin.is_existing:
+            link = SSOLink.objects.filter(account_id=sociallogin.account.pk).first()
+            if link is None or link.issuer != found.issuer:
+                # made by another issuer (the organisation changed its provider): a subject
+                # is only unique within its issuer, so the link is dropped, never used
+                sso_services.remove_link(
+                    organisation=org, account=sociallogin.account, issuer=found.issuer
+                )
+                raise ImmediateHttpResponse(
+                    refuse(
+                        request,
+                        "Connect again",
+                        f"{org.name} changed its sign-in provider: sign in with your "
+                        "password once and then with this button to connect again, or ask "
+                        "your admin.",
+                    )
+                )
             user = sociallogin.user
             if not Person.objects.filter(organisation=org, user=user, active=True).exists():
                 raise ImmediateHttpResponse(
@@ -282,7 +387,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):  # type: ignore[misc]  
                     )
                 )
             return
-        emails = [e.email for e in sociallogin.email_addresses if e.verified]
+        emails = [e.email for e in sociallogin.email_addresses if e.verified or found.trust_email]
         if not emails:
             raise ImmediateHttpResponse(
                 refuse(
@@ -293,13 +398,19 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):  # type: ignore[misc]  
                 )
             )
         email = emails[0].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
+        owner = User.objects.filter(email__iexact=email).first()
+        if owner is not None:
+            if not Person.objects.filter(organisation=org, user=owner, active=True).exists():
+                # an account, but not one of this organisation's people: the same answer as
+                # an unknown domain (no telling whether the address has an account)
+                raise ImmediateHttpResponse(_refuse_generic(request, org, email))
             # someone's own account: never attached on the email alone
             request.session[PENDING_KEY] = {
                 "provider": found.provider_id,
                 "uid": sociallogin.account.uid,
                 "email": email,
                 "extra": sociallogin.account.extra_data,
+                "at": time.time(),
             }
             messages.info(
                 request,
@@ -307,16 +418,13 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):  # type: ignore[misc]  
                 f"your {org.name} sign-in is connected to it then, and works on its own after.",
             )
             raise ImmediateHttpResponse(redirect("core:login"))
-        if not found.allows(email):
-            allowed = ", ".join(found.domains) or "none yet"
-            raise ImmediateHttpResponse(
-                refuse(
-                    request,
-                    "Not an allowed domain",
-                    f"{email} may not join {org.name} through single sign-on: its domain is "
-                    f"not one of {org.name}'s ({allowed}). Ask its admin to add you.",
-                )
-            )
+        # an allowed domain, or someone the admin added (an invitation, a roster) who has
+        # no account yet: that person is who the provider vouched for
+        added = Person.objects.filter(
+            organisation=org, email__iexact=email, active=True, user__isnull=True
+        ).exists()
+        if not found.allows(email) and not added:
+            raise ImmediateHttpResponse(_refuse_generic(request, org, email))
         name = str(sociallogin.account.extra_data.get("userinfo", {}).get("name", "") or "")
         if not name:
             name = str(sociallogin.account.extra_data.get("id_token", {}).get("name", "") or "")
@@ -331,26 +439,27 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):  # type: ignore[misc]  
         sociallogin.user = user
         sociallogin.account.user = user
         sociallogin.account.save()
+        SSOLink.objects.create(account=sociallogin.account, issuer=found.issuer)
 
 
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}"
+def allow_provider_form(response: HttpResponseBase, found: OrgProvider) -> HttpResponseBase:
+    """The Content-Security-Policy's form-action widened to this one provider's origin,
+    rebuilt from its checked issuer: the continue page's form posts here and is redirected
+    there, which the browser checks against form-action. (Each provider's authorization
+    endpoint is on its issuer's host: Keycloak, Entra ID, Google, Okta and Authentik all do
+    so.) No other page is widened."""
+    from ampwork.core.services.sso import origin_of
 
-
-def allow_provider_forms(response: HttpResponseBase) -> HttpResponseBase:
-    """The Content-Security-Policy's form-action widened to the enabled providers' hosts: a
-    "Sign in with …" form posts here and is redirected there, which the browser checks
-    against form-action. (Each provider's authorization endpoint is on its issuer's host:
-    Keycloak, Entra ID, Google, Okta and Authentik all do so.)"""
-    origins = sorted({_origin(found.issuer) for found in enabled_providers()})
-    if origins:
-        response._csp_update = {"form-action": origins}  # type: ignore[attr-defined]
+    origin = origin_of(found.issuer)
+    if origin is not None:
+        response._csp_update = {"form-action": [origin]}  # type: ignore[attr-defined]
     return response
 
 
 @login_not_required
 def oidc_login(request: HttpRequest, provider_id: str) -> HttpResponseBase:
     """allauth's OpenID Connect sign-in (its "continue" page on GET, the redirect to the
-    provider on POST), allowed to send its form on to the provider."""
-    return allow_provider_forms(oidc_views.login(request, provider_id))
+    provider on POST), allowed to send its form on to that provider only."""
+    response = oidc_views.login(request, provider_id)
+    found = provider_by_id(provider_id)
+    return allow_provider_form(response, found) if found is not None else response

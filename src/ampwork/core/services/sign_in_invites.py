@@ -166,6 +166,13 @@ def accept_sign_in_invite(*, code: str, password: str) -> User:
     person = Person.objects.select_for_update().get(pk=row.person_id)
     if person.user_id is not None:
         raise ValidationFailed.single("code", HAS_ACCOUNT)
+    from ampwork.core import sso
+
+    if sso.sso_only_provider(row.organisation, person.role) is not None:
+        # the organisation signs its members in through its provider only: no password
+        raise ValidationFailed.single(
+            "code", f"{row.organisation.name} signs in through its own provider only"
+        )
     if User.objects.filter(email__iexact=row.email).exists():
         raise ValidationFailed.single(
             "code", "an account already uses this email: sign in and accept the invitation"

@@ -9,6 +9,7 @@ are :mod:`ampwork.core.sso`'s."""
 from __future__ import annotations
 
 import ipaddress
+import logging
 import re
 from typing import Any
 from urllib.parse import urlsplit
@@ -17,7 +18,7 @@ import requests
 from django.db import transaction
 from django.utils import timezone
 
-from ampwork.core import sealing
+from ampwork.core import safe_http, sealing
 from ampwork.core.errors import FieldError, ValidationFailed
 from ampwork.core.models import IdentityProvider, Organisation, Person, Role, User
 from ampwork.core.permissions import Actor, require
@@ -25,6 +26,7 @@ from ampwork.core.permissions import Actor, require
 from .accounts import clean_email
 from .audit import record
 
+logger = logging.getLogger(__name__)
 SEALING = "sso-client-secret"
 DISCOVERY_TIMEOUT = 5  # seconds: a provider that does not answer by then is refused
 _DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
@@ -67,48 +69,90 @@ def _loopback(host: str) -> bool:
         return False
 
 
+_HOST = re.compile(r"^(?=.{1,253}$)[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?$")
+_PATH = re.compile(r"^[A-Za-z0-9._~%/-]*$")
+
+
+def issuer_parts(value: str) -> tuple[str, str, int | None, str]:
+    """The issuer's checked scheme, IDNA-encoded host, port and path, or ValueError: no
+    user-info, query or fragment; a host of letters, digits, ``-`` and ``.`` only; a port
+    of digits; a path of URL-safe characters. (Its origin goes into a
+    Content-Security-Policy, so nothing odd may pass.)"""
+    raw = (value or "").strip()
+    if any(c.isspace() or ord(c) < 32 for c in raw):
+        raise ValueError("has spaces or control characters")
+    parts = urlsplit(raw)
+    if parts.scheme not in ("https", "http"):
+        raise ValueError("is not an https:// URL")
+    if "@" in parts.netloc or parts.username is not None or parts.password is not None:
+        raise ValueError("must not name a user (…@)")
+    if parts.query or parts.fragment or "?" in raw or "#" in raw:
+        raise ValueError("must not have a query (?…) or fragment (#…)")
+    host_text, _, port_text = parts.netloc.partition(":")
+    if port_text and not port_text.isdigit():
+        raise ValueError("has a port that is not a number")
+    port = int(port_text) if port_text else None
+    if port is not None and not 0 < port < 65536:
+        raise ValueError("has a port out of range")
+    try:
+        host = host_text.encode("idna").decode("ascii").lower()
+    except UnicodeError:
+        raise ValueError("has a host name that is not valid") from None
+    if not _HOST.match(host) or ".." in host:
+        raise ValueError("has a host name that is not valid (letters, digits, '-' and '.')")
+    if not _PATH.match(parts.path):
+        raise ValueError("has characters not allowed in its path")
+    return parts.scheme, host, port, parts.path.rstrip("/")
+
+
 def clean_issuer(value: str, field: str = "issuer") -> str:
-    """The issuer URL without a trailing slash: https, or http on this machine only."""
-    issuer = (value or "").strip().rstrip("/")
-    if not issuer:
+    """The issuer URL rebuilt from its checked parts, without a trailing slash: https, or
+    http on this machine only."""
+    if not (value or "").strip():
         raise ValidationFailed.single(field, "is required")
-    parts = urlsplit(issuer)
-    if parts.scheme not in ("https", "http") or not parts.hostname:
-        raise ValidationFailed.single(field, f"'{issuer}' is not an https:// URL")
-    if parts.scheme == "http" and not _loopback(parts.hostname):
+    try:
+        scheme, host, port, path = issuer_parts(value)
+    except ValueError as exc:
+        raise ValidationFailed.single(field, str(exc)) from None
+    if scheme == "http" and not _loopback(host):
         raise ValidationFailed.single(
             field, "must be https:// (plain http only for a provider on this machine)"
         )
-    if parts.query or parts.fragment:
-        raise ValidationFailed.single(field, "must not have a query (?…) or fragment (#…)")
-    return issuer
+    return f"{scheme}://{host}{f':{port}' if port is not None else ''}{path}"
+
+
+def origin_of(issuer: str) -> str | None:
+    """The issuer's origin (scheme, host, port) rebuilt from checked parts; None if the
+    issuer does not pass :func:`issuer_parts`."""
+    try:
+        scheme, host, port, _ = issuer_parts(issuer)
+    except ValueError:
+        return None
+    return f"{scheme}://{host}{f':{port}' if port is not None else ''}"
+
+
+NOT_A_PROVIDER = "did not answer as an OpenID Connect provider: is the issuer right?"
 
 
 def discover(issuer: str, field: str = "issuer") -> dict[str, Any]:
-    """The provider's discovery document, or a ValidationFailed naming ``field`` saying why
-    it is not usable (does not answer, is not JSON, names another issuer, lacks endpoints)."""
+    """The provider's discovery document, or a ValidationFailed naming ``field``. The
+    fetch is guarded (ampwork.core.safe_http: public addresses only, no redirects, capped
+    size and time) and the message never echoes what came back."""
     url = f"{issuer}/.well-known/openid-configuration"
     try:
-        response = requests.get(url, timeout=DISCOVERY_TIMEOUT, allow_redirects=False)
-    except requests.RequestException as exc:
-        raise ValidationFailed.single(
-            field, f"{url} did not answer ({type(exc).__name__}): is the issuer right?"
-        ) from None
-    if response.status_code != 200:
-        raise ValidationFailed.single(
-            field, f"{url} answered {response.status_code}: is the issuer right?"
-        )
-    try:
-        document = response.json()
-    except ValueError:
+        with safe_http.session() as http:
+            response = http.get(url)
+        document = response.json() if response.status_code == 200 else None
+    except (requests.RequestException, ValueError) as exc:
+        logger.info("discovery of %s refused: %s", url, exc)
         document = None
     if not isinstance(document, dict):
-        raise ValidationFailed.single(field, f"{url} is not an OpenID Connect discovery document")
+        raise ValidationFailed.single(field, f"{url} {NOT_A_PROVIDER}")
     named = str(document.get("issuer", "")).rstrip("/")
     if named != issuer:
         raise ValidationFailed.single(
             field,
-            f"the provider at {issuer} calls itself '{document.get('issuer', '')}': "
+            f"the provider at {issuer} calls itself by another issuer: "
             "enter the issuer exactly as its discovery document names it",
         )
     missing = [
@@ -131,6 +175,7 @@ def save_identity_provider(
     allowed_domains: str = "",
     sso_only: bool = False,
     enabled: bool = True,
+    trust_email: bool = False,
 ) -> IdentityProvider:
     """Set the organisation's OpenID Connect provider, after checking its discovery
     document. An empty ``client_secret`` keeps the one already sealed."""
@@ -165,6 +210,7 @@ def save_identity_provider(
             "allowed_domains": existing.allowed_domains,
             "sso_only": existing.sso_only,
             "enabled": existing.enabled,
+            "trust_email": existing.trust_email,
         }
         if existing
         else {}
@@ -174,6 +220,7 @@ def save_identity_provider(
     provider.allowed_domains = "\n".join(domains)
     provider.sso_only = sso_only
     provider.enabled = enabled
+    provider.trust_email = trust_email
     provider.updated_at = timezone.now()
     if client_secret:
         provider.client_secret_sealed = seal_secret(org.pk, client_secret)
@@ -184,10 +231,13 @@ def save_identity_provider(
         "allowed_domains": provider.allowed_domains,
         "sso_only": provider.sso_only,
         "enabled": provider.enabled,
+        "trust_email": provider.trust_email,
     }
     changed = {k: [before.get(k), v] for k, v in after.items() if before.get(k) != v}
     # the secret itself is never in the log, only that it changed
     record(actor, org, "sso.configured", provider, changes=changed, secret=bool(client_secret))
+    if existing is not None and before["issuer"] != issuer:
+        provider.unlinked = remove_links(organisation=org, actor=actor, reason="issuer changed")  # type: ignore[attr-defined]
     return provider
 
 
@@ -206,6 +256,19 @@ def _class_code_account(person: Person) -> bool:
         and not user.is_superuser
         and not user.people.exclude(pk=person.pk).exists()
     )
+
+
+def remove_links(*, organisation: Organisation, actor: Actor | None, reason: str) -> int:
+    """Delete every account's link to the organisation's provider (a subject names a person
+    only within one issuer): each person connects again. How many, audited."""
+    from allauth.socialaccount.models import SocialAccount
+
+    links = SocialAccount.objects.filter(provider=f"org-{organisation.slug}")
+    count: int = links.count()
+    if count:
+        links.delete()
+    record(actor, organisation, "sso.links_removed", None, count=count, reason=reason)
+    return count
 
 
 @transaction.atomic
@@ -255,3 +318,12 @@ def record_connected(*, organisation: Organisation, user: User, subject: str) ->
     in with their password, then through the provider, in one browser)."""
     person = Person.objects.filter(organisation=organisation, user=user).first()
     record(None, organisation, "person.sso_connected", person, subject=subject)
+
+
+def remove_link(*, organisation: Organisation, account: Any, issuer: str) -> None:
+    """Delete one account's link made by another issuer than the organisation's current
+    one (or before links named their issuer), audited; it is never used to sign in."""
+    old = getattr(getattr(account, "ampwork_link", None), "issuer", "")
+    person = Person.objects.filter(organisation=organisation, user_id=account.user_id).first()
+    record(None, organisation, "sso.link_removed", person, old_issuer=old, issuer=issuer)
+    account.delete()

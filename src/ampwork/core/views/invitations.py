@@ -9,10 +9,11 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ampwork.core import selectors, services
+from ampwork.core import selectors, services, sso
 from ampwork.core.errors import ValidationFailed
 from ampwork.core.middleware import SESSION_KEY
 from ampwork.core.models import User
@@ -69,6 +70,13 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
     if problem or row is None:
         page = render(request, "core/join.html", {"problem": problem}, status=400)
         return _private(page)
+    provider = sso.sso_only_provider(row.organisation, row.person.role)
+    if provider is not None:
+        # SSO only: no password to choose; the organisation's provider signs them in (and
+        # connects them: the person the admin added, ampwork.core.sso)
+        url = reverse("openid_connect_login", args=[provider.provider_id])
+        context = {"invite": row, "sso_url": url}
+        return _private(render(request, "core/join.html", context, status=200))
     form = SetPasswordForm(User(email=row.email, name=row.person.name), request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

@@ -93,15 +93,23 @@ def sso_settings(request: HttpRequest, actor: Actor) -> HttpResponse:
             "allowed_domains": "\n".join(current.domains),
             "sso_only": current.sso_only,
             "enabled": current.enabled,
+            "trust_email": current.trust_email,
         }
     form = IdentityProviderForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            sso_services.save_identity_provider(actor=actor, **form.cleaned_data)
+            saved = sso_services.save_identity_provider(actor=actor, **form.cleaned_data)
         except ValidationFailed as exc:
             add_errors(form, exc)
         else:
             messages.success(request, "Single sign-on saved: the provider answered.")
+            unlinked = getattr(saved, "unlinked", None)
+            if unlinked is not None:
+                messages.warning(
+                    request,
+                    f"The issuer changed: {unlinked} account link(s) to the old provider were "
+                    "removed. Each person connects again at their next sign-in.",
+                )
             return redirect("core:sso_settings")
     context["form"] = form
     return render(request, "core/sso_settings.html", context, status=400 if form.errors else 200)
