@@ -6,6 +6,7 @@ two-factor, a guardian who cannot reset, a new session key untracked, invitation
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import time
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from allauth.account.internal.flows.login import (
     _AUTHENTICATION_METHODS_USER_SESSION_KEY,
     AUTHENTICATION_METHODS_SESSION_KEY,
 )
+from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from allauth.usersessions.models import UserSession
 from django.core import mail
@@ -24,6 +26,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from ampwork.advisor import dashboards
+from ampwork.advisor import selectors as advisor_selectors
 from ampwork.classroom.models import Guardian, GuardianOf
 from ampwork.core import selectors, services
 from ampwork.core.errors import NotAllowed, TwoFactorRequired, ValidationFailed
@@ -241,6 +245,33 @@ def test_attack_a_held_back_admin_reads_no_pay_figures_and_no_cached_ones(
     _no_figures(client.get("/").content.decode())
     api = Client().get("/api/v1/advisor/checklist", **bearer(admin))
     _no_figures(api.content.decode())
+
+
+@pytest.mark.usefixtures("red_gate")
+def test_attack_a_held_back_admins_weekly_digest_carries_no_pay_figures(
+    org: Organisation, admin: Person, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The weekly digest's "ignoring fairness" finding quotes the red gate's reasons: an
+    admin the policy holds back reads the status only, as on the advisor page."""
+    real = advisor_selectors.facts
+    monkeypatch.setattr(
+        advisor_selectors,
+        "facts",
+        lambda data: dataclasses.replace(real(data), autonomy_under_way="2 steps granted"),
+    )
+
+    def evidence() -> str:
+        digests = {p.pk: d for p, d in dashboards.digests(org, timezone.localdate())}
+        return " ".join(" ".join(s.finding.evidence) for s in digests[admin.pk].findings)
+
+    assert FIGURES[0] in evidence()  # policy off: the admin reads the reasons
+    _policy(org, True)
+    text = evidence()
+    assert "the fairness gate is red" in text
+    _no_figures(text)
+    assert admin.user is not None  # with two-factor set up: the reasons again
+    Authenticator.objects.create(user=admin.user, type=Authenticator.Type.TOTP, data={})
+    assert FIGURES[0] in evidence()
 
 
 # ---------------------------------------- 4. single sign-on accounts can add two-factor
