@@ -9,6 +9,7 @@ from functools import wraps
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -102,6 +103,19 @@ def schema(request: HttpRequest, actor: Actor, key: str) -> HttpResponse:
     return respond(found)
 
 
+def _window(
+    request: HttpRequest, rows: QuerySet[Any], attributes: Any
+) -> tuple[list[Any], int, int]:
+    """A list request's page: the rows its ``filter`` keeps (within the organisation's
+    ``rows``), their total, and the window ``startIndex``/``count`` ask for."""
+    start, count = page(request)
+    query = request.GET.get("filter")
+    if query:
+        rows = rows.filter(to_q(query, attributes))
+    total = rows.count()
+    return (list(rows[start - 1 : start - 1 + count]) if count else []), total, start
+
+
 @scim_view(("GET", "POST"))
 def user_list(request: HttpRequest, actor: Actor) -> HttpResponse:
     org = actor.organisation
@@ -109,14 +123,8 @@ def user_list(request: HttpRequest, actor: Actor) -> HttpResponse:
         person = users.create(actor, read_body(request))
         person = users.get(org, str(person.pk))
         return respond(users.resource(person), 201, users.location(person.pk))
-    start, count = page(request)
-    rows = users.people(org)
-    query = request.GET.get("filter")
-    if query:
-        rows = rows.filter(to_q(query, USER_ATTRIBUTES))
-    total = rows.count()
-    found = [users.resource(p) for p in rows[start - 1 : start - 1 + count]] if count else []
-    return list_response(found, total, start)
+    window, total, start = _window(request, users.people(org), USER_ATTRIBUTES)
+    return list_response([users.resource(p) for p in window], total, start)
 
 
 @scim_view(("GET", "PUT", "PATCH", "DELETE"))
@@ -146,14 +154,8 @@ def group_list(request: HttpRequest, actor: Actor) -> HttpResponse:
         team = groups.create(actor, read_body(request))
         team = groups.get(org, str(team.pk))
         return respond(groups.resource(team), 201, groups.location(team.pk))
-    start, count = page(request)
-    rows = groups.teams(org)
-    query = request.GET.get("filter")
-    if query:
-        rows = rows.filter(to_q(query, GROUP_ATTRIBUTES))
-    total = rows.count()
+    window, total, start = _window(request, groups.teams(org), GROUP_ATTRIBUTES)
     members = _with_members(request)
-    window = rows[start - 1 : start - 1 + count] if count else []
     return list_response([groups.resource(t, members) for t in window], total, start)
 
 
