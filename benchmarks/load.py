@@ -129,7 +129,7 @@ class Person(HttpUser):
         begin("sign-in POST")
         with self.client.post(
             "/sign-in/", name="sign-in POST", timeout=TIMEOUT, allow_redirects=False,
-            data={"csrfmiddlewaretoken": match.group(1), "username": self.me["email"],
+            data={"csrfmiddlewaretoken": match.group(1), "login": self.me["email"],
                   "password": CONFIG["password"]},
             headers={"Referer": self.host + "/sign-in/"}, catch_response=True,
         ) as answer:
@@ -460,7 +460,7 @@ def warm_up(base: str, info: dict[str, Any]) -> None:
     assert match, "no CSRF token on the sign-in page"
     answer = session.post(
         base + "/sign-in/",
-        data={"csrfmiddlewaretoken": match.group(1), "username": me["email"], "password": PASSWORD},
+        data={"csrfmiddlewaretoken": match.group(1), "login": me["email"], "password": PASSWORD},
         headers={"Referer": base + "/sign-in/"},
         timeout=300,
         allow_redirects=False,

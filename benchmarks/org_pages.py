@@ -349,7 +349,7 @@ def _sign_in(org: Org, who: str) -> Any:
     assert match, "no CSRF token on the sign-in page"
     answer = session.post(
         org.base + "/sign-in/",
-        data={"csrfmiddlewaretoken": match.group(1), "username": email, "password": password},
+        data={"csrfmiddlewaretoken": match.group(1), "login": email, "password": password},
         headers={"Referer": org.base + "/sign-in/"},
         timeout=600,
         allow_redirects=False,

@@ -115,7 +115,7 @@ class Person(HttpUser):
             raise StopUser()
         with self.client.post(
             "/sign-in/", name="sign-in POST", allow_redirects=False, catch_response=True,
-            data={"csrfmiddlewaretoken": match.group(1), "username": self.me["email"],
+            data={"csrfmiddlewaretoken": match.group(1), "login": self.me["email"],
                   "password": CONFIG["password"]},
             headers={"Referer": self.host + "/sign-in/"},
         ) as answer:

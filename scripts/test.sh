@@ -12,15 +12,22 @@ cd "$(dirname "$0")/.."
 # exactly the versions CI tests: requirements/lock.txt (scripts/lock.sh) as constraints
 python3 -m pip install --quiet --disable-pip-version-check -c requirements/lock.txt -e ".[test]"
 
-# The browser tests drive Debian's Chromium (never `playwright install`).
-if [ ! -x "${AMPWORK_CHROMIUM:-/usr/bin/chromium}" ]; then
+# The browser tests drive Debian's Chromium (never `playwright install`); the catalogue
+# check (tests/core/test_translations.py) extracts the marked strings with GNU gettext.
+debs=()
+[ -x "${AMPWORK_CHROMIUM:-/usr/bin/chromium}" ] || debs+=(chromium)
+command -v xgettext >/dev/null || debs+=(gettext)
+if [ ${#debs[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
-    echo "Installing Debian's chromium for the browser tests…"
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    echo "Installing Debian's ${debs[*]} for the tests…"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${debs[@]}" >/dev/null
   else
-    echo "Chromium is missing: run 'sudo apt-get install chromium' for the browser tests." >&2
+    echo "Missing: run 'sudo apt-get install ${debs[*]}' for the browser tests and the catalogue check." >&2
   fi
 fi
+
+# the translations as Django reads them (.po → .mo; a wheel gets them from setup.py)
+python3 scripts/compile_messages.py >/dev/null
 
 # Each worker builds its own test database and its own copy of the demo, and runs its browser
 # tests against its own live server and Chromium. worksteal: an idle worker takes tests

@@ -285,6 +285,17 @@ MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG
 MFA_ALLOW_UNVERIFIED_EMAIL = True
 
 LANGUAGE_CODE = "en-gb"
+# The languages ampwork is translated into (docs/translating.md says how to add one). Each
+# person picks theirs; else their browser's; else their organisation's default.
+LANGUAGES = [
+    ("en-gb", "English"),
+    ("de", "Deutsch"),
+    ("fr", "Français"),
+    ("es", "Español"),
+]
+# the project's own catalogue (src/ampwork/templates and the top-level modules); each app
+# has its own in <app>/locale (scripts/messages.sh makes and compiles them all)
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("AMPWORK_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -1,13 +1,15 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 
 from django import template
 from django.utils import timezone
 from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
 
-from ampwork.core import permissions, useragents
+from ampwork.core import l10n, permissions, useragents
 from ampwork.core.models import Organisation, role_label
 
 register = template.Library()
@@ -23,8 +25,8 @@ def browser_name(user_agent: str) -> str:
 def ago(moment: dt.datetime) -> str:
     """ "just now" within a minute, else "3 hours ago"."""
     if timezone.now() - moment < dt.timedelta(minutes=1):
-        return "just now"
-    return f"{timesince(moment)} ago"
+        return _("just now")
+    return _("%(duration)s ago") % {"duration": timesince(moment)}
 
 
 @register.filter(name="can")
@@ -48,11 +50,62 @@ def role_name(role: str, organisation: Organisation) -> str:
 
 
 @register.filter
-def pct(value: float | None) -> str:
-    """0.734 → '73%'."""
-    if value is None:
-        return "—"
-    return f"{round(value * 100):d}%"
+def pct(value: float | None, decimals: int = 0) -> str:
+    """0.734 → '73%' (en), '73 %' (de, fr, es); ``|pct:1`` → '73.4%'."""
+    return l10n.format_percent(value, int(decimals))
+
+
+# Dates in the reader's language (core/l10n.py): ``{{ when|day }}`` → 30 Nov 2026,
+# 30.11.2026, 30 nov. 2026, 30 nov 2026. A datetime is shown in the current time zone.
+def _local(value: dt.date | dt.datetime | None) -> dt.date | dt.datetime | None:
+    if isinstance(value, dt.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value)
+    return value
+
+
+def _date_filter(shape: str, with_time: bool = False) -> Any:
+    def render(value: dt.date | dt.datetime | None) -> str:
+        value = _local(value)
+        if value is None or value == "":
+            return ""
+        if with_time and isinstance(value, dt.datetime):
+            return l10n.format_moment(value, shape)
+        return l10n.format_day(value, shape)
+
+    return render
+
+
+for _name, _shape in (
+    ("day", "day"),
+    ("day_long", "day_long"),
+    ("weekday_long", "weekday_long"),
+    ("day_month", "day_month"),
+    ("day_month_long", "day_month_long"),
+    ("weekday_day", "weekday_day"),
+    ("month_year", "month_year"),
+):
+    register.filter(_name, _date_filter(_shape))
+    register.filter(f"{_name}_time", _date_filter(_shape, with_time=True))
+
+
+@register.filter
+def number(value: float | Decimal | None, decimals: int | str | None = None) -> str:
+    """1234.5 → '1,234.5' (en), '1.234,5' (de, es), '1 234,5' (fr); ``|number:1`` fixes
+    one decimal place. For people; inputs and data attributes use ``num`` or raw values."""
+    return l10n.format_number(value, None if decimals in (None, "") else int(decimals))
+
+
+@register.filter
+def money(value: float | Decimal | None, currency: str) -> str:
+    """``{{ amount|money:"EUR" }}`` → '€52,000' (en), '52.000 €' (de): whole amounts,
+    each language's symbol and order."""
+    return l10n.format_money(value, currency or "EUR", 0)
+
+
+@register.filter
+def money_cents(value: float | Decimal | None, currency: str) -> str:
+    """``{{ amount|money_cents:"EUR" }}`` → '€1,234.50': with the currency's minor unit."""
+    return l10n.format_money(value, currency or "EUR")
 
 
 @register.filter

@@ -1,0 +1,149 @@
+"""Dates, numbers, percentages and money in the reader's language (pure: no ORM).
+
+Babel's CLDR data decides each language's patterns, so a Spanish reader sees ``1.234,5``
+and ``30 nov 2026``, a German one ``1.234,5`` and ``30.11.2026``, an English one
+``1,234.5`` and ``30 Nov 2026``. The language is Django's active one (the person's choice,
+their browser's, their organisation's: core/middleware.py) unless one is given. Files
+meant for machines (CSV exports, the API) never come through here: they stay
+locale-neutral.
+
+docs/methods.md, "How numbers are written", lists what each page uses.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from functools import lru_cache
+
+from babel import Locale, UnknownLocaleError
+from babel import dates as babel_dates
+from babel import numbers as babel_numbers
+from django.utils import translation
+
+FALLBACK = "en_GB"
+
+Number = int | float | Decimal
+
+
+@lru_cache(maxsize=64)
+def _locale(language: str) -> Locale:
+    """Babel's locale for a Django language code; a pseudo-locale or one Babel does not
+    know ("en-xa") reads as its base language, then as British English."""
+    name = translation.to_locale(language or FALLBACK)
+    base = name.split("_")[0]
+    for candidate in (name, FALLBACK if base == "en" else base, FALLBACK):
+        try:
+            return Locale.parse(candidate)
+        except (UnknownLocaleError, ValueError):
+            continue
+    return Locale.parse(FALLBACK)  # pragma: no cover - FALLBACK always parses
+
+
+def locale_for(language: str | None = None) -> Locale:
+    return _locale(language or translation.get_language() or FALLBACK)
+
+
+# The date shapes the pages use, by name: each is a CLDR pattern or skeleton, so every
+# language orders and abbreviates in its own way.
+DATE_FORMATS = {
+    "day": "medium",  # 30 Nov 2026 · 30.11.2026 · 30 nov. 2026 · 30 nov 2026
+    "day_long": "long",  # 30 November 2026
+    "weekday_long": "full",  # Monday, 30 November 2026
+}
+SKELETONS = {
+    "day_month": "MMMd",  # 30 Nov
+    "day_month_long": "MMMMd",  # 30 November
+    "weekday_day": "MMMEd",  # Mon 30 Nov
+    "month_year": "yMMM",  # Nov 2026
+}
+
+
+def format_day(value: dt.date | None, shape: str = "day", language: str | None = None) -> str:
+    """A date (or a datetime's date in its own time zone) in one of the named shapes."""
+    if value is None:
+        return ""
+    locale = locale_for(language)
+    if isinstance(value, dt.datetime):
+        value = value.date()
+    if shape in SKELETONS:
+        return str(babel_dates.format_skeleton(SKELETONS[shape], value, locale=locale))
+    return str(babel_dates.format_date(value, DATE_FORMATS[shape], locale=locale))
+
+
+def format_moment(
+    value: dt.datetime | None, shape: str = "day", language: str | None = None
+) -> str:
+    """A date and time of day: '30 Nov 2026, 14:05' in the reader's order. The datetime
+    is shown as given: callers convert it to the reader's time zone first (the template
+    filters do, through Django's localtime)."""
+    if value is None:
+        return ""
+    locale = locale_for(language)
+    time = babel_dates.format_time(value, "short", locale=locale)
+    day = format_day(value, shape, language)
+    pattern = str(locale.datetime_formats.get("medium", "{1}, {0}"))
+    return pattern.replace("{1}", day).replace("{0}", str(time))
+
+
+def format_number(
+    value: Number | None, decimals: int | None = None, language: str | None = None
+) -> str:
+    """1234.5 → '1,234.5' (en), '1.234,5' (de, es), '1 234,5' (fr); ``decimals`` fixes
+    the places shown (rounded half to even as Babel does), else up to three."""
+    if value is None:
+        return "—"
+    locale = locale_for(language)
+    if decimals is None:
+        return str(babel_numbers.format_decimal(value, locale=locale))
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    return str(
+        babel_numbers.format_decimal(
+            value, format=pattern, locale=locale, decimal_quantization=True
+        )
+    )
+
+
+def format_percent(share: Number | None, decimals: int = 0, language: str | None = None) -> str:
+    """0.734 → '73%' (en), '73 %' (de, fr, es)."""
+    if share is None:
+        return "—"
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "") + "%"
+    locale = locale_for(language)
+    # each language's own spacing and sign order come from its standard pattern
+    standard = (
+        str(locale.percent_formats[None].pattern) if None in locale.percent_formats else "#,##0%"
+    )
+    pattern = standard.replace("#,##0", pattern.removesuffix("%")).replace("%%", "%")
+    return str(
+        babel_numbers.format_percent(
+            share, format=pattern, locale=locale, decimal_quantization=True
+        )
+    )
+
+
+def format_money(
+    amount: Number | None, currency: str, decimals: int | None = None, language: str | None = None
+) -> str:
+    """1234.5 EUR → '€1,234.50' (en), '1.234,50 €' (de, es), '1 234,50 €' (fr); whole
+    amounts when ``decimals`` is 0 (pay figures)."""
+    if amount is None:
+        return "—"
+    locale = locale_for(language)
+    if decimals is None:
+        return str(babel_numbers.format_currency(amount, currency, locale=locale))
+    return str(
+        babel_numbers.format_currency(
+            amount,
+            currency,
+            locale=locale,
+            currency_digits=False,
+            decimal_quantization=True,
+            format=None if decimals else _whole_currency_pattern(locale),
+        )
+    )
+
+
+def _whole_currency_pattern(locale: Locale) -> str:
+    pattern = str(locale.currency_formats["standard"].pattern)
+    return pattern.replace(".00", "").split(";")[0]
