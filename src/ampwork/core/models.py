@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.validators import MinValueValidator
@@ -89,6 +90,11 @@ class Organisation(models.Model):
     # admins and people ops (a school's head teachers) see pay data and exports only once
     # they have set up two-factor sign-in (ampwork.core.permissions.TWO_FACTOR_ACTIONS)
     require_two_factor = models.BooleanField(default=False, db_default=False)
+    # the language of its pages for whoever has not chosen one and whose browser asks for
+    # none ampwork speaks, and of its emails to them (core/languages.py)
+    default_language = models.CharField(
+        max_length=10, choices=settings.LANGUAGES, default="en-gb", db_default="en-gb"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -159,6 +165,11 @@ class Person(models.Model):
     )
     # the identity provider's own id for them (SCIM's externalId), stored as it was sent
     external_id = models.CharField(max_length=200, blank=True, db_default="", default="")
+    # the language they chose for pages and emails; "" follows their browser, then their
+    # organisation's default (core/languages.py)
+    language = models.CharField(
+        max_length=10, choices=settings.LANGUAGES, blank=True, default="", db_default=""
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
