@@ -130,16 +130,22 @@ class _Text(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
-        if not self.skipping:
-            for name in READ_ATTRIBUTES:
-                if values.get(name):
-                    self.found.append((f"{tag}[{name}]", values[name] or ""))
-            if (
-                tag == "input"
-                and (values.get("type") or "") in BUTTON_INPUTS
-                and values.get("value")
-            ):
-                self.found.append(("input[value]", values["value"] or ""))
+        if self.skipping:  # inside a skipped element: only follow the nesting
+            if tag not in VOID:
+                self.skipping.append(tag)
+            return
+        if tag != "html" and values.get("lang"):
+            # text that declares its own language (lang="en": the methods page's body,
+            # which is English by design and says so) is not the page's own, untranslated
+            if tag not in VOID:
+                self.skipping.append(tag)
+                self.where.append(tag)
+            return
+        for name in READ_ATTRIBUTES:
+            if values.get(name):
+                self.found.append((f"{tag}[{name}]", values[name] or ""))
+        if tag == "input" and (values.get("type") or "") in BUTTON_INPUTS and values.get("value"):
+            self.found.append(("input[value]", values["value"] or ""))
         if tag in VOID:
             return
         if tag in SKIP:
@@ -154,8 +160,11 @@ class _Text(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in VOID:
             return
-        if self.skipping and self.skipping[-1] == tag:
-            self.skipping.pop()
+        if self.skipping:
+            if self.skipping[-1] == tag:
+                self.skipping.pop()
+            if self.skipping:  # still inside the skipped element
+                return
         if tag in self.where:  # close up to the tag (HTML forgives unclosed <li>, <p> …)
             while self.where and self.where.pop() != tag:
                 pass
