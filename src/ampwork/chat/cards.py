@@ -8,7 +8,10 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
+from ampwork.core import l10n
 from ampwork.core.models import Organisation, Person
 
 CHECK_IN_ACTION = "open_checkin"
@@ -42,9 +45,11 @@ def _button(text: str, url: str | None = None, action: str | None = None) -> dic
 
 def _names(people: list[Person]) -> str:
     names = [p.name for p in people]
-    if len(names) <= 2:
-        return " and ".join(names)
-    return f"{', '.join(names[:-1])} and {names[-1]}"
+    if len(names) == 1:
+        return names[0]
+    if len(names) == 2:
+        return _("%(first)s and %(last)s") % {"first": names[0], "last": names[1]}
+    return _("%(first)s and %(last)s") % {"first": ", ".join(names[:-1]), "last": names[-1]}
 
 
 # ---------------------------------------------------------------- Slack
@@ -55,19 +60,24 @@ def slack_note(org: Organisation, note: Any) -> tuple[str, list[dict[str, Any]]]
     check-in also gets "Check in now" (the 30-second form, here in Slack)."""
     buttons = []
     if note.kind == "checkin_due":
-        buttons.append(_button("Check in now", action=CHECK_IN_ACTION))
-    buttons.append(_button("Open in ampwork", url=link(org, note.url)))
-    return note.title, [_plain(note.title), {"type": "actions", "elements": buttons}]
+        buttons.append(_button(_("Check in now"), action=CHECK_IN_ACTION))
+    buttons.append(_button(_("Open in ampwork"), url=link(org, note.url)))
+    title = str(note.title)
+    return title, [_plain(title), {"type": "actions", "elements": buttons}]
 
 
 def slack_checked_in(org: Organisation, titles: list[str]) -> tuple[str, list[dict[str, Any]]]:
     n = len(titles)
-    text = f"Checked in on {n} key result{'' if n == 1 else 's'}: " + "; ".join(titles)
+    text = ngettext(
+        "Checked in on %(count)d key result: %(titles)s",
+        "Checked in on %(count)d key results: %(titles)s",
+        n,
+    ) % {"count": n, "titles": "; ".join(titles)}
     return text, [
         _plain(text),
         {
             "type": "actions",
-            "elements": [_button("See them in ampwork", url=link(org, "/okrs/check-in/"))],
+            "elements": [_button(_("See them in ampwork"), url=link(org, "/okrs/check-in/"))],
         },
     ]
 
@@ -75,32 +85,45 @@ def slack_checked_in(org: Organisation, titles: list[str]) -> tuple[str, list[di
 def slack_recognition(
     org: Organisation, author: Person, people: list[Person], body: str
 ) -> tuple[str, list[dict[str, Any]]]:
-    text = f"{author.name} recognised {_names(people)}: “{body}”"
-    return text, [
-        _plain(text),
-        {
-            "type": "actions",
-            "elements": [_button("Recognition in ampwork", url=link(org, "/mastery/recognition/"))],
-        },
-    ]
-
-
-def _week_word(org: Organisation) -> str:
-    return "reflections" if org.is_school else "reviews"
-
-
-def slack_reminder(org: Organisation, week: dt.date) -> tuple[str, list[dict[str, Any]]]:
-    text = (
-        f"Weekly {_week_word(org)} for the week of {week:%-d %B} are due: a small win, what "
-        "got in the way, next steps, and a check-in. /checkin does the check-in here."
-    )
+    text = _("%(author)s recognised %(names)s: “%(body)s”") % {
+        "author": author.name,
+        "names": _names(people),
+        "body": body,
+    }
     return text, [
         _plain(text),
         {
             "type": "actions",
             "elements": [
-                _button("Check in now", action=CHECK_IN_ACTION),
-                _button("Write yours", url=link(org, "/mastery/review/")),
+                _button(_("Recognition in ampwork"), url=link(org, "/mastery/recognition/"))
+            ],
+        },
+    ]
+
+
+def _day(week: dt.date) -> str:
+    return l10n.format_day(week, "day_month_long")
+
+
+def slack_reminder(org: Organisation, week: dt.date) -> tuple[str, list[dict[str, Any]]]:
+    if org.is_school:
+        text = _(
+            "Weekly reflections for the week of %(date)s are due: a small win, what "
+            "got in the way, next steps, and a check-in. /checkin does the check-in here."
+        )
+    else:
+        text = _(
+            "Weekly reviews for the week of %(date)s are due: a small win, what "
+            "got in the way, next steps, and a check-in. /checkin does the check-in here."
+        )
+    text = text % {"date": _day(week)}
+    return text, [
+        _plain(text),
+        {
+            "type": "actions",
+            "elements": [
+                _button(_("Check in now"), action=CHECK_IN_ACTION),
+                _button(_("Write yours"), url=link(org, "/mastery/review/")),
             ],
         },
     ]
@@ -119,20 +142,26 @@ def _digest_lines(data: dict[str, Any]) -> list[str]:
 
 def _digest_title(org: Organisation, data: dict[str, Any]) -> str:
     week = dt.date.fromisoformat(str(data.get("week", ""))[:10])
-    return (
-        f"Your team's week of {week:%-d %B}: {int(data.get('written', 0))} of "
-        f"{int(data.get('total', 0))} {_week_word(org)} written"
-    )
+    values = {
+        "date": _day(week),
+        "written": int(data.get("written", 0)),
+        "total": int(data.get("total", 0)),
+    }
+    if org.is_school:
+        return _("Your team's week of %(date)s: %(written)d of %(total)d reflections written") % (
+            values
+        )
+    return _("Your team's week of %(date)s: %(written)d of %(total)d reviews written") % values
 
 
 def slack_digest(org: Organisation, data: dict[str, Any]) -> tuple[str, list[dict[str, Any]]]:
     title = _digest_title(org, data)
     return title, [
         _plain(title),
-        _plain("\n".join(_digest_lines(data)) or "Nobody to show this week."),
+        _plain("\n".join(_digest_lines(data)) or _("Nobody to show this week.")),
         {
             "type": "actions",
-            "elements": [_button("Your team in ampwork", url=link(org, "/mastery/"))],
+            "elements": [_button(_("Your team in ampwork"), url=link(org, "/mastery/"))],
         },
     ]
 
@@ -173,8 +202,8 @@ def _text(text: str, **style: Any) -> dict[str, Any]:
 
 
 def teams_note(org: Organisation, note: Any) -> dict[str, Any]:
-    actions = [("Open in ampwork", link(org, note.url))]
-    return adaptive([_text(note.title, weight="Bolder")], actions)
+    actions = [(_("Open in ampwork"), link(org, note.url))]
+    return adaptive([_text(str(note.title), weight="Bolder")], actions)
 
 
 def teams_recognition(
@@ -182,22 +211,34 @@ def teams_recognition(
 ) -> dict[str, Any]:
     return adaptive(
         [
-            _text(f"{author.name} recognised {_names(people)}", weight="Bolder"),
+            _text(
+                _("%(author)s recognised %(names)s")
+                % {"author": author.name, "names": _names(people)},
+                weight="Bolder",
+            ),
             _text(f"“{body}”"),
         ],
-        [("Recognition in ampwork", link(org, "/mastery/recognition/"))],
+        [(_("Recognition in ampwork"), link(org, "/mastery/recognition/"))],
     )
 
 
 def teams_reminder(org: Organisation, week: dt.date) -> dict[str, Any]:
     return adaptive(
         [
-            _text(f"Weekly {_week_word(org)} for the week of {week:%-d %B}", weight="Bolder"),
-            _text("A small win, what got in the way, next steps, and a check-in."),
+            _text(
+                (
+                    _("Weekly reflections for the week of %(date)s")
+                    if org.is_school
+                    else _("Weekly reviews for the week of %(date)s")
+                )
+                % {"date": _day(week)},
+                weight="Bolder",
+            ),
+            _text(_("A small win, what got in the way, next steps, and a check-in.")),
         ],
         [
-            ("Write yours", link(org, "/mastery/review/")),
-            ("Check in", link(org, "/okrs/check-in/")),
+            (_("Write yours"), link(org, "/mastery/review/")),
+            (_("Check in"), link(org, "/okrs/check-in/")),
         ],
     )
 
@@ -205,4 +246,4 @@ def teams_reminder(org: Organisation, week: dt.date) -> dict[str, Any]:
 def teams_digest(org: Organisation, data: dict[str, Any]) -> dict[str, Any]:
     body = [_text(_digest_title(org, data), weight="Bolder")]
     body += [_text(line, spacing="None") for line in _digest_lines(data)]
-    return adaptive(body, [("Your team in ampwork", link(org, "/mastery/"))])
+    return adaptive(body, [(_("Your team in ampwork"), link(org, "/mastery/"))])

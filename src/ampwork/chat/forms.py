@@ -1,36 +1,37 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 
 class SlackForm(forms.Form):
     team_id = forms.CharField(
-        label="Workspace id", max_length=20, help_text="T…, in Slack's About this workspace"
+        label=_("Workspace id"), max_length=20, help_text=_("T…, in Slack's About this workspace")
     )
     bot_token = forms.CharField(
-        label="Bot User OAuth Token",
+        label=_("Bot User OAuth Token"),
         max_length=260,
         widget=forms.PasswordInput(render_value=False),
-        help_text="xoxb-…, on the app's OAuth & Permissions page",
+        help_text=_("xoxb-…, on the app's OAuth & Permissions page"),
     )
     signing_secret = forms.CharField(
-        label="Signing Secret",
+        label=_("Signing Secret"),
         max_length=40,
         widget=forms.PasswordInput(render_value=False),
-        help_text="on the app's Basic Information page",
+        help_text=_("on the app's Basic Information page"),
     )
 
 
 class MyChatForm(forms.Form):
     teams_url = forms.CharField(
-        label="Your Teams chat (a Workflows address)",
+        label=_("Your Teams chat (a Workflows address)"),
         required=False,
         max_length=1500,
-        help_text="Leave empty to keep the one set. Kept sealed: never shown again.",
+        help_text=_("Leave empty to keep the one set. Kept sealed: never shown again."),
     )
-    remove_teams = forms.BooleanField(label="Remove my Teams address", required=False)
+    remove_teams = forms.BooleanField(label=_("Remove my Teams address"), required=False)
     digest = forms.BooleanField(
-        label="My weekly digest of my people in chat too (when I lead anyone)",
+        label=_("My weekly digest of my people in chat too (when I lead anyone)"),
         required=False,
         initial=True,
     )
@@ -38,17 +39,17 @@ class MyChatForm(forms.Form):
 
 class TeamChannelForm(forms.Form):
     slack_channel = forms.CharField(
-        label="Slack channel id",
+        label=_("Slack channel id"),
         required=False,
         max_length=20,
-        help_text="C…; invite the app to it",
+        help_text=_("C…; invite the app to it"),
     )
     teams_url = forms.CharField(
-        label="Teams channel (a Workflows address)",
+        label=_("Teams channel (a Workflows address)"),
         required=False,
         max_length=1500,
-        help_text="Leave empty to keep the one set; “remove” takes it away.",
+        help_text=_("Leave empty to keep the one set; “remove” takes it away."),
     )
-    remove_teams = forms.BooleanField(label="Remove the Teams address", required=False)
-    recognition = forms.BooleanField(label="Recognition of the team's members", required=False)
-    reminders = forms.BooleanField(label="The weekly review reminder (no names)", required=False)
+    remove_teams = forms.BooleanField(label=_("Remove the Teams address"), required=False)
+    recognition = forms.BooleanField(label=_("Recognition of the team's members"), required=False)
+    reminders = forms.BooleanField(label=_("The weekly review reminder (no names)"), required=False)

@@ -19,10 +19,12 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from ampwork.core import mail, sealing
 from ampwork.core.errors import FieldError, NotFound, ValidationFailed
+from ampwork.core.languages import organisation_language, speaking_to
 from ampwork.core.models import Organisation, Person, Team, TeamMembership
 from ampwork.core.permissions import Actor, require
 from ampwork.core.services import audit
@@ -79,18 +81,18 @@ def connect_slack(
     team_id, bot_token, signing_secret = team_id.strip(), bot_token.strip(), signing_secret.strip()
     errors = []
     if not TEAM_ID.fullmatch(team_id):
-        errors.append(("team_id", "is the workspace id Slack shows, such as T0123ABCD"))
+        errors.append(("team_id", _("is the workspace id Slack shows, such as T0123ABCD")))
     if not re.fullmatch(r"xoxb-[A-Za-z0-9-]{10,250}", bot_token):
-        errors.append(("bot_token", "is the app's Bot User OAuth Token, starting xoxb-"))
+        errors.append(("bot_token", _("is the app's Bot User OAuth Token, starting xoxb-")))
     if not SIGNING_SECRET.fullmatch(signing_secret):
-        errors.append(("signing_secret", "is the app's Signing Secret: 32 hexadecimal digits"))
+        errors.append(("signing_secret", _("is the app's Signing Secret: 32 hexadecimal digits")))
     if errors:
         raise ValidationFailed([FieldError(f, m) for f, m in errors])
     org = actor.organisation
     before = SlackWorkspace.objects.filter(organisation=org).values_list("team_id", flat=True)
     if any(team != team_id for team in before):  # another workspace: its ids mean nothing here
         _forget_slack(org)
-    ws, _ = SlackWorkspace.objects.update_or_create(
+    ws, _created = SlackWorkspace.objects.update_or_create(
         organisation=org,
         defaults={
             "team_id": team_id,
@@ -123,7 +125,7 @@ def _forget_slack(org: Organisation) -> None:
 
 
 def _account(person: Person) -> ChatAccount:
-    chat, _ = ChatAccount.objects.get_or_create(
+    chat, _created = ChatAccount.objects.get_or_create(
         person=person, defaults={"organisation_id": person.organisation_id}
     )
     return chat
@@ -160,7 +162,7 @@ def new_link_code(org: Organisation, slack_user_id: str, slack_name: str = "") -
     """A one-time link for a Slack user nobody is linked to yet: who opens it signed in
     becomes them. Returns the address."""
     if not USER_ID.fullmatch(slack_user_id):
-        raise ValidationFailed.single("slack_user_id", "is not a Slack user id")
+        raise ValidationFailed.single("slack_user_id", _("is not a Slack user id"))
     code = secrets.token_urlsafe(24)
     SlackLinkCode.objects.filter(organisation=org, expires_at__lt=timezone.now()).delete()
     SlackLinkCode.objects.create(
@@ -179,7 +181,7 @@ def redeem_link_code(*, actor: Actor, code: str) -> ChatAccount:
     :data:`LINK_MINUTES`, in the organisation it was made in."""
     me = actor.person
     if me is None:
-        raise NotFound("You have no person in this organisation.")
+        raise NotFound(_("You have no person in this organisation."))
     require(actor, "chat.own", me)
     row = (
         SlackLinkCode.objects.select_for_update()
@@ -188,13 +190,13 @@ def redeem_link_code(*, actor: Actor, code: str) -> ChatAccount:
     )
     if row is None or row.used_at is not None or row.expires_at <= timezone.now():
         raise ValidationFailed.single(
-            "code", "this link is used, too old or not for this organisation: run /checkin again"
+            "code", _("this link is used, too old or not for this organisation: run /checkin again")
         )
     taken = ChatAccount.objects.filter(
         organisation=actor.organisation, slack_user_id=row.slack_user_id
     ).exclude(person=me)
     if taken.exists():
-        raise ValidationFailed.single("code", "this Slack user is linked to someone else")
+        raise ValidationFailed.single("code", _("this Slack user is linked to someone else"))
     chat = _account(me)
     chat.slack_user_id = row.slack_user_id
     chat.linked_at = timezone.now()
@@ -202,7 +204,9 @@ def redeem_link_code(*, actor: Actor, code: str) -> ChatAccount:
         with transaction.atomic():  # a Slack user linked to someone else at this moment
             chat.save(update_fields=["slack_user_id", "linked_at"])
     except IntegrityError:
-        raise ValidationFailed.single("code", "this Slack user is linked to someone else") from None
+        raise ValidationFailed.single(
+            "code", _("this Slack user is linked to someone else")
+        ) from None
     row.used_at = timezone.now()
     row.save(update_fields=["used_at"])
     audit.record(actor, actor.organisation, "chat.slack_linked", me)
@@ -217,12 +221,19 @@ def _tell_linked(person: Person, row: SlackLinkCode) -> None:
     who = f"@{row.slack_name} ({row.slack_user_id})" if row.slack_name else row.slack_user_id
     org = person.organisation
     message = EmailMessage(
-        subject="Your ampwork account is linked to Slack",
+        subject=_("Your ampwork account is linked to Slack"),
         body=(
-            f"Hello {person.name},\n\nYour ampwork account in {org.name} is now linked to the "
-            f"Slack user {who}: it can check in on your key results and gets your "
-            "notifications there.\n\nIf that was not you, unlink it now: "
-            f"{settings.BASE_URL}/chat/?org={org.slug}\n"
+            _("Hello %(name)s,") % {"name": person.name}
+            + "\n\n"
+            + _(
+                "Your ampwork account in %(org)s is now linked to the Slack user %(who)s: it can"
+                " check in on your key results and gets your notifications there."
+            )
+            % {"org": org.name, "who": who}
+            + "\n\n"
+            + _("If that was not you, unlink it now: %(url)s")
+            % {"url": f"{settings.BASE_URL}/chat/?org={org.slug}"}
+            + "\n"
         ),
         to=[person.email],
     )
@@ -233,7 +244,7 @@ def _tell_linked(person: Person, row: SlackLinkCode) -> None:
 def unlink_slack(*, actor: Actor) -> None:
     me = actor.person
     if me is None:
-        raise NotFound("You have no person in this organisation.")
+        raise NotFound(_("You have no person in this organisation."))
     require(actor, "chat.own", me)
     ChatAccount.objects.filter(person=me).update(slack_user_id="")
 
@@ -247,10 +258,10 @@ def clean_teams_url(url: str, field: str) -> str:
     url = url.strip()
     try:
         if len(url) > 1500:
-            raise netguard.Refused("is longer than 1,500 characters")
+            raise netguard.Refused(_("is longer than 1,500 characters"))
         parts = netguard.parse(url)
         if parts.scheme != "https" and not settings.AMPWORK_WEBHOOKS_ALLOW_PRIVATE:
-            raise netguard.Refused("must start with https://")
+            raise netguard.Refused(_("must start with https://"))
         netguard.check_host(parts.hostname or "")
     except netguard.Refused as exc:
         raise ValidationFailed.single(field, str(exc)) from None
@@ -263,7 +274,7 @@ def set_my_chat(*, actor: Actor, teams_url: str | None, digest: bool) -> ChatAcc
     it) and whether their weekly digest goes to chat."""
     me = actor.person
     if me is None:
-        raise NotFound("You have no person in this organisation.")
+        raise NotFound(_("You have no person in this organisation."))
     require(actor, "chat.own", me)
     chat = _account(me)
     if teams_url is not None:
@@ -292,9 +303,9 @@ def set_team_channels(
     slack_channel = slack_channel.strip()
     if slack_channel and not CHANNEL_ID.fullmatch(slack_channel):
         raise ValidationFailed.single(
-            "slack_channel", "is the channel's id (its details in Slack), such as C0123ABCD"
+            "slack_channel", _("is the channel's id (its details in Slack), such as C0123ABCD")
         )
-    row, _ = TeamChannel.objects.get_or_create(
+    row, _created = TeamChannel.objects.get_or_create(
         team=team, defaults={"organisation": actor.organisation}
     )
     row.slack_channel = slack_channel
@@ -370,7 +381,8 @@ def send_slack_notes(people: list[Person], note: Any, when: dict[int, dt.datetim
         chat = chats.get(person.pk)
         if chat is None or not chat.slack_user_id:
             continue
-        text, blocks = cards.slack_note(org, note)
+        with speaking_to(person):  # each in their own language
+            text, blocks = cards.slack_note(org, note)
         queue_slack(org.pk, chat.slack_user_id, text, blocks, when.get(person.pk))
         sent += 1
     return sent
@@ -387,7 +399,9 @@ def send_teams_notes(people: list[Person], note: Any, when: dict[int, dt.datetim
         chat = chats.get(person.pk)
         if chat is None or not chat.sealed_teams_url:
             continue
-        queue_teams(org.pk, ("person", person.pk), cards.teams_note(org, note), when.get(person.pk))
+        with speaking_to(person):
+            card = cards.teams_note(org, note)
+        queue_teams(org.pk, ("person", person.pk), card, when.get(person.pk))
         sent += 1
     return sent
 
@@ -420,6 +434,12 @@ def _recognition(org_id: int, data: dict[str, Any]) -> int:
     org = Organisation.objects.filter(pk=org_id).first()
     if org is None or org.is_school:  # a school's students: no public feed in chat
         return 0
+    with translation.override(organisation_language(org)):  # a channel: the org's language
+        return _recognition_posts(org, data)
+
+
+def _recognition_posts(org: Organisation, data: dict[str, Any]) -> int:
+    org_id = org.pk
     ids = [int(i) for i in data.get("recipient_ids", []) if isinstance(i, int)]
     people = list(Person.objects.filter(organisation=org, pk__in=ids, active=True))
     author = Person.objects.filter(organisation=org, pk=int(data.get("author_id") or 0)).first()
@@ -457,6 +477,12 @@ def _weekly_reminder(org_id: int, data: dict[str, Any]) -> int:
         return 0
     if org is None:
         return 0
+    with translation.override(organisation_language(org)):  # a channel: the org's language
+        return _reminder_posts(org, week)
+
+
+def _reminder_posts(org: Organisation, week: dt.date) -> int:
+    org_id = org.pk
     has_slack = selectors.workspace(org) is not None
     posted = 0
     with transaction.atomic():
@@ -511,10 +537,13 @@ def _digest_to_chat(org_id: int, data: dict[str, Any]) -> int:
     org = person.organisation
     posted = 0
     if chat.slack_user_id and selectors.workspace(org) is not None:
-        text, blocks = cards.slack_digest(org, data)
+        with speaking_to(person):
+            text, blocks = cards.slack_digest(org, data)
         queue_slack(org_id, chat.slack_user_id, text, blocks)
         posted += 1
     if chat.sealed_teams_url:
-        queue_teams(org_id, ("person", person.pk), cards.teams_digest(org, data))
+        with speaking_to(person):
+            card = cards.teams_digest(org, data)
+        queue_teams(org_id, ("person", person.pk), card)
         posted += 1
     return posted

@@ -15,12 +15,15 @@ import math
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from slack_bolt import Ack, App, BoltResponse
 from slack_bolt.authorization import AuthorizeResult
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from ampwork.core.errors import NotAllowed, ValidationFailed
+from ampwork.core.languages import speaking_to
 from ampwork.core.models import Organisation, Person
 from ampwork.core.permissions import Actor
 from ampwork.okrs import selectors as okr_selectors
@@ -65,7 +68,7 @@ def build(ws: SlackWorkspace) -> App:
     def same_workspace(body: dict[str, Any], next: Any) -> BoltResponse | None:
         team = body.get("team_id") or _dict(body.get("team")).get("id")
         if team != ws.team_id:
-            return BoltResponse(status=403, body="This Slack workspace is not connected.")
+            return BoltResponse(status=403, body=_("This Slack workspace is not connected."))
         return next()  # type: ignore[no-any-return]
 
     @app.command("/checkin")
@@ -74,19 +77,22 @@ def build(ws: SlackWorkspace) -> App:
         person = _person(org, user_id, client)
         if person is None:
             if not services.USER_ID.fullmatch(user_id):
-                ack(text="Slack sent no user.", response_type="ephemeral")
+                ack(text=_("Slack sent no user."), response_type="ephemeral")
                 return
             name = str(body.get("user_name", ""))[:80]
             url = services.new_link_code(org, user_id, name)
             ack(
-                text=(
+                text=_(
                     "First tell ampwork who you are: open this link signed in to ampwork "
-                    f"(it works once, for {services.LINK_MINUTES} minutes): {url}"
-                ),
+                    "(it works once, for %(minutes)d minutes): %(url)s"
+                )
+                % {"minutes": services.LINK_MINUTES, "url": url},
                 response_type="ephemeral",  # only they see it
             )
             return
-        client.views_open(trigger_id=body["trigger_id"], view=form(person))
+        with speaking_to(person):
+            view = form(person)
+        client.views_open(trigger_id=body["trigger_id"], view=view)
         ack()
 
     @app.action(cards.CHECK_IN_ACTION)
@@ -94,7 +100,9 @@ def build(ws: SlackWorkspace) -> App:
         ack()
         person = _person(org, str(_dict(body.get("user")).get("id", "")), client)
         if person is not None:
-            client.views_open(trigger_id=body["trigger_id"], view=form(person))
+            with speaking_to(person):
+                view = form(person)
+            client.views_open(trigger_id=body["trigger_id"], view=view)
 
     @app.action("open_link")
     def link_clicked(ack: Ack) -> None:
@@ -104,14 +112,19 @@ def build(ws: SlackWorkspace) -> App:
     def submitted(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient) -> None:
         person = _person(org, str(_dict(body.get("user")).get("id", "")), client)
         if person is None:
-            ack(response_action="errors", errors={"note": "Link your account first: /checkin"})
+            ack(
+                response_action="errors",
+                errors={"note": _("Link your account first: /checkin")},
+            )
             return
-        errors, titles = save(person, _dict(_dict(view.get("state")).get("values")))
+        with speaking_to(person):
+            errors, titles = save(person, _dict(_dict(view.get("state")).get("values")))
+            if not errors:
+                text, blocks = cards.slack_checked_in(org, titles)
         if errors:
             ack(response_action="errors", errors=errors)
             return
         ack()
-        text, blocks = cards.slack_checked_in(org, titles)
         services.queue_slack(org.pk, str(body["user"]["id"]), text, blocks)
 
     return app
@@ -149,12 +162,17 @@ def _key_results(person: Person) -> list[KeyResult]:
 
 
 def _label(kr: KeyResult) -> str:
-    now = "not checked in yet" if kr.current is None else f"now {kr.current:g}"
+    now = (
+        _("not checked in yet")
+        if kr.current is None
+        else _("now %(value)s") % {"value": f"{kr.current:g}"}
+    )
     if kr.kind == NUMERIC:
         goal = f"{kr.start:g} → {kr.target:g}{(' ' + kr.unit) if kr.unit else ''}"
         return f"{kr.title} ({goal}; {now})"[:150]
     if kr.kind == RANGE:
-        return f"{kr.title} (keep within {kr.low:g}–{kr.high:g}; {now})"[:150]
+        within = _("keep within %(low)s–%(high)s") % {"low": f"{kr.low:g}", "high": f"{kr.high:g}"}
+        return f"{kr.title} ({within}; {now})"[:150]
     return kr.title[:150]
 
 
@@ -169,7 +187,7 @@ def _option(text: str, value: str) -> dict[str, Any]:
 
 def _value_element(kr: KeyResult) -> dict[str, Any]:
     if kr.kind == BOOLEAN:
-        options = [_option("Done", "1"), _option("Not done yet", "0")]
+        options = [_option(_("Done"), "1"), _option(_("Not done yet"), "0")]
         return {"type": "static_select", "action_id": "value", "options": options}
     if kr.kind == MILESTONES:
         milestones = list(kr.milestones.all())
@@ -206,7 +224,7 @@ def form(person: Person) -> dict[str, Any]:
                 "type": "input",
                 "block_id": f"confidence-{kr.pk}",
                 "optional": True,
-                "label": {"type": "plain_text", "text": "Confidence (0–10)"},
+                "label": {"type": "plain_text", "text": _("Confidence (0–10)")},
                 "element": {
                     "type": "static_select",
                     "action_id": "confidence",
@@ -218,21 +236,28 @@ def form(person: Person) -> dict[str, Any]:
     if too_many:
         blocks.append(
             cards._plain(
-                f"{too_many} key result{'' if too_many == 1 else 's'} with more than "
-                f"{MAX_MILESTONES} milestones: check in on {'it' if too_many == 1 else 'them'} "
-                "in ampwork."
+                ngettext(
+                    "%(count)d key result with more than %(most)d milestones: check in on it"
+                    " in ampwork.",
+                    "%(count)d key results with more than %(most)d milestones: check in on them"
+                    " in ampwork.",
+                    too_many,
+                )
+                % {"count": too_many, "most": MAX_MILESTONES}
             )
         )
     if not any(b["type"] == "input" for b in blocks):
         return {
             "type": "modal",
             "callback_id": VIEW,
-            "title": {"type": "plain_text", "text": "Weekly check-in"},
-            "close": {"type": "plain_text", "text": "Close"},
+            "title": {"type": "plain_text", "text": _("Weekly check-in")},
+            "close": {"type": "plain_text", "text": _("Close")},
             "blocks": [
                 cards._plain(
-                    "You have no key results to check in on here in an open cycle. "
-                    "Set your objectives in ampwork first."
+                    _(
+                        "You have no key results to check in on here in an open cycle. "
+                        "Set your objectives in ampwork first."
+                    )
                 ),
                 *blocks,
             ],
@@ -242,7 +267,7 @@ def form(person: Person) -> dict[str, Any]:
             "type": "input",
             "block_id": "note",
             "optional": True,
-            "label": {"type": "plain_text", "text": "A note (what moved, what is in the way)"},
+            "label": {"type": "plain_text", "text": _("A note (what moved, what is in the way)")},
             "element": {
                 "type": "plain_text_input",
                 "action_id": "note",
@@ -254,9 +279,9 @@ def form(person: Person) -> dict[str, Any]:
     return {
         "type": "modal",
         "callback_id": VIEW,
-        "title": {"type": "plain_text", "text": "Weekly check-in"},
-        "submit": {"type": "plain_text", "text": "Check in"},
-        "close": {"type": "plain_text", "text": "Cancel"},
+        "title": {"type": "plain_text", "text": _("Weekly check-in")},
+        "submit": {"type": "plain_text", "text": _("Check in")},
+        "close": {"type": "plain_text", "text": _("Cancel")},
         "blocks": blocks,
     }
 
@@ -311,12 +336,14 @@ def save(person: Person, values: dict[str, Any]) -> tuple[dict[str, str], list[s
         try:
             kr = mine[int(block[3:])]
         except (ValueError, KeyError):
-            errors[block] = "This key result is not yours to check in on."
+            errors[block] = _("This key result is not yours to check in on.")
             continue
         try:
             args = _args(kr, _input(values, block, "value"))
         except (TypeError, ValueError):
-            errors[block] = "Give a number." if kr.kind in (NUMERIC, RANGE) else "Not a choice."
+            errors[block] = (
+                _("Give a number.") if kr.kind in (NUMERIC, RANGE) else _("Not a choice.")
+            )
             continue
         if args is None:
             continue
@@ -328,7 +355,7 @@ def save(person: Person, values: dict[str, Any]) -> tuple[dict[str, str], list[s
         return errors, []
     if not wanted:
         first = next((b for b in values if isinstance(b, str) and b.startswith("kr-")), "note")
-        return {first: "Give at least one key result its new value."}, []
+        return {first: _("Give at least one key result its new value.")}, []
     try:
         with transaction.atomic():
             for kr, args in wanted:
@@ -340,4 +367,4 @@ def save(person: Person, values: dict[str, Any]) -> tuple[dict[str, str], list[s
         return {block: "; ".join(e.message for e in exc.errors)}, []
     except NotAllowed as exc:
         return {f"kr-{kr.pk}": str(exc)}, []
-    return {}, [kr.title for kr, _ in wanted]
+    return {}, [kr.title for kr, _given in wanted]

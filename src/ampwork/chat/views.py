@@ -7,6 +7,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 from slack_bolt.adapter.django import SlackRequestHandler
@@ -14,6 +16,7 @@ from slack_bolt.adapter.django import SlackRequestHandler
 from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import NotFound, ValidationFailed
 from ampwork.core.forms import add_errors
+from ampwork.core.languages import organisation_language
 from ampwork.core.models import Organisation, Team
 from ampwork.core.permissions import Actor, anywhere, can, require
 from ampwork.core.views import member_view
@@ -39,7 +42,7 @@ def _teams(actor: Actor) -> list[Team]:
 def index(request: HttpRequest, actor: Actor) -> HttpResponse:
     me = actor.person
     if me is None:
-        raise NotFound("You have no person in this organisation.")
+        raise NotFound(_("You have no person in this organisation."))
     require(actor, "chat.own", me)
     chat = selectors.account(me)
     form = MyChatForm(
@@ -55,7 +58,7 @@ def index(request: HttpRequest, actor: Actor) -> HttpResponse:
         except ValidationFailed as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, "Your chat choices are saved.")
+            messages.success(request, _("Your chat choices are saved."))
             return redirect("chat:index")
     teams = _teams(actor)
     channels = selectors.team_channels(actor.organisation, teams)
@@ -83,7 +86,7 @@ def slack_settings(request: HttpRequest, actor: Actor) -> HttpResponse:
     if request.method == "POST" and request.POST.get("disconnect"):
         return attempt(
             request,
-            "Slack is disconnected: nobody is linked any more.",
+            _("Slack is disconnected: nobody is linked any more."),
             lambda: services.disconnect_slack(actor=actor),
             "chat:slack",
         )
@@ -93,7 +96,7 @@ def slack_settings(request: HttpRequest, actor: Actor) -> HttpResponse:
         except ValidationFailed as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, "Slack is connected. Try /checkin in your workspace.")
+            messages.success(request, _("Slack is connected. Try /checkin in your workspace."))
             return redirect("chat:slack")
     return render(
         request,
@@ -113,7 +116,7 @@ def slack_settings(request: HttpRequest, actor: Actor) -> HttpResponse:
 def unlink(request: HttpRequest, actor: Actor) -> HttpResponse:
     return attempt(
         request,
-        "Your Slack account is unlinked.",
+        _("Your Slack account is unlinked."),
         lambda: services.unlink_slack(actor=actor),
         "chat:index",
     )
@@ -134,7 +137,7 @@ def link(request: HttpRequest, actor: Actor, code: str) -> HttpResponse:
                 {"error": "; ".join(e.message for e in exc.errors)},
                 status=400,
             )
-        messages.success(request, "Your Slack account is linked: /checkin works now.")
+        messages.success(request, _("Your Slack account is linked: /checkin works now."))
         return redirect("chat:index")
     row = selectors.link_code(actor.organisation, code)
     if row is None:
@@ -142,8 +145,9 @@ def link(request: HttpRequest, actor: Actor, code: str) -> HttpResponse:
             request,
             "chat/link.html",
             {
-                "error": "This link is used, too old or not for this organisation: "
-                "run /checkin again."
+                "error": _(
+                    "This link is used, too old or not for this organisation: run /checkin again."
+                )
             },
             status=400,
         )
@@ -153,6 +157,9 @@ def link(request: HttpRequest, actor: Actor, code: str) -> HttpResponse:
         "chat/link.html",
         {
             "row": row,
+            "who": f"@{row.slack_name} ({row.slack_user_id})"
+            if row.slack_name
+            else row.slack_user_id,
             "workspace": selectors.workspace(actor.organisation),
             "replaces": current.slack_user_id if current and current.slack_user_id else "",
         },
@@ -188,7 +195,9 @@ def team_channels(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
         except ValidationFailed as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, f"The channels of {team.name} are saved.")
+            messages.success(
+                request, _("The channels of %(team)s are saved.") % {"team": team.name}
+            )
             return redirect("chat:index")
     return render(
         request,
@@ -203,9 +212,10 @@ def slack_events(request: HttpRequest, slug: str) -> HttpResponse:
     org = Organisation.objects.filter(slug=slug).first()
     ws = selectors.workspace(org) if org is not None else None
     if ws is None:
-        raise Http404("No Slack app is connected here.")
+        raise Http404(_("No Slack app is connected here."))
     try:
-        response: HttpResponse = SlackRequestHandler(slack.build(ws)).handle(request)
+        with translation.override(organisation_language(org)):  # no browser: the org's
+            response: HttpResponse = SlackRequestHandler(slack.build(ws)).handle(request)
     except (ValueError, AttributeError, KeyError, TypeError):  # a body bolt cannot parse
         return HttpResponse("Not a Slack request.", status=400, content_type="text/plain")
     return response

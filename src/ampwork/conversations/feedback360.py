@@ -20,13 +20,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
 from ampwork.pulse.anonymity import effective_minimum
 
 QUESTIONS = {
-    "strengths": "What are my strengths — what should I keep doing?",
-    "start": "One thing I could start doing",
-    "stop": "One thing I could stop doing",
-    "skill": "How could I grow in {skill}?",
+    "strengths": gettext_lazy("What are my strengths — what should I keep doing?"),
+    "start": gettext_lazy("One thing I could start doing"),
+    "stop": gettext_lazy("One thing I could stop doing"),
+    "skill": gettext_lazy("How could I grow in {skill}?"),
 }
 T = TypeVar("T")
 
@@ -36,7 +39,9 @@ ORDER = ("strengths", "start", "stop", "skill")
 def questions(skill: str | None) -> list[tuple[str, str]]:
     """The request's questions as (key, text); the skill question only with a skill."""
     return [
-        (key, QUESTIONS[key].format(skill=skill or "")) for key in ORDER if key != "skill" or skill
+        (key, str(QUESTIONS[key]).format(skill=skill or ""))
+        for key in ORDER
+        if key != "skill" or skill
     ]
 
 
@@ -63,14 +68,17 @@ def upward_visibility(
     """Whether an upward request's answers may be read (by its receiver)."""
     floor = effective_minimum(minimum)
     if len(answered) < floor:
-        return Visibility(False, f"below the minimum of {floor}: hidden until {floor} answer")
+        return Visibility(False, _hidden_until(floor))
     if not closed:
-        return Visibility(False, "answers appear when the request closes")
+        return Visibility(False, _("answers appear when the request closes"))
     if any(too_close(answered, before, floor) for before in earlier_shown):
         return Visibility(
             False,
-            "hidden so that it cannot be worked out by subtraction: its answerers differ "
-            f"from an earlier request's by fewer than {floor} people",
+            _(
+                "hidden so that it cannot be worked out by subtraction: its answerers differ "
+                "from an earlier request's by fewer than %(count)d people"
+            )
+            % {"count": floor},
         )
     return Visibility(True)
 
@@ -84,8 +92,16 @@ def combined(items: Iterable[T], rng: random.Random | None = None) -> list[T]:
 
 def progress(answered: int, asked: int, *, upward: bool, minimum: int) -> str:
     """ "3 of 5 answered", and for upward feedback below the minimum, that it stays hidden."""
-    text = f"{answered} of {asked} answered"
+    text = _("%(answered)d of %(asked)d answered") % {"answered": answered, "asked": asked}
     floor = effective_minimum(minimum)
     if upward and answered < floor:
-        text += f" — below the minimum of {floor}: hidden until {floor} answer"
+        text += " — " + _hidden_until(floor)
     return text
+
+
+def _hidden_until(floor: int) -> str:
+    return ngettext(
+        "below the minimum of %(count)d: hidden until %(count)d answers",
+        "below the minimum of %(count)d: hidden until %(count)d answer",
+        floor,
+    ) % {"count": floor}

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ampwork.core.errors import NotFound
 from ampwork.core.models import Person
@@ -139,7 +140,7 @@ def get_request(actor: Actor, pk: int) -> FeedbackRequest360:
         or can(actor, "feedback360.answer", found)
         or (can(actor, "feedback360.read_shared", found) and _has_shared(found))
     ):
-        raise NotFound("no such feedback request")
+        raise NotFound(_("no such feedback request"))
     return found
 
 
@@ -230,7 +231,7 @@ def results(actor: Actor, request: FeedbackRequest360) -> Results:
         feedback360.questions(skill),
         reader_is_receiver=can(actor, "feedback360.read_answers", request),
     )
-    for key, _ in out.questions:
+    for key, _text in out.questions:
         out.answers[key] = []
     manager = not out.reader_is_receiver and can(actor, "feedback360.read_shared", request)
     if not (out.reader_is_receiver or manager):

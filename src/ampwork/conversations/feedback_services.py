@@ -14,6 +14,8 @@ from collections.abc import Iterable, Mapping
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ampwork.core import sealing
 from ampwork.core import selectors as core_selectors
@@ -39,7 +41,7 @@ FURTHEST = 90  # days ahead a due date may be
 
 def _me(actor: Actor) -> Person:
     if actor.person is None:
-        raise NotAllowed("Only a person of the organisation can do this.")
+        raise NotAllowed(_("Only a person of the organisation can do this."))
     return actor.person
 
 
@@ -59,60 +61,83 @@ def ask(
     me = _me(actor)
     org = actor.organisation
     if kind not in FeedbackRequest360.Kind.values:
-        raise ValidationFailed.single("kind", "is 360 or upward")
+        raise ValidationFailed.single("kind", _("is 360 or upward"))
     upward = kind == FeedbackRequest360.Kind.UPWARD
     receiver = me
     if receiver_id is not None and receiver_id != me.pk:
         if upward:
-            raise ValidationFailed.single("receiver_id", "upward feedback is asked about oneself")
+            raise ValidationFailed.single(
+                "receiver_id", _("upward feedback is asked about oneself")
+            )
         found = Person.objects.filter(organisation=org, pk=receiver_id, active=True).first()
         if found is None:
-            raise ValidationFailed.single("receiver_id", f"no active person {receiver_id}")
+            raise ValidationFailed.single(
+                "receiver_id", _("no active person %(id)s") % {"id": receiver_id}
+            )
         if not core_selectors.coaches(me, found.pk):
             raise ValidationFailed.single(
-                "receiver_id", "you may propose feedback only for someone you manage"
+                "receiver_id", _("you may propose feedback only for someone you manage")
             )
         receiver = found
     ids = sorted(set(asked_ids))
     if not ids:
-        raise ValidationFailed.single("asked_ids", "choose at least one person")
+        raise ValidationFailed.single("asked_ids", _("choose at least one person"))
     if len(ids) > MOST_ASKED:
-        raise ValidationFailed.single("asked_ids", f"ask at most {MOST_ASKED} people")
+        raise ValidationFailed.single(
+            "asked_ids", _("ask at most %(count)d people") % {"count": MOST_ASKED}
+        )
     if receiver.pk in ids:
-        raise ValidationFailed.single("asked_ids", "the receiver does not answer about themselves")
+        raise ValidationFailed.single(
+            "asked_ids", _("the receiver does not answer about themselves")
+        )
     people = {p.pk: p for p in Person.objects.filter(organisation=org, pk__in=ids, active=True)}
     missing = [str(i) for i in ids if i not in people]
     if missing:
-        raise ValidationFailed.single("asked_ids", f"no active person {', '.join(missing)}")
+        raise ValidationFailed.single(
+            "asked_ids", _("no active person %(id)s") % {"id": ", ".join(missing)}
+        )
     minimum = effective_minimum(org.anonymity_min_group)
     if upward:
         if any(p.manager_id != receiver.pk for p in people.values()):
             raise ValidationFailed.single(
-                "asked_ids", "upward feedback is answered by people who report to you directly"
+                "asked_ids", _("upward feedback is answered by people who report to you directly")
             )
         if len(ids) < minimum:
             raise ValidationFailed.single(
                 "asked_ids",
-                f"ask at least {minimum} people: upward answers are shown only once "
-                f"{minimum} answer",
+                ngettext(
+                    "ask at least %(count)d person: upward answers are shown only once "
+                    "%(count)d answers",
+                    "ask at least %(count)d people: upward answers are shown only once "
+                    "%(count)d answer",
+                    minimum,
+                )
+                % {"count": minimum},
             )
         for earlier in _earlier_asked(receiver):
             if feedback360.too_close(ids, earlier, minimum):
                 raise ValidationFailed.single(
                     "asked_ids",
-                    "these people differ from those of an earlier upward request by fewer "
-                    f"than {minimum}: comparing the two could reveal what a few wrote. "
-                    f"Ask the same people, or change at least {minimum}.",
+                    _(
+                        "these people differ from those of an earlier upward request by fewer "
+                        "than %(count)d: comparing the two could reveal what a few wrote. "
+                        "Ask the same people, or change at least %(count)d."
+                    )
+                    % {"count": minimum},
                 )
     today = timezone.localdate()
     if due is None:
-        raise ValidationFailed.single("due", "is required")
+        raise ValidationFailed.single("due", _("is required"))
     if due < today:
-        raise ValidationFailed.single("due", "cannot be in the past")
+        raise ValidationFailed.single("due", _("cannot be in the past"))
     if due > today + dt.timedelta(days=FURTHEST):
-        raise ValidationFailed.single("due", f"is at most {FURTHEST} days ahead")
+        raise ValidationFailed.single(
+            "due", _("is at most %(days)d days ahead") % {"days": FURTHEST}
+        )
     if skill_id is not None and skill_id not in mastery_selectors.skill_names(org):
-        raise ValidationFailed.single("skill_id", f"no skill {skill_id} in this organisation")
+        raise ValidationFailed.single(
+            "skill_id", _("no skill %(id)s in this organisation") % {"id": skill_id}
+        )
     request = FeedbackRequest360.objects.create(
         organisation=org,
         receiver=receiver,
@@ -149,9 +174,9 @@ def accept(*, actor: Actor, request: FeedbackRequest360) -> FeedbackRequest360:
     """The receiver agrees to a request their manager proposed: it is sent."""
     require(actor, "feedback360.accept", request)
     if request.status != FeedbackRequest360.Status.PROPOSED:
-        raise ValidationFailed.single("status", "this request is not waiting for your consent")
+        raise ValidationFailed.single("status", _("this request is not waiting for your consent"))
     if request.due < timezone.localdate():
-        raise ValidationFailed.single("due", "its due date has passed: ask again")
+        raise ValidationFailed.single("due", _("its due date has passed: ask again"))
     request.status = FeedbackRequest360.Status.OPEN
     request.save(update_fields=["status"])
     return request
@@ -162,7 +187,7 @@ def decline(*, actor: Actor, request: FeedbackRequest360) -> None:
     """The receiver says no to a proposed request: it is deleted, nothing was sent."""
     require(actor, "feedback360.accept", request)
     if request.status != FeedbackRequest360.Status.PROPOSED:
-        raise ValidationFailed.single("status", "this request is not waiting for your consent")
+        raise ValidationFailed.single("status", _("this request is not waiting for your consent"))
     request.delete()
 
 
@@ -177,25 +202,27 @@ def answer(
     if request.status != FeedbackRequest360.Status.OPEN or feedback_selectors.is_closed(
         request, timezone.localdate()
     ):
-        raise ValidationFailed.single("answers", "this request is not open for answers")
+        raise ValidationFailed.single("answers", _("this request is not open for answers"))
     keys = {key for key, _ in feedback360.questions(_skill_name(request))}
     unknown = sorted(k for k, v in answers.items() if k not in keys and (v or "").strip())
     if unknown:
-        raise ValidationFailed.single("answers", f"no question {', '.join(unknown)}")
+        raise ValidationFailed.single(
+            "answers", _("no question %(keys)s") % {"keys": ", ".join(unknown)}
+        )
     texts = {
         key: clean_text(answers.get(key, ""), key, ANSWER, required=False)
         for key, _ in feedback360.questions(_skill_name(request))
     }
     texts = {k: v for k, v in texts.items() if v}
     if not texts:
-        raise ValidationFailed.single("answers", "answer at least one question")
+        raise ValidationFailed.single("answers", _("answer at least one question"))
     with transaction.atomic():
         # one statement both checks and marks: of two submits at once exactly one counts
         claimed = FeedbackAsked.objects.filter(request=request, person=me, answered=False).update(
             answered=True
         )
         if not claimed:
-            raise ValidationFailed.single("answers", "you have answered this request already")
+            raise ValidationFailed.single("answers", _("you have answered this request already"))
         if not request.upward:
             FeedbackAnswer.objects.bulk_create(
                 FeedbackAnswer(
@@ -271,7 +298,7 @@ def close(*, actor: Actor, request: FeedbackRequest360) -> FeedbackRequest360:
     """The receiver stops taking answers (before the due date)."""
     require(actor, "feedback360.share", request)
     if request.status != FeedbackRequest360.Status.OPEN:
-        raise ValidationFailed.single("status", "only an open request can be closed")
+        raise ValidationFailed.single("status", _("only an open request can be closed"))
     request.status = FeedbackRequest360.Status.CLOSED
     request.save(update_fields=["status"])
     settle_upward(request)
@@ -292,7 +319,7 @@ def share(
     require(actor, "feedback360.share", request)
     if request.upward:
         if whole and not feedback_selectors.upward_visibility(request).shown:
-            raise ValidationFailed.single("whole", "these answers are not shown yet")
+            raise ValidationFailed.single("whole", _("these answers are not shown yet"))
         request.shared = whole
         request.save(update_fields=["shared"])
         return request
@@ -301,7 +328,8 @@ def share(
     stray = sorted(ids - own)
     if stray:
         raise ValidationFailed.single(
-            "answer_ids", f"no answer {', '.join(map(str, stray))} on this request"
+            "answer_ids",
+            _("no answer %(ids)s on this request") % {"ids": ", ".join(map(str, stray))},
         )
     FeedbackAnswer.objects.filter(request=request, pk__in=ids).update(shared=True)
     FeedbackAnswer.objects.filter(request=request).exclude(pk__in=ids).update(shared=False)

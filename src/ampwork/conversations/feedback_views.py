@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ampwork.core import selectors as core_selectors
@@ -32,7 +33,9 @@ def _date(raw: str | None, field: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(raw)
     except ValueError:
-        raise ValidationFailed.single(field, f"'{raw[:20]}' is not a date") from None
+        raise ValidationFailed.single(
+            field, _("'%(value)s' is not a date") % {"value": raw[:20]}
+        ) from None
 
 
 def _ids(raw: list[str]) -> list[int]:
@@ -95,9 +98,12 @@ def ask(request: HttpRequest, actor: Actor) -> HttpResponse:
         flash_errors(request, exc)
         return redirect("feedback360:index")
     if found.status == FeedbackRequest360.Status.PROPOSED:
-        messages.success(request, f"Proposed: {found.receiver.name} decides whether it is sent.")
+        messages.success(
+            request,
+            _("Proposed: %(name)s decides whether it is sent.") % {"name": found.receiver.name},
+        )
     else:
-        messages.success(request, "Sent. You will read the answers here.")
+        messages.success(request, _("Sent. You will read the answers here."))
     return redirect("feedback360:request", pk=found.pk)
 
 
@@ -147,7 +153,7 @@ def _page(
 @member_view
 def answer(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     found = feedback_selectors.get_request(actor, pk)
-    keys = [key for key, _ in feedback360.questions(found.skill.name if found.skill else None)]
+    keys = [key for key, _text in feedback360.questions(found.skill.name if found.skill else None)]
     try:
         feedback_services.answer(
             actor=actor, request=found, answers={k: request.POST.get(k, "") for k in keys}
@@ -157,8 +163,9 @@ def answer(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
         return redirect("feedback360:request", pk=pk)
     messages.success(
         request,
-        "Thank you: your answers are sent"
-        + (", without your name." if found.upward else f" to {found.receiver.name}."),
+        _("Thank you: your answers are sent, without your name.")
+        if found.upward
+        else _("Thank you: your answers are sent to %(name)s.") % {"name": found.receiver.name},
     )
     return redirect("feedback360:index")
 
@@ -170,13 +177,13 @@ def accept(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     try:
         if request.POST.get("decision") == "decline":
             feedback_services.decline(actor=actor, request=found)
-            messages.success(request, "Declined: nothing was sent.")
+            messages.success(request, _("Declined: nothing was sent."))
             return redirect("feedback360:index")
         feedback_services.accept(actor=actor, request=found)
     except ValidationFailed as exc:
         flash_errors(request, exc)
         return redirect("feedback360:request", pk=pk)
-    messages.success(request, "Accepted: the request is sent.")
+    messages.success(request, _("Accepted: the request is sent."))
     return redirect("feedback360:request", pk=pk)
 
 
@@ -189,7 +196,7 @@ def close(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     except ValidationFailed as exc:
         flash_errors(request, exc)
         return redirect("feedback360:request", pk=pk)
-    messages.success(request, "Closed: no more answers are taken.")
+    messages.success(request, _("Closed: no more answers are taken."))
     return redirect("feedback360:request", pk=pk)
 
 
@@ -210,5 +217,5 @@ def share(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     if request.htmx:  # type: ignore[attr-defined]
         found = feedback_selectors.get_request(actor, pk)
         return _page(request, actor, found, "conversations/_feedback_share.html")
-    messages.success(request, "Saved: your manager reads only what you shared.")
+    messages.success(request, _("Saved: your manager reads only what you shared."))
     return redirect("feedback360:request", pk=pk)

@@ -13,10 +13,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ampwork.apitools import parse_id
+from ampwork.core import l10n
 from ampwork.core.errors import NotFound, ValidationFailed
 from ampwork.core.models import Person
 from ampwork.core.permissions import Actor
@@ -26,11 +30,21 @@ from ampwork.okrs import selectors as okr_selectors
 from . import feedback_selectors
 from .models import OneOnOne
 
-KINDS: dict[str, str] = {
-    "key_result": "Key result",
-    "review": "Weekly review",
-    "feedback": "360 feedback",
-    "skill": "Skill",
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+KINDS: dict[str, StrOrPromise] = {
+    "key_result": gettext_lazy("Key result"),
+    "review": gettext_lazy("Weekly review"),
+    "feedback": gettext_lazy("360 feedback"),
+    "skill": gettext_lazy("Skill"),
+}
+# The same words inside a sentence ("no key result 5 that both of you may open").
+KIND_WORDS: dict[str, StrOrPromise] = {
+    "key_result": gettext_lazy("key result"),
+    "review": gettext_lazy("weekly review"),
+    "feedback": gettext_lazy("360 feedback"),
+    "skill": gettext_lazy("skill"),
 }
 RECENT_REVIEWS = 8  # how many of the person's latest weekly reviews the form offers
 
@@ -44,7 +58,7 @@ class Link:
 
     @property
     def kind_label(self) -> str:
-        return KINDS[self.kind]
+        return str(KINDS[self.kind])
 
     @property
     def value(self) -> str:
@@ -81,7 +95,8 @@ def resolve(actor: Actor, refs: Iterable[Ref]) -> dict[Ref, Link]:
             found["review", review.pk] = Link(
                 "review",
                 review.pk,
-                f"{review.person.name}, week of {review.week:%-d %b %Y}",
+                _("%(name)s, week of %(date)s")
+                % {"name": review.person.name, "date": l10n.format_day(review.week)},
                 reverse("mastery:review", args=[review.pk]),
             )
     for pk in sorted(wanted.get("feedback", ())):
@@ -92,7 +107,11 @@ def resolve(actor: Actor, refs: Iterable[Ref]) -> dict[Ref, Link]:
         found["feedback", pk] = Link(
             "feedback",
             pk,
-            f"Feedback for {request.receiver.name}, due {request.due:%-d %b}",
+            _("Feedback for %(name)s, due %(date)s")
+            % {
+                "name": request.receiver.name,
+                "date": l10n.format_day(request.due, "day_month"),
+            },
             reverse("feedback360:request", args=[pk]),
         )
     if ids := wanted.get("skill"):
@@ -108,10 +127,12 @@ def parse(raw: str) -> Ref | None:
     raw = (raw or "").strip()
     if not raw:
         return None
-    kind, _, text = raw.partition(":")
+    kind, _colon, text = raw.partition(":")
     pk = parse_id(text)
     if kind not in KINDS or pk is None or pk < 1:
-        raise ValidationFailed.single("link", f"'{raw[:40]}' is not a link this form offers")
+        raise ValidationFailed.single(
+            "link", _("'%(value)s' is not a link this form offers") % {"value": raw[:40]}
+        )
     return kind, pk
 
 
@@ -120,13 +141,18 @@ def check(series: OneOnOne, ref: Ref) -> Ref:
     ValidationFailed naming ``link`` (without saying whether the thing exists)."""
     kind, pk = ref
     if kind not in KINDS:
-        raise ValidationFailed.single("link_kind", f"is one of {', '.join(KINDS)}")
+        raise ValidationFailed.single(
+            "link_kind", _("is one of %(values)s") % {"values": ", ".join(KINDS)}
+        )
     for person in (series.person, series.lead):
         if ref not in resolve(actor_of(series, person), [ref]):
             raise ValidationFailed.single(
                 "link",
-                f"no {KINDS[kind].lower()} {pk} that both of you may open: a link on the "
-                "shared agenda must be open to both",
+                _(
+                    "no %(kind)s %(id)s that both of you may open: a link on the "
+                    "shared agenda must be open to both"
+                )
+                % {"kind": KIND_WORDS[kind], "id": pk},
             )
     return ref
 

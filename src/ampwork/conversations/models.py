@@ -8,6 +8,7 @@ import uuid
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from ampwork.core.models import Organisation, Person
 
@@ -17,13 +18,13 @@ class OneOnOne(models.Model):
     (their manager, mentor or teacher). One series per pair."""
 
     class Kind(models.TextChoices):
-        MANAGER = "manager", "Manager"
-        MENTOR = "mentor", "Mentor"
+        MANAGER = "manager", _("Manager")
+        MENTOR = "mentor", _("Mentor")
 
     class Cadence(models.TextChoices):
-        WEEKLY = "weekly", "Weekly"
-        FORTNIGHTLY = "fortnightly", "Fortnightly"
-        MONTHLY = "monthly", "Monthly"
+        WEEKLY = "weekly", _("Weekly")
+        FORTNIGHTLY = "fortnightly", _("Fortnightly")
+        MONTHLY = "monthly", _("Monthly")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
@@ -195,13 +196,13 @@ class FeedbackRequest360(models.Model):
     organisation's anonymity minimum of answers (``feedback360.py``). Never a score."""
 
     class Kind(models.TextChoices):
-        PEER = "360", "360 feedback"
-        UPWARD = "upward", "Upward feedback"
+        PEER = "360", _("360 feedback")
+        UPWARD = "upward", _("Upward feedback")
 
     class Status(models.TextChoices):
-        PROPOSED = "proposed", "Waiting for the receiver's consent"
-        OPEN = "open", "Open"
-        CLOSED = "closed", "Closed"
+        PROPOSED = "proposed", _("Waiting for the receiver's consent")
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     receiver = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")

@@ -10,9 +10,12 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ampwork.autonomy import rules as autonomy_rules
 from ampwork.autonomy import selectors as autonomy_selectors
+from ampwork.core import l10n
 from ampwork.core.errors import NotFound
 from ampwork.core.models import Person
 from ampwork.core.permissions import Actor, can
@@ -145,7 +148,7 @@ def get_series(actor: Actor, pk: int) -> OneOnOne:
         .first()
     )
     if found is None or not can(actor, "one_on_ones.view", found):
-        raise NotFound("no such 1:1")  # not a 403: whether it exists is the two's business
+        raise NotFound(_("no such 1:1"))  # not a 403: whether it exists is the two's business
     return found
 
 
@@ -156,7 +159,7 @@ def get_meeting(actor: Actor, pk: int) -> Meeting:
         .first()
     )
     if found is None or not can(actor, "one_on_ones.view", found):
-        raise NotFound("no such meeting")
+        raise NotFound(_("no such meeting"))
     return found
 
 
@@ -167,7 +170,7 @@ def get_point(actor: Actor, pk: int) -> TalkingPoint:
         .first()
     )
     if found is None or not can(actor, "one_on_ones.view", found):
-        raise NotFound("no such talking point")
+        raise NotFound(_("no such talking point"))
     return found
 
 
@@ -178,7 +181,7 @@ def get_action(actor: Actor, pk: int) -> ActionItem:
         .first()
     )
     if found is None or not can(actor, "one_on_ones.view", found):
-        raise NotFound("no such action item")
+        raise NotFound(_("no such action item"))
     return found
 
 
@@ -322,14 +325,16 @@ def suggestions(
             if ref is None or objective is None or (objective.private and not mine):
                 continue
             last = (
-                f"no check-in since {fact.last_check_in:%-d %b}"
+                _("no check-in since %(date)s")
+                % {"date": l10n.format_day(fact.last_check_in, "day_month")}
                 if fact.last_check_in
-                else "no check-in yet"
+                else _("no check-in yet")
             )
             found.append(
                 Suggestion(
-                    f"Key result “{ref.title}”: how is it going?",
-                    f"{last} — it counts as stale after 14 days (objective “{objective.title}”)",
+                    _("Key result “%(title)s”: how is it going?") % {"title": ref.title},
+                    _("%(last)s — it counts as stale after 14 days (objective “%(title)s”)")
+                    % {"last": last, "title": objective.title},
                     ("key_result", fact.id),
                 )
             )
@@ -339,7 +344,8 @@ def suggestions(
             label = autonomy_rules.T_LABELS[step.t]
             found.append(
                 Suggestion(
-                    f"Autonomy: a step up in {label} (to level {step.level})?",
+                    _("Autonomy: a step up in %(label)s (to level %(level)s)?")
+                    % {"label": label, "level": step.level},
                     _cut("; ".join(step.reasons), 300),
                 )
             )
@@ -349,7 +355,11 @@ def suggestions(
     for flag in calibration.flags:
         found.append(
             Suggestion(
-                _cut(f"Goldilocks: the key results look {flag.label}. {flag.conversation}", 500),
+                _cut(
+                    _("Goldilocks: the key results look %(label)s. %(conversation)s")
+                    % {"label": flag.label, "conversation": flag.conversation},
+                    500,
+                ),
                 _cut("; ".join(flag.evidence), 300),
             )
         )
@@ -358,9 +368,18 @@ def suggestions(
     if waiting:
         found.append(
             Suggestion(
-                f"{person.name}'s weekly review{'s' if waiting > 1 else ''} without an answer",
-                f"{waiting} weekly review{'s' if waiting > 1 else ''} since "
-                f"{first:%-d %b} {'have' if waiting > 1 else 'has'} no reply yet",
+                ngettext(
+                    "%(name)s's weekly review without an answer",
+                    "%(name)s's weekly reviews without an answer",
+                    waiting,
+                )
+                % {"name": person.name},
+                ngettext(
+                    "%(count)d weekly review since %(date)s has no reply yet",
+                    "%(count)d weekly reviews since %(date)s have no reply yet",
+                    waiting,
+                )
+                % {"count": waiting, "date": l10n.format_day(first, "day_month")},
             )
         )
     return found
@@ -426,7 +445,7 @@ def earlier_one_on_ones(actor: Actor, person_id: int) -> EarlierOneOnOnes:
     the actor may read (whether a summary exists is the person's business)."""
     series = _shared_summaries(actor, [person_id])
     if not series:
-        raise NotFound("no earlier 1:1s shared with you")
+        raise NotFound(_("no earlier 1:1s shared with you"))
     held = list(
         Meeting.objects.filter(one_on_one__in=series, held_at__isnull=False).order_by("date", "id")
     )

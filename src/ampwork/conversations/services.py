@@ -18,8 +18,10 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from ampwork.core import mail
+from ampwork.core import l10n, mail
 from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import NotAllowed, ValidationFailed, clean_text
 from ampwork.core.models import Organisation, Person
@@ -37,24 +39,24 @@ FURTHEST = 366  # days ahead a meeting may be planned
 
 def _me(actor: Actor) -> Person:
     if actor.person is None:
-        raise NotAllowed("Only a person of the organisation can do this.")
+        raise NotAllowed(_("Only a person of the organisation can do this."))
     return actor.person
 
 
 def _day(day: dt.date | None, field: str) -> dt.date:
     today = timezone.localdate()
     if day is None:
-        raise ValidationFailed.single(field, "is required")
+        raise ValidationFailed.single(field, _("is required"))
     if day < today:
-        raise ValidationFailed.single(field, "cannot be in the past")
+        raise ValidationFailed.single(field, _("cannot be in the past"))
     if day > today + dt.timedelta(days=FURTHEST):
-        raise ValidationFailed.single(field, "is at most a year ahead")
+        raise ValidationFailed.single(field, _("is at most a year ahead"))
     return day
 
 
 def _open(meeting: Meeting, field: str = "meeting") -> None:
     if not meeting.is_open:
-        raise ValidationFailed.single(field, "this meeting was held: add it to the next one")
+        raise ValidationFailed.single(field, _("this meeting was held: add it to the next one"))
 
 
 @transaction.atomic
@@ -69,24 +71,35 @@ def start(
     """Start a 1:1 series between the actor and someone else, with its first meeting."""
     me = _me(actor)  # always one of the two: nobody starts a 1:1 between two others
     if relationship not in RELATIONSHIPS:
-        raise ValidationFailed.single("relationship", f"is one of {', '.join(RELATIONSHIPS)}")
+        raise ValidationFailed.single(
+            "relationship", _("is one of %(values)s") % {"values": ", ".join(RELATIONSHIPS)}
+        )
     if cadence not in schedule.CADENCES:
-        raise ValidationFailed.single("cadence", f"is one of {', '.join(schedule.CADENCES)}")
+        raise ValidationFailed.single(
+            "cadence", _("is one of %(values)s") % {"values": ", ".join(schedule.CADENCES)}
+        )
     other = Person.objects.filter(organisation=actor.organisation, pk=with_id, active=True).first()
     if other is None:
-        raise ValidationFailed.single("with_id", f"no active person {with_id} in this organisation")
+        raise ValidationFailed.single(
+            "with_id", _("no active person %(id)s in this organisation") % {"id": with_id}
+        )
     if other.pk == me.pk:
-        raise ValidationFailed.single("with_id", "a 1:1 takes two people")
+        raise ValidationFailed.single("with_id", _("a 1:1 takes two people"))
     lead, person = (other, me) if relationship in ("manager", "mentor") else (me, other)
     kind = OneOnOne.Kind.MANAGER if relationship in ("manager", "report") else OneOnOne.Kind.MENTOR
     if kind == OneOnOne.Kind.MANAGER and not core_selectors.coaches(lead, person.pk):
         raise ValidationFailed.single(
             "relationship",
-            f"{lead.name} is not {person.name}'s manager and leads none of their teams: "
-            "start a mentor 1:1 instead",
+            _(
+                "%(lead)s is not %(person)s's manager and leads none of their teams: "
+                "start a mentor 1:1 instead"
+            )
+            % {"lead": lead.name, "person": person.name},
         )
     if OneOnOne.objects.filter(person=person, lead=lead).exists():
-        raise ValidationFailed.single("with_id", f"you already have a 1:1 with {other.name}")
+        raise ValidationFailed.single(
+            "with_id", _("you already have a 1:1 with %(name)s") % {"name": other.name}
+        )
     day = _day(first_meeting or timezone.localdate(), "first_meeting")
     series = OneOnOne.objects.create(
         organisation=actor.organisation,
@@ -155,9 +168,9 @@ def add_action(
     _open(meeting)
     series = meeting.one_on_one
     if owner_id not in (series.person_id, series.lead_id):
-        raise ValidationFailed.single("owner_id", "is one of the two people of this 1:1")
+        raise ValidationFailed.single("owner_id", _("is one of the two people of this 1:1"))
     if due is not None and due < timezone.localdate():
-        raise ValidationFailed.single("due", "cannot be in the past")
+        raise ValidationFailed.single("due", _("cannot be in the past"))
     return ActionItem.objects.create(
         organisation=actor.organisation,
         meeting=meeting,
@@ -323,16 +336,34 @@ def send_reminders(
             points, actions = open_points.get(meeting.pk, 0), open_actions.get(meeting.pk, 0)
             page = settings.BASE_URL + reverse("conversations:meeting", args=[meeting.pk])
             invitation = settings.BASE_URL + reverse("conversations:invitation", args=[series.pk])
+            day = l10n.format_day(tomorrow, "weekday_long")
             message = EmailMessage(
-                subject=f"Your 1:1 with {other.name} is tomorrow, {tomorrow:%A %-d %B}",
+                subject=_("Your 1:1 with %(name)s is tomorrow, %(date)s")
+                % {"name": other.name, "date": day},
                 body=(
-                    f"Hello {me.name},\n\n"
-                    f"You meet {other.name} tomorrow, {tomorrow:%A %-d %B}. The agenda has "
-                    f"{points} open talking point{'' if points == 1 else 's'} and "
-                    f"{actions} open action item{'' if actions == 1 else 's'}; add what you "
-                    f"want to talk about before you meet:\n\n{page}\n\n"
-                    f"For your calendar: {invitation}\n\n"
-                    "This reminder goes to both of you the day before each meeting.\n"
+                    _("Hello %(name)s,") % {"name": me.name}
+                    + "\n\n"
+                    + _(
+                        "You meet %(name)s tomorrow, %(date)s. The agenda has %(points)s and"
+                        " %(actions)s; add what you want to talk about before you meet:"
+                    )
+                    % {
+                        "name": other.name,
+                        "date": day,
+                        "points": ngettext(
+                            "%(count)d open talking point", "%(count)d open talking points", points
+                        )
+                        % {"count": points},
+                        "actions": ngettext(
+                            "%(count)d open action item", "%(count)d open action items", actions
+                        )
+                        % {"count": actions},
+                    }
+                    + f"\n\n{page}\n\n"
+                    + _("For your calendar: %(url)s") % {"url": invitation}
+                    + "\n\n"
+                    + _("This reminder goes to both of you the day before each meeting.")
+                    + "\n"
                 ),
                 to=[me.email],
             )

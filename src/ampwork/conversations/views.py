@@ -5,16 +5,19 @@ calendar invitation. The agenda's small writes answer in place with htmx."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from ampwork.core import ical
+from ampwork.core import ical, l10n
 from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import ValidationFailed
 from ampwork.core.forms import whole_number
@@ -24,13 +27,20 @@ from ampwork.core.views import flash_errors, member_view
 from . import links, selectors, services
 from .models import Meeting, OneOnOne
 
-WORDS = {
-    "manager": "your manager",
-    "report": "your report",
-    "mentor": "your mentor",
-    "mentee": "your mentee",
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
+WORDS: dict[str, StrOrPromise] = {
+    "manager": pgettext_lazy("company", "your manager"),
+    "report": pgettext_lazy("company", "your report"),
+    "mentor": gettext_lazy("your mentor"),
+    "mentee": gettext_lazy("your mentee"),
 }
-SCHOOL_WORDS = {**WORDS, "manager": "your teacher", "report": "your student"}
+SCHOOL_WORDS: dict[str, StrOrPromise] = {
+    **WORDS,
+    "manager": pgettext_lazy("school", "your teacher"),
+    "report": pgettext_lazy("school", "your student"),
+}
 
 
 def _date(raw: str | None, field: str) -> dt.date | None:
@@ -40,10 +50,12 @@ def _date(raw: str | None, field: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(raw)
     except ValueError:
-        raise ValidationFailed.single(field, f"'{raw[:20]}' is not a date") from None
+        raise ValidationFailed.single(
+            field, _("'%(value)s' is not a date") % {"value": raw[:20]}
+        ) from None
 
 
-def _words(actor: Actor) -> dict[str, str]:
+def _words(actor: Actor) -> dict[str, StrOrPromise]:
     return SCHOOL_WORDS if actor.organisation.is_school else WORDS
 
 
@@ -85,7 +97,7 @@ def start(request: HttpRequest, actor: Actor) -> HttpResponse:
     except ValidationFailed as exc:
         flash_errors(request, exc)
         return redirect("conversations:index")
-    messages.success(request, "1:1 started. Add what you want to talk about.")
+    messages.success(request, _("1:1 started. Add what you want to talk about."))
     return redirect("conversations:meeting", pk=services.open_meeting_of(series).pk)
 
 
@@ -146,7 +158,7 @@ def add_point(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
         )
     except ValidationFailed as exc:
         return _failed(request, exc, pk)
-    return _agenda(request, actor, pk, "Talking point added.")
+    return _agenda(request, actor, pk, _("Talking point added."))
 
 
 @require_POST
@@ -177,7 +189,7 @@ def add_action(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
         )
     except ValidationFailed as exc:
         return _failed(request, exc, pk)
-    return _agenda(request, actor, pk, "Action item added.")
+    return _agenda(request, actor, pk, _("Action item added."))
 
 
 @require_POST
@@ -199,7 +211,7 @@ def shared_notes(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
         services.save_shared_notes(actor=actor, meeting=found, text=request.POST.get("text", ""))
     except ValidationFailed as exc:
         return _failed(request, exc, pk)
-    messages.success(request, "Shared notes saved: both of you read them.")
+    messages.success(request, _("Shared notes saved: both of you read them."))
     return redirect("conversations:meeting", pk=pk)
 
 
@@ -211,7 +223,7 @@ def private_note(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
         services.save_private_note(actor=actor, meeting=found, text=request.POST.get("text", ""))
     except ValidationFailed as exc:
         return _failed(request, exc, pk)
-    messages.success(request, "Private note saved: only you will ever read it.")
+    messages.success(request, _("Private note saved: only you will ever read it."))
     return redirect("conversations:meeting", pk=pk)
 
 
@@ -224,7 +236,9 @@ def reschedule(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
         services.reschedule(actor=actor, meeting=found, date=day)
     except ValidationFailed as exc:
         return _failed(request, exc, pk)
-    messages.success(request, f"Moved to {found.date:%A %-d %B}.")
+    messages.success(
+        request, _("Moved to %(date)s.") % {"date": l10n.format_day(found.date, "weekday_long")}
+    )
     return redirect("conversations:meeting", pk=pk)
 
 
@@ -237,14 +251,26 @@ def hold(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     if was_open:
         points = len(selectors.points_of(following))
         actions = len(selectors.actions_of(following, timezone.localdate()))
+        carried = ngettext("%(count)d talking point", "%(count)d talking points", points) % {
+            "count": points
+        }
+        carried_actions = ngettext("%(count)d action item", "%(count)d action items", actions) % {
+            "count": actions
+        }
         messages.success(
             request,
-            f"Meeting held. The next one is on {following.date:%A %-d %B}, with "
-            f"{points} talking point{'s' if points != 1 else ''} and {actions} action "
-            f"item{'s' if actions != 1 else ''} carried over.",
+            _(
+                "Meeting held. The next one is on %(date)s, with %(points)s and %(actions)s"
+                " carried over."
+            )
+            % {
+                "date": l10n.format_day(following.date, "weekday_long"),
+                "points": carried,
+                "actions": carried_actions,
+            },
         )
     else:
-        messages.info(request, "That meeting was held already: here is the next one.")
+        messages.info(request, _("That meeting was held already: here is the next one."))
     return redirect("conversations:meeting", pk=following.pk)
 
 
@@ -260,7 +286,7 @@ def invitation(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
                 uid=f"one-on-one-{following.pk}@{request.get_host()}",
                 day=following.date,
                 summary=f"1:1 {series.person.name} / {series.lead.name}",
-                description=f"Agenda: {url}",
+                description=_("Agenda: %(url)s") % {"url": url},
                 url=url,
             )
         ],
@@ -292,9 +318,9 @@ def share_summary(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
         )
     messages.success(
         request,
-        "Your next manager can read a summary of this 1:1."
+        _("Your next manager can read a summary of this 1:1.")
         if series.share_summary
-        else "This 1:1's summary is not shared.",
+        else _("This 1:1's summary is not shared."),
     )
     return redirect(page)
 

@@ -30,6 +30,8 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 BACKEND = "ampwork.demo.outbox.OutboxBackend"
 
@@ -59,9 +61,17 @@ def batch_line(subjects: Sequence[str], url: str) -> str:
     what = f"“{distinct[0]}”" if distinct else ""
     if len(distinct) > 1:
         others = len(distinct) - 1
-        what += f" and {others} other subject{'s' if others != 1 else ''}"
-    plural = "s" if count != 1 else ""
-    return f"ampwork: {count} email{plural} {what} → outbox: {url}"
+        what = ngettext(
+            "%(first)s and %(count)d other subject",
+            "%(first)s and %(count)d other subjects",
+            others,
+        ) % {"first": what, "count": others}
+    emails = ngettext("%(count)d email", "%(count)d emails", count) % {"count": count}
+    return _("ampwork: %(emails)s %(what)s → outbox: %(url)s") % {
+        "emails": emails,
+        "what": what,
+        "url": url,
+    }
 
 
 class OutboxBackend(BaseEmailBackend):

@@ -19,6 +19,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ampwork.core import services as core
 from ampwork.core.errors import ValidationFailed
@@ -144,14 +145,35 @@ def demo_sign_ins() -> list[tuple[str, str, str]]:
     return [
         (
             "admin@brightwater.example",
-            "admin of Brightwater Labs and head teacher at Hillside",
+            _("admin of %(company)s and head teacher at %(school)s")
+            % {"company": "Brightwater Labs", "school": "Hillside"},
             DEMO_PASSWORD,
         ),
-        ("people@brightwater.example", "people ops at Brightwater Labs", DEMO_PASSWORD),
-        ("manager@brightwater.example", "manager of the Platform team", DEMO_PASSWORD),
-        ("member@brightwater.example", "engineer in the Platform team", DEMO_PASSWORD),
-        ("teacher@hillside.example", "teacher of Year 9 Science", DEMO_PASSWORD),
-        ("student@hillside.example", "student in Year 9 Science", DEMO_PASSWORD),
+        (
+            "people@brightwater.example",
+            _("people ops at %(company)s") % {"company": "Brightwater Labs"},
+            DEMO_PASSWORD,
+        ),
+        (
+            "manager@brightwater.example",
+            _("manager of the %(team)s team") % {"team": "Platform"},
+            DEMO_PASSWORD,
+        ),
+        (
+            "member@brightwater.example",
+            _("engineer in the %(team)s team") % {"team": "Platform"},
+            DEMO_PASSWORD,
+        ),
+        (
+            "teacher@hillside.example",
+            _("teacher of %(class)s") % {"class": "Year 9 Science"},
+            DEMO_PASSWORD,
+        ),
+        (
+            "student@hillside.example",
+            _("student in %(class)s") % {"class": "Year 9 Science"},
+            DEMO_PASSWORD,
+        ),
     ]
 
 
@@ -223,7 +245,7 @@ def _build() -> tuple[Organisation, Organisation]:
 
     # --- the company: a 3-level tree, a lead per unit, members per team.
     teams: dict[str, Team] = {}
-    for name, kind, parent, _ in COMPANY_TREE:
+    for name, kind, parent, _size in COMPANY_TREE:
         teams[name] = Team.objects.create(
             organisation=company, name=name, kind=kind, parent=teams[parent] if parent else None
         )
@@ -249,7 +271,7 @@ def _build() -> tuple[Organisation, Organisation]:
         ),
     }
     hire_base = dt.date(2019, 1, 7)
-    for name, _, parent, size in COMPANY_TREE:
+    for name, _kind, parent, size in COMPANY_TREE:
         email, full, title, role = special.get(name, (None, None, None, Role.MANAGER))
         full = full or next(names)
         email = email or _email(full, "brightwater.example")
@@ -380,7 +402,7 @@ def generate(
     the admin at the top. One admin account (random password) can sign in.
     """
     if people < 2:
-        raise ValidationFailed.single("people", "must be at least 2")
+        raise ValidationFailed.single("people", _("must be at least 2"))
     rng = random.Random(seed)
     advance = progress or (lambda n: None)
     slug = slug or f"generated-{people}"
@@ -473,7 +495,7 @@ def generate(
         index = 0
         while budget > 0:
             rows = []
-            for _ in range(min(chunk, budget)):
+            for _step in range(min(chunk, budget)):
                 t = index % n_teams
                 index += 1
                 i = next(counter)

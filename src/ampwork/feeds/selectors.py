@@ -18,6 +18,7 @@ import datetime as dt
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ampwork.autonomy import selectors as autonomy_selectors
 from ampwork.conversations import selectors as conversation_selectors
@@ -73,16 +74,21 @@ def events_for(actor: Actor, base_url: str, today: dt.date | None = None) -> lis
     org = actor.organisation
     host = base_url.split("://", 1)[-1].split("/", 1)[0] or "ampwork"
     since = today - BACK
-    word = "reflection" if org.is_school else "review"
     friday = today - dt.timedelta(days=today.weekday()) + dt.timedelta(days=REVIEW_DAY)
     found = [
         ical.Event(
             uid=f"weekly-review-{me.pk}@{host}",
-            summary=f"Weekly {word} and key-result check-in",
+            summary=(
+                _("Weekly reflection and key-result check-in")
+                if org.is_school
+                else _("Weekly review and key-result check-in")
+            ),
             day=friday,
             weekly=True,
-            description="Five minutes: a small win, what got in the way, your next steps, "
-            "and a check-in on your key results.",
+            description=_(
+                "Five minutes: a small win, what got in the way, your next steps, "
+                "and a check-in on your key results."
+            ),
             url=base_url + reverse("mastery:review_form"),
         )
     ]
@@ -90,7 +96,7 @@ def events_for(actor: Actor, base_url: str, today: dt.date | None = None) -> lis
         found.append(
             ical.Event(
                 uid=f"cycle-end-{cycle.pk}@{host}",
-                summary=f"OKR cycle “{cycle.name}” ends",
+                summary=_("OKR cycle “%(name)s” ends") % {"name": cycle.name},
                 day=cycle.end,
                 url=base_url + reverse("okrs:dashboard", args=[cycle.pk]),
             )
@@ -101,7 +107,7 @@ def events_for(actor: Actor, base_url: str, today: dt.date | None = None) -> lis
             found.append(
                 ical.Event(
                     uid=f"shipit-{event.pk}@{host}",
-                    summary=f"ShipIt: {event.title}",
+                    summary=_("ShipIt: %(title)s") % {"title": event.title},
                     starts=event.starts_at,
                     ends=event.ends_at,
                     description=event.theme,
@@ -112,7 +118,7 @@ def events_for(actor: Actor, base_url: str, today: dt.date | None = None) -> lis
         found.append(
             ical.Event(
                 uid=f"pulse-closes-{round.pk}@{host}",
-                summary=f"Pulse “{round.name}” closes",
+                summary=_("Pulse “%(name)s” closes") % {"name": round.name},
                 day=round.closes,
                 url=base_url + reverse("pulse:round", args=[round.pk]),
             )
@@ -121,7 +127,7 @@ def events_for(actor: Actor, base_url: str, today: dt.date | None = None) -> lis
         found.append(
             ical.Event(
                 uid=f"one-on-one-{meeting.meeting_id}@{host}",
-                summary=f"1:1 with {meeting.other}",
+                summary=_("1:1 with %(name)s") % {"name": meeting.other},
                 day=meeting.date,
                 url=base_url + reverse("conversations:meeting", args=[meeting.meeting_id]),
             )

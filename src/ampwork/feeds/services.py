@@ -8,6 +8,7 @@ import secrets
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ampwork.core.errors import NotAllowed
 from ampwork.core.models import Person
@@ -26,7 +27,7 @@ def digest(secret: str) -> str:
 
 def _me(actor: Actor) -> Person:
     if actor.person is None:
-        raise NotAllowed("Only a person of the organisation has a calendar feed.")
+        raise NotAllowed(_("Only a person of the organisation has a calendar feed."))
     return actor.person
 
 

@@ -9,9 +9,11 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from ampwork.core import ical
+from ampwork.core.languages import speaking_to
 from ampwork.core.permissions import Actor
 from ampwork.core.views import member_view
 
@@ -44,7 +46,7 @@ def reset(request: HttpRequest, actor: Actor) -> HttpResponse:
     # post/redirect/get: the address is shown once, and a reload makes no second one
     request.session[NEW_FEED_KEY] = services.reset(actor=actor)
     if had:
-        messages.success(request, "A new address: the old one no longer works.")
+        messages.success(request, _("A new address: the old one no longer works."))
     return redirect("feeds:page")
 
 
@@ -52,7 +54,7 @@ def reset(request: HttpRequest, actor: Actor) -> HttpResponse:
 @member_view
 def turn_off(request: HttpRequest, actor: Actor) -> HttpResponse:
     if services.turn_off(actor=actor):
-        messages.success(request, "Your calendar feed is off: its address no longer works.")
+        messages.success(request, _("Your calendar feed is off: its address no longer works."))
     return redirect("feeds:page")
 
 
@@ -61,15 +63,16 @@ def ics(request: HttpRequest, secret: str) -> HttpResponse:
     """The feed: 404 for an address that is not (or no longer) a feed's."""
     found = selectors.by_secret(secret)
     if found is None:
-        raise Http404("no such calendar feed")
+        raise Http404(_("no such calendar feed"))
     feed, actor = found
     services.used(feed)
-    body = ical.calendar(
-        selectors.events_for(actor, settings.BASE_URL),
-        stamp=timezone.now(),
-        name=f"ampwork — {actor.organisation.name}",
-        feed=True,
-    )
+    with speaking_to(actor.person):  # a calendar application asks: the person's language
+        body = ical.calendar(
+            selectors.events_for(actor, settings.BASE_URL),
+            stamp=timezone.now(),
+            name=f"ampwork — {actor.organisation.name}",
+            feed=True,
+        )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"

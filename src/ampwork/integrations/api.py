@@ -27,7 +27,7 @@ router = Router(tags=["webhooks"])
 @router.get("/webhook-events", response=responses(200, list[EventTypeOut]))
 def event_types(request: HttpRequest) -> list[EventTypeOut]:
     require(actor(request), "webhooks.manage")
-    return [EventTypeOut(type=k, description=v) for k, v in events.EVENTS.items()]
+    return [EventTypeOut(type=k, description=str(v)) for k, v in events.EVENTS.items()]
 
 
 @router.get("/webhooks", response=responses(200, list[EndpointOut]))

@@ -1,29 +1,31 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
 
 from . import events
 
 
 class EndpointForm(forms.Form):
     url = forms.CharField(
-        label="URL",
+        label=_("URL"),
         max_length=500,
-        help_text="Where ampwork POSTs each event: https://… on a public address.",
+        help_text=_("Where ampwork POSTs each event: https://… on a public address."),
         widget=forms.URLInput(attrs={"placeholder": "https://example.org/hooks/ampwork"}),
     )
-    description = forms.CharField(label="Description", max_length=200, required=False)
+    description = forms.CharField(label=_("Description"), max_length=200, required=False)
     events = forms.MultipleChoiceField(
-        label="Events",
-        choices=[(k, f"{k} — {v}") for k, v in events.EVENTS.items()],
+        label=_("Events"),
+        choices=[(k, format_lazy("{} — {}", k, v)) for k, v in events.EVENTS.items()],
         widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "choose at least one event"},
+        error_messages={"required": _("choose at least one event")},
     )
 
 
 class EndpointEditForm(EndpointForm):
     enabled = forms.BooleanField(
-        label="Enabled",
+        label=_("Enabled"),
         required=False,
-        help_text="Enabling an endpoint again clears its record of failures.",
+        help_text=_("Enabling an endpoint again clears its record of failures."),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from ampwork.core.models import Organisation
 
@@ -36,10 +37,10 @@ class Delivery(models.Model):
     """One event sent (or to be sent) to one endpoint, with what came back last."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Waiting"
-        SUCCEEDED = "succeeded", "Delivered"
-        FAILED = "failed", "Failed (will retry)"
-        GAVE_UP = "gave_up", "Failed (no more retries)"
+        PENDING = "pending", _("Waiting")
+        SUCCEEDED = "succeeded", _("Delivered")
+        FAILED = "failed", _("Failed (will retry)")
+        GAVE_UP = "gave_up", _("Failed (no more retries)")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     endpoint = models.ForeignKey(Endpoint, on_delete=models.CASCADE, related_name="deliveries")

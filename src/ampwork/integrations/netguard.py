@@ -18,6 +18,7 @@ import threading
 from urllib.parse import SplitResult, urlsplit
 
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 DEADLINE_FACTOR = 3  # the whole exchange takes at most this many times the socket timeout
 
@@ -32,15 +33,15 @@ def parse(url: str) -> SplitResult:
         parts = urlsplit(url)
         port = parts.port
     except ValueError:
-        raise Refused("is not a valid URL") from None
+        raise Refused(_("is not a valid URL")) from None
     if parts.scheme not in ("http", "https"):
-        raise Refused("must start with https:// (or http://)")
+        raise Refused(_("must start with https:// (or http://)"))
     if not parts.hostname:
-        raise Refused("needs a host name")
+        raise Refused(_("needs a host name"))
     if parts.username or parts.password:
-        raise Refused("must not hold a user name or password")
+        raise Refused(_("must not hold a user name or password"))
     if port == 0:
-        raise Refused("needs a valid port")
+        raise Refused(_("needs a valid port"))
     return parts
 
 
@@ -95,10 +96,10 @@ def check_host(host: str) -> None:
         name = host.lower().rstrip(".")
         local = name in ("localhost", "localhost.localdomain") or name.endswith(".localhost")
         if local and not _allow_private():
-            raise Refused("points at this server (localhost)") from None
+            raise Refused(_("points at this server (localhost)")) from None
         return
     if not _allow_private() and not public(host.strip("[]")):
-        raise Refused("points at a private or local address")
+        raise Refused(_("points at a private or local address"))
 
 
 def resolve(host: str, port: int) -> str:
@@ -107,12 +108,12 @@ def resolve(host: str, port: int) -> str:
     try:
         found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
-        raise Refused("the host name does not resolve") from None
+        raise Refused(_("the host name does not resolve")) from None
     addresses = [str(info[4][0]) for info in found]
     if not addresses:
-        raise Refused("the host name does not resolve")
+        raise Refused(_("the host name does not resolve"))
     if not _allow_private() and not all(public(a) for a in addresses):
-        raise Refused("the host name resolves to a private or local address")
+        raise Refused(_("the host name resolves to a private or local address"))
     return addresses[0]
 
 

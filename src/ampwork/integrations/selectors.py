@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from ampwork.core.errors import NotFound
 from ampwork.core.models import Organisation
@@ -17,7 +18,7 @@ def endpoints(org: Organisation) -> QuerySet[Endpoint]:
 def endpoint(org: Organisation, pk: int) -> Endpoint:
     found = Endpoint.objects.filter(organisation=org, pk=pk).first()
     if found is None:
-        raise NotFound("no such webhook endpoint")
+        raise NotFound(_("no such webhook endpoint"))
     return found
 
 
@@ -32,5 +33,5 @@ def delivery(org: Organisation, pk: int, endpoint_id: int | None = None) -> Deli
         rows = rows.filter(endpoint_id=endpoint_id)
     row = rows.first()
     if row is None:
-        raise NotFound("no such delivery")
+        raise NotFound(_("no such delivery"))
     return row

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from standardwebhooks import Webhook
 
 from ampwork.core import backoff, mail, sealing, worker
@@ -70,16 +71,18 @@ def _clean(url: str, description: str, chosen: list[str]) -> tuple[str, str, lis
     url = (url or "").strip()
     try:
         if len(url) > 500:
-            raise netguard.Refused("is longer than 500 characters")
+            raise netguard.Refused(_("is longer than 500 characters"))
         parts = netguard.parse(url)
         netguard.check_host(parts.hostname or "")
     except netguard.Refused as exc:
         errors.append(FieldError("url", str(exc)))
     unknown = events.unknown(chosen)
     if unknown:
-        errors.append(FieldError("events", f"no such event: {unknown[0][:60]}"))
+        errors.append(
+            FieldError("events", _("no such event: %(event)s") % {"event": unknown[0][:60]})
+        )
     elif not chosen:
-        errors.append(FieldError("events", "choose at least one event"))
+        errors.append(FieldError("events", _("choose at least one event")))
     try:
         description = clean_text(description, "description", 200, required=False)
     except ValidationFailed as exc:
@@ -357,11 +360,18 @@ def _disable(endpoint: Endpoint, since: dt.datetime) -> None:
     letters = [
         mail.Letter(
             EmailMessage(
-                subject="ampwork disabled a webhook endpoint",
+                subject=_("ampwork disabled a webhook endpoint"),
                 body=(
-                    f"Hello {admin.name},\n\nampwork stopped sending events to the webhook "
-                    f"endpoint {endpoint.url}: {reason}, for three days.\n\n"
-                    f"Fix the receiver, then enable the endpoint again: {link}\n"
+                    _("Hello %(name)s,") % {"name": admin.name}
+                    + "\n\n"
+                    + _(
+                        "ampwork stopped sending events to the webhook endpoint %(url)s: every"
+                        " delivery failed since %(since)s UTC, for three days."
+                    )
+                    % {"url": endpoint.url, "since": f"{since:%Y-%m-%d %H:%M}"}
+                    + "\n\n"
+                    + _("Fix the receiver, then enable the endpoint again: %(url)s") % {"url": link}
+                    + "\n"
                 ),
                 to=[admin.email],
             )

@@ -8,6 +8,7 @@ import json
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ampwork.core.errors import ValidationFailed
@@ -105,7 +106,7 @@ def endpoint(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
             add_errors(form, exc)
             found.refresh_from_db()
         else:
-            messages.success(request, "Endpoint saved.")
+            messages.success(request, _("Endpoint saved."))
             return redirect("integrations:endpoint", pk=found.pk)
     shown = request.session.pop(NEW_SECRET_KEY, None) if request.method == "GET" else None
     if shown and shown.get("endpoint") == found.pk:
@@ -135,7 +136,7 @@ def send_test(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     found = selectors.endpoint(actor.organisation, pk)
     return attempt(
         request,
-        "Test event queued: its delivery shows below.",
+        _("Test event queued: its delivery shows below."),
         lambda: services.send_test(actor=actor, endpoint=found),
         "integrations:endpoint",
         pk=found.pk,
@@ -159,7 +160,7 @@ def retry(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     found = selectors.delivery(actor.organisation, pk)
     return attempt(
         request,
-        "Delivery queued again.",
+        _("Delivery queued again."),
         lambda: services.retry_delivery(actor=actor, delivery=found),
         "integrations:endpoint",
         pk=found.endpoint_id,
@@ -173,7 +174,7 @@ def delete(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     found = selectors.endpoint(actor.organisation, pk)
     return attempt(
         request,
-        "Endpoint deleted.",
+        _("Endpoint deleted."),
         lambda: services.delete_endpoint(actor=actor, endpoint=found),
         "integrations:webhooks",
     )

@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router
 from ninja.pagination import paginate
 
@@ -32,7 +33,7 @@ router = Router(tags=["notifications"])
 def _me(who: Actor) -> Person:
     me = who.person
     if me is None:
-        raise NotFound("Your token belongs to no person of this organisation.")
+        raise NotFound(_("Your token belongs to no person of this organisation."))
     require(who, "notifications.own", me)
     return me
 
@@ -50,7 +51,7 @@ def mark_read(request: HttpRequest, payload: NotificationsReadIn) -> Notificatio
     who = actor(request)
     _me(who)
     if not payload.all and not payload.ids:
-        raise ValidationFailed.single("ids", "name some ids, or send all: true")
+        raise ValidationFailed.single("ids", _("name some ids, or send all: true"))
     ids = None if payload.all else payload.ids
     return NotificationsReadOut(marked=services.mark_read(actor=who, ids=ids))
 
@@ -61,10 +62,10 @@ def _out(person: Person) -> NotificationPreferencesOut:
     return NotificationPreferencesOut(
         preferences=[
             NotificationPreferenceOut(
-                kind=row.kind.code, label=row.kind.label, channel=code, enabled=on
+                kind=row.kind.code, label=str(row.kind.label), channel=code, enabled=on
             )
             for row in found.rows
-            for code, _, on in row.cells
+            for code, _label, on in row.cells
         ],
         channels=list(kinds.CHANNEL_CODES),
         quiet_start=quiet.start.strftime("%H:%M") if quiet else None,

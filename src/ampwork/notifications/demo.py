@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from ampwork.core import l10n
 from ampwork.core.models import Organisation, Person, Role, Team, TeamMembership
 
 from .models import Notification
@@ -31,13 +33,16 @@ def _company(org: Organisation) -> list[Row]:
     sam = Person.objects.get(organisation=org, email="member@brightwater.example")
     mate = platform[1] if platform[0] == sam else platform[0]
     feedback, recognition = "/mastery/feedback/", "/mastery/recognition/"
+    gave = _("%(name)s gave you feedback")
+    recognised = _("%(name)s recognised you")
+    asks = _("%(name)s asks for your feedback")
     return [
-        (sam, "feedback_received", f"{marco.name} gave you feedback", feedback, 9, True),
-        (sam, "feedback_received", f"{mate.name} gave you feedback", feedback, 5, False),
-        (sam, "recognition", f"{marco.name} recognised you", recognition, 3, False),
-        (sam, "feedback_requested", f"{mate.name} asks for your feedback", feedback, 2, False),
-        (mate, "feedback_requested", f"{sam.name} asks for your feedback", feedback, 6, True),
-        (mate, "recognition", f"{sam.name} recognised you", recognition, 20, True),
+        (sam, "feedback_received", gave % {"name": marco.name}, feedback, 9, True),
+        (sam, "feedback_received", gave % {"name": mate.name}, feedback, 5, False),
+        (sam, "recognition", recognised % {"name": marco.name}, recognition, 3, False),
+        (sam, "feedback_requested", asks % {"name": mate.name}, feedback, 2, False),
+        (mate, "feedback_requested", asks % {"name": sam.name}, feedback, 6, True),
+        (mate, "recognition", recognised % {"name": sam.name}, recognition, 20, True),
     ]
 
 
@@ -47,13 +52,17 @@ def seed(company: Organisation, school: Organisation) -> None:
     monday = today - dt.timedelta(days=today.weekday())
     rows = _company(company)
     for org in (company, school):
-        word = "reflection" if org.is_school else "review"
+        due = (
+            _("Your weekly reflection and check-in for the week of %(date)s are due")
+            if org.is_school
+            else _("Your weekly review and check-in for the week of %(date)s are due")
+        ) % {"date": l10n.format_day(monday, "day_month_long")}
         for person in Person.objects.filter(organisation=org, user__isnull=False, active=True):
             rows.append(
                 (
                     person,
                     "checkin_due",
-                    f"Your weekly {word} and check-in for the week of {monday:%-d %B} are due",
+                    due,
                     "/mastery/review/",
                     0.2,
                     False,
@@ -64,7 +73,7 @@ def seed(company: Organisation, school: Organisation) -> None:
                     (
                         person,
                         "manager_finding",
-                        "The advisor has open findings for you",
+                        _("The advisor has open findings for you"),
                         "/advisor/",
                         1.2,
                         True,

@@ -8,26 +8,39 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
 class Kind:
     code: str
-    label: str
-    help: str
+    label: StrOrPromise  # lazy: in the reader's language
+    help: StrOrPromise
     email: bool  # on by email unless the person turns it off
 
 
 KINDS: tuple[Kind, ...] = (
-    Kind("checkin_due", "Check-in due", "your weekly review and check-in are due", False),
-    Kind("review_answered", "Review answered", "someone replied to your weekly review", True),
-    Kind("feedback_received", "Feedback received", "a colleague gave you feedback", True),
-    Kind("feedback_requested", "Feedback requested", "a colleague asks for your feedback", False),
-    Kind("recognition", "Recognition", "someone recognised you", False),
-    Kind("autonomy_decided", "Autonomy step", "a step of yours was granted or deferred", True),
-    Kind("pulse_open", "Pulse open", "a pulse you are invited to opened", False),
-    Kind("manager_finding", "Advisor findings", "the advisor has findings for you", False),
-    Kind("shipit_phase", "ShipIt day", "a ShipIt day starts tomorrow or now", False),
+    Kind("checkin_due", _("Check-in due"), _("your weekly review and check-in are due"), False),
+    Kind("review_answered", _("Review answered"), _("someone replied to your weekly review"), True),
+    Kind("feedback_received", _("Feedback received"), _("a colleague gave you feedback"), True),
+    Kind(
+        "feedback_requested",
+        _("Feedback requested"),
+        _("a colleague asks for your feedback"),
+        False,
+    ),
+    Kind("recognition", _("Recognition"), _("someone recognised you"), False),
+    Kind(
+        "autonomy_decided", _("Autonomy step"), _("a step of yours was granted or deferred"), True
+    ),
+    Kind("pulse_open", _("Pulse open"), _("a pulse you are invited to opened"), False),
+    Kind("manager_finding", _("Advisor findings"), _("the advisor has findings for you"), False),
+    Kind("shipit_phase", _("ShipIt day"), _("a ShipIt day starts tomorrow or now"), False),
 )
 BY_CODE = {k.code: k for k in KINDS}
 
@@ -36,14 +49,14 @@ EMAIL = "email"
 SLACK = "slack"
 TEAMS = "teams"
 # (code, label): the order of the preferences grid's columns
-CHANNELS: tuple[tuple[str, str], ...] = (
-    (IN_APP, "In the app"),
-    (EMAIL, "Email"),
+CHANNELS: tuple[tuple[str, StrOrPromise], ...] = (
+    (IN_APP, _("In the app")),
+    (EMAIL, _("Email")),
     (SLACK, "Slack"),
     (TEAMS, "Teams"),
 )
 CHATS = (SLACK, TEAMS)  # reach only people who linked them: on for every kind once linked
-CHANNEL_CODES = tuple(code for code, _ in CHANNELS)
+CHANNEL_CODES = tuple(code for code, _label in CHANNELS)
 
 
 def default(kind: str, channel: str) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.db.models import QuerySet
 
@@ -12,6 +13,9 @@ from ampwork.core.models import Person
 
 from . import kinds
 from .models import Notification, Preference, QuietHours
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 def mine(person: Person) -> QuerySet[Notification]:
@@ -28,7 +32,7 @@ def unread_count(person: Person) -> int:
 @dataclass(frozen=True)
 class Row:
     kind: kinds.Kind
-    cells: list[tuple[str, str, bool]]  # (channel code, channel label, on)
+    cells: list[tuple[str, StrOrPromise, bool]]  # (channel code, channel label, on)
 
 
 @dataclass(frozen=True)
@@ -44,7 +48,7 @@ class Choices:
 REACHES: dict[str, Callable[[Person], bool]] = {}
 
 
-def offered(person: Person) -> tuple[tuple[str, str], ...]:
+def offered(person: Person) -> tuple[tuple[str, StrOrPromise], ...]:
     """The channels this person's grid shows: in the app, email, and each chat they linked."""
     return tuple(
         (code, label)
@@ -53,7 +57,9 @@ def offered(person: Person) -> tuple[tuple[str, str], ...]:
     )
 
 
-def choices(person: Person, channels: tuple[tuple[str, str], ...] = kinds.CHANNELS) -> Choices:
+def choices(
+    person: Person, channels: tuple[tuple[str, StrOrPromise], ...] = kinds.CHANNELS
+) -> Choices:
     """The grid kind × channel as this person has it (their choice, else the default)."""
     chosen = {(p.kind, p.channel): p.enabled for p in Preference.objects.filter(person=person)}
     rows = [

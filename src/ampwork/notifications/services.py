@@ -23,9 +23,13 @@ from django.core import signing
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from ampwork.core import mail
+from ampwork.core import l10n, mail
 from ampwork.core.errors import NotFound, ValidationFailed
+from ampwork.core.languages import speaking_to
 from ampwork.core.models import Organisation, Person
 from ampwork.core.permissions import Actor, require
 
@@ -42,9 +46,15 @@ class Note:
 
     recipient_ids: tuple[int, ...]
     kind: str
-    title: str
+    title: str  # lazy (``_title``): written in each recipient's language when told
     url: str
     once: bool = False  # a daily or weekly notice: never twice the same to one person
+
+
+def _title(make: Callable[[], str]) -> str:
+    """A title translated when it is read (``str()``), in the language active then: each
+    recipient's own (``notify``)."""
+    return lazy(make, str)()
 
 
 # ---------------------------------------------------------------- from events to notes
@@ -54,7 +64,7 @@ def _name(org_id: int, person_id: Any) -> str:
     found = Person.objects.filter(organisation_id=org_id, pk=person_id).values_list(
         "name", flat=True
     )
-    return next(iter(found), "Someone")
+    return next(iter(found), None) or _title(lambda: _("Someone"))
 
 
 def _ids(*values: Any) -> tuple[int, ...]:
@@ -64,11 +74,12 @@ def _ids(*values: Any) -> tuple[int, ...]:
 def _review_replied(org_id: int, d: dict[str, Any]) -> list[Note]:
     if d.get("author_id") == d.get("person_id"):
         return []
+    who = _name(org_id, d.get("author_id"))
     return [
         Note(
             _ids(d.get("person_id")),
             "review_answered",
-            f"{_name(org_id, d.get('author_id'))} replied to your weekly review",
+            _title(lambda: _("%(name)s replied to your weekly review") % {"name": who}),
             f"/mastery/reviews/{int(d['review_id'])}/",
         )
     ]
@@ -80,7 +91,7 @@ def _feedback_given(org_id: int, d: dict[str, Any]) -> list[Note]:
         Note(
             _ids(d.get("receiver_id")),
             "feedback_received",
-            f"{who} gave you feedback",
+            _title(lambda: _("%(name)s gave you feedback") % {"name": who}),
             "/mastery/feedback/",
         )
     ]
@@ -92,7 +103,7 @@ def _feedback_requested(org_id: int, d: dict[str, Any]) -> list[Note]:
         Note(
             _ids(d.get("asked_id")),
             "feedback_requested",
-            f"{who} asks for your feedback",
+            _title(lambda: _("%(name)s asks for your feedback") % {"name": who}),
             "/mastery/feedback/",
         )
     ]
@@ -101,7 +112,8 @@ def _feedback_requested(org_id: int, d: dict[str, Any]) -> list[Note]:
 def _recognition(org_id: int, d: dict[str, Any]) -> list[Note]:
     who = _name(org_id, d.get("author_id"))
     ids = _ids(*d.get("recipient_ids", []))
-    return [Note(ids, "recognition", f"{who} recognised you", "/mastery/recognition/")]
+    title = _title(lambda: _("%(name)s recognised you") % {"name": who})
+    return [Note(ids, "recognition", title, "/mastery/recognition/")]
 
 
 def _autonomy(outcome: str) -> Callable[[int, dict[str, Any]], list[Note]]:
@@ -109,11 +121,20 @@ def _autonomy(outcome: str) -> Callable[[int, dict[str, Any]], list[Note]]:
         if d.get("decided_by_id") == d.get("person_id"):
             return []
         t = str(d.get("t", ""))[:20]
+        level = int(d.get("level", 0))
+
+        def title() -> str:
+            if outcome == "granted":
+                text = _("Your autonomy step (%(t)s, level %(level)s) was granted")
+            else:
+                text = _("Your autonomy step (%(t)s, level %(level)s) was deferred")
+            return text % {"t": t, "level": level}
+
         return [
             Note(
                 _ids(d.get("person_id")),
                 "autonomy_decided",
-                f"Your autonomy step ({t}, level {int(d.get('level', 0))}) was {outcome}",
+                _title(title),
                 "/autonomy/",
             )
         ]
@@ -122,7 +143,7 @@ def _autonomy(outcome: str) -> Callable[[int, dict[str, Any]], list[Note]]:
 
 
 def _pulse_invited(org_id: int, d: dict[str, Any]) -> list[Note]:
-    name = str(d.get("name", "A pulse"))[:120]
+    name = str(d["name"])[:120] if "name" in d else _title(lambda: _("A pulse"))
     try:
         closes = dt.date.fromisoformat(str(d.get("closes", ""))[:10])
     except ValueError:
@@ -133,7 +154,12 @@ def _pulse_invited(org_id: int, d: dict[str, Any]) -> list[Note]:
         Note(
             _ids(*d.get("person_ids", [])),
             "pulse_open",
-            f"The pulse “{name}” is open until {closes:%-d %B}: your link is in your email",
+            _title(
+                lambda: (
+                    _("The pulse “%(name)s” is open until %(date)s: your link is in your email")
+                    % {"name": name, "date": l10n.format_day(closes, "day_month_long")}
+                )
+            ),
             "/pulse/",
         )
     ]
@@ -141,16 +167,24 @@ def _pulse_invited(org_id: int, d: dict[str, Any]) -> list[Note]:
 
 def _review_due(org_id: int, d: dict[str, Any]) -> list[Note]:
     try:
-        week = f"{dt.date.fromisoformat(str(d.get('week', ''))[:10]):%-d %B}"
+        week = dt.date.fromisoformat(str(d.get("week", ""))[:10])
     except ValueError:
         return []
     school = Organisation.objects.filter(pk=org_id, kind=Organisation.Kind.SCHOOL).exists()
-    word = "reflection" if school else "review"
+
+    def title() -> str:
+        day = l10n.format_day(week, "day_month_long")
+        if school:
+            return _("Your weekly reflection and check-in for the week of %(date)s are due") % {
+                "date": day
+            }
+        return _("Your weekly review and check-in for the week of %(date)s are due") % {"date": day}
+
     return [
         Note(
             _ids(d.get("person_id")),
             "checkin_due",
-            f"Your weekly {word} and check-in for the week of {week} are due",
+            _title(title),
             "/mastery/review/",
             once=True,
         )
@@ -165,20 +199,35 @@ def _findings(org_id: int, d: dict[str, Any]) -> list[Note]:
         Note(
             _ids(d.get("person_id")),
             "manager_finding",
-            f"The advisor has {n} open finding{'' if n == 1 else 's'} for you",
+            _title(
+                lambda: (
+                    ngettext(
+                        "The advisor has %(count)d open finding for you",
+                        "The advisor has %(count)d open findings for you",
+                        n,
+                    )
+                    % {"count": n}
+                )
+            ),
             "/advisor/",
         )
     ]
 
 
 def _shipit(org_id: int, d: dict[str, Any]) -> list[Note]:
-    name = str(d.get("name", "ShipIt day"))[:120]
-    when = "starts tomorrow" if d.get("phase") == "tomorrow" else "has started"
+    name = str(d["name"])[:120] if "name" in d else _title(lambda: _("ShipIt day"))
+    tomorrow = d.get("phase") == "tomorrow"
     ids = tuple(
         Person.objects.filter(organisation_id=org_id, active=True).values_list("pk", flat=True)
     )
     url = f"/autonomy/shipit/{int(d['event_id'])}/"
-    return [Note(ids, "shipit_phase", f"{name} {when}", url, once=True)]
+
+    def title() -> str:
+        if tomorrow:
+            return _("%(name)s starts tomorrow") % {"name": name}
+        return _("%(name)s has started") % {"name": name}
+
+    return [Note(ids, "shipit_phase", _title(title), url, once=True)]
 
 
 MAKERS: dict[str, Callable[[int, dict[str, Any]], list[Note]]] = {
@@ -244,13 +293,17 @@ def notify(*, organisation_id: int, note: Note) -> list[Notification]:
             organisation_id=organisation_id, pk__in=note.recipient_ids, active=True
         ).select_related("organisation")
     )
+    titles = {}
+    for p in people:  # each in their own language
+        with speaking_to(p):
+            titles[p.pk] = str(note.title)[:200]
     if note.once:
         told = set(
             Notification.objects.filter(
-                recipient__in=people, kind=note.kind, title=note.title[:200], url=note.url[:300]
-            ).values_list("recipient_id", flat=True)
+                recipient__in=people, kind=note.kind, url=note.url[:300]
+            ).values_list("recipient_id", "title")
         )
-        people = [p for p in people if p.pk not in told]
+        people = [p for p in people if (p.pk, titles[p.pk]) not in told]
     if not people:
         return []
     choices = _choices(people, note.kind)
@@ -260,7 +313,7 @@ def notify(*, organisation_id: int, note: Note) -> list[Notification]:
                 organisation_id=organisation_id,
                 recipient=p,
                 kind=note.kind,
-                title=note.title[:200],
+                title=titles[p.pk],
                 url=note.url[:300],
             )
             for p in people
@@ -306,13 +359,20 @@ def letter(person: Person, note: Note) -> EmailMessage:
     link = f"{settings.BASE_URL}{note.url}?org={org.slug}"
     unsubscribe = unsubscribe_url(person, note.kind)
     label = kinds.BY_CODE[note.kind].label
+    title = str(note.title)
+    preferences = f"{settings.BASE_URL}/notifications/preferences/?org={org.slug}"
     return EmailMessage(
-        subject=note.title,
+        subject=title,
         body=(
-            f"Hello {person.name},\n\n{note.title}.\n\n{link}\n\n"
-            f"You get this email because “{label}” notifications by email are on.\n"
-            f"Turn them off with one click: {unsubscribe}\n"
-            f"All your choices: {settings.BASE_URL}/notifications/preferences/?org={org.slug}\n"
+            _("Hello %(name)s,") % {"name": person.name}
+            + f"\n\n{title}.\n\n{link}\n\n"
+            + _("You get this email because “%(label)s” notifications by email are on.")
+            % {"label": label}
+            + "\n"
+            + _("Turn them off with one click: %(url)s") % {"url": unsubscribe}
+            + "\n"
+            + _("All your choices: %(url)s") % {"url": preferences}
+            + "\n"
         ),
         to=[person.email],
         headers={
@@ -345,7 +405,7 @@ def _email(people: list[Person], note: Note, when: dict[int, dt.datetime | None]
 def _me(actor: Actor) -> Person:
     me = actor.person
     if me is None:
-        raise NotFound("You have no person in this organisation.")
+        raise NotFound(_("You have no person in this organisation."))
     require(actor, "notifications.own", me)
     return me
 
@@ -378,14 +438,16 @@ def set_preferences(
     wrong = [(k, c) for k, c in chosen if k not in kinds.BY_CODE or c not in shown]
     if wrong:
         raise ValidationFailed.single(
-            "enabled", f"no kind {wrong[0][0]!r} on channel {wrong[0][1]!r}"
+            "enabled",
+            _("no kind %(kind)s on channel %(channel)s")
+            % {"kind": repr(wrong[0][0]), "channel": repr(wrong[0][1])},
         )
     if (quiet_start is None) != (quiet_end is None):
-        raise ValidationFailed.single("quiet_end", "give both ends of quiet hours, or neither")
+        raise ValidationFailed.single("quiet_end", _("give both ends of quiet hours, or neither"))
     if quiet_start is not None and quiet_start == quiet_end:
-        raise ValidationFailed.single("quiet_end", "quiet hours must end at another time")
+        raise ValidationFailed.single("quiet_end", _("quiet hours must end at another time"))
     if any(c not in kinds.CHANNEL_CODES for c in shown):
-        raise ValidationFailed.single("channels", "names a channel that does not exist")
+        raise ValidationFailed.single("channels", _("names a channel that does not exist"))
     Preference.objects.filter(person=me, channel__in=shown).delete()
     Preference.objects.bulk_create(
         Preference(
@@ -413,12 +475,12 @@ def read_token(token: str) -> tuple[Person, str, str]:
             token, salt=UNSUBSCRIBE_SALT, max_age=UNSUBSCRIBE_MAX_AGE
         )
     except (signing.BadSignature, ValueError, TypeError) as exc:
-        raise NotFound("This unsubscribe link is not valid (or too old).") from exc
+        raise NotFound(_("This unsubscribe link is not valid (or too old).")) from exc
     if kind not in kinds.BY_CODE or channel not in kinds.CHANNEL_CODES:
-        raise NotFound("This unsubscribe link is not valid.")
+        raise NotFound(_("This unsubscribe link is not valid."))
     person = Person.objects.filter(pk=person_id).select_related("organisation").first()
     if person is None:
-        raise NotFound("This unsubscribe link is not valid.")
+        raise NotFound(_("This unsubscribe link is not valid."))
     return person, kind, channel
 
 

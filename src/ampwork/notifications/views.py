@@ -10,6 +10,8 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -26,7 +28,7 @@ PER_PAGE = 25
 def _me(actor: Actor) -> Person:
     me = actor.person
     if me is None:
-        raise NotFound("You have no person in this organisation.")
+        raise NotFound(_("You have no person in this organisation."))
     require(actor, "notifications.own", me)
     return me
 
@@ -58,7 +60,7 @@ def index(request: HttpRequest, actor: Actor) -> HttpResponse:
 def read_one(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     me = _me(actor)
     if not selectors.mine(me).filter(pk=pk).exists():
-        raise NotFound("No such notification.")  # someone else's, or none: the same answer
+        raise NotFound(_("No such notification."))  # someone else's, or none: the same answer
     services.mark_read(actor=actor, ids=[pk])
     if request.htmx:  # type: ignore[attr-defined]
         note = selectors.mine(me).get(pk=pk)
@@ -72,7 +74,13 @@ def read_one(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
 @member_view
 def read_all(request: HttpRequest, actor: Actor) -> HttpResponse:
     done = services.mark_read(actor=actor)
-    messages.success(request, f"Marked {done} notification{'' if done == 1 else 's'} read.")
+    messages.success(
+        request,
+        ngettext(
+            "Marked %(count)d notification read.", "Marked %(count)d notifications read.", done
+        )
+        % {"count": done},
+    )
     return redirect("notifications:index")
 
 
@@ -82,7 +90,7 @@ def _time(raw: str, field: str) -> dt.time | None:
     try:
         return dt.time.fromisoformat(raw.strip())
     except ValueError as exc:
-        raise ValidationFailed.single(field, "a time such as 22:00") from exc
+        raise ValidationFailed.single(field, _("a time such as 22:00")) from exc
 
 
 @require_http_methods(["GET", "POST"])
@@ -113,7 +121,7 @@ def preferences(request: HttpRequest, actor: Actor) -> HttpResponse:
         except ValidationFailed as exc:
             messages.error(request, "; ".join(e.message for e in exc.errors))
         else:
-            messages.success(request, "Your notification choices are saved.")
+            messages.success(request, _("Your notification choices are saved."))
             return redirect("notifications:preferences")
     return render(
         request,
@@ -133,7 +141,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """GET shows a button (link scanners follow GETs: they change nothing); POST — the
     button, or a mail client's ``List-Unsubscribe=One-Click`` — turns the kind off."""
     try:
-        person, kind, _ = services.read_token(token)
+        person, kind, _channel = services.read_token(token)
     except NotFound:
         return render(request, "notifications/unsubscribe.html", {"bad": True}, status=404)
     label = kinds.BY_CODE[kind].label

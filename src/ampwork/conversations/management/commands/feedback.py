@@ -7,6 +7,8 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ampwork.conversations import feedback_selectors
 from ampwork.core.cli import organisation
@@ -57,12 +59,25 @@ class Command(BaseCommand):
             )
             return
         if not rows:
-            self.stdout.write(f"{org.slug}: no feedback requests.")
+            self.stdout.write(_("%(org)s: no feedback requests.") % {"org": org.slug})
             return
-        self.stdout.write(f"{org.slug}: {len(rows)} feedback request(s)")
+        self.stdout.write(
+            ngettext(
+                "%(org)s: %(count)d feedback request(s)",
+                "%(org)s: %(count)d feedback request(s)",
+                len(rows),
+            )
+            % {"org": org.slug, "count": len(rows)}
+        )
         for r in rows:
             q = r.request
             self.stdout.write(
-                f"{q.get_kind_display()} for {q.receiver.name} ({_status(r)}, due "
-                f"{q.due:%Y-%m-%d}): {r.progress}"
+                _("%(kind)s for %(name)s (%(status)s, due %(date)s): %(progress)s")
+                % {
+                    "kind": q.get_kind_display(),
+                    "name": q.receiver.name,
+                    "status": _status(r),
+                    "date": f"{q.due:%Y-%m-%d}",
+                    "progress": r.progress,
+                }
             )

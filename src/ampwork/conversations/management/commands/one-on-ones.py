@@ -9,6 +9,8 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ampwork.conversations import selectors, services
 from ampwork.core.cli import day_option, organisation, organisations, queued_note
@@ -46,7 +48,10 @@ class Command(BaseCommand):
                 organisation=org, email__iexact=options["email"].strip()
             ).first()
             if person is None:
-                raise CommandError(f"--email: nobody with {options['email']} in {org.slug}")
+                raise CommandError(
+                    _("--email: nobody with %(email)s in %(org)s")
+                    % {"email": options["email"], "org": org.slug}
+                )
             person_id = person.pk
         rows = selectors.series_overview(org.pk, person_id)
         if options["format"] == "json":
@@ -74,16 +79,33 @@ class Command(BaseCommand):
             )
             return
         if not rows:
-            self.stdout.write(f"{org.slug}: no 1:1s.")
+            self.stdout.write(_("%(org)s: no 1:1s.") % {"org": org.slug})
             return
-        self.stdout.write(f"{org.slug}: {len(rows)} 1:1 series")
+        self.stdout.write(
+            _("%(org)s: %(count)d 1:1 series") % {"org": org.slug, "count": len(rows)}
+        )
         for r in rows:
             s = r.series
+            points = ngettext(
+                "%(count)d open talking point", "%(count)d open talking points", r.open_points
+            ) % {"count": r.open_points}
+            actions = ngettext(
+                "%(count)d open action item", "%(count)d open action items", r.open_actions
+            ) % {"count": r.open_actions}
             self.stdout.write(
-                f"{s.person.name} with {s.lead.name} ({s.get_kind_display().lower()}, "
-                f"{s.get_cadence_display().lower()}): next {r.next_meeting.date:%Y-%m-%d}, "
-                f"{r.open_points} open talking point{'' if r.open_points == 1 else 's'}, "
-                f"{r.open_actions} open action item{'' if r.open_actions == 1 else 's'}"
+                _(
+                    "%(person)s with %(lead)s (%(kind)s, %(cadence)s): next %(date)s, "
+                    "%(points)s, %(actions)s"
+                )
+                % {
+                    "person": s.person.name,
+                    "lead": s.lead.name,
+                    "kind": s.get_kind_display().lower(),
+                    "cadence": s.get_cadence_display().lower(),
+                    "date": f"{r.next_meeting.date:%Y-%m-%d}",
+                    "points": points,
+                    "actions": actions,
+                }
             )
 
     def _remind(self, options: dict[str, Any]) -> None:
@@ -96,12 +118,24 @@ class Command(BaseCommand):
                 done = services.send_reminders(org=org, today=day, dry_run=dry)
                 counts["sent"] += len(done.sent)
                 n = len(done.sent)
-                self.stdout.write(
-                    f"{org.slug}: {'would send' if dry else 'queued'} {n} 1:1 reminder"
-                    f"{'' if n == 1 else 's'}"
-                )
+                if dry:
+                    line = ngettext(
+                        "%(org)s: would send %(count)d 1:1 reminder",
+                        "%(org)s: would send %(count)d 1:1 reminders",
+                        n,
+                    )
+                else:
+                    line = ngettext(
+                        "%(org)s: queued %(count)d 1:1 reminder",
+                        "%(org)s: queued %(count)d 1:1 reminders",
+                        n,
+                    )
+                self.stdout.write(line % {"org": org.slug, "count": n})
                 if dry or options["verbosity"] > 1:
                     for email, meeting_id in done.sent:
-                        self.stdout.write(f"  meeting {meeting_id} → {email}")
+                        self.stdout.write(
+                            "  "
+                            + _("meeting %(id)s → %(email)s") % {"id": meeting_id, "email": email}
+                        )
         if not dry:
             self.stdout.write(queued_note())

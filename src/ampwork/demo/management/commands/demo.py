@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
+from django.utils.translation import gettext as _
 
 from ampwork.core import worker
 from ampwork.demo import outbox
@@ -47,21 +48,30 @@ class Command(BaseCommand):
         if options["reset"]:
             self._reset()
         result = ensure_demo()
-        verb = "Created" if result.created else "Reusing"
+        names = {"company": result.company.name, "school": result.school.name}
         self.stdout.write(
-            f"{verb} the demo: {result.company.name} (company) and {result.school.name} (school)."
+            _("Created the demo: %(company)s (company) and %(school)s (school).") % names
+            if result.created
+            else _("Reusing the demo: %(company)s (company) and %(school)s (school).") % names
         )
-        self.stdout.write(f"\nOpen {served_url(host, port)}/ and sign in as one of:")
+        self.stdout.write(
+            "\n" + _("Open %(url)s/ and sign in as one of:") % {"url": served_url(host, port)}
+        )
         for email, what, password in demo_sign_ins():
             self.stdout.write(f"  {email:<30} {password}   ({what})")
         if values.get("EMAIL_BACKEND") == outbox.BACKEND:
             base = values.get("BASE_URL", settings.BASE_URL)
             self.stdout.write(
-                f"\nMail is kept, not sent: one line here per batch, the messages at "
-                f"{outbox.page_url(base)} (as an admin)."
+                "\n"
+                + _(
+                    "Mail is kept, not sent: one line here per batch, the messages at "
+                    "%(url)s (as an admin)."
+                )
+                % {"url": outbox.page_url(base)}
             )
         self.stdout.write(
-            f"The demo's data: {where_data_lives()} ('ampwork demo --reset' starts over)."
+            _("The demo's data: %(where)s ('ampwork demo --reset' starts over).")
+            % {"where": where_data_lives()}
         )
         if options["no_serve"]:
             return
@@ -69,21 +79,24 @@ class Command(BaseCommand):
         for name, value in values.items():
             setattr(settings, name, value)
         if worker.start_thread() is not None:
-            self.stdout.write("A background worker runs in this process: mail goes out from it.")
-        self.stdout.write("\nPress Ctrl+C to stop.\n")
+            self.stdout.write(_("A background worker runs in this process: mail goes out from it."))
+        self.stdout.write("\n" + _("Press Ctrl+C to stop.") + "\n")
         call_command("serve", host=host, port=port)
 
     def _reset(self) -> None:
         others = others_than_demo()
         if others:
             raise CommandError(
-                f"--reset empties the whole database, and it also holds {', '.join(others)}: "
-                "nothing was deleted. Point the demo at a database of its own "
-                "(AMPWORK_DATA_DIR=/some/empty/folder ampwork demo)."
+                _(
+                    "--reset empties the whole database, and it also holds %(others)s: "
+                    "nothing was deleted. Point the demo at a database of its own "
+                    "(AMPWORK_DATA_DIR=/some/empty/folder ampwork demo)."
+                )
+                % {"others": ", ".join(others)}
             )
         call_command("flush", interactive=False, verbosity=0)
         shutil.rmtree(outbox.default_folder(), ignore_errors=True)
-        self.stdout.write("Emptied the demo's database and outbox.")
+        self.stdout.write(_("Emptied the demo's database and outbox."))
 
 
 def reachable_host(host: str) -> str:
@@ -132,4 +145,7 @@ def where_data_lives() -> str:
     database = settings.DATABASES["default"]
     if connection.vendor == "sqlite":
         return str(settings.DATA_DIR)
-    return f"the database {database.get('NAME')} on {database.get('HOST') or 'localhost'}"
+    return _("the database %(name)s on %(host)s") % {
+        "name": database.get("NAME"),
+        "host": database.get("HOST") or "localhost",
+    }

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
 from ampwork.core.errors import ValidationFailed
@@ -31,7 +32,7 @@ class Command(BaseCommand):
             TimeElapsedColumn(),
         ]
         with Progress(*columns, transient=False) as progress:
-            task = progress.add_task("Generating people", total=total)
+            task = progress.add_task(_("Generating people"), total=total)
             progress.advance(task, 1)  # the admin
             try:
                 result = generate(
@@ -45,15 +46,20 @@ class Command(BaseCommand):
             if options["okrs"]:
                 from ampwork.okrs.generate import generate_okrs
 
-                okr_task = progress.add_task("Generating OKRs", total=total * 4)
+                okr_task = progress.add_task(_("Generating OKRs"), total=total * 4)
                 generate_okrs(
                     result.organisation,
                     seed=options["seed"],
                     progress=lambda n: progress.advance(okr_task, n),
                 )
         self.stdout.write(
-            f"Generated {result.organisation.name} ({result.organisation.slug}): "
-            f"{result.people:,} people in {result.teams:,} teams."
+            _("Generated %(name)s (%(slug)s): %(people)s people in %(teams)s teams.")
+            % {
+                "name": result.organisation.name,
+                "slug": result.organisation.slug,
+                "people": f"{result.people:,}",
+                "teams": f"{result.teams:,}",
+            }
         )
-        self.stdout.write(f"Admin password: {result.admin_password}")
+        self.stdout.write(_("Admin password: %(password)s") % {"password": result.admin_password})
         self.stdout.write(result.admin_email)
