@@ -11,7 +11,10 @@ A response counts in its reporting group and in every group above it.
    is 1 to minimum − 1, the smallest frontier group is suppressed too, and the check runs
    again until nothing changes. This is enough: any remainder a reader could form is then
    a sum of such remainders, each 0 or at least the minimum (docs/methods.md).
-3. Comments follow the same two rules with the comment minimum (ten, or the minimum if
+3. Languages (a response records the language it was answered in): a round's answers are
+   split by language only when every language group and the rest of the round beside it
+   reach the minimum (:func:`language_split`), so nobody subtracts a small language group.
+4. Comments follow the same two rules with the comment minimum (ten, or the minimum if
    higher), and only in groups whose scores are shown. Any subset of a set of groups
    that passes rule 2 passes it too, so the intersection is safe against subtraction.
 """
@@ -157,3 +160,22 @@ def comments_shown(
     scores = decide(parents, direct, minimum)
     comments = decide(parents, direct, comment_minimum(minimum))
     return {g for g, d in comments.items() if d.shown and scores[g].shown}
+
+
+def language_split(counts: Mapping[str, int], minimum: int) -> dict[str, int] | None:
+    """A shown group's responses by language (``counts``: language -> responses), or None
+    when the split may not be shown: it is shown only when there are two languages or more
+    and each language group has at least the minimum AND so does the rest of the group
+    beside it — never a split that lets a reader subtract a small language group from the
+    whole (one German answer among five English ones is neither counted nor named). The
+    caller checks first that the group itself is shown (:func:`decide`)."""
+    floor = effective_minimum(minimum)
+    present = {language: n for language, n in counts.items() if n > 0}
+    total = sum(present.values())
+    if len(present) < 2:
+        return None
+    for n in present.values():
+        rest = total - n
+        if n < floor or 0 < rest < floor:
+            return None
+    return dict(sorted(present.items(), key=lambda kv: (-kv[1], kv[0])))

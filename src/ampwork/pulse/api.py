@@ -18,6 +18,7 @@ limited number of answers a minute from one address.
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
@@ -137,12 +138,12 @@ def _answer(
 ) -> Status[AnswerOut | MessageOut]:
     round, invitation = services.find_invitation(payload.token)
     if round.pk != round_id:
-        raise NotFound("this token is not for this survey")
+        raise NotFound(gettext("this token is not for this survey"))
     shared = invitation is None
     if shared:
         if services.has_answered(request, round):
             return Status(
-                409, MessageOut(detail="this client has already answered this shared link")
+                409, MessageOut(detail=gettext("this client has already answered this shared link"))
             )
         try:
             services.check_rate(round, str(request.META.get("REMOTE_ADDR", "")))
@@ -155,6 +156,7 @@ def _answer(
         enps=payload.enps,
         comment=payload.comment,
         class_code=payload.class_code,
+        language=payload.language or None,
     )
     if shared:
         response.set_signed_cookie(**services.answered_cookie(round, secure=request.is_secure()))

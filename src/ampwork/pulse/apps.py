@@ -52,5 +52,7 @@ def _open_round_lock(org: Any) -> str | None:
     from .models import Round
 
     if Round.objects.filter(organisation=org, status=Round.Status.OPEN).exists():
-        return "a pulse is open: the minimum is locked until it closes"
+        from django.utils.translation import gettext
+
+        return gettext("a pulse is open: the minimum is locked until it closes")
     return None

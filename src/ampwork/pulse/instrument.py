@@ -8,6 +8,11 @@ code, scale and keying, so answers in every wording are scored together. The ban
 are adaptations, not yet validated (docs/methods.md, *Age bands*).
 Versioned: a round keeps the version it was opened with.
 
+This module is the English source. German, French and Spanish are versioned instrument
+translations in :mod:`translations` ("amp-pulse-1/de-1"), never gettext strings: every
+wording of every item, the same codes and keying; they are *translated, not yet validated*
+(docs/methods.md, *Translations*).
+
 Each item names the protected areas of the US Protection of Pupil Rights Amendment (PPRA,
 20 U.S.C. § 1232h(b)) it asks about, in ``areas``; a school's consent policy applies to a
 student pulse that touches one (classroom's consent gate). No AMP item touches one
@@ -174,6 +179,14 @@ ITEMS: tuple[Item, ...] = (
 ENPS_QUESTION = "How likely is it that you would recommend working here to a friend? (0–10)"
 ENPS_SCHOOL = "How likely is it that you would recommend this school to a friend? (0–10)"
 COMMENT_QUESTION = "Anything else you want to say? (optional)"
+# the 1–5 agreement scale's labels, part of the instrument (translations.py translates them)
+SCALE = {
+    1: "Strongly disagree",
+    2: "Disagree",
+    3: "Neither",
+    4: "Agree",
+    5: "Strongly agree",
+}
 
 
 # Age bands a class can be set to (classroom's class settings); each picks a wording.

@@ -22,19 +22,21 @@ from typing import Any
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ampwork.core.models import Organisation, Person, Team, User
 
 
 class Round(models.Model):
     class Mode(models.TextChoices):
-        INVITED = "invited", "Invited: one link per person, used once"
-        UNATTRIBUTED = "unattributed", "Unattributed: one shared link, no identities at all"
+        INVITED = "invited", _("Invited: one link per person, used once")
+        UNATTRIBUTED = "unattributed", _("Unattributed: one shared link, no identities at all")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        OPEN = "open", "Open"
-        CLOSED = "closed", "Closed"
+        DRAFT = "draft", pgettext_lazy("a pulse round's status", "Draft")
+        OPEN = "open", pgettext_lazy("a pulse round's status", "Open")
+        CLOSED = "closed", pgettext_lazy("a pulse round's status", "Closed")
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="pulse_rounds"
@@ -149,6 +151,23 @@ class Response(models.Model):
     enps = models.PositiveSmallIntegerField(null=True, blank=True)
     comment = models.TextField(blank=True)
     answers = models.JSONField(default=dict)
+    language = models.CharField(
+        max_length=8,
+        blank=True,
+        default="",
+        db_default="",  # the previous release's inserts leave it out (upgrades, operations.md)
+        help_text="The language the AMP items were read in (en, de, fr, es; blank: before "
+        "languages were recorded, English). Results show it only for language groups that "
+        "reach the minimum (docs/privacy.md).",
+    )
+    translation = models.CharField(
+        max_length=40,
+        blank=True,
+        default="",
+        db_default="",
+        help_text="The text answered: the translation's version (amp-pulse-1/de-1) or the "
+        "instrument's own (amp-pulse-1).",
+    )
 
     class Meta:
         # no ordering by anything that follows submission order

@@ -7,13 +7,13 @@ come back as ``{"suppressed": True, "reason": …}`` and never with numbers, eve
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from . import anonymity, scoring
+from . import anonymity, scoring, translations
 from .instrument import SUBSCALES, Item
 
 
@@ -23,6 +23,7 @@ class ResponseData:
     answers: Mapping[str, int]
     enps: int | None = None
     comment: str = ""
+    language: str = ""  # as recorded ("": before languages were; read as the source)
 
 
 def by_group(
@@ -273,3 +274,48 @@ def compute(
             "comments": comments,
         }
     return out
+
+
+def language_counts(responses: Sequence[ResponseData]) -> dict[str, int]:
+    """Responses per recorded language ("" read as the source, English)."""
+    out: dict[str, int] = defaultdict(int)
+    for r in responses:
+        out[translations.stored(r.language)] += 1
+    return dict(out)
+
+
+def reliability_by_language(
+    responses: Sequence[ResponseData],
+    items: Sequence[Item],
+    languages: Iterable[str],
+    matrix: np.ndarray | None = None,
+    minimum: int = anonymity.FLOOR,
+) -> dict[str, dict[str, scoring.Reliability]]:
+    """Cronbach's α per subscale within each language group, by the same rule as
+    :func:`reliability` (the group has at least the minimum of responses; a subscale at
+    least the minimum answered in full): a subscale missing from a language's dict has
+    too few answers in that language to estimate. Only for the languages of a split that
+    may be shown (``anonymity.language_split``)."""
+    matrix = matrix_of(responses, items) if matrix is None else matrix
+    out: dict[str, dict[str, scoring.Reliability]] = {}
+    for language in languages:
+        rows = [i for i, r in enumerate(responses) if translations.stored(r.language) == language]
+        out[language] = reliability(
+            [responses[i] for i in rows], items, matrix[rows, :], minimum=minimum
+        )
+    return out
+
+
+def validated_on_data(
+    reliabilities: Mapping[str, scoring.Reliability], subscales: Iterable[str]
+) -> bool:
+    """Whether these data show every one of ``subscales`` reliable: an α for each, and each
+    at least ``scoring.ACCEPTABLE_ALPHA``. Until then a translation is "translated, not
+    yet validated"."""
+    codes = list(subscales)
+    return bool(codes) and all(
+        (found := reliabilities.get(code)) is not None
+        and found.alpha is not None
+        and found.alpha >= scoring.ACCEPTABLE_ALPHA
+        for code in codes
+    )

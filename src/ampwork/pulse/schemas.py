@@ -96,6 +96,11 @@ class AnswerIn(InSchema):
     enps: Annotated[int, Field(ge=0, le=10)] | None = None
     comment: Annotated[str, Field(max_length=2000)] = ""
     class_code: Annotated[str, Field(max_length=40)] = ""
+    language: Annotated[str, Field(max_length=12)] = Field(
+        "",
+        description="The language the AMP items were shown in (en, de, fr, es; the texts of "
+        "pulse/translations.py): recorded with the answer; empty or another: English",
+    )
 
 
 class AnswerOut(Schema):

@@ -19,6 +19,7 @@ FAVOURABLE = (4, 5)  # top two boxes
 CHANGE_POINTS = 5.0  # favourable percentage points
 CHANGE_SD = 0.2  # or this share of a standard deviation of the means
 SIGNIFICANCE = 0.05
+ACCEPTABLE_ALPHA = 0.70  # Cronbach's α at which a subscale's reliability is acceptable
 
 
 def score(value: int, reverse: bool) -> int:

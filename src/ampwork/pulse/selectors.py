@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import translation
+from django.utils.translation import gettext
 
 from ampwork.core import selectors as core_selectors
 from ampwork.core import summaries
@@ -26,7 +28,7 @@ from ampwork.core.errors import NotFound
 from ampwork.core.models import Organisation
 from ampwork.core.permissions import Actor, can
 
-from . import anonymity, results, scoring
+from . import anonymity, results, scoring, translations
 from .instrument import SUBSCALES
 from .models import Invitation, ReportingGroup, Response, Round
 from .services import CHANGE_WINDOW, answer_count, items_of, open_link
@@ -39,7 +41,7 @@ def rounds(actor: Actor) -> QuerySet[Round]:
 def get_round(actor: Actor, pk: int) -> Round:
     found = rounds(actor).filter(pk=pk).select_related("organisation").first()
     if found is None:
-        raise NotFound("no such pulse")
+        raise NotFound(gettext("no such pulse"))
     return found
 
 
@@ -162,6 +164,11 @@ class RoundResults:
     # False until the round closes: then no group, change, reliability or comment at all
     available: bool = True
     parents: dict[int, int | None] = field(default_factory=dict)  # the frozen tree
+    # the answers by language, only when every language group (and the rest beside it)
+    # reaches the minimum (anonymity.language_split); None: not shown
+    languages: dict[str, int] | None = None
+    # α per subscale and language of that split, for pulse.manage (missing: too few)
+    reliability_by_language: dict[str, dict[str, scoring.Reliability]] | None = None
     as_of: summaries.Fresh[Any] | None = None  # when the figures were computed
 
     @property
@@ -177,10 +184,10 @@ def _data(round: Round) -> list[results.ResponseData]:
     if round.status != Round.Status.CLOSED:
         raise ValueError("a round's answers are read only once it is closed")
     return [
-        results.ResponseData(group or anonymity.ROOT, answers, enps, comment)
-        for group, answers, enps, comment in Response.objects.filter(round=round).values_list(
-            "group_id", "answers", "enps", "comment"
-        )
+        results.ResponseData(group or anonymity.ROOT, answers, enps, comment, language)
+        for group, answers, enps, comment, language in Response.objects.filter(
+            round=round
+        ).values_list("group_id", "answers", "enps", "comment", "language")
     ]
 
 
@@ -229,6 +236,11 @@ class _Closed:
     subscales: list[tuple[str, str]]
     changes: dict[str, scoring.Change] | None  # None: no comparable previous round
     reliability: dict[str, scoring.Reliability]
+    # the whole round's answers by language, only when the split may be shown
+    # (anonymity.language_split); None: not shown
+    languages: dict[str, int] | None = None
+    # α per subscale within each language of that split (a subscale missing: too few)
+    reliability_by_language: dict[str, dict[str, scoring.Reliability]] | None = None
 
 
 def _closed(round: Round, previous: Round | None, minimum: int) -> _Closed:
@@ -243,6 +255,11 @@ def _closed(round: Round, previous: Round | None, minimum: int) -> _Closed:
     computed = results.compute(data, items, tree.parents, minimum, invited, matrix=matrix)
     changes = None
     everyone = computed.get(anonymity.ROOT)
+    # languages: only once Everyone is shown, and only a split every part of which (and
+    # the rest beside it) reaches the minimum
+    split = None
+    if everyone is not None and not everyone["suppressed"]:
+        split = anonymity.language_split(results.language_counts(data), minimum)
     if previous is not None and everyone is not None and not everyone["suppressed"]:
         previous_data = _data(previous)
         before = results.compute(
@@ -272,6 +289,10 @@ def _closed(round: Round, previous: Round | None, minimum: int) -> _Closed:
         ],
         changes,
         results.reliability(data, items, matrix, minimum=minimum),
+        split,
+        results.reliability_by_language(data, items, split, matrix, minimum=minimum)
+        if split
+        else None,
     )
 
 
@@ -290,7 +311,7 @@ def round_results(actor: Actor, round: Round, *, team: int | None = None) -> Rou
         .first()
     )
     fresh = summaries.summary(
-        "pulse.results",
+        "pulse.results.2",  # .2: with languages (a value cached before has none)
         (round.pk, previous.pk if previous else None, minimum),
         ("surveys",),
         lambda: _closed(round, previous, minimum),
@@ -307,14 +328,14 @@ def round_results(actor: Actor, round: Round, *, team: int | None = None) -> Rou
     out = RoundResults(
         round,
         computed,
-        {anonymity.ROOT: f"Everyone ({org.name})", **tree.names},
+        {anonymity.ROOT: gettext("Everyone (%(name)s)") % {"name": org.name}, **tree.names},
         # the whole organisation once: Everyone, not again as its top unit (methods)
         [
             g
             for g in [anonymity.ROOT, *tree.order]
             if g in computed and not (g == same and anonymity.ROOT in computed)
         ],
-        closed.subscales,
+        [(code, subscale_label(round, code)) for code, _ in closed.subscales],
         closed.responses,
         sum(closed.invited.values()),
     )
@@ -327,9 +348,56 @@ def round_results(actor: Actor, round: Round, *, team: int | None = None) -> Rou
     if closed.changes is not None and anonymity.ROOT in computed:
         out.previous = previous
         out.changes = closed.changes
+    if anonymity.ROOT in out.groups and not out.groups[anonymity.ROOT]["suppressed"]:
+        out.languages = closed.languages
     if can(actor, "pulse.manage"):  # admins, people ops; nothing under the minimum
         out.reliability = closed.reliability
+        out.reliability_by_language = closed.reliability_by_language or {}
     return out
+
+
+def subscale_label(round: Round, code: str) -> str:
+    """A subscale's name in the reader's language (the instrument's translation)."""
+    if code in SUBSCALES:
+        language = translations.language_of(translation.get_language(), round.instrument)
+        return translations.subscale_name(round.instrument, language, code)
+    return gettext("Own questions")
+
+
+@dataclass(frozen=True)
+class LanguageRow:
+    """A language of a round's answers, as the results page shows it."""
+
+    code: str
+    name: str
+    n: int
+    translated: bool
+    validated: bool  # its α reached the acceptable level in every subscale on these data
+
+
+def language_rows(data: RoundResults) -> list[LanguageRow]:
+    """The languages of a closed round's answers, when the split may be shown (else none):
+    each with its count and whether its wording is a translation not yet validated on
+    these data (α per language needs ``pulse.manage``; for other readers a translation
+    stays "not yet validated")."""
+    if not data.languages:
+        return []
+    version = data.round.instrument
+    multi = list(data.reliability or {})
+    rows = []
+    for code, n in data.languages.items():
+        translated = translations.is_translation(version, code)
+        rel = (data.reliability_by_language or {}).get(code, {})
+        rows.append(
+            LanguageRow(
+                code,
+                translations.NAMES.get(code, code),
+                n,
+                translated,
+                translated and results.validated_on_data(rel, multi),
+            )
+        )
+    return rows
 
 
 ALL_ROWS = 60  # up to this many groups, the heatmap shows them all; beyond, the levels that fit

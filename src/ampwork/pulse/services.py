@@ -39,16 +39,17 @@ from django.core.mail import EmailMessage
 from django.db import DatabaseError, transaction
 from django.db.models import CharField, Q, Value
 from django.db.models.functions import Cast, Concat
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
 
-from ampwork.core import mail
+from ampwork.core import l10n, languages, mail
 from ampwork.core.errors import NotAllowed, NotFound, ValidationFailed
 from ampwork.core.events import publish
 from ampwork.core.models import AuditEvent, Person, Team, TeamMembership
 from ampwork.core.permissions import Actor, can, require
 from ampwork.core.services import record
 
-from . import anonymity, instrument
+from . import anonymity, instrument, translations
 from .models import Invitation, PooledAnswer, Question, ReportingGroup, Response, Round
 
 log = logging.getLogger(__name__)
@@ -125,30 +126,37 @@ def create_round(
         raise ValidationFailed.single("question_areas", str(exc)) from None
     name = name.strip()
     if not name:
-        raise ValidationFailed.single("name", "is required")
+        raise ValidationFailed.single("name", gettext("is required"))
     if closes < opens:
-        raise ValidationFailed.single("closes", "must not be before the opening day")
+        raise ValidationFailed.single("closes", gettext("must not be before the opening day"))
     if mode not in Round.Mode.values:
-        raise ValidationFailed.single("mode", "must be invited or unattributed")
+        raise ValidationFailed.single("mode", gettext("must be invited or unattributed"))
     if audience_size is not None and not 1 <= audience_size <= 100_000:
-        raise ValidationFailed.single("audience_size", "must be a number of people, 1 or more")
+        raise ValidationFailed.single(
+            "audience_size", gettext("must be a number of people, 1 or more")
+        )
     class_code = (class_code or "").strip()
     if len(class_code) > 40:
-        raise ValidationFailed.single("class_code", "must be 40 characters or fewer")
+        raise ValidationFailed.single("class_code", gettext("must be 40 characters or fewer"))
     if mode != Round.Mode.UNATTRIBUTED and (audience_size is not None or class_code):
         raise ValidationFailed.single(
             "audience_size" if audience_size is not None else "class_code",
-            "is only for a shared link (unattributed mode)",
+            gettext("is only for a shared link (unattributed mode)"),
         )
     team_ids = list(team_ids)
     teams = list(Team.objects.filter(organisation=actor.organisation, pk__in=team_ids))
     if len(teams) != len(set(team_ids)):
-        raise ValidationFailed.single("team_ids", "no such team in this organisation")
+        raise ValidationFailed.single("team_ids", gettext("no such team in this organisation"))
     if not teams and not can(actor, "pulse.manage", actor.organisation):
-        raise NotAllowed("Choose your class: teachers make pulses for the classes they lead.")
+        raise NotAllowed(
+            gettext("Choose your class: teachers make pulses for the classes they lead.")
+        )
     for team in teams:
         if not can(actor, "pulse.for_team", team):
-            raise NotAllowed(f"You do not lead {team.name}: ask its teacher or a head teacher.")
+            raise NotAllowed(
+                gettext("You do not lead %(team)s: ask its teacher or a head teacher.")
+                % {"team": team.name}
+            )
     round = Round.objects.create(
         organisation=actor.organisation,
         name=name,
@@ -416,6 +424,18 @@ def _freeze(round: Round, at: dt.datetime) -> None:
 Message = tuple[str, str, str, list[str]]
 
 
+def _addresses(round: Round) -> dict[int, tuple[str, str]]:
+    """Each person of the round's organisation: their email and the language to write to
+    them in (their choice, else the organisation's default: core/languages.py)."""
+    default = languages.organisation_language(round.organisation)
+    return {
+        pk: (email, languages.supported(chosen) or default)
+        for pk, email, chosen in Person.objects.filter(organisation=round.organisation).values_list(
+            "id", "email", "language"
+        )
+    }
+
+
 def _send(messages: list[Message], *, kind: str, org_id: int) -> None:
     """Queue one-time links for the worker, after the transaction that stored their
     digests (core.mail: sealed in the task table, never sent to the console, the log gets
@@ -444,7 +464,7 @@ def open_round(
 def _open(*, actor: Actor, round: Round, at: dt.datetime | None) -> tuple[Opened, list[Message]]:
     require(actor, "pulse.run", round)
     if round.status != Round.Status.DRAFT:
-        raise ValidationFailed.single("status", "only a draft round can be opened")
+        raise ValidationFailed.single("status", gettext("only a draft round can be opened"))
     at = at or timezone.now()
     asked = admitted(round)  # before anything changes: a gate may refuse the opening
     round.minimum = actor.organisation.anonymity_min_group
@@ -459,30 +479,40 @@ def _open(*, actor: Actor, round: Round, at: dt.datetime | None) -> tuple[Opened
             round.audience_size = len(asked)
             if not round.audience_size:
                 raise ValidationFailed.single(
-                    "audience_size", "say how many people may answer through the shared link"
+                    "audience_size",
+                    gettext("say how many people may answer through the shared link"),
                 )
         shared = _new_link(round)
     else:
         links: list[Invitation] = []
-        people = dict(
-            Person.objects.filter(organisation=round.organisation).values_list("id", "email")
-        )
+        people = _addresses(round)
         for person_id, group in asked.items():
             token = secrets.token_urlsafe(24)
             links.append(
                 Invitation(round=round, person_id=person_id, group_id=group, digest=digest(token))
             )
-            messages.append(
-                (
-                    f"{round.name}: two minutes, anonymous",
-                    f"Your link (it works once): {settings.BASE_URL}/pulse/answer/{token}/\n\n"
-                    "Your answers are stored without your name, your link or the time of day; "
-                    "results are only shown for groups of at least "
-                    f"{round.minimum} people.",
-                    settings.DEFAULT_FROM_EMAIL,
-                    [people[person_id]],
+            email, language = people[person_id]
+            with translation.override(language):  # each email in its reader's language
+                messages.append(
+                    (
+                        gettext("%(name)s: two minutes, anonymous") % {"name": round.name},
+                        gettext("Your link (it works once): %(link)s")
+                        % {"link": f"{settings.BASE_URL}/pulse/answer/{token}/"}
+                        + "\n\n"
+                        + ngettext(
+                            "Your answers are stored without your name, your link or the time "
+                            "of day; results are only shown for groups of at least %(minimum)d "
+                            "person.",
+                            "Your answers are stored without your name, your link or the time "
+                            "of day; results are only shown for groups of at least %(minimum)d "
+                            "people.",
+                            round.minimum or 0,
+                        )
+                        % {"minimum": round.minimum or 0},
+                        settings.DEFAULT_FROM_EMAIL,
+                        [email],
+                    )
                 )
-            )
         Invitation.objects.bulk_create(links, batch_size=2000)
         invited = len(links)
         invited_ids = [link.person_id for link in links if link.person_id is not None]
@@ -586,7 +616,9 @@ def renew_shared_link(*, actor: Actor, round: Round) -> str:
     answers already given, the cap and the one-per-browser cookie stay the round's."""
     require(actor, "pulse.run", round)
     if round.status != Round.Status.OPEN or round.mode != Round.Mode.UNATTRIBUTED:
-        raise ValidationFailed.single("status", "only an open round's shared link can be renewed")
+        raise ValidationFailed.single(
+            "status", gettext("only an open round's shared link can be renewed")
+        )
     token = _new_link(round)
     round.save(update_fields=["shared_token_digest", "shared_token_sealed"])
     record(actor, actor.organisation, "pulse.link_renewed", round)
@@ -609,8 +641,8 @@ def remind(*, actor: Actor, round: Round) -> int:
 def _renew(*, actor: Actor, round: Round) -> list[Message]:
     require(actor, "pulse.run", round)
     if round.status != Round.Status.OPEN or round.mode != Round.Mode.INVITED:
-        raise ValidationFailed.single("status", "reminders are for open, invited pulses")
-    emails = dict(Person.objects.filter(organisation=round.organisation).values_list("id", "email"))
+        raise ValidationFailed.single("status", gettext("reminders are for open, invited pulses"))
+    people = _addresses(round)
     messages: list[Message] = []
     pending = list(Invitation.objects.filter(round=round, used=False))
     for invitation in pending:
@@ -618,15 +650,21 @@ def _renew(*, actor: Actor, round: Round) -> list[Message]:
             continue
         token = secrets.token_urlsafe(24)
         invitation.digest = digest(token)
-        messages.append(
-            (
-                f"Reminder: {round.name} closes on {round.closes:%d %B}",
-                f"Two minutes, anonymous. Your new link (it works once): "
-                f"{settings.BASE_URL}/pulse/answer/{token}/",
-                settings.DEFAULT_FROM_EMAIL,
-                [emails[invitation.person_id]],
+        email, language = people[invitation.person_id]
+        with translation.override(language):
+            messages.append(
+                (
+                    gettext("Reminder: %(name)s closes on %(day)s")
+                    % {
+                        "name": round.name,
+                        "day": l10n.format_day(round.closes, "day_month_long", language),
+                    },
+                    gettext("Two minutes, anonymous. Your new link (it works once): %(link)s")
+                    % {"link": f"{settings.BASE_URL}/pulse/answer/{token}/"},
+                    settings.DEFAULT_FROM_EMAIL,
+                    [email],
+                )
             )
-        )
     Invitation.objects.bulk_update(pending, ["digest"], batch_size=2000)
     record(actor, actor.organisation, "pulse.reminded", round, count=len(pending))
     return messages
@@ -639,7 +677,7 @@ def close_round(*, actor: Actor, round: Round) -> Round:
     require(actor, "pulse.run", round)
     current = Round.objects.select_for_update().filter(pk=round.pk).values_list("status", flat=True)
     if current.first() != Round.Status.OPEN:
-        raise ValidationFailed.single("status", "only an open round can be closed")
+        raise ValidationFailed.single("status", gettext("only an open round can be closed"))
     round.status = Round.Status.CLOSED
     round.save(update_fields=["status"])
     record(actor, actor.organisation, "pulse.closed", round)
@@ -662,7 +700,7 @@ def find_invitation(token: str) -> tuple[Round, Invitation | None]:
         .first()
     )
     if round is None or not token:
-        raise NotFound("this link is not valid")
+        raise NotFound(gettext("this link is not valid"))
     return round, None
 
 
@@ -689,7 +727,7 @@ def _clean(round: Round, answers: Mapping[str, Any], enps: int | None) -> dict[s
     clean: dict[str, int] = {}
     for code, value in answers.items():
         if code not in codes:
-            raise ValidationFailed.single(code, "is not a question of this pulse")
+            raise ValidationFailed.single(code, gettext("is not a question of this pulse"))
         if value in (None, ""):
             continue
         if (
@@ -697,12 +735,12 @@ def _clean(round: Round, answers: Mapping[str, Any], enps: int | None) -> dict[s
             or not isinstance(value, int | str)
             or str(value) not in {"1", "2", "3", "4", "5"}
         ):
-            raise ValidationFailed.single(code, "answer from 1 to 5")
+            raise ValidationFailed.single(code, gettext("answer from 1 to 5"))
         clean[code] = int(value)
     if enps is not None and not 0 <= enps <= 10:
-        raise ValidationFailed.single("enps", "answer from 0 to 10")
+        raise ValidationFailed.single("enps", gettext("answer from 0 to 10"))
     if not clean and enps is None:
-        raise ValidationFailed.single("answers", "answer at least one question")
+        raise ValidationFailed.single("answers", gettext("answer at least one question"))
     return clean
 
 
@@ -724,7 +762,10 @@ def check_rate(round: Round, address: str) -> None:
         count = 1
     if count > SHARED_RATE:
         raise RateLimited(
-            "Too many answers from this network in the last minute: wait a minute, then send again."
+            gettext(
+                "Too many answers from this network in the last minute: wait a minute, "
+                "then send again."
+            )
         )
 
 
@@ -744,28 +785,32 @@ def answer(
     enps: int | None = None,
     comment: str = "",
     class_code: str | None = None,
+    language: str | None = None,
 ) -> None:
     """Take one answer. The invitation is marked used (a flag, not a day) in one
     transaction; the sealed answer goes into the pool in another; the pool is written
     into responses in shuffled batches. A shared link checks the class code and the cap
-    (the audience size the teacher gave) first."""
+    (the audience size the teacher gave) first. ``language`` is the language the AMP items
+    were shown in (a page's language, "de-at" read as "de"; None: English): recorded with
+    the translation's version, inside the sealed payload while the answer waits."""
     today = timezone.localdate()
     if round.status != Round.Status.OPEN or not round.opens <= today <= round.closes:
-        raise ValidationFailed.single("round", "this pulse is not open")
+        raise ValidationFailed.single("round", gettext("this pulse is not open"))
     if round.mode == Round.Mode.INVITED and invitation is None:
-        raise NotAllowed("this pulse needs your own link")
+        raise NotAllowed(gettext("this pulse needs your own link"))
     clean = _clean(round, answers, enps)
     payload: dict[str, Any] = {
         "day": today.isoformat(),
         "enps": enps,
         "comment": comment.strip()[:2000],
         "answers": clean,
+        **_language(round, language),
     }
     if invitation is not None:
         # one statement that both checks and marks the link: of two submits at once, on
         # any database, exactly one changes the row; the other is refused (a 4xx)
         if not Invitation.objects.filter(pk=invitation.pk, used=False).update(used=True):
-            raise ValidationFailed.single("token", "this link has already been used")
+            raise ValidationFailed.single("token", gettext("this link has already been used"))
         payload["group"] = stored_group(round, invitation.group_id)
         try:
             _pool(round, payload)
@@ -778,7 +823,7 @@ def answer(
             (class_code or "").strip().casefold().encode(), round.class_code.casefold().encode()
         ):
             raise ValidationFailed.single(
-                "class_code", "the class code does not match: ask your teacher for it"
+                "class_code", gettext("the class code does not match: ask your teacher for it")
             )
         teams = list(round.teams.values_list("id", flat=True))
         payload["group"] = teams[0] if len(teams) == 1 else None
@@ -787,6 +832,15 @@ def answer(
         flush(round)
     except Exception:  # the answer is safe in the pool; the next flush or closing takes it
         log.exception("pulse %s: pool flush deferred", round.pk)
+
+
+def _language(round: Round, language: str | None) -> dict[str, str]:
+    """The language and translation version an answer records (``translations``)."""
+    code = translations.language_of(language, round.instrument)
+    return {
+        "language": code,
+        "translation": translations.translation_version(round.instrument, code),
+    }
 
 
 def stored_group(round: Round, group: int | None) -> int | None:
@@ -821,12 +875,15 @@ def _pool(round: Round, payload: dict[str, Any], cap: int | None = None) -> None
             .first()
         )
         if status != Round.Status.OPEN:
-            raise ValidationFailed.single("round", "this pulse is not open")
+            raise ValidationFailed.single("round", gettext("this pulse is not open"))
         if cap is not None and answer_count(round) >= cap:
             raise ValidationFailed.single(
                 "round",
-                f"this pulse has all the answers it was set up for ({cap}); "
-                "if you have not answered yet, tell your teacher",
+                gettext(
+                    "this pulse has all the answers it was set up for (%(cap)s); "
+                    "if you have not answered yet, tell your teacher"
+                )
+                % {"cap": cap},
             )
         PooledAnswer.objects.create(round=round, sealed=_seal(round.pk, payload))
 
@@ -882,6 +939,9 @@ def _response(round: Round, data: Mapping[str, Any], pk: Any = None) -> Response
         enps=data["enps"],
         comment=data["comment"],
         answers=data["answers"],
+        # answers pooled by the previous release carry no language: recorded as unknown
+        language=data.get("language", ""),
+        translation=data.get("translation", ""),
     )
     if pk is not None:
         response.pk = pk
@@ -920,13 +980,33 @@ def settle(round: Round, *, always: bool = False) -> int:
         existing = list(
             Response.objects.select_for_update()
             .filter(round=round)
-            .values_list("id", "group_id", "submitted_on", "enps", "comment", "answers")
+            .values_list(
+                "id",
+                "group_id",
+                "submitted_on",
+                "enps",
+                "comment",
+                "answers",
+                "language",
+                "translation",
+            )
         )
         if not rows and not always:
             return 0
         everything: list[tuple[Any, dict[str, Any]]] = [
-            (pk, {"group": g, "day": day.isoformat(), "enps": e, "comment": c, "answers": a})
-            for pk, g, day, e, c, a in existing
+            (
+                pk,
+                {
+                    "group": g,
+                    "day": day.isoformat(),
+                    "enps": e,
+                    "comment": c,
+                    "answers": a,
+                    "language": lang,
+                    "translation": version,
+                },
+            )
+            for pk, g, day, e, c, a, lang, version in existing
         ]
         everything.extend(opened)
         PooledAnswer.objects.filter(pk__in=[pk for pk, _ in rows]).delete()

@@ -13,9 +13,11 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.cache import patch_cache_control
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ampwork.core import csvexport
@@ -24,10 +26,10 @@ from ampwork.core.forms import DateInput, add_errors
 from ampwork.core.permissions import Actor, can, require
 from ampwork.core.views import flash_errors, member_view
 
-from . import instrument, selectors, services
+from . import instrument, selectors, services, translations
 from .models import Round
 
-QR_TITLE = "QR code of the link to answer this pulse"
+QR_TITLE = _("QR code of the link to answer this pulse")
 
 
 @member_view
@@ -52,41 +54,48 @@ def index(request: HttpRequest, actor: Actor) -> HttpResponse:
 
 
 class RoundForm(forms.Form):
-    name = forms.CharField(max_length=120, initial="AMP Pulse")
-    opens = forms.DateField(widget=DateInput())
-    closes = forms.DateField(widget=DateInput())
+    name = forms.CharField(max_length=120, initial="AMP Pulse", label=_("Name"))
+    opens = forms.DateField(widget=DateInput(), label=_("Opens"))
+    closes = forms.DateField(widget=DateInput(), label=_("Closes"))
     teams = forms.MultipleChoiceField(
         required=False,
-        label="Only these teams",
-        help_text="Leave empty for the whole organisation.",
+        label=_("Only these teams"),
+        help_text=_("Leave empty for the whole organisation."),
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
     mode = forms.ChoiceField(
-        choices=Round.Mode.choices, initial=Round.Mode.INVITED, widget=forms.RadioSelect
+        choices=Round.Mode.choices,
+        initial=Round.Mode.INVITED,
+        widget=forms.RadioSelect,
+        label=_("Mode"),
     )
     own_question = forms.CharField(
-        max_length=300, required=False, label="Add a question of your own (1–5 agreement)"
+        max_length=300, required=False, label=_("Add a question of your own (1–5 agreement)")
     )
     own_question_areas = forms.MultipleChoiceField(
         required=False,
         choices=list(instrument.AREAS.items()),
         widget=forms.CheckboxSelectMultiple,
-        label="Your question asks about (US PPRA protected areas)",
-        help_text="Tick every area it touches: in a school, a student pulse that touches one "
-        "opens only as the school's consent policy says.",
+        label=_("Your question asks about (US PPRA protected areas)"),
+        help_text=_(
+            "Tick every area it touches: in a school, a student pulse that touches one "
+            "opens only as the school's consent policy says."
+        ),
     )
     audience_size = forms.IntegerField(
         required=False,
         min_value=1,
-        label="Shared link: how many people may answer",
-        help_text="The link stops taking answers at this many. Empty: the members of the "
-        "chosen teams when it opens.",
+        label=_("Shared link: how many people may answer"),
+        help_text=_(
+            "The link stops taking answers at this many. Empty: the members of the "
+            "chosen teams when it opens."
+        ),
     )
     class_code = forms.CharField(
         max_length=40,
         required=False,
-        label="Shared link: a class code (optional)",
-        help_text="Say it in class; answers without it are refused.",
+        label=_("Shared link: a class code (optional)"),
+        help_text=_("Say it in class; answers without it are refused."),
     )
 
 
@@ -113,11 +122,11 @@ def create(request: HttpRequest, actor: Actor) -> HttpResponse:
         teams.required = True
         if len(choices) == 1:  # a teacher of one class: theirs, already chosen
             teams.initial = [choices[0][0]]
-        teams.label = "Your class" if school else "Your team"
+        teams.label = gettext("Your class") if school else gettext("Your team")
         teams.help_text = (
-            "Only the classes you teach: a teacher's pulse is never for the whole school."
+            gettext("Only the classes you teach: a teacher's pulse is never for the whole school.")
             if school
-            else "Only the teams you lead."
+            else gettext("Only the teams you lead.")
         )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -143,7 +152,9 @@ def create(request: HttpRequest, actor: Actor) -> HttpResponse:
         else:
             messages.success(
                 request,
-                "Draft saved. Open it when you are ready: the anonymity minimum is fixed then.",
+                gettext(
+                    "Draft saved. Open it when you are ready: the anonymity minimum is fixed then."
+                ),
             )
             return redirect("pulse:round", pk=round.pk)
     return render(request, "pulse/create.html", {"form": form})
@@ -159,6 +170,7 @@ def round_page(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     opened = request.GET.get("open", "")
     may_run = can(actor, "pulse.run", round)
     link = _shared_link(request, actor, round)
+    languages = selectors.language_rows(data)
     response = render(
         request,
         "pulse/round.html",
@@ -180,11 +192,31 @@ def round_page(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
             "invitation": selectors.my_invitations(actor).get(round.pk),
             "today": timezone.localdate(),
             "school": actor.organisation.is_school,
+            "languages": languages,
+            "by_language": _by_language(data, languages),
         },
     )
     if link:  # a page holding a secret is kept by no cache
         patch_cache_control(response, private=True, no_store=True)
     return response
+
+
+def _by_language(
+    data: selectors.RoundResults, languages: list[selectors.LanguageRow]
+) -> list[tuple[selectors.LanguageRow, list[tuple[str, Any]]]]:
+    """α per language for the reliability panel (``pulse.manage`` only, and only for a
+    language split that may be shown): each language with every subscale the round's α
+    has, and its α in that language or None (too few answers in it to estimate)."""
+    if not data.reliability or data.reliability_by_language is None:
+        return []
+    labels = dict(data.subscales)
+    out = []
+    for language in languages:
+        found = data.reliability_by_language.get(language.code, {})
+        out.append(
+            (language, [(labels.get(code, code), found.get(code)) for code in data.reliability])
+        )
+    return out
 
 
 @member_view
@@ -194,7 +226,7 @@ def board(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     require(actor, "pulse.run", round)
     link = _shared_link(request, actor, round)
     if link is None:
-        raise NotFound("this pulse has no shared link to show: it must be open")
+        raise NotFound(gettext("this pulse has no shared link to show: it must be open"))
     response = render(
         request, "pulse/board.html", {"round": round, "shared_link": link, "qr": _qr(link)}
     )
@@ -214,7 +246,7 @@ def _qr(link: str) -> SafeString:
     """The link as a QR code, an inline SVG drawn on the server (segno): no script, no
     image request. Medium error correction, which still scans from a projected board."""
     svg = segno.make(link, error="m").svg_inline(
-        scale=1, border=2, light="#fff", svgclass="qr__code", omitsize=True, title=QR_TITLE
+        scale=1, border=2, light="#fff", svgclass="qr__code", omitsize=True, title=str(QR_TITLE)
     )
     # segno writes the SVG itself: the link is drawn as modules, never as markup
     return mark_safe(svg.replace("<svg ", '<svg role="img" ', 1))
@@ -227,21 +259,36 @@ def change_status(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     try:
         if request.POST.get("action") == "remind":
             count = services.remind(actor=actor, round=round)
-            messages.success(request, f"Reminded {count} people who have not answered yet.")
+            messages.success(
+                request,
+                ngettext(
+                    "Reminded %(count)d person who has not answered yet.",
+                    "Reminded %(count)d people who have not answered yet.",
+                    count,
+                )
+                % {"count": count},
+            )
         elif request.POST.get("action") == "open":
             opened = services.open_round(actor=actor, round=round)
             messages.success(
                 request,
-                f"Open: {opened.invited} invitations sent."
+                ngettext(
+                    "Open: %(count)d invitation sent.",
+                    "Open: %(count)d invitations sent.",
+                    opened.invited,
+                )
+                % {"count": opened.invited}
                 if opened.invited
-                else "Open: share the link below.",
+                else gettext("Open: share the link below."),
             )
         elif request.POST.get("action") == "new_link":
             services.renew_shared_link(actor=actor, round=round)
-            messages.success(request, "A new link is ready below: the old one no longer works.")
+            messages.success(
+                request, gettext("A new link is ready below: the old one no longer works.")
+            )
         else:
             services.close_round(actor=actor, round=round)
-            messages.success(request, "Closed.")
+            messages.success(request, pgettext("a pulse round was closed", "Closed."))
     except ValidationFailed as exc:
         flash_errors(request, exc)
     return redirect("pulse:round", pk=pk)
@@ -314,21 +361,24 @@ def export(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
 
 
 def _form_context(round: Round, invitation: Any) -> dict[str, Any]:
+    """The answer page's questions in the reader's language (the page's active language:
+    the AMP items in their versioned translation, ``translations``; own questions in their
+    author's words)."""
     school = round.organisation.is_school
     items = services.items_of(round)
     band = services.band_for(round, None if invitation is None else invitation.group_id)
+    version = round.instrument
+    language = translations.language_of(translation.get_language(), version)
     return {
         "round": round,
-        "scale": [
-            (1, "Strongly disagree"),
-            (2, "Disagree"),
-            (3, "Neither"),
-            (4, "Agree"),
-            (5, "Strongly agree"),
+        "scale": translations.scale(version, language),
+        "translated": translations.is_translation(version, language),
+        "questions": [
+            (i.code, translations.item_text(version, language, i, school, band)) for i in items
         ],
-        "questions": [(i.code, instrument.text_of(i, school, band)) for i in items],
-        "enps_question": instrument.enps_text(school, band),
-        "comment_question": instrument.COMMENT_QUESTION,
+        "enps_question": translations.enps_text(version, language, school, band),
+        "comment_question": translations.comment_text(version, language),
+        "language": language,
         "school": school,
         "enps_values": list(range(11)),
     }
@@ -374,6 +424,7 @@ def _answer(request: HttpRequest, round: Round, invitation: Any) -> HttpResponse
                 enps=_enps(raw_enps),
                 comment=request.POST.get("comment", ""),
                 class_code=request.POST.get("class_code", ""),
+                language=context["language"],
             )
         except services.RateLimited as exc:
             context["errors"] = [str(exc)]
@@ -407,5 +458,5 @@ def answer_signed_in(request: HttpRequest, actor: Actor, pk: int) -> HttpRespons
     round = selectors.get_round(actor, pk)
     invitation = selectors.my_invitations(actor).get(round.pk)
     if invitation is None:
-        raise NotAllowed("You were not invited to this pulse.")
+        raise NotAllowed(gettext("You were not invited to this pulse."))
     return _answer(request, round, invitation)
