@@ -6,6 +6,7 @@ import base64
 import binascii
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Router, Status
 
 from ampwork.apitools import actor, responses
@@ -29,7 +30,7 @@ def import_oneroster(request: HttpRequest, payload: RosterIn) -> Status[RosterOu
     try:
         data = base64.b64decode(payload.zip, validate=True)
     except (binascii.Error, ValueError):
-        raise ValidationFailed([FieldError("zip", "is not base64")]) from None
+        raise ValidationFailed([FieldError("zip", gettext("is not base64"))]) from None
     files = services.read_bundle(data, "roster.zip")
     result = (
         services.check_roster(actor=who, files=files)

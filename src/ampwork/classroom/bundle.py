@@ -19,6 +19,8 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from django.utils.translation import gettext
+
 from ampwork.core.errors import FieldError
 from ampwork.core.imports import Plan, read_rows
 
@@ -180,22 +182,28 @@ def read_zip(data: bytes, source: str = "roster.zip") -> tuple[dict[str, bytes],
     members, a path that leaves the bundle, more unpacked than :data:`MAX_UNCOMPRESSED`."""
     if len(data) > MAX_BUNDLE_BYTES:
         mb = MAX_BUNDLE_BYTES // (1024 * 1024)
-        return {}, [error_in(source, "file", f"is larger than {mb} MB")]
+        return {}, [error_in(source, "file", gettext("is larger than %(mb)d MB") % {"mb": mb})]
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = [m for m in archive.infolist() if not m.is_dir()]
     except (zipfile.BadZipFile, ValueError, OSError):
-        return {}, [error_in(source, "file", "is not a zip file")]
+        return {}, [error_in(source, "file", gettext("is not a zip file"))]
     if len(members) > MAX_MEMBERS:
-        return {}, [error_in(source, "file", f"holds more than {MAX_MEMBERS} files")]
+        return {}, [
+            error_in(source, "file", gettext("holds more than %(n)d files") % {"n": MAX_MEMBERS})
+        ]
     errors: list[FieldError] = []
     for m in members:
         path = PurePosixPath(m.filename.replace("\\", "/"))
         if path.is_absolute() or ".." in path.parts or ":" in m.filename:
-            errors.append(error_in(source, m.filename, "path leaves the bundle: refused"))
+            errors.append(error_in(source, m.filename, gettext("path leaves the bundle: refused")))
     if sum(m.file_size for m in members) > MAX_UNCOMPRESSED:
         mb = MAX_UNCOMPRESSED // (1024 * 1024)
-        errors.append(error_in(source, "file", f"unpacks to more than {mb} MB: refused"))
+        errors.append(
+            error_in(
+                source, "file", gettext("unpacks to more than %(mb)d MB: refused") % {"mb": mb}
+            )
+        )
     if errors:
         return {}, errors
     files: dict[str, bytes] = {}
@@ -203,7 +211,11 @@ def read_zip(data: bytes, source: str = "roster.zip") -> tuple[dict[str, bytes],
     for m in members:
         name = PurePosixPath(m.filename.replace("\\", "/")).name
         if name in files:
-            errors.append(error_in(source, m.filename, f"a second {name} in the zip"))
+            errors.append(
+                error_in(
+                    source, m.filename, gettext("a second %(name)s in the zip") % {"name": name}
+                )
+            )
             continue
         if name not in COLUMNS and name != MANIFEST:
             files[name] = b""  # named in notes, never unpacked (demographics.csv among them)
@@ -213,12 +225,16 @@ def read_zip(data: bytes, source: str = "roster.zip") -> tuple[dict[str, bytes],
                 # read no more than the limit, whatever the member's header claims
                 content = member.read(MAX_UNCOMPRESSED - total + 1)
         except (zipfile.BadZipFile, OSError, NotImplementedError, RuntimeError):
-            errors.append(error_in(source, m.filename, "cannot be unpacked"))
+            errors.append(error_in(source, m.filename, gettext("cannot be unpacked")))
             continue
         total += len(content)
         if total > MAX_UNCOMPRESSED:
             mb = MAX_UNCOMPRESSED // (1024 * 1024)
-            return {}, [error_in(source, "file", f"unpacks to more than {mb} MB: refused")]
+            return {}, [
+                error_in(
+                    source, "file", gettext("unpacks to more than %(mb)d MB: refused") % {"mb": mb}
+                )
+            ]
         files[name] = content
     return files, errors
 
@@ -236,7 +252,13 @@ def read_directory(path: Path) -> tuple[dict[str, bytes], list[FieldError]]:
         total += item.stat().st_size
         if total > MAX_UNCOMPRESSED:
             mb = MAX_UNCOMPRESSED // (1024 * 1024)
-            return {}, [error_in(str(path), "file", f"holds more than {mb} MB of CSV: refused")]
+            return {}, [
+                error_in(
+                    str(path),
+                    "file",
+                    gettext("holds more than %(mb)d MB of CSV: refused") % {"mb": mb},
+                )
+            ]
         files[item.name] = item.read_bytes()
     return files, []
 
@@ -293,16 +315,22 @@ class Reader:
             self.error(
                 name,
                 "file",
-                "starts with a byte-order mark (BOM): save it as UTF-8 without BOM (in Excel "
-                "'CSV UTF-8' adds one; use 'CSV (Comma delimited)' or an editor's 'UTF-8' "
-                "without BOM) and zip the files again",
+                gettext(
+                    "starts with a byte-order mark (BOM): save it as UTF-8 without BOM (in Excel "
+                    "'CSV UTF-8' adds one; use 'CSV (Comma delimited)' or an editor's 'UTF-8' "
+                    "without BOM) and zip the files again"
+                ),
                 1,
             )
             return []
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            self.error(name, "file", f"is not UTF-8 (byte {exc.start}); save it as UTF-8")
+            self.error(
+                name,
+                "file",
+                gettext("is not UTF-8 (byte %(byte)d); save it as UTF-8") % {"byte": exc.start},
+            )
             return []
         columns = COLUMNS.get(name) or ["propertyName", "value"]
         one = Plan(kind="oneroster", source=name)
@@ -317,7 +345,7 @@ class Reader:
             if e.message == "has a header but no rows" and name != MANIFEST:
                 continue  # an empty file: no records (delta: no changes)
             if e.message.startswith("unknown column"):
-                e = FieldError(e.field, "unknown column (not in OneRoster 1.2)", e.line)
+                e = FieldError(e.field, gettext("unknown column (not in OneRoster 1.2)"), e.line)
             self.plan.errors.append(FieldError(e.field, e.message, e.line, file=name))
         return rows
 
@@ -325,22 +353,32 @@ class Reader:
 def read_manifest(reader: Reader) -> None:
     plan = reader.plan
     if MANIFEST not in reader.files:
-        reader.error(MANIFEST, "file", "is missing: a OneRoster bundle starts with manifest.csv")
+        reader.error(
+            MANIFEST, "file", gettext("is missing: a OneRoster bundle starts with manifest.csv")
+        )
         return
     props: dict[str, tuple[int, str]] = {}
     for at, row in reader.rows(MANIFEST):
         key, value = row.get("propertyName", ""), row.get("value", "")
         if key in props:
-            reader.error(MANIFEST, "propertyName", f"{key} appears twice", at)
+            reader.error(
+                MANIFEST, "propertyName", gettext("%(key)s appears twice") % {"key": key}, at
+            )
         props[key] = (at, value)
     if plan.errors:
         return
     version = props.get("oneroster.version")
     if version is None:
-        reader.error(MANIFEST, "propertyName", "oneroster.version is missing (expected 1.2)")
+        reader.error(
+            MANIFEST, "propertyName", gettext("oneroster.version is missing (expected 1.2)")
+        )
     elif version[1] not in ("1.2", "1.2.1"):
         reader.error(
-            MANIFEST, "value", f"oneroster.version is '{version[1]}': only 1.2 is read", version[0]
+            MANIFEST,
+            "value",
+            gettext("oneroster.version is '%(version)s': only 1.2 is read")
+            % {"version": version[1]},
+            version[0],
         )
     for name, key in MANIFEST_KEY.items():
         found = props.get(key)
@@ -348,25 +386,36 @@ def read_manifest(reader: Reader) -> None:
         mode = found[1] if found else "absent"
         if mode not in MODES:
             reader.error(
-                MANIFEST, "value", f"{key} is '{mode}', not one of bulk, delta, absent", line
+                MANIFEST,
+                "value",
+                gettext("%(key)s is '%(mode)s', not one of bulk, delta, absent")
+                % {"key": key, "mode": mode},
+                line,
             )
             continue
         if mode == "absent" and name in reader.files:
             reader.error(
                 MANIFEST,
                 "value",
-                f"{name} is in the bundle but {key} is absent: say bulk or delta",
+                gettext("%(name)s is in the bundle but %(key)s is absent: say bulk or delta")
+                % {"name": name, "key": key},
                 line,
             )
         elif mode != "absent" and name not in reader.files:
             reader.error(
-                MANIFEST, "value", f"{key} is {mode} but {name} is not in the bundle", line
+                MANIFEST,
+                "value",
+                gettext("%(key)s is %(mode)s but %(name)s is not in the bundle")
+                % {"key": key, "mode": mode, "name": name},
+                line,
             )
         else:
             plan.modes[name] = mode
     for name in sorted(reader.files):
         if name in NOT_READ or (name not in COLUMNS and name != MANIFEST):
-            plan.notes.append(f"{name}: not read (ampwork keeps nothing of it)")
+            plan.notes.append(
+                gettext("%(name)s: not read (ampwork keeps nothing of it)") % {"name": name}
+            )
 
 
 def read_records(
@@ -381,19 +430,23 @@ def read_records(
     for line, row in reader.rows(name) if mode != "absent" else []:
         sid = row.get("sourcedId", "")
         if not sid:
-            reader.error(name, "sourcedId", "is required", line)
+            reader.error(name, "sourcedId", gettext("is required"), line)
             continue
         if len(sid) > 255:
-            reader.error(name, "sourcedId", "is longer than 255 characters", line)
+            reader.error(name, "sourcedId", gettext("is longer than 255 characters"), line)
             continue
         if sid in by_id:
             reader.error(
-                name, "sourcedId", f"'{sid}' appears twice (also line {by_id[sid][0]})", line
+                name,
+                "sourcedId",
+                gettext("'%(id)s' appears twice (also line %(line)d)")
+                % {"id": sid, "line": by_id[sid][0]},
+                line,
             )
             continue
         for column in sorted(REQUIRED[name] - {"sourcedId"}):
             if not row.get(column):
-                reader.error(name, column, "is required", line)
+                reader.error(name, column, gettext("is required"), line)
         status, modified = row.get("status", ""), row.get("dateLastModified", "")
         if mode == "bulk":
             for column, value in (("status", status), ("dateLastModified", modified)):
@@ -401,8 +454,11 @@ def read_records(
                     reader.error(
                         name,
                         column,
-                        f"bulk vs delta mismatch: manifest.csv says {MANIFEST_KEY[name]} is "
-                        f"bulk, so {column} must be empty (a delta file fills it)",
+                        gettext(
+                            "bulk vs delta mismatch: manifest.csv says %(key)s is bulk, so "
+                            "%(column)s must be empty (a delta file fills it)"
+                        )
+                        % {"key": MANIFEST_KEY[name], "column": column},
                         line,
                     )
         else:
@@ -410,25 +466,37 @@ def read_records(
                 reader.error(
                     name,
                     "status",
-                    f"bulk vs delta mismatch: manifest.csv says {MANIFEST_KEY[name]} is delta, "
-                    "so every row needs a status (active or tobedeleted)",
+                    gettext(
+                        "bulk vs delta mismatch: manifest.csv says %(key)s is delta, "
+                        "so every row needs a status (active or tobedeleted)"
+                    )
+                    % {"key": MANIFEST_KEY[name]},
                     line,
                 )
             elif status not in STATUSES:
-                reader.error(name, "status", f"'{status}' is not active or tobedeleted", line)
+                reader.error(
+                    name,
+                    "status",
+                    gettext("'%(value)s' is not active or tobedeleted") % {"value": status},
+                    line,
+                )
             if not modified:
                 reader.error(
                     name,
                     "dateLastModified",
-                    f"bulk vs delta mismatch: manifest.csv says {MANIFEST_KEY[name]} is delta, "
-                    "so every row needs a dateLastModified",
+                    gettext(
+                        "bulk vs delta mismatch: manifest.csv says %(key)s is delta, "
+                        "so every row needs a dateLastModified"
+                    )
+                    % {"key": MANIFEST_KEY[name]},
                     line,
                 )
             elif not is_datetime(modified):
                 reader.error(
                     name,
                     "dateLastModified",
-                    f"'{modified}' is not a date and time like 2024-03-31T09:00:00Z",
+                    gettext("'%(value)s' is not a date and time like 2024-03-31T09:00:00Z")
+                    % {"value": modified},
                     line,
                 )
         if status == "tobedeleted":
@@ -445,7 +513,13 @@ def check_enum(
 ) -> str:
     value = row.get(column, "")
     if value and value not in allowed:
-        reader.error(name, column, f"'{value}' is not one of {', '.join(sorted(allowed))}", line)
+        reader.error(
+            name,
+            column,
+            gettext("'%(value)s' is not one of %(allowed)s")
+            % {"value": value, "allowed": ", ".join(sorted(allowed))},
+            line,
+        )
     return value
 
 
@@ -460,11 +534,21 @@ def check_refs(
 ) -> None:
     for value in values:
         if value and value not in known:
-            reader.error(name, column, f"unknown {what} sourcedId '{value}'", line)
+            reader.error(
+                name,
+                column,
+                gettext("unknown %(what)s sourcedId '%(value)s'") % {"what": what, "value": value},
+                line,
+            )
 
 
 def check_dates(reader: Reader, name: str, row: dict[str, str], line: int, *columns: str) -> None:
     for column in columns:
         value = row.get(column, "")
         if value and parse_date(value) is None:
-            reader.error(name, column, f"'{value}' is not a date like 2024-03-31", line)
+            reader.error(
+                name,
+                column,
+                gettext("'%(value)s' is not a date like 2024-03-31") % {"value": value},
+                line,
+            )

@@ -28,6 +28,7 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop, ngettext
 
 from ampwork.core.errors import NotFound, ValidationFailed
 from ampwork.core.models import Organisation, Person, Role, Team, TeamMembership, User
@@ -40,13 +41,13 @@ from ampwork.core.sso import provider_of, sso_only_organisation
 from . import class_codes, rules
 from .models import ClassCode, ClassCodeFailure, Guardian, StudentSecret
 
-NOT_FOUND = (
+NOT_FOUND = gettext_noop(
     "We could not find that class code. Check the letters and numbers with your teacher "
     "and try again."
 )
-REFUSED = "You cannot sign in with a class code here. Please ask your teacher."
+REFUSED = gettext_noop("You cannot sign in with a class code here. Please ask your teacher.")
 LOCKED_ACTION = "classcode.locked_out"
-WRONG = "That is not your"  # how a wrong picture's (word's) message begins
+WRONG = "That is not your"  # how a wrong picture's (word's) message begins (in English)
 
 
 class Throttled(Exception):
@@ -169,7 +170,7 @@ def students_of(team: Team) -> list[Person]:
 
 
 def _unique_code(exclude: int | None = None) -> str:
-    for _ in range(50):
+    for _attempt in range(50):
         code = class_codes.generate_code()
         taken = ClassCode.objects.filter(code=code, active=True)
         if exclude is not None:
@@ -181,7 +182,7 @@ def _unique_code(exclude: int | None = None) -> str:
 
 def _save_code(row: ClassCode) -> None:
     """Save, drawing another code if another class switched the same one on meanwhile."""
-    for _ in range(5):
+    for _attempt in range(5):
         try:
             with transaction.atomic():
                 row.save()
@@ -375,8 +376,11 @@ def class_page(team: Team) -> tuple[ClassCode | None, list[StudentRow]]:
 
 def _address_throttled() -> Throttled:
     return Throttled(
-        f"Too many wrong class codes from here. Please wait {_minutes()} minutes, "
-        "or ask your teacher."
+        gettext(
+            "Too many wrong class codes from here. Please wait %(minutes)s minutes, "
+            "or ask your teacher."
+        )
+        % {"minutes": _minutes()}
     )
 
 
@@ -392,7 +396,7 @@ def class_by_code(*, typed: str, address: str | None) -> ClassCode:
     if not class_codes.is_well_formed(code):
         if is_locked(key, limit):
             raise _address_throttled()
-        raise ValidationFailed.single("code", NOT_FOUND)
+        raise ValidationFailed.single("code", gettext(NOT_FOUND))
     if take(key, limit) is None:
         raise _address_throttled()
     row = (
@@ -401,7 +405,7 @@ def class_by_code(*, typed: str, address: str | None) -> ClassCode:
         .first()
     )
     if row is None:
-        raise ValidationFailed.single("code", NOT_FOUND)
+        raise ValidationFailed.single("code", gettext(NOT_FOUND))
     give_back(key)
     return row
 
@@ -438,10 +442,17 @@ def student_in(row: ClassCode, student_id: int) -> tuple[Person, str]:
 
 
 def _locked_out(row: ClassCode) -> Throttled:
-    return Throttled(
-        f"Too many wrong tries. Please wait {_minutes()} minutes, or ask your teacher "
-        f"for a new {_thing(row)}."
-    )
+    if row.kind == ClassCode.Kind.PICTURES:
+        text = gettext(
+            "Too many wrong tries. Please wait %(minutes)s minutes, or ask your teacher "
+            "for a new picture."
+        )
+    else:
+        text = gettext(
+            "Too many wrong tries. Please wait %(minutes)s minutes, or ask your teacher "
+            "for a new word."
+        )
+    return Throttled(text % {"minutes": _minutes()})
 
 
 def sign_in(*, row: ClassCode, student_id: int, picked: str) -> User:
@@ -458,7 +469,9 @@ def sign_in(*, row: ClassCode, student_id: int, picked: str) -> User:
     if secret is None:
         raise ValidationFailed.single(
             "picked",
-            f"Your teacher has not given you a {_thing(row)} yet. Please ask your teacher.",
+            gettext("Your teacher has not given you a picture yet. Please ask your teacher.")
+            if row.kind == ClassCode.Kind.PICTURES
+            else gettext("Your teacher has not given you a word yet. Please ask your teacher."),
         )
     count = take(key, limit)
     if count is None:
@@ -476,14 +489,25 @@ def sign_in(*, row: ClassCode, student_id: int, picked: str) -> User:
                 minutes=_minutes(),
             )
             raise Throttled(
-                f"That is not your {_thing(row)}. Too many wrong tries: please wait "
-                f"{_minutes()} minutes, or ask your teacher for a new one."
+                _not_yours(row)
+                + " "
+                + gettext(
+                    "Too many wrong tries: please wait %(minutes)s minutes, or ask your "
+                    "teacher for a new one."
+                )
+                % {"minutes": _minutes()}
             )
         left = limit - count
         raise ValidationFailed.single(
             "picked",
-            f"That is not your {_thing(row)}. Try again: you have {left} "
-            f"{'try' if left == 1 else 'tries'} left.",
+            _not_yours(row)
+            + " "
+            + ngettext(
+                "Try again: you have %(left)d try left.",
+                "Try again: you have %(left)d tries left.",
+                left,
+            )
+            % {"left": left},
         )
     clear(key)
     user = _account_of(person, row)
@@ -491,8 +515,18 @@ def sign_in(*, row: ClassCode, student_id: int, picked: str) -> User:
     return user
 
 
-def _thing(row: ClassCode) -> str:
-    return "picture" if row.kind == ClassCode.Kind.PICTURES else "word"
+def _not_yours(row: ClassCode) -> str:
+    """How a wrong picture's (word's) message begins, in the language in use."""
+    if row.kind == ClassCode.Kind.PICTURES:
+        return gettext("That is not your picture.")
+    return gettext("That is not your word.")
+
+
+def is_wrong(message: str) -> bool:
+    """A message that says the picture (word) picked was not the student's."""
+    return message.startswith(
+        (WRONG, gettext("That is not your picture."), gettext("That is not your word."))
+    )
 
 
 def is_class_code_account(user: User) -> bool:
@@ -532,12 +566,12 @@ def _account_of(person: Person, row: ClassCode) -> User:
     never mailed, with no password (it signs in by class code, or later by the school's
     single sign-on, which takes it over: ``core.services.sso.join_by_sso``)."""
     if _sso_only(row.organisation):
-        raise ValidationFailed.single("picked", REFUSED)
+        raise ValidationFailed.single("picked", gettext(REFUSED))
     person = Person.objects.select_for_update().get(pk=person.pk)
     user = person.user
     if user is not None:
         if _refused_account(user, person):
-            raise ValidationFailed.single("picked", REFUSED)
+            raise ValidationFailed.single("picked", gettext(REFUSED))
         return user
     user = User(
         email=f"student-{person.pk}-{secrets.token_hex(4)}@{class_codes.DOMAIN}", name=person.name

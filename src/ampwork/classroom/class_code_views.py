@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ampwork.core.errors import ValidationFailed
@@ -55,32 +56,37 @@ def class_code(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
         drawn: dict[int, str] | None = None
         try:
             if action == "on":
-                _, drawn = services.switch_on(
+                _row, drawn = services.switch_on(
                     actor=actor, team=team, kind=request.POST.get("kind", "")
                 )
-                messages.success(request, "Class-code sign-in is on.")
+                messages.success(request, _("Class-code sign-in is on."))
             elif action == "off":
                 services.switch_off(actor=actor, team=team)
-                messages.success(request, "Class-code sign-in is off. Nothing else changed.")
+                messages.success(request, _("Class-code sign-in is off. Nothing else changed."))
             elif action == "new_code":
                 services.new_code(actor=actor, team=team)
-                messages.success(request, "The class has a new code; the old one stopped working.")
+                messages.success(
+                    request, _("The class has a new code; the old one stopped working.")
+                )
             elif action in ("new_all", "new_missing"):
                 drawn = services.draw_secrets(actor=actor, team=team, everyone=action == "new_all")
             elif action == "clear_locks":
                 lifted = services.clear_locks(actor=actor, address=get_client_ip_address(request))
                 messages.success(
                     request,
-                    f"Class-code locks lifted ({lifted}): the school's students and this "
-                    "address may try again.",
+                    _(
+                        "Class-code locks lifted (%(count)s): the school's students and this "
+                        "address may try again."
+                    )
+                    % {"count": lifted},
                 )
             elif action == "reset":
                 student = request.POST.get("student", "")
                 if not student.isdigit():
-                    raise ValidationFailed.single("student", "choose a student")
+                    raise ValidationFailed.single("student", _("choose a student"))
                 drawn = services.reset_secret(actor=actor, team=team, student_id=int(student))
             else:
-                raise ValidationFailed.single("action", "unknown action")
+                raise ValidationFailed.single("action", _("unknown action"))
         except ValidationFailed as exc:
             flash_errors(request, exc)
             return redirect("classroom:class_code", pk=team.pk)
@@ -88,7 +94,7 @@ def class_code(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
             request.session[SHEET_KEY] = {"team": team.pk, "drawn": drawn}
             return redirect("classroom:class_code_sheet", pk=team.pk)
         if drawn is not None:
-            messages.info(request, "Every student already has one.")
+            messages.info(request, _("Every student already has one."))
         return redirect("classroom:class_code", pk=team.pk)
     row, students = services.class_page(team)
     return _private(
@@ -199,7 +205,8 @@ def _wrong_in_flow(request: HttpRequest) -> bool:
 def _drop_flow(request: HttpRequest) -> HttpResponse:
     services.flow_dropped(address=get_client_ip_address(request))
     messages.error(
-        request, "Too many wrong tries. Please type your class code again, or ask your teacher."
+        request,
+        _("Too many wrong tries. Please type your class code again, or ask your teacher."),
     )
     return redirect("classroom:code_sign_in")
 
@@ -210,13 +217,13 @@ def code_secret(request: HttpRequest, pk: int) -> HttpResponse:
     row = _flow(request)
     if row is None:
         return redirect("classroom:code_sign_in")
-    _, name = services.student_in(row, pk)  # not in this class's list: 404
+    _student, name = services.student_in(row, pk)  # not in this class's list: 404
     context: dict[str, Any] = {"row": row, "name": name, "pk": pk, "choices": _choices(row.kind)}
     if request.method == "POST":
         try:
             user = services.sign_in(row=row, student_id=pk, picked=request.POST.get("picked", ""))
         except services.Throttled as exc:
-            if exc.message.startswith(services.WRONG) and _wrong_in_flow(request):
+            if services.is_wrong(exc.message) and _wrong_in_flow(request):
                 return _drop_flow(request)
             context["error"] = exc.message
             response = render(request, "classroom/code_secret.html", context, status=429)
@@ -224,7 +231,7 @@ def code_secret(request: HttpRequest, pk: int) -> HttpResponse:
             return _private(response)
         except ValidationFailed as exc:
             context["error"] = exc.errors[0].message
-            if exc.errors[0].message.startswith(services.WRONG) and _wrong_in_flow(request):
+            if services.is_wrong(exc.errors[0].message) and _wrong_in_flow(request):
                 return _drop_flow(request)
             return _private(render(request, "classroom/code_secret.html", context, status=400))
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
@@ -235,6 +242,8 @@ def code_secret(request: HttpRequest, pk: int) -> HttpResponse:
         # after signing in (a timedelta; an int would be seconds of inactivity)
         request.session.set_expiry(dt.timedelta(hours=settings.CLASS_CODE_SESSION_HOURS))
         track_session(request, user)
-        messages.success(request, f"Hello, {name.split(' ')[0]}! You are signed in.")
+        messages.success(
+            request, _("Hello, %(name)s! You are signed in.") % {"name": name.split(" ")[0]}
+        )
         return redirect("core:home")
     return _private(render(request, "classroom/code_secret.html", context))

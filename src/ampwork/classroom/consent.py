@@ -7,7 +7,8 @@
 - :func:`decide` is the gate: which students a pulse that touches a protected area or a
   topic may ask, under the school's rule — or why it may not open.
 
-No Django here: the gate's data comes in as plain values (classroom.services).
+No Django here but its translations: the gate's data comes in as plain values
+(classroom.services).
 """
 
 from __future__ import annotations
@@ -17,13 +18,18 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
 CONSENT = "consent"  # written consent required before a student is invited
 OPT_OUT = "opt_out"  # families told beforehand; a student opted out is not invited
 RULES = {
-    CONSENT: "Written consent required: only students whose guardian's consent is recorded "
-    "are asked",
-    OPT_OUT: "Opt-out offered: families see the questions beforehand; students opted out "
-    "are not asked",
+    CONSENT: gettext_lazy(
+        "Written consent required: only students whose guardian's consent is recorded are asked"
+    ),
+    OPT_OUT: gettext_lazy(
+        "Opt-out offered: families see the questions beforehand; students opted out are not asked"
+    ),
 }
 CONSENTED = "consented"
 OPTED_OUT = "opted_out"
@@ -48,16 +54,20 @@ def parse_topics(text: str) -> list[Topic]:
         if not line:
             continue
         if len(line) > MAX_LINE:
-            raise ValueError(f"line {number}: at most {MAX_LINE} characters")
+            raise ValueError(
+                _("line %(line)d: at most %(max)d characters") % {"line": number, "max": MAX_LINE}
+            )
         name, colon, rest = line.partition(":")
         name = name.strip()
         words = tuple(_plain(w) for w in (rest if colon else name).split(","))
         words = tuple(w for w in words if w)
         if not name or not words:
-            raise ValueError(f"line {number}: write a topic, a colon, then its words")
+            raise ValueError(
+                _("line %(line)d: write a topic, a colon, then its words") % {"line": number}
+            )
         topics.append(Topic(name, words))
     if len(topics) > MAX_TOPICS:
-        raise ValueError(f"at most {MAX_TOPICS} topics")
+        raise ValueError(_("at most %(max)d topics") % {"max": MAX_TOPICS})
     return topics
 
 
@@ -116,9 +126,11 @@ def decide(
     if rule is None:
         return Decision(
             frozenset(students),
-            "this pulse asks students about a protected area or one of the school's "
-            "sensitive topics, and the school has no consent policy yet: a head teacher "
-            "sets it under Consent for pulses first",
+            _(
+                "this pulse asks students about a protected area or one of the school's "
+                "sensitive topics, and the school has no consent policy yet: a head teacher "
+                "sets it under Consent for pulses first"
+            ),
         )
     if rule == CONSENT:
         out = frozenset(s for s in students if records.get(s) != CONSENTED)
@@ -127,16 +139,35 @@ def decide(
     if shared_link and out:
         return Decision(
             out,
-            f"{len(out)} student{'' if len(out) == 1 else 's'} of this class "
-            f"{'has' if len(out) == 1 else 'have'} "
-            f"{'no consent recorded' if rule == CONSENT else 'been opted out'}, and a shared "
-            "link cannot tell who answers: record consent for every student, or make the "
-            "pulse with one link per student (invited)",
+            (
+                ngettext(
+                    "%(count)d student of this class has no consent recorded, and a shared "
+                    "link cannot tell who answers: record consent for every student, or make "
+                    "the pulse with one link per student (invited)",
+                    "%(count)d students of this class have no consent recorded, and a shared "
+                    "link cannot tell who answers: record consent for every student, or make "
+                    "the pulse with one link per student (invited)",
+                    len(out),
+                )
+                if rule == CONSENT
+                else ngettext(
+                    "%(count)d student of this class has been opted out, and a shared "
+                    "link cannot tell who answers: record consent for every student, or make "
+                    "the pulse with one link per student (invited)",
+                    "%(count)d students of this class have been opted out, and a shared "
+                    "link cannot tell who answers: record consent for every student, or make "
+                    "the pulse with one link per student (invited)",
+                    len(out),
+                )
+            )
+            % {"count": len(out)},
         )
     if students and len(out) == len(students) and rule == CONSENT:
         return Decision(
             out,
-            "no student of this pulse has a guardian's consent recorded yet: record it "
-            "under Consent and families first",
+            _(
+                "no student of this pulse has a guardian's consent recorded yet: record it "
+                "under Consent and families first"
+            ),
         )
     return Decision(out)

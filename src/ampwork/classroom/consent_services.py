@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from django.core import signing
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import NotFound, ValidationFailed
@@ -43,7 +44,7 @@ def set_policy(*, actor: Actor, rule: str, topics: str = "") -> ConsentPolicy:
         raise NotFound("consent for student pulses is for schools")
     require(actor, "consent.policy", actor.organisation)
     if rule not in consent.RULES:
-        raise ValidationFailed.single("rule", "choose written consent or opt-out")
+        raise ValidationFailed.single("rule", gettext("choose written consent or opt-out"))
     topics = (topics or "").strip()
     try:
         consent.parse_topics(topics)
@@ -96,26 +97,26 @@ def record_consent(
         raise NotFound("no such pulse")
     require(actor, "pulse.run", round)
     if not 0 < student_id <= MAX_ID:
-        raise ValidationFailed.single("student", "no such student in this school")
+        raise ValidationFailed.single("student", gettext("no such student in this school"))
     if guardian_id is not None and not 0 < guardian_id <= MAX_ID:
-        raise ValidationFailed.single("guardian", "is not a guardian of this student")
+        raise ValidationFailed.single("guardian", gettext("is not a guardian of this student"))
     student = Person.objects.filter(organisation=org, pk=student_id).first()
     if student is None:
-        raise ValidationFailed.single("student", "no such student in this school")
+        raise ValidationFailed.single("student", gettext("no such student in this school"))
     require(actor, "consent.record", student)
     if status not in PulseConsent.Status.values:
-        raise ValidationFailed.single("status", "consented or opted out")
+        raise ValidationFailed.single("status", gettext("consented or opted out"))
     if round.status == "closed":
-        raise ValidationFailed.single("round", "this pulse is closed")
+        raise ValidationFailed.single("round", gettext("this pulse is closed"))
     if student.role != Role.MEMBER or student.pk not in round_students(round):
-        raise ValidationFailed.single("student", "is not a student this pulse asks")
+        raise ValidationFailed.single("student", gettext("is not a student this pulse asks"))
     if (
         guardian_id is not None
         and not GuardianOf.objects.filter(
             organisation=org, guardian_id=guardian_id, student=student, guardian__active=True
         ).exists()
     ):
-        raise ValidationFailed.single("guardian", "is not a guardian of this student")
+        raise ValidationFailed.single("guardian", gettext("is not a guardian of this student"))
     PulseConsent.objects.update_or_create(
         round_id=round.pk,
         student=student,

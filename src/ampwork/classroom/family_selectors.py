@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from django.db.models.functions import Lower, Trim
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from ampwork.core.errors import NotFound
 from ampwork.core.models import Organisation, Person, Role, Team, TeamMembership, User
@@ -144,14 +145,14 @@ def code_digest(code: str) -> str:
     return hashlib.sha256(code.encode()).hexdigest()
 
 
-NOT_VALID = "This link is not valid: ask your child's teacher for a new invitation."
-USED = "This invitation has been used already: sign in, or ask for a new one."
-EXPIRED = "This invitation has expired: ask your child's teacher for a new one."
-EMAIL_CHANGED = (
+NOT_VALID = gettext_noop("This link is not valid: ask your child's teacher for a new invitation.")
+USED = gettext_noop("This invitation has been used already: sign in, or ask for a new one.")
+EXPIRED = gettext_noop("This invitation has expired: ask your child's teacher for a new one.")
+EMAIL_CHANGED = gettext_noop(
     "This invitation was sent to an email address the school no longer has for you: ask "
     "your child's teacher for a new invitation."
 )
-NO_CHILD = (
+NO_CHILD = gettext_noop(
     "This invitation is for a guardian of a student who is no longer at the school: ask the "
     "school if this is a mistake."
 )
@@ -174,17 +175,17 @@ def invite_of(code: str) -> InviteState:
         else None
     )
     if row is None or not row.guardian.active or not row.organisation.is_school:
-        return InviteState(None, NOT_VALID)
+        return InviteState(None, gettext(NOT_VALID))
     if row.used_at is not None:
-        return InviteState(None, USED)
+        return InviteState(None, gettext(USED))
     if row.expires_at <= timezone.now():
-        return InviteState(None, EXPIRED)
+        return InviteState(None, gettext(EXPIRED))
     # sent to another address than the one on record now (the roster changed it), or by a
     # release that did not record it (blank): the link is not the guardian's any more
     if not row.email or row.email != row.guardian.email.strip().lower():
-        return InviteState(None, EMAIL_CHANGED)
+        return InviteState(None, gettext(EMAIL_CHANGED))
     if not has_a_child(row.guardian):
-        return InviteState(None, NO_CHILD)
+        return InviteState(None, gettext(NO_CHILD))
     return InviteState(row)
 
 

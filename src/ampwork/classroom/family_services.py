@@ -20,10 +20,12 @@ from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.core.validators import validate_email
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, ngettext
 
 from ampwork.core import mail
 from ampwork.core.errors import NotFound, ValidationFailed
+from ampwork.core.languages import organisation_language
 from ampwork.core.models import Role, Team, User
 from ampwork.core.permissions import Actor, require
 from ampwork.core.services import record
@@ -89,10 +91,14 @@ def invite_guardian(*, actor: Actor, guardian_id: int) -> GuardianInvite:
     require(actor, "guardians.invite", guardian)
     email = guardian.email.strip().lower()
     if not email:
-        raise ValidationFailed.single("email", "this guardian has no email address on record")
+        raise ValidationFailed.single(
+            "email", gettext("this guardian has no email address on record")
+        )
     _check_email(email, "email")
     if not family_selectors.has_a_child(guardian):
-        raise ValidationFailed.single("guardian", "this guardian has no student at the school")
+        raise ValidationFailed.single(
+            "guardian", gettext("this guardian has no student at the school")
+        )
     now = timezone.now()
     recent = (
         GuardianInvite.objects.filter(
@@ -108,8 +114,14 @@ def invite_guardian(*, actor: Actor, guardian_id: int) -> GuardianInvite:
         wait = max(1, -(-int((recent.created_at + INVITE_GAP - now).total_seconds()) // 60))
         raise ValidationFailed.single(
             "guardian",
-            f"{guardian.name} was invited less than {INVITE_GAP.seconds // 60} minutes ago: "
-            f"wait {wait} minute{'s' if wait != 1 else ''} before sending another invitation.",
+            ngettext(
+                "%(name)s was invited less than %(gap)d minutes ago: wait %(wait)d minute "
+                "before sending another invitation.",
+                "%(name)s was invited less than %(gap)d minutes ago: wait %(wait)d minutes "
+                "before sending another invitation.",
+                wait,
+            )
+            % {"name": guardian.name, "gap": INVITE_GAP.seconds // 60, "wait": wait},
         )
     # an earlier link not used yet stops working ("not valid": ask for a new one)
     GuardianInvite.objects.filter(guardian=guardian, used_at__isnull=True).delete()
@@ -124,19 +136,29 @@ def invite_guardian(*, actor: Actor, guardian_id: int) -> GuardianInvite:
         expires_at=now + dt.timedelta(days=INVITE_DAYS),
     )
     record(actor, org, "guardian.invited", guardian)
-    children = ", ".join(c for c in _children_names(guardian)) or "your child"
-    message = EmailMessage(
-        subject=f"{org.name}: see how {children} is doing",
-        body=(
-            f"Hello {guardian.name},\n\n{org.name} invites you to ampwork, where you can read "
-            f"what {children}'s teachers share with families: goals, reflections and "
-            f"feedback. You can only read; nothing else of the school is shown.\n\n"
-            f"Open this link within {INVITE_DAYS} days (it works once):\n"
-            f"{settings.BASE_URL}/classroom/join/{code}/\n\n"
-            "If you were not expecting this, ignore this email.\n"
-        ),
-        to=[email],
-    )
+    # a guardian has no language of their own: the school's
+    with translation.override(organisation_language(org)):
+        children = ", ".join(c for c in _children_names(guardian)) or gettext("your child")
+        values = {
+            "name": guardian.name,
+            "school": org.name,
+            "children": children,
+            "days": INVITE_DAYS,
+            "link": f"{settings.BASE_URL}/classroom/join/{code}/",
+        }
+        message = EmailMessage(
+            subject=gettext("%(school)s: see how %(children)s is doing") % values,
+            body=gettext(
+                "Hello %(name)s,\n\n%(school)s invites you to ampwork, where you can read "
+                "what %(children)s's teachers share with families: goals, reflections and "
+                "feedback. You can only read; nothing else of the school is shown.\n\n"
+                "Open this link within %(days)s days (it works once):\n"
+                "%(link)s\n\n"
+                "If you were not expecting this, ignore this email.\n"
+            )
+            % values,
+            to=[email],
+        )
     mail.queue_on_commit([message], kind="classroom.guardian_invite", org_id=org.pk)
     return invite
 
@@ -147,8 +169,11 @@ def _check_email(email: str, field: str) -> None:
     except ValidationError:
         raise ValidationFailed.single(
             field,
-            f"'{email}' is not a valid email address: correct the guardian's email in the "
-            "school's roster first",
+            gettext(
+                "'%(email)s' is not a valid email address: correct the guardian's email in the "
+                "school's roster first"
+            )
+            % {"email": email},
         ) from None
 
 
@@ -179,7 +204,9 @@ def _claim(code: str) -> GuardianInvite:
 def _attach(row: GuardianInvite, user: User) -> Guardian:
     guardian = row.guardian
     if guardian.user_id is not None and guardian.user_id != user.pk:
-        raise ValidationFailed.single("code", "this guardian already signs in with another account")
+        raise ValidationFailed.single(
+            "code", gettext("this guardian already signs in with another account")
+        )
     now = timezone.now()
     row.used_at = now
     row.save(update_fields=["used_at"])
@@ -197,7 +224,7 @@ def accept_with_password(*, code: str, password: str) -> User:
     _check_email(email, "code")
     if User.objects.filter(email__iexact=email).exists():
         raise ValidationFailed.single(
-            "code", "an account already uses this email: sign in and accept instead"
+            "code", gettext("an account already uses this email: sign in and accept instead")
         )
     try:
         validate_password(password)
@@ -215,7 +242,10 @@ def accept_signed_in(*, code: str, user: User) -> Guardian:
     if user.email.strip().lower() != row.email:
         raise ValidationFailed.single(
             "code",
-            f"This invitation is for another email address, not {user.email}: sign out and "
-            "open the link again.",
+            gettext(
+                "This invitation is for another email address, not %(email)s: sign out and "
+                "open the link again."
+            )
+            % {"email": user.email},
         )
     return _attach(row, user)

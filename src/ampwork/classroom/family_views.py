@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ampwork.core.errors import NotFound, ValidationFailed
@@ -87,7 +88,7 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
         except ValidationFailed as exc:
             flash_errors(request, exc)
             return redirect("classroom:join", code=code)
-        messages.success(request, "Welcome. This is what your child's school shares with you.")
+        messages.success(request, _("Welcome. This is what your child's school shares with you."))
         return redirect("classroom:family")
     return _private(_join_page(request, state, form, exists))
 
@@ -152,7 +153,8 @@ def invite(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            f"Invitation emailed. The link works once, for {family_services.INVITE_DAYS} days.",
+            _("Invitation emailed. The link works once, for %(days)s days.")
+            % {"days": family_services.INVITE_DAYS},
         )
     return redirect("classroom:families_page")
 
@@ -175,7 +177,7 @@ def class_sharing(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
             reflections=post.get("reflections") == "on",
             feedback=post.get("feedback") == "on",
         )
-        messages.success(request, f"Saved what {team.name}'s families see.")
+        messages.success(request, _("Saved what %(name)s's families see.") % {"name": team.name})
         return redirect("classroom:class_sharing", pk=pk)
     return _private(
         render(

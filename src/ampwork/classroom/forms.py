@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from . import consent
 from .models import Goal
@@ -10,31 +11,37 @@ GOAL_KINDS = Goal.Kind.choices
 
 class RosterForm(forms.Form):
     file = forms.FileField(
-        label="OneRoster 1.2 CSV zip",
-        help_text="The zip your school information system exports: manifest.csv, orgs.csv, "
-        "academicSessions.csv, courses.csv, classes.csv, users.csv, roles.csv, enrollments.csv.",
+        label=_("OneRoster 1.2 CSV zip"),
+        help_text=_(
+            "The zip your school information system exports: manifest.csv, orgs.csv, "
+            "academicSessions.csv, courses.csv, classes.csv, users.csv, roles.csv, enrollments.csv."
+        ),
     )
 
 
 class ConsentPolicyForm(forms.Form):
     rule = forms.ChoiceField(
-        label="For a student pulse that touches a protected area or one of your topics",
+        label=_("For a student pulse that touches a protected area or one of your topics"),
         choices=list(consent.RULES.items()),
         widget=forms.RadioSelect,
     )
     topics = forms.CharField(
         required=False,
-        label="The school's own sensitive topics",
-        help_text="One topic per line: its name, a colon, then the words that reveal it, e.g. "
-        "“Bullying: bully, bullied, picked on”. A question that uses one of the words "
-        "touches the topic.",
+        label=_("The school's own sensitive topics"),
+        help_text=_(
+            "One topic per line: its name, a colon, then the words that reveal it, e.g. "
+            "“Bullying: bully, bullied, picked on”. A question that uses one of the words "
+            "touches the topic."
+        ),
         widget=forms.Textarea(attrs={"rows": 5}),
     )
 
 
 class ConsentRecordForm(forms.Form):
     student = forms.IntegerField(min_value=1, max_value=2**31 - 1)
-    status = forms.ChoiceField(choices=[("consented", "Consent given"), ("opted_out", "Opted out")])
+    status = forms.ChoiceField(
+        choices=[("consented", _("Consent given")), ("opted_out", _("Opted out"))]
+    )
     guardian = forms.IntegerField(min_value=1, max_value=2**31 - 1, required=False)
 
 
@@ -42,27 +49,29 @@ class GoalForm(forms.Form):
     """A student's own goal sheet, in their words."""
 
     kind = forms.ChoiceField(
-        label="What kind of goal is it?", choices=GOAL_KINDS, widget=forms.RadioSelect
+        label=_("What kind of goal is it?"), choices=GOAL_KINDS, widget=forms.RadioSelect
     )
     starting_point = forms.CharField(
         required=False,
         max_length=2000,
-        label="Where I am now",
-        help_text="Your starting point: what you can do now, or your latest result.",
+        label=_("Where I am now"),
+        help_text=_("Your starting point: what you can do now, or your latest result."),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
     action_plan = forms.CharField(
         required=False,
         max_length=2000,
-        label="My action plan",
-        help_text="The steps you will take, and when. Steps you add to a key result show here too.",
+        label=_("My action plan"),
+        help_text=_(
+            "The steps you will take, and when. Steps you add to a key result show here too."
+        ),
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     celebration = forms.CharField(
         required=False,
         max_length=2000,
-        label="What I am proud of",
-        help_text="At the end of term: what you achieved, learnt or tried.",
+        label=_("What I am proud of"),
+        help_text=_("At the end of term: what you achieved, learnt or tried."),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -71,27 +80,30 @@ class GoalReplyForm(forms.Form):
     teacher_note = forms.CharField(
         required=False,
         max_length=2000,
-        label="Your reply to the student",
+        label=_("Your reply to the student"),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 
 class GoalSettingsForm(forms.Form):
     order_by_kind = forms.BooleanField(
-        required=False, label="List each student's goals purpose first, then mastery, then autonomy"
+        required=False,
+        label=_("List each student's goals purpose first, then mastery, then autonomy"),
     )
 
 
 class SchoolPrivacyForm(forms.Form):
     recognition = forms.BooleanField(
         required=False,
-        label="Every student sees the recognition feed",
-        help_text="Off: students see it only in classes whose teacher opened it.",
+        label=_("Every student sees the recognition feed"),
+        help_text=_("Off: students see it only in classes whose teacher opened it."),
     )
     retention_months = forms.IntegerField(
         required=False,
-        label="Purge a student's reflections, pulse invitations and consent records this many "
-        "months after they leave",
-        help_text="1 to 120 months; empty: kept until you set a policy.",
+        label=_(
+            "Purge a student's reflections, pulse invitations and consent records this many "
+            "months after they leave"
+        ),
+        help_text=_("1 to 120 months; empty: kept until you set a policy."),
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from ampwork.core.models import Organisation, Person, Team, User
 
@@ -18,11 +19,11 @@ class RosterRecord(models.Model):
     a course, a class or a user, with the ``Team`` or ``Person`` it became (if any)."""
 
     class Kind(models.TextChoices):
-        ORG = "org", "Org"
-        SESSION = "session", "Academic session"
-        COURSE = "course", "Course"
-        CLASS = "class", "Class"
-        USER = "user", "User"
+        ORG = "org", _("Org")
+        SESSION = "session", _("Academic session")
+        COURSE = "course", _("Course")
+        CLASS = "class", _("Class")
+        USER = "user", _("User")
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="roster_records"
@@ -147,15 +148,15 @@ class ConsentPolicy(models.Model):
     teacher. Without one, such a pulse does not open (classroom.services.gate)."""
 
     class Rule(models.TextChoices):
-        CONSENT = "consent", "Written consent required"
-        OPT_OUT = "opt_out", "Opt-out offered"
+        CONSENT = "consent", _("Written consent required")
+        OPT_OUT = "opt_out", _("Opt-out offered")
 
     organisation = models.OneToOneField(
         Organisation, on_delete=models.CASCADE, related_name="consent_policy"
     )
     rule = models.CharField(max_length=10, choices=Rule.choices)
     topics = models.TextField(
-        blank=True, help_text="The school's own sensitive topics, one a line: Name: words, …"
+        blank=True, help_text=_("The school's own sensitive topics, one a line: Name: words, …")
     )
     set_by = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -172,8 +173,8 @@ class PulseConsent(models.Model):
     gave it, when known."""
 
     class Status(models.TextChoices):
-        CONSENTED = "consented", "Consent given"
-        OPTED_OUT = "opted_out", "Opted out"
+        CONSENTED = "consented", _("Consent given")
+        OPTED_OUT = "opted_out", _("Opted out")
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="pulse_consents"
@@ -206,9 +207,9 @@ class Goal(models.Model):
     its check-ins are the key results'. ``kind`` places it in the framework's order."""
 
     class Kind(models.TextChoices):
-        PURPOSE = "purpose", "Purpose: why it matters to me"
-        MASTERY = "mastery", "Mastery: getting better at something"
-        AUTONOMY = "autonomy", "Autonomy: taking charge of my own learning"
+        PURPOSE = "purpose", _("Purpose: why it matters to me")
+        MASTERY = "mastery", _("Mastery: getting better at something")
+        AUTONOMY = "autonomy", _("Autonomy: taking charge of my own learning")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     objective = models.OneToOneField(
@@ -252,9 +253,9 @@ class ClassSetting(models.Model):
     opted in: high-privacy defaults for under-18s)."""
 
     class Band(models.TextChoices):
-        YOUNG = "8-11", "Ages 8–11"
-        MIDDLE = "11-14", "Ages 11–14"
-        OLDER = "14-18", "Ages 14–18"
+        YOUNG = "8-11", _("Ages 8–11")
+        MIDDLE = "11-14", _("Ages 11–14")
+        OLDER = "14-18", _("Ages 14–18")
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="class_settings"
@@ -264,7 +265,7 @@ class ClassSetting(models.Model):
     recognition = models.BooleanField(
         default=False,
         db_default=False,
-        help_text="Its students see the recognition feed (opted in by a teacher).",
+        help_text=_("Its students see the recognition feed (opted in by a teacher)."),
     )
     set_by = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -287,10 +288,10 @@ class SchoolPrivacy(models.Model):
         Organisation, on_delete=models.CASCADE, related_name="school_privacy"
     )
     recognition = models.BooleanField(
-        default=False, help_text="Every student sees the recognition feed."
+        default=False, help_text=_("Every student sees the recognition feed.")
     )
     retention_months = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Months after a student leaves; empty: kept."
+        null=True, blank=True, help_text=_("Months after a student leaves; empty: kept.")
     )
     set_by = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -308,8 +309,8 @@ class ClassCode(models.Model):
     same code and the same pictures work again."""
 
     class Kind(models.TextChoices):
-        PICTURES = "pictures", "Pictures"
-        WORDS = "words", "Words"
+        PICTURES = "pictures", _("Pictures")
+        WORDS = "words", _("Words")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     team = models.OneToOneField(Team, on_delete=models.CASCADE, related_name="class_code")

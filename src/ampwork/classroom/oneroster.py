@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
+from django.utils.translation import gettext
 
 from ampwork.core.models import Role, TeamMembership
 
@@ -208,9 +209,12 @@ def plan(files: dict[str, bytes], state: State) -> RosterPlan:
         out.records.append(("course", sid, sid not in courses_deleted))
     if sessions or courses:
         out.notes.append(
-            f"academicSessions.csv, courses.csv: {len(sessions)} academic sessions and "
-            f"{len(courses)} courses checked and kept by sourcedId only (ampwork's cycles are "
-            "set by the school)"
+            gettext(
+                "academicSessions.csv, courses.csv: %(sessions)d academic sessions and "
+                "%(courses)d courses checked and kept by sourcedId only (ampwork's cycles are "
+                "set by the school)"
+            )
+            % {"sessions": len(sessions), "courses": len(courses)}
         )
     dropped_classes = set(classes_deleted)
     if out.modes.get("classes.csv") == "bulk":
@@ -253,11 +257,14 @@ def _check_references(
         check_dates(reader, "academicSessions.csv", row, line, "startDate", "endDate")
         start, end = parse_date(row.get("startDate", "")), parse_date(row.get("endDate", ""))
         if start and end and end < start:
-            reader.error("academicSessions.csv", "endDate", "is before startDate", line)
+            reader.error("academicSessions.csv", "endDate", gettext("is before startDate"), line)
         year = row.get("schoolYear", "")
         if year and not re.fullmatch(r"\d{4}", year):
             reader.error(
-                "academicSessions.csv", "schoolYear", f"'{year}' is not a year like 2025", line
+                "academicSessions.csv",
+                "schoolYear",
+                gettext("'%(value)s' is not a year like 2025") % {"value": year},
+                line,
             )
         parent = row.get("parentSourcedId", "")
         if parent:
@@ -306,7 +313,10 @@ def _check_references(
         check_refs(reader, "classes.csv", line, "schoolSourcedId", [school], org_ids, "org")
         if school in org_ids and school not in school_ids:
             reader.error(
-                "classes.csv", "schoolSourcedId", f"org '{school}' is not of type school", line
+                "classes.csv",
+                "schoolSourcedId",
+                gettext("org '%(id)s' is not of type school") % {"id": school},
+                line,
             )
         terms = split_ids(row.get("termSourcedIds", ""))
         check_refs(
@@ -542,7 +552,10 @@ def _users(
         enabled = row.get("enabledUser", "").lower()
         if enabled not in ("true", "false"):
             reader.error(
-                name, "enabledUser", f"'{row.get('enabledUser')}' is not true or false", line
+                name,
+                "enabledUser",
+                gettext("'%(value)s' is not true or false") % {"value": row.get("enabledUser")},
+                line,
             )
         check_refs(
             reader,
@@ -566,11 +579,20 @@ def _users(
                     raise DjangoValidationError("too long")
                 validate_email(email)
             except DjangoValidationError:
-                reader.error(name, "email", f"'{email}' is not a valid email address", line)
+                reader.error(
+                    name,
+                    "email",
+                    gettext("'%(email)s' is not a valid email address") % {"email": email},
+                    line,
+                )
                 continue
             if email in emails:
                 reader.error(
-                    name, "email", f"{email} appears twice (also line {emails[email]})", line
+                    name,
+                    "email",
+                    gettext("%(email)s appears twice (also line %(line)d)")
+                    % {"email": email, "line": emails[email]},
+                    line,
                 )
                 continue
             emails[email] = line
@@ -585,7 +607,12 @@ def _users(
             elif guardian:
                 role = "guardian"
             else:
-                reader.error(name, "sourcedId", f"user '{sid}' has no role in roles.csv", line)
+                reader.error(
+                    name,
+                    "sourcedId",
+                    gettext("user '%(id)s' has no role in roles.csv") % {"id": sid},
+                    line,
+                )
                 continue
         elif user_kinds & STAFF:
             role = Role.MANAGER
@@ -599,8 +626,11 @@ def _users(
                 reader.error(
                     name,
                     "sourcedId",
-                    f"user '{sid}' was imported as a student or teacher: ampwork does not "
-                    "turn them into a guardian",
+                    gettext(
+                        "user '%(id)s' was imported as a student or teacher: ampwork does not "
+                        "turn them into a guardian"
+                    )
+                    % {"id": sid},
                     line,
                 )
                 continue
@@ -626,8 +656,11 @@ def _users(
             reader.error(
                 name,
                 "sourcedId",
-                f"user '{sid}' was imported as a guardian: ampwork does not turn a "
-                "guardian into a student or teacher",
+                gettext(
+                    "user '%(id)s' was imported as a guardian: ampwork does not turn a "
+                    "guardian into a student or teacher"
+                )
+                % {"id": sid},
                 line,
             )
             continue
@@ -635,7 +668,12 @@ def _users(
         owner = state.emails.get(email) if email else None
         if owner is not None and owner != person_id:
             if person_id is not None or owner in claimed:
-                reader.error(name, "email", f"{email} belongs to someone else in this school", line)
+                reader.error(
+                    name,
+                    "email",
+                    gettext("%(email)s belongs to someone else in this school") % {"email": email},
+                    line,
+                )
                 continue
             person_id = owner  # someone added by hand: the roster adopts them
         if not email:
@@ -690,7 +728,12 @@ def _enrollments(
         check_dates(reader, name, row, line, "beginDate", "endDate")
         primary = row.get("primary", "")
         if primary and primary.lower() not in ("true", "false"):
-            reader.error(name, "primary", f"'{primary}' is not true or false", line)
+            reader.error(
+                name,
+                "primary",
+                gettext("'%(value)s' is not true or false") % {"value": primary},
+                line,
+            )
         klass, user = row.get("classSourcedId", ""), row.get("userSourcedId", "")
         school = row.get("schoolSourcedId", "")
         check_refs(reader, name, line, "schoolSourcedId", [school], org_ids, "org")
@@ -698,17 +741,21 @@ def _enrollments(
             reader.error(
                 name,
                 "classSourcedId",
-                f"orphan enrollment: unknown class sourcedId '{klass}'",
+                gettext("orphan enrollment: unknown class sourcedId '%(id)s'") % {"id": klass},
                 line,
             )
         if user not in user_ids:
             reader.error(
-                name, "userSourcedId", f"orphan enrollment: unknown user sourcedId '{user}'", line
+                name,
+                "userSourcedId",
+                gettext("orphan enrollment: unknown user sourcedId '%(id)s'") % {"id": user},
+                line,
             )
         elif user in guardians:
             reader.error(
                 name,
                 "userSourcedId",
-                f"user '{user}' is a guardian: only students and staff are enrolled",
+                gettext("user '%(id)s' is a guardian: only students and staff are enrolled")
+                % {"id": user},
                 line,
             )

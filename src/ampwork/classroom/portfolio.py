@@ -23,8 +23,12 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+
+from ampwork.core.l10n import format_day, format_percent
 
 PAPERS = {"a4": "A4", "letter": "Letter"}
 MARGIN = 18.0  # mm on every side: fits A4 (210 mm) and Letter (215.9 mm) alike
@@ -95,24 +99,28 @@ class Portfolio:
         return not (self.purpose or self.goals or self.reflections or self.feedback)
 
 
-WHAT_IS_IN = (
+WHAT_IS_IN = gettext_noop(
     "What is in here: my goals that are not private, with my own check-ins; my purpose "
     "statement if I share it; the reflections I chose to share with my family; feedback "
     "my teachers shared with my family."
 )
 
 NEXT_STEPS = [
-    "Write why you are here: your purpose statement, on the Purpose page.",
-    "Set a goal with your teacher (OKRs, New objective), then open My goals and write "
-    "where you are now and your action plan.",
-    "Each week, write a reflection; tick \u201cshare with my family\u201d on the ones you "
-    "want to show here.",
+    gettext_noop("Write why you are here: your purpose statement, on the Purpose page."),
+    gettext_noop(
+        "Set a goal with your teacher (OKRs, New objective), then open My goals and write "
+        "where you are now and your action plan."
+    ),
+    gettext_noop(
+        "Each week, write a reflection; tick “share with my family” on the ones you "
+        "want to show here."
+    ),
 ]
 
 
 def percent(value: float) -> str:
-    """0.734 → '73%' (as the pages show it)."""
-    return f"{round(max(0.0, min(1.0, value)) * 100):d}%"
+    """0.734 → '73%' (as the pages show it, in the language in use)."""
+    return format_percent(max(0.0, min(1.0, value)))
 
 
 def font_files() -> tuple[Path, Path] | None:
@@ -170,7 +178,10 @@ class _Document(FPDF):
         self.cell(
             0,
             5,
-            self.safe(f"{self.student} \u2014 page {self.page_no()} of {{nb}}"),
+            self.safe(
+                _("%(student)s — page %(page)s of %(pages)s")
+                % {"student": self.student, "page": self.page_no(), "pages": "{nb}"}
+            ),
             align="C",
         )
 
@@ -192,7 +203,7 @@ class _Document(FPDF):
             self.epw - indent, LINE, self.safe(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT
         )
 
-    def bar(self, value: float, caption: str) -> None:
+    def bar(self, value: float) -> None:
         """A drawn bar (outline, grey fill as long as the progress) and the percentage in
         words beside it: readable without colour, and on a black-and-white printer."""
         if self.will_page_break(8):
@@ -208,85 +219,103 @@ class _Document(FPDF):
         self.rect(x, y, width, height, style="D")
         self.set_xy(x + width + 4, y - 0.3)
         self.set_font(self.family_name, "B", BODY)
-        self.cell(0, LINE, self.safe(f"{percent(value)} {caption}"))
+        self.cell(
+            0, LINE, self.safe(_("%(progress)s of the way there") % {"progress": percent(value)})
+        )
         self.set_xy(self.l_margin, y + height + 2)
 
 
 _ASCII_MARKS = str.maketrans(
-    {"\u2014": "-", "\u2013": "-", "\u2192": "->", "\u201c": '"', "\u201d": '"', "\u2019": "'"}
+    {"—": "-", "\u2013": "-", "\u2192": "->", "“": '"', "”": '"', "\u2019": "'"}
 )
 
 
 def render(portfolio: Portfolio, paper: str = "a4") -> bytes:
     """The portfolio as a PDF on ``paper`` ("a4" or "letter")."""
     doc = _Document(PAPERS.get(paper, "A4"), portfolio.student)
-    doc.set_title(f"Conference portfolio \u2014 {portfolio.student}")
+    doc.set_title(_("Conference portfolio — %(student)s") % {"student": portfolio.student})
     doc.set_creator("ampwork")
     doc.alias_nb_pages()
     doc.add_page()
-    doc.heading(f"{portfolio.student}: my conference portfolio", 18.0)
-    doc.para(f"{portfolio.school} \u2014 printed {portfolio.printed:%d %B %Y}", SMALL)
-    doc.para(WHAT_IS_IN, SMALL)
+    doc.heading(_("%(student)s: my conference portfolio") % {"student": portfolio.student}, 18.0)
+    doc.para(
+        _("%(school)s — printed %(day)s")
+        % {"school": portfolio.school, "day": format_day(portfolio.printed, "day_long")},
+        SMALL,
+    )
+    doc.para(_(WHAT_IS_IN), SMALL)
     doc.ln(3)
     if portfolio.empty:
-        doc.heading("Nothing here yet", 14.0)
+        doc.heading(_("Nothing here yet"), 14.0)
         if not portfolio.by_student:
-            doc.para("Nothing has been shared for this portfolio yet.")
+            doc.para(_("Nothing has been shared for this portfolio yet."))
             return bytes(doc.output())
-        doc.para("Your portfolio fills in as you go. What to do next, before your conference:")
+        doc.para(_("Your portfolio fills in as you go. What to do next, before your conference:"))
         for number, step in enumerate(NEXT_STEPS, 1):
-            doc.para(f"{number}. {step}", indent=4)
+            doc.para(f"{number}. {_(step)}", indent=4)
         return bytes(doc.output())
 
     if portfolio.purpose or portfolio.by_student:
-        doc.heading("Why I am here", 14.0)
+        doc.heading(_("Why I am here"), 14.0)
         doc.para(
             portfolio.purpose
-            or "Not written yet: write your purpose statement on the Purpose page."
+            or _("Not written yet: write your purpose statement on the Purpose page.")
         )
         if portfolio.purpose and portfolio.purpose_private:
             doc.para(
-                "Note: on ampwork only you see this statement (\u201cOnly me\u201d). It is on "
-                "this copy because you printed it yourself: leave it out by choosing who "
-                "sees it on the Purpose page, or do not show this page.",
+                _(
+                    "Note: on ampwork only you see this statement (“Only me”). It is on "
+                    "this copy because you printed it yourself: leave it out by choosing who "
+                    "sees it on the Purpose page, or do not show this page."
+                ),
                 SMALL,
             )
         doc.ln(3)
 
-    doc.heading("My goals", 14.0)
+    doc.heading(_("My goals"), 14.0)
     if not portfolio.goals:
         doc.para(
-            "No goals to show yet (private goals are not printed): set one with your "
-            "teacher, then fill it in on My goals."
+            _(
+                "No goals to show yet (private goals are not printed): set one with your "
+                "teacher, then fill it in on My goals."
+            )
             if portfolio.by_student
-            else "No goals to show (private goals are not printed)."
+            else _("No goals to show (private goals are not printed).")
         )
     for number, goal in enumerate(portfolio.goals, 1):
         _goal(doc, number, goal)
 
-    doc.heading("My reflections", 14.0)
+    doc.heading(_("My reflections"), 14.0)
     if not portfolio.reflections:
         doc.para(
-            "None shared yet: tick \u201cshare with my family\u201d on a weekly reflection "
-            "to show it here."
+            _(
+                "None shared yet: tick “share with my family” on a weekly reflection "
+                "to show it here."
+            )
         )
     for entry in portfolio.reflections:
-        doc.label(f"Week of {entry.week:%d %B %Y}")
+        doc.label(_("Week of %(day)s") % {"day": format_day(entry.week, "day_long")})
         for caption, text in (
-            ("What went well", entry.wins),
-            ("What was hard", entry.setbacks),
-            ("What I will do next", entry.next_steps),
+            (_("What went well: %(text)s"), entry.wins),
+            (_("What was hard: %(text)s"), entry.setbacks),
+            (_("What I will do next: %(text)s"), entry.next_steps),
         ):
             if text.strip():
-                doc.para(f"{caption}: {text}", indent=4)
+                doc.para(caption % {"text": text}, indent=4)
         doc.ln(2)
     doc.ln(2)
 
-    doc.heading("Feedback from my teachers", 14.0)
+    doc.heading(_("Feedback from my teachers"), 14.0)
     if not portfolio.feedback:
-        doc.para("None shared with my family yet.")
+        doc.para(_("None shared with my family yet."))
     for note in portfolio.feedback:
-        doc.label(f"{note.giver or 'A teacher'}, {note.date:%d %B %Y}")
+        doc.label(
+            _("%(teacher)s, %(day)s")
+            % {
+                "teacher": note.giver or _("A teacher"),
+                "day": format_day(note.date, "day_long"),
+            }
+        )
         doc.para(note.body, indent=4)
         doc.ln(2)
     return bytes(doc.output())
@@ -295,34 +324,50 @@ def render(portfolio: Portfolio, paper: str = "a4") -> bytes:
 def _goal(doc: _Document, number: int, goal: GoalPage) -> None:
     if doc.will_page_break(40):
         doc.add_page()
-    doc.heading(f"Goal {number} ({goal.kind}): {goal.title}", 12.5)
+    doc.heading(
+        _("Goal %(number)s (%(kind)s): %(title)s")
+        % {"number": number, "kind": goal.kind, "title": goal.title},
+        12.5,
+    )
     doc.para(goal.cycle, SMALL)
-    doc.bar(goal.progress, "of the way there")
-    doc.label("Where I am now")
+    doc.bar(goal.progress)
+    doc.label(_("Where I am now"))
     if goal.starting_point.strip():
         doc.para(goal.starting_point, indent=4)
     for kr in goal.key_results:
-        doc.para(f"{kr.title}: started at {kr.start}, now {kr.now}", indent=4)
+        doc.para(
+            _("%(title)s: started at %(start)s, now %(now)s")
+            % {"title": kr.title, "start": kr.start, "now": kr.now},
+            indent=4,
+        )
     if not goal.starting_point.strip() and not goal.key_results:
-        doc.para("Not written yet.", indent=4)
-    doc.label("My goal")
+        doc.para(_("Not written yet."), indent=4)
+    doc.label(_("My goal"))
     if goal.key_results:
         for kr in goal.key_results:
-            doc.para(f"{kr.title}: reach {kr.target} ({percent(kr.progress)} done)", indent=4)
+            doc.para(
+                _("%(title)s: reach %(target)s (%(progress)s done)")
+                % {"title": kr.title, "target": kr.target, "progress": percent(kr.progress)},
+                indent=4,
+            )
     else:
         doc.para(goal.title, indent=4)
-    doc.label("My action plan")
+    doc.label(_("My action plan"))
     if goal.action_plan.strip():
         doc.para(goal.action_plan, indent=4)
     for title, done in goal.steps:
-        doc.para(f"[{'x' if done else ' '}] {title} ({'done' if done else 'to do'})", indent=4)
+        doc.para(
+            ("[x] " + _("%(title)s (done)") if done else "[ ] " + _("%(title)s (to do)"))
+            % {"title": title},
+            indent=4,
+        )
     if not goal.action_plan.strip() and not goal.steps:
-        doc.para("Not written yet.", indent=4)
+        doc.para(_("Not written yet."), indent=4)
     if goal.check_ins:
-        doc.label("My check-ins")
+        doc.label(_("My check-ins"))
         for line in goal.check_ins[-6:]:
             doc.para(line, SMALL, indent=4)
     if goal.celebration.strip():
-        doc.label("What I am proud of")
+        doc.label(_("What I am proud of"))
         doc.para(goal.celebration, indent=4)
     doc.ln(4)

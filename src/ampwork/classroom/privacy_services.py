@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ampwork.core.errors import NotFound, ValidationFailed
 from ampwork.core.models import Team
@@ -58,7 +59,9 @@ def set_school_privacy(
     require(actor, "privacy.school", actor.organisation)
     if retention_months is not None and not 1 <= retention_months <= MAX_RETENTION_MONTHS:
         raise ValidationFailed.single(
-            "retention_months", f"must be between 1 and {MAX_RETENTION_MONTHS} months, or empty"
+            "retention_months",
+            gettext("must be between 1 and %(max)d months, or empty")
+            % {"max": MAX_RETENTION_MONTHS},
         )
     found, _ = SchoolPrivacy.objects.update_or_create(
         organisation=actor.organisation,

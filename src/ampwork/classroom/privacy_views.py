@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ampwork.core import selectors as core_selectors
@@ -48,7 +49,7 @@ def privacy(request: HttpRequest, actor: Actor) -> HttpResponse:
             except ValidationFailed as exc:
                 add_errors(form, exc)
             else:
-                messages.success(request, "The school's privacy settings are saved.")
+                messages.success(request, _("The school's privacy settings are saved."))
                 return redirect("classroom:privacy")
     return render(
         request,
@@ -73,7 +74,7 @@ def privacy_class(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     require(actor, "class.settings", team)
     return attempt(
         request,
-        f"Saved the settings of {team.name}.",
+        _("Saved the settings of %(name)s.") % {"name": team.name},
         lambda: privacy_services.set_class(
             actor=actor,
             team=team,

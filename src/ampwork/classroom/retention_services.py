@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from ampwork.core.errors import NotFound
 from ampwork.core.models import Organisation, Person, Role, Team, TeamMembership
@@ -67,12 +68,12 @@ def _forget(org: Organisation, people: list[int]) -> int:
 
 KINDS: list[Kind] = [
     Kind(
-        "Reflections (weekly reviews, with their replies)",
+        gettext_noop("Reflections (weekly reviews, with their replies)"),
         mastery_selectors.reflection_count,
         mastery_services.purge_reflections,
     ),
-    Kind("Pulse invitations of closed rounds (who was asked)", _invitations, _forget),
-    Kind("Consent records", _consents, _purge_consents),
+    Kind(gettext_noop("Pulse invitations of closed rounds (who was asked)"), _invitations, _forget),
+    Kind(gettext_noop("Consent records"), _consents, _purge_consents),
 ]
 
 

@@ -8,8 +8,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
 from ampwork.core import selectors as core_selectors
+from ampwork.core.l10n import format_day
 from ampwork.core.models import Organisation, Person, Role, Team, TeamMembership
 from ampwork.core.permissions import Actor
 from ampwork.core.templatetags.ampwork_tags import num
@@ -264,7 +267,7 @@ def student_goals(
             GoalView(
                 found,
                 kind,
-                labels[kind],
+                str(labels[kind]),
                 sheet.starting_point if sheet else "",
                 sheet.action_plan if sheet else "",
                 sheet.celebration if sheet else "",
@@ -316,18 +319,24 @@ def students_to_follow(actor: Actor, limit: int | None = None) -> Following:
 def _number(value: float | None, unit: str) -> str:
     """As the pages show a number (core's ``num``: at most four decimals), with its unit."""
     if value is None:
-        return "not checked in yet"
+        return _("not checked in yet")
     return f"{num(value)} {unit}".strip()
 
 
 def key_result_line(kr: okr_selectors.KeyResultGoal) -> portfolio.KeyResultLine:
     """A key result's start, target and value now, in words for the page and the paper."""
     if kr.kind == "boolean":
-        start, target, now = "not done", "done", "done" if kr.done else "not done"
+        not_done, done = pgettext("key result", "not done"), pgettext("key result", "done")
+        start, target, now = not_done, done, done if kr.done else not_done
     elif kr.kind == "milestones":
         total = len(kr.milestones)
-        start, target = f"0 of {total} steps", f"all {total} steps"
-        now = f"{sum(1 for _, done in kr.milestones if done)} of {total} steps"
+        ticked = sum(1 for _step, done in kr.milestones if done)
+        start = ngettext("0 of %(total)d step", "0 of %(total)d steps", total) % {"total": total}
+        target = ngettext("all %(total)d step", "all %(total)d steps", total) % {"total": total}
+        now = ngettext("%(done)d of %(total)d step", "%(done)d of %(total)d steps", total) % {
+            "done": ticked,
+            "total": total,
+        }
     else:
         start, target = _number(kr.start, kr.unit), _number(kr.target, kr.unit)
         now = _number(kr.current, kr.unit)
@@ -343,14 +352,15 @@ def check_in_lines(view: GoalView, *, own_only: bool = False) -> list[str]:
             if own_only and entry.author_id != view.goal.owner_id:
                 continue
             if kr.kind == "boolean":
-                value = "done" if entry.done else "not done yet"
+                value = pgettext("key result", "done") if entry.done else _("not done yet")
             elif kr.kind == "milestones":
-                value = "steps ticked"
+                value = _("steps ticked")
             else:
                 value = _number(entry.value, kr.unit)
             by = "" if entry.author_id == view.goal.owner_id else f" ({entry.author_name})"
             note = f" \u2014 {entry.note}" if entry.note else ""
-            lines.append((entry.date, f"{entry.date:%d %b}: {kr.title}, {value}{note}{by}"))
+            day = format_day(entry.date, "day_month")
+            lines.append((entry.date, f"{day}: {kr.title}, {value}{note}{by}"))
     return [line for _, line in sorted(lines, key=lambda pair: pair[0])]
 
 
@@ -383,8 +393,12 @@ def conference_portfolio(
                 kind=view.kind_word,
                 title=view.goal.title,
                 progress=view.goal.progress,
-                cycle=f"{view.goal.cycle_name}: {view.goal.cycle_start:%d %b} to "
-                f"{view.goal.cycle_end:%d %b %Y}",
+                cycle=_("%(cycle)s: %(start)s to %(end)s")
+                % {
+                    "cycle": view.goal.cycle_name,
+                    "start": format_day(view.goal.cycle_start, "day_month"),
+                    "end": format_day(view.goal.cycle_end),
+                },
                 starting_point=view.starting_point,
                 key_results=view.lines,
                 action_plan=view.action_plan,

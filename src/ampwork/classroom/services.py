@@ -15,6 +15,7 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import FieldError, NotFound, ValidationFailed, clean_text
@@ -70,7 +71,8 @@ def _allowed(actor: Actor) -> None:
         raise ValidationFailed(
             [
                 FieldError(
-                    "file", "a OneRoster roster is for a school: this organisation is a company"
+                    "file",
+                    gettext("a OneRoster roster is for a school: this organisation is a company"),
                 )
             ]
         )
@@ -492,7 +494,7 @@ def save_goal(
     student = _goal_student(actor, objective_id)
     require(actor, "goals.write", student)
     if kind not in Goal.Kind.values:
-        raise ValidationFailed.single("kind", "choose purpose, mastery or autonomy")
+        raise ValidationFailed.single("kind", gettext("choose purpose, mastery or autonomy"))
     texts = {
         "starting_point": clean_text(
             starting_point, "starting_point", GOAL_TEXT_LIMIT, required=False

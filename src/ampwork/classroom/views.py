@@ -11,11 +11,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import NotFound, ValidationFailed
 from ampwork.core.forms import add_errors
+from ampwork.core.languages import speaking_to
 from ampwork.core.models import Organisation, Person
 from ampwork.core.permissions import Actor, can, require
 from ampwork.core.views import flash_errors, member_view
@@ -35,6 +38,27 @@ from .forms import (
 )
 
 SESSION_KEY = "ampwork_roster"
+
+# the roster's kinds of records, changes and roles in people's words (the keys stay English)
+ROSTER_WORDS = {
+    "schools": gettext_lazy("schools"),
+    "classes": gettext_lazy("classes"),
+    "teachers": gettext_lazy("teachers"),
+    "students": gettext_lazy("students"),
+    "guardians": gettext_lazy("guardians"),
+    "enrollments": gettext_lazy("enrollments"),
+    "created": pgettext_lazy("roster", "created"),
+    "updated": pgettext_lazy("roster", "updated"),
+    "deactivated": pgettext_lazy("roster", "deactivated"),
+    "removed": pgettext_lazy("roster", "removed"),
+    "create": pgettext_lazy("roster", "create"),
+    "update": pgettext_lazy("roster", "update"),
+    "unchanged": pgettext_lazy("roster", "unchanged"),
+    "deactivate": pgettext_lazy("roster", "deactivate"),
+    "guardian": pgettext_lazy("roster", "guardian"),
+    "student": pgettext_lazy("roster", "student"),
+    "teacher": pgettext_lazy("roster", "teacher"),
+}
 
 
 def _school(actor: Actor) -> None:
@@ -67,7 +91,13 @@ def roster(request: HttpRequest, actor: Actor) -> HttpResponse:
     return render(
         request,
         "classroom/roster.html",
-        {"form": form, "result": result, "errors": errors, "source": request.FILES.get("file")},
+        {
+            "form": form,
+            "result": result,
+            "errors": errors,
+            "source": request.FILES.get("file"),
+            "roster_words": ROSTER_WORDS,
+        },
         status=400 if refused else 200,
     )
 
@@ -78,23 +108,36 @@ def roster_confirm(request: HttpRequest, actor: Actor) -> HttpResponse:
     _school(actor)
     staged = request.session.pop(SESSION_KEY, None)
     if not staged:
-        messages.error(request, "Nothing to import: upload the zip again.")
+        messages.error(request, _("Nothing to import: upload the zip again."))
         return redirect("classroom:roster")
     try:
         files = services.read_bundle(base64.b64decode(staged["zip"]), staged["name"])
         result = services.import_roster(actor=actor, files=files, source=staged["name"])
     except ValidationFailed as exc:
-        messages.error(request, "Nothing was imported: " + "; ".join(exc.lines()[:5]))
+        messages.error(
+            request,
+            _("Nothing was imported: %(problems)s") % {"problems": "; ".join(exc.lines()[:5])},
+        )
         return redirect("classroom:roster")
     said = "; ".join(
-        f"{entity}: " + ", ".join(f"{n} {w}" for w, n in counts.items() if n and w != "unchanged")
+        _("%(records)s: %(changes)s")
+        % {
+            "records": ROSTER_WORDS.get(entity, entity),
+            "changes": ", ".join(
+                f"{n} {ROSTER_WORDS.get(w, w)}" for w, n in counts.items() if n and w != "unchanged"
+            ),
+        }
         for entity, counts in result.counts.items()
         if any(n for w, n in counts.items() if w != "unchanged")
     )
-    messages.success(
-        request,
-        f"Imported the roster {staged['name']}" + (f" — {said}." if said else ": no changes."),
-    )
+    if said:
+        text = _("Imported the roster %(name)s — %(changes)s.") % {
+            "name": staged["name"],
+            "changes": said,
+        }
+    else:
+        text = _("Imported the roster %(name)s: no changes.") % {"name": staged["name"]}
+    messages.success(request, text)
     return redirect("core:teams")
 
 
@@ -124,7 +167,7 @@ def consent_policy(request: HttpRequest, actor: Actor) -> HttpResponse:
         except ValidationFailed as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, "Consent policy saved.")
+            messages.success(request, _("Consent policy saved."))
             return redirect("classroom:consent_policy")
     return render(
         request,
@@ -144,7 +187,7 @@ def consent_round(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     if request.method == "POST":
         form = ConsentRecordForm(request.POST)
         if not form.is_valid():
-            messages.error(request, "Choose a student and what their guardian said.")
+            messages.error(request, _("Choose a student and what their guardian said."))
             return redirect("classroom:consent_round", pk=pk)
         data = form.cleaned_data
         try:
@@ -186,16 +229,22 @@ def consent_round(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
 
 
 RECORDED = {
-    "recorded": "Recorded.",
-    "recorded_late": "Recorded. This pulse is already open: who it asks was fixed when it "
-    "opened, so this student is not invited now.",
-    "not_open": "Recorded: this student will not be asked when the pulse opens.",
+    "recorded": gettext_lazy("Recorded."),
+    "recorded_late": gettext_lazy(
+        "Recorded. This pulse is already open: who it asks was fixed when it "
+        "opened, so this student is not invited now."
+    ),
+    "not_open": gettext_lazy("Recorded: this student will not be asked when the pulse opens."),
     # the same words whether or not the student had answered: that is not for anyone to
     # learn (answers are anonymous, and one already given cannot be taken out)
-    "link_closed": "Recorded: the student's link no longer works; an answer already given, "
-    "if any, stays anonymous in the results.",
-    "link_renewed": "Recorded. The shared link cannot tell who answers, so it was renewed: "
-    "give the new link to the other students only.",
+    "link_closed": gettext_lazy(
+        "Recorded: the student's link no longer works; an answer already given, "
+        "if any, stays anonymous in the results."
+    ),
+    "link_renewed": gettext_lazy(
+        "Recorded. The shared link cannot tell who answers, so it was renewed: "
+        "give the new link to the other students only."
+    ),
 }
 
 
@@ -329,7 +378,7 @@ def goal(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
                 except ValidationFailed as exc:
                     add_errors(reply, exc)
                 else:
-                    messages.success(request, "Reply saved.")
+                    messages.success(request, _("Reply saved."))
                     return redirect("classroom:goal", pk=pk)
         else:
             require(actor, "goals.write", student)
@@ -340,7 +389,7 @@ def goal(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
                 except ValidationFailed as exc:
                     add_errors(form, exc)
                 else:
-                    messages.success(request, "Goal saved.")
+                    messages.success(request, _("Goal saved."))
                     return redirect("classroom:goal", pk=pk)
     response = render(
         request,
@@ -367,7 +416,8 @@ def conference(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     require(actor, "goals.view", student)
     paper = request.GET.get("paper", "a4")
     paper = paper if paper in portfolio.PAPERS else "a4"
-    data = portfolio.render(selectors.conference_portfolio(actor, student), paper)
+    with speaking_to(student):  # the portfolio is the student's: in their language
+        data = portfolio.render(selectors.conference_portfolio(actor, student), paper)
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="conference-portfolio-{slugify(student.name) or student.pk}.pdf"'
@@ -389,5 +439,5 @@ def goal_settings(request: HttpRequest, actor: Actor) -> HttpResponse:
     except ValidationFailed as exc:
         flash_errors(request, exc)
     else:
-        messages.success(request, "Saved: how students' goals are listed.")
+        messages.success(request, _("Saved: how students' goals are listed."))
     return redirect("classroom:goals")

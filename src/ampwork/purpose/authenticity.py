@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext
+
 MONEY = (
     "shareholder value",
     "shareholder",
@@ -153,23 +155,33 @@ def check(text: str) -> Advice:
         return Advice(
             True,
             [
-                f"it speaks of money for owners ({', '.join(money)}) and of nobody the work "
-                "helps: a purpose people feel names who is better off because of the work"
+                gettext(
+                    "it speaks of money for owners (%(money)s) and of nobody the work "
+                    "helps: a purpose people feel names who is better off because of the work"
+                )
+                % {"money": ", ".join(money)}
             ],
             money,
             helped,
         )
     if not helped:
-        hint = (
-            f" It says what the work does ({', '.join(verbs)}) but not for whom." if verbs else ""
-        )
+        if verbs:
+            reason = gettext(
+                "it names nobody the work helps: who is better off because of it? It says "
+                "what the work does (%(verbs)s) but not for whom."
+            ) % {"verbs": ", ".join(verbs)}
+        else:
+            reason = gettext("it names nobody the work helps: who is better off because of it?")
         return Advice(
             True,
-            [f"it names nobody the work helps: who is better off because of it?{hint}"],
+            [reason],
             money,
             helped,
         )
-    reasons = [f"names who the work is for ({', '.join(helped)})"]
+    reasons = [gettext("names who the work is for (%(helped)s)") % {"helped": ", ".join(helped)}]
     if money:
-        reasons.append(f"mentions money ({', '.join(money)}) beside the people it helps — fine")
+        reasons.append(
+            gettext("mentions money (%(money)s) beside the people it helps — fine")
+            % {"money": ", ".join(money)}
+        )
     return Advice(False, reasons, money, helped)

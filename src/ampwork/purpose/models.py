@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from ampwork.core.models import Organisation, Person, User
 
-COMPANY_PROMPT = "Why does this work matter to you?"
-SCHOOL_PROMPT = "What is school for, for you?"
+COMPANY_PROMPT = gettext_noop("Why does this work matter to you?")
+SCHOOL_PROMPT = gettext_noop("What is school for, for you?")
 
 
 class PurposeSettings(models.Model):
@@ -69,7 +70,8 @@ class PublishedPurpose(models.Model):
     published_at = models.DateTimeField(default=timezone.now)
     published_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
     participants = models.JSONField(
-        default=list, help_text="People who drafted, commented or endorsed before it was published"
+        default=list,
+        help_text=gettext_lazy("People who drafted, commented or endorsed before it was published"),
     )
 
     class Meta:
@@ -84,9 +86,9 @@ class PublishedPurpose(models.Model):
 
 class Statement(models.Model):
     class Visibility(models.TextChoices):
-        PRIVATE = "private", "Only me"
-        THEMES = "themes", "Counted in the themes, without my name"
-        NAMED = "named", "Visible to the organisation with my name"
+        PRIVATE = "private", gettext_lazy("Only me")
+        THEMES = "themes", gettext_lazy("Counted in the themes, without my name")
+        NAMED = "named", gettext_lazy("Visible to the organisation with my name")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
@@ -94,7 +96,9 @@ class Statement(models.Model):
     visibility = models.CharField(
         max_length=8, choices=Visibility.choices, default=Visibility.THEMES
     )
-    quotable = models.BooleanField(default=False, help_text="May be quoted without my name")
+    quotable = models.BooleanField(
+        default=False, help_text=gettext_lazy("May be quoted without my name")
+    )
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -110,10 +114,13 @@ class ImpactStory(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     title = models.CharField(max_length=200)
     helped = models.CharField(
-        max_length=200, help_text="Who the work helped, described without a name unless they agreed"
+        max_length=200,
+        help_text=gettext_lazy("Who the work helped, described without a name unless they agreed"),
     )
     named = models.CharField(
-        max_length=200, blank=True, help_text="Their name — only if they agreed to be named"
+        max_length=200,
+        blank=True,
+        help_text=gettext_lazy("Their name — only if they agreed to be named"),
     )
     consent = models.BooleanField(default=False)
     what_changed = models.TextField()

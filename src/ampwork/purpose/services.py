@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from ampwork.core.errors import NotAllowed, ValidationFailed, clean_text
 from ampwork.core.permissions import Actor, anywhere, require
@@ -126,7 +127,7 @@ def write_statement(
     quotable."""
     _me(actor)
     if visibility is not None and visibility not in Statement.Visibility.values:
-        raise ValidationFailed.single("visibility", "must be private, themes or named")
+        raise ValidationFailed.single("visibility", gettext("must be private, themes or named"))
     changes: dict[str, object] = {
         "text": clean_text(text, "text", 2000),
         "updated_at": timezone.now(),
@@ -168,7 +169,10 @@ def add_story(
     if named and not consent:
         raise ValidationFailed.single(
             "named",
-            "name someone only if they agreed to it: tick the consent box or describe them instead",
+            gettext(
+                "name someone only if they agreed to it: tick the consent box or describe them "
+                "instead"
+            ),
         )
     # only objectives the writer may see: a private one answers as a missing one
     objectives, key_results = okr_selectors.referenced_many(
@@ -198,3 +202,11 @@ def serve_purpose(*, actor: Actor, objective: Objective, serves: bool) -> None:
         PurposeLink.objects.get_or_create(organisation=actor.organisation, objective=objective)
     else:
         PurposeLink.objects.filter(objective=objective).delete()
+
+
+def prompt_in_words(prompt: str) -> str:
+    """The question everyone answers, in the reader's language when it is still one of
+    ampwork's own (a question the organisation wrote stays in its words)."""
+    if prompt in (COMPANY_PROMPT, SCHOOL_PROMPT):
+        return gettext(prompt)
+    return prompt

@@ -54,6 +54,7 @@ from typing import Any
 
 import numpy as np
 import snowballstemmer
+from django.utils.translation import gettext
 from scipy import sparse
 from sklearn.decomposition import NMF
 from sklearn.exceptions import ConvergenceWarning
@@ -247,8 +248,11 @@ def _find(
         return Themes(
             [],
             len(docs),
-            f"themes appear once at least {minimum} people have "
-            f"written a statement ({len(docs)} so far)",
+            gettext(
+                "themes appear once at least %(minimum)d people have written a statement "
+                "(%(count)d so far)"
+            )
+            % {"minimum": minimum, "count": len(docs)},
         ), {}
     vectorizer = TfidfVectorizer(
         analyzer=_features,
@@ -259,11 +263,11 @@ def _find(
     try:
         matrix = vectorizer.fit_transform([d.text for d in docs])
     except ValueError:  # nothing but stop words, or no word used twice
-        return Themes([], len(docs), "the statements have too few words in common yet"), {}
+        return Themes([], len(docs), gettext("the statements have too few words in common yet")), {}
     features = np.array(vectorizer.get_feature_names_out())
     worded = np.flatnonzero(matrix.getnnz(axis=1))  # statements sharing a word with another
     if len(worded) < 2:
-        return Themes([], len(docs), "the statements have too few words in common yet"), {}
+        return Themes([], len(docs), gettext("the statements have too few words in common yet")), {}
     usable = matrix[worded]
     # statements made of exactly the same words count once in finding the themes (and are
     # then assigned alike): copies say nothing new about how many themes there are

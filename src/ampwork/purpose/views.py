@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -24,44 +25,53 @@ from .models import Draft, Statement
 
 class StatementForm(forms.Form):
     text = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 4}), max_length=2000, label="Your answer"
+        widget=forms.Textarea(attrs={"rows": 4}), max_length=2000, label=gettext_lazy("Your answer")
     )
     visibility = forms.ChoiceField(
-        choices=Statement.Visibility.choices, widget=forms.RadioSelect, label="Who sees it"
+        choices=Statement.Visibility.choices,
+        widget=forms.RadioSelect,
+        label=gettext_lazy("Who sees it"),
     )
     quotable = forms.BooleanField(
-        required=False, label="My words may be quoted in the themes, without my name"
+        required=False, label=gettext_lazy("My words may be quoted in the themes, without my name")
     )
 
 
 class DraftForm(forms.Form):
     text = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, label="Propose a wording"
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        label=gettext_lazy("Propose a wording"),
     )
 
 
 class StoryForm(forms.Form):
-    title = forms.CharField(max_length=200)
+    title = forms.CharField(max_length=200, label=gettext_lazy("Title"))
     helped = forms.CharField(
         max_length=200,
-        label="Who the work helped",
-        help_text="e.g. “a bakery owner in Porto” — a name only below, with their consent",
+        label=gettext_lazy("Who the work helped"),
+        help_text=gettext_lazy(
+            "e.g. “a bakery owner in Porto” — a name only below, with their consent"
+        ),
     )
     what_changed = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 3}), label="What changed for them"
+        widget=forms.Textarea(attrs={"rows": 3}), label=gettext_lazy("What changed for them")
     )
-    happened_on = forms.DateField(required=False, widget=DateInput(), label="When")
+    happened_on = forms.DateField(required=False, widget=DateInput(), label=gettext_lazy("When"))
     source = forms.CharField(
         max_length=300,
         required=False,
-        help_text="Where the story comes from: a support ticket, a letter…",
+        label=gettext_lazy("Source"),
+        help_text=gettext_lazy("Where the story comes from: a support ticket, a letter…"),
     )
-    consent = forms.BooleanField(required=False, label="They agreed to be named")
-    named = forms.CharField(max_length=200, required=False, label="Their name")
+    consent = forms.BooleanField(required=False, label=gettext_lazy("They agreed to be named"))
+    named = forms.CharField(max_length=200, required=False, label=gettext_lazy("Their name"))
     objectives = forms.MultipleChoiceField(
         required=False,
-        label="Related objectives",
-        widget=forms.SelectMultiple(attrs={"size": 5, "data-picker": "Type an objective…"}),
+        label=gettext_lazy("Related objectives"),
+        widget=forms.SelectMultiple(
+            attrs={"size": 5, "data-picker": gettext_lazy("Type an objective…")}
+        ),
     )
 
 
@@ -105,7 +115,7 @@ def index(request: HttpRequest, actor: Actor) -> HttpResponse:
             "drafts": draft_rows,
             "endorsed": endorsed,
             "current_advice": authenticity.check(current.text) if current else None,
-            "prompt": services.settings_of(actor).prompt,
+            "prompt": services.prompt_in_words(services.settings_of(actor).prompt),
             "mine": mine,
             "statement_form": statement_form,
             "draft_form": DraftForm(),
@@ -131,9 +141,9 @@ def statement(request: HttpRequest, actor: Actor) -> HttpResponse:
         except ValidationFailed as exc:
             flash_errors(request, exc)
         else:
-            messages.success(request, "Your statement is saved.")
+            messages.success(request, gettext("Your statement is saved."))
     else:
-        messages.error(request, "Write a few words, and choose who sees them.")
+        messages.error(request, gettext("Write a few words, and choose who sees them."))
     return redirect("purpose:index")
 
 
@@ -153,9 +163,12 @@ def drafting(request: HttpRequest, actor: Actor, pk: int | None = None) -> HttpR
         if action == "propose":
             draft = services.propose(actor=actor, text=request.POST.get("text", ""))
             advice = authenticity.check(draft.text)
-            messages.success(request, "Your draft is up for comments and endorsements.")
+            messages.success(request, gettext("Your draft is up for comments and endorsements."))
             if advice.warn:
-                messages.warning(request, "A thought on your draft: " + advice.reasons[0])
+                messages.warning(
+                    request,
+                    gettext("A thought on your draft: %(reason)s") % {"reason": advice.reasons[0]},
+                )
         elif action == "comment":
             services.comment(
                 actor=actor, draft=_draft(actor, pk or 0), text=request.POST.get("text", "")
@@ -164,7 +177,10 @@ def drafting(request: HttpRequest, actor: Actor, pk: int | None = None) -> HttpR
             return _endorse(request, actor, _draft(actor, pk or 0))
         elif action == "publish":
             published = services.publish(actor=actor, draft=_draft(actor, pk or 0))
-            messages.success(request, f"Published as version {published.version}.")
+            messages.success(
+                request,
+                gettext("Published as version %(version)s.") % {"version": published.version},
+            )
     except ValidationFailed as exc:
         flash_errors(request, exc)
         if request.htmx:  # type: ignore[attr-defined]
@@ -179,12 +195,22 @@ def _endorse(request: HttpRequest, actor: Actor, draft: Draft) -> HttpResponse:
     # the count as it now stands (None: published or removed meanwhile)
     fresh = selectors.drafts(actor).filter(pk=draft.pk).first()
     count = len(fresh.endorsements.all()) if fresh is not None else 0
-    said = (
-        f"You {'endorse' if created else 'already endorse'} this draft: it has {count} "
-        f"endorsement{'' if count == 1 else 's'} now."
-    )
+    if created:
+        said = ngettext(
+            "You endorse this draft: it has %(count)d endorsement now.",
+            "You endorse this draft: it has %(count)d endorsements now.",
+            count,
+        ) % {"count": count}
+    else:
+        said = ngettext(
+            "You already endorse this draft: it has %(count)d endorsement now.",
+            "You already endorse this draft: it has %(count)d endorsements now.",
+            count,
+        ) % {"count": count}
     if fresh is None:
-        messages.info(request, "That draft is no longer open: it was published or removed.")
+        messages.info(
+            request, gettext("That draft is no longer open: it was published or removed.")
+        )
         return redirect("purpose:index")
     if not request.htmx:  # type: ignore[attr-defined]
         messages.success(request, said)
@@ -207,7 +233,7 @@ def _endorse(request: HttpRequest, actor: Actor, draft: Draft) -> HttpResponse:
 def prompt(request: HttpRequest, actor: Actor) -> HttpResponse:
     return attempt(
         request,
-        "The question is changed.",
+        gettext("The question is changed."),
         lambda: services.set_prompt(actor=actor, prompt=request.POST.get("prompt", "")),
         "purpose:index",
     )
@@ -235,9 +261,11 @@ def story(request: HttpRequest, actor: Actor) -> HttpResponse:
             add_errors(form, exc)
             flash_errors(request, exc)
         else:
-            messages.success(request, "Thank you: the story is on the related objectives too.")
+            messages.success(
+                request, gettext("Thank you: the story is on the related objectives too.")
+            )
     else:
-        messages.error(request, "A story needs a title, who was helped and what changed.")
+        messages.error(request, gettext("A story needs a title, who was helped and what changed."))
     return redirect("purpose:index")
 
 

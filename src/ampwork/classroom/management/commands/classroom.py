@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext
 
 from ampwork.classroom import retention_services
 from ampwork.core.cli import day_option, organisations
@@ -29,36 +30,56 @@ class Command(BaseCommand):
         today = day_option(options["date"])
         found = organisations(options["org"])
         if options["org"] and not found[0].is_school:
-            raise CommandError(f"--org: '{options['org']}' is not a school")
+            raise CommandError(
+                gettext("--org: '%(org)s' is not a school") % {"org": options["org"]}
+            )
         for org in found:
             if not org.is_school:
                 continue
             actor = Actor.system(org)
             if options["dry_run"]:
                 plan = retention_services.dry_run(actor=actor, today=today)
-                verb = "would purge"
+                verb = gettext("would purge")
             else:
                 plan = retention_services.purge(actor=actor, today=today)
-                verb = "purged"
+                verb = gettext("purged")
             if plan.months is None:
-                self.stdout.write(f"{org.slug}: no retention policy: nothing purged.")
+                self.stdout.write(
+                    gettext("%(org)s: no retention policy: nothing purged.") % {"org": org.slug}
+                )
                 continue
-            counts = ", ".join(f"{n} {label.lower()}" for label, n in plan.counts.items())
+            counts = ", ".join(f"{n} {gettext(label).lower()}" for label, n in plan.counts.items())
             self.stdout.write(
-                f"{org.slug}: {len(plan.due)} students who left {plan.months} months ago or "
-                f"more; {verb}: {counts}."
+                gettext(
+                    "%(org)s: %(due)d students who left %(months)d months ago or more; "
+                    "%(verb)s: %(counts)s."
+                )
+                % {
+                    "org": org.slug,
+                    "due": len(plan.due),
+                    "months": plan.months,
+                    "verb": verb,
+                    "counts": counts,
+                }
             )
             if plan.waiting:
                 self.stdout.write(
-                    f"{org.slug}: {plan.waiting} invitations wait until their rounds close."
+                    gettext("%(org)s: %(n)d invitations wait until their rounds close.")
+                    % {"org": org.slug, "n": plan.waiting}
                 )
             if plan.in_class:
                 self.stdout.write(
-                    f"{org.slug}: {plan.in_class} inactive students are still in a class: kept "
-                    "(a disabled sign-in is no leaving; remove them from their classes)."
+                    gettext(
+                        "%(org)s: %(n)d inactive students are still in a class: kept "
+                        "(a disabled sign-in is no leaving; remove them from their classes)."
+                    )
+                    % {"org": org.slug, "n": plan.in_class}
                 )
             if plan.unknown_day:
                 self.stdout.write(
-                    f"{org.slug}: {plan.unknown_day} students left before leaving days were "
-                    "recorded: kept (make them active and inactive again to start the clock)."
+                    gettext(
+                        "%(org)s: %(n)d students left before leaving days were recorded: kept "
+                        "(make them active and inactive again to start the clock)."
+                    )
+                    % {"org": org.slug, "n": plan.unknown_day}
                 )

@@ -4,6 +4,7 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext
 
 from ampwork.core.cli import organisation
 from ampwork.purpose import selectors, themes
@@ -37,9 +38,12 @@ class Command(BaseCommand):
             )
             return
         if not found.themes:
-            self.stdout.write(f"No themes: {found.suppressed}.")
+            self.stdout.write(gettext("No themes: %(why)s.") % {"why": found.suppressed})
             return
-        self.stdout.write(f"{len(found.themes)} themes across {found.authors} statements:")
+        self.stdout.write(
+            gettext("%(themes)d themes across %(authors)d statements:")
+            % {"themes": len(found.themes), "authors": found.authors}
+        )
         for theme in found.themes:
             self.stdout.write(f"  {theme.share:>4.0%}  {theme.label}")
             for quote in theme.quotes:
