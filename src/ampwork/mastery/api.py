@@ -8,6 +8,7 @@ attainment per cycle."""
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.pagination import paginate
 
@@ -228,7 +229,7 @@ def _rating(r: Any) -> RatingOut:
 def _subject(who: Actor, person_id: int | None) -> Any:
     if person_id is None:
         if who.person is None:
-            raise NotFound("the command line has no skills of its own: name a person_id")
+            raise NotFound(_("the command line has no skills of its own: name a person_id"))
         return who.person
     return selectors.get_person(who, person_id)
 

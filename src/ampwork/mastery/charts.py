@@ -7,7 +7,11 @@ import datetime as dt
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
+from ampwork.core import l10n
 from ampwork.core.charts import ACCENT, Table, to_html
 
 from .flow import FlowMap
@@ -23,6 +27,26 @@ QUADRANT_COLOURS = {
 PALETTE = ["#2f6f5e", "#3b6ea8", "#a05195", "#c98a00", "#b42318", "#52606d"]
 
 
+def _english() -> bool:
+    return (translation.get_language() or "en").startswith("en")
+
+
+def _date(day: dt.date) -> str:
+    """'7 Dec 2026' in English (as these tables always wrote it), the reader's own way
+    elsewhere."""
+    return f"{day:%-d %b %Y}" if _english() else l10n.format_day(day, "day")
+
+
+def _short(day: dt.date) -> str:
+    return f"{day:%d %b}" if _english() else l10n.format_day(day, "day_month")
+
+
+def _quadrant(word: str) -> str:
+    from .templatetags.mastery_tags import quadrant
+
+    return quadrant(word)
+
+
 def attainment(rows: Sequence[CycleAttainment]) -> str:
     """Bars: the mean score of each closed cycle, the progress so far of an open one, with
     the 0.7 line that aspirational work aims for."""
@@ -31,18 +55,28 @@ def attainment(rows: Sequence[CycleAttainment]) -> str:
             x=[r.name for r in rows],
             y=[r.average for r in rows],
             marker_color=[ACCENT if r.closed else "#9fc2b6" for r in rows],
-            text=[f"{r.average:.2f}{'' if r.closed else ' so far'}" for r in rows],
+            text=[
+                f"{r.average:.2f}"
+                if r.closed
+                else _("%(average)s so far") % {"average": f"{r.average:.2f}"}
+                for r in rows
+            ],
             textposition="auto",
             hovertemplate="%{x}: %{y:.2f}<extra></extra>",
         )
     )
     fig.add_hline(y=0.7, line={"dash": "dot", "color": "#9aa5b1"}, annotation_text="0.7")
-    fig.update_layout(height=220, yaxis={"range": [0, 1.05], "title": "mean score"})
+    fig.update_layout(height=220, yaxis={"range": [0, 1.05], "title": _("mean score")})
     table = Table(
-        "Mean key-result score per cycle (0.7 is what aspirational work aims for)",
-        ["Cycle", "Mean score", "Key results", "Cycle state"],
+        _("Mean key-result score per cycle (0.7 is what aspirational work aims for)"),
+        [_("Cycle"), _("Mean score"), _("Key results"), _("Cycle state")],
         [
-            (r.name, f"{r.average:.2f}", r.count, "closed" if r.closed else "open: progress so far")
+            (
+                r.name,
+                f"{r.average:.2f}",
+                r.count,
+                pgettext("cycle state", "closed") if r.closed else _("open: progress so far"),
+            )
             for r in rows
         ],
     )
@@ -56,7 +90,7 @@ def skills(histories: Sequence[SkillHistory]) -> str:
         colour = PALETTE[i % len(PALETTE)]
         for points, name, dash in (
             (history.own, history.skill.name, "solid"),
-            (history.managers, f"{history.skill.name} (manager)", "dot"),
+            (history.managers, _("%(skill)s (manager)") % {"skill": history.skill.name}, "dot"),
         ):
             if points:
                 fig.add_trace(
@@ -66,7 +100,8 @@ def skills(histories: Sequence[SkillHistory]) -> str:
                         mode="lines+markers",
                         name=name,
                         line={"color": colour, "dash": dash, "shape": "hv"},
-                        hovertemplate=f"{name}: level %{{y}} on %{{x}}<extra></extra>",
+                        hovertemplate=_("%(name)s: level %%{y} on %%{x}") % {"name": name}
+                        + "<extra></extra>",
                     )
                 )
     days = [d for h in histories for d, _ in h.own + h.managers]
@@ -76,16 +111,19 @@ def skills(histories: Sequence[SkillHistory]) -> str:
     fig.update_layout(
         height=260,
         xaxis=xaxis,
-        yaxis={"range": [0.5, 5.5], "dtick": 1, "title": "level"},
+        yaxis={"range": [0.5, 5.5], "dtick": 1, "title": _("level")},
         legend={"orientation": "h", "y": -0.25},
     )
     table = Table(
-        "Skill levels over time (1 to 5), as rated by the person and by their manager",
-        ["Skill", "Rated by", "Date", "Level"],
+        _("Skill levels over time (1 to 5), as rated by the person and by their manager"),
+        [_("Skill"), _("Rated by"), _("Date"), _("Level")],
         [
-            (h.skill.name, who, f"{day:%-d %b %Y}", level)
+            (h.skill.name, who, _date(day), level)
             for h in histories
-            for who, points in (("self", h.own), ("manager", h.managers))
+            for who, points in (
+                (pgettext("rated by", "self"), h.own),
+                (pgettext("rated by", "manager"), h.managers),
+            )
             for day, level in points
         ],
     )
@@ -103,19 +141,24 @@ def flow_map(fm: FlowMap) -> str:
                     x=[p.z_skill for p in points],
                     y=[p.z_challenge for p in points],
                     mode="markers",
-                    name=quadrant,
+                    name=_quadrant(quadrant),
                     marker={"color": colour, "size": 11},
                     text=[
-                        f"week of {p.week:%d %b}: challenge {p.challenge}, skill {p.skill}"
+                        _("week of %(week)s: challenge %(challenge)s, skill %(skill)s")
+                        % {"week": _short(p.week), "challenge": p.challenge, "skill": p.skill}
                         for p in points
                     ],
-                    hovertemplate="%{text}<extra>" + quadrant + "</extra>",
+                    hovertemplate="%{text}<extra>" + _quadrant(quadrant) + "</extra>",
                 )
             )
     latest = fm.points[-1] if fm.points else None
     if latest is not None:
         fig.add_annotation(
-            x=latest.z_skill, y=latest.z_challenge, text="latest", showarrow=True, arrowhead=2
+            x=latest.z_skill,
+            y=latest.z_challenge,
+            text=_("latest"),
+            showarrow=True,
+            arrowhead=2,
         )
     span = max(
         [2.0]
@@ -129,27 +172,42 @@ def flow_map(fm: FlowMap) -> str:
         (-span * 0.7, -span * 0.85, "apathy"),
     ):
         fig.add_annotation(
-            x=x, y=y, text=label, showarrow=False, font={"color": QUADRANT_COLOURS[label]}
+            x=x,
+            y=y,
+            text=_quadrant(label),
+            showarrow=False,
+            font={"color": QUADRANT_COLOURS[label]},
         )
     fig.add_hline(y=0, line={"color": "#cbd2d9"})
     fig.add_vline(x=0, line={"color": "#cbd2d9"})
     fig.update_layout(
         height=300,
         showlegend=False,
-        xaxis={"range": [-span, span], "title": "skill (vs own average)", "zeroline": False},
-        yaxis={"range": [-span, span], "title": "challenge (vs own average)", "zeroline": False},
+        xaxis={"range": [-span, span], "title": _("skill (vs own average)"), "zeroline": False},
+        yaxis={
+            "range": [-span, span],
+            "title": _("challenge (vs own average)"),
+            "zeroline": False,
+        },
     )
     table = Table(
-        "Each week's challenge and skill, against the person's own averages (z-scores)",
-        ["Week of", "Challenge", "Skill", "Challenge vs average", "Skill vs average", "Quadrant"],
+        _("Each week's challenge and skill, against the person's own averages (z-scores)"),
+        [
+            _("Week of"),
+            _("Challenge"),
+            _("Skill"),
+            _("Challenge vs average"),
+            _("Skill vs average"),
+            _("Quadrant"),
+        ],
         [
             (
-                f"{p.week:%-d %b %Y}",
+                _date(p.week),
                 p.challenge,
                 p.skill,
                 f"{p.z_challenge:+.2f}",
                 f"{p.z_skill:+.2f}",
-                p.quadrant,
+                _quadrant(p.quadrant),
             )
             for p in fm.points
         ],

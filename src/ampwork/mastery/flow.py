@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.utils.translation import gettext, ngettext, pgettext
 
 MIN_WEEKS = 4
 RECENT = 4  # weeks that make up "lately"
@@ -56,10 +57,17 @@ class FlowMap:
         something; else what it still lacks — weeks counted as the rule counts them
         ("3/4 weeks rated"), or a rating that never varied."""
         if self.enough:
-            return "mixed"
+            return pgettext("flow map", "mixed")
         if self.weeks_rated < MIN_WEEKS:
-            return f"{self.weeks_rated}/{MIN_WEEKS} weeks rated"
-        return f"{self.weeks_rated} weeks rated, always the same"
+            return gettext("%(rated)d/%(needed)d weeks rated") % {
+                "rated": self.weeks_rated,
+                "needed": MIN_WEEKS,
+            }
+        return ngettext(
+            "%(rated)d week rated, always the same",
+            "%(rated)d weeks rated, always the same",
+            self.weeks_rated,
+        ) % {"rated": self.weeks_rated}
 
 
 def quadrant(z_challenge: float, z_skill: float) -> str:
@@ -82,20 +90,26 @@ def flow_map(weeks: Sequence[tuple[dt.date, int | None, int | None]]) -> FlowMap
     rated = sorted((w, c, s) for w, c, s in weeks if c is not None and s is not None)
     out = FlowMap(weeks_rated=len(rated))
     if len(rated) < MIN_WEEKS:
-        out.message = (
-            f"{len(rated)} of {MIN_WEEKS} weeks rated: the flow map needs at least "
-            f"{MIN_WEEKS} weeks of challenge and skill ratings before it says anything."
-        )
+        out.message = gettext(
+            "%(rated)d of %(needed)d weeks rated: the flow map needs at least %(needed)d weeks "
+            "of challenge and skill ratings before it says anything."
+        ) % {"rated": len(rated), "needed": MIN_WEEKS}
         return out
     challenge = np.array([c for _, c, _ in rated], dtype=float)
     skill = np.array([s for _, _, s in rated], dtype=float)
     out.mean_challenge = float(challenge.mean())
     out.mean_skill = float(skill.mean())
     if challenge.std() == 0 or skill.std() == 0:
-        which = "challenge" if challenge.std() == 0 else "skill"
         out.message = (
-            f"The {which} rating has been the same every week, so there is no personal "
-            "average to be above or below yet."
+            gettext(
+                "The challenge rating has been the same every week, so there is no personal "
+                "average to be above or below yet."
+            )
+            if challenge.std() == 0
+            else gettext(
+                "The skill rating has been the same every week, so there is no personal "
+                "average to be above or below yet."
+            )
         )
         return out
     zc, zs = _z(challenge), _z(skill)
@@ -107,8 +121,12 @@ def flow_map(weeks: Sequence[tuple[dt.date, int | None, int | None]]) -> FlowMap
     lately = Counter(p.quadrant for p in out.points[-RECENT:]).most_common(1)[0]
     if lately[1] >= RECENT_MIN and lately[0] != "neutral":
         out.recent = lately[0]
-    out.message = (
-        f"{len(rated)} weeks rated; each week is placed against this person's own average "
-        f"(challenge {out.mean_challenge:.1f}, skill {out.mean_skill:.1f})."
-    )
+    out.message = gettext(
+        "%(rated)d weeks rated; each week is placed against this person's own average "
+        "(challenge %(challenge)s, skill %(skill)s)."
+    ) % {
+        "rated": len(rated),
+        "challenge": f"{out.mean_challenge:.1f}",
+        "skill": f"{out.mean_skill:.1f}",
+    }
     return out

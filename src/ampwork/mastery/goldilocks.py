@@ -33,6 +33,11 @@ from decimal import Decimal
 from fractions import Fraction
 from functools import partial
 
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
+
+from ampwork.core.l10n import format_day
 from ampwork.okrs.progress import Explained, as_exact, compare
 
 EASY_AVERAGE = Decimal("0.9")
@@ -45,22 +50,22 @@ HARD_WEEKS = 3
 FIRST_WEEK_DAYS = 7
 
 LABELS = {
-    "too_easy": "too easy",
-    "too_hard": "too hard / under-resourced",
-    "review": "review",
+    "too_easy": pgettext_lazy("calibration", "too easy"),
+    "too_hard": pgettext_lazy("calibration", "too hard / under-resourced"),
+    "review": pgettext_lazy("calibration", "review"),
 }
 CONVERSATIONS = {
-    "too_easy": (
+    "too_easy": gettext_lazy(
         "Ask what a real stretch would look like next cycle — what would make 0.7 feel like "
         "an achievement? Check whether anything makes safe targets feel safer (a bonus, "
         "a fear of missing, how scores are read)."
     ),
-    "too_hard": (
+    "too_hard": gettext_lazy(
         "Ask what is in the way: is the goal too big, are time, help or skills missing, or "
         "does it depend on things outside their control? Agree what to cut, what support "
         "to get, or a smaller first step."
     ),
-    "review": (
+    "review": gettext_lazy(
         "Talk through the committed key result that was missed, without blame: was it "
         "planning, a dependency or a change of priorities? Agree what to commit to "
         "differently, or whether it should have been aspirational."
@@ -101,6 +106,14 @@ class KRFacts:
         return as_exact(value)
 
 
+def _day(day: dt.date) -> str:
+    """'07 Dec' in English (as the evidence always wrote it), each language's own short
+    date elsewhere."""
+    if (translation.get_language() or "en").startswith("en"):
+        return f"{day:%d %b}"
+    return format_day(day, "day_month")
+
+
 @dataclass
 class Flag:
     kind: str
@@ -109,11 +122,11 @@ class Flag:
 
     @property
     def label(self) -> str:
-        return LABELS[self.kind]
+        return str(LABELS[self.kind])
 
     @property
     def conversation(self) -> str:
-        return CONVERSATIONS[self.kind]
+        return str(CONVERSATIONS[self.kind])
 
 
 @dataclass
@@ -129,10 +142,10 @@ class Calibration:
         """A table cell's words when no flag fires. The rules read key results, not the
         weekly ratings: the words say so."""
         if self.enough:
-            return "none"
+            return pgettext("calibration", "none")
         if not self.key_results:
-            return "no key results yet"
-        return "key results too new to judge"
+            return _("no key results yet")
+        return _("key results too new to judge")
 
 
 def _mean(krs: Sequence[KRFacts]) -> Explained:
@@ -154,7 +167,7 @@ def _cycles(krs: Sequence[KRFacts]) -> list[tuple[int, str, dt.date, bool]]:
 def calibrate(krs: Sequence[KRFacts]) -> Calibration:
     out = Calibration(key_results=len(krs))
     if not krs:
-        out.message = "No key results yet: nothing to calibrate."
+        out.message = _("No key results yet: nothing to calibrate.")
         return out
     cycles = _cycles(krs)
     by_cycle: dict[int, list[KRFacts]] = defaultdict(list)
@@ -166,12 +179,12 @@ def calibrate(krs: Sequence[KRFacts]) -> Calibration:
     out.flags = _merged(out.flags)
     out.enough = bool(out.judged)
     if not out.enough:
-        out.message = (
+        out.message = _(
             "Too little data to judge yet: no closed cycle, no aspirational key result "
             "checked in during its first week, and no key result with three check-ins."
         )
     elif not out.flags:
-        out.message = "Challenge looks about right: none of the rules fires."
+        out.message = _("Challenge looks about right: none of the rules fires.")
     return out
 
 
@@ -193,7 +206,7 @@ def _too_easy(
     by_cycle: dict[int, list[KRFacts]],
 ) -> None:
     averages: list[tuple[str, bool, Explained, list[int]]] = []
-    for cycle_id, name, _, closed in cycles:
+    for cycle_id, name, _start, closed in cycles:
         krs = [k for k in by_cycle[cycle_id] if k.kind == "aspirational" and k.value is not None]
         if krs:
             averages.append((name, closed, _mean(krs), [k.id for k in krs]))
@@ -205,19 +218,29 @@ def _too_easy(
                 Flag(
                     "too_easy",
                     [
-                        f"Aspirational key results averaged {a.value:.2f} in {name} "
-                        f"({'scored' if closed else 'to date'})"
-                        for name, closed, a, _ in (first, second)
+                        (
+                            _("Aspirational key results averaged %(average)s in %(cycle)s (scored)")
+                            if closed
+                            else _(
+                                "Aspirational key results averaged %(average)s in %(cycle)s "
+                                "(to date)"
+                            )
+                        )
+                        % {"average": f"{a.value:.2f}", "cycle": name}
+                        for name, closed, a, _ids in (first, second)
                     ]
                     + [
-                        f"Aspirational work is expected to average about 0.7; ≥ {EASY_AVERAGE} "
-                        "twice in a row suggests goals set where they are safe."
+                        _(
+                            "Aspirational work is expected to average about 0.7; ≥ %(easy)s "
+                            "twice in a row suggests goals set where they are safe."
+                        )
+                        % {"easy": EASY_AVERAGE}
                     ],
                     first[3] + second[3],
                 )
             )
             break
-    for cycle_id, name, start, _ in cycles:
+    for cycle_id, name, start, _closed in cycles:
         for kr in by_cycle[cycle_id]:
             if kr.kind != "aspirational" or not kr.confidences:
                 continue
@@ -230,9 +253,17 @@ def _too_easy(
                     Flag(
                         "too_easy",
                         [
-                            f"“{kr.title}” ({name}, aspirational) started with confidence "
-                            f"{confidence}/10 on {day:%d %b}: already sure of a stretch goal "
-                            "in its first week."
+                            _(
+                                "“%(title)s” (%(cycle)s, aspirational) started with confidence "
+                                "%(confidence)s/10 on %(day)s: already sure of a stretch goal "
+                                "in its first week."
+                            )
+                            % {
+                                "title": kr.title,
+                                "cycle": name,
+                                "confidence": confidence,
+                                "day": _day(day),
+                            }
                         ],
                         [kr.id],
                     )
@@ -246,7 +277,7 @@ def _too_hard(
 ) -> None:
     closed = [c for c in cycles if c[3]]
     if closed:
-        cycle_id, name, _, _ = closed[-1]
+        cycle_id, name, _start, _closed = closed[-1]
         scored = [k for k in by_cycle[cycle_id] if k.score is not None]
         if scored:
             out.judged.append("too_hard:last_close")
@@ -256,13 +287,21 @@ def _too_hard(
                     Flag(
                         "too_hard",
                         [
-                            f"Key results in {name} averaged {average.value:.2f} at close "
-                            f"(≤ {HARD_AVERAGE}: the red band) across {len(scored)} of them."
+                            _(
+                                "Key results in %(cycle)s averaged %(average)s at close "
+                                "(≤ %(hard)s: the red band) across %(count)d of them."
+                            )
+                            % {
+                                "cycle": name,
+                                "average": f"{average.value:.2f}",
+                                "hard": HARD_AVERAGE,
+                                "count": len(scored),
+                            }
                         ],
                         [k.id for k in scored],
                     )
                 )
-    for cycle_id, name, _, is_closed in cycles:
+    for cycle_id, name, _start, is_closed in cycles:
         if is_closed:
             continue
         for kr in by_cycle[cycle_id]:
@@ -271,14 +310,25 @@ def _too_hard(
                 continue
             out.judged.append("too_hard:confidence")
             span = (last[-1][0] - last[0][0]).days
-            if all(c <= HARD_CONFIDENCE for _, c in last) and span >= HARD_SPAN_DAYS:
+            if all(c <= HARD_CONFIDENCE for _day_, c in last) and span >= HARD_SPAN_DAYS:
                 out.flags.append(
                     Flag(
                         "too_hard",
                         [
-                            f"“{kr.title}” ({name}): confidence "
-                            + ", ".join(f"{c} on {d:%d %b}" for d, c in last)
-                            + f" — at most {HARD_CONFIDENCE}/10 three check-ins running."
+                            _(
+                                "“%(title)s” (%(cycle)s): confidence %(confidences)s — at most "
+                                "%(hard)s/10 three check-ins running."
+                            )
+                            % {
+                                "title": kr.title,
+                                "cycle": name,
+                                "confidences": ", ".join(
+                                    _("%(confidence)s on %(day)s")
+                                    % {"confidence": c, "day": _day(d)}
+                                    for d, c in last
+                                ),
+                                "hard": HARD_CONFIDENCE,
+                            }
                         ],
                         [kr.id],
                     )
@@ -293,7 +343,7 @@ def _review(
     closed = [c for c in cycles if c[3]]
     if not closed:
         return
-    cycle_id, name, _, _ = closed[-1]
+    cycle_id, name, _start, _closed = closed[-1]
     committed = [k for k in by_cycle[cycle_id] if k.kind == "committed" and k.score is not None]
     if not committed:
         return
@@ -304,8 +354,11 @@ def _review(
             Flag(
                 "review",
                 [
-                    f"“{k.title}” ({name}, committed) closed at {k.score:.2f}; committed key "
-                    "results are expected to reach 1.0."
+                    _(
+                        "“%(title)s” (%(cycle)s, committed) closed at %(score)s; committed key "
+                        "results are expected to reach 1.0."
+                    )
+                    % {"title": k.title, "cycle": name, "score": f"{k.score:.2f}"}
                     for k in missed
                 ],
                 [k.id for k in missed],

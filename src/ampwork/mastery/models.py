@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from ampwork.core.models import Organisation, Person
 
@@ -21,7 +22,7 @@ class Review(models.Model):
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="reviews")
-    week = models.DateField(help_text="the Monday of the week reviewed")
+    week = models.DateField(help_text=_("the Monday of the week reviewed"))
     wins = models.TextField(blank=True)
     setbacks = models.TextField(blank=True)
     next_steps = models.TextField(blank=True)
@@ -76,7 +77,7 @@ class Skill(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="skills")
     name = models.CharField(max_length=100)
     description = models.CharField(max_length=500, blank=True)
-    levels = models.JSONField(default=list, help_text="five descriptors, level 1 to level 5")
+    levels = models.JSONField(default=list, help_text=_("five descriptors, level 1 to level 5"))
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -215,8 +216,8 @@ class ReminderSent(models.Model):
     """A review reminder or a manager's digest went out for a week: sent once only."""
 
     class Kind(models.TextChoices):
-        REVIEW = "review", "review reminder"
-        DIGEST = "digest", "manager's digest"
+        REVIEW = "review", _("review reminder")
+        DIGEST = "digest", _("manager's digest")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")

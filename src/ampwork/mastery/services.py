@@ -11,11 +11,15 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from ampwork.core import mail
 from ampwork.core.errors import FieldError, NotAllowed, NotFound, ValidationFailed, clean_text
 from ampwork.core.events import publish
+from ampwork.core.l10n import format_day
+from ampwork.core.languages import speaking_to
 from ampwork.core.models import Organisation, Person
 from ampwork.core.permissions import Actor, can, require
 from ampwork.okrs import selectors as okr_selectors
@@ -39,7 +43,7 @@ TEXT = 4000
 
 def _me(actor: Actor) -> Person:
     if actor.person is None:
-        raise NotAllowed("Only a person of the organisation can do this.")
+        raise NotAllowed(_("Only a person of the organisation can do this."))
     return actor.person
 
 
@@ -51,14 +55,18 @@ def _rating(value: int | None, field: str, top: int) -> int | None:
 
 def _level(value: Any, field: str, top: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= top:
-        raise ValidationFailed.single(field, f"is a whole number from 1 to {top}")
+        raise ValidationFailed.single(
+            field, _("is a whole number from 1 to %(top)d") % {"top": top}
+        )
     return value
 
 
 def _person(actor: Actor, pk: int, field: str) -> Person:
     person = Person.objects.filter(organisation=actor.organisation, pk=pk, active=True).first()
     if person is None:
-        raise ValidationFailed.single(field, f"no active person {pk} in this organisation")
+        raise ValidationFailed.single(
+            field, _("no active person %(id)s in this organisation") % {"id": pk}
+        )
     return person
 
 
@@ -99,7 +107,8 @@ def _review_fields(
     texts = ("wins", "setbacks", "next_steps")
     if all(name in fields for name in texts) and not any(fields[name] for name in texts):
         errors.insert(
-            0, FieldError("wins", "write at least one line: a small win, a setback or a next step")
+            0,
+            FieldError("wins", _("write at least one line: a small win, a setback or a next step")),
         )
     return fields, errors
 
@@ -113,7 +122,7 @@ def _record_check_ins(actor: Actor, check_ins: Sequence[WeekCheckIn]) -> list[Fi
     for entry in check_ins:
         where = f"check_ins.{entry.key_result_id}"
         if entry.key_result_id in seen:
-            errors.append(FieldError(where, "is checked in twice in one review"))
+            errors.append(FieldError(where, _("is checked in twice in one review")))
             continue
         seen.add(entry.key_result_id)
         try:
@@ -129,9 +138,9 @@ def _record_check_ins(actor: Actor, check_ins: Sequence[WeekCheckIn]) -> list[Fi
                     note=entry.note,
                 )
         except NotFound:
-            errors.append(FieldError(where, "no such key result"))
+            errors.append(FieldError(where, _("no such key result")))
         except NotAllowed:
-            errors.append(FieldError(where, "is not yours to check in on"))
+            errors.append(FieldError(where, _("is not yours to check in on")))
         except ValidationFailed as exc:
             errors.extend(FieldError(f"{where}.{e.field}", e.message) for e in exc.errors)
     return errors
@@ -158,9 +167,9 @@ def save_review(
     today = timezone.localdate()
     monday = selectors.week_of(week or today)
     if monday > selectors.week_of(today):
-        raise ValidationFailed.single("week", "cannot review a week that has not started")
+        raise ValidationFailed.single("week", _("cannot review a week that has not started"))
     if check_ins and monday != selectors.week_of(today):
-        raise ValidationFailed.single("check_ins", "only this week's review records check-ins")
+        raise ValidationFailed.single("check_ins", _("only this week's review records check-ins"))
     fields, errors = _review_fields(wins, setbacks, next_steps, challenge, skill)
     errors += _record_check_ins(actor, check_ins)
     if errors:
@@ -221,7 +230,7 @@ def reply(*, actor: Actor, review: Review, body: str) -> Reply:
 def _levels(levels: Iterable[str]) -> list[str]:
     levels = [str(x).strip() for x in levels]
     if len(levels) != 5 or not all(levels):
-        raise ValidationFailed.single("levels", "describe each of the five levels, 1 to 5")
+        raise ValidationFailed.single("levels", _("describe each of the five levels, 1 to 5"))
     for i, text in enumerate(levels, start=1):
         clean_text(text, f"levels.{i}", 300)
     return levels
@@ -232,7 +241,9 @@ def create_skill(*, actor: Actor, name: str, description: str = "", levels: Iter
     require(actor, "skills.define")
     name = clean_text(name, "name", 100)
     if Skill.objects.filter(organisation=actor.organisation, name__iexact=name).exists():
-        raise ValidationFailed.single("name", f"there is already a skill called “{name}”")
+        raise ValidationFailed.single(
+            "name", _("there is already a skill called “%(name)s”") % {"name": name}
+        )
     return Skill.objects.create(
         organisation=actor.organisation,
         name=name,
@@ -255,7 +266,7 @@ def rate_skill(
     require(actor, "skills.rate", person)
     today = timezone.localdate()
     if date is not None and date > today:
-        raise ValidationFailed.single("date", "cannot be in the future")
+        raise ValidationFailed.single("date", _("cannot be in the future"))
     return SkillRating.objects.create(
         organisation=actor.organisation,
         skill=skill,
@@ -288,7 +299,9 @@ def add_growth_area(
         )
         if objective is None:
             raise ValidationFailed.single(
-                "objective_id", f"no objective {objective_id} owned by {person.name}"
+                "objective_id",
+                _("no objective %(id)s owned by %(name)s")
+                % {"id": objective_id, "name": person.name},
             )
     return GrowthArea.objects.create(
         organisation=actor.organisation,
@@ -309,7 +322,7 @@ def request_feedback(*, actor: Actor, asked_id: int, about: str) -> FeedbackRequ
     me = _me(actor)
     asked = _person(actor, asked_id, "asked_id")
     if asked.pk == me.pk:
-        raise ValidationFailed.single("asked_id", "ask someone other than yourself")
+        raise ValidationFailed.single("asked_id", _("ask someone other than yourself"))
     asking = FeedbackRequest.objects.create(
         organisation=actor.organisation,
         requester=me,
@@ -345,21 +358,24 @@ def give_feedback(
             organisation=actor.organisation, pk=request_id, asked=me
         ).first()
         if request is None:
-            raise ValidationFailed.single("request_id", f"no request {request_id} addressed to you")
+            raise ValidationFailed.single(
+                "request_id", _("no request %(id)s addressed to you") % {"id": request_id}
+            )
         if receiver_id is not None and receiver_id != request.requester_id:
-            raise ValidationFailed.single("receiver_id", "must be the person who asked")
+            raise ValidationFailed.single("receiver_id", _("must be the person who asked"))
         receiver = request.requester
     elif receiver_id is None:
-        raise ValidationFailed.single("receiver_id", "is required")
+        raise ValidationFailed.single("receiver_id", _("is required"))
     else:
         receiver = _person(actor, receiver_id, "receiver_id")
     if receiver.pk == me.pk:
-        raise ValidationFailed.single("receiver_id", "feedback goes to someone else")
+        raise ValidationFailed.single("receiver_id", _("feedback goes to someone else"))
     if share_with_family and not (
         actor.organisation.is_school and can(actor, "families.share_feedback", receiver)
     ):
         raise ValidationFailed.single(
-            "share_with_family", "only a teacher of this student shares feedback with the family"
+            "share_with_family",
+            pgettext("school", "only a teacher of this student shares feedback with the family"),
         )
     given = Feedback.objects.create(
         organisation=actor.organisation,
@@ -393,19 +409,22 @@ def recognise(
     me = _me(actor)
     if not can(actor, "recognition.give", actor.organisation):
         raise NotAllowed(
-            "Your school keeps recognition for staff until a teacher opens it to your class: "
-            "until then, say thank you in person."
+            pgettext(
+                "school",
+                "Your school keeps recognition for staff until a teacher opens it to your "
+                "class: until then, say thank you in person.",
+            )
         )
     ids = list(dict.fromkeys(recipient_ids))
     if not ids:
-        raise ValidationFailed.single("recipient_ids", "name at least one person")
+        raise ValidationFailed.single("recipient_ids", _("name at least one person"))
     if me.pk in ids:
-        raise ValidationFailed.single("recipient_ids", "recognise someone other than yourself")
+        raise ValidationFailed.single("recipient_ids", _("recognise someone other than yourself"))
     people = list(Person.objects.filter(organisation=actor.organisation, pk__in=ids, active=True))
     missing = sorted(set(ids) - {p.pk for p in people})
     if missing:
         raise ValidationFailed.single(
-            "recipient_ids", f"no active person {missing[0]} in this organisation"
+            "recipient_ids", _("no active person %(id)s in this organisation") % {"id": missing[0]}
         )
     # a student of an opened class names only people whose feed is open too (staff, opened
     # classes): a closed class's students stay out of every student's feed
@@ -414,7 +433,8 @@ def recognise(
     if hidden:
         raise ValidationFailed.single(
             "recipient_ids",
-            f"{hidden[0]}'s class keeps recognition closed to students: ask their teacher",
+            _("%(name)s's class keeps recognition closed to students: ask their teacher")
+            % {"name": hidden[0]},
         )
     objective, key_result = okr_selectors.referenced(actor, objective_id, key_result_id)
     post = Recognition.objects.create(
@@ -449,6 +469,44 @@ class Sent:
     digests: list[str]
 
 
+def _week_day(week: dt.date) -> str:
+    """A week's Monday as the emails name it: '07 December' in English, each language's
+    own day and month elsewhere."""
+    if (translation.get_language() or "en").startswith("en"):
+        return f"{week:%d %B}"
+    return format_day(week, "day_month_long")
+
+
+def _reminder_subject(school: bool, week: dt.date) -> str:
+    if school:
+        return pgettext("school", "Your weekly reflection — week of %(week)s") % {
+            "week": _week_day(week)
+        }
+    return pgettext("company", "Your weekly review — week of %(week)s") % {"week": _week_day(week)}
+
+
+def _reminder_body(school: bool, name: str, link: str) -> str:
+    if school:
+        text = pgettext(
+            "school",
+            "Hello %(name)s,\n\n"
+            "Five minutes for your weekly reflection: a small win first, then what got in the "
+            "way, then your next steps — and a check-in on your key results.\n\n"
+            "%(link)s\n\n"
+            "Reminders go only to people whose review of the week is not written yet.\n",
+        )
+    else:
+        text = pgettext(
+            "company",
+            "Hello %(name)s,\n\n"
+            "Five minutes for your weekly review: a small win first, then what got in the "
+            "way, then your next steps — and a check-in on your key results.\n\n"
+            "%(link)s\n\n"
+            "Reminders go only to people whose review of the week is not written yet.\n",
+        )
+    return text % {"name": name, "link": link}
+
+
 def send_reminders(
     *, org: Organisation, today: dt.date | None = None, dry_run: bool = False
 ) -> Sent:
@@ -471,19 +529,12 @@ def send_reminders(
             skipped += 1
             continue
         sent.reminders.append(person.email)
-        word = "reflection" if school else "review"
-        message = EmailMessage(
-            subject=f"Your weekly {word} — week of {week:%d %B}",
-            body=(
-                f"Hello {person.name},\n\n"
-                f"Five minutes for your weekly {word}: a small win first, then what got "
-                "in the way, then your next steps — and a check-in on your key results.\n\n"
-                f"{link}\n\n"
-                "Reminders go only to people whose review of the week is not written "
-                "yet.\n"
-            ),
-            to=[person.email],
-        )
+        with speaking_to(person):
+            message = EmailMessage(
+                subject=_reminder_subject(school, week),
+                body=_reminder_body(school, person.name, link),
+                to=[person.email],
+            )
         letters.append(mail.Letter(message, ReminderSent, row))
         due.append(person.pk)
     coached: list[tuple[int, dict[str, object]]] = []
@@ -498,11 +549,12 @@ def send_reminders(
             continue
         sent.digests.append(coach.email)
         coached.append((coach.pk, digest.summary()))
-        message = EmailMessage(
-            subject=f"Your team's week — {week:%d %B}",
-            body=digest.text(f"{settings.BASE_URL}/mastery/?org={org.slug}"),
-            to=[coach.email],
-        )
+        with speaking_to(coach):
+            message = EmailMessage(
+                subject=_("Your team's week — %(week)s") % {"week": _week_day(week)},
+                body=digest.text(f"{settings.BASE_URL}/mastery/?org={org.slug}"),
+                to=[coach.email],
+            )
         letters.append(mail.Letter(message, ReminderSent, row))
     if dry_run:
         return sent

@@ -12,6 +12,8 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from ampwork.core import selectors as core_selectors
@@ -30,12 +32,12 @@ def _int(raw: str | None, field: str, *, required: bool = True) -> int | None:
     raw = (raw or "").strip()
     if not raw:
         if required:
-            raise ValidationFailed.single(field, "is required")
+            raise ValidationFailed.single(field, _("is required"))
         return None
     try:
         return int(raw)
     except ValueError:
-        raise ValidationFailed.single(field, "must be a whole number") from None
+        raise ValidationFailed.single(field, _("must be a whole number")) from None
 
 
 def _progress(actor: Actor, person: Person) -> dict[str, Any]:
@@ -68,7 +70,7 @@ def _progress(actor: Actor, person: Person) -> dict[str, Any]:
 @member_view
 def mine(request: HttpRequest, actor: Actor) -> HttpResponse:
     if actor.person is None:
-        raise NotFound("no person record")
+        raise NotFound(_("no person record"))
     week = selectors.week_of(timezone.localdate())
     led = core_selectors.led_teams(actor.person)
     return render(
@@ -97,9 +99,9 @@ def _week(raw: str | None, today: dt.date) -> dt.date:
     try:
         day = dt.date.fromisoformat(raw)
     except ValueError:
-        raise NotFound("no such week") from None
+        raise NotFound(_("no such week")) from None
     if day > today:
-        raise NotFound("that week has not started")
+        raise NotFound(_("that week has not started"))
     return selectors.week_of(day)
 
 
@@ -154,7 +156,7 @@ def _week_check_in(
         confidence = whole_number(typed["confidence"])
         if confidence is None:
             raise ValidationFailed.single(
-                f"{where}.confidence", "must be a whole number from 0 to 10"
+                f"{where}.confidence", _("must be a whole number from 0 to 10")
             )
     value = done = milestones = None
     if numeric and typed["value"] == was["value"] and kr.current is not None:
@@ -166,9 +168,11 @@ def _week_check_in(
         try:
             value = float(raw) if raw else None
         except ValueError:
-            raise ValidationFailed.single(f"{where}.value", f"'{raw}' is not a number") from None
+            raise ValidationFailed.single(
+                f"{where}.value", _("'%(value)s' is not a number") % {"value": raw}
+            ) from None
         if value is not None and not math.isfinite(value):
-            raise ValidationFailed.single(f"{where}.value", "is not a number")
+            raise ValidationFailed.single(f"{where}.value", _("is not a number"))
     elif kr.kind == "boolean":
         done = bool(typed["done"])
     else:
@@ -183,6 +187,19 @@ def _week_check_in(
     )
 
 
+def _field_name(field: str) -> str:
+    """A check-in field's name as the row shows it before its error."""
+    names = {
+        "confidence": pgettext("check-in field", "confidence"),
+        "value": pgettext("check-in field", "value"),
+        "done": pgettext("check-in field", "done"),
+        "milestones_done": pgettext("check-in field", "milestones_done"),
+        "key_result": pgettext("check-in field", "key_result"),
+        "note": pgettext("check-in field", "note"),
+    }
+    return names.get(field, field)
+
+
 def _row_errors(exc: ValidationFailed) -> tuple[dict[int, list[str]], list[FieldError]]:
     """A failure's errors about key-result rows, by key result, and the rest."""
     rows: dict[int, list[str]] = {}
@@ -190,8 +207,14 @@ def _row_errors(exc: ValidationFailed) -> tuple[dict[int, list[str]], list[Field
     for error in exc.errors:
         parts = error.field.split(".")
         if parts[0] == "check_ins" and len(parts) > 1 and parts[1].isdigit():
-            what = parts[2] if len(parts) > 2 else "key result"
-            rows.setdefault(int(parts[1]), []).append(f"{what}: {error.message}")
+            what = (
+                _field_name(parts[2])
+                if len(parts) > 2
+                else pgettext("check-in field", "key_result")
+            )
+            rows.setdefault(int(parts[1]), []).append(
+                _("%(field)s: %(message)s") % {"field": what, "message": error.message}
+            )
         else:
             rest.append(error)
     return rows, rest
@@ -203,7 +226,7 @@ def review_form(request: HttpRequest, actor: Actor) -> HttpResponse:
     check-ins inline (saved with the review, all or nothing), and the two ratings."""
     me = actor.person
     if me is None:
-        raise NotFound("no person record")
+        raise NotFound(_("no person record"))
     today = timezone.localdate()
     week = _week(request.GET.get("week") or request.POST.get("week"), today)
     existing = selectors.review_of_week(me, week)
@@ -253,15 +276,24 @@ def review_form(request: HttpRequest, actor: Actor) -> HttpResponse:
                     errors.append(FieldError("check_ins", "; ".join(messages_)))
             messages.error(
                 request,
-                "Nothing was saved — neither the review nor its check-ins. "
-                + "Put right what is marked below and save again.",
+                _(
+                    "Nothing was saved — neither the review nor its check-ins. "
+                    "Put right what is marked below and save again."
+                ),
             )
         else:
             n = len(entries)
-            said = f" with {n} check-in{'s' if n != 1 else ''}" if n else ""
-            messages.success(
-                request, f"Review saved{said}. Your manager will see it on their team page."
-            )
+            if n:
+                said = ngettext(
+                    "Review saved with %(count)d check-in. Your manager will see it on their "
+                    "team page.",
+                    "Review saved with %(count)d check-ins. Your manager will see it on their "
+                    "team page.",
+                    n,
+                ) % {"count": n}
+            else:
+                said = _("Review saved. Your manager will see it on their team page.")
+            messages.success(request, said)
             return redirect("mastery:review", pk=saved.pk)
     return render(
         request,
@@ -290,7 +322,10 @@ def review(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
         except ValidationFailed as exc:
             flash_errors(request, exc)
         else:
-            messages.success(request, f"Your answer is on {found.person.name}'s timeline.")
+            messages.success(
+                request,
+                _("Your answer is on %(name)s's timeline.") % {"name": found.person.name},
+            )
         return redirect("mastery:review", pk=pk)
     return render(
         request,
@@ -307,7 +342,7 @@ def review(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
 def _team(actor: Actor, pk: int) -> Any:
     team = core_selectors.get_team(actor.organisation, pk)
     if not can(actor, "mastery.team", team):
-        raise NotAllowed("A team's reviews are for its leads and admins.")
+        raise NotAllowed(_("A team's reviews are for its leads and admins."))
     return team
 
 
@@ -351,7 +386,7 @@ def define_skill(request: HttpRequest, actor: Actor) -> HttpResponse:
     post = request.POST
     return attempt(
         request,
-        f"Skill “{post.get('name', '').strip()}” added.",
+        _("Skill “%(name)s” added.") % {"name": post.get("name", "").strip()},
         lambda: services.create_skill(
             actor=actor,
             name=post.get("name", ""),
@@ -367,7 +402,7 @@ def define_skill(request: HttpRequest, actor: Actor) -> HttpResponse:
 def rate(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     """Rate yourself on a skill, or make it a growth area."""
     if actor.person is None:
-        raise NotFound("no person record")
+        raise NotFound(_("no person record"))
     return _rate(request, actor, selectors.get_skill(actor.organisation, pk), actor.person)
 
 
@@ -409,7 +444,7 @@ def _rate(request: HttpRequest, actor: Actor, skill: Any, subject: Person) -> Ht
     back = post.get("next", "")
     return attempt(
         request,
-        f"Saved for {skill.name}.",
+        _("Saved for %(skill)s.") % {"skill": skill.name},
         act,
         back if back.startswith("/mastery/") else "mastery:skills",
     )
@@ -422,7 +457,7 @@ def feedback(request: HttpRequest, actor: Actor) -> HttpResponse:
         if post.get("action") == "request":
             return attempt(
                 request,
-                "Request sent.",
+                _("Request sent."),
                 lambda: services.request_feedback(
                     actor=actor,
                     asked_id=_int(post.get("asked_id"), "asked_id") or 0,
@@ -432,7 +467,7 @@ def feedback(request: HttpRequest, actor: Actor) -> HttpResponse:
             )
         return attempt(
             request,
-            "Feedback sent.",
+            _("Feedback sent."),
             lambda: services.give_feedback(
                 actor=actor,
                 receiver_id=_int(post.get("receiver_id"), "receiver_id", required=False),
@@ -463,7 +498,7 @@ def recognition(request: HttpRequest, actor: Actor) -> HttpResponse:
         ids = [n for x in post.getlist("recipient_ids") if (n := whole_number(x)) is not None]
         return attempt(
             request,
-            "Posted to the recognition feed.",
+            _("Posted to the recognition feed."),
             lambda: services.recognise(
                 actor=actor,
                 recipient_ids=ids,

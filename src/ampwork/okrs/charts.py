@@ -8,7 +8,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import plotly.graph_objects as go
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
 
+from ampwork.core import l10n
 from ampwork.core.charts import ACCENT, Table, figure_html, to_html
 
 from . import progress
@@ -21,6 +24,25 @@ COLOURS = {
     progress.NOT_STARTED: "#9aa5b1",
 }
 BANDS = {"red": "#b42318", "yellow": "#c98a00", "green": "#2f6f5e"}
+
+
+def _label(status: str) -> str:
+    """A pacing status in the reader's language (okrs_tags.STATUS_LABELS)."""
+    from .templatetags.okrs_tags import status_label
+
+    return status_label(status)
+
+
+def _n(value: float) -> str:
+    """A number for people: as ``:g`` wrote it in English, in the reader's way elsewhere."""
+    plain = f"{value:g}"
+    return plain if l10n.locale_for().language == "en" else l10n.format_number(value)
+
+
+def _grade(g: float) -> str:
+    """A grade as the score chart labels it: '0.7' in English, '0,7' in German."""
+    plain = f"{g:.1f}"
+    return plain if l10n.locale_for().language == "en" else l10n.format_number(g, 1)
 
 
 def key_result(kr: KeyResult, history: Sequence[CheckIn], cycle: Cycle) -> str | None:
@@ -36,14 +58,15 @@ def key_result(kr: KeyResult, history: Sequence[CheckIn], cycle: Cycle) -> str |
                 x=[cycle.start, cycle.end],
                 y=[kr.start, kr.target],
                 mode="lines",
-                name="expected pace",
+                name=_("expected pace"),
                 line={"dash": "dot", "color": "#9aa5b1"},
             )
         )
         fig.add_hline(
             y=kr.target,
             line={"color": ACCENT, "width": 1},
-            annotation_text=f"target {kr.target:g}{kr.unit}",
+            annotation_text=_("target %(target)s%(unit)s")
+            % {"target": _n(kr.target), "unit": kr.unit},
             annotation_position="top left",
         )
     elif kr.low is not None and kr.high is not None:
@@ -53,7 +76,7 @@ def key_result(kr: KeyResult, history: Sequence[CheckIn], cycle: Cycle) -> str |
             fillcolor=ACCENT,
             opacity=0.12,
             line_width=0,
-            annotation_text="keep within",
+            annotation_text=_("keep within"),
             annotation_position="top left",
         )
     if points:
@@ -62,7 +85,7 @@ def key_result(kr: KeyResult, history: Sequence[CheckIn], cycle: Cycle) -> str |
                 x=[d for d, _ in points],
                 y=[v for _, v in points],
                 mode="lines+markers",
-                name="check-ins",
+                name=_("check-ins"),
                 line={"color": ACCENT, "width": 3},
                 hovertemplate="%{x}: %{y}<extra></extra>",
             )
@@ -74,18 +97,26 @@ def key_result(kr: KeyResult, history: Sequence[CheckIn], cycle: Cycle) -> str |
         yaxis_title=kr.unit or None,
     )
     if kr.kind == KeyResult.Kind.NUMERIC:
-        aim = (
-            f"from {kr.start:g}{kr.unit} on {cycle.start:%-d %b} "
-            f"to {kr.target:g}{kr.unit} by {cycle.end:%-d %b %Y}"
-        )
+        aim = _("from %(start)s on %(first)s to %(target)s by %(last)s") % {
+            "start": f"{_n(kr.start)}{kr.unit}",
+            "first": l10n.format_day(cycle.start, "day_month"),
+            "target": f"{_n(kr.target)}{kr.unit}",
+            "last": l10n.format_day(cycle.end, "day"),
+        }
     elif kr.low is not None and kr.high is not None:
-        aim = f"kept within {kr.low:g}{kr.unit} to {kr.high:g}{kr.unit}"
+        aim = _("kept within %(low)s to %(high)s") % {
+            "low": f"{_n(kr.low)}{kr.unit}",
+            "high": f"{_n(kr.high)}{kr.unit}",
+        }
     else:
-        aim = "no band set"
+        aim = _("no band set")
     table = Table(
-        f"Check-ins of {kr.title} ({aim})",
-        ["Date", f"Value{f' ({kr.unit})' if kr.unit else ''}"],
-        [(f"{d:%-d %b %Y}", f"{v:g}") for d, v in points] or [("no check-in yet", "–")],
+        _("Check-ins of %(title)s (%(aim)s)") % {"title": kr.title, "aim": aim},
+        [
+            _("Date"),
+            _("Value (%(unit)s)") % {"unit": kr.unit} if kr.unit else _("Value"),
+        ],
+        [(l10n.format_day(d, "day"), _n(v)) for d, v in points] or [(_("no check-in yet"), "–")],
     )
     return to_html(fig, table)
 
@@ -97,9 +128,9 @@ def statuses(rows: Sequence[Any]) -> str:
     kinds = (progress.ON_TRACK, progress.AT_RISK, progress.OFF_TRACK, progress.NOT_STARTED)
     data = [
         {
-            "hovertemplate": f"%{{y}}: %{{x}} {s}<extra></extra>",
+            "hovertemplate": f"%{{y}}: %{{x}} {_label(s)}<extra></extra>",
             "marker": {"color": COLOURS[s]},
-            "name": s,
+            "name": _label(s),
             "orientation": "h",
             "x": [r.counts[s] for r in rows][::-1],
             "y": names,
@@ -113,15 +144,15 @@ def statuses(rows: Sequence[Any]) -> str:
         "barmode": "stack",
         "height": max(200, 32 * len(rows) + 80),
         "xaxis": {
-            "title": {"text": "objectives"},
+            "title": {"text": _("objectives")},
             "tick0": 0,
             "dtick": max(1, math.ceil(most / 8)),
         },
         "yaxis": {"automargin": True},
     }
     table = Table(
-        "Objectives per team by pacing",
-        ["Team", *(s.capitalize() for s in kinds)],
+        _("Objectives per team by pacing"),
+        [_("Team"), *(capfirst(_label(s)) for s in kinds)],
         [(r.name, *(r.counts[s] for s in kinds)) for r in rows],
     )
     return figure_html(data, layout, table)
@@ -137,25 +168,27 @@ def scores(per_grade: Mapping[float, int], final: bool) -> str:
         counts[grades.index(progress.round_score(value))] += n
     data = [
         {
-            "hovertemplate": "%{y} key results at %{x}<extra></extra>",
+            "hovertemplate": _("%{y} key results at %{x}") + "<extra></extra>",
             "marker": {"color": [BANDS[progress.score_band(g)] for g in grades]},
-            "x": [f"{g:.1f}" for g in grades],
+            "x": [_grade(g) for g in grades],
             "y": counts,
             "type": "bar",
         }
     ]
     layout = {
         "height": 240,
-        "xaxis": {"title": {"text": "score" if final else "progress so far (graded)"}},
+        "xaxis": {"title": {"text": _("score") if final else _("progress so far (graded)")}},
         "yaxis": {
-            "title": {"text": "key results"},
+            "title": {"text": _("key results")},
             "tick0": 0,
             "dtick": max(1, math.ceil(max(counts, default=1) / 6)),
         },
     }
     table = Table(
-        "Key results per score" if final else "Key results per grade of their progress so far",
-        ["Score" if final else "Progress (graded)", "Key results"],
-        [(f"{g:.1f}", n) for g, n in zip(grades, counts, strict=True)],
+        _("Key results per score")
+        if final
+        else _("Key results per grade of their progress so far"),
+        [_("Score") if final else _("Progress (graded)"), _("Key results")],
+        [(_grade(g), n) for g, n in zip(grades, counts, strict=True)],
     )
     return figure_html(data, layout, table)

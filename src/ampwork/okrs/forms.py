@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ampwork.core import selectors as core_selectors
 from ampwork.core.forms import DateInput
@@ -16,9 +18,11 @@ from .selectors import organisation_team_of
 
 
 class CycleForm(forms.Form):
-    name = forms.CharField(max_length=100, help_text="e.g. 2026 Q4, or Spring term")
-    start = forms.DateField(widget=DateInput())
-    end = forms.DateField(widget=DateInput())
+    name = forms.CharField(
+        label=_("Name"), max_length=100, help_text=_("e.g. 2026 Q4, or Spring term")
+    )
+    start = forms.DateField(label=pgettext_lazy("form field", "Start"), widget=DateInput())
+    end = forms.DateField(label=pgettext_lazy("form field", "End"), widget=DateInput())
 
 
 def owner_choices(actor: Actor) -> list[tuple[str, str]]:
@@ -27,9 +31,11 @@ def owner_choices(actor: Actor) -> list[tuple[str, str]]:
     choices: list[tuple[str, str]] = []
     me = actor.person
     if me is not None:
-        choices.append((f"person:{me.pk}", f"Me ({me.name})"))
+        choices.append((f"person:{me.pk}", _("Me (%(name)s)") % {"name": me.name}))
     if anywhere(actor, "objectives.edit"):  # every objective: the organisation's too
-        choices.append(("organisation", f"The organisation ({actor.organisation.name})"))
+        choices.append(
+            ("organisation", _("The organisation (%(name)s)") % {"name": actor.organisation.name})
+        )
         # the team that is the organisation itself is offered once, as the organisation
         teams = core_selectors.teams(actor.organisation).exclude(
             pk=organisation_team_of(actor.organisation) or 0
@@ -38,15 +44,18 @@ def owner_choices(actor: Actor) -> list[tuple[str, str]]:
         teams = core_selectors.teams(actor.organisation).filter(pk__in=core_selectors.led_teams(me))
     else:
         teams = core_selectors.teams(actor.organisation).none()
-    choices += [(f"team:{t.pk}", f"Team: {t.name}") for t in teams[:500]]
+    choices += [(f"team:{t.pk}", _("Team: %(name)s") % {"name": t.name}) for t in teams[:500]]
     if me is not None and can(actor, "objectives.for_reports"):
         reports = Person.objects.filter(pk__in=core_selectors.reports_of(me), active=True)
-        choices += [(f"person:{p.pk}", f"Report: {p.name}") for p in reports.order_by("name")[:500]]
+        choices += [
+            (f"person:{p.pk}", _("Report: %(name)s") % {"name": p.name})
+            for p in reports.order_by("name")[:500]
+        ]
     return choices
 
 
 def parse_owner(value: str) -> dict[str, Any]:
-    kind, _, pk = value.partition(":")
+    kind, _sep, pk = value.partition(":")
     if kind == "person":
         return {"owner_kind": "person", "owner_person_id": int(pk)}
     if kind == "team":
@@ -56,34 +65,44 @@ def parse_owner(value: str) -> dict[str, Any]:
 
 class ObjectiveForm(forms.Form):
     title = forms.CharField(
+        label=_("Title"),
         max_length=200,
-        help_text="An outcome, not a task: what will be different when you succeed?",
+        help_text=_("An outcome, not a task: what will be different when you succeed?"),
     )
     description = forms.CharField(
+        label=_("Description"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Why it matters, and to whom.",
+        help_text=_("Why it matters, and to whom."),
     )
-    owner = forms.ChoiceField()
+    owner = forms.ChoiceField(label=_("Owner"))
     kind = forms.ChoiceField(
-        choices=Objective.Kind.choices, initial=Objective.Kind.COMMITTED, widget=forms.RadioSelect
+        label=pgettext_lazy("form field", "Kind"),
+        choices=Objective.Kind.choices,
+        initial=Objective.Kind.COMMITTED,
+        widget=forms.RadioSelect,
     )
     work_style = forms.ChoiceField(
+        label=_("Work style"),
         choices=Objective.WorkStyle.choices,
         initial=Objective.WorkStyle.HEURISTIC,
-        help_text="Heuristic work is rewarded with fair pay and after-the-fact recognition, "
-        "never an if-then bonus.",
+        help_text=_(
+            "Heuristic work is rewarded with fair pay and after-the-fact recognition, "
+            "never an if-then bonus."
+        ),
     )
     visibility = forms.ChoiceField(
-        choices=Objective.Visibility.choices, initial=Objective.Visibility.ORGANISATION
+        label=_("Visibility"),
+        choices=Objective.Visibility.choices,
+        initial=Objective.Visibility.ORGANISATION,
     )
     parent = forms.ChoiceField(
         required=False,
-        label="Aligns with",
-        help_text="An objective of the organisation or a team this one serves.",
+        label=_("Aligns with"),
+        help_text=_("An objective of the organisation or a team this one serves."),
     )
     link_kind = forms.ChoiceField(
-        choices=ObjectiveLink.Kind.choices, initial=ObjectiveLink.Kind.CONTRIBUTES, label="How"
+        choices=ObjectiveLink.Kind.choices, initial=ObjectiveLink.Kind.CONTRIBUTES, label=_("How")
     )
 
     def __init__(
@@ -106,40 +125,65 @@ class ObjectiveForm(forms.Form):
             .order_by("owner_kind", "title")[:300]
         )
         cast(forms.ChoiceField, self.fields["parent"]).choices = [("", "—")] + [
-            (str(o.pk), f"{o.owner_team.name if o.owner_team else 'Organisation'}: {o.title}")
+            (
+                str(o.pk),
+                _("%(owner)s: %(title)s")
+                % {
+                    "owner": o.owner_team.name if o.owner_team else _("Organisation"),
+                    "title": o.title,
+                },
+            )
             for o in parents
         ]
 
 
 class KeyResultForm(forms.Form):
     title = forms.CharField(
-        max_length=200, help_text="Measurable: e.g. “Median first reply from 30 h to 8 h”."
+        label=_("Title"),
+        max_length=200,
+        help_text=_("Measurable: e.g. “Median first reply from 30 h to 8 h”."),
     )
-    kind = forms.ChoiceField(choices=KeyResult.Kind.choices, initial=KeyResult.Kind.NUMERIC)
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("form field", "Kind"),
+        choices=KeyResult.Kind.choices,
+        initial=KeyResult.Kind.NUMERIC,
+    )
     start = forms.FloatField(
-        required=False, initial=0, help_text="Where it stands today (numbers only)."
+        label=pgettext_lazy("form field", "Start"),
+        required=False,
+        initial=0,
+        help_text=_("Where it stands today (numbers only)."),
     )
     target = forms.FloatField(
+        label=_("Target"),
         required=False,
-        help_text="Where it should be at the end of the cycle. Lower than the start is fine.",
+        help_text=_("Where it should be at the end of the cycle. Lower than the start is fine."),
     )
-    unit = forms.CharField(max_length=30, required=False, help_text="e.g. %, h, customers")
-    low = forms.FloatField(required=False, help_text="For “keep within a range”.")
-    high = forms.FloatField(required=False)
+    unit = forms.CharField(
+        label=_("Unit"), max_length=30, required=False, help_text=_("e.g. %, h, customers")
+    )
+    low = forms.FloatField(
+        label=_("Low"), required=False, help_text=_("For “keep within a range”.")
+    )
+    high = forms.FloatField(label=_("High"), required=False)
     milestones = forms.CharField(
+        label=pgettext_lazy("form field", "Milestones"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="For milestones: one per line; add “| 2” to weigh one twice.",
+        help_text=_("For milestones: one per line; add “| 2” to weigh one twice."),
     )
     weight = forms.FloatField(
-        min_value=0, initial=1, help_text="Its share in the objective's progress."
+        label=_("Weight"),
+        min_value=0,
+        initial=1,
+        help_text=_("Its share in the objective's progress."),
     )
 
     def spec(self) -> dict[str, Any]:
         data = self.cleaned_data
         milestones = []
         for line in (data.get("milestones") or "").splitlines():
-            name, _, weight = line.partition("|")
+            name, _sep, weight = line.partition("|")
             if name.strip():
                 try:
                     milestones.append((name.strip(), float(weight) if weight.strip() else 1.0))
@@ -159,14 +203,20 @@ class KeyResultForm(forms.Form):
 
 
 class TemplateForm(forms.Form):
-    team = forms.ChoiceField(label="Give each member of")
-    title = forms.CharField(max_length=200, label="Objective")
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    kind = forms.ChoiceField(choices=Objective.Kind.choices, initial=Objective.Kind.COMMITTED)
-    key_result = forms.CharField(max_length=200, required=False, label="Key result (numeric)")
-    start = forms.FloatField(required=False, initial=0)
-    target = forms.FloatField(required=False)
-    unit = forms.CharField(max_length=30, required=False)
+    team = forms.ChoiceField(label=_("Give each member of"))
+    title = forms.CharField(max_length=200, label=_("Objective"))
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    kind = forms.ChoiceField(
+        label=pgettext_lazy("form field", "Kind"),
+        choices=Objective.Kind.choices,
+        initial=Objective.Kind.COMMITTED,
+    )
+    key_result = forms.CharField(max_length=200, required=False, label=_("Key result (numeric)"))
+    start = forms.FloatField(label=pgettext_lazy("form field", "Start"), required=False, initial=0)
+    target = forms.FloatField(label=_("Target"), required=False)
+    unit = forms.CharField(label=_("Unit"), max_length=30, required=False)
 
     def __init__(self, *args: Any, actor: Actor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -180,8 +230,9 @@ class TemplateForm(forms.Form):
 
 class CloseForm(forms.Form):
     retrospective = forms.CharField(
+        label=_("Retrospective"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="What went well, what did not, what you will change next cycle.",
+        help_text=_("What went well, what did not, what you will change next cycle."),
     )
-    next_cycle = forms.ChoiceField(required=False, label="Carry the ticked objectives into")
+    next_cycle = forms.ChoiceField(required=False, label=_("Carry the ticked objectives into"))

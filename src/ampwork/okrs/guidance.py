@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext as _
+
 # Verbs that usually start a task ("what I will do") rather than an outcome ("what will be
 # different"). A product heuristic, documented in docs/methods.md.
 TASK_VERBS = {
@@ -42,12 +44,14 @@ def objective_hints(title: str) -> list[str]:
     first = title.strip().lower()
     if any(first == v or first.startswith(v + " ") for v in TASK_VERBS):
         hints.append(
-            "This reads like a task. An objective says what will be different when "
-            "you succeed — e.g. “Customers get answers within a day” rather than "
-            "“Hire two agents”."
+            _(
+                "This reads like a task. An objective says what will be different when "
+                "you succeed — e.g. “Customers get answers within a day” rather than "
+                "“Hire two agents”."
+            )
         )
     if len(title.strip()) > 120:
-        hints.append("Short objectives are remembered: aim for one line.")
+        hints.append(_("Short objectives are remembered: aim for one line."))
     return hints
 
 
@@ -55,13 +59,17 @@ def key_result_hints(title: str, kind: str) -> list[str]:
     hints = []
     if kind == "numeric" and not MEASURE.search(title):
         hints.append(
-            "A key result is measurable: name the number that will move, e.g. "
-            "“Median first reply from 30 h to 8 h”."
+            _(
+                "A key result is measurable: name the number that will move, e.g. "
+                "“Median first reply from 30 h to 8 h”."
+            )
         )
     first = title.strip().lower()
     if kind == "boolean" and any(first.startswith(v + " ") for v in TASK_VERBS):
         hints.append(
-            "Done / not done key results are often tasks in disguise; is there a "
-            "number that shows the outcome instead?"
+            _(
+                "Done / not done key results are often tasks in disguise; is there a "
+                "number that shows the outcome instead?"
+            )
         )
     return hints

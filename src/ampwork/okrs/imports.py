@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ampwork.core import csvexport
 from ampwork.core.errors import FieldError, ValidationFailed
@@ -74,38 +75,61 @@ def plan(actor: Actor, text: str, source: str = "okrs.csv") -> Plan:
         out: dict[str, Any] = {"line": line, **row}
         cycle = cycles.get(row.get("cycle", "").lower())
         if cycle is None:
-            errors.append(FieldError("cycle", f"no cycle called '{row.get('cycle')}'", line))
+            errors.append(
+                FieldError(
+                    "cycle", _("no cycle called '%(name)s'") % {"name": row.get("cycle")}, line
+                )
+            )
         elif not cycle.is_open:
-            errors.append(FieldError("cycle", f"{cycle.name} is closed", line))
+            errors.append(
+                FieldError("cycle", _("%(cycle)s is closed") % {"cycle": cycle.name}, line)
+            )
         out["cycle_obj"] = cycle
         if not row.get("objective"):
-            errors.append(FieldError("objective", "is required", line))
+            errors.append(FieldError("objective", _("is required"), line))
         for column, known in choices.items():
             if row.get(column) and row[column] not in known:
                 errors.append(
-                    FieldError(column, f"'{row[column]}' is not one of {', '.join(known)}", line)
+                    FieldError(
+                        column,
+                        _("'%(value)s' is not one of %(choices)s")
+                        % {"value": row[column], "choices": ", ".join(known)},
+                        line,
+                    )
                 )
         for column in NUMBERS:
             if row.get(column):
                 try:
                     out[column] = float(row[column])
                 except ValueError:
-                    errors.append(FieldError(column, f"'{row[column]}' is not a number", line))
+                    errors.append(
+                        FieldError(
+                            column, _("'%(value)s' is not a number") % {"value": row[column]}, line
+                        )
+                    )
                     continue
                 if out[column] != out[column] or abs(out[column]) > 1e12:
-                    errors.append(FieldError(column, "is not a usable number", line))
+                    errors.append(FieldError(column, _("is not a usable number"), line))
             else:
                 out[column] = None
         for column in ("owner_email", "kr_owner_email"):
             if row.get(column) and row[column].lower() not in people:
                 errors.append(
-                    FieldError(column, f"nobody active has the email {row[column]}", line)
+                    FieldError(
+                        column,
+                        _("nobody active has the email %(email)s") % {"email": row[column]},
+                        line,
+                    )
                 )
         if row.get("owner_team") and row["owner_team"].lower() not in teams:
-            errors.append(FieldError("owner_team", f"unknown team '{row['owner_team']}'", line))
+            errors.append(
+                FieldError(
+                    "owner_team", _("unknown team '%(name)s'") % {"name": row["owner_team"]}, line
+                )
+            )
         if row.get("owner_email") and row.get("owner_team"):
             errors.append(
-                FieldError("owner_team", "give owner_email or owner_team, not both", line)
+                FieldError("owner_team", _("give owner_email or owner_team, not both"), line)
             )
         out["owner_person_id"] = people.get(row.get("owner_email", "").lower())
         out["owner_team_id"] = teams.get(row.get("owner_team", "").lower())
@@ -129,7 +153,8 @@ def plan(actor: Actor, text: str, source: str = "okrs.csv") -> Plan:
             result.errors.append(
                 FieldError(
                     "parent_objective",
-                    f"no objective '{out['parent_objective']}' in {out.get('cycle')}",
+                    _("no objective '%(title)s' in %(cycle)s")
+                    % {"title": out["parent_objective"], "cycle": out.get("cycle")},
                     out["line"],
                 )
             )

@@ -5,14 +5,16 @@ from __future__ import annotations
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ampwork.core.models import Organisation, Person, Team
 
 
 class Cycle(models.Model):
     class Status(models.TextChoices):
-        OPEN = "open", "Open"
-        CLOSED = "closed", "Closed"
+        OPEN = "open", pgettext_lazy("cycle status", "Open")
+        CLOSED = "closed", pgettext_lazy("cycle status", "Closed")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="cycles")
     name = models.CharField(max_length=100)
@@ -45,27 +47,27 @@ GRADE_FIELDS = tuple(f"grade_{tenths}" for tenths in range(11))
 
 class Objective(models.Model):
     class OwnerKind(models.TextChoices):
-        ORGANISATION = "organisation", "Organisation"
-        TEAM = "team", "Team"
-        PERSON = "person", "Person"
+        ORGANISATION = "organisation", pgettext_lazy("owner kind", "Organisation")
+        TEAM = "team", pgettext_lazy("owner kind", "Team")
+        PERSON = "person", pgettext_lazy("owner kind", "Person")
 
     class Kind(models.TextChoices):
-        COMMITTED = "committed", "Committed (expected to reach 1.0)"
-        ASPIRATIONAL = "aspirational", "Aspirational (about 0.7 is a good result)"
+        COMMITTED = "committed", _("Committed (expected to reach 1.0)")
+        ASPIRATIONAL = "aspirational", _("Aspirational (about 0.7 is a good result)")
 
     class WorkStyle(models.TextChoices):
-        HEURISTIC = "heuristic", "Heuristic (novel work, quality judged)"
-        ALGORITHMIC = "algorithmic", "Algorithmic (known procedure, countable output)"
+        HEURISTIC = "heuristic", _("Heuristic (novel work, quality judged)")
+        ALGORITHMIC = "algorithmic", _("Algorithmic (known procedure, countable output)")
 
     class Visibility(models.TextChoices):
-        ORGANISATION = "organisation", "Everyone in the organisation"
-        PRIVATE = "private", "Private (owner, their managers, admins)"
+        ORGANISATION = "organisation", _("Everyone in the organisation")
+        PRIVATE = "private", _("Private (owner, their managers, admins)")
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        DONE = "done", "Done"
-        DROPPED = "dropped", "Dropped"
-        CARRIED = "carried", "Carried into the next cycle"
+        ACTIVE = "active", pgettext_lazy("objective status", "Active")
+        DONE = "done", pgettext_lazy("objective status", "Done")
+        DROPPED = "dropped", pgettext_lazy("objective status", "Dropped")
+        CARRIED = "carried", _("Carried into the next cycle")
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="objectives"
@@ -166,8 +168,8 @@ class ObjectiveLink(models.Model):
     """An alignment: a child objective that contributes to (or only supports) a parent."""
 
     class Kind(models.TextChoices):
-        CONTRIBUTES = "contributes", "Contributes (counts towards the parent's progress)"
-        SUPPORTS = "supports", "Supports (shown only)"
+        CONTRIBUTES = "contributes", _("Contributes (counts towards the parent's progress)")
+        SUPPORTS = "supports", _("Supports (shown only)")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     child = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="parent_links")
@@ -189,10 +191,10 @@ class ObjectiveLink(models.Model):
 
 class KeyResult(models.Model):
     class Kind(models.TextChoices):
-        NUMERIC = "numeric", "Number (from start to target)"
-        BOOLEAN = "boolean", "Done / not done"
-        MILESTONES = "milestones", "Milestones"
-        RANGE = "range", "Keep within a range"
+        NUMERIC = "numeric", _("Number (from start to target)")
+        BOOLEAN = "boolean", _("Done / not done")
+        MILESTONES = "milestones", pgettext_lazy("key result kind", "Milestones")
+        RANGE = "range", _("Keep within a range")
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="key_results"

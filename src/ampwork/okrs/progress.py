@@ -26,6 +26,8 @@ from fractions import Fraction
 from functools import partial
 from typing import NamedTuple
 
+from django.utils.translation import gettext, ngettext, pgettext, pgettext_lazy
+
 ON_TRACK = "on track"
 AT_RISK = "at risk"
 OFF_TRACK = "off track"
@@ -106,6 +108,17 @@ class Explained:
         return f"Explained({self.value!r}, {self.how!r})"
 
 
+def _status_label(status: str) -> str:
+    """A pacing status in the reader's words (the status itself stays English)."""
+    labels = {
+        ON_TRACK: pgettext("pacing", "on track"),
+        AT_RISK: pgettext("pacing", "at risk"),
+        OFF_TRACK: pgettext("pacing", "off track"),
+        NOT_STARTED: pgettext("pacing", "not started"),
+    }
+    return labels.get(status, status)
+
+
 def _fmt(x: float) -> str:
     return f"{x:g}"
 
@@ -154,7 +167,15 @@ def numeric_progress(start: float, target: float, current: float) -> Explained:
     if target == start:
         value = 1.0 if current == target else 0.0
         return Explained(
-            value, f"target equals start ({_fmt(start)}): {'reached' if value else 'not reached'}"
+            value,
+            lambda: (
+                (
+                    gettext("target equals start (%(start)s): reached")
+                    if value
+                    else gettext("target equals start (%(start)s): not reached")
+                )
+                % {"start": _fmt(start)}
+            ),
         )
     exact = partial(_numeric_exact, start, target, current)
     raw = (current - start) / (target - start)
@@ -164,11 +185,28 @@ def numeric_progress(start: float, target: float, current: float) -> Explained:
     value = clamp01(raw)
 
     def how() -> str:
-        text = (
-            f"(current − start) / (target − start) = ({_fmt(current)} − {_fmt(start)}) / "
-            f"({_fmt(target)} − {_fmt(start)}) = {raw:.2f}"
+        values = {
+            "current": _fmt(current),
+            "start": _fmt(start),
+            "target": _fmt(target),
+            "raw": f"{raw:.2f}",
+            "value": f"{value:g}",
+        }
+        if value != raw:
+            return (
+                gettext(
+                    "(current − start) / (target − start) = (%(current)s − %(start)s) / "
+                    "(%(target)s − %(start)s) = %(raw)s, clamped to %(value)s"
+                )
+                % values
+            )
+        return (
+            gettext(
+                "(current − start) / (target − start) = (%(current)s − %(start)s) / "
+                "(%(target)s − %(start)s) = %(raw)s"
+            )
+            % values
         )
-        return text + (f", clamped to {value:g}" if value != raw else "")
 
     return Explained(value, how, exact)
 
@@ -183,20 +221,34 @@ def _numeric_exact(start: float, target: float, current: float) -> Fraction:
 
 
 def boolean_progress(done: bool) -> Explained:
-    return Explained(1.0 if done else 0.0, "done" if done else "not done yet")
+    if done:
+        return Explained(1.0, lambda: pgettext("key result", "done"))
+    return Explained(0.0, lambda: gettext("not done yet"))
 
 
 def milestone_progress(milestones: Sequence[tuple[float, bool]]) -> Explained:
     """Weighted share of milestones completed."""
     total = sum(w for w, _ in milestones)
     if not milestones or total <= 0:
-        return Explained(0.0, "no milestones yet")
+        return Explained(0.0, lambda: gettext("no milestones yet"))
     done = sum(w for w, ok in milestones if ok)
     count = sum(1 for _, ok in milestones if ok)
     return Explained(
         done / total,
-        f"{count} of {len(milestones)} milestones done, "
-        f"weighted {_fmt(done)} / {_fmt(total)} = {done / total:.2f}",
+        lambda: (
+            ngettext(
+                "%(count)d of %(all)d milestone done, weighted %(done)s / %(total)s = %(share)s",
+                "%(count)d of %(all)d milestones done, weighted %(done)s / %(total)s = %(share)s",
+                len(milestones),
+            )
+            % {
+                "count": count,
+                "all": len(milestones),
+                "done": _fmt(done),
+                "total": _fmt(total),
+                "share": f"{done / total:.2f}",
+            }
+        ),
         partial(_milestones_exact, milestones),
     )
 
@@ -209,11 +261,18 @@ def _milestones_exact(milestones: Sequence[tuple[float, bool]]) -> Fraction:
 def range_progress(low: float, high: float, current: float | None) -> Explained:
     """1 while inside [low, high], else 0."""
     if current is None:
-        return Explained(0.0, "no value yet")
+        return Explained(0.0, lambda: gettext("no value yet"))
     inside = low <= current <= high
     return Explained(
         1.0 if inside else 0.0,
-        f"{_fmt(current)} is {'inside' if inside else 'outside'} [{_fmt(low)}, {_fmt(high)}]",
+        lambda: (
+            (
+                gettext("%(current)s is inside [%(low)s, %(high)s]")
+                if inside
+                else gettext("%(current)s is outside [%(low)s, %(high)s]")
+            )
+            % {"current": _fmt(current), "low": _fmt(low), "high": _fmt(high)}
+        ),
     )
 
 
@@ -241,7 +300,7 @@ def exact_weighted_mean(items: Sequence[tuple[Exactish, float]]) -> Explained | 
     if total <= 0:
         return None
     value = sum(_float(p) * w for p, w in items if w > 0) / total
-    return Explained(value, "weighted mean", partial(_weighted_exact, items))
+    return Explained(value, lambda: gettext("weighted mean"), partial(_weighted_exact, items))
 
 
 def _weighted_exact(items: Sequence[tuple[Exactish, float]]) -> Fraction:
@@ -256,15 +315,28 @@ def objective_progress(
     items = [*key_results, *children]
     mean = exact_weighted_mean(items)
     if mean is None:
-        return Explained(0.0, "no key results yet")
+        return Explained(0.0, lambda: gettext("no key results yet"))
     value = mean.value
 
     def how() -> str:
-        parts = [f"{len(key_results)} key result{'s' if len(key_results) != 1 else ''}"]
+        krs = ngettext("%(count)d key result", "%(count)d key results", len(key_results)) % {
+            "count": len(key_results)
+        }
         if children:
-            plural = "s" if len(children) != 1 else ""
-            parts.append(f"{len(children)} contributing objective{plural}")
-        return f"weighted mean of {' and '.join(parts)} = {value:.2f}"
+            kids = ngettext(
+                "%(count)d contributing objective",
+                "%(count)d contributing objectives",
+                len(children),
+            ) % {"count": len(children)}
+            return gettext("weighted mean of %(key_results)s and %(objectives)s = %(value)s") % {
+                "key_results": krs,
+                "objectives": kids,
+                "value": f"{value:.2f}",
+            }
+        return gettext("weighted mean of %(key_results)s = %(value)s") % {
+            "key_results": krs,
+            "value": f"{value:.2f}",
+        }
 
     return Explained(value, how, mean.exact)
 
@@ -303,7 +375,7 @@ def pacing(
     """
     expected = expected_progress(start, end, today)
     if today < start:
-        return NOT_STARTED, Explained(expected, "the cycle has not started")
+        return NOT_STARTED, Explained(expected, lambda: gettext("the cycle has not started"))
     shown = _float(progress)
     line = (progress, shown, expected, start, end, today)
     if _on_or_above(*line, AT_RISK_MARGIN):
@@ -314,11 +386,18 @@ def pacing(
         status = OFF_TRACK
 
     def how() -> str:
-        return (
-            f"day {(min(today, end) - start).days} of {(end - start).days}: expected "
-            f"{expected:.2f}, progress {shown:.2f} → {status} (at risk below expected − "
-            f"{AT_RISK_MARGIN:g}, off track below expected − {OFF_TRACK_MARGIN:g})"
-        )
+        return gettext(
+            "day %(day)d of %(days)d: expected %(expected)s, progress %(progress)s → %(status)s "
+            "(at risk below expected − %(at_risk)s, off track below expected − %(off_track)s)"
+        ) % {
+            "day": (min(today, end) - start).days,
+            "days": (end - start).days,
+            "expected": f"{expected:.2f}",
+            "progress": f"{shown:.2f}",
+            "status": _status_label(status),
+            "at_risk": f"{AT_RISK_MARGIN:g}",
+            "off_track": f"{OFF_TRACK_MARGIN:g}",
+        }
 
     return status, Explained(expected, how, partial(_elapsed, start, end, today))
 
@@ -361,15 +440,18 @@ def suggested_confidence(
     pace = _float(progress) / float(elapsed)
     projected = Explained(
         pace,
-        lambda: f"at this pace {min(pace, 9.99):.0%} of the target by the end of the cycle",
+        lambda: (
+            gettext("at this pace %(share)s of the target by the end of the cycle")
+            % {"share": f"{min(pace, 9.99):.0%}"}
+        ),
         lambda: _exact_of(progress) / elapsed,
     )
     if compare(projected, HIGH_PROJECTION) >= 0:
-        value, band = 8, "high"
+        value, band = 8, pgettext_lazy("confidence", "high")
     elif compare(projected, MEDIUM_PROJECTION) >= 0:
-        value, band = 5, "medium"
+        value, band = 5, pgettext_lazy("confidence", "medium")
     else:
-        value, band = 2, "low"
+        value, band = 2, pgettext_lazy("confidence", "low")
     return Explained(value, lambda: f"{projected.how} → {band}")
 
 
@@ -446,22 +528,34 @@ def count_warnings(objectives: int, key_results_per_objective: Sequence[int]) ->
     warnings = []
     if objectives > MAX_OBJECTIVES:
         warnings.append(
-            f"{objectives} objectives this cycle: more than {MAX_OBJECTIVES} "
-            "spreads attention thin — keep the 3–5 that matter most"
+            gettext(
+                "%(count)d objectives this cycle: more than %(max)d spreads attention thin — "
+                "keep the 3–5 that matter most"
+            )
+            % {"count": objectives, "max": MAX_OBJECTIVES}
         )
     for n in key_results_per_objective:
         if n > MAX_KEY_RESULTS:
             warnings.append(
-                f"an objective has {n} key results: at most {MAX_KEY_RESULTS} keeps it measurable"
+                gettext(
+                    "an objective has %(count)d key results: at most %(max)d keeps it measurable"
+                )
+                % {"count": n, "max": MAX_KEY_RESULTS}
             )
             break
     if 0 < objectives < MIN_OBJECTIVES:
         warnings.append(
-            f"{objectives} objective{'s' if objectives > 1 else ''}: 3–5 is the "
-            "usual range; fewer is fine if they are the right ones"
+            ngettext(
+                "%(count)d objective: 3–5 is the usual range; fewer is fine if they are the "
+                "right ones",
+                "%(count)d objectives: 3–5 is the usual range; fewer is fine if they are the "
+                "right ones",
+                objectives,
+            )
+            % {"count": objectives}
         )
     if any(n == 0 for n in key_results_per_objective):
-        warnings.append("an objective has no key results yet: add how you will measure it")
+        warnings.append(gettext("an objective has no key results yet: add how you will measure it"))
     return warnings
 
 
@@ -539,7 +633,7 @@ class KRResult:
             if self.started or self.today < self.start:
                 self._pacing = pacing(self.progress, self.start, self.end, self.today)
             else:
-                self._pacing = _waiting(self.start, self.end, self.today, _NO_CHECK_IN)
+                self._pacing = _waiting(self.start, self.end, self.today, _no_check_in)
         return self._pacing
 
     @property
@@ -551,13 +645,16 @@ class KRResult:
         return self._suggested[0]
 
 
-_NO_CHECK_IN = (
-    f"no check-in yet: a new key result is not started, and not judged on pace, for its first "
-    f"{GRACE_DAYS} days or until its first check-in"
-)
+def _no_check_in() -> str:
+    return gettext(
+        "no check-in yet: a new key result is not started, and not judged on pace, for its "
+        "first %(days)d days or until its first check-in"
+    ) % {"days": GRACE_DAYS}
 
 
-def _waiting(start: dt.date, end: dt.date, today: dt.date, why: str) -> tuple[str, Explained]:
+def _waiting(
+    start: dt.date, end: dt.date, today: dt.date, why: str | Callable[[], str]
+) -> tuple[str, Explained]:
     """Not started (yet): the expected progress, and why nothing is judged against it."""
     return NOT_STARTED, Explained(
         expected_progress(start, end, today), why, partial(_elapsed, start, end, today)
@@ -599,7 +696,11 @@ def judge(
 
 
 def judged_pacing(
-    judged: Explained | None, start: dt.date, end: dt.date, today: dt.date, why: str
+    judged: Explained | None,
+    start: dt.date,
+    end: dt.date,
+    today: dt.date,
+    why: str | Callable[[], str],
 ) -> tuple[str, Explained]:
     """:func:`pacing` of a judged value; *not started* (saying why) when there is none."""
     if judged is None or today < start:
@@ -632,14 +733,14 @@ def team_rollup(
     progresses = [r.progress for r in results]
     shown = Explained(
         _added([p.value for p in progresses]) / len(progresses),
-        "mean progress",
+        lambda: gettext("mean progress"),
         partial(_plain_mean_exact, progresses),
     )
     started = [r.judged for r in results if r.judged is not None]
     judged = (
         Explained(
             _added([j.value for j in started]) / len(started),
-            "mean judged",
+            lambda: gettext("mean judged"),
             partial(_plain_mean_exact, started),
         )
         if started
@@ -684,7 +785,10 @@ class Pace:
         days, elapsed = (self.end - self.start).days, (min(self.today, self.end) - self.start).days
         return Explained(
             self.expected,
-            f"day {max(elapsed, 0)} of {days}: expected {self.expected:.2f}",
+            lambda: (
+                gettext("day %(day)d of %(days)d: expected %(expected)s")
+                % {"day": max(elapsed, 0), "days": days, "expected": f"{self.expected:.2f}"}
+            ),
             partial(_elapsed, self.start, self.end, self.today),
         )
 
@@ -710,7 +814,7 @@ def kr_progress(kr: KRInput) -> Explained:
     if kr.kind == "range":
         return range_progress(kr.low or 0.0, kr.high or 0.0, kr.current)
     if kr.current is None:
-        return Explained(0.0, "no check-in yet")
+        return Explained(0.0, lambda: gettext("no check-in yet"))
     return numeric_progress(kr.start, kr.target, kr.current)
 
 
@@ -847,12 +951,17 @@ def _objective_pacing(
     else:
         created = clock_from(objective.created or objective.start, objective.start)
         judged = None if not_started(None, created, today) else progress
-    why = (
-        f"no key result yet: a new objective is not started for its first {GRACE_DAYS} days"
-        if not items
-        else "no check-in yet on any of its key results: they are not judged on pace for "
-        f"their first {GRACE_DAYS} days or until their first check-in"
-    )
+
+    def why() -> str:
+        if not items:
+            return gettext(
+                "no key result yet: a new objective is not started for its first %(days)d days"
+            ) % {"days": GRACE_DAYS}
+        return gettext(
+            "no check-in yet on any of its key results: they are not judged on pace for "
+            "their first %(days)d days or until their first check-in"
+        ) % {"days": GRACE_DAYS}
+
     status, expected = judged_pacing(judged, objective.start, objective.end, today, why)
     waiting = sum(1 for value, _ in items if value is None)
     if judged is not None and waiting and today >= objective.start:
@@ -860,10 +969,16 @@ def _objective_pacing(
         inner = expected
 
         def how() -> str:
-            return (
-                f"{inner.how}; judged on the {len(items) - waiting} started of "
-                f"{len(items)} ({shown:.2f}): {waiting} not started yet"
-            )
+            return gettext(
+                "%(how)s; judged on the %(started)d started of %(all)d (%(shown)s): "
+                "%(waiting)d not started yet"
+            ) % {
+                "how": inner.how,
+                "started": len(items) - waiting,
+                "all": len(items),
+                "shown": f"{shown:.2f}",
+                "waiting": waiting,
+            }
 
         expected = Explained(expected.value, how, expected.exact)
     return status, expected, judged

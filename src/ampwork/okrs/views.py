@@ -12,6 +12,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ampwork.core.errors import NotAllowed, NotFound, ValidationFailed
@@ -73,12 +75,15 @@ def check_in_row(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
             actor=actor, key_result=key_result, **_check_in_fields(request, key_result)
         )
     except ValidationFailed as exc:
-        error = "; ".join(f"{e.field}: {e.message}" for e in exc.errors)
+        error = "; ".join(
+            _("%(field)s: %(message)s") % {"field": _field_name(e.field), "message": e.message}
+            for e in exc.errors
+        )
     if not request.htmx:  # type: ignore[attr-defined]
         if error:
             messages.error(request, error)
         else:
-            messages.success(request, f"Checked in on “{key_result.title}”.")
+            messages.success(request, _("Checked in on “%(title)s”.") % {"title": key_result.title})
         return redirect(request.POST.get("next") or "okrs:check_in")
     state = selectors.evaluate(
         selectors.visible_objectives(actor).filter(pk=key_result.objective_id)
@@ -97,6 +102,19 @@ def check_in_row(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     )
 
 
+def _field_name(field: str) -> str:
+    """A check-in field's name as the row shows it before its error."""
+    names = {
+        "confidence": pgettext("check-in field", "confidence"),
+        "value": pgettext("check-in field", "value"),
+        "done": pgettext("check-in field", "done"),
+        "milestones_done": pgettext("check-in field", "milestones_done"),
+        "key_result": pgettext("check-in field", "key_result"),
+        "note": pgettext("check-in field", "note"),
+    }
+    return names.get(field, field)
+
+
 def _check_in_fields(request: HttpRequest, key_result: KeyResult) -> dict[str, Any]:
     post = request.POST
     fields: dict[str, Any] = {"note": post.get("note", "")[:280]}
@@ -104,16 +122,18 @@ def _check_in_fields(request: HttpRequest, key_result: KeyResult) -> dict[str, A
     if confidence:
         number = whole_number(confidence)
         if number is None:
-            raise ValidationFailed.single("confidence", "must be a whole number from 0 to 10")
+            raise ValidationFailed.single("confidence", _("must be a whole number from 0 to 10"))
         fields["confidence"] = number
     if key_result.kind in (KeyResult.Kind.NUMERIC, KeyResult.Kind.RANGE):
         raw = post.get("value", "").strip().replace(",", ".")
         try:
             fields["value"] = float(raw) if raw else None
         except ValueError:
-            raise ValidationFailed.single("value", f"'{raw}' is not a number") from None
+            raise ValidationFailed.single(
+                "value", _("'%(value)s' is not a number") % {"value": raw}
+            ) from None
         if fields["value"] is not None and fields["value"] != fields["value"]:  # NaN
-            raise ValidationFailed.single("value", "is not a number")
+            raise ValidationFailed.single("value", _("is not a number"))
     elif key_result.kind == KeyResult.Kind.BOOLEAN:
         fields["done"] = post.get("done") == "on"
     else:
@@ -182,7 +202,7 @@ def objective_page(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
 def objective_create(request: HttpRequest, actor: Actor) -> HttpResponse:
     cycle = _cycle_from(request, actor)
     if cycle is None:
-        messages.info(request, "Start a cycle first: OKRs belong to a cycle.")
+        messages.info(request, _("Start a cycle first: OKRs belong to a cycle."))
         return redirect("okrs:cycles")
     form = ObjectiveForm(
         request.POST or None,
@@ -220,7 +240,8 @@ def objective_create(request: HttpRequest, actor: Actor) -> HttpResponse:
             for hint in guidance.objective_hints(objective.title):
                 messages.warning(request, hint)
             messages.success(
-                request, "Objective saved. Now add 2–5 key results: how will you know it worked?"
+                request,
+                _("Objective saved. Now add 2–5 key results: how will you know it worked?"),
             )
             return redirect("okrs:objective", pk=objective.pk)
     return render(
@@ -249,7 +270,7 @@ def objective_edit(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
         except ValidationFailed as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, "Objective saved.")
+            messages.success(request, _("Objective saved."))
             return redirect("okrs:objective", pk=objective.pk)
     return render(
         request,
@@ -272,12 +293,12 @@ def objective_delete(request: HttpRequest, actor: Actor, pk: int) -> HttpRespons
         # not see, so the answer tells nothing about other people's objectives
         if request.method != "POST" or not _delete_ticket_ok(request, actor, pk):
             raise
-        messages.info(request, "That objective is no longer here: it was already deleted.")
+        messages.info(request, _("That objective is no longer here: it was already deleted."))
         return redirect("okrs:check_in")
     require(actor, "objectives.edit", objective)
     if request.method == "POST" and request.POST.get("confirm") == "delete":
         services.delete_objective(actor=actor, objective=objective)
-        messages.success(request, f"“{objective.title}” was deleted.")
+        messages.success(request, _("“%(title)s” was deleted.") % {"title": objective.title})
         return redirect("okrs:check_in")
     return render(
         request,
@@ -311,13 +332,15 @@ def objective_link(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     raw = request.POST.get("parent", "")
     parent_id = whole_number(raw)
     if parent_id is None:
-        messages.error(request, "Choose the objective to align with.")
+        messages.error(request, _("Choose the objective to align with."))
         return redirect("okrs:objective", pk=pk)
     parent = selectors.get_objective(actor, parent_id)
     try:
         if request.POST.get("remove"):
             services.unlink(actor=actor, child=objective, parent_id=parent.pk)
-            messages.success(request, f"No longer aligned with “{parent.title}”.")
+            messages.success(
+                request, _("No longer aligned with “%(title)s”.") % {"title": parent.title}
+            )
         else:
             services.link(
                 actor=actor,
@@ -325,7 +348,7 @@ def objective_link(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
                 parent_id=parent.pk,
                 kind=request.POST.get("kind", "contributes"),
             )
-            messages.success(request, f"Aligned with “{parent.title}”.")
+            messages.success(request, _("Aligned with “%(title)s”.") % {"title": parent.title})
     except ValidationFailed as exc:
         flash_errors(request, exc)
     return redirect("okrs:objective", pk=pk)
@@ -364,7 +387,9 @@ def key_result_form(
         else:
             for hint in guidance.key_result_hints(key_result.title, key_result.kind):
                 messages.warning(request, hint)
-            messages.success(request, f"Key result “{key_result.title}” saved.")
+            messages.success(
+                request, _("Key result “%(title)s” saved.") % {"title": key_result.title}
+            )
             return redirect("okrs:objective", pk=objective.pk)
     return render(
         request,
@@ -429,7 +454,7 @@ def _team_options(teams: list[Any], chosen: int | None) -> str:
 @member_view
 def dashboard_page(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     if not can(actor, "okrs.dashboard"):
-        raise NotAllowed("The cycle dashboard is for managers and admins.")
+        raise NotAllowed(_("The cycle dashboard is for managers and admins."))
     cycle = selectors.get_cycle(actor.organisation, pk)
     board = selectors.dashboard(actor, cycle)
     page = Paginator(board.teams, 50).get_page(request.GET.get("page"))
@@ -459,7 +484,7 @@ def cycles_page(request: HttpRequest, actor: Actor) -> HttpResponse:
             except ValidationFailed as exc:
                 add_errors(form, exc)
             else:
-                messages.success(request, f"{cycle.name} is open.")
+                messages.success(request, _("%(cycle)s is open.") % {"cycle": cycle.name})
                 return redirect("okrs:alignment")
     return render(
         request,
@@ -479,7 +504,7 @@ def close_page(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     cycle = selectors.get_cycle(actor.organisation, pk)
     require(actor, "cycles.edit", cycle)
     if request.method == "POST" and not cycle.is_open:  # a second press: nothing to redo
-        messages.info(request, f"{cycle.name} is already closed and scored.")
+        messages.info(request, _("%(cycle)s is already closed and scored.") % {"cycle": cycle.name})
         return redirect("okrs:dashboard", pk=cycle.pk)
     state = selectors.evaluate(selectors.visible_objectives(actor).filter(cycle=cycle))
     open_cycles = [
@@ -501,7 +526,9 @@ def close_page(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
                     try:
                         score = float(raw)
                     except ValueError:
-                        raise ValidationFailed.single(key, f"'{raw}' is not a score") from None
+                        raise ValidationFailed.single(
+                            key, _("'%(value)s' is not a score") % {"value": raw}
+                        ) from None
                     overrides[int(kr_id)] = (score, request.POST.get(f"reason_{kr_id}", ""))
             carry = [n for v in request.POST.getlist("carry") if (n := whole_number(v)) is not None]
             next_raw = form.cleaned_data["next_cycle"]
@@ -517,9 +544,12 @@ def close_page(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
             )
         except ValidationFailed as exc:
             for error in exc.errors:
-                messages.error(request, f"{error.field}: {error.message}")
+                messages.error(
+                    request,
+                    _("%(field)s: %(message)s") % {"field": error.field, "message": error.message},
+                )
         else:
-            messages.success(request, f"{cycle.name} is closed and scored.")
+            messages.success(request, _("%(cycle)s is closed and scored.") % {"cycle": cycle.name})
             return redirect("okrs:dashboard", pk=cycle.pk)
     return render(
         request,
@@ -571,7 +601,13 @@ def template_page(request: HttpRequest, actor: Actor) -> HttpResponse:
             add_errors(form, exc, {"team_id": "team", "target": "target"})
         else:
             messages.success(
-                request, f"{len(copies)} people now have their own copy of “{data['title']}”."
+                request,
+                ngettext(
+                    "%(count)d person now has their own copy of “%(title)s”.",
+                    "%(count)d people now have their own copy of “%(title)s”.",
+                    len(copies),
+                )
+                % {"count": len(copies), "title": data["title"]},
             )
             return redirect("okrs:alignment")
     return render(request, "okrs/template.html", {"form": form, "cycle": cycle})

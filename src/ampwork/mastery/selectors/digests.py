@@ -5,9 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Count, QuerySet
+from django.utils import translation
+from django.utils.text import format_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext, pgettext_lazy
 
+from ampwork.core.l10n import format_day
 from ampwork.core.models import Organisation, Person, TeamMembership
 
 from ..models import (
@@ -39,7 +45,7 @@ class DigestLine:
     name: str
     written: bool
     answered: bool
-    flags: list[str]
+    flags: list[Any]  # str, or a lazy text said in the reader's language
 
 
 @dataclass
@@ -50,8 +56,10 @@ class Digest:
 
     def state(self, line: DigestLine) -> str:
         if line.answered:
-            return "answered"
-        return "written — waiting for your answer" if line.written else "not written yet"
+            return _("answered")
+        if line.written:
+            return _("written — waiting for your answer")
+        return _("not written yet")
 
     def summary(self) -> dict[str, object]:
         """What chat shows of it (``ampwork.chat``): the same lines as the email."""
@@ -60,23 +68,57 @@ class Digest:
             "written": sum(1 for p in self.people if p.written),
             "total": len(self.people),
             "people": [
-                {"name": p.name, "state": self.state(p), "flags": list(p.flags)}
+                {"name": p.name, "state": self.state(p), "flags": [str(f) for f in p.flags]}
                 for p in self.people
             ],
         }
 
     def text(self, link: str) -> str:
-        word = "reflections" if self.school else "reviews"
         written = [p for p in self.people if p.written]
-        lines = [
-            f"Week of {self.week:%d %B}: {len(written)} of {len(self.people)} {word} written.",
-            "",
-        ]
+        values = {"week": _week_day(self.week), "written": len(written), "count": len(self.people)}
+        if self.school:
+            head = _written_line_school(len(self.people)) % values
+            tail = pgettext("school", "Your team's reflections: %(link)s") % {"link": link}
+        else:
+            head = _written_line_company(len(self.people)) % values
+            tail = pgettext("company", "Your team's reviews: %(link)s") % {"link": link}
+        lines = [head, ""]
         for p in self.people:
             lines.append(f"- {p.name}: {self.state(p)}")
             lines.extend(f"    · {flag}" for flag in p.flags)
-        lines += ["", f"Your team's {word}: {link}", ""]
+        lines += ["", tail, ""]
         return "\n".join(lines)
+
+
+def _week_day(week: dt.date) -> str:
+    """'07 December' in English (as the digest always wrote it), each language's own day
+    and month elsewhere."""
+    if (translation.get_language() or "en").startswith("en"):
+        return f"{week:%d %B}"
+    return format_day(week, "day_month_long")
+
+
+def _written_line_school(count: int) -> str:
+    return ngettext(
+        "Week of %(week)s: %(written)d of %(count)d reflection written.",
+        "Week of %(week)s: %(written)d of %(count)d reflections written.",
+        count,
+    )
+
+
+def _written_line_company(count: int) -> str:
+    return ngettext(
+        "Week of %(week)s: %(written)d of %(count)d review written.",
+        "Week of %(week)s: %(written)d of %(count)d reviews written.",
+        count,
+    )
+
+
+_QUADRANTS = {
+    "anxiety": pgettext_lazy("flow map", "anxiety"),
+    "boredom": pgettext_lazy("flow map", "boredom"),
+    "apathy": pgettext_lazy("flow map", "apathy"),
+}
 
 
 def coaching(org: Organisation) -> tuple[dict[int, Person], dict[int, set[int]]]:
@@ -132,9 +174,17 @@ def digests(org: Organisation, week: dt.date) -> list[tuple[Person, Digest]]:
     for pk, people in coaches.items():
         lines = []
         for x in sorted(people, key=lambda i: active[i].name):
-            flags = [f"{f.label}: {f.evidence[0]}" for f in calibrated[x].flags]
-            if flow_maps[x].recent in ("anxiety", "boredom", "apathy"):
-                flags.append(f"flow map: mostly {flow_maps[x].recent} in recent weeks")
+            flags: list[Any] = [
+                format_lazy("{}: {}", f.label, f.evidence[0]) for f in calibrated[x].flags
+            ]
+            recent = flow_maps[x].recent
+            if recent in ("anxiety", "boredom", "apathy"):
+                flags.append(
+                    format_lazy(
+                        pgettext_lazy("digest", "flow map: mostly {} in recent weeks"),
+                        _QUADRANTS[recent],
+                    )
+                )
             lines.append(DigestLine(active[x].name, x in written, written.get(x, False), flags))
         out.append((active[pk], Digest(week, lines, org.is_school)))
     return out

@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from ampwork.autonomy import selectors as autonomy_selectors
+from ampwork.core.l10n import format_day, format_percent
 from ampwork.core.models import Person
 from ampwork.core.permissions import Actor
 
@@ -19,6 +21,14 @@ from ..models import (
 )
 from .calibration import kr_facts
 from .feedback import recognition_feed, visible_feedback
+
+
+def _day(week: dt.date) -> str:
+    """A week's Monday as the timeline names it: '07 Dec' in English, each language's own
+    short date elsewhere."""
+    if (translation.get_language() or "en").startswith("en"):
+        return f"{week:%d %b}"
+    return format_day(week, "day_month")
 
 
 @dataclass
@@ -50,7 +60,7 @@ def timeline(
                 Event(
                     review.week + dt.timedelta(days=4),
                     "win",
-                    f"Week of {review.week:%d %b}",
+                    _("Week of %(week)s") % {"week": _day(review.week)},
                     review.wins,
                     f"/mastery/reviews/{review.pk}/",
                 )
@@ -62,7 +72,7 @@ def timeline(
             Event(
                 timezone.localdate(answer.created_at),
                 "feedback",
-                f"On your week of {answer.review.week:%d %b}",
+                _("On your week of %(week)s") % {"week": _day(answer.review.week)},
                 answer.body,
                 f"/mastery/reviews/{answer.review_id}/",
                 answer.author.name if answer.author else "",
@@ -73,7 +83,7 @@ def timeline(
             Event(
                 timezone.localdate(item.created_at),
                 "feedback",
-                "Feedback",
+                _("Feedback"),
                 item.body,
                 "/mastery/feedback/",
                 item.giver.name if item.giver else "",
@@ -84,7 +94,7 @@ def timeline(
             Event(
                 timezone.localdate(post.created_at),
                 "recognition",
-                "Recognition",
+                _("Recognition"),
                 post.body,
                 "/mastery/recognition/",
                 post.author.name if post.author else "",
@@ -99,8 +109,13 @@ def timeline(
             Event(
                 kr.last_check_in or kr.cycle_start,
                 "achieved",
-                f"Key result achieved: {kr.title}",
-                f"{kr.cycle_name}, {'scored' if kr.closed else 'progress'} {kr.value:.0%}",
+                _("Key result achieved: %(title)s") % {"title": kr.title},
+                (
+                    _("%(cycle)s, scored %(value)s")
+                    if kr.closed
+                    else _("%(cycle)s, progress %(value)s")
+                )
+                % {"cycle": kr.cycle_name, "value": format_percent(kr.value)},
                 f"/okrs/objectives/{kr.objective_id}/",
             )
         )
@@ -114,7 +129,8 @@ def timeline(
                 Event(
                     rating.date,
                     "skill",
-                    f"{rating.skill.name}: level {before} → {rating.level}",
+                    _("%(skill)s: level %(before)d → %(after)d")
+                    % {"skill": rating.skill.name, "before": before, "after": rating.level},
                     rating.note,
                     "/mastery/skills/",
                 )
@@ -128,7 +144,8 @@ def timeline(
                 Event(
                     timezone.localdate(entry.at),
                     "autonomy",
-                    f"More say over {entry.t}: level {before} → {entry.level}",
+                    _("More say over %(what)s: level %(before)d → %(after)d")
+                    % {"what": entry.t, "before": before, "after": entry.level},
                     entry.why,
                     f"/autonomy/people/{person.pk}/",
                     entry.changed_by,

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ampwork.core.errors import NotFound
 from ampwork.core.models import Organisation
@@ -20,7 +21,7 @@ def cycles(org: Organisation) -> QuerySet[Cycle]:
 def get_cycle(org: Organisation, pk: int) -> Cycle:
     cycle = Cycle.objects.filter(organisation=org, pk=pk).first()
     if cycle is None:
-        raise NotFound("no such cycle")
+        raise NotFound(_("no such cycle"))
     return cycle
 
 

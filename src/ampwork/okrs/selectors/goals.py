@@ -13,6 +13,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from ampwork.core.errors import NotFound
 from ampwork.core.permissions import Actor
 
@@ -189,5 +191,5 @@ def objective_owner(reader: Actor, objective_id: int) -> int:
         .first()
     )
     if owner is None:
-        raise NotFound("no such goal")
+        raise NotFound(_("no such goal"))
     return owner

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import NotFound, ValidationFailed
@@ -43,7 +44,7 @@ def get_objective(actor: Actor, pk: int) -> Objective:
         .first()
     )
     if objective is None:
-        raise NotFound("no such objective")
+        raise NotFound(_("no such objective"))
     return objective
 
 
@@ -54,7 +55,7 @@ def get_key_result(actor: Actor, pk: int) -> KeyResult:
         .first()
     )
     if key_result is None:
-        raise NotFound("no such key result")
+        raise NotFound(_("no such key result"))
     return key_result
 
 
@@ -131,7 +132,7 @@ def referenced_many(
         found = {o.pk: o for o in visible.filter(pk__in=set(objective_ids))}
         for pk in dict.fromkeys(objective_ids):
             if pk not in found:
-                raise ValidationFailed.single(fields[0], f"no objective {pk}")
+                raise ValidationFailed.single(fields[0], _("no objective %(id)s") % {"id": pk})
             objectives.append(found[pk])
     key_results: list[KeyResult] = []
     if key_result_ids:
@@ -143,7 +144,7 @@ def referenced_many(
         }
         for pk in dict.fromkeys(key_result_ids):
             if pk not in found_krs:
-                raise ValidationFailed.single(fields[1], f"no key result {pk}")
+                raise ValidationFailed.single(fields[1], _("no key result %(id)s") % {"id": pk})
             key_results.append(found_krs[pk])
     return objectives, key_results
 

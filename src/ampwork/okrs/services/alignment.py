@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ampwork.core.errors import ValidationFailed
 from ampwork.core.permissions import Actor, require
@@ -19,14 +20,14 @@ def link(
     """Align ``child`` under a parent objective of the same organisation, without loops."""
     require(actor, "objectives.edit", child)
     if kind not in ObjectiveLink.Kind.values:
-        raise ValidationFailed.single("link_kind", "must be contributes or supports")
+        raise ValidationFailed.single("link_kind", _("must be contributes or supports"))
     # among the objectives the actor may see: a private one answers as a missing one
     parent = selectors.visible_objectives(actor).filter(pk=parent_id).first()
     if parent is None:
-        raise ValidationFailed.single("parent_id", "no such objective in this organisation")
+        raise ValidationFailed.single("parent_id", _("no such objective in this organisation"))
     if parent.pk == child.pk or child.pk in _ancestors(parent.pk):
-        raise ValidationFailed.single("parent_id", "would make a loop of objectives")
-    found, _ = ObjectiveLink.objects.update_or_create(
+        raise ValidationFailed.single("parent_id", _("would make a loop of objectives"))
+    found, _created = ObjectiveLink.objects.update_or_create(
         organisation=actor.organisation, child=child, parent=parent, defaults={"kind": kind}
     )
     derived.refresh([parent.pk])

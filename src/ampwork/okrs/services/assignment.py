@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ampwork.core.errors import NotAllowed, ValidationFailed
 from ampwork.core.models import Person, Team
@@ -38,19 +39,21 @@ def assign_template(
         team.organisation_id != actor.organisation.pk
         or cycle.organisation_id != team.organisation_id
     ):
-        raise ValidationFailed.single("team_id", "no such team in this organisation")
+        raise ValidationFailed.single("team_id", _("no such team in this organisation"))
     if not can(actor, "objectives.assign", team):
-        raise NotAllowed("Only admins and the team's leads assign objectives to a team.")
+        raise NotAllowed(_("Only admins and the team's leads assign objectives to a team."))
     if not cycle.is_open:
-        raise ValidationFailed.single("cycle_id", f"{cycle.name} is closed")
+        raise ValidationFailed.single("cycle_id", _("%(cycle)s is closed") % {"cycle": cycle.name})
     if not title.strip():
-        raise ValidationFailed.single("title", "is required")
+        raise ValidationFailed.single("title", _("is required"))
     check_choices({"kind": kind})
     for spec in key_results:
         check_key_result(spec)
     members = list(Person.objects.filter(memberships__team=team, active=True).order_by("name"))
     if not members:
-        raise ValidationFailed.single("team_id", f"{team.name} has no active members")
+        raise ValidationFailed.single(
+            "team_id", _("%(team)s has no active members") % {"team": team.name}
+        )
     copies = []
     for person in members:
         objective = Objective.objects.create(

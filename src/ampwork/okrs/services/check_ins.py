@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ampwork.core.errors import ValidationFailed
 from ampwork.core.permissions import Actor, require
@@ -35,22 +36,22 @@ def check_in(
     require(actor, "key_results.check_in", key_result)
     locked = KeyResult.objects.select_for_update().get(pk=key_result.pk)
     if not locked.objective.cycle.is_open:
-        raise ValidationFailed.single("key_result", "its cycle is closed")
+        raise ValidationFailed.single("key_result", _("its cycle is closed"))
     date = date or timezone.localdate()
     kind = locked.kind
     if confidence is not None and not 0 <= confidence <= 10:
-        raise ValidationFailed.single("confidence", "must be from 0 to 10")
+        raise ValidationFailed.single("confidence", _("must be from 0 to 10"))
     if kind in (KeyResult.Kind.NUMERIC, KeyResult.Kind.RANGE) and value is None:
-        raise ValidationFailed.single("value", "is required for this key result")
+        raise ValidationFailed.single("value", _("is required for this key result"))
     if kind == KeyResult.Kind.BOOLEAN and done is None:
-        raise ValidationFailed.single("done", "say whether it is done")
+        raise ValidationFailed.single("done", _("say whether it is done"))
     ids: list[int] = []
     if kind == KeyResult.Kind.MILESTONES:
         known = set(locked.milestones.values_list("id", flat=True))
         ids = sorted(set(milestones_done or []))
         if not set(ids) <= known:
             raise ValidationFailed.single(
-                "milestones_done", "names a milestone of another key result"
+                "milestones_done", _("names a milestone of another key result")
             )
     entry = CheckIn.objects.create(
         organisation=locked.organisation,

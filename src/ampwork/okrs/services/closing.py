@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ampwork.core.errors import FieldError, ValidationFailed
 from ampwork.core.permissions import Actor, require
@@ -31,27 +32,29 @@ def close_cycle(
     and carry unfinished objectives into the next cycle."""
     require(actor, "cycles.edit", cycle)
     if not cycle.is_open:
-        raise ValidationFailed.single("cycle", f"{cycle.name} is already closed")
+        raise ValidationFailed.single(
+            "cycle", _("%(cycle)s is already closed") % {"cycle": cycle.name}
+        )
     overrides = overrides or {}
     key_results = list(
         KeyResult.objects.filter(objective__cycle=cycle).prefetch_related("milestones")
     )
     known = {k.pk for k in key_results}
     errors = [
-        FieldError(f"score[{pk}]", "no such key result in this cycle")
+        FieldError(f"score[{pk}]", _("no such key result in this cycle"))
         for pk in overrides
         if pk not in known
     ]
     for pk, (score, reason) in overrides.items():
         if not 0 <= score <= 1:
-            errors.append(FieldError(f"score[{pk}]", "a score is from 0.0 to 1.0"))
+            errors.append(FieldError(f"score[{pk}]", _("a score is from 0.0 to 1.0")))
         if not reason.strip():
             errors.append(
-                FieldError(f"reason[{pk}]", "say why the score differs from the computed one")
+                FieldError(f"reason[{pk}]", _("say why the score differs from the computed one"))
             )
     carry = list(carry)
     if carry and (next_cycle is None or not next_cycle.is_open or next_cycle.pk == cycle.pk):
-        errors.append(FieldError("next_cycle", "choose an open cycle to carry objectives into"))
+        errors.append(FieldError("next_cycle", _("choose an open cycle to carry objectives into")))
     if errors:
         raise ValidationFailed(errors)
     for kr in key_results:

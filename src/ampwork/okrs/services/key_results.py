@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ampwork.core.errors import ValidationFailed, only
 from ampwork.core.models import Person
@@ -21,21 +22,23 @@ def check_key_result(fields: dict[str, Any]) -> None:
     """Refuse a key result whose kind, title, target, milestones, range or weight is wrong."""
     kind = fields.get("kind", KeyResult.Kind.NUMERIC)
     if kind not in KeyResult.Kind.values:
-        raise ValidationFailed.single("kind", f"must be one of {', '.join(KeyResult.Kind.values)}")
+        raise ValidationFailed.single(
+            "kind", _("must be one of %(choices)s") % {"choices": ", ".join(KeyResult.Kind.values)}
+        )
     if "title" in fields and not str(fields["title"]).strip():
-        raise ValidationFailed.single("title", "is required")
+        raise ValidationFailed.single("title", _("is required"))
     if kind == KeyResult.Kind.NUMERIC and fields.get("start") == fields.get("target"):
-        raise ValidationFailed.single("target", "must differ from the start: what will change?")
+        raise ValidationFailed.single("target", _("must differ from the start: what will change?"))
     if kind == KeyResult.Kind.MILESTONES and not any(
         str(name).strip() for name, _ in fields.get("milestones", ())
     ):
-        raise ValidationFailed.single("milestones", "name at least one milestone")
+        raise ValidationFailed.single("milestones", _("name at least one milestone"))
     if kind == KeyResult.Kind.RANGE:
         low, high = fields.get("low"), fields.get("high")
         if low is None or high is None or low > high:
-            raise ValidationFailed.single("high", "a range needs a low and a high, low ≤ high")
+            raise ValidationFailed.single("high", _("a range needs a low and a high, low ≤ high"))
     if fields.get("weight", 1.0) < 0:
-        raise ValidationFailed.single("weight", "must not be negative")
+        raise ValidationFailed.single("weight", _("must not be negative"))
 
 
 @transaction.atomic
@@ -107,7 +110,7 @@ def _kr_owner(actor: Actor, objective: Objective, owner_id: int | None) -> Perso
         return objective.owner_person
     owner = Person.objects.filter(organisation=actor.organisation, pk=owner_id).first()
     if owner is None:
-        raise ValidationFailed.single("owner_id", "no such person in this organisation")
+        raise ValidationFailed.single("owner_id", _("no such person in this organisation"))
     return owner
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from ampwork.core.errors import ValidationFailed, only
 from ampwork.core.models import Person, Team
@@ -27,7 +28,7 @@ def _owner(
     if owner_kind == Objective.OwnerKind.TEAM:
         team = Team.objects.filter(organisation=org, pk=owner_team_id or 0).first()
         if team is None:
-            raise ValidationFailed.single("owner_team_id", "no such team in this organisation")
+            raise ValidationFailed.single("owner_team_id", _("no such team in this organisation"))
     elif owner_kind == Objective.OwnerKind.PERSON:
         pid = (
             owner_person_id
@@ -36,9 +37,9 @@ def _owner(
         )
         person = Person.objects.filter(organisation=org, pk=pid or 0, active=True).first()
         if person is None:
-            raise ValidationFailed.single("owner_person_id", "no such active person here")
+            raise ValidationFailed.single("owner_person_id", _("no such active person here"))
     elif owner_kind != Objective.OwnerKind.ORGANISATION:
-        raise ValidationFailed.single("owner_kind", "must be organisation, team or person")
+        raise ValidationFailed.single("owner_kind", _("must be organisation, team or person"))
     return team, person
 
 
@@ -52,7 +53,9 @@ def check_choices(fields: dict[str, Any]) -> None:
     }
     for name, enum in choices.items():
         if name in fields and fields[name] not in enum.values:
-            raise ValidationFailed.single(name, f"must be one of {', '.join(enum.values)}")
+            raise ValidationFailed.single(
+                name, _("must be one of %(choices)s") % {"choices": ", ".join(enum.values)}
+            )
 
 
 @transaction.atomic
@@ -73,12 +76,12 @@ def create_objective(
 ) -> Objective:
     org = actor.organisation
     if cycle.organisation_id != org.pk:
-        raise ValidationFailed.single("cycle_id", "no such cycle in this organisation")
+        raise ValidationFailed.single("cycle_id", _("no such cycle in this organisation"))
     if not cycle.is_open:
-        raise ValidationFailed.single("cycle_id", f"{cycle.name} is closed")
+        raise ValidationFailed.single("cycle_id", _("%(cycle)s is closed") % {"cycle": cycle.name})
     title = title.strip()
     if not title:
-        raise ValidationFailed.single("title", "is required")
+        raise ValidationFailed.single("title", _("is required"))
     check_choices({"kind": kind, "work_style": work_style, "visibility": visibility})
     team, person = _owner(actor, owner_kind, owner_team_id, owner_person_id)
     objective = Objective(
@@ -111,7 +114,7 @@ def update_objective(*, actor: Actor, objective: Objective, **changes: Any) -> O
     if "title" in changes:
         changes["title"] = str(changes["title"]).strip()
         if not changes["title"]:
-            raise ValidationFailed.single("title", "is required")
+            raise ValidationFailed.single("title", _("is required"))
     check_choices(changes)
     was, seen = objective.status, objective.visibility != Objective.Visibility.PRIVATE
     for field, value in changes.items():

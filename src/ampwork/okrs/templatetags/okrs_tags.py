@@ -11,13 +11,73 @@ from django import template
 from django.template.defaultfilters import floatformat
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 
+from ampwork.core import l10n
 from ampwork.core.templatetags.ampwork_tags import pct, slug
 
 if TYPE_CHECKING:
     from ampwork.okrs.selectors.alignment import Alignment, Branch
 
 register = template.Library()
+
+# A pacing status as people read it; the status itself ("on track") stays the CSS class.
+STATUS_LABELS = {
+    "on track": pgettext_lazy("pacing", "on track"),
+    "at risk": pgettext_lazy("pacing", "at risk"),
+    "off track": pgettext_lazy("pacing", "off track"),
+    "not started": pgettext_lazy("pacing", "not started"),
+}
+
+
+@register.filter
+def status_label(status: str | None) -> str:
+    """'on track' → 'im Plan' in German; any other status as it is."""
+    if status is None:
+        return ""
+    return str(STATUS_LABELS.get(str(status), status))
+
+
+# Short words shown as they are stored (badges): an objective's kind, a link's kind.
+WORDS = {
+    "committed": pgettext_lazy("objective kind", "committed"),
+    "aspirational": pgettext_lazy("objective kind", "aspirational"),
+    "contributes": pgettext_lazy("link kind", "contributes"),
+    "supports": pgettext_lazy("link kind", "supports"),
+    "red": pgettext_lazy("score band", "red"),
+    "yellow": pgettext_lazy("score band", "yellow"),
+    "green": pgettext_lazy("score band", "green"),
+}
+
+
+@register.filter
+def word(value: str | None) -> str:
+    """A stored short word ('committed') in the reader's language."""
+    if value is None:
+        return ""
+    return str(WORDS.get(str(value), value))
+
+
+@register.simple_tag
+def owner_name(objective: Any, organisation: Any) -> str:
+    """What ``okrs/_owner.html`` writes, as a value (for a sentence that names the owner)."""
+    if objective.owner_kind == "person":
+        return str(objective.owner_person.name)
+    if objective.owner_kind == "team":
+        return str(objective.owner_team.name)
+    return str(organisation.name) if organisation is not None else ""
+
+
+@register.filter
+def css_pct(value: float | None) -> str:
+    """0.734 → '73%' in every language: a CSS width, never localised."""
+    return l10n.format_percent(value, 0, language="en")
+
+
+def _as_before(said: str, english: str) -> str:
+    """``said`` (a translation), or ``english`` — the same words with the line breaks the
+    page always had — where the translation is the English itself."""
+    return english if said == " ".join(english.split()) else said
 
 
 @register.simple_tag
@@ -30,11 +90,18 @@ def bar(value: float | None, status: str | None) -> SafeString:
 
 
 def _bar(value: float | None, status: str | None) -> str:
-    shown = escape(pct(value))
-    said = escape(f", {status}") if status else ""
+    shown = pct(value)
+    if status:
+        said = gettext("%(progress)s done, %(status)s") % {
+            "progress": shown,
+            "status": status_label(status),
+        }
+    else:
+        said = gettext("%(progress)s done") % {"progress": shown}
     return (
         f'<span class="bar bar--{escape(slug(str(status)))}" role="img"\n    aria-label="'
-        f'{shown} done{said}"><span class="bar__fill" style="width: {shown}"></span></span>\n'
+        f'{escape(said)}"><span class="bar__fill" style="width: {escape(css_pct(value))}">'
+        "</span></span>\n"
     )
 
 
@@ -119,15 +186,15 @@ def _objective_list(
             f'    <span class="objectives__meta">{_bar(value, r.pacing)} <span class="small">'
             f"{escape(pct(value))} ·\n"
             f'        <span class="status status--{escape(slug(r.pacing))}">'
-            f"{escape(str(r.pacing))}</span>"
+            f"{escape(status_label(r.pacing))}</span>"
         )
         if r.score is not None:
             out.append(
-                f' · score\n        <span class="band--{escape(str(r.band))}">'
+                f' · {escape(gettext("score"))}\n        <span class="band--{escape(str(r.band))}">'
                 f"{floatformat(r.score, 1)}</span>"  # safe: a number
             )
         if o.visibility == "private":
-            out.append(" · private")
+            out.append(f" · {escape(gettext('private'))}")
         out.append("</span></span></li>\n")
     out.append("</ul>\n")
 
@@ -140,7 +207,11 @@ class _Tree:
         org = context.get("current_org")
         self.team = escape(str(words.get("team", "")))
         self.teams = escape(str(words.get("teams", "")).lower())
-        self.whole = "the school" if org is not None and org.is_school else "the organisation"
+        self.whole = escape(
+            gettext("the school")
+            if org is not None and org.is_school
+            else gettext("the organisation")
+        )
         self.tree = tree
         self.results = tree.state.results
         self.cycle = int(tree.cycle.pk)
@@ -174,28 +245,40 @@ class _Tree:
             out.append(
                 f'{_bar(branch.rollup, status)} <span class="small">{escape(pct(branch.rollup))}'
                 f' ·\n        <span class="status status--{escape(slug(status))}">'
-                f"{escape(str(status))}</span>\n"
-                f'        · <span class="branch__count">{count:d} objective'
-                f"{'' if count == 1 else 's'}</span>"
+                f"{escape(status_label(status))}</span>\n"
+                '        · <span class="branch__count">'
+                + escape(
+                    ngettext("%(count)d objective", "%(count)d objectives", count)
+                    % {"count": count}
+                )
+                + "</span>"
             )
             teams = len(branch.shown_children)
             if teams:
                 listed = branch.listed
-                here = f"{listed:d} here, the rest" if listed else "all"
                 word = self.team if teams == 1 else self.teams
-                out.append(
-                    f'\n        <span class="muted">({here} in {teams:d}\n          {word} inside)'
-                    "</span>"
-                )
+                values = {"listed": listed, "teams": teams, "word": word}
+                if listed:
+                    inside = _as_before(
+                        gettext("(%(listed)d here, the rest in %(teams)d %(word)s inside)"),
+                        "(%(listed)d here, the rest in %(teams)d\n          %(word)s inside)",
+                    )
+                else:
+                    inside = _as_before(
+                        gettext("(all in %(teams)d %(word)s inside)"),
+                        "(all in %(teams)d\n          %(word)s inside)",
+                    )
+                out.append(f'\n        <span class="muted">{escape(inside) % values}</span>')
             out.append("</span>")
         else:
-            out.append('<span class="small muted">no\n          objectives</span>')
+            none = _as_before(gettext("no objectives"), "no\n          objectives")
+            out.append(f'<span class="small muted">{escape(none)}</span>')
         out.append('\n  </summary>\n  <div class="branch__body">')
         if opened:
             self.body(out, branch)
             out.append("\n")
         else:
-            out.append('<p class="muted small">Loading…</p>')
+            out.append(f'<p class="muted small">{escape(gettext("Loading…"))}</p>')
         out.append("</div>\n</details>\n")
 
     def body(self, out: list[str], branch: Branch) -> None:

@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ampwork.core.cli import day_option, organisations, queued_note
 from ampwork.logs import work
@@ -28,22 +30,32 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         day = day_option(options["date"])
         orgs = organisations(options["org"])
-        verb = "would send" if options["dry_run"] else "queued"
         action = "dry-run" if options["dry_run"] else "send"
         with work("reminders", action, organisations=len(orgs)) as counts:
             counts.update(sent=0)
             for org in orgs:
                 sent = services.send_reminders(org=org, today=day, dry_run=options["dry_run"])
                 counts["sent"] += len(sent.reminders) + len(sent.digests)
-                self.stdout.write(
-                    f"{org.slug}: {verb} {len(sent.reminders)} review reminder"
-                    f"{'' if len(sent.reminders) == 1 else 's'} and {len(sent.digests)} digest"
-                    f"{'' if len(sent.digests) == 1 else 's'}"
-                )
+                values = {
+                    "org": org.slug,
+                    "reminders": ngettext(
+                        "%(count)d review reminder",
+                        "%(count)d review reminders",
+                        len(sent.reminders),
+                    )
+                    % {"count": len(sent.reminders)},
+                    "digests": ngettext("%(count)d digest", "%(count)d digests", len(sent.digests))
+                    % {"count": len(sent.digests)},
+                }
+                if options["dry_run"]:
+                    line = _("%(org)s: would send %(reminders)s and %(digests)s") % values
+                else:
+                    line = _("%(org)s: queued %(reminders)s and %(digests)s") % values
+                self.stdout.write(line)
                 if options["dry_run"] or options["verbosity"] > 1:
                     for email in sent.reminders:
-                        self.stdout.write(f"  reminder → {email}")
+                        self.stdout.write("  " + _("reminder → %(email)s") % {"email": email})
                     for email in sent.digests:
-                        self.stdout.write(f"  digest → {email}")
+                        self.stdout.write("  " + _("digest → %(email)s") % {"email": email})
         if not options["dry_run"]:
             self.stdout.write(queued_note())

@@ -6,6 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ampwork.core import imports as core_imports
 from ampwork.core.cli import fail, organisation
@@ -48,19 +50,29 @@ class Command(BaseCommand):
         if options["action"] == "import":
             path = Path(options["file"])
             if not path.is_file():
-                raise CommandError(f"{path}: no such file")
+                raise CommandError(_("%(path)s: no such file") % {"path": path})
             try:
                 text = core_imports.decode(path.read_bytes(), str(path))
                 count = imports.import_okrs(actor=actor, text=text, source=str(path))
             except ValidationFailed as exc:
                 raise fail(exc) from None
-            self.stdout.write(f"Imported {count} objectives from {path}.")
+            self.stdout.write(
+                ngettext(
+                    "Imported %(count)d objective from %(path)s.",
+                    "Imported %(count)d objectives from %(path)s.",
+                    count,
+                )
+                % {"count": count, "path": path}
+            )
             return
         qs = selectors.visible_objectives(actor)
         if options["cycle"]:
             qs = qs.filter(cycle__name=options["cycle"])
             if not qs.exists():
-                raise CommandError(f"--cycle: no objectives in a cycle called {options['cycle']}")
+                raise CommandError(
+                    _("--cycle: no objectives in a cycle called %(name)s")
+                    % {"name": options["cycle"]}
+                )
         rows = imports.export_rows(
             qs.select_related("cycle", "owner_person", "owner_team")
             .prefetch_related(
@@ -72,7 +84,7 @@ class Command(BaseCommand):
             sys.stdout.write(rows)
         else:
             Path(options["output"]).write_text(rows, encoding="utf-8")
-            self.stderr.write(f"Wrote {options['output']}")
+            self.stderr.write(_("Wrote %(path)s") % {"path": options["output"]})
 
     def _verify(self, slug: str, fix: bool) -> None:
         orgs = [organisation(slug)] if slug else list(Organisation.objects.order_by("slug"))
@@ -81,27 +93,49 @@ class Command(BaseCommand):
             with transaction.atomic():
                 found = derived.verify(org.pk, fix=fix)
             wrong += len(found.mismatches)
-            verdict = (
-                "every stored number matches"
-                if not found.mismatches
-                else f"{len(found.mismatches)} stored numbers differ"
-                + (", fixed" if found.fixed else "")
-            )
+            differ = len(found.mismatches)
+            if not differ:
+                verdict = _("every stored number matches")
+            elif found.fixed:
+                verdict = ngettext(
+                    "%(count)d stored number differs, fixed",
+                    "%(count)d stored numbers differ, fixed",
+                    differ,
+                ) % {"count": differ}
+            else:
+                verdict = ngettext(
+                    "%(count)d stored number differs", "%(count)d stored numbers differ", differ
+                ) % {"count": differ}
+            counts = {
+                "cycles": ngettext("%(count)s cycle", "%(count)s cycles", found.cycles)
+                % {"count": f"{found.cycles:,}"},
+                "objectives": ngettext(
+                    "%(count)s objective", "%(count)s objectives", found.objectives
+                )
+                % {"count": f"{found.objectives:,}"},
+                "key_results": ngettext(
+                    "%(count)s key result", "%(count)s key results", found.key_results
+                )
+                % {"count": f"{found.key_results:,}"},
+            }
             self.stdout.write(
-                f"{org.slug}: {_count(found.cycles, 'cycle')}, "
-                f"{_count(found.objectives, 'objective')}, "
-                f"{_count(found.key_results, 'key result')}: {verdict}."
+                _("%(org)s: %(cycles)s, %(objectives)s, %(key_results)s: %(verdict)s.")
+                % {"org": org.slug, "verdict": verdict, **counts}
             )
             for line in found.mismatches[:20]:
                 self.stdout.write(f"  {line}")
             if len(found.mismatches) > 20:
-                self.stdout.write(f"  … and {len(found.mismatches) - 20} more")
+                self.stdout.write(
+                    "  " + _("… and %(count)d more") % {"count": len(found.mismatches) - 20}
+                )
         if wrong and not fix:
             raise CommandError(
-                f"{wrong} stored numbers differ from a recomputation: "
-                "run 'ampwork okrs verify --fix'."
+                ngettext(
+                    "%(count)d stored number differs from a recomputation: "
+                    "run 'ampwork okrs verify --fix'.",
+                    "%(count)d stored numbers differ from a recomputation: "
+                    "run 'ampwork okrs verify --fix'.",
+                    wrong,
+                )
+                % {"count": wrong}
             )
-
-
-def _count(n: int, what: str) -> str:
-    return f"{n:,} {what}{'' if n == 1 else 's'}"
