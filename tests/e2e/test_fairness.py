@@ -65,7 +65,7 @@ def test_member_sees_only_their_own_pay(
     sign_in(page, "member@brightwater.example", DEMO_PASSWORD)
     page.get_by_role("link", name="My pay").click()
     expect(page.get_by_role("heading", name="Against your range")).to_be_visible()
-    expect(page.locator(".facts").first).to_contain_text("EUR")
+    expect(page.locator(".facts").first).to_contain_text("€")  # money as the reader writes it
     shot(page, "my-pay")
     page.goto(f"{live_server.url}/fairness/")
     expect(page.get_by_role("heading", level=1)).to_have_text("Not allowed")

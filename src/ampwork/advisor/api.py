@@ -59,10 +59,10 @@ def _checklist(who: Actor, team_id: int | None) -> ChecklistOut:
         steps=[
             ChecklistStepOut(
                 key=s.step.key,
-                title=s.step.title,
-                why=s.step.why,
-                tips=list(s.step.tips),
-                warnings=list(s.step.warnings),
+                title=str(s.step.title),
+                why=str(s.step.why),
+                tips=[str(t) for t in s.step.tips],
+                warnings=[str(w) for w in s.step.warnings],
                 items=[
                     ChecklistItemOut(
                         key=i.item.key,

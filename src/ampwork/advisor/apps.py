@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AdvisorConfig(AppConfig):
     name = "ampwork.advisor"
     label = "advisor"
-    verbose_name = "The advisor"
+    verbose_name = _("The advisor")
 
     def ready(self) -> None:
         from ampwork.core import backup

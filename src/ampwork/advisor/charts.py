@@ -6,48 +6,66 @@ from collections.abc import Sequence
 from typing import Any
 
 import plotly.graph_objects as go
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ampwork.core.charts import Table, to_html
+from ampwork.core.l10n import format_day, format_percent, locale_for
 
 LINES = (
-    ("autonomy", "Autonomy", "#3b6ea8"),
-    ("mastery", "Mastery", "#2f6f5e"),
-    ("purpose", "Purpose", "#a05195"),
+    ("autonomy", gettext_lazy("Autonomy"), "#3b6ea8"),
+    ("mastery", gettext_lazy("Mastery"), "#2f6f5e"),
+    ("purpose", gettext_lazy("Purpose"), "#a05195"),
 )
+
+
+def _separators(fig: go.Figure) -> None:
+    """Plotly writes hover and axis numbers with the reader's decimal and group marks
+    (only where they differ from plotly's own ".,", so English figures stay as they are)."""
+    symbols = locale_for().number_symbols.get("latn", {})
+    marks = symbols.get("decimal", ".") + symbols.get("group", ",")
+    if marks != ".,":
+        fig.update_layout(separators=marks)
 
 
 def trend(rounds: Sequence[tuple[Any, dict[str, float | None]]]) -> str:
     """Favourable share per pulse round for autonomy (the four Ts together), mastery and
     purpose; a suppressed round leaves a gap."""
     fig = go.Figure()
-    names = [f"{r.closes:%-d %b %Y}" for r, _ in rounds]  # round names are long
-    for key, label, colour in LINES:
+    names = [format_day(r.closes) for r, _values in rounds]  # round names are long
+    for key, lazy_label, colour in LINES:
+        label = str(lazy_label)
         fig.add_trace(
             go.Scatter(
                 x=names,
-                y=[values.get(key) for _, values in rounds],
+                y=[values.get(key) for _round, values in rounds],
                 mode="lines+markers",
                 name=label,
                 line={"color": colour, "width": 3},
-                text=[r.name for r, _ in rounds],
+                text=[r.name for r, _values in rounds],
                 hovertemplate=f"{label}: %{{y:.0%}}<extra>%{{text}}</extra>",
             )
         )
     fig.update_layout(
         height=220,
-        yaxis={"range": [0, 1], "tickformat": ".0%", "title": "favourable"},
+        yaxis={"range": [0, 1], "tickformat": ".0%", "title": _("favourable")},
         legend={"orientation": "h", "y": -0.3},
     )
 
     def share(value: float | None) -> str:
-        return "suppressed" if value is None else f"{value:.0%}"
+        return _("suppressed") if value is None else format_percent(value)
 
     table = Table(
-        "Favourable answers per closed pulse",
-        ["Pulse", "Closed", *(label for _, label, _ in LINES)],
+        _("Favourable answers per closed pulse"),
+        [_("Pulse"), _("Closed"), *(str(label) for _key, label, _colour in LINES)],
         [
-            (r.name, f"{r.closes:%-d %b %Y}", *(share(values.get(key)) for key, _, _ in LINES))
+            (
+                r.name,
+                format_day(r.closes),
+                *(share(values.get(key)) for key, _label, _colour in LINES),
+            )
             for r, values in rounds
         ],
     )
+    _separators(fig)
     return to_html(fig, table)

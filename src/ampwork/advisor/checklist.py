@@ -10,147 +10,200 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
+
+Text = str | Promise  # a string, or one translated when shown
+
 
 @dataclass(frozen=True)
 class Item:
     key: str
-    text: str
+    text: Text
     auto: bool = False
     team: bool = False  # also judged (or ticked) per team
-    school_text: str = ""
-    short: str = ""  # a few words, for tables
+    school_text: Text = ""
+    short: Text = ""  # a few words, for tables
 
 
 @dataclass(frozen=True)
 class Step:
     key: str
-    title: str
-    why: str
+    title: Text
+    why: Text
     items: tuple[Item, ...]
-    tips: tuple[str, ...]
-    warnings: tuple[str, ...]
+    tips: tuple[Text, ...]
+    warnings: tuple[Text, ...]
     companies_only: bool = False
 
 
 STEPS: tuple[Step, ...] = (
     Step(
         "fairness",
-        "1. Ensure baseline fairness",
-        "Pay fairly enough that money is off the table; otherwise everything else feels "
-        "like a trick.",
+        gettext_lazy("1. Ensure baseline fairness"),
+        gettext_lazy(
+            "Pay fairly enough that money is off the table; otherwise everything else feels "
+            "like a trick."
+        ),
         (
-            Item("pay-audit", "A pay audit in the last 12 months, with no red flags", auto=True),
+            Item(
+                "pay-audit",
+                gettext_lazy("A pay audit in the last 12 months, with no red flags"),
+                auto=True,
+            ),
             Item(
                 "okrs-apart-from-bonuses",
-                "No if-then bonus tied to an objective or key result",
+                gettext_lazy("No if-then bonus tied to an objective or key result"),
                 auto=True,
             ),
             Item(
                 "pay-visible",
-                "Everyone can see their own pay against its range, and how ranges are set",
+                gettext_lazy(
+                    "Everyone can see their own pay against its range, and how ranges are set"
+                ),
             ),
-            Item("fix-budget", "A budget and a date to fix the gaps the audit flags"),
+            Item("fix-budget", gettext_lazy("A budget and a date to fix the gaps the audit flags")),
         ),
         (
-            "Compare pay with peers doing similar work and with the market, not only on average.",
-            "Publish how ranges are set; keep individual pay private.",
+            gettext_lazy(
+                "Compare pay with peers doing similar work and with the market, "
+                "not only on average."
+            ),
+            gettext_lazy("Publish how ranges are set; keep individual pay private."),
         ),
-        ("Starting autonomy or purpose work while pay is unfair is the third classic mistake.",),
+        (
+            gettext_lazy(
+                "Starting autonomy or purpose work while pay is unfair is the third classic "
+                "mistake."
+            ),
+        ),
         companies_only=True,
     ),
     Step(
         "autonomy",
-        "2. Design for autonomy",
-        "Control over task, technique, time and team, grown a step at a time as trust builds.",
+        gettext_lazy("2. Design for autonomy"),
+        gettext_lazy(
+            "Control over task, technique, time and team, grown a step at a time as trust builds."
+        ),
         (
             Item(
                 "autonomy-step",
-                "At least one autonomy step granted in each team",
+                gettext_lazy("At least one autonomy step granted in each team"),
                 auto=True,
                 team=True,
-                short="autonomy step",
+                short=gettext_lazy("autonomy step"),
             ),
             Item(
                 "self-set-okrs",
-                "People write a good share of their own objectives (40% or more)",
+                gettext_lazy("People write a good share of their own objectives (40% or more)"),
                 auto=True,
                 team=True,
-                school_text="Students set some of their own goals (40% or more)",
-                short="self-set OKRs",
+                school_text=gettext_lazy("Students set some of their own goals (40% or more)"),
+                short=gettext_lazy("self-set OKRs"),
             ),
             Item(
                 "own-time",
-                "Self-directed time is agreed and protected",
+                gettext_lazy("Self-directed time is agreed and protected"),
                 team=True,
-                short="own time",
+                short=gettext_lazy("own time"),
             ),
-            Item("shipit", "A ShipIt day in the last 12 months", auto=True),
+            Item("shipit", gettext_lazy("A ShipIt day in the last 12 months"), auto=True),
         ),
         (
-            "Start with technique — how people do their work — before task, time and team.",
-            "Pair each step with guardrails and a check-in rhythm: autonomy is not abandonment.",
+            gettext_lazy(
+                "Start with technique — how people do their work — before task, time and team."
+            ),
+            gettext_lazy(
+                "Pair each step with guardrails and a check-in rhythm: autonomy is not abandonment."
+            ),
         ),
-        ("Low levels everywhere and objectives handed down is the second classic mistake.",),
+        (
+            gettext_lazy(
+                "Low levels everywhere and objectives handed down is the second classic mistake."
+            ),
+        ),
     ),
     Step(
         "mastery",
-        "3. Enable mastery",
-        "Clear goals, weekly progress made visible, feedback, and challenge that stretches "
-        "without overwhelming.",
+        gettext_lazy("3. Enable mastery"),
+        gettext_lazy(
+            "Clear goals, weekly progress made visible, feedback, and challenge that stretches "
+            "without overwhelming."
+        ),
         (
             Item(
                 "weekly-reviews",
-                "Weekly reviews running in most teams",
+                gettext_lazy("Weekly reviews running in most teams"),
                 auto=True,
                 team=True,
-                school_text="Weekly reflections running in most classes",
-                short="weekly reviews",
+                school_text=gettext_lazy("Weekly reflections running in most classes"),
+                short=gettext_lazy("weekly reviews"),
             ),
             Item(
                 "check-ins",
-                "Key results checked in (under 20% stale this cycle)",
+                gettext_lazy("Key results checked in (under 20% stale this cycle)"),
                 auto=True,
                 team=True,
-                short="check-ins fresh",
+                short=gettext_lazy("check-ins fresh"),
             ),
             Item(
-                "skills", "Skills named, with what each level looks like (three or more)", auto=True
+                "skills",
+                gettext_lazy("Skills named, with what each level looks like (three or more)"),
+                auto=True,
             ),
             Item(
                 "feedback",
-                "Feedback is specific and frequent; recognition comes after the fact",
+                gettext_lazy("Feedback is specific and frequent; recognition comes after the fact"),
                 team=True,
-                short="feedback habit",
+                short=gettext_lazy("feedback habit"),
             ),
         ),
         (
-            "Ask for small wins first: progress in meaningful work is the strongest motivator.",
-            "Aspirational OKRs should land around 0.7; always 1.0 means the goals are too safe.",
+            gettext_lazy(
+                "Ask for small wins first: progress in meaningful work is the strongest motivator."
+            ),
+            gettext_lazy(
+                "Aspirational OKRs should land around 0.7; always 1.0 means the goals are too safe."
+            ),
         ),
-        ("No points, badges or streaks for reviews: they turn progress into a game to win.",),
+        (
+            gettext_lazy(
+                "No points, badges or streaks for reviews: they turn progress into a game to win."
+            ),
+        ),
     ),
     Step(
         "purpose",
-        "4. Connect to purpose",
-        "A purpose people feel, their own purposes, and real stories of the work's impact.",
+        gettext_lazy("4. Connect to purpose"),
+        gettext_lazy(
+            "A purpose people feel, their own purposes, and real stories of the work's impact."
+        ),
         (
             Item(
-                "published-purpose", "A shared purpose, drafted together and published", auto=True
+                "published-purpose",
+                gettext_lazy("A shared purpose, drafted together and published"),
+                auto=True,
             ),
-            Item("own-purpose", "Half or more of people have written their own purpose", auto=True),
-            Item("impact-story", "An impact story in the last 90 days", auto=True),
+            Item(
+                "own-purpose",
+                gettext_lazy("Half or more of people have written their own purpose"),
+                auto=True,
+            ),
+            Item("impact-story", gettext_lazy("An impact story in the last 90 days"), auto=True),
             Item(
                 "purpose-in-okrs",
-                "Objectives say whom they serve",
+                gettext_lazy("Objectives say whom they serve"),
                 team=True,
-                short="OKRs name whom they serve",
+                short=gettext_lazy("OKRs name whom they serve"),
             ),
         ),
         (
-            "Name who is better off because of the work; profit can be a means, not the point.",
-            "Tie impact stories to the objectives behind them.",
+            gettext_lazy(
+                "Name who is better off because of the work; profit can be a means, not the point."
+            ),
+            gettext_lazy("Tie impact stories to the objectives behind them."),
         ),
-        ("A purpose that speaks only of money for owners rings hollow.",),
+        (gettext_lazy("A purpose that speaks only of money for owners rings hollow."),),
     ),
 )
 ITEMS = {i.key: i for s in STEPS for i in s.items}
@@ -179,7 +232,7 @@ class ItemState:
     tick: HandTick | None = None
 
     def text(self, school: bool) -> str:
-        return (self.item.school_text or self.item.text) if school else self.item.text
+        return str((self.item.school_text or self.item.text) if school else self.item.text)
 
 
 @dataclass

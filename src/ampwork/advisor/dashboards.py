@@ -19,12 +19,16 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from ampwork.autonomy import rules as autonomy_rules
 from ampwork.autonomy import selectors as autonomy_selectors
 from ampwork.core import selectors as core_selectors
 from ampwork.core import summaries
+from ampwork.core.l10n import format_day, format_number, format_percent
+from ampwork.core.languages import speaking_to
 from ampwork.core.models import Organisation, Person
 from ampwork.core.permissions import TWO_FACTOR_ROLES, Actor, can
 from ampwork.mastery import selectors as mastery_selectors
@@ -42,6 +46,11 @@ from .models import Acknowledgement, DigestSent
 TREND_ROUNDS = 4
 HEAT = ("autonomy_technique", "autonomy_task", "mastery", "purpose", "relatedness")
 MAX_TEAMS = 8
+LATELY = {
+    "anxiety": gettext_lazy("lately anxiety"),
+    "boredom": gettext_lazy("lately boredom"),
+    "apathy": gettext_lazy("lately apathy"),
+}
 
 
 def _pacing(cycle: okr_selectors.CycleRef | None, today: dt.date) -> dict[str, int]:
@@ -147,8 +156,9 @@ def manager_section(actor: Actor, data: OrgData) -> ManagerSection | None:
     flagged = []
     for pk in sorted(everyone, key=lambda p: names.get(p, "")):
         labels = [f.label for f in calibrated[pk].flags]
-        if flows[pk].recent in ("anxiety", "boredom", "apathy"):
-            labels.append(f"lately {flows[pk].recent}")
+        recent = flows[pk].recent
+        if recent in LATELY:
+            labels.append(str(LATELY[recent]))
         flags.update(labels)
         if labels:
             flagged.append((pk, names.get(pk, ""), labels))
@@ -218,7 +228,7 @@ def admin_section(actor: Actor, data: OrgData) -> AdminSection | None:
     if not can(actor, "advisor.all_findings"):
         return None
     pacing = _pacing(data.cycle, data.today)
-    total, _ = purpose_selectors.coverage(actor)
+    total, _served = purpose_selectors.coverage(actor)
     done, count = checklist.progress(selectors.checklist_of(data))
     trend = pulse_trend(data.org)
     return AdminSection(
@@ -264,7 +274,10 @@ def org_sections(
         return admin_section(actor, data), manager_section(actor, data)
 
     return summaries.summary(
-        "advisor.home", summaries.reader_key(actor, today), summaries.EVERYTHING, compute
+        "advisor.home",
+        (*summaries.reader_key(actor, today), translation.get_language()),  # text in it
+        summaries.EVERYTHING,
+        compute,
     )
 
 
@@ -280,37 +293,70 @@ class Digest:
     findings: list[selectors.Shown]
 
     LABELS = {
-        "gate": "fairness gate",
-        "on track": "objectives on track",
-        "at risk": "objectives at risk",
-        "off track": "objectives off track",
-        "coverage": "objectives serving the purpose",
-        "checklist": "checklist items done",
-        "reviews_written": "weekly reviews written this week",
-        "awaiting": "reviews waiting for your answer",
-        "flags": "people with a challenge flag",
-        "findings": "open findings",
+        "gate": gettext_lazy("fairness gate"),
+        "on track": gettext_lazy("objectives on track"),
+        "at risk": gettext_lazy("objectives at risk"),
+        "off track": gettext_lazy("objectives off track"),
+        "coverage": gettext_lazy("objectives serving the purpose"),
+        "checklist": gettext_lazy("checklist items done"),
+        "reviews_written": gettext_lazy("weekly reviews written this week"),
+        "awaiting": gettext_lazy("reviews waiting for your answer"),
+        "flags": gettext_lazy("people with a challenge flag"),
+        "findings": gettext_lazy("open findings"),
+    }
+    GATE = {
+        "green": pgettext_lazy("fairness gate", "green"),
+        "amber": pgettext_lazy("fairness gate", "amber"),
+        "red": pgettext_lazy("fairness gate", "red"),
     }
 
+    def _shown(self, key: str, value: Any) -> str:
+        """A number as the reader writes it (the saved numbers stay as they are)."""
+        if isinstance(value, float):
+            return format_percent(value)
+        if isinstance(value, int):
+            return format_number(value)
+        if key == "gate" and value in self.GATE:
+            return str(self.GATE[value])
+        if key == "checklist" and isinstance(value, str) and " of " in value:
+            done, total = value.split(" of ", 1)
+            return _("%(done)s of %(total)s") % {"done": done, "total": total}
+        return str(value)
+
     def text(self, link: str) -> str:
-        lines = [f"Hello {self.name},", "", f"Week of {self.week:%d %B}:", ""]
+        """The email's body, in the active language (the sender speaks to each reader)."""
+        lines = [
+            _("Hello %(name)s,") % {"name": self.name},
+            "",
+            _("Week of %(day)s:") % {"day": format_day(self.week, "day_month_long")},
+            "",
+        ]
         for key, value in self.numbers.items():
-            label = self.LABELS.get(key, key)
-            shown = f"{value:.0%}" if isinstance(value, float) else value
+            label = str(self.LABELS.get(key, key))
+            shown = self._shown(key, value)
             old = self.before.get(key)
             if old is not None and old != value:
-                was = f"{old:.0%}" if isinstance(old, float) else old
-                lines.append(f"- {label}: {shown} (was {was} last week)")
+                lines.append(
+                    _("- %(label)s: %(value)s (was %(old)s last week)")
+                    % {"label": label, "value": shown, "old": self._shown(key, old)}
+                )
             else:
-                lines.append(f"- {label}: {shown}")
+                lines.append(_("- %(label)s: %(value)s") % {"label": label, "value": shown})
         open_ = [f for f in self.findings if f.acknowledged is None]
         if open_:
-            lines += ["", "Findings to look at:"]
-            for shown in open_[:10]:
-                f = shown.finding
-                lines.append(f"- {f.title}: {f.evidence[0]}")
-                lines.append(f"  next step: {f.next_step}")
-        lines += ["", f"Your dashboard: {link}", "How each number is computed: /methods/", ""]
+            lines += ["", _("Findings to look at:")]
+            for found in open_[:10]:
+                f = found.finding
+                lines.append(
+                    _("- %(title)s: %(evidence)s") % {"title": f.title, "evidence": f.evidence[0]}
+                )
+                lines.append(_("  next step: %(step)s") % {"step": f.next_step})
+        lines += [
+            "",
+            _("Your dashboard: %(link)s") % {"link": link},
+            _("How each number is computed: %(link)s") % {"link": "/methods/"},
+            "",
+        ]
         return "\n".join(lines)
 
 
@@ -319,10 +365,10 @@ def digests(org: Organisation, today: dt.date) -> list[tuple[Person, Digest]]:
     data = gather(org, today)
     active, coaches = mastery_selectors.coaching(org)
     facts = selectors.facts(data)
-    report = traps.detect(facts)
-    # what an admin (people ops) the two-factor policy holds back reads: the pay gate's
-    # status, never its reasons (the figures /fairness/ refuses them), as on the advisor page
-    held_back_report: traps.Report | None = None
+    # each reader's findings in their own language; what an admin (people ops) the
+    # two-factor policy holds back reads: the pay gate's status, never its reasons (the
+    # figures /fairness/ refuses them), as on the advisor page
+    reports: dict[tuple[str, bool], traps.Report] = {}
     acks = {a.key: a for a in Acknowledgement.objects.filter(organisation=org)}
     previous: dict[int, dict[str, Any]] = {}
     for person_id, saved in DigestSent.objects.filter(
@@ -345,15 +391,17 @@ def digests(org: Organisation, today: dt.date) -> list[tuple[Person, Digest]]:
         teams = {t for t, members in data.members.items() if members & people} | data.leads.get(
             pk, set()
         )
-        mine = report
-        if (
+        held_back = bool(
             org.require_two_factor
             and person.role in TWO_FACTOR_ROLES
             and not core_selectors.has_two_factor(person.user)  # type: ignore[arg-type]
-        ):
-            if held_back_report is None:
-                held_back_report = traps.detect(replace(facts, gate_reasons=()))
-            mine = held_back_report
+        )
+        with speaking_to(person) as language:
+            if (language, held_back) not in reports:
+                reports[language, held_back] = traps.detect(
+                    replace(facts, gate_reasons=()) if held_back else facts
+                )
+        mine = reports[language, held_back]
         visible = traps.visible_to(mine.findings, admin=is_admin, teams=teams)
         shown = [selectors.Shown(f, acks.get(f.key)) for f in visible]
         numbers: dict[str, Any] = {}

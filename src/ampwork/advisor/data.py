@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from ampwork.autonomy import rules as autonomy_rules
 from ampwork.autonomy import selectors as autonomy_selectors
@@ -226,8 +227,8 @@ def gather(org: Organisation, today: dt.date | None = None) -> OrgData:
     return data
 
 
-PRIVATE = "a private objective"
-PRIVATE_KR = "a key result"
+PRIVATE = gettext_noop("a private objective")  # translated where it is read
+PRIVATE_KR = gettext_noop("a key result")
 
 
 def incentive_facts(org: Organisation, data: OrgData) -> list[traps.IncentiveFact]:
@@ -272,9 +273,11 @@ def incentive_facts(org: Organisation, data: OrgData) -> list[traps.IncentiveFac
                 style=style,
                 outcome=outcome,
                 objective_id=objective.id if objective else None,
-                objective_title=(PRIVATE if private else objective.title) if objective else "",
+                objective_title=(gettext(PRIVATE) if private else objective.title)
+                if objective
+                else "",
                 key_result_title=(
-                    (PRIVATE_KR if private else key_result.title) if key_result else ""
+                    (gettext(PRIVATE_KR) if private else key_result.title) if key_result else ""
                 ),
                 work_style=objective.work_style if objective else None,
                 job_role=job_role,

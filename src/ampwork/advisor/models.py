@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from ampwork.core.models import Organisation, Person, Team
 
@@ -33,8 +34,8 @@ class Tick(models.Model):
 
 
 class WorkStyle(models.TextChoices):
-    ALGORITHMIC = "algorithmic", "algorithmic (known procedure, countable output)"
-    HEURISTIC = "heuristic", "heuristic (novel, quality judged)"
+    ALGORITHMIC = "algorithmic", _("algorithmic (known procedure, countable output)")
+    HEURISTIC = "heuristic", _("heuristic (novel, quality judged)")
 
 
 class Incentive(models.Model):
@@ -43,8 +44,8 @@ class Incentive(models.Model):
     ("if you do X, you get Y") or after the fact ("now that you did X…")."""
 
     class Style(models.TextChoices):
-        IF_THEN = "if_then", "if-then (promised in advance, contingent)"
-        NOW_THAT = "now_that", "now-that (after the fact, unexpected)"
+        IF_THEN = "if_then", _("if-then (promised in advance, contingent)")
+        NOW_THAT = "now_that", _("now-that (after the fact, unexpected)")
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="incentives"

@@ -15,8 +15,23 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-LEVELS = ("not started", "under way", "established")
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ampwork.core.l10n import format_number, format_percent
+
+LEVELS = ("not started", "under way", "established")  # the API's values
+LEVEL_LABELS = (
+    gettext_lazy("not started"),
+    gettext_lazy("under way"),
+    gettext_lazy("established"),
+)
 ORDER = ("purpose", "mastery", "autonomy")
+STAGE_TITLES = {
+    "purpose": gettext_lazy("Purpose"),
+    "mastery": gettext_lazy("Mastery"),
+    "autonomy": gettext_lazy("Autonomy"),
+}
 
 
 @dataclass(frozen=True)
@@ -43,6 +58,15 @@ class Stage:
     def label(self) -> str:
         return LEVELS[self.level]
 
+    @property
+    def display(self) -> str:
+        """The level in the reader's language (``label`` is the API's value)."""
+        return str(LEVEL_LABELS[self.level])
+
+    @property
+    def title(self) -> str:
+        return str(STAGE_TITLES[self.name])
+
 
 @dataclass(frozen=True)
 class Readiness:
@@ -53,14 +77,14 @@ class Readiness:
 
 
 def _pct(x: float | None) -> str:
-    return "—" if x is None else f"{x:.0%}"
+    return format_percent(x)
 
 
 def purpose(s: Signals) -> Stage:
     share = s.statement_share or 0.0
     reasons = [
-        "a purpose is published" if s.published_purpose else "no purpose published yet",
-        f"{_pct(s.statement_share)} of people wrote their own",
+        _("a purpose is published") if s.published_purpose else _("no purpose published yet"),
+        _("%(share)s of people wrote their own") % {"share": _pct(s.statement_share)},
     ]
     if s.published_purpose and share >= 0.5:
         return Stage("purpose", 2, reasons)
@@ -70,9 +94,13 @@ def purpose(s: Signals) -> Stage:
 def mastery(s: Signals) -> Stage:
     reviews = s.review_share or 0.0
     stale = s.stale_share
-    reasons = [f"{_pct(s.review_share)} wrote a weekly review in the last two weeks"]
+    reasons = [
+        _("%(share)s wrote a weekly review in the last two weeks") % {"share": _pct(s.review_share)}
+    ]
     if stale is not None:
-        reasons.append(f"{_pct(stale)} of key results without a recent check-in")
+        reasons.append(
+            _("%(share)s of key results without a recent check-in") % {"share": _pct(stale)}
+        )
     if reviews >= 0.5 and (stale is None or stale <= 0.2):
         return Stage("mastery", 2, reasons)
     return Stage("mastery", 1 if (reviews > 0 or s.checked_in_lately) else 0, reasons)
@@ -80,7 +108,10 @@ def mastery(s: Signals) -> Stage:
 
 def autonomy(s: Signals) -> Stage:
     level, own = s.mean_level or 0.0, s.self_set
-    reasons = [f"average autonomy level {level:.1f} of 3", f"{_pct(own)} of objectives self-set"]
+    reasons = [
+        _("average autonomy level %(level)s of 3") % {"level": format_number(level, 1)},
+        _("%(share)s of objectives self-set") % {"share": _pct(own)},
+    ]
     if level >= 1.5 and (own or 0) >= 0.4:
         return Stage("autonomy", 2, reasons)
     return Stage("autonomy", 1 if (level > 0 or (own or 0) >= 0.2) else 0, reasons)
@@ -88,24 +119,32 @@ def autonomy(s: Signals) -> Stage:
 
 STEPS = {
     "fairness": (
-        "Fairness first: run the pay audit and fix what it flags, so money is off the table.",
+        gettext_lazy(
+            "Fairness first: run the pay audit and fix what it flags, so money is off the table."
+        ),
         "/fairness/",
     ),
     "purpose": (
-        "Draft the purpose together and publish it; then ask everyone for their own.",
+        gettext_lazy("Draft the purpose together and publish it; then ask everyone for their own."),
         "/purpose/",
     ),
     "mastery": (
-        "Start weekly reviews — wins first — and answer each one; keep key results checked in.",
+        gettext_lazy(
+            "Start weekly reviews — wins first — and answer each one; keep key results checked in."
+        ),
         "/mastery/",
     ),
     "autonomy": (
-        "Grant a first step in technique (how people work), with guardrails; let people "
-        "write some of their own objectives.",
+        gettext_lazy(
+            "Grant a first step in technique (how people work), with guardrails; let people "
+            "write some of their own objectives."
+        ),
         "/autonomy/",
     ),
     "none": (
-        "All three are established: keep the weekly rhythm and revisit the checklist.",
+        gettext_lazy(
+            "All three are established: keep the weekly rhythm and revisit the checklist."
+        ),
         "/advisor/",
     ),
 }
@@ -121,9 +160,11 @@ def assess(s: Signals) -> Readiness:
     else:
         lowest = min(st.level for st in stages)
         focus = "none" if lowest == 2 else next(n for n in ORDER if by[n].level == lowest)
-    text, link = STEPS[focus]
+    lazy_text, link = STEPS[focus]
+    text = str(lazy_text)
     if s.policy == "purpose-first" and focus in ("purpose", "mastery") and by["autonomy"].level < 2:
-        text += (
-            " Under purpose-first, autonomy steps wait until purpose and mastery are established."
-        )
+        text = _(
+            "%(step)s Under purpose-first, autonomy steps wait until purpose and mastery are "
+            "established."
+        ) % {"step": text}
     return Readiness(stages, text, link, focus)

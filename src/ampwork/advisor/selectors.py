@@ -10,11 +10,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ampwork.core import selectors as core_selectors
 from ampwork.core import summaries
 from ampwork.core.errors import NotFound
+from ampwork.core.l10n import format_day, format_percent
 from ampwork.core.permissions import Actor, can
 from ampwork.okrs import selectors as okr_selectors
 
@@ -29,7 +32,7 @@ SKILLS = 3
 
 
 def _pct(x: float | None) -> str:
-    return "—" if x is None else f"{x:.0%}"
+    return format_percent(x)
 
 
 # ---------------------------------------------------------------- the checklist
@@ -38,83 +41,131 @@ def _pct(x: float | None) -> str:
 def auto_items(data: OrgData, team: int | None = None) -> dict[str, checklist.Auto]:
     """Each data-ticked item, done or not, with the reason read from the data."""
     out: dict[str, checklist.Auto] = {}
-    unit = "classes" if data.org.is_school else "teams"
+    school = data.org.is_school
     if team is None:
         if data.gate is not None:
             gate = data.gate
-            when = f" ({gate.run.run_at:%d %b %Y})" if gate.run else ""
-            out["pay-audit"] = checklist.Auto(
-                gate.status != "red",
-                f"the fairness gate is {gate.status}{when}: " + "; ".join(gate.reasons)
-                if gate.reasons
-                else f"the fairness gate is {gate.status}{when}",
-            )
+            values = {
+                "status": gate.status,
+                "date": format_day(gate.run.run_at) if gate.run else "",
+                "reasons": "; ".join(gate.reasons),
+            }
+            if gate.run and gate.reasons:
+                why = _("the fairness gate is %(status)s (%(date)s): %(reasons)s") % values
+            elif gate.run:
+                why = _("the fairness gate is %(status)s (%(date)s)") % values
+            elif gate.reasons:
+                why = _("the fairness gate is %(status)s: %(reasons)s") % values
+            else:
+                why = _("the fairness gate is %(status)s") % values
+            out["pay-audit"] = checklist.Auto(gate.status != "red", why)
         tied = [i for i in data.incentives if i.style == "if_then" and i.objective_id]
         out["okrs-apart-from-bonuses"] = checklist.Auto(
             not tied,
-            f"“{tied[0].what}” is an if-then reward on “{tied[0].objective_title}”"
+            _("“%(what)s” is an if-then reward on “%(objective)s”")
+            % {"what": tied[0].what, "objective": tied[0].objective_title}
             if tied
-            else "no if-then reward is tied to an objective or key result",
+            else _("no if-then reward is tied to an objective or key result"),
         )
         teams = data.working_teams()
         granted = [t for t in teams if data.step_granted(t)]
+        counts = {"n": len(granted), "total": len(teams)}
         out["autonomy-step"] = checklist.Auto(
             bool(teams) and len(granted) == len(teams),
-            f"{len(granted)} of {len(teams)} {unit} have had an autonomy step granted",
+            (
+                ngettext(
+                    "%(n)d of %(total)d classes have had an autonomy step granted",
+                    "%(n)d of %(total)d classes have had an autonomy step granted",
+                    len(teams),
+                )
+                if school
+                else ngettext(
+                    "%(n)d of %(total)d teams have had an autonomy step granted",
+                    "%(n)d of %(total)d teams have had an autonomy step granted",
+                    len(teams),
+                )
+            )
+            % counts,
         )
         reviewing = [t for t in teams if (data.review_share(t) or 0) >= REVIEWS]
+        counts = {"n": len(reviewing), "total": len(teams)}
         out["weekly-reviews"] = checklist.Auto(
             bool(teams) and len(reviewing) * 2 > len(teams),
-            f"in {len(reviewing)} of {len(teams)} {unit} half or more of people wrote a "
-            "weekly review in the last two weeks",
+            (
+                ngettext(
+                    "in %(n)d of %(total)d classes half or more of people wrote a weekly review "
+                    "in the last two weeks",
+                    "in %(n)d of %(total)d classes half or more of people wrote a weekly review "
+                    "in the last two weeks",
+                    len(teams),
+                )
+                if school
+                else ngettext(
+                    "in %(n)d of %(total)d teams half or more of people wrote a weekly review "
+                    "in the last two weeks",
+                    "in %(n)d of %(total)d teams half or more of people wrote a weekly review "
+                    "in the last two weeks",
+                    len(teams),
+                )
+            )
+            % counts,
         )
         out["shipit"] = checklist.Auto(
             data.shipit_recent,
-            "a ShipIt day ended in the last 12 months"
+            _("a ShipIt day ended in the last 12 months")
             if data.shipit_recent
-            else "no ShipIt day in the last 12 months",
+            else _("no ShipIt day in the last 12 months"),
         )
         out["skills"] = checklist.Auto(
-            data.skills >= SKILLS, f"{data.skills} skill{'s' if data.skills != 1 else ''} named"
+            data.skills >= SKILLS,
+            ngettext("%(n)d skill named", "%(n)d skills named", data.skills) % {"n": data.skills},
         )
         out["published-purpose"] = checklist.Auto(
             data.purpose is not None,
-            f"version {data.purpose.version} published {data.purpose.published_at:%d %b %Y}"
+            _("version %(version)s published %(date)s")
+            % {
+                "version": data.purpose.version,
+                "date": format_day(data.purpose.published_at),
+            }
             if data.purpose
-            else "no purpose published yet",
+            else _("no purpose published yet"),
         )
         share = data.statement_share()
         out["own-purpose"] = checklist.Auto(
-            (share or 0) >= 0.5, f"{_pct(share)} of people have written their own purpose"
+            (share or 0) >= 0.5,
+            _("%(share)s of people have written their own purpose") % {"share": _pct(share)},
         )
         out["impact-story"] = checklist.Auto(
             data.recent_story,
-            "an impact story in the last 90 days"
+            _("an impact story in the last 90 days")
             if data.recent_story
-            else "no impact story in the last 90 days",
+            else _("no impact story in the last 90 days"),
         )
     else:
         out["autonomy-step"] = checklist.Auto(
             data.step_granted(team),
-            "an autonomy step has been granted here"
+            _("an autonomy step has been granted here")
             if data.step_granted(team)
-            else "no autonomy step granted here yet",
+            else _("no autonomy step granted here yet"),
         )
         share = data.review_share(team)
         out["weekly-reviews"] = checklist.Auto(
             (share or 0) >= REVIEWS,
-            f"{_pct(share)} of people wrote a weekly review in the last two weeks",
+            _("%(share)s of people wrote a weekly review in the last two weeks")
+            % {"share": _pct(share)},
         )
     own = data.self_set(team)
     out["self-set-okrs"] = checklist.Auto(
-        (own or 0) >= SELF_SET, f"{_pct(own)} of objectives were written by their owners"
+        (own or 0) >= SELF_SET,
+        _("%(share)s of objectives were written by their owners") % {"share": _pct(own)},
     )
     stale = data.stale_share(team)
     out["check-ins"] = checklist.Auto(
         stale is not None and stale <= STALE,
-        f"{_pct(stale)} of this cycle's key results have had no check-in for 14 days"
+        _("%(share)s of this cycle's key results have had no check-in for 14 days")
+        % {"share": _pct(stale)}
         if stale is not None
-        else "no key results in an open cycle",
+        else _("no key results in an open cycle"),
     )
     return out
 
@@ -183,17 +234,25 @@ def readiness_of(data: OrgData, team: int | None = None) -> readiness.Readiness:
 
 
 def facts(data: OrgData) -> traps.Facts:
-    autonomy = (
-        f"{data.steps_granted} autonomy step{'s' if data.steps_granted != 1 else ''} granted"
-        if data.steps_granted
-        else (f"{data.projects} self-directed projects started" if data.projects else "")
-    )
+    autonomy = ""
+    if data.steps_granted:
+        autonomy = ngettext(
+            "%(n)d autonomy step granted", "%(n)d autonomy steps granted", data.steps_granted
+        ) % {"n": data.steps_granted}
+    elif data.projects:
+        autonomy = ngettext(
+            "%(n)d self-directed projects started",
+            "%(n)d self-directed projects started",
+            data.projects,
+        ) % {"n": data.projects}
     statements = len(data.statements)
-    purpose = (
-        f"purpose version {data.purpose.version} published"
-        if data.purpose
-        else (f"{statements} purpose statements written" if statements else "")
-    )
+    purpose = ""
+    if data.purpose:
+        purpose = _("purpose version %(version)s published") % {"version": data.purpose.version}
+    elif statements:
+        purpose = ngettext(
+            "%(n)d purpose statements written", "%(n)d purpose statements written", statements
+        ) % {"n": statements}
     gate = data.gate
     return traps.Facts(
         is_school=data.org.is_school,
@@ -253,7 +312,7 @@ def findings(actor: Actor, data: OrgData) -> list[Shown]:
 def get_finding(actor: Actor, data: OrgData, key: str) -> Shown:
     found = next((s for s in findings(actor, data) if s.finding.key == key), None)
     if found is None:
-        raise NotFound("no such finding (it may have been resolved by a change in the data)")
+        raise NotFound(_("no such finding (it may have been resolved by a change in the data)"))
     return found
 
 
@@ -305,7 +364,7 @@ def incentive_list(actor: Actor) -> list[Incentive]:
 def get_incentive(actor: Actor, pk: int) -> Incentive:
     found = incentives(actor).filter(pk=pk).first()
     if found is None:
-        raise NotFound("no such incentive")
+        raise NotFound(_("no such incentive"))
     return found
 
 
@@ -331,7 +390,7 @@ def overview(actor: Actor) -> summaries.Fresh[dict[str, Any]]:
     today = timezone.localdate()
     return summaries.summary(
         "advisor.overview",
-        summaries.reader_key(actor, today),
+        (*summaries.reader_key(actor, today), translation.get_language()),  # text in it
         summaries.EVERYTHING,
         lambda: _overview(actor, today),
     )

@@ -12,10 +12,12 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ampwork.core import mail
 from ampwork.core.errors import NotAllowed, ValidationFailed, clean_text
 from ampwork.core.events import publish
+from ampwork.core.languages import speaking_to
 from ampwork.core.models import Organisation, Team
 from ampwork.core.permissions import Actor, can, require
 from ampwork.okrs import selectors as okr_selectors
@@ -34,13 +36,15 @@ def tick(
     """Tick (or untick) an item by hand. Items the data decides cannot be ticked by hand."""
     found = checklist.ITEMS.get(item)
     if found is None:
-        raise ValidationFailed.single("item", f"no checklist item '{item[:40]}'")
+        raise ValidationFailed.single(
+            "item", _("no checklist item '%(item)s'") % {"item": item[:40]}
+        )
     if found.auto:
         raise ValidationFailed.single(
-            "item", "this item ticks itself from the data; change what it reads instead"
+            "item", _("this item ticks itself from the data; change what it reads instead")
         )
     if team is not None and not found.team:
-        raise ValidationFailed.single("team_id", "this item is for the whole organisation")
+        raise ValidationFailed.single("team_id", _("this item is for the whole organisation"))
     require(actor, "advisor.tick", team)
     return Tick.objects.create(
         organisation=actor.organisation,
@@ -58,9 +62,9 @@ def _amount(value: Any) -> Decimal | None:
     try:
         amount = Decimal(str(value))
     except InvalidOperation:
-        raise ValidationFailed.single("amount", "must be a number") from None
+        raise ValidationFailed.single("amount", _("must be a number")) from None
     if not amount.is_finite() or amount < 0 or amount >= Decimal("1e10"):
-        raise ValidationFailed.single("amount", "must be a positive number below 10,000,000,000")
+        raise ValidationFailed.single("amount", _("must be a positive number below 10,000,000,000"))
     return amount.quantize(Decimal("0.01"))
 
 
@@ -80,10 +84,10 @@ def add_incentive(
 ) -> Incentive:
     require(actor, "incentives.edit")
     if style not in Incentive.Style.values:
-        raise ValidationFailed.single("style", "is 'if_then' (promised) or 'now_that' (after)")
+        raise ValidationFailed.single("style", _("is 'if_then' (promised) or 'now_that' (after)"))
     currency = (currency or "").strip().upper()
     if currency and (len(currency) != 3 or not currency.isalpha()):
-        raise ValidationFailed.single("currency", "is a three-letter code such as EUR")
+        raise ValidationFailed.single("currency", _("is a three-letter code such as EUR"))
     objective, key_result = okr_selectors.referenced(actor, objective_id, key_result_id)
     return Incentive.objects.create(
         organisation=actor.organisation,
@@ -117,10 +121,10 @@ def assess_style(
     """Answer the four questions for a role or an objective; an objective's work style is
     set from the verdict (rule 1 of the mistake detector reads it)."""
     if (objective is None) == (not job_role.strip()):
-        raise ValidationFailed.single("job_role", "name a role, or choose an objective — one")
+        raise ValidationFailed.single("job_role", _("name a role, or choose an objective — one"))
     if objective is not None:
         if not can(actor, "objectives.edit", objective):
-            raise NotAllowed("Only whoever may edit the objective sets its work style.")
+            raise NotAllowed(_("Only whoever may edit the objective sets its work style."))
     else:
         require(actor, "incentives.edit")
     verdict = style.classify(answers)
@@ -171,11 +175,12 @@ def send_digests(
             skipped += 1
             continue
         sent.append(person.email)
-        message = EmailMessage(
-            subject=f"ampwork this week — {org.name}",
-            body=digest.text(f"{settings.BASE_URL}/?org={org.slug}"),
-            to=[person.email],
-        )
+        with speaking_to(person):
+            message = EmailMessage(
+                subject=_("ampwork this week — %(organisation)s") % {"organisation": org.name},
+                body=digest.text(f"{settings.BASE_URL}/?org={org.slug}"),
+                to=[person.email],
+            )
         row = {"organisation": org, "person": person, "week": digest.week}
         letters.append(mail.Letter(message, DigestSent, {**row, "numbers": digest.numbers}))
         open_ = sum(1 for f in digest.findings if f.acknowledged is None)

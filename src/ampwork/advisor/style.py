@@ -11,23 +11,29 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 QUESTIONS = (
-    ("known_procedure", "Is there a known procedure — steps that, followed, get it done?"),
-    ("countable", "Is the output countable (units, tickets, calls), not judged?"),
-    ("quality_judged", "Is quality judged — by customers, peers, taste?"),
-    ("novel", "Is the task new: has nobody here done it this way before?"),
+    (
+        "known_procedure",
+        gettext_lazy("Is there a known procedure — steps that, followed, get it done?"),
+    ),
+    ("countable", gettext_lazy("Is the output countable (units, tickets, calls), not judged?")),
+    ("quality_judged", gettext_lazy("Is quality judged — by customers, peers, taste?")),
+    ("novel", gettext_lazy("Is the task new: has nobody here done it this way before?")),
 )
 HEURISTIC_FROM = 2
 
 RECOMMENDATIONS = {
-    "algorithmic": (
+    "algorithmic": gettext_lazy(
         "Routine, algorithmic work: an if-then reward can work here. Give the reason the "
-        "task matters, acknowledge that it is dull, and leave people free in how they do it.",
+        "task matters, acknowledge that it is dull, and leave people free in how they do it."
     ),
-    "heuristic": (
+    "heuristic": gettext_lazy(
         "Creative, heuristic work: pay fairly and well so money is off the table, and "
         "recognise after the fact (“now that you…”) — no if-then bonus. Feedback that is "
-        "specific and informational helps more than any prize.",
+        "specific and informational helps more than any prize."
     ),
 }
 
@@ -54,12 +60,12 @@ class Verdict:
 def classify(answers: Answers) -> Verdict:
     reasons = []
     if not answers.known_procedure:
-        reasons.append("no known procedure")
+        reasons.append(_("no known procedure"))
     if not answers.countable:
-        reasons.append("the output is not simply counted")
+        reasons.append(_("the output is not simply counted"))
     if answers.quality_judged:
-        reasons.append("quality is judged")
+        reasons.append(_("quality is judged"))
     if answers.novel:
-        reasons.append("the task is new")
+        reasons.append(_("the task is new"))
     style = "heuristic" if len(reasons) >= HEURISTIC_FROM else "algorithmic"
-    return Verdict(style, len(reasons), reasons, RECOMMENDATIONS[style][0])
+    return Verdict(style, len(reasons), reasons, str(RECOMMENDATIONS[style]))

@@ -1,4 +1,4 @@
-"""The mistake detector (pure: no Django, no ORM).
+"""The mistake detector (pure: no ORM; its sentences go through Django's gettext).
 
 The framework's three classic mistakes, and the failure modes users of OKR tools report,
 caught from an organisation's real data. Each rule takes plain facts and returns findings,
@@ -27,6 +27,11 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from ampwork.core.l10n import format_number, format_percent
+
 STALE_SHARE = 0.30
 STALE_MIN_KRS = 10
 REVIEW_DROP = 0.15
@@ -38,35 +43,51 @@ FEEDBACK_WORDS = re.compile(
 )
 
 SOURCES = {
-    "if-then-creative": "Deci, Koestner & Ryan (1999): expected, contingent rewards undermine "
-    "free-choice intrinsic motivation (engagement-contingent d = −0.40, completion-contingent "
-    "−0.36, performance-contingent −0.28); Ariely et al. (2009): large bonuses "
-    "worsened performance on tasks needing even basic cognition; Pink, Drive, ch. 2.",
-    "defaulting-to-control": "Pink, Drive, ch. 4 (autonomy over task, technique, time and "
-    "team); Jang, Reeve & Deci (2010): autonomy support with structure, from the start.",
-    "ignoring-fairness": "Pink, Drive: pay people enough to take the issue of money off the "
-    "table — baseline rewards must be fair before the rest can work.",
-    "okrs-tied-to-bonuses": "Doerr, Measure What Matters: keep OKRs apart from compensation, "
-    "or people set goals they are sure to hit.",
-    "check-in-fatigue": "Practitioner reports from teams using OKR tools: check-ins that feel "
-    "like reporting stop being done (ampwork's thresholds are a product choice).",
-    "inauthentic-purpose": "Pink, Drive, ch. 6: purpose maximisation — a purpose people feel "
-    "names who is better off because of the work, not only profit.",
-    "anonymity-lowered": "Survey practice: results of fewer than five people can often be "
-    "traced back to them; ampwork's default minimum is five.",
-    "feedback-tied-to-pay": "Pink, Drive, ch. 7 (feedback for mastery, not judgement); "
-    "DeNisi & Kluger (2000): feedback tied to evaluation and rewards often lowers "
-    "performance; 360 practice: developmental use only, or people stop writing honestly.",
+    "if-then-creative": gettext_lazy(
+        "Deci, Koestner & Ryan (1999): expected, contingent rewards undermine "
+        "free-choice intrinsic motivation (engagement-contingent d = −0.40, completion-contingent "
+        "−0.36, performance-contingent −0.28); Ariely et al. (2009): large bonuses "
+        "worsened performance on tasks needing even basic cognition; Pink, Drive, ch. 2."
+    ),
+    "defaulting-to-control": gettext_lazy(
+        "Pink, Drive, ch. 4 (autonomy over task, technique, time and "
+        "team); Jang, Reeve & Deci (2010): autonomy support with structure, from the start."
+    ),
+    "ignoring-fairness": gettext_lazy(
+        "Pink, Drive: pay people enough to take the issue of money off the "
+        "table — baseline rewards must be fair before the rest can work."
+    ),
+    "okrs-tied-to-bonuses": gettext_lazy(
+        "Doerr, Measure What Matters: keep OKRs apart from compensation, "
+        "or people set goals they are sure to hit."
+    ),
+    "check-in-fatigue": gettext_lazy(
+        "Practitioner reports from teams using OKR tools: check-ins that feel "
+        "like reporting stop being done (ampwork's thresholds are a product choice)."
+    ),
+    "inauthentic-purpose": gettext_lazy(
+        "Pink, Drive, ch. 6: purpose maximisation — a purpose people feel "
+        "names who is better off because of the work, not only profit."
+    ),
+    "anonymity-lowered": gettext_lazy(
+        "Survey practice: results of fewer than five people can often be "
+        "traced back to them; ampwork's default minimum is five."
+    ),
+    "feedback-tied-to-pay": gettext_lazy(
+        "Pink, Drive, ch. 7 (feedback for mastery, not judgement); "
+        "DeNisi & Kluger (2000): feedback tied to evaluation and rewards often lowers "
+        "performance; 360 practice: developmental use only, or people stop writing honestly."
+    ),
 }
 TITLES = {
-    "if-then-creative": "If-then reward on creative work",
-    "defaulting-to-control": "Defaulting to control",
-    "ignoring-fairness": "Ignoring baseline fairness",
-    "okrs-tied-to-bonuses": "OKRs tied to a bonus",
-    "check-in-fatigue": "Check-in fatigue",
-    "inauthentic-purpose": "A purpose that may not ring true",
-    "anonymity-lowered": "Survey anonymity minimum lowered",
-    "feedback-tied-to-pay": "Feedback tied to a reward",
+    "if-then-creative": gettext_lazy("If-then reward on creative work"),
+    "defaulting-to-control": gettext_lazy("Defaulting to control"),
+    "ignoring-fairness": gettext_lazy("Ignoring baseline fairness"),
+    "okrs-tied-to-bonuses": gettext_lazy("OKRs tied to a bonus"),
+    "check-in-fatigue": gettext_lazy("Check-in fatigue"),
+    "inauthentic-purpose": gettext_lazy("A purpose that may not ring true"),
+    "anonymity-lowered": gettext_lazy("Survey anonymity minimum lowered"),
+    "feedback-tied-to-pay": gettext_lazy("Feedback tied to a reward"),
 }
 CLASSIC = ("if-then-creative", "defaulting-to-control", "ignoring-fairness")
 
@@ -123,11 +144,11 @@ class Finding:
 
     @property
     def title(self) -> str:
-        return TITLES[self.rule]
+        return str(TITLES[self.rule])
 
     @property
     def source(self) -> str:
-        return SOURCES[self.rule]
+        return str(SOURCES[self.rule])
 
     @property
     def classic(self) -> bool:
@@ -151,12 +172,34 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
 
 
-def _linked(i: IncentiveFact) -> str:
-    if i.key_result_title:
-        return f"key result “{i.key_result_title}” (of “{i.objective_title}”)"
-    if i.objective_title:
-        return f"objective “{i.objective_title}”"
-    return f"role “{i.job_role}”"
+def _promised(i: IncentiveFact, *, in_advance: bool) -> str:
+    """“X” is promised (in advance) if-then for what it is tied to: one whole sentence per
+    case, so that each language orders it its own way."""
+    values = {
+        "what": i.what,
+        "kr": i.key_result_title,
+        "objective": i.objective_title,
+        "role": i.job_role,
+    }
+    if in_advance:
+        if i.key_result_title:
+            text = _(
+                "“%(what)s” is promised in advance, if-then, for the key result “%(kr)s” "
+                "(of “%(objective)s”)"
+            )
+        elif i.objective_title:
+            text = _(
+                "“%(what)s” is promised in advance, if-then, for the objective “%(objective)s”"
+            )
+        else:
+            text = _("“%(what)s” is promised in advance, if-then, for the role “%(role)s”")
+    elif i.key_result_title:
+        text = _("“%(what)s” is promised if-then for the key result “%(kr)s” (of “%(objective)s”)")
+    elif i.objective_title:
+        text = _("“%(what)s” is promised if-then for the objective “%(objective)s”")
+    else:
+        text = _("“%(what)s” is promised if-then for the role “%(role)s”")
+    return text % values
 
 
 def if_then_creative(facts: Facts) -> list[Finding]:
@@ -169,18 +212,20 @@ def if_then_creative(facts: Facts) -> list[Finding]:
         if not (heuristic_okr or heuristic_role):
             continue
         why = (
-            "the objective's work style is heuristic (novel, quality judged)"
+            _("the objective's work style is heuristic (novel, quality judged)")
             if heuristic_okr
-            else "the role was assessed as heuristic (novel, quality judged)"
+            else _("the role was assessed as heuristic (novel, quality judged)")
         )
         out.append(
             Finding(
                 "if-then-creative",
                 f"if-then-creative.incentive-{i.id}",
-                [f"“{i.what}” is promised in advance, if-then, for the {_linked(i)}", why],
-                "Replace the if-then bonus with fair base pay and recognition after the fact "
-                "(“now that you…”); keep the reward off the goal. If the work is in fact "
-                "routine, answer the reward-style questions for it.",
+                [_promised(i, in_advance=True), why],
+                _(
+                    "Replace the if-then bonus with fair base pay and recognition after the fact "
+                    "(“now that you…”); keep the reward off the goal. If the work is in fact "
+                    "routine, answer the reward-style questions for it."
+                ),
                 "/advisor/incentives/",
                 i.teams,
                 i.what,
@@ -194,9 +239,14 @@ def defaulting_to_control(facts: Facts) -> list[Finding]:
         Finding(
             "defaulting-to-control",
             f"defaulting-to-control.team-{t.id}",
-            [f"{t.name}: {reason}" for reason in t.control],
-            "Grant a first step in technique — how people do their work — with guardrails, "
-            "and let people write some of next cycle's objectives themselves.",
+            [
+                _("%(team)s: %(reason)s") % {"team": t.name, "reason": reason}
+                for reason in t.control
+            ],
+            _(
+                "Grant a first step in technique — how people do their work — with guardrails, "
+                "and let people write some of next cycle's objectives themselves."
+            ),
             f"/autonomy/teams/{t.id}/",
             (t.id,),
             t.name,
@@ -214,17 +264,19 @@ def ignoring_fairness(facts: Facts) -> list[Finding]:
     if not under_way:
         return []
     gate = (
-        "no pay audit has been run"
+        _("no pay audit has been run")
         if facts.gate_status is None
-        else "the fairness gate is red: " + "; ".join(facts.gate_reasons)
+        else _("the fairness gate is red: %(reasons)s") % {"reasons": "; ".join(facts.gate_reasons)}
     )
     return [
         Finding(
             "ignoring-fairness",
             "ignoring-fairness.organisation",
-            [gate, *[f"meanwhile: {w}" for w in under_way]],
-            "Run the pay audit and fix what it flags (or set a date and budget to) before "
-            "asking more of people's motivation.",
+            [gate, *[_("meanwhile: %(what)s") % {"what": w} for w in under_way]],
+            _(
+                "Run the pay audit and fix what it flags (or set a date and budget to) before "
+                "asking more of people's motivation."
+            ),
             "/fairness/",
         )
     ]
@@ -235,9 +287,11 @@ def okrs_tied_to_bonuses(facts: Facts) -> list[Finding]:
         Finding(
             "okrs-tied-to-bonuses",
             f"okrs-tied-to-bonuses.incentive-{i.id}",
-            [f"“{i.what}” is promised if-then for the {_linked(i)}"],
-            "Take the bonus off the OKR: score OKRs for learning and direction, and decide pay "
-            "on a broader view of someone's contribution.",
+            [_promised(i, in_advance=False)],
+            _(
+                "Take the bonus off the OKR: score OKRs for learning and direction, and decide "
+                "pay on a broader view of someone's contribution."
+            ),
             f"/okrs/objectives/{i.objective_id}/",
             i.teams,
             i.what,
@@ -252,9 +306,19 @@ def check_in_fatigue(facts: Facts) -> list[Finding]:
     evidence = []
     if facts.key_results >= STALE_MIN_KRS and facts.stale / facts.key_results >= STALE_SHARE:
         evidence.append(
-            f"{facts.stale} of {facts.key_results} key results in the open cycle have had no "
-            f"check-in for 14 days ({facts.stale / facts.key_results:.0%}; "
-            f"flagged from {STALE_SHARE:.0%})"
+            ngettext(
+                "%(stale)s of %(total)s key results in the open cycle have had no check-in "
+                "for 14 days (%(share)s; flagged from %(threshold)s)",
+                "%(stale)s of %(total)s key results in the open cycle have had no check-in "
+                "for 14 days (%(share)s; flagged from %(threshold)s)",
+                facts.key_results,
+            )
+            % {
+                "stale": format_number(facts.stale),
+                "total": format_number(facts.key_results),
+                "share": format_percent(facts.stale / facts.key_results),
+                "threshold": format_percent(STALE_SHARE),
+            }
         )
     before, recent = facts.reviews_before, facts.reviews_recent
     if (
@@ -264,8 +328,11 @@ def check_in_fatigue(facts: Facts) -> list[Finding]:
         and before - recent >= REVIEW_DROP
     ):
         evidence.append(
-            f"weekly reviews written fell from {before:.0%} to {recent:.0%} of people "
-            f"(the four weeks before against the last four)"
+            _(
+                "weekly reviews written fell from %(before)s to %(recent)s of people "
+                "(the four weeks before against the last four)"
+            )
+            % {"before": format_percent(before), "recent": format_percent(recent)}
         )
     if not evidence:
         return []
@@ -274,8 +341,10 @@ def check_in_fatigue(facts: Facts) -> list[Finding]:
             "check-in-fatigue",
             "check-in-fatigue.organisation",
             evidence,
-            "Ask teams what makes check-ins feel like reporting; cut key results nobody "
-            "acts on, and answer every weekly review — people keep doing what someone reads.",
+            _(
+                "Ask teams what makes check-ins feel like reporting; cut key results nobody "
+                "acts on, and answer every weekly review — people keep doing what someone reads."
+            ),
             "/okrs/",
         )
     ]
@@ -288,9 +357,14 @@ def inauthentic_purpose(facts: Facts) -> list[Finding]:
         Finding(
             "inauthentic-purpose",
             "inauthentic-purpose.organisation",
-            [f"the published purpose: {w}" for w in facts.purpose_warnings],
-            "Draft the next version together: ask people whom their work helps, and put "
-            "those people in the purpose.",
+            [
+                _("the published purpose: %(warning)s") % {"warning": w}
+                for w in facts.purpose_warnings
+            ],
+            _(
+                "Draft the next version together: ask people whom their work helps, and put "
+                "those people in the purpose."
+            ),
             "/purpose/",
         )
     ]
@@ -304,11 +378,20 @@ def anonymity_lowered(facts: Facts) -> list[Finding]:
             "anonymity-lowered",
             "anonymity-lowered.organisation",
             [
-                f"pulse results are shown for groups of {facts.anonymity_min} or more "
-                f"(the default is {DEFAULT_ANONYMITY})"
+                ngettext(
+                    "pulse results are shown for groups of %(n)d or more "
+                    "(the default is %(default)d)",
+                    "pulse results are shown for groups of %(n)d or more "
+                    "(the default is %(default)d)",
+                    facts.anonymity_min,
+                )
+                % {"n": facts.anonymity_min, "default": DEFAULT_ANONYMITY}
             ],
-            "Set the minimum back to five in Settings unless your groups are small and people "
-            "have agreed to it; people answer honestly only when they are sure they are not seen.",
+            _(
+                "Set the minimum back to five in Settings unless your groups are small and "
+                "people have agreed to it; people answer honestly only when they are sure they "
+                "are not seen."
+            ),
             "/settings/",
         )
     ]
@@ -324,10 +407,15 @@ def feedback_tied_to_pay(facts: Facts) -> list[Finding]:
             Finding(
                 "feedback-tied-to-pay",
                 f"feedback-tied-to-pay.incentive-{i.id}",
-                [f"the reward “{i.what}” is recorded for “{i.outcome}”, which names feedback"],
-                "Remove the reward from feedback: keep 360 and upward feedback for growth, "
-                "read by the person first, and decide pay on a broader, fair view — never on "
-                "what colleagues wrote.",
+                [
+                    _("the reward “%(what)s” is recorded for “%(outcome)s”, which names feedback")
+                    % {"what": i.what, "outcome": i.outcome}
+                ],
+                _(
+                    "Remove the reward from feedback: keep 360 and upward feedback for growth, "
+                    "read by the person first, and decide pay on a broader, fair view — never on "
+                    "what colleagues wrote."
+                ),
                 "/advisor/incentives/",
                 i.teams,
                 i.what,

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ampwork.core import selectors as core_selectors
@@ -49,7 +50,7 @@ def tick(request: HttpRequest, actor: Actor) -> HttpResponse:
     team = core_selectors.get_team(actor.organisation, team_id) if team_id else None
     return attempt(
         request,
-        "Checklist updated.",
+        _("Checklist updated."),
         lambda: services.tick(
             actor=actor,
             item=post.get("item", ""),
@@ -69,7 +70,7 @@ def finding(request: HttpRequest, actor: Actor, key: str) -> HttpResponse:
     if request.method == "POST":
         return attempt(
             request,
-            "Acknowledged. It stays listed, marked as seen, while the data shows it.",
+            _("Acknowledged. It stays listed, marked as seen, while the data shows it."),
             lambda: services.acknowledge(actor=actor, key=key, note=request.POST.get("note", "")),
             "advisor:finding",
             key=key,
@@ -106,7 +107,7 @@ def incentives(request: HttpRequest, actor: Actor) -> HttpResponse:
             flash_errors(request, exc)
         else:
             messages.success(
-                request, "Incentive recorded; the advisor checks it against the work it rewards."
+                request, _("Incentive recorded; the advisor checks it against the work it rewards.")
             )
         return redirect("advisor:incentives")
     return render(
@@ -126,7 +127,7 @@ def incentives(request: HttpRequest, actor: Actor) -> HttpResponse:
 def remove_incentive(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     found = selectors.get_incentive(actor, pk)
     services.remove_incentive(actor=actor, incentive=found)
-    messages.success(request, f"Removed “{found.what}”.")
+    messages.success(request, _("Removed “%(what)s”.") % {"what": found.what})
     return redirect("advisor:incentives")
 
 
@@ -140,10 +141,10 @@ def reward_style(request: HttpRequest, actor: Actor) -> HttpResponse:
     objective = okr_selectors.get_objective(actor, objective_id) if objective_id else None
     if request.method == "POST":
         answers = style.Answers(
-            **{name: request.POST.get(name) == "yes" for name, _ in style.QUESTIONS}
+            **{name: request.POST.get(name) == "yes" for name, _text in style.QUESTIONS}
         )
         try:
-            _, verdict = services.assess_style(
+            _assessment, verdict = services.assess_style(
                 actor=actor,
                 answers=answers,
                 objective=objective,

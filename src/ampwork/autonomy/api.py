@@ -6,6 +6,7 @@ visible to its person, their managers and team leads, and admins — anyone else
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.pagination import paginate
 
@@ -109,7 +110,7 @@ def grid(request: HttpRequest, team_id: Id) -> GridOut:
     who = actor(request)
     team = core_selectors.get_team(who.organisation, team_id)
     if not can(who, "autonomy.manage", team):
-        raise NotAllowed("The team grid is for the team's leads and admins.")
+        raise NotAllowed(_("The team grid is for the team's leads and admins."))
     data = selectors.team_grid(who, team)
     return GridOut(
         team_id=team.pk,

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AutonomyConfig(AppConfig):
     name = "ampwork.autonomy"
     label = "autonomy"
-    verbose_name = "Autonomy over the four Ts"
+    verbose_name = _("Autonomy over the four Ts")
 
     def ready(self) -> None:
         from ampwork.core import backup

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from ampwork.core.models import Organisation, Person, Team
 
@@ -58,9 +59,9 @@ class Decision(models.Model):
     """A manager's answer to a suggested step: granted, deferred or declined, with a note."""
 
     class Outcome(models.TextChoices):
-        GRANTED = "granted", "Granted"
-        DEFERRED = "deferred", "Deferred"
-        DECLINED = "declined", "Declined"
+        GRANTED = "granted", _("Granted")
+        DEFERRED = "deferred", _("Deferred")
+        DECLINED = "declined", _("Declined")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
@@ -98,11 +99,11 @@ class Project(models.Model):
     """A self-directed project: the person's own choice of what to work on."""
 
     class Outcome(models.TextChoices):
-        ACTIVE = "active", "In progress"
-        SHIPPED = "shipped", "Shipped"
-        OBJECTIVE = "objective", "Became an objective"
-        LEARNING = "learning", "Learning only"
-        DROPPED = "dropped", "Dropped"
+        ACTIVE = "active", _("In progress")
+        SHIPPED = "shipped", _("Shipped")
+        OBJECTIVE = "objective", _("Became an objective")
+        LEARNING = "learning", _("Learning only")
+        DROPPED = "dropped", _("Dropped")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="projects")
@@ -174,10 +175,10 @@ class Proposal(models.Model):
     it gets a demo, kudos, and a month later a follow-up of what came of it."""
 
     class FollowUp(models.TextChoices):
-        PENDING = "", "Not followed up yet"
-        OBJECTIVE = "objective", "Became an objective"
-        SHIPPED = "shipped", "Shipped"
-        DROPPED = "dropped", "Dropped"
+        PENDING = "", _("Not followed up yet")
+        OBJECTIVE = "objective", _("Became an objective")
+        SHIPPED = "shipped", _("Shipped")
+        DROPPED = "dropped", _("Dropped")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     event = models.ForeignKey(ShipItEvent, on_delete=models.CASCADE, related_name="proposals")

@@ -1,5 +1,6 @@
 """Autonomy over the four Ts, grown step by step: levels, the next step, the autonomy index
-and the "defaulting to control" signal. Pure: no ORM, no Django. docs/methods.md, Autonomy.
+and the "defaulting to control" signal. Pure: no ORM (its sentences go through Django's
+gettext). docs/methods.md, Autonomy.
 """
 
 from __future__ import annotations
@@ -8,19 +9,35 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from ampwork.core.l10n import format_number, format_percent
+
 TS = ("technique", "time", "task", "team")  # the order steps are suggested in
 TOP = 3
 LEVELS = {
-    0: ("Directed", "Pick from the options given"),
-    1: ("Consulted", "Pick within categories"),
-    2: ("Chooses within guardrails", "Design within limits"),
-    3: ("Self-directed", "Full choice"),
+    0: (gettext_lazy("Directed"), gettext_lazy("Pick from the options given")),
+    1: (gettext_lazy("Consulted"), gettext_lazy("Pick within categories")),
+    2: (gettext_lazy("Chooses within guardrails"), gettext_lazy("Design within limits")),
+    3: (gettext_lazy("Self-directed"), gettext_lazy("Full choice")),
 }
 T_LABELS = {
-    "task": "Task — what",
-    "technique": "Technique — how",
-    "time": "Time — when",
-    "team": "Team — who",
+    "task": gettext_lazy("Task — what"),
+    "technique": gettext_lazy("Technique — how"),
+    "time": gettext_lazy("Time — when"),
+    "team": gettext_lazy("Team — who"),
+}
+T_NAMES = {  # the T alone, inside a sentence
+    "task": gettext_lazy("task"),
+    "technique": gettext_lazy("technique"),
+    "time": gettext_lazy("time"),
+    "team": gettext_lazy("team"),
+}
+PHASES = {
+    "upcoming": gettext_lazy("Upcoming"),
+    "running": gettext_lazy("Running"),
+    "ended": gettext_lazy("Ended"),
 }
 HEALTHY = (0.4, 0.9)  # key-result scores in this band: stretched, not overwhelmed
 REGULAR_WEEKS = 3  # check-ins in at least 3 of the last 4 weeks
@@ -28,7 +45,7 @@ REGULAR_WEEKS = 3  # check-ins in at least 3 of the last 4 weeks
 
 def describe(level: int, school: bool) -> str:
     name, classroom = LEVELS[level]
-    return classroom if school else name
+    return str(classroom if school else name)
 
 
 @dataclass(frozen=True)
@@ -56,15 +73,18 @@ def next_step(levels: Mapping[str, int], policy: str, signals: Signals) -> NextS
     scored in the healthy band); a signal that cannot be read is named, never assumed."""
     lowest = min(levels.get(t, 0) for t in TS)
     if lowest >= TOP:
-        return NextStep(None, None, False, ["already self-directed in all four Ts"])
+        return NextStep(None, None, False, [_("already self-directed in all four Ts")])
     t = next(t for t in TS if levels.get(t, 0) == lowest)
     step = NextStep(
         t,
         lowest + 1,
         True,
         [
-            f"{T_LABELS[t]} is the lowest of the four Ts ({lowest}); technique comes first, then "
-            "time, task and team"
+            _(
+                "%(t)s is the lowest of the four Ts (%(level)d); technique comes first, then "
+                "time, task and team"
+            )
+            % {"t": T_LABELS[t], "level": lowest}
         ],
     )
     observed, missing = _read(signals)
@@ -74,18 +94,26 @@ def next_step(levels: Mapping[str, int], policy: str, signals: Signals) -> NextS
         if missing:
             step.suggested = False
             step.reasons.append(
-                f"purpose first: waiting for signals that cannot be read yet ({', '.join(missing)})"
+                _("purpose first: waiting for signals that cannot be read yet (%(missing)s)")
+                % {"missing": ", ".join(missing)}
             )
         elif blockers:
             step.suggested = False
-            step.reasons.append("purpose first: not yet — " + "; ".join(blockers))
+            step.reasons.append(
+                _("purpose first: not yet — %(blockers)s") % {"blockers": "; ".join(blockers)}
+            )
         else:
-            step.reasons.append("purpose first: " + "; ".join(why for _, why in observed))
-    else:
+            step.reasons.append(
+                _("purpose first: %(signals)s")
+                % {"signals": "; ".join(why for _ok, why in observed)}
+            )
+    elif observed:
         step.reasons.append(
-            "together: autonomy support and structure from day one"
-            + ("; signals seen: " + "; ".join(w for _, w in observed) if observed else "")
+            _("together: autonomy support and structure from day one; signals seen: %(signals)s")
+            % {"signals": "; ".join(w for _ok, w in observed)}
         )
+    else:
+        step.reasons.append(_("together: autonomy support and structure from day one"))
     return step
 
 
@@ -93,37 +121,49 @@ def _read(signals: Signals) -> tuple[list[tuple[bool, str]], list[str]]:
     observed: list[tuple[bool, str]] = []
     missing: list[str] = []
     if signals.has_purpose is None:
-        missing.append("a purpose statement")
+        missing.append(_("a purpose statement"))
     else:
         observed.append(
             (
                 signals.has_purpose,
-                "has written a purpose statement"
+                _("has written a purpose statement")
                 if signals.has_purpose
-                else "no purpose statement yet",
+                else _("no purpose statement yet"),
             )
         )
     if signals.weeks_with_check_ins is None:
-        missing.append("check-ins")
+        missing.append(_("check-ins"))
     else:
         regular = signals.weeks_with_check_ins >= REGULAR_WEEKS
         observed.append(
             (
                 regular,
-                f"checked in {signals.weeks_with_check_ins} of the last 4 "
-                "weeks" + ("" if regular else f" (needs {REGULAR_WEEKS})"),
+                (
+                    _("checked in %(weeks)d of the last 4 weeks")
+                    if regular
+                    else _("checked in %(weeks)d of the last 4 weeks (needs %(needs)d)")
+                )
+                % {"weeks": signals.weeks_with_check_ins, "needs": REGULAR_WEEKS},
             )
         )
     if signals.mean_score is None:
-        missing.append("key-result scores from a closed cycle")
+        missing.append(_("key-result scores from a closed cycle"))
     else:
         low, high = HEALTHY
         healthy = low <= signals.mean_score <= high
         observed.append(
             (
                 healthy,
-                f"key results scored {signals.mean_score:.1f} on average"
-                + ("" if healthy else f" (healthy is {low}–{high})"),
+                (
+                    _("key results scored %(score)s on average")
+                    if healthy
+                    else _("key results scored %(score)s on average (healthy is %(low)s–%(high)s)")
+                )
+                % {
+                    "score": format_number(signals.mean_score, 1),
+                    "low": format_number(low),
+                    "high": format_number(high),
+                },
             )
         )
     return observed, missing
@@ -147,8 +187,14 @@ def defaulting_to_control(
     mean = sum(sum(lv.get(t, 0) for t in TS) / len(TS) for lv in levels) / len(levels)
     if mean <= 1.0 and index <= 0.2:
         return [
-            f"average autonomy level {mean:.1f} of 3 across the four Ts",
-            f"only {index:.0%} of {objectives} objectives written by their owners",
+            _("average autonomy level %(level)s of 3 across the four Ts")
+            % {"level": format_number(mean, 1)},
+            ngettext(
+                "only %(share)s of %(n)d objectives written by their owners",
+                "only %(share)s of %(n)d objectives written by their owners",
+                objectives,
+            )
+            % {"share": format_percent(index), "n": objectives},
         ]
     return []
 

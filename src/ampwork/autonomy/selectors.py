@@ -10,9 +10,11 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import NotFound
+from ampwork.core.l10n import format_day
 from ampwork.core.models import Organisation, Person, Team, TeamMembership
 from ampwork.core.permissions import Actor, can
 from ampwork.okrs import selectors as okr_selectors
@@ -79,7 +81,7 @@ def may_view(actor: Actor, person: Person) -> bool:
 def get_person(actor: Actor, pk: int) -> Person:
     person = core_selectors.get_person(actor.organisation, pk)
     if not may_view(actor, person):
-        raise NotFound("no such person's autonomy to show")  # nobody else's, not even a 403
+        raise NotFound(_("no such person's autonomy to show"))  # nobody else's, not even a 403
     return person
 
 
@@ -145,10 +147,12 @@ def _pending(step: rules.NextStep, decisions: list[Decision]) -> rules.NextStep:
     for d in decisions:
         if d.t == step.t and d.level == step.level and d.outcome != Decision.Outcome.GRANTED:
             step.suggested = False
-            step.reasons.append(
-                f"{d.get_outcome_display().lower()} on {d.decided_at:%d %b %Y}"
-                + (f": {d.note}" if d.note else "")
-            )
+            values = {"date": format_day(d.decided_at), "note": d.note}
+            if d.outcome == Decision.Outcome.DEFERRED:
+                said = _("deferred on %(date)s: %(note)s") if d.note else _("deferred on %(date)s")
+            else:
+                said = _("declined on %(date)s: %(note)s") if d.note else _("declined on %(date)s")
+            step.reasons.append(said % values)
             break
     return step
 
@@ -271,7 +275,7 @@ def time_budgets(
 def projects_of(actor: Actor, person: Person) -> list[Project]:
     """A person's self-directed projects with their total hours (visible like the ledger)."""
     if not may_view(actor, person):
-        raise NotFound("no such person's autonomy to show")
+        raise NotFound(_("no such person's autonomy to show"))
     return list(
         Project.objects.filter(person=person)
         .select_related("objective")
@@ -287,7 +291,7 @@ def get_project(actor: Actor, pk: int) -> Project:
         .first()
     )
     if found is None or not may_view(actor, found.person):
-        raise NotFound("no such self-directed project")
+        raise NotFound(_("no such self-directed project"))
     return found
 
 
@@ -314,14 +318,14 @@ def events(org: Organisation) -> list[ShipItEvent]:
 def get_event(org: Organisation, pk: int) -> ShipItEvent:
     found = ShipItEvent.objects.filter(organisation=org, pk=pk).first()
     if found is None:
-        raise NotFound("no such ShipIt day")
+        raise NotFound(_("no such ShipIt day"))
     return found
 
 
 def get_proposal(org: Organisation, pk: int) -> Proposal:
     found = Proposal.objects.filter(organisation=org, pk=pk).select_related("event").first()
     if found is None:
-        raise NotFound("no such ShipIt project")
+        raise NotFound(_("no such ShipIt project"))
     return found
 
 
@@ -360,7 +364,7 @@ def event_view(actor: Actor, event: ShipItEvent) -> EventView:
     counted: dict[str, int] = defaultdict(int)
     for p in proposals:
         counted[p.follow_up] += 1
-    outcomes = [(label, counted[value]) for value, label in Proposal.FollowUp.choices]
+    outcomes = [(str(label), counted[value]) for value, label in Proposal.FollowUp.choices]
     return EventView(
         event,
         rules.shipit_phase(event.starts_at, event.ends_at, now),

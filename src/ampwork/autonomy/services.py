@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ampwork.core.errors import NotAllowed, NotFound, ValidationFailed, clean_text
 from ampwork.core.events import publish
+from ampwork.core.l10n import format_day
 from ampwork.core.models import Organisation, Person, Team
 from ampwork.core.permissions import Actor, require
 
@@ -35,9 +37,11 @@ if TYPE_CHECKING:  # an objective handed over by OKRs' front door, for its type 
 
 def _check(t: str, level: int) -> None:
     if t not in rules.TS:
-        raise ValidationFailed.single("t", f"must be one of {', '.join(rules.TS)}")
+        raise ValidationFailed.single(
+            "t", _("must be one of %(values)s") % {"values": ", ".join(rules.TS)}
+        )
     if not 0 <= level <= rules.TOP:
-        raise ValidationFailed.single("level", "is from 0 (directed) to 3 (self-directed)")
+        raise ValidationFailed.single("level", _("is from 0 (directed) to 3 (self-directed)"))
 
 
 @transaction.atomic
@@ -79,18 +83,27 @@ def _refuse_a_repeat(
     are applied one after the other and the second finds the first."""
     Person.objects.select_for_update().filter(pk=person.pk).first()
     current = levels_for(person.organisation, [person.pk])[person.pk][t]
-    label = rules.T_LABELS[t]
+    values = {
+        "t": rules.T_LABELS[t],
+        "name": person.name,
+        "current": current,
+        "expected": expected_level,
+        "level": level,
+    }
     if expected_level is not None and expected_level != current:
         raise ValidationFailed.single(
             "expected_level",
-            f"{label} for {person.name} is now at level {current}, not {expected_level}: "
-            "someone decided since this page was shown (or the form was sent twice). "
-            "Nothing was recorded.",
+            _(
+                "%(t)s for %(name)s is now at level %(current)s, not %(expected)s: "
+                "someone decided since this page was shown (or the form was sent twice). "
+                "Nothing was recorded."
+            )
+            % values,
         )
     if outcome == Decision.Outcome.GRANTED and level <= current:
         raise ValidationFailed.single(
             "level",
-            f"{label} for {person.name} is already at level {current}: nothing was recorded",
+            _("%(t)s for %(name)s is already at level %(current)s: nothing was recorded") % values,
         )
     latest = Decision.objects.filter(person=person).order_by("-decided_at", "-id").first()
     if (
@@ -100,10 +113,15 @@ def _refuse_a_repeat(
         # a double click or a resent form, not deferring again months later
         and timezone.now() - latest.decided_at < REPEAT_WINDOW
     ):
+        values["date"] = format_day(latest.decided_at)
         raise ValidationFailed.single(
             "outcome",
-            f"{label} → {level} was already {latest.get_outcome_display().lower()} "
-            f"on {latest.decided_at:%d %b %Y}: nothing was recorded",
+            (
+                _("%(t)s → %(level)s was already deferred on %(date)s: nothing was recorded")
+                if latest.outcome == Decision.Outcome.DEFERRED
+                else _("%(t)s → %(level)s was already declined on %(date)s: nothing was recorded")
+            )
+            % values,
         )
 
 
@@ -126,7 +144,7 @@ def decide(
     require(actor, "autonomy.manage", person)
     _check(t, level)
     if outcome not in Decision.Outcome.values:
-        raise ValidationFailed.single("outcome", "grant, defer or decline")
+        raise ValidationFailed.single("outcome", _("grant, defer or decline"))
     _refuse_a_repeat(person, t, level, outcome, expected_level)
     if outcome == Decision.Outcome.GRANTED:
         set_level(
@@ -134,7 +152,7 @@ def decide(
             person=person,
             t=t,
             level=level,
-            why=note or "suggested step granted",
+            why=note or _("suggested step granted"),
             guardrails=guardrails,
         )
     decision = Decision.objects.create(
@@ -192,7 +210,7 @@ def announce_shipit(*, org: Organisation, now: dt.datetime | None = None) -> lis
 
 
 def policy_of(organisation: Organisation) -> TimePolicy:
-    found, _ = TimePolicy.objects.get_or_create(organisation=organisation)
+    found, _created = TimePolicy.objects.get_or_create(organisation=organisation)
     return found
 
 
@@ -201,9 +219,9 @@ def set_policy(*, actor: Actor, share_percent: int, weekly_hours: float) -> Time
     """The organisation's self-directed time (admins): e.g. 20% of a 40-hour week."""
     require(actor, "organisation.edit", actor.organisation)
     if not 0 <= share_percent <= 50:
-        raise ValidationFailed.single("share_percent", "is from 0 to 50 (% of working time)")
+        raise ValidationFailed.single("share_percent", _("is from 0 to 50 (% of working time)"))
     if not math.isfinite(weekly_hours) or not 1 <= weekly_hours <= 80:
-        raise ValidationFailed.single("weekly_hours", "is from 1 to 80 hours a week")
+        raise ValidationFailed.single("weekly_hours", _("is from 1 to 80 hours a week"))
     found = policy_of(actor.organisation)
     found.share_percent = share_percent
     found.weekly_hours = Decimal(str(weekly_hours)).quantize(Decimal("0.1"), ROUND_HALF_UP)
@@ -214,14 +232,14 @@ def set_policy(*, actor: Actor, share_percent: int, weekly_hours: float) -> Time
 def _me(actor: Actor) -> Person:
     """The acting person: self-directed projects and ShipIt days are people's own."""
     if actor.person is None:
-        raise NotAllowed("only people of the organisation have projects and ShipIt teams")
+        raise NotAllowed(_("only people of the organisation have projects and ShipIt teams"))
     return actor.person
 
 
 def _owner(actor: Actor, project: Project) -> Person:
     me = _me(actor)
     if project.person_id != me.pk:
-        raise NotAllowed("a self-directed project is changed only by its owner")
+        raise NotAllowed(_("a self-directed project is changed only by its owner"))
     return me
 
 
@@ -233,7 +251,7 @@ def _objective(actor: Actor, objective_id: int | None) -> Objective | None:
     try:
         return okr_selectors.get_objective(actor, objective_id)
     except NotFound:
-        raise ValidationFailed.single("objective_id", "no such objective") from None
+        raise ValidationFailed.single("objective_id", _("no such objective")) from None
 
 
 @transaction.atomic
@@ -266,7 +284,8 @@ def update_project(
     if outcome is not None:
         if outcome not in Project.Outcome.values:
             raise ValidationFailed.single(
-                "outcome", f"must be one of {', '.join(Project.Outcome.values)}"
+                "outcome",
+                _("must be one of %(values)s") % {"values": ", ".join(Project.Outcome.values)},
             )
         project.outcome = outcome
     if learned is not None:
@@ -280,12 +299,12 @@ def log_time(*, actor: Actor, project: Project, day: dt.date, hours: float) -> T
     """Hours spent on your own project on one day (not in the future, at most 24)."""
     person = _owner(actor, project)
     if day > timezone.localdate():
-        raise ValidationFailed.single("day", "cannot be in the future")
+        raise ValidationFailed.single("day", _("cannot be in the future"))
     if not math.isfinite(hours):
-        raise ValidationFailed.single("hours", "must be a number")
+        raise ValidationFailed.single("hours", _("must be a number"))
     rounded = Decimal(str(hours)).quantize(Decimal("0.1"), ROUND_HALF_UP)
     if not Decimal("0.1") <= rounded <= 24:
-        raise ValidationFailed.single("hours", "is from 0.1 to 24")
+        raise ValidationFailed.single("hours", _("is from 0.1 to 24"))
     return TimeLog.objects.create(
         organisation=actor.organisation,
         project=project,
@@ -310,7 +329,7 @@ def create_event(
     """A ShipIt day (managers, people ops, admins): a window of ``hours`` (24 by default)."""
     require(actor, "autonomy.shipit", actor.organisation)
     if not 1 <= hours <= 72:
-        raise ValidationFailed.single("hours", "is from 1 to 72")
+        raise ValidationFailed.single("hours", _("is from 1 to 72"))
     return ShipItEvent.objects.create(
         organisation=actor.organisation,
         title=clean_text(title, "title", 200),
@@ -323,7 +342,7 @@ def create_event(
 
 def _open(event: ShipItEvent, field: str) -> None:
     if timezone.now() >= event.ends_at:
-        raise ValidationFailed.single(field, "the ShipIt day is over")
+        raise ValidationFailed.single(field, _("the ShipIt day is over"))
 
 
 @transaction.atomic
@@ -366,7 +385,7 @@ def leave(*, actor: Actor, proposal: Proposal) -> Proposal:
 def _on_team(actor: Actor, proposal: Proposal) -> Person:
     me = _me(actor)
     if not proposal.members.filter(pk=me.pk).exists():
-        raise NotAllowed("only the project's team does this")
+        raise NotAllowed(_("only the project's team does this"))
     return me
 
 
@@ -383,10 +402,10 @@ def demo(
     """The team's demo: what they built and what shipped (once the event has started)."""
     _on_team(actor, proposal)
     if timezone.now() < proposal.event.starts_at:
-        raise ValidationFailed.single("title", "demos come once the ShipIt day has started")
+        raise ValidationFailed.single("title", _("demos come once the ShipIt day has started"))
     link = clean_text(link, "link", 500, required=False)
     if link and not link.startswith(("https://", "http://")):
-        raise ValidationFailed.single("link", "must start with https:// or http://")
+        raise ValidationFailed.single("link", _("must start with https:// or http://"))
     proposal.demo_title = clean_text(title, "title", 200)
     proposal.demo_summary = clean_text(summary, "summary", 2000)
     proposal.demo_link = link
@@ -401,10 +420,10 @@ def kudos(*, actor: Actor, proposal: Proposal) -> Kudos:
     """Thank a team for its demo — once, and not your own team."""
     me = _me(actor)
     if proposal.demoed_at is None:
-        raise ValidationFailed.single("proposal", "has no demo yet")
+        raise ValidationFailed.single("proposal", _("has no demo yet"))
     if proposal.members.filter(pk=me.pk).exists():
-        raise ValidationFailed.single("proposal", "is your own team's")
-    found, _ = Kudos.objects.get_or_create(
+        raise ValidationFailed.single("proposal", _("is your own team's"))
+    found, _created = Kudos.objects.get_or_create(
         organisation=actor.organisation, proposal=proposal, person=me
     )
     return found
@@ -416,9 +435,9 @@ def follow_up(*, actor: Actor, proposal: Proposal, outcome: str, note: str = "")
     whoever runs ShipIt days records it, once the event is over."""
     require(actor, "shipit.follow_up", proposal)
     if timezone.now() < proposal.event.ends_at:
-        raise ValidationFailed.single("outcome", "comes after the ShipIt day")
+        raise ValidationFailed.single("outcome", _("comes after the ShipIt day"))
     if outcome not in ("objective", "shipped", "dropped"):
-        raise ValidationFailed.single("outcome", "must be one of objective, shipped, dropped")
+        raise ValidationFailed.single("outcome", _("must be one of objective, shipped, dropped"))
     proposal.follow_up = outcome
     proposal.follow_up_note = clean_text(note, "note", 500, required=False)
     proposal.followed_up_at = timezone.now()

@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ampwork.core import selectors as core_selectors
@@ -27,6 +28,7 @@ def _context(actor: Actor, data: selectors.PersonAutonomy) -> dict[str, object]:
     school = actor.organisation.is_school
     person = data.person
     return {
+        "t_names": rules.T_NAMES,
         "data": data,
         "projects": selectors.projects_of(actor, person),
         "budget": selectors.time_budgets(actor.organisation, [person.pk])[person.pk],
@@ -47,7 +49,7 @@ def _context(actor: Actor, data: selectors.PersonAutonomy) -> dict[str, object]:
 @member_view
 def mine(request: HttpRequest, actor: Actor) -> HttpResponse:
     if actor.person is None:
-        raise NotFound("no person record")
+        raise NotFound(_("no person record"))
     data = selectors.person_autonomy(actor, actor.person)
     teams = []
     if can(actor, "autonomy.lead"):
@@ -73,6 +75,7 @@ def _grid_context(actor: Actor, data: selectors.Grid) -> dict[str, object]:
         "grid": data,
         "me": actor.person.pk if actor.person else None,
         "ts": [(t, rules.T_LABELS[t]) for t in rules.TS],
+        "t_names": rules.T_NAMES,
         "school": school,
         "scale": [(lv, rules.describe(lv, school)) for lv in range(rules.TOP + 1)],
     }
@@ -81,7 +84,7 @@ def _grid_context(actor: Actor, data: selectors.Grid) -> dict[str, object]:
 def _team_grid(actor: Actor, pk: int) -> selectors.Grid:
     team = core_selectors.get_team(actor.organisation, pk)
     if not can(actor, "autonomy.manage", team):
-        raise NotAllowed("The team grid is for the team's leads and admins.")
+        raise NotAllowed(_("The team grid is for the team's leads and admins."))
     return selectors.team_grid(actor, team)
 
 
@@ -127,11 +130,11 @@ def decide(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     post = request.POST
     team_id = whole_number(post.get("team", ""))
     in_place = bool(request.htmx) and team_id is not None  # type: ignore[attr-defined]
-    said, failed = f"Recorded for {subject.name}.", False
+    said, failed = _("Recorded for %(name)s.") % {"name": subject.name}, False
     try:
         level = whole_number(post.get("level", ""))
         if level is None:
-            raise ValidationFailed.single("level", "Choose a level.")
+            raise ValidationFailed.single("level", _("Choose a level."))
         if post.get("outcome"):
             expected = post.get("expected_level", "").strip()
             decision = services.decide(
@@ -144,10 +147,12 @@ def decide(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
                 guardrails=post.get("guardrails", ""),
                 expected_level=whole_number(expected) if expected else None,
             )
-            said = (
-                f"{decision.get_outcome_display()}: {decision.t} → {decision.level} "
-                f"for {subject.name}."
-            )
+            said = _("%(outcome)s: %(t)s → %(level)s for %(name)s.") % {
+                "outcome": decision.get_outcome_display(),
+                "t": decision.t,
+                "level": decision.level,
+                "name": subject.name,
+            }
         else:
             services.set_level(
                 actor=actor,
@@ -177,14 +182,14 @@ def _number(raw: str, field: str) -> float:
     try:
         return float(raw)
     except ValueError:
-        raise ValidationFailed.single(field, "must be a number") from None
+        raise ValidationFailed.single(field, _("must be a number")) from None
 
 
 def _day(raw: str) -> dt.date:
     try:
         return dt.date.fromisoformat(raw)
     except ValueError:
-        raise ValidationFailed.single("day", "must be a date like 2026-03-31") from None
+        raise ValidationFailed.single("day", _("must be a date like 2026-03-31")) from None
 
 
 @require_POST
@@ -194,7 +199,7 @@ def add_project(request: HttpRequest, actor: Actor) -> HttpResponse:
     objective = post.get("objective_id", "")
     return attempt(
         request,
-        "Project started.",
+        _("Project started."),
         lambda: services.add_project(
             actor=actor,
             title=post.get("title", ""),
@@ -212,7 +217,7 @@ def log_time(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     project, post = selectors.get_project(actor, pk), request.POST
     return attempt(
         request,
-        "Time logged.",
+        _("Time logged."),
         lambda: services.log_time(
             actor=actor,
             project=project,
@@ -229,7 +234,7 @@ def update_project(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     project, post = selectors.get_project(actor, pk), request.POST
     return attempt(
         request,
-        "Project updated.",
+        _("Project updated."),
         lambda: services.update_project(
             actor=actor,
             project=project,
@@ -247,7 +252,7 @@ def set_policy(request: HttpRequest, actor: Actor) -> HttpResponse:
     share = post.get("share_percent", "")
     return attempt(
         request,
-        "Self-directed time policy saved.",
+        _("Self-directed time policy saved."),
         lambda: services.set_policy(
             actor=actor,
             share_percent=-1 if (percent := whole_number(share)) is None else percent,
@@ -266,7 +271,7 @@ def _moment(raw: str) -> dt.datetime:
         found = dt.datetime.fromisoformat(raw)
     except ValueError:
         raise ValidationFailed.single(
-            "starts_at", "must be a date and time like 2026-03-31T09:00"
+            "starts_at", _("must be a date and time like 2026-03-31T09:00")
         ) from None
     return timezone.make_aware(found) if timezone.is_naive(found) else found
 
@@ -288,13 +293,17 @@ def shipit_events(request: HttpRequest, actor: Actor) -> HttpResponse:
         except ValidationFailed as exc:
             flash_errors(request, exc)
             return redirect("autonomy:shipit")
-        messages.success(request, "ShipIt day created.")
+        messages.success(request, _("ShipIt day created."))
         return redirect("autonomy:shipit_event", pk=event.pk)
     may_run = can(actor, "autonomy.shipit", actor.organisation)
     return render(
         request,
         "autonomy/shipit_list.html",
-        {"events": selectors.events(actor.organisation), "may_run": may_run},
+        {
+            "events": selectors.events(actor.organisation),
+            "may_run": may_run,
+            "phases": rules.PHASES,
+        },
     )
 
 
@@ -307,6 +316,7 @@ def shipit_event(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
         "autonomy/shipit_event.html",
         {
             "view": view,
+            "phases": rules.PHASES,
             "me": actor.person,
             "follow_ups": [(v, label) for v, label in Proposal.FollowUp.choices if v],
         },
@@ -319,7 +329,7 @@ def shipit_propose(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     event, post = selectors.get_event(actor.organisation, pk), request.POST
     return attempt(
         request,
-        "Idea proposed — you are on its team.",
+        _("Idea proposed — you are on its team."),
         lambda: services.propose(
             actor=actor, event=event, title=post.get("title", ""), pitch=post.get("pitch", "")
         ),
@@ -333,11 +343,11 @@ def shipit_propose(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
 def shipit_action(request: HttpRequest, actor: Actor, pk: int, action: str) -> HttpResponse:
     proposal, post = selectors.get_proposal(actor.organisation, pk), request.POST
     writes: dict[str, tuple[str, Callable[[], object]]] = {
-        "join": ("You joined the team.", lambda: services.join(actor=actor, proposal=proposal)),
-        "leave": ("You left the team.", lambda: services.leave(actor=actor, proposal=proposal)),
-        "kudos": ("Kudos sent.", lambda: services.kudos(actor=actor, proposal=proposal)),
+        "join": (_("You joined the team."), lambda: services.join(actor=actor, proposal=proposal)),
+        "leave": (_("You left the team."), lambda: services.leave(actor=actor, proposal=proposal)),
+        "kudos": (_("Kudos sent."), lambda: services.kudos(actor=actor, proposal=proposal)),
         "demo": (
-            "Demo saved.",
+            _("Demo saved."),
             lambda: services.demo(
                 actor=actor,
                 proposal=proposal,
@@ -348,7 +358,7 @@ def shipit_action(request: HttpRequest, actor: Actor, pk: int, action: str) -> H
             ),
         ),
         "follow-up": (
-            "Outcome recorded.",
+            _("Outcome recorded."),
             lambda: services.follow_up(
                 actor=actor,
                 proposal=proposal,
@@ -358,6 +368,6 @@ def shipit_action(request: HttpRequest, actor: Actor, pk: int, action: str) -> H
         ),
     }
     if action not in writes:
-        raise NotFound("no such action")
+        raise NotFound(_("no such action"))
     ok, write = writes[action]
     return attempt(request, ok, write, "autonomy:shipit_event", pk=proposal.event_id)

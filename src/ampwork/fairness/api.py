@@ -6,6 +6,7 @@ Everything but ``/fairness/me`` is for people ops and admins; schools have no pa
 from typing import Literal, cast
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from ampwork.apitools import actor, responses
@@ -34,7 +35,7 @@ router = Router(tags=["fairness"])
 def _staff(request: HttpRequest) -> Actor:
     who = actor(request)
     if who.organisation.is_school:
-        raise NotFound("pay fairness is for companies")
+        raise NotFound(_("pay fairness is for companies"))
     require(who, "fairness.view", who.organisation)
     return who
 
@@ -60,7 +61,7 @@ def run_audit(request: HttpRequest) -> Status[AuditRun]:
 def latest_audit(request: HttpRequest) -> AuditRun:
     gate = selectors.gate_of(_staff(request).organisation)
     if gate.run is None:
-        raise NotFound("no pay audit has been run")
+        raise NotFound(_("no pay audit has been run"))
     return gate.run
 
 
@@ -78,7 +79,7 @@ def report(
     who = _staff(request)
     data = selectors.records(who.organisation)
     if not data.records:
-        raise NotFound("there is no pay to report on yet")
+        raise NotFound(_("there is no pay to report on yet"))
     result = audit.audit(data.records, data.reference, data.comparison)
     population = {
         "reference": data.reference,
@@ -132,10 +133,10 @@ def my_pay(request: HttpRequest) -> MyPayOut:
     """Your own pay against your band: nobody else's, ever."""
     who = actor(request)
     if who.organisation.is_school or who.person is None:
-        raise NotFound("no pay record")
+        raise NotFound(_("no pay record"))
     mine = selectors.my_pay(who.person)
     if mine.record is None:
-        raise NotFound("no pay record has been imported for you")
+        raise NotFound(_("no pay record has been imported for you"))
     return MyPayOut(
         annual_pay=mine.annual,
         currency=mine.currency,

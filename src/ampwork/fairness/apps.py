@@ -3,12 +3,13 @@ from __future__ import annotations
 from functools import partial
 
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class FairnessConfig(AppConfig):
     name = "ampwork.fairness"
     label = "fairness"
-    verbose_name = "Baseline fairness: the pay audit"
+    verbose_name = _("Baseline fairness: the pay audit")
 
     def ready(self) -> None:
         from ampwork.core import backup

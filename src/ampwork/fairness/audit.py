@@ -1,4 +1,5 @@
-"""The pay audit: pure statistics over plain records (no ORM, no Django).
+"""The pay audit: pure statistics over plain records (no ORM; its sentences go through
+Django's gettext).
 
 Formulas, thresholds and sources: docs/methods.md, section Fairness.
 
@@ -24,6 +25,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
+
+from django.utils.translation import gettext as _
+
+from ampwork.core.l10n import format_number, format_percent
 
 from . import money
 from .money import exact
@@ -169,7 +174,10 @@ def _person(
         compa = float(pay / mid)
         penetration = float((pay - low) / (high - low))
         if pay < COMPA_LOW * mid:
-            reasons.append(f"compa-ratio {compa:.2f} is below {COMPA_LOW:.2f}")
+            reasons.append(
+                _("compa-ratio %(compa)s is below %(low)s")
+                % {"compa": _shown(f"{compa:.2f}"), "low": _shown(f"{COMPA_LOW:.2f}")}
+            )
             thresholds.append(COMPA_LOW * mid)
     market_ratio = position = None
     if r.market_p50:
@@ -179,7 +187,7 @@ def _person(
         market_ratio = float(pay / p50)
         position = _position(pay, p25, p50, p75)
         if p25 is not None and pay < p25:
-            reasons.append(f"below the market P25 ({p25:,.0f})")
+            reasons.append(_("below the market P25 (%(p25)s)") % {"p25": _shown(f"{p25:.0f}")})
             thresholds.append(p25)
     peer_median = deviation = None
     if peer is not None:
@@ -188,11 +196,17 @@ def _person(
         deviation = float((pay - median) / median) if median else None
         if pay < (1 - PEER_GAP) * median:
             reasons.append(
-                f"{float((median - pay) / median):.0%} below the peer median ({median:,.0f})"
+                _("%(share)s below the peer median (%(median)s)")
+                % {
+                    "share": _shown(f"{float((median - pay) / median) * 100:.0f}", percent=True),
+                    "median": _shown(f"{median:.0f}"),
+                }
             )
             thresholds.append((1 - PEER_GAP) * median)
         if iqr > 0 and pay < fence:
-            reasons.append(f"more than {PEER_IQR} IQR below the peer median")
+            reasons.append(
+                _("more than %(iqr)s IQR below the peer median") % {"iqr": _shown(str(PEER_IQR))}
+            )
             thresholds.append(fence)
     target = max(thresholds) if thresholds else None
     lift = money.money((target - pay) * exact(r.fte)) if target is not None else Decimal(0)
@@ -210,6 +224,16 @@ def _person(
         None if target is None else float(target),
         float(lift),
     )
+
+
+def _shown(text: str, *, percent: bool = False) -> str:
+    """A number already rounded the English way ("0.87", "41000", "12"), written as the
+    reader writes numbers ("0,87", "41.000", "12 %"), with no second rounding."""
+    exact_value = Decimal(text)
+    places = max(0, -exact_value.as_tuple().exponent)  # type: ignore[operator]
+    if percent:
+        return format_percent(exact_value / 100, places)
+    return format_number(exact_value, places)
 
 
 def _position(pay: Decimal, p25: Decimal | None, p50: Decimal, p75: Decimal | None) -> str:
@@ -460,6 +484,11 @@ def left_out_text(left_out: dict[str, Any], column: str = "gender") -> str:
         return ""
     parts = []
     if left_out.get("blank"):
-        parts.append(f"{left_out['blank']} with no {column} recorded")
+        parts.append(
+            _("%(n)s with no %(column)s recorded") % {"n": left_out["blank"], "column": column}
+        )
     parts += [f"{n} {value}" for value, n in left_out.get("other", {}).items()]
-    return f"{left_out['n']} left out of the comparison: " + ", ".join(parts)
+    return _("%(n)s left out of the comparison: %(who)s") % {
+        "n": left_out["n"],
+        "who": ", ".join(parts),
+    }

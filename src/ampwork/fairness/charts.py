@@ -8,8 +8,11 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 import plotly.graph_objects as go
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ampwork.core.charts import Table, to_html
+from ampwork.core.l10n import format_number, locale_for
 
 from .audit import Record
 
@@ -17,6 +20,15 @@ COLOURS = ["#2f6f5e", "#c05621", "#5a67d8", "#9aa5b1"]
 #: above this many people the dots become boxes computed here (the page stays small: at
 #: 10,000 people the dots alone were some 400 KB of the page)
 DOTS = 1000
+
+
+def _separators(fig: go.Figure) -> None:
+    """Plotly writes hover and axis numbers with the reader's decimal and group marks
+    (only where they differ from plotly's own ".,", so English figures stay as they are)."""
+    symbols = locale_for().number_symbols.get("latn", {})
+    marks = symbols.get("decimal", ".") + symbols.get("group", ",")
+    if marks != ".,":
+        fig.update_layout(separators=marks)
 
 
 def pay_by_level(records: Sequence[Record], groups: Sequence[str]) -> str:
@@ -31,14 +43,14 @@ def pay_by_level(records: Sequence[Record], groups: Sequence[str]) -> str:
             market[r.level].append(r.market_p50)
     shown = [lv for lv in levels if ranges[lv]]
     if shown:
-        low = [statistics.median(a for a, _ in ranges[lv]) for lv in shown]
-        high = [statistics.median(b for _, b in ranges[lv]) for lv in shown]
+        low = [statistics.median(a for a, _b in ranges[lv]) for lv in shown]
+        high = [statistics.median(b for _a, b in ranges[lv]) for lv in shown]
         fig.add_trace(
             go.Bar(
                 x=shown,
                 y=[h - lo for lo, h in zip(low, high, strict=True)],
                 base=low,
-                name="pay range (median of the level's bands)",
+                name=_("pay range (median of the level's bands)"),
                 marker_color="rgba(47,111,94,0.12)",
                 hoverinfo="skip",
             )
@@ -50,7 +62,7 @@ def pay_by_level(records: Sequence[Record], groups: Sequence[str]) -> str:
                 x=with_market,
                 y=[statistics.median(market[lv]) for lv in with_market],
                 mode="markers",
-                name="market median",
+                name=_("market median"),
                 marker={
                     "symbol": "line-ew-open",
                     "size": 28,
@@ -64,7 +76,7 @@ def pay_by_level(records: Sequence[Record], groups: Sequence[str]) -> str:
         members = [r for r in records if (r.group or "") == group and r.level]
         if not members:
             continue
-        name = group or "not stated"
+        name = group or _("not stated")
         shown_groups.append((name, members))
         marker = {"color": COLOURS[i % len(COLOURS)], "size": 7, "opacity": 0.8}
         if len(records) > DOTS:
@@ -103,10 +115,11 @@ def pay_by_level(records: Sequence[Record], groups: Sequence[str]) -> str:
     fig.update_layout(
         height=380,
         boxmode="group",
-        yaxis_title="annual pay, full time",
+        yaxis_title=_("annual pay, full time"),
         legend={"orientation": "h", "y": -0.18},
         xaxis={"categoryorder": "array", "categoryarray": levels},
     )
+    _separators(fig)
     return to_html(fig, _table(levels, ranges, market, shown_groups))
 
 
@@ -151,13 +164,24 @@ def _table(
     """Per level: the pay range and market median the chart draws, and for each group its
     people's pay (median, lowest to highest): the dots, summed up."""
 
+    def amount(value: float) -> str:
+        return format_number(round(value), 0)
+
     def pay(values: Sequence[float]) -> str:
         if not values:
             return "–"
-        low, high = min(values), max(values)
-        spread = f", {low:,.0f} to {high:,.0f}" if len(values) > 1 else ""
-        people = "1 person" if len(values) == 1 else f"{len(values)} people"
-        return f"{statistics.median(values):,.0f} ({people}{spread})"
+        if len(values) == 1:
+            return _("%(median)s (1 person)") % {"median": amount(values[0])}
+        return ngettext(
+            "%(median)s (%(n)d person, %(low)s to %(high)s)",
+            "%(median)s (%(n)d people, %(low)s to %(high)s)",
+            len(values),
+        ) % {
+            "median": amount(statistics.median(values)),
+            "n": len(values),
+            "low": amount(min(values)),
+            "high": amount(max(values)),
+        }
 
     rows = []
     for level in levels:
@@ -165,17 +189,30 @@ def _table(
         rows.append(
             (
                 level,
-                f"{statistics.median(a for a, _ in band):,.0f} to "
-                f"{statistics.median(b for _, b in band):,.0f}"
+                _("%(low)s to %(high)s")
+                % {
+                    "low": amount(statistics.median(a for a, _b in band)),
+                    "high": amount(statistics.median(b for _a, b in band)),
+                }
                 if band
                 else "–",
-                f"{statistics.median(market[level]):,.0f}" if market[level] else "–",
-                *(pay([r.annual for r in members if r.level == level]) for _, members in groups),
+                amount(statistics.median(market[level])) if market[level] else "–",
+                *(
+                    pay([r.annual for r in members if r.level == level])
+                    for _name, members in groups
+                ),
             )
         )
     return Table(
-        "Annual full-time pay per level: the level's pay range, the market median, and the "
-        "median pay of each group (with how many people and the lowest to highest)",
-        ["Level", "Pay range", "Market median", *(f"{name}: median pay" for name, _ in groups)],
+        _(
+            "Annual full-time pay per level: the level's pay range, the market median, and the "
+            "median pay of each group (with how many people and the lowest to highest)"
+        ),
+        [
+            _("Level"),
+            _("Pay range"),
+            _("Market median"),
+            *(_("%(group)s: median pay") % {"group": name} for name, _members in groups),
+        ],
         rows,
     )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+from django.utils.translation import gettext as _
+
 from ampwork.core.errors import FieldError, ValidationFailed
 from ampwork.core.imports import Plan, read_rows
 
@@ -54,9 +56,9 @@ def factor_problem(raw: str) -> str | None:
     except ValueError:
         return None
     if not math.isfinite(number):
-        return "is not a finite number"
+        return _("is not a finite number")
     if abs(number) > MAX_AMOUNT:
-        return "is implausibly large"
+        return _("is implausibly large")
     return None
 
 
@@ -65,11 +67,11 @@ def number_problem(name: str, value: float) -> str | None:
     if name in MONEY:
         return amount_problem(value, positive=False)
     if not math.isfinite(value):
-        return "is not a finite number"
+        return _("is not a finite number")
     if value < 0:
-        return "must be zero or more"
+        return _("must be zero or more")
     if abs(value) > MAX_AMOUNT:
-        return "is implausibly large"
+        return _("is implausibly large")
     return None
 
 
@@ -98,16 +100,24 @@ def read(
             try:
                 number = float(raw.replace(",", ""))
             except ValueError:
-                errors.append(FieldError(name, f"'{raw}' is not a number", line))
+                errors.append(
+                    FieldError(name, _("'%(value)s' is not a number") % {"value": raw}, line)
+                )
                 continue
             problem = number_problem(name, number)
             if problem:
-                errors.append(FieldError(name, f"'{raw}' {problem}", line))
+                errors.append(
+                    FieldError(
+                        name,
+                        _("'%(value)s' %(problem)s") % {"value": raw, "problem": problem},
+                        line,
+                    )
+                )
                 continue
             values[name] = number
         employee = cells.get("employee_id", "")
         if not employee:
-            errors.append(FieldError("employee_id", "is required", line))
+            errors.append(FieldError("employee_id", _("is required"), line))
         elif employee in seen:
             errors.append(
                 FieldError(
@@ -118,12 +128,18 @@ def read(
         if values.get("base_pay") is None and "base_pay" not in [
             e.field for e in errors if e.line == line
         ]:
-            errors.append(FieldError("base_pay", "is required", line))
+            errors.append(FieldError("base_pay", _("is required"), line))
         elif values.get("base_pay") == 0:
-            errors.append(FieldError("base_pay", "must be more than zero", line))
+            errors.append(FieldError("base_pay", _("must be more than zero"), line))
         fte = values.get("fte")
         if fte is not None and not 0 < fte <= 1.5:
-            errors.append(FieldError("fte", f"{fte:g} is not a share of full time (0–1)", line))
+            errors.append(
+                FieldError(
+                    "fte",
+                    _("%(value)s is not a share of full time (0–1)") % {"value": f"{fte:g}"},
+                    line,
+                )
+            )
         tenure = None
         if cells.get("hire_date"):
             try:
@@ -137,13 +153,19 @@ def read(
                 )
         low, high = values.get("band_min"), values.get("band_max")
         if low is not None and high is not None and low >= high:
-            errors.append(FieldError("band_max", "must be above band_min", line))
+            errors.append(FieldError("band_max", _("must be above band_min"), line))
         factors: dict[str, object] = {}
         for name, raw in cells.items():
             if name.startswith("factor:") and raw:
                 problem = factor_problem(raw)
                 if problem:
-                    errors.append(FieldError(name, f"'{raw}' {problem}", line))
+                    errors.append(
+                        FieldError(
+                            name,
+                            _("'%(value)s' %(problem)s") % {"value": raw, "problem": problem},
+                            line,
+                        )
+                    )
                 factors[name.removeprefix("factor:")] = factor_value(raw)
         if errors and errors[-1].line == line:
             continue

@@ -22,6 +22,11 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from ampwork.core.l10n import format_percent
+
 GAP_RED = Decimal(5)
 SHARE_RED = Fraction(1, 10)
 SHARE_RED_PERCENT = Decimal(10)  # the same 10%, for the reason's text
@@ -54,15 +59,22 @@ def percent_text(
         return abs(x) >= threshold if threshold else x != 0
 
     side = reaches(value) if reached is None else reached
-    sign = "+" if signed else ""
     for digits in range(places, MAX_PLACES + 1):
         shown = value.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
         if reaches(shown) == side:
-            return f"{shown:{sign}f}%"
+            return _written(shown, signed)
     # still on the wrong side at the last decimal: round towards the rule's side
     rounding = ROUND_UP if side else ROUND_DOWN
     shown = value.quantize(Decimal(1).scaleb(-MAX_PLACES), rounding=rounding)
-    return f"{shown:{sign}f}%"
+    return _written(shown, signed)
+
+
+def _written(shown: Decimal, signed: bool) -> str:
+    """A rounded percentage as the reader writes it, its digits untouched: "+4.96%" in
+    English, "+4,96 %" in German; the sign as Python's format gives it ("-0.0" stays)."""
+    places = max(0, -int(shown.as_tuple().exponent))
+    sign = "-" if shown.is_signed() else ("+" if signed else "")
+    return sign + format_percent(abs(shown) / 100, places)
 
 
 def judge(result: dict[str, Any]) -> tuple[str, list[str]]:
@@ -74,20 +86,51 @@ def judge(result: dict[str, Any]) -> tuple[str, list[str]]:
         if low > 0 or high < 0:
             percent = Decimal(repr(float(adjusted["percent"])))
             large = abs(percent) >= GAP_RED
+            values: dict[str, object] = {
+                "gap": percent_text(percent, threshold=GAP_RED, reached=large),
+                "threshold": f"{GAP_RED}%",
+                "low": percent_text(log_points_percent(low)),
+                "high": percent_text(log_points_percent(high)),
+            }
             text = (
-                f"adjusted gap of {percent_text(percent, threshold=GAP_RED, reached=large)}"
-                f" ({'' if large else 'under '}{GAP_RED}%{' or more' if large else ''} either "
-                "way; 95% interval "
-                f"{percent_text(log_points_percent(low))} to "
-                f"{percent_text(log_points_percent(high))}, which excludes zero)"
-            )
+                _(
+                    "adjusted gap of %(gap)s (%(threshold)s or more either way; 95%% interval "
+                    "%(low)s to %(high)s, which excludes zero)"
+                )
+                if large
+                else _(
+                    "adjusted gap of %(gap)s (under %(threshold)s either way; 95%% interval "
+                    "%(low)s to %(high)s, which excludes zero)"
+                )
+            ) % values
             (red if large else amber).append(text)
     flagged_categories = [c for c in result.get("categories", []) if c["flag"]]
     if flagged_categories:
+        largest = _largest(flagged_categories)
+        values = {
+            "n": len(flagged_categories),
+            "threshold": f"{GAP_RED}%",
+            **largest,
+        }
         red.append(
-            f"{len(flagged_categories)} categor"
-            f"{'y' if len(flagged_categories) == 1 else 'ies'} of workers with a mean "
-            f"gap of {GAP_RED}% or more in basic or total pay{_largest(flagged_categories)}"
+            (
+                ngettext(
+                    "%(n)d category of workers with a mean gap of %(threshold)s or more in "
+                    "basic or total pay, the largest %(gap)s (%(role)s, %(level)s)",
+                    "%(n)d categories of workers with a mean gap of %(threshold)s or more in "
+                    "basic or total pay, the largest %(gap)s (%(role)s, %(level)s)",
+                    len(flagged_categories),
+                )
+                if largest
+                else ngettext(
+                    "%(n)d category of workers with a mean gap of %(threshold)s or more in "
+                    "basic or total pay",
+                    "%(n)d categories of workers with a mean gap of %(threshold)s or more in "
+                    "basic or total pay",
+                    len(flagged_categories),
+                )
+            )
+            % values
         )
     flags = len(result.get("flags", []))
     n = result.get("n", 0) or 1
@@ -100,20 +143,43 @@ def judge(result: dict[str, Any]) -> tuple[str, list[str]]:
             places=0,
             signed=False,
         )
-        rule = f"{SHARE_RED_PERCENT}% or more" if many else f"under {SHARE_RED_PERCENT}%"
+        values = {
+            "flags": flags,
+            "n": n,
+            "share": share,
+            "threshold": f"{SHARE_RED_PERCENT}%",
+        }
         (red if many else amber).append(
-            f"{flags} of {n} {'person' if n == 1 else 'people'} ({share}; {rule}) paid below "
-            "their band, the market or their peers"
+            (
+                ngettext(
+                    "%(flags)d of %(n)d person (%(share)s; %(threshold)s or more) paid below "
+                    "their band, the market or their peers",
+                    "%(flags)d of %(n)d people (%(share)s; %(threshold)s or more) paid below "
+                    "their band, the market or their peers",
+                    n,
+                )
+                if many
+                else ngettext(
+                    "%(flags)d of %(n)d person (%(share)s; under %(threshold)s) paid below "
+                    "their band, the market or their peers",
+                    "%(flags)d of %(n)d people (%(share)s; under %(threshold)s) paid below "
+                    "their band, the market or their peers",
+                    n,
+                )
+            )
+            % values
         )
     if red:
         return "red", red + amber
     if amber:
         return "amber", amber
-    return "green", ["no significant adjusted gap, no category gap of 5% or more, nobody flagged"]
+    return "green", [
+        _("no significant adjusted gap, no category gap of 5%% or more, nobody flagged") % {}
+    ]
 
 
-def _largest(categories: list[dict[str, Any]]) -> str:
-    """', the largest 7.2% (Engineer, L3)': the flagged mean gap furthest from zero."""
+def _largest(categories: list[dict[str, Any]]) -> dict[str, str]:
+    """The flagged mean gap furthest from zero and its category: 7.2%, Engineer, L3."""
     gaps = [
         (abs(Decimal(repr(float(c[key])))), c)
         for c in categories
@@ -121,10 +187,14 @@ def _largest(categories: list[dict[str, Any]]) -> str:
         if c.get(flag) and c.get(key) is not None
     ]
     if not gaps:
-        return ""
+        return {}
     gap, category = max(gaps, key=lambda g: g[0])
     shown = percent_text(gap, threshold=GAP_RED, reached=True, signed=False)
-    return f", the largest {shown} ({category.get('role') or '—'}, {category.get('level') or '—'})"
+    return {
+        "gap": shown,
+        "role": str(category.get("role") or "—"),
+        "level": str(category.get("level") or "—"),
+    }
 
 
 def summary(result: dict[str, Any], data: Any) -> dict[str, Any]:

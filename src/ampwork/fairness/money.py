@@ -5,7 +5,7 @@ decimal a person typed — the shortest decimal that reads back as the same floa
 the typed value whenever it had at most 15 significant digits — rounded half up to the
 cent. Sums, means, medians, quartiles and gaps are then computed in ``Decimal``, so
 41,234.60 against 39,172.87 is a gap of exactly 5%, not 4.99999999999999%.
-Pure: no ORM, no Django.
+Pure: no ORM (its messages go through Django's gettext).
 """
 
 from __future__ import annotations
@@ -14,6 +14,10 @@ import math
 import statistics
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
+
+from django.utils.translation import gettext as _
+
+from ampwork.core.l10n import format_number
 
 CENT = Decimal("0.01")  # pragma: no mutate (quantize reads only the exponent: 0.02 is the same)
 ZERO = Decimal("0.00")
@@ -67,11 +71,13 @@ def gap_percent(reference: Decimal, comparison: Decimal) -> Decimal | None:
 def amount_problem(value: float, *, positive: bool) -> str | None:
     """Why a number read from an import cannot be an amount of money, or None."""
     if not math.isfinite(value):
-        return "is not a finite number"
+        return _("is not a finite number")
     if value < 0:
-        return "must not be negative"
+        return _("must not be negative")
     if positive and value == 0:
-        return "must be more than zero"
+        return _("must be more than zero")
     if value > MAX_AMOUNT:
-        return f"is not a plausible amount (at most {MAX_AMOUNT:,.0f})"
+        return _("is not a plausible amount (at most %(max)s)") % {
+            "max": format_number(MAX_AMOUNT, 0)
+        }
     return None

@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from ampwork.core import summaries
+from ampwork.core.l10n import format_day
 from ampwork.core.models import Organisation, Person, TeamMembership
 
 from . import audit, charts, gate
@@ -152,14 +154,30 @@ def gate_of(org: Organisation) -> Gate:
     """The fairness gate the advisor reads: the newest audit, if it is recent enough."""
     run = AuditRun.objects.filter(organisation=org).order_by("-run_at", "-id").first()
     if run is None:
-        return Gate("red", ["no pay audit has been run"], None)
+        return Gate("red", [_("no pay audit has been run")], None)
     if not gate.is_current(run.run_at, timezone.now()):
         return Gate(
             "red",
-            [f"the last pay audit is from {run.run_at:%d %b %Y}, more than 12 months ago"],
+            [
+                _("the last pay audit is from %(day)s, more than 12 months ago")
+                % {"day": format_day(run.run_at)}
+            ],
             run,
         )
-    return Gate(run.status, list(run.reasons), run)
+    return Gate(run.status, _reasons(run), run)
+
+
+def _reasons(run: AuditRun) -> list[str]:
+    """The run's reasons in the reader's language: judged again from the figures the run
+    kept (the same rules, so the same status), else as they were written when it ran."""
+    if "adjusted_gap" in run.summary:
+        try:
+            status, reasons = gate.judge(run.summary)
+        except (KeyError, TypeError, ValueError, ArithmeticError):
+            return list(run.reasons)
+        if status == run.status:
+            return reasons
+    return list(run.reasons)
 
 
 @dataclass
@@ -237,7 +255,7 @@ def overview(org: Organisation) -> summaries.Fresh[Overview | None]:
     today = timezone.localdate()
     return summaries.summary(
         "fairness.overview",
-        (org.pk, today),
+        (org.pk, today, translation.get_language()),  # its chart and reasons are text
         ("core", "fairness"),
         lambda: _overview(org, today),
     )

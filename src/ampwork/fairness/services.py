@@ -6,6 +6,9 @@ import datetime as dt
 from typing import Any
 
 from django.db import transaction
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ampwork.core.errors import FieldError, ValidationFailed
 from ampwork.core.imports import Plan, read_rows
@@ -28,42 +31,45 @@ from .models import (
 )
 from .money import amount_problem
 
-COLUMNS: dict[str, dict[str, str]] = {
+COLUMNS: dict[str, dict[str, str | Promise]] = {
     "compensation": {
-        "email": "The person's email (required)",
-        "effective": "Date the pay takes effect, YYYY-MM-DD (required)",
-        "base_pay": "Base pay per period, more than zero (required)",
-        "currency": "ISO code, e.g. EUR (required; needs a rate unless it is the reporting "
-        "currency)",
-        "period": "annual (default), monthly, weekly or hourly",
-        "fte": "Share of full time, 0–1 (default 1)",
-        "variable_pay": "Bonus and commission for the year",
-        "complementary_pay": "Allowances and benefits in kind for the year (EU: complementary pay)",
-        "gender": "Restricted: for the gap analysis only",
-        "performance": "Restricted: a number, used as a control",
+        "email": gettext_lazy("The person's email (required)"),
+        "effective": gettext_lazy("Date the pay takes effect, YYYY-MM-DD (required)"),
+        "base_pay": gettext_lazy("Base pay per period, more than zero (required)"),
+        "currency": gettext_lazy(
+            "ISO code, e.g. EUR (required; needs a rate unless it is the reporting currency)"
+        ),
+        "period": gettext_lazy("annual (default), monthly, weekly or hourly"),
+        "fte": gettext_lazy("Share of full time, 0–1 (default 1)"),
+        "variable_pay": gettext_lazy("Bonus and commission for the year"),
+        "complementary_pay": gettext_lazy(
+            "Allowances and benefits in kind for the year (EU: complementary pay)"
+        ),
+        "gender": gettext_lazy("Restricted: for the gap analysis only"),
+        "performance": gettext_lazy("Restricted: a number, used as a control"),
     },
     "market": {
-        "job_role": "Role (required)",
-        "level": "Level (required)",
-        "location": "Location (empty: anywhere)",
-        "currency": "ISO code (required)",
-        "p25": "25th percentile of annual pay (required)",
-        "p50": "Median (required)",
-        "p75": "75th percentile (required)",
-        "source": "Where the numbers come from",
-        "as_of": "Date of the data, YYYY-MM-DD",
+        "job_role": gettext_lazy("Role (required)"),
+        "level": gettext_lazy("Level (required)"),
+        "location": gettext_lazy("Location (empty: anywhere)"),
+        "currency": gettext_lazy("ISO code (required)"),
+        "p25": gettext_lazy("25th percentile of annual pay (required)"),
+        "p50": gettext_lazy("Median (required)"),
+        "p75": gettext_lazy("75th percentile (required)"),
+        "source": gettext_lazy("Where the numbers come from"),
+        "as_of": gettext_lazy("Date of the data, YYYY-MM-DD"),
     },
     "bands": {
-        "job_role": "Role (required)",
-        "level": "Level (required)",
-        "location": "Location (empty: anywhere)",
-        "currency": "ISO code (required)",
-        "minimum": "Range minimum, annual (required)",
-        "maximum": "Range maximum (required)",
+        "job_role": gettext_lazy("Role (required)"),
+        "level": gettext_lazy("Level (required)"),
+        "location": gettext_lazy("Location (empty: anywhere)"),
+        "currency": gettext_lazy("ISO code (required)"),
+        "minimum": gettext_lazy("Range minimum, annual (required)"),
+        "maximum": gettext_lazy("Range maximum (required)"),
     },
     "rates": {
-        "currency": "ISO code (required)",
-        "rate": "Units of the reporting currency per unit of this one (required)",
+        "currency": gettext_lazy("ISO code (required)"),
+        "rate": gettext_lazy("Units of the reporting currency per unit of this one (required)"),
     },
 }
 RATE_MIN, RATE_MAX = 1e-9, 1e9  # units of the reporting currency per unit: beyond is a typo
@@ -76,7 +82,7 @@ REQUIRED = {
 
 
 def settings_of(actor: Actor) -> FairnessSettings:
-    found, _ = FairnessSettings.objects.get_or_create(organisation=actor.organisation)
+    found, _created = FairnessSettings.objects.get_or_create(organisation=actor.organisation)
     return found
 
 
@@ -88,7 +94,7 @@ class _Rows:
         plan = Plan(kind, source)
         self.rows = read_rows(
             text,
-            COLUMNS[kind],
+            {name: str(text) for name, text in COLUMNS[kind].items()},
             REQUIRED[kind],
             plan,
             extra_prefixes=("factor:",) if kind == "compensation" else (),
@@ -109,16 +115,22 @@ class _Rows:
         raw = row.get(name, "")
         if not raw:
             if required:
-                self.errors.append(FieldError(name, "is required", line))
+                self.errors.append(FieldError(name, _("is required"), line))
             return None
         try:
             value = float(raw.replace(",", ""))
         except ValueError:
-            self.errors.append(FieldError(name, f"'{raw}' is not a number", line))
+            self.errors.append(
+                FieldError(name, _("'%(value)s' is not a number") % {"value": raw}, line)
+            )
             return None
         problem = amount_problem(value, positive=positive)
         if problem:
-            self.errors.append(FieldError(name, f"'{raw}' {problem}", line))
+            self.errors.append(
+                FieldError(
+                    name, _("'%(value)s' %(problem)s") % {"value": raw, "problem": problem}, line
+                )
+            )
             return None
         return value
 
@@ -128,24 +140,35 @@ class _Rows:
         raw = row.get(name, "")
         if not raw:
             if required:
-                self.errors.append(FieldError(name, "is required", line))
+                self.errors.append(FieldError(name, _("is required"), line))
             return None
         try:
             return dt.date.fromisoformat(raw)
         except ValueError:
-            self.errors.append(FieldError(name, f"'{raw}' is not a date like 2026-03-31", line))
+            self.errors.append(
+                FieldError(
+                    name, _("'%(value)s' is not a date like 2026-03-31") % {"value": raw}, line
+                )
+            )
             return None
 
     def currency(self, line: int, row: dict[str, str], known: set[str] | None) -> str:
         code = row.get("currency", "").upper()
         if len(code) != 3 or not code.isalpha():
-            self.errors.append(FieldError("currency", f"'{code}' is not a currency code", line))
+            self.errors.append(
+                FieldError(
+                    "currency", _("'%(value)s' is not a currency code") % {"value": code}, line
+                )
+            )
         elif known is not None and code not in known:
             self.errors.append(
                 FieldError(
                     "currency",
-                    f"no exchange rate for {code}: import a rate first (currencies are "
-                    "never mixed silently)",
+                    _(
+                        "no exchange rate for %(code)s: import a rate first (currencies are "
+                        "never mixed silently)"
+                    )
+                    % {"code": code},
                     line,
                 )
             )
@@ -179,9 +202,11 @@ def import_pay(
     """Import compensation, market data, pay bands or currency rates. All or nothing."""
     require(actor, "fairness.edit", actor.organisation)
     if actor.organisation.is_school:
-        raise ValidationFailed.single("kind", "pay data is for companies")
+        raise ValidationFailed.single("kind", _("pay data is for companies"))
     if kind not in COLUMNS:
-        raise ValidationFailed.single("kind", f"must be one of {', '.join(COLUMNS)}")
+        raise ValidationFailed.single(
+            "kind", _("must be one of %(values)s") % {"values": ", ".join(COLUMNS)}
+        )
     rows = _Rows(kind, text, source)
     if rows.errors:
         raise rows.fail()
@@ -206,19 +231,30 @@ def _compensation(actor: Actor, rows: _Rows, known: set[str]) -> int:
         person = people.get(row.get("email", "").lower())
         if person is None:
             rows.errors.append(
-                FieldError("email", f"nobody here has the email {row.get('email')}", line)
+                FieldError(
+                    "email",
+                    _("nobody here has the email %(email)s") % {"email": row.get("email")},
+                    line,
+                )
             )
         effective = rows.date(line, row, "effective", required=True)
         base = rows.number(line, row, "base_pay", required=True, positive=True)
         currency = rows.currency(line, row, known)
         fte = rows.number(line, row, "fte")
         if fte is not None and not 0 < fte <= 1.5:
-            rows.errors.append(FieldError("fte", f"{fte:g} is not a share of full time", line))
+            rows.errors.append(
+                FieldError(
+                    "fte", _("%(value)s is not a share of full time") % {"value": f"{fte:g}"}, line
+                )
+            )
         period = row.get("period", "") or "annual"
         if period not in PERIODS_PER_YEAR:
             rows.errors.append(
                 FieldError(
-                    "period", f"'{period}' is not one of {', '.join(PERIODS_PER_YEAR)}", line
+                    "period",
+                    _("'%(value)s' is not one of %(values)s")
+                    % {"value": period, "values": ", ".join(PERIODS_PER_YEAR)},
+                    line,
                 )
             )
         variable = rows.number(line, row, "variable_pay") or 0.0
@@ -244,7 +280,11 @@ def _compensation(actor: Actor, rows: _Rows, known: set[str]) -> int:
             if k.startswith("factor:") and v:
                 problem = factor_problem(v)
                 if problem:
-                    rows.errors.append(FieldError(k, f"'{v}' {problem}", line))
+                    rows.errors.append(
+                        FieldError(
+                            k, _("'%(value)s' %(problem)s") % {"value": v, "problem": problem}, line
+                        )
+                    )
                 extra[k.removeprefix("factor:")] = factor_value(v)
         if row.get("gender") or performance is not None or extra:
             attributes[person] = {
@@ -269,10 +309,10 @@ def _market(actor: Actor, rows: _Rows, known: set[str]) -> int:
         currency = rows.currency(line, row, known)
         as_of = rows.date(line, row, "as_of")
         if None not in values and not values[0] <= values[1] <= values[2]:  # type: ignore[operator]
-            rows.errors.append(FieldError("p50", "needs p25 ≤ p50 ≤ p75", line))
+            rows.errors.append(FieldError("p50", _("needs p25 ≤ p50 ≤ p75"), line))
         for name in ("job_role", "level"):
             if not row.get(name):
-                rows.errors.append(FieldError(name, "is required", line))
+                rows.errors.append(FieldError(name, _("is required"), line))
         if None in values:
             continue
         items.append((row, values, currency, as_of))
@@ -303,10 +343,10 @@ def _bands(actor: Actor, rows: _Rows, known: set[str]) -> int:
         high = rows.number(line, row, "maximum", required=True, positive=True)
         currency = rows.currency(line, row, known)
         if low is not None and high is not None and high <= low:
-            rows.errors.append(FieldError("maximum", "must be above the minimum", line))
+            rows.errors.append(FieldError("maximum", _("must be above the minimum"), line))
         for name in ("job_role", "level"):
             if not row.get(name):
-                rows.errors.append(FieldError(name, "is required", line))
+                rows.errors.append(FieldError(name, _("is required"), line))
         items.append((row, low, high, currency))
     if rows.errors:
         raise rows.fail()
@@ -327,7 +367,11 @@ def _rates(actor: Actor, rows: _Rows, known: set[str]) -> int:
         rate = rows.number(line, row, "rate", required=True, positive=True)
         if rate is not None and not RATE_MIN <= rate <= RATE_MAX:
             rows.errors.append(
-                FieldError("rate", f"{rate:g} is not a plausible exchange rate", line)
+                FieldError(
+                    "rate",
+                    _("%(value)s is not a plausible exchange rate") % {"value": f"{rate:g}"},
+                    line,
+                )
             )
         currency = rows.currency(line, row, None)
         items.append((currency, rate))
@@ -347,7 +391,7 @@ def run_audit(*, actor: Actor, today: dt.date | None = None) -> AuditRun:
     data = selectors.records(actor.organisation, today)
     if not data.records:
         raise ValidationFailed.single(
-            "compensation", "import compensation first: there is no pay to audit"
+            "compensation", _("import compensation first: there is no pay to audit")
         )
     result = audit.audit(data.records, data.reference, data.comparison)
     status, reasons = gate.judge(result)

@@ -11,6 +11,8 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ampwork.core import csvexport
@@ -22,10 +24,22 @@ from ampwork.core.views import member_view
 
 from . import audit, selectors, services
 
+KIND_LABELS = {
+    "compensation": gettext_lazy("Compensation"),
+    "market": gettext_lazy("Market"),
+    "bands": gettext_lazy("Bands"),
+    "rates": gettext_lazy("Rates"),
+}
+GATE_STATUS = {
+    "green": pgettext_lazy("fairness gate", "green"),
+    "amber": pgettext_lazy("fairness gate", "amber"),
+    "red": pgettext_lazy("fairness gate", "red"),
+}
+
 
 def _company(actor: Actor) -> None:
     if actor.organisation.is_school:
-        raise NotFound("pay fairness is for companies")
+        raise NotFound(_("pay fairness is for companies"))
 
 
 FLAGGED_PAGE = 50
@@ -70,7 +84,11 @@ def run(request: HttpRequest, actor: Actor) -> HttpResponse:
     except ValidationFailed as exc:
         messages.error(request, "; ".join(e.message for e in exc.errors))
     else:
-        messages.success(request, f"Audit run: the fairness gate is {result.status}.")
+        messages.success(
+            request,
+            _("Audit run: the fairness gate is %(status)s.")
+            % {"status": GATE_STATUS.get(result.status, result.status)},
+        )
     return redirect("fairness:overview")
 
 
@@ -79,7 +97,7 @@ def _report(actor: Actor) -> tuple[selectors.AuditData, dict[str, Any]]:
     require(actor, "fairness.view", actor.organisation)
     data = selectors.records(actor.organisation)
     if not data.records:
-        raise NotFound("there is no pay to report on yet: import compensation first")
+        raise NotFound(_("there is no pay to report on yet: import compensation first"))
     return data, audit.audit(data.records, data.reference, data.comparison)
 
 
@@ -190,14 +208,17 @@ def _csv(name: str, rows: list[list[Any]]) -> HttpResponse:
 def my_pay(request: HttpRequest, actor: Actor) -> HttpResponse:
     _company(actor)
     if actor.person is None:
-        raise NotFound("no person record")
+        raise NotFound(_("no person record"))
     mine = selectors.my_pay(actor.person)
     return render(request, "fairness/my_pay.html", {"mine": mine})
 
 
 class PayImportForm(forms.Form):
-    kind = forms.ChoiceField(choices=[(k, k.capitalize()) for k in services.COLUMNS])
-    file = forms.FileField(label="CSV file (UTF-8, header row)")
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Kind"),
+        choices=[(k, KIND_LABELS.get(k, k.capitalize())) for k in services.COLUMNS],
+    )
+    file = forms.FileField(label=gettext_lazy("CSV file (UTF-8, header row)"))
 
 
 IMPORT_KEY = "ampwork_pay_import"
@@ -228,7 +249,7 @@ def import_page(request: HttpRequest, actor: Actor) -> HttpResponse:
     return render(
         request,
         "fairness/import.html",
-        {"form": form, "preview": preview, "columns": services.COLUMNS},
+        {"form": form, "preview": preview, "columns": services.COLUMNS, "kinds": KIND_LABELS},
     )
 
 
@@ -238,14 +259,25 @@ def import_commit(request: HttpRequest, actor: Actor) -> HttpResponse:
     _company(actor)
     staged = request.session.pop(IMPORT_KEY, None)
     if not staged:
-        messages.error(request, "Nothing to import: upload the file again.")
+        messages.error(request, _("Nothing to import: upload the file again."))
         return redirect("fairness:import")
     try:
         count = services.import_pay(
             actor=actor, kind=staged["kind"], text=staged["text"], source=staged["name"]
         )
     except ValidationFailed as exc:
-        messages.error(request, "Nothing was imported: " + "; ".join(exc.lines()[:5]))
+        messages.error(
+            request,
+            _("Nothing was imported: %(problems)s") % {"problems": "; ".join(exc.lines()[:5])},
+        )
         return redirect("fairness:import")
-    messages.success(request, f"Imported {count} {staged['kind']} rows from {staged['name']}.")
+    messages.success(
+        request,
+        ngettext(
+            "Imported %(count)d %(kind)s rows from %(name)s.",
+            "Imported %(count)d %(kind)s rows from %(name)s.",
+            count,
+        )
+        % {"count": count, "kind": staged["kind"], "name": staged["name"]},
+    )
     return redirect("fairness:overview")

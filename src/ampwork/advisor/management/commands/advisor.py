@@ -4,6 +4,8 @@ import json
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ampwork.advisor import selectors, traps
 from ampwork.advisor.data import gather
@@ -43,12 +45,17 @@ class Command(BaseCommand):
             )
             return
         if not report.findings:
-            self.stdout.write(f"{org.slug}: nothing found.")
+            self.stdout.write(_("%(org)s: nothing found.") % {"org": org.slug})
             return
-        self.stdout.write(f"{org.slug}: {len(report.findings)} finding(s)")
+        self.stdout.write(
+            ngettext("%(org)s: %(n)d finding(s)", "%(org)s: %(n)d finding(s)", len(report.findings))
+            % {"org": org.slug, "n": len(report.findings)}
+        )
         for f in report.findings:
-            mark = " (acknowledged)" if f.key in acked else ""
-            self.stdout.write(f"\n{f.title}{mark} [{f.key}]")
+            title = (
+                _("%(title)s (acknowledged)") % {"title": f.title} if f.key in acked else f.title
+            )
+            self.stdout.write(f"\n{title} [{f.key}]")
             for line in f.evidence:
                 self.stdout.write(f"  - {line}")
-            self.stdout.write(f"  next step: {f.next_step}")
+            self.stdout.write(_("  next step: %(step)s") % {"step": f.next_step})

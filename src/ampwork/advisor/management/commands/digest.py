@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import ngettext
 
 from ampwork.advisor import services
 from ampwork.core.cli import organisations, queued_note
@@ -24,16 +25,24 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         orgs = organisations(options["org"])
-        verb = "would send" if options["dry_run"] else "queued"
         action = "dry-run" if options["dry_run"] else "send"
         with work("digest", action, organisations=len(orgs)) as counts:
             counts.update(sent=0)
             for org in orgs:
                 sent = services.send_digests(org=org, dry_run=options["dry_run"])
                 counts["sent"] += len(sent)
-                self.stdout.write(
-                    f"{org.slug}: {verb} {len(sent)} digest{'' if len(sent) == 1 else 's'}"
+                said = (
+                    ngettext(
+                        "%(org)s: would send %(n)d digest",
+                        "%(org)s: would send %(n)d digests",
+                        len(sent),
+                    )
+                    if options["dry_run"]
+                    else ngettext(
+                        "%(org)s: queued %(n)d digest", "%(org)s: queued %(n)d digests", len(sent)
+                    )
                 )
+                self.stdout.write(said % {"org": org.slug, "n": len(sent)})
                 if options["dry_run"] or options["verbosity"] > 1:
                     for email in sent:
                         self.stdout.write(f"  → {email}")

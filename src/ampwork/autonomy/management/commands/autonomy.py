@@ -6,6 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ampwork.autonomy import rules, selectors, services
 from ampwork.autonomy.models import LedgerEntry
@@ -35,7 +37,14 @@ class Command(BaseCommand):
         if options["action"] == "shipit-notices":
             for one in organisations(options["org"]):
                 told = services.announce_shipit(org=one)
-                self.stdout.write(f"{one.slug}: {len(told)} ShipIt notice(s)")
+                self.stdout.write(
+                    ngettext(
+                        "%(org)s: %(n)d ShipIt notice(s)",
+                        "%(org)s: %(n)d ShipIt notice(s)",
+                        len(told),
+                    )
+                    % {"org": one.slug, "n": len(told)}
+                )
             return
         org = organisation(options["org"])
         to_file = options["output"] != "-"
@@ -47,7 +56,7 @@ class Command(BaseCommand):
             )
             self._write(csvexport.writer(out), org, history=options["history"])
         if to_file:
-            self.stderr.write(f"Wrote {options['output']}")
+            self.stderr.write(_("Wrote %(file)s") % {"file": options["output"]})
 
     def _write(self, writer: Any, org: Any, *, history: bool) -> None:
         if history:

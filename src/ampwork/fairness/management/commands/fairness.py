@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 from rich.console import Console
 from rich.table import Table
 
@@ -34,7 +35,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
         if not path.is_file():
-            raise CommandError(f"{path}: no such file")
+            raise CommandError(_("%(path)s: no such file") % {"path": path})
         try:
             records = csvinput.read(
                 decode(path.read_bytes(), str(path)),
@@ -48,9 +49,17 @@ class Command(BaseCommand):
         for name in (reference, comparison):
             if name not in found:
                 raise CommandError(
-                    f"--{'reference' if name == reference else 'comparison'}: "
-                    f"no one in {path} has {options['group_column']} = {name} "
-                    f"(found: {', '.join(found) or 'none'})"
+                    _(
+                        "--%(option)s: no one in %(path)s has %(column)s = %(value)s "
+                        "(found: %(found)s)"
+                    )
+                    % {
+                        "option": "reference" if name == reference else "comparison",
+                        "path": path,
+                        "column": options["group_column"],
+                        "value": name,
+                        "found": ", ".join(found) or _("none"),
+                    }
                 )
         result = audit.audit(records, reference, comparison)
         if options["format"] == "json":
@@ -62,40 +71,69 @@ class Command(BaseCommand):
         console = Console(file=self.stdout, width=100)  # type: ignore[arg-type]
         raw, adj = result["raw_gap"], result["adjusted_gap"]
         console.print(
-            f"[bold]Pay audit[/bold] of {result['n']} people: "
-            f"{result['groups'][reference]} {reference}, "
-            f"{result['groups'][comparison]} {comparison}"
+            _("[bold]Pay audit[/bold] of %(n)s people: %(n_ref)s %(ref)s, %(n_cmp)s %(cmp)s")
+            % {
+                "n": result["n"],
+                "n_ref": result["groups"][reference],
+                "ref": reference,
+                "n_cmp": result["groups"][comparison],
+                "cmp": comparison,
+            }
         )
         left_out = audit.left_out_text(result["left_out"], column)
         if left_out:
-            console.print(left_out + " (checked against band, market and peers all the same)")
+            console.print(
+                _("%(left_out)s (checked against band, market and peers all the same)")
+                % {"left_out": left_out}
+            )
         console.print(
-            f"Raw gap ({reference} − {comparison}) / {reference}: "
-            f"mean {raw['mean']:.1f}%, median {raw['median']:.1f}%"
+            _("Raw gap (%(ref)s − %(cmp)s) / %(ref)s: mean %(mean)s%%, median %(median)s%%")
+            % {
+                "ref": reference,
+                "cmp": comparison,
+                "mean": f"{raw['mean']:.1f}",
+                "median": f"{raw['median']:.1f}",
+            }
         )
         if adj:
             lo, hi = adj["ci95"]
             # rounded as the gate words it: an amber 4.96% never prints as +5.0%
             shown = gate.percent_text(Decimal(repr(float(adj["percent"]))), threshold=gate.GAP_RED)
             console.print(
-                f"Adjusted gap for {comparison}: {shown} "
-                f"(95% CI {gate.percent_text(gate.log_points_percent(lo))} to "
-                f"{gate.percent_text(gate.log_points_percent(hi))}); in log points "
-                f"{adj['log_points']:+.4f}, SE {adj['se']:.4f}, 95% CI [{lo:+.4f}, {hi:+.4f}]; "
-                f"n = {adj['n']}, controls: {', '.join(adj['controls']) or 'none'}"
+                _(
+                    "Adjusted gap for %(cmp)s: %(shown)s (95%% CI %(low)s to %(high)s); in log "
+                    "points %(points)s, SE %(se)s, 95%% CI [%(lo)s, %(hi)s]; n = %(n)s, "
+                    "controls: %(controls)s"
+                )
+                % {
+                    "cmp": comparison,
+                    "shown": shown,
+                    "low": gate.percent_text(gate.log_points_percent(lo)),
+                    "high": gate.percent_text(gate.log_points_percent(hi)),
+                    "points": f"{adj['log_points']:+.4f}",
+                    "se": f"{adj['se']:.4f}",
+                    "lo": f"{lo:+.4f}",
+                    "hi": f"{hi:+.4f}",
+                    "n": adj["n"],
+                    "controls": ", ".join(adj["controls"]) or _("none"),
+                }
             )
             robust = ", ".join(
-                f"{name} SE {value['se']:.4f}" if value else f"{name} undefined (leverage 1)"
+                _("%(name)s SE %(se)s") % {"name": name, "se": f"{value['se']:.4f}"}
+                if value
+                else _("%(name)s undefined (leverage 1)") % {"name": name}
                 for name, value in adj["robust"].items()
             )
             missing = ", ".join(f"{n} {why}" for why, n in adj["left_out"].items())
             console.print(
-                f"  robust: {robust}"
-                + (f"; left out of the regression (complete cases): {missing}" if missing else "")
+                _("  robust: %(robust)s; left out of the regression (complete cases): %(missing)s")
+                % {"robust": robust, "missing": missing}
+                if missing
+                else _("  robust: %(robust)s") % {"robust": robust}
             )
         else:
-            console.print("Adjusted gap: not enough data to estimate it.")
-        table = Table(title="Flagged", show_lines=False)
+            console.print(_("Adjusted gap: not enough data to estimate it."))
+        table = Table(title=_("Flagged"), show_lines=False)
         for column in ("employee", "reasons", "lift to", "cost"):
             table.add_column(column)
         costs = {p["employee_id"]: p for p in result["remediation"]["people"]}
@@ -109,17 +147,26 @@ class Command(BaseCommand):
             )
         console.print(table)
         console.print(
-            f"Remediation: {len(result['flags'])} people, total "
-            f"{result['remediation']['total']:,.0f}"
+            _("Remediation: %(n)s people, total %(total)s")
+            % {"n": len(result["flags"]), "total": f"{result['remediation']['total']:,.0f}"}
         )
         flagged = [c for c in result["categories"] if c["flag"]]
         if flagged:
             console.print(
-                "Categories with a mean gap of 5% or more in basic or total pay (EU Directive "
-                "2023/970 art. 10): "
-                + ", ".join(
-                    f"{c['role']} {c['level']} (basic {c['basic_mean_gap']:.1f}%, "
-                    f"total {c['total_mean_gap']:.1f}%)"
-                    for c in flagged
+                _(
+                    "Categories with a mean gap of 5%% or more in basic or total pay (EU Directive "
+                    "2023/970 art. 10): %(categories)s"
                 )
+                % {
+                    "categories": ", ".join(
+                        _("%(role)s %(level)s (basic %(basic)s%%, total %(total)s%%)")
+                        % {
+                            "role": c["role"],
+                            "level": c["level"],
+                            "basic": f"{c['basic_mean_gap']:.1f}",
+                            "total": f"{c['total_mean_gap']:.1f}",
+                        }
+                        for c in flagged
+                    )
+                }
             )
