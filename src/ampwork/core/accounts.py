@@ -14,6 +14,8 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ampwork.core import mail
 from ampwork.core.models import Person
@@ -104,8 +106,11 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is
                 clear_login(request)
                 messages.error(
                     request,
-                    f"{org.name} signs in through its own provider only: "
-                    f"use the “Sign in with {org.name}” button.",
+                    _(
+                        "%(org)s signs in through its own provider only: "
+                        "use the “Sign in with %(org)s” button."
+                    )
+                    % {"org": org.name},
                 )
                 return redirect("core:login")
         response: HttpResponse | None = super().pre_login(request, user, **kwargs)
@@ -132,6 +137,8 @@ class MFAAdapter(DefaultMFAAdapter):  # type: ignore[misc]  # allauth is untyped
 
     error_messages = {
         **DefaultMFAAdapter.error_messages,
-        "incorrect_code": "Incorrect code. A code works once, for 30 seconds: enter the one "
-        "your app shows now, or a recovery code you have not used.",
+        "incorrect_code": gettext_lazy(
+            "Incorrect code. A code works once, for 30 seconds: enter the one "
+            "your app shows now, or a recovery code you have not used."
+        ),
     }

@@ -17,6 +17,7 @@ from django.core import serializers
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
+from django.utils.translation import gettext as _
 
 from .errors import FieldError, ValidationFailed
 
@@ -29,7 +30,7 @@ _REGISTRY: list[tuple[type[models.Model], Scope]] = []
 
 def register(model: type[models.Model], scope: Scope) -> None:
     """Add a model to backups; ``scope(org_ids)`` returns its rows for those organisations."""
-    if all(existing is not model for existing, _ in _REGISTRY):
+    if all(existing is not model for existing, _scope in _REGISTRY):
         _REGISTRY.append((model, scope))
 
 
@@ -51,7 +52,7 @@ def organisation_scoped(model: type[models.Model]) -> Scope:
 
 
 def registered() -> list[type[models.Model]]:
-    return [model for model, _ in _REGISTRY]
+    return [model for model, _scope in _REGISTRY]
 
 
 def export(org_ids: Iterable[int], slugs: Iterable[str]) -> dict[str, Any]:
@@ -94,36 +95,48 @@ def restore(
     (``ampwork import --allow-outside-users``) says they are meant.
     """
     if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise ValidationFailed([FieldError("format", f"is not an {FORMAT} document")], source)
+        raise ValidationFailed(
+            [FieldError("format", _("is not an %(format)s document") % {"format": FORMAT})], source
+        )
     if document.get("version") != VERSION:
         raise ValidationFailed(
             [
                 FieldError(
                     "version",
-                    f"{document.get('version')!r} is not supported "
-                    f"(this ampwork reads version {VERSION})",
+                    _("%(version)s is not supported (this ampwork reads version %(known)s)")
+                    % {"version": repr(document.get("version")), "known": VERSION},
                 )
             ],
             source,
         )
     objects = document.get("objects")
     if not isinstance(objects, list):
-        raise ValidationFailed([FieldError("objects", "must be a list")], source)
+        raise ValidationFailed([FieldError("objects", _("must be a list"))], source)
     known = {m._meta.label_lower: m for m in registered()}
     errors: list[FieldError] = []
     for index, obj in enumerate(objects):
         label = obj.get("model") if isinstance(obj, dict) else None
         if label not in known:
-            errors.append(FieldError(f"objects[{index}].model", f"unknown model {label!r}"))
+            errors.append(
+                FieldError(
+                    f"objects[{index}].model", _("unknown model %(label)s") % {"label": repr(label)}
+                )
+            )
         elif _pk(known[label], obj.get("pk")) is None:
             # without its id the deserializer would find an existing row by its natural key
             # (an account by email) and overwrite it
-            errors.append(FieldError(f"objects[{index}].pk", f"{label}: a valid id is required"))
+            errors.append(
+                FieldError(
+                    f"objects[{index}].pk",
+                    _("%(label)s: a valid id is required") % {"label": label},
+                )
+            )
         elif known[label]._default_manager.filter(pk=obj.get("pk")).exists():
             errors.append(
                 FieldError(
                     f"objects[{index}]",
-                    f"{label} #{obj.get('pk')} already exists: restore into an empty database",
+                    _("%(label)s #%(pk)s already exists: restore into an empty database")
+                    % {"label": label, "pk": obj.get("pk")},
                 )
             )
         if len(errors) >= 20:
@@ -142,7 +155,8 @@ def restore(
         raise
     except Exception as exc:  # a broken document: report it, write nothing
         raise ValidationFailed(
-            [FieldError("objects", f"cannot be restored: {exc}")], source
+            [FieldError("objects", _("cannot be restored: %(problem)s") % {"problem": exc})],
+            source,
         ) from None
     with connection.cursor() as cursor:
         for sql in connection.ops.sequence_reset_sql(no_style(), registered()):
@@ -199,7 +213,11 @@ def _outside_references(
                 where = f"objects[{index}].{field.name}"
                 if pk is None:
                     errors.append(
-                        FieldError(where, f"{record}: {value!r} is not an id of a {label}")
+                        FieldError(
+                            where,
+                            _("%(record)s: %(value)s is not an id of a %(label)s")
+                            % {"record": record, "value": repr(value), "label": label},
+                        )
                     )
                 elif pk in held.get(label, set()):
                     continue
@@ -215,17 +233,23 @@ def _outside_references(
                     errors.append(
                         FieldError(
                             where,
-                            f"{record} links to account {label} #{pk}, which is not in this "
-                            "export; restore it only if that is meant, with "
-                            "--allow-outside-users",
+                            _(
+                                "%(record)s links to account %(label)s #%(pk)s, which is not in "
+                                "this export; restore it only if that is meant, with "
+                                "--allow-outside-users"
+                            )
+                            % {"record": record, "label": label, "pk": pk},
                         )
                     )
                 else:
                     errors.append(
                         FieldError(
                             where,
-                            f"{record} points to {label} #{pk}, which is not in this export: "
-                            "a restore may only refer to what it restores",
+                            _(
+                                "%(record)s points to %(label)s #%(pk)s, which is not in this "
+                                "export: a restore may only refer to what it restores"
+                            )
+                            % {"record": record, "label": label, "pk": pk},
                         )
                     )
                 if len(errors) >= 20:

@@ -12,6 +12,7 @@ from typing import Any
 import plotly.graph_objects as go
 import plotly.io as pio
 from django.templatetags.static import static
+from django.utils.translation import gettext as _
 
 from .staticfinders import PUBLIC_PATH
 
@@ -43,7 +44,9 @@ class Table:
             for row in self.rows
         )
         return (
-            '<details class="chart__data"><summary>Show the numbers as a table</summary>'
+            '<details class="chart__data"><summary>'
+            + escape(_("Show the numbers as a table"))
+            + "</summary>"
             '<div class="table-wrap" role="region" tabindex="0" '
             f'aria-label="{escape(self.caption)}"><table class="table table--compact">'
             f"<caption>{escape(self.caption)}</caption>"
@@ -114,15 +117,17 @@ def team_sizes(rows: Sequence[tuple[str, int]]) -> str:
     rows = sorted(rows, key=lambda r: r[1])
     fig = go.Figure(
         go.Bar(
-            x=[n for _, n in rows],
-            y=[name for name, _ in rows],
+            x=[n for _name, n in rows],
+            y=[name for name, _n in rows],
             orientation="h",
             marker_color=ACCENT,
-            text=[n for _, n in rows],
+            text=[n for _name, n in rows],
             textposition="auto",
-            hovertemplate="%{y}: %{x} people<extra></extra>",
+            # plotly's own placeholders, kept out of the translated text
+            hovertemplate=_("%(unit)s: %(count)s people") % {"unit": "%{y}", "count": "%{x}"}
+            + "<extra></extra>",
         )
     )
-    fig.update_layout(height=max(160, 40 * len(rows) + 40), xaxis_title="people")
+    fig.update_layout(height=max(160, 40 * len(rows) + 40), xaxis_title=_("people"))
     fig.update_yaxes(automargin=True)
     return to_html(fig, None)  # the home page lists the same numbers in a table below

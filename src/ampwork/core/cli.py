@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.management.base import CommandError
+from django.utils.translation import gettext as _
 
 from . import selectors, worker
 from .errors import NotFound, ValidationFailed
@@ -23,11 +24,15 @@ def organisation(slug: str | None) -> Organisation:
         return orgs[0]
     if not orgs:
         raise CommandError(
-            "there is no organisation yet: create one with "
-            "'ampwork createadmin --email E --org NAME'"
+            _(
+                "there is no organisation yet: create one with "
+                "'ampwork createadmin --email E --org NAME'"
+            )
         )
     slugs = ", ".join(Organisation.objects.order_by("slug").values_list("slug", flat=True)[:20])
-    raise CommandError(f"several organisations exist: name one with --org ({slugs})")
+    raise CommandError(
+        _("several organisations exist: name one with --org (%(slugs)s)") % {"slugs": slugs}
+    )
 
 
 def organisations(slug: str | None) -> list[Organisation]:
@@ -44,7 +49,10 @@ def day_option(raw: str, option: str = "--date") -> dt.date | None:
     try:
         return dt.date.fromisoformat(raw)
     except ValueError:
-        raise CommandError(f"{option}: '{raw}' is not a date like 2026-03-31") from None
+        raise CommandError(
+            _("%(option)s: '%(raw)s' is not a date like 2026-03-31")
+            % {"option": option, "raw": raw}
+        ) from None
 
 
 def fail(exc: ValidationFailed) -> CommandError:
@@ -54,5 +62,5 @@ def fail(exc: ValidationFailed) -> CommandError:
 def queued_note() -> str:
     """What a command that queued work says about who does it."""
     if worker.defers():
-        return "The background worker sends them: keep 'ampwork worker' running."
-    return "Sent now (AMPWORK_TASKS=immediate: no background worker)."
+        return _("The background worker sends them: keep 'ampwork worker' running.")
+    return _("Sent now (AMPWORK_TASKS=immediate: no background worker).")

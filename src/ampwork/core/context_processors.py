@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.functional import Promise
+from django.utils.translation import pgettext_lazy
 
 from .models import role_label
 from .navigation import current_items
@@ -34,22 +36,22 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-def _words(school: bool) -> dict[str, str]:
+def _words(school: bool) -> dict[str, str | Promise]:
     """The product's nouns in a company's or a school's words."""
     if school:
         return {
-            "people": "People",
-            "person": "person",
-            "team": "class",
-            "teams": "Classes",
-            "manager": "teacher",
-            "members": "students",
+            "people": pgettext_lazy("school", "People"),
+            "person": pgettext_lazy("school", "person"),
+            "team": pgettext_lazy("school", "class"),
+            "teams": pgettext_lazy("school", "Classes"),
+            "manager": pgettext_lazy("school", "teacher"),
+            "members": pgettext_lazy("school", "students"),
         }
     return {
-        "people": "People",
-        "person": "person",
-        "team": "team",
-        "teams": "Teams",
-        "manager": "manager",
-        "members": "members",
+        "people": pgettext_lazy("company", "People"),
+        "person": pgettext_lazy("company", "person"),
+        "team": pgettext_lazy("company", "team"),
+        "teams": pgettext_lazy("company", "Teams"),
+        "manager": pgettext_lazy("company", "manager"),
+        "members": pgettext_lazy("company", "members"),
     }

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import connections
+from django.utils.translation import gettext as _
 
 # Django's engines and wrappers of them (django_prometheus.db.backends.postgresql…)
 SQLITE = ".sqlite3"
@@ -54,9 +55,11 @@ def backup(database: Mapping[str, Any], output: Path, *, force: bool = False) ->
     """
     engine = str(database.get("ENGINE", ""))
     if output.exists() and not force:
-        raise BackupError(f"{output} already exists: choose another name, or add --force")
+        raise BackupError(
+            _("%(path)s already exists: choose another name, or add --force") % {"path": output}
+        )
     if not output.parent.is_dir():
-        raise BackupError(f"{output.parent} is not a folder")
+        raise BackupError(_("%(path)s is not a folder") % {"path": output.parent})
     if engine.endswith(SQLITE):
         backup_sqlite(Path(str(database.get("NAME", ""))), output)
         return "sqlite"
@@ -64,8 +67,11 @@ def backup(database: Mapping[str, Any], output: Path, *, force: bool = False) ->
         backup_postgresql(database, output)
         return "pg_dump"
     raise BackupError(
-        f"cannot back up a database of engine {engine or '(none)'}: ampwork backup knows "
-        "SQLite and PostgreSQL ('ampwork export' works with any)"
+        _(
+            "cannot back up a database of engine %(engine)s: ampwork backup knows "
+            "SQLite and PostgreSQL ('ampwork export' works with any)"
+        )
+        % {"engine": engine or "(none)"}
     )
 
 
@@ -85,11 +91,14 @@ def _replacing(output: Path) -> Iterator[Path]:
 def backup_sqlite(source: Path, output: Path) -> None:
     """A consistent copy of the SQLite database ``source``, safe while others write."""
     if not str(source) or str(source) == ":memory:" or str(source).startswith("file:"):
-        raise BackupError(f"cannot back up the SQLite database {source or '(none)'}: not a file")
+        raise BackupError(
+            _("cannot back up the SQLite database %(path)s: not a file")
+            % {"path": source or "(none)"}
+        )
     if not source.is_file():
-        raise BackupError(f"the SQLite database {source} does not exist")
+        raise BackupError(_("the SQLite database %(path)s does not exist") % {"path": source})
     if source.resolve() == output.resolve():
-        raise BackupError("the backup cannot overwrite the database itself")
+        raise BackupError(_("the backup cannot overwrite the database itself"))
     with _replacing(output) as part:
         try:
             # read-only: a wrong path fails instead of creating an empty database
@@ -105,9 +114,14 @@ def backup_sqlite(source: Path, output: Path) -> None:
             finally:
                 src.close()
         except sqlite3.Error as exc:
-            raise BackupError(f"SQLite could not copy {source}: {exc}") from None
+            raise BackupError(
+                _("SQLite could not copy %(path)s: %(problem)s") % {"path": source, "problem": exc}
+            ) from None
         if not check or check[0] != "ok":
-            raise BackupError(f"the copy of {source} failed its check: {check}")
+            raise BackupError(
+                _("the copy of %(path)s failed its check: %(check)s")
+                % {"path": source, "check": check}
+            )
 
 
 def pg_environment(database: Mapping[str, Any]) -> dict[str, str]:
@@ -130,11 +144,13 @@ def backup_postgresql(database: Mapping[str, Any], output: Path) -> None:
     pg_dump = shutil.which("pg_dump")
     if pg_dump is None:
         raise BackupError(
-            "pg_dump was not found on PATH: install PostgreSQL's client programs "
-            "(Debian: apt-get install postgresql-client) with the server's major version"
+            _(
+                "pg_dump was not found on PATH: install PostgreSQL's client programs "
+                "(Debian: apt-get install postgresql-client) with the server's major version"
+            )
         )
     if not database.get("NAME"):
-        raise BackupError("the PostgreSQL database has no name (AMPWORK_DATABASE_URL)")
+        raise BackupError(_("the PostgreSQL database has no name (AMPWORK_DATABASE_URL)"))
     env = {**os.environ, **pg_environment(database)}
     with _replacing(output) as part:
         try:
@@ -146,10 +162,10 @@ def backup_postgresql(database: Mapping[str, Any], output: Path) -> None:
                 check=False,
             )
         except OSError as exc:
-            raise BackupError(f"pg_dump could not run: {exc}") from None
+            raise BackupError(_("pg_dump could not run: %(problem)s") % {"problem": exc}) from None
         if done.returncode != 0:
             message = " ".join(done.stderr.split())[-600:] or f"exit code {done.returncode}"
-            raise BackupError(f"pg_dump failed: {message}")
+            raise BackupError(_("pg_dump failed: %(problem)s") % {"problem": message})
 
 
 def row_counts(alias: str = "default") -> dict[str, int]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 
 @dataclass(frozen=True)
 class FieldError:
@@ -48,7 +50,7 @@ def only(changes: dict[str, object], allowed: Iterable[str]) -> None:
     """Refuse changes to fields a service does not change, naming each."""
     unknown = set(changes) - set(allowed)
     if unknown:
-        raise ValidationFailed(FieldError(f, "cannot be changed") for f in sorted(unknown))
+        raise ValidationFailed(FieldError(f, _("cannot be changed")) for f in sorted(unknown))
 
 
 def clean_text(value: str | None, field: str, limit: int, *, required: bool = True) -> str:
@@ -56,9 +58,11 @@ def clean_text(value: str | None, field: str, limit: int, *, required: bool = Tr
     required) or longer than ``limit`` characters."""
     value = (value or "").strip()
     if required and not value:
-        raise ValidationFailed.single(field, "is required")
+        raise ValidationFailed.single(field, _("is required"))
     if len(value) > limit:
-        raise ValidationFailed.single(field, f"is at most {limit} characters")
+        raise ValidationFailed.single(
+            field, _("is at most %(limit)d characters") % {"limit": limit}
+        )
     return value
 
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, cast
 
 from django import forms
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .errors import ValidationFailed
 from .models import Organisation, Role, Team, role_label
@@ -39,45 +43,50 @@ def role_choices(org: Organisation) -> list[tuple[str, str]]:
     ]
 
 
-def team_choices(org: Organisation, blank: str = "—") -> list[tuple[str, str]]:
+def team_choices(org: Organisation, blank: str | Promise = "—") -> list[tuple[str, str | Promise]]:
     from . import selectors
 
-    choices = [("", blank)]
+    choices: list[tuple[str, str | Promise]] = [("", blank)]
     for node in selectors.flatten(selectors.team_tree(org, with_leads=False)):
         choices.append((str(node.team.pk), "\u2003" * node.depth + node.team.name))
     return choices
 
 
-def _choices(form: forms.BaseForm, name: str, choices: list[tuple[str, str]]) -> None:
+def _choices(form: forms.BaseForm, name: str, choices: Sequence[tuple[str, str | Promise]]) -> None:
     cast(forms.ChoiceField, form.fields[name]).choices = choices
 
 
 class PersonForm(forms.Form):
-    name = forms.CharField(max_length=200)
-    email = forms.EmailField()
-    job_title = forms.CharField(max_length=200, required=False)
+    name = forms.CharField(max_length=200, label=_("Name"))
+    email = forms.EmailField(label=_("Email"))
+    job_title = forms.CharField(max_length=200, required=False, label=_("Job title"))
     job_role = forms.CharField(
         max_length=120,
         required=False,
-        label="Role in job architecture",
-        help_text="Used to compare pay among peers, e.g. Software Engineer.",
+        label=_("Role in job architecture"),
+        help_text=_("Used to compare pay among peers, e.g. Software Engineer."),
     )
     job_family = forms.CharField(
-        max_length=120, required=False, help_text="e.g. Engineering, Sales, Operations."
+        max_length=120,
+        required=False,
+        label=_("Job family"),
+        help_text=_("e.g. Engineering, Sales, Operations."),
     )
-    level = forms.CharField(max_length=40, required=False)
-    location = forms.CharField(max_length=120, required=False)
-    hire_date = forms.DateField(required=False, widget=DateInput())
-    role = forms.ChoiceField(label="Access role")
+    level = forms.CharField(max_length=40, required=False, label=_("Level"))
+    location = forms.CharField(max_length=120, required=False, label=_("Location"))
+    hire_date = forms.DateField(required=False, widget=DateInput(), label=_("Hire date"))
+    role = forms.ChoiceField(label=_("Access role"))
     manager_email = forms.EmailField(
-        required=False, label="Manager's email", help_text="Leave empty for no manager."
+        required=False, label=_("Manager's email"), help_text=_("Leave empty for no manager.")
     )
-    team = forms.ChoiceField(required=False, label="Add to team")
+    team = forms.ChoiceField(required=False, label=_("Add to team"))
     invite = forms.BooleanField(
         required=False,
-        label="Send an invitation email",
-        help_text="A link to choose their own password, valid for 7 days. "
-        "Without it, give them a password on their page.",
+        label=_("Send an invitation email"),
+        help_text=_(
+            "A link to choose their own password, valid for 7 days. "
+            "Without it, give them a password on their page."
+        ),
     )
 
     def __init__(
@@ -100,35 +109,62 @@ class PersonForm(forms.Form):
 
 
 class TeamForm(forms.Form):
-    name = forms.CharField(max_length=200)
-    kind = forms.ChoiceField(choices=Team.Kind.choices)
-    parent = forms.ChoiceField(required=False, label="Inside")
-    description = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    name = forms.CharField(max_length=200, label=_("Name"))
+    kind = forms.ChoiceField(choices=Team.Kind.choices, label=_("Kind"))
+    parent = forms.ChoiceField(required=False, label=_("Inside"))
+    description = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 3}), label=_("Description")
+    )
 
     def __init__(self, *args: Any, organisation: Organisation, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        _choices(self, "parent", team_choices(organisation, blank="— top level —"))
+        _choices(self, "parent", team_choices(organisation, blank=_("— top level —")))
         if organisation.is_school:
-            _choices(self, "kind", [(Team.Kind.SCHOOL, "School"), (Team.Kind.CLASS, "Class")])
+            _choices(
+                self,
+                "kind",
+                [
+                    (Team.Kind.SCHOOL, Team.Kind.SCHOOL.label),
+                    (Team.Kind.CLASS, Team.Kind.CLASS.label),
+                ],
+            )
         else:
-            _choices(self, "kind", [(Team.Kind.DEPARTMENT, "Department"), (Team.Kind.TEAM, "Team")])
+            _choices(
+                self,
+                "kind",
+                [
+                    (Team.Kind.DEPARTMENT, Team.Kind.DEPARTMENT.label),
+                    (Team.Kind.TEAM, Team.Kind.TEAM.label),
+                ],
+            )
 
 
 class MembershipForm(forms.Form):
-    email = forms.EmailField(label="Person's email")
-    role = forms.ChoiceField(choices=[("member", "Member"), ("lead", "Lead")])
+    email = forms.EmailField(label=_("Person's email"))
+    role = forms.ChoiceField(
+        label=_("Role"),
+        choices=[
+            ("member", pgettext_lazy("team role", "Member")),
+            ("lead", pgettext_lazy("team role", "Lead")),
+        ],
+    )
 
 
 class LoginGrantForm(forms.Form):
     password = forms.CharField(
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 10 characters. Tell the person; they can change it after signing in.",
+        label=_("Password"),
+        help_text=_(
+            "At least 10 characters. Tell the person; they can change it after signing in."
+        ),
     )
 
 
 class ImportForm(forms.Form):
-    kind = forms.ChoiceField(choices=[("people", "People"), ("teams", "Teams")])
-    file = forms.FileField(label="CSV file (UTF-8, header row)")
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=[("people", _("People")), ("teams", _("Teams"))]
+    )
+    file = forms.FileField(label=_("CSV file (UTF-8, header row)"))
 
 
 class OrganisationForm(forms.ModelForm):  # type: ignore[type-arg]  # not generic at run time
@@ -142,22 +178,26 @@ class OrganisationForm(forms.ModelForm):  # type: ignore[type-arg]  # not generi
             "require_two_factor",
         ]
         labels = {  # in people's words, not the field names'
-            "name": "Name of the organisation",
-            "anonymity_min_group": "Anonymity minimum (people per group)",
-            "autonomy_policy": "Autonomy policy",
-            "okr_cadence": "OKR cadence",
-            "require_two_factor": "Require two-factor sign-in for admins and people ops",
+            "name": _("Name of the organisation"),
+            "anonymity_min_group": _("Anonymity minimum (people per group)"),
+            "autonomy_policy": _("Autonomy policy"),
+            "okr_cadence": _("OKR cadence"),
+            "require_two_factor": _("Require two-factor sign-in for admins and people ops"),
         }
         help_texts = {
-            "require_two_factor": "Until they set up an authenticator app or a passkey, "
-            "they are refused pay data and exports (on the web and through the API).",
+            "require_two_factor": _(
+                "Until they set up an authenticator app or a passkey, "
+                "they are refused pay data and exports (on the web and through the API)."
+            ),
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if self.instance.is_school:  # a school has no people ops and no pay data
-            self.fields["require_two_factor"].label = "Require two-factor sign-in for head teachers"
-            self.fields["require_two_factor"].help_text = (
+            self.fields["require_two_factor"].label = _(
+                "Require two-factor sign-in for head teachers"
+            )
+            self.fields["require_two_factor"].help_text = _(
                 "Until they set up an authenticator app or a passkey, they are refused exports "
                 "(on the web and through the API)."
             )
@@ -165,7 +205,10 @@ class OrganisationForm(forms.ModelForm):  # type: ignore[type-arg]  # not generi
 
 class TokenForm(forms.Form):
     name = forms.CharField(
-        max_length=100, initial="API token", help_text="What the token is for, e.g. 'metrics sync'."
+        max_length=100,
+        label=_("Name"),
+        initial=_("API token"),
+        help_text=_("What the token is for, e.g. 'metrics sync'."),
     )
 
 
@@ -183,35 +226,41 @@ class IdentityProviderForm(forms.Form):
     """An organisation's OpenID Connect provider (ampwork.core.services.sso checks it)."""
 
     issuer = forms.CharField(
-        label="Issuer URL",
+        label=_("Issuer URL"),
         max_length=500,
-        help_text="As the provider's discovery document names it, e.g. "
-        "https://keycloak.example.com/realms/acme",
+        help_text=_(
+            "As the provider's discovery document names it, e.g. "
+            "https://keycloak.example.com/realms/acme"
+        ),
     )
-    client_id = forms.CharField(label="Client ID", max_length=500)
+    client_id = forms.CharField(label=_("Client ID"), max_length=500)
     client_secret = forms.CharField(
-        label="Client secret",
+        label=_("Client secret"),
         required=False,
         max_length=2000,
         widget=forms.PasswordInput(render_value=False),
-        help_text="Stored encrypted and never shown again; leave empty to keep the saved one.",
+        help_text=_("Stored encrypted and never shown again; leave empty to keep the saved one."),
     )
     allowed_domains = forms.CharField(
-        label="Allowed email domains",
+        label=_("Allowed email domains"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="One a line. A first sign-in from one of them joins as a member; "
-        "anyone else needs an admin to add them first.",
+        help_text=_(
+            "One a line. A first sign-in from one of them joins as a member; "
+            "anyone else needs an admin to add them first."
+        ),
     )
     sso_only = forms.BooleanField(
-        label="Single sign-on only (members may not use a password; admins keep theirs)",
+        label=_("Single sign-on only (members may not use a password; admins keep theirs)"),
         required=False,
     )
     trust_email = forms.BooleanField(
-        label="Trust this provider's email addresses",
+        label=_("Trust this provider's email addresses"),
         required=False,
-        help_text="Only for a provider that owns its users' addresses and does not say "
-        "whether one is verified (Microsoft Entra ID): its email addresses are then taken "
-        "as verified.",
+        help_text=_(
+            "Only for a provider that owns its users' addresses and does not say "
+            "whether one is verified (Microsoft Entra ID): its email addresses are then taken "
+            "as verified."
+        ),
     )
-    enabled = forms.BooleanField(label="Enabled", required=False, initial=True)
+    enabled = forms.BooleanField(label=_("Enabled"), required=False, initial=True)

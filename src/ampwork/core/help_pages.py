@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -12,18 +13,34 @@ HELP_DIR = Path(__file__).resolve().parent.parent / "help"
 
 
 @cache
-def render(name: str) -> str:
+def render(name: str, headings: tuple[tuple[str, str], ...] = ()) -> str:
     """A help page as HTML. The text is the project's own, so its HTML anchors are kept.
 
     A link to another file of docs/ (``[privacy](privacy.md)``) leads nowhere in the
-    application, which serves only these pages: it is shown as its text alone."""
+    application, which serves only these pages: it is shown as its text alone.
+    ``headings``: pairs (English, translated); a heading whose whole text is one of the
+    English ones is shown translated (the body stays as written)."""
     text = (HELP_DIR / f"{name}.md").read_text(encoding="utf-8")
     md = MarkdownIt("commonmark", {"html": True}).enable("table")
     tokens = md.parse(text)
+    _translate_headings(tokens, dict(headings))
     for block in tokens:
         if block.children:
             block.children = _without_file_links(block.children)
     return str(md.renderer.render(tokens, md.options, {}))
+
+
+def _translate_headings(tokens: list[Token], headings: dict[str, str]) -> None:
+    if not headings:
+        return
+    for previous, block in pairwise(tokens):
+        if previous.type != "heading_open" or block.type != "inline":
+            continue
+        translated = headings.get(block.content)
+        if translated and block.children and all(c.type == "text" for c in block.children):
+            block.content = translated
+            block.children[0].content = translated
+            block.children[1:] = []
 
 
 def _without_file_links(inline: list[Token]) -> list[Token]:

@@ -13,13 +13,16 @@ import datetime as dt
 import difflib
 import io
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ampwork.logs import logged_import
 
@@ -45,25 +48,26 @@ PEOPLE_EXAMPLE = (
 )
 TEAMS_EXAMPLE = "Engineering,,department,Builds and runs the product"
 
-PEOPLE_COLUMNS = {
-    "name": "Full name (required)",
-    "email": "Email, unique in the organisation (required)",
-    "job_title": "Job title as people know it",
-    "job_role": "Role in the job architecture, e.g. Software Engineer",
-    "job_family": "Job family, e.g. Engineering",
-    "level": "Level, e.g. L3",
-    "location": "Location, e.g. Berlin",
-    "hire_date": "Date of hire, YYYY-MM-DD",
-    "role": "Access role: admin, people_ops, manager or member (default member)",
-    "manager_email": "Email of their manager: someone already there or in this file",
-    "teams": "Team names separated by ';' (teams must exist)",
-    "lead_of": "Team names they lead, separated by ';' (also makes them members)",
+# each column's meaning, for people (the import page); the names are the file's own
+PEOPLE_COLUMNS: dict[str, str | Promise] = {
+    "name": gettext_lazy("Full name (required)"),
+    "email": gettext_lazy("Email, unique in the organisation (required)"),
+    "job_title": gettext_lazy("Job title as people know it"),
+    "job_role": gettext_lazy("Role in the job architecture, e.g. Software Engineer"),
+    "job_family": gettext_lazy("Job family, e.g. Engineering"),
+    "level": gettext_lazy("Level, e.g. L3"),
+    "location": gettext_lazy("Location, e.g. Berlin"),
+    "hire_date": gettext_lazy("Date of hire, YYYY-MM-DD"),
+    "role": gettext_lazy("Access role: admin, people_ops, manager or member (default member)"),
+    "manager_email": gettext_lazy("Email of their manager: someone already there or in this file"),
+    "teams": gettext_lazy("Team names separated by ';' (teams must exist)"),
+    "lead_of": gettext_lazy("Team names they lead, separated by ';' (also makes them members)"),
 }
-TEAM_COLUMNS = {
-    "name": "Team name, unique in the organisation (required)",
-    "parent": "Name of the parent team: already there or in this file",
-    "kind": "department, team, school or class (default team)",
-    "description": "What the team is for",
+TEAM_COLUMNS: dict[str, str | Promise] = {
+    "name": gettext_lazy("Team name, unique in the organisation (required)"),
+    "parent": gettext_lazy("Name of the parent team: already there or in this file"),
+    "kind": gettext_lazy("department, team, school or class (default team)"),
+    "description": gettext_lazy("What the team is for"),
 }
 
 
@@ -86,7 +90,7 @@ class Plan:
 
 def read_rows(
     text: str,
-    columns: dict[str, str],
+    columns: Mapping[str, object],
     required: set[str],
     plan: Plan,
     *,
@@ -97,7 +101,9 @@ def read_rows(
     besides ``columns``."""
     if "\x00" in text:
         line = len(_LINE_BREAK.findall(text, 0, text.index("\x00"))) + 1
-        plan.errors.append(FieldError("file", "contains NUL bytes: is it really a CSV file?", line))
+        plan.errors.append(
+            FieldError("file", _("contains NUL bytes: is it really a CSV file?"), line)
+        )
         return []
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
     rows: list[tuple[int, dict[str, str]]] = []
@@ -105,7 +111,7 @@ def read_rows(
         header = [h.strip() for h in (reader.fieldnames or [])]
         if not header:
             plan.errors.append(
-                FieldError("file", "is empty: the first line must name the columns", 1)
+                FieldError("file", _("is empty: the first line must name the columns"), 1)
             )
             return []
         reader.fieldnames = header
@@ -116,7 +122,8 @@ def read_rows(
                 plan.errors.append(
                     FieldError(
                         name,
-                        f"column appears more than once in the header of {plan.source}: keep one",
+                        _("column appears more than once in the header of %(source)s: keep one")
+                        % {"source": plan.source},
                         1,
                     )
                 )
@@ -127,15 +134,19 @@ def read_rows(
             if h not in columns and not h.startswith(extra_prefixes)
         ]
         for name in unknown:
-            plan.errors.append(FieldError(name, f"unknown column (known: {', '.join(columns)})", 1))
+            plan.errors.append(
+                FieldError(
+                    name, _("unknown column (known: %(known)s)") % {"known": ", ".join(columns)}, 1
+                )
+            )
         for name in sorted(required - set(header)):
-            plan.errors.append(FieldError(name, "required column is missing", 1))
+            plan.errors.append(FieldError(name, _("required column is missing"), 1))
         if plan.errors:
             return []
         for row in reader:
             if None in row:
                 plan.errors.append(
-                    FieldError("row", "has more cells than the header", reader.line_num)
+                    FieldError("row", _("has more cells than the header"), reader.line_num)
                 )
                 continue
             # a cell an ampwork export escaped against formulas ('=…) reads as written (=…)
@@ -143,20 +154,24 @@ def read_rows(
             if any(cleaned.values()):
                 rows.append((reader.line_num, cleaned))
             if len(rows) > MAX_ROWS:
-                plan.errors.append(FieldError("file", f"more than {MAX_ROWS} rows"))
+                plan.errors.append(
+                    FieldError("file", _("more than %(max)d rows") % {"max": MAX_ROWS})
+                )
                 return []
     except csv.Error as exc:
         # the reader counts the lines it has finished: the bad one is the next
         why = (
-            "is not valid CSV: a carriage return (CR) stands alone outside quotes; save it "
-            "with Windows (CR LF) or Unix (LF) line endings"
+            _(
+                "is not valid CSV: a carriage return (CR) stands alone outside quotes; save it "
+                "with Windows (CR LF) or Unix (LF) line endings"
+            )
             if "new-line character seen in unquoted field" in str(exc)
-            else f"is not valid CSV ({exc})"
+            else _("is not valid CSV (%(problem)s)") % {"problem": exc}
         )
         plan.errors.append(FieldError("file", why, reader.line_num + 1))
         return []
     if not rows and not plan.errors:
-        plan.errors.append(FieldError("file", "has a header but no rows", 2))
+        plan.errors.append(FieldError("file", _("has a header but no rows"), 2))
     return rows
 
 
@@ -165,7 +180,12 @@ def decode(data: bytes, source: str) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ValidationFailed(
-            [FieldError("file", f"is not UTF-8 (byte {exc.start}); save it as CSV UTF-8")],
+            [
+                FieldError(
+                    "file",
+                    _("is not UTF-8 (byte %(byte)d); save it as CSV UTF-8") % {"byte": exc.start},
+                )
+            ],
             source=source,
         ) from None
 
@@ -191,10 +211,20 @@ def unknown_team(name: str, known: Iterable[str]) -> str:
 
     close = sorted(similar, key=closeness)[:SUGGESTIONS]
     if not close:
-        return f"unknown team '{name}': no team has a similar name (import or add teams first)"
+        return _(
+            "unknown team '%(name)s': no team has a similar name (import or add teams first)"
+        ) % {"name": name}
     quoted = [f"'{by_lower[c]}'" for c in close]
-    ask = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " or " + quoted[-1]
-    return f"unknown team '{name}' — did you mean {ask}?"
+    if len(quoted) == 1:
+        return _("unknown team '%(name)s' — did you mean %(one)s?") % {
+            "name": name,
+            "one": quoted[0],
+        }
+    return _("unknown team '%(name)s' — did you mean %(some)s or %(last)s?") % {
+        "name": name,
+        "some": ", ".join(quoted[:-1]),
+        "last": quoted[-1],
+    }
 
 
 # ---------------------------------------------------------------- people
@@ -221,18 +251,31 @@ def plan_people(
         out: dict[str, Any] = {"line": line}
         out["name"] = row.get("name", "")
         if not out["name"]:
-            errors.append(FieldError("name", "is required", line))
+            errors.append(FieldError("name", _("is required"), line))
         email = row.get("email", "").lower()
         try:
             validate_email(email)
         except DjangoValidationError:
-            errors.append(FieldError("email", f"'{email}' is not a valid email address", line))
+            errors.append(
+                FieldError(
+                    "email", _("'%(email)s' is not a valid email address") % {"email": email}, line
+                )
+            )
         if email in seen:
             errors.append(
-                FieldError("email", f"{email} appears twice (also line {seen[email]})", line)
+                FieldError(
+                    "email",
+                    _("%(email)s appears twice (also line %(other)d)")
+                    % {"email": email, "other": seen[email]},
+                    line,
+                )
             )
         elif email in existing:
-            errors.append(FieldError("email", f"{email} is already in this organisation", line))
+            errors.append(
+                FieldError(
+                    "email", _("%(email)s is already in this organisation") % {"email": email}, line
+                )
+            )
         seen.setdefault(email, line)
         out["email"] = email
         for key in ("job_title", "job_role", "job_family", "level", "location"):
@@ -244,18 +287,24 @@ def plan_people(
             except ValueError:
                 errors.append(
                     FieldError(
-                        "hire_date", f"'{row['hire_date']}' is not a date like 2024-03-31", line
+                        "hire_date",
+                        _("'%(value)s' is not a date like 2024-03-31")
+                        % {"value": row["hire_date"]},
+                        line,
                     )
                 )
         role = (row.get("role") or Role.MEMBER).lower().replace("-", "_").replace(" ", "_")
         if role not in Role.values:
             errors.append(
                 FieldError(
-                    "role", f"'{row.get('role')}' is not one of {', '.join(Role.values)}", line
+                    "role",
+                    _("'%(value)s' is not one of %(allowed)s")
+                    % {"value": row.get("role"), "allowed": ", ".join(Role.values)},
+                    line,
                 )
             )
         elif org.is_school and role == Role.PEOPLE_OPS:
-            errors.append(FieldError("role", "a school has no people_ops role", line))
+            errors.append(FieldError("role", _("a school has no people_ops role"), line))
         out["role"] = role
         out["manager_email"] = row.get("manager_email", "").lower()
         out["teams"], out["lead_of"], out["team_names"] = [], [], []
@@ -276,14 +325,18 @@ def plan_people(
             continue
         if manager == r["email"]:
             plan.errors.append(
-                FieldError("manager_email", "a person cannot manage themselves", r["line"])
+                FieldError("manager_email", _("a person cannot manage themselves"), r["line"])
             )
         elif manager not in in_file and manager not in existing:
             plan.errors.append(
-                FieldError("manager_email", f"no person with email {manager}", r["line"])
+                FieldError(
+                    "manager_email",
+                    _("no person with email %(email)s") % {"email": manager},
+                    r["line"],
+                )
             )
         elif _loops(r["email"], managers):
-            plan.errors.append(FieldError("manager_email", "makes a reporting loop", r["line"]))
+            plan.errors.append(FieldError("manager_email", _("makes a reporting loop"), r["line"]))
     if actor is not None and not plan.errors:
         plan.errors.extend(_self_grants(actor, plan.rows, managers))
     plan.errors.sort(key=lambda e: (e.line or 0, e.field))
@@ -311,8 +364,11 @@ def _self_grants(
                 errors.append(
                     FieldError(
                         "manager_email",
-                        f"would make you the manager of {r['email']}, directly or through "
-                        f"someone who reports to you; {NEEDS_ADMIN}",
+                        _(
+                            "would make you the manager of %(email)s, directly or through "
+                            "someone who reports to you; %(needs_admin)s"
+                        )
+                        % {"email": r["email"], "needs_admin": NEEDS_ADMIN},
                         r["line"],
                     )
                 )
@@ -324,8 +380,11 @@ def _self_grants(
                 errors.append(
                     FieldError(
                         key,
-                        f"names a team you lead, which would make you coach {r['email']}; "
-                        f"{NEEDS_ADMIN}",
+                        _(
+                            "names a team you lead, which would make you coach %(email)s; "
+                            "%(needs_admin)s"
+                        )
+                        % {"email": r["email"], "needs_admin": NEEDS_ADMIN},
                         r["line"],
                     )
                 )
@@ -433,18 +492,32 @@ def plan_teams(org: Organisation, text: str, source: str = "teams.csv") -> Plan:
             "description": row.get("description", ""),
         }
         if not name:
-            plan.errors.append(FieldError("name", "is required", line))
+            plan.errors.append(FieldError("name", _("is required"), line))
         elif name.lower() in seen:
             plan.errors.append(
-                FieldError("name", f"'{name}' appears twice (also line {seen[name.lower()]})", line)
+                FieldError(
+                    "name",
+                    _("'%(name)s' appears twice (also line %(other)d)")
+                    % {"name": name, "other": seen[name.lower()]},
+                    line,
+                )
             )
         elif name.lower() in existing:
-            plan.errors.append(FieldError("name", f"a team called '{name}' already exists", line))
+            plan.errors.append(
+                FieldError(
+                    "name", _("a team called '%(name)s' already exists") % {"name": name}, line
+                )
+            )
         seen.setdefault(name.lower(), line)
         kind = (row.get("kind") or Team.Kind.TEAM).lower()
         if kind not in Team.Kind.values:
             plan.errors.append(
-                FieldError("kind", f"'{kind}' is not one of {', '.join(Team.Kind.values)}", line)
+                FieldError(
+                    "kind",
+                    _("'%(value)s' is not one of %(allowed)s")
+                    % {"value": kind, "allowed": ", ".join(Team.Kind.values)},
+                    line,
+                )
             )
         out["kind"] = kind
         plan.rows.append(out)
@@ -457,7 +530,7 @@ def plan_teams(org: Organisation, text: str, source: str = "teams.csv") -> Plan:
             known = [*names, *(row["name"] for row in plan.rows if row["name"])]
             plan.errors.append(FieldError("parent", unknown_team(r["parent"], known), r["line"]))
         elif _loops(r["name"].lower(), parents):
-            plan.errors.append(FieldError("parent", "makes a loop of teams", r["line"]))
+            plan.errors.append(FieldError("parent", _("makes a loop of teams"), r["line"]))
     plan.errors.sort(key=lambda e: (e.line or 0, e.field))
     return plan
 

@@ -14,6 +14,9 @@ from django.contrib.auth.models import PermissionsMixin
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 MIN_ANONYMITY = 3
 DEFAULT_ANONYMITY = 5
@@ -60,18 +63,18 @@ class User(AbstractBaseUser, PermissionsMixin):
 
 class Organisation(models.Model):
     class Kind(models.TextChoices):
-        COMPANY = "company", "Company"
-        SCHOOL = "school", "School"
+        COMPANY = "company", _("Company")
+        SCHOOL = "school", _("School")
 
     class AutonomyPolicy(models.TextChoices):
-        TOGETHER = "together", "Together (autonomy support and structure from day one)"
-        PURPOSE_FIRST = "purpose-first", "Purpose first (purpose → mastery → autonomy)"
+        TOGETHER = "together", _("Together (autonomy support and structure from day one)")
+        PURPOSE_FIRST = "purpose-first", _("Purpose first (purpose → mastery → autonomy)")
 
     class Cadence(models.TextChoices):
-        QUARTERLY = "quarterly", "Quarterly"
-        TRIMESTER = "trimester", "Four months (school term)"
-        HALF_YEAR = "half-year", "Half-yearly"
-        YEARLY = "yearly", "Yearly"
+        QUARTERLY = "quarterly", _("Quarterly")
+        TRIMESTER = "trimester", _("Four months (school term)")
+        HALF_YEAR = "half-year", _("Half-yearly")
+        YEARLY = "yearly", _("Yearly")
 
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=60, unique=True)
@@ -79,7 +82,7 @@ class Organisation(models.Model):
     anonymity_min_group = models.PositiveSmallIntegerField(
         default=DEFAULT_ANONYMITY,
         validators=[MinValueValidator(MIN_ANONYMITY)],
-        help_text="Smallest group whose survey results are shown (never below 3).",
+        help_text=_("Smallest group whose survey results are shown (never below 3)."),
     )
     autonomy_policy = models.CharField(
         max_length=20, choices=AutonomyPolicy.choices, default=AutonomyPolicy.TOGETHER
@@ -117,23 +120,25 @@ class Organisation(models.Model):
 class Role(models.TextChoices):
     """Access roles within one organisation; a school shows them in its own words."""
 
-    ADMIN = "admin", "Admin"
-    PEOPLE_OPS = "people_ops", "People ops"
-    MANAGER = "manager", "Manager"
-    MEMBER = "member", "Member"
+    ADMIN = "admin", pgettext_lazy("company", "Admin")
+    PEOPLE_OPS = "people_ops", pgettext_lazy("company", "People ops")
+    MANAGER = "manager", pgettext_lazy("company", "Manager")
+    MEMBER = "member", pgettext_lazy("company", "Member")
 
 
 SCHOOL_ROLE_LABELS = {
-    Role.ADMIN: "Head teacher",
-    Role.MANAGER: "Teacher",
-    Role.MEMBER: "Student",
+    Role.ADMIN: pgettext_lazy("school", "Head teacher"),
+    Role.MANAGER: pgettext_lazy("school", "Teacher"),
+    Role.MEMBER: pgettext_lazy("school", "Student"),
 }
 
 
 def role_label(role: str, kind: str) -> str:
+    """The role's name in the organisation's words, in the active language."""
+    label: str | Promise = Role(role).label
     if kind == Organisation.Kind.SCHOOL and role in SCHOOL_ROLE_LABELS:
-        return SCHOOL_ROLE_LABELS[Role(role)]
-    return Role(role).label
+        label = SCHOOL_ROLE_LABELS[Role(role)]
+    return str(label)
 
 
 class Person(models.Model):
@@ -161,7 +166,7 @@ class Person(models.Model):
         null=True,
         blank=True,
         db_default=None,  # the previous release's inserts leave it out (upgrades, operations.md)
-        help_text="When they were last made inactive (a school's retention counts from it).",
+        help_text=_("When they were last made inactive (a school's retention counts from it)."),
     )
     # the identity provider's own id for them (SCIM's externalId), stored as it was sent
     external_id = models.CharField(max_length=200, blank=True, db_default="", default="")
@@ -196,10 +201,10 @@ class Team(models.Model):
     """A node of the organisation's tree: department or team; school or class."""
 
     class Kind(models.TextChoices):
-        DEPARTMENT = "department", "Department"
-        TEAM = "team", "Team"
-        SCHOOL = "school", "School"
-        CLASS = "class", "Class"
+        DEPARTMENT = "department", _("Department")
+        TEAM = "team", _("Team")
+        SCHOOL = "school", pgettext_lazy("kind of team", "School")
+        CLASS = "class", _("Class")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="teams")
     name = models.CharField(max_length=200)
@@ -226,8 +231,8 @@ class Team(models.Model):
 
 class TeamMembership(models.Model):
     class Role(models.TextChoices):
-        MEMBER = "member", "Member"
-        LEAD = "lead", "Lead"
+        MEMBER = "member", pgettext_lazy("team role", "Member")
+        LEAD = "lead", pgettext_lazy("team role", "Lead")
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="memberships"
@@ -329,10 +334,10 @@ class Invitation(models.Model):
     """
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        ACCEPTED = "accepted", "Accepted"
-        DECLINED = "declined", "Declined"
-        WITHDRAWN = "withdrawn", "Withdrawn"
+        PENDING = "pending", _("Pending")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="invitations"

@@ -19,6 +19,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from .errors import NotAllowed, TwoFactorRequired
 from .models import Organisation, Person, Role, Team, User
 
@@ -74,7 +77,7 @@ RULES: dict[str, frozenset[str]] = {
 # for the actor, worked out once per request (``selectors.actor_for``).
 TWO_FACTOR_ROLES = STAFF
 TWO_FACTOR_ACTIONS: set[str] = {"organisation.export", "organisation.two_factor_policy"}
-TWO_FACTOR_REFUSAL = (
+TWO_FACTOR_REFUSAL = gettext_lazy(
     "Your organisation requires two-factor sign-in before you see pay data or exports: "
     "set it up under Two-factor sign-in (/accounts/2fa/), then try again."
 )
@@ -181,9 +184,9 @@ def _granted(actor: Actor, action: str, obj: Any) -> bool:
 
 def require(actor: Actor, action: str, obj: Any = None) -> None:
     if not _granted(actor, action, obj):
-        raise NotAllowed(f"Your role may not do this ({action}).")
+        raise NotAllowed(_("Your role may not do this (%(action)s).") % {"action": action})
     if held_back(actor, action):
-        raise TwoFactorRequired(TWO_FACTOR_REFUSAL)
+        raise TwoFactorRequired(str(TWO_FACTOR_REFUSAL))
 
 
 def account_setup_action(person: Person) -> str:

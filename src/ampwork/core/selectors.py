@@ -13,6 +13,7 @@ from typing import NamedTuple, TypeVar
 
 from allauth.mfa.models import Authenticator
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
 
 from . import charts, summaries
 from .errors import NotFound
@@ -106,7 +107,7 @@ def waiting_invitation(person: Person) -> Invitation | None:
 def organisation_by_slug(slug: str) -> Organisation:
     org = Organisation.objects.filter(slug=slug).first()
     if org is None:
-        raise NotFound(f"no organisation with slug '{slug}'")
+        raise NotFound(_("no organisation with slug '%(slug)s'") % {"slug": slug})
     return org
 
 
@@ -117,21 +118,21 @@ def get_person(org: Organisation, pk: int) -> Person:
         .first()
     )
     if person is None:
-        raise NotFound("no such person")
+        raise NotFound(_("no such person"))
     return person
 
 
 def get_team(org: Organisation, pk: int) -> Team:
     team = Team.objects.filter(organisation=org, pk=pk).select_related("parent").first()
     if team is None:
-        raise NotFound("no such team")
+        raise NotFound(_("no such team"))
     return team
 
 
 def get_membership(org: Organisation, pk: int) -> TeamMembership:
     membership = TeamMembership.objects.filter(organisation=org, pk=pk).first()
     if membership is None:
-        raise NotFound("no such membership")
+        raise NotFound(_("no such membership"))
     return membership
 
 

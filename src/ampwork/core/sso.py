@@ -38,6 +38,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from ampwork.core import safe_http
 from ampwork.core.errors import ValidationFailed
@@ -252,7 +253,9 @@ def connect_pending(request: HttpRequest, user: Any) -> bool:
     )
     SSOLink.objects.create(account=account, issuer=found.issuer)
     sso_services.record_connected(organisation=found.organisation, user=user, subject=uid)
-    messages.success(request, f"You can now sign in with {found.organisation.name}.")
+    messages.success(
+        request, _("You can now sign in with %(org)s.") % {"org": found.organisation.name}
+    )
     return True
 
 
@@ -293,8 +296,9 @@ def _refuse_generic(request: HttpRequest, org: Organisation, email: str) -> Http
     whether an address has an account."""
     return refuse(
         request,
-        "Cannot sign in",
-        f"{email} may not sign in to {org.name} through single sign-on. Ask its admin to add you.",
+        _("Cannot sign in"),
+        _("%(email)s may not sign in to %(org)s through single sign-on. Ask its admin to add you.")
+        % {"email": email, "org": org.name},
     )
 
 
@@ -356,7 +360,11 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):  # type: ignore[misc]  
         found = provider_by_id(sociallogin.account.provider)
         if found is None:
             raise ImmediateHttpResponse(
-                refuse(request, "Single sign-on is off", "This sign-in is not set up (any more).")
+                refuse(
+                    request,
+                    _("Single sign-on is off"),
+                    _("This sign-in is not set up (any more)."),
+                )
             )
         org = found.organisation
         if sociallogin.is_existing:
@@ -370,10 +378,13 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):  # type: ignore[misc]  
                 raise ImmediateHttpResponse(
                     refuse(
                         request,
-                        "Connect again",
-                        f"{org.name} changed its sign-in provider: sign in with your "
-                        "password once and then with this button to connect again, or ask "
-                        "your admin.",
+                        _("Connect again"),
+                        _(
+                            "%(org)s changed its sign-in provider: sign in with your "
+                            "password once and then with this button to connect again, or ask "
+                            "your admin."
+                        )
+                        % {"org": org.name},
                     )
                 )
             user = sociallogin.user
@@ -381,9 +392,12 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):  # type: ignore[misc]  
                 raise ImmediateHttpResponse(
                     refuse(
                         request,
-                        "Not a member",
-                        f"Your {org.name} account is not a member of {org.name} in ampwork "
-                        "(any more). Ask its admin.",
+                        _("Not a member"),
+                        _(
+                            "Your %(org)s account is not a member of %(org)s in ampwork "
+                            "(any more). Ask its admin."
+                        )
+                        % {"org": org.name},
                     )
                 )
             return
@@ -392,9 +406,12 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):  # type: ignore[misc]  
             raise ImmediateHttpResponse(
                 refuse(
                     request,
-                    "No verified email",
-                    f"{org.name}'s sign-in did not vouch for an email address, "
-                    "so ampwork cannot tell who you are. Ask your admin.",
+                    _("No verified email"),
+                    _(
+                        "%(org)s's sign-in did not vouch for an email address, "
+                        "so ampwork cannot tell who you are. Ask your admin."
+                    )
+                    % {"org": org.name},
                 )
             )
         email = emails[0].strip().lower()
@@ -414,8 +431,11 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):  # type: ignore[misc]  
             }
             messages.info(
                 request,
-                f"{email} already has an ampwork account. Sign in with its password once: "
-                f"your {org.name} sign-in is connected to it then, and works on its own after.",
+                _(
+                    "%(email)s already has an ampwork account. Sign in with its password once: "
+                    "your %(org)s sign-in is connected to it then, and works on its own after."
+                )
+                % {"email": email, "org": org.name},
             )
             raise ImmediateHttpResponse(redirect("core:login"))
         # an allowed domain, or someone the admin added (an invitation, a roster) who has
@@ -434,7 +454,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):  # type: ignore[misc]  
             )
         except ValidationFailed as exc:
             raise ImmediateHttpResponse(
-                refuse(request, "Cannot join", "; ".join(e.message for e in exc.errors))
+                refuse(request, _("Cannot join"), "; ".join(e.message for e in exc.errors))
             ) from None
         sociallogin.user = user
         sociallogin.account.user = user

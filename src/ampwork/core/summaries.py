@@ -47,6 +47,7 @@ from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from .perf import gc_paused
 from .permissions import Actor
@@ -190,7 +191,8 @@ def reader_key(actor: Actor, today: dt.date) -> tuple[Any, ...]:
 
 
 def cache_key(name: str, key: Iterable[Any]) -> str:
-    digest = hashlib.sha256(repr((name, *key)).encode()).hexdigest()[:32]
+    # a summary may hold text (a chart's labels): one per language it is read in
+    digest = hashlib.sha256(repr((name, get_language(), *key)).encode()).hexdigest()[:32]
     return f"ampwork:summary:{name}:{digest}"
 
 

@@ -36,6 +36,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from ampwork.logs import account_hash, event
 
@@ -88,7 +89,11 @@ class SignInHandler(AxesDatabaseHandler):  # type: ignore[misc]  # django-axes i
 
 def message() -> str:
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    return f"Too many failed sign-ins; try again in {minutes} minutes."
+    return ngettext(
+        "Too many failed sign-ins; try again in %(minutes)d minute.",
+        "Too many failed sign-ins; try again in %(minutes)d minutes.",
+        minutes,
+    ) % {"minutes": minutes}
 
 
 def lockout_response(

@@ -28,10 +28,17 @@ SYSTEMS = (
 )
 
 
-def describe(user_agent: str) -> str:
-    """ "Chrome on Linux", "Safari on iPhone", or "Unknown browser"."""
+def parts(user_agent: str) -> tuple[str, str]:
+    """The browser's and the system's names ("Chrome", "Linux"), each "" when unknown."""
     browser = next((name for mark, name in BROWSERS if mark in user_agent), "")
     system = next((name for mark, name in SYSTEMS if mark in user_agent), "")
+    return browser, system
+
+
+def describe(user_agent: str) -> str:
+    """ "Chrome on Linux", "Safari on iPhone", or "Unknown browser" (in English: the
+    template filter ``browser_name`` says it in the reader's language)."""
+    browser, system = parts(user_agent)
     if browser and system:
         return f"{browser} on {system}"
     return browser or (f"A browser on {system}" if system else "Unknown browser")

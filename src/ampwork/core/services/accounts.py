@@ -6,6 +6,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ampwork.core.errors import ValidationFailed
 from ampwork.core.models import Organisation, Person, Role, User
@@ -21,7 +22,9 @@ def clean_email(value: str, field: str = "email") -> str:
     try:
         validate_email(value)
     except DjangoValidationError:
-        raise ValidationFailed.single(field, f"'{value}' is not a valid email address") from None
+        raise ValidationFailed.single(
+            field, _("'%(email)s' is not a valid email address") % {"email": value}
+        ) from None
     return value
 
 
@@ -48,9 +51,12 @@ def grant_login(*, actor: Actor, person: Person, password: str) -> User:
             invite_existing_account(actor, person)
         raise ValidationFailed.single(
             "password",
-            f"{person.email} already has an ampwork account: they join {actor.organisation.name} "
-            "when they accept the invitation waiting for them after signing in, "
-            "and their password stays theirs",
+            _(
+                "%(email)s already has an ampwork account: they join %(org)s "
+                "when they accept the invitation waiting for them after signing in, "
+                "and their password stays theirs"
+            )
+            % {"email": person.email, "org": actor.organisation.name},
         )
     return _grant_login(actor=actor, person=person, password=password)
 
@@ -66,7 +72,9 @@ def _grant_login(*, actor: Actor, person: Person, password: str) -> User:
     user = person.user
     if user is not None and user.people.exclude(pk=person.pk).exists():
         raise ValidationFailed.single(
-            "password", f"{person.email}'s account is also used elsewhere: its password is theirs"
+            "password",
+            _("%(email)s's account is also used elsewhere: its password is theirs")
+            % {"email": person.email},
         )
     if user is None:
         user = User(email=person.email, name=person.name)
@@ -78,10 +86,14 @@ def _grant_login(*, actor: Actor, person: Person, password: str) -> User:
         # made-up address (it would sign in with an address nobody can reset)
         raise ValidationFailed.single(
             "email",
-            f"{person.name} signs in with a class code and has no email of their own here"
+            _("%(name)s signs in with a class code and has no email of their own here")
+            % {"name": person.name}
             if _never_mailed(person.email)
-            else f"{person.email} already belongs to another account: give {person.name} "
-            "an email of their own first",
+            else _(
+                "%(email)s already belongs to another account: give %(name)s "
+                "an email of their own first"
+            )
+            % {"email": person.email, "name": person.name},
         )
     elif _never_mailed(user.email):
         # an account made for a class-code sign-in (classroom): it signs in with the
@@ -126,6 +138,6 @@ def create_admin(
 @transaction.atomic
 def change_password(*, user: User, old_password: str, new_password: str) -> None:
     if not user.check_password(old_password):
-        raise ValidationFailed.single("old_password", "is not your current password")
+        raise ValidationFailed.single("old_password", _("is not your current password"))
     set_password(user, new_password, "new_password")
     user.save(update_fields=["password"])

@@ -6,9 +6,11 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ampwork.core import mail
 from ampwork.core.errors import NotFound, ValidationFailed
+from ampwork.core.languages import speaking_to
 from ampwork.core.models import Invitation, Person, Role, User
 from ampwork.core.permissions import Actor
 
@@ -38,15 +40,22 @@ def invite_existing_account(actor: Actor | None, person: Person) -> Invitation |
         organisation=org, person=person, user=user, invited_by=actor.user if actor else None
     )
     record(actor, org, "person.invited", person, email=user.email)
-    message = EmailMessage(
-        subject=f"{org.name} invites you to ampwork",
-        body=(
-            f"{org.name} added you as {person.name} ({person.email}). You already have an "
-            f"ampwork account, so nothing changes until you accept.\n\n"
-            f"Sign in and accept or decline: {settings.BASE_URL}/invitations/\n"
-        ),
-        to=[user.email],
-    )
+    with speaking_to(person):  # in the language they read ampwork in
+        message = EmailMessage(
+            subject=_("%(org)s invites you to ampwork") % {"org": org.name},
+            body=_(
+                "%(org)s added you as %(name)s (%(email)s). You already have an "
+                "ampwork account, so nothing changes until you accept.\n\n"
+                "Sign in and accept or decline: %(url)s\n"
+            )
+            % {
+                "org": org.name,
+                "name": person.name,
+                "email": person.email,
+                "url": f"{settings.BASE_URL}/invitations/",
+            },
+            to=[user.email],
+        )
     mail.queue_on_commit([message], kind="core.invitation", org_id=org.pk)
     return invitation
 
@@ -68,7 +77,7 @@ def _mine(user: User, invitation_id: int) -> Invitation:
         .first()
     )
     if invitation is None:
-        raise NotFound("no such invitation waiting for you")
+        raise NotFound(_("no such invitation waiting for you"))
     return invitation
 
 
@@ -79,9 +88,11 @@ def accept_invitation(*, user: User, invitation_id: int) -> Person:
     person = invitation.person
     org = invitation.organisation
     if person.user_id is not None or person.email.lower() != user.email.lower():
-        raise ValidationFailed.single("invitation", "is out of date: ask for a new one")
+        raise ValidationFailed.single("invitation", _("is out of date: ask for a new one"))
     if Person.objects.filter(organisation=org, user=user).exists():
-        raise ValidationFailed.single("invitation", f"you are already in {org.name}")
+        raise ValidationFailed.single(
+            "invitation", _("you are already in %(org)s") % {"org": org.name}
+        )
     person.user = user
     person.save(update_fields=["user"])
     invitation.status, invitation.decided_at = Invitation.Status.ACCEPTED, timezone.now()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ampwork.core.errors import ValidationFailed
 from ampwork.core.models import Organisation, Person, Team, TeamMembership
@@ -17,7 +18,7 @@ from .self_grants import refuse_self_lead
 def _get(model: Any, org: Organisation, pk: int | None, field: str) -> Any:
     obj = model.objects.filter(organisation=org, pk=pk).first() if pk is not None else None
     if obj is None:
-        raise ValidationFailed.single(field, "no such object in this organisation")
+        raise ValidationFailed.single(field, _("no such object in this organisation"))
     return obj
 
 
@@ -44,9 +45,12 @@ def add_membership(
     team = _get(Team, org, team_id, "team_id")
     person = _get(Person, org, person_id, "person_id")
     if role not in TeamMembership.Role.values:
-        raise ValidationFailed.single("role", "must be member or lead")
+        raise ValidationFailed.single("role", _("must be member or lead"))
     if TeamMembership.objects.filter(team=team, person=person).exists():
-        raise ValidationFailed.single("person_id", f"{person.name} is already in {team.name}")
+        raise ValidationFailed.single(
+            "person_id",
+            _("%(name)s is already in %(team)s") % {"name": person.name, "team": team.name},
+        )
     refuse_self_lead(actor, team, person, role)
     membership = TeamMembership.objects.create(
         organisation=org, team=team, person=person, role=role
@@ -59,7 +63,7 @@ def add_membership(
 def update_membership(*, actor: Actor, membership: TeamMembership, role: str) -> TeamMembership:
     require(actor, "memberships.edit", membership)
     if role not in TeamMembership.Role.values:
-        raise ValidationFailed.single("role", "must be member or lead")
+        raise ValidationFailed.single("role", _("must be member or lead"))
     old = membership.role
     if role == old:
         return membership

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
 from ampwork.core.errors import ValidationFailed, only
 from ampwork.core.models import MIN_ANONYMITY, Organisation
@@ -21,7 +22,8 @@ ANONYMITY_LOCKS: list[Callable[[Organisation], str | None]] = []
 def _check_anonymity(value: int) -> None:
     if value < MIN_ANONYMITY:
         raise ValidationFailed.single(
-            "anonymity_min_group", f"must be at least {MIN_ANONYMITY} to keep answers anonymous"
+            "anonymity_min_group",
+            _("must be at least %(min)d to keep answers anonymous") % {"min": MIN_ANONYMITY},
         )
 
 
@@ -37,15 +39,16 @@ def create_organisation(
 ) -> Organisation:
     name = name.strip()
     if not name:
-        raise ValidationFailed.single("name", "is required")
+        raise ValidationFailed.single("name", _("is required"))
     if kind not in Organisation.Kind.values:
         raise ValidationFailed.single(
-            "kind", f"must be one of {', '.join(Organisation.Kind.values)}"
+            "kind",
+            _("must be one of %(allowed)s") % {"allowed": ", ".join(Organisation.Kind.values)},
         )
     _check_anonymity(anonymity_min_group)
     slug = slugify(slug or name)[:60] or "organisation"
     if Organisation.objects.filter(slug=slug).exists():
-        raise ValidationFailed.single("slug", f"'{slug}' is already taken")
+        raise ValidationFailed.single("slug", _("'%(slug)s' is already taken") % {"slug": slug})
     return Organisation.objects.create(
         name=name,
         slug=slug,
@@ -76,7 +79,7 @@ def update_organisation(*, actor: Actor, **changes: Any) -> Organisation:
         # an admin the policy holds back may not switch it off (nor anyone on, unenrolled)
         require(actor, "organisation.two_factor_policy", org)
     if "name" in changes and not str(changes["name"]).strip():
-        raise ValidationFailed.single("name", "is required")
+        raise ValidationFailed.single("name", _("is required"))
     if "anonymity_min_group" in changes:
         _check_anonymity(int(changes["anonymity_min_group"]))
         if int(changes["anonymity_min_group"]) != org.anonymity_min_group:
@@ -86,9 +89,9 @@ def update_organisation(*, actor: Actor, **changes: Any) -> Organisation:
     if "autonomy_policy" in changes and (
         changes["autonomy_policy"] not in Organisation.AutonomyPolicy.values
     ):
-        raise ValidationFailed.single("autonomy_policy", "is not a known policy")
+        raise ValidationFailed.single("autonomy_policy", _("is not a known policy"))
     if "okr_cadence" in changes and changes["okr_cadence"] not in Organisation.Cadence.values:
-        raise ValidationFailed.single("okr_cadence", "is not a known cadence")
+        raise ValidationFailed.single("okr_cadence", _("is not a known cadence"))
     before = {f: getattr(org, f) for f in changes}
     for field, value in changes.items():
         setattr(org, field, value)

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ampwork.core.errors import ValidationFailed, only
 from ampwork.core.models import Organisation, Person, Role, Team, TeamMembership
@@ -39,9 +40,11 @@ PERSON_FIELDS = (*PROFILE_FIELDS, "manager_id", "active", "external_id")
 
 def _check_role(org: Organisation, role: str) -> None:
     if role not in Role.values:
-        raise ValidationFailed.single("role", f"must be one of {', '.join(Role.values)}")
+        raise ValidationFailed.single(
+            "role", _("must be one of %(allowed)s") % {"allowed": ", ".join(Role.values)}
+        )
     if org.is_school and role == Role.PEOPLE_OPS:
-        raise ValidationFailed.single("role", "a school has no people-ops role")
+        raise ValidationFailed.single("role", _("a school has no people-ops role"))
 
 
 def _check_manager(org: Organisation, person: Person | None, manager_id: int | None) -> None:
@@ -49,9 +52,9 @@ def _check_manager(org: Organisation, person: Person | None, manager_id: int | N
         return
     loop = walks_into(Person, org, manager_id, "manager_id", person.pk if person else None)
     if loop is None:
-        raise ValidationFailed.single("manager_id", "no such person in this organisation")
+        raise ValidationFailed.single("manager_id", _("no such person in this organisation"))
     if loop:
-        raise ValidationFailed.single("manager_id", "would make a reporting loop")
+        raise ValidationFailed.single("manager_id", _("would make a reporting loop"))
 
 
 @transaction.atomic
@@ -79,19 +82,21 @@ def create_person(
     require(actor, "people.edit", org)
     name = name.strip()
     if not name:
-        raise ValidationFailed.single("name", "is required")
+        raise ValidationFailed.single("name", _("is required"))
     email = clean_email(email)
     _check_role(org, role)
     if role != Role.MEMBER:
         require(actor, "people.change_role", org)
     if Person.objects.filter(organisation=org, email__iexact=email).exists():
-        raise ValidationFailed.single("email", f"{email} is already someone in this organisation")
+        raise ValidationFailed.single(
+            "email", _("%(email)s is already someone in this organisation") % {"email": email}
+        )
     _check_manager(org, None, manager_id)
     refuse_self_manager(actor, None, manager_id)
     team_ids = list(team_ids)
     teams = list(Team.objects.filter(organisation=org, pk__in=team_ids))
     if len(teams) != len(set(team_ids)):
-        raise ValidationFailed.single("team_ids", "no such team in this organisation")
+        raise ValidationFailed.single("team_ids", _("no such team in this organisation"))
     for team in teams:
         refuse_self_lead(actor, team, None)
     person = Person(
@@ -119,7 +124,7 @@ def create_person(
         record(actor, org, "person.role_changed", person, role=[None, role])
     if invite:
         if not active:
-            raise ValidationFailed.single("invite", "a deactivated person cannot be invited")
+            raise ValidationFailed.single("invite", _("a deactivated person cannot be invited"))
         if person.user_id is None and existing_account(person) is None:
             send_sign_in_invite(actor=actor, person=person)
     return person
@@ -133,18 +138,22 @@ def update_person(*, actor: Actor, person: Person, **changes: Any) -> Person:
     if "name" in changes:
         changes["name"] = str(changes["name"]).strip()
         if not changes["name"]:
-            raise ValidationFailed.single("name", "is required")
+            raise ValidationFailed.single("name", _("is required"))
     if "email" in changes:
         changes["email"] = clean_email(changes["email"])
         clash = Person.objects.filter(organisation=org, email__iexact=changes["email"])
         if clash.exclude(pk=person.pk).exists():
-            raise ValidationFailed.single("email", f"{changes['email']} is already someone here")
+            raise ValidationFailed.single(
+                "email", _("%(email)s is already someone here") % {"email": changes["email"]}
+            )
     old_role = person.role
     if "role" in changes and changes["role"] != old_role:
         _check_role(org, changes["role"])
         require(actor, "people.change_role", person)
         if old_role == Role.ADMIN and not _other_admins(org, person):
-            raise ValidationFailed.single("role", "the organisation's last admin keeps that role")
+            raise ValidationFailed.single(
+                "role", _("the organisation's last admin keeps that role")
+            )
     if "manager_id" in changes and changes["manager_id"] != person.manager_id:
         _check_manager(org, person, changes["manager_id"])
         refuse_self_manager(actor, person, changes["manager_id"])
@@ -154,7 +163,7 @@ def update_person(*, actor: Actor, person: Person, **changes: Any) -> Person:
         and not _other_admins(org, person)
     ):
         raise ValidationFailed.single(
-            "active", "the organisation's last admin cannot be deactivated"
+            "active", _("the organisation's last admin cannot be deactivated")
         )
     before = {f: getattr(person, f) for f in changes}
     for field, value in changes.items():

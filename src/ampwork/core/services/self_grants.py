@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from ampwork.core import selectors
 from ampwork.core.errors import NotAllowed
 from ampwork.core.models import Person, Team, TeamMembership
 from ampwork.core.permissions import Actor, can
 
-NEEDS_ADMIN = "an admin must make this change"
+NEEDS_ADMIN = gettext_lazy("an admin must make this change")
 
 
 def _grantor(actor: Actor) -> Person | None:
@@ -28,11 +31,14 @@ def refuse_self_manager(actor: Actor, person: Person | None, manager_id: int | N
     if person is not None and (person.pk == me.pk or selectors.manages(me, person.pk)):
         return
     if manager_id == me.pk or selectors.manages(me, manager_id):
-        who = person.name if person is not None else "a new person"
+        who = person.name if person is not None else _("a new person")
         raise NotAllowed(
-            f"You cannot make yourself the manager of {who}, directly or through someone "
-            f"who reports to you: it would let you read their reviews and private "
-            f"objectives; {NEEDS_ADMIN}."
+            _(
+                "You cannot make yourself the manager of %(who)s, directly or through someone "
+                "who reports to you: it would let you read their reviews and private "
+                "objectives; %(needs_admin)s."
+            )
+            % {"who": who, "needs_admin": NEEDS_ADMIN}
         )
 
 
@@ -46,12 +52,19 @@ def refuse_self_lead(
         return
     if person is not None and person.pk == me.pk:
         if role == TeamMembership.Role.LEAD:
-            raise NotAllowed(f"You cannot make yourself lead of {team.name}; {NEEDS_ADMIN}.")
+            raise NotAllowed(
+                _("You cannot make yourself lead of %(team)s; %(needs_admin)s.")
+                % {"team": team.name, "needs_admin": NEEDS_ADMIN}
+            )
         return
     if team.pk in selectors.led_teams(me) and (
         person is None or not selectors.coaches(me, person.pk)
     ):
-        who = person.name if person is not None else "a new person"
+        who = person.name if person is not None else _("a new person")
         raise NotAllowed(
-            f"You lead {team.name}: adding {who} to it would make you their coach; {NEEDS_ADMIN}."
+            _(
+                "You lead %(team)s: adding %(who)s to it would make you their coach; "
+                "%(needs_admin)s."
+            )
+            % {"team": team.name, "who": who, "needs_admin": NEEDS_ADMIN}
         )

@@ -19,9 +19,12 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from ampwork.core import mail
 from ampwork.core.errors import ValidationFailed
+from ampwork.core.languages import speaking_to
 from ampwork.core.models import AuditEvent, Invitation, Person, SignInInvite, User
 from ampwork.core.permissions import Actor, account_setup_action, require
 
@@ -31,14 +34,16 @@ from .invitations import existing_account, invite_existing_account
 INVITE_DAYS = 7  # a link works this long after it was sent
 RESEND_MINUTES = 10  # at most one invitation per person this often (no mail bombing)
 
-NOT_VALID = "This link is not valid: ask whoever added you for a new invitation."
-USED = "This invitation has been used already: sign in, or ask for a new one."
-EXPIRED = "This invitation has expired: ask whoever added you for a new one."
-EMAIL_CHANGED = (
+NOT_VALID = gettext_lazy("This link is not valid: ask whoever added you for a new invitation.")
+USED = gettext_lazy("This invitation has been used already: sign in, or ask for a new one.")
+EXPIRED = gettext_lazy("This invitation has expired: ask whoever added you for a new one.")
+EMAIL_CHANGED = gettext_lazy(
     "This invitation was sent to an email address your organisation no longer has for you: "
     "ask for a new invitation."
 )
-HAS_ACCOUNT = "You can sign in already: use your email and password, or reset your password."
+HAS_ACCOUNT = gettext_lazy(
+    "You can sign in already: use your email and password, or reset your password."
+)
 
 
 def code_digest(code: str) -> str:
@@ -50,15 +55,15 @@ def problem_of(row: SignInInvite | None, now: dt.datetime | None = None) -> str:
     """Why a link cannot be used, or "" when it can (reading it uses nothing up)."""
     now = now or timezone.now()
     if row is None or not row.person.active:
-        return NOT_VALID
+        return str(NOT_VALID)
     if row.used_at is not None:
-        return USED
+        return str(USED)
     if row.expires_at <= now:
-        return EXPIRED
+        return str(EXPIRED)
     if row.email != row.person.email.strip().lower():
-        return EMAIL_CHANGED
+        return str(EMAIL_CHANGED)
     if row.person.user_id is not None:
-        return HAS_ACCOUNT
+        return str(HAS_ACCOUNT)
     return ""
 
 
@@ -83,11 +88,15 @@ def send_sign_in_invite(*, actor: Actor, person: Person) -> SignInInvite | Invit
     require(actor, account_setup_action(person), person)
     org = actor.organisation
     if person.organisation_id != org.pk:
-        raise ValidationFailed.single("person", "no such person in this organisation")
+        raise ValidationFailed.single("person", _("no such person in this organisation"))
     if not person.active:
-        raise ValidationFailed.single("invite", f"{person.name} is deactivated: reactivate first")
+        raise ValidationFailed.single(
+            "invite", _("%(name)s is deactivated: reactivate first") % {"name": person.name}
+        )
     if person.user_id is not None:
-        raise ValidationFailed.single("invite", f"{person.name} can sign in already")
+        raise ValidationFailed.single(
+            "invite", _("%(name)s can sign in already") % {"name": person.name}
+        )
     if existing_account(person) is not None:
         pending = invite_existing_account(actor, person)
         assert pending is not None
@@ -95,7 +104,8 @@ def send_sign_in_invite(*, actor: Actor, person: Person) -> SignInInvite | Invit
     email = person.email.strip().lower()
     if not email or email.endswith(".invalid"):
         raise ValidationFailed.single(
-            "email", f"{person.name} has no email address to send an invitation to"
+            "email",
+            _("%(name)s has no email address to send an invitation to") % {"name": person.name},
         )
     now = timezone.now()
     recent = now - dt.timedelta(minutes=RESEND_MINUTES)
@@ -108,8 +118,11 @@ def send_sign_in_invite(*, actor: Actor, person: Person) -> SignInInvite | Invit
     ).exists():
         raise ValidationFailed.single(
             "invite",
-            f"{person.name} was sent an invitation less than {RESEND_MINUTES} minutes ago: "
-            "wait before sending another",
+            _(
+                "%(name)s was sent an invitation less than %(minutes)d minutes ago: "
+                "wait before sending another"
+            )
+            % {"name": person.name, "minutes": RESEND_MINUTES},
         )
     # an earlier link not used yet stops working ("not valid": ask for a new one)
     SignInInvite.objects.filter(person=person, used_at__isnull=True).delete()
@@ -124,16 +137,29 @@ def send_sign_in_invite(*, actor: Actor, person: Person) -> SignInInvite | Invit
         expires_at=now + dt.timedelta(days=INVITE_DAYS),
     )
     record(actor, org, "person.sign_in_invited", person, email=email)
-    message = EmailMessage(
-        subject=f"{org.name} invites you to ampwork",
-        body=(
-            f"Hello {person.name},\n\n{org.name} added you to ampwork as {email}.\n\n"
-            f"Choose your password with this link within {INVITE_DAYS} days (it works once):\n"
-            f"{settings.BASE_URL}/join/{code}/\n\n"
-            "If you were not expecting this, ignore this email.\n"
-        ),
-        to=[email],
-    )
+    with speaking_to(person):  # in the language they will read ampwork in
+        message = EmailMessage(
+            subject=_("%(org)s invites you to ampwork") % {"org": org.name},
+            body=ngettext(
+                "Hello %(name)s,\n\n%(org)s added you to ampwork as %(email)s.\n\n"
+                "Choose your password with this link within %(days)d day (it works once):\n"
+                "%(url)s\n\n"
+                "If you were not expecting this, ignore this email.\n",
+                "Hello %(name)s,\n\n%(org)s added you to ampwork as %(email)s.\n\n"
+                "Choose your password with this link within %(days)d days (it works once):\n"
+                "%(url)s\n\n"
+                "If you were not expecting this, ignore this email.\n",
+                INVITE_DAYS,
+            )
+            % {
+                "name": person.name,
+                "org": org.name,
+                "email": email,
+                "days": INVITE_DAYS,
+                "url": f"{settings.BASE_URL}/join/{code}/",
+            },
+            to=[email],
+        )
     mail.queue_on_commit([message], kind="core.sign_in_invite", org_id=org.pk)
     return invite
 
@@ -141,7 +167,7 @@ def send_sign_in_invite(*, actor: Actor, person: Person) -> SignInInvite | Invit
 def void_pending(person: Person) -> int:
     """The person's email changed: links not used yet stop working for good (changing the
     email back does not revive them). Returns how many were voided."""
-    deleted, _ = SignInInvite.objects.filter(person=person, used_at__isnull=True).delete()
+    deleted, _by_kind = SignInInvite.objects.filter(person=person, used_at__isnull=True).delete()
     return deleted
 
 
@@ -162,20 +188,21 @@ def accept_sign_in_invite(*, code: str, password: str) -> User:
     )
     problem = problem_of(row)
     if problem or row is None:
-        raise ValidationFailed.single("code", problem or NOT_VALID)
+        raise ValidationFailed.single("code", problem or str(NOT_VALID))
     person = Person.objects.select_for_update().get(pk=row.person_id)
     if person.user_id is not None:
-        raise ValidationFailed.single("code", HAS_ACCOUNT)
+        raise ValidationFailed.single("code", str(HAS_ACCOUNT))
     from ampwork.core import sso
 
     if sso.sso_only_provider(row.organisation, person.role) is not None:
         # the organisation signs its members in through its provider only: no password
         raise ValidationFailed.single(
-            "code", f"{row.organisation.name} signs in through its own provider only"
+            "code",
+            _("%(org)s signs in through its own provider only") % {"org": row.organisation.name},
         )
     if User.objects.filter(email__iexact=row.email).exists():
         raise ValidationFailed.single(
-            "code", "an account already uses this email: sign in and accept the invitation"
+            "code", _("an account already uses this email: sign in and accept the invitation")
         )
     user = User(email=row.email, name=person.name)
     try:

@@ -17,6 +17,8 @@ from urllib.parse import urlsplit
 import requests
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ampwork.core import safe_http, sealing
 from ampwork.core.errors import FieldError, ValidationFailed
@@ -54,7 +56,9 @@ def clean_domains(value: str, field: str = "allowed_domains") -> list[str]:
         if not word:
             continue
         if not _DOMAIN.match(word):
-            raise ValidationFailed.single(field, f"'{word}' is not a domain (e.g. example.com)")
+            raise ValidationFailed.single(
+                field, _("'%(word)s' is not a domain (e.g. example.com)") % {"word": word}
+            )
         if word not in domains:
             domains.append(word)
     return domains
@@ -80,28 +84,28 @@ def issuer_parts(value: str) -> tuple[str, str, int | None, str]:
     Content-Security-Policy, so nothing odd may pass.)"""
     raw = (value or "").strip()
     if any(c.isspace() or ord(c) < 32 for c in raw):
-        raise ValueError("has spaces or control characters")
+        raise ValueError(_("has spaces or control characters"))
     parts = urlsplit(raw)
     if parts.scheme not in ("https", "http"):
-        raise ValueError("is not an https:// URL")
+        raise ValueError(_("is not an https:// URL"))
     if "@" in parts.netloc or parts.username is not None or parts.password is not None:
-        raise ValueError("must not name a user (…@)")
+        raise ValueError(_("must not name a user (…@)"))
     if parts.query or parts.fragment or "?" in raw or "#" in raw:
-        raise ValueError("must not have a query (?…) or fragment (#…)")
-    host_text, _, port_text = parts.netloc.partition(":")
+        raise ValueError(_("must not have a query (?…) or fragment (#…)"))
+    host_text, _colon, port_text = parts.netloc.partition(":")
     if port_text and not port_text.isdigit():
-        raise ValueError("has a port that is not a number")
+        raise ValueError(_("has a port that is not a number"))
     port = int(port_text) if port_text else None
     if port is not None and not 0 < port < 65536:
-        raise ValueError("has a port out of range")
+        raise ValueError(_("has a port out of range"))
     try:
         host = host_text.encode("idna").decode("ascii").lower()
     except UnicodeError:
-        raise ValueError("has a host name that is not valid") from None
+        raise ValueError(_("has a host name that is not valid")) from None
     if not _HOST.match(host) or ".." in host:
-        raise ValueError("has a host name that is not valid (letters, digits, '-' and '.')")
+        raise ValueError(_("has a host name that is not valid (letters, digits, '-' and '.')"))
     if not _PATH.match(parts.path):
-        raise ValueError("has characters not allowed in its path")
+        raise ValueError(_("has characters not allowed in its path"))
     return parts.scheme, host, port, parts.path.rstrip("/")
 
 
@@ -109,14 +113,14 @@ def clean_issuer(value: str, field: str = "issuer") -> str:
     """The issuer URL rebuilt from its checked parts, without a trailing slash: https, or
     http on this machine only."""
     if not (value or "").strip():
-        raise ValidationFailed.single(field, "is required")
+        raise ValidationFailed.single(field, _("is required"))
     try:
         scheme, host, port, path = issuer_parts(value)
     except ValueError as exc:
         raise ValidationFailed.single(field, str(exc)) from None
     if scheme == "http" and not _loopback(host):
         raise ValidationFailed.single(
-            field, "must be https:// (plain http only for a provider on this machine)"
+            field, _("must be https:// (plain http only for a provider on this machine)")
         )
     return f"{scheme}://{host}{f':{port}' if port is not None else ''}{path}"
 
@@ -125,13 +129,13 @@ def origin_of(issuer: str) -> str | None:
     """The issuer's origin (scheme, host, port) rebuilt from checked parts; None if the
     issuer does not pass :func:`issuer_parts`."""
     try:
-        scheme, host, port, _ = issuer_parts(issuer)
+        scheme, host, port, _path = issuer_parts(issuer)
     except ValueError:
         return None
     return f"{scheme}://{host}{f':{port}' if port is not None else ''}"
 
 
-NOT_A_PROVIDER = "did not answer as an OpenID Connect provider: is the issuer right?"
+NOT_A_PROVIDER = gettext_lazy("did not answer as an OpenID Connect provider: is the issuer right?")
 
 
 def discover(issuer: str, field: str = "issuer") -> dict[str, Any]:
@@ -147,13 +151,16 @@ def discover(issuer: str, field: str = "issuer") -> dict[str, Any]:
         logger.info("discovery of %s refused: %s", url, exc)
         document = None
     if not isinstance(document, dict):
-        raise ValidationFailed.single(field, f"{url} {NOT_A_PROVIDER}")
+        raise ValidationFailed.single(field, f"{url} {NOT_A_PROVIDER}")  # the URL, then why
     named = str(document.get("issuer", "")).rstrip("/")
     if named != issuer:
         raise ValidationFailed.single(
             field,
-            f"the provider at {issuer} calls itself by another issuer: "
-            "enter the issuer exactly as its discovery document names it",
+            _(
+                "the provider at %(issuer)s calls itself by another issuer: "
+                "enter the issuer exactly as its discovery document names it"
+            )
+            % {"issuer": issuer},
         )
     missing = [
         key
@@ -161,7 +168,9 @@ def discover(issuer: str, field: str = "issuer") -> dict[str, Any]:
         if not document.get(key)
     ]
     if missing:
-        raise ValidationFailed.single(field, f"its discovery document lacks {', '.join(missing)}")
+        raise ValidationFailed.single(
+            field, _("its discovery document lacks %(keys)s") % {"keys": ", ".join(missing)}
+        )
     return document
 
 
@@ -188,9 +197,9 @@ def save_identity_provider(
         errors += exc.errors
     client_id = (client_id or "").strip()
     if not client_id:
-        errors.append(FieldError("client_id", "is required"))
+        errors.append(FieldError("client_id", _("is required")))
     elif len(client_id) > 500:
-        errors.append(FieldError("client_id", "is longer than 500 characters"))
+        errors.append(FieldError("client_id", _("is longer than 500 characters")))
     try:
         domains = clean_domains(allowed_domains)
     except ValidationFailed as exc:
@@ -198,7 +207,7 @@ def save_identity_provider(
     existing = IdentityProvider.objects.filter(organisation=org).first()
     client_secret = (client_secret or "").strip()
     if not client_secret and (existing is None or not existing.client_secret_sealed):
-        errors.append(FieldError("client_secret", "is required"))
+        errors.append(FieldError("client_secret", _("is required")))
     if errors:
         raise ValidationFailed(errors)
     discover(issuer)
@@ -281,7 +290,9 @@ def join_by_sso(*, organisation: Organisation, email: str, name: str, subject: s
     The caller has checked the domain and the email's owner."""
     email = clean_email(email)
     if User.objects.filter(email__iexact=email).exists():
-        raise ValidationFailed.single("email", f"{email} already has an ampwork account")
+        raise ValidationFailed.single(
+            "email", _("%(email)s already has an ampwork account") % {"email": email}
+        )
     person = Person.objects.filter(organisation=organisation, email__iexact=email).first()
     if person is not None and person.active and _class_code_account(person):
         # a student who signed in by class code: the school's provider takes the account
@@ -293,7 +304,10 @@ def join_by_sso(*, organisation: Organisation, email: str, name: str, subject: s
         record(None, organisation, "person.class_code_taken_over_by_sso", person, subject=subject)
         return user
     if person is not None and (not person.active or person.user_id is not None):
-        raise ValidationFailed.single("email", f"{email} may not sign in to {organisation.name}")
+        raise ValidationFailed.single(
+            "email",
+            _("%(email)s may not sign in to %(org)s") % {"email": email, "org": organisation.name},
+        )
     user = User(email=email, name=(name or "").strip()[:200])
     user.set_unusable_password()
     user.save()

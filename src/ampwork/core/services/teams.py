@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ampwork.core.errors import ValidationFailed, only
 from ampwork.core.models import Organisation, Team, TeamMembership
@@ -44,12 +45,14 @@ def team_holds_rows(team: Team) -> bool:
 def _check_team_name(org: Organisation, name: str, exclude: int | None = None) -> str:
     name = (name or "").strip()
     if not name:
-        raise ValidationFailed.single("name", "is required")
+        raise ValidationFailed.single("name", _("is required"))
     clash = Team.objects.filter(organisation=org, name__iexact=name)
     if exclude is not None:
         clash = clash.exclude(pk=exclude)
     if clash.exists():
-        raise ValidationFailed.single("name", f"a team called '{name}' already exists")
+        raise ValidationFailed.single(
+            "name", _("a team called '%(name)s' already exists") % {"name": name}
+        )
     return name
 
 
@@ -58,9 +61,9 @@ def _check_parent(org: Organisation, team: Team | None, parent_id: int | None) -
         return
     loop = walks_into(Team, org, parent_id, "parent_id", team.pk if team else None)
     if loop is None:
-        raise ValidationFailed.single("parent_id", "no such team in this organisation")
+        raise ValidationFailed.single("parent_id", _("no such team in this organisation"))
     if loop:
-        raise ValidationFailed.single("parent_id", "a team cannot sit inside itself")
+        raise ValidationFailed.single("parent_id", _("a team cannot sit inside itself"))
 
 
 @transaction.atomic
@@ -78,7 +81,9 @@ def create_team(
     require(actor, "teams.edit", org)
     name = _check_team_name(org, name)
     if kind not in Team.Kind.values:
-        raise ValidationFailed.single("kind", f"must be one of {', '.join(Team.Kind.values)}")
+        raise ValidationFailed.single(
+            "kind", _("must be one of %(allowed)s") % {"allowed": ", ".join(Team.Kind.values)}
+        )
     _check_parent(org, None, parent_id)
     team = Team.objects.create(
         organisation=org,
@@ -101,7 +106,9 @@ def update_team(*, actor: Actor, team: Team, **changes: Any) -> Team:
     if "name" in changes:
         changes["name"] = _check_team_name(org, changes["name"], exclude=team.pk)
     if "kind" in changes and changes["kind"] not in Team.Kind.values:
-        raise ValidationFailed.single("kind", f"must be one of {', '.join(Team.Kind.values)}")
+        raise ValidationFailed.single(
+            "kind", _("must be one of %(allowed)s") % {"allowed": ", ".join(Team.Kind.values)}
+        )
     if "parent_id" in changes:
         _check_parent(org, team, changes["parent_id"])
     before = {f: getattr(team, f) for f in changes}
@@ -121,7 +128,7 @@ def update_team(*, actor: Actor, team: Team, **changes: Any) -> Team:
 def delete_team(*, actor: Actor, team: Team) -> None:
     require(actor, "teams.edit", team)
     if team.children.exists():
-        raise ValidationFailed.single("team", "move or delete its sub-teams first")
+        raise ValidationFailed.single("team", _("move or delete its sub-teams first"))
     record(
         actor,
         actor.organisation,

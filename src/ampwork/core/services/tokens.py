@@ -8,6 +8,7 @@ import secrets
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from ampwork.core.errors import NotFound, ValidationFailed
 from ampwork.core.models import ApiToken
@@ -26,7 +27,7 @@ def _digest(token: str) -> str:
 def create_token(*, actor: Actor, name: str) -> tuple[ApiToken, str]:
     """Create a personal token for the actor's own account. Returns (row, plaintext)."""
     if actor.user is None:
-        raise ValidationFailed.single("email", "a token belongs to a person's account")
+        raise ValidationFailed.single("email", _("a token belongs to a person's account"))
     require(actor, "tokens.create")
     name = (name or "").strip() or "API token"
     plaintext = TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -44,7 +45,7 @@ def create_token(*, actor: Actor, name: str) -> tuple[ApiToken, str]:
 @transaction.atomic
 def revoke_token(*, actor: Actor, token: ApiToken) -> None:
     if actor.user is None or token.user_id != actor.user.pk:
-        raise NotFound("no such token")
+        raise NotFound(_("no such token"))
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])

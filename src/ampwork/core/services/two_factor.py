@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from allauth.mfa.models import Authenticator
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ampwork.core.errors import ValidationFailed
 from ampwork.core.models import Organisation, User
@@ -13,9 +15,9 @@ from ampwork.core.models import Organisation, User
 from .audit import record
 
 KINDS = {
-    Authenticator.Type.TOTP: "authenticator app",
-    Authenticator.Type.WEBAUTHN: "passkey or security key",
-    Authenticator.Type.RECOVERY_CODES: "recovery codes",
+    Authenticator.Type.TOTP: gettext_lazy("authenticator app"),
+    Authenticator.Type.WEBAUTHN: gettext_lazy("passkey or security key"),
+    Authenticator.Type.RECOVERY_CODES: gettext_lazy("recovery codes"),
 }
 
 
@@ -24,7 +26,7 @@ def methods_of(user: User) -> list[str]:
     return [
         f"{KINDS.get(a.type, a.type)}"
         + (f" “{a.wrap().name}”" if a.type == Authenticator.Type.WEBAUTHN else "")
-        + f", added {a.created_at:%Y-%m-%d}"
+        + _(", added %(day)s") % {"day": f"{a.created_at:%Y-%m-%d}"}
         for a in Authenticator.objects.filter(user=user).order_by("created_at", "pk")
     ]
 
@@ -37,7 +39,7 @@ def reset_two_factor(*, user: User, reason: str) -> int:
     reason = reason.strip()
     if not reason:
         raise ValidationFailed.single(
-            "reason", "is required: how was the person's identity checked?"
+            "reason", _("is required: how was the person's identity checked?")
         )
     kinds = sorted(set(Authenticator.objects.filter(user=user).values_list("type", flat=True)))
     removed: int = Authenticator.objects.filter(user=user).delete()[0]

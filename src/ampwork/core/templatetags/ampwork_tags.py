@@ -18,7 +18,14 @@ register = template.Library()
 @register.filter
 def browser_name(user_agent: str) -> str:
     """ "Firefox on Windows": a session's User-Agent in people's words."""
-    return useragents.describe(user_agent or "")
+    browser, system = useragents.parts(user_agent or "")
+    if browser and system:
+        return _("%(browser)s on %(system)s") % {"browser": browser, "system": system}
+    if browser:
+        return browser
+    if system:
+        return _("A browser on %(system)s") % {"system": system}
+    return _("Unknown browser")
 
 
 @register.filter

@@ -10,6 +10,7 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ampwork.core import selectors, services, sso
@@ -45,7 +46,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "core/password_change.html"
 
     def get_success_url(self) -> str:
-        messages.success(self.request, "Your password has been changed.")
+        messages.success(self.request, _("Your password has been changed."))
         return reverse("core:home")
 
 
@@ -55,7 +56,7 @@ def tokens(request: HttpRequest, actor: Actor) -> HttpResponse:
     require(actor, "tokens.create")  # never a school's student (a class-code sign-in)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        _, plaintext = services.create_token(actor=actor, name=form.cleaned_data["name"])
+        _token, plaintext = services.create_token(actor=actor, name=form.cleaned_data["name"])
         # Post/redirect/get: shown once, and a reload does not make a second token.
         request.session[NEW_TOKEN_KEY] = plaintext
         return redirect("core:tokens")
@@ -72,5 +73,5 @@ def token_revoke(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     token = selectors.tokens_for(actor.user, actor.organisation).filter(pk=pk).first()
     if token is not None:
         services.revoke_token(actor=actor, token=token)
-        messages.success(request, f"Token “{token.name}” was revoked.")
+        messages.success(request, _("Token “%(name)s” was revoked.") % {"name": token.name})
     return redirect("core:tokens")

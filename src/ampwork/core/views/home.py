@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ampwork.core import selectors
@@ -50,8 +51,8 @@ def switch_organisation(request: HttpRequest, actor: Actor) -> HttpResponse:
     for org in getattr(request, "organisations", []):
         if str(org.pk) == wanted:
             request.session[SESSION_KEY] = org.pk
-            messages.info(request, f"You are now working in {org.name}.")
+            messages.info(request, _("You are now working in %(org)s.") % {"org": org.name})
             break
     else:
-        messages.error(request, "You are not a member of that organisation.")
+        messages.error(request, _("You are not a member of that organisation."))
     return redirect("core:home")

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ampwork.core import imports
@@ -21,7 +23,7 @@ IMPORT_SESSION_KEY = "ampwork_import"
 @member_view
 def import_upload(request: HttpRequest, actor: Actor) -> HttpResponse:
     if not (can(actor, "people.import") or can(actor, "teams.import")):
-        raise NotAllowed("Your role may not import.")
+        raise NotAllowed(_("Your role may not import."))
     form = ImportForm(
         request.POST or None,
         request.FILES or None,
@@ -75,7 +77,7 @@ def import_template(request: HttpRequest, actor: Actor, kind: str) -> HttpRespon
 def import_commit(request: HttpRequest, actor: Actor) -> HttpResponse:
     staged = request.session.pop(IMPORT_SESSION_KEY, None)
     if not staged:
-        messages.error(request, "Nothing to import: upload the file again.")
+        messages.error(request, _("Nothing to import: upload the file again."))
         return redirect("core:import")
     invite = request.POST.get("invite") == "1" and staged["kind"] == "people"
     try:
@@ -86,12 +88,15 @@ def import_commit(request: HttpRequest, actor: Actor) -> HttpResponse:
         else:
             count = imports.import_teams(actor=actor, text=staged["text"], source=staged["name"])
     except ValidationFailed as exc:
-        messages.error(request, "Nothing was imported: " + "; ".join(exc.lines()[:5]))
+        messages.error(
+            request,
+            _("Nothing was imported: %(problems)s") % {"problems": "; ".join(exc.lines()[:5])},
+        )
         return redirect("core:import")
     messages.success(
         request,
-        f"Imported {count} {staged['kind']} from {staged['name']}{_named(staged)}."
-        + (" Invitations to choose a password are being emailed." if invite else ""),
+        _imported(count, staged)
+        + (" " + _("Invitations to choose a password are being emailed.") if invite else ""),
     )
     # where what was imported is listed: people on People, teams on Teams
     return redirect("core:people" if staged["kind"] == "people" else "core:teams")
@@ -100,14 +105,34 @@ def import_commit(request: HttpRequest, actor: Actor) -> HttpResponse:
 NAMED = 5  # the success message names at most this many of the rows imported
 
 
+def _imported(count: int, staged: dict[str, str]) -> str:
+    """'Imported 3 people from people.csv: Ada Byron, Grace Hopper and 1 more.'"""
+    values = {"count": count, "source": staged["name"], "named": _named(staged)}
+    if staged["kind"] == "people":
+        text = ngettext(
+            "Imported %(count)d person from %(source)s%(named)s.",
+            "Imported %(count)d people from %(source)s%(named)s.",
+            count,
+        )
+    else:
+        text = ngettext(
+            "Imported %(count)d team from %(source)s%(named)s.",
+            "Imported %(count)d teams from %(source)s%(named)s.",
+            count,
+        )
+    return text % values
+
+
 def _named(staged: dict[str, str]) -> str:
     """': Ada Byron, Grace Hopper and 3 more' — who was imported, as the file names them."""
     columns = imports.PEOPLE_COLUMNS if staged["kind"] == "people" else imports.TEAM_COLUMNS
     plan = imports.Plan(kind=staged["kind"], source=staged["name"])
     rows = imports.read_rows(staged["text"], columns, set(), plan)
-    names = [name for _, row in rows if (name := row.get("name", ""))]
+    names = [name for _line, row in rows if (name := row.get("name", ""))]
     if not names:
         return ""
     shown = ", ".join(names[:NAMED])
     more = len(names) - NAMED
-    return f": {shown}" + (f" and {more} more" if more > 0 else "")
+    if more > 0:
+        return _(": %(names)s and %(more)d more") % {"names": shown, "more": more}
+    return _(": %(names)s") % {"names": shown}

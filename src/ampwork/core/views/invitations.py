@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ampwork.core import selectors, services, sso
@@ -47,9 +48,9 @@ def invitation_decide(request: HttpRequest, pk: int, decision: str) -> HttpRespo
         return redirect("core:invitations")
     if decision == "accept":
         request.session[SESSION_KEY] = person.organisation_id
-        messages.success(request, f"You joined {person.organisation.name}.")
+        messages.success(request, _("You joined %(org)s.") % {"org": person.organisation.name})
         return redirect("core:home")
-    messages.info(request, "Invitation declined.")
+    messages.info(request, _("Invitation declined."))
     return redirect("core:invitations")
 
 
@@ -88,7 +89,7 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
             return redirect("core:join", code=code)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         request.session[SESSION_KEY] = row.organisation_id
-        messages.success(request, f"Welcome to {row.organisation.name}.")
+        messages.success(request, _("Welcome to %(org)s.") % {"org": row.organisation.name})
         return redirect("core:home")
     status = 400 if request.method == "POST" else 200
     context = {"invite": row, "form": form}

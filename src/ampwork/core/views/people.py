@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ampwork.core import selectors, services
@@ -60,7 +61,9 @@ def _manager_id(actor: Actor, email: str) -> int | None:
         return None
     found = selectors.people(actor.organisation, active=None).filter(email__iexact=email).first()
     if found is None:
-        raise ValidationFailed.single("manager_email", f"nobody here has the email {email}")
+        raise ValidationFailed.single(
+            "manager_email", _("nobody here has the email %(email)s") % {"email": email}
+        )
     return found.pk
 
 
@@ -95,16 +98,22 @@ def person_create(request: HttpRequest, actor: Actor) -> HttpResponse:
         except ValidationFailed as exc:
             add_errors(form, exc, {"manager_id": "manager_email", "team_ids": "team"})
         else:
-            messages.success(request, f"{person.name} was added.{_invited(person)}")
+            messages.success(
+                request, _("%(name)s was added.") % {"name": person.name} + _invited(person)
+            )
             return redirect("core:person", pk=person.pk)
     return render(request, "core/person_form.html", {"form": form, "person": None})
 
 
 def _invited(person: Person) -> str:
     if selectors.sign_in_invite_of(person) is not None:
-        return f" An invitation to choose a password was emailed to {person.email}."
+        return " " + _("An invitation to choose a password was emailed to %(email)s.") % {
+            "email": person.email
+        }
     if selectors.waiting_invitation(person) is not None:
-        return f" {person.email} already has an account: they join when they accept."
+        return " " + _("%(email)s already has an account: they join when they accept.") % {
+            "email": person.email
+        }
     return ""
 
 
@@ -131,7 +140,7 @@ def person_edit(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
         except ValidationFailed as exc:
             add_errors(form, exc, {"manager_id": "manager_email"})
         else:
-            messages.success(request, f"{person.name} was updated.")
+            messages.success(request, _("%(name)s was updated.") % {"name": person.name})
             return redirect("core:person", pk=person.pk)
     return render(request, "core/person_form.html", {"form": form, "person": person})
 
@@ -143,7 +152,8 @@ def person_set_active(request: HttpRequest, actor: Actor, pk: int) -> HttpRespon
     active = request.POST.get("active") == "1"
     response = attempt(
         request,
-        f"{person.name} is now {'active' if active else 'deactivated'}.",
+        (_("%(name)s is now active.") if active else _("%(name)s is now deactivated."))
+        % {"name": person.name},
         lambda: services.update_person(actor=actor, person=person, active=active),
         "core:person",
         pk=pk,
@@ -172,9 +182,13 @@ def person_grant_login(request: HttpRequest, actor: Actor, pk: int) -> HttpRespo
         except ValidationFailed as exc:
             flash_errors(request, exc)
         else:
-            messages.success(request, f"{person.name} can now sign in as {person.email}.")
+            messages.success(
+                request,
+                _("%(name)s can now sign in as %(email)s.")
+                % {"name": person.name, "email": person.email},
+            )
     else:
-        messages.error(request, "Enter a password.")
+        messages.error(request, _("Enter a password."))
     return redirect("core:person", pk=pk)
 
 
@@ -190,9 +204,12 @@ def person_invite(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            f"An invitation to choose a password was emailed to {person.email}."
-            if isinstance(sent, SignInInvite)
-            else f"{person.email} already has an account: they join when they accept.",
+            (
+                _("An invitation to choose a password was emailed to %(email)s.")
+                if isinstance(sent, SignInInvite)
+                else _("%(email)s already has an account: they join when they accept.")
+            )
+            % {"email": person.email},
         )
     return redirect("core:person", pk=pk)
 
@@ -204,7 +221,7 @@ def person_end_sessions(request: HttpRequest, actor: Actor, pk: int) -> HttpResp
     person = selectors.get_person(actor.organisation, pk)
     response = attempt(
         request,
-        f"{person.name} was signed out everywhere.",
+        _("%(name)s was signed out everywhere.") % {"name": person.name},
         lambda: services.end_person_sessions(actor=actor, person=person),
         "core:person",
         pk=pk,

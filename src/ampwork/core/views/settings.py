@@ -8,6 +8,8 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ampwork.core import selectors, services, sso
@@ -34,7 +36,7 @@ def organisation_settings(request: HttpRequest, actor: Actor) -> HttpResponse:
         except ValidationFailed as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, "Settings saved.")
+            messages.success(request, _("Settings saved."))
             return redirect("core:settings")
     context: dict[str, object] = {"form": form}
     if can(actor, "scim.manage", org):
@@ -54,7 +56,7 @@ NEW_SCIM_TOKEN_KEY = "ampwork_new_scim_token"
 def scim_token_create(request: HttpRequest, actor: Actor) -> HttpResponse:
     """A new SCIM token (the active one, if any, stops working); shown once, on the
     settings page the browser is sent back to."""
-    _, plaintext = services.create_scim_token(actor=actor)
+    _token, plaintext = services.create_scim_token(actor=actor)
     request.session[NEW_SCIM_TOKEN_KEY] = plaintext
     return redirect(f"{reverse('core:settings')}#provisioning")
 
@@ -63,7 +65,7 @@ def scim_token_create(request: HttpRequest, actor: Actor) -> HttpResponse:
 @member_view
 def scim_token_revoke(request: HttpRequest, actor: Actor) -> HttpResponse:
     if services.revoke_scim_token(actor=actor):
-        messages.success(request, "The SCIM token was revoked: provisioning stops now.")
+        messages.success(request, _("The SCIM token was revoked: provisioning stops now."))
     return redirect(f"{reverse('core:settings')}#provisioning")
 
 
@@ -102,13 +104,19 @@ def sso_settings(request: HttpRequest, actor: Actor) -> HttpResponse:
         except ValidationFailed as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, "Single sign-on saved: the provider answered.")
+            messages.success(request, _("Single sign-on saved: the provider answered."))
             unlinked = getattr(saved, "unlinked", None)
             if unlinked is not None:
                 messages.warning(
                     request,
-                    f"The issuer changed: {unlinked} account link(s) to the old provider were "
-                    "removed. Each person connects again at their next sign-in.",
+                    ngettext(
+                        "The issuer changed: %(count)d account link(s) to the old provider were "
+                        "removed. Each person connects again at their next sign-in.",
+                        "The issuer changed: %(count)d account link(s) to the old provider were "
+                        "removed. Each person connects again at their next sign-in.",
+                        unlinked,
+                    )
+                    % {"count": unlinked},
                 )
             return redirect("core:sso_settings")
     context["form"] = form

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ampwork.core import selectors, services
@@ -75,7 +76,7 @@ def team_form(request: HttpRequest, actor: Actor, pk: int | None = None) -> Http
         except ValidationFailed as exc:
             add_errors(form, exc, {"parent_id": "parent"})
         else:
-            messages.success(request, f"{team.name} was saved.")
+            messages.success(request, _("%(name)s was saved.") % {"name": team.name})
             return redirect("core:team", pk=team.pk)
     return render(request, "core/team_form.html", {"form": form, "team": team})
 
@@ -94,16 +95,18 @@ def team_add_member(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse
         )
         try:
             if person is None:
-                raise ValidationFailed.single("email", "nobody here has that email")
+                raise ValidationFailed.single("email", _("nobody here has that email"))
             services.add_membership(
                 actor=actor, team_id=team.pk, person_id=person.pk, role=form.cleaned_data["role"]
             )
         except ValidationFailed as exc:
             flash_errors(request, exc)
         else:
-            messages.success(request, f"{person.name} joined {team.name}.")
+            messages.success(
+                request, _("%(name)s joined %(team)s.") % {"name": person.name, "team": team.name}
+            )
     else:
-        messages.error(request, "Enter the email of someone in this organisation.")
+        messages.error(request, _("Enter the email of someone in this organisation."))
     return redirect("core:team", pk=pk)
 
 
@@ -113,7 +116,7 @@ def membership_remove(request: HttpRequest, actor: Actor, pk: int) -> HttpRespon
     membership = selectors.get_membership(actor.organisation, pk)
     team_id = membership.team_id
     services.remove_membership(actor=actor, membership=membership)
-    messages.success(request, "Removed from the team.")
+    messages.success(request, _("Removed from the team."))
     return redirect("core:team", pk=team_id)
 
 

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError, connections
+from django.utils.translation import gettext as _
 
 from ampwork.core import dbbackup
 from ampwork.logs import work
@@ -31,12 +32,14 @@ class Command(BaseCommand):
             try:
                 tables = dbbackup.row_counts()
             except DatabaseError as exc:
-                raise CommandError(f"cannot count the rows: {exc}") from None
+                raise CommandError(
+                    _("cannot count the rows: %(problem)s") % {"problem": exc}
+                ) from None
             for table, rows in tables.items():
                 self.stdout.write(f"{table}\t{rows}")
             return
         if not options["output"]:
-            raise CommandError("name the file to write: ampwork backup --output FILE")
+            raise CommandError(_("name the file to write: ampwork backup --output FILE"))
         output = Path(options["output"])
         database = connections["default"].settings_dict
         with work("backup", "database") as counts:
@@ -46,4 +49,7 @@ class Command(BaseCommand):
                 counts["error"] = "backup_error"
                 raise CommandError(str(exc)) from None
             counts["kind"] = kind
-        self.stderr.write(f"Wrote a {kind} backup to {output} ({output.stat().st_size:,} bytes)")
+        self.stderr.write(
+            _("Wrote a %(kind)s backup to %(path)s (%(size)s bytes)")
+            % {"kind": kind, "path": output, "size": f"{output.stat().st_size:,}"}
+        )

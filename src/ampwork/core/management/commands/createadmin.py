@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from ampwork.core import services
 from ampwork.core.cli import fail
@@ -33,8 +34,8 @@ class Command(BaseCommand):
         password = os.environ.get("AMPWORK_ADMIN_PASSWORD") or ""
         if not password:
             if not os.isatty(0):
-                raise CommandError("set AMPWORK_ADMIN_PASSWORD or run in a terminal")
-            password = getpass.getpass("Password for the admin: ")
+                raise CommandError(_("set AMPWORK_ADMIN_PASSWORD or run in a terminal"))
+            password = getpass.getpass(_("Password for the admin: "))
         try:
             with transaction.atomic():
                 org = (
@@ -54,4 +55,7 @@ class Command(BaseCommand):
                 )
         except ValidationFailed as exc:
             raise fail(exc) from None
-        self.stdout.write(f"{person.email} is an admin of {org.name} (slug {org.slug}).")
+        self.stdout.write(
+            _("%(email)s is an admin of %(org)s (slug %(slug)s).")
+            % {"email": person.email, "org": org.name, "slug": org.slug}
+        )

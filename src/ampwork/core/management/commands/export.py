@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
+from django.utils.translation import ngettext
 
 from ampwork.core import backup, services
 from ampwork.core.cli import organisation
@@ -37,8 +38,14 @@ class Command(BaseCommand):
                 sys.stdout.write(text + "\n")
             else:
                 Path(options["output"]).write_text(text + "\n", encoding="utf-8")
+                count = len(document["objects"])
                 self.stderr.write(
-                    f"Wrote {len(document['objects'])} objects to {options['output']}"
+                    ngettext(
+                        "Wrote %(count)d object to %(path)s",
+                        "Wrote %(count)d objects to %(path)s",
+                        count,
+                    )
+                    % {"count": count, "path": options["output"]}
                 )
             for org in orgs:
                 services.record(None, org, "organisation.exported", org)

@@ -5,6 +5,8 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rich.progress import Progress
 
 from ampwork.core import backup, imports
@@ -43,25 +45,35 @@ class Command(BaseCommand):
         if file is None and kind.endswith(".json"):
             kind, file = "backup", kind
         if file is None:
-            raise CommandError("name the file: ampwork import KIND FILE")
+            raise CommandError(_("name the file: ampwork import KIND FILE"))
         path = Path(file)
         if kind in imports.BUNDLE_IMPORTERS:
             self._bundle(kind, path, org=options["org"], dry_run=options["dry_run"])
             return
         if not path.is_file():
-            raise CommandError(f"{file}: no such file")
+            raise CommandError(_("%(file)s: no such file") % {"file": file})
         try:
             if kind == "backup":
                 count = self._restore(path, allow_outside_users=options["allow_outside_users"])
-                self.stdout.write(f"Restored {count} objects from {file}.")
+                self.stdout.write(
+                    ngettext(
+                        "Restored %(count)d object from %(file)s.",
+                        "Restored %(count)d objects from %(file)s.",
+                        count,
+                    )
+                    % {"count": count, "file": file}
+                )
                 return
             if kind not in imports.CLI_IMPORTERS:
                 known = ", ".join(imports.CLI_IMPORTERS)
-                raise CommandError(f"unknown import '{kind}' (known: {known}, or FILE.json)")
+                raise CommandError(
+                    _("unknown import '%(kind)s' (known: %(known)s, or FILE.json)")
+                    % {"kind": kind, "known": known}
+                )
             text = imports.decode(path.read_bytes(), str(path))
             actor = Actor.system(organisation(options["org"]))
             with Progress(transient=True) as progress:
-                task = progress.add_task(f"Importing {path.name}", total=None)
+                task = progress.add_task(_("Importing %(name)s") % {"name": path.name}, total=None)
                 count = imports.CLI_IMPORTERS[kind](
                     actor=actor,
                     text=text,
@@ -70,29 +82,38 @@ class Command(BaseCommand):
                 )
         except ValidationFailed as exc:
             raise fail(exc) from None
-        self.stdout.write(f"Imported {count} {kind} from {file} into {actor.organisation.slug}.")
+        self.stdout.write(
+            _("Imported %(count)d %(kind)s from %(file)s into %(slug)s.")
+            % {"count": count, "kind": kind, "file": file, "slug": actor.organisation.slug}
+        )
 
     def _bundle(self, kind: str, path: Path, *, org: str, dry_run: bool) -> None:
         if not path.exists():
-            raise CommandError(f"{path}: no such file or directory")
+            raise CommandError(_("%(path)s: no such file or directory") % {"path": path})
         actor = Actor.system(organisation(org))
         try:
             result = imports.BUNDLE_IMPORTERS[kind](actor=actor, path=path, dry_run=dry_run)
         except ValidationFailed as exc:
             raise fail(exc) from None
         for note in result.notes:
-            self.stdout.write(f"note: {note}")
+            self.stdout.write(_("note: %(note)s") % {"note": note})
         for entity, counts in result.counts.items():
             said = ", ".join(f"{n} {what}" for what, n in counts.items() if n)
-            self.stdout.write(f"{entity}: {said or 'nothing'}")
-        verb = "Checked (dry run, nothing written)" if dry_run else "Imported"
-        self.stdout.write(f"{verb}: {path} into {actor.organisation.slug}.")
+            self.stdout.write(f"{entity}: {said or _('nothing')}")
+        done = (
+            _("Checked (dry run, nothing written): %(path)s into %(slug)s.")
+            if dry_run
+            else _("Imported: %(path)s into %(slug)s.")
+        )
+        self.stdout.write(done % {"path": path, "slug": actor.organisation.slug})
 
     def _restore(self, path: Path, *, allow_outside_users: bool) -> int:
         try:
             document = json.loads(path.read_text(encoding="utf-8"))
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-            raise CommandError(f"{path}: not a JSON export ({exc})") from None
+            raise CommandError(
+                _("%(path)s: not a JSON export (%(problem)s)") % {"path": path, "problem": exc}
+            ) from None
         with work("import", "restore") as counts:
             restored = backup.restore(
                 document, source=str(path), allow_outside_users=allow_outside_users

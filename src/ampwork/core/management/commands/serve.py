@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
+from django.utils.translation import gettext as _
 
 from ampwork.core.servers import (
     SERVERS,
@@ -98,17 +99,21 @@ class Command(BaseCommand):
         for name in ("workers", "threads", "timeout", "graceful_timeout"):
             if getattr(serve, name) < (0 if name == "workers" else 1):
                 flag = "--" + name.replace("_", "-")
-                raise CommandError(f"{flag}: give a whole number of at least 1.")
+                raise CommandError(
+                    _("%(flag)s: give a whole number of at least 1.") % {"flag": flag}
+                )
         if serve.drain < 0:
-            raise CommandError("--drain: give a number of seconds, 0 or more.")
+            raise CommandError(_("--drain: give a number of seconds, 0 or more."))
         if serve.server == "gunicorn" and not gunicorn_available():
             raise CommandError(
-                "gunicorn is not installed: pip install 'ampwork[server]' (or use --server "
-                "waitress)."
+                _(
+                    "gunicorn is not installed: pip install 'ampwork[server]' (or use --server "
+                    "waitress)."
+                )
             )
         executor = MigrationExecutor(connection)
         if executor.migration_plan(executor.loader.graph.leaf_nodes()):
-            self.stderr.write("The database needs migrating: run 'ampwork migrate' first.")
+            self.stderr.write(_("The database needs migrating: run 'ampwork migrate' first."))
             raise SystemExit(2)
         if settings.CACHES["default"]["BACKEND"].endswith("DatabaseCache"):
             try:  # AMPWORK_CACHE_URL=db://…; two servers starting at once may both try
@@ -116,17 +121,20 @@ class Command(BaseCommand):
             except DatabaseError:
                 call_command("createcachetable", verbosity=0)  # exists now: a no-op
         if options["collect"] and collect_if_changed():
-            self.stdout.write("Collected the static files (hashed and compressed).")
+            self.stdout.write(_("Collected the static files (hashed and compressed)."))
         url = f"http://{serve.bind}/"
         if serve.server == "gunicorn":
             self.stdout.write(
-                f"Serving ampwork on {url} with gunicorn: {serve.worker_count()} workers "
-                f"× {serve.threads} threads"
+                _(
+                    "Serving ampwork on %(url)s with gunicorn: "
+                    "%(workers)d workers × %(threads)d threads"
+                )
+                % {"url": url, "workers": serve.worker_count(), "threads": serve.threads}
             )
             self.stdout.flush()
             connection.close()  # this process only supervises: no database connection
             raise SystemExit(run_gunicorn(serve, settings.DATA_DIR))
         # after collecting: whitenoise lists the collected files when the application loads
-        self.stdout.write(f"Serving ampwork on {url}")
+        self.stdout.write(_("Serving ampwork on %(url)s") % {"url": url})
         self.stdout.flush()
         run_waitress(serve)

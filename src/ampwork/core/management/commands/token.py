@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from ampwork.core import selectors, services
 from ampwork.core.cli import organisation
@@ -22,18 +23,29 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         user = User.objects.filter(email__iexact=options["email"]).first()
         if user is None:
-            raise CommandError(f"--email: no account with email {options['email']}")
+            raise CommandError(
+                _("--email: no account with email %(email)s") % {"email": options["email"]}
+            )
         if options["org"]:
             org = organisation(options["org"])
         else:
             orgs = selectors.organisations_for(user)
             if len(orgs) != 1:
-                names = ", ".join(o.slug for o in orgs) or "none"
-                raise CommandError(f"--org: {user.email} belongs to {names}; name one with --org")
+                names = ", ".join(o.slug for o in orgs) or _("none")
+                raise CommandError(
+                    _("--org: %(email)s belongs to %(names)s; name one with --org")
+                    % {"email": user.email, "names": names}
+                )
             org = orgs[0]
         actor = selectors.actor_for(user, org)
         if actor is None:
-            raise CommandError(f"--org: {user.email} is not an active member of {org.slug}")
-        _, plaintext = services.create_token(actor=actor, name=options["name"])
-        self.stdout.write(f"Token for {user.email} in {org.slug} (shown once, keep it safe):")
+            raise CommandError(
+                _("--org: %(email)s is not an active member of %(slug)s")
+                % {"email": user.email, "slug": org.slug}
+            )
+        _token, plaintext = services.create_token(actor=actor, name=options["name"])
+        self.stdout.write(
+            _("Token for %(email)s in %(slug)s (shown once, keep it safe):")
+            % {"email": user.email, "slug": org.slug}
+        )
         self.stdout.write(plaintext)

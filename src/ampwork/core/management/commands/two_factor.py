@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ampwork.core.errors import ValidationFailed
 from ampwork.core.models import User
@@ -32,19 +34,29 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         user = User.objects.filter(email__iexact=options["email"].strip()).first()
         if user is None:
-            raise CommandError(f"email: no account with the email {options['email']}")
+            raise CommandError(
+                _("email: no account with the email %(email)s") % {"email": options["email"]}
+            )
         if options["action"] == "show":
             methods = methods_of(user)
             if not methods:
-                self.stdout.write(f"{user.email} has no two-factor methods.")
+                self.stdout.write(_("%(email)s has no two-factor methods.") % {"email": user.email})
             for line in methods:
                 self.stdout.write(line)
             return
         try:
             removed = reset_two_factor(user=user, reason=options["reason"])
         except ValidationFailed as exc:
-            raise CommandError(f"--reason {exc.errors[0].message}") from None
+            raise CommandError(
+                _("--reason %(problem)s") % {"problem": exc.errors[0].message}
+            ) from None
         self.stdout.write(
-            f"{user.email}: removed {removed} two-factor method{'s' if removed != 1 else ''}; "
-            "their password alone signs them in now. Ask them to set it up again."
+            ngettext(
+                "%(email)s: removed %(count)d two-factor method; "
+                "their password alone signs them in now. Ask them to set it up again.",
+                "%(email)s: removed %(count)d two-factor methods; "
+                "their password alone signs them in now. Ask them to set it up again.",
+                removed,
+            )
+            % {"email": user.email, "count": removed}
         )

@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ampwork.core import worker
 
@@ -30,15 +32,19 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if not worker.defers():
             raise CommandError(
-                "AMPWORK_TASKS=immediate runs every task where it is queued: there is "
-                "nothing for a worker to do"
+                _(
+                    "AMPWORK_TASKS=immediate runs every task where it is queued: there is "
+                    "nothing for a worker to do"
+                )
             )
         if options["interval"] < 0 or (options["max_tasks"] or 1) < 1:
-            raise CommandError("--interval must be 0 or more, --max-tasks 1 or more")
+            raise CommandError(_("--interval must be 0 or more, --max-tasks 1 or more"))
         if options["batch"]:
             worker.sweep()
             ran = worker.run_due()
-            self.stdout.write(f"ran {ran} task{'' if ran == 1 else 's'}")
+            self.stdout.write(
+                ngettext("ran %(count)d task", "ran %(count)d tasks", ran) % {"count": ran}
+            )
             return
-        self.stdout.write("ampwork worker: waiting for tasks (Ctrl+C to stop)")
+        self.stdout.write(_("ampwork worker: waiting for tasks (Ctrl+C to stop)"))
         worker.run(interval=options["interval"], max_tasks=options["max_tasks"])
