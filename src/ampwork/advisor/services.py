@@ -13,7 +13,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
-from ampwork.core import mail
+from ampwork.core import languages, mail
 from ampwork.core.errors import NotAllowed, ValidationFailed, clean_text
 from ampwork.core.events import publish
 from ampwork.core.models import Organisation, Team
@@ -152,6 +152,7 @@ def acknowledge(*, actor: Actor, key: str, note: str) -> Acknowledgement:
 # ---------------------------------------------------------------- the weekly digest
 
 
+@languages.keeps_language  # each digest in its reader's language
 def send_digests(
     *, org: Organisation, today: dt.date | None = None, dry_run: bool = False
 ) -> list[str]:
@@ -171,6 +172,7 @@ def send_digests(
             skipped += 1
             continue
         sent.append(person.email)
+        languages.speak_to(person)
         message = EmailMessage(
             subject=f"ampwork this week — {org.name}",
             body=digest.text(f"{settings.BASE_URL}/?org={org.slug}"),

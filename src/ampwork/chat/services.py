@@ -21,7 +21,7 @@ from django.core.mail import EmailMessage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from ampwork.core import mail, sealing
+from ampwork.core import languages, mail, sealing
 from ampwork.core.errors import FieldError, NotFound, ValidationFailed
 from ampwork.core.models import Organisation, Person, Team, TeamMembership
 from ampwork.core.permissions import Actor, require
@@ -210,6 +210,7 @@ def redeem_link_code(*, actor: Actor, code: str) -> ChatAccount:
     return chat
 
 
+@languages.addressed_to("person")
 def _tell_linked(person: Person, row: SlackLinkCode) -> None:
     """An email to the person: a link they did not make themselves is seen at once."""
     if not person.email:
@@ -356,6 +357,7 @@ def _accounts(people: Iterable[Person]) -> dict[int, ChatAccount]:
     return {c.person_id: c for c in ChatAccount.objects.filter(person__in=list(people))}
 
 
+@languages.keeps_language
 def send_slack_notes(people: list[Person], note: Any, when: dict[int, dt.datetime | None]) -> int:
     """The notification centre's Slack channel: a direct message to each linked person
     (its title and a button to the page; "check in now" on a due check-in)."""
@@ -370,12 +372,14 @@ def send_slack_notes(people: list[Person], note: Any, when: dict[int, dt.datetim
         chat = chats.get(person.pk)
         if chat is None or not chat.slack_user_id:
             continue
+        languages.speak_to(person)
         text, blocks = cards.slack_note(org, note)
         queue_slack(org.pk, chat.slack_user_id, text, blocks, when.get(person.pk))
         sent += 1
     return sent
 
 
+@languages.keeps_language
 def send_teams_notes(people: list[Person], note: Any, when: dict[int, dt.datetime | None]) -> int:
     """The notification centre's Teams channel: a card in each person's own Teams chat."""
     if not people:
@@ -387,6 +391,7 @@ def send_teams_notes(people: list[Person], note: Any, when: dict[int, dt.datetim
         chat = chats.get(person.pk)
         if chat is None or not chat.sealed_teams_url:
             continue
+        languages.speak_to(person)
         queue_teams(org.pk, ("person", person.pk), cards.teams_note(org, note), when.get(person.pk))
         sent += 1
     return sent
@@ -486,6 +491,7 @@ def _weekly_reminder(org_id: int, data: dict[str, Any]) -> int:
     return posted
 
 
+@languages.keeps_language
 def _digest_to_chat(org_id: int, data: dict[str, Any]) -> int:
     """A manager's weekly digest (names and states of their own people, what the email
     says) to their Slack and their Teams chat, if they linked one and keep it on."""
@@ -510,6 +516,7 @@ def _digest_to_chat(org_id: int, data: dict[str, Any]) -> int:
         chat.save(update_fields=["digested_week"])
     org = person.organisation
     posted = 0
+    languages.speak_to(person)
     if chat.slack_user_id and selectors.workspace(org) is not None:
         text, blocks = cards.slack_digest(org, data)
         queue_slack(org_id, chat.slack_user_id, text, blocks)

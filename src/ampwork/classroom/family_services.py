@@ -22,7 +22,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
-from ampwork.core import mail
+from ampwork.core import languages, mail
 from ampwork.core.errors import NotFound, ValidationFailed
 from ampwork.core.models import Role, Team, User
 from ampwork.core.permissions import Actor, require
@@ -70,6 +70,7 @@ def set_sharing(
     return row
 
 
+@languages.keeps_language  # the email in the school's language
 @transaction.atomic
 def invite_guardian(*, actor: Actor, guardian_id: int) -> GuardianInvite:
     """Email a guardian a one-time link to sign in (a teacher of one of their children, or
@@ -124,6 +125,7 @@ def invite_guardian(*, actor: Actor, guardian_id: int) -> GuardianInvite:
         expires_at=now + dt.timedelta(days=INVITE_DAYS),
     )
     record(actor, org, "guardian.invited", guardian)
+    languages.speak_in(None, org)  # a guardian has no language of their own: the school's
     children = ", ".join(c for c in _children_names(guardian)) or "your child"
     message = EmailMessage(
         subject=f"{org.name}: see how {children} is doing",

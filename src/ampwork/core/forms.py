@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 
 from .errors import ValidationFailed
 from .models import Organisation, Role, Team, role_label
@@ -215,3 +216,19 @@ class IdentityProviderForm(forms.Form):
         "as verified.",
     )
     enabled = forms.BooleanField(label="Enabled", required=False, initial=True)
+
+
+class LanguageForm(forms.Form):
+    """A person's own language: "" follows their browser (then their organisation's
+    default). The page names each language in its own language (settings.LANGUAGES)
+    and gives the labels, in the reader's words (templates/language.html)."""
+
+    language = forms.ChoiceField(
+        choices=[("", "—"), *settings.LANGUAGES], required=False, widget=forms.RadioSelect
+    )
+
+
+class OrganisationLanguageForm(forms.Form):
+    """The organisation's default language (admins)."""
+
+    default_language = forms.ChoiceField(choices=settings.LANGUAGES, widget=forms.RadioSelect)

@@ -46,7 +46,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from .perf import gc_paused
 from .permissions import Actor
@@ -190,7 +190,9 @@ def reader_key(actor: Actor, today: dt.date) -> tuple[Any, ...]:
 
 
 def cache_key(name: str, key: Iterable[Any]) -> str:
-    digest = hashlib.sha256(repr((name, *key)).encode()).hexdigest()[:32]
+    # a summary may hold text written for people (findings, labels): one per language
+    language = translation.get_language()
+    digest = hashlib.sha256(repr((name, language, *key)).encode()).hexdigest()[:32]
     return f"ampwork:summary:{name}:{digest}"
 
 

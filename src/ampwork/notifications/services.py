@@ -24,7 +24,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
-from ampwork.core import mail
+from ampwork.core import languages, mail
 from ampwork.core.errors import NotFound, ValidationFailed
 from ampwork.core.models import Organisation, Person
 from ampwork.core.permissions import Actor, require
@@ -301,6 +301,7 @@ def unsubscribe_url(person: Person, kind: str) -> str:
     return f"{settings.BASE_URL}/notifications/unsubscribe/{unsubscribe_token(person, kind)}/"
 
 
+@languages.addressed_to("person")
 def letter(person: Person, note: Note) -> EmailMessage:
     org = person.organisation
     link = f"{settings.BASE_URL}{note.url}?org={org.slug}"

@@ -41,7 +41,7 @@ from django.db.models import CharField, Q, Value
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
-from ampwork.core import mail
+from ampwork.core import languages, mail
 from ampwork.core.errors import NotAllowed, NotFound, ValidationFailed
 from ampwork.core.events import publish
 from ampwork.core.models import AuditEvent, Person, Team, TeamMembership
@@ -440,6 +440,7 @@ def open_round(
     return opened
 
 
+@languages.keeps_language  # each invitation in its reader's language
 @transaction.atomic
 def _open(*, actor: Actor, round: Round, at: dt.datetime | None) -> tuple[Opened, list[Message]]:
     require(actor, "pulse.run", round)
@@ -467,7 +468,10 @@ def _open(*, actor: Actor, round: Round, at: dt.datetime | None) -> tuple[Opened
         people = dict(
             Person.objects.filter(organisation=round.organisation).values_list("id", "email")
         )
+        spoken = languages.current()
+        chosen = languages.chosen_in(round.organisation)
         for person_id, group in asked.items():
+            languages.speak_in(chosen.get(person_id), round.organisation)
             token = secrets.token_urlsafe(24)
             links.append(
                 Invitation(round=round, person_id=person_id, group_id=group, digest=digest(token))
@@ -483,6 +487,7 @@ def _open(*, actor: Actor, round: Round, at: dt.datetime | None) -> tuple[Opened
                     [people[person_id]],
                 )
             )
+        languages.speak_in(spoken)
         Invitation.objects.bulk_create(links, batch_size=2000)
         invited = len(links)
         invited_ids = [link.person_id for link in links if link.person_id is not None]
@@ -605,6 +610,7 @@ def remind(*, actor: Actor, round: Round) -> int:
     return len(messages)
 
 
+@languages.keeps_language  # each reminder in its reader's language
 @transaction.atomic
 def _renew(*, actor: Actor, round: Round) -> list[Message]:
     require(actor, "pulse.run", round)
@@ -613,9 +619,11 @@ def _renew(*, actor: Actor, round: Round) -> list[Message]:
     emails = dict(Person.objects.filter(organisation=round.organisation).values_list("id", "email"))
     messages: list[Message] = []
     pending = list(Invitation.objects.filter(round=round, used=False))
+    chosen = languages.chosen_in(round.organisation)
     for invitation in pending:
         if invitation.person_id is None:  # forgotten (a retention purge): only once closed
             continue
+        languages.speak_in(chosen.get(invitation.person_id), round.organisation)
         token = secrets.token_urlsafe(24)
         invitation.digest = digest(token)
         messages.append(

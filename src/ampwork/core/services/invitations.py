@@ -7,7 +7,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
-from ampwork.core import mail
+from ampwork.core import languages, mail
 from ampwork.core.errors import NotFound, ValidationFailed
 from ampwork.core.models import Invitation, Person, Role, User
 from ampwork.core.permissions import Actor
@@ -22,6 +22,7 @@ def existing_account(person: Person) -> User | None:
     return User.objects.filter(email__iexact=person.email).first()
 
 
+@languages.keeps_language
 def invite_existing_account(actor: Actor | None, person: Person) -> Invitation | None:
     """When a login already uses the person's email, ask its owner to join instead of
     attaching it. Returns the pending invitation (new or already waiting), else None."""
@@ -38,6 +39,7 @@ def invite_existing_account(actor: Actor | None, person: Person) -> Invitation |
         organisation=org, person=person, user=user, invited_by=actor.user if actor else None
     )
     record(actor, org, "person.invited", person, email=user.email)
+    languages.speak_to(person)
     message = EmailMessage(
         subject=f"{org.name} invites you to ampwork",
         body=(

@@ -20,7 +20,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
-from ampwork.core import mail
+from ampwork.core import languages, mail
 from ampwork.core.errors import ValidationFailed
 from ampwork.core.models import AuditEvent, Invitation, Person, SignInInvite, User
 from ampwork.core.permissions import Actor, account_setup_action, require
@@ -73,6 +73,7 @@ def find_invite(code: str) -> SignInInvite | None:
     )
 
 
+@languages.keeps_language
 @transaction.atomic
 def send_sign_in_invite(*, actor: Actor, person: Person) -> SignInInvite | Invitation:
     """Email ``person`` a link to set their first password (earlier links stop working).
@@ -124,6 +125,7 @@ def send_sign_in_invite(*, actor: Actor, person: Person) -> SignInInvite | Invit
         expires_at=now + dt.timedelta(days=INVITE_DAYS),
     )
     record(actor, org, "person.sign_in_invited", person, email=email)
+    languages.speak_to(person)
     message = EmailMessage(
         subject=f"{org.name} invites you to ampwork",
         body=(

@@ -13,7 +13,7 @@ from django.db import connection
 
 from ampwork.core import worker
 from ampwork.demo import outbox
-from ampwork.demo.services import demo_sign_ins, ensure_demo, others_than_demo
+from ampwork.demo.services import demo_sign_ins, ensure_demo, others_than_demo, speak
 
 # addresses that mean "every address of this machine": nobody can browse to them
 WILDCARDS = frozenset({"", "0.0.0.0", "::", "[::]"})
@@ -34,6 +34,12 @@ class Command(BaseCommand):
             help="Create the demo data and print the sign-ins, then stop.",
         )
         parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            help="The demo's language: both organisations' default and every demo person's "
+            "own choice (e.g. de, fr, es).",
+        )
+        parser.add_argument(
             "--reset",
             action="store_true",
             help="Start over: empty the demo's database and outbox, then build the demo anew "
@@ -47,10 +53,17 @@ class Command(BaseCommand):
         if options["reset"]:
             self._reset()
         result = ensure_demo()
+        if options.get("language"):
+            speak(result, options["language"])
         verb = "Created" if result.created else "Reusing"
         self.stdout.write(
             f"{verb} the demo: {result.company.name} (company) and {result.school.name} (school)."
         )
+        if options.get("language"):
+            self.stdout.write(
+                f"The demo speaks {dict(settings.LANGUAGES)[options['language']]} "
+                f"({options['language']}): the organisations' default and everyone's choice."
+            )
         self.stdout.write(f"\nOpen {served_url(host, port)}/ and sign in as one of:")
         for email, what, password in demo_sign_ins():
             self.stdout.write(f"  {email:<30} {password}   ({what})")
