@@ -14,7 +14,7 @@ from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, SessionAuth
 
-from ampwork.core import selectors, services
+from ampwork.core import languages, selectors, services
 from ampwork.core.errors import NotAllowed, NotFound, ValidationFailed
 from ampwork.core.permissions import Actor
 
@@ -26,6 +26,9 @@ class TokenAuth(HttpBearer):
             return None
         actor = selectors.actor_for(row.user, row.organisation)
         request.actor = actor  # type: ignore[attr-defined]
+        # the token's person reads errors in their own language (core/languages.py)
+        if actor is not None:
+            languages.use_person(request, actor.person)
         return actor
 
 

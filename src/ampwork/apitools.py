@@ -18,6 +18,7 @@ from typing import Annotated, Any, Protocol
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Schema
 from ninja.pagination import LimitOffsetPagination
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
@@ -33,7 +34,7 @@ def _digits(value: Any) -> Any:
     schema says (an integer) is what is accepted. It goes after ``Field`` in an
     ``Annotated``: before it, the schema would lose the field's bounds."""
     if isinstance(value, str) and not (value.isascii() and value.isdigit()):
-        raise ValueError("must be a whole number written with digits only")
+        raise ValueError(_("must be a whole number written with digits only"))
     return value
 
 
@@ -64,28 +65,31 @@ def _iso_date(value: Any) -> Any:
     if isinstance(value, dt.date):
         return value
     if not isinstance(value, str):
-        raise ValueError("must be a date like 2026-03-31")
+        raise ValueError(_("must be a date like 2026-03-31"))
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise ValueError(f"'{value[:40]}' is not a date like 2026-03-31") from None
+        raise ValueError(
+            _("'%(value)s' is not a date like 2026-03-31") % {"value": value[:40]}
+        ) from None
 
 
 def _iso_moment(value: Any) -> Any:
     if isinstance(value, dt.datetime):
         return value
     if not isinstance(value, str):
-        raise ValueError("must be a date and time like 2026-03-31T09:00:00+00:00")
+        raise ValueError(_("must be a date and time like 2026-03-31T09:00:00+00:00"))
     try:
         found = dt.datetime.fromisoformat(value)
     except ValueError:
         raise ValueError(
-            f"'{value[:40]}' is not a date and time like 2026-03-31T09:00:00+00:00"
+            _("'%(value)s' is not a date and time like 2026-03-31T09:00:00+00:00")
+            % {"value": value[:40]}
         ) from None
     if found.tzinfo is None:
-        raise ValueError("needs a time zone, like 2026-03-31T09:00:00+00:00")
+        raise ValueError(_("needs a time zone, like 2026-03-31T09:00:00+00:00"))
     if not 1900 <= found.year <= 9000:
-        raise ValueError("must be between the years 1900 and 9000")
+        raise ValueError(_("must be between the years 1900 and 9000"))
     # in UTC: an offset such as -18:12 is valid ISO 8601 but out of PostgreSQL's range
     return found.astimezone(dt.UTC)
 
@@ -125,17 +129,19 @@ class InSchema(BaseModel):
     @classmethod
     def _object_without_nul(cls, data: Any) -> Any:
         if not isinstance(data, dict):
-            raise ValueError("the request body must be a JSON object")
+            raise ValueError(_("the request body must be a JSON object"))
         where = _nul_at(data)
         if where is not None:
-            raise ValueError(f"{where}: text must not contain NUL bytes")
+            raise ValueError(_("%(field)s: text must not contain NUL bytes") % {"field": where})
         for name, field in cls.model_fields.items():
             raw = data.get(field.alias or name)
             limit = _max_length(field.metadata)
             # measured as sent: surrounding spaces are stripped only after this check, so a
             # text padded past the documented maxLength is refused, as the schema says
             if isinstance(raw, str) and limit is not None and len(raw) > limit:
-                raise ValueError(f"{name}: at most {limit} characters")
+                raise ValueError(
+                    _("%(field)s: at most %(limit)d characters") % {"field": name, "limit": limit}
+                )
         return data
 
 

@@ -124,6 +124,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "ampwork.core.middleware.CurrentOrganisationMiddleware",
+    # each page in its reader's language: theirs, the cookie's, their browser's, their
+    # organisation's (needs the person the line above finds; core/languages.py)
+    "ampwork.core.middleware.LanguageMiddleware",
     # after one's own change, the organisation-wide summaries one sees include it
     "ampwork.core.summaries.WroteMiddleware",
     # outside django-axes, so a lockout counts with its own status (429)

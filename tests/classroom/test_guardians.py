@@ -257,6 +257,7 @@ GUARDIAN_MAY = {
     "classroom:join": "invalid",
     "core:join": "invalid",  # a forged sign-in invitation: says so
     "usersessions_list": "ok",  # their own sessions
+    "POST core:set_language": "ok",  # the footer's language switcher: a cookie, for anyone
     "classroom:families": "404",
     # class-code sign-in's steps need no sign-in (a student's; nobody is listed for a guardian)
     "classroom:code_sign_in": "ok",

@@ -197,6 +197,10 @@ WEB: dict[str, tuple[str | None, str]] = {
     # to record (a real sign-in's session ends: tests/core/test_sessions.py)
     "POST core:person_end_sessions": ("person", "*=403 admin,head=ok"),
     "usersessions_list": (None, "*=ok"),
+    # the language: one's own page (an admin sets the organisation's default there too);
+    # the footer's switcher sets a cookie for anyone, signed in or not
+    "core:language": (None, "*=ok"),
+    "POST core:set_language": (None, "*=ok anon=ok"),
     "autonomy:grid": (
         "team",
         "*=403 admin,head=ok coaches=ok|403|ok",

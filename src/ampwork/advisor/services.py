@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ampwork.core import mail
+from ampwork.core import languages, mail
 from ampwork.core.errors import NotAllowed, ValidationFailed, clean_text
 from ampwork.core.events import publish
 from ampwork.core.languages import speaking_to
@@ -156,6 +156,7 @@ def acknowledge(*, actor: Actor, key: str, note: str) -> Acknowledgement:
 # ---------------------------------------------------------------- the weekly digest
 
 
+@languages.keeps_language  # each digest in its reader's language
 def send_digests(
     *, org: Organisation, today: dt.date | None = None, dry_run: bool = False
 ) -> list[str]:

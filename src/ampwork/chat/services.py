@@ -22,7 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from ampwork.core import mail, sealing
+from ampwork.core import languages, mail, sealing
 from ampwork.core.errors import FieldError, NotFound, ValidationFailed
 from ampwork.core.languages import organisation_language, speaking_to
 from ampwork.core.models import Organisation, Person, Team, TeamMembership
@@ -214,6 +214,7 @@ def redeem_link_code(*, actor: Actor, code: str) -> ChatAccount:
     return chat
 
 
+@languages.addressed_to("person")
 def _tell_linked(person: Person, row: SlackLinkCode) -> None:
     """An email to the person: a link they did not make themselves is seen at once."""
     if not person.email:
@@ -367,6 +368,7 @@ def _accounts(people: Iterable[Person]) -> dict[int, ChatAccount]:
     return {c.person_id: c for c in ChatAccount.objects.filter(person__in=list(people))}
 
 
+@languages.keeps_language
 def send_slack_notes(people: list[Person], note: Any, when: dict[int, dt.datetime | None]) -> int:
     """The notification centre's Slack channel: a direct message to each linked person
     (its title and a button to the page; "check in now" on a due check-in)."""
@@ -388,6 +390,7 @@ def send_slack_notes(people: list[Person], note: Any, when: dict[int, dt.datetim
     return sent
 
 
+@languages.keeps_language
 def send_teams_notes(people: list[Person], note: Any, when: dict[int, dt.datetime | None]) -> int:
     """The notification centre's Teams channel: a card in each person's own Teams chat."""
     if not people:
@@ -512,6 +515,7 @@ def _reminder_posts(org: Organisation, week: dt.date) -> int:
     return posted
 
 
+@languages.keeps_language
 def _digest_to_chat(org_id: int, data: dict[str, Any]) -> int:
     """A manager's weekly digest (names and states of their own people, what the email
     says) to their Slack and their Teams chat, if they linked one and keep it on."""
@@ -536,6 +540,7 @@ def _digest_to_chat(org_id: int, data: dict[str, Any]) -> int:
         chat.save(update_fields=["digested_week"])
     org = person.organisation
     posted = 0
+    languages.speak_to(person)
     if chat.slack_user_id and selectors.workspace(org) is not None:
         with speaking_to(person):
             text, blocks = cards.slack_digest(org, data)

@@ -23,7 +23,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
-from ampwork.core import mail
+from ampwork.core import languages, mail
 from ampwork.core.errors import NotFound, ValidationFailed
 from ampwork.core.languages import organisation_language
 from ampwork.core.models import Role, Team, User
@@ -72,6 +72,7 @@ def set_sharing(
     return row
 
 
+@languages.keeps_language  # the email in the school's language
 @transaction.atomic
 def invite_guardian(*, actor: Actor, guardian_id: int) -> GuardianInvite:
     """Email a guardian a one-time link to sign in (a teacher of one of their children, or

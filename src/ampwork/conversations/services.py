@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ampwork.core import l10n, mail
+from ampwork.core import l10n, languages, mail
 from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import NotAllowed, ValidationFailed, clean_text
 from ampwork.core.models import Organisation, Person
@@ -294,6 +294,7 @@ class Reminded:
     sent: list[tuple[str, int]]
 
 
+@languages.keeps_language  # each reminder in its reader's language
 def send_reminders(
     *, org: Organisation, today: dt.date | None = None, dry_run: bool = False
 ) -> Reminded:
@@ -333,6 +334,7 @@ def send_reminders(
             if (meeting.pk, me.pk) in done and not dry_run:
                 skipped += 1
                 continue
+            languages.speak_to(me)
             points, actions = open_points.get(meeting.pk, 0), open_actions.get(meeting.pk, 0)
             page = settings.BASE_URL + reverse("conversations:meeting", args=[meeting.pk])
             invitation = settings.BASE_URL + reverse("conversations:invitation", args=[series.pk])

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ampwork.core import mail
+from ampwork.core import languages, mail
 from ampwork.core.models import Person
 
 # Accounts that are nobody's Person yet may reset their password: apps say which (classroom:
@@ -52,11 +52,12 @@ class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]  # allauth is
         """Only an account that is someone's in an organisation where they are active gets
         a reset link, or an account an app allows (an active guardian's): a deactivated
         person gets nothing (the page says the same as ever)."""
-        if not Person.objects.filter(user_id=user.pk, active=True).exists() and not any(
-            allowed(user) for allowed in RESET_ALLOWED
-        ):
+        person = Person.objects.filter(user_id=user.pk, active=True).first()
+        if person is None and not any(allowed(user) for allowed in RESET_ALLOWED):
             return
-        super().send_password_reset_mail(user, email, context)
+        # their own language if they chose one, else the browser's that asked for the link
+        with languages.chosen_or_current(person):
+            super().send_password_reset_mail(user, email, context)
 
     def get_reset_password_from_key_url(self, key: str) -> str:
         """The emailed link names ampwork's public address (``BASE_URL``), never the Host

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -264,3 +265,20 @@ class IdentityProviderForm(forms.Form):
         ),
     )
     enabled = forms.BooleanField(label=_("Enabled"), required=False, initial=True)
+    enabled = forms.BooleanField(label="Enabled", required=False, initial=True)
+
+
+class LanguageForm(forms.Form):
+    """A person's own language: "" follows their browser (then their organisation's
+    default). The page names each language in its own language (settings.LANGUAGES)
+    and gives the labels, in the reader's words (templates/language.html)."""
+
+    language = forms.ChoiceField(
+        choices=[("", "—"), *settings.LANGUAGES], required=False, widget=forms.RadioSelect
+    )
+
+
+class OrganisationLanguageForm(forms.Form):
+    """The organisation's default language (admins)."""
+
+    default_language = forms.ChoiceField(choices=settings.LANGUAGES, widget=forms.RadioSelect)

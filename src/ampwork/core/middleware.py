@@ -142,3 +142,44 @@ def seen_at_sign_in(
         UserSession.objects.create_from_request(request, user=user, session=session)
     session[SEEN_KEY] = int(clock())
     session[SEEN_FOR_KEY] = session.session_key
+
+
+class LanguageMiddleware:
+    """Each request in its reader's language (after CurrentOrganisationMiddleware, which
+    finds the signed-in person): their own choice (Person.language); else the language
+    cookie the footer's switcher sets; else the first language their browser asks for
+    (Accept-Language) that ampwork speaks; else the current organisation's default; else
+    settings.LANGUAGE_CODE. A page for someone signed out that belongs to an organisation
+    (a pulse answer link) calls ``languages.use_organisation(request, org)``, which
+    switches to that organisation's default when neither a cookie nor a browser said
+    more. API requests follow the same order; a token's person's own choice applies once
+    the token is authenticated (``ampwork.api.TokenAuth``). The response says which
+    language it is in (Content-Language) and that it varies with Accept-Language and
+    Cookie."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.utils import translation
+        from django.utils.cache import patch_vary_headers
+
+        from . import languages
+
+        language, source = languages.from_request(request)
+        previous = translation.get_language()
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
+        request.language_source = source  # type: ignore[attr-defined]
+        try:
+            response = self.get_response(request)
+            if not response.has_header("Content-Language"):
+                response.headers["Content-Language"] = translation.get_language()
+            patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        finally:
+            # the next request (or test) on this thread starts from the default again
+            if previous:
+                translation.activate(previous)
+            else:  # pragma: no cover - Django always has an active language here
+                translation.deactivate()
+        return response

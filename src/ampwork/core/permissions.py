@@ -66,6 +66,10 @@ RULES: dict[str, frozenset[str]] = {
     # set by hand or an emailed invitation — would let people ops (who may edit the
     # person's email) sign in as an admin: only admins may (``account_setup_action``)
     "people.admin_account": ADMIN_ONLY,
+    # the language one reads ampwork in: one's own, everyone (the footer's switcher sets a
+    # cookie for anyone, signed in or not); the organisation's default: admins
+    "language.choose": ALL_ROLES,
+    "organisation.language": ADMIN_ONLY,
     # switching the two-factor policy itself: an admin it holds back may not switch it off
     "organisation.two_factor_policy": ADMIN_ONLY,
 }

@@ -3,7 +3,18 @@ from __future__ import annotations
 from django.contrib.auth import views as auth_views
 from django.urls import path, re_path, register_converter
 
-from .views import account, audit, home, imports, invitations, methods, people, settings, teams
+from .views import (
+    account,
+    audit,
+    home,
+    imports,
+    invitations,
+    language,
+    methods,
+    people,
+    settings,
+    teams,
+)
 
 app_name = "core"
 
@@ -67,6 +78,9 @@ urlpatterns = [
     ),
     path("import/commit/", imports.import_commit, name="import_commit"),
     path("settings/", settings.organisation_settings, name="settings"),
+    # one's own language and (admins) the organisation's default; the footer's switcher
+    path("settings/language/", language.language_settings, name="language"),
+    path("language/", language.switch_language, name="set_language"),
     path("settings/scim/token/", settings.scim_token_create, name="scim_token_create"),
     path("settings/scim/revoke/", settings.scim_token_revoke, name="scim_token_revoke"),
     path("settings/sign-in/", settings.sso_settings, name="sso_settings"),

@@ -529,3 +529,15 @@ def generate(
 
 def _at(items: list[Person], index: int) -> Person | None:
     return items[index] if index < len(items) else (items[-1] if items else None)
+
+
+def speak(result: DemoResult, language: str) -> None:
+    """``ampwork demo --language de``: both demo organisations read ``language`` by
+    default and every one of their people chose it (pages, emails, notifications)."""
+    with transaction.atomic():
+        for org in (result.company, result.school):
+            org.default_language = language
+            org.save(update_fields=["default_language"])
+        Person.objects.filter(organisation__in=[result.company, result.school]).update(
+            language=language
+        )

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from standardwebhooks import Webhook
 
-from ampwork.core import backoff, mail, sealing, worker
+from ampwork.core import backoff, languages, mail, sealing, worker
 from ampwork.core.errors import FieldError, ValidationFailed, clean_text
 from ampwork.core.models import Person, Role
 from ampwork.core.permissions import Actor, require
@@ -349,6 +349,7 @@ def sweep(now: dt.datetime) -> int:
     return len(lost)
 
 
+@languages.keeps_language
 def _disable(endpoint: Endpoint, since: dt.datetime) -> None:
     reason = f"every delivery failed since {since:%Y-%m-%d %H:%M} UTC"
     Endpoint.objects.filter(pk=endpoint.pk).update(enabled=False, disabled_reason=reason)
@@ -377,5 +378,6 @@ def _disable(endpoint: Endpoint, since: dt.datetime) -> None:
             )
         )
         for admin in admins
+        if languages.speak_to(admin)  # each admin's email in their language (always true)
     ]
     mail.queue(letters, kind="webhook.disabled", org_id=endpoint.organisation_id)

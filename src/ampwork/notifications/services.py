@@ -27,7 +27,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ampwork.core import l10n, mail
+from ampwork.core import l10n, languages, mail
 from ampwork.core.errors import NotFound, ValidationFailed
 from ampwork.core.languages import speaking_to
 from ampwork.core.models import Organisation, Person
@@ -354,6 +354,7 @@ def unsubscribe_url(person: Person, kind: str) -> str:
     return f"{settings.BASE_URL}/notifications/unsubscribe/{unsubscribe_token(person, kind)}/"
 
 
+@languages.addressed_to("person")
 def letter(person: Person, note: Note) -> EmailMessage:
     org = person.organisation
     link = f"{settings.BASE_URL}{note.url}?org={org.slug}"

@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ampwork.core import languages
 from ampwork.core.errors import NotFound, ValidationFailed
 from ampwork.core.models import Person
 from ampwork.core.permissions import Actor, require
@@ -144,6 +145,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         person, kind, _channel = services.read_token(token)
     except NotFound:
         return render(request, "notifications/unsubscribe.html", {"bad": True}, status=404)
+    languages.use_person(request, person)  # their own language, as their emails are
     label = kinds.BY_CODE[kind].label
     if request.method == "POST":
         services.unsubscribe(token=token)

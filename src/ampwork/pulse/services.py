@@ -460,6 +460,7 @@ def open_round(
     return opened
 
 
+@languages.keeps_language  # each invitation in its reader's language
 @transaction.atomic
 def _open(*, actor: Actor, round: Round, at: dt.datetime | None) -> tuple[Opened, list[Message]]:
     require(actor, "pulse.run", round)
@@ -637,6 +638,7 @@ def remind(*, actor: Actor, round: Round) -> int:
     return len(messages)
 
 
+@languages.keeps_language  # each reminder in its reader's language
 @transaction.atomic
 def _renew(*, actor: Actor, round: Round) -> list[Message]:
     require(actor, "pulse.run", round)
@@ -645,9 +647,11 @@ def _renew(*, actor: Actor, round: Round) -> list[Message]:
     people = _addresses(round)
     messages: list[Message] = []
     pending = list(Invitation.objects.filter(round=round, used=False))
+    chosen = languages.chosen_in(round.organisation)
     for invitation in pending:
         if invitation.person_id is None:  # forgotten (a retention purge): only once closed
             continue
+        languages.speak_in(chosen.get(invitation.person_id), round.organisation)
         token = secrets.token_urlsafe(24)
         invitation.digest = digest(token)
         email, language = people[invitation.person_id]

@@ -20,7 +20,7 @@ from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ampwork.core import csvexport
+from ampwork.core import csvexport, languages
 from ampwork.core.errors import NotAllowed, NotFound, ValidationFailed
 from ampwork.core.forms import DateInput, add_errors
 from ampwork.core.permissions import Actor, can, require
@@ -449,6 +449,7 @@ def answer_by_link(request: HttpRequest, token: str) -> HttpResponse:
         round, invitation = services.find_invitation(token[:100])
     except NotFound:
         return render(request, "pulse/thanks.html", {"invalid": True}, status=404)
+    languages.use_organisation(request, round.organisation)  # signed out: the school's
     return _answer(request, round, invitation)
 
 

@@ -18,12 +18,14 @@ transaction. One module per sub-domain:
 - ``two_factor``: the operator removing a person's second factors (a lost phone)
 - ``sso``: single sign-on — an organisation's OpenID Connect provider (checked against its
   discovery document), members joining just in time (imported as ``services.sso``)
+- ``languages``: a person's own language, their organisation's default
 - ``trees``: the loop check shared by reporting lines and the team tree
 """
 
 from .accounts import change_password, create_admin, grant_login
 from .audit import record
 from .invitations import accept_invitation, decline_invitation, invite_existing_account
+from .languages import set_my_language, set_organisation_language
 from .memberships import add_membership, remove_membership, update_membership
 from .organisations import (
     ANONYMITY_LOCKS,
@@ -90,6 +92,8 @@ __all__ = [
     "revoke_scim_token",
     "revoke_token",
     "send_sign_in_invite",
+    "set_my_language",
+    "set_organisation_language",
     "team_holds_rows",
     "update_membership",
     "update_organisation",

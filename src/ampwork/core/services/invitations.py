@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ampwork.core import mail
+from ampwork.core import languages, mail
 from ampwork.core.errors import NotFound, ValidationFailed
 from ampwork.core.languages import speaking_to
 from ampwork.core.models import Invitation, Person, Role, User
@@ -24,6 +24,7 @@ def existing_account(person: Person) -> User | None:
     return User.objects.filter(email__iexact=person.email).first()
 
 
+@languages.keeps_language
 def invite_existing_account(actor: Actor | None, person: Person) -> Invitation | None:
     """When a login already uses the person's email, ask its owner to join instead of
     attaching it. Returns the pending invitation (new or already waiting), else None."""

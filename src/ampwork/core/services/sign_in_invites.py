@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from ampwork.core import mail
+from ampwork.core import languages, mail
 from ampwork.core.errors import ValidationFailed
 from ampwork.core.languages import speaking_to
 from ampwork.core.models import AuditEvent, Invitation, Person, SignInInvite, User
@@ -78,6 +78,7 @@ def find_invite(code: str) -> SignInInvite | None:
     )
 
 
+@languages.keeps_language
 @transaction.atomic
 def send_sign_in_invite(*, actor: Actor, person: Person) -> SignInInvite | Invitation:
     """Email ``person`` a link to set their first password (earlier links stop working).

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from ampwork.core import worker
 from ampwork.demo import outbox
-from ampwork.demo.services import demo_sign_ins, ensure_demo, others_than_demo
+from ampwork.demo.services import demo_sign_ins, ensure_demo, others_than_demo, speak
 
 # addresses that mean "every address of this machine": nobody can browse to them
 WILDCARDS = frozenset({"", "0.0.0.0", "::", "[::]"})
@@ -35,6 +35,12 @@ class Command(BaseCommand):
             help="Create the demo data and print the sign-ins, then stop.",
         )
         parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            help="The demo's language: both organisations' default and every demo person's "
+            "own choice (e.g. de, fr, es).",
+        )
+        parser.add_argument(
             "--reset",
             action="store_true",
             help="Start over: empty the demo's database and outbox, then build the demo anew "
@@ -49,11 +55,24 @@ class Command(BaseCommand):
             self._reset()
         result = ensure_demo()
         names = {"company": result.company.name, "school": result.school.name}
+        if options.get("language"):
+            speak(result, options["language"])
         self.stdout.write(
             _("Created the demo: %(company)s (company) and %(school)s (school).") % names
             if result.created
             else _("Reusing the demo: %(company)s (company) and %(school)s (school).") % names
         )
+        if options.get("language"):
+            self.stdout.write(
+                _(
+                    "The demo speaks %(language)s (%(code)s): the organisations' default "
+                    "and everyone's choice."
+                )
+                % {
+                    "language": dict(settings.LANGUAGES)[options["language"]],
+                    "code": options["language"],
+                }
+            )
         self.stdout.write(
             "\n" + _("Open %(url)s/ and sign in as one of:") % {"url": served_url(host, port)}
         )
