@@ -254,11 +254,6 @@ def test_builders_write_in_their_readers_language(
         assert languages.chosen_in(org) == {anna.pk: "de"}
 
 
-@pytest.mark.xfail(
-    reason="needs core's German catalogue (the sign-in invitation's subject), merged from "
-    "the helper who translates core",
-    strict=False,
-)
 def test_a_sign_in_invitation_reaches_a_german_reader_in_german(
     admin_actor: Actor,
     org: Organisation,
