@@ -1171,3 +1171,17 @@ def test_last_used_at_is_written_at_most_once_a_minute(
     assert token.last_used_at is not None
     assert token.last_used_at > first
     assert token.last_used_at <= timezone.now()
+
+
+def test_scim_answers_in_english_whatever_language_the_provider_asks_for(
+    scim: Scim, org: Organisation
+) -> None:
+    """A machine protocol: a provider's Accept-Language or a language cookie changes no
+    message (role names and core's service messages are translated for people, not for
+    SCIM)."""
+    lead = PersonFactory(organisation=org, role=Role.MANAGER)
+    scim.client.cookies["django_language"] = "de"
+    move = patch({"op": "replace", "path": "userName", "value": "elsewhere@example.com"})
+    response = scim("PATCH", f"Users/{lead.pk}", move, HTTP_ACCEPT_LANGUAGE="de")
+    error(response, 403, "mutability", "userName")
+    assert "with the role Manager cannot be changed" in response.json()["detail"]

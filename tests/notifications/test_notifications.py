@@ -643,3 +643,16 @@ def test_the_rule_own_only_whatever_the_role(
         assert not can(actor_of(crew[who]), "notifications.own", crew["ann"])
     stranger = make_person(other_org, Role.ADMIN)
     assert not can(actor_of(stranger), "notifications.own", crew["ann"])
+
+
+def test_a_notice_sent_once_is_not_sent_again_after_a_language_switch(
+    crew: dict[str, Any],
+) -> None:
+    bob = crew["bob"]
+    data = {"person_id": bob.pk, "week": "2026-11-30"}
+    services.hear(bob.organisation_id, "review.due", data)
+    [first] = told(bob, "checkin_due")
+    bob.language = "de"
+    bob.save(update_fields=["language"])
+    services.hear(bob.organisation_id, "review.due", data)  # titled in German now: not again
+    assert told(bob, "checkin_due") == [first]

@@ -22,7 +22,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -303,7 +303,12 @@ def notify(*, organisation_id: int, note: Note) -> list[Notification]:
                 recipient__in=people, kind=note.kind, url=note.url[:300]
             ).values_list("recipient_id", "title")
         )
-        people = [p for p in people if (p.pk, titles[p.pk]) not in told]
+        # the same notice in any language (someone may have switched language since)
+        said = set()
+        for code in languages.SUPPORTED:
+            with translation.override(code):
+                said.add(str(note.title)[:200])
+        people = [p for p in people if not any((p.pk, title) in told for title in said)]
     if not people:
         return []
     choices = _choices(people, note.kind)

@@ -8,9 +8,11 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 
 from ampwork.core import services
@@ -38,6 +40,12 @@ def scim_view(methods: tuple[str, ...]) -> Callable[[Handler], Handler]:
         @csrf_exempt
         @wraps(handler)
         def view(request: HttpRequest, **kwargs: Any) -> HttpResponse:
+            # a machine protocol: its messages stay in English whatever the identity
+            # provider's Accept-Language or cookie ask for
+            with translation.override(settings.LANGUAGE_CODE):
+                return answer(request, **kwargs)
+
+        def answer(request: HttpRequest, **kwargs: Any) -> HttpResponse:
             try:
                 actor = _authenticate(request)
                 if request.method not in methods:
