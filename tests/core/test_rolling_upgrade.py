@@ -30,7 +30,7 @@ ADDED_LATER: dict[str, dict[str, object]] = {
     "fairness.CompensationRecord": {"complementary_pay": 0.0},
     "surveys.Round": {"class_code": "", "shared_token_sealed": ""},
     "surveys.Invitation": {"used": False},
-    "surveys.Response": {"language": "", "translation": ""},
+    "surveys.Response": {"language_sealed": ""},
     "core.Organisation": {"default_language": "en-gb"},
     "core.Person": {"language": ""},
 }

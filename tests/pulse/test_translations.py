@@ -1,5 +1,6 @@
 """The AMP Pulse in German, French and Spanish: a versioned translation per language, the
-language recorded with each answer (sealed while it waits in the pool), and results that
+language recorded with each answer (sealed while it waits in the pool, and sealed on its
+response after: never in plain text), and results that
 never split by language unless every language group — and the rest beside it — reaches
 the minimum (docs/methods.md, *Translations*; docs/privacy.md)."""
 
@@ -17,7 +18,7 @@ from django.utils import timezone, translation
 from ampwork.core.models import Organisation, Person
 from ampwork.core.permissions import Actor
 from ampwork.pulse import anonymity, instrument, results, scoring, selectors, services, translations
-from ampwork.pulse.models import PooledAnswer, Response, Round
+from ampwork.pulse.models import Invitation, PooledAnswer, Response, Round
 
 from ..factories import MembershipFactory, PersonFactory, TeamFactory
 
@@ -253,7 +254,9 @@ def test_the_answer_page_in_german_shows_german_items_and_stores_de(
     assert services.pooled(round)[0]["translation"] == "amp-pulse-1/de-1"
     services.close_round(actor=admin_actor, round=round)
     stored = Response.objects.get(round=round)
-    assert (stored.language, stored.translation) == ("de", "amp-pulse-1/de-1")
+    assert selectors.answer_language(stored) == "de"
+    assert selectors.answer_translation(stored) == "amp-pulse-1/de-1"
+    assert stored.language_sealed not in ("", "de")  # sealed (the attack test below)
     assert stored.answers == {"task1": 4, "mast1": 5}
 
 
@@ -265,7 +268,12 @@ def test_an_english_page_stores_en_and_the_instruments_own_version(
     with translation.override("en-gb"):
         client.post(f"/pulse/answer/{_tokens(people)[0]}/", {"mast1": "3"})
     services.close_round(actor=admin_actor, round=round)
-    assert Response.objects.values_list("language", "translation").get() == ("en", VERSION)
+    stored = Response.objects.get()
+    assert (selectors.answer_language(stored), selectors.answer_translation(stored)) == (
+        "en",
+        VERSION,
+    )
+    assert stored.language_sealed  # English is sealed too: it looks like every other
 
 
 def test_the_language_survives_the_pool_batches_and_closing(
@@ -283,7 +291,7 @@ def test_the_language_survives_the_pool_batches_and_closing(
         )
     assert Response.objects.filter(round=round).count() == 10  # one batch of ten written
     services.close_round(actor=admin_actor, round=round)  # all written again, shuffled
-    assert sorted(Response.objects.values_list("language", flat=True)) == sorted(
+    assert sorted(map(selectors.answer_language, Response.objects.all())) == sorted(
         ["de", "fr", "es", "en"] * 3
     )
 
@@ -320,7 +328,7 @@ def test_attack_one_german_answer_among_five_english_is_never_told_apart(
     round = _open(admin_actor)
     _answer_all(round, people, ["en"] * 5 + ["de"])
     services.close_round(actor=admin_actor, round=round)
-    assert sorted(Response.objects.values_list("language", flat=True)) == ["de"] + ["en"] * 5
+    assert sorted(map(selectors.answer_language, Response.objects.all())) == ["de"] + ["en"] * 5
     data = selectors.round_results(admin_actor, round)
     assert not data.groups[anonymity.ROOT]["suppressed"]
     assert data.languages is None
@@ -337,13 +345,87 @@ def test_attack_one_german_answer_among_five_english_is_never_told_apart(
         assert translations.STATUS not in page.replace("wordings are " + translations.STATUS, "")
     csv = client.get(f"/pulse/rounds/{round.pk}/export.csv").content.decode()
     # and everything is as if the six answers had all been in English
-    Response.objects.filter(round=round).update(language="en", translation=VERSION)
+    for response in Response.objects.filter(round=round):
+        response.language_sealed = services.seal_language(round.pk, "en")
+        response.save(update_fields=["language_sealed"])
     assert client.get(f"/pulse/rounds/{round.pk}/export.csv").content.decode() == csv
     same = selectors.round_results(admin_actor, round)
     assert (same.groups, same.languages) == (data.groups, data.languages)
     assert {k: v.alpha for k, v in (same.reliability or {}).items()} == {
         k: v.alpha for k, v in (data.reliability or {}).items()
     }
+
+
+def test_attack_the_database_never_joins_a_persons_language_to_their_answer(
+    admin_actor: Actor, admin: Person, org: Organisation, client: Client
+) -> None:
+    """ATTACK: in a team of six, exactly one invitee chose German (Person.language) and so
+    answered in German. Someone reading the database (or an export) joins Invitation
+    (round, group, person) → Person.language = "de" → the Response rows of that round and
+    group, every column, and looks for the one German answer: no column of any row holds
+    the language or the translation's version, in plain text or in any encoding short of
+    the server's secret key. And the results page shows no language split."""
+    import base64
+    import binascii
+
+    from django.db import connection
+
+    people = _team(org, "Core", 6)
+    sam = people[-1]
+    sam.language = "de"
+    sam.save(update_fields=["language"])
+    round = _open(admin_actor)
+    _answer_all(round, people, ["en"] * 5 + ["de"])
+    services.close_round(actor=admin_actor, round=round)
+    german = translations.translation_version(VERSION, "de")
+    assert german == "amp-pulse-1/de-1"
+    assert sorted(map(selectors.answer_language, Response.objects.all())) == ["de"] + ["en"] * 5
+
+    table = Response._meta.db_table
+    with connection.cursor() as cursor:
+        described = connection.introspection.get_table_description(cursor, table)
+    names = [c.name for c in described]
+    assert not {"language", "translation"} & set(names)
+    q = connection.ops.quote_name
+    picked = ", ".join(f"r.{q(n)}" for n in names)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {picked} FROM {q(table)} r "
+            f"JOIN {q(Invitation._meta.db_table)} i "
+            "ON i.round_id = r.round_id AND i.group_id = r.group_id "
+            f"JOIN {q(Person._meta.db_table)} p ON p.id = i.person_id "
+            "WHERE p.language = %s",
+            ["de"],
+        )
+        rows = cursor.fetchall()
+    assert len(rows) == 6  # the German speaker's invitation joins every answer of the team
+    for row in rows:
+        for name, value in zip(names, row, strict=True):
+            text = str(value)
+            assert text != "de", name
+            assert german not in text, name
+            assert "amp-pulse-1/" not in text, name
+            assert '"de"' not in text, name  # not in JSON either
+            assert "'de'" not in text, name
+            # not merely encoded: the sealed column decodes to ciphertext, not to "de"
+            try:
+                raw = base64.b64decode(text, validate=True)
+            except (binascii.Error, ValueError):
+                continue
+            assert b'"de' not in raw, name
+            assert b"amp-pulse" not in raw, name
+    # every answer's seal has the same length: "en" and "de" cannot be told apart by size
+    assert len({len(r.language_sealed) for r in Response.objects.all()}) == 1
+
+    data = selectors.round_results(admin_actor, round)
+    assert not data.groups[anonymity.ROOT]["suppressed"]
+    assert data.languages is None
+    assert selectors.language_rows(data) == []
+    client.force_login(admin.user)
+    page = client.get(f"/pulse/rounds/{round.pk}/").content.decode()
+    assert "Deutsch (" not in page
+    assert "English (" not in page
+    assert 'id="reliability-languages"' not in page
 
 
 def test_five_and_five_show_the_split_and_alpha_per_language(
@@ -410,9 +492,7 @@ def test_the_previous_releases_inserts_get_an_empty_language(
     source = Response.objects.filter(round=round).first()
     assert source is not None
     known = [
-        f.column
-        for f in Response._meta.concrete_fields
-        if f.name not in ("id", "language", "translation")
+        f.column for f in Response._meta.concrete_fields if f.name not in ("id", "language_sealed")
     ]
     table = connection.ops.quote_name(Response._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in ["id", *known])
@@ -422,8 +502,8 @@ def test_the_previous_releases_inserts_get_an_empty_language(
             f"INSERT INTO {table} ({columns}) SELECT {values} FROM {table} WHERE id = %s",
             ["0" * 32, source.pk.hex],
         )
-    copy = Response.objects.exclude(language="de").get()
-    assert (copy.language, copy.translation) == ("", "")
+    copy = Response.objects.get(language_sealed="")
+    assert (selectors.answer_language(copy), selectors.answer_translation(copy)) == ("", VERSION)
     assert results.language_counts(selectors._data(round)) == {"de": 5, "en": 1}
 
 

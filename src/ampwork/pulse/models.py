@@ -151,22 +151,16 @@ class Response(models.Model):
     enps = models.PositiveSmallIntegerField(null=True, blank=True)
     comment = models.TextField(blank=True)
     answers = models.JSONField(default=dict)
-    language = models.CharField(
-        max_length=8,
+    language_sealed = models.TextField(
         blank=True,
         default="",
         db_default="",  # the previous release's inserts leave it out (upgrades, operations.md)
-        help_text="The language the AMP items were read in (en, de, fr, es; blank: before "
-        "languages were recorded, English). Results show it only for language groups that "
-        "reach the minimum (docs/privacy.md).",
-    )
-    translation = models.CharField(
-        max_length=40,
-        blank=True,
-        default="",
-        db_default="",
-        help_text="The text answered: the translation's version (amp-pulse-1/de-1) or the "
-        "instrument's own (amp-pulse-1).",
+        help_text="The language the AMP items were read in, sealed (AES-GCM with a key from "
+        "the server's secret key, bound to the round, padded: services.seal_language), never "
+        "in plain text: a person's chosen language would otherwise name their answer. Blank: "
+        "before languages were recorded (English). Read only by the running app, only in "
+        "counts that reach the minimum (docs/privacy.md). The translation's version follows "
+        "from the round's instrument and the language (translations.translation_version).",
     )
 
     class Meta:

@@ -23,7 +23,7 @@ class ResponseData:
     answers: Mapping[str, int]
     enps: int | None = None
     comment: str = ""
-    language: str = ""  # as recorded ("": before languages were; read as the source)
+    language: str = ""  # opened from its seal ("": before languages were; read as the source)
 
 
 def by_group(

@@ -31,7 +31,7 @@ from ampwork.core.permissions import Actor, can
 from . import anonymity, results, scoring, translations
 from .instrument import SUBSCALES
 from .models import Invitation, ReportingGroup, Response, Round
-from .services import CHANGE_WINDOW, answer_count, items_of, open_link
+from .services import CHANGE_WINDOW, answer_count, items_of, open_language, open_link
 
 
 def rounds(actor: Actor) -> QuerySet[Round]:
@@ -184,11 +184,29 @@ def _data(round: Round) -> list[results.ResponseData]:
     if round.status != Round.Status.CLOSED:
         raise ValueError("a round's answers are read only once it is closed")
     return [
-        results.ResponseData(group or anonymity.ROOT, answers, enps, comment, language)
-        for group, answers, enps, comment, language in Response.objects.filter(
+        results.ResponseData(
+            group or anonymity.ROOT, answers, enps, comment, open_language(round.pk, sealed)
+        )
+        for group, answers, enps, comment, sealed in Response.objects.filter(
             round=round
-        ).values_list("group_id", "answers", "enps", "comment", "language")
+        ).values_list("group_id", "answers", "enps", "comment", "language_sealed")
     ]
+
+
+def answer_language(response: Response) -> str:
+    """The language one answer was read in ("": before languages were recorded, English),
+    opened from its sealed column with the server's secret key. For the app's own checks
+    and tests — never shown for one answer: results show languages only in a split that
+    passes the anonymity rules (``anonymity.language_split``)."""
+    return open_language(response.round_id, response.language_sealed)
+
+
+def answer_translation(response: Response, instrument_version: str | None = None) -> str:
+    """The text one answer was read in: the translation's version ("amp-pulse-1/de-1") or
+    the instrument's own — derived from the round's instrument and the sealed language,
+    never stored."""
+    version = instrument_version or response.round.instrument
+    return translations.translation_version(version, answer_language(response))
 
 
 def _waiting(round: Round) -> RoundResults:

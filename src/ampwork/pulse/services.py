@@ -795,8 +795,9 @@ def answer(
     transaction; the sealed answer goes into the pool in another; the pool is written
     into responses in shuffled batches. A shared link checks the class code and the cap
     (the audience size the teacher gave) first. ``language`` is the language the AMP items
-    were shown in (a page's language, "de-at" read as "de"; None: English): recorded with
-    the translation's version, inside the sealed payload while the answer waits."""
+    were shown in (a page's language, "de-at" read as "de"; None: English): inside the
+    sealed payload while the answer waits, then sealed on its response (seal_language) —
+    never in plain text."""
     today = timezone.localdate()
     if round.status != Round.Status.OPEN or not round.opens <= today <= round.closes:
         raise ValidationFailed.single("round", gettext("this pulse is not open"))
@@ -839,7 +840,9 @@ def answer(
 
 
 def _language(round: Round, language: str | None) -> dict[str, str]:
-    """The language and translation version an answer records (``translations``)."""
+    """The language and translation version an answer carries in the pool
+    (``translations``); its response keeps only the language, sealed (the version follows
+    from the round's instrument)."""
     code = translations.language_of(language, round.instrument)
     return {
         "language": code,
@@ -924,6 +927,31 @@ def _unseal(round_id: int, sealed: str) -> dict[str, Any]:
     )
 
 
+# an answer's language, padded to one length before sealing: "en" and "de" (and any code
+# translations may add) seal to strings of the same length
+_LANGUAGE_PAD = 16
+
+
+def seal_language(round_id: int, language: str) -> str:
+    """An answer's language for its :class:`Response` row, sealed like the pool (AES-GCM, a
+    fresh random nonce, bound to the round, a key from the server's secret key) and padded
+    to one length: the database and an export hold only ciphertext, so nobody joins a
+    person's chosen language to their answer. "" (no language recorded: before languages
+    were, English) stays "" — it tells nothing about anyone's language."""
+    if not language:
+        return ""
+    return _seal(round_id, {"language": language.ljust(_LANGUAGE_PAD)})
+
+
+def open_language(round_id: int, sealed: str) -> str:
+    """The language :func:`seal_language` sealed ("" for none). Only the running app, with
+    its secret key, can; results read it only for counts that pass the anonymity rules
+    (selectors: ``anonymity.language_split``)."""
+    if not sealed:
+        return ""
+    return str(_unseal(round_id, sealed).get("language", "")).strip()
+
+
 def pooled(round: Round) -> list[dict[str, Any]]:
     """The answers waiting in the pool, opened (never shown: results wait for closing).
     A closed round has none: closing writes them all, and the pool refuses it after."""
@@ -943,9 +971,9 @@ def _response(round: Round, data: Mapping[str, Any], pk: Any = None) -> Response
         enps=data["enps"],
         comment=data["comment"],
         answers=data["answers"],
-        # answers pooled by the previous release carry no language: recorded as unknown
-        language=data.get("language", ""),
-        translation=data.get("translation", ""),
+        # sealed on its own, never in plain text (a person's chosen language would name
+        # the answer); answers pooled by the previous release carry none: recorded as ""
+        language_sealed=seal_language(round.pk, data.get("language", "")),
     )
     if pk is not None:
         response.pk = pk
@@ -991,8 +1019,7 @@ def settle(round: Round, *, always: bool = False) -> int:
                 "enps",
                 "comment",
                 "answers",
-                "language",
-                "translation",
+                "language_sealed",
             )
         )
         if not rows and not always:
@@ -1006,11 +1033,11 @@ def settle(round: Round, *, always: bool = False) -> int:
                     "enps": e,
                     "comment": c,
                     "answers": a,
-                    "language": lang,
-                    "translation": version,
+                    # opened here and sealed afresh (a new nonce, the current key) below
+                    "language": open_language(round.pk, sealed),
                 },
             )
-            for pk, g, day, e, c, a, lang, version in existing
+            for pk, g, day, e, c, a, sealed in existing
         ]
         everything.extend(opened)
         PooledAnswer.objects.filter(pk__in=[pk for pk, _ in rows]).delete()

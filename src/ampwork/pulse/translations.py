@@ -2,8 +2,10 @@
 
 Not gettext: a changed catalogue entry would silently change an item under the answers
 already given. Each language's texts live here, keyed by wording and item code, with their
-own version ("amp-pulse-1/de-1"); a response records the language and the translation
-version it was answered in (``Response.language``, ``Response.translation``).
+own version ("amp-pulse-1/de-1"); a response records the language it was answered in,
+sealed (``Response.language_sealed``, services.seal_language: never in plain text), and
+the translation version follows from it and the round's instrument
+(:func:`translation_version`).
 
 Wordings: ``company`` (``Item.text``), ``school`` (``Item.school``, the 11–14 wording) and
 each age band of :data:`instrument.WORDINGS` ("8-11", "14-18"); ``enps`` and ``comment``

@@ -12,12 +12,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.AddField(
             model_name='response',
-            name='language',
-            field=models.CharField(blank=True, db_default='', default='', help_text='The language the AMP items were read in (en, de, fr, es; blank: before languages were recorded, English). Results show it only for language groups that reach the minimum (docs/privacy.md).', max_length=8),
-        ),
-        migrations.AddField(
-            model_name='response',
-            name='translation',
-            field=models.CharField(blank=True, db_default='', default='', help_text="The text answered: the translation's version (amp-pulse-1/de-1) or the instrument's own (amp-pulse-1).", max_length=40),
+            name='language_sealed',
+            field=models.TextField(blank=True, db_default='', default='', help_text="The language the AMP items were read in, sealed (AES-GCM with a key from the server's secret key, bound to the round, padded: services.seal_language), never in plain text: a person's chosen language would otherwise name their answer. Blank: before languages were recorded (English). Read only by the running app, only in counts that reach the minimum (docs/privacy.md). The translation's version follows from the round's instrument and the language (translations.translation_version)."),
         ),
     ]
