@@ -48,7 +48,7 @@ pure=(
   autonomy/rules.py
   mastery/flow.py mastery/goldilocks.py
   advisor/traps.py advisor/checklist.py advisor/readiness.py advisor/style.py
-  conversations/schedule.py conversations/feedback360.py core/ical.py core/useragents.py
+  conversations/schedule.py conversations/feedback360.py core/ical.py core/useragents.py core/l10n.py core/words.py
   notifications/kinds.py classroom/consent.py classroom/class_codes.py classroom/retention.py classroom/portfolio.py
 )
 COVERAGE_FILE=$(mktemp -d)/coverage

@@ -187,6 +187,7 @@ _ADDRESSES = re.compile(
     r"\b(?:https?|webcal|mailto)://\S+|\S+@\S+\.\S+|(?<![\w])/[\w./{}:?=&%-]*[\w/]"
 )
 WORD = re.compile(r"[^\W\d_]+")
+TRUNCATED = re.compile(r"[^\W\d_]+…")
 
 
 def words(text: str) -> Iterator[str]:
@@ -211,6 +212,8 @@ def untranslated(html: str, allowed: set[str]) -> list[Snippet]:
     found: list[Snippet] = []
     seen: set[str] = set()
     for where, text in texts(html):
+        # a word cut short ("without he…") is data shortened to fit, not a sentence
+        text = TRUNCATED.sub("…", text)
         plain = tuple(w for w in words(text) if _plain(w) and w.lower() not in allowed)
         if not plain:
             continue

@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import calendar
 import os
 import re
 import shutil
@@ -38,6 +39,8 @@ from django.utils import translation
 
 from ampwork.core import languages
 from ampwork.core.models import Person
+from ampwork.integrations import events
+from ampwork.pulse import instrument, translations
 
 from ..crawl import DEMO_ROLES, signed_in, walk
 from ..pseudo_locale import allow_list, pseudo, untranslated, write_pseudo_locale
@@ -216,7 +219,7 @@ PSEUDO = "en-xa"
 # words that stay as they are in every language (the glossary, docs/translating.md)
 BRANDS = (
     "ampwork OKR OKRs eNPS SSO CSV API SCIM 1:1 Check-in Check-ins iCal PDF QR UTC "
-    "OpenID OIDC SAML TOTP JSON HTML URL ID"
+    "OpenID OIDC SAML TOTP JSON HTML URL ID Slack Microsoft Teams"
 )
 
 
@@ -281,6 +284,17 @@ def fixed_words() -> set[str]:
     (a pseudo-language has no CLDR data: it writes them as British English does)."""
     english = Locale.parse("en_GB")
     names: list[str] = [BRANDS, "Pseudo", *(name for _code, name in settings.LANGUAGES)]
+    # English pages write a few dates as they always did ("07 Sep"): the C locale's names
+    names += [*calendar.month_abbr[1:], *calendar.day_abbr]
+    # webhook event types are API names ("objective.created"), the same in every language
+    names += list(events.EVENTS)
+    # the AMP Pulse's items are a versioned translation of their own (pulse/translations.py,
+    # complete for de, fr and es: tests/pulse/test_translations.py), not catalogue strings:
+    # the pseudo-language has none and reads the English source
+    for item in instrument.ITEMS:
+        names += list(translations.every_wording(item))
+    names += list(translations.every_closing_wording())
+    names += list(instrument.SUBSCALES.values())
     for table in (english.months, english.days, english.day_periods):
         for context in table.values():
             for width in context.values():

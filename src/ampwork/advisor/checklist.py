@@ -10,8 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from django.utils.functional import Promise
-from django.utils.translation import gettext_lazy
+from ampwork.core.words import Promise, gettext_lazy
 
 Text = str | Promise  # a string, or one translated when shown
 

@@ -15,10 +15,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-
 from ampwork.core.l10n import format_number, format_percent
+from ampwork.core.words import gettext as _
+from ampwork.core.words import gettext_lazy
 
 LEVELS = ("not started", "under way", "established")  # the API's values
 LEVEL_LABELS = (

@@ -27,10 +27,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
-
 from ampwork.core.l10n import format_number, format_percent
+from ampwork.core.words import gettext as _
+from ampwork.core.words import gettext_lazy, ngettext
 
 STALE_SHARE = 0.30
 STALE_MIN_KRS = 10

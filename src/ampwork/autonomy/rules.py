@@ -9,10 +9,9 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
-
 from ampwork.core.l10n import format_number, format_percent
+from ampwork.core.words import gettext as _
+from ampwork.core.words import gettext_lazy, ngettext
 
 TS = ("technique", "time", "task", "team")  # the order steps are suggested in
 TOP = 3
@@ -64,6 +63,11 @@ class NextStep:
     suggested: bool
     reasons: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
+
+    @property
+    def t_label(self) -> str:
+        """The T inside a sentence, in the reader's language ("technique", "Technik")."""
+        return str(T_NAMES[self.t]) if self.t in T_NAMES else ""
 
 
 def next_step(levels: Mapping[str, int], policy: str, signals: Signals) -> NextStep:

@@ -18,8 +18,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from ampwork.core.words import gettext as _
+from ampwork.core.words import gettext_lazy, ngettext
 
 CONSENT = "consent"  # written consent required before a student is invited
 OPT_OUT = "opt_out"  # families told beforehand; a student opted out is not invited

@@ -23,12 +23,12 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from ampwork.core.l10n import format_day, format_percent
+from ampwork.core.words import gettext as _
+from ampwork.core.words import gettext_noop
 
 PAPERS = {"a4": "A4", "letter": "Letter"}
 MARGIN = 18.0  # mm on every side: fits A4 (210 mm) and Letter (215.9 mm) alike

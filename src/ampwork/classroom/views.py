@@ -172,7 +172,7 @@ def consent_policy(request: HttpRequest, actor: Actor) -> HttpResponse:
     return render(
         request,
         "classroom/consent_policy.html",
-        {"form": form, "policy": policy, "areas": instrument.AREAS},
+        {"form": form, "policy": policy, "areas": pulse_selectors.AREA_LABELS},
         status=400 if request.method == "POST" else 200,
     )
 
@@ -216,7 +216,7 @@ def consent_round(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
             "policy": policy,
             "rules": consent.RULES,
             "touches": selectors.sensitivity(items, policy.topics),
-            "areas": instrument.AREAS,
+            "areas": pulse_selectors.AREA_LABELS,
             "rows": selectors.consent_rows(
                 actor.organisation, round.pk, consent_services.students_for(actor, round)
             ),
@@ -267,8 +267,8 @@ def families(request: HttpRequest, token: str) -> HttpResponse:
     band = privacy_selectors.wording(round, None)
     questions = [
         (
-            instrument.text_of(item, True, band),
-            [instrument.AREAS[a] for a in sorted(item.areas)]
+            pulse_selectors.item_words(round, item, True, band),
+            [pulse_selectors.AREA_LABELS[a] for a in sorted(item.areas)]
             + consent.touched_topics(list(instrument.wordings_of(item)), policy.topics),
         )
         for item in items
@@ -280,8 +280,8 @@ def families(request: HttpRequest, token: str) -> HttpResponse:
             "school": org.name,
             "round": round,
             "questions": questions,
-            "enps": instrument.enps_text(True, band),
-            "comment": instrument.COMMENT_QUESTION,
+            "enps": pulse_selectors.enps_words(round, True, band),
+            "comment": pulse_selectors.comment_words(round),
             "policy": policy,
             "touches": touches,
         },

@@ -20,9 +20,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
-
+from ampwork.core.words import gettext as _
+from ampwork.core.words import gettext_lazy, ngettext
 from ampwork.pulse.anonymity import effective_minimum
 
 QUESTIONS = {

@@ -265,7 +265,6 @@ class IdentityProviderForm(forms.Form):
         ),
     )
     enabled = forms.BooleanField(label=_("Enabled"), required=False, initial=True)
-    enabled = forms.BooleanField(label="Enabled", required=False, initial=True)
 
 
 class LanguageForm(forms.Form):

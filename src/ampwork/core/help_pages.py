@@ -13,24 +13,29 @@ HELP_DIR = Path(__file__).resolve().parent.parent / "help"
 
 
 @cache
-def render(name: str, headings: tuple[tuple[str, str], ...] = ()) -> str:
+def render(
+    name: str, headings: tuple[tuple[str, str], ...] = (), language: str | None = None
+) -> str:
     """A help page as HTML. The text is the project's own, so its HTML anchors are kept.
 
     A link to another file of docs/ (``[privacy](privacy.md)``) leads nowhere in the
     application, which serves only these pages: it is shown as its text alone.
     ``headings``: pairs (English, translated); a heading whose whole text is one of the
-    English ones is shown translated (the body stays as written)."""
+    English ones is shown translated (the body stays as written), marked with its
+    ``language`` (the page's body declares itself English: core/methods.html)."""
     text = (HELP_DIR / f"{name}.md").read_text(encoding="utf-8")
     md = MarkdownIt("commonmark", {"html": True}).enable("table")
     tokens = md.parse(text)
-    _translate_headings(tokens, dict(headings))
+    _translate_headings(tokens, dict(headings), language)
     for block in tokens:
         if block.children:
             block.children = _without_file_links(block.children)
     return str(md.renderer.render(tokens, md.options, {}))
 
 
-def _translate_headings(tokens: list[Token], headings: dict[str, str]) -> None:
+def _translate_headings(
+    tokens: list[Token], headings: dict[str, str], language: str | None
+) -> None:
     if not headings:
         return
     for previous, block in pairwise(tokens):
@@ -39,6 +44,8 @@ def _translate_headings(tokens: list[Token], headings: dict[str, str]) -> None:
         translated = headings.get(block.content)
         if translated and block.children and all(c.type == "text" for c in block.children):
             block.content = translated
+            if language:
+                previous.attrSet("lang", language)
             block.children[0].content = translated
             block.children[1:] = []
 

@@ -26,9 +26,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from django.utils.translation import gettext as _
-
 from ampwork.core.l10n import format_number, format_percent
+from ampwork.core.words import gettext as _
 
 from . import money
 from .money import exact

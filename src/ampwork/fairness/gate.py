@@ -22,10 +22,9 @@ from decimal import ROUND_DOWN, ROUND_HALF_UP, ROUND_UP, Decimal
 from fractions import Fraction
 from typing import Any
 
-from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
-
 from ampwork.core.l10n import format_percent
+from ampwork.core.words import gettext as _
+from ampwork.core.words import ngettext
 
 GAP_RED = Decimal(5)
 SHARE_RED = Fraction(1, 10)

@@ -15,9 +15,8 @@ import statistics
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.utils.translation import gettext as _
-
 from ampwork.core.l10n import format_number
+from ampwork.core.words import gettext as _
 
 CENT = Decimal("0.01")  # pragma: no mutate (quantize reads only the exponent: 0.02 is the same)
 ZERO = Decimal("0.00")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.utils.translation import gettext_lazy as _
+from ampwork.core.words import gettext_lazy as _
 
 # (the descriptions are read in the reader's language: lazy)
 if TYPE_CHECKING:

@@ -24,7 +24,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from django.utils.translation import gettext, ngettext, pgettext
+
+from ampwork.core.words import gettext, ngettext, pgettext
 
 MIN_WEEKS = 4
 RECENT = 4  # weeks that make up "lately"

@@ -33,11 +33,9 @@ from decimal import Decimal
 from fractions import Fraction
 from functools import partial
 
-from django.utils import translation
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
-
 from ampwork.core.l10n import format_day
+from ampwork.core.words import get_language, gettext_lazy, pgettext, pgettext_lazy
+from ampwork.core.words import gettext as _
 from ampwork.okrs.progress import Explained, as_exact, compare
 
 EASY_AVERAGE = Decimal("0.9")
@@ -109,7 +107,7 @@ class KRFacts:
 def _day(day: dt.date) -> str:
     """'07 Dec' in English (as the evidence always wrote it), each language's own short
     date elsewhere."""
-    if (translation.get_language() or "en").startswith("en"):
+    if (get_language() or "en").startswith("en"):
         return f"{day:%d %b}"
     return format_day(day, "day_month")
 

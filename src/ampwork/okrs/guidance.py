@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from django.utils.translation import gettext as _
+from ampwork.core.words import gettext as _
 
 # Verbs that usually start a task ("what I will do") rather than an outcome ("what will be
 # different"). A product heuristic, documented in docs/methods.md.

@@ -26,7 +26,7 @@ from fractions import Fraction
 from functools import partial
 from typing import NamedTuple
 
-from django.utils.translation import gettext, ngettext, pgettext, pgettext_lazy
+from ampwork.core.words import gettext, ngettext, pgettext, pgettext_lazy
 
 ON_TRACK = "on track"
 AT_RISK = "at risk"

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 
 from ampwork.core import selectors as core_selectors
 from ampwork.core import summaries
@@ -29,7 +29,7 @@ from ampwork.core.models import Organisation
 from ampwork.core.permissions import Actor, can
 
 from . import anonymity, results, scoring, translations
-from .instrument import SUBSCALES
+from .instrument import SUBSCALES, Item
 from .models import Invitation, ReportingGroup, Response, Round
 from .services import CHANGE_WINDOW, answer_count, items_of, open_language, open_link
 
@@ -372,6 +372,54 @@ def round_results(actor: Actor, round: Round, *, team: int | None = None) -> Rou
         out.reliability = closed.reliability
         out.reliability_by_language = closed.reliability_by_language or {}
     return out
+
+
+# The PPRA protected areas' names for people (instrument.AREAS is the pure, English
+# reference; tests/pulse check the codes match)
+AREA_LABELS = {
+    "political": pgettext_lazy(
+        "PPRA area", "Political affiliations or beliefs of the student or the student's parent"
+    ),
+    "mental": pgettext_lazy(
+        "PPRA area", "Mental or psychological problems of the student or the student's family"
+    ),
+    "sex": pgettext_lazy("PPRA area", "Sex behaviour or attitudes"),
+    "illegal": pgettext_lazy(
+        "PPRA area", "Illegal, anti-social, self-incriminating or demeaning behaviour"
+    ),
+    "family_appraisal": pgettext_lazy(
+        "PPRA area",
+        "Critical appraisals of others with whom the student has close family relationships",
+    ),
+    "privileged": pgettext_lazy(
+        "PPRA area", "Legally recognised privileged relationships (lawyers, doctors, ministers)"
+    ),
+    "religion": pgettext_lazy(
+        "PPRA area", "Religious practices, affiliations or beliefs of the student or parent"
+    ),
+    "income": pgettext_lazy(
+        "PPRA area", "Income (other than what a programme's eligibility requires)"
+    ),
+}
+
+
+def reader_language(round: Round) -> str:
+    """The instrument language the page's reader gets (their language when the round's
+    instrument has a translation into it, else English)."""
+    return translations.language_of(translation.get_language(), round.instrument)
+
+
+def item_words(round: Round, item: Item, school: bool, band: str | None = None) -> str:
+    """An item as the page's reader reads it (a family's preview of a student pulse)."""
+    return translations.item_text(round.instrument, reader_language(round), item, school, band)
+
+
+def enps_words(round: Round, school: bool, band: str | None = None) -> str:
+    return translations.enps_text(round.instrument, reader_language(round), school, band)
+
+
+def comment_words(round: Round) -> str:
+    return translations.comment_text(round.instrument, reader_language(round))
 
 
 def subscale_label(round: Round, code: str) -> str:

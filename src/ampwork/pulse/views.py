@@ -26,7 +26,7 @@ from ampwork.core.forms import DateInput, add_errors
 from ampwork.core.permissions import Actor, can, require
 from ampwork.core.views import flash_errors, member_view
 
-from . import instrument, selectors, services, translations
+from . import selectors, services, translations
 from .models import Round
 
 QR_TITLE = _("QR code of the link to answer this pulse")
@@ -74,7 +74,7 @@ class RoundForm(forms.Form):
     )
     own_question_areas = forms.MultipleChoiceField(
         required=False,
-        choices=list(instrument.AREAS.items()),
+        choices=list(selectors.AREA_LABELS.items()),
         widget=forms.CheckboxSelectMultiple,
         label=_("Your question asks about (US PPRA protected areas)"),
         help_text=_(

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from django.utils.translation import gettext
+from ampwork.core.words import gettext
 
 MONEY = (
     "shareholder value",

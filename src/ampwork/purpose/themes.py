@@ -54,13 +54,14 @@ from typing import Any
 
 import numpy as np
 import snowballstemmer
-from django.utils.translation import gettext
 from scipy import sparse
 from sklearn.decomposition import NMF
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
+
+from ampwork.core.words import gettext
 
 MAX_THEMES = 8
 PER_THEME = 3  # candidates stop at one theme per three statements

@@ -18,5 +18,6 @@ def methods(request: HttpRequest) -> HttpResponse:
     language, its explanations in English."""
     headings = tuple((h, _(h)) for h in HEADINGS if _(h) != h)
     english = (get_language() or "en").startswith("en")
-    context = {"body": help_pages.render("methods", headings), "body_in_english": not english}
+    body = help_pages.render("methods", headings, get_language())
+    context = {"body": body, "body_in_english": not english}
     return render(request, "core/methods.html", context)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from ampwork.autonomy import rules as autonomy_rules
 from ampwork.autonomy import selectors as autonomy_selectors
 from ampwork.core.l10n import format_day, format_percent
 from ampwork.core.models import Person
@@ -145,7 +146,11 @@ def timeline(
                     timezone.localdate(entry.at),
                     "autonomy",
                     _("More say over %(what)s: level %(before)d → %(after)d")
-                    % {"what": entry.t, "before": before, "after": entry.level},
+                    % {
+                        "what": autonomy_rules.T_NAMES.get(entry.t, entry.t),
+                        "before": before,
+                        "after": entry.level,
+                    },
                     entry.why,
                     f"/autonomy/people/{person.pk}/",
                     entry.changed_by,

@@ -1,0 +1,62 @@
+"""core/l10n.py against CLDR's own patterns (Babel's data), per language: dates, numbers,
+percentages and money; nothing shown as "None"."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from ampwork.core import l10n
+
+DAY = dt.date(2026, 11, 30)
+
+
+@pytest.mark.parametrize(
+    ("language", "day", "short", "moment"),
+    [
+        ("en-gb", "30 Nov 2026", "30 Nov", "30 Nov 2026, 14:05"),
+        ("de", "30.11.2026", "30. Nov.", "30.11.2026, 14:05"),
+        ("fr", "30 nov. 2026", "30 nov.", "30 nov. 2026, 14:05"),
+        ("es", "30 nov 2026", "30 nov", "30 nov 2026, 14:05"),
+    ],
+)
+def test_dates_follow_each_language(language: str, day: str, short: str, moment: str) -> None:
+    assert l10n.format_day(DAY, language=language) == day
+    assert l10n.format_day(DAY, "day_month", language) == short
+    at = dt.datetime(2026, 11, 30, 14, 5)
+    assert l10n.format_day(at, language=language) == day  # a datetime's date
+    assert l10n.format_moment(at, language=language) == moment
+
+
+def test_nothing_is_written_as_none() -> None:
+    assert l10n.format_day(None) == ""
+    assert l10n.format_moment(None) == ""
+    assert l10n.format_number(None) == "—"
+    assert l10n.format_percent(None) == "—"
+    assert l10n.format_money(None, "EUR") == "—"
+
+
+@pytest.mark.parametrize(
+    ("language", "number", "fixed", "percent", "money", "whole"),
+    [
+        ("en-gb", "1,234.5", "1,234.50", "73.4%", "€1,234.50", "€52,000"),
+        ("de", "1.234,5", "1.234,50", "73,4\xa0%", "1.234,50\xa0€", "52.000\xa0€"),
+        ("es", "1.234,5", "1.234,50", "73,4\xa0%", "1.234,50\xa0€", "52.000\xa0€"),
+    ],
+)
+def test_numbers_percentages_and_money_follow_each_language(
+    language: str, number: str, fixed: str, percent: str, money: str, whole: str
+) -> None:
+    assert l10n.format_number(1234.5, language=language) == number
+    assert l10n.format_number(Decimal("1234.5"), 2, language) == fixed
+    assert l10n.format_percent(0.7345, 1, language) == percent
+    assert l10n.format_money(Decimal("1234.5"), "EUR", language=language) == money
+    assert l10n.format_money(52000, "EUR", 0, language) == whole
+
+
+def test_a_language_babel_does_not_know_reads_as_british_english() -> None:
+    assert l10n.format_day(DAY, language="en-xa") == "30 Nov 2026"
+    assert l10n.format_day(DAY, language="xx-yy") == "30 Nov 2026"
+    assert l10n.format_number(2, 0, "en-xa") == "2"
