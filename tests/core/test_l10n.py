@@ -60,3 +60,9 @@ def test_a_language_babel_does_not_know_reads_as_british_english() -> None:
     assert l10n.format_day(DAY, language="en-xa") == "30 Nov 2026"
     assert l10n.format_day(DAY, language="xx-yy") == "30 Nov 2026"
     assert l10n.format_number(2, 0, "en-xa") == "2"
+
+
+def test_plotly_figures_get_each_languages_marks() -> None:
+    assert l10n.plotly_separators("en-gb") is None  # plotly's own ".,"
+    assert l10n.plotly_separators("de") == ",."
+    assert l10n.plotly_separators("fr") == ",\u202f"

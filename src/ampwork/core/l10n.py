@@ -147,3 +147,11 @@ def format_money(
 def _whole_currency_pattern(locale: Locale) -> str:
     pattern = str(locale.currency_formats["standard"].pattern)
     return pattern.replace(".00", "").split(";")[0]
+
+
+def plotly_separators(language: str | None = None) -> str | None:
+    """The decimal and group marks for a plotly figure's hover and axis numbers ("," and
+    "." in German), or None where they are plotly's own ".," (English figures unchanged)."""
+    symbols = locale_for(language).number_symbols.get("latn", {})
+    marks = str(symbols.get("decimal", ".")) + str(symbols.get("group", ","))
+    return None if marks == ".," else marks

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ampwork.core.charts import Table, to_html
-from ampwork.core.l10n import format_number, locale_for
+from ampwork.core.l10n import format_number, plotly_separators
 
 from .audit import Record
 
@@ -23,11 +23,8 @@ DOTS = 1000
 
 
 def _separators(fig: go.Figure) -> None:
-    """Plotly writes hover and axis numbers with the reader's decimal and group marks
-    (only where they differ from plotly's own ".,", so English figures stay as they are)."""
-    symbols = locale_for().number_symbols.get("latn", {})
-    marks = symbols.get("decimal", ".") + symbols.get("group", ",")
-    if marks != ".,":
+    """Hover and axis numbers with the reader's decimal and group marks (core/l10n.py)."""
+    if marks := plotly_separators():
         fig.update_layout(separators=marks)
 
 

@@ -24,6 +24,7 @@ from ampwork.core.permissions import Actor, can
 from ampwork.core.templatetags.ampwork_tags import num
 from ampwork.core.views import attempt, flash_errors, member_view
 from ampwork.okrs import selectors as okr_selectors
+from ampwork.okrs import services as okr_services
 
 from . import charts, goldilocks, selectors, services
 
@@ -187,19 +188,6 @@ def _week_check_in(
     )
 
 
-def _field_name(field: str) -> str:
-    """A check-in field's name as the row shows it before its error."""
-    names = {
-        "confidence": pgettext("check-in field", "confidence"),
-        "value": pgettext("check-in field", "value"),
-        "done": pgettext("check-in field", "done"),
-        "milestones_done": pgettext("check-in field", "milestones_done"),
-        "key_result": pgettext("check-in field", "key_result"),
-        "note": pgettext("check-in field", "note"),
-    }
-    return names.get(field, field)
-
-
 def _row_errors(exc: ValidationFailed) -> tuple[dict[int, list[str]], list[FieldError]]:
     """A failure's errors about key-result rows, by key result, and the rest."""
     rows: dict[int, list[str]] = {}
@@ -208,7 +196,7 @@ def _row_errors(exc: ValidationFailed) -> tuple[dict[int, list[str]], list[Field
         parts = error.field.split(".")
         if parts[0] == "check_ins" and len(parts) > 1 and parts[1].isdigit():
             what = (
-                _field_name(parts[2])
+                okr_services.checkin_field_name(parts[2])
                 if len(parts) > 2
                 else pgettext("check-in field", "key_result")
             )

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ampwork.core.errors import NotAllowed, NotFound, ValidationFailed
@@ -76,7 +76,8 @@ def check_in_row(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
         )
     except ValidationFailed as exc:
         error = "; ".join(
-            _("%(field)s: %(message)s") % {"field": _field_name(e.field), "message": e.message}
+            _("%(field)s: %(message)s")
+            % {"field": services.checkin_field_name(e.field), "message": e.message}
             for e in exc.errors
         )
     if not request.htmx:  # type: ignore[attr-defined]
@@ -100,19 +101,6 @@ def check_in_row(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
             "objective_result": state.results[key_result.objective_id],
         },
     )
-
-
-def _field_name(field: str) -> str:
-    """A check-in field's name as the row shows it before its error."""
-    names = {
-        "confidence": pgettext("check-in field", "confidence"),
-        "value": pgettext("check-in field", "value"),
-        "done": pgettext("check-in field", "done"),
-        "milestones_done": pgettext("check-in field", "milestones_done"),
-        "key_result": pgettext("check-in field", "key_result"),
-        "note": pgettext("check-in field", "note"),
-    }
-    return names.get(field, field)
 
 
 def _check_in_fields(request: HttpRequest, key_result: KeyResult) -> dict[str, Any]:

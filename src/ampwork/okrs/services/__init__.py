@@ -16,7 +16,7 @@ Callers use ``from ampwork.okrs import services`` and ``services.create_objectiv
 from . import derived
 from .alignment import link, unlink
 from .assignment import assign_template
-from .check_ins import check_in
+from .check_ins import check_in, checkin_field_name
 from .closing import close_cycle
 from .cycles import create_cycle, update_cycle
 from .key_results import KR_FIELDS, create_key_result, update_key_result
@@ -27,6 +27,7 @@ __all__ = [
     "OBJECTIVE_FIELDS",
     "assign_template",
     "check_in",
+    "checkin_field_name",
     "close_cycle",
     "create_cycle",
     "create_key_result",

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from ampwork.core.errors import ValidationFailed
 from ampwork.core.permissions import Actor, require
@@ -88,3 +89,17 @@ def _apply_latest(key_result: KeyResult) -> None:
             if milestone.done != (milestone.pk in done):
                 milestone.done = milestone.pk in done
                 milestone.save(update_fields=["done"])
+
+
+def checkin_field_name(field: str) -> str:
+    """A check-in field's name as a row shows it before its error (the web check-in of
+    both the OKR and the weekly review pages)."""
+    names = {
+        "confidence": pgettext("check-in field", "confidence"),
+        "value": pgettext("check-in field", "value"),
+        "done": pgettext("check-in field", "done"),
+        "milestones_done": pgettext("check-in field", "milestones_done"),
+        "key_result": pgettext("check-in field", "key_result"),
+        "note": pgettext("check-in field", "note"),
+    }
+    return names.get(field, field)
