@@ -22,6 +22,7 @@ from ampwork.core.models import AuditEvent, Organisation, Person, Role, Team, Te
 from ampwork.core.permissions import Actor
 from ampwork.pulse import services
 from ampwork.pulse.models import Invitation, Question, Round
+from tests.pages import text_of
 
 from ..factories import MembershipFactory, PersonFactory, TeamFactory
 
@@ -412,7 +413,7 @@ def test_the_round_page_records_consent_and_shows_the_families_link(
     assert hill["tara"].user is not None
     client.force_login(hill["tara"].user)
     url = f"/classroom/consent/rounds/{round.pk}/"
-    page = client.get(url).content.decode()
+    page = text_of(client.get(url))
     assert "no consent policy yet" in page
     assert ANXIOUS in page
     assert all(s.name in page for s in hill["students"])

@@ -27,6 +27,7 @@ from ampwork.core.permissions import Actor, can
 from ampwork.mastery import services as mastery_services
 from ampwork.mastery.models import Feedback, Review
 from ampwork.okrs.models import Objective
+from tests.pages import text_of
 
 from ..core.test_permission_matrix import (
     API,
@@ -239,7 +240,7 @@ def test_the_guardians_home_is_the_family_page(hill: dict[str, Any]) -> None:
     home = client.get("/")
     assert home.status_code == 302
     assert home["Location"] == reverse("classroom:family")
-    family = client.get(reverse("classroom:family")).content.decode()
+    family = text_of(client.get(reverse("classroom:family")))
     assert "Ann" in family
     assert "Ben" not in family
     assert "Eli" not in family
@@ -585,7 +586,7 @@ def test_a_class_teacher_or_the_head_sets_what_families_see(hill: dict[str, Any]
 
 def test_the_families_page_lists_the_teachers_own(hill: dict[str, Any], client: Client) -> None:
     client.force_login(hill["tara"].user)
-    page = client.get(reverse("classroom:families_page")).content.decode()
+    page = text_of(client.get(reverse("classroom:families_page")))
     assert "8C" in page
     assert "Gina" in page
     assert "8D" not in page

@@ -21,6 +21,7 @@ from ampwork.notifications import kinds, selectors, services
 from ampwork.notifications.models import Notification, Preference, QuietHours
 from ampwork.okrs.services import check_in
 from tests.factories import CycleFactory, KeyResultFactory, ObjectiveFactory
+from tests.pages import text_of
 
 Make = Callable[[Person], Actor]
 BASE = "http://testserver"
@@ -554,7 +555,7 @@ def test_another_organisations_notification_is_404_on_the_web(
     assert client.post(f"/notifications/{theirs.pk}/read/").status_code == 404
     theirs.refresh_from_db()
     assert theirs.read_at is None
-    assert "N0" not in client.get("/notifications/").content.decode()
+    assert "N0" not in text_of(client.get("/notifications/"))
 
 
 def test_the_demo_shows_notifications_to_its_people(demo: Any) -> None:
