@@ -7,6 +7,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ampwork.core import l10n
 
@@ -66,3 +68,49 @@ def test_plotly_figures_get_each_languages_marks() -> None:
     assert l10n.plotly_separators("en-gb") is None  # plotly's own ".,"
     assert l10n.plotly_separators("de") == ",."
     assert l10n.plotly_separators("fr") == ",\u202f"
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (1234567.0, "1234567"),  # :g wrote '1.23457e+06', losing the last two digits
+        (0.1 + 0.2, "0.3"),  # the float's noise past six decimals is not a digit shown
+        (2.5, "2.5"),
+        (1e21, "1000000000000000000000"),  # never an exponent
+        (0.000001, "0.000001"),  # six decimals: kept
+        (0.0000014, "0.000001"),  # a seventh: rounded away
+        (-0.0000001, "0"),  # no "-0"
+        (Decimal("41000"), "41000"),
+        (3, "3"),
+    ],
+)
+def test_plain_writes_a_measure_without_loss_or_exponent(value: l10n.Number, text: str) -> None:
+    assert l10n.plain(value) == text
+
+
+@given(st.floats(min_value=-1e15, max_value=1e15, allow_nan=False))
+def test_plain_is_the_value_to_six_decimals(value: float) -> None:
+    text = l10n.plain(value)
+    assert "e" not in text.lower()
+    assert abs(Decimal(text) - Decimal(repr(value))) <= Decimal("0.0000005")
+
+
+@pytest.mark.parametrize(
+    ("language", "measure", "rounded", "percent"),
+    [
+        ("en-gb", "1,234,567.5", "0.80", "12%"),
+        ("de", "1.234.567,5", "0,80", "12\u00a0%"),
+        ("fr", "1\u202f234\u202f567,5", "0,80", "12\u00a0%"),
+        ("es", "1.234.567,5", "0,80", "12\u00a0%"),
+    ],
+)
+def test_written_keeps_the_digits_the_rule_compared(
+    language: str, measure: str, rounded: str, percent: str
+) -> None:
+    """A number already rounded ("0.80") keeps its places in every language; no second
+    rounding ("0.845" stays three places, never "0.84" or "0.85")."""
+    assert l10n.format_measure(1234567.5, language) == measure
+    assert l10n.written("0.80", language=language) == rounded
+    assert l10n.written("12", percent=True, language=language) == percent
+    assert l10n.written("0.845", language=language).endswith("845")
+    assert l10n.format_measure(None, language) == "—"

@@ -515,3 +515,24 @@ def test_every_wording_a_student_may_read_is_listed_for_the_consent_gate() -> No
     closing = translations.every_closing_wording()
     assert set(instrument.enps_wordings()) <= set(closing)
     assert translations.comment_text(VERSION, "es") in closing
+
+
+@pytest.mark.parametrize(
+    ("language", "whole", "short"),
+    [
+        ("en-gb", "Autonomy: how I work", "how I work"),
+        ("de", "Autonomie: wie ich arbeite", "wie ich arbeite"),
+        ("fr", "Autonomie : comment je travaille", "comment je travaille"),
+        ("es", "Autonomía: cómo trabajo", "cómo trabajo"),
+    ],
+)
+def test_a_heatmap_column_is_headed_in_the_readers_language(
+    language: str, whole: str, short: str
+) -> None:
+    """The advisor's heatmap heads its autonomy columns with what follows the colon, in the
+    reader's language (English alone was shortened before, by a template filter)."""
+    ref = selectors.RoundRef(1, "Spring", dt.date(2026, 5, 1), instrument.VERSION)
+    with translation.override(language):
+        assert selectors.subscale_heading(ref, "autonomy_technique") == (whole, short)
+        mastery = selectors.subscale_label(ref, "mastery")
+        assert selectors.subscale_heading(ref, "mastery") == (mastery, mastery)

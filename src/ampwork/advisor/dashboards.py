@@ -36,7 +36,6 @@ from ampwork.mastery.selectors import week_of
 from ampwork.okrs import progress
 from ampwork.okrs import selectors as okr_selectors
 from ampwork.pulse import selectors as pulse_selectors
-from ampwork.pulse.instrument import SUBSCALES
 from ampwork.purpose import selectors as purpose_selectors
 
 from . import charts, checklist, selectors, traps
@@ -110,7 +109,7 @@ class ManagerSection:
     flagged: list[tuple[int, str, list[str]]]  # person id, name, flags
     findings: list[selectors.Shown]
     pulse: pulse_selectors.RoundRef | None
-    heat_columns: list[tuple[str, str]] = field(default_factory=list)
+    heat_columns: list[tuple[str, str, str]] = field(default_factory=list)  # code, name, short
 
 
 def manager_section(actor: Actor, data: OrgData) -> ManagerSection | None:
@@ -178,7 +177,7 @@ def _heatmap(actor: Actor, section: ManagerSection, led: list[int]) -> None:
     if latest is None:
         return
     section.pulse, groups = latest
-    section.heat_columns = [(c, SUBSCALES[c]) for c in HEAT]
+    section.heat_columns = [(c, *pulse_selectors.subscale_heading(section.pulse, c)) for c in HEAT]
     for line in section.teams:
         group = groups.get(line.id)
         if group is None:
@@ -191,7 +190,7 @@ def _heatmap(actor: Actor, section: ManagerSection, led: list[int]) -> None:
                 "n": group["n"],
                 "cells": [
                     (group["subscales"].get(c) or {}).get("favourable")
-                    for c, _ in section.heat_columns
+                    for c, _, _ in section.heat_columns
                 ],
             }
 

@@ -23,6 +23,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from ampwork.core.errors import NotAllowed, ValidationFailed
+from ampwork.core.l10n import format_measure
 from ampwork.core.languages import speaking_to
 from ampwork.core.models import Organisation, Person
 from ampwork.core.permissions import Actor
@@ -165,13 +166,17 @@ def _label(kr: KeyResult) -> str:
     now = (
         _("not checked in yet")
         if kr.current is None
-        else _("now %(value)s") % {"value": f"{kr.current:g}"}
+        else _("now %(value)s") % {"value": format_measure(kr.current)}
     )
     if kr.kind == NUMERIC:
-        goal = f"{kr.start:g} → {kr.target:g}{(' ' + kr.unit) if kr.unit else ''}"
+        unit = f" {kr.unit}" if kr.unit else ""
+        goal = f"{format_measure(kr.start)} → {format_measure(kr.target)}{unit}"
         return f"{kr.title} ({goal}; {now})"[:150]
     if kr.kind == RANGE:
-        within = _("keep within %(low)s–%(high)s") % {"low": f"{kr.low:g}", "high": f"{kr.high:g}"}
+        within = _("keep within %(low)s–%(high)s") % {
+            "low": format_measure(kr.low),
+            "high": format_measure(kr.high),
+        }
         return f"{kr.title} ({within}; {now})"[:150]
     return kr.title[:150]
 

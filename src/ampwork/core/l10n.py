@@ -122,6 +122,36 @@ def format_percent(share: Number | None, decimals: int = 0, language: str | None
     )
 
 
+def plain(value: Number, most: int = 6) -> str:
+    """A measured number written the English way with nothing lost and nothing invented:
+    1234567.0 → '1234567', 0.1 + 0.2 → '0.3', 2.5 → '2.5' — at most ``most`` decimals,
+    never an exponent (``:g`` wrote 1234567 as '1.23457e+06')."""
+    exact = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    if not exact.is_finite():
+        return str(value)
+    places = -int(exact.as_tuple().exponent)  # finite: the exponent is a number
+    rounded = exact.quantize(Decimal(1).scaleb(-most)) if places > most else exact
+    text = format(rounded.normalize(), "f")
+    return "0" if text in ("-0", "0") else text
+
+
+def written(text: str, *, percent: bool = False, language: str | None = None) -> str:
+    """A number already rounded the English way ("0.87", "41000", "12"), written as the
+    reader writes numbers ("0,87", "41.000", "12 %"), with no second rounding: the digits
+    shown are the digits the rule compared."""
+    exact = Decimal(text)
+    places = max(0, -exact.as_tuple().exponent)  # type: ignore[operator]
+    if percent:
+        return format_percent(exact / 100, places, language)
+    return format_number(exact, places, language)
+
+
+def format_measure(value: Number | None, language: str | None = None) -> str:
+    """A measured value (a check-in, a start, a target) as its reader writes numbers, with
+    every decimal it has (up to six) and none added: 1234567 → '1,234,567' / '1.234.567'."""
+    return "—" if value is None else written(plain(value), language=language)
+
+
 def format_money(
     amount: Number | None, currency: str, decimals: int | None = None, language: str | None = None
 ) -> str:

@@ -26,7 +26,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from ampwork.core.l10n import format_number, format_percent
+from ampwork.core.l10n import written
 from ampwork.core.words import gettext as _
 
 from . import money
@@ -175,7 +175,7 @@ def _person(
         if pay < COMPA_LOW * mid:
             reasons.append(
                 _("compa-ratio %(compa)s is below %(low)s")
-                % {"compa": _shown(f"{compa:.2f}"), "low": _shown(f"{COMPA_LOW:.2f}")}
+                % {"compa": written(f"{compa:.2f}"), "low": written(f"{COMPA_LOW:.2f}")}
             )
             thresholds.append(COMPA_LOW * mid)
     market_ratio = position = None
@@ -186,7 +186,7 @@ def _person(
         market_ratio = float(pay / p50)
         position = _position(pay, p25, p50, p75)
         if p25 is not None and pay < p25:
-            reasons.append(_("below the market P25 (%(p25)s)") % {"p25": _shown(f"{p25:.0f}")})
+            reasons.append(_("below the market P25 (%(p25)s)") % {"p25": written(f"{p25:.0f}")})
             thresholds.append(p25)
     peer_median = deviation = None
     if peer is not None:
@@ -197,14 +197,14 @@ def _person(
             reasons.append(
                 _("%(share)s below the peer median (%(median)s)")
                 % {
-                    "share": _shown(f"{float((median - pay) / median) * 100:.0f}", percent=True),
-                    "median": _shown(f"{median:.0f}"),
+                    "share": written(f"{float((median - pay) / median) * 100:.0f}", percent=True),
+                    "median": written(f"{median:.0f}"),
                 }
             )
             thresholds.append((1 - PEER_GAP) * median)
         if iqr > 0 and pay < fence:
             reasons.append(
-                _("more than %(iqr)s IQR below the peer median") % {"iqr": _shown(str(PEER_IQR))}
+                _("more than %(iqr)s IQR below the peer median") % {"iqr": written(str(PEER_IQR))}
             )
             thresholds.append(fence)
     target = max(thresholds) if thresholds else None
@@ -223,16 +223,6 @@ def _person(
         None if target is None else float(target),
         float(lift),
     )
-
-
-def _shown(text: str, *, percent: bool = False) -> str:
-    """A number already rounded the English way ("0.87", "41000", "12"), written as the
-    reader writes numbers ("0,87", "41.000", "12 %"), with no second rounding."""
-    exact_value = Decimal(text)
-    places = max(0, -exact_value.as_tuple().exponent)  # type: ignore[operator]
-    if percent:
-        return format_percent(exact_value / 100, places)
-    return format_number(exact_value, places)
 
 
 def _position(pay: Decimal, p25: Decimal | None, p50: Decimal, p75: Decimal | None) -> str:

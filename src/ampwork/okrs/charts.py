@@ -33,12 +33,6 @@ def _label(status: str) -> str:
     return status_label(status)
 
 
-def _n(value: float) -> str:
-    """A number for people: as ``:g`` wrote it in English, in the reader's way elsewhere."""
-    plain = f"{value:g}"
-    return plain if l10n.locale_for().language == "en" else l10n.format_number(value)
-
-
 def _grade(g: float) -> str:
     """A grade as the score chart labels it: '0.7' in English, '0,7' in German."""
     plain = f"{g:.1f}"
@@ -66,7 +60,7 @@ def key_result(kr: KeyResult, history: Sequence[CheckIn], cycle: Cycle) -> str |
             y=kr.target,
             line={"color": ACCENT, "width": 1},
             annotation_text=_("target %(target)s%(unit)s")
-            % {"target": _n(kr.target), "unit": kr.unit},
+            % {"target": l10n.format_measure(kr.target), "unit": kr.unit},
             annotation_position="top left",
         )
     elif kr.low is not None and kr.high is not None:
@@ -98,15 +92,15 @@ def key_result(kr: KeyResult, history: Sequence[CheckIn], cycle: Cycle) -> str |
     )
     if kr.kind == KeyResult.Kind.NUMERIC:
         aim = _("from %(start)s on %(first)s to %(target)s by %(last)s") % {
-            "start": f"{_n(kr.start)}{kr.unit}",
+            "start": f"{l10n.format_measure(kr.start)}{kr.unit}",
             "first": l10n.format_day(cycle.start, "day_month"),
-            "target": f"{_n(kr.target)}{kr.unit}",
+            "target": f"{l10n.format_measure(kr.target)}{kr.unit}",
             "last": l10n.format_day(cycle.end, "day"),
         }
     elif kr.low is not None and kr.high is not None:
         aim = _("kept within %(low)s to %(high)s") % {
-            "low": f"{_n(kr.low)}{kr.unit}",
-            "high": f"{_n(kr.high)}{kr.unit}",
+            "low": f"{l10n.format_measure(kr.low)}{kr.unit}",
+            "high": f"{l10n.format_measure(kr.high)}{kr.unit}",
         }
     else:
         aim = _("no band set")
@@ -116,7 +110,8 @@ def key_result(kr: KeyResult, history: Sequence[CheckIn], cycle: Cycle) -> str |
             _("Date"),
             _("Value (%(unit)s)") % {"unit": kr.unit} if kr.unit else _("Value"),
         ],
-        [(l10n.format_day(d, "day"), _n(v)) for d, v in points] or [(_("no check-in yet"), "–")],
+        [(l10n.format_day(d, "day"), l10n.format_measure(v)) for d, v in points]
+        or [(_("no check-in yet"), "–")],
     )
     return to_html(fig, table)
 

@@ -26,6 +26,7 @@ from fractions import Fraction
 from functools import partial
 from typing import NamedTuple
 
+from ampwork.core.l10n import format_measure, written
 from ampwork.core.words import gettext, ngettext, pgettext, pgettext_lazy
 
 ON_TRACK = "on track"
@@ -119,8 +120,9 @@ def _status_label(status: str) -> str:
     return labels.get(status, status)
 
 
-def _fmt(x: float) -> str:
-    return f"{x:g}"
+def _two(x: float) -> str:
+    """A share rounded to two decimals the English way, written as its reader writes it."""
+    return written(f"{x:.2f}")
 
 
 def clamp01(x: float) -> float:
@@ -174,7 +176,7 @@ def numeric_progress(start: float, target: float, current: float) -> Explained:
                     if value
                     else gettext("target equals start (%(start)s): not reached")
                 )
-                % {"start": _fmt(start)}
+                % {"start": format_measure(start)}
             ),
         )
     exact = partial(_numeric_exact, start, target, current)
@@ -186,11 +188,11 @@ def numeric_progress(start: float, target: float, current: float) -> Explained:
 
     def how() -> str:
         values = {
-            "current": _fmt(current),
-            "start": _fmt(start),
-            "target": _fmt(target),
-            "raw": f"{raw:.2f}",
-            "value": f"{value:g}",
+            "current": format_measure(current),
+            "start": format_measure(start),
+            "target": format_measure(target),
+            "raw": _two(raw),
+            "value": format_measure(value),
         }
         if value != raw:
             return (
@@ -244,9 +246,9 @@ def milestone_progress(milestones: Sequence[tuple[float, bool]]) -> Explained:
             % {
                 "count": count,
                 "all": len(milestones),
-                "done": _fmt(done),
-                "total": _fmt(total),
-                "share": f"{done / total:.2f}",
+                "done": format_measure(done),
+                "total": format_measure(total),
+                "share": _two(done / total),
             }
         ),
         partial(_milestones_exact, milestones),
@@ -271,7 +273,11 @@ def range_progress(low: float, high: float, current: float | None) -> Explained:
                 if inside
                 else gettext("%(current)s is outside [%(low)s, %(high)s]")
             )
-            % {"current": _fmt(current), "low": _fmt(low), "high": _fmt(high)}
+            % {
+                "current": format_measure(current),
+                "low": format_measure(low),
+                "high": format_measure(high),
+            }
         ),
     )
 
@@ -331,11 +337,11 @@ def objective_progress(
             return gettext("weighted mean of %(key_results)s and %(objectives)s = %(value)s") % {
                 "key_results": krs,
                 "objectives": kids,
-                "value": f"{value:.2f}",
+                "value": _two(value),
             }
         return gettext("weighted mean of %(key_results)s = %(value)s") % {
             "key_results": krs,
-            "value": f"{value:.2f}",
+            "value": _two(value),
         }
 
     return Explained(value, how, mean.exact)
@@ -392,11 +398,11 @@ def pacing(
         ) % {
             "day": (min(today, end) - start).days,
             "days": (end - start).days,
-            "expected": f"{expected:.2f}",
-            "progress": f"{shown:.2f}",
+            "expected": _two(expected),
+            "progress": _two(shown),
             "status": _status_label(status),
-            "at_risk": f"{AT_RISK_MARGIN:g}",
-            "off_track": f"{OFF_TRACK_MARGIN:g}",
+            "at_risk": format_measure(AT_RISK_MARGIN),
+            "off_track": format_measure(OFF_TRACK_MARGIN),
         }
 
     return status, Explained(expected, how, partial(_elapsed, start, end, today))
@@ -442,7 +448,7 @@ def suggested_confidence(
         pace,
         lambda: (
             gettext("at this pace %(share)s of the target by the end of the cycle")
-            % {"share": f"{min(pace, 9.99):.0%}"}
+            % {"share": written(f"{min(pace, 9.99) * 100:.0f}", percent=True)}
         ),
         lambda: _exact_of(progress) / elapsed,
     )
@@ -787,7 +793,7 @@ class Pace:
             self.expected,
             lambda: (
                 gettext("day %(day)d of %(days)d: expected %(expected)s")
-                % {"day": max(elapsed, 0), "days": days, "expected": f"{self.expected:.2f}"}
+                % {"day": max(elapsed, 0), "days": days, "expected": _two(self.expected)}
             ),
             partial(_elapsed, self.start, self.end, self.today),
         )
@@ -976,7 +982,7 @@ def _objective_pacing(
                 "how": inner.how,
                 "started": len(items) - waiting,
                 "all": len(items),
-                "shown": f"{shown:.2f}",
+                "shown": _two(shown),
                 "waiting": waiting,
             }
 

@@ -29,7 +29,7 @@ from ampwork.core.models import Organisation
 from ampwork.core.permissions import Actor, can
 
 from . import anonymity, results, scoring, translations
-from .instrument import SUBSCALES, Item
+from .instrument import SUBSCALES, VERSION, Item
 from .models import Invitation, ReportingGroup, Response, Round
 from .services import CHANGE_WINDOW, answer_count, items_of, open_language, open_link
 
@@ -422,12 +422,21 @@ def comment_words(round: Round) -> str:
     return translations.comment_text(round.instrument, reader_language(round))
 
 
-def subscale_label(round: Round, code: str) -> str:
+def subscale_label(round: Round | RoundRef, code: str) -> str:
     """A subscale's name in the reader's language (the instrument's translation)."""
     if code in SUBSCALES:
         language = translations.language_of(translation.get_language(), round.instrument)
         return translations.subscale_name(round.instrument, language, code)
     return gettext("Own questions")
+
+
+def subscale_heading(round: Round | RoundRef, code: str) -> tuple[str, str]:
+    """A subscale's name for a narrow column: (the whole name, the part after its colon).
+
+    The four autonomy subscales share a prefix ("Autonomy: how I work", "Autonomie : comment
+    je travaille"); a column headed under "Autonomy" needs only what follows it."""
+    whole = subscale_label(round, code)
+    return whole, whole.split(":", 1)[1].strip() if ":" in whole else whole
 
 
 @dataclass(frozen=True)
@@ -524,10 +533,11 @@ class RoundRef:
     id: int
     name: str
     closes: dt.date
+    instrument: str = VERSION
 
 
 def _ref(round: Round) -> RoundRef:
-    return RoundRef(round.pk, round.name, round.closes)
+    return RoundRef(round.pk, round.name, round.closes, round.instrument)
 
 
 def latest_closed_groups(actor: Actor) -> tuple[RoundRef, dict[int, dict[str, Any]]] | None:
