@@ -298,7 +298,13 @@ LANGUAGES = [
 ]
 # the project's own catalogue (src/ampwork/templates and the top-level modules); each app
 # has its own in <app>/locale (scripts/messages.sh makes and compiles them all)
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# ampwork's own catalogues come before every installed library's: a string ampwork shares
+# with django-allauth or Django ("Open", "Token", "Your password has been changed.") reads
+# in ampwork's words and voice (German du, Spanish tú), not the library's. Each app's
+# folder first (makemessages files a string under the first folder that holds it), the
+# project's last.
+AMPWORK_APPS = [a.removeprefix("ampwork.") for a in INSTALLED_APPS if a.startswith("ampwork.")]
+LOCALE_PATHS = [*(BASE_DIR / app / "locale" for app in AMPWORK_APPS), BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("AMPWORK_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
@@ -391,6 +397,10 @@ AXES_USERNAME_FORM_FIELD = "login"  # the sign-in form's field (it holds the ema
 AXES_USERNAME_CALLABLE = "ampwork.core.throttle.username"
 AXES_LOCKOUT_CALLABLE = "ampwork.core.throttle.lockout_response"
 AXES_ENABLE_ADMIN = False
+# no row per successful sign-in (address, browser, time, kept by nobody's rule): where a
+# person is signed in is allauth's session list, which ends with the session; axes keeps
+# only failed attempts, which it clears after the cool-off (docs/privacy.md)
+AXES_DISABLE_ACCESS_LOG = True
 # Behind AMPWORK_PROXIES reverse proxies, the client's address is read from
 # X-Forwarded-For (that many hops from the right); otherwise from the connection.
 PROXIES = int(os.environ.get("AMPWORK_PROXIES", "0"))

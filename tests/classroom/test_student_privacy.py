@@ -23,6 +23,7 @@ from ampwork.purpose import services as purpose_services
 from ampwork.purpose.models import Statement
 
 from ..factories import MembershipFactory, TeamFactory
+from ..pages import text_of
 
 
 @pytest.fixture
@@ -334,3 +335,47 @@ def test_revising_a_statement_without_choosing_keeps_what_its_author_chose(
     assert Statement.objects.get(person=hill["eli"]).quotable is False
     purpose_services.write_statement(actor=hill["eli_actor"], text="Friends and football.")
     assert Statement.objects.get(person=hill["eli"]).visibility == "private"
+
+
+# ---------------------------------------------------------------- the directory
+
+
+def test_a_student_finds_only_their_classmates_and_teachers_and_no_email(
+    hill: dict[str, Any], web: Callable[[Person], Client]
+) -> None:
+    """A school's students are children: the people directory shows a student the people
+    they share a class with, without addresses. The attack: list, open another class's
+    student by id, search by that student's address, read the API with the session."""
+    client = web(hill["ann"])
+    listed = text_of(client.get("/people/"))
+    assert "Tara Teacher" in listed
+    assert hill["ann"].email not in listed
+    assert hill["tara"].email not in listed
+    assert "Eli" not in listed
+    assert "Hana Head" not in listed
+    assert client.get(f"/people/{hill['eli'].pk}/").status_code == 404
+    assert client.get(f"/people/{hill['tara'].pk}/").status_code == 200
+    teacher_page = text_of(client.get(f"/people/{hill['tara'].pk}/"))
+    assert hill["tara"].email not in teacher_page
+    by_address = text_of(client.get("/people/", {"q": hill["eli"].email}))
+    assert "Eli" not in by_address
+    by_teachers_address = text_of(client.get("/people/", {"q": hill["tara"].email}))
+    assert "Tara Teacher" not in by_teachers_address  # an address is no key for a student
+    assert "Tara Teacher" in text_of(client.get("/people/", {"q": "Tara"}))
+    assert client.get("/api/v1/people").status_code == 403
+    assert client.get(f"/api/v1/people/{hill['tara'].pk}").status_code == 403
+
+
+def test_a_teacher_and_a_company_member_see_the_whole_directory(
+    hill: dict[str, Any],
+    web: Callable[[Person], Client],
+    org: Organisation,
+    make_person: Callable[..., Person],
+) -> None:
+    listed = text_of(web(hill["tara"]).get("/people/"))
+    assert "Eli" in listed
+    assert hill["eli"].email in listed
+    member, colleague = make_person(org, Role.MEMBER), make_person(org, Role.MEMBER)
+    seen = text_of(web(member).get("/people/"))
+    assert colleague.name in seen
+    assert colleague.email in seen

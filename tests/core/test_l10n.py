@@ -7,7 +7,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ampwork.core import l10n
@@ -89,6 +89,7 @@ def test_plain_writes_a_measure_without_loss_or_exponent(value: l10n.Number, tex
 
 
 @given(st.floats(min_value=-1e15, max_value=1e15, allow_nan=False))
+@settings(deadline=None)
 def test_plain_is_the_value_to_six_decimals(value: float) -> None:
     text = l10n.plain(value)
     assert "e" not in text.lower()
@@ -114,3 +115,34 @@ def test_written_keeps_the_digits_the_rule_compared(
     assert l10n.written("12", percent=True, language=language) == percent
     assert l10n.written("0.845", language=language).endswith("845")
     assert l10n.format_measure(None, language) == "—"
+
+
+@given(
+    st.one_of(
+        st.floats(min_value=-1e12, max_value=1e12, allow_nan=False),
+        st.decimals(min_value=-10**12, max_value=10**12, allow_nan=False, places=4),
+        st.integers(min_value=-(10**12), max_value=10**12),
+    ),
+    st.integers(min_value=0, max_value=3),
+    st.sampled_from(["en-gb", "de", "fr", "es"]),
+)
+@settings(deadline=None)  # Babel's first call per language loads its data
+def test_kept_writings_are_babels_own(value: l10n.Number, decimals: int, language: str) -> None:
+    """The numbers and percentages kept by their rounded text (core/l10n._fixed) read
+    exactly as Babel writes the value itself, called afresh."""
+    from babel import numbers
+
+    locale = l10n.locale_for(language)
+    places = "." + "0" * decimals if decimals else ""
+    direct = numbers.format_decimal(
+        value, format="#,##0" + places, locale=locale, decimal_quantization=True
+    )
+    assert l10n.format_number(value, decimals, language) == direct
+    standard = str(locale.percent_formats[None].pattern)
+    percent = numbers.format_percent(
+        value,
+        format=standard.replace("#,##0", "#,##0" + places),
+        locale=locale,
+        decimal_quantization=True,
+    )
+    assert l10n.format_percent(value, decimals, language) == percent

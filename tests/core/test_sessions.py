@@ -177,3 +177,18 @@ def test_last_seen_is_written_at_most_every_few_minutes(
 )
 def test_user_agents_in_peoples_words(agent: str, said: str) -> None:
     assert useragents.describe(agent) == said
+
+
+def test_a_sign_in_leaves_no_log_row_and_a_failed_one_only_its_attempt(admin: Person) -> None:
+    """Data kept only as long as it is needed: a successful sign-in writes no access-log row
+    (address, browser, time) that nothing would ever prune — the session list is where a
+    person's sign-ins live, and it ends with the session; a failed try is counted, then
+    cleared by the next success."""
+    from axes.models import AccessAttempt, AccessLog
+
+    wrong = Client(HTTP_USER_AGENT="Firefox", REMOTE_ADDR="192.0.2.9")
+    wrong.post("/sign-in/", {"login": admin.email, "password": "not the password"})
+    assert AccessAttempt.objects.filter(username=admin.email).count() == 1
+    _signed_in(admin, "Mozilla/5.0 (X11; Linux x86_64) Firefox/131.0")
+    assert not AccessLog.objects.exists()
+    assert not AccessAttempt.objects.filter(username=admin.email).exists()

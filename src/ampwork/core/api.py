@@ -54,9 +54,8 @@ def me(request: HttpRequest) -> MeOut:
 def list_people(request: HttpRequest, filters: Query[PeopleFilter]) -> Any:
     who = actor(request)
     require(who, "people.view")
-    return selectors.people(
-        who.organisation, query=filters.q, team_id=filters.team_id, active=filters.active
-    )
+    require(who, "people.view_email")  # the API's people carry their addresses
+    return selectors.directory(who, query=filters.q, team_id=filters.team_id, active=filters.active)
 
 
 def _person(request: HttpRequest, person_id: int) -> Person:
@@ -74,6 +73,7 @@ def create_person(request: HttpRequest, payload: PersonIn) -> Status[Person]:
 @router.get("/people/{person_id}", response=responses(200, PersonOut), tags=["people"])
 def get_person(request: HttpRequest, person_id: Id) -> Person:
     require(actor(request), "people.view")
+    require(actor(request), "people.view_email")  # the API's people carry their addresses
     return _person(request, person_id)
 
 

@@ -24,6 +24,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_current": current_items(request),
         "may": {
             "edit_people": can(actor, "people.edit"),
+            "see_emails": can(actor, "people.view_email"),
             "import_people": can(actor, "people.import"),
             "edit_teams": can(actor, "teams.edit"),
             "edit_org": can(actor, "organisation.edit"),

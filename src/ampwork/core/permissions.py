@@ -32,6 +32,9 @@ ADMIN_ONLY = frozenset({Role.ADMIN})
 # action -> roles that may perform it on any object of their organisation.
 RULES: dict[str, frozenset[str]] = {
     "people.view": ALL_ROLES,
+    # the whole directory, and people's email addresses (a school's students: SCHOOL_RULES)
+    "people.view_everyone": ALL_ROLES,
+    "people.view_email": ALL_ROLES,
     "people.edit": STAFF,
     "people.import": STAFF,
     "people.change_role": ADMIN_ONLY,
@@ -126,6 +129,12 @@ OBJECT_RULES: dict[str, ObjectCheck] = {}
 SCHOOL_RULES: dict[str, frozenset[str]] = {}
 TEACHERS = frozenset({Role.ADMIN, Role.MANAGER})  # in a school: head teachers and teachers
 SCHOOL_RULES["tokens.create"] = TEACHERS  # not students
+# A school's students are children: the directory shows them only the people they share a
+# class with (their classmates and teachers), without anyone's email address, and never
+# through the API (the people endpoints). Staff see everyone, as in a company.
+SCHOOL_STAFF = frozenset({Role.ADMIN, Role.PEOPLE_OPS, Role.MANAGER})
+SCHOOL_RULES["people.view_everyone"] = SCHOOL_STAFF
+SCHOOL_RULES["people.view_email"] = SCHOOL_STAFF
 
 
 def register(

@@ -30,7 +30,7 @@ from .models import (
     TeamMembership,
     User,
 )
-from .permissions import TWO_FACTOR_ROLES, Actor
+from .permissions import TWO_FACTOR_ROLES, Actor, can
 
 
 def actor_for(user: User, organisation: Organisation) -> Actor | None:
@@ -164,6 +164,33 @@ def people(
         )
         .order_by("name", "id")
     )
+
+
+def directory(
+    actor: Actor,
+    *,
+    query: str = "",
+    team_id: int | None = None,
+    active: bool | None = True,
+) -> QuerySet[Person]:
+    """The people ``actor`` may look up: everyone in the organisation, or — for a school's
+    student (``people.view_everyone``) — the people who share a class with them, and
+    themselves. An email address is searched only by who may read it."""
+    by_email = can(actor, "people.view_email")
+    qs = people(actor.organisation, team_id=team_id, active=active)
+    if query:
+        for word in query.split()[:5]:
+            found = Q(name__icontains=word) | Q(job_title__icontains=word)
+            if by_email:
+                found |= Q(email__icontains=word)
+            qs = qs.filter(found)
+    if not can(actor, "people.view_everyone"):
+        if actor.person is None:
+            return qs.none()
+        classes = TeamMembership.objects.filter(person=actor.person).values("team_id")
+        shared = TeamMembership.objects.filter(team_id__in=classes).values("person_id")
+        qs = qs.filter(Q(pk__in=shared) | Q(pk=actor.person.pk))
+    return qs
 
 
 def teams(org: Organisation) -> QuerySet[Team]:
