@@ -176,7 +176,11 @@ def _invite_guardians(actor: Actor, plan: oneroster.RosterPlan) -> int:
     the teachers' own invitation, one by one (its rules and audit); the emails are queued
     when the import's transaction commits, so a refused import sends nothing."""
     org = actor.organisation
-    listed = [op.guardian_id for op in plan.users if op.role == "guardian" and op.active]
+    listed = [
+        op.guardian_id
+        for op in plan.users
+        if op.role == "guardian" and op.active and op.guardian_id is not None
+    ]
     now = timezone.now()
     waiting = GuardianInvite.objects.filter(
         guardian=OuterRef("pk"), used_at__isnull=True, expires_at__gt=now
