@@ -22,7 +22,8 @@ router = Router(tags=["imports"])
 @router.post("/imports/oneroster", response=responses(201, RosterOut))
 def import_oneroster(request: HttpRequest, payload: RosterIn) -> Status[RosterOut]:
     """Import a school's roster (a OneRoster 1.2 CSV zip, base64): all or nothing, every
-    error with its file, line and column (422); ``dry_run`` says what would change."""
+    error with its file, line and column (422); ``dry_run`` says what would change;
+    ``invite_guardians`` emails the roster's guardians without a sign-in an invitation."""
     who = actor(request)
     if not who.organisation.is_school:
         raise NotFound("rostering is for schools")
@@ -35,7 +36,9 @@ def import_oneroster(request: HttpRequest, payload: RosterIn) -> Status[RosterOu
     result = (
         services.check_roster(actor=who, files=files)
         if payload.dry_run
-        else services.import_roster(actor=who, files=files)
+        else services.import_roster(
+            actor=who, files=files, invite_guardians=payload.invite_guardians
+        )
     )
     return Status(
         201,
@@ -43,5 +46,6 @@ def import_oneroster(request: HttpRequest, payload: RosterIn) -> Status[RosterOu
             dry_run=result.dry_run,
             counts={k: CountsOut(**v) for k, v in result.counts.items()},
             notes=result.notes,
+            invited=result.invited,
         ),
     )

@@ -19,6 +19,18 @@ class RosterForm(forms.Form):
     )
 
 
+class RosterConfirmForm(forms.Form):
+    invite_guardians = forms.BooleanField(
+        required=False,
+        label=_("Invite the guardians"),
+        help_text=_(
+            "Email each guardian in this roster who has an email address and no sign-in yet a "
+            "link to their family page (not those with an invitation still waiting). Sent only "
+            "if the import succeeds."
+        ),
+    )
+
+
 class ConsentPolicyForm(forms.Form):
     rule = forms.ChoiceField(
         label=_("For a student pulse that touches a protected area or one of your topics"),

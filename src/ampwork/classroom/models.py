@@ -16,7 +16,8 @@ from ampwork.core.models import Organisation, Person, Team, User
 
 class RosterRecord(models.Model):
     """One OneRoster record seen in an import: a school or other org, an academic session,
-    a course, a class or a user, with the ``Team`` or ``Person`` it became (if any)."""
+    a course, a class or a user, with the ``Team``, ``Person`` or term's ``Cycle`` it became
+    (if any)."""
 
     class Kind(models.TextChoices):
         ORG = "org", _("Org")
@@ -35,6 +36,10 @@ class RosterRecord(models.Model):
     )
     person = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="roster_records"
+    )
+    # an academic session of type term or semester: the OKR cycle it became
+    cycle = models.ForeignKey(
+        "okrs.Cycle", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     active = models.BooleanField(default=True)
     updated_at = models.DateTimeField(default=timezone.now)

@@ -9,6 +9,7 @@ column. ``services`` writes a clean plan in one transaction.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from collections import Counter
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from ampwork.core.models import Role, TeamMembership
 
@@ -43,6 +44,11 @@ from .bundle import (
     split_ids,
 )
 
+# academic sessions of these types become OKR cycles (docs/imports.md, *Terms*)
+CYCLE_TYPES = {"term", "semester"}
+CYCLE_NAME = 100  # a cycle's name, at most
+MAX_CYCLE_DAYS = 800  # as okrs' cycles: at most about two years
+
 # ---------------------------------------------------------------- what the organisation holds
 
 
@@ -63,6 +69,16 @@ class GuardianNow:
     active: bool
 
 
+@dataclass(frozen=True)
+class CycleNow:
+    id: int
+    name: str
+    start: dt.date
+    end: dt.date
+    open: bool
+    objectives: int
+
+
 @dataclass
 class State:
     """What the organisation holds now, as plain values (``selectors.roster_state``)."""
@@ -79,6 +95,8 @@ class State:
     guardians: dict[str, GuardianNow] = field(default_factory=dict)  # sourcedId -> guardian
     links: set[tuple[int, int]] = field(default_factory=set)  # (guardian id, student id)
     me: int | None = None  # the importer's own person: their role is never changed
+    cycles: dict[int, CycleNow] = field(default_factory=dict)  # every cycle of the school
+    session_cycles: dict[str, int] = field(default_factory=dict)  # term sourcedId -> cycle id
 
 
 # ---------------------------------------------------------------- the plan
@@ -94,6 +112,20 @@ class TeamOp:
     parent_sid: str = ""  # a class's school
     changed: bool = True
     active: bool = True  # false: tobedeleted (the team stays; a class loses its roster)
+
+
+@dataclass
+class TermOp:
+    """A term or semester as an OKR cycle: created, renamed or re-dated, or closed."""
+
+    sourced_id: str
+    name: str
+    start: dt.date
+    end: dt.date
+    line: int
+    cycle_id: int | None = None  # None: to create
+    changed: bool = True
+    close: bool = False  # tobedeleted in a delta, and the cycle holds no objective
 
 
 @dataclass
@@ -117,6 +149,7 @@ class RosterPlan(Findings):
     """What importing a bundle would do (or the errors that stop it)."""
 
     teams: list[TeamOp] = field(default_factory=list)
+    terms: list[TermOp] = field(default_factory=list)
     users: list[UserOp] = field(default_factory=list)
     # other records kept by sourcedId only: (kind, sourcedId, active)
     records: list[tuple[str, str, bool]] = field(default_factory=list)
@@ -141,17 +174,17 @@ class RosterPlan(Findings):
         }
 
 
-ENTITIES = ["schools", "classes", "teachers", "students", "guardians", "enrollments"]
+ENTITIES = ["schools", "terms", "classes", "teachers", "students", "guardians", "enrollments"]
 Rows = dict[str, tuple[int, dict[str, str]]]  # a file's rows by sourcedId: (line, row)
 
 
-def _unique_name(title: str, suffix: str, taken: set[str]) -> str:
-    name = title[:200]
+def _unique_name(title: str, suffix: str, taken: set[str], limit: int = 200) -> str:
+    name = title[:limit]
     if name.lower() in taken:
-        name = f"{title[:180]} ({suffix[:17]})"
+        name = f"{title[: limit - 20]} ({suffix[:17]})"
     n = 2
     while name.lower() in taken:
-        name = f"{title[:175]} ({suffix[:17]} {n})"
+        name = f"{title[: limit - 25]} ({suffix[:17]} {n})"
         n += 1
     taken.add(name.lower())
     return name
@@ -203,18 +236,20 @@ def plan(files: dict[str, bytes], state: State) -> RosterPlan:
         return _sorted(out)
 
     _plan_teams(out, state, orgs, orgs_deleted, school_ids, classes, classes_deleted)
+    _plan_terms(out, state, sessions, sessions_deleted)
     for sid in sessions:
         out.records.append(("session", sid, sid not in sessions_deleted))
     for sid in courses:
         out.records.append(("course", sid, sid not in courses_deleted))
-    if sessions or courses:
+    others = sum(1 for _line, row in sessions.values() if row.get("type") not in CYCLE_TYPES)
+    if others or courses:
         out.notes.append(
             gettext(
-                "academicSessions.csv, courses.csv: %(sessions)d academic sessions and "
-                "%(courses)d courses checked and kept by sourcedId only (ampwork's cycles are "
-                "set by the school)"
+                "academicSessions.csv, courses.csv: %(sessions)d school years and grading "
+                "periods and %(courses)d courses checked and kept by sourcedId only (terms and "
+                "semesters become cycles)"
             )
-            % {"sessions": len(sessions), "courses": len(courses)}
+            % {"sessions": others, "courses": len(courses)}
         )
     dropped_classes = set(classes_deleted)
     if out.modes.get("classes.csv") == "bulk":
@@ -253,11 +288,34 @@ def _check_references(
         else:
             school_ids.discard(sid)
     for line, row in sessions.values():
-        check_enum(reader, "academicSessions.csv", row, line, "type", SESSION_TYPES)
+        kind = check_enum(reader, "academicSessions.csv", row, line, "type", SESSION_TYPES)
         check_dates(reader, "academicSessions.csv", row, line, "startDate", "endDate")
         start, end = parse_date(row.get("startDate", "")), parse_date(row.get("endDate", ""))
         if start and end and end < start:
             reader.error("academicSessions.csv", "endDate", gettext("is before startDate"), line)
+        elif start and end and kind in CYCLE_TYPES:
+            if end == start:
+                reader.error(
+                    "academicSessions.csv",
+                    "endDate",
+                    gettext(
+                        "is the same day as startDate: a %(type)s becomes a cycle, which ends "
+                        "after the day it starts"
+                    )
+                    % {"type": kind},
+                    line,
+                )
+            elif (end - start).days > MAX_CYCLE_DAYS:
+                reader.error(
+                    "academicSessions.csv",
+                    "endDate",
+                    gettext(
+                        "is more than %(days)d days after startDate: a %(type)s becomes a "
+                        "cycle, which lasts at most about two years"
+                    )
+                    % {"days": MAX_CYCLE_DAYS, "type": kind},
+                    line,
+                )
         year = row.get("schoolYear", "")
         if year and not re.fullmatch(r"\d{4}", year):
             reader.error(
@@ -384,6 +442,62 @@ def _plan_teams(
                 entity,
                 "created" if op.team_id is None else "updated" if op.changed else "unchanged",
             )
+
+
+def _plan_terms(out: RosterPlan, state: State, sessions: Rows, deleted: set[str]) -> None:
+    """Terms and semesters become cycles, matched by sourcedId: created, renamed or
+    re-dated; one marked tobedeleted is closed if it holds no objective, otherwise kept
+    (and said in the notes). A cycle the school made itself is never taken over: a title
+    already used gets the school year added."""
+    taken = {cycle.name.lower() for cycle in state.cycles.values()}
+    for sid, (line, row) in sessions.items():
+        if row.get("type") not in CYCLE_TYPES:
+            continue
+        cycle_id = state.session_cycles.get(sid)
+        now = state.cycles.get(cycle_id) if cycle_id is not None else None
+        if sid in deleted:
+            if now is None or not now.open:
+                continue  # never imported, or closed already: nothing to do
+            if now.objectives:
+                out.count("terms", "unchanged")
+                out.notes.append(
+                    ngettext(
+                        "academicSessions.csv, line %(line)d: %(name)s is to be deleted but "
+                        "its cycle holds %(n)d objective: it stays open (close it on the "
+                        "cycles page)",
+                        "academicSessions.csv, line %(line)d: %(name)s is to be deleted but "
+                        "its cycle holds %(n)d objectives: it stays open (close it on the "
+                        "cycles page)",
+                        now.objectives,
+                    )
+                    % {"line": line, "name": now.name, "n": now.objectives}
+                )
+                continue
+            out.terms.append(
+                TermOp(sid, now.name, now.start, now.end, line, now.id, changed=True, close=True)
+            )
+            out.count("terms", "deactivated")
+            continue
+        start, end = parse_date(row["startDate"]), parse_date(row["endDate"])
+        if start is None or end is None:  # checked before: never so
+            continue
+        title = row.get("title", "")
+        suffix = row.get("schoolYear") or sid
+        if now is not None:
+            if now.name == title[:CYCLE_NAME] or now.name.startswith(
+                title[: CYCLE_NAME - 25] + " ("
+            ):
+                name = now.name
+            else:
+                taken.discard(now.name.lower())
+                name = _unique_name(title, suffix, taken, CYCLE_NAME)
+            changed = (name, start, end) != (now.name, now.start, now.end)
+            out.terms.append(TermOp(sid, name, start, end, line, now.id, changed=changed))
+            out.count("terms", "updated" if changed else "unchanged")
+        else:
+            name = _unique_name(title, suffix, taken, CYCLE_NAME)
+            out.terms.append(TermOp(sid, name, start, end, line))
+            out.count("terms", "created")
 
 
 def _plan_people(out: RosterPlan, state: State, users: Rows) -> None:

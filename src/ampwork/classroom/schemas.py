@@ -13,6 +13,9 @@ class RosterIn(InSchema):
 
     zip: Annotated[str, Field(min_length=1, max_length=28_000_000)]
     dry_run: bool = False
+    # email each guardian of the roster with an email and no sign-in yet an invitation
+    # (none is sent on a dry run or a refused import)
+    invite_guardians: bool = False
 
 
 class CountsOut(Schema):
@@ -27,3 +30,4 @@ class RosterOut(Schema):
     dry_run: bool
     counts: dict[str, CountsOut]
     notes: list[str]
+    invited: int = 0

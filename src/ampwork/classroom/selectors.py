@@ -31,17 +31,23 @@ from .models import (
     PulseConsent,
     RosterRecord,
 )
-from .oneroster import GuardianNow, PersonNow, State
+from .oneroster import CycleNow, GuardianNow, PersonNow, State
 
 
 def roster_state(org: Organisation, *, me: Person | None = None) -> State:
-    """Everything :func:`ampwork.classroom.oneroster.plan` compares a bundle with: six
+    """Everything :func:`ampwork.classroom.oneroster.plan` compares a bundle with: seven
     queries, none per row."""
     state = State(me=me.pk if me else None)
-    for pk, kind, sid, team_id, person_id, active in RosterRecord.objects.filter(
+    for pk, kind, sid, team_id, person_id, cycle_id, active in RosterRecord.objects.filter(
         organisation=org
-    ).values_list("pk", "kind", "sourced_id", "team_id", "person_id", "active"):
+    ).values_list("pk", "kind", "sourced_id", "team_id", "person_id", "cycle_id", "active"):
         state.records[(kind, sid)] = (pk, team_id, person_id, active)
+        if cycle_id is not None:
+            state.session_cycles[sid] = cycle_id
+    state.cycles = {
+        pk: CycleNow(row.id, row.name, row.start, row.end, row.open, row.objectives)
+        for pk, row in okr_selectors.cycle_rows(org).items()
+    }
     for pk, name, email, role, active in Person.objects.filter(organisation=org).values_list(
         "pk", "name", "email", "role", "active"
     ):

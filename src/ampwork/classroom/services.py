@@ -9,13 +9,13 @@ CLI (``ampwork import oneroster DIR_OR_ZIP``) all call :func:`check_roster` and
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 
 from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import FieldError, NotFound, ValidationFailed, clean_text
@@ -24,8 +24,9 @@ from ampwork.core.permissions import Actor, require
 from ampwork.core.services import end_sessions_of, invite_existing_account, record
 from ampwork.logs import logged_import
 from ampwork.okrs import selectors as okr_selectors
+from ampwork.okrs import services as okr_services
 
-from . import bundle, oneroster, selectors
+from . import bundle, family_services, oneroster, selectors
 from .models import Goal, GoalSettings, Guardian, GuardianInvite, GuardianOf, RosterRecord
 
 BATCH = 2000
@@ -40,6 +41,7 @@ class RosterResult:
     notes: list[str]
     classes: list[tuple[int, str, str]]  # line, name, action — the first rows
     users: list[tuple[int, str, str, str]]  # line, name, role, action
+    invited: int = 0  # guardians emailed an invitation (``invite_guardians``)
 
     @property
     def changed(self) -> int:
@@ -120,44 +122,108 @@ def check_roster(*, actor: Actor, files: dict[str, bytes]) -> RosterResult:
 
 
 def import_roster(
-    *, actor: Actor, files: dict[str, bytes], source: str = "roster.zip"
+    *,
+    actor: Actor,
+    files: dict[str, bytes],
+    source: str = "roster.zip",
+    invite_guardians: bool = False,
 ) -> RosterResult:
-    """Import the bundle, all or nothing, and say what it did."""
+    """Import the bundle, all or nothing, and say what it did. With ``invite_guardians``,
+    each guardian the roster lists who has an email and no sign-in yet is emailed an
+    invitation (``family_services.invite_guardian``), sent only once the import commits."""
     done: list[RosterResult] = []
-    _import(actor=actor, files=files, source=source, done=done)
+    _import(actor=actor, files=files, source=source, done=done, invite=invite_guardians)
     return done[0]
 
 
 @logged_import("oneroster")
 @transaction.atomic
-def _import(*, actor: Actor, files: dict[str, bytes], source: str, done: list[RosterResult]) -> int:
+def _import(
+    *, actor: Actor, files: dict[str, bytes], source: str, done: list[RosterResult], invite: bool
+) -> int:
     _allowed(actor)
     plan = _plan(actor, files)
     _write(actor, plan)
+    invited = _invite_guardians(actor, plan) if invite else 0
     result = _result(plan, dry_run=False)
+    if invite:
+        result.notes.append(
+            ngettext(
+                "%(n)d guardian invited by email (those with an email address, no sign-in yet "
+                "and no invitation waiting).",
+                "%(n)d guardians invited by email (those with an email address, no sign-in yet "
+                "and no invitation waiting).",
+                invited,
+            )
+            % {"n": invited}
+        )
+    result = replace(result, invited=invited)
     record(
         actor,
         actor.organisation,
         "roster.imported",
         None,
+        invited=invited,
         **{entity: dict(c) for entity, c in result.counts.items()},
     )
     done.append(result)
     return result.changed
 
 
-def import_roster_path(*, actor: Actor, path: Path, dry_run: bool = False) -> RosterResult:
-    """The CLI's door: a zip or a directory; ``dry_run`` checks and says what would change."""
+def _invite_guardians(actor: Actor, plan: oneroster.RosterPlan) -> int:
+    """Invite the active guardians of this roster who have an email, no account yet, a child
+    at the school and no invitation still waiting (a re-import does not email them again):
+    the teachers' own invitation, one by one (its rules and audit); the emails are queued
+    when the import's transaction commits, so a refused import sends nothing."""
+    org = actor.organisation
+    listed = [
+        op.guardian_id
+        for op in plan.users
+        if op.role == "guardian" and op.active and op.guardian_id is not None
+    ]
+    now = timezone.now()
+    waiting = GuardianInvite.objects.filter(
+        guardian=OuterRef("pk"), used_at__isnull=True, expires_at__gt=now
+    )
+    children = GuardianOf.objects.filter(
+        guardian=OuterRef("pk"), student__active=True, student__role=Role.MEMBER
+    )
+    candidates = list(
+        Guardian.objects.filter(organisation=org, pk__in=listed, active=True, user__isnull=True)
+        .exclude(email="")
+        .filter(Exists(children))
+        .exclude(Exists(waiting))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    invited = 0
+    for guardian_id in candidates:
+        try:
+            family_services.invite_guardian(actor=actor, guardian_id=guardian_id)
+        except ValidationFailed:
+            continue  # e.g. an address the invitation refuses: the others are still invited
+        invited += 1
+    return invited
+
+
+def import_roster_path(
+    *, actor: Actor, path: Path, dry_run: bool = False, invite_guardians: bool = False
+) -> RosterResult:
+    """The CLI's door: a zip or a directory; ``dry_run`` checks and says what would change
+    (and invites nobody)."""
     files = read_path(path)
     if dry_run:
         return check_roster(actor=actor, files=files)
-    return import_roster(actor=actor, files=files, source=str(path))
+    return import_roster(
+        actor=actor, files=files, source=str(path), invite_guardians=invite_guardians
+    )
 
 
 def _write(actor: Actor, plan: oneroster.RosterPlan) -> None:
     """Write a clean plan: a fixed number of reads, rows created and updated in bulk."""
     org = actor.organisation
     _write_teams(org, plan)
+    _write_terms(actor, plan)
     created = _write_people(org, plan)
     _write_guardians(actor, plan)
     _write_records(org, plan)
@@ -215,6 +281,21 @@ def _write_teams(org: Organisation, plan: oneroster.RosterPlan) -> None:
         )
         if kind == "school":
             school_of.update({op.sourced_id: op.team_id for op in ops if op.team_id})
+
+
+def _write_terms(actor: Actor, plan: oneroster.RosterPlan) -> None:
+    """Terms and semesters as cycles (okrs' front door, in bulk)."""
+    write = [op for op in plan.terms if not op.close and (op.cycle_id is None or op.changed)]
+    close = [op.cycle_id for op in plan.terms if op.close and op.cycle_id is not None]
+    if not write and not close:
+        return
+    ids = okr_services.roster_cycles(
+        actor=actor,
+        write=[okr_services.TermCycle(op.cycle_id, op.name, op.start, op.end) for op in write],
+        close=close,
+    )
+    for op, cycle_id in zip(write, ids, strict=True):
+        op.cycle_id = cycle_id
 
 
 def _write_people(org: Organisation, plan: oneroster.RosterPlan) -> list[Person]:
@@ -366,10 +447,10 @@ def _write_records(org: Organisation, plan: oneroster.RosterPlan) -> None:
     """Each record's sourcedId, so that the next import updates rather than adds."""
     now = timezone.now()
     records = {
-        (kind, sid): (pk, team_id, person_id, active)
-        for pk, kind, sid, team_id, person_id, active in RosterRecord.objects.filter(
+        (kind, sid): (pk, team_id, person_id, cycle_id, active)
+        for pk, kind, sid, team_id, person_id, cycle_id, active in RosterRecord.objects.filter(
             organisation=org
-        ).values_list("pk", "kind", "sourced_id", "team_id", "person_id", "active")
+        ).values_list("pk", "kind", "sourced_id", "team_id", "person_id", "cycle_id", "active")
     }
     rows = [
         RosterRecord(
@@ -393,8 +474,18 @@ def _write_records(org: Organisation, plan: oneroster.RosterPlan) -> None:
         if user.role != "guardian"
     ]
     schools = {op.sourced_id for op in plan.teams if op.kind == "school"}
+    # a term's cycle: the one written now, else the one it became before (kept)
+    cycle_of = {
+        sid: found[3] for (kind, sid), found in records.items() if kind == "session" and found[3]
+    } | {op.sourced_id: op.cycle_id for op in plan.terms if op.cycle_id is not None}
     rows += [
-        RosterRecord(organisation=org, kind=kind, sourced_id=sid, active=active)
+        RosterRecord(
+            organisation=org,
+            kind=kind,
+            sourced_id=sid,
+            cycle_id=cycle_of.get(sid) if kind == "session" else None,
+            active=active,
+        )
         for kind, sid, active in plan.records
         if not (kind == "org" and sid in schools)
     ]
@@ -403,11 +494,11 @@ def _write_records(org: Organisation, plan: oneroster.RosterPlan) -> None:
         row.updated_at = now
         if found := records.get((row.kind, row.sourced_id)):
             row.pk = found[0]
-            if found[1:] != (row.team_id, row.person_id, row.active):
+            if found[1:] != (row.team_id, row.person_id, row.cycle_id, row.active):
                 changed.append(row)
     RosterRecord.objects.bulk_create([r for r in rows if r.pk is None], batch_size=BATCH)
     RosterRecord.objects.bulk_update(
-        changed, ["team_id", "person_id", "active", "updated_at"], batch_size=BATCH
+        changed, ["team_id", "person_id", "cycle_id", "active", "updated_at"], batch_size=BATCH
     )
     if plan.deactivate_people:
         RosterRecord.objects.filter(

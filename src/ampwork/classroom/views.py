@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ampwork.core import selectors as core_selectors
@@ -34,6 +34,7 @@ from .forms import (
     GoalForm,
     GoalReplyForm,
     GoalSettingsForm,
+    RosterConfirmForm,
     RosterForm,
 )
 
@@ -42,6 +43,7 @@ SESSION_KEY = "ampwork_roster"
 # the roster's kinds of records, changes and roles in people's words (the keys stay English)
 ROSTER_WORDS = {
     "schools": gettext_lazy("schools"),
+    "terms": gettext_lazy("terms (cycles)"),
     "classes": gettext_lazy("classes"),
     "teachers": gettext_lazy("teachers"),
     "students": gettext_lazy("students"),
@@ -97,6 +99,7 @@ def roster(request: HttpRequest, actor: Actor) -> HttpResponse:
             "errors": errors,
             "source": request.FILES.get("file"),
             "roster_words": ROSTER_WORDS,
+            "confirm_form": RosterConfirmForm(),
         },
         status=400 if refused else 200,
     )
@@ -110,9 +113,13 @@ def roster_confirm(request: HttpRequest, actor: Actor) -> HttpResponse:
     if not staged:
         messages.error(request, _("Nothing to import: upload the zip again."))
         return redirect("classroom:roster")
+    confirm = RosterConfirmForm(request.POST)
+    invite = confirm.is_valid() and confirm.cleaned_data["invite_guardians"]
     try:
         files = services.read_bundle(base64.b64decode(staged["zip"]), staged["name"])
-        result = services.import_roster(actor=actor, files=files, source=staged["name"])
+        result = services.import_roster(
+            actor=actor, files=files, source=staged["name"], invite_guardians=invite
+        )
     except ValidationFailed as exc:
         messages.error(
             request,
@@ -137,6 +144,10 @@ def roster_confirm(request: HttpRequest, actor: Actor) -> HttpResponse:
         }
     else:
         text = _("Imported the roster %(name)s: no changes.") % {"name": staged["name"]}
+    if invite:
+        text += " " + ngettext(
+            "%(n)d guardian invited by email.", "%(n)d guardians invited by email.", result.invited
+        ) % {"n": result.invited}
     messages.success(request, text)
     return redirect("core:teams")
 

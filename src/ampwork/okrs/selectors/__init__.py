@@ -18,7 +18,9 @@ from .checkins import (
     my_check_in,
 )
 from .cycles import (
+    CycleRow,
     current_cycle,
+    cycle_rows,
     cycles,
     get_cycle,
 )
@@ -96,6 +98,7 @@ __all__ = [
     "Branch",
     "CheckInFact",
     "CycleRef",
+    "CycleRow",
     "Dashboard",
     "DeletionImpact",
     "Detail",
@@ -119,6 +122,7 @@ __all__ = [
     "current_cycle",
     "current_visible_titles",
     "cycle_key_results",
+    "cycle_rows",
     "cycles",
     "dashboard",
     "deletion_impact",

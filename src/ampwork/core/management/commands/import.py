@@ -33,6 +33,12 @@ class Command(BaseCommand):
             help="oneroster: check the bundle and say what would change; write nothing.",
         )
         parser.add_argument(
+            "--invite-guardians",
+            action="store_true",
+            help="oneroster: email each guardian with an email address and no sign-in yet an "
+            "invitation (sent only if the import succeeds; never on a dry run).",
+        )
+        parser.add_argument(
             "--allow-outside-users",
             action="store_true",
             help="Restore: let people link to accounts already in this database (not in the "
@@ -48,7 +54,8 @@ class Command(BaseCommand):
             raise CommandError(_("name the file: ampwork import KIND FILE"))
         path = Path(file)
         if kind in imports.BUNDLE_IMPORTERS:
-            self._bundle(kind, path, org=options["org"], dry_run=options["dry_run"])
+            extra = {"invite_guardians": True} if options["invite_guardians"] else {}
+            self._bundle(kind, path, org=options["org"], dry_run=options["dry_run"], **extra)
             return
         if not path.is_file():
             raise CommandError(_("%(file)s: no such file") % {"file": file})
@@ -87,12 +94,14 @@ class Command(BaseCommand):
             % {"count": count, "kind": kind, "file": file, "slug": actor.organisation.slug}
         )
 
-    def _bundle(self, kind: str, path: Path, *, org: str, dry_run: bool) -> None:
+    def _bundle(self, kind: str, path: Path, *, org: str, dry_run: bool, **extra: bool) -> None:
         if not path.exists():
             raise CommandError(_("%(path)s: no such file or directory") % {"path": path})
         actor = Actor.system(organisation(org))
         try:
-            result = imports.BUNDLE_IMPORTERS[kind](actor=actor, path=path, dry_run=dry_run)
+            result = imports.BUNDLE_IMPORTERS[kind](
+                actor=actor, path=path, dry_run=dry_run, **extra
+            )
         except ValidationFailed as exc:
             raise fail(exc) from None
         for note in result.notes:
