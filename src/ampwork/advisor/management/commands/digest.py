@@ -2,16 +2,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils.translation import ngettext
 
 from ampwork.advisor import services
-from ampwork.core.cli import organisations, queued_note
+from ampwork.core.cli import TranslatedCommand, gettext_lazy, organisations, queued_note
 from ampwork.logs import work
 
 
-class Command(BaseCommand):
-    help = (
+class Command(TranslatedCommand):
+    help = gettext_lazy(
         "The weekly digest: 'digest send [--org SLUG] [--dry-run]' — one email per manager "
         "and admin with their dashboard's numbers, what changed since last week and the "
         "findings they can see. Once a week each: a second run sends nothing new."
@@ -19,9 +19,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        send = sub.add_parser("send", help="send this week's digests")
-        send.add_argument("--org", default="", help="one organisation (default: all)")
-        send.add_argument("--dry-run", action="store_true", help="list, send nothing")
+        send = sub.add_parser("send", help=gettext_lazy("send this week's digests"))
+        send.add_argument("--org", default="", help=gettext_lazy("one organisation (default: all)"))
+        send.add_argument("--dry-run", action="store_true", help=gettext_lazy("list, send nothing"))
 
     def handle(self, *args: Any, **options: Any) -> None:
         orgs = organisations(options["org"])

@@ -5,19 +5,25 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ampwork.autonomy import rules, selectors, services
 from ampwork.autonomy.models import LedgerEntry
 from ampwork.core import csvexport
-from ampwork.core.cli import organisation, organisations
+from ampwork.core.cli import (
+    TranslatedCommand,
+    gettext_lazy,
+    machine_readable,
+    organisation,
+    organisations,
+)
 from ampwork.core.models import Person
 
 
-class Command(BaseCommand):
-    help = (
+class Command(TranslatedCommand):
+    help = gettext_lazy(
         "Autonomy as CSV: 'autonomy export [--org SLUG] [--history] [-o FILE]' — each "
         "person's current level per T, or (with --history) every ledger entry. "
         "'autonomy shipit-notices [--org SLUG]' (daily): notify everyone of ShipIt days "
@@ -31,7 +37,9 @@ class Command(BaseCommand):
         dump.add_argument("--history", action="store_true")
         dump.add_argument("--output", "-o", default="-")
         notices = sub.add_parser("shipit-notices")
-        notices.add_argument("--org", default="", help="one organisation (default: all)")
+        notices.add_argument(
+            "--org", default="", help=gettext_lazy("one organisation (default: all)")
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "shipit-notices":
@@ -54,7 +62,8 @@ class Command(BaseCommand):
                 if to_file
                 else sys.stdout
             )
-            self._write(csvexport.writer(out), org, history=options["history"])
+            with machine_readable():
+                self._write(csvexport.writer(out), org, history=options["history"])
         if to_file:
             self.stderr.write(_("Wrote %(file)s") % {"file": options["output"]})
 

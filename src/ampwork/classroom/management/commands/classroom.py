@@ -2,16 +2,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext
 
 from ampwork.classroom import retention_services
-from ampwork.core.cli import day_option, organisations
+from ampwork.core.cli import TranslatedCommand, day_option, gettext_lazy, organisations
 from ampwork.core.permissions import Actor
 
 
-class Command(BaseCommand):
-    help = (
+class Command(TranslatedCommand):
+    help = gettext_lazy(
         "A school's data: 'classroom retention [--dry-run]' purges the reflections, pulse "
         "invitations and consent records of students who left longer ago than the school's "
         "retention policy says (every school, or --org); --dry-run only counts. From cron, daily."
@@ -20,11 +20,16 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
         keep = sub.add_parser(
-            "retention", help="Purge what students who left long enough ago left behind."
+            "retention",
+            help=gettext_lazy("Purge what students who left long enough ago left behind."),
         )
-        keep.add_argument("--org", default="", help="Only this school (by slug).")
-        keep.add_argument("--dry-run", action="store_true", help="Count, write nothing.")
-        keep.add_argument("--date", default="", help="As if today were this day (YYYY-MM-DD).")
+        keep.add_argument("--org", default="", help=gettext_lazy("Only this school (by slug)."))
+        keep.add_argument(
+            "--dry-run", action="store_true", help=gettext_lazy("Count, write nothing.")
+        )
+        keep.add_argument(
+            "--date", default="", help=gettext_lazy("As if today were this day (YYYY-MM-DD).")
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         today = day_option(options["date"])

@@ -6,34 +6,39 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ampwork.conversations import feedback_selectors
-from ampwork.core.cli import organisation
+from ampwork.core.cli import TranslatedCommand, gettext_lazy, machine_readable, organisation
 
 
 def _status(row: feedback_selectors.RequestRow) -> str:
     return "closed" if row.closed else row.request.status
 
 
-class Command(BaseCommand):
-    help = (
+class Command(TranslatedCommand):
+    help = gettext_lazy(
         "360 and upward feedback: 'feedback requests [--org SLUG] [--format json]' — each "
         "request with its kind, status and progress (never an answer)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        show = sub.add_parser("requests", help="list the feedback requests")
+        show = sub.add_parser("requests", help=gettext_lazy("list the feedback requests"))
         show.add_argument("--org", default="")
         show.add_argument("--format", choices=["text", "json"], default="text")
 
     def handle(self, *args: Any, **options: Any) -> None:
         org = organisation(options["org"])
+        # JSON is for machines: its progress texts in English, whatever the language
+        with machine_readable(options["format"] == "json"):
+            self._requests(org, json_format=options["format"] == "json")
+
+    def _requests(self, org: Any, *, json_format: bool) -> None:
         rows = feedback_selectors.all_requests(org.pk)
-        if options["format"] == "json":
+        if json_format:
             self.stdout.write(
                 json.dumps(
                     {

@@ -8,18 +8,25 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ampwork.conversations import selectors, services
-from ampwork.core.cli import day_option, organisation, organisations, queued_note
+from ampwork.core.cli import (
+    TranslatedCommand,
+    day_option,
+    gettext_lazy,
+    organisation,
+    organisations,
+    queued_note,
+)
 from ampwork.core.models import Person
 from ampwork.logs import work
 
 
-class Command(BaseCommand):
-    help = (
+class Command(TranslatedCommand):
+    help = gettext_lazy(
         "1:1s: 'one-on-ones list [--org SLUG] [--email E] [--format json]' — each series "
         "with its next meeting and its open talking points and action items (never a note); "
         "'one-on-ones remind [--org SLUG] [--date YYYY-MM-DD] [--dry-run]' — email both "
@@ -28,14 +35,24 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        show = sub.add_parser("list", help="list the 1:1 series")
+        show = sub.add_parser("list", help=gettext_lazy("list the 1:1 series"))
         show.add_argument("--org", default="")
-        show.add_argument("--email", default="", help="Only this person's 1:1s (either side).")
+        show.add_argument(
+            "--email", default="", help=gettext_lazy("Only this person's 1:1s (either side).")
+        )
         show.add_argument("--format", choices=["text", "json"], default="text")
-        remind = sub.add_parser("remind", help="the day-before reminders of tomorrow's 1:1s")
-        remind.add_argument("--org", default="", help="one organisation (default: all)")
-        remind.add_argument("--date", default="", help="today, as YYYY-MM-DD (default: today)")
-        remind.add_argument("--dry-run", action="store_true", help="list, send nothing")
+        remind = sub.add_parser(
+            "remind", help=gettext_lazy("the day-before reminders of tomorrow's 1:1s")
+        )
+        remind.add_argument(
+            "--org", default="", help=gettext_lazy("one organisation (default: all)")
+        )
+        remind.add_argument(
+            "--date", default="", help=gettext_lazy("today, as YYYY-MM-DD (default: today)")
+        )
+        remind.add_argument(
+            "--dry-run", action="store_true", help=gettext_lazy("list, send nothing")
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "remind":

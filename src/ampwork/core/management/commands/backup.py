@@ -3,28 +3,33 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import DatabaseError, connections
 from django.utils.translation import gettext as _
 
 from ampwork.core import dbbackup
+from ampwork.core.cli import TranslatedCommand, gettext_lazy
 from ampwork.logs import work
 
 
-class Command(BaseCommand):
-    help = (
+class Command(TranslatedCommand):
+    help = gettext_lazy(
         "Back up the whole database: an online copy of SQLite (safe while the server runs) "
         "or pg_dump --format=custom for PostgreSQL. See docs/operations.md#database-backups."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--output", "-o", default="", help="File to write.")
-        parser.add_argument("--force", action="store_true", help="Overwrite the output file.")
+        parser.add_argument("--output", "-o", default="", help=gettext_lazy("File to write."))
+        parser.add_argument(
+            "--force", action="store_true", help=gettext_lazy("Overwrite the output file.")
+        )
         parser.add_argument(
             "--counts",
             action="store_true",
-            help="Write nothing: print every table and its number of rows (to compare a "
-            "restored copy with its original).",
+            help=gettext_lazy(
+                "Write nothing: print every table and its number of rows (to compare a "
+                "restored copy with its original)."
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

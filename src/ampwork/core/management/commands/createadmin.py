@@ -4,18 +4,18 @@ import getpass
 import os
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ampwork.core import services
-from ampwork.core.cli import fail
+from ampwork.core.cli import TranslatedCommand, fail, gettext_lazy
 from ampwork.core.errors import ValidationFailed
 from ampwork.core.models import Organisation
 
 
-class Command(BaseCommand):
-    help = (
+class Command(TranslatedCommand):
+    help = gettext_lazy(
         "Create an admin with a sign-in. Creates the organisation if --org names a new one. "
         "The password comes from AMPWORK_ADMIN_PASSWORD or is asked for."
     )
@@ -23,11 +23,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--email", required=True)
         parser.add_argument("--name", default="")
-        parser.add_argument("--org", required=True, help="Organisation name or slug.")
+        parser.add_argument("--org", required=True, help=gettext_lazy("Organisation name or slug."))
         parser.add_argument(
             "--school",
             action="store_true",
-            help="A new organisation is a school rather than a company.",
+            help=gettext_lazy("A new organisation is a school rather than a company."),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -5,24 +5,26 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils.translation import ngettext
 
 from ampwork.core import backup, services
-from ampwork.core.cli import organisation
+from ampwork.core.cli import TranslatedCommand, gettext_lazy, machine_readable, organisation
 from ampwork.core.models import Organisation
 from ampwork.logs import work
 
 
-class Command(BaseCommand):
-    help = (
+class Command(TranslatedCommand):
+    help = gettext_lazy(
         "Export an organisation (or, without --org, every organisation) as one JSON "
         "document; 'ampwork import FILE.json' restores it into an empty database."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--org", default="")
-        parser.add_argument("--output", "-o", default="-", help="File to write (default stdout).")
+        parser.add_argument(
+            "--output", "-o", default="-", help=gettext_lazy("File to write (default stdout).")
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         orgs = (
@@ -31,7 +33,8 @@ class Command(BaseCommand):
             else list(Organisation.objects.order_by("slug"))
         )
         with work("export", "backup", organisations=len(orgs)) as counts:
-            document = backup.export([o.pk for o in orgs], [o.slug for o in orgs])
+            with machine_readable():
+                document = backup.export([o.pk for o in orgs], [o.slug for o in orgs])
             counts["objects"] = len(document["objects"])
             text = json.dumps(document, ensure_ascii=False, indent=1, sort_keys=True)
             if options["output"] == "-":

@@ -4,33 +4,43 @@ import json
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from rich.progress import Progress
 
 from ampwork.core import backup, imports
-from ampwork.core.cli import fail, organisation
+from ampwork.core.cli import TranslatedCommand, fail, gettext_lazy, organisation
 from ampwork.core.errors import ValidationFailed
 from ampwork.core.permissions import Actor
 from ampwork.logs import work
 
 
-class Command(BaseCommand):
-    help = (
+class Command(TranslatedCommand):
+    help = gettext_lazy(
         "Import a CSV file ('import people FILE.csv', 'import teams FILE.csv', …) into an "
         "organisation, or restore an export ('import FILE.json'). All or nothing."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         kinds = [*imports.CLI_IMPORTERS, *imports.BUNDLE_IMPORTERS]
-        parser.add_argument("kind", help=f"{'|'.join(kinds)}, or an export .json")
-        parser.add_argument("file", nargs="?", help="FILE.csv; for oneroster a zip or a directory")
-        parser.add_argument("--org", default="", help="Organisation slug for CSV imports.")
+        parser.add_argument(
+            "kind",
+            # the parser is built when it is used, in the language active then
+            help=_("%(kinds)s, or an export .json") % {"kinds": "|".join(kinds)},
+        )
+        parser.add_argument(
+            "file", nargs="?", help=gettext_lazy("FILE.csv; for oneroster a zip or a directory")
+        )
+        parser.add_argument(
+            "--org", default="", help=gettext_lazy("Organisation slug for CSV imports.")
+        )
         parser.add_argument(
             "--dry-run",
             action="store_true",
-            help="oneroster: check the bundle and say what would change; write nothing.",
+            help=gettext_lazy(
+                "oneroster: check the bundle and say what would change; write nothing."
+            ),
         )
         parser.add_argument(
             "--invite-guardians",
@@ -41,9 +51,11 @@ class Command(BaseCommand):
         parser.add_argument(
             "--allow-outside-users",
             action="store_true",
-            help="Restore: let people link to accounts already in this database (not in the "
-            "export). Refused without it, so a crafted export cannot add existing accounts "
-            "to an organisation.",
+            help=gettext_lazy(
+                "Restore: let people link to accounts already in this database (not in the "
+                "export). Refused without it, so a crafted export cannot add existing accounts "
+                "to an organisation."
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -6,11 +6,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import DatabaseError, connection
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from ampwork.core.cli import TranslatedCommand, gettext_lazy
 from ampwork.core.servers import (
     SERVERS,
     ServeOptions,
@@ -26,8 +28,8 @@ def _env_int(name: str, default: int) -> int:
     return int(value) if value.strip() else default
 
 
-class Command(BaseCommand):
-    help = (
+class Command(TranslatedCommand):
+    help = gettext_lazy(
         "Serve ampwork with a production WSGI server (waitress, or gunicorn with several "
         "worker processes) and compressed static files."
     )
@@ -39,37 +41,41 @@ class Command(BaseCommand):
             "--server",
             choices=SERVERS,
             default=os.environ.get("AMPWORK_SERVER", "waitress"),
-            help="waitress (default: one process) or gunicorn (pip install 'ampwork[server]').",
+            help=gettext_lazy(
+                "waitress (default: one process) or gunicorn (pip install 'ampwork[server]')."
+            ),
         )
         parser.add_argument(
             "--workers",
             type=int,
             default=_env_int("AMPWORK_WORKERS", 0),
-            help="gunicorn's worker processes (default: 2 × CPUs + 1).",
+            help=gettext_lazy("gunicorn's worker processes (default: 2 × CPUs + 1)."),
         )
         parser.add_argument(
             "--threads",
             type=int,
             default=_env_int("AMPWORK_THREADS", 8),
-            help="Threads per process (default 8).",
+            help=gettext_lazy("Threads per process (default 8)."),
         )
         parser.add_argument(
             "--timeout",
             type=int,
             default=_env_int("AMPWORK_TIMEOUT", 60),
-            help="Seconds a request may take (gunicorn) or a connection may idle (waitress).",
+            help=gettext_lazy(
+                "Seconds a request may take (gunicorn) or a connection may idle (waitress)."
+            ),
         )
         parser.add_argument(
             "--graceful-timeout",
             type=int,
             default=_env_int("AMPWORK_GRACEFUL_TIMEOUT", 30),
-            help="Seconds in-flight requests get to finish after SIGTERM (gunicorn).",
+            help=gettext_lazy("Seconds in-flight requests get to finish after SIGTERM (gunicorn)."),
         )
         parser.add_argument(
             "--drain",
             type=float,
             default=float(os.environ.get("AMPWORK_DRAIN_SECONDS", "6") or 6),
-            help=(
+            help=gettext_lazy(
                 "Seconds /readyz says 503 after SIGTERM before the stop, for the load "
                 "balancer to take this server out (gunicorn; default 6)."
             ),
@@ -78,7 +84,9 @@ class Command(BaseCommand):
             "--no-collect",
             dest="collect",
             action="store_false",
-            help="Skip collecting static files (then served uncompressed, from the apps).",
+            help=gettext_lazy(
+                "Skip collecting static files (then served uncompressed, from the apps)."
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -133,8 +141,11 @@ class Command(BaseCommand):
             )
             self.stdout.flush()
             connection.close()  # this process only supervises: no database connection
+            # the workers it forks answer each request in its reader's language, not the CLI's
+            translation.deactivate()
             raise SystemExit(run_gunicorn(serve, settings.DATA_DIR))
         # after collecting: whitenoise lists the collected files when the application loads
         self.stdout.write(_("Serving ampwork on %(url)s") % {"url": url})
         self.stdout.flush()
+        translation.deactivate()  # each request is answered in its reader's language
         run_waitress(serve)

@@ -2,20 +2,22 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from ampwork.core import selectors, services
-from ampwork.core.cli import organisation
+from ampwork.core.cli import TranslatedCommand, gettext_lazy, organisation
 from ampwork.core.models import User
 
 
-class Command(BaseCommand):
-    help = "Personal API tokens: 'token create --email E [--org SLUG] [--name N]'."
+class Command(TranslatedCommand):
+    help = gettext_lazy("Personal API tokens: 'token create --email E [--org SLUG] [--name N]'.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        create = sub.add_parser("create", help="Create a token; prints it alone on the last line.")
+        create = sub.add_parser(
+            "create", help=gettext_lazy("Create a token; prints it alone on the last line.")
+        )
         create.add_argument("--email", required=True)
         create.add_argument("--org", default="")
         create.add_argument("--name", default="command line")

@@ -2,18 +2,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from ampwork.core.cli import TranslatedCommand, gettext_lazy
 from ampwork.core.errors import ValidationFailed
 from ampwork.core.models import User
 from ampwork.core.services import reset_two_factor
 from ampwork.core.services.two_factor import methods_of
 
 
-class Command(BaseCommand):
-    help = (
+class Command(TranslatedCommand):
+    help = gettext_lazy(
         "Two-factor sign-in of an account: 'two_factor show EMAIL' lists what it has set up; "
         "'two_factor reset EMAIL --reason R' removes it all (a lost phone and lost recovery "
         "codes), only after checking the person's identity another way (docs/operations.md)."
@@ -21,14 +22,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        show = sub.add_parser("show", help="List the account's second factors.")
+        show = sub.add_parser("show", help=gettext_lazy("List the account's second factors."))
         show.add_argument("email")
-        reset = sub.add_parser("reset", help="Remove every second factor of the account.")
+        reset = sub.add_parser(
+            "reset", help=gettext_lazy("Remove every second factor of the account.")
+        )
         reset.add_argument("email")
         reset.add_argument(
             "--reason",
             required=True,
-            help="How you checked who they are (kept in the audit log).",
+            help=gettext_lazy("How you checked who they are (kept in the audit log)."),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -8,11 +8,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import connection
 from django.utils.translation import gettext as _
 
 from ampwork.core import worker
+from ampwork.core.cli import TranslatedCommand, gettext_lazy
 from ampwork.demo import outbox
 from ampwork.demo.services import demo_sign_ins, ensure_demo, others_than_demo, speak
 
@@ -20,8 +21,8 @@ from ampwork.demo.services import demo_sign_ins, ensure_demo, others_than_demo, 
 WILDCARDS = frozenset({"", "0.0.0.0", "::", "[::]"})
 
 
-class Command(BaseCommand):
-    help = (
+class Command(TranslatedCommand):
+    help = gettext_lazy(
         "Create (or reuse) the demo organisations, migrate, and serve them. Mail is kept "
         "in an outbox page, and emailed links point at the address served."
     )
@@ -32,19 +33,23 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-serve",
             action="store_true",
-            help="Create the demo data and print the sign-ins, then stop.",
+            help=gettext_lazy("Create the demo data and print the sign-ins, then stop."),
         )
         parser.add_argument(
             "--language",
             choices=[code for code, _name in settings.LANGUAGES],
-            help="The demo's language: both organisations' default and every demo person's "
-            "own choice (e.g. de, fr, es).",
+            help=gettext_lazy(
+                "The demo's language: both organisations' default and every demo person's "
+                "own choice (e.g. de, fr, es)."
+            ),
         )
         parser.add_argument(
             "--reset",
             action="store_true",
-            help="Start over: empty the demo's database and outbox, then build the demo anew "
-            "(refused when the database holds any other organisation).",
+            help=gettext_lazy(
+                "Start over: empty the demo's database and outbox, then build the demo anew "
+                "(refused when the database holds any other organisation)."
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -2,25 +2,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
+from ampwork.core.cli import TranslatedCommand, gettext_lazy
 from ampwork.core.errors import ValidationFailed
 from ampwork.demo.services import generate
 
 
-class Command(BaseCommand):
-    help = "Generate a synthetic organisation of N people for scale work."
+class Command(TranslatedCommand):
+    help = gettext_lazy("Generate a synthetic organisation of N people for scale work.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--people", type=int, required=True)
-        parser.add_argument("--org", default="", help="Slug of the new organisation.")
+        parser.add_argument("--org", default="", help=gettext_lazy("Slug of the new organisation."))
         parser.add_argument("--seed", type=int, default=1)
         parser.add_argument(
             "--okrs",
             action="store_true",
-            help="Also a cycle with 4 objectives, 12 key results and 96 check-ins per person.",
+            help=gettext_lazy(
+                "Also a cycle with 4 objectives, 12 key results and 96 check-ins per person."
+            ),
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -5,19 +5,19 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 from rich.console import Console
 from rich.table import Table
 
-from ampwork.core.cli import fail
+from ampwork.core.cli import TranslatedCommand, fail, gettext_lazy, machine_readable
 from ampwork.core.errors import ValidationFailed
 from ampwork.core.imports import decode
 from ampwork.fairness import audit, csvinput, gate
 
 
-class Command(BaseCommand):
-    help = (
+class Command(TranslatedCommand):
+    help = gettext_lazy(
         "Pay audit of a CSV file, no database needed: 'fairness audit FILE.csv "
         "[--group-column gender] [--reference male] [--comparison female] "
         "[--format table|json]'. Columns: docs/fairness.md."
@@ -25,7 +25,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        run = sub.add_parser("audit", help="Audit a pay file.")
+        run = sub.add_parser("audit", help=gettext_lazy("Audit a pay file."))
         run.add_argument("file")
         run.add_argument("--group-column", default="gender")
         run.add_argument("--reference", default="male")
@@ -61,10 +61,12 @@ class Command(BaseCommand):
                         "found": ", ".join(found) or _("none"),
                     }
                 )
-        result = audit.audit(records, reference, comparison)
-        if options["format"] == "json":
-            self.stdout.write(json.dumps(result, indent=1, default=str))
+        if options["format"] == "json":  # for machines: its reasons in English, always
+            with machine_readable():
+                result = audit.audit(records, reference, comparison)
+                self.stdout.write(json.dumps(result, indent=1, default=str))
             return
+        result = audit.audit(records, reference, comparison)
         self._table(result, reference, comparison, options["group_column"])
 
     def _table(self, result: dict[str, Any], reference: str, comparison: str, column: str) -> None:

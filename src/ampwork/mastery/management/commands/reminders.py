@@ -2,17 +2,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from ampwork.core.cli import day_option, organisations, queued_note
+from ampwork.core.cli import TranslatedCommand, day_option, gettext_lazy, organisations, queued_note
 from ampwork.logs import work
 from ampwork.mastery import services
 
 
-class Command(BaseCommand):
-    help = (
+class Command(TranslatedCommand):
+    help = gettext_lazy(
         "Weekly emails: 'reminders send [--org SLUG] [--date YYYY-MM-DD] [--dry-run]' — "
         "everyone whose review of this week is not written yet gets one reminder, and each "
         "manager (teacher) a digest of their people's reviews and flags. Run it once a week "
@@ -22,10 +22,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        send = sub.add_parser("send", help="send this week's reminders and digests")
-        send.add_argument("--org", default="", help="one organisation (default: all)")
-        send.add_argument("--date", default="", help="a day of the week to remind about")
-        send.add_argument("--dry-run", action="store_true", help="list, send nothing")
+        send = sub.add_parser("send", help=gettext_lazy("send this week's reminders and digests"))
+        send.add_argument("--org", default="", help=gettext_lazy("one organisation (default: all)"))
+        send.add_argument(
+            "--date", default="", help=gettext_lazy("a day of the week to remind about")
+        )
+        send.add_argument("--dry-run", action="store_true", help=gettext_lazy("list, send nothing"))
 
     def handle(self, *args: Any, **options: Any) -> None:
         day = day_option(options["date"])

@@ -4,13 +4,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ampwork.core import imports as core_imports
-from ampwork.core.cli import fail, organisation
+from ampwork.core.cli import TranslatedCommand, fail, gettext_lazy, machine_readable, organisation
 from ampwork.core.errors import ValidationFailed
 from ampwork.core.models import Organisation
 from ampwork.core.permissions import Actor
@@ -18,8 +18,8 @@ from ampwork.okrs import imports, selectors
 from ampwork.okrs.services import derived
 
 
-class Command(BaseCommand):
-    help = (
+class Command(TranslatedCommand):
+    help = gettext_lazy(
         "OKRs as CSV, one row per key result: 'okrs import FILE.csv' (all or nothing) and "
         "'okrs export [--cycle NAME]'; 'okrs verify [--fix]' checks (and repairs) the "
         "stored progress, roll-ups and scores of every cycle against a recomputation."
@@ -27,20 +27,30 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        load = sub.add_parser("import", help="Create objectives and key results from a CSV.")
+        load = sub.add_parser(
+            "import", help=gettext_lazy("Create objectives and key results from a CSV.")
+        )
         load.add_argument("file")
         load.add_argument("--org", default="")
-        dump = sub.add_parser("export", help="Write objectives and key results as CSV.")
+        dump = sub.add_parser(
+            "export", help=gettext_lazy("Write objectives and key results as CSV.")
+        )
         dump.add_argument("--org", default="")
-        dump.add_argument("--cycle", default="", help="Only this cycle (by name).")
+        dump.add_argument("--cycle", default="", help=gettext_lazy("Only this cycle (by name)."))
         dump.add_argument("--output", "-o", default="-")
         check = sub.add_parser(
             "verify",
-            help="Check every cycle's stored progress, roll-ups and scores against a "
-            "computation from scratch; exit 1 if any differs.",
+            help=gettext_lazy(
+                "Check every cycle's stored progress, roll-ups and scores against a "
+                "computation from scratch; exit 1 if any differs."
+            ),
         )
-        check.add_argument("--org", default="", help="Only this organisation (by slug).")
-        check.add_argument("--fix", action="store_true", help="Store the right numbers.")
+        check.add_argument(
+            "--org", default="", help=gettext_lazy("Only this organisation (by slug).")
+        )
+        check.add_argument(
+            "--fix", action="store_true", help=gettext_lazy("Store the right numbers.")
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["action"] == "verify":
@@ -73,13 +83,15 @@ class Command(BaseCommand):
                     _("--cycle: no objectives in a cycle called %(name)s")
                     % {"name": options["cycle"]}
                 )
-        rows = imports.export_rows(
+        objectives = (
             qs.select_related("cycle", "owner_person", "owner_team")
             .prefetch_related(
                 "parent_links__parent", "key_results__milestones", "key_results__owner"
             )
             .order_by("cycle__start", "id")
         )
+        with machine_readable():
+            rows = imports.export_rows(objectives)
         if options["output"] == "-":
             sys.stdout.write(rows)
         else:
