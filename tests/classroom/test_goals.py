@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from pypdf import PdfReader
 
-from ampwork.classroom import portfolio, selectors, services
-from ampwork.classroom.models import Goal
+from ampwork.classroom import goal_services, portfolio, selectors, services
+from ampwork.classroom.models import Goal, GoalCheckIn
 from ampwork.core.errors import NotAllowed, NotFound, ValidationFailed
 from ampwork.core.models import Organisation, Person
 from ampwork.core.permissions import Actor, can
@@ -230,15 +230,16 @@ def test_a_goal_sheet_refuses_an_unknown_kind_and_too_long_text(school: School) 
     assert Goal.objects.get().starting_point == "x" * 2000
 
 
-def test_the_teacher_of_the_class_replies_and_another_student_cannot(school: School) -> None:
-    goal = services.reply_to_goal(
-        actor=actor(school.teacher), objective_id=school.objective.pk, note="Great plan"
+def test_the_teacher_of_the_class_checks_in_and_another_student_cannot(school: School) -> None:
+    entry = goal_services.add_check_in(
+        actor=actor(school.teacher), objective_id=school.objective.pk, text="Great plan"
     )
-    assert (goal.teacher_note, goal.teacher_id) == ("Great plan", school.teacher.pk)
+    assert (entry.text, entry.author_id, entry.by) == ("Great plan", school.teacher.pk, "teacher")
     with pytest.raises(NotAllowed):
-        services.reply_to_goal(actor=actor(school.ben), objective_id=school.objective.pk, note="x")
-    with pytest.raises(NotAllowed):  # a student does not reply to their own goal
-        services.reply_to_goal(actor=actor(school.ann), objective_id=school.objective.pk, note="x")
+        goal_services.add_check_in(
+            actor=actor(school.ben), objective_id=school.objective.pk, text="x"
+        )
+    assert GoalCheckIn.objects.count() == 1
 
 
 def test_the_rules(school: School) -> None:
@@ -383,9 +384,9 @@ def test_pages(school: School) -> None:
     assert "Ben Brook" in page
     assert "Cat Cole" not in page
     response = tara.post(
-        reverse("classroom:goal", args=[school.objective.pk]), {"teacher_note": "Well planned"}
+        reverse("classroom:goal", args=[school.objective.pk]), {"check_in-text": "Well planned"}
     )
     assert response.status_code == 302
     page = ann.get(reverse("classroom:goal", args=[school.objective.pk])).content.decode()
     assert "Well planned" in page
-    assert "Tara Teacher says" in page
+    assert "Tara Teacher (teacher)" in page

@@ -21,13 +21,14 @@ from django.utils.translation import gettext
 
 from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import NotFound, ValidationFailed
-from ampwork.core.models import Person, Role
+from ampwork.core.models import Person, Role, User
 from ampwork.core.permissions import Actor, anywhere, require
 from ampwork.core.services import record
+from ampwork.pulse import selectors as pulse_selectors
 from ampwork.pulse import services as pulse_services
 
-from . import consent, selectors
-from .models import ConsentPolicy, GuardianOf, PulseConsent
+from . import consent, rules, selectors
+from .models import ConsentPolicy, Guardian, GuardianOf, PulseConsent
 
 if TYPE_CHECKING:
     from ampwork.pulse.models import Round
@@ -104,6 +105,25 @@ def record_consent(
     if student is None:
         raise ValidationFailed.single("student", gettext("no such student in this school"))
     require(actor, "consent.record", student)
+    return _record(
+        round=round, student=student, status=status, guardian_id=guardian_id, actor=actor
+    )
+
+
+def _record(
+    *,
+    round: Round,
+    student: Person,
+    status: str,
+    guardian_id: int | None,
+    actor: Actor | None,
+    **detail: object,
+) -> str:
+    """The checks and the write both paths share (the school's staff recording what a
+    guardian said, and a guardian on their family page): the answer, the round still to
+    come or open, the student one it asks, the guardian theirs; then the record and, for an
+    opt-out once the round is open, the student's link taken away."""
+    org = round.organisation
     if status not in PulseConsent.Status.values:
         raise ValidationFailed.single("status", gettext("consented or opted out"))
     if round.status == "closed":
@@ -124,14 +144,60 @@ def record_consent(
             "organisation": org,
             "status": status,
             "guardian_id": guardian_id,
-            "recorded_by": actor.person,
+            "recorded_by": actor.person if actor else None,
             "recorded_at": timezone.now(),
         },
     )
-    record(actor, org, "consent.recorded", student, round_id=round.pk, status=status)
+    record(actor, org, "consent.recorded", student, round_id=round.pk, status=status, **detail)
     if status == PulseConsent.Status.OPTED_OUT:
         return pulse_services.exclude(round=round, person_id=student.pk)
     return "recorded_late" if round.status == "open" else "recorded"
+
+
+@transaction.atomic
+def guardian_consent(*, user: User, round_id: int, student_id: int, status: str) -> str:
+    """A signed-in guardian gives consent for their own child, or opts them out (which
+    also withdraws consent), for a student pulse of the child's school that touches a
+    protected area or a sensitive topic, from their family page. Only for their own child
+    (``rules.family_consents``: anyone else's is "not found", as if it did not exist), only
+    while the school has a consent policy, and with the same effects as the school
+    recording it (:func:`record_consent`): an opt-out once the round is open takes the
+    child's link away. Answers as :func:`record_consent`."""
+    if not (0 < student_id <= MAX_ID and 0 < round_id <= MAX_ID):
+        raise NotFound("no such pulse for your child")
+    student = (
+        Person.objects.select_related("organisation")
+        .filter(pk=student_id, role=Role.MEMBER)
+        .first()
+    )
+    if student is None or not rules.family_consents(user, student):
+        raise NotFound("no such pulse for your child")
+    org = student.organisation
+    round = pulse_selectors.get_round(Actor.system(org, via="family page"), round_id)
+    policy = selectors.policy_of(org)
+    if not selectors.sensitivity(pulse_services.items_of(round), policy.topics):
+        raise ValidationFailed.single(
+            "round", gettext("this pulse asks nothing that needs your consent")
+        )
+    if policy.rule is None:
+        raise ValidationFailed.single(
+            "round", gettext("the school has not set its consent policy yet: ask the school")
+        )
+    guardian = (
+        Guardian.objects.filter(organisation=org, user=user, active=True, students__student=student)
+        .order_by("pk")
+        .first()
+    )
+    return _record(
+        round=round,
+        student=student,
+        status=status,
+        guardian_id=guardian.pk if guardian else None,
+        actor=None,
+        by="guardian",
+        guardian=guardian.pk if guardian else None,
+        account=user.pk,
+    )
 
 
 def gate(asked: pulse_services.Asked) -> dict[int, int | None]:

@@ -26,7 +26,7 @@ from ampwork.core.permissions import Actor, anywhere
 from ampwork.mastery import selectors as mastery_selectors
 from ampwork.okrs import selectors as okr_selectors
 
-from . import rules
+from . import rules, selectors
 from .models import FamilySharing, Guardian, GuardianInvite, GuardianOf
 
 CATEGORIES = ("goals", "reflections", "feedback")
@@ -96,6 +96,8 @@ class ChildView:
     child: Child
     shared: frozenset[str]
     goals: list[okr_selectors.Goal] = field(default_factory=list)
+    # each shared goal's check-ins with the teacher (by objective id), newest first
+    talks: dict[int, list[selectors.CheckInView]] = field(default_factory=dict)
     reflections: list[mastery_selectors.SharedReview] = field(default_factory=list)
     feedback: list[mastery_selectors.SharedFeedback] = field(default_factory=list)
 
@@ -119,10 +121,12 @@ def child_view(user: User, student_id: int) -> ChildView:
         if shared & {"reflections", "feedback"}
         else None
     )
+    goals = okr_selectors.goals_of(org_id, student.pk) if "goals" in shared else []
     return ChildView(
         child=Child(student.pk, student.name, student.organisation.name),
         shared=frozenset(shared),
-        goals=okr_selectors.goals_of(org_id, student.pk) if "goals" in shared else [],
+        goals=goals,
+        talks=selectors.goal_check_ins(org_id, [g.id for g in goals]) if goals else {},
         # the newest first
         reflections=items.reviews[::-1] if items and "reflections" in shared else [],
         feedback=items.feedback[::-1] if items and "feedback" in shared else [],

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ampwork.core.errors import NotFound, ValidationFailed
@@ -21,7 +22,8 @@ from ampwork.core.models import Team, User
 from ampwork.core.permissions import Actor, require
 from ampwork.core.views import flash_errors, member_view
 
-from . import family_selectors, family_services
+from . import consent_services, family_consent_selectors, family_selectors, family_services
+from .forms import FamilyConsentForm
 
 
 def _private(response: HttpResponse) -> HttpResponse:
@@ -33,14 +35,69 @@ def _private(response: HttpResponse) -> HttpResponse:
 # ---------------------------------------------------------------- guardians
 
 
-@require_http_methods(["GET"])
+# what a guardian's answer did, in their words (consent_services.guardian_consent)
+FAMILY_RECORDED = {
+    "recorded": gettext_lazy("Thank you: your answer is recorded."),
+    "recorded_late": gettext_lazy(
+        "Your consent is recorded. This pulse is already open and who it asks was fixed "
+        "when it opened, so your child is not asked this time."
+    ),
+    "not_open": gettext_lazy("Recorded: your child will not be asked when this pulse opens."),
+    "link_closed": gettext_lazy("Recorded: your child's link to this pulse no longer works."),
+    "link_renewed": gettext_lazy(
+        "Recorded: the class's shared link was renewed; your child will not be given the new one."
+    ),
+}
+
+
+# the school's policy, as the family page says it
+RULE_WORDS = {
+    "consent": gettext_lazy(
+        "Written consent required: your child is asked only if you give your consent."
+    ),
+    "opt_out": gettext_lazy("Opt-out offered: your child is asked unless you opt them out."),
+}
+
+
+@require_http_methods(["GET", "POST"])
 @login_required
 def family(request: HttpRequest) -> HttpResponse:
-    """A guardian's home: their children. Anyone else: 403."""
-    children = family_selectors.children_of(request.user)  # type: ignore[arg-type]
+    """A guardian's home: their children, and the sensitive student pulses that will ask
+    them (questions, policy; consent or opt-out right here). Anyone else: 403."""
+    user: User = request.user  # type: ignore[assignment]
+    children = family_selectors.children_of(user)
     if not children:
         return render(request, "403.html", {"message": "This page is for guardians."}, status=403)
-    return _private(render(request, "classroom/family.html", {"children": children}))
+    status = 200
+    if request.method == "POST":
+        # someone else's child, or a pulse that is not theirs: NotFound (404), nothing written
+        form = FamilyConsentForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                did = consent_services.guardian_consent(
+                    user=user,
+                    round_id=data["round"],
+                    student_id=data["student"],
+                    status=data["status"],
+                )
+            except ValidationFailed as exc:
+                flash_errors(request, exc)
+            else:
+                messages.success(request, FAMILY_RECORDED[did])
+                return redirect("classroom:family")
+        else:
+            messages.error(request, _("Choose a pulse, your child and your answer."))
+        status = 400
+    pulses = family_consent_selectors.sensitive_pulses(user)
+    return _private(
+        render(
+            request,
+            "classroom/family.html",
+            {"children": children, "pulses": pulses, "rules": RULE_WORDS},
+            status=status,
+        )
+    )
 
 
 @require_http_methods(["GET"])

@@ -57,6 +57,16 @@ class ConsentRecordForm(forms.Form):
     guardian = forms.IntegerField(min_value=1, max_value=2**31 - 1, required=False)
 
 
+class FamilyConsentForm(forms.Form):
+    """A guardian's answer for their child and one sensitive pulse (the family page)."""
+
+    round = forms.IntegerField(min_value=1, max_value=2**31 - 1)
+    student = forms.IntegerField(min_value=1, max_value=2**31 - 1)
+    status = forms.ChoiceField(
+        choices=[("consented", _("Consent given")), ("opted_out", _("Opted out"))]
+    )
+
+
 class GoalForm(forms.Form):
     """A student's own goal sheet, in their words."""
 
@@ -88,12 +98,23 @@ class GoalForm(forms.Form):
     )
 
 
-class GoalReplyForm(forms.Form):
-    teacher_note = forms.CharField(
-        required=False,
+class GoalCheckInForm(forms.Form):
+    """A check-in on a goal (fields ``check_in-text``, ``check_in-progress``)."""
+
+    prefix = "check_in"
+
+    text = forms.CharField(
         max_length=2000,
-        label=_("Your reply to the student"),
+        label=_("Check-in"),
+        help_text=_("How it is going, what helped, what is next. At most 2000 characters."),
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    progress = forms.IntegerField(
+        required=False,
+        min_value=0,
+        max_value=100,
+        label=_("How far along, in per cent (optional)"),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
 
 

@@ -207,9 +207,14 @@ class PulseConsent(models.Model):
 
 class Goal(models.Model):
     """A student's objective in the shape teachers use (the goal-setting worksheet): where
-    they start, their action plan, the teacher's reply and, at the end of the cycle, what
-    they are proud of. The goal itself and its key results' targets are the objective's;
-    its check-ins are the key results'. ``kind`` places it in the framework's order."""
+    they start, their action plan, the check-ins with their teacher (:class:`GoalCheckIn`,
+    a dated series) and, at the end of the cycle, what they are proud of. The goal itself
+    and its key results' targets are the objective's; the key results have check-ins of
+    their own (values). ``kind`` places it in the framework's order.
+
+    ``teacher_note`` and ``teacher`` held the one reply of earlier releases; migration 0009
+    copied each into a first check-in. They are no longer read and are kept only so the
+    previous release, which writes them, keeps working during a rolling upgrade."""
 
     class Kind(models.TextChoices):
         PURPOSE = "purpose", _("Purpose: why it matters to me")
@@ -236,6 +241,34 @@ class Goal(models.Model):
 
     def __str__(self) -> str:
         return f"goal sheet of objective {self.objective_id}"
+
+
+class GoalCheckIn(models.Model):
+    """One dated check-in on a student's goal, written by the student or by their teacher:
+    the text and, if the writer gave it, how far along the goal is (a percentage)."""
+
+    class By(models.TextChoices):
+        STUDENT = "student", _("The student")
+        TEACHER = "teacher", _("Their teacher")
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="check_ins")
+    by = models.CharField(max_length=10, choices=By.choices)
+    author = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    written_at = models.DateTimeField(default=timezone.now)
+    text = models.TextField()
+    progress = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text=_("How far along the goal is, 0 to 100 (optional).")
+    )
+
+    class Meta:
+        ordering = ["-written_at", "-id"]
+        indexes = [models.Index(fields=["goal", "-written_at"], name="goal_check_in_newest")]
+
+    def __str__(self) -> str:
+        return f"check-in {self.pk} on goal {self.goal_id}"
 
 
 class GoalSettings(models.Model):

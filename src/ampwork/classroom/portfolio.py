@@ -3,8 +3,9 @@
 What a student walks their family through at a student-led conference — only what the
 student chose to show: their purpose statement (unless they keep it to themselves; on their
 own copy it is printed with a note saying so), their goals that are not private with
-progress and their own check-ins (never a teacher's reply or others' check-in notes), the
-reflections they chose to share and the feedback their teachers shared with the family.
+progress, their own key-result check-ins (never others' check-in notes) and the dated
+check-ins with their teacher (oldest first, as the goal's story), the reflections they
+chose to share and the feedback their teachers shared with the family.
 Made for paper in black and white: progress is a drawn bar *and* its percentage in words
 (never colour alone), text is 10 pt or larger, and the margins fit both A4 and US Letter.
 
@@ -54,6 +55,17 @@ class KeyResultLine:
 
 
 @dataclass(frozen=True)
+class TalkLine:
+    """A check-in with the teacher on a goal: its day, who wrote it, the text and the
+    progress the writer gave (0..100, None: not given)."""
+
+    day: dt.date
+    by: str  # "Ann" or "Ms Reed (teacher)"
+    text: str
+    progress: int | None = None
+
+
+@dataclass(frozen=True)
 class GoalPage:
     kind: str  # "Purpose", "Mastery", "Autonomy"
     title: str
@@ -65,6 +77,7 @@ class GoalPage:
     steps: list[tuple[str, bool]]  # the key results' milestones: (title, done)
     check_ins: list[str]  # the student's own: "12 Oct: 5 books — note"
     celebration: str
+    talks: list[TalkLine] = field(default_factory=list)  # with the teacher, oldest first
 
 
 @dataclass(frozen=True)
@@ -100,7 +113,8 @@ class Portfolio:
 
 
 WHAT_IS_IN = gettext_noop(
-    "What is in here: my goals that are not private, with my own check-ins; my purpose "
+    "What is in here: my goals that are not private, with my own check-ins and those with "
+    "my teacher; my purpose "
     "statement if I share it; the reflections I chose to share with my family; feedback "
     "my teachers shared with my family."
 )
@@ -367,6 +381,16 @@ def _goal(doc: _Document, number: int, goal: GoalPage) -> None:
         doc.label(_("My check-ins"))
         for line in goal.check_ins[-6:]:
             doc.para(line, SMALL, indent=4)
+    if goal.talks:
+        doc.label(_("Check-ins with my teacher"))
+        for talk in goal.talks:
+            head = _("%(day)s, %(by)s") % {"day": format_day(talk.day, "day_month"), "by": talk.by}
+            if talk.progress is not None:
+                head = _("%(head)s (%(progress)s of the way there)") % {
+                    "head": head,
+                    "progress": percent(talk.progress / 100),
+                }
+            doc.para(f"{head}: {talk.text}", SMALL, indent=4)
     if goal.celebration.strip():
         doc.label(_("What I am proud of"))
         doc.para(goal.celebration, indent=4)

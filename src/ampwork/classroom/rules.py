@@ -17,8 +17,11 @@
   the owner's managers, admins — ``objectives.view_private``).
 - ``goals.write``: a student writes their own goals' starting point, action plan and
   celebration — nobody else writes them.
-- ``goals.reply``: a teacher of the student's classes, or a head teacher, replies on a
-  student's goal — never on their own.
+- ``goals.check_in``: the dated check-ins on a student's goal are written by the student
+  on their own goals and by a teacher of the student's classes (:func:`teaches`) — not by
+  a head teacher, who reads them (``goals.view``), nor by anyone else (a teacher of another
+  class, another student). Guardians read them on the family page when one of the child's
+  classes shares goals with families (:func:`family_reads` and ``FamilySharing.goals``).
 - ``goals.settings``: head teachers choose whether goals are listed purpose → mastery →
   autonomy.
 - ``families.page``: head teachers and teachers open the families page of a school.
@@ -31,7 +34,9 @@
   teacher, or by a teacher of that student (asked with the organisation: whether to offer
   the choice at all — a teacher in a school).
 - A guardian is not a person of the school and has no role: :func:`family_reads` is their
-  one rule — the signed-in account of an active guardian of that student, in that school,
+  one rule (reading their child's shared items, and — :func:`family_consents` — giving or
+  refusing consent for their child's sensitive student pulses) — the signed-in account of
+  an active guardian of that student, in that school,
   while the guardian's email on record is still the account's (the roster changing it
   detaches the account: ``services._write_guardians``).
   Every other route refuses them (they have no actor: ``member_view`` answers 403).
@@ -97,8 +102,13 @@ def head_teacher_of(actor: Actor, student: Any) -> bool:
 
 
 def teacher_of(actor: Actor, student: Any) -> bool:
-    """A head teacher or a teacher of this student (``goals.reply``)."""
+    """A head teacher or a teacher of this student."""
     return head_teacher_of(actor, student) or teaches(actor, student)
+
+
+def checks_in_on(actor: Actor, student: Any) -> bool:
+    """``goals.check_in``: a student on their own goals, or a teacher of their classes."""
+    return (is_self(actor, student) and is_student(student)) or teaches(actor, student)
 
 
 def self_or_teacher(actor: Actor, student: Any) -> bool:
@@ -149,6 +159,13 @@ def family_reads(user: User | None, student: Any) -> bool:
     )
 
 
+def family_consents(user: User | None, student: Any) -> bool:
+    """A guardian gives or refuses consent for a student pulse only for their own child:
+    the same account, guardian and child as :func:`family_reads` (the school's policy and
+    the round are the consent service's to check)."""
+    return family_reads(user, student)
+
+
 def guardians_invitable_of(actor: Actor) -> set[int] | None:
     """``guardians.invite`` as a list: None when the actor invites every guardian of the
     school (head teachers), else the students whose guardians they invite — a teacher's
@@ -193,7 +210,7 @@ def install() -> None:
     # head teacher's grant is the object rule too, so a colleague's goals stay theirs)
     register("goals.view", frozenset(), self_or_teacher)
     register("goals.write", frozenset(), is_self)
-    register("goals.reply", frozenset(), teacher_of)
+    register("goals.check_in", frozenset(), checks_in_on)
     register("goals.settings", ADMIN_ONLY)
     register("families.page", TEACHERS)  # the families page (schools only): what follows
     register("families.share", ADMIN_ONLY, leads_class)

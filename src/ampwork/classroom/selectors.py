@@ -25,6 +25,7 @@ from . import consent, portfolio
 from .models import (
     ConsentPolicy,
     Goal,
+    GoalCheckIn,
     GoalSettings,
     Guardian,
     GuardianOf,
@@ -208,6 +209,51 @@ CELEBRATE_WITHIN = 14  # days before a cycle's end from which a goal asks for it
 
 
 @dataclass(frozen=True)
+class CheckInView:
+    """One dated check-in on a goal: who wrote it (the student or their teacher), when,
+    what, and how far along the goal was then by the writer's word (None: not given)."""
+
+    id: int
+    by: str  # GoalCheckIn.By
+    author: str  # the writer's name ("" once they are gone)
+    written_at: dt.datetime
+    text: str
+    progress: int | None  # 0..100
+
+    @property
+    def by_teacher(self) -> bool:
+        return self.by == GoalCheckIn.By.TEACHER
+
+    @property
+    def share(self) -> float | None:
+        """The progress as a share (0..1), for the pages' percentages."""
+        return None if self.progress is None else self.progress / 100
+
+
+def goal_check_ins(org_id: int, objective_ids: Iterable[int]) -> dict[int, list[CheckInView]]:
+    """The check-ins of these goals (by objective id), newest first. One query."""
+    found: dict[int, list[CheckInView]] = {}
+    for entry in (
+        GoalCheckIn.objects.filter(
+            organisation_id=org_id, goal__objective_id__in=list(objective_ids)
+        )
+        .select_related("author", "goal")
+        .order_by("-written_at", "-id")
+    ):
+        found.setdefault(entry.goal.objective_id, []).append(
+            CheckInView(
+                entry.pk,
+                entry.by,
+                entry.author.name if entry.author else "",
+                entry.written_at,
+                entry.text,
+                entry.progress,
+            )
+        )
+    return found
+
+
+@dataclass(frozen=True)
 class GoalView:
     """A student's objective in the worksheet's shape: the objective and key results (from
     OKRs' front door) with the sheet's texts."""
@@ -218,9 +264,8 @@ class GoalView:
     starting_point: str
     action_plan: str
     celebration: str
-    teacher_note: str
-    teacher: str
     celebrate: bool  # the cycle ends within CELEBRATE_WITHIN days, or has ended
+    talks: list[CheckInView]  # the check-ins with the teacher, newest first
 
     @property
     def kind_word(self) -> str:
@@ -253,17 +298,17 @@ def student_goals(
 ) -> list[GoalView]:
     """A student's goals (those of cycles not closed, or those named) that ``reader`` may
     see by OKRs' rule (a private one: the student, the author, the student's managers,
-    head teachers), in the school's order. A fixed number of queries whatever the number
-    of goals."""
+    head teachers), in the school's order, each with its check-ins. A fixed number of
+    queries whatever the number of goals and check-ins."""
     org = reader.organisation
     today = today or timezone.localdate()
     goals = okr_selectors.person_goals(reader, student_id, objective_ids)
+    ids = [g.id for g in goals]
     sheets = {
         sheet.objective_id: sheet
-        for sheet in Goal.objects.filter(
-            organisation=org, objective_id__in=[g.id for g in goals]
-        ).select_related("teacher")
+        for sheet in Goal.objects.filter(organisation=org, objective_id__in=ids)
     }
+    talks = goal_check_ins(org.pk, ids) if sheets else {}
     labels = dict(Goal.Kind.choices)
     views = []
     for found in goals:
@@ -277,9 +322,8 @@ def student_goals(
                 sheet.starting_point if sheet else "",
                 sheet.action_plan if sheet else "",
                 sheet.celebration if sheet else "",
-                sheet.teacher_note if sheet else "",
-                sheet.teacher.name if sheet and sheet.teacher else "",
                 found.cycle_closed or (found.cycle_end - today).days <= CELEBRATE_WITHIN,
+                talks.get(found.id, []),
             )
         )
     if order_by_kind(org):
@@ -370,14 +414,24 @@ def check_in_lines(view: GoalView, *, own_only: bool = False) -> list[str]:
     return [line for _, line in sorted(lines, key=lambda pair: pair[0])]
 
 
+def talk_line(talk: CheckInView, student: str) -> portfolio.TalkLine:
+    """A check-in with the teacher for the paper: its day, who wrote it, the text."""
+    if talk.by_teacher:
+        who = _("%(name)s (teacher)") % {"name": talk.author} if talk.author else _("A teacher")
+    else:
+        who = student
+    return portfolio.TalkLine(timezone.localdate(talk.written_at), who, talk.text, talk.progress)
+
+
 def conference_portfolio(
     actor: Actor, student: Person, today: dt.date | None = None
 ) -> portfolio.Portfolio:
     """What the student's printed portfolio holds — only what the student chose to show:
     their purpose statement (the whole of it when they print it themselves, with a note
     when they keep it private; for a teacher only one they show with their name), their
-    goals that are not private with progress and their own check-ins (never a teacher's
-    reply or others' check-in notes), the reflections they shared with their family and the
+    goals that are not private with progress, their own key-result check-ins (never others'
+    check-in notes) and the dated check-ins with their teacher, the reflections they shared
+    with their family and the
     feedback their teachers shared with it (for a teacher: only what they may read). A
     fixed number of queries."""
     today = today or timezone.localdate()
@@ -411,6 +465,7 @@ def conference_portfolio(
                 steps=view.steps,
                 check_ins=check_in_lines(view, own_only=True),
                 celebration=view.celebration,
+                talks=[talk_line(talk, student.name) for talk in reversed(view.talks)],
             )
             for view in views
         ],

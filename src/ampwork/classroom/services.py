@@ -562,7 +562,7 @@ def _write_links(org: Organisation, plan: oneroster.RosterPlan, person_of: dict[
 GOAL_TEXT_LIMIT = 2000
 
 
-def _goal_student(actor: Actor, objective_id: int) -> Person:
+def goal_student(actor: Actor, objective_id: int) -> Person:
     """The student whose objective this is (a school's, the actor's organisation's)."""
     if not actor.organisation.is_school:
         raise NotFound("students' goals are for schools")
@@ -582,7 +582,7 @@ def save_goal(
 ) -> Goal:
     """A student writes their own goal's sheet: where they start, their plan and, at the
     end, what they are proud of. Nobody else writes them (``goals.write``)."""
-    student = _goal_student(actor, objective_id)
+    student = goal_student(actor, objective_id)
     require(actor, "goals.write", student)
     if kind not in Goal.Kind.values:
         raise ValidationFailed.single("kind", gettext("choose purpose, mastery or autonomy"))
@@ -604,25 +604,6 @@ def save_goal(
         },
     )
     record(actor, actor.organisation, "goal.save", goal)
-    return goal
-
-
-@transaction.atomic
-def reply_to_goal(*, actor: Actor, objective_id: int, note: str) -> Goal:
-    """A teacher of the student's class (or a head teacher) replies on their goal."""
-    student = _goal_student(actor, objective_id)
-    require(actor, "goals.reply", student)
-    goal, _ = Goal.objects.update_or_create(
-        objective_id=objective_id,
-        defaults={
-            "organisation": actor.organisation,
-            "student": student,
-            "teacher_note": clean_text(note, "teacher_note", GOAL_TEXT_LIMIT, required=False),
-            "teacher": actor.person,
-            "updated_at": timezone.now(),
-        },
-    )
-    record(actor, actor.organisation, "goal.reply", goal)
     return goal
 
 

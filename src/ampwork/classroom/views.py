@@ -23,16 +23,24 @@ from ampwork.core.models import Organisation, Person
 from ampwork.core.permissions import Actor, can, require
 from ampwork.core.views import flash_errors, member_view
 from ampwork.okrs import selectors as okr_selectors
-from ampwork.pulse import instrument
 from ampwork.pulse import selectors as pulse_selectors
 from ampwork.pulse import services as pulse_services
 
-from . import bundle, consent, consent_services, portfolio, privacy_selectors, selectors, services
+from . import (
+    bundle,
+    consent,
+    consent_services,
+    family_consent_selectors,
+    goal_services,
+    portfolio,
+    selectors,
+    services,
+)
 from .forms import (
     ConsentPolicyForm,
     ConsentRecordForm,
+    GoalCheckInForm,
     GoalForm,
-    GoalReplyForm,
     GoalSettingsForm,
     RosterConfirmForm,
     RosterForm,
@@ -272,29 +280,18 @@ def families(request: HttpRequest, token: str) -> HttpResponse:
     except NotFound:
         return render(request, "classroom/families.html", {"invalid": True}, status=404)
     policy = selectors.policy_of(org)
-    items = pulse_services.items_of(round)
-    touches = selectors.sensitivity(items, policy.topics)
-    # the words the round's students read: its classes' age band (the youngest, if several)
-    band = privacy_selectors.wording(round, None)
-    questions = [
-        (
-            pulse_selectors.item_words(round, item, True, band),
-            [pulse_selectors.AREA_LABELS[a] for a in sorted(item.areas)]
-            + consent.touched_topics(list(instrument.wordings_of(item)), policy.topics),
-        )
-        for item in items
-    ]
+    asked = family_consent_selectors.questions_of(round, policy)
     response = render(
         request,
         "classroom/families.html",
         {
             "school": org.name,
             "round": round,
-            "questions": questions,
-            "enps": pulse_selectors.enps_words(round, True, band),
-            "comment": pulse_selectors.comment_words(round),
+            "questions": asked.questions,
+            "enps": asked.enps,
+            "comment": asked.comment,
             "policy": policy,
-            "touches": touches,
+            "touches": asked.touches,
         },
     )
     response["X-Robots-Tag"] = "noindex"
@@ -355,7 +352,8 @@ def student_goals(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @member_view
 def goal(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
-    """One goal: the student writes its sheet; their teacher replies."""
+    """One goal: the student writes its sheet; the student and their teacher check in on
+    it (a dated series, newest first)."""
     _goals_in_school(actor)
     # a private objective the reader may not see is "not found", as on the OKR pages
     student = core_selectors.get_person(
@@ -367,7 +365,7 @@ def goal(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
         raise NotFound("no such goal")
     view = found[0]
     may_write = can(actor, "goals.write", student)
-    may_reply = can(actor, "goals.reply", student)
+    may_check_in = can(actor, "goals.check_in", student)
     form = GoalForm(
         initial={
             "kind": view.kind,
@@ -376,20 +374,23 @@ def goal(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
             "celebration": view.celebration,
         }
     )
-    reply = GoalReplyForm(initial={"teacher_note": view.teacher_note})
+    check_in = GoalCheckInForm()
     if request.method == "POST":
-        if "teacher_note" in request.POST:
-            require(actor, "goals.reply", student)
-            reply = GoalReplyForm(request.POST)
-            if reply.is_valid():
+        if any(key.startswith(f"{GoalCheckInForm.prefix}-") for key in request.POST):
+            require(actor, "goals.check_in", student)
+            check_in = GoalCheckInForm(request.POST)
+            if check_in.is_valid():
                 try:
-                    services.reply_to_goal(
-                        actor=actor, objective_id=pk, note=reply.cleaned_data["teacher_note"]
+                    goal_services.add_check_in(
+                        actor=actor,
+                        objective_id=pk,
+                        text=check_in.cleaned_data["text"],
+                        progress=check_in.cleaned_data["progress"],
                     )
                 except ValidationFailed as exc:
-                    add_errors(reply, exc)
+                    add_errors(check_in, exc)
                 else:
-                    messages.success(request, _("Reply saved."))
+                    messages.success(request, _("Check-in saved."))
                     return redirect("classroom:goal", pk=pk)
         else:
             require(actor, "goals.write", student)
@@ -410,7 +411,7 @@ def goal(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
             "view": view,
             "mine": may_write,
             "form": form if may_write else None,
-            "reply": reply if may_reply else None,
+            "check_in": check_in if may_check_in else None,
         },
         status=400 if request.method == "POST" else 200,
     )
