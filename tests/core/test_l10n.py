@@ -120,7 +120,7 @@ def test_written_keeps_the_digits_the_rule_compared(
 @given(
     st.one_of(
         st.floats(min_value=-1e12, max_value=1e12, allow_nan=False),
-        st.decimals(min_value=-10**12, max_value=10**12, allow_nan=False, places=4),
+        st.decimals(min_value=-(10**12), max_value=10**12, allow_nan=False, places=4),
         st.integers(min_value=-(10**12), max_value=10**12),
     ),
     st.integers(min_value=0, max_value=3),

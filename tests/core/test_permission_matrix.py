@@ -491,8 +491,8 @@ API: dict[str, str] = {
     "POST /api/v1/feedback-360-requests/{request_id}/decision": "*=invalid|404",  # not proposed
     "POST /api/v1/feedback-360-requests/{request_id}/close": "*=ok|404",
     "PUT /api/v1/feedback-360-requests/{request_id}/sharing": "*=ok|404",
-    "GET /api/v1/people": "*=ok",
-    "GET /api/v1/people/{person_id}": "*=ok",
+    "GET /api/v1/people": "*=ok student=403",  # a school's students: no addresses
+    "GET /api/v1/people/{person_id}": "*=ok student=403",
     "GET /api/v1/pulse/rounds": "*=ok",
     "GET /api/v1/pulse/rounds/{round_id}/results": "*=ok",
     "GET /api/v1/purpose": "*=ok",
@@ -1213,12 +1213,17 @@ def test_teachers_may_in_a_school_what_managers_may_not_in_a_company() -> None:
         "recognition.give",
         # s15G: a personal API token — never a school's student (a class-code sign-in)
         "tokens.create",
+        # the whole directory and people's addresses — never a school's student
+        "people.view_everyone",
+        "people.view_email",
     }
     for action in (
         "purpose.shared_by_default",
         "recognition.feed",
         "recognition.give",
         "tokens.create",
+        "people.view_everyone",
+        "people.view_email",
     ):
         assert can(Actor(organisation=company, role=Role.MEMBER), action), action
         assert can(Actor(organisation=school, role=Role.MANAGER), action), action

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ampwork.core import selectors, services
-from ampwork.core.errors import NotFound, ValidationFailed
+from ampwork.core.errors import ValidationFailed
 from ampwork.core.forms import LoginGrantForm, PersonForm, add_errors
 from ampwork.core.models import Person, Role, SignInInvite
 from ampwork.core.permissions import Actor, can, require
@@ -37,8 +37,6 @@ def people_list(request: HttpRequest, actor: Actor) -> HttpResponse:
 @member_view
 def person_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     require(actor, "people.view")
-    if not selectors.directory(actor, active=None).filter(pk=pk).exists():
-        raise NotFound(_("No such person."))
     person, teams, reports = selectors.person_detail(actor.organisation, pk)
     invited = selectors.waiting_invitation(person) if person.user_id is None else None
     link = selectors.sign_in_invite_of(person) if person.user_id is None else None
