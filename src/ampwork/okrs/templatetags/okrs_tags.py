@@ -8,7 +8,6 @@ from html import escape  # Django's ``escape`` is this one, marked safe
 from typing import TYPE_CHECKING, Any
 
 from django import template
-from django.template.defaultfilters import floatformat
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext, pgettext_lazy
@@ -191,7 +190,7 @@ def _objective_list(
         if r.score is not None:
             out.append(
                 f' · {escape(gettext("score"))}\n        <span class="band--{escape(str(r.band))}">'
-                f"{floatformat(r.score, 1)}</span>"  # safe: a number
+                f"{escape(l10n.format_number(r.score, 1))}</span>"
             )
         if o.visibility == "private":
             out.append(f" · {escape(gettext('private'))}")
