@@ -99,7 +99,9 @@ def test_the_plotly_locale_comes_from_cldr(
     assert (fmt["decimal"], fmt["thousands"]) == (decimal, thousands)
     # the same marks as Babel writes a number with
     babel_locale = Locale.parse(name.replace("-", "_"))
-    assert babel_numbers.format_decimal(12345.5, locale=babel_locale) == f"12{thousands}345{decimal}5"
+    assert (
+        babel_numbers.format_decimal(12345.5, locale=babel_locale) == f"12{thousands}345{decimal}5"
+    )
 
 
 @pytest.mark.parametrize(
@@ -168,11 +170,18 @@ def test_german_charts_write_numbers_and_percentages_the_german_way() -> None:
             ]
         )
         attainment = mastery_charts.attainment([CycleAttainment("Q3", False, 0.584, 3)])
-    (_config, figure), = _config_and_figure(trend)
-    assert figure["layout"]["yaxis"]["ticktext"] == ["0\xa0%", "20\xa0%", "40\xa0%", "60\xa0%", "80\xa0%", "100\xa0%"]
+    ((_config, figure),) = _config_and_figure(trend)
+    assert figure["layout"]["yaxis"]["ticktext"] == [
+        "0\xa0%",
+        "20\xa0%",
+        "40\xa0%",
+        "60\xa0%",
+        "80\xa0%",
+        "100\xa0%",
+    ]
     assert figure["data"][0]["customdata"] == ["50\xa0%", "25\xa0%"]
     assert "tickformat" not in figure["layout"]["yaxis"]
-    (_config, figure), = _config_and_figure(attainment)
+    ((_config, figure),) = _config_and_figure(attainment)
     assert figure["layout"]["annotations"][0]["text"] == "0,7"
     assert figure["data"][0]["text"] == ["0,58 bisher"]
 
@@ -180,7 +189,7 @@ def test_german_charts_write_numbers_and_percentages_the_german_way() -> None:
 def test_english_charts_read_as_before() -> None:
     with translation.override("en-gb"):
         attainment = mastery_charts.attainment([CycleAttainment("Q3", True, 0.584, 3)])
-    (_config, figure), = _config_and_figure(attainment)
+    ((_config, figure),) = _config_and_figure(attainment)
     assert figure["layout"]["annotations"][0]["text"] == "0.7"
     assert figure["data"][0]["text"] == ["0.58"]
     assert "separators" not in figure["layout"]

@@ -35,6 +35,8 @@ def config(language: str | None = None) -> dict[str, Any]:
 def _config_json(language: str) -> str:
     with translation.override(language):
         return json.dumps(config(language))
+
+
 INK = "#1f2933"
 ACCENT = "#2f6f5e"
 

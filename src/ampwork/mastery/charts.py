@@ -65,7 +65,9 @@ def attainment(rows: Sequence[CycleAttainment]) -> str:
             hovertemplate="%{x}: %{y:.2f}<extra></extra>",
         )
     )
-    fig.add_hline(y=0.7, line={"dash": "dot", "color": "#9aa5b1"}, annotation_text=l10n.written("0.7"))
+    fig.add_hline(
+        y=0.7, line={"dash": "dot", "color": "#9aa5b1"}, annotation_text=l10n.written("0.7")
+    )
     fig.update_layout(
         height=220, yaxis={"range": [0, 1.05], "title": _("mean score"), "automargin": True}
     )
@@ -191,10 +193,11 @@ def flow_map(fm: FlowMap) -> str:
             "zeroline": False,
             "automargin": True,
         },
-        # automargin: the axis title is long in German ("… ggü. eigenem Durchschnitt")
+        # the upright title on two lines: in German ("Herausforderung (ggü. eigenem
+        # Durchschnitt)") one line is longer than the chart is high and was cut
         yaxis={
             "range": [-span, span],
-            "title": _("challenge (vs own average)"),
+            "title": _("challenge (vs own average)").replace(" (", "<br>(", 1),
             "zeroline": False,
             "automargin": True,
         },

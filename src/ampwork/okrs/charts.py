@@ -136,7 +136,7 @@ def statuses(rows: Sequence[Any]) -> str:
     layout = {
         # above the bars: below them it ran into the x-axis title (German "im Plan" into
         # "Ziele"), whose distance from the bars does not grow with the chart's height
-        "legend": {"orientation": "h", "x": 0, "y": 1, "yanchor": "bottom"},
+        "legend": {"orientation": "h", "x": 0, "y": 1, "yanchor": "bottom", "traceorder": "normal"},
         "barmode": "stack",
         "height": max(200, 32 * len(rows) + 80),
         "xaxis": {
