@@ -14,6 +14,7 @@ from django.utils.translation import gettext, ngettext, pgettext_lazy
 
 from ampwork.core import l10n
 from ampwork.core.templatetags.ampwork_tags import pct, slug
+from ampwork.okrs.progress import grade
 
 if TYPE_CHECKING:
     from ampwork.okrs.selectors.alignment import Alignment, Branch
@@ -65,6 +66,13 @@ def owner_name(objective: Any, organisation: Any) -> str:
     if objective.owner_kind == "team":
         return str(objective.owner_team.name)
     return str(organisation.name) if organisation is not None else ""
+
+
+@register.filter
+def score(value: float | None) -> str:
+    """A score as graded (one decimal, half up: progress.grade), written as the reader
+    writes numbers: 0.45 → '0.5' (en), '0,5' (de); the band's colour is of the same grade."""
+    return "—" if value is None else l10n.written(str(grade(value)))
 
 
 @register.filter
@@ -190,7 +198,7 @@ def _objective_list(
         if r.score is not None:
             out.append(
                 f' · {escape(gettext("score"))}\n        <span class="band--{escape(str(r.band))}">'
-                f"{escape(l10n.format_number(r.score, 1))}</span>"
+                f"{escape(score(r.score))}</span>"
             )
         if o.visibility == "private":
             out.append(f" · {escape(gettext('private'))}")
