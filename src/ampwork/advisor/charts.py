@@ -10,19 +10,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ampwork.core.charts import Table, to_html
-from ampwork.core.l10n import format_day, format_percent, plotly_separators
+from ampwork.core.l10n import format_day, format_percent
 
 LINES = (
     ("autonomy", gettext_lazy("Autonomy"), "#3b6ea8"),
     ("mastery", gettext_lazy("Mastery"), "#2f6f5e"),
     ("purpose", gettext_lazy("Purpose"), "#a05195"),
 )
-
-
-def _separators(fig: go.Figure) -> None:
-    """Hover and axis numbers with the reader's decimal and group marks (core/l10n.py)."""
-    if marks := plotly_separators():
-        fig.update_layout(separators=marks)
 
 
 def trend(rounds: Sequence[tuple[Any, dict[str, float | None]]]) -> str:
@@ -32,20 +26,34 @@ def trend(rounds: Sequence[tuple[Any, dict[str, float | None]]]) -> str:
     names = [format_day(r.closes) for r, _values in rounds]  # round names are long
     for key, lazy_label, colour in LINES:
         label = str(lazy_label)
+        shares = [values.get(key) for _round, values in rounds]
         fig.add_trace(
             go.Scatter(
                 x=names,
-                y=[values.get(key) for _round, values in rounds],
+                y=shares,
                 mode="lines+markers",
                 name=label,
                 line={"color": colour, "width": 3},
                 text=[r.name for r, _values in rounds],
-                hovertemplate=f"{label}: %{{y:.0%}}<extra>%{{text}}</extra>",
+                # the share as the reader writes it ("50 %" in German): plotly's own
+                # percent format has no space
+                customdata=[format_percent(v) for v in shares],
+                hovertemplate=f"{label}: %{{customdata}}<extra>%{{text}}</extra>",
             )
         )
+    ticks = [i / 5 for i in range(6)]
     fig.update_layout(
         height=220,
-        yaxis={"range": [0, 1], "tickformat": ".0%", "title": _("favourable")},
+        # room at both ends: the first date clear of the "0 %" beside it, the last one
+        # not cut at the edge
+        xaxis={"range": [-0.4, len(names) - 0.6], "automargin": True},
+        yaxis={
+            "range": [0, 1],
+            "tickvals": ticks,
+            "ticktext": [format_percent(t) for t in ticks],
+            "title": _("favourable"),
+            "automargin": True,
+        },
         legend={"orientation": "h", "y": -0.3},
     )
 
@@ -64,5 +72,4 @@ def trend(rounds: Sequence[tuple[Any, dict[str, float | None]]]) -> str:
             for r, values in rounds
         ],
     )
-    _separators(fig)
     return to_html(fig, table)

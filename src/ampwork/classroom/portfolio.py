@@ -241,6 +241,8 @@ class _Document(FPDF):
 
 _ASCII_MARKS = str.maketrans(
     {"—": "-", "\u2013": "-", "\u2192": "->", "“": '"', "”": '"', "\u2019": "'"}
+    # the thin and narrow spaces CLDR writes in date spans and French numbers
+    | {"\u2009": " ", "\u202f": "\xa0"}
 )
 
 

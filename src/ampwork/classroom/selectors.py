@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from ampwork.core import selectors as core_selectors
-from ampwork.core.l10n import format_day
+from ampwork.core.l10n import format_day, format_interval, written
 from ampwork.core.models import Organisation, Person, Role, Team, TeamMembership
 from ampwork.core.permissions import Actor
 from ampwork.core.templatetags.ampwork_tags import num
@@ -367,10 +367,11 @@ def students_to_follow(actor: Actor, limit: int | None = None) -> Following:
 
 
 def _number(value: float | None, unit: str) -> str:
-    """As the pages show a number (core's ``num``: at most four decimals), with its unit."""
+    """As the pages show a number (core's ``num``: at most four decimals), with its unit,
+    written as the reader writes numbers ("6,72" in German)."""
     if value is None:
         return _("not checked in yet")
-    return f"{num(value)} {unit}".strip()
+    return f"{written(num(value))} {unit}".strip()
 
 
 def key_result_line(kr: okr_selectors.KeyResultGoal) -> portfolio.KeyResultLine:
@@ -453,11 +454,10 @@ def conference_portfolio(
                 kind=view.kind_word,
                 title=view.goal.title,
                 progress=view.goal.progress,
-                cycle=_("%(cycle)s: %(start)s to %(end)s")
+                cycle=_("%(cycle)s: %(dates)s")
                 % {
                     "cycle": view.goal.cycle_name,
-                    "start": format_day(view.goal.cycle_start, "day_month"),
-                    "end": format_day(view.goal.cycle_end),
+                    "dates": format_interval(view.goal.cycle_start, view.goal.cycle_end),
                 },
                 starting_point=view.starting_point,
                 key_results=view.lines,

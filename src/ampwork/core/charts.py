@@ -5,18 +5,38 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from html import escape
 from typing import Any
 
 import plotly.graph_objects as go
 import plotly.io as pio
 from django.templatetags.static import static
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from . import l10n
 from .staticfinders import PUBLIC_PATH
 
 CONFIG = {"displayModeBar": False, "responsive": True}
+
+
+def config(language: str | None = None) -> dict[str, Any]:
+    """plotly.js's config for a chart read in ``language`` (the active one): CONFIG, and
+    the reader's locale built from CLDR (core/l10n.plotly_locale) — month and day names
+    and the date shapes on date axes, the decimal and group marks."""
+    name, locale = l10n.plotly_locale(language)
+    # the one plotly.js message these charts can show (after a zoom; no mode bar)
+    words = {"Double-click to zoom back out": _("Double-click to zoom back out")}
+    return {**CONFIG, "locale": name, "locales": {name: {**locale, "dictionary": words}}}
+
+
+@lru_cache(maxsize=16)
+def _config_json(language: str) -> str:
+    with translation.override(language):
+        return json.dumps(config(language))
+
+
 INK = "#1f2933"
 ACCENT = "#2f6f5e"
 
@@ -71,7 +91,7 @@ def to_html(fig: go.Figure, table: Table | None) -> str:
         plot_bgcolor="rgba(0,0,0,0)",
         font={"family": "system-ui, sans-serif", "size": 13, "color": INK},
     )
-    return _div(fig.layout.height, fig.to_json(), table)
+    return _div(fig.layout.height, fig.to_dict(), table)
 
 
 # what to_html's update_layout adds, in the order plotly writes it
@@ -99,15 +119,22 @@ def figure_html(data: list[dict[str, Any]], layout: dict[str, Any], table: Table
     compared with its plotly figure (``tests/okrs/test_charts_html.py``)."""
     assert not _LOOK.keys() & layout.keys()
     figure = {"data": data, "layout": {"template": _template(), **layout, **_LOOK}}
-    return _div(layout.get("height"), pio.to_json(figure, validate=False), table)
+    return _div(layout.get("height"), figure, table)
 
 
-def _div(height: int | None, figure: str, table: Table | None) -> str:
+def _div(height: int | None, figure: dict[str, Any], table: Table | None) -> str:
+    """Every chart leaves here: its numbers with the reader's decimal and group marks
+    (``separators``, set last so both ways of building a figure write the same bytes) and
+    plotly.js told the reader's locale (:func:`config`)."""
+    language = translation.get_language() or l10n.FALLBACK
+    if marks := l10n.plotly_separators(language):
+        figure["layout"]["separators"] = marks
     style = f"height:{int(height)}px; width:100%;" if height else "height:100%; width:100%;"
     return (
         f'<div class="plotly-graph-div js-chart" style="{style}" aria-hidden="true" '
         f'data-plotly="{escape(static(PUBLIC_PATH))}" '
-        f'data-figure="{escape(figure)}" data-config="{escape(json.dumps(CONFIG))}">'
+        f'data-figure="{escape(pio.to_json(figure, validate=False))}" '
+        f'data-config="{escape(_config_json(language))}">'
         "</div>" + (table.to_html() if table is not None else "")
     )
 

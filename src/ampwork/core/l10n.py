@@ -207,3 +207,148 @@ def plotly_separators(language: str | None = None) -> str | None:
     symbols = locale_for(language).number_symbols.get("latn", {})
     marks = str(symbols.get("decimal", ".")) + str(symbols.get("group", ","))
     return None if marks == ".," else marks
+
+
+def format_interval(
+    start: dt.date | None,
+    end: dt.date | None,
+    skeleton: str = "yMMMd",
+    language: str | None = None,
+) -> str:
+    """A span of days written once, as each language writes one: '28 Oct – 7 Nov 2026'
+    (en), '28.10.–07.11.2026' (de), '28 oct. – 7 nov. 2026' (fr); the shared month or year
+    is not repeated, and both ends have the same shape (CLDR's interval formats). A
+    missing end is written as the one day there is."""
+    if isinstance(start, dt.datetime):
+        start = start.date()
+    if isinstance(end, dt.datetime):
+        end = end.date()
+    if start is None or end is None:
+        day = start or end
+        if day is None:
+            return ""
+        return str(babel_dates.format_skeleton(skeleton, day, locale=locale_for(language)))
+    return str(babel_dates.format_interval(start, end, skeleton, locale=locale_for(language)))
+
+
+def format_signed(value: Number | None, decimals: int, language: str | None = None) -> str:
+    """A difference with its sign always shown, as Python's ``:+.2f`` signs it: +0.42 and
+    -1.30 (en), +0,42 and -1,30 (de); the language's own plus and minus signs."""
+    if value is None:
+        return "—"
+    text = f"{value:+.{decimals}f}"  # Python's rounding and sign, digits unchanged
+    symbols = locale_for(language).number_symbols.get("latn", {})
+    sign = symbols.get("minusSign", "-") if text[0] == "-" else symbols.get("plusSign", "+")
+    return str(sign) + written(text[1:], language=language)
+
+
+def percent_affixes(language: str | None = None) -> tuple[str, str]:
+    """What a language writes before and after a percentage's digits: ('', '%') in English,
+    ('', '\\xa0%') in German and Spanish, ('', '\\u202f%') in French (its standard pattern)."""
+    written_50 = format_percent(0.5, 0, language)
+    digits = format_number(50, 0, language)
+    before, _digits, after = written_50.partition(digits)
+    return before, after
+
+
+# d3-time-format's directives (plotly.js draws dates with them) for CLDR's pattern letters
+_D3 = {
+    "y": "%Y",
+    "yy": "%y",
+    "M": "%-m",
+    "MM": "%m",
+    "MMM": "%b",
+    "MMMM": "%B",
+    "d": "%-d",
+    "dd": "%d",
+    "E": "%a",
+    "EE": "%a",
+    "EEE": "%a",
+    "EEEE": "%A",
+    "H": "%-H",
+    "HH": "%H",
+    "h": "%-I",
+    "hh": "%I",
+    "m": "%-M",
+    "mm": "%M",
+    "s": "%-S",
+    "ss": "%S",
+    "a": "%p",
+}
+
+
+def d3_pattern(pattern: str) -> str:
+    """A CLDR date pattern ('d. MMM y', "d 'de' MMM 'de' y") as a d3-time-format string
+    ('%-d. %b %Y', '%-d de %b de %Y'): plotly.js writes its date ticks with these."""
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "'":
+            close = pattern.find("'", i + 1)
+            close = len(pattern) if close < 0 else close
+            literal = pattern[i + 1 : close]
+            out.append("'" if literal == "" else literal.replace("%", "%%"))
+            i = close + 1
+        elif char.isascii() and char.isalpha():
+            run = i
+            while run < len(pattern) and pattern[run] == char:
+                run += 1
+            count = run - i
+            letter = {"L": "M", "c": "E", "e": "E", "k": "H", "K": "h", "u": "y"}.get(char, char)
+            if letter == "y":
+                out.append("%y" if count == 2 else "%Y")
+            else:
+                out.append(_D3.get(letter * min(count, 4), ""))
+            i = run
+        else:
+            out.append("%%" if char == "%" else char)
+            i += 1
+    return "".join(out).strip()
+
+
+def _skeleton_pattern(locale: Locale, skeleton: str) -> str:
+    key = babel_dates.match_skeleton(skeleton, locale.datetime_skeletons) or skeleton
+    return d3_pattern(str(locale.datetime_skeletons[key].pattern))
+
+
+@lru_cache(maxsize=16)
+def _plotly_locale(name: str) -> dict[str, object]:
+    locale = Locale.parse(name)
+    symbols = locale.number_symbols.get("latn", {})
+    days = locale.days["format"]
+    months = locale.months["format"]
+    sunday_first = [6, 0, 1, 2, 3, 4, 5]  # Babel counts from Monday, d3 from Sunday
+    return {
+        "format": {
+            "days": [str(days["wide"][i]) for i in sunday_first],
+            "shortDays": [str(days["abbreviated"][i]) for i in sunday_first],
+            "months": [str(months["wide"][i]) for i in range(1, 13)],
+            "shortMonths": [str(months["abbreviated"][i]) for i in range(1, 13)],
+            "periods": [
+                str(locale.day_periods["format"]["abbreviated"].get(p, p.upper()))
+                for p in ("am", "pm")
+            ],
+            "date": d3_pattern(str(locale.date_formats["short"].pattern)),
+            "time": d3_pattern(str(locale.time_formats["medium"].pattern)),
+            "dateTime": "%x, %X",
+            "decimal": str(symbols.get("decimal", ".")),
+            "thousands": str(symbols.get("group", ",")),
+            "grouping": [3],
+            "currency": ["", ""],
+            "year": _skeleton_pattern(locale, "y"),
+            "month": _skeleton_pattern(locale, "yMMM"),
+            "dayMonth": _skeleton_pattern(locale, "MMMd"),
+            "dayMonthYear": _skeleton_pattern(locale, "yMMMd"),
+        },
+        "dictionary": {},
+    }
+
+
+def plotly_locale(language: str | None = None) -> tuple[str, dict[str, object]]:
+    """The name plotly.js knows the reader's language by ('de', 'en-GB') and its locale
+    for ``config.locales``, built from CLDR (Babel): month and day names, the date shapes
+    of the date axes' ticks, the decimal and group marks. Never plotly's own locale files."""
+    locale = locale_for(language)
+    name = str(locale)
+    return name.replace("_", "-"), _plotly_locale(name)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ampwork.core.charts import Table, to_html
-from ampwork.core.l10n import format_number, plotly_separators
+from ampwork.core.l10n import format_number
 
 from .audit import Record
 
@@ -20,12 +20,6 @@ COLOURS = ["#2f6f5e", "#c05621", "#5a67d8", "#9aa5b1"]
 #: above this many people the dots become boxes computed here (the page stays small: at
 #: 10,000 people the dots alone were some 400 KB of the page)
 DOTS = 1000
-
-
-def _separators(fig: go.Figure) -> None:
-    """Hover and axis numbers with the reader's decimal and group marks (core/l10n.py)."""
-    if marks := plotly_separators():
-        fig.update_layout(separators=marks)
 
 
 def pay_by_level(records: Sequence[Record], groups: Sequence[str]) -> str:
@@ -116,7 +110,6 @@ def pay_by_level(records: Sequence[Record], groups: Sequence[str]) -> str:
         legend={"orientation": "h", "y": -0.18},
         xaxis={"categoryorder": "array", "categoryarray": levels},
     )
-    _separators(fig)
     return to_html(fig, _table(levels, ranges, market, shown_groups))
 
 

@@ -87,7 +87,7 @@ def judge(result: dict[str, Any]) -> tuple[str, list[str]]:
             large = abs(percent) >= GAP_RED
             values: dict[str, object] = {
                 "gap": percent_text(percent, threshold=GAP_RED, reached=large),
-                "threshold": f"{GAP_RED}%",
+                "threshold": _written(GAP_RED, signed=False),
                 "low": percent_text(log_points_percent(low)),
                 "high": percent_text(log_points_percent(high)),
             }
@@ -108,7 +108,7 @@ def judge(result: dict[str, Any]) -> tuple[str, list[str]]:
         largest = _largest(flagged_categories)
         values = {
             "n": len(flagged_categories),
-            "threshold": f"{GAP_RED}%",
+            "threshold": _written(GAP_RED, signed=False),
             **largest,
         }
         red.append(
@@ -146,7 +146,7 @@ def judge(result: dict[str, Any]) -> tuple[str, list[str]]:
             "flags": flags,
             "n": n,
             "share": share,
-            "threshold": f"{SHARE_RED_PERCENT}%",
+            "threshold": _written(SHARE_RED_PERCENT, signed=False),
         }
         (red if many else amber).append(
             (

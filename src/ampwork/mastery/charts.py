@@ -56,24 +56,28 @@ def attainment(rows: Sequence[CycleAttainment]) -> str:
             y=[r.average for r in rows],
             marker_color=[ACCENT if r.closed else "#9fc2b6" for r in rows],
             text=[
-                f"{r.average:.2f}"
+                l10n.written(f"{r.average:.2f}")
                 if r.closed
-                else _("%(average)s so far") % {"average": f"{r.average:.2f}"}
+                else _("%(average)s so far") % {"average": l10n.written(f"{r.average:.2f}")}
                 for r in rows
             ],
             textposition="auto",
             hovertemplate="%{x}: %{y:.2f}<extra></extra>",
         )
     )
-    fig.add_hline(y=0.7, line={"dash": "dot", "color": "#9aa5b1"}, annotation_text="0.7")
-    fig.update_layout(height=220, yaxis={"range": [0, 1.05], "title": _("mean score")})
+    fig.add_hline(
+        y=0.7, line={"dash": "dot", "color": "#9aa5b1"}, annotation_text=l10n.written("0.7")
+    )
+    fig.update_layout(
+        height=220, yaxis={"range": [0, 1.05], "title": _("mean score"), "automargin": True}
+    )
     table = Table(
         _("Mean key-result score per cycle (0.7 is what aspirational work aims for)"),
         [_("Cycle"), _("Mean score"), _("Key results"), _("Cycle state")],
         [
             (
                 r.name,
-                f"{r.average:.2f}",
+                l10n.written(f"{r.average:.2f}"),
                 r.count,
                 pgettext("cycle state", "closed") if r.closed else _("open: progress so far"),
             )
@@ -183,11 +187,19 @@ def flow_map(fm: FlowMap) -> str:
     fig.update_layout(
         height=300,
         showlegend=False,
-        xaxis={"range": [-span, span], "title": _("skill (vs own average)"), "zeroline": False},
+        xaxis={
+            "range": [-span, span],
+            "title": _("skill (vs own average)"),
+            "zeroline": False,
+            "automargin": True,
+        },
+        # the upright title on two lines: in German ("Herausforderung (ggü. eigenem
+        # Durchschnitt)") one line is longer than the chart is high and was cut
         yaxis={
             "range": [-span, span],
-            "title": _("challenge (vs own average)"),
+            "title": _("challenge (vs own average)").replace(" (", "<br>(", 1),
             "zeroline": False,
+            "automargin": True,
         },
     )
     table = Table(
@@ -205,8 +217,8 @@ def flow_map(fm: FlowMap) -> str:
                 _date(p.week),
                 p.challenge,
                 p.skill,
-                f"{p.z_challenge:+.2f}",
-                f"{p.z_skill:+.2f}",
+                l10n.format_signed(p.z_challenge, 2),
+                l10n.format_signed(p.z_skill, 2),
                 _quadrant(p.quadrant),
             )
             for p in fm.points

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ampwork.core.l10n import written
 from ampwork.core.words import gettext, ngettext, pgettext
 
 MIN_WEEKS = 4
@@ -127,7 +128,7 @@ def flow_map(weeks: Sequence[tuple[dt.date, int | None, int | None]]) -> FlowMap
         "(challenge %(challenge)s, skill %(skill)s)."
     ) % {
         "rated": len(rated),
-        "challenge": f"{out.mean_challenge:.1f}",
-        "skill": f"{out.mean_skill:.1f}",
+        "challenge": written(f"{out.mean_challenge:.1f}"),
+        "skill": written(f"{out.mean_skill:.1f}"),
     }
     return out

@@ -33,7 +33,7 @@ from decimal import Decimal
 from fractions import Fraction
 from functools import partial
 
-from ampwork.core.l10n import format_day
+from ampwork.core.l10n import format_day, written
 from ampwork.core.words import get_language, gettext_lazy, pgettext, pgettext_lazy
 from ampwork.core.words import gettext as _
 from ampwork.okrs.progress import Explained, as_exact, compare
@@ -224,7 +224,7 @@ def _too_easy(
                                 "(to date)"
                             )
                         )
-                        % {"average": f"{a.value:.2f}", "cycle": name}
+                        % {"average": written(f"{a.value:.2f}"), "cycle": name}
                         for name, closed, a, _ids in (first, second)
                     ]
                     + [
@@ -291,7 +291,7 @@ def _too_hard(
                             )
                             % {
                                 "cycle": name,
-                                "average": f"{average.value:.2f}",
+                                "average": written(f"{average.value:.2f}"),
                                 "hard": HARD_AVERAGE,
                                 "count": len(scored),
                             }
@@ -356,7 +356,7 @@ def _review(
                         "“%(title)s” (%(cycle)s, committed) closed at %(score)s; committed key "
                         "results are expected to reach 1.0."
                     )
-                    % {"title": k.title, "cycle": name, "score": f"{k.score:.2f}"}
+                    % {"title": k.title, "cycle": name, "score": written(f"{k.score:.2f}")}
                     for k in missed
                 ],
                 [k.id for k in missed],

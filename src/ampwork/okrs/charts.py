@@ -35,8 +35,7 @@ def _label(status: str) -> str:
 
 def _grade(g: float) -> str:
     """A grade as the score chart labels it: '0.7' in English, '0,7' in German."""
-    plain = f"{g:.1f}"
-    return plain if l10n.locale_for().language == "en" else l10n.format_number(g, 1)
+    return l10n.written(f"{g:.1f}")
 
 
 def key_result(kr: KeyResult, history: Sequence[CheckIn], cycle: Cycle) -> str | None:
@@ -135,7 +134,9 @@ def statuses(rows: Sequence[Any]) -> str:
     ]
     most = max((r.total for r in rows), default=1)
     layout = {
-        "legend": {"orientation": "h", "y": -0.15},
+        # above the bars: below them it ran into the x-axis title (German "im Plan" into
+        # "Ziele"), whose distance from the bars does not grow with the chart's height
+        "legend": {"orientation": "h", "x": 0, "y": 1, "yanchor": "bottom", "traceorder": "normal"},
         "barmode": "stack",
         "height": max(200, 32 * len(rows) + 80),
         "xaxis": {

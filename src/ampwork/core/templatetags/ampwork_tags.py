@@ -98,8 +98,35 @@ for _name, _shape in (
 @register.filter
 def number(value: float | Decimal | None, decimals: int | str | None = None) -> str:
     """1234.5 → '1,234.5' (en), '1.234,5' (de, es), '1 234,5' (fr); ``|number:1`` fixes
-    one decimal place. For people; inputs and data attributes use ``num`` or raw values."""
-    return l10n.format_number(value, None if decimals in (None, "") else int(decimals))
+    one decimal place; ``|number:"-1"`` as Django's ``floatformat:"-1"``: one place, none
+    for a whole number (12 → '12', 12.25 → '12.2'). For people; inputs and data attributes
+    use ``num`` or raw values."""
+    if decimals in (None, ""):
+        return l10n.format_number(value, None)
+    places = int(str(decimals))
+    if places < 0:
+        whole = value is not None and Decimal(str(value)) == Decimal(str(value)).to_integral()
+        places = 0 if whole else -places
+    return l10n.format_number(value, places)
+
+
+@register.filter
+def percent(value: float | Decimal | None, decimals: int | str = 0) -> str:
+    """A number of percent as the reader writes it: ``{{ 12.5|percent:1 }}`` → '12.5%'
+    (en), '12,5 %' (de, fr, es); ``|pct`` is for shares (0.125). None → '—'."""
+    if value is None or value == "":
+        return "—"
+    return l10n.format_percent(Decimal(str(value)) / 100, int(str(decimals)))
+
+
+@register.simple_tag
+def date_range(
+    start: dt.date | dt.datetime | None, end: dt.date | dt.datetime | None, skeleton: str = "yMMMd"
+) -> str:
+    """``{% date_range cycle.start cycle.end %}``: the span written once, as the reader's
+    language writes one ('28 Oct – 7 Nov 2026', '28. Okt. – 7. Nov. 2026'), both ends in
+    the same shape (core/l10n.format_interval)."""
+    return l10n.format_interval(_local(start), _local(end), skeleton)
 
 
 @register.filter

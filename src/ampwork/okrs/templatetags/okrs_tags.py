@@ -8,13 +8,13 @@ from html import escape  # Django's ``escape`` is this one, marked safe
 from typing import TYPE_CHECKING, Any
 
 from django import template
-from django.template.defaultfilters import floatformat
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext, pgettext_lazy
 
 from ampwork.core import l10n
 from ampwork.core.templatetags.ampwork_tags import pct, slug
+from ampwork.okrs.progress import grade
 
 if TYPE_CHECKING:
     from ampwork.okrs.selectors.alignment import Alignment, Branch
@@ -66,6 +66,13 @@ def owner_name(objective: Any, organisation: Any) -> str:
     if objective.owner_kind == "team":
         return str(objective.owner_team.name)
     return str(organisation.name) if organisation is not None else ""
+
+
+@register.filter
+def score(value: float | None) -> str:
+    """A score as graded (one decimal, half up: progress.grade), written as the reader
+    writes numbers: 0.45 → '0.5' (en), '0,5' (de); the band's colour is of the same grade."""
+    return "—" if value is None else l10n.written(str(grade(value)))
 
 
 @register.filter
@@ -191,7 +198,7 @@ def _objective_list(
         if r.score is not None:
             out.append(
                 f' · {escape(gettext("score"))}\n        <span class="band--{escape(str(r.band))}">'
-                f"{floatformat(r.score, 1)}</span>"  # safe: a number
+                f"{escape(score(r.score))}</span>"
             )
         if o.visibility == "private":
             out.append(f" · {escape(gettext('private'))}")
