@@ -92,7 +92,7 @@ def test_upward_visibility_on_the_minimum(answered: int, shown: bool) -> None:
     verdict = feedback360.upward_visibility(closed=True, answered=list(range(answered)), minimum=5)
     assert verdict.shown is shown
     if not shown:
-        assert verdict.reason == "below the minimum of 5: hidden until 5 answer"
+        assert verdict.reason == "below the minimum of 5: hidden until 5 answers"
 
 
 def test_upward_visibility_waits_for_the_close_and_floors_the_minimum() -> None:
@@ -105,7 +105,7 @@ def test_upward_visibility_waits_for_the_close_and_floors_the_minimum() -> None:
 def test_progress_says_below_the_minimum_for_upward_only() -> None:
     assert feedback360.progress(3, 5, upward=False, minimum=5) == "3 of 5 answered"
     assert feedback360.progress(3, 6, upward=True, minimum=5) == (
-        "3 of 6 answered — below the minimum of 5: hidden until 5 answer"
+        "3 of 6 answered — below the minimum of 5: hidden until 5 answers"
     )
     assert feedback360.progress(5, 6, upward=True, minimum=5) == "5 of 6 answered"
 
@@ -239,8 +239,8 @@ def test_upward_answers_hidden_below_the_minimum(
     _request, res = _upward(team, actor_of, n)
     if n < 5:
         assert not res.any
-        assert res.hidden_reason == "below the minimum of 5: hidden until 5 answer"
-        assert res.row.progress.endswith("hidden until 5 answer")
+        assert res.hidden_reason == "below the minimum of 5: hidden until 5 answers"
+        assert res.row.progress.endswith("hidden until 5 answers")
     else:
         assert res.hidden_reason == ""
         assert sorted(a.text for a in res.answers["strengths"]) == [
@@ -403,7 +403,7 @@ def test_the_manager_reads_only_the_shared_answer(done: dict[str, Any], client: 
     assert all(a["author"] is None for q in api["questions"] for a in q["answers"])
     # the upward round below the minimum: hidden from its receiver too, and says so
     status, body = _get(client, done["marta"], reverse("feedback360:index"))
-    assert "1 of 6 answered — below the minimum of 5: hidden until 5 answer" in body
+    assert "1 of 6 answered — below the minimum of 5: hidden until 5 answers" in body
     api = client.get(f"/api/v1/feedback-360-requests/{done['upward'].pk}/results").json()
     assert all(not q["answers"] for q in api["questions"])
     assert "UPWARD-ONLY-ONE" not in json.dumps(api)

@@ -43,10 +43,10 @@ def test_demo_360_shared_and_unshared(demo: DemoResult) -> None:
 def test_demo_upward_below_the_minimum_says_so(demo: DemoResult) -> None:
     manager, _ = _client("manager@brightwater.example")
     body = manager.get(reverse("feedback360:index")).content.decode()
-    assert "below the minimum of 5: hidden until 5 answer" in body
+    assert "below the minimum of 5: hidden until 5 answers" in body
     upward = FeedbackRequest360.objects.get(organisation=demo.company, kind="upward")
     body = manager.get(reverse("feedback360:request", kwargs={"pk": upward.pk})).content.decode()
-    assert "hidden until 5 answer" in body
+    assert "hidden until 5 answers" in body
     assert "Shields the team" not in body
     # Sam was asked and has not answered yet
     sam, _ = _client("member@brightwater.example")

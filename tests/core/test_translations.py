@@ -157,6 +157,83 @@ def test_the_catalogue_check_finds_each_problem(tmp_path: Path) -> None:
     ]
 
 
+def translations_by_message(
+    catalogues: list[Path],
+) -> dict[tuple[str | None, str | tuple[str, ...]], dict[str, str | tuple[str, ...]]]:
+    """(context, message) → {catalogue: translation}, over the catalogues of one language.
+
+    A plural message is keyed by all its forms: gettext keeps it apart from a singular one
+    with the same first form, so the two never compete."""
+    found: dict[tuple[str | None, str | tuple[str, ...]], dict[str, str | tuple[str, ...]]]
+    found = defaultdict(dict)
+    for po in catalogues:
+        with po.open("rb") as source:
+            catalogue = read_po(source)
+        for message in catalogue:
+            if not message.id:
+                continue
+            key = (
+                message.context,
+                message.id if isinstance(message.id, str) else tuple(message.id),
+            )
+            string = message.string if isinstance(message.string, str) else tuple(message.string)
+            found[key][_name(po)] = string
+    return found
+
+
+def disagreements(catalogues: list[Path]) -> list[str]:
+    """Every message two catalogues translate differently, with each catalogue's wording."""
+    problems = []
+    for (context, msgid), strings in translations_by_message(catalogues).items():
+        if len(set(strings.values())) > 1:
+            where = f" (context {context!r})" if context else ""
+            problems.append(
+                f"msgid {msgid!r}{where}: "
+                + "; ".join(f"{name}: {string!r}" for name, string in sorted(strings.items()))
+            )
+    return sorted(problems)
+
+
+@pytest.mark.same_on_every_database
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_same_message_has_the_same_translation_in_every_catalogue(language: str) -> None:
+    """Django merges the catalogues into one per language (settings.LOCALE_PATHS): the first
+    that has a message wins, so a second wording for the same (context, message) would never
+    be shown, and the other app's pages would say what its translator did not choose. Two
+    meanings of one English word get a context (docs/translating.md)."""
+    problems = disagreements([po for po in CATALOGUES if po.parent.parent.name == language])
+    assert problems == [], (
+        f"{len(problems)} message(s) translated differently in two {language} catalogues "
+        "(only one wording is ever shown: choose one, or give each meaning a context):\n"
+        + "\n".join(problems)
+    )
+
+
+def test_the_same_message_check_finds_a_disagreement(tmp_path: Path) -> None:
+    header = 'msgid ""\nmsgstr ""\n"Language: de\\n"\n\n'
+    for app, open_, team in (("classroom", "Öffnen", "Team"), ("conversations", "Offen", "Team")):
+        po = tmp_path / app / "locale" / "de" / "LC_MESSAGES" / "django.po"
+        po.parent.mkdir(parents=True)
+        po.write_text(
+            header + f'msgid "Open"\nmsgstr "{open_}"\n\n'
+            f'msgctxt "verb"\nmsgid "Open"\nmsgstr "{open_}"\n\n'
+            f'msgid "team"\nmsgstr "{team}"\n',
+            encoding="utf-8",
+        )
+    plural = tmp_path / "core" / "locale" / "de" / "LC_MESSAGES" / "django.po"
+    plural.parent.mkdir(parents=True)
+    plural.write_text(
+        header + 'msgid "team"\nmsgid_plural "teams"\nmsgstr[0] "Team"\nmsgstr[1] "Teams"\n',
+        encoding="utf-8",
+    )
+    assert disagreements(sorted(tmp_path.glob("**/django.po"))) == [
+        "msgid 'Open' (context 'verb'): classroom/locale/de/LC_MESSAGES/django.po: 'Öffnen'; "
+        "conversations/locale/de/LC_MESSAGES/django.po: 'Offen'",
+        "msgid 'Open': classroom/locale/de/LC_MESSAGES/django.po: 'Öffnen'; "
+        "conversations/locale/de/LC_MESSAGES/django.po: 'Offen'",
+    ]
+
+
 # ---- 2. the catalogues up to date with the source ----------------------------------------
 
 

@@ -114,9 +114,9 @@ def test_upward_below_the_minimum_says_so(
     for device, name in ((page, "laptop"), (phone, "phone")):
         sign_in(device, "manager@brightwater.example", DEMO_PASSWORD)
         device.goto(f"{live_server.url}/feedback-360/")
-        expect(device.get_by_text("below the minimum of 5: hidden until 5 answer")).to_be_visible()
+        expect(device.get_by_text("below the minimum of 5: hidden until 5 answers")).to_be_visible()
         shot(device, f"feedback-360-upward-index-{name}")
         device.goto(f"{live_server.url}/feedback-360/{upward.pk}/")
-        expect(device.locator("#results")).to_contain_text("hidden until 5 answer")
+        expect(device.locator("#results")).to_contain_text("hidden until 5 answers")
         expect(device.locator("body")).not_to_contain_text("Shields the team")
         shot(device, f"feedback-360-upward-{name}")

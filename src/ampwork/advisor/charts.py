@@ -7,7 +7,7 @@ from typing import Any
 
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext
 
 from ampwork.core.charts import Table, to_html
 from ampwork.core.l10n import format_day, format_percent
@@ -62,7 +62,11 @@ def trend(rounds: Sequence[tuple[Any, dict[str, float | None]]]) -> str:
 
     table = Table(
         _("Favourable answers per closed pulse"),
-        [_("Pulse"), _("Closed"), *(str(label) for _key, label, _colour in LINES)],
+        [
+            _("Pulse"),
+            pgettext("the date a pulse closed", "Closed"),
+            *(str(label) for _key, label, _colour in LINES),
+        ],
         [
             (
                 r.name,

@@ -76,13 +76,13 @@ def auto_items(data: OrgData, team: int | None = None) -> dict[str, checklist.Au
                 ngettext(
                     "%(n)d of %(total)d classes have had an autonomy step granted",
                     "%(n)d of %(total)d classes have had an autonomy step granted",
-                    len(teams),
+                    len(granted),
                 )
                 if school
                 else ngettext(
                     "%(n)d of %(total)d teams have had an autonomy step granted",
                     "%(n)d of %(total)d teams have had an autonomy step granted",
-                    len(teams),
+                    len(granted),
                 )
             )
             % counts,

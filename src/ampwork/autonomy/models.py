@@ -6,6 +6,7 @@ from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from ampwork.core.models import Organisation, Person, Team
 
@@ -61,7 +62,7 @@ class Decision(models.Model):
     class Outcome(models.TextChoices):
         GRANTED = "granted", _("Granted")
         DEFERRED = "deferred", _("Deferred")
-        DECLINED = "declined", _("Declined")
+        DECLINED = "declined", pgettext_lazy("a decision's outcome", "Declined")
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")

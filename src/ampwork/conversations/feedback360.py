@@ -100,7 +100,7 @@ def progress(answered: int, asked: int, *, upward: bool, minimum: int) -> str:
 
 def _hidden_until(floor: int) -> str:
     return ngettext(
-        "below the minimum of %(count)d: hidden until %(count)d answers",
         "below the minimum of %(count)d: hidden until %(count)d answer",
+        "below the minimum of %(count)d: hidden until %(count)d answers",
         floor,
     ) % {"count": floor}
