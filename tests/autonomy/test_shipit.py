@@ -103,7 +103,7 @@ def test_demos_kudos_and_follow_up(
     view = selectors.event_view(b, day["event"])
     assert view.phase == "ended"
     assert view.follow_up_due
-    assert ("Became an objective", 1) in view.outcomes
+    assert ("objective", 1) in view.outcomes
     assert view.proposals[0].n_kudos == 2  # type: ignore[attr-defined]
 
 

@@ -222,6 +222,15 @@ class HandTick:
     note: str = ""
 
 
+def item_label(key: str, school: bool) -> str:
+    """An item's few words (its own words where it has no short form) in the reader's
+    language, for a sentence naming it ("Ann ticked “own time”"); an unknown key as it is."""
+    item = ITEMS.get(key)
+    if item is None:
+        return key
+    return str(item.short or (item.school_text or item.text if school else item.text))
+
+
 @dataclass
 class ItemState:
     item: Item

@@ -21,7 +21,7 @@ from typing import Any
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy
 
 from ampwork.autonomy import rules as autonomy_rules
 from ampwork.autonomy import selectors as autonomy_selectors
@@ -31,6 +31,7 @@ from ampwork.core.l10n import format_day, format_number, format_percent
 from ampwork.core.languages import speaking_to
 from ampwork.core.models import Organisation, Person
 from ampwork.core.permissions import TWO_FACTOR_ROLES, Actor, can
+from ampwork.fairness import gate as fairness_gate
 from ampwork.mastery import selectors as mastery_selectors
 from ampwork.mastery.selectors import week_of
 from ampwork.okrs import progress
@@ -303,11 +304,6 @@ class Digest:
         "flags": gettext_lazy("people with a challenge flag"),
         "findings": gettext_lazy("open findings"),
     }
-    GATE = {
-        "green": pgettext_lazy("fairness gate", "green"),
-        "amber": pgettext_lazy("fairness gate", "amber"),
-        "red": pgettext_lazy("fairness gate", "red"),
-    }
 
     def _shown(self, key: str, value: Any) -> str:
         """A number as the reader writes it (the saved numbers stay as they are)."""
@@ -315,8 +311,8 @@ class Digest:
             return format_percent(value)
         if isinstance(value, int):
             return format_number(value)
-        if key == "gate" and value in self.GATE:
-            return str(self.GATE[value])
+        if key == "gate" and value in fairness_gate.STATUS_LABELS:
+            return fairness_gate.status_label(value)
         if key == "checklist" and isinstance(value, str) and " of " in value:
             done, total = value.split(" of ", 1)
             return _("%(done)s of %(total)s") % {"done": done, "total": total}

@@ -19,6 +19,7 @@ from ampwork.core import summaries
 from ampwork.core.errors import NotFound
 from ampwork.core.l10n import format_day, format_percent
 from ampwork.core.permissions import Actor, can
+from ampwork.fairness import gate as fairness_gate
 from ampwork.okrs import selectors as okr_selectors
 
 from . import checklist, readiness, traps
@@ -46,7 +47,7 @@ def auto_items(data: OrgData, team: int | None = None) -> dict[str, checklist.Au
         if data.gate is not None:
             gate = data.gate
             values = {
-                "status": gate.status,
+                "status": fairness_gate.status_label(gate.status),
                 "date": format_day(gate.run.run_at) if gate.run else "",
                 "reasons": "; ".join(gate.reasons),
             }
@@ -196,12 +197,33 @@ def checklist_of(
     )
 
 
-def tick_history(data: OrgData) -> QuerySet[Tick]:
-    return (
-        Tick.objects.filter(organisation=data.org)
+@dataclass(frozen=True)
+class TickEntry:
+    """One line of "who ticked what": the item named in the reader's words, not its key."""
+
+    at: dt.datetime
+    by: str
+    item: str
+    team: str
+    done: bool
+    note: str
+
+
+def tick_history(data: OrgData) -> list[TickEntry]:
+    school = data.org.is_school
+    return [
+        TickEntry(
+            t.at,
+            t.by.name if t.by else "",
+            checklist.item_label(t.item, school),
+            t.team.name if t.team else "",
+            t.done,
+            t.note,
+        )
+        for t in Tick.objects.filter(organisation=data.org)
         .select_related("by", "team")
         .order_by("-at", "-id")[:30]
-    )
+    ]
 
 
 # ---------------------------------------------------------------- readiness
@@ -414,7 +436,7 @@ def _overview(actor: Actor, today: dt.date) -> dict[str, Any]:
         "more_teams": max(0, len(teams) - MAX_TEAM_ROWS),
         "led": set(led),
         "findings": findings(actor, data),
-        "history": list(tick_history(data)) if whole else [],
+        "history": tick_history(data) if whole else [],
     }
 
 

@@ -337,7 +337,7 @@ class EventView:
     proposals: list[Proposal]
     my_team: int | None
     kudos_given: set[int]
-    outcomes: list[tuple[str, int]]  # (follow-up label, projects), pending first
+    outcomes: list[tuple[str, int]]  # (follow-up value, projects), pending first
 
 
 def event_view(actor: Actor, event: ShipItEvent) -> EventView:
@@ -364,7 +364,7 @@ def event_view(actor: Actor, event: ShipItEvent) -> EventView:
     counted: dict[str, int] = defaultdict(int)
     for p in proposals:
         counted[p.follow_up] += 1
-    outcomes = [(str(label), counted[value]) for value, label in Proposal.FollowUp.choices]
+    outcomes = [(value, counted[value]) for value in Proposal.FollowUp.values]
     return EventView(
         event,
         rules.shipit_phase(event.starts_at, event.ends_at, now),

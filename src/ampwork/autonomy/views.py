@@ -77,7 +77,6 @@ def _grid_context(actor: Actor, data: selectors.Grid) -> dict[str, object]:
         "ts": [(t, rules.T_LABELS[t]) for t in rules.TS],
         "t_names": rules.T_NAMES,
         "school": school,
-        "scale": [(lv, rules.describe(lv, school)) for lv in range(rules.TOP + 1)],
     }
 
 

@@ -6,7 +6,7 @@ from django.http import HttpRequest
 from django.utils.functional import Promise
 from django.utils.translation import pgettext_lazy
 
-from .models import role_label
+from .models import role_label, role_sentence
 from .navigation import current_items
 from .permissions import RULES, can
 
@@ -21,6 +21,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "current_org": org,
         "organisations": getattr(request, "organisations", []),
         "role_name": role_label(actor.role, org.kind),
+        "role_sentence": role_sentence(actor.role, org.kind),
         "nav_current": current_items(request),
         "may": {
             "edit_people": can(actor, "people.edit"),

@@ -264,7 +264,9 @@ class IdentityProviderForm(forms.Form):
             "as verified."
         ),
     )
-    enabled = forms.BooleanField(label=_("Enabled"), required=False, initial=True)
+    enabled = forms.BooleanField(
+        label=pgettext_lazy("setting", "Enabled"), required=False, initial=True
+    )
 
 
 class LanguageForm(forms.Form):

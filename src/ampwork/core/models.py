@@ -141,6 +141,28 @@ def role_label(role: str, kind: str) -> str:
     return str(label)
 
 
+# "Your role here: …" written whole for each role, so that each language writes the role's
+# name in its own case (German capitalises nouns: "Mitglied", never "mitglied")
+ROLE_SENTENCES = {
+    Role.ADMIN: pgettext_lazy("company", "Your role here: admin."),
+    Role.PEOPLE_OPS: pgettext_lazy("company", "Your role here: people ops."),
+    Role.MANAGER: pgettext_lazy("company", "Your role here: manager."),
+    Role.MEMBER: pgettext_lazy("company", "Your role here: member."),
+}
+SCHOOL_ROLE_SENTENCES = {
+    Role.ADMIN: pgettext_lazy("school", "Your role here: head teacher."),
+    Role.MANAGER: pgettext_lazy("school", "Your role here: teacher."),
+    Role.MEMBER: pgettext_lazy("school", "Your role here: student."),
+}
+
+
+def role_sentence(role: str, kind: str) -> str:
+    """ "Your role here: member." in the organisation's words and the active language."""
+    if kind == Organisation.Kind.SCHOOL and role in SCHOOL_ROLE_SENTENCES:
+        return str(SCHOOL_ROLE_SENTENCES[Role(role)])
+    return str(ROLE_SENTENCES[Role(role)])
+
+
 class Person(models.Model):
     """Someone in an organisation: employee, teacher or student, with or without a login."""
 

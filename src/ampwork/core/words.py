@@ -5,6 +5,8 @@ only this module and core/l10n.py reach Django on their behalf."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.utils.functional import Promise
 from django.utils.translation import (
     get_language,
@@ -22,7 +24,17 @@ __all__ = [
     "gettext",
     "gettext_lazy",
     "gettext_noop",
+    "label",
     "ngettext",
     "pgettext",
     "pgettext_lazy",
 ]
+
+
+def label(labels: Mapping[str, str | Promise], value: object) -> str:
+    """A stored value (a status, a kind, a data category) in the reader's language, looked
+    up in ``labels``; a value the table does not know (an organisation's own category) as
+    it was written, and nothing for None."""
+    if value is None:
+        return ""
+    return str(labels.get(str(value), value))

@@ -28,6 +28,7 @@ from typing import Any
 
 from ampwork.core.l10n import written
 from ampwork.core.words import gettext as _
+from ampwork.fairness.words import group_label
 
 from . import money
 from .money import exact
@@ -476,7 +477,7 @@ def left_out_text(left_out: dict[str, Any], column: str = "gender") -> str:
         parts.append(
             _("%(n)s with no %(column)s recorded") % {"n": left_out["blank"], "column": column}
         )
-    parts += [f"{n} {value}" for value, n in left_out.get("other", {}).items()]
+    parts += [f"{n} {group_label(value)}" for value, n in left_out.get("other", {}).items()]
     return _("%(n)s left out of the comparison: %(who)s") % {
         "n": left_out["n"],
         "who": ", ".join(parts),

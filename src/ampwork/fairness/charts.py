@@ -15,6 +15,7 @@ from ampwork.core.charts import Table, to_html
 from ampwork.core.l10n import format_number
 
 from .audit import Record
+from .words import group_label
 
 COLOURS = ["#2f6f5e", "#c05621", "#5a67d8", "#9aa5b1"]
 #: above this many people the dots become boxes computed here (the page stays small: at
@@ -67,7 +68,7 @@ def pay_by_level(records: Sequence[Record], groups: Sequence[str]) -> str:
         members = [r for r in records if (r.group or "") == group and r.level]
         if not members:
             continue
-        name = group or _("not stated")
+        name = group_label(group) or _("not stated")
         shown_groups.append((name, members))
         marker = {"color": COLOURS[i % len(COLOURS)], "size": 7, "opacity": 0.8}
         if len(records) > DOTS:

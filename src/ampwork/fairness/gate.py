@@ -24,7 +24,7 @@ from typing import Any
 
 from ampwork.core.l10n import format_percent
 from ampwork.core.words import gettext as _
-from ampwork.core.words import ngettext
+from ampwork.core.words import label, ngettext, pgettext_lazy
 
 GAP_RED = Decimal(5)
 SHARE_RED = Fraction(1, 10)
@@ -32,6 +32,17 @@ SHARE_RED_PERCENT = Decimal(10)  # the same 10%, for the reason's text
 MAX_AGE = dt.timedelta(days=365)
 EU_REPEATED = ("f_quartiles", "g_categories")  # kept once, as quartiles and categories
 MAX_PLACES = 4  # decimals a figure may take to stay on its side of a threshold
+
+STATUS_LABELS = {
+    "green": pgettext_lazy("fairness gate", "green"),
+    "amber": pgettext_lazy("fairness gate", "amber"),
+    "red": pgettext_lazy("fairness gate", "red"),
+}
+
+
+def status_label(status: str | None) -> str:
+    """The gate's status ('red') in the reader's language, for sentences about it."""
+    return label(STATUS_LABELS, status)
 
 
 def log_points_percent(d: float | Decimal) -> Decimal:

@@ -12,7 +12,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ampwork.core import csvexport
@@ -22,18 +22,13 @@ from ampwork.core.permissions import Actor, require
 from ampwork.core.services import record
 from ampwork.core.views import member_view
 
-from . import audit, selectors, services
+from . import audit, gate, selectors, services
 
 KIND_LABELS = {
     "compensation": gettext_lazy("Compensation"),
     "market": gettext_lazy("Market"),
     "bands": gettext_lazy("Bands"),
     "rates": gettext_lazy("Rates"),
-}
-GATE_STATUS = {
-    "green": pgettext_lazy("fairness gate", "green"),
-    "amber": pgettext_lazy("fairness gate", "amber"),
-    "red": pgettext_lazy("fairness gate", "red"),
 }
 
 
@@ -87,7 +82,7 @@ def run(request: HttpRequest, actor: Actor) -> HttpResponse:
         messages.success(
             request,
             _("Audit run: the fairness gate is %(status)s.")
-            % {"status": GATE_STATUS.get(result.status, result.status)},
+            % {"status": gate.status_label(result.status)},
         )
     return redirect("fairness:overview")
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import events
 
@@ -25,7 +26,7 @@ class EndpointForm(forms.Form):
 
 class EndpointEditForm(EndpointForm):
     enabled = forms.BooleanField(
-        label=_("Enabled"),
+        label=pgettext_lazy("setting", "Enabled"),
         required=False,
         help_text=_("Enabling an endpoint again clears its record of failures."),
     )

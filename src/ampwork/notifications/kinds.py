@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ampwork.core.words import gettext_lazy as _
+from ampwork.core.words import pgettext_lazy
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -51,7 +52,7 @@ TEAMS = "teams"
 # (code, label): the order of the preferences grid's columns
 CHANNELS: tuple[tuple[str, StrOrPromise], ...] = (
     (IN_APP, _("In the app")),
-    (EMAIL, _("Email")),
+    (EMAIL, pgettext_lazy("channel", "Email")),
     (SLACK, "Slack"),
     (TEAMS, "Teams"),
 )

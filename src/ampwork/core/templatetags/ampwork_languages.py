@@ -7,6 +7,10 @@ from __future__ import annotations
 from django import template
 from django.conf import settings
 from django.utils import translation
+from django.utils.html import json_script
+from django.utils.safestring import SafeString
+
+from ampwork.core.script_words import script_words as words_of_the_script
 
 register = template.Library()
 
@@ -25,3 +29,10 @@ def spoken_languages() -> list[dict[str, object]]:
         }
         for code, name in settings.LANGUAGES
     ]
+
+
+@register.simple_tag
+def script_words() -> SafeString:
+    """The words ampwork.js shows, in the page's language, as the JSON it reads
+    (``core/script_words.py``)."""
+    return json_script(words_of_the_script(), "ampwork-words")

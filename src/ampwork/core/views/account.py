@@ -11,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ampwork.core import selectors, services, sso
@@ -46,7 +47,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "core/password_change.html"
 
     def get_success_url(self) -> str:
-        messages.success(self.request, _("Your password has been changed."))
+        messages.success(self.request, pgettext("message", "Your password has been changed."))
         return reverse("core:home")
 
 

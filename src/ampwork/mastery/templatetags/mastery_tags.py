@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import template
 from django.utils.translation import pgettext_lazy
 
+from ampwork.core.words import label
+
 register = template.Library()
 
 # Where a week sits on the challenge/skill map (flow.py); the word itself stays the CSS class.
@@ -31,14 +33,10 @@ EVENT_KINDS = {
 @register.filter
 def quadrant(value: str | None) -> str:
     """'flow' → 'Flow' in German; any other word as it is."""
-    if value is None:
-        return ""
-    return str(QUADRANTS.get(str(value), value))
+    return label(QUADRANTS, value)
 
 
 @register.filter
 def event_kind(value: str | None) -> str:
     """A timeline event's kind in the reader's language."""
-    if value is None:
-        return ""
-    return str(EVENT_KINDS.get(str(value), value))
+    return label(EVENT_KINDS, value)

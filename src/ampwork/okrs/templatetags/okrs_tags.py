@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING, Any
 from django import template
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext, ngettext, pgettext_lazy
+from django.utils.translation import gettext, ngettext, npgettext, pgettext_lazy
 
 from ampwork.core import l10n
 from ampwork.core.templatetags.ampwork_tags import pct, slug
 from ampwork.okrs.progress import grade
+from ampwork.core.words import label
 
 if TYPE_CHECKING:
     from ampwork.okrs.selectors.alignment import Alignment, Branch
@@ -33,9 +34,7 @@ STATUS_LABELS = {
 @register.filter
 def status_label(status: str | None) -> str:
     """'on track' → 'im Plan' in German; any other status as it is."""
-    if status is None:
-        return ""
-    return str(STATUS_LABELS.get(str(status), status))
+    return label(STATUS_LABELS, status)
 
 
 # Short words shown as they are stored (badges): an objective's kind, a link's kind.
@@ -53,9 +52,7 @@ WORDS = {
 @register.filter
 def word(value: str | None) -> str:
     """A stored short word ('committed') in the reader's language."""
-    if value is None:
-        return ""
-    return str(WORDS.get(str(value), value))
+    return label(WORDS, value)
 
 
 @register.simple_tag
@@ -206,14 +203,48 @@ def _objective_list(
     out.append("</ul>\n")
 
 
+def _inside(teams: int, listed: bool, school: bool) -> str:
+    """ "(2 here, the rest in 3 teams inside)": a whole sentence per count and per kind of
+    organisation, so that each language writes the word in its own case and number; in
+    English with the line break the page always had."""
+    if listed and school:
+        one = "(%(listed)d here, the rest in %(teams)d class inside)"
+        many = "(%(listed)d here, the rest in %(teams)d classes inside)"
+        said = npgettext(
+            "school",
+            "(%(listed)d here, the rest in %(teams)d class inside)",
+            "(%(listed)d here, the rest in %(teams)d classes inside)",
+            teams,
+        )
+    elif listed:
+        one = "(%(listed)d here, the rest in %(teams)d team inside)"
+        many = "(%(listed)d here, the rest in %(teams)d teams inside)"
+        said = npgettext(
+            "company",
+            "(%(listed)d here, the rest in %(teams)d team inside)",
+            "(%(listed)d here, the rest in %(teams)d teams inside)",
+            teams,
+        )
+    elif school:
+        one, many = "(all in %(teams)d class inside)", "(all in %(teams)d classes inside)"
+        said = npgettext(
+            "school", "(all in %(teams)d class inside)", "(all in %(teams)d classes inside)", teams
+        )
+    else:
+        one, many = "(all in %(teams)d team inside)", "(all in %(teams)d teams inside)"
+        said = npgettext(
+            "company", "(all in %(teams)d team inside)", "(all in %(teams)d teams inside)", teams
+        )
+    english = one if teams == 1 else many
+    return _as_before(said, english.replace("%(teams)d ", "%(teams)d\n          "))
+
+
 class _Tree:
     """Writes branches as ``okrs/_branch.html`` and ``okrs/_branch_body.html`` did."""
 
     def __init__(self, context: template.Context, tree: Alignment) -> None:
-        words = context.get("words") or {}
         org = context.get("current_org")
-        self.team = escape(str(words.get("team", "")))
-        self.teams = escape(str(words.get("teams", "")).lower())
+        self.school = bool(org is not None and org.is_school)
         self.whole = escape(
             gettext("the school")
             if org is not None and org.is_school
@@ -263,18 +294,8 @@ class _Tree:
             teams = len(branch.shown_children)
             if teams:
                 listed = branch.listed
-                word = self.team if teams == 1 else self.teams
-                values = {"listed": listed, "teams": teams, "word": word}
-                if listed:
-                    inside = _as_before(
-                        gettext("(%(listed)d here, the rest in %(teams)d %(word)s inside)"),
-                        "(%(listed)d here, the rest in %(teams)d\n          %(word)s inside)",
-                    )
-                else:
-                    inside = _as_before(
-                        gettext("(all in %(teams)d %(word)s inside)"),
-                        "(all in %(teams)d\n          %(word)s inside)",
-                    )
+                values = {"listed": listed, "teams": teams}
+                inside = _inside(teams, bool(listed), self.school)
                 out.append(f'\n        <span class="muted">{escape(inside) % values}</span>')
             out.append("</span>")
         else:

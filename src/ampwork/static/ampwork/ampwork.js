@@ -1,6 +1,28 @@
 // ampwork's own small behaviours. htmx does the rest.
 (function () {
   "use strict";
+  // The words shown to people come from the page, in its language (the layout writes them
+  // as JSON: core/script_words.py); this file holds none of its own. Placeholders are
+  // gettext's, %(name)s; a count's sentence has a form per plural category of the page's
+  // language (Intl.PluralRules), "other" when the page gives no form for that category.
+  var words = {};
+  try {
+    var given = document.getElementById("ampwork-words");
+    if (given) words = JSON.parse(given.textContent);
+  } catch (e) { words = {}; }
+  var plurals = "Intl" in window && Intl.PluralRules
+    ? new Intl.PluralRules(document.documentElement.lang || undefined) : null;
+  function word(key, values, count) {
+    var text = words[key];
+    if (text && typeof text === "object") {
+      var form = plurals && count !== undefined ? plurals.select(count) : "other";
+      text = text[form] || text.other;
+    }
+    text = typeof text === "string" ? text : "";
+    return text.replace(/%\((\w+)\)s/g, function (all, name) {
+      return values && name in values ? String(values[name]) : all;
+    });
+  }
   // The weekly check-in: after a row is saved, carry on with the next row's first field,
   // so the whole check-in can be done from the keyboard without reaching for the mouse.
   document.addEventListener("htmx:afterSettle", function (event) {
@@ -17,8 +39,7 @@
       var done = document.getElementById("checkin-done");
       if (done) {
         var saved = document.querySelectorAll(".checkin-row--saved").length;
-        done.textContent = "Check-in saved: " + saved + " of " + rows.length +
-          " key results updated on this page. That was the last one.";
+        done.textContent = word("checkin_done", { saved: saved, total: rows.length }, rows.length);
         field = done;
       }
     }
@@ -121,10 +142,10 @@
       selection.addRange(range);
       var copied = false;
       try { copied = document.execCommand("copy"); } catch (e) { copied = false; }
-      say(copied ? "Copied." : "Selected: press Ctrl+C (or \u2318C) to copy.");
+      say(word(copied ? "copied" : "copy_by_hand"));
     }
     if (navigator.clipboard && window.isSecureContext) {
-      navigator.clipboard.writeText(text).then(function () { say("Copied."); }, select);
+      navigator.clipboard.writeText(text).then(function () { say(word("copied")); }, select);
     } else {
       select();
     }
@@ -171,7 +192,7 @@
           var hint = document.createElement("p");
           hint.className = "table-scroll__hint";
           hint.setAttribute("aria-hidden", "true");  // the table itself says all there is
-          hint.textContent = "More columns: scroll sideways →";
+          hint.textContent = word("more_columns");
           hint.hidden = true;
           box.parentNode.insertBefore(hint, box.nextSibling);
         }
@@ -181,7 +202,7 @@
           var heading = wrap.closest("section, .card");
           heading = heading && heading.querySelector("h2, h3");
           var h1 = document.querySelector("h1");
-          var name = (caption || heading || h1 || {}).textContent || "Table";
+          var name = (caption || heading || h1 || {}).textContent || word("table");
           wrap.setAttribute("aria-label", name.replace(/\s+/g, " ").trim());
         }
         wrap.addEventListener("scroll", function () { fitTable(wrap); }, { passive: true });
@@ -226,7 +247,7 @@
     input.setAttribute("aria-autocomplete", "list");
     input.setAttribute("aria-expanded", "false");
     input.setAttribute("aria-controls", base + "-list");
-    var placeholder = select.getAttribute("data-picker") || "Type a name…";
+    var placeholder = select.getAttribute("data-picker") || word("type_a_name");
     input.placeholder = placeholder;
     var list = document.createElement("ul");
     list.id = base + "-list";
@@ -245,7 +266,7 @@
       if (label) {
         if (!label.id) label.id = base + "-label";
         list.setAttribute("aria-labelledby", label.id);
-        chips.setAttribute("aria-label", "Chosen: " + label.textContent.trim());
+        chips.setAttribute("aria-label", word("chosen_list", { label: label.textContent.trim() }));
       }
     }
     if (select.getAttribute("aria-describedby")) {
@@ -269,7 +290,7 @@
     function say(text) { status.textContent = text; }
     function validate() {
       input.setCustomValidity(required && !chosen().length
-        ? (multiple ? "Choose at least one person from the list." : "Choose a person from the list.")
+        ? word(multiple ? "choose_some" : "choose_one")
         : "");
     }
     function drawChips() {
@@ -282,11 +303,11 @@
         var remove = document.createElement("button");
         remove.type = "button";
         remove.className = "picker__remove";
-        remove.setAttribute("aria-label", "Remove " + option.textContent.trim());
+        remove.setAttribute("aria-label", word("remove", { name: option.textContent.trim() }));
         remove.textContent = "×";
         remove.addEventListener("click", function () {
           option.selected = false;
-          changed(option.textContent.trim() + " removed.");
+          changed(word("removed", { name: option.textContent.trim() }));
           input.focus();
         });
         chip.appendChild(name);
@@ -294,14 +315,14 @@
         chips.appendChild(chip);
       });
       chips.hidden = !chips.children.length;
-      if (!multiple) input.placeholder = chips.hidden ? placeholder : "Type another name to change…";
+      if (!multiple) input.placeholder = chips.hidden ? placeholder : word("type_another_name");
     }
     function changed(message) {
       drawChips();
       validate();
       select.dispatchEvent(new Event("change", { bubbles: true }));
       var n = chosen().length;
-      say(message + (multiple ? " " + n + " chosen." : ""));
+      say(message + (multiple ? " " + word("n_chosen", { n: n }, n) : ""));
       if (!list.hidden) filter();
     }
     function setActive(index) {
@@ -341,12 +362,12 @@
       if (!shown.length) {
         var none = document.createElement("li");
         none.className = "picker__none";
-        none.textContent = query ? "No match for “" + input.value.trim() + "”." : "Nothing left to choose.";
+        none.textContent = query ? word("no_match", { text: input.value.trim() }) : word("nothing_left");
         list.appendChild(none);
       }
       open(true);
       setActive(query ? 0 : -1);
-      say(shown.length + (shown.length === 1 ? " match." : " matches."));
+      say(word("n_matches", { n: shown.length }, shown.length));
     }
     function pick(index) {
       var option = shown[index];
@@ -355,7 +376,7 @@
       option.selected = true;
       input.value = "";
       open(false);
-      changed(option.textContent.trim() + " chosen.");
+      changed(word("picked", { name: option.textContent.trim() }));
       input.focus();
     }
     input.addEventListener("input", filter);
@@ -385,7 +406,7 @@
         if (last) {
           event.preventDefault();
           last.selected = false;
-          changed(last.textContent.trim() + " removed.");
+          changed(word("removed", { name: last.textContent.trim() }));
         }
       }
     });
