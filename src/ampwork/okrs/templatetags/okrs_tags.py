@@ -14,8 +14,8 @@ from django.utils.translation import gettext, ngettext, npgettext, pgettext_lazy
 
 from ampwork.core import l10n
 from ampwork.core.templatetags.ampwork_tags import pct, slug
-from ampwork.okrs.progress import grade
 from ampwork.core.words import label
+from ampwork.okrs.progress import grade
 
 if TYPE_CHECKING:
     from ampwork.okrs.selectors.alignment import Alignment, Branch
