@@ -123,6 +123,27 @@ def test_a_re_import_updates_the_same_cycle(head_actor: Actor, school: Organisat
     )
 
 
+def test_a_closed_term_is_never_changed_by_a_later_roster(
+    head_actor: Actor, school: Organisation
+) -> None:
+    """A closed cycle is a finished term's record (scored, reviewed): a roster that renames
+    or re-dates its session leaves it as it was, and counts it unchanged."""
+    services.import_roster(actor=head_actor, files=bundle.files())
+    cycle = _term(school)
+    Cycle.objects.filter(pk=cycle.pk).update(status=Cycle.Status.CLOSED)
+    records = bundle.rows()
+    records["academicSessions.csv"][1].update(title="Autumn term, renamed", endDate="2025-12-18")
+    result = services.import_roster(actor=head_actor, files=bundle.files(records))
+    assert result.counts["terms"]["unchanged"] == 1
+    assert result.counts["terms"]["updated"] == 0
+    cycle.refresh_from_db()
+    assert (cycle.name, cycle.end, cycle.status) == (
+        "Autumn term",
+        dt.date(2025, 12, 19),
+        Cycle.Status.CLOSED,
+    )
+
+
 def test_a_cycle_the_school_made_is_never_taken_over(
     head_actor: Actor, school: Organisation
 ) -> None:

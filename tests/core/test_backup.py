@@ -96,3 +96,32 @@ def test_restore_of_a_broken_document_writes_nothing(db: Any, tmp_path: Path) ->
     with pytest.raises(CommandError):
         call_command("import", str(path))
     assert Organisation.objects.count() == 0
+
+
+# Organisation-scoped models an export leaves out on purpose: each is set up again after a
+# restore rather than copied (a provider's sealed secret and the feeds' and invitations'
+# one-time tokens are re-issued; a reminder is re-planned by the worker).
+NOT_EXPORTED = {
+    "core.Invitation",
+    "core.IdentityProvider",
+    "conversations.MeetingReminder",
+    "feeds.CalendarFeed",
+}
+
+
+def test_every_organisation_scoped_model_is_in_the_export(db: Any) -> None:
+    """A new model that holds an organisation's data is part of `ampwork export` and its
+    restore, or named above with the reason: a review found the goal sheet's dated
+    check-ins (classroom.GoalCheckIn) missing, so an export and restore lost them all."""
+    from django.apps import apps
+
+    registered = set(backup.registered())
+    missing = sorted(
+        model._meta.label
+        for model in apps.get_models()
+        if model.__module__.startswith("ampwork.")
+        and any(f.name == "organisation" for f in model._meta.get_fields())
+        and model not in registered
+        and model._meta.label not in NOT_EXPORTED
+    )
+    assert missing == []

@@ -146,3 +146,16 @@ def test_kept_writings_are_babels_own(value: l10n.Number, decimals: int, languag
         decimal_quantization=True,
     )
     assert l10n.format_percent(value, decimals, language) == percent
+
+
+@pytest.mark.parametrize("value", [1e28, 1e30, 1e300, -1e29])
+def test_a_number_past_decimals_default_precision_is_written_not_a_500(value: float) -> None:
+    """Python's decimal context holds 28 digits; rounding 10**28 to two places needs 31.
+    A key result's target is whatever its owner typed, so each writing works for any size
+    (a review found 1e28 in a key result broke its objective's page)."""
+    for language in ("en-gb", "de"):
+        assert l10n.format_measure(value, language)[-1].isdigit()
+        assert l10n.format_number(value, 2, language)[-2:].isdigit()
+        assert l10n.format_percent(value, 1, language).endswith("%")
+    assert l10n.written("inf") == "inf"
+    assert l10n.written("nan") == "nan"

@@ -212,7 +212,7 @@ class Goal(models.Model):
     and its key results' targets are the objective's; the key results have check-ins of
     their own (values). ``kind`` places it in the framework's order.
 
-    ``teacher_note`` and ``teacher`` held the one reply of earlier releases; migration 0009
+    ``teacher_note`` and ``teacher`` held the one reply of earlier releases; migration 0010
     copied each into a first check-in. They are no longer read and are kept only so the
     previous release, which writes them, keeps working during a rolling upgrade."""
 

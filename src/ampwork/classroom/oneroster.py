@@ -483,6 +483,12 @@ def _plan_terms(out: RosterPlan, state: State, sessions: Rows, deleted: set[str]
             continue
         title = row.get("title", "")
         suffix = row.get("schoolYear") or sid
+        if now is not None and not now.open:
+            # a closed cycle is the record of a finished term (scored, reviewed): the
+            # roster never changes it, as docs/imports.md says
+            out.terms.append(TermOp(sid, now.name, now.start, now.end, line, now.id, changed=False))
+            out.count("terms", "unchanged")
+            continue
         if now is not None:
             if now.name == title[:CYCLE_NAME] or now.name.startswith(
                 title[: CYCLE_NAME - 25] + " ("

@@ -13,7 +13,7 @@ docs/methods.md, "How numbers are written", lists what each page uses.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation, localcontext
 from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
@@ -24,6 +24,9 @@ from django.utils import translation
 FALLBACK = "en_GB"
 
 Number = int | float | Decimal
+# decimal digits of working precision: Python's default 28 cannot round 10**28 to two places
+# (quantize needs 31), and a key result's target is whatever its owner typed
+ROOM = 400
 
 
 @lru_cache(maxsize=64)
@@ -96,14 +99,18 @@ def format_number(
     locale = locale_for(language)
     if decimals is None:
         return str(babel_numbers.format_decimal(value, locale=locale))
-    return _fixed("number", decimals, _rounded(value, decimals), locale)
+    with localcontext() as room:
+        room.prec = ROOM  # a target of 10**30 rounds to two places like any other number
+        return _fixed("number", decimals, _rounded(value, decimals), locale)
 
 
 def format_percent(share: Number | None, decimals: int = 0, language: str | None = None) -> str:
     """0.734 → '73%' (en), '73 %' (de, fr, es)."""
     if share is None:
         return "—"
-    return _fixed("percent", decimals, _rounded(share, decimals, scale=2), locale_for(language))
+    with localcontext() as room:
+        room.prec = ROOM
+        return _fixed("percent", decimals, _rounded(share, decimals, scale=2), locale_for(language))
 
 
 def _rounded(value: Number, places: int, scale: int = 0) -> str:
@@ -152,8 +159,10 @@ def plain(value: Number, most: int = 6) -> str:
     if not exact.is_finite():
         return str(value)
     places = -int(exact.as_tuple().exponent)  # finite: the exponent is a number
-    rounded = exact.quantize(Decimal(1).scaleb(-most)) if places > most else exact
-    text = format(rounded.normalize(), "f")
+    with localcontext() as room:
+        room.prec = ROOM
+        rounded = exact.quantize(Decimal(1).scaleb(-most)) if places > most else exact
+        text = format(rounded.normalize(), "f")
     return "0" if text in ("-0", "0") else text
 
 
@@ -162,7 +171,9 @@ def written(text: str, *, percent: bool = False, language: str | None = None) ->
     reader writes numbers ("0,87", "41.000", "12 %"), with no second rounding: the digits
     shown are the digits the rule compared."""
     exact = Decimal(text)
-    places = max(0, -exact.as_tuple().exponent)  # type: ignore[operator]
+    if not exact.is_finite():  # "inf", "nan": nothing to group or round
+        return text
+    places = max(0, -int(exact.as_tuple().exponent))
     if percent:
         return format_percent(exact / 100, places, language)
     return format_number(exact, places, language)

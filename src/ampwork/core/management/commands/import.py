@@ -45,8 +45,10 @@ class Command(TranslatedCommand):
         parser.add_argument(
             "--invite-guardians",
             action="store_true",
-            help="oneroster: email each guardian with an email address and no sign-in yet an "
-            "invitation (sent only if the import succeeds; never on a dry run).",
+            help=gettext_lazy(
+                "oneroster: email each guardian with an email address and no sign-in yet an "
+                "invitation (sent only if the import succeeds; never on a dry run)."
+            ),
         )
         parser.add_argument(
             "--allow-outside-users",
