@@ -23,6 +23,7 @@ from ampwork.core.services import record
 from ampwork.core.views import member_view
 
 from . import audit, gate, selectors, services
+from .templatetags.fairness_tags import half_up
 
 KIND_LABELS = {
     "compensation": gettext_lazy("Compensation"),
@@ -188,7 +189,8 @@ def report_uk(request: HttpRequest, actor: Actor) -> HttpResponse:
 
 
 def _fmt(value: float | None) -> str:
-    return "" if value is None else f"{value:.1f}"
+    """A figure for the CSV: one decimal, half up, the same digits as the page shows."""
+    return half_up(value) or ""
 
 
 def _csv(name: str, rows: list[list[Any]]) -> HttpResponse:

@@ -1,0 +1,44 @@
+"""Pay gaps on the pages and in the CSV reports round to one decimal half up, as
+docs/methods.md promises and as the gate's reasons round them — never Babel's half to even
+(5.25 read 5.2 in the EU table and 5.3 in the gate's reason) nor a binary float's
+``:.1f`` (0.15 wrote 0.1)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from django.utils import translation
+
+from ampwork.fairness.gate import percent_text
+from ampwork.fairness.templatetags.fairness_tags import gap, gap_percent, half_up
+from ampwork.fairness.views import _fmt
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (5.25, "5.3"),  # exactly on the half: up
+        (5.24, "5.2"),  # just below
+        (5.26, "5.3"),  # just above
+        (0.15, "0.2"),  # :.1f wrote 0.1 (the float is 0.1499…)
+        (-1.25, "-1.3"),  # half up is away from zero, as Decimal's ROUND_HALF_UP
+        (Decimal("16.65"), "16.7"),
+        (None, None),
+        (float("nan"), None),
+    ],
+)
+def test_a_gap_rounds_half_up_everywhere(value: float | Decimal | None, shown: str | None) -> None:
+    assert half_up(value) == shown
+    assert _fmt(value) == (shown or "")  # type: ignore[arg-type]
+    with translation.override("en-gb"):
+        assert gap(value) == (shown or "—")
+        assert gap_percent(value) == ("—" if shown is None else f"{shown}%")
+    with translation.override("de"):
+        assert gap(value) == ("—" if shown is None else shown.replace(".", ","))
+
+
+def test_the_table_and_the_gates_reason_agree_on_the_half() -> None:
+    assert percent_text(Decimal("5.25"), signed=False).startswith("5.3")
+    with translation.override("en-gb"):
+        assert gap_percent(5.25) == "5.3%"
