@@ -125,7 +125,7 @@ def test_a_german_page_carries_the_scripts_words_in_german(demo: Any) -> None:
     assert found is not None
     words = json.loads(found.group(1))
     assert words["more_columns"] == "Weitere Spalten: seitwärts scrollen →"
-    assert words["type_a_name"] == "Namen eingeben…"
+    assert words["type_a_name"] == "Namen eingeben …"
     assert "scroll sideways" not in page
 
 
