@@ -497,7 +497,7 @@ def main() -> int:
     parser.add_argument("--cache-url", default="")
     parser.add_argument("--people", type=int, default=200)
     parser.add_argument("--users", type=int, default=24)
-    parser.add_argument("--duration", type=int, default=60)
+    parser.add_argument("--duration", type=int, default=90)
     parser.add_argument("--build", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -4,7 +4,7 @@
 # killed and one stopped gracefully in the middle; then every acknowledged write must be
 # stored exactly once. docs/operations.md ("Several app servers") shows its figures.
 #
-#   bash scripts/cluster.sh [--duration 60] [--users 24] [--people 200]
+#   bash scripts/cluster.sh [--duration 90] [--users 24] [--people 200]
 #
 # Needs Debian's postgresql and haproxy (redis-server optional; without it the cache is a
 # table in PostgreSQL) and ampwork installed with the test extra (gunicorn, locust).
