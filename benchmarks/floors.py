@@ -274,6 +274,22 @@ def cold_ms(fn: Callable[[], object], repeat: int, *, clear: bool, paused: bool)
     return statistics.median(times) * 1000
 
 
+def after_write_ms(fn: Callable[[], object], repeat: int, app: str) -> float:
+    """Median time of ``fn`` just after a write to ``app``'s data (what a check-in does to
+    the data versions: one DataChange row), the cache otherwise kept: summaries that read
+    that app compute again, those that do not (a closed round's shares) are reused."""
+    from ampwork.core.models import DataChange
+
+    fn()  # everything computed once
+    times = []
+    for _ in range(repeat):
+        DataChange.objects.create(app=app)
+        started = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times) * 1000
+
+
 def cached_ms(fn: Callable[[], object], repeat: int) -> float:
     from django.core.cache import cache
 
@@ -302,6 +318,14 @@ def main() -> None:
         action="store_true",
         help="also time the cold reads with Python's cyclic garbage collector paused",
     )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="with AMPWORK_DATA_DIR (or a database URL) of an earlier run: skip generating",
+    )
+    parser.add_argument(
+        "--only", choices=["pulse", "advisor"], help="time one of the two reads, not both"
+    )
     args = parser.parse_args()
     setup_django()
     from django.db import connection
@@ -310,7 +334,7 @@ def main() -> None:
     from ampwork.advisor import dashboards
     from ampwork.advisor import selectors as advisor_selectors
     from ampwork.advisor.data import gather
-    from ampwork.core.models import Person, Role
+    from ampwork.core.models import Organisation, Person, Role
     from ampwork.core.permissions import Actor
     from ampwork.demo.services import generate
     from ampwork.mastery.generate import generate_reviews
@@ -325,14 +349,23 @@ def main() -> None:
     table: list[tuple[int, str, str, float, float]] = []
     for people in args.people:
         started = time.perf_counter()
-        result = generate(people=people, slug=f"floors-{people}-{int(started)}")
-        org = result.organisation
-        generate_okrs(
-            org, objectives_per_person=2, key_results_per_objective=3, check_ins_per_key_result=6
-        )
-        generate_reviews(org, weeks=12)
-        round_ = generate_round(org)
-        admin = Person.objects.get(organisation=org, email=result.admin_email)
+        earlier = Organisation.objects.filter(slug__startswith=f"floors-{people}-").first()
+        if args.reuse and earlier is not None:  # the data of an earlier run
+            org = earlier
+            round_ = org.pulse_rounds.get()
+            admin = Person.objects.filter(organisation=org, role=Role.ADMIN).order_by("id")[0]
+        else:
+            result = generate(people=people, slug=f"floors-{people}-{int(started)}")
+            org = result.organisation
+            generate_okrs(
+                org,
+                objectives_per_person=2,
+                key_results_per_objective=3,
+                check_ins_per_key_result=6,
+            )
+            generate_reviews(org, weeks=12)
+            round_ = generate_round(org)
+            admin = Person.objects.get(organisation=org, email=result.admin_email)
         actor = Actor(organisation=org, role=Role.ADMIN, user=admin.user, person=admin)
         today = timezone.localdate()
         responses = round_.responses.count()
@@ -342,106 +375,114 @@ def main() -> None:
         )
 
         # ---- pulse results
-        items = instrument.items_for(org.is_school)
-        codes, means = subscale_means(items, vendor)
-        pulse_sql = (
-            f"SELECT group_id, COUNT(*), AVG(enps), {', '.join(means)} FROM surveys_response "
-            "WHERE round_id = %s GROUP BY group_id"
-        )
+        if args.only != "advisor":
+            items = instrument.items_for(org.is_school)
+            codes, means = subscale_means(items, vendor)
+            pulse_sql = (
+                f"SELECT group_id, COUNT(*), AVG(enps), {', '.join(means)} FROM surveys_response "
+                "WHERE round_id = %s GROUP BY group_id"
+            )
 
-        def pulse_floor(sql: str = pulse_sql, pk: int = round_.pk) -> list[tuple[Any, ...]]:
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [pk])
-                rows: list[tuple[Any, ...]] = cursor.fetchall()
-                return rows
+            def pulse_floor(sql: str = pulse_sql, pk: int = round_.pk) -> list[tuple[Any, ...]]:
+                with connection.cursor() as cursor:
+                    cursor.execute(sql, [pk])
+                    rows: list[tuple[Any, ...]] = cursor.fetchall()
+                    return rows
 
-        def pulse_read(a: Actor = actor, r: Any = round_) -> object:
-            return pulse_selectors.round_results(a, r)
+            def pulse_read(a: Actor = actor, r: Any = round_) -> object:
+                return pulse_selectors.round_results(a, r)
 
-        # the floor's numbers are the results' own for a group with no group inside it
-        results = pulse_selectors.round_results(actor, round_)
-        worst = 0.0
-        checked = 0
-        for row in pulse_floor():
-            shown = results.groups.get(row[0] or anonymity.ROOT)
-            if row[0] in results.parents.values() or not shown or shown["suppressed"]:
-                continue
-            checked += 1
-            for code, mean in zip(codes, row[3:], strict=True):
-                worst = max(worst, abs(shown["subscales"][code]["mean"] - mean))
-        print(f"  pulse floor = results' subscale means in {checked} teams (max diff {worst:.1e})")
-        floor = median_ms(pulse_floor, args.repeat)
-        gc.collect()
-        cold = cold_ms(pulse_read, args.repeat, clear=True, paused=False)
-        warm = cached_ms(pulse_read, args.repeat)
-        table += [
-            (people, "pulse", "floor: one SQL GROUP BY, subscale means per team", floor, floor),
-            (people, "pulse", "results selector, cold", cold, floor),
-            (people, "pulse", "results selector, from the cache", warm, floor),
-        ]
-        if args.gc_paused:
-            paused = cold_ms(pulse_read, args.repeat, clear=True, paused=True)
-            what = "results selector, cold, collector paused"
-            table.append((people, "pulse", what, paused, floor))
-        if args.profile:
-            profile(pulse_read, args.profile / f"pulse-{people}.prof")
+            # the floor's numbers are the results' own for a group with no group inside it
+            results = pulse_selectors.round_results(actor, round_)
+            worst = 0.0
+            checked = 0
+            for row in pulse_floor():
+                shown = results.groups.get(row[0] or anonymity.ROOT)
+                if row[0] in results.parents.values() or not shown or shown["suppressed"]:
+                    continue
+                checked += 1
+                for code, mean in zip(codes, row[3:], strict=True):
+                    worst = max(worst, abs(shown["subscales"][code]["mean"] - mean))
+            print(
+                f"  pulse floor = results' subscale means in {checked} teams (max diff {worst:.1e})"
+            )
+            floor = median_ms(pulse_floor, args.repeat)
+            gc.collect()
+            cold = cold_ms(pulse_read, args.repeat, clear=True, paused=False)
+            warm = cached_ms(pulse_read, args.repeat)
+            table += [
+                (people, "pulse", "floor: one SQL GROUP BY, subscale means per team", floor, floor),
+                (people, "pulse", "results selector, cold", cold, floor),
+                (people, "pulse", "results selector, from the cache", warm, floor),
+            ]
+            if args.gc_paused:
+                paused = cold_ms(pulse_read, args.repeat, clear=True, paused=True)
+                what = "results selector, cold, collector paused"
+                table.append((people, "pulse", what, paused, floor))
+            if args.profile:
+                profile(pulse_read, args.profile / f"pulse-{people}.prof")
 
         # ---- the advisor's snapshot
-        numbers = advisor_floor(org, today, vendor)
-        data = gather(org, today)
-        home = dashboards.org_sections(actor).value[0]
-        assert home is not None
-        row = numbers["people, own purpose, reviewed in two weeks"][0]
-        krs, stale = numbers["open cycle: key results, stale"][0]
-        pace = numbers.get("open cycle: objectives by pacing (stored progress), purpose coverage")
-        print(
-            "  advisor floor vs snapshot: "
-            f"people {row[0]} / {len(data.people)}, "
-            f"own purpose {row[1]} / {len(data.statements & data.people)}, "
-            f"review share {row[2] / row[0]:.3f} / {data.review_share():.3f}, "
-            f"key results {krs} / {len(data.key_results)}, "
-            f"stale {stale} / {sum(1 for k in data.key_results if k[3])}, "
-            f"pacing {pacing_of(pace[0]) if pace else None} / {home.pacing}"
-        )
+        if args.only != "pulse":
+            numbers = advisor_floor(org, today, vendor)
+            data = gather(org, today)
+            home = dashboards.org_sections(actor).value[0]
+            assert home is not None
+            row = numbers["people, own purpose, reviewed in two weeks"][0]
+            krs, stale = numbers["open cycle: key results, stale"][0]
+            pace = numbers.get(
+                "open cycle: objectives by pacing (stored progress), purpose coverage"
+            )
+            print(
+                "  advisor floor vs snapshot: "
+                f"people {row[0]} / {len(data.people)}, "
+                f"own purpose {row[1]} / {len(data.statements & data.people)}, "
+                f"review share {row[2] / row[0]:.3f} / {data.review_share():.3f}, "
+                f"key results {krs} / {data.key_result_count()}, "
+                f"stale {stale} / {data.stale_count()}, "
+                f"pacing {pacing_of(pace[0]) if pace else None} / {home.pacing}"
+            )
 
-        def advisor_floor_read(o: Any = org, t: dt.date = today) -> object:
-            return advisor_floor(o, t, vendor)
+            def advisor_floor_read(o: Any = org, t: dt.date = today) -> object:
+                return advisor_floor(o, t, vendor)
 
-        def home_read(a: Actor = actor) -> object:
-            return dashboards.org_sections(a)
+            def home_read(a: Actor = actor) -> object:
+                return dashboards.org_sections(a)
 
-        def advisor_read(a: Actor = actor) -> object:
-            return advisor_selectors.overview(a)
+            def advisor_read(a: Actor = actor) -> object:
+                return advisor_selectors.overview(a)
 
-        def gather_read(o: Any = org, t: dt.date = today) -> object:
-            return gather(o, t)
+            def gather_read(o: Any = org, t: dt.date = today) -> object:
+                return gather(o, t)
 
-        floor = median_ms(advisor_floor_read, args.repeat)
-        gc.collect()
-        snapshot = cold_ms(gather_read, args.repeat, clear=False, paused=False)
-        home_cold = cold_ms(home_read, args.repeat, clear=True, paused=False)
-        home_warm = cached_ms(home_read, args.repeat)
-        advisor_cold = cold_ms(advisor_read, args.repeat, clear=True, paused=False)
-        advisor_warm = cached_ms(advisor_read, args.repeat)
-        table += [
-            (people, "advisor", "floor: 9 plain SQL aggregates", floor, floor),
-            (people, "advisor", "snapshot alone (advisor.data.gather)", snapshot, floor),
-            (people, "advisor", "admin home sections (org_sections), cold", home_cold, floor),
-            (people, "advisor", "admin home sections, from the cache", home_warm, floor),
-            (people, "advisor", "advisor page (overview), cold", advisor_cold, floor),
-            (people, "advisor", "advisor page, from the cache", advisor_warm, floor),
-        ]
-        if args.gc_paused:
-            for what, read, clear in (
-                ("snapshot alone, collector paused", gather_read, False),
-                ("admin home sections, cold, collector paused", home_read, True),
-                ("advisor page, cold, collector paused", advisor_read, True),
-            ):
-                ms = cold_ms(read, args.repeat, clear=clear, paused=True)
-                table.append((people, "advisor", what, ms, floor))
-        if args.profile:
-            profile(home_read, args.profile / f"home-{people}.prof")
-            profile(advisor_read, args.profile / f"advisor-{people}.prof")
+            floor = median_ms(advisor_floor_read, args.repeat)
+            gc.collect()
+            snapshot = cold_ms(gather_read, args.repeat, clear=False, paused=False)
+            home_cold = cold_ms(home_read, args.repeat, clear=True, paused=False)
+            home_warm = cached_ms(home_read, args.repeat)
+            home_after = after_write_ms(home_read, args.repeat, "okrs")
+            advisor_cold = cold_ms(advisor_read, args.repeat, clear=True, paused=False)
+            advisor_warm = cached_ms(advisor_read, args.repeat)
+            table += [
+                (people, "advisor", "floor: 9 plain SQL aggregates", floor, floor),
+                (people, "advisor", "snapshot alone (advisor.data.gather)", snapshot, floor),
+                (people, "advisor", "admin home sections (org_sections), cold", home_cold, floor),
+                (people, "advisor", "admin home sections, from the cache", home_warm, floor),
+                (people, "advisor", "admin home sections, after a check-in", home_after, floor),
+                (people, "advisor", "advisor page (overview), cold", advisor_cold, floor),
+                (people, "advisor", "advisor page, from the cache", advisor_warm, floor),
+            ]
+            if args.gc_paused:
+                for what, read, clear in (
+                    ("snapshot alone, collector paused", gather_read, False),
+                    ("admin home sections, cold, collector paused", home_read, True),
+                    ("advisor page, cold, collector paused", advisor_read, True),
+                ):
+                    ms = cold_ms(read, args.repeat, clear=clear, paused=True)
+                    table.append((people, "advisor", what, ms, floor))
+            if args.profile:
+                profile(home_read, args.profile / f"home-{people}.prof")
+                profile(advisor_read, args.profile / f"advisor-{people}.prof")
 
     print(f"\nmedian of {args.repeat} ({vendor})")
     print(f"{'people':>7}  {'read':<8} {'what':<54} {'ms':>9} {'× floor':>8}")

@@ -446,6 +446,9 @@ def test_the_dashboard_counts_stale_key_results_in_the_database_as_the_rule_says
     ref = selectors.started_open_cycle(actor.organisation, day)
     assert ref is not None
     assert sum(1 for f in selectors.cycle_key_results(ref, day) if f.stale) == stale
+    # the advisor's count per owner and team, in the database, by the same rule
+    groups = selectors.cycle_key_result_counts(ref, day)
+    assert [(g.count, g.stale) for g in groups] == [(2, stale)]
 
 
 @pytest.mark.django_db

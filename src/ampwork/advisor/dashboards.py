@@ -142,7 +142,7 @@ def manager_section(actor: Actor, data: OrgData) -> ManagerSection | None:
                 t,
                 data.teams[t],
                 len(people),
-                sum(1 for p in people if (p, monday) in data.reviews),
+                sum(1 for p in people if data.wrote_this_week(p)),
                 {
                     s: counts.get(s, 0)
                     for s in (progress.ON_TRACK, progress.AT_RISK, progress.OFF_TRACK)
@@ -228,7 +228,7 @@ def admin_section(actor: Actor, data: OrgData) -> AdminSection | None:
     if not can(actor, "advisor.all_findings"):
         return None
     pacing = _pacing(data.cycle, data.today)
-    total, _served = purpose_selectors.coverage(actor)
+    total = purpose_selectors.organisation_coverage(actor)
     done, count = checklist.progress(selectors.checklist_of(data))
     trend = pulse_trend(data.org)
     return AdminSection(
@@ -411,7 +411,7 @@ def digests(org: Organisation, today: dt.date) -> list[tuple[Person, Digest]]:
                 }
             numbers.update(admin_numbers)
         if people:
-            numbers["reviews_written"] = sum(1 for p in people if (p, monday) in data.reviews)
+            numbers["reviews_written"] = sum(1 for p in people if data.wrote_this_week(p))
             numbers["awaiting"] = len(people & waiting)
             numbers["flags"] = sum(1 for p in people if calibrated[p].flags)
         numbers["findings"] = sum(1 for s in shown if s.acknowledged is None)

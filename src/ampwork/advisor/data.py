@@ -31,6 +31,23 @@ from . import traps
 from .models import Incentive, StyleAssessment
 
 WINDOW = 4  # weeks per window when comparing review completion
+WINDOW_BEFORE = 5  # the earlier window ends five weeks back: weeks 5–8 before this one
+RECENT_WEEKS = 2  # "wrote a weekly review lately": this week or the one before
+
+
+def review_windows(this_week: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """The weeks the snapshot counts reviews in (first and last, both included): this week;
+    the last :data:`RECENT_WEEKS`; the :data:`WINDOW` full weeks ending one week back and
+    those ending :data:`WINDOW_BEFORE` weeks back (review completion, now and before)."""
+    windows = [(this_week, this_week)]
+    windows.append((this_week - dt.timedelta(weeks=RECENT_WEEKS - 1), this_week))
+    for ago in (1, WINDOW_BEFORE):
+        last = this_week - dt.timedelta(weeks=ago)
+        windows.append((last - dt.timedelta(weeks=WINDOW - 1), last))
+    return windows
+
+
+THIS_WEEK, RECENT, COMPLETION = 0, 1, {1: 2, WINDOW_BEFORE: 3}  # indexes in review_windows
 
 
 @dataclass
@@ -49,11 +66,11 @@ class OrgData:
     granted_people: set[int] = field(default_factory=set)
     granted_teams: set[int] = field(default_factory=set)
     steps_granted: int = 0
-    reviews: set[tuple[int, dt.date]] = field(default_factory=set)
+    # per person, reviews written in each of review_windows(this week)
+    reviews: dict[int, tuple[int, ...]] = field(default_factory=dict)
     cycle: okr_selectors.CycleRef | None = None
-    key_results: list[tuple[int, int | None, int | None, bool]] = field(
-        default_factory=list
-    )  # (id, owner, owning team, stale)
+    # the open cycle's key results per (owner, owning team): each in one group
+    key_results: list[okr_selectors.KeyResultGroup] = field(default_factory=list)
     statements: set[int] = field(default_factory=set)
     purpose: purpose_selectors.PublishedRef | None = None
     drafts: int = 0
@@ -90,50 +107,58 @@ class OrgData:
     def index(self) -> None:
         """Per-person and per-team indexes, so that a team's numbers cost its size, not the
         organisation's."""
-        self.weeks_of: dict[int, set[dt.date]] = defaultdict(set)
-        for person, week in self.reviews:
-            self.weeks_of[person].add(week)
-        self.krs_of: dict[int | None, list[tuple[int, int | None, int | None, bool]]] = defaultdict(
-            list
-        )
-        self.krs_of_team: dict[int, list[tuple[int, int | None, int | None, bool]]] = defaultdict(
-            list
-        )
-        for kr in self.key_results:
-            self.krs_of[kr[1]].append(kr)
-            if kr[2] is not None:
-                self.krs_of_team[kr[2]].append(kr)
+        self.krs_of: dict[int | None, list[okr_selectors.KeyResultGroup]] = defaultdict(list)
+        self.krs_of_team: dict[int, list[okr_selectors.KeyResultGroup]] = defaultdict(list)
+        for group in self.key_results:
+            self.krs_of[group.owner_id].append(group)
+            if group.team_id is not None:
+                self.krs_of_team[group.team_id].append(group)
 
-    def review_share(self, team: int | None = None, weeks: int = 2) -> float | None:
-        """Share of people with a review in the last ``weeks`` weeks (this one included)."""
+    def wrote_this_week(self, person: int) -> bool:
+        """Whether the person wrote a weekly review for this week."""
+        return self.reviews.get(person, (0,))[THIS_WEEK] > 0
+
+    def review_share(self, team: int | None = None) -> float | None:
+        """Share of people with a review in the last :data:`RECENT_WEEKS` weeks (this one
+        included)."""
         people = self.scope(team)
         if not people:
             return None
-        since = self.this_week - dt.timedelta(weeks=weeks - 1)
-        wrote = sum(1 for p in people if any(w >= since for w in self.weeks_of.get(p, ())))
+        wrote = sum(1 for p in people if p in self.reviews and self.reviews[p][RECENT] > 0)
         return wrote / len(people)
 
     def completion(self, start_weeks_ago: int) -> float | None:
         """Share of person-weeks with a review, over :data:`WINDOW` full weeks ending
-        ``start_weeks_ago`` weeks before this one."""
+        ``start_weeks_ago`` weeks before this one (1 or :data:`WINDOW_BEFORE`)."""
         if not self.people:
             return None
-        last = self.this_week - dt.timedelta(weeks=start_weeks_ago)
-        first = last - dt.timedelta(weeks=WINDOW - 1)
-        done = sum(1 for p, w in self.reviews if first <= w <= last and p in self.people)
+        at = COMPLETION[start_weeks_ago]
+        done = sum(n[at] for p, n in self.reviews.items() if p in self.people)
         return done / (len(self.people) * WINDOW)
 
-    def krs(self, team: int | None = None) -> list[tuple[int, int | None, int | None, bool]]:
+    def krs(self, team: int | None = None) -> list[okr_selectors.KeyResultGroup]:
+        """The groups of key results a team's numbers count (its own objectives' and its
+        people's), each once; all of them for the organisation."""
         if team is None:
             return self.key_results
-        found = {k[0]: k for k in self.krs_of_team.get(team, [])}
+        found = {(k.owner_id, k.team_id): k for k in self.krs_of_team.get(team, [])}
         for person in self.scope(team):
-            found.update((k[0], k) for k in self.krs_of.get(person, []))
+            found.update(((k.owner_id, k.team_id), k) for k in self.krs_of.get(person, []))
         return list(found.values())
 
+    def key_result_count(self, team: int | None = None) -> int:
+        return sum(k.count for k in self.krs(team))
+
+    def stale_count(self, team: int | None = None) -> int:
+        return sum(k.stale for k in self.krs(team))
+
     def stale_share(self, team: int | None = None) -> float | None:
-        krs = self.krs(team)
-        return sum(1 for k in krs if k[3]) / len(krs) if krs else None
+        total = self.key_result_count(team)
+        return self.stale_count(team) / total if total else None
+
+    def checked_in_lately(self, team: int | None = None) -> bool:
+        """Whether any of the team's key results is not stale."""
+        return any(k.count > k.stale for k in self.krs(team))
 
     def pairs(self, team: int | None = None) -> list[tuple[int | None, int | None]]:
         people = self.scope(team)
@@ -202,14 +227,10 @@ def gather(org: Organisation, today: dt.date | None = None) -> OrgData:
     granted = autonomy_selectors.steps_granted(org)
     data.steps_granted = granted.count
     data.granted_people, data.granted_teams = set(granted.people), set(granted.teams)
-    since = week_of(today) - dt.timedelta(weeks=2 * WINDOW + 1)
-    data.reviews = mastery_selectors.review_weeks(org, since)
+    data.reviews = mastery_selectors.review_counts(org, review_windows(week_of(today)))
     data.cycle = okr_selectors.started_open_cycle(org, today)
     if data.cycle is not None:
-        data.key_results = [
-            (kr.id, kr.owner_id, kr.team_id, kr.stale)
-            for kr in okr_selectors.cycle_key_results(data.cycle, today)
-        ]
+        data.key_results = okr_selectors.cycle_key_result_counts(data.cycle, today)
     data.statements = purpose_selectors.people_with_statement(org)
     purpose = purpose_selectors.purpose_facts(org)
     data.purpose, data.drafts, data.recent_story = (

@@ -23,7 +23,7 @@ from ampwork.fairness import gate as fairness_gate
 from ampwork.okrs import selectors as okr_selectors
 
 from . import checklist, readiness, traps
-from .data import OrgData, gather
+from .data import WINDOW_BEFORE, OrgData, gather
 from .models import Acknowledgement, Incentive, StyleAssessment, Tick
 
 SELF_SET = 0.4
@@ -245,7 +245,7 @@ def readiness_of(data: OrgData, team: int | None = None) -> readiness.Readiness:
             ),
             review_share=data.review_share(team),
             stale_share=data.stale_share(team),
-            checked_in_lately=any(not k[3] for k in data.krs(team)),
+            checked_in_lately=data.checked_in_lately(team),
             mean_level=data.mean_level(team),
             self_set=data.self_set(team),
         )
@@ -286,16 +286,13 @@ def facts(data: OrgData) -> traps.Facts:
         teams=tuple(
             traps.TeamFact(t, data.teams[t], tuple(data.control(t))) for t in data.working_teams()
         ),
-        key_results=len(data.key_results),
-        stale=sum(1 for k in data.key_results if k[3]),
+        key_results=data.key_result_count(),
+        stale=data.stale_count(),
         reviews_before=data.completion(WINDOW_BEFORE),
         reviews_recent=data.completion(1),
         purpose_warnings=tuple(data.purpose_warnings()),
         anonymity_min=data.org.anonymity_min_group,
     )
-
-
-WINDOW_BEFORE = 5  # the window ending five weeks back: weeks 5–8 before this one
 
 
 @dataclass

@@ -32,6 +32,10 @@ from .models import (
     TimePolicy,
 )
 
+FEW = 100  # up to this many people, their memberships are asked for by id; above, the
+# organisation's are read whole: an IN list of thousands of ids costs more (Django prepares
+# each) than the rows it saves (the advisor's snapshot asks for everyone)
+
 
 def levels_for(org: Organisation, people: list[int]) -> dict[int, dict[str, int]]:
     """Each person's level per T: their latest own entry, else the latest default of their
@@ -49,11 +53,10 @@ def levels_for(org: Organisation, people: list[int]) -> dict[int, dict[str, int]
             team_default[(team, t)] = level
     parents = dict(Team.objects.filter(organisation=org).values_list("id", "parent_id"))
     teams_of: dict[int, list[int]] = defaultdict(list)
-    for person, team in (
-        TeamMembership.objects.filter(organisation=org, person_id__in=people)
-        .order_by("team_id")
-        .values_list("person_id", "team_id")
-    ):
+    memberships = TeamMembership.objects.filter(organisation=org)
+    if len(people) <= FEW:  # a page about someone: only their teams
+        memberships = memberships.filter(person_id__in=people)
+    for person, team in memberships.order_by("team_id").values_list("person_id", "team_id"):
         teams_of[person].append(team)
     out: dict[int, dict[str, int]] = {}
     for person in people:

@@ -16,6 +16,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.db.models import QuerySet
@@ -559,7 +560,9 @@ def favourable_trend(
     """The organisation's favourable share per subscale group (autonomy: the four Ts
     together, mastery, purpose) in its last ``rounds`` closed rounds, oldest first: the
     whole organisation only, under the round's anonymity minimum (None when suppressed).
-    Two queries a round."""
+    One query, and two a round whose shares are not kept yet: a closed round's answers
+    never change, so each round's shares are a summary of the pulse data
+    (``core.summaries``), not computed again when an objective or a review changes."""
     closed = list(
         Round.objects.filter(organisation=org, status=Round.Status.CLOSED).order_by(
             "-closes", "-id"
@@ -567,34 +570,38 @@ def favourable_trend(
     )
     out = []
     for round in reversed(closed):
-        data = [
-            results.ResponseData(anonymity.ROOT, answers, enps, "")
-            for answers, enps in Response.objects.filter(round=round).values_list("answers", "enps")
-        ]
-        root = results.compute(
-            data, items_of(round), {}, round.minimum or org.anonymity_min_group
-        ).get(anonymity.ROOT)
-        if root is None or root["suppressed"]:
-            nothing: dict[str, float | None] = {"autonomy": None, "mastery": None, "purpose": None}
-            out.append((_ref(round), nothing))
-            continue
-        subs = root["subscales"]
-        autonomy = [
-            subs[c]["favourable"]
-            for c in subs
-            if c.startswith("autonomy") and subs[c]["favourable"] is not None
-        ]
-        out.append(
-            (
-                _ref(round),
-                {
-                    "autonomy": sum(autonomy) / len(autonomy) if autonomy else None,
-                    "mastery": (subs.get("mastery") or {}).get("favourable"),
-                    "purpose": (subs.get("purpose") or {}).get("favourable"),
-                },
-            )
-        )
+        minimum = round.minimum or org.anonymity_min_group
+        shares = summaries.summary(
+            "pulse.trend",
+            (round.pk, minimum),
+            ("surveys",),
+            partial(_favourable_shares, round, minimum),
+        ).value
+        out.append((_ref(round), shares))
     return out
+
+
+def _favourable_shares(round: Round, minimum: int) -> dict[str, float | None]:
+    """The whole organisation's favourable share per subscale group in a closed round, or
+    None for each when the round is under its anonymity minimum. One query."""
+    data = [
+        results.ResponseData(anonymity.ROOT, answers, enps, "")
+        for answers, enps in Response.objects.filter(round=round).values_list("answers", "enps")
+    ]
+    root = results.compute(data, items_of(round), {}, minimum).get(anonymity.ROOT)
+    if root is None or root["suppressed"]:
+        return {"autonomy": None, "mastery": None, "purpose": None}
+    subs = root["subscales"]
+    autonomy = [
+        subs[c]["favourable"]
+        for c in subs
+        if c.startswith("autonomy") and subs[c]["favourable"] is not None
+    ]
+    return {
+        "autonomy": sum(autonomy) / len(autonomy) if autonomy else None,
+        "mastery": (subs.get("mastery") or {}).get("favourable"),
+        "purpose": (subs.get("purpose") or {}).get("favourable"),
+    }
 
 
 def forgettable(org_id: int, person_ids: Iterable[int]) -> tuple[int, int]:

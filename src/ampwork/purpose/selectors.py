@@ -151,6 +151,20 @@ def coverage(actor: Actor) -> tuple[Coverage | None, list[Coverage]]:
     return total, sorted(per.values(), key=lambda c: (c.share or 0, c.team))
 
 
+def organisation_coverage(actor: Actor) -> Coverage | None:
+    """:func:`coverage`'s organisation line alone, counted in the database (the admin's
+    home page shows only this share). Two queries."""
+    counts = okr_selectors.current_active_counts(
+        actor,
+        PurposeLink.objects.values_list("objective_id", flat=True),
+        ImpactStory.objects.filter(objectives__isnull=False).values_list("objectives", flat=True),
+    )
+    if counts is None:
+        return None
+    total, covered = counts
+    return Coverage("Everyone", total, covered)
+
+
 # ---------------------------------------------------------------- for other apps (plain data)
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import NotFound
@@ -72,11 +72,30 @@ def replies_of(reviews: Iterable[Review]) -> dict[int, list[Reply]]:
 # ---------------------------------------------------------------- for other apps (plain data)
 
 
-def review_weeks(org: Organisation, since: dt.date) -> set[tuple[int, dt.date]]:
-    """(person, week) of every weekly review written for a week from ``since`` on. One query."""
-    return set(
-        Review.objects.filter(organisation=org, week__gte=since).values_list("person_id", "week")
+def review_counts(
+    org: Organisation, windows: Sequence[tuple[dt.date, dt.date]]
+) -> dict[int, tuple[int, ...]]:
+    """Per person, how many weekly reviews they wrote for weeks in each window (first and
+    last week, both included), in the windows' order; people with none in any window are
+    left out. One query, counted in the database."""
+    if not windows:
+        return {}
+    counts = {
+        f"w{i}": Count("id", filter=Q(week__gte=first, week__lte=last))
+        for i, (first, last) in enumerate(windows)
+    }
+    rows = (
+        Review.objects.filter(
+            organisation=org,
+            week__gte=min(first for first, _ in windows),
+            week__lte=max(last for _, last in windows),
+        )
+        .values("person_id")
+        .annotate(**counts)
+        .order_by()
+        .values_list("person_id", *counts)
     )
+    return {row[0]: tuple(row[1:]) for row in rows}
 
 
 def unanswered_reviews(people: Iterable[int], since: dt.date) -> list[int]:

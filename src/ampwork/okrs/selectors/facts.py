@@ -81,6 +81,41 @@ def _stale(last: dt.date | None, clock: dt.date | None, end: dt.date, today: dt.
     return clock is not None and progress.stale_in_cycle(last, clock, end, today)
 
 
+@dataclass(frozen=True)
+class KeyResultGroup:
+    """The key results of the cycle's active objectives that share an owner and an owning
+    team: how many, and how many of them are stale as the OKR pages show it."""
+
+    owner_id: int | None
+    team_id: int | None  # the objective's owning team, if a team owns it
+    count: int
+    stale: int
+
+
+def cycle_key_result_counts(cycle: CycleRef, today: dt.date) -> list[KeyResultGroup]:
+    """:func:`cycle_key_results` counted in the database, per owner and owning team: each
+    key result is in exactly one group. Stale by the same rule
+    (:func:`ampwork.okrs.progress.stale_in_cycle` from the stored clock): the cycle has not
+    ended and the last check-in — or, with none, the clock — is at least
+    :data:`~ampwork.okrs.progress.STALE_DAYS` days old. One query; no dates leave the
+    database (what the advisor's snapshot reads for every team)."""
+    cutoff = today - dt.timedelta(days=progress.STALE_DAYS)
+    stale = Q(clock__isnull=False) & (
+        Q(last_check_in__lte=cutoff) | Q(last_check_in__isnull=True, clock__lte=cutoff)
+    )
+    ended = today > cycle.end  # after the end nothing is stale: the cycle is scored
+    return [
+        KeyResultGroup(owner, team, count, 0 if ended else stale_count)
+        for owner, team, count, stale_count in KeyResult.objects.filter(
+            objective__cycle_id=cycle.id, objective__status=Objective.Status.ACTIVE
+        )
+        .values_list("owner_id", "objective__owner_team_id")
+        .annotate(count=Count("id"), stale=Count("id", filter=stale))
+        .order_by()
+        .values_list("owner_id", "objective__owner_team_id", "count", "stale")
+    ]
+
+
 def my_key_results(person_id: int, today: dt.date) -> list[KeyResultFact]:
     """The key results a person owns in active objectives of open cycles. One query."""
     return [
@@ -360,6 +395,26 @@ def current_active_owners(actor: Actor) -> list[ObjectiveOwner] | None:
         .filter(cycle=cycle, status=Objective.Status.ACTIVE)
         .values_list("id", "owner_kind", "owner_team_id", "owner_person_id", "owner_team__name")
     ]
+
+
+def current_active_counts(actor: Actor, *marked: Iterable[int]) -> tuple[int, int] | None:
+    """How many active objectives the reader may see in the current cycle
+    (:func:`.cycles.current_cycle`), and how many of them are among any of the ``marked``
+    ids; None when the organisation has no cycle. Pass another app's ids as a
+    ``values_list(..., flat=True)``: it becomes a subquery, and nothing but two counts
+    leaves the database. Two queries."""
+    cycle = current_cycle(actor.organisation)
+    if cycle is None:
+        return None
+    among = Q(pk__in=[])
+    for ids in marked:
+        among |= Q(pk__in=ids)
+    counts = (
+        visible_objectives(actor)
+        .filter(cycle=cycle, status=Objective.Status.ACTIVE)
+        .aggregate(total=Count("id"), marked=Count("id", filter=among))
+    )
+    return counts["total"], counts["marked"]
 
 
 def open_objective_titles(org: Organisation, owner_id: int | None = None) -> list[tuple[int, str]]:
