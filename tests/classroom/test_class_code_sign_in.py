@@ -836,3 +836,30 @@ def test_messages_name_the_classs_kind(hill: dict[str, Any]) -> None:
             services.sign_in(row=row, student_id=ben.pk, picked=key)
     with pytest.raises(services.Throttled, match="for a new word"):
         services.sign_in(row=row, student_id=ben.pk, picked=drawn[ben.pk])
+
+
+@pytest.mark.parametrize("kind", ["pictures", "words"])
+def test_a_german_page_names_the_pictures_in_german_and_the_secret_is_the_same(
+    hill: dict[str, Any], client: Client, kind: str
+) -> None:
+    """The secret is the picture's (word's) key, the same in every language: a student whose
+    page is in German reads "Sonne" or "Tiger", picks it and is signed in; the English page
+    names the same nine in English."""
+    row, drawn = _on(hill, kind=kind)
+    ann = hill["ann"]
+    _code_flow(client, row.code)
+    german = client.get(
+        f"/classroom/sign-in/names/{ann.pk}/", HTTP_ACCEPT_LANGUAGE="de"
+    ).content.decode()
+    english = client.get(
+        f"/classroom/sign-in/names/{ann.pk}/", HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    first = "Sonne" if kind == "pictures" else "Apfel"
+    assert f"<span>{first}</span>" in german
+    assert f"<span>{first}</span>" not in english
+    assert f"<span>{'sun' if kind == 'pictures' else 'apple'}</span>" in english
+    done = client.post(
+        f"/classroom/sign-in/names/{ann.pk}/", {"picked": drawn[ann.pk]}, HTTP_ACCEPT_LANGUAGE="de"
+    )
+    assert done.status_code == 302
+    assert done["Location"] == "/"

@@ -1,6 +1,9 @@
 """Class-code sign-in, the pure part: class codes, the pictures and words a student picks
 from, and the names a class list shows (first name, at most three letters of the last).
-No Django here.
+No Django here but translation (``core.words``): a picture's or word's label is read in
+the page's language, while the secret is its key, the same in every language — a sheet
+printed in German and a sign-in page in English match by picture, and a word is shown in
+the language the page is in.
 
 A class code is ``LENGTH`` characters from ``ALPHABET``: capital consonants and digits a
 child cannot mistake for one another (no 0/O, 1/I/L, 2/Z, 5/S, 8/B) and no vowels, so no
@@ -15,6 +18,8 @@ import re
 import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+
+from ampwork.core.words import Promise, pgettext_lazy
 
 ALPHABET = "CDFGHJKMNPQRTVWXY34679"
 LENGTH = 7
@@ -40,8 +45,8 @@ def is_well_formed(code: str) -> bool:
 
 @dataclass(frozen=True)
 class Choice:
-    key: str
-    label: str
+    key: str  # the secret (stored hashed); the same in every language
+    label: str | Promise  # what the student reads: in the page's language
     svg: str = ""  # pictures only: an inline SVG drawing (no assets, no fonts needed)
 
 
@@ -55,7 +60,7 @@ def _svg(body: str) -> str:
 PICTURES: tuple[Choice, ...] = (
     Choice(
         "sun",
-        "sun",
+        pgettext_lazy("class-code picture", "sun"),
         _svg(
             '<g stroke="#d97706" stroke-width="7" stroke-linecap="round">'
             '<line x1="50" y1="6" x2="50" y2="20"/><line x1="50" y1="80" x2="50" y2="94"/>'
@@ -67,7 +72,7 @@ PICTURES: tuple[Choice, ...] = (
     ),
     Choice(
         "star",
-        "star",
+        pgettext_lazy("class-code picture", "star"),
         _svg(
             '<polygon points="50,6 61,38 95,38 67,58 78,92 50,71 22,92 33,58 5,38 39,38" '
             'fill="#facc15" stroke="#a16207" stroke-width="4" stroke-linejoin="round"/>'
@@ -75,7 +80,7 @@ PICTURES: tuple[Choice, ...] = (
     ),
     Choice(
         "heart",
-        "heart",
+        pgettext_lazy("class-code picture", "heart"),
         _svg(
             '<path d="M50 90 L12 52 A21 21 0 0 1 50 22 A21 21 0 0 1 88 52 Z" '
             'fill="#ef4444" stroke="#991b1b" stroke-width="4" stroke-linejoin="round"/>'
@@ -83,7 +88,7 @@ PICTURES: tuple[Choice, ...] = (
     ),
     Choice(
         "moon",
-        "moon",
+        pgettext_lazy("class-code picture", "moon"),
         _svg(
             '<path d="M62 8 A42 42 0 1 0 92 70 A34 34 0 1 1 62 8 Z" '
             'fill="#c7d2fe" stroke="#3730a3" stroke-width="4" stroke-linejoin="round"/>'
@@ -91,7 +96,7 @@ PICTURES: tuple[Choice, ...] = (
     ),
     Choice(
         "tree",
-        "tree",
+        pgettext_lazy("class-code picture", "tree"),
         _svg(
             '<rect x="42" y="66" width="16" height="28" fill="#92400e"/>'
             '<polygon points="50,6 88,70 12,70" fill="#22c55e" stroke="#166534" '
@@ -100,7 +105,7 @@ PICTURES: tuple[Choice, ...] = (
     ),
     Choice(
         "fish",
-        "fish",
+        pgettext_lazy("class-code picture", "fish"),
         _svg(
             '<polygon points="70,50 94,28 94,72" fill="#38bdf8" stroke="#075985" '
             'stroke-width="4" stroke-linejoin="round"/>'
@@ -110,7 +115,7 @@ PICTURES: tuple[Choice, ...] = (
     ),
     Choice(
         "house",
-        "house",
+        pgettext_lazy("class-code picture", "house"),
         _svg(
             '<rect x="20" y="46" width="60" height="46" fill="#fca5a5" stroke="#7f1d1d" '
             'stroke-width="4"/><rect x="42" y="64" width="16" height="28" fill="#7f1d1d"/>'
@@ -120,7 +125,7 @@ PICTURES: tuple[Choice, ...] = (
     ),
     Choice(
         "flower",
-        "flower",
+        pgettext_lazy("class-code picture", "flower"),
         _svg(
             '<line x1="50" y1="56" x2="50" y2="96" stroke="#15803d" stroke-width="6"/>'
             '<g fill="#f472b6" stroke="#9d174d" stroke-width="3">'
@@ -132,7 +137,7 @@ PICTURES: tuple[Choice, ...] = (
     ),
     Choice(
         "boat",
-        "boat",
+        pgettext_lazy("class-code picture", "boat"),
         _svg(
             '<line x1="50" y1="8" x2="50" y2="66" stroke="#374151" stroke-width="5"/>'
             '<polygon points="54,12 88,60 54,60" fill="#f8fafc" stroke="#374151" '
@@ -143,19 +148,16 @@ PICTURES: tuple[Choice, ...] = (
     ),
 )
 
-WORDS: tuple[Choice, ...] = tuple(
-    Choice(word, word)
-    for word in (
-        "apple",
-        "tiger",
-        "rocket",
-        "banana",
-        "dragon",
-        "pencil",
-        "river",
-        "cloud",
-        "robot",
-    )
+WORDS: tuple[Choice, ...] = (
+    Choice("apple", pgettext_lazy("class-code word", "apple")),
+    Choice("tiger", pgettext_lazy("class-code word", "tiger")),
+    Choice("rocket", pgettext_lazy("class-code word", "rocket")),
+    Choice("banana", pgettext_lazy("class-code word", "banana")),
+    Choice("dragon", pgettext_lazy("class-code word", "dragon")),
+    Choice("pencil", pgettext_lazy("class-code word", "pencil")),
+    Choice("river", pgettext_lazy("class-code word", "river")),
+    Choice("cloud", pgettext_lazy("class-code word", "cloud")),
+    Choice("robot", pgettext_lazy("class-code word", "robot")),
 )
 CHOICES = {PICTURES_KIND: PICTURES, WORDS_KIND: WORDS}
 
