@@ -20,9 +20,8 @@ import argparse
 import statistics
 import time
 from collections.abc import Callable
-from typing import Any
 
-from _common import setup_django
+from _common import cpu_clock, setup_django
 
 FLOOR = """
 SELECT k.objective_id,
@@ -87,9 +86,7 @@ def main() -> None:
     client = Client()
     client.force_login(admin.user)  # type: ignore[arg-type]
     sql = FLOOR_PG if connection.vendor == "postgresql" else FLOOR
-    clock = time.process_time if args.cpu else time.perf_counter
-    if args.cpu and connection.vendor == "postgresql":
-        clock = _with_backend(connection)
+    clock = cpu_clock(connection) if args.cpu else time.perf_counter
 
     def median_ms(fn: Callable[[], object], repeat: int) -> float:
         fn()  # warm: templates compiled, caches filled
@@ -150,25 +147,6 @@ def main() -> None:
     print(f"{'what':<30} {'median ms':>10} {'× floor':>8}  ({'CPU' if args.cpu else 'wall'})")
     for name, ms in rows:
         print(f"{name:<30} {ms:>10.0f} {ms / base:>8.1f}")
-
-
-def _with_backend(connection: Any) -> Callable[[], float]:
-    """CPU time of this process and of its PostgreSQL backend (a local server: its
-    /proc/PID/schedstat, in nanoseconds), with parallel query off so that the backend does
-    all the database's work."""
-    with connection.cursor() as cursor:
-        cursor.execute("SET max_parallel_workers_per_gather = 0")
-        cursor.execute("SELECT pg_backend_pid()")
-        (pid,) = cursor.fetchone()
-    path = f"/proc/{pid}/schedstat"
-
-    def clock() -> float:
-        with open(path) as stat:
-            backend = int(stat.read().split()[0]) / 1e9
-        return time.process_time() + backend
-
-    clock()  # fails here if the server is not local
-    return clock
 
 
 if __name__ == "__main__":
