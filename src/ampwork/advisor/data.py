@@ -35,19 +35,17 @@ WINDOW_BEFORE = 5  # the earlier window ends five weeks back: weeks 5–8 before
 RECENT_WEEKS = 2  # "wrote a weekly review lately": this week or the one before
 
 
-def review_windows(this_week: dt.date) -> list[tuple[dt.date, dt.date]]:
-    """The weeks the snapshot counts reviews in (first and last, both included): this week;
-    the last :data:`RECENT_WEEKS`; the :data:`WINDOW` full weeks ending one week back and
-    those ending :data:`WINDOW_BEFORE` weeks back (review completion, now and before)."""
-    windows = [(this_week, this_week)]
-    windows.append((this_week - dt.timedelta(weeks=RECENT_WEEKS - 1), this_week))
-    for ago in (1, WINDOW_BEFORE):
+COMPLETION = (1, WINDOW_BEFORE)  # review completion: now, and before
+
+
+def completion_windows(this_week: dt.date) -> list[tuple[dt.date, dt.date]]:
+    """The :data:`WINDOW` full weeks (first and last, both included) ending one week back
+    and :data:`WINDOW_BEFORE` weeks back: review completion now and before."""
+    out = []
+    for ago in COMPLETION:
         last = this_week - dt.timedelta(weeks=ago)
-        windows.append((last - dt.timedelta(weeks=WINDOW - 1), last))
-    return windows
-
-
-THIS_WEEK, RECENT, COMPLETION = 0, 1, {1: 2, WINDOW_BEFORE: 3}  # indexes in review_windows
+        out.append((last - dt.timedelta(weeks=WINDOW - 1), last))
+    return out
 
 
 @dataclass
@@ -66,8 +64,10 @@ class OrgData:
     granted_people: set[int] = field(default_factory=set)
     granted_teams: set[int] = field(default_factory=set)
     steps_granted: int = 0
-    # per person, reviews written in each of review_windows(this week)
-    reviews: dict[int, tuple[int, ...]] = field(default_factory=dict)
+    # per person, the latest week of a review in the last RECENT_WEEKS (none: absent)
+    reviews: dict[int, dt.date] = field(default_factory=dict)
+    # reviews written by active people in each of completion_windows(this week)
+    completed: tuple[int, ...] = (0, 0)
     cycle: okr_selectors.CycleRef | None = None
     # the open cycle's key results per (owner, owning team): each in one group
     key_results: list[okr_selectors.KeyResultGroup] = field(default_factory=list)
@@ -116,7 +116,7 @@ class OrgData:
 
     def wrote_this_week(self, person: int) -> bool:
         """Whether the person wrote a weekly review for this week."""
-        return self.reviews.get(person, (0,))[THIS_WEEK] > 0
+        return self.reviews.get(person) == self.this_week
 
     def review_share(self, team: int | None = None) -> float | None:
         """Share of people with a review in the last :data:`RECENT_WEEKS` weeks (this one
@@ -124,7 +124,7 @@ class OrgData:
         people = self.scope(team)
         if not people:
             return None
-        wrote = sum(1 for p in people if p in self.reviews and self.reviews[p][RECENT] > 0)
+        wrote = sum(1 for p in people if p in self.reviews)
         return wrote / len(people)
 
     def completion(self, start_weeks_ago: int) -> float | None:
@@ -132,8 +132,7 @@ class OrgData:
         ``start_weeks_ago`` weeks before this one (1 or :data:`WINDOW_BEFORE`)."""
         if not self.people:
             return None
-        at = COMPLETION[start_weeks_ago]
-        done = sum(n[at] for p, n in self.reviews.items() if p in self.people)
+        done = self.completed[COMPLETION.index(start_weeks_ago)]
         return done / (len(self.people) * WINDOW)
 
     def krs(self, team: int | None = None) -> list[okr_selectors.KeyResultGroup]:
@@ -209,15 +208,17 @@ def gather(org: Organisation, today: dt.date | None = None) -> OrgData:
     today = today or timezone.localdate()
     data = OrgData(org, today)
     data.people = set(
-        Person.objects.filter(organisation=org, active=True).values_list("id", flat=True)
+        Person.objects.filter(organisation=org, active=True).order_by().values_list("id", flat=True)
     )
-    for team, name, parent in Team.objects.filter(organisation=org).values_list(
-        "id", "name", "parent_id"
+    for team, name, parent in (
+        Team.objects.filter(organisation=org).order_by().values_list("id", "name", "parent_id")
     ):
         data.teams[team] = name
         data.parents[team] = parent
-    for team, person, role in TeamMembership.objects.filter(organisation=org).values_list(
-        "team_id", "person_id", "role"
+    for team, person, role in (
+        TeamMembership.objects.filter(organisation=org)
+        .order_by()
+        .values_list("team_id", "person_id", "role")
     ):
         data.members[team].add(person)
         if role == TeamMembership.Role.LEAD:
@@ -227,7 +228,11 @@ def gather(org: Organisation, today: dt.date | None = None) -> OrgData:
     granted = autonomy_selectors.steps_granted(org)
     data.steps_granted = granted.count
     data.granted_people, data.granted_teams = set(granted.people), set(granted.teams)
-    data.reviews = mastery_selectors.review_counts(org, review_windows(week_of(today)))
+    this_week = week_of(today)
+    data.reviews = mastery_selectors.latest_reviews(
+        org, this_week - dt.timedelta(weeks=RECENT_WEEKS - 1), this_week
+    )
+    data.completed = mastery_selectors.reviews_written(org, completion_windows(this_week))
     data.cycle = okr_selectors.started_open_cycle(org, today)
     if data.cycle is not None:
         data.key_results = okr_selectors.cycle_key_result_counts(data.cycle, today)

@@ -51,7 +51,7 @@ def levels_for(org: Organisation, people: list[int]) -> dict[int, dict[str, int]
             own[(person, t)] = level
         else:
             team_default[(team, t)] = level
-    parents = dict(Team.objects.filter(organisation=org).values_list("id", "parent_id"))
+    parents = dict(Team.objects.filter(organisation=org).order_by().values_list("id", "parent_id"))
     teams_of: dict[int, list[int]] = defaultdict(list)
     memberships = TeamMembership.objects.filter(organisation=org)
     if len(people) <= FEW:  # a page about someone: only their teams

@@ -6,7 +6,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import NotFound
@@ -72,30 +72,38 @@ def replies_of(reviews: Iterable[Review]) -> dict[int, list[Reply]]:
 # ---------------------------------------------------------------- for other apps (plain data)
 
 
-def review_counts(
+def latest_reviews(org: Organisation, since: dt.date, until: dt.date) -> dict[int, dt.date]:
+    """Per person, the latest week from ``since`` to ``until`` (both included) they wrote
+    a weekly review for; people with none then are left out. One query over those weeks
+    alone."""
+    return dict(
+        Review.objects.filter(organisation=org, week__gte=since, week__lte=until)
+        .values("person_id")
+        .annotate(latest=Max("week"))
+        .order_by()
+        .values_list("person_id", "latest")
+    )
+
+
+def reviews_written(
     org: Organisation, windows: Sequence[tuple[dt.date, dt.date]]
-) -> dict[int, tuple[int, ...]]:
-    """Per person, how many weekly reviews they wrote for weeks in each window (first and
-    last week, both included), in the windows' order; people with none in any window are
-    left out. One query, counted in the database."""
+) -> tuple[int, ...]:
+    """How many weekly reviews the organisation's active people wrote for weeks in each
+    window (first and last week, both included), in the windows' order. One query, one row:
+    counted in the database."""
     if not windows:
-        return {}
+        return ()
     counts = {
         f"w{i}": Count("id", filter=Q(week__gte=first, week__lte=last))
         for i, (first, last) in enumerate(windows)
     }
-    rows = (
-        Review.objects.filter(
-            organisation=org,
-            week__gte=min(first for first, _ in windows),
-            week__lte=max(last for _, last in windows),
-        )
-        .values("person_id")
-        .annotate(**counts)
-        .order_by()
-        .values_list("person_id", *counts)
-    )
-    return {row[0]: tuple(row[1:]) for row in rows}
+    found = Review.objects.filter(
+        organisation=org,
+        person__active=True,
+        week__gte=min(first for first, _ in windows),
+        week__lte=max(last for _, last in windows),
+    ).aggregate(**counts)
+    return tuple(found[name] for name in counts)
 
 
 def unanswered_reviews(people: Iterable[int], since: dt.date) -> list[int]:
