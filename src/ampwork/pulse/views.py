@@ -118,6 +118,11 @@ def create(request: HttpRequest, actor: Actor) -> HttpResponse:
     else:
         form.fields["teams"].label = pgettext("school", "Only these classes")
         form.fields["teams"].help_text = pgettext("school", "Leave empty for the whole school.")
+        form.fields["audience_size"].help_text = pgettext(
+            "school",
+            "The link stops taking answers at this many. Empty: the students of the chosen "
+            "classes when it opens.",
+        )
     teams = form.fields["teams"]
     choices = [(str(pk), name) for pk, name in selectors.team_choices(actor)]
     teams.choices = choices  # type: ignore[attr-defined]
