@@ -10,7 +10,7 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
-from markdown_it.renderer import RendererProtocol
+from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 
 HELP_DIR = Path(__file__).resolve().parent.parent / "help"
@@ -83,18 +83,18 @@ def _name_tables(tokens: list[Token]) -> None:
 
 
 def _table_open(
-    renderer: RendererProtocol, tokens: Sequence[Token], idx: int, options: Any, env: Any
+    renderer: RendererHTML, tokens: Sequence[Token], idx: int, options: Any, env: Any
 ) -> str:
     """A table in a box that scrolls sideways by itself (a keyboard reaches it): on a phone
     the page never does (``.table-wrap`` in ampwork.css)."""
-    label = escapeHtml(str(tokens[idx].meta.get("label", "")))
+    label = escapeHtml(str(tokens[idx].meta.get("label") or "Table"))
     return (
         f'<div class="table-wrap" role="region" tabindex="0" aria-label="{label}">'
-        + renderer.renderToken(tokens, idx, options, env)  # type: ignore[attr-defined]
+        + renderer.renderToken(tokens, idx, options, env)
     )
 
 
 def _table_close(
-    renderer: RendererProtocol, tokens: Sequence[Token], idx: int, options: Any, env: Any
+    renderer: RendererHTML, tokens: Sequence[Token], idx: int, options: Any, env: Any
 ) -> str:
-    return renderer.renderToken(tokens, idx, options, env) + "</div>\n"  # type: ignore[attr-defined]
+    return renderer.renderToken(tokens, idx, options, env) + "</div>\n"
