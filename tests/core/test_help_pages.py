@@ -45,3 +45,15 @@ def test_the_methods_page_links_only_to_what_the_application_serves() -> None:
     hrefs = [h for h in html.split('href="')[1:]]
     assert hrefs  # it has links: its own anchors
     assert all(h.startswith(("#", "/", "http")) for h in hrefs)
+
+
+def test_a_table_scrolls_in_its_own_named_box(page: Any) -> None:
+    """On a phone a wide table scrolls inside its box, never the page (issue 21): the box is
+    a region the keyboard reaches, named after the heading above it."""
+    html = page("# Bands & ages\n\n| a | b |\n| --- | --- |\n| 1 | 2 |\n\n| c |\n| --- |\n| 3 |\n")
+    label = 'aria-label="Bands &amp; ages"'
+    opening = f'<div class="table-wrap" role="region" tabindex="0" {label}><table>'
+    assert html.count(opening) == 2
+    assert html.count("</table>\n</div>") == 2
+    first = page("| c |\n| --- |\n| 3 |\n")
+    assert 'aria-label="Table"' in first

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from ampwork.core.words import Promise, gettext_lazy
+from ampwork.core.words import Promise, gettext_lazy, pgettext_lazy
 
 Text = str | Promise  # a string, or one translated when shown
 
@@ -23,6 +23,7 @@ class Item:
     team: bool = False  # also judged (or ticked) per team
     school_text: Text = ""
     short: Text = ""  # a few words, for tables
+    school_short: Text = ""  # the same in a school's words, where they differ
 
 
 @dataclass(frozen=True)
@@ -137,6 +138,7 @@ STEPS: tuple[Step, ...] = (
                 team=True,
                 school_text=gettext_lazy("Weekly reflections running in most classes"),
                 short=gettext_lazy("weekly reviews"),
+                school_short=pgettext_lazy("school", "weekly reflections"),
             ),
             Item(
                 "check-ins",
@@ -228,7 +230,7 @@ def item_label(key: str, school: bool) -> str:
     item = ITEMS.get(key)
     if item is None:
         return key
-    return str(item.short or (item.school_text or item.text if school else item.text))
+    return ItemState(item, False, False).short_text(school)
 
 
 @dataclass
@@ -241,6 +243,11 @@ class ItemState:
 
     def text(self, school: bool) -> str:
         return str((self.item.school_text or self.item.text) if school else self.item.text)
+
+    def short_text(self, school: bool) -> str:
+        """Its few words (its own words where it has no short form), a school's in a school."""
+        short = (self.item.school_short or self.item.short) if school else self.item.short
+        return str(short or self.text(school))
 
 
 @dataclass

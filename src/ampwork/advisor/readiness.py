@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from ampwork.core.l10n import format_number, format_percent
 from ampwork.core.words import gettext as _
-from ampwork.core.words import gettext_lazy
+from ampwork.core.words import gettext_lazy, pgettext, pgettext_lazy
 
 LEVELS = ("not started", "under way", "established")  # the API's values
 LEVEL_LABELS = (
@@ -93,9 +93,12 @@ def purpose(s: Signals) -> Stage:
 def mastery(s: Signals) -> Stage:
     reviews = s.review_share or 0.0
     stale = s.stale_share
-    reasons = [
-        _("%(share)s wrote a weekly review in the last two weeks") % {"share": _pct(s.review_share)}
-    ]
+    wrote = (
+        pgettext("school", "%(share)s wrote a weekly reflection in the last two weeks")
+        if s.is_school
+        else _("%(share)s wrote a weekly review in the last two weeks")
+    )
+    reasons = [wrote % {"share": _pct(s.review_share)}]
     if stale is not None:
         reasons.append(
             _("%(share)s of key results without a recent check-in") % {"share": _pct(stale)}
@@ -149,6 +152,20 @@ STEPS = {
 }
 
 
+# a school's next steps where its words differ (weekly reflections, students and teachers)
+SCHOOL_STEPS = {
+    "mastery": pgettext_lazy(
+        "school",
+        "Start weekly reflections — wins first — and answer each one; keep key results checked in.",
+    ),
+    "autonomy": pgettext_lazy(
+        "school",
+        "Grant a first step in technique (how students work), with guardrails; let students "
+        "write some of their own objectives.",
+    ),
+}
+
+
 def assess(s: Signals) -> Readiness:
     stages = [purpose(s), mastery(s), autonomy(s)]
     by = {st.name: st for st in stages}
@@ -160,7 +177,7 @@ def assess(s: Signals) -> Readiness:
         lowest = min(st.level for st in stages)
         focus = "none" if lowest == 2 else next(n for n in ORDER if by[n].level == lowest)
     lazy_text, link = STEPS[focus]
-    text = str(lazy_text)
+    text = str(SCHOOL_STEPS.get(focus, lazy_text) if s.is_school else lazy_text)
     if s.policy == "purpose-first" and focus in ("purpose", "mastery") and by["autonomy"].level < 2:
         text = _(
             "%(step)s Under purpose-first, autonomy steps wait until purpose and mastery are "

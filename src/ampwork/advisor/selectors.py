@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, npgettext, pgettext
 
 from ampwork.core import selectors as core_selectors
 from ampwork.core import summaries
@@ -93,11 +93,12 @@ def auto_items(data: OrgData, team: int | None = None) -> dict[str, checklist.Au
         out["weekly-reviews"] = checklist.Auto(
             bool(teams) and len(reviewing) * 2 > len(teams),
             (
-                ngettext(
-                    "in %(n)d of %(total)d classes half or more of people wrote a weekly review "
-                    "in the last two weeks",
-                    "in %(n)d of %(total)d classes half or more of people wrote a weekly review "
-                    "in the last two weeks",
+                npgettext(
+                    "school",
+                    "in %(n)d of %(total)d classes half or more of people wrote a weekly "
+                    "reflection in the last two weeks",
+                    "in %(n)d of %(total)d classes half or more of people wrote a weekly "
+                    "reflection in the last two weeks",
                     len(teams),
                 )
                 if school
@@ -152,7 +153,13 @@ def auto_items(data: OrgData, team: int | None = None) -> dict[str, checklist.Au
         share = data.review_share(team)
         out["weekly-reviews"] = checklist.Auto(
             (share or 0) >= REVIEWS,
-            _("%(share)s of people wrote a weekly review in the last two weeks")
+            (
+                pgettext(
+                    "school", "%(share)s of people wrote a weekly reflection in the last two weeks"
+                )
+                if school
+                else _("%(share)s of people wrote a weekly review in the last two weeks")
+            )
             % {"share": _pct(share)},
         )
     own = data.self_set(team)

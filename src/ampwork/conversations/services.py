@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext
 
 from ampwork.core import l10n, languages, mail
 from ampwork.core import selectors as core_selectors
@@ -279,7 +279,12 @@ def set_summary_sharing(*, actor: Actor, series: OneOnOne, share: bool) -> OneOn
     require(actor, "one_on_ones.view", series)
     if series.kind != OneOnOne.Kind.MANAGER:
         raise ValidationFailed.single(
-            "share_summary", "only a 1:1 with your manager (teacher) has a summary to share"
+            "share_summary",
+            pgettext(
+                "school", "only a 1:1 with your teacher or head teacher has a summary to share"
+            )
+            if actor.organisation.is_school
+            else pgettext("company", "only a 1:1 with your manager has a summary to share"),
         )
     require(actor, "one_on_ones.share_summary", series)
     series.share_summary = share

@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -21,6 +21,7 @@ from ampwork.core import ical, l10n
 from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import ValidationFailed
 from ampwork.core.forms import whole_number
+from ampwork.core.models import Role
 from ampwork.core.permissions import Actor, can
 from ampwork.core.views import flash_errors, member_view
 
@@ -316,13 +317,20 @@ def share_summary(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
         return render(
             request, "conversations/_share_summary.html", {"series": series, "may_share": True}
         )
-    messages.success(
-        request,
-        _("Your next manager can read a summary of this 1:1.")
-        if series.share_summary
-        else _("This 1:1's summary is not shared."),
-    )
+    messages.success(request, _shared_message(actor, series))
     return redirect(page)
+
+
+def _shared_message(actor: Actor, series: OneOnOne) -> str:
+    """What switching the summary did, in the organisation's words: in a school a student's
+    next teacher reads it, a teacher's next head teacher."""
+    if not series.share_summary:
+        return _("This 1:1's summary is not shared.")
+    if not actor.organisation.is_school:
+        return _("Your next manager can read a summary of this 1:1.")
+    if series.person.role == Role.MEMBER:
+        return pgettext("school", "Your next teacher can read a summary of this 1:1.")
+    return pgettext("school", "Your next head teacher can read a summary of this 1:1.")
 
 
 @member_view

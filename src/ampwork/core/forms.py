@@ -57,6 +57,10 @@ def _choices(form: forms.BaseForm, name: str, choices: Sequence[tuple[str, str |
     cast(forms.ChoiceField, form.fields[name]).choices = choices
 
 
+# what a school's person form leaves out (its people have no pay data)
+SCHOOL_HIDES = ("job_role", "job_family", "level", "location", "hire_date")
+
+
 class PersonForm(forms.Form):
     name = forms.CharField(max_length=200, label=_("Name"))
     email = forms.EmailField(label=_("Email"))
@@ -100,6 +104,17 @@ class PersonForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         _choices(self, "role", role_choices(organisation))
+        if organisation.is_school:
+            # job architecture and hire date feed the pay audit and pay comparisons, which
+            # a school has none of (fairness is for companies): the person page hides them too
+            for name in SCHOOL_HIDES:
+                del self.fields[name]
+            manager = self.fields["manager_email"]
+            manager.label = pgettext_lazy("school", "Teacher's or head teacher's email")
+            manager.help_text = pgettext_lazy(
+                "school", "A student's teacher; a teacher's head teacher. Leave empty for none."
+            )
+            self.fields["team"].label = pgettext_lazy("school", "Add to class")
         if not may_change_role:
             self.fields["role"].disabled = True
         if creating:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import cache
 from itertools import pairwise
 from pathlib import Path
+from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markdown_it.renderer import RendererHTML
 from markdown_it.token import Token
 
 HELP_DIR = Path(__file__).resolve().parent.parent / "help"
@@ -25,8 +29,11 @@ def render(
     ``language`` (the page's body declares itself English: core/methods.html)."""
     text = (HELP_DIR / f"{name}.md").read_text(encoding="utf-8")
     md = MarkdownIt("commonmark", {"html": True}).enable("table")
+    md.add_render_rule("table_open", _table_open)
+    md.add_render_rule("table_close", _table_close)
     tokens = md.parse(text)
     _translate_headings(tokens, dict(headings), language)
+    _name_tables(tokens)
     for block in tokens:
         if block.children:
             block.children = _without_file_links(block.children)
@@ -63,3 +70,31 @@ def _without_file_links(inline: list[Token]) -> list[Token]:
             continue
         kept.append(token)
     return kept
+
+
+def _name_tables(tokens: list[Token]) -> None:
+    """Each table is named after the heading above it (its scrolling box is a region)."""
+    heading = ""
+    for previous, block in pairwise(tokens):
+        if previous.type == "heading_open" and block.type == "inline":
+            heading = block.content
+        elif block.type == "table_open":
+            block.meta["label"] = heading
+
+
+def _table_open(
+    renderer: RendererHTML, tokens: Sequence[Token], idx: int, options: Any, env: Any
+) -> str:
+    """A table in a box that scrolls sideways by itself (a keyboard reaches it): on a phone
+    the page never does (``.table-wrap`` in ampwork.css)."""
+    label = escapeHtml(str(tokens[idx].meta.get("label") or "Table"))
+    return (
+        f'<div class="table-wrap" role="region" tabindex="0" aria-label="{label}">'
+        + renderer.renderToken(tokens, idx, options, env)
+    )
+
+
+def _table_close(
+    renderer: RendererHTML, tokens: Sequence[Token], idx: int, options: Any, env: Any
+) -> str:
+    return renderer.renderToken(tokens, idx, options, env) + "</div>\n"

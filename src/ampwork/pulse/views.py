@@ -112,8 +112,17 @@ def create(request: HttpRequest, actor: Actor) -> HttpResponse:
             "mode": Round.Mode.UNATTRIBUTED if actor.organisation.is_school else Round.Mode.INVITED,
         },
     )
-    if not actor.organisation.is_school:  # the consent policy is a school's
+    if not actor.organisation.is_school:  # the consent policy and class codes are a school's
         del form.fields["own_question_areas"]
+        del form.fields["class_code"]
+    else:
+        form.fields["teams"].label = pgettext("school", "Only these classes")
+        form.fields["teams"].help_text = pgettext("school", "Leave empty for the whole school.")
+        form.fields["audience_size"].help_text = pgettext(
+            "school",
+            "The link stops taking answers at this many. Empty: the students of the chosen "
+            "classes when it opens.",
+        )
     teams = form.fields["teams"]
     choices = [(str(pk), name) for pk, name in selectors.team_choices(actor)]
     teams.choices = choices  # type: ignore[attr-defined]
@@ -145,7 +154,9 @@ def create(request: HttpRequest, actor: Actor) -> HttpResponse:
                 audience_size=data["audience_size"]
                 if data["mode"] == Round.Mode.UNATTRIBUTED
                 else None,
-                class_code=data["class_code"] if data["mode"] == Round.Mode.UNATTRIBUTED else "",
+                class_code=data.get("class_code", "")
+                if data["mode"] == Round.Mode.UNATTRIBUTED
+                else "",
             )
         except ValidationFailed as exc:
             add_errors(form, exc, {"team_ids": "teams"})

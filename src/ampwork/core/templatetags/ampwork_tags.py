@@ -179,3 +179,9 @@ def heat(share: float | None) -> str:
 def item_text(state: Any, school: bool) -> str:
     """A checklist item's text, in a school's words where it has them."""
     return str(state.text(bool(school)))
+
+
+@register.filter
+def item_short(state: Any, school: bool) -> str:
+    """A checklist item's few words, for tables, in a school's words where it has them."""
+    return str(state.short_text(bool(school)))

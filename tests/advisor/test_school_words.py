@@ -1,0 +1,117 @@
+"""The advisor in a school's words (issue 21): its incentive examples are a school's
+(no bonuses, perks or days off), and its readiness speaks of weekly reflections, not weekly
+reviews. A company's pages keep their words."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django.utils import translation
+
+from ampwork.advisor import readiness
+from ampwork.advisor.readiness import Signals
+from ampwork.core.models import Organisation, Person, Role
+from tests.factories import MembershipFactory, TeamFactory
+
+pytestmark = pytest.mark.django_db
+
+COMPANY_EXAMPLES = re.compile(
+    r"bonus|perks|day off|Account Executive|onboarding|weekly review", re.I
+)
+
+
+def _get(client: Client, person: Person, url: str, **headers: str) -> str:
+    assert person.user is not None
+    client.force_login(person.user)
+    response = client.get(url, **headers)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _main(html: str) -> str:
+    found = re.search(r"<main.*?</main>", html, re.S)
+    assert found is not None
+    return found.group()
+
+
+def test_a_schools_incentives_page_gives_a_schools_examples(
+    school: Organisation, make_person: Callable[..., Person], client: Client
+) -> None:
+    html = _main(_get(client, make_person(school, Role.ADMIN), "/advisor/incentives/"))
+    for example in (
+        "e.g. class trip",
+        "e.g. every student reading five books by June",
+        "e.g. a certificate at assembly",
+        "e.g. class representative",
+        "Record the prizes, certificates and treats the school promises",
+    ):
+        assert example in html, example
+    assert not COMPANY_EXAMPLES.search(html), COMPANY_EXAMPLES.findall(html)
+    german = _main(
+        _get(
+            client,
+            make_person(school, Role.ADMIN),
+            "/advisor/incentives/",
+            HTTP_ACCEPT_LANGUAGE="de",
+        )
+    )
+    assert "Klassenausflug" in german
+    assert "Bonus" not in german
+
+
+def test_a_companys_incentives_page_keeps_its_examples(
+    org: Organisation, make_person: Callable[..., Person], client: Client
+) -> None:
+    html = _main(_get(client, make_person(org, Role.ADMIN), "/advisor/incentives/"))
+    for example in (
+        "e.g. launch bonus",
+        "e.g. shipping the new onboarding by June",
+        "e.g. an extra day off",
+        "e.g. Account Executive",
+        "Record the bonuses, prizes and perks you promise",
+    ):
+        assert example in html, example
+    assert "class trip" not in html
+
+
+def test_a_schools_readiness_speaks_of_weekly_reflections() -> None:
+    school = readiness.assess(
+        Signals(is_school=True, published_purpose=True, statement_share=0.6, review_share=0.0)
+    )
+    company = readiness.assess(
+        Signals(published_purpose=True, statement_share=0.6, review_share=0.0)
+    )
+    assert school.focus == company.focus == "mastery"
+    (mastery,) = [s for s in school.stages if s.name == "mastery"]
+    assert mastery.reasons[0] == "0% wrote a weekly reflection in the last two weeks"
+    assert school.next_step.startswith("Start weekly reflections — wins first")
+    (mastery,) = [s for s in company.stages if s.name == "mastery"]
+    assert mastery.reasons[0] == "0% wrote a weekly review in the last two weeks"
+    assert company.next_step.startswith("Start weekly reviews — wins first")
+    with translation.override("fr"):
+        assert (
+            "réflexions hebdomadaires"
+            in readiness.assess(
+                Signals(is_school=True, published_purpose=True, statement_share=0.6)
+            ).next_step
+        )
+    autonomy = Signals(
+        is_school=True, published_purpose=True, statement_share=0.6, review_share=0.6
+    )
+    assert "how students work" in readiness.assess(autonomy).next_step
+
+
+def test_a_schools_advisor_page_has_no_weekly_review(
+    school: Organisation, org: Organisation, make_person: Callable[..., Person], client: Client
+) -> None:
+    for where in (school, org):
+        team = TeamFactory(organisation=where)
+        MembershipFactory(team=team, person=make_person(where))
+    school_page = _main(_get(client, make_person(school, Role.ADMIN), "/advisor/"))
+    assert "weekly reflection" in school_page
+    assert "weekly review" not in school_page.lower()
+    company_page = _main(_get(client, make_person(org, Role.ADMIN), "/advisor/"))
+    assert "weekly review" in company_page
