@@ -812,3 +812,57 @@ def test_the_demo_reads_in_german_though_built_in_english(demo: Any) -> None:
         texts = [n.text for n in notes]
     assert _in("de", "%(name)s gave you feedback", name=manager.name) in texts
     assert f"{manager.name} gave you feedback" not in texts
+
+
+def test_the_migration_keys_old_rows_it_can_read_back_in_any_language(
+    crew: dict[str, Any],
+) -> None:
+    import importlib
+
+    from django.apps import apps
+    from django.utils import translation
+
+    migration = importlib.import_module("ampwork.notifications.migrations.0003_keys_for_old_rows")
+    ann = crew["ann"]
+
+    def old(kind: str, title: str) -> Notification:
+        return Notification.objects.create(
+            organisation=ann.organisation, recipient=ann, kind=kind, title=title, url="/"
+        )
+
+    with translation.override("de"):
+        german = translation.gettext("%(name)s gave you feedback") % {"name": "Bob Member"}
+        someone = translation.gettext("%(name)s recognised you") % {
+            "name": translation.gettext("Someone")
+        }
+    rows = [
+        old("feedback_received", "Bob Member gave you feedback"),
+        old("feedback_received", german),
+        old("recognition", someone),
+        old("manager_finding", "The advisor has 3 open findings for you"),
+        old("autonomy_decided", "Your autonomy step (how, level 4) was granted"),
+        old("shipit_phase", "Hack week starts tomorrow"),
+        old("pulse_open", "The pulse “Q3” is open until 4 December: your link is in your email"),
+        old("recognition", "Something an older release wrote"),
+        old("feedback_received", "Bob Member recognised you"),  # another kind's wording
+    ]
+    assert migration.convert(apps) == 6
+    for row in rows:
+        row.refresh_from_db()
+    assert [(r.message, r.params) for r in rows] == [
+        ("feedback_given", {"name": "Bob Member"}),
+        ("feedback_given", {"name": "Bob Member"}),
+        ("recognised", {"name": None}),
+        ("findings", {"count": 3}),
+        ("autonomy_granted", {"t": "how", "level": 4}),
+        ("shipit_tomorrow", {"name": "Hack week"}),
+        ("", {}),
+        ("", {}),
+        ("", {}),
+    ]
+    with translation.override("es"):
+        assert rows[0].text == translation.gettext("%(name)s gave you feedback") % {
+            "name": "Bob Member"
+        }
+    assert rows[6].text == rows[6].title  # not read back: its stored text
+    assert migration.convert(apps) == 0  # once is enough
