@@ -33,6 +33,7 @@ ADDED_LATER: dict[str, dict[str, object]] = {
     "surveys.Response": {"language_sealed": ""},
     "core.Organisation": {"default_language": "en-gb"},
     "core.Person": {"language": ""},
+    "notifications.Notification": {"message": "", "params": {}},
 }
 
 

@@ -657,3 +657,212 @@ def test_a_notice_sent_once_is_not_sent_again_after_a_language_switch(
     bob.save(update_fields=["language"])
     services.hear(bob.organisation_id, "review.due", data)  # titled in German now: not again
     assert told(bob, "checkin_due") == [first]
+
+
+# ---------------------------------------------------------------- the reader's language
+
+
+def _in(language: str, msgid: str, **params: Any) -> str:
+    """What the catalogue of ``language`` says for ``msgid`` (never the English)."""
+    from django.utils import translation
+
+    with translation.override(language):
+        text = translation.gettext(msgid) % params
+    assert text != msgid % params, f"{msgid!r} has no {language} translation"
+    return text
+
+
+def _speaks(person: Person, language: str) -> None:
+    person.language = language
+    person.save(update_fields=["language"])
+
+
+def test_a_notification_made_in_english_reads_in_the_readers_language(
+    crew: dict[str, Any],
+    web: Callable[[Person], Client],
+    bearer: Callable[[Person], dict[str, str]],
+) -> None:
+    """Stored while Ann and Lena read English, it is written when read: in German on
+    Ann's page once she chose German, in Spanish on the API for Lena, who reads Spanish."""
+    ann, lena, bob = crew["ann"], crew["lead"], crew["bob"]
+    _speaks(ann, "en-gb")
+    _speaks(lena, "en-gb")
+    data = {"author_id": bob.pk, "recipient_ids": [ann.pk, lena.pk]}
+    services.hear(ann.organisation_id, "recognition.given", data)
+    [note] = told(ann)
+    assert note.title == "Bob Member recognised you"  # written in English when made
+    assert (note.message, note.params) == ("recognised", {"name": "Bob Member"})
+    _speaks(ann, "de")
+    _speaks(lena, "es")
+    german = _in("de", "%(name)s recognised you", name="Bob Member")
+    page = web(ann).get("/notifications/").content.decode()
+    assert german in page
+    assert "Bob Member recognised you" not in page
+    listed = Client().get("/api/v1/notifications", **bearer(lena)).json()  # type: ignore[arg-type]
+    spanish = _in("es", "%(name)s recognised you", name="Bob Member")
+    assert [item["title"] for item in listed["items"]] == [spanish]
+    # and on the API in German for Ann, who chose it
+    mine = Client().get("/api/v1/notifications", **bearer(ann)).json()  # type: ignore[arg-type]
+    assert [item["title"] for item in mine["items"]] == [german]
+
+
+def test_dates_and_counts_are_written_the_readers_way(crew: dict[str, Any]) -> None:
+    from django.utils import translation
+
+    from ampwork.core import l10n
+
+    bob = crew["bob"]
+    _speaks(bob, "en-gb")
+    org_id = bob.organisation_id
+    services.hear(org_id, "review.due", {"person_id": bob.pk, "week": "2026-11-30"})
+    services.hear(org_id, "advisor.findings", {"person_id": bob.pk, "count": 2})
+    due, found = told(bob, "checkin_due")[0], told(bob, "manager_finding")[0]
+    assert due.params == {"date": "2026-11-30"}  # a plain value, written when read
+    assert "30 November" in due.text
+    with translation.override("fr"):
+        day = l10n.format_day(dt.date(2026, 11, 30), "day_month_long")
+        assert day in due.text
+        assert "November" not in due.text
+        assert found.text == translation.ngettext(
+            "The advisor has %(count)d open finding for you",
+            "The advisor has %(count)d open findings for you",
+            2,
+        ) % {"count": 2}
+        assert found.text != "The advisor has 2 open findings for you"
+
+
+def test_someone_unknown_is_someone_in_each_language(crew: dict[str, Any]) -> None:
+    from django.utils import translation
+
+    ann = crew["ann"]
+    services.hear(ann.organisation_id, "feedback.given", {"giver_id": 0, "receiver_id": ann.pk})
+    [note] = told(ann)
+    assert note.params == {"name": None}
+    with translation.override("es"):
+        assert note.text == _in("es", "%(name)s gave you feedback", name=_in("es", "Someone"))
+
+
+def test_old_rows_without_a_key_still_show_their_text(
+    crew: dict[str, Any], web: Callable[[Person], Client]
+) -> None:
+    _some(crew["ann"], 1)  # a row of the previous release: a title, no key
+    Notification.objects.create(
+        organisation=crew["ann"].organisation,
+        recipient=crew["ann"],
+        kind="recognition",
+        title="From a later release",
+        url="/",
+        message="a_key_this_release_does_not_know",
+        params={"name": "X"},
+    )
+    Notification.objects.create(
+        organisation=crew["ann"].organisation,
+        recipient=crew["ann"],
+        kind="recognition",
+        title="Malformed",
+        url="/",
+        message="autonomy_granted",
+        params=["not", "a", "mapping"],
+    )
+    _speaks(crew["ann"], "de")
+    page = web(crew["ann"]).get("/notifications/").content.decode()
+    assert "N0" in page
+    assert "From a later release" in page
+    assert page.count('class="notice ') == 3
+
+
+def test_the_list_is_written_in_the_same_queries_whatever_its_length(
+    crew: dict[str, Any], web: Callable[[Person], Client]
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ann = crew["ann"]
+    _speaks(ann, "de")
+    client = web(ann)
+    counts = []
+    for n in (1, 20):
+        Notification.objects.filter(recipient=ann).delete()
+        for i in range(n):
+            services.hear(
+                ann.organisation_id,
+                "feedback.given",
+                {"giver_id": crew["bob"].pk, "receiver_id": ann.pk, "n": i},
+            )
+        client.get("/notifications/")  # warm the session
+        with CaptureQueriesContext(connection) as page:
+            answer = client.get("/notifications/")
+        assert answer.content.decode().count('class="notice ') == n
+        counts.append(len(page))
+    assert counts[0] == counts[1]
+
+
+def test_the_demo_reads_in_german_though_built_in_english(demo: Any) -> None:
+    from django.utils import translation
+
+    from ampwork.demo.services import COMPANY_SLUG
+
+    member = Person.objects.get(organisation__slug=COMPANY_SLUG, email="member@brightwater.example")
+    manager = Person.objects.get(
+        organisation__slug=COMPANY_SLUG, email="manager@brightwater.example"
+    )
+    notes = list(selectors.mine(member))
+    assert all(n.message for n in notes)  # made as notify makes them: with their key
+    with translation.override("de"):
+        texts = [n.text for n in notes]
+    assert _in("de", "%(name)s gave you feedback", name=manager.name) in texts
+    assert f"{manager.name} gave you feedback" not in texts
+
+
+def test_the_migration_keys_old_rows_it_can_read_back_in_any_language(
+    crew: dict[str, Any],
+) -> None:
+    import importlib
+
+    from django.apps import apps
+    from django.utils import translation
+
+    migration = importlib.import_module("ampwork.notifications.migrations.0003_keys_for_old_rows")
+    ann = crew["ann"]
+
+    def old(kind: str, title: str) -> Notification:
+        return Notification.objects.create(
+            organisation=ann.organisation, recipient=ann, kind=kind, title=title, url="/"
+        )
+
+    with translation.override("de"):
+        german = translation.gettext("%(name)s gave you feedback") % {"name": "Bob Member"}
+        someone = translation.gettext("%(name)s recognised you") % {
+            "name": translation.gettext("Someone")
+        }
+    rows = [
+        old("feedback_received", "Bob Member gave you feedback"),
+        old("feedback_received", german),
+        old("recognition", someone),
+        old("manager_finding", "The advisor has 3 open findings for you"),
+        old("autonomy_decided", "Your autonomy step (how, level 4) was granted"),
+        old("shipit_phase", "Hack week starts tomorrow"),
+        old("pulse_open", "The pulse “Q3” is open until 4 December: your link is in your email"),
+        old("recognition", "Something an older release wrote"),
+        old("feedback_received", "Bob Member recognised you"),  # another kind's wording
+    ]
+    assert migration.convert(apps) == 6
+    for row in rows:
+        row.refresh_from_db()
+    assert [(r.message, r.params) for r in rows] == [
+        ("feedback_given", {"name": "Bob Member"}),
+        ("feedback_given", {"name": "Bob Member"}),
+        ("recognised", {"name": None}),
+        ("findings", {"count": 3}),
+        ("autonomy_granted", {"t": "how", "level": 4}),
+        ("shipit_tomorrow", {"name": "Hack week"}),
+        ("", {}),
+        ("", {}),
+        ("", {}),
+    ]
+    with translation.override("es"):
+        assert rows[0].text == translation.gettext("%(name)s gave you feedback") % {
+            "name": "Bob Member"
+        }
+    assert rows[6].text == rows[6].title  # not read back: its stored text
+    assert migration.convert(apps) == 0  # once is enough

@@ -191,7 +191,7 @@ class OrgData:
     def purpose_warnings(self) -> list[str]:
         if self.purpose is None:
             return []
-        advice = authenticity.check(self.purpose.text)
+        advice = authenticity.check(self.purpose.text, self.purpose.language)
         return advice.reasons if advice.warn else []
 
     def working_teams(self) -> list[int]:

@@ -9,14 +9,14 @@ from __future__ import annotations
 import datetime as dt
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from ampwork.core import l10n
+from ampwork.core.languages import speaking_to
 from ampwork.core.models import Organisation, Person, Role, Team, TeamMembership
 
+from . import services
 from .models import Notification
 
-Row = tuple[Person, str, str, str, float, bool]  # recipient, kind, title, url, days ago, read
+Row = tuple[Person, services.Note, float, bool]  # recipient, note, days ago, read
 
 
 def _platform(org: Organisation) -> tuple[Person, list[Person]]:
@@ -33,61 +33,49 @@ def _company(org: Organisation) -> list[Row]:
     sam = Person.objects.get(organisation=org, email="member@brightwater.example")
     mate = platform[1] if platform[0] == sam else platform[0]
     feedback, recognition = "/mastery/feedback/", "/mastery/recognition/"
-    gave = _("%(name)s gave you feedback")
-    recognised = _("%(name)s recognised you")
-    asks = _("%(name)s asks for your feedback")
+
+    def note(to: Person, kind: str, message: str, by: Person, url: str) -> services.Note:
+        return services.keyed((to.pk,), kind, message, {"name": by.name}, url)
+
     return [
-        (sam, "feedback_received", gave % {"name": marco.name}, feedback, 9, True),
-        (sam, "feedback_received", gave % {"name": mate.name}, feedback, 5, False),
-        (sam, "recognition", recognised % {"name": marco.name}, recognition, 3, False),
-        (sam, "feedback_requested", asks % {"name": mate.name}, feedback, 2, False),
-        (mate, "feedback_requested", asks % {"name": sam.name}, feedback, 6, True),
-        (mate, "recognition", recognised % {"name": sam.name}, recognition, 20, True),
+        (sam, note(sam, "feedback_received", "feedback_given", marco, feedback), 9, True),
+        (sam, note(sam, "feedback_received", "feedback_given", mate, feedback), 5, False),
+        (sam, note(sam, "recognition", "recognised", marco, recognition), 3, False),
+        (sam, note(sam, "feedback_requested", "feedback_requested", mate, feedback), 2, False),
+        (mate, note(mate, "feedback_requested", "feedback_requested", sam, feedback), 6, True),
+        (mate, note(mate, "recognition", "recognised", sam, recognition), 20, True),
     ]
 
 
 def seed(company: Organisation, school: Organisation) -> None:
+    """The rows are made as ``services.notify`` makes them (``services.stored_row``): a
+    message key and its parameters, so that each reader reads them in their language."""
     now = timezone.now()
     today = timezone.localdate()
     monday = today - dt.timedelta(days=today.weekday())
     rows = _company(company)
     for org in (company, school):
-        due = (
-            _("Your weekly reflection and check-in for the week of %(date)s are due")
-            if org.is_school
-            else _("Your weekly review and check-in for the week of %(date)s are due")
-        ) % {"date": l10n.format_day(monday, "day_month_long")}
+        message = "reflection_due" if org.is_school else "review_due"
         for person in Person.objects.filter(organisation=org, user__isnull=False, active=True):
-            rows.append(
-                (
-                    person,
-                    "checkin_due",
-                    due,
-                    "/mastery/review/",
-                    0.2,
-                    False,
-                )
+            due = services.keyed(
+                (person.pk,),
+                "checkin_due",
+                message,
+                {"date": monday.isoformat()},
+                "/mastery/review/",
+                once=True,
             )
+            rows.append((person, due, 0.2, False))
             if person.role in (Role.ADMIN, Role.MANAGER):
-                rows.append(
-                    (
-                        person,
-                        "manager_finding",
-                        _("The advisor has open findings for you"),
-                        "/advisor/",
-                        1.2,
-                        True,
-                    )
+                found = services.keyed(
+                    (person.pk,), "manager_finding", "findings_open", {}, "/advisor/"
                 )
-    Notification.objects.bulk_create(
-        Notification(
-            organisation=person.organisation,
-            recipient=person,
-            kind=kind,
-            title=title,
-            url=url,
-            created_at=now - dt.timedelta(days=days),
-            read_at=now - dt.timedelta(days=days) + dt.timedelta(hours=2) if read else None,
-        )
-        for person, kind, title, url, days, read in rows
-    )
+                rows.append((person, found, 1.2, True))
+    made = []
+    for person, note, days, read in rows:
+        with speaking_to(person):
+            row = services.stored_row(person.organisation_id, person, note, str(note.title))
+        row.created_at = now - dt.timedelta(days=days)
+        row.read_at = now - dt.timedelta(days=days) + dt.timedelta(hours=2) if read else None
+        made.append(row)
+    Notification.objects.bulk_create(made)

@@ -4,17 +4,27 @@ never the thing itself), their choices per kind and channel, and their quiet hou
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import JSONField, Value
 from django.utils import timezone
 
 from ampwork.core.models import Organisation, Person
 
+from .texts import render
+
 
 class Notification(models.Model):
+    """``title`` is the text written for the recipient when it was made; ``message`` and
+    ``params`` let it be written again in whatever language it is read in (``texts``):
+    ``text`` is what the page, the API and the bell show."""
+
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     recipient = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=40)
     title = models.CharField(max_length=200)
     url = models.CharField(max_length=300)
+    # db_default: the previous release, which does not know the columns, still inserts
+    message = models.CharField(max_length=40, blank=True, default="", db_default="")
+    params = models.JSONField(default=dict, blank=True, db_default=Value({}, JSONField()))
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -26,7 +36,13 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.text
+
+    @property
+    def text(self) -> str:
+        """What it says, in the active language (the stored title for a row without a
+        message key)."""
+        return render(self.message, self.params, self.title)
 
 
 class Preference(models.Model):

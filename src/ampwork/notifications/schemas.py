@@ -11,6 +11,8 @@ from pydantic import Field
 
 from ampwork.apitools import Id, InSchema
 
+from .models import Notification
+
 Code = Annotated[str, Field(min_length=1, max_length=40)]
 Clock = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", max_length=5)]
 
@@ -18,10 +20,14 @@ Clock = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$", max_length=5)
 class NotificationOut(Schema):
     id: int
     kind: str
-    title: str
+    title: str = Field(description="What it says, in the language of the request")
     url: str
     created_at: dt.datetime
     read_at: dt.datetime | None
+
+    @staticmethod
+    def resolve_title(obj: Notification) -> str:
+        return obj.text
 
 
 class NotificationsReadIn(InSchema):

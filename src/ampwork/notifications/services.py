@@ -14,8 +14,8 @@ with a one-click unsubscribe (RFC 8058)."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -25,15 +25,14 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
-from ampwork.core import l10n, languages, mail
+from ampwork.core import languages, mail
 from ampwork.core.errors import NotFound, ValidationFailed
 from ampwork.core.languages import speaking_to
 from ampwork.core.models import Organisation, Person
 from ampwork.core.permissions import Actor, require
 
-from . import kinds
+from . import kinds, texts
 from .models import Notification, Preference, QuietHours
 
 UNSUBSCRIBE_SALT = "ampwork.notifications.unsubscribe"
@@ -42,13 +41,16 @@ UNSUBSCRIBE_MAX_AGE = 400 * 24 * 3600  # an old email's link still works for a y
 
 @dataclass(frozen=True)
 class Note:
-    """What one event tells some people."""
+    """What one event tells some people: a message key of ``texts`` and its parameters,
+    written in each reader's language when read (:func:`keyed`); or a plain ``title``."""
 
     recipient_ids: tuple[int, ...]
     kind: str
     title: str  # lazy (``_title``): written in each recipient's language when told
     url: str
     once: bool = False  # a daily or weekly notice: never twice the same to one person
+    message: str = ""  # a key of texts.TEXTS ("" for a plain title)
+    params: Mapping[str, Any] = field(default_factory=dict)  # plain JSON values
 
 
 def _title(make: Callable[[], str]) -> str:
@@ -57,14 +59,38 @@ def _title(make: Callable[[], str]) -> str:
     return lazy(make, str)()
 
 
+def keyed(
+    recipient_ids: tuple[int, ...],
+    kind: str,
+    message: str,
+    params: Mapping[str, Any],
+    url: str,
+    *,
+    once: bool = False,
+) -> Note:
+    """A note that says ``texts.TEXTS[message]`` with ``params``: stored with its key, so
+    that it is written again in the language of whoever reads it, whenever."""
+    plain = dict(params)
+    return Note(
+        recipient_ids,
+        kind,
+        _title(lambda: texts.render(message, plain)),
+        url,
+        once=once,
+        message=message,
+        params=plain,
+    )
+
+
 # ---------------------------------------------------------------- from events to notes
 
 
-def _name(org_id: int, person_id: Any) -> str:
+def _name(org_id: int, person_id: Any) -> str | None:
+    """A person's name as it is now (stored as a parameter), or None: "Someone"."""
     found = Person.objects.filter(organisation_id=org_id, pk=person_id).values_list(
         "name", flat=True
     )
-    return next(iter(found), None) or _title(lambda: _("Someone"))
+    return next(iter(found), None) or None
 
 
 def _ids(*values: Any) -> tuple[int, ...]:
@@ -75,94 +101,54 @@ def _review_replied(org_id: int, d: dict[str, Any]) -> list[Note]:
     if d.get("author_id") == d.get("person_id"):
         return []
     who = _name(org_id, d.get("author_id"))
+    url = f"/mastery/reviews/{int(d['review_id'])}/"
     return [
-        Note(
-            _ids(d.get("person_id")),
-            "review_answered",
-            _title(lambda: _("%(name)s replied to your weekly review") % {"name": who}),
-            f"/mastery/reviews/{int(d['review_id'])}/",
-        )
+        keyed(_ids(d.get("person_id")), "review_answered", "review_replied", {"name": who}, url)
     ]
 
 
 def _feedback_given(org_id: int, d: dict[str, Any]) -> list[Note]:
     who = _name(org_id, d.get("giver_id"))
-    return [
-        Note(
-            _ids(d.get("receiver_id")),
-            "feedback_received",
-            _title(lambda: _("%(name)s gave you feedback") % {"name": who}),
-            "/mastery/feedback/",
-        )
-    ]
+    ids = _ids(d.get("receiver_id"))
+    return [keyed(ids, "feedback_received", "feedback_given", {"name": who}, "/mastery/feedback/")]
 
 
 def _feedback_requested(org_id: int, d: dict[str, Any]) -> list[Note]:
     who = _name(org_id, d.get("requester_id"))
+    ids = _ids(d.get("asked_id"))
     return [
-        Note(
-            _ids(d.get("asked_id")),
-            "feedback_requested",
-            _title(lambda: _("%(name)s asks for your feedback") % {"name": who}),
-            "/mastery/feedback/",
-        )
+        keyed(ids, "feedback_requested", "feedback_requested", {"name": who}, "/mastery/feedback/")
     ]
 
 
 def _recognition(org_id: int, d: dict[str, Any]) -> list[Note]:
     who = _name(org_id, d.get("author_id"))
     ids = _ids(*d.get("recipient_ids", []))
-    title = _title(lambda: _("%(name)s recognised you") % {"name": who})
-    return [Note(ids, "recognition", title, "/mastery/recognition/")]
+    return [keyed(ids, "recognition", "recognised", {"name": who}, "/mastery/recognition/")]
 
 
 def _autonomy(outcome: str) -> Callable[[int, dict[str, Any]], list[Note]]:
     def make(org_id: int, d: dict[str, Any]) -> list[Note]:
         if d.get("decided_by_id") == d.get("person_id"):
             return []
-        t = str(d.get("t", ""))[:20]
-        level = int(d.get("level", 0))
-
-        def title() -> str:
-            if outcome == "granted":
-                text = _("Your autonomy step (%(t)s, level %(level)s) was granted")
-            else:
-                text = _("Your autonomy step (%(t)s, level %(level)s) was deferred")
-            return text % {"t": t, "level": level}
-
-        return [
-            Note(
-                _ids(d.get("person_id")),
-                "autonomy_decided",
-                _title(title),
-                "/autonomy/",
-            )
-        ]
+        params = {"t": str(d.get("t", ""))[:20], "level": int(d.get("level", 0))}
+        message = "autonomy_granted" if outcome == "granted" else "autonomy_deferred"
+        return [keyed(_ids(d.get("person_id")), "autonomy_decided", message, params, "/autonomy/")]
 
     return make
 
 
 def _pulse_invited(org_id: int, d: dict[str, Any]) -> list[Note]:
-    name = str(d["name"])[:120] if "name" in d else _title(lambda: _("A pulse"))
+    name = str(d["name"])[:120] if "name" in d else None
     try:
         closes = dt.date.fromisoformat(str(d.get("closes", ""))[:10])
     except ValueError:
         return []
     if closes < timezone.localdate():  # a round opened after it closed: nothing is open
         return []
-    return [
-        Note(
-            _ids(*d.get("person_ids", [])),
-            "pulse_open",
-            _title(
-                lambda: (
-                    _("The pulse “%(name)s” is open until %(date)s: your link is in your email")
-                    % {"name": name, "date": l10n.format_day(closes, "day_month_long")}
-                )
-            ),
-            "/pulse/",
-        )
-    ]
+    params = {"name": name, "date": closes.isoformat()}
+    ids = _ids(*d.get("person_ids", []))
+    return [keyed(ids, "pulse_open", "pulse_open", params, "/pulse/")]
 
 
 def _review_due(org_id: int, d: dict[str, Any]) -> list[Note]:
@@ -171,24 +157,10 @@ def _review_due(org_id: int, d: dict[str, Any]) -> list[Note]:
     except ValueError:
         return []
     school = Organisation.objects.filter(pk=org_id, kind=Organisation.Kind.SCHOOL).exists()
-
-    def title() -> str:
-        day = l10n.format_day(week, "day_month_long")
-        if school:
-            return _("Your weekly reflection and check-in for the week of %(date)s are due") % {
-                "date": day
-            }
-        return _("Your weekly review and check-in for the week of %(date)s are due") % {"date": day}
-
-    return [
-        Note(
-            _ids(d.get("person_id")),
-            "checkin_due",
-            _title(title),
-            "/mastery/review/",
-            once=True,
-        )
-    ]
+    message = "reflection_due" if school else "review_due"
+    ids = _ids(d.get("person_id"))
+    params = {"date": week.isoformat()}
+    return [keyed(ids, "checkin_due", message, params, "/mastery/review/", once=True)]
 
 
 def _findings(org_id: int, d: dict[str, Any]) -> list[Note]:
@@ -196,38 +168,18 @@ def _findings(org_id: int, d: dict[str, Any]) -> list[Note]:
     if n <= 0:
         return []
     return [
-        Note(
-            _ids(d.get("person_id")),
-            "manager_finding",
-            _title(
-                lambda: (
-                    ngettext(
-                        "The advisor has %(count)d open finding for you",
-                        "The advisor has %(count)d open findings for you",
-                        n,
-                    )
-                    % {"count": n}
-                )
-            ),
-            "/advisor/",
-        )
+        keyed(_ids(d.get("person_id")), "manager_finding", "findings", {"count": n}, "/advisor/")
     ]
 
 
 def _shipit(org_id: int, d: dict[str, Any]) -> list[Note]:
-    name = str(d["name"])[:120] if "name" in d else _title(lambda: _("ShipIt day"))
-    tomorrow = d.get("phase") == "tomorrow"
+    name = str(d["name"])[:120] if "name" in d else None
+    message = "shipit_tomorrow" if d.get("phase") == "tomorrow" else "shipit_started"
     ids = tuple(
         Person.objects.filter(organisation_id=org_id, active=True).values_list("pk", flat=True)
     )
     url = f"/autonomy/shipit/{int(d['event_id'])}/"
-
-    def title() -> str:
-        if tomorrow:
-            return _("%(name)s starts tomorrow") % {"name": name}
-        return _("%(name)s has started") % {"name": name}
-
-    return [Note(ids, "shipit_phase", _title(title), url, once=True)]
+    return [keyed(ids, "shipit_phase", message, {"name": name}, url, once=True)]
 
 
 MAKERS: dict[str, Callable[[int, dict[str, Any]], list[Note]]] = {
@@ -314,13 +266,7 @@ def notify(*, organisation_id: int, note: Note) -> list[Notification]:
     choices = _choices(people, note.kind)
     with transaction.atomic():
         stored = Notification.objects.bulk_create(
-            Notification(
-                organisation_id=organisation_id,
-                recipient=p,
-                kind=note.kind,
-                title=titles[p.pk],
-                url=note.url[:300],
-            )
+            stored_row(organisation_id, p, note, titles[p.pk])
             for p in people
             if wants(choices, p.pk, note.kind, kinds.IN_APP)
         )
@@ -342,6 +288,21 @@ def notify(*, organisation_id: int, note: Note) -> list[Notification]:
             if wanting:
                 SENDERS[channel](wanting, note, when)
     return stored
+
+
+def stored_row(organisation_id: int, recipient: Person, note: Note, title: str) -> Notification:
+    """The in-app row of ``note`` for ``recipient`` (unsaved): its key and parameters, and
+    ``title`` — the text written in the recipient's language now, which a row without a
+    key (or the previous release) shows. The demo builds its rows here too."""
+    return Notification(
+        organisation_id=organisation_id,
+        recipient=recipient,
+        kind=note.kind,
+        title=title[:200],
+        url=note.url[:300],
+        message=note.message if note.message in texts.TEXTS else "",
+        params=dict(note.params) if note.message in texts.TEXTS else {},
+    )
 
 
 def _when(people: list[Person]) -> dict[int, dt.datetime | None]:

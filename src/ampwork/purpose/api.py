@@ -30,8 +30,8 @@ from .schemas import (
 router = Router(tags=["purpose"])
 
 
-def _advice(text: str) -> AdviceOut:
-    found = authenticity.check(text)
+def _advice(text: str, language: str) -> AdviceOut:
+    found = authenticity.check(text, language)
     return AdviceOut(
         warn=found.warn,
         reasons=found.reasons,
@@ -47,7 +47,7 @@ def purpose(request: HttpRequest) -> PurposeOut:
             text=v.text,
             published_at=v.published_at,
             participants=len(v.participants),
-            authenticity=_advice(v.text),
+            authenticity=_advice(v.text, who.organisation.default_language),
         )
         for v in selectors.published(who)
     ]
@@ -60,7 +60,7 @@ def purpose(request: HttpRequest) -> PurposeOut:
                 id=d.pk,
                 text=d.text,
                 endorsements=len(d.endorsements.all()),
-                authenticity=_advice(d.text),
+                authenticity=_advice(d.text, who.organisation.default_language),
             )
             for d in selectors.drafts(who)[:50]
         ],

@@ -66,18 +66,21 @@ def named_statements(actor: Actor) -> QuerySet[Statement]:
 
 
 def theme_input(org_id: int) -> list[themes.Statement]:
-    """The statements that may count in themes: never "only me"."""
+    """The statements that may count in themes: never "only me"; each with its author's
+    language (their own choice; "" for their organisation's), which themes read it in
+    unless its words say another clearly."""
     return [
-        themes.Statement(person, text, quotable)
-        for person, text, quotable in Statement.objects.filter(organisation_id=org_id)
+        themes.Statement(person, text, quotable, language)
+        for person, text, quotable, language in Statement.objects.filter(organisation_id=org_id)
         .exclude(visibility=Statement.Visibility.PRIVATE)
         .order_by("person_id")
-        .values_list("person_id", "text", "quotable")
+        .values_list("person_id", "text", "quotable", "person__language")
     ]
 
 
 def organisation_themes(actor: Actor) -> themes.Themes:
-    return themes.find(theme_input(actor.organisation.pk), actor.organisation.anonymity_min_group)
+    org = actor.organisation
+    return themes.find(theme_input(org.pk), org.anonymity_min_group, language=org.default_language)
 
 
 def stories(actor: Actor) -> QuerySet[ImpactStory]:
@@ -211,6 +214,7 @@ class PublishedRef:
     version: int
     published_at: dt.datetime
     text: str
+    language: str = ""  # the organisation's: what the authenticity check reads it in
 
 
 @dataclass(frozen=True)
@@ -229,7 +233,7 @@ def purpose_facts(org: Organisation) -> PurposeFacts:
         .first()
     )
     return PurposeFacts(
-        PublishedRef(*latest) if latest else None,
+        PublishedRef(*latest, language=org.default_language) if latest else None,
         Draft.objects.filter(organisation=org).count(),
         ImpactStory.objects.filter(
             organisation=org, created_at__gte=timezone.now() - dt.timedelta(days=90)

@@ -4,10 +4,15 @@ network, deterministic, and the same whatever order the statements come in.
 1. **One statement per author** (if an author has several, the last by text), and the
    statements put in a canonical order (by text, then author): nothing below can depend on
    the order they came in. Near-equal weights are rounded so ties are broken by content.
-2. **Words**: lower-cased; scikit-learn's English stop words, contractions ("didn't",
-   "I'm" and their fragments "didn", "don") and generic filler ("gets", "want", "matters",
-   "feel", "like", "make", "really", "things", "good", "better"...) dropped; the rest reduced
-   to Snowball (Porter 2) stems, so "business"/"businesses" and "learn"/"learning" are one.
+2. **Words**, each statement in its own language (``lexicon``: English, German, French or
+   Spanish — the one its words show clearly, else its author's, else the organisation's):
+   lower-cased; stop words (English: scikit-learn's; German, French, Spanish: from the
+   Snowball project's lists), contractions ("didn't", "I'm" and their fragments "didn",
+   "don"; French elisions "l'", "d'", "qu'") and generic filler ("gets", "want",
+   "matters", "feel", "like", "make", "really", "things", "good", "better"...; "wollen",
+   "vouloir", "querer"...) dropped; the rest reduced to Snowball stems (Porter 2 for
+   English), so "business"/"businesses", "learn"/"learning", "Lernen"/"lernt",
+   "apprendre"/"apprenons" and "aprender"/"aprendemos" are one.
 3. **TF-IDF** over stems and adjacent stem pairs used by at least two people (sublinear
    term frequency, rows of unit length). Statements reduced to exactly the same words count
    once in finding the themes and are then assigned alike; statements sharing no word with
@@ -53,15 +58,16 @@ from itertools import pairwise
 from typing import Any
 
 import numpy as np
-import snowballstemmer
 from scipy import sparse
 from sklearn.decomposition import NMF
 from sklearn.exceptions import ConvergenceWarning
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
 from ampwork.core.words import gettext
+
+from . import lexicon
 
 MAX_THEMES = 8
 PER_THEME = 3  # candidates stop at one theme per three statements
@@ -77,33 +83,12 @@ SEED = 0
 DIGITS = 9  # weights are compared to this many decimals
 
 
-def _wordlist(text: str) -> frozenset[str]:
-    return frozenset(text.split())
+CONTRACTIONS = lexicon.CONTRACTIONS
+FILLER = lexicon.ENGLISH_FILLER
+STOP = lexicon.STOP[lexicon.ENGLISH]  # English's; each language's: lexicon.STOP
+_ANY_STOP = frozenset().union(*lexicon.STOP.values())
 
-
-# Fragments left when contractions lose their apostrophe, and the generic verbs and fillers
-# people put around what they mean. Compared by stem too, so "wants" and "wanting" go.
-CONTRACTIONS = _wordlist(
-    """
-    ain aren couldn didn doesn don hadn hasn haven isn mustn needn shan shouldn wasn weren
-    won wouldn dont didnt doesnt isnt wasnt arent werent havent hasnt hadnt couldnt wouldnt
-    shouldnt wont cant im ive youre theyre weve thats whats lets ll ve
-    """
-)
-FILLER = _wordlist(
-    """
-    get gets got getting gotten want wants wanted wanting matter matters mattered feel feels
-    felt feeling like likes liked make makes made making know knows knew think thinks
-    thought really thing things stuff lot lots just actually basically honestly simply
-    truly literally pretty quite maybe probably day days week weeks single every way ways
-    kind sort bit able need needs try tries trying come comes came going goes went let lets
-    say says said mean means use used using stay stays keep keeps kept yes okay ok sure also
-    important doing does did good better best great new real little big bad nice whole
-    """
-)
-STOP = frozenset(ENGLISH_STOP_WORDS) | CONTRACTIONS | FILLER
-
-_WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
+_WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")  # letters of any alphabet
 _CLAUSE = re.compile(r"[.,;:!?()\[\]{}\"“”‘’/\\|—–]+|\s-+\s|\n")
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 
@@ -113,6 +98,7 @@ class Statement:
     author: int
     text: str
     quotable: bool = False
+    language: str = ""  # the author's language, if known ("de", "fr-ca"); else ""
 
 
 @dataclass
@@ -133,38 +119,32 @@ class Themes:
     unthemed: int = 0
 
 
-@lru_cache(maxsize=1)
-def _stemmer() -> Any:
-    return snowballstemmer.stemmer("english")
+Doc = tuple[str, str]  # (language, text)
 
 
 @lru_cache(maxsize=50_000)
-def _stem(word: str) -> str:
-    return str(_stemmer().stemWord(word))
-
-
-_FILLER_STEMS = frozenset(_stem(w) for w in FILLER | CONTRACTIONS)
-
-
-@lru_cache(maxsize=50_000)
-def _content(word: str) -> str | None:
+def _content(word: str, language: str = lexicon.ENGLISH) -> str | None:
     """The stem of a content word; None for stop words, filler and contraction pieces."""
-    if len(word) < 2 or word in STOP:
+    if len(word) < 2 or word in lexicon.STOP[language]:
         return None
-    stem = _stem(word)
-    return None if stem in _FILLER_STEMS else stem
+    stem = lexicon.stem(word, language)
+    return None if stem in lexicon.FILLER_STEMS[language] else stem
 
 
 @lru_cache(maxsize=20_000)  # each statement is read three times: words, phrases, forms
-def _clauses(text: str) -> tuple[tuple[str, ...], ...]:
-    """Lower-cased words, clause by clause; contractions ("didn't", "I'm") dropped whole,
-    possessives reduced ("customers'", "owner's")."""
+def _clauses(text: str, language: str = lexicon.ENGLISH) -> tuple[tuple[str, ...], ...]:
+    """Lower-cased words, clause by clause; English contractions ("didn't", "I'm") dropped
+    whole, possessives reduced ("customers'", "owner's"); French elisions ("l'école",
+    "qu'on") read as the word after the apostrophe."""
     out = []
     for clause in _CLAUSE.split(text.translate(_APOSTROPHES).lower()):
         words = []
         for token in _WORD.findall(clause):
             head, _, tail = token.partition("'")
-            if tail and tail != "s":  # n't, 'm, 're, 've, 'll, 'd
+            if language == lexicon.FRENCH and tail and head in lexicon.FRENCH_ELISIONS:
+                words.append(tail)
+                continue
+            if language == lexicon.ENGLISH and tail and tail != "s":  # n't, 'm, 're, 'd
                 continue
             words.append(head)
         if words:
@@ -172,29 +152,42 @@ def _clauses(text: str) -> tuple[tuple[str, ...], ...]:
     return tuple(out)
 
 
-def _features(text: str) -> list[str]:
+@lru_cache(maxsize=20_000)
+def language_of(text: str, *hints: str) -> str:
+    """The language a statement is read in (``lexicon.language_for``): the one its words
+    show clearly, else the first of ``hints`` ampwork reads (author's, organisation's)."""
+    words = [w for clause in _clauses(text, "") for w in clause]
+    return lexicon.language_for(words, *hints)
+
+
+def _features_of(doc: Doc) -> list[str]:
+    return _features(doc[1], doc[0])
+
+
+def _features(text: str, language: str = lexicon.ENGLISH) -> list[str]:
     """Content stems and adjacent pairs of them (within a clause)."""
     out = []
-    for words in _clauses(text):
-        stems = [s for s in map(_content, words) if s is not None]
+    for words in _clauses(text, language):
+        stems = [s for s in (_content(w, language) for w in words) if s is not None]
         out.extend(stems)
         out.extend(f"{a} {b}" for a, b in pairwise(stems))
     return out
 
 
-def _phrases(text: str) -> dict[tuple[str, ...], str]:
+def _phrases(text: str, language: str = lexicon.ENGLISH) -> dict[tuple[str, ...], str]:
     """Candidate labels in a statement: runs of one to three words that start and end on a
     content word with no filler inside, keyed by their stems, with the words as written."""
     found: dict[tuple[str, ...], str] = {}
-    for words in _clauses(text):
-        stems = [_content(w) for w in words]
+    filler = lexicon.FILLER[language]
+    for words in _clauses(text, language):
+        stems = [_content(w, language) for w in words]
         for i, first in enumerate(stems):
             if first is None:
                 continue
             for j in range(i, min(i + 3, len(words))):
                 last = stems[j]
                 inner = words[i + 1 : j]
-                if any(w in FILLER or w in CONTRACTIONS for w in inner):
+                if any(w in filler for w in inner):
                     break
                 if last is None:
                     continue
@@ -212,9 +205,15 @@ def find(
     *,
     max_themes: int = MAX_THEMES,
     terms_per_theme: int = 6,
+    language: str = "",
 ) -> Themes:
+    """``language``: the organisation's, for statements whose words and author say none."""
     return find_with_members(
-        statements, minimum, max_themes=max_themes, terms_per_theme=terms_per_theme
+        statements,
+        minimum,
+        max_themes=max_themes,
+        terms_per_theme=terms_per_theme,
+        language=language,
     )[0]
 
 
@@ -224,12 +223,19 @@ def find_with_members(
     *,
     max_themes: int = MAX_THEMES,
     terms_per_theme: int = 6,
+    language: str = "",
 ) -> tuple[Themes, dict[int, int]]:
     """The themes, and which theme (its index in the result) each author belongs to — for
     tests and checks only: never show who is in which theme."""
     # the matrices are small: BLAS threads only fight each other (and other requests) here
     with threadpool_limits(limits=1):
-        return _find(statements, minimum, max_themes=max_themes, terms_per_theme=terms_per_theme)
+        return _find(
+            statements,
+            minimum,
+            max_themes=max_themes,
+            terms_per_theme=terms_per_theme,
+            language=language,
+        )
 
 
 def _find(
@@ -238,6 +244,7 @@ def _find(
     *,
     max_themes: int,
     terms_per_theme: int,
+    language: str,
 ) -> tuple[Themes, dict[int, int]]:
     by_author: dict[int, Statement] = {}
     # one statement per author counts: the same one whatever the input order
@@ -255,14 +262,15 @@ def _find(
             )
             % {"minimum": minimum, "count": len(docs)},
         ), {}
+    read: list[Doc] = [(language_of(d.text, d.language, language), d.text) for d in docs]
     vectorizer = TfidfVectorizer(
-        analyzer=_features,
+        analyzer=_features_of,
         min_df=2 if len(docs) >= 10 else 1,
         max_features=VOCABULARY,
         sublinear_tf=True,
     )
     try:
-        matrix = vectorizer.fit_transform([d.text for d in docs])
+        matrix = vectorizer.fit_transform(read)
     except ValueError:  # nothing but stop words, or no word used twice
         return Themes([], len(docs), gettext("the statements have too few words in common yet")), {}
     features = np.array(vectorizer.get_feature_names_out())
@@ -281,9 +289,9 @@ def _find(
     assigned = _assign(weights)
     present = (usable > 0).astype(np.float64).tocsc()
     used_by = np.asarray(present.sum(axis=0)).ravel()
-    phrases = [_phrases(docs[i].text) for i in worded]
+    phrases = [_phrases(read[i][1], read[i][0]) for i in worded]
     used = Counter(key for p in phrases for key in p)
-    surface = _surface(docs)
+    surface = _surface(read)
     found = []
     for t in range(k):
         members = np.flatnonzero(assigned == t)
@@ -451,13 +459,13 @@ def _top(component: np.ndarray, n: int) -> list[int]:
     return [int(i) for i in np.lexsort((np.arange(len(component)), -component))[:n]]
 
 
-def _surface(docs: Sequence[Statement]) -> dict[str, str]:
+def _surface(docs: Sequence[Doc]) -> dict[str, str]:
     """Each stem shown as the word most people wrote for it (alphabetical on ties)."""
     counts: Counter[tuple[str, str]] = Counter()
-    for d in docs:
-        for words in _clauses(d.text):
+    for language, text in docs:
+        for words in _clauses(text, language):
             for w in words:
-                stem = _content(w)
+                stem = _content(w, language)
                 if stem is not None:
                     counts[(stem, w)] += 1
     best: dict[str, tuple[int, str]] = {}
@@ -502,14 +510,21 @@ def _label(members: list[dict[tuple[str, ...], str]], used: Counter[tuple[str, .
 
 
 def _words_of(key: tuple[str, ...]) -> set[str]:
-    return {w for w in key if w not in STOP}
+    return {w for w in key if w not in _ANY_STOP}
 
 
-def overlap(purpose: str, themes: Sequence[Theme]) -> list[tuple[Theme, list[str]]]:
+def overlap(
+    purpose: str, themes: Sequence[Theme], language: str = ""
+) -> list[tuple[Theme, list[str]]]:
     """For each theme, which of its terms the shared purpose also uses (by stem, so
-    "business" meets "businesses"): where they meet."""
-    stems = set(_features(purpose))
+    "business" meets "businesses"): where they meet. A term is read in the language of
+    the purpose (``language``: the organisation's, when its words say none)."""
+    read = language_of(purpose, language)
+    stems = set(_features(purpose, read))
     return [
-        (th, [t for t in th.terms if " ".join(_content(w) or w for w in t.split()) in stems])
+        (
+            th,
+            [t for t in th.terms if " ".join(_content(w, read) or w for w in t.split()) in stems],
+        )
         for th in themes
     ]

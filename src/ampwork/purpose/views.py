@@ -103,7 +103,8 @@ def index(request: HttpRequest, actor: Actor) -> HttpResponse:
         }
     )
     total, teams = selectors.coverage(actor)
-    draft_rows = [(d, authenticity.check(d.text)) for d in selectors.drafts(actor)[:20]]
+    language = actor.organisation.default_language  # for texts whose words say none
+    draft_rows = [(d, authenticity.check(d.text, language)) for d in selectors.drafts(actor)[:20]]
     me = actor.person.pk if actor.person is not None else None
     endorsed = {d.pk for d, _ in draft_rows if any(e.person_id == me for e in d.endorsements.all())}
     return render(
@@ -114,13 +115,13 @@ def index(request: HttpRequest, actor: Actor) -> HttpResponse:
             "versions": versions,
             "drafts": draft_rows,
             "endorsed": endorsed,
-            "current_advice": authenticity.check(current.text) if current else None,
+            "current_advice": authenticity.check(current.text, language) if current else None,
             "prompt": services.prompt_in_words(services.settings_of(actor).prompt),
             "mine": mine,
             "statement_form": statement_form,
             "draft_form": DraftForm(),
             "themes": found,
-            "meeting": themes.overlap(current.text, found.themes) if current else [],
+            "meeting": themes.overlap(current.text, found.themes, language) if current else [],
             "named": selectors.named_statements(actor)[:50],
             "stories": selectors.story_list(actor, 10),
             "story_form": _story_form(actor),
@@ -162,7 +163,7 @@ def drafting(request: HttpRequest, actor: Actor, pk: int | None = None) -> HttpR
     try:
         if action == "propose":
             draft = services.propose(actor=actor, text=request.POST.get("text", ""))
-            advice = authenticity.check(draft.text)
+            advice = authenticity.check(draft.text, actor.organisation.default_language)
             messages.success(request, gettext("Your draft is up for comments and endorsements."))
             if advice.warn:
                 messages.warning(
@@ -220,7 +221,7 @@ def _endorse(request: HttpRequest, actor: Actor, draft: Draft) -> HttpResponse:
         "purpose/_draft.html",
         {
             "d": fresh,
-            "advice": authenticity.check(fresh.text),
+            "advice": authenticity.check(fresh.text, actor.organisation.default_language),
             "endorsed": {fresh.pk},
             "said": said,
             "may_manage": can(actor, "purpose.manage", actor.organisation),

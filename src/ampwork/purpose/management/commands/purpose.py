@@ -30,7 +30,9 @@ class Command(TranslatedCommand):
             self._themes(org, json_format=options["format"] == "json")
 
     def _themes(self, org: Any, *, json_format: bool) -> None:
-        found = themes.find(selectors.theme_input(org.pk), org.anonymity_min_group)
+        found = themes.find(
+            selectors.theme_input(org.pk), org.anonymity_min_group, language=org.default_language
+        )
         if json_format:
             self.stdout.write(
                 json.dumps(
