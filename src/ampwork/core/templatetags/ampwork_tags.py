@@ -190,7 +190,7 @@ def _escaped(pattern: str, **values: object) -> SafeString:
     """``pattern`` (a translated pattern) filled with ``values``, both escaped unless safe."""
     return mark_safe(
         conditional_escape(pattern)
-        % {name: conditional_escape(value) for name, value in values.items()}
+        % {name: conditional_escape(str(value)) for name, value in values.items()}
     )
 
 
