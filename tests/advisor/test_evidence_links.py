@@ -4,10 +4,12 @@ grid). The page behind it asks the permission table; so does the link."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import pytest
 from django.test import Client
+from django.utils.html import escape
 
 from ampwork.advisor import selectors, traps
 from ampwork.core.models import Organisation, Person, TeamMembership
@@ -116,3 +118,22 @@ def test_the_api_gives_the_link_only_to_who_may_open_it(
     opened = link(admin.person)
     assert isinstance(opened, str)
     assert opened.startswith("/autonomy/")
+
+
+def test_a_finding_reads_with_its_languages_punctuation(demo: DemoResult, client: Client) -> None:
+    """'Constat : sujet' in French has its no-break space: the colon between a finding's
+    title and its subject is part of a translated pattern, not glued on by the template."""
+    admin = _actor("admin@brightwater.example")
+    assert admin.user is not None
+    client.force_login(admin.user)
+    shown = selectors.findings(admin, selectors.snapshot(admin))
+    finding = next(s.finding for s in shown if s.finding.subject)
+    page = client.get(f"/advisor/findings/{finding.key}/", HTTP_ACCEPT_LANGUAGE="fr")
+    heading = re.search(r"<h1>(.*?)</h1>", page.content.decode())
+    assert heading is not None
+    assert "\u00a0: " in heading.group(1)
+    assert heading.group(1).endswith(escape(finding.subject))
+    english = client.get(f"/advisor/findings/{finding.key}/", HTTP_ACCEPT_LANGUAGE="en")
+    assert (
+        f"<h1>{escape(finding.title)}: {escape(finding.subject)}</h1>" in english.content.decode()
+    )

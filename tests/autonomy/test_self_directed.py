@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from ampwork.autonomy import rules, selectors, services
 from ampwork.autonomy.models import Project, TimeLog
+from ampwork.core import l10n
 from ampwork.core.errors import NotAllowed, NotFound, ValidationFailed
 from ampwork.core.models import Organisation, Person, Role
 from ampwork.core.permissions import Actor
@@ -251,3 +252,20 @@ def test_web_outcome_and_policy(
     assert selectors.policy(admin.organisation) == (20, 40.0)
     admin_client.post("/autonomy/time-policy/", {"share_percent": "10", "weekly_hours": "37.5"})
     assert selectors.policy(admin.organisation) == (10, 37.5)
+
+
+@pytest.mark.parametrize("language", ["en", "de", "fr", "es"])
+def test_the_weeks_share_is_written_as_each_language_writes_a_percentage(
+    crew: dict[str, Any], web: Callable[[Person], Client], language: str
+) -> None:
+    """The sentence is given the percentage whole (core.l10n.format_percent): French
+    '20 %' with its no-break space, never a '%' glued on by the sentence."""
+    page = web(crew["member"]).get("/autonomy/", HTTP_ACCEPT_LANGUAGE=language)
+    text = page.content.decode()
+    share = l10n.format_percent(0.2, 0, language)
+    assert share in text
+    assert "20%%" not in text
+    if language == "en":
+        assert "20% of a 40-hour week is yours" in text
+    else:
+        assert "20%" not in text

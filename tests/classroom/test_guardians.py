@@ -226,6 +226,16 @@ def test_a_guardian_who_left_or_a_child_who_left_reads_nothing(hill: dict[str, A
     assert hill["gina_client"].get(reverse("classroom:family")).status_code == 403
 
 
+def test_the_family_page_refuses_anyone_else_in_their_language(hill: dict[str, Any]) -> None:
+    Guardian.objects.filter(pk=hill["gina"].pk).update(active=False)
+    client = hill["gina_client"]
+    german = client.get(reverse("classroom:family"), HTTP_ACCEPT_LANGUAGE="de")
+    assert german.status_code == 403
+    assert "Diese Seite ist für Erziehungsberechtigte." in german.content.decode()
+    english = client.get(reverse("classroom:family"), HTTP_ACCEPT_LANGUAGE="en")
+    assert "This page is for guardians." in english.content.decode()
+
+
 def test_family_reads_is_the_guardians_rule(hill: dict[str, Any]) -> None:
     user = hill["gina"].user
     assert rules.family_reads(user, hill["ann"])

@@ -7,6 +7,8 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.template import Context, Template
+from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -159,3 +161,73 @@ def test_a_number_past_decimals_default_precision_is_written_not_a_500(value: fl
         assert l10n.format_percent(value, 1, language).endswith("%")
     assert l10n.written("inf") == "inf"
     assert l10n.written("nan") == "nan"
+
+
+# ---- punctuation around translated words ------------------------------------------------
+
+NBSP, NNBSP = "\u00a0", "\u202f"
+
+
+@pytest.mark.parametrize(
+    ("language", "label", "colon", "quote", "separator"),
+    [
+        ("en-gb", "Finding: x", "Maya:", "“words”", "; "),
+        ("de", "Finding: x", "Maya:", "„words“", "; "),
+        ("fr", f"Finding{NBSP}: x", f"Maya{NBSP}:", f"«{NBSP}words{NBSP}»", f"{NNBSP}; "),
+        ("es", "Finding: x", "Maya:", "«words»", "; "),
+    ],
+)
+def test_punctuation_is_each_languages_own(
+    language: str, label: str, colon: str, quote: str, separator: str
+) -> None:
+    with translation.override(language):
+        assert l10n.labelled("Finding", "x") == label
+        assert l10n.with_colon("Maya") == colon
+        assert l10n.quoted("words") == quote
+        assert l10n.list_separator() == separator
+
+
+@pytest.mark.parametrize(
+    ("template", "french"),
+    [
+        ("{% labelled 'Constat' x %}", f"Constat{NBSP}: &lt;b&gt;"),
+        ("<strong>{{ 'Maya'|colon }}</strong>", f"<strong>Maya{NBSP}:</strong>"),
+        ("<a>Maya</a>{% colon_sign %} x", f"<a>Maya</a>{NBSP}: x"),
+        ("{{ x|quoted }}", f"«{NBSP}&lt;b&gt;{NBSP}»"),
+        ("{{ words|quoted_list }}", f"«{NBSP}a{NBSP}», «{NBSP}b &amp; c{NBSP}»"),
+        ("a{% list_sep %}b", f"a{NNBSP}; b"),
+    ],
+)
+def test_the_template_tags_carry_the_french_spacing_and_escape(template: str, french: str) -> None:
+    page = Template("{% load ampwork_tags %}" + template)
+    with translation.override("fr"):
+        assert page.render(Context({"x": "<b>", "words": ["a", "b & c"]})) == french
+
+
+def test_text_written_outside_the_catalogues_gets_the_french_spacing() -> None:
+    name = "Autonomie : comment je travaille ; vraiment ? « oui » !"
+    assert l10n.punctuated(name, "fr") == (
+        f"Autonomie{NBSP}: comment je travaille{NNBSP}; vraiment{NNBSP}? «{NBSP}oui{NBSP}»{NNBSP}!"
+    )
+    assert l10n.punctuated("Autonomía: cómo trabajo", "es") == "Autonomía: cómo trabajo"
+    assert l10n.punctuated("Autonomy: how I work", "en-gb") == "Autonomy: how I work"
+
+
+@pytest.mark.parametrize("language", ["en-gb", "de", "fr", "es"])
+def test_a_sentence_ending_in_a_short_month_has_one_period(language: str) -> None:
+    """'semaine du 30 nov..': the French and German short months end in their own period."""
+    page = Template(
+        "{% load i18n ampwork_tags %}{% blocktranslate with week=week|day_month asvar s %}"
+        "You have not reviewed the week of {{ week }} yet.{% endblocktranslate %}{{ s|full_stop }}"
+    )
+    with translation.override(language):
+        text = page.render(Context({"week": DAY}))
+    assert ".." not in text
+    assert text.endswith(".")
+    assert l10n.format_day(DAY, "day_month", language).rstrip(".") in text
+
+
+def test_full_stop_leaves_an_ellipsis_and_a_single_period() -> None:
+    assert l10n.full_stop("semaine du 30 nov..") == "semaine du 30 nov."
+    assert l10n.full_stop("Wait...") == "Wait..."
+    assert l10n.full_stop("Done.") == "Done."

@@ -356,3 +356,35 @@ def test_the_demo_speaks_the_language_asked_for(demo: DemoResult) -> None:
     people = Person.objects.filter(organisation__in=[demo.company, demo.school])
     assert set(people.values_list("language", flat=True)) == {"de"}
     assert "Deutsch (de)" in written.getvalue()
+
+
+# ---------------------------------------------------------------- the audit log, read in German
+
+
+def test_the_audit_log_names_objects_sources_and_details_in_the_readers_language(
+    web: Callable[[Person], Client], admin: Person, org: Organisation
+) -> None:
+    """The record stays in English (it is a record); the page translates its words."""
+    AuditEvent.objects.create(
+        organisation=org,
+        actor_email="command line",
+        action="pulse.round_closed",
+        target_type="Round",
+        target_id="3",
+        detail={"team_id": "T042", "status": "closed", "some_new_key": 1},
+    )
+    client = web(admin)
+    german = client.get(reverse("core:audit_log"), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Runde der Pulsbefragung 3" in german
+    assert "Kommandozeile" in german
+    assert "Slack-Workspace-ID: T042; Status: closed; some new key: 1" in german
+    assert "pulse.round_closed" in german  # the action's code stays a code
+    french = client.get(reverse("core:audit_log"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "vague de l&#x27;enquête pulse 3" in french
+    assert "statut\u00a0: closed\u202f; " in french
+    english = client.get(reverse("core:audit_log"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "pulse round 3" in english
+    assert "command line" in english
+    event = AuditEvent.objects.get(action="pulse.round_closed")
+    assert (event.target_type, event.actor_email) == ("Round", "command line")
+    assert event.detail["team_id"] == "T042"

@@ -234,6 +234,76 @@ def test_the_same_message_check_finds_a_disagreement(tmp_path: Path) -> None:
     ]
 
 
+# French puts a no-break space before ":" and inside « », a narrow one before ";" "!" "?": a
+# plain space there lets a line wrap before its colon ("Constat" | ": x").
+FRENCH_PLAIN_SPACE = re.compile(r" [:;!?»]|« ")
+
+
+def french_spacing_problems(po: Path) -> list[str]:
+    with po.open("rb") as source:
+        catalogue = read_po(source, locale="fr")
+    problems = []
+    for message in catalogue:
+        if not message.id:
+            continue
+        strings = [message.string] if isinstance(message.string, str) else list(message.string)
+        for string in strings:
+            for found in FRENCH_PLAIN_SPACE.finditer(string or ""):
+                problems.append(
+                    f"{_name(po)}: {string[max(0, found.start() - 25) : found.end() + 25]!r}"
+                )
+    return problems
+
+
+@pytest.mark.same_on_every_database
+def test_french_punctuation_has_its_no_break_space() -> None:
+    problems = [
+        problem
+        for po in CATALOGUES
+        if po.parent.parent.name == "fr"
+        for problem in french_spacing_problems(po)
+    ]
+    assert problems == [], (
+        f"{len(problems)} French translation(s) with a plain space before ':' ';' '!' '?' "
+        "or inside « » (use U+00A0 before ':' and inside « », U+202F before ';' '!' '?'):\n"
+        + "\n".join(problems)
+    )
+
+
+def test_the_french_spacing_check_finds_a_plain_space(tmp_path: Path) -> None:
+    po = tmp_path / "core" / "locale" / "fr" / "LC_MESSAGES" / "django.po"
+    po.parent.mkdir(parents=True)
+    po.write_text(
+        'msgid ""\nmsgstr ""\n"Language: fr\\n"\n\n'
+        'msgid "Finding: %(x)s"\nmsgstr "Constat : %(x)s"\n\n'
+        'msgid "Why?"\nmsgstr "Pourquoi\u202f?"\n\n'
+        'msgid "“%(x)s”"\nmsgstr "« %(x)s\u00a0»"\n',
+        encoding="utf-8",
+    )
+    assert [p.split(": ", 1)[1] for p in french_spacing_problems(po)] == [
+        "'Constat : %(x)s'",
+        "'« %(x)s\\xa0»'",
+    ]
+
+
+@pytest.mark.same_on_every_database
+def test_no_sentence_writes_a_percent_sign_after_a_number_it_is_given() -> None:
+    """A percentage is written by core.l10n.format_percent (each language's own spacing:
+    "12,5 %" in French, with a no-break space) and given to the sentence whole: a sentence
+    that writes "%" after its number placeholder spaces it one way for every language."""
+    glued = re.compile(r"%\(\w+\)s ?%%|\{\{ ?\w+ ?\}\} ?%")
+    found = sorted(
+        {
+            f"{_name(po)}: {message_id!r}"
+            for po in CATALOGUES
+            if po.parent.parent.name == "de"
+            for _context, message_id in _entries(po)
+            if glued.search(message_id)
+        }
+    )
+    assert found == []
+
+
 # ---- 2. the catalogues up to date with the source ----------------------------------------
 
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.template import Context, Template
 from django.utils import translation
 
+from ampwork.core import l10n
 from ampwork.fairness.gate import percent_text
 from ampwork.fairness.templatetags.fairness_tags import gap, gap_percent, half_up
 from ampwork.fairness.views import _fmt
@@ -42,3 +44,23 @@ def test_the_table_and_the_gates_reason_agree_on_the_half() -> None:
     assert percent_text(Decimal("5.25"), signed=False).startswith("5.3")
     with translation.override("en-gb"):
         assert gap_percent(5.25) == "5.3%"
+
+
+@pytest.mark.parametrize("language", ["en-gb", "de", "fr", "es"])
+def test_the_raw_gap_sentence_is_given_each_languages_percentages(language: str) -> None:
+    """'mean 12.5%, median 3%': the percentages are written by core.l10n (French and German
+    '12,5 %', with a no-break space), the sentence only places them."""
+    page = Template(
+        "{% load i18n fairness_tags %}{% blocktranslate trimmed with mean=m|gap_percent "
+        "median=d|gap_percent %}mean {{ mean }}, median {{ median }}{% endblocktranslate %}"
+    )
+    with translation.override(language):
+        text = page.render(Context({"m": 12.5, "d": 3}))
+        mean = l10n.format_percent(Decimal("0.125"), 1)
+        median = l10n.format_percent(Decimal("0.03"), 1)
+    assert mean in text
+    assert median in text
+    assert text.count("%") == 2
+    if language == "fr":
+        assert text == f"moyenne {mean}, médiane {median}"
+        assert mean == "12,5\xa0%"

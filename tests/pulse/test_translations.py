@@ -522,7 +522,7 @@ def test_every_wording_a_student_may_read_is_listed_for_the_consent_gate() -> No
     [
         ("en-gb", "Autonomy: how I work", "how I work"),
         ("de", "Autonomie: wie ich arbeite", "wie ich arbeite"),
-        ("fr", "Autonomie : comment je travaille", "comment je travaille"),
+        ("fr", "Autonomie\u00a0: comment je travaille", "comment je travaille"),
         ("es", "Autonomía: cómo trabajo", "cómo trabajo"),
     ],
 )

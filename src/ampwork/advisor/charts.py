@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 
 from ampwork.core.charts import Table, to_html
-from ampwork.core.l10n import format_day, format_percent
+from ampwork.core.l10n import format_day, format_percent, labelled
 
 LINES = (
     ("autonomy", gettext_lazy("Autonomy"), "#3b6ea8"),
@@ -38,7 +38,7 @@ def trend(rounds: Sequence[tuple[Any, dict[str, float | None]]]) -> str:
                 # the share as the reader writes it ("50 %" in German): plotly's own
                 # percent format has no space
                 customdata=[format_percent(v) for v in shares],
-                hovertemplate=f"{label}: %{{customdata}}<extra>%{{text}}</extra>",
+                hovertemplate=labelled(label, "%{customdata}") + "<extra>%{text}</extra>",
             )
         )
     ticks = [i / 5 for i in range(6)]

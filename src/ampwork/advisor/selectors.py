@@ -17,7 +17,7 @@ from django.utils.translation import ngettext, npgettext, pgettext
 from ampwork.core import selectors as core_selectors
 from ampwork.core import summaries
 from ampwork.core.errors import NotFound
-from ampwork.core.l10n import format_day, format_percent
+from ampwork.core.l10n import format_day, format_percent, list_separator
 from ampwork.core.permissions import Actor, can
 from ampwork.fairness import gate as fairness_gate
 from ampwork.okrs import selectors as okr_selectors
@@ -49,7 +49,7 @@ def auto_items(data: OrgData, team: int | None = None) -> dict[str, checklist.Au
             values = {
                 "status": fairness_gate.status_label(gate.status),
                 "date": format_day(gate.run.run_at) if gate.run else "",
-                "reasons": "; ".join(gate.reasons),
+                "reasons": list_separator().join(gate.reasons),
             }
             if gate.run and gate.reasons:
                 why = _("the fairness gate is %(status)s (%(date)s): %(reasons)s") % values

@@ -27,7 +27,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from ampwork.core.l10n import format_number, format_percent
+from ampwork.core.l10n import format_number, format_percent, list_separator
 from ampwork.core.words import gettext as _
 from ampwork.core.words import gettext_lazy, ngettext
 
@@ -265,7 +265,8 @@ def ignoring_fairness(facts: Facts) -> list[Finding]:
     gate = (
         _("no pay audit has been run")
         if facts.gate_status is None
-        else _("the fairness gate is red: %(reasons)s") % {"reasons": "; ".join(facts.gate_reasons)}
+        else _("the fairness gate is red: %(reasons)s")
+        % {"reasons": list_separator().join(facts.gate_reasons)}
     )
     return [
         Finding(

@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from ampwork.core.l10n import format_number, format_percent
+from ampwork.core.l10n import format_number, format_percent, list_separator
 from ampwork.core.words import gettext as _
 from ampwork.core.words import gettext_lazy, ngettext
 
@@ -104,17 +104,18 @@ def next_step(levels: Mapping[str, int], policy: str, signals: Signals) -> NextS
         elif blockers:
             step.suggested = False
             step.reasons.append(
-                _("purpose first: not yet — %(blockers)s") % {"blockers": "; ".join(blockers)}
+                _("purpose first: not yet — %(blockers)s")
+                % {"blockers": list_separator().join(blockers)}
             )
         else:
             step.reasons.append(
                 _("purpose first: %(signals)s")
-                % {"signals": "; ".join(why for _ok, why in observed)}
+                % {"signals": list_separator().join(why for _ok, why in observed)}
             )
     elif observed:
         step.reasons.append(
             _("together: autonomy support and structure from day one; signals seen: %(signals)s")
-            % {"signals": "; ".join(w for _ok, w in observed)}
+            % {"signals": list_separator().join(w for _ok, w in observed)}
         )
     else:
         step.reasons.append(_("together: autonomy support and structure from day one"))

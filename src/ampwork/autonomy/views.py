@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import NotAllowed, NotFound, ValidationFailed
 from ampwork.core.forms import whole_number
+from ampwork.core.l10n import list_separator
 from ampwork.core.models import Person
 from ampwork.core.permissions import Actor, can, require
 from ampwork.core.views import attempt, flash_errors, member_view
@@ -162,7 +163,7 @@ def decide(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
                 guardrails=post.get("guardrails", ""),
             )
     except ValidationFailed as exc:
-        said, failed = "; ".join(e.message for e in exc.errors), True
+        said, failed = list_separator().join(e.message for e in exc.errors), True
     if in_place and team_id is not None:
         row = _grid_row(request, actor, team_id, subject, said, failed)
         if row is not None:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ampwork.core import l10n
+from ampwork.core.l10n import list_separator
 from ampwork.core.models import Organisation, Person
 
 CHECK_IN_ACTION = "open_checkin"
@@ -72,7 +73,7 @@ def slack_checked_in(org: Organisation, titles: list[str]) -> tuple[str, list[di
         "Checked in on %(count)d key result: %(titles)s",
         "Checked in on %(count)d key results: %(titles)s",
         n,
-    ) % {"count": n, "titles": "; ".join(titles)}
+    ) % {"count": n, "titles": list_separator().join(titles)}
     return text, [
         _plain(text),
         {
@@ -132,10 +133,10 @@ def slack_reminder(org: Organisation, week: dt.date) -> tuple[str, list[dict[str
 def _digest_lines(data: dict[str, Any]) -> list[str]:
     lines = []
     for row in data.get("people", []):
-        line = f"• {row.get('name', '')}: {row.get('state', '')}"
+        line = "• " + l10n.labelled(row.get("name", ""), row.get("state", ""))
         flags = [str(f) for f in row.get("flags", [])]
         if flags:
-            line += " (" + "; ".join(flags) + ")"
+            line += " (" + l10n.list_separator().join(flags) + ")"
         lines.append(line)
     return lines
 

@@ -23,7 +23,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from ampwork.core.errors import NotAllowed, ValidationFailed
-from ampwork.core.l10n import format_measure
+from ampwork.core.l10n import format_measure, list_separator
 from ampwork.core.languages import speaking_to
 from ampwork.core.models import Organisation, Person
 from ampwork.core.permissions import Actor
@@ -369,7 +369,7 @@ def save(person: Person, values: dict[str, Any]) -> tuple[dict[str, str], list[s
         block = f"kr-{kr.pk}"
         if any(e.field == "confidence" for e in exc.errors):
             block = f"confidence-{kr.pk}"
-        return {block: "; ".join(e.message for e in exc.errors)}, []
+        return {block: list_separator().join(e.message for e in exc.errors)}, []
     except NotAllowed as exc:
         return {f"kr-{kr.pk}": str(exc)}, []
     return {}, [kr.title for kr, _given in wanted]

@@ -16,6 +16,7 @@ from slack_bolt.adapter.django import SlackRequestHandler
 from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import NotFound, ValidationFailed
 from ampwork.core.forms import add_errors
+from ampwork.core.l10n import list_separator
 from ampwork.core.languages import organisation_language
 from ampwork.core.models import Organisation, Team
 from ampwork.core.permissions import Actor, anywhere, can, require
@@ -134,7 +135,7 @@ def link(request: HttpRequest, actor: Actor, code: str) -> HttpResponse:
             return render(
                 request,
                 "chat/link.html",
-                {"error": "; ".join(e.message for e in exc.errors)},
+                {"error": list_separator().join(e.message for e in exc.errors)},
                 status=400,
             )
         messages.success(request, _("Your Slack account is linked: /checkin works now."))

@@ -67,7 +67,9 @@ def family(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     children = family_selectors.children_of(user)
     if not children:
-        return render(request, "403.html", {"message": "This page is for guardians."}, status=403)
+        return render(
+            request, "403.html", {"message": _("This page is for guardians.")}, status=403
+        )
     status = 200
     if request.method == "POST":
         # someone else's child, or a pulse that is not theirs: NotFound (404), nothing written

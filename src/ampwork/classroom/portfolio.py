@@ -27,7 +27,7 @@ from pathlib import Path
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
-from ampwork.core.l10n import format_day, format_percent
+from ampwork.core.l10n import format_day, format_percent, labelled
 from ampwork.core.words import gettext as _
 from ampwork.core.words import gettext_noop
 
@@ -392,7 +392,7 @@ def _goal(doc: _Document, number: int, goal: GoalPage) -> None:
                     "head": head,
                     "progress": percent(talk.progress / 100),
                 }
-            doc.para(f"{head}: {talk.text}", SMALL, indent=4)
+            doc.para(labelled(head, talk.text), SMALL, indent=4)
     if goal.celebration.strip():
         doc.label(_("What I am proud of"))
         doc.para(goal.celebration, indent=4)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from ampwork.core import selectors as core_selectors
-from ampwork.core.l10n import format_day, format_interval, written
+from ampwork.core.l10n import format_day, format_interval, labelled, written
 from ampwork.core.models import Organisation, Person, Role, Team, TeamMembership
 from ampwork.core.permissions import Actor
 from ampwork.core.templatetags.ampwork_tags import num
@@ -411,7 +411,7 @@ def check_in_lines(view: GoalView, *, own_only: bool = False) -> list[str]:
             by = "" if entry.author_id == view.goal.owner_id else f" ({entry.author_name})"
             note = f" \u2014 {entry.note}" if entry.note else ""
             day = format_day(entry.date, "day_month")
-            lines.append((entry.date, f"{day}: {kr.title}, {value}{note}{by}"))
+            lines.append((entry.date, labelled(day, f"{kr.title}, {value}{note}{by}")))
     return [line for _, line in sorted(lines, key=lambda pair: pair[0])]
 
 

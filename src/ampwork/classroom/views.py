@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import NotFound, ValidationFailed
 from ampwork.core.forms import add_errors
+from ampwork.core.l10n import list_separator
 from ampwork.core.languages import speaking_to
 from ampwork.core.models import Organisation, Person
 from ampwork.core.permissions import Actor, can, require
@@ -131,10 +132,11 @@ def roster_confirm(request: HttpRequest, actor: Actor) -> HttpResponse:
     except ValidationFailed as exc:
         messages.error(
             request,
-            _("Nothing was imported: %(problems)s") % {"problems": "; ".join(exc.lines()[:5])},
+            _("Nothing was imported: %(problems)s")
+            % {"problems": list_separator().join(exc.lines()[:5])},
         )
         return redirect("classroom:roster")
-    said = "; ".join(
+    said = list_separator().join(
         _("%(records)s: %(changes)s")
         % {
             "records": ROSTER_WORDS.get(entity, entity),

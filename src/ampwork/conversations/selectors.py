@@ -17,6 +17,7 @@ from ampwork.autonomy import rules as autonomy_rules
 from ampwork.autonomy import selectors as autonomy_selectors
 from ampwork.core import l10n
 from ampwork.core.errors import NotFound
+from ampwork.core.l10n import list_separator
 from ampwork.core.models import Person
 from ampwork.core.permissions import Actor, can
 from ampwork.mastery import selectors as mastery_selectors
@@ -346,7 +347,7 @@ def suggestions(
                 Suggestion(
                     _("Autonomy: a step up in %(label)s (to level %(level)s)?")
                     % {"label": label, "level": step.level},
-                    _cut("; ".join(step.reasons), 300),
+                    _cut(list_separator().join(step.reasons), 300),
                 )
             )
     if not mastery_selectors.may_see_reviews(actor, person):
@@ -360,7 +361,7 @@ def suggestions(
                     % {"label": flag.label, "conversation": flag.conversation},
                     500,
                 ),
-                _cut("; ".join(flag.evidence), 300),
+                _cut(list_separator().join(flag.evidence), 300),
             )
         )
     first = mastery_selectors.week_of(today) - dt.timedelta(weeks=REVIEW_WEEKS - 1)

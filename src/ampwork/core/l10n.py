@@ -20,6 +20,7 @@ from babel import Locale, UnknownLocaleError
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from django.utils import translation
+from django.utils.translation import pgettext
 
 FALLBACK = "en_GB"
 
@@ -363,3 +364,60 @@ def plotly_locale(language: str | None = None) -> tuple[str, dict[str, object]]:
     locale = locale_for(language)
     name = str(locale)
     return name.replace("_", "-"), _plotly_locale(name)
+
+
+# ---- punctuation around translated words ------------------------------------------------
+# French writes a no-break space before ":" and inside « », a narrow one before ";", "!"
+# and "?"; the other languages none. Text glued to a translated word outside the
+# translated sentence ("Constat: x") would lose it: these small translated patterns carry
+# the punctuation with them, so each catalogue decides its own spacing.
+
+
+def labelled(label: object, value: object) -> str:
+    """'Finding: Low confidence' — a label and what it names, as each language punctuates
+    it ('Constat\\u00a0: …' in French)."""
+    return pgettext("a label and its value", "%(label)s: %(value)s") % {
+        "label": label,
+        "value": value,
+    }
+
+
+def with_colon(label: object) -> str:
+    """A label followed by its colon ('Finding:'; 'Constat\\u00a0:' in French)."""
+    return pgettext("a label before what it names", "%(label)s:") % {"label": label}
+
+
+def quoted(text: object) -> str:
+    """Words quoted as the reader's language quotes: “…” (en), „…“ (de), «\\u00a0…\\u00a0»
+    (fr), «…» (es)."""
+    return pgettext("quote", "“%(text)s”") % {"text": text}
+
+
+def list_separator() -> str:
+    """What separates the items of a list that commas cannot ('; '; '\\u202f; ' in French)."""
+    return pgettext("list separator", "; ")
+
+
+# French spaces before these marks: a no-break space before ":", a narrow one before the rest
+_FRENCH_SPACE = {":": "\u00a0", ";": "\u202f", "!": "\u202f", "?": "\u202f"}
+
+
+def punctuated(text: str, language: str | None = None) -> str:
+    """Text written once, outside the catalogues (the AMP Pulse's versioned instrument
+    texts), with the reader's spacing before its punctuation: in French the plain space
+    before ":" ";" "!" "?" becomes a no-break one, so a line never wraps before its colon;
+    every other language's text is returned unchanged."""
+    if not str(locale_for(language)).startswith("fr"):
+        return text
+    for mark, space in _FRENCH_SPACE.items():
+        text = text.replace(" " + mark, space + mark)
+    return text.replace("« ", "«\u00a0").replace(" »", "\u00a0»")
+
+
+def full_stop(sentence: str) -> str:
+    """A sentence ending in an abbreviation's own period ('… semaine du 30 nov..' — the
+    French and German short months end in '.') keeps one period, never two; an ellipsis
+    ('…' or '...') is left alone."""
+    if sentence.endswith("..") and not sentence.endswith("..."):
+        return sentence[:-1]
+    return sentence

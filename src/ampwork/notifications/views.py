@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ampwork.core import languages
 from ampwork.core.errors import NotFound, ValidationFailed
+from ampwork.core.l10n import list_separator
 from ampwork.core.models import Person
 from ampwork.core.permissions import Actor, require
 from ampwork.core.views import member_view
@@ -120,7 +121,7 @@ def preferences(request: HttpRequest, actor: Actor) -> HttpResponse:
                 channels=codes,
             )
         except ValidationFailed as exc:
-            messages.error(request, "; ".join(e.message for e in exc.errors))
+            messages.error(request, list_separator().join(e.message for e in exc.errors))
         else:
             messages.success(request, _("Your notification choices are saved."))
             return redirect("notifications:preferences")

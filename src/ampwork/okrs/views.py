@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from ampwork.core.errors import NotAllowed, NotFound, ValidationFailed
 from ampwork.core.forms import add_errors, whole_number
+from ampwork.core.l10n import list_separator
 from ampwork.core.permissions import Actor, can, require
 from ampwork.core.views import flash_errors, member_view
 from ampwork.purpose import selectors as purpose_selectors
@@ -75,7 +76,7 @@ def check_in_row(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
             actor=actor, key_result=key_result, **_check_in_fields(request, key_result)
         )
     except ValidationFailed as exc:
-        error = "; ".join(
+        error = list_separator().join(
             _("%(field)s: %(message)s")
             % {"field": services.checkin_field_name(e.field), "message": e.message}
             for e in exc.errors

@@ -23,8 +23,8 @@ from django.db.models import QuerySet
 from django.utils import translation
 from django.utils.translation import gettext, pgettext_lazy
 
+from ampwork.core import l10n, summaries
 from ampwork.core import selectors as core_selectors
-from ampwork.core import summaries
 from ampwork.core.errors import NotFound
 from ampwork.core.models import Organisation
 from ampwork.core.permissions import Actor, can
@@ -424,10 +424,14 @@ def comment_words(round: Round) -> str:
 
 
 def subscale_label(round: Round | RoundRef, code: str) -> str:
-    """A subscale's name in the reader's language (the instrument's translation)."""
+    """A subscale's name in the reader's language (the instrument's translation), spaced
+    as the reader's language spaces its punctuation: the French names are stored, in the
+    versioned translation ("amp-pulse-1/fr-1"), with a plain space before their colon;
+    they are shown with a no-break one, so a label never wraps before its colon. The
+    stored text stays as it was versioned."""
     if code in SUBSCALES:
         language = translations.language_of(translation.get_language(), round.instrument)
-        return translations.subscale_name(round.instrument, language, code)
+        return l10n.punctuated(translations.subscale_name(round.instrument, language, code))
     return gettext("Own questions")
 
 

@@ -6,10 +6,12 @@ from typing import Any
 
 from django import template
 from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 
-from ampwork.core import l10n, permissions, useragents
+from ampwork.core import audit_labels, l10n, permissions, useragents
 from ampwork.core.models import Organisation, role_label
 
 register = template.Library()
@@ -185,3 +187,82 @@ def item_text(state: Any, school: bool) -> str:
 def item_short(state: Any, school: bool) -> str:
     """A checklist item's few words, for tables, in a school's words where it has them."""
     return str(state.short_text(bool(school)))
+
+
+# ---- punctuation around translated words (core/l10n.py) ---------------------------------
+
+
+def _escaped(pattern: str, **values: object) -> SafeString:
+    """``pattern`` (a translated pattern) filled with ``values``, both escaped unless safe."""
+    return mark_safe(
+        conditional_escape(pattern)
+        % {name: conditional_escape(str(value)) for name, value in values.items()}
+    )
+
+
+@register.simple_tag
+def labelled(label: object, value: object) -> SafeString:
+    """``{% labelled label value %}`` → 'Finding: x' ('Constat\\u00a0: x' in French)."""
+    return _escaped(l10n.labelled("%(label)s", "%(value)s"), label=label, value=value)
+
+
+@register.filter(is_safe=True)
+def colon(label: object) -> SafeString:
+    """``{{ name|colon }}`` → 'Maya:' ('Maya\\u00a0:' in French)."""
+    return _escaped(l10n.with_colon("%(label)s"), label=label)
+
+
+@register.filter(is_safe=True)
+def quoted(text: object) -> SafeString:
+    """``{{ words|quoted }}`` → “words” („words“, «\\u00a0words\\u00a0», «words»)."""
+    return _escaped(l10n.quoted("%(text)s"), text=text)
+
+
+@register.simple_tag
+def list_sep() -> str:
+    """The separator between the items of a list that commas cannot separate ('; ')."""
+    return l10n.list_separator()
+
+
+@register.filter(is_safe=True)
+def full_stop(sentence: str) -> str:
+    """``{% blocktranslate … asvar s %}…{{ day }}.{% endblocktranslate %}{{ s|full_stop }}``:
+    one period where a short month's own one ('30 nov.') met the sentence's."""
+    return l10n.full_stop(sentence)
+
+
+@register.filter
+def punctuated(text: str) -> str:
+    """Text from outside the catalogues with the reader's spacing before ':' (French)."""
+    return l10n.punctuated(str(text))
+
+
+@register.simple_tag
+def colon_sign() -> str:
+    """A colon after a word set apart in markup (``<a>…</a>{% colon_sign %} …``): ':' as
+    each language spaces it ('\\u00a0:' in French)."""
+    return l10n.with_colon("")
+
+
+@register.filter(is_safe=True)
+def quoted_list(words: list[object]) -> SafeString:
+    """Each word quoted, the quotes separated by commas: “a”, “b” (« a », « b » in French)."""
+    return mark_safe(", ".join(quoted(word) for word in words))
+
+
+@register.filter
+def audit_model(name: str) -> str:
+    """An audit event's object type ('Round') in the reader's words (core/audit_labels.py)."""
+    return audit_labels.model_label(name)
+
+
+@register.filter
+def audit_source(label: str) -> str:
+    """Who acted: an email as it is; 'command line' and other sources translated."""
+    return audit_labels.source_label(label)
+
+
+@register.filter
+def audit_detail(key: str) -> str:
+    """An audit event's detail key ('team_id') in the reader's words."""
+    return audit_labels.detail_label(key)

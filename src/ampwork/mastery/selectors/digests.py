@@ -9,11 +9,12 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 from django.utils import translation
+from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext, pgettext_lazy
 
-from ampwork.core.l10n import format_day
+from ampwork.core.l10n import format_day, labelled
 from ampwork.core.models import Organisation, Person, TeamMembership
 
 from ..models import (
@@ -21,6 +22,9 @@ from ..models import (
     Review,
 )
 from .calibration import calibrations, flows
+
+# "Level: evidence", punctuated in the language the digest is read in (core/l10n.py)
+_labelled = lazy(labelled, str)
 
 
 def due_reviews(org: Organisation, week: dt.date) -> QuerySet[Person]:
@@ -174,9 +178,7 @@ def digests(org: Organisation, week: dt.date) -> list[tuple[Person, Digest]]:
     for pk, people in coaches.items():
         lines = []
         for x in sorted(people, key=lambda i: active[i].name):
-            flags: list[Any] = [
-                format_lazy("{}: {}", f.label, f.evidence[0]) for f in calibrated[x].flags
-            ]
+            flags: list[Any] = [_labelled(f.label, f.evidence[0]) for f in calibrated[x].flags]
             recent = flow_maps[x].recent
             if recent in ("anxiety", "boredom", "apathy"):
                 flags.append(

@@ -8,6 +8,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedCo
 
 from ampwork.core.cli import TranslatedCommand, gettext_lazy
 from ampwork.core.errors import ValidationFailed
+from ampwork.core.l10n import list_separator
 from ampwork.demo.services import generate
 
 
@@ -45,7 +46,7 @@ class Command(TranslatedCommand):
                     progress=lambda n: progress.advance(task, n),
                 )
             except ValidationFailed as exc:
-                raise CommandError("; ".join(exc.lines())) from None
+                raise CommandError(list_separator().join(exc.lines())) from None
             if options["okrs"]:
                 from ampwork.okrs.generate import generate_okrs
 

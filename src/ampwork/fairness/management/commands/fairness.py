@@ -13,6 +13,7 @@ from rich.table import Table
 from ampwork.core.cli import TranslatedCommand, fail, gettext_lazy, machine_readable
 from ampwork.core.errors import ValidationFailed
 from ampwork.core.imports import decode
+from ampwork.core.l10n import written
 from ampwork.fairness import audit, csvinput, gate
 
 
@@ -89,12 +90,12 @@ class Command(TranslatedCommand):
                 % {"left_out": left_out}
             )
         console.print(
-            _("Raw gap (%(ref)s − %(cmp)s) / %(ref)s: mean %(mean)s%%, median %(median)s%%")
+            _("Raw gap (%(ref)s − %(cmp)s) / %(ref)s: mean %(mean)s, median %(median)s")
             % {
                 "ref": reference,
                 "cmp": comparison,
-                "mean": f"{raw['mean']:.1f}",
-                "median": f"{raw['median']:.1f}",
+                "mean": written(f"{raw['mean']:.1f}", percent=True),
+                "median": written(f"{raw['median']:.1f}", percent=True),
             }
         )
         if adj:
@@ -161,12 +162,12 @@ class Command(TranslatedCommand):
                 )
                 % {
                     "categories": ", ".join(
-                        _("%(role)s %(level)s (basic %(basic)s%%, total %(total)s%%)")
+                        _("%(role)s %(level)s (basic %(basic)s, total %(total)s)")
                         % {
                             "role": c["role"],
                             "level": c["level"],
-                            "basic": f"{c['basic_mean_gap']:.1f}",
-                            "total": f"{c['total_mean_gap']:.1f}",
+                            "basic": written(f"{c['basic_mean_gap']:.1f}", percent=True),
+                            "total": written(f"{c['total_mean_gap']:.1f}", percent=True),
                         }
                         for c in flagged
                     )
