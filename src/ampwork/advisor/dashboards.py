@@ -425,9 +425,7 @@ def digests(org: Organisation, today: dt.date) -> list[tuple[Person, Digest]]:
         out.append(
             (
                 person,
-                Digest(
-                    monday, person.name, numbers, previous.get(pk, {}), shown, org.is_school
-                ),
+                Digest(monday, person.name, numbers, previous.get(pk, {}), shown, org.is_school),
             )
         )
     return out

@@ -463,9 +463,7 @@ def _school_saved(n: int, *, student: bool) -> str:
             "their team page.",
             n,
         ) % {"count": n}
-    return pgettext(
-        "school", "Reflection saved. Your head teacher will see it on their team page."
-    )
+    return pgettext("school", "Reflection saved. Your head teacher will see it on their team page.")
 
 
 @member_view
