@@ -8,10 +8,13 @@ from collections.abc import Callable
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
-from ampwork.core.models import Organisation, Person, Role
+from ampwork.core.models import Organisation, Person, Role, Team
 from ampwork.core.permissions import Actor
 from ampwork.mastery import services
+from ampwork.mastery.models import Review
+from ampwork.mastery.selectors import week_of
 from tests.factories import MembershipFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
@@ -201,3 +204,50 @@ def test_a_saved_review_keeps_the_companys_words(
     client.force_login(person.user)
     html = client.post("/mastery/review/", {"wins": "a win"}, follow=True).content.decode()
     assert "Review saved. Your manager will see it on their team page." in html
+
+
+def _main_of(client: Client, person: Person, url: str, **headers: str) -> str:
+    assert person.user is not None
+    client.force_login(person.user)
+    response = client.get(url, **headers)
+    assert response.status_code == 200
+    found = re.search(r"<main.*?</main>", response.content.decode(), re.S)
+    assert found is not None
+    return found.group()
+
+
+def test_a_schools_reflection_team_and_matrix_pages_name_teachers(
+    school: Organisation,
+    org: Organisation,
+    make_person: Callable[..., Person],
+    actor_of: Callable[[Person], Actor],
+    client: Client,
+) -> None:
+    for where in (school, org):
+        student = _rated(where, make_person, actor_of)
+        lead = student.manager
+        assert lead is not None
+        team = Team.objects.get(organisation=where)
+        review = Review.objects.create(
+            organisation=where, person=student, week=week_of(timezone.localdate()), wins="w"
+        )
+        own = _main_of(client, student, f"/mastery/reviews/{review.pk}/")
+        led = _main_of(client, lead, f"/mastery/teams/{team.pk}/")
+        matrix = _main_of(client, lead, f"/mastery/teams/{team.pk}/skills/")
+        if where == school:
+            assert "Seen by you, your teachers and the head teachers only." in own
+            assert "Weekly reflections" in led
+            assert ": reflections" in matrix
+            assert "a teacher's view" in matrix
+            for html in (own, led, matrix):
+                text = re.sub(r"<[^>]*>", " ", html)  # the words shown, not URLs or classes
+                assert not re.search(r"\bmanagers?\b|\badmins?\b|\breviews?\b", text), text
+            german = _main_of(
+                client, student, f"/mastery/reviews/{review.pk}/", HTTP_ACCEPT_LANGUAGE="de"
+            )
+            assert "deine Lehrkräfte und die Schulleitung" in german
+        else:
+            assert "Seen by you, your managers and admins only." in own
+            assert "Weekly reviews" in led
+            assert ": reviews" in matrix
+            assert "a manager's view" in matrix
