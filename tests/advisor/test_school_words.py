@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 import pytest
+from django.core import mail
 from django.test import Client
 from django.utils import translation
 
-from ampwork.advisor import readiness
+from ampwork.advisor import readiness, services
 from ampwork.advisor.readiness import Signals
 from ampwork.core.models import Organisation, Person, Role
 from tests.factories import MembershipFactory, TeamFactory
@@ -115,3 +117,31 @@ def test_a_schools_advisor_page_has_no_weekly_review(
     assert "weekly review" not in school_page.lower()
     company_page = _main(_get(client, make_person(org, Role.ADMIN), "/advisor/"))
     assert "weekly review" in company_page
+
+
+def test_a_schools_weekly_digest_counts_reflections(
+    school: Organisation, org: Organisation, make_person: Callable[..., Person], settings: Any
+) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.BASE_URL = "http://testserver"
+    for where in (school, org):
+        team = TeamFactory(organisation=where, name="7B")
+        teacher = make_person(where, Role.MANAGER, name="Tia Teacher")
+        MembershipFactory(team=team, person=teacher, role="lead")
+        student = make_person(where, name="Sam Student", manager=teacher)
+        MembershipFactory(team=team, person=student)
+        german = make_person(where, Role.MANAGER, name="Gerd German", language="de")
+        MembershipFactory(team=team, person=german, role="lead")
+        services.send_digests(org=where)
+    body = {m.to[0]: m.body for m in mail.outbox}
+    at_school = body[Person.objects.get(organisation=school, name="Tia Teacher").email]
+    assert "weekly reflections written this week: 0" in at_school
+    assert "reflections waiting for your answer: 0" in at_school
+    assert not re.search(r"review|manager", at_school, re.I), at_school
+    german_school = body[Person.objects.get(organisation=school, name="Gerd German").email]
+    assert "wöchentliche Reflexionen" in german_school
+    assert "Rückblick" not in german_school
+    at_work = body[Person.objects.get(organisation=org, name="Tia Teacher").email]
+    assert "weekly reviews written this week: 0" in at_work
+    assert "reviews waiting for your answer: 0" in at_work
+    assert "reflection" not in at_work

@@ -151,3 +151,29 @@ def test_only_a_teachers_1_1_has_a_summary_in_a_school(
         with pytest.raises(ValidationFailed) as raised:
             services.set_summary_sharing(actor=actor_of(b), series=series, share=True)
         assert word in str(raised.value.errors), raised.value.errors
+
+
+def _start_text(client: Client, person: Person, **headers: str) -> str:
+    assert person.user is not None
+    client.force_login(person.user)
+    response = client.get(reverse("conversations:index"), **headers)
+    assert response.status_code == 200
+    found = re.search(r'<h2 id="start-h">.*?</p>', response.content.decode(), re.S)
+    assert found is not None
+    return found.group()
+
+
+def test_a_schools_1_1_page_explains_starting_one_in_its_words(
+    school: Organisation, org: Organisation, make_person: Callable[..., Person], client: Client
+) -> None:
+    text = _start_text(client, make_person(school, Role.MANAGER))
+    assert "A 1:1 with your teacher or a student needs a line between you" in text
+    assert "a teacher or head teacher up the line" in text
+    assert not COMPANY_WORDS.search(text), text
+    german = _start_text(client, make_person(school, Role.MANAGER), HTTP_ACCEPT_LANGUAGE="de")
+    assert "Lehrkraft" in german
+    assert "Schulleitung" in german
+    assert "Führungskraft" not in german
+    company = _start_text(client, make_person(org, Role.MANAGER))
+    assert "A manager 1:1 needs a reporting line" in company
+    assert "teacher" not in company

@@ -8,10 +8,13 @@ from collections.abc import Callable
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
-from ampwork.core.models import Organisation, Person, Role
+from ampwork.core.models import Organisation, Person, Role, Team
 from ampwork.core.permissions import Actor
 from ampwork.mastery import services
+from ampwork.mastery.models import Review
+from ampwork.mastery.selectors import week_of
 from tests.factories import MembershipFactory, TeamFactory
 
 pytestmark = pytest.mark.django_db
@@ -81,3 +84,170 @@ def test_a_companys_skills_page_keeps_its_words(
     assert "Managers add their view beside yours" in html
     assert "manager: level 3" in html
     assert "teacher" not in html.lower()
+
+
+FEEDBACK_COMPANY_WORDS = re.compile(r"\bmanagers?\b|\breports\b|\bcolleagues\b", re.I)
+
+
+def _feedback_page(client: Client, person: Person, **headers: str) -> str:
+    assert person.user is not None
+    client.force_login(person.user)
+    response = client.get("/mastery/feedback/", **headers)
+    assert response.status_code == 200
+    found = re.search(r"<h1>.*</section>", response.content.decode(), re.S)
+    assert found is not None
+    # the people pickers name colleagues in both kinds of organisation: not ours here
+    return re.sub(r"<option value=\"\">[^<]*</option>", "", found.group())
+
+
+def _shared_feedback(
+    where: Organisation, make_person: Callable[..., Person], actor_of: Callable[[Person], Actor]
+) -> dict[str, Person]:
+    """A student (member) and their teacher (manager) under a head teacher (admin); a
+    colleague sends each of them feedback, shared up the line."""
+    head = make_person(where, Role.ADMIN)
+    teacher = make_person(where, Role.MANAGER, manager=head)
+    student = make_person(where, manager=teacher)
+    giver = make_person(where, Role.MANAGER)
+    for receiver in (student, teacher):
+        services.give_feedback(
+            actor=actor_of(giver), receiver_id=receiver.pk, body="Clear", share_with_managers=True
+        )
+    return {"head": head, "teacher": teacher, "student": student, "giver": giver}
+
+
+def test_a_schools_feedback_page_names_teachers_and_head_teachers(
+    school: Organisation,
+    make_person: Callable[..., Person],
+    actor_of: Callable[[Person], Actor],
+    client: Client,
+) -> None:
+    c = _shared_feedback(school, make_person, actor_of)
+    student = _feedback_page(client, c["student"])
+    assert "share it with their teachers (for a teacher, the head teachers)" in student
+    assert "shared with your teachers" in student
+    assert not FEEDBACK_COMPANY_WORDS.search(student), FEEDBACK_COMPANY_WORDS.findall(student)
+    teacher = _feedback_page(client, c["teacher"])
+    assert "shared with your head teachers" in teacher  # what the teacher received
+    assert "Shared with you as their teacher or head teacher" in teacher  # the student's
+    assert not FEEDBACK_COMPANY_WORDS.search(teacher), FEEDBACK_COMPANY_WORDS.findall(teacher)
+    giver = _feedback_page(client, c["giver"])
+    assert "shared with their teachers" in giver
+    assert "shared with their head teachers" in giver
+    assert not FEEDBACK_COMPANY_WORDS.search(giver), FEEDBACK_COMPANY_WORDS.findall(giver)
+    for language, word, company in (
+        ("de", "mit deinen Lehrkräften geteilt", "Führungskräfte"),
+        ("fr", "partagé avec vos enseignant·es", "managers"),
+        ("es", "compartido con tus docentes", "responsables"),
+    ):
+        translated = _feedback_page(client, c["student"], HTTP_ACCEPT_LANGUAGE=language)
+        assert word in translated, language
+        assert not re.search(rf"\b{company}", translated), language  # not share_with_managers
+
+
+def test_a_companys_feedback_page_keeps_its_words(
+    org: Organisation,
+    make_person: Callable[..., Person],
+    actor_of: Callable[[Person], Actor],
+    client: Client,
+) -> None:
+    c = _shared_feedback(org, make_person, actor_of)
+    member = _feedback_page(client, c["student"])
+    assert "share it with their managers." in member
+    assert "shared with your managers" in member
+    lead = _feedback_page(client, c["teacher"])
+    assert "Shared with you as a manager" in lead
+    assert "shared with their managers" in _feedback_page(client, c["giver"])
+    assert "teacher" not in member.lower() + lead.lower()
+
+
+def test_a_schools_empty_skills_page_names_the_head_teachers(
+    school: Organisation, org: Organisation, make_person: Callable[..., Person], client: Client
+) -> None:
+    for where, said, not_said in (
+        (school, "A head teacher or a teacher names them.", "admin"),
+        (org, "An admin names them.", "teacher"),
+    ):
+        person = make_person(where)
+        assert person.user is not None
+        client.force_login(person.user)
+        html = client.get("/mastery/skills/").content.decode()
+        empty = re.search(r'<div class="card empty">.*?</div>', html, re.S)
+        assert empty is not None
+        assert said in empty.group()
+        assert not_said not in empty.group().lower()
+
+
+@pytest.mark.parametrize(
+    ("role", "reader"), [(Role.MEMBER, "Your teacher"), (Role.MANAGER, "Your head teacher")]
+)
+def test_a_saved_reflection_says_who_reads_it_in_a_school(
+    school: Organisation,
+    make_person: Callable[..., Person],
+    client: Client,
+    role: str,
+    reader: str,
+) -> None:
+    person = make_person(school, role, manager=make_person(school, Role.ADMIN))
+    assert person.user is not None
+    client.force_login(person.user)
+    html = client.post("/mastery/review/", {"wins": "a win"}, follow=True).content.decode()
+    assert f"Reflection saved. {reader} will see it on their" in html
+    assert not re.search(r"\bmanager\b|\bReview saved", html), html
+
+
+def test_a_saved_review_keeps_the_companys_words(
+    org: Organisation, make_person: Callable[..., Person], client: Client
+) -> None:
+    person = make_person(org)
+    assert person.user is not None
+    client.force_login(person.user)
+    html = client.post("/mastery/review/", {"wins": "a win"}, follow=True).content.decode()
+    assert "Review saved. Your manager will see it on their team page." in html
+
+
+def _main_of(client: Client, person: Person, url: str, **headers: str) -> str:
+    assert person.user is not None
+    client.force_login(person.user)
+    response = client.get(url, **headers)
+    assert response.status_code == 200
+    found = re.search(r"<main.*?</main>", response.content.decode(), re.S)
+    assert found is not None
+    return found.group()
+
+
+def test_a_schools_reflection_team_and_matrix_pages_name_teachers(
+    school: Organisation,
+    org: Organisation,
+    make_person: Callable[..., Person],
+    actor_of: Callable[[Person], Actor],
+    client: Client,
+) -> None:
+    for where in (school, org):
+        student = _rated(where, make_person, actor_of)
+        lead = student.manager
+        assert lead is not None
+        team = Team.objects.get(organisation=where)
+        review = Review.objects.create(
+            organisation=where, person=student, week=week_of(timezone.localdate()), wins="w"
+        )
+        own = _main_of(client, student, f"/mastery/reviews/{review.pk}/")
+        led = _main_of(client, lead, f"/mastery/teams/{team.pk}/")
+        matrix = _main_of(client, lead, f"/mastery/teams/{team.pk}/skills/")
+        if where == school:
+            assert "Seen by you, your teachers and the head teachers only." in own
+            assert "Weekly reflections" in led
+            assert ": reflections" in matrix
+            assert "a teacher's view" in matrix
+            for html in (own, led, matrix):
+                text = re.sub(r"<[^>]*>", " ", html)  # the words shown, not URLs or classes
+                assert not re.search(r"\bmanagers?\b|\badmins?\b|\breviews?\b", text), text
+            german = _main_of(
+                client, student, f"/mastery/reviews/{review.pk}/", HTTP_ACCEPT_LANGUAGE="de"
+            )
+            assert "deine Lehrkräfte und die Schulleitung" in german
+        else:
+            assert "Seen by you, your managers and admins only." in own
+            assert "Weekly reviews" in led
+            assert ": reviews" in matrix
+            assert "a manager's view" in matrix

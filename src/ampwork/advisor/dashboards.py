@@ -21,7 +21,7 @@ from typing import Any
 
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from ampwork.autonomy import rules as autonomy_rules
 from ampwork.autonomy import selectors as autonomy_selectors
@@ -291,6 +291,7 @@ class Digest:
     numbers: dict[str, Any]
     before: dict[str, Any]
     findings: list[selectors.Shown]
+    school: bool = False
 
     LABELS = {
         "gate": gettext_lazy("fairness gate"),
@@ -303,6 +304,12 @@ class Digest:
         "awaiting": gettext_lazy("reviews waiting for your answer"),
         "flags": gettext_lazy("people with a challenge flag"),
         "findings": gettext_lazy("open findings"),
+    }
+    # a school writes weekly reflections, not reviews (issue 21)
+    SCHOOL_LABELS = {
+        **LABELS,
+        "reviews_written": pgettext_lazy("school", "weekly reflections written this week"),
+        "awaiting": pgettext_lazy("school", "reflections waiting for your answer"),
     }
 
     def _shown(self, key: str, value: Any) -> str:
@@ -327,7 +334,7 @@ class Digest:
             "",
         ]
         for key, value in self.numbers.items():
-            label = str(self.LABELS.get(key, key))
+            label = str((self.SCHOOL_LABELS if self.school else self.LABELS).get(key, key))
             shown = self._shown(key, value)
             old = self.before.get(key)
             if old is not None and old != value:
@@ -418,7 +425,7 @@ def digests(org: Organisation, today: dt.date) -> list[tuple[Person, Digest]]:
         out.append(
             (
                 person,
-                Digest(monday, person.name, numbers, previous.get(pk, {}), shown),
+                Digest(monday, person.name, numbers, previous.get(pk, {}), shown, org.is_school),
             )
         )
     return out

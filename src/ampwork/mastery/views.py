@@ -13,13 +13,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
+from django.utils.translation import ngettext, npgettext, pgettext
 from django.views.decorators.http import require_POST
 
 from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import FieldError, NotAllowed, NotFound, ValidationFailed
 from ampwork.core.forms import whole_number
-from ampwork.core.models import Person
+from ampwork.core.models import Person, Role
 from ampwork.core.permissions import Actor, can
 from ampwork.core.templatetags.ampwork_tags import num
 from ampwork.core.views import attempt, flash_errors, member_view
@@ -271,7 +271,9 @@ def review_form(request: HttpRequest, actor: Actor) -> HttpResponse:
             )
         else:
             n = len(entries)
-            if n:
+            if actor.organisation.is_school:
+                said = _school_saved(n, student=actor.role == Role.MEMBER)
+            elif n:
                 said = ngettext(
                     "Review saved with %(count)d check-in. Your manager will see it on their "
                     "team page.",
@@ -438,6 +440,32 @@ def _rate(request: HttpRequest, actor: Actor, skill: Any, subject: Person) -> Ht
     )
 
 
+def _school_saved(n: int, *, student: bool) -> str:
+    """A school's words for a saved reflection: a student's teacher reads it, a
+    teacher's head teacher."""
+    if student and n:
+        return npgettext(
+            "school",
+            "Reflection saved with %(count)d check-in. Your teacher will see it on their "
+            "class page.",
+            "Reflection saved with %(count)d check-ins. Your teacher will see it on their "
+            "class page.",
+            n,
+        ) % {"count": n}
+    if student:
+        return pgettext("school", "Reflection saved. Your teacher will see it on their class page.")
+    if n:
+        return npgettext(
+            "school",
+            "Reflection saved with %(count)d check-in. Your head teacher will see it on "
+            "their team page.",
+            "Reflection saved with %(count)d check-ins. Your head teacher will see it on "
+            "their team page.",
+            n,
+        ) % {"count": n}
+    return pgettext("school", "Reflection saved. Your head teacher will see it on their team page.")
+
+
 @member_view
 def feedback(request: HttpRequest, actor: Actor) -> HttpResponse:
     if request.method == "POST":
@@ -472,6 +500,10 @@ def feedback(request: HttpRequest, actor: Actor) -> HttpResponse:
         {
             "page": selectors.feedback_page(actor),
             "people": selectors.colleagues(actor),
+            # a school's words: a student's feedback goes to their teachers, a teacher's
+            # to the head teachers
+            "school": actor.organisation.is_school,
+            "reader_student": actor.organisation.is_school and actor.role == Role.MEMBER,
             # a teacher in a school may share feedback with a student's family
             "may_share_family": actor.organisation.is_school
             and can(actor, "families.share_feedback", actor.organisation),
