@@ -251,3 +251,29 @@ def test_a_schools_reflection_team_and_matrix_pages_name_teachers(
             assert "Weekly reviews" in led
             assert ": reviews" in matrix
             assert "a manager's view" in matrix
+
+
+def test_a_teachers_reflection_names_everyone_who_may_read_it(
+    school: Organisation, make_person: Callable[..., Person], client: Client
+) -> None:
+    """A teacher's reflection in a school: the head teachers read it, and so do the
+    colleagues who lead the teacher (up the line or in one of their teams) — the page says
+    so, and the colleague who leads the teacher's team can indeed open it."""
+    head_of_year = make_person(school, Role.MANAGER)
+    teacher = make_person(school, Role.MANAGER)
+    team = TeamFactory(organisation=school)
+    MembershipFactory(team=team, person=head_of_year, role="lead")
+    MembershipFactory(team=team, person=teacher)
+    review = Review.objects.create(
+        organisation=school, person=teacher, week=week_of(timezone.localdate()), wins="w"
+    )
+    url = f"/mastery/reviews/{review.pk}/"
+    own = _main_of(client, teacher, url)
+    assert "Seen by you, the colleagues who lead you" in own
+    assert "and the head teachers only." in own
+    # the claim is true: the colleague who leads the teacher's team reads it
+    assert head_of_year.user is not None
+    client.force_login(head_of_year.user)
+    assert client.get(url).status_code == 200
+    theirs = _main_of(client, head_of_year, url)
+    assert "the colleagues who lead them and the head teachers only." in theirs

@@ -564,9 +564,11 @@ def favourable_trend(
     """The organisation's favourable share per subscale group (autonomy: the four Ts
     together, mastery, purpose) in its last ``rounds`` closed rounds, oldest first: the
     whole organisation only, under the round's anonymity minimum (None when suppressed).
-    One query, and two a round whose shares are not kept yet: a closed round's answers
-    never change, so each round's shares are a summary of the pulse data
-    (``core.summaries``), not computed again when an objective or a review changes."""
+    One query, then per round the pulse data's version and, when its shares are not kept
+    yet, its answers: a closed round's answers never change, so each round's shares are a
+    summary of the pulse data (``core.summaries``), not computed again when an objective or
+    a review changes (any pulse write, in any organisation, moves the version: they are
+    then computed again once)."""
     closed = list(
         Round.objects.filter(organisation=org, status=Round.Status.CLOSED).order_by(
             "-closes", "-id"
