@@ -196,6 +196,7 @@ def test_punctuation_is_each_languages_own(
         ("{{ x|quoted }}", f"«{NBSP}&lt;b&gt;{NBSP}»"),
         ("{{ words|quoted_list }}", f"«{NBSP}a{NBSP}», «{NBSP}b &amp; c{NBSP}»"),
         ("a{% list_sep %}b", f"a{NNBSP}; b"),
+        ("{{ words|joined }}", f"a{NNBSP}; b &amp; c"),
     ],
 )
 def test_the_template_tags_carry_the_french_spacing_and_escape(template: str, french: str) -> None:
@@ -231,3 +232,9 @@ def test_full_stop_leaves_an_ellipsis_and_a_single_period() -> None:
     assert l10n.full_stop("semaine du 30 nov..") == "semaine du 30 nov."
     assert l10n.full_stop("Wait...") == "Wait..."
     assert l10n.full_stop("Done.") == "Done."
+
+
+def test_joined_lists_in_english_as_join_did_and_escapes_each_item() -> None:
+    page = Template("{% load ampwork_tags %}{{ words|joined }}")
+    with translation.override("en"):
+        assert page.render(Context({"words": ["<i>a</i>", "b"]})) == "&lt;i&gt;a&lt;/i&gt;; b"

@@ -42,6 +42,7 @@ from django.utils.translation import gettext as _
 
 from ampwork.core import safe_http
 from ampwork.core.errors import ValidationFailed
+from ampwork.core.l10n import list_separator
 from ampwork.core.models import IdentityProvider, Organisation, Person, Role, SSOLink, User
 
 logger = logging.getLogger(__name__)
@@ -454,7 +455,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):  # type: ignore[misc]  
             )
         except ValidationFailed as exc:
             raise ImmediateHttpResponse(
-                refuse(request, _("Cannot join"), "; ".join(e.message for e in exc.errors))
+                refuse(
+                    request, _("Cannot join"), list_separator().join(e.message for e in exc.errors)
+                )
             ) from None
         sociallogin.user = user
         sociallogin.account.user = user

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ampwork.core import csvexport
 from ampwork.core import imports as core_imports
 from ampwork.core.errors import NotFound, ValidationFailed
+from ampwork.core.l10n import list_separator
 from ampwork.core.permissions import Actor, require
 from ampwork.core.services import record
 from ampwork.core.views import member_view
@@ -78,7 +79,7 @@ def run(request: HttpRequest, actor: Actor) -> HttpResponse:
     try:
         result = services.run_audit(actor=actor)
     except ValidationFailed as exc:
-        messages.error(request, "; ".join(e.message for e in exc.errors))
+        messages.error(request, list_separator().join(e.message for e in exc.errors))
     else:
         messages.success(
             request,
@@ -265,7 +266,8 @@ def import_commit(request: HttpRequest, actor: Actor) -> HttpResponse:
     except ValidationFailed as exc:
         messages.error(
             request,
-            _("Nothing was imported: %(problems)s") % {"problems": "; ".join(exc.lines()[:5])},
+            _("Nothing was imported: %(problems)s")
+            % {"problems": list_separator().join(exc.lines()[:5])},
         )
         return redirect("fairness:import")
     messages.success(

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import FieldError, NotAllowed, NotFound, ValidationFailed
 from ampwork.core.forms import whole_number
+from ampwork.core.l10n import list_separator
 from ampwork.core.models import Person, Role
 from ampwork.core.permissions import Actor, can
 from ampwork.core.templatetags.ampwork_tags import num
@@ -261,7 +262,7 @@ def review_form(request: HttpRequest, actor: Actor) -> HttpResponse:
                 if pk in rows:
                     rows[pk]["errors"] = messages_
                 else:
-                    errors.append(FieldError("check_ins", "; ".join(messages_)))
+                    errors.append(FieldError("check_ins", list_separator().join(messages_)))
             messages.error(
                 request,
                 _(

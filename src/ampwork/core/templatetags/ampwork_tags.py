@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -216,6 +217,15 @@ def colon(label: object) -> SafeString:
 def quoted(text: object) -> SafeString:
     """``{{ words|quoted }}`` → “words” („words“, «\\u00a0words\\u00a0», «words»)."""
     return _escaped(l10n.quoted("%(text)s"), text=text)
+
+
+@register.filter(is_safe=True)
+def joined(items: Iterable[object]) -> SafeString:
+    """``{{ reasons|joined }}``: the items, each escaped, between the reader's list
+    separator ('; '; '\u202f; ' in French) — ``join:'; '`` with the language's spacing."""
+    return mark_safe(
+        conditional_escape(l10n.list_separator()).join(conditional_escape(str(i)) for i in items)
+    )
 
 
 @register.simple_tag

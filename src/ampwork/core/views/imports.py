@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from ampwork.core import imports
 from ampwork.core.errors import NotAllowed, ValidationFailed
 from ampwork.core.forms import ImportForm
+from ampwork.core.l10n import list_separator
 from ampwork.core.permissions import Actor, can, require
 
 from .shared import member_view
@@ -37,7 +38,7 @@ def import_upload(request: HttpRequest, actor: Actor) -> HttpResponse:
         try:
             text = imports.decode(upload.read(), upload.name)
         except ValidationFailed as exc:
-            form.add_error("file", "; ".join(exc.lines()))
+            form.add_error("file", list_separator().join(exc.lines()))
         else:
             plan = (
                 imports.plan_people(actor.organisation, text, upload.name, actor=actor)
@@ -90,7 +91,8 @@ def import_commit(request: HttpRequest, actor: Actor) -> HttpResponse:
     except ValidationFailed as exc:
         messages.error(
             request,
-            _("Nothing was imported: %(problems)s") % {"problems": "; ".join(exc.lines()[:5])},
+            _("Nothing was imported: %(problems)s")
+            % {"problems": list_separator().join(exc.lines()[:5])},
         )
         return redirect("core:import")
     messages.success(

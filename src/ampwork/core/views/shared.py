@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from ampwork.core.errors import ValidationFailed
+from ampwork.core.l10n import list_separator
 from ampwork.core.permissions import Actor
 
 View = Callable[..., HttpResponse]
@@ -52,7 +53,7 @@ def member_view(view: View) -> View:
 
 def flash_errors(request: HttpRequest, exc: ValidationFailed) -> None:
     """Show a validation failure's messages on the next page."""
-    messages.error(request, "; ".join(e.message for e in exc.errors))
+    messages.error(request, list_separator().join(e.message for e in exc.errors))
 
 
 def attempt(

@@ -13,7 +13,7 @@ from rich.table import Table
 from ampwork.core.cli import TranslatedCommand, fail, gettext_lazy, machine_readable
 from ampwork.core.errors import ValidationFailed
 from ampwork.core.imports import decode
-from ampwork.core.l10n import written
+from ampwork.core.l10n import list_separator, written
 from ampwork.fairness import audit, csvinput, gate
 
 
@@ -144,7 +144,7 @@ class Command(TranslatedCommand):
             cost = costs[flag["employee_id"]]
             table.add_row(
                 flag["employee_id"],
-                "; ".join(flag["reasons"]),
+                list_separator().join(flag["reasons"]),
                 f"{cost['to']:,.0f}",
                 f"{cost['cost']:,.0f}",
             )
