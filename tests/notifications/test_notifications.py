@@ -814,8 +814,9 @@ def test_the_demo_reads_in_german_though_built_in_english(demo: Any) -> None:
     assert f"{manager.name} gave you feedback" not in texts
 
 
+@pytest.mark.parametrize("batch", [500, 2])  # one page; pages of two, split mid-way
 def test_the_migration_keys_old_rows_it_can_read_back_in_any_language(
-    crew: dict[str, Any],
+    crew: dict[str, Any], monkeypatch: pytest.MonkeyPatch, batch: int
 ) -> None:
     import importlib
 
@@ -823,6 +824,7 @@ def test_the_migration_keys_old_rows_it_can_read_back_in_any_language(
     from django.utils import translation
 
     migration = importlib.import_module("ampwork.notifications.migrations.0003_keys_for_old_rows")
+    monkeypatch.setattr(migration, "BATCH", batch)
     ann = crew["ann"]
 
     def old(kind: str, title: str) -> Notification:

@@ -96,22 +96,24 @@ def convert(apps: Any, schema_editor: Any = None) -> int:
     notification = apps.get_model("notifications", "Notification")
     known = patterns()
     done = 0
-    batch = []
     rows = notification.objects.filter(message="", kind__in=list(KNOWN)).only("kind", "title")
-    for row in rows.iterator(chunk_size=BATCH):
-        found = read_back(row.kind, row.title, known)
-        if found is None:
-            continue
-        row.message, row.params = found
-        batch.append(row)
-        if len(batch) >= BATCH:
-            done += len(batch)
+    after = None
+    while True:
+        # a page read whole before it is written (SQLite cannot write a table safely while
+        # a query over it is still being read), the next one after its last id
+        page = list((rows if after is None else rows.filter(pk__gt=after)).order_by("pk")[:BATCH])
+        if not page:
+            return done
+        after = page[-1].pk
+        batch = []
+        for row in page:
+            found = read_back(row.kind, row.title, known)
+            if found is not None:
+                row.message, row.params = found
+                batch.append(row)
+        if batch:
             notification.objects.bulk_update(batch, ["message", "params"])
-            batch = []
-    if batch:
-        done += len(batch)
-        notification.objects.bulk_update(batch, ["message", "params"])
-    return done
+            done += len(batch)
 
 
 class Migration(migrations.Migration):
