@@ -57,7 +57,7 @@ def test_a_head_teacher_sets_the_policy_records_consent_and_opens_the_round(
     sign_in(page, "head@hillside-consent.example", PASSWORD)
     page.goto(f"{live_server.url}/pulse/new/")
     page.get_by_label("Name").fill("Before the tests")
-    page.get_by_label("Only these teams").select_option(label="Year 9 Science")
+    page.get_by_label("Only these classes").select_option(label="Year 9 Science")
     page.get_by_label("Invited: one link per person, used once").check()
     page.get_by_label("Add a question of your own (1–5 agreement)").fill(QUESTION)
     page.get_by_label("Mental or psychological problems of the student").check()
