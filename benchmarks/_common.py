@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
 import tempfile
@@ -39,6 +40,22 @@ def median_ms(
         fn()
         times.append(clock() - t0)
     return statistics.median(times) * 1000
+
+
+def add_clock_and_reuse(parser: argparse.ArgumentParser) -> None:
+    """The options the scale benchmarks share: ``--cpu`` (see :func:`cpu_clock`) and
+    ``--reuse`` (the data of an earlier run)."""
+    parser.add_argument(
+        "--cpu",
+        action="store_true",
+        help="time CPU (this process: with SQLite, the database too; with a local PostgreSQL, "
+        "plus its backend's) rather than wall clock: steadier on a shared machine",
+    )
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="with AMPWORK_DATA_DIR (or a database URL) of an earlier run: skip generating",
+    )
 
 
 def cpu_clock(connection: Any) -> Callable[[], float]:

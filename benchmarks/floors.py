@@ -27,7 +27,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from _common import cpu_clock, median_ms, setup_django
+from _common import add_clock_and_reuse, cpu_clock, median_ms, setup_django
 
 # ---------------------------------------------------------------- pulse floor
 
@@ -322,17 +322,7 @@ def main() -> None:
         action="store_true",
         help="also time the cold reads with Python's cyclic garbage collector paused",
     )
-    parser.add_argument(
-        "--cpu",
-        action="store_true",
-        help="time CPU (this process: with SQLite, the database too; with a local PostgreSQL, "
-        "plus its backend's) rather than wall clock: steadier on a shared machine",
-    )
-    parser.add_argument(
-        "--reuse",
-        action="store_true",
-        help="with AMPWORK_DATA_DIR (or a database URL) of an earlier run: skip generating",
-    )
+    add_clock_and_reuse(parser)
     parser.add_argument(
         "--only", choices=["pulse", "advisor"], help="time one of the two reads, not both"
     )

@@ -21,7 +21,7 @@ import statistics
 import time
 from collections.abc import Callable
 
-from _common import cpu_clock, setup_django
+from _common import add_clock_and_reuse, cpu_clock, setup_django
 
 FLOOR = """
 SELECT k.objective_id,
@@ -38,17 +38,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--people", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument(
-        "--cpu",
-        action="store_true",
-        help="time CPU (this process: with SQLite, the database too; with a local PostgreSQL, "
-        "plus its backend's) rather than wall clock: steadier on a shared machine",
-    )
-    parser.add_argument(
-        "--reuse",
-        action="store_true",
-        help="with AMPWORK_DATA_DIR (or a database URL) of an earlier run: skip generating",
-    )
+    add_clock_and_reuse(parser)
     args = parser.parse_args()
     setup_django()
     from django.db import connection
