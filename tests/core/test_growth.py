@@ -31,6 +31,7 @@ from ampwork.pulse.generate import generate_round
 
 SIZES = (60, 120, 240)
 LINEAR = 2 * 1.4  # the second step's added work against the first's: 2 when linear, 4 if square
+FLAT = 0.02  # a first step adding less than this share of the page's work counts as this much
 
 
 @pytest.fixture
@@ -109,7 +110,10 @@ def test_organisation_wide_pages_grow_at_most_linearly(
             read_back = calls(get)
             work[size] = (computed, read_back)
         small, middle, large = (work[size][0] for size in SIZES)
-        grew[(who, path)] = (large - middle) / (middle - small)
+        # a step that adds less than FLAT of the page's work is noise, not growth: the
+        # admin's home counts in the database now and adds ~2% from n to 2n people, where a
+        # few hundred calls more or less would swing the ratio across LINEAR
+        grew[(who, path)] = (large - middle) / max(middle - small, FLAT * middle)
         assert work[SIZES[-1]][1] < large, f"{who} {path}: reading back costs as much"
     too_fast = {page: round(ratio, 2) for page, ratio in grew.items() if ratio > LINEAR}
     assert not too_fast, f"Python work grew faster than the organisation: {too_fast}"

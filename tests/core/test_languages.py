@@ -377,11 +377,15 @@ def test_the_audit_log_names_objects_sources_and_details_in_the_readers_language
     german = client.get(reverse("core:audit_log"), HTTP_ACCEPT_LANGUAGE="de").content.decode()
     assert "Runde der Pulsbefragung 3" in german
     assert "Kommandozeile" in german
-    assert "Slack-Workspace-ID: T042; Status: closed; some new key: 1" in german
+    # (PostgreSQL's jsonb keeps keys in its own order: each pair, then their separator)
+    for pair in ("Slack-Workspace-ID: T042", "Status: closed", "some new key: 1"):
+        assert pair in german
+    assert "closed; " in german or "T042; " in german
     assert "pulse.round_closed" in german  # the action's code stays a code
     french = client.get(reverse("core:audit_log"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "vague de l&#x27;enquête pulse 3" in french
-    assert "statut\u00a0: closed\u202f; " in french
+    assert "statut\u00a0: closed" in french
+    assert "\u202f; " in french
     english = client.get(reverse("core:audit_log"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "pulse round 3" in english
     assert "command line" in english
