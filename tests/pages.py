@@ -22,3 +22,20 @@ def without_tokens(html: str) -> str:
 def text_of(response: Any) -> str:
     """A response's body, decoded, without its CSRF tokens."""
     return without_tokens(response.content.decode())
+
+
+def page_as(client: Any, person: Any, url: str, **headers: str) -> str:
+    """The page at ``url`` as ``person`` sees it (signed in on ``client``): its HTML, after
+    checking it answered 200."""
+    assert person.user is not None
+    client.force_login(person.user)
+    response = client.get(url, **headers)
+    assert response.status_code == 200
+    return str(response.content.decode())
+
+
+def main_of(html: str) -> str:
+    """A page's ``<main>`` element: its own words, without the navigation and footer."""
+    found = re.search(r"<main.*?</main>", html, re.S)
+    assert found is not None
+    return found.group()

@@ -17,26 +17,14 @@ from ampwork.advisor import readiness, services
 from ampwork.advisor.readiness import Signals
 from ampwork.core.models import Organisation, Person, Role
 from tests.factories import MembershipFactory, TeamFactory
+from tests.pages import main_of as _main
+from tests.pages import page_as as _get
 
 pytestmark = pytest.mark.django_db
 
 COMPANY_EXAMPLES = re.compile(
     r"bonus|perks|day off|Account Executive|onboarding|weekly review", re.I
 )
-
-
-def _get(client: Client, person: Person, url: str, **headers: str) -> str:
-    assert person.user is not None
-    client.force_login(person.user)
-    response = client.get(url, **headers)
-    assert response.status_code == 200
-    return response.content.decode()
-
-
-def _main(html: str) -> str:
-    found = re.search(r"<main.*?</main>", html, re.S)
-    assert found is not None
-    return found.group()
 
 
 def test_a_schools_incentives_page_gives_a_schools_examples(

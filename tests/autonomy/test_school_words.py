@@ -12,18 +12,11 @@ from django.test import Client
 
 from ampwork.core.models import Organisation, Person, Role
 from tests.factories import MembershipFactory, TeamFactory
+from tests.pages import page_as as _get
 
 pytestmark = pytest.mark.django_db
 
 COMPANY_WORDS = re.compile(r"\bmanagers?\b", re.I)
-
-
-def _get(client: Client, person: Person, url: str, **headers: str) -> str:
-    assert person.user is not None
-    client.force_login(person.user)
-    response = client.get(url, **headers)
-    assert response.status_code == 200
-    return response.content.decode()
 
 
 def _grid(where: Organisation, make_person: Callable[..., Person]) -> tuple[Person, str]:

@@ -16,6 +16,7 @@ from ampwork.conversations import services
 from ampwork.core.errors import ValidationFailed
 from ampwork.core.models import Organisation, Person, Role
 from ampwork.core.permissions import Actor
+from tests.pages import page_as
 
 pytestmark = pytest.mark.django_db
 
@@ -38,12 +39,8 @@ def _series(
 
 
 def _page(client: Client, person: Person, series: Any, **headers: str) -> str:
-    assert person.user is not None
-    client.force_login(person.user)
     url = reverse("conversations:meeting", kwargs={"pk": services.open_meeting_of(series).pk})
-    response = client.get(url, **headers)
-    assert response.status_code == 200
-    return response.content.decode()
+    return page_as(client, person, url, **headers)
 
 
 def _share_box(html: str) -> str:

@@ -16,6 +16,7 @@ from ampwork.mastery import services
 from ampwork.mastery.models import Review
 from ampwork.mastery.selectors import week_of
 from tests.factories import MembershipFactory, TeamFactory
+from tests.pages import main_of, page_as
 
 pytestmark = pytest.mark.django_db
 
@@ -90,11 +91,8 @@ FEEDBACK_COMPANY_WORDS = re.compile(r"\bmanagers?\b|\breports\b|\bcolleagues\b",
 
 
 def _feedback_page(client: Client, person: Person, **headers: str) -> str:
-    assert person.user is not None
-    client.force_login(person.user)
-    response = client.get("/mastery/feedback/", **headers)
-    assert response.status_code == 200
-    found = re.search(r"<h1>.*</section>", response.content.decode(), re.S)
+    html = page_as(client, person, "/mastery/feedback/", **headers)
+    found = re.search(r"<h1>.*</section>", html, re.S)
     assert found is not None
     # the people pickers name colleagues in both kinds of organisation: not ours here
     return re.sub(r"<option value=\"\">[^<]*</option>", "", found.group())
@@ -207,13 +205,7 @@ def test_a_saved_review_keeps_the_companys_words(
 
 
 def _main_of(client: Client, person: Person, url: str, **headers: str) -> str:
-    assert person.user is not None
-    client.force_login(person.user)
-    response = client.get(url, **headers)
-    assert response.status_code == 200
-    found = re.search(r"<main.*?</main>", response.content.decode(), re.S)
-    assert found is not None
-    return found.group()
+    return main_of(page_as(client, person, url, **headers))
 
 
 def test_a_schools_reflection_team_and_matrix_pages_name_teachers(

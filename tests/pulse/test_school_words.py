@@ -15,18 +15,13 @@ from django.utils import timezone
 from ampwork.core.models import Organisation, Person, Role
 from ampwork.pulse.models import Round
 from tests.factories import TeamFactory
+from tests.pages import main_of, page_as
 
 pytestmark = pytest.mark.django_db
 
 
 def _form(client: Client, person: Person, **headers: str) -> str:
-    assert person.user is not None
-    client.force_login(person.user)
-    response = client.get("/pulse/new/", **headers)
-    assert response.status_code == 200
-    found = re.search(r"<main.*?</main>", response.content.decode(), re.S)
-    assert found is not None
-    return found.group()
+    return main_of(page_as(client, person, "/pulse/new/", **headers))
 
 
 def _words(form: str) -> str:
