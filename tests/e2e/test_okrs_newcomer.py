@@ -129,6 +129,8 @@ def test_close_and_score_tells_alike_objectives_apart(
     page.get_by_role("link", name="Cycle dashboard").click()
     page.get_by_role("link", name="Close and score the cycle").click()
     alike = page.locator("section.card h2", has_text="Crash-free sessions stay above 99.5%")
+    # a click does not wait for the next page: reading the owners at once once read the old one
+    expect(alike).to_have_count(9)
     owners = [o.strip(" ·") for o in alike.locator(".close__owner").all_inner_texts()]
     assert len(owners) == 9
     assert len(set(owners)) == 9  # each told apart by its owner
