@@ -279,7 +279,7 @@ def _render(text: str, language: str, **context: Any) -> str:
     ("language", "number", "day"),
     [
         ("es", "1.234,5", "30 nov 2026"),
-        ("de", "1.234,5", "30.11.2026"),
+        ("de", "1.234,5", "30. Nov. 2026"),
         ("fr", "1\u202f234,5", "30 nov. 2026"),
         ("en-gb", "1,234.5", "30 Nov 2026"),
     ],

@@ -1,7 +1,7 @@
 """Dates, numbers, percentages and money in the reader's language (pure: no ORM).
 
 Babel's CLDR data decides each language's patterns, so a Spanish reader sees ``1.234,5``
-and ``30 nov 2026``, a German one ``1.234,5`` and ``30.11.2026``, an English one
+and ``30 nov 2026``, a German one ``1.234,5`` and ``30. Nov. 2026``, an English one
 ``1,234.5`` and ``30 Nov 2026``. The language is Django's active one (the person's choice,
 their browser's, their organisation's: core/middleware.py) unless one is given. Files
 meant for machines (CSV exports, the API) never come through here: they stay
@@ -51,11 +51,13 @@ def locale_for(language: str | None = None) -> Locale:
 # The date shapes the pages use, by name: each is a CLDR pattern or skeleton, so every
 # language orders and abbreviates in its own way.
 DATE_FORMATS = {
-    "day": "medium",  # 30 Nov 2026 · 30.11.2026 · 30 nov. 2026 · 30 nov 2026
     "day_long": "long",  # 30 November 2026
     "weekday_long": "full",  # Monday, 30 November 2026
 }
 SKELETONS = {
+    # 30 Nov 2026 · 30. Nov. 2026 · 30 nov. 2026 · 30 nov 2026: German's "medium" date is
+    # all digits (30.11.2026), which sat oddly beside "1. Sept." and a span's "28. Okt."
+    "day": "yMMMd",
     "day_month": "MMMd",  # 30 Nov
     "day_month_long": "MMMMd",  # 30 November
     "weekday_day": "MMMEd",  # Mon 30 Nov
@@ -228,7 +230,7 @@ def format_interval(
     language: str | None = None,
 ) -> str:
     """A span of days written once, as each language writes one: '28 Oct – 7 Nov 2026'
-    (en), '28.10.–07.11.2026' (de), '28 oct. – 7 nov. 2026' (fr); the shared month or year
+    (en), '28. Okt. – 7. Nov. 2026' (de), '28 oct. – 7 nov. 2026' (fr); the shared month or year
     is not repeated, and both ends have the same shape (CLDR's interval formats). A
     missing end is written as the one day there is."""
     if isinstance(start, dt.datetime):

@@ -66,7 +66,7 @@ def pct(value: float | None, decimals: int = 0) -> str:
 
 
 # Dates in the reader's language (core/l10n.py): ``{{ when|day }}`` → 30 Nov 2026,
-# 30.11.2026, 30 nov. 2026, 30 nov 2026. A datetime is shown in the current time zone.
+# 30. Nov. 2026, 30 nov. 2026, 30 nov 2026. A datetime is shown in the current time zone.
 def _local(value: dt.date | dt.datetime | None) -> dt.date | dt.datetime | None:
     if isinstance(value, dt.datetime) and timezone.is_aware(value):
         return timezone.localtime(value)
