@@ -4,11 +4,13 @@ numbers and dates written their way while CSV exports stay locale-neutral."""
 
 from __future__ import annotations
 
+import ast
 import csv
 import datetime as dt
 import io
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -20,11 +22,13 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import translation
 
-from ampwork.core import csvexport, languages, services
+import ampwork
+from ampwork.core import audit_labels, csvexport, languages, services
 from ampwork.core.errors import NotAllowed
 from ampwork.core.models import AuditEvent, Organisation, Person, Role
 from ampwork.core.permissions import Actor
 from ampwork.demo.services import DemoResult
+from ampwork.fairness.services import COLUMNS
 
 from ..factories import PersonFactory
 
@@ -381,7 +385,7 @@ def test_the_audit_log_names_objects_sources_and_details_in_the_readers_language
     for pair in ("Slack-Workspace-ID: T042", "Status: closed", "some new key: 1"):
         assert pair in german
     assert "closed; " in german or "T042; " in german
-    assert "pulse.round_closed" in german  # the action's code stays a code
+    assert "pulse.round_closed" in german  # an action with no label is shown as stored
     french = client.get(reverse("core:audit_log"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "vague de l&#x27;enquête pulse 3" in french
     assert "statut\u00a0: closed" in french
@@ -392,3 +396,62 @@ def test_the_audit_log_names_objects_sources_and_details_in_the_readers_language
     event = AuditEvent.objects.get(action="pulse.round_closed")
     assert (event.target_type, event.actor_email) == ("Round", "command line")
     assert event.detail["team_id"] == "T042"
+
+
+def test_the_audit_log_names_each_action_in_the_readers_language(
+    web: Callable[[Person], Client], admin: Person, org: Organisation
+) -> None:
+    """The key stays beside its label: it is what an export or a search by key finds."""
+    AuditEvent.objects.create(organisation=org, actor_email="system", action="pulse.opened")
+    client = web(admin)
+    german = client.get(reverse("core:audit_log"), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Runde der Pulsbefragung geöffnet" in german
+    assert '<code class="small muted">pulse.opened</code>' in german
+    spanish = client.get(reverse("core:audit_log"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "ronda de la encuesta pulse abierta" in spanish
+
+
+# the actions recorded under a name the call does not spell out (a constant, a choice, an
+# f-string): each is listed here, so a new one must be named in the labels too
+ACTIONS_NOT_SPELT_OUT = {
+    "classcode.locked_out",
+    "login.locked_out",
+    "calendar_feed.created",
+    "calendar_feed.reset",
+    "person.activated",
+    "person.deactivated",
+    *(f"pay.imported.{kind}" for kind in ("compensation", "market", "bands", "rates")),
+}
+
+
+def _recorded_actions() -> tuple[set[str], list[str]]:
+    """Every action key a service passes to the audit log, read from the source."""
+    spelt, other = set(), []
+    for path in Path(ampwork.__file__).parent.rglob("*.py"):
+        if "migrations" in path.parts:
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            position = {"record": 2, "record_membership": 1}.get(name)
+            if position is None or len(node.args) <= position:
+                continue
+            arg = node.args[position]
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
+                spelt.add(arg.value)
+            else:
+                other.append(f"{path.name}:{node.lineno}")
+    return spelt, other
+
+
+def test_every_action_the_services_record_has_a_label() -> None:
+    spelt, other = _recorded_actions()
+    assert len(spelt) > 60  # the reader found the calls
+    # the calls that pass a name, not a string: a new one must add its actions above
+    assert len(other) == 6, other
+    assert set(COLUMNS) == {"compensation", "market", "bands", "rates"}  # pay.imported.{kind}
+    unlabelled = sorted((spelt | ACTIONS_NOT_SPELT_OUT) - set(audit_labels.ACTIONS))
+    assert unlabelled == []
+    assert audit_labels.action_label("no.such_action") == "no.such_action"

@@ -261,6 +261,12 @@ def quoted_list(words: list[object]) -> SafeString:
 
 
 @register.filter
+def audit_action(action: str) -> str:
+    """An audit event's action ('pulse.opened') in the reader's words (core/audit_labels.py)."""
+    return audit_labels.action_label(action)
+
+
+@register.filter
 def audit_model(name: str) -> str:
     """An audit event's object type ('Round') in the reader's words (core/audit_labels.py)."""
     return audit_labels.model_label(name)
