@@ -5,15 +5,21 @@ reads as one column on a phone and puts start and hours side by side on a laptop
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
+from ampwork.core.models import Person
+from ampwork.core.permissions import Actor
 from ampwork.demo.services import DEMO_PASSWORD, ensure_demo
+from ampwork.pulse import services as pulse_services
 
 pytestmark = [
     pytest.mark.e2e,
@@ -112,3 +118,35 @@ def test_methods_shipit_and_settings_fit_a_phone(
     assert title["width"] > starts["width"] + hours["width"]
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.locator("form.shipit-form").screenshot(path=str(SHOTS / "laptop-shipit.png"))
+
+
+def test_a_pulse_answers_in_spanish_on_a_phone_one_per_line(
+    small: Any, live_server: Any, sign_in: Callable[..., None]
+) -> None:
+    """Five answers side by side need a fifth of 375 px for "Totalmente en desacuerdo":
+    Spanish pushed the form sideways. On a phone each answer has its own line."""
+    company = ensure_demo().company
+    actor = Actor.system(company)
+    today = timezone.localdate()
+    pulse = pulse_services.create_round(
+        actor=actor, name="Pulso", opens=today, closes=today + dt.timedelta(days=5)
+    )
+    pulse_services.open_round(actor=actor, round=pulse, send=False)
+    Person.objects.filter(organisation=company, email="member@brightwater.example").update(
+        language="es"
+    )
+    sign_in(small, "member@brightwater.example", DEMO_PASSWORD)
+    small.goto(f"{live_server.url}/pulse/")
+    small.locator("a[href*='/answer']").first.click()
+    first = small.locator("fieldset.likert").first
+    expect(first.locator("label").first).to_contain_text("Totalmente en desacuerdo")
+    _fits(small, "phone-pulse-answer-es")
+    boxes = [first.locator("label").nth(i).bounding_box() for i in range(5)]
+    assert all(b["y"] > a["y"] + a["height"] - 1 for a, b in itertools.pairwise(boxes))
+    assert all(b["x"] + b["width"] <= WIDTH for b in boxes)
+    # the 0–10 question keeps its numbers in rows, each still a tap target
+    scores = small.locator("fieldset.likert--enps label")
+    for i in range(11):
+        box = scores.nth(i).bounding_box()
+        assert box["x"] + box["width"] <= WIDTH
+        assert box["width"] >= 24
