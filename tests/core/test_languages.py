@@ -455,3 +455,27 @@ def test_every_action_the_services_record_has_a_label() -> None:
     unlabelled = sorted((spelt | ACTIONS_NOT_SPELT_OUT) - set(audit_labels.ACTIONS))
     assert unlabelled == []
     assert audit_labels.action_label("no.such_action") == "no.such_action"
+
+
+@pytest.mark.parametrize(
+    ("language", "ours", "theirs"),
+    [
+        ("es", "¿Olvidaste tu contraseña?", "¿Ha olvidado su contraseña?"),
+        ("de", "Passwort vergessen?", "Bitte das selbe Passwort"),
+    ],
+)
+@pytest.mark.django_db
+def test_the_sign_in_page_speaks_as_the_product_does(
+    client: Client, language: str, ours: str, theirs: str
+) -> None:
+    """allauth's and Django's own catalogues say "Sie"/"usted"; the project's catalogue,
+    read first (ampwork/wordings.py), says "du"/"tú" like every other page."""
+    page = client.get("/sign-in/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert ours in page
+    assert theirs not in page
+    with translation.override(language):
+        from django.contrib.auth.password_validation import password_validators_help_texts
+
+        helps = " ".join(password_validators_help_texts())
+    assert ("Dein Passwort" if language == "de" else "Tu contraseña") in helps
+    assert "Su contraseña" not in helps
