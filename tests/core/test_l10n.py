@@ -238,3 +238,24 @@ def test_joined_lists_in_english_as_join_did_and_escapes_each_item() -> None:
     page = Template("{% load ampwork_tags %}{{ words|joined }}")
     with translation.override("en"):
         assert page.render(Context({"words": ["<i>a</i>", "b"]})) == "&lt;i&gt;a&lt;/i&gt;; b"
+
+
+@pytest.mark.parametrize(
+    ("language", "unit", "written"),
+    [
+        ("en-gb", "%", "6%"),
+        ("de", "%", "6\xa0%"),
+        ("es", " % ", "6\xa0%"),  # the owner's spaces around it do not count
+        ("en-gb", "h", "6\xa0h"),
+        ("fr", "clients", "6\xa0clients"),
+        ("de", "", "6"),
+        ("de", "  ", "6"),
+    ],
+)
+def test_a_value_keeps_its_unit_apart_as_each_language_does(
+    language: str, unit: str, written: str
+) -> None:
+    assert l10n.with_unit("6", unit, language) == written
+    french_percent = l10n.with_unit("6", "%", "fr")
+    assert french_percent == "6" + l10n.percent_affixes("fr")[1]
+    assert french_percent != "6%"

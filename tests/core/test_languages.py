@@ -411,6 +411,31 @@ def test_the_audit_log_names_each_action_in_the_readers_language(
     assert "ronda de la encuesta pulse abierta" in spanish
 
 
+def test_the_audit_log_names_values_of_a_fixed_list_and_leaves_the_rest(
+    web: Callable[[Person], Client], admin: Person, org: Organisation
+) -> None:
+    AuditEvent.objects.create(
+        organisation=org,
+        actor_email="system",
+        action="pay.viewed",
+        detail={"page": "fairness overview", "people": 12},
+    )
+    AuditEvent.objects.create(
+        organisation=org,
+        actor_email="system",
+        action="pay.audited",
+        detail={"status": "red", "name": "red"},  # a name that happens to be a colour word
+    )
+    client = web(admin)
+    german = client.get(reverse("core:audit_log"), HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Seite: Überblick zur Vergütungsgerechtigkeit" in german
+    assert "Status: rot" in german
+    assert "Name: red" in german
+    assert "fairness overview" not in german
+    event = AuditEvent.objects.get(action="pay.audited")
+    assert event.detail == {"status": "red", "name": "red"}  # the record stays as written
+
+
 # the actions recorded under a name the call does not spell out (a constant, a choice, an
 # f-string): each is listed here, so a new one must be named in the labels too
 ACTIONS_NOT_SPELT_OUT = {

@@ -7,6 +7,7 @@ the minimum (docs/methods.md, *Translations*; docs/privacy.md)."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import random
 from typing import Any
 
@@ -258,6 +259,23 @@ def test_the_answer_page_in_german_shows_german_items_and_stores_de(
     assert selectors.answer_translation(stored) == "amp-pulse-1/de-1"
     assert stored.language_sealed not in ("", "de")  # sealed (the attack test below)
     assert stored.answers == {"task1": 4, "mast1": 5}
+
+
+def test_the_french_answer_page_keeps_its_question_marks_with_their_sentence(
+    admin_actor: Actor, org: Organisation, client: Client
+) -> None:
+    """The versioned French texts are written with plain spaces; shown, the space before
+    "?" is a no-break one (as the catalogues write it), and the stored words are unchanged."""
+    people = _team(org, "Core", 5)
+    _open(admin_actor)
+    url = f"/pulse/answer/{_tokens(people)[0]}/"
+    french = translations.TRANSLATIONS[VERSION]["fr"][1]
+    assert french["enps"]["company"].count(" ?") == 1  # the source as versioned
+    with translation.override("fr"):
+        page = html.unescape(client.get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode())
+    assert french["enps"]["company"].replace(" ?", "\u202f?") in page
+    assert french["comment"]["comment"].replace(" ?", "\u202f?") in page
+    assert "ici ? (0–10)" not in page
 
 
 def test_an_english_page_stores_en_and_the_instruments_own_version(

@@ -233,6 +233,31 @@ DETAILS: dict[str, str | Promise] = {
 }
 
 
+# the stored values of a detail that are words of a fixed list, by (detail key, value);
+# names, emails, ids and counts are shown as they are
+VALUES: dict[tuple[str, str], str | Promise] = {
+    ("status", "red"): pgettext_lazy("audit log value", "red"),
+    ("status", "amber"): pgettext_lazy("audit log value", "amber"),
+    ("status", "green"): pgettext_lazy("audit log value", "green"),
+    ("status", "consented"): pgettext_lazy("audit log value", "consent given"),
+    ("status", "opted_out"): pgettext_lazy("audit log value", "opted out"),
+    ("rule", "consent"): pgettext_lazy("audit log value", "written consent required"),
+    ("rule", "opt_out"): pgettext_lazy("audit log value", "opt-out offered"),
+    ("kind", "pictures"): pgettext_lazy("audit log value", "pictures"),
+    ("kind", "words"): pgettext_lazy("audit log value", "words"),
+    ("page", "fairness overview"): pgettext_lazy("audit log value", "pay fairness overview"),
+    ("page", "api full report"): pgettext_lazy("audit log value", "full report, through the API"),
+}
+
+
+def value_label(key: str, value: object) -> object:
+    """A detail's stored value in the reader's words when it is a word of a fixed list
+    ('red' → 'rot'); anything else as stored."""
+    if isinstance(value, str) and (key, value) in VALUES:
+        return str(VALUES[key, value])
+    return value
+
+
 def action_label(action: str) -> str:
     """'pulse.opened' → 'pulse round opened' in the reader's language; an action without a
     label here is shown as stored."""

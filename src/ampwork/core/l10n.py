@@ -188,6 +188,19 @@ def format_measure(value: Number | None, language: str | None = None) -> str:
     return "—" if value is None else written(plain(value), language=language)
 
 
+def with_unit(written_value: str, unit: str, language: str | None = None) -> str:
+    """A written value and the unit its owner chose: a percent sign as the language writes
+    one ('6%' in English, '6\xa0%' in German), any other unit after a no-break space
+    ('4\xa0h', '8\xa0customers'); no unit, the value alone."""
+    unit = unit.strip()
+    if not unit:
+        return written_value
+    if unit == "%":
+        before, after = percent_affixes(language)
+        return f"{before}{written_value}{after}"
+    return f"{written_value}\xa0{unit}"
+
+
 def format_money(
     amount: Number | None, currency: str, decimals: int | None = None, language: str | None = None
 ) -> str:

@@ -412,15 +412,22 @@ def reader_language(round: Round) -> str:
 
 def item_words(round: Round, item: Item, school: bool, band: str | None = None) -> str:
     """An item as the page's reader reads it (a family's preview of a student pulse)."""
-    return translations.item_text(round.instrument, reader_language(round), item, school, band)
+    language = reader_language(round)
+    return l10n.punctuated(
+        translations.item_text(round.instrument, language, item, school, band), language
+    )
 
 
 def enps_words(round: Round, school: bool, band: str | None = None) -> str:
-    return translations.enps_text(round.instrument, reader_language(round), school, band)
+    language = reader_language(round)
+    return l10n.punctuated(
+        translations.enps_text(round.instrument, language, school, band), language
+    )
 
 
 def comment_words(round: Round) -> str:
-    return translations.comment_text(round.instrument, reader_language(round))
+    language = reader_language(round)
+    return l10n.punctuated(translations.comment_text(round.instrument, language), language)
 
 
 def subscale_label(round: Round | RoundRef, code: str) -> str:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from ampwork.core import csvexport, languages
+from ampwork.core import csvexport, l10n, languages
 from ampwork.core.errors import NotAllowed, NotFound, ValidationFailed
 from ampwork.core.forms import DateInput, add_errors
 from ampwork.core.permissions import Actor, can, require
@@ -380,15 +380,21 @@ def _form_context(round: Round, invitation: Any) -> dict[str, Any]:
     band = services.band_for(round, None if invitation is None else invitation.group_id)
     version = round.instrument
     language = translations.language_of(translation.get_language(), version)
+
+    def words(text: str) -> str:
+        return l10n.punctuated(text, language)
+
     return {
         "round": round,
         "scale": translations.scale(version, language),
         "translated": translations.is_translation(version, language),
+        # the versioned words, with French spacing before "?" and ":" as they are shown
         "questions": [
-            (i.code, translations.item_text(version, language, i, school, band)) for i in items
+            (i.code, words(translations.item_text(version, language, i, school, band)))
+            for i in items
         ],
-        "enps_question": translations.enps_text(version, language, school, band),
-        "comment_question": translations.comment_text(version, language),
+        "enps_question": words(translations.enps_text(version, language, school, band)),
+        "comment_question": words(translations.comment_text(version, language)),
         "language": language,
         "school": school,
         "enps_values": list(range(11)),

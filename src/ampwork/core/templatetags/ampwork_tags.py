@@ -99,6 +99,13 @@ for _name, _shape in (
 
 
 @register.filter
+def unit(written_value: str, name: str | None) -> str:
+    """A number already written for people, with the unit its owner chose:
+    ``{{ kr.target|number:"-2"|unit:kr.unit }}`` → '6%', '6\xa0%' (de), '4\xa0h'."""
+    return l10n.with_unit(str(written_value), name or "")
+
+
+@register.filter
 def number(value: float | Decimal | None, decimals: int | str | None = None) -> str:
     """1234.5 → '1,234.5' (en), '1.234,5' (de, es), '1 234,5' (fr); ``|number:1`` fixes
     one decimal place; ``|number:"-1"`` as Django's ``floatformat:"-1"``: one place, none
@@ -264,6 +271,12 @@ def quoted_list(words: list[object]) -> SafeString:
 def audit_action(action: str) -> str:
     """An audit event's action ('pulse.opened') in the reader's words (core/audit_labels.py)."""
     return audit_labels.action_label(action)
+
+
+@register.filter
+def audit_value(value: object, key: str) -> object:
+    """A detail's value ('red') in the reader's words when it is one of a fixed list."""
+    return audit_labels.value_label(key, value)
 
 
 @register.filter
