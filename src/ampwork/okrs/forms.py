@@ -63,7 +63,7 @@ def _report(person: Person, *, school: bool) -> str:
     """How the owner list names someone who reports to the actor: in a school, a student
     or a teacher."""
     if not school:
-        return _("Report: %(name)s")
+        return str(_("Report: %(name)s"))
     if person.role == Role.MEMBER:
         return pgettext("school", "Student: %(name)s")
     return pgettext("school", "Teacher: %(name)s")
