@@ -13,7 +13,7 @@ from django.core import mail
 from django.test import Client
 from django.utils import translation
 
-from ampwork.advisor import readiness, services
+from ampwork.advisor import readiness, services, traps
 from ampwork.advisor.readiness import Signals
 from ampwork.core.models import Organisation, Person, Role
 from tests.factories import MembershipFactory, TeamFactory
@@ -125,6 +125,7 @@ def test_a_schools_weekly_digest_counts_reflections(
     at_school = body[Person.objects.get(organisation=school, name="Tia Teacher").email]
     assert "weekly reflections written this week: 0" in at_school
     assert "reflections waiting for your answer: 0" in at_school
+    assert "people in your classes with a challenge flag: 0" in at_school
     assert not re.search(r"review|manager", at_school, re.I), at_school
     german_school = body[Person.objects.get(organisation=school, name="Gerd German").email]
     assert "wöchentliche Reflexionen" in german_school
@@ -132,4 +133,28 @@ def test_a_schools_weekly_digest_counts_reflections(
     at_work = body[Person.objects.get(organisation=org, name="Tia Teacher").email]
     assert "weekly reviews written this week: 0" in at_work
     assert "reviews waiting for your answer: 0" in at_work
+    assert "people with a challenge flag: 0" in at_work
     assert "reflection" not in at_work
+
+
+def test_a_schools_findings_speak_of_prizes_students_and_reflections() -> None:
+    incentive = traps.IncentiveFact(
+        id=1,
+        what="class trip",
+        style="if_then",
+        objective_id=7,
+        objective_title="Read",
+        work_style="heuristic",
+    )
+    team = traps.TeamFact(id=3, name="7B", control=("no step granted",))
+    tired = {"reviews_before": 0.8, "reviews_recent": 0.3, "teams": (team,)}
+    school = traps.detect(traps.Facts(is_school=True, incentives=(incentive,), **tired))
+    company = traps.detect(traps.Facts(incentives=(incentive,), **tired))
+    said = " ".join(f"{f.title} {f.next_step} {' '.join(f.evidence)}" for f in school.findings)
+    assert "Goals tied to a prize" in said
+    assert "weekly reflections written fell" in said
+    assert "how students do their work" in said
+    assert not re.search(r"bonus|\bpay\b|colleague|weekly review", said), said
+    at_work = " ".join(f"{f.title} {f.next_step}" for f in company.findings)
+    assert "OKRs tied to a bonus" in at_work
+    assert "fair base pay" in at_work

@@ -269,3 +269,41 @@ def test_a_teachers_reflection_names_everyone_who_may_read_it(
     assert client.get(url).status_code == 200
     theirs = _main_of(client, head_of_year, url)
     assert "the colleagues who lead them and the head teachers only." in theirs
+
+
+def test_a_teachers_skills_page_names_their_head_teacher(
+    school: Organisation,
+    make_person: Callable[..., Person],
+    actor_of: Callable[[Person], Actor],
+    client: Client,
+) -> None:
+    """A teacher's own ratings sit beside their head teacher's, not their teachers'."""
+    head = make_person(school, Role.ADMIN)
+    teacher = make_person(school, Role.MANAGER, manager=head)
+    skill = services.create_skill(
+        actor=actor_of(head), name="Questioning", levels=[f"level {n}" for n in range(1, 6)]
+    )
+    services.rate_skill(actor=actor_of(teacher), skill=skill, person=teacher, level=2)
+    services.rate_skill(actor=actor_of(head), skill=skill, person=teacher, level=3)
+    html = _page(client, teacher)
+    assert "Your head teacher adds their view beside yours" in html
+    assert "head teacher: level 3" in html
+    assert "Your teachers add their view" not in html
+    assert "Teachers add their view beside their students" in _page(client, head)
+
+
+def test_the_skills_chart_names_who_rated_beside_the_person() -> None:
+    from ampwork.mastery import charts
+    from ampwork.mastery.models import Skill
+    from ampwork.mastery.selectors import SkillHistory
+
+    day = timezone.localdate()
+    history = SkillHistory(Skill(name="Writing"), own=[(day, 2)], managers=[(day, 3)])
+    assert "Writing (manager)" in charts.skills([history])
+    student = charts.skills([history], rater="teacher")
+    assert "Writing (teacher)" in student
+    assert "as rated by the student and by their teachers" in student
+    assert "manager" not in student
+    teacher = charts.skills([history], rater="head teacher")
+    assert "Writing (head teacher)" in teacher
+    assert "manager" not in teacher

@@ -91,6 +91,9 @@ STEPS: tuple[Step, ...] = (
                 gettext_lazy("At least one autonomy step granted in each team"),
                 auto=True,
                 team=True,
+                school_text=pgettext_lazy(
+                    "school", "At least one autonomy step granted in each class"
+                ),
                 short=gettext_lazy("autonomy step"),
             ),
             Item(

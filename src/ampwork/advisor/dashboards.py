@@ -302,7 +302,7 @@ class Digest:
         "checklist": gettext_lazy("checklist items done"),
         "reviews_written": gettext_lazy("weekly reviews written this week"),
         "awaiting": gettext_lazy("reviews waiting for your answer"),
-        "flags": gettext_lazy("people with a challenge flag"),
+        "flags": pgettext_lazy("company", "people with a challenge flag"),
         "findings": gettext_lazy("open findings"),
     }
     # a school writes weekly reflections, not reviews (issue 21)
@@ -310,6 +310,7 @@ class Digest:
         **LABELS,
         "reviews_written": pgettext_lazy("school", "weekly reflections written this week"),
         "awaiting": pgettext_lazy("school", "reflections waiting for your answer"),
+        "flags": pgettext_lazy("school", "people in your classes with a challenge flag"),
     }
 
     def _shown(self, key: str, value: Any) -> str:

@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from ampwork.core.l10n import format_number, format_percent, list_separator
 from ampwork.core.words import gettext as _
-from ampwork.core.words import gettext_lazy, ngettext
+from ampwork.core.words import gettext_lazy, ngettext, pgettext, pgettext_lazy
 
 STALE_SHARE = 0.30
 STALE_MIN_KRS = 10
@@ -88,6 +88,10 @@ TITLES = {
     "anonymity-lowered": gettext_lazy("Survey anonymity minimum lowered"),
     "feedback-tied-to-pay": gettext_lazy("Feedback tied to a reward"),
 }
+# a school promises prizes and treats, not bonuses (issue 21): its own title where it differs
+SCHOOL_TITLES = {
+    "okrs-tied-to-bonuses": pgettext_lazy("school", "Goals tied to a prize"),
+}
 CLASSIC = ("if-then-creative", "defaulting-to-control", "ignoring-fairness")
 
 
@@ -140,10 +144,11 @@ class Finding:
     teams: tuple[int, ...] = ()  # managers of these teams see it too; admins see all
     subject: str = ""
     linked_id: int | None = None  # the object the link names (a team, an objective)
+    school: bool = False  # found in a school: its title in a school's words
 
     @property
     def title(self) -> str:
-        return str(TITLES[self.rule])
+        return str((self.school and SCHOOL_TITLES.get(self.rule)) or TITLES[self.rule])
 
     @property
     def source(self) -> str:
@@ -220,14 +225,23 @@ def if_then_creative(facts: Facts) -> list[Finding]:
                 "if-then-creative",
                 f"if-then-creative.incentive-{i.id}",
                 [_promised(i, in_advance=True), why],
-                _(
+                pgettext(
+                    "school",
+                    "Replace the if-then prize with recognition after the fact (“now that "
+                    "you…”); keep the reward off the goal. If the work is in fact routine, "
+                    "answer the reward-style questions for it.",
+                )
+                if facts.is_school
+                else pgettext(
+                    "company",
                     "Replace the if-then bonus with fair base pay and recognition after the fact "
                     "(“now that you…”); keep the reward off the goal. If the work is in fact "
-                    "routine, answer the reward-style questions for it."
+                    "routine, answer the reward-style questions for it.",
                 ),
                 "/advisor/incentives/",
                 i.teams,
                 i.what,
+                school=facts.is_school,
             )
         )
     return out
@@ -242,14 +256,22 @@ def defaulting_to_control(facts: Facts) -> list[Finding]:
                 _("%(team)s: %(reason)s") % {"team": t.name, "reason": reason}
                 for reason in t.control
             ],
-            _(
+            pgettext(
+                "school",
+                "Grant a first step in technique — how students do their work — with "
+                "guardrails, and let students set some of next cycle's goals themselves.",
+            )
+            if facts.is_school
+            else pgettext(
+                "company",
                 "Grant a first step in technique — how people do their work — with guardrails, "
-                "and let people write some of next cycle's objectives themselves."
+                "and let people write some of next cycle's objectives themselves.",
             ),
             f"/autonomy/teams/{t.id}/",
             (t.id,),
             t.name,
             t.id,
+            school=facts.is_school,
         )
         for t in facts.teams
         if t.control
@@ -288,14 +310,22 @@ def okrs_tied_to_bonuses(facts: Facts) -> list[Finding]:
             "okrs-tied-to-bonuses",
             f"okrs-tied-to-bonuses.incentive-{i.id}",
             [_promised(i, in_advance=False)],
-            _(
+            pgettext(
+                "school",
+                "Take the prize off the goal: score goals for learning and direction, and "
+                "recognise effort after the fact, on a broader view of what someone did.",
+            )
+            if facts.is_school
+            else pgettext(
+                "company",
                 "Take the bonus off the OKR: score OKRs for learning and direction, and decide "
-                "pay on a broader view of someone's contribution."
+                "pay on a broader view of someone's contribution.",
             ),
             f"/okrs/objectives/{i.objective_id}/",
             i.teams,
             i.what,
             i.objective_id,
+            school=facts.is_school,
         )
         for i in facts.incentives
         if i.style == "if_then" and i.objective_id is not None
@@ -328,9 +358,18 @@ def check_in_fatigue(facts: Facts) -> list[Finding]:
         and before - recent >= REVIEW_DROP
     ):
         evidence.append(
-            _(
-                "weekly reviews written fell from %(before)s to %(recent)s of people "
-                "(the four weeks before against the last four)"
+            (
+                pgettext(
+                    "school",
+                    "weekly reflections written fell from %(before)s to %(recent)s of people "
+                    "(the four weeks before against the last four)",
+                )
+                if facts.is_school
+                else pgettext(
+                    "company",
+                    "weekly reviews written fell from %(before)s to %(recent)s of people "
+                    "(the four weeks before against the last four)",
+                )
             )
             % {"before": format_percent(before), "recent": format_percent(recent)}
         )
@@ -341,11 +380,20 @@ def check_in_fatigue(facts: Facts) -> list[Finding]:
             "check-in-fatigue",
             "check-in-fatigue.organisation",
             evidence,
-            _(
+            pgettext(
+                "school",
+                "Ask students what makes check-ins feel like reporting; cut key results nobody "
+                "acts on, and answer every weekly reflection — students keep doing what "
+                "someone reads.",
+            )
+            if facts.is_school
+            else pgettext(
+                "company",
                 "Ask teams what makes check-ins feel like reporting; cut key results nobody "
-                "acts on, and answer every weekly review — people keep doing what someone reads."
+                "acts on, and answer every weekly review — people keep doing what someone reads.",
             ),
             "/okrs/",
+            school=facts.is_school,
         )
     ]
 
@@ -411,14 +459,23 @@ def feedback_tied_to_pay(facts: Facts) -> list[Finding]:
                     _("the reward “%(what)s” is recorded for “%(outcome)s”, which names feedback")
                     % {"what": i.what, "outcome": i.outcome}
                 ],
-                _(
+                pgettext(
+                    "school",
+                    "Remove the reward from feedback: keep 360 and upward feedback for growth, "
+                    "read by the person first, and give prizes on a broader, fair view — never "
+                    "on what classmates or students wrote.",
+                )
+                if facts.is_school
+                else pgettext(
+                    "company",
                     "Remove the reward from feedback: keep 360 and upward feedback for growth, "
                     "read by the person first, and decide pay on a broader, fair view — never on "
-                    "what colleagues wrote."
+                    "what colleagues wrote.",
                 ),
                 "/advisor/incentives/",
                 i.teams,
                 i.what,
+                school=facts.is_school,
             )
         )
     return out

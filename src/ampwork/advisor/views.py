@@ -161,5 +161,6 @@ def reward_style(request: HttpRequest, actor: Actor) -> HttpResponse:
             "verdict": verdict,
             "history": list(selectors.assessments(actor)[:20]),
             "job_role": request.POST.get("job_role", "") if request.method == "POST" else "",
+            "school": actor.organisation.is_school,
         },
     )

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SlackForm(forms.Form):
@@ -51,5 +54,19 @@ class TeamChannelForm(forms.Form):
         help_text=_("Leave empty to keep the one set; “remove” takes it away."),
     )
     remove_teams = forms.BooleanField(label=_("Remove the Teams address"), required=False)
-    recognition = forms.BooleanField(label=_("Recognition of the team's members"), required=False)
-    reminders = forms.BooleanField(label=_("The weekly review reminder (no names)"), required=False)
+    recognition = forms.BooleanField(
+        label=pgettext_lazy("company", "Recognition of the team's members"), required=False
+    )
+    reminders = forms.BooleanField(
+        label=pgettext_lazy("company", "The weekly review reminder (no names)"), required=False
+    )
+
+    def __init__(self, *args: Any, school: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if school:  # a school's words (issue 21)
+            self.fields["recognition"].label = pgettext_lazy(
+                "school", "Recognition of the class's students"
+            )
+            self.fields["reminders"].label = pgettext_lazy(
+                "school", "The weekly reflection reminder (no names)"
+            )

@@ -178,7 +178,9 @@ def team_channels(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
         "recognition": row.recognition if row else True,
         "reminders": row.reminders if row else True,
     }
-    form = TeamChannelForm(request.POST or None, initial=initial)
+    form = TeamChannelForm(
+        request.POST or None, initial=initial, school=actor.organisation.is_school
+    )
     if row is None or not row.sealed_teams_url:
         del form.fields["remove_teams"]  # nothing to remove
     if request.method == "POST" and form.is_valid():

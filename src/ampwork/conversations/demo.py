@@ -40,6 +40,16 @@ ACTIONS = [
     ("Write up the incident timeline", "person", True),
     ("Ask the data team about the ingest budget", "lead", False),
 ]
+# the school's 1:1s speak of lessons and homework, not on-call and incidents (issue 21)
+SCHOOL_POINTS = [
+    ("How the science project is going", True),
+    ("What you want to learn next term", False),
+    ("Feedback on the lab write-up", True),
+]
+SCHOOL_ACTIONS = [
+    ("Write up the experiment's results", "person", True),
+    ("Ask the library about books on plants", "lead", False),
+]
 
 
 def _team(org: Organisation, name: str) -> tuple[Person, list[Person]]:
@@ -78,7 +88,8 @@ def _series(
     assert previous is not None
     last = previous
     following = Meeting.objects.create(organisation=org, one_on_one=series, date=next_day)
-    for text, discussed in POINTS:
+    school = org.is_school
+    for text, discussed in SCHOOL_POINTS if school else POINTS:
         point = TalkingPoint.objects.create(
             organisation=org,
             meeting=last,
@@ -109,7 +120,7 @@ def _series(
             link_kind=ref[0],
             link_id=ref[1],
         )
-    for text, who, done in ACTIONS:
+    for text, who, done in SCHOOL_ACTIONS if school else ACTIONS:
         owner = person if who == "person" else lead
         item = ActionItem.objects.create(
             organisation=org,

@@ -11,12 +11,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import ValidationFailed
 from ampwork.core.forms import whole_number
-from ampwork.core.models import Person
+from ampwork.core.models import Person, Role
 from ampwork.core.permissions import Actor, can
 from ampwork.core.views import flash_errors, member_view
 from ampwork.mastery import selectors as mastery_selectors
@@ -217,5 +218,16 @@ def share(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     if request.htmx:  # type: ignore[attr-defined]
         found = feedback_selectors.get_request(actor, pk)
         return _page(request, actor, found, "conversations/_feedback_share.html")
-    messages.success(request, _("Saved: your manager reads only what you shared."))
+    if actor.organisation.is_school and actor.role == Role.MEMBER:
+        messages.success(
+            request, pgettext("school", "Saved: your teacher reads only what you shared.")
+        )
+    elif actor.organisation.is_school:
+        messages.success(
+            request, pgettext("school", "Saved: your head teacher reads only what you shared.")
+        )
+    else:
+        messages.success(
+            request, pgettext("company", "Saved: your manager reads only what you shared.")
+        )
     return redirect("feedback360:request", pk=pk)

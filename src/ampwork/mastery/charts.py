@@ -87,14 +87,48 @@ def attainment(rows: Sequence[CycleAttainment]) -> str:
     return to_html(fig, table)
 
 
-def skills(histories: Sequence[SkillHistory]) -> str:
-    """One line per skill: the person's own ratings (solid) and their manager's (dotted)."""
+# who rates a person beside them: a company's manager; in a school, a student's teachers
+# and a teacher's (or head teacher's) head teacher. Each wording is its own sentence.
+RATERS = ("manager", "teacher", "head teacher")
+
+
+def _rater_words(rater: str) -> tuple[str, str, str]:
+    """(the legend's "%(skill)s (…)", the table's caption, the table's "rated by" word)."""
+    if rater == "teacher":
+        return (
+            pgettext("school", "%(skill)s (teacher)"),
+            pgettext(
+                "school",
+                "Skill levels over time (1 to 5), as rated by the student and by their teachers",
+            ),
+            pgettext("school", "teacher"),
+        )
+    if rater == "head teacher":
+        return (
+            pgettext("school", "%(skill)s (head teacher)"),
+            pgettext(
+                "school",
+                "Skill levels over time (1 to 5), as rated by the person and by their head teacher",
+            ),
+            pgettext("school", "head teacher"),
+        )
+    return (
+        _("%(skill)s (manager)"),
+        _("Skill levels over time (1 to 5), as rated by the person and by their manager"),
+        pgettext("rated by", "manager"),
+    )
+
+
+def skills(histories: Sequence[SkillHistory], *, rater: str = "manager") -> str:
+    """One line per skill: the person's own ratings (solid) and their rater's (dotted) —
+    ``rater`` one of RATERS."""
+    legend, caption, rated_by = _rater_words(rater)
     fig = go.Figure()
     for i, history in enumerate(histories):
         colour = PALETTE[i % len(PALETTE)]
         for points, name, dash in (
             (history.own, history.skill.name, "solid"),
-            (history.managers, _("%(skill)s (manager)") % {"skill": history.skill.name}, "dot"),
+            (history.managers, legend % {"skill": history.skill.name}, "dot"),
         ):
             if points:
                 fig.add_trace(
@@ -119,14 +153,14 @@ def skills(histories: Sequence[SkillHistory]) -> str:
         legend={"orientation": "h", "y": -0.25},
     )
     table = Table(
-        _("Skill levels over time (1 to 5), as rated by the person and by their manager"),
+        caption,
         [_("Skill"), _("Rated by"), _("Date"), _("Level")],
         [
             (h.skill.name, who, _date(day), level)
             for h in histories
             for who, points in (
                 (pgettext("rated by", "self"), h.own),
-                (pgettext("rated by", "manager"), h.managers),
+                (rated_by, h.managers),
             )
             for day, level in points
         ],

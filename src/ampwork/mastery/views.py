@@ -20,7 +20,7 @@ from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import FieldError, NotAllowed, NotFound, ValidationFailed
 from ampwork.core.forms import whole_number
 from ampwork.core.l10n import list_separator
-from ampwork.core.models import Person, Role
+from ampwork.core.models import Organisation, Person, Role
 from ampwork.core.permissions import Actor, can
 from ampwork.core.templatetags.ampwork_tags import num
 from ampwork.core.views import attempt, flash_errors, member_view
@@ -42,6 +42,13 @@ def _int(raw: str | None, field: str, *, required: bool = True) -> int | None:
         raise ValidationFailed.single(field, _("must be a whole number")) from None
 
 
+def _rater(org: Organisation, person: Person) -> str:
+    """Who rates ``person`` beside them, in the organisation's words (charts.RATERS)."""
+    if not org.is_school:
+        return "manager"
+    return "teacher" if person.role == Role.MEMBER else "head teacher"
+
+
 def _progress(actor: Actor, person: Person) -> dict[str, Any]:
     """What a person's progress page shows, for them or for their managers."""
     org = actor.organisation
@@ -56,7 +63,7 @@ def _progress(actor: Actor, person: Person) -> dict[str, Any]:
         "cycles": cycles,
         "attainment_chart": charts.attainment(cycles) if cycles else None,
         "histories": histories,
-        "skills_chart": charts.skills(histories) if histories else None,
+        "skills_chart": charts.skills(histories, rater=_rater(org, person)) if histories else None,
         "flow": fm,
         "flow_chart": charts.flow_map(fm) if fm.enough else None,
         "calibration": goldilocks.calibrate(facts),
@@ -367,6 +374,9 @@ def skills(request: HttpRequest, actor: Actor) -> HttpResponse:
             "objectives": objectives,
             "may_define": can(actor, "skills.define"),
             "levels": range(1, 6),
+            # who adds their view beside yours: a student's teachers, a teacher's head teacher
+            "rater": _rater(actor.organisation, me) if me else "manager",
+            "head": actor.role == Role.ADMIN,
         },
     )
 

@@ -23,17 +23,40 @@ class Kind:
     label: StrOrPromise  # lazy: in the reader's language
     help: StrOrPromise
     email: bool  # on by email unless the person turns it off
+    # a school's words where they differ (issue 21): reflections, not reviews; no colleagues
+    school_label: StrOrPromise = ""
+    school_help: StrOrPromise = ""
 
 
 KINDS: tuple[Kind, ...] = (
-    Kind("checkin_due", _("Check-in due"), _("your weekly review and check-in are due"), False),
-    Kind("review_answered", _("Review answered"), _("someone replied to your weekly review"), True),
-    Kind("feedback_received", _("Feedback received"), _("a colleague gave you feedback"), True),
+    Kind(
+        "checkin_due",
+        _("Check-in due"),
+        pgettext_lazy("company", "your weekly review and check-in are due"),
+        False,
+        school_help=pgettext_lazy("school", "your weekly reflection and check-in are due"),
+    ),
+    Kind(
+        "review_answered",
+        pgettext_lazy("company", "Review answered"),
+        pgettext_lazy("company", "someone replied to your weekly review"),
+        True,
+        school_label=pgettext_lazy("school", "Reflection answered"),
+        school_help=pgettext_lazy("school", "someone replied to your weekly reflection"),
+    ),
+    Kind(
+        "feedback_received",
+        _("Feedback received"),
+        pgettext_lazy("company", "a colleague gave you feedback"),
+        True,
+        school_help=pgettext_lazy("school", "someone at school gave you feedback"),
+    ),
     Kind(
         "feedback_requested",
         _("Feedback requested"),
-        _("a colleague asks for your feedback"),
+        pgettext_lazy("company", "a colleague asks for your feedback"),
         False,
+        school_help=pgettext_lazy("school", "someone at school asks for your feedback"),
     ),
     Kind("recognition", _("Recognition"), _("someone recognised you"), False),
     Kind(

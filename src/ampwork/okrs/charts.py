@@ -10,6 +10,7 @@ from typing import Any
 import plotly.graph_objects as go
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from ampwork.core import l10n
 from ampwork.core.charts import ACCENT, Table, figure_html, to_html
@@ -115,7 +116,7 @@ def key_result(kr: KeyResult, history: Sequence[CheckIn], cycle: Cycle) -> str |
     return to_html(fig, table)
 
 
-def statuses(rows: Sequence[Any]) -> str:
+def statuses(rows: Sequence[Any], *, school: bool = False) -> str:
     """Stacked bars: objectives on track, at risk, off track per team. Written as the
     dicts plotly would make of its figure (:func:`ampwork.core.charts.figure_html`)."""
     names = [r.name for r in rows][::-1]
@@ -147,8 +148,13 @@ def statuses(rows: Sequence[Any]) -> str:
         "yaxis": {"automargin": True},
     }
     table = Table(
-        _("Objectives per team by pacing"),
-        [_("Team"), *(capfirst(_label(s)) for s in kinds)],
+        pgettext("school", "Objectives per class by pacing")
+        if school
+        else pgettext("company", "Objectives per team by pacing"),
+        [
+            pgettext("school", "Class") if school else pgettext("company", "Team"),
+            *(capfirst(_label(s)) for s in kinds),
+        ],
         [(r.name, *(r.counts[s] for s in kinds)) for r in rows],
     )
     return figure_html(data, layout, table)

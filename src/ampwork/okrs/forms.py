@@ -6,11 +6,11 @@ from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
 from ampwork.core import selectors as core_selectors
 from ampwork.core.forms import DateInput
-from ampwork.core.models import Person
+from ampwork.core.models import Person, Role
 from ampwork.core.permissions import Actor, anywhere, can
 
 from .models import Cycle, KeyResult, Objective, ObjectiveLink
@@ -30,12 +30,16 @@ def owner_choices(actor: Actor) -> list[tuple[str, str]]:
     and — for admins — the organisation and every team."""
     choices: list[tuple[str, str]] = []
     me = actor.person
+    school = actor.organisation.is_school
     if me is not None:
         choices.append((f"person:{me.pk}", _("Me (%(name)s)") % {"name": me.name}))
     if anywhere(actor, "objectives.edit"):  # every objective: the organisation's too
-        choices.append(
-            ("organisation", _("The organisation (%(name)s)") % {"name": actor.organisation.name})
+        whole = (
+            pgettext("school", "The school (%(name)s)")
+            if school
+            else _("The organisation (%(name)s)")
         )
+        choices.append(("organisation", whole % {"name": actor.organisation.name}))
         # the team that is the organisation itself is offered once, as the organisation
         teams = core_selectors.teams(actor.organisation).exclude(
             pk=organisation_team_of(actor.organisation) or 0
@@ -44,14 +48,25 @@ def owner_choices(actor: Actor) -> list[tuple[str, str]]:
         teams = core_selectors.teams(actor.organisation).filter(pk__in=core_selectors.led_teams(me))
     else:
         teams = core_selectors.teams(actor.organisation).none()
-    choices += [(f"team:{t.pk}", _("Team: %(name)s") % {"name": t.name}) for t in teams[:500]]
+    team = pgettext("school", "Class: %(name)s") if school else _("Team: %(name)s")
+    choices += [(f"team:{t.pk}", team % {"name": t.name}) for t in teams[:500]]
     if me is not None and can(actor, "objectives.for_reports"):
         reports = Person.objects.filter(pk__in=core_selectors.reports_of(me), active=True)
         choices += [
-            (f"person:{p.pk}", _("Report: %(name)s") % {"name": p.name})
+            (f"person:{p.pk}", _report(p, school=school) % {"name": p.name})
             for p in reports.order_by("name")[:500]
         ]
     return choices
+
+
+def _report(person: Person, *, school: bool) -> str:
+    """How the owner list names someone who reports to the actor: in a school, a student
+    or a teacher."""
+    if not school:
+        return str(_("Report: %(name)s"))
+    if person.role == Role.MEMBER:
+        return pgettext("school", "Student: %(name)s")
+    return pgettext("school", "Teacher: %(name)s")
 
 
 def parse_owner(value: str) -> dict[str, Any]:
@@ -109,6 +124,25 @@ class ObjectiveForm(forms.Form):
         self, *args: Any, actor: Actor, cycle: Cycle, editing: bool = False, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
+        if actor.organisation.is_school:  # a school's words (issue 21)
+            self.fields["work_style"].help_text = pgettext_lazy(
+                "school",
+                "Heuristic work is recognised after the fact (“now that you…”), never with an "
+                "if-then prize.",
+            )
+            cast(forms.ChoiceField, self.fields["visibility"]).choices = [
+                (
+                    Objective.Visibility.ORGANISATION,
+                    pgettext_lazy("school", "Everyone in the school"),
+                ),
+                (
+                    Objective.Visibility.PRIVATE,
+                    pgettext_lazy("school", "Private (owner, their teachers, head teachers)"),
+                ),
+            ]
+            self.fields["parent"].help_text = pgettext_lazy(
+                "school", "An objective of the school or a class this one serves."
+            )
         if editing:
             for name in ("owner", "parent", "link_kind"):
                 del self.fields[name]

@@ -454,7 +454,9 @@ def dashboard_page(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
             "board": board,
             "cycle": cycle,
             "page": page,
-            "status_chart": charts.statuses(board.teams[:15]) if board.teams else None,
+            "status_chart": charts.statuses(board.teams[:15], school=actor.organisation.is_school)
+            if board.teams
+            else None,
             "score_chart": charts.scores(board.scores, board.scored) if board.scores else None,
             "may_close": can(actor, "cycles.edit", cycle) and cycle.is_open,
         },
