@@ -163,24 +163,44 @@ def german(browser: Any) -> Iterator[Any]:
 def test_every_charts_words_fit_a_german_phone(
     demo: Any, german: Any, live_server: Any, sign_in: Callable[..., None], email: str
 ) -> None:
+    _check(demo, german, live_server.url, sign_in, email, "de", WIDTH)
+
+
+def test_the_same_charts_read_well_on_an_english_laptop(
+    demo: Any, page: Any, live_server: Any, sign_in: Callable[..., None]
+) -> None:
+    """The layout made for a phone keeps a laptop's charts whole too."""
+    _check(demo, page, live_server.url, sign_in, "admin@brightwater.example", "en-gb", 1280)
+
+
+def _check(
+    demo: Any,
+    page: Any,
+    base: str,
+    sign_in: Callable[..., None],
+    email: str,
+    language: str,
+    width: int,
+) -> None:
     person = _person(demo, email)
-    Person.objects.filter(user=person.user).update(language="de")
+    Person.objects.filter(user=person.user).update(language=language)
     pages = _pages(person)
-    sign_in(german, email, DEMO_PASSWORD)
+    sign_in(page, email, DEMO_PASSWORD)
     SHOTS.mkdir(parents=True, exist_ok=True)
     problems: list[str] = []
     drawn = 0
     for path in pages:
-        german.goto(f"{live_server.url}{path}")
-        expect(german.locator("html")).to_have_attribute("lang", "de")
-        charts = german.locator(".js-chart")
+        page.goto(f"{base}{path}")
+        expect(page.locator("html")).to_have_attribute("lang", language)
+        charts = page.locator(".js-chart")
         for i in range(charts.count()):
             chart = charts.nth(i)
             chart.scroll_into_view_if_needed()
             expect(chart).to_have_attribute("data-drawn", "1")
-            german.wait_for_timeout(150)  # plotly.js's second pass, margins grown
+            page.wait_for_timeout(150)  # plotly.js's second pass, margins grown
             where = f"{path} chart {i + 1}"
-            name = f"chart-de-{WIDTH}-{email.split('@')[0]}{path.replace('/', '-')}{i + 1}"
+            who = email.split("@")[0]
+            name = f"chart-{language}-{width}-{who}{path.replace('/', '-')}{i + 1}"
             chart.screenshot(path=str(SHOTS / f"{name}.png"))
             measured = chart.evaluate(MEASURE)
             assert measured["words"], where
