@@ -22,6 +22,7 @@ from ampwork.fairness import charts as fairness_charts
 from ampwork.fairness.audit import Record
 from ampwork.mastery import charts as mastery_charts
 from ampwork.mastery.flow import FlowMap
+from ampwork.okrs import charts as okrs_charts
 
 
 def test_a_name_never_collected_is_served_under_its_plain_name(tmp_path: Path) -> None:
@@ -141,3 +142,14 @@ def test_an_upright_title_wraps_to_the_height_and_english_reads_as_before() -> N
     assert figure["layout"]["yaxis"]["title"]["text"] == "challenge (vs own average)"
     assert figure["layout"]["xaxis"]["title"]["text"] == "skill (vs own average)"
     assert "legend" not in figure["layout"]  # no legend shown: nothing placed
+
+
+def test_a_chart_grows_to_hold_an_upright_word_longer_than_its_plot() -> None:
+    with translation.override("de"):
+        figure = _figure(okrs_charts.scores({0.6: 4}, final=False))
+    layout = figure["layout"]
+    assert layout["yaxis"]["title"]["text"] == "Schlüsselergebnisse"  # one word: no wrap
+    assert layout["xaxis"]["title"]["text"] == "bisheriger Fortschritt<br>(benotet)"
+    assert layout["height"] == len("Schlüsselergebnisse") * 8 + 70 + 2 * 19 > 240
+    with translation.override("en-gb"):
+        assert _figure(okrs_charts.scores({0.6: 4}, final=False))["layout"]["height"] == 240

@@ -159,6 +159,13 @@ def _title(holder: dict[str, Any], width: int) -> None:
         title["text"] = wrap(title["text"], width)
 
 
+def _lines(holder: dict[str, Any]) -> list[str]:
+    """The lines of the ``title`` of a layout or an axis (none without one)."""
+    title = holder.get("title")
+    text = title.get("text") if isinstance(title, dict) else title
+    return text.split("<br>") if isinstance(text, str) and text else []
+
+
 def _fit(figure: dict[str, Any], height: int | None) -> None:
     """The layout every chart shares, so that its words fit a phone as well as a laptop
     (issue 21: German's long words were cut at the edges or ran into each other):
@@ -195,6 +202,14 @@ def _fit(figure: dict[str, Any], height: int | None) -> None:
                 # y-axis label ("0 %") beside the plot's corner
                 axis.setdefault("ticklabelstandoff", 6)
             axis["automargin"] = True
+    if height:
+        # a word longer than the plot is high ("Schlüsselergebnisse") cannot wrap: the
+        # chart grows until it fits beside the plot, under the x-axis title's lines
+        upright = [line for line in _lines(layout.get("yaxis", {})) if line]
+        under = len(_lines(layout.get("xaxis", {}))) * LINE_PX
+        need = max((len(line) for line in upright), default=0) * CHAR_PX + 70 + under
+        if need > height:
+            layout["height"] = height = need
     if layout.get("title"):
         _title(layout, LINE)
         title = layout["title"]
