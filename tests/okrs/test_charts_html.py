@@ -37,7 +37,7 @@ def _statuses_by_plotly(rows: Sequence[Any]) -> str:
     fig.update_layout(
         barmode="stack",
         height=max(200, 32 * len(rows) + 80),
-        legend={"orientation": "h", "x": 0, "y": 1, "yanchor": "bottom", "traceorder": "normal"},
+        legend={"traceorder": "normal"},
         xaxis_title="objectives",
     )
     fig.update_yaxes(automargin=True)

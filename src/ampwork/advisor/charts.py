@@ -54,7 +54,6 @@ def trend(rounds: Sequence[tuple[Any, dict[str, float | None]]]) -> str:
             "title": _("favourable"),
             "automargin": True,
         },
-        legend={"orientation": "h", "y": -0.3},
     )
 
     def share(value: float | None) -> str:

@@ -122,10 +122,135 @@ def figure_html(data: list[dict[str, Any]], layout: dict[str, Any], table: Table
     return _div(layout.get("height"), figure, table)
 
 
+#: what a line of a chart's words may hold, in characters (some 8 px each in the 13 px
+#: font, German's capitals and long words included): a chart on a 375 px phone is some
+#: 330 px wide, its plot some 250 px once the y-axis's labels and title are beside it
+LINE = 36  # a chart title, across the whole chart
+AXIS = 28  # an x-axis title, centred under the plot
+ENTRY = 30  # a legend entry, its swatch beside it
+CHAR_PX = 8
+LINE_PX = 19  # a line of the legend or of a title, with its gap
+PHONE_PX = 330  # the chart's width on a phone
+SWATCH_PX = 46  # a legend entry's swatch and gaps
+
+
+def wrap(text: str, width: int) -> str:
+    """``text`` broken at spaces into lines of at most ``width`` characters, joined by
+    plotly's ``<br>`` (its own breaks kept); a word longer than a line stays whole."""
+    lines: list[str] = []
+    for part in text.split("<br>"):
+        line = ""
+        for word in part.split(" "):
+            if line and len(line) + 1 + len(word) > width:
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line} {word}" if line else word
+        lines.append(line)
+    return "<br>".join(lines)
+
+
+def _title(holder: dict[str, Any], width: int) -> None:
+    """Wraps the ``title`` of a layout or an axis (a text or ``{"text": …}``) in place."""
+    title = holder.get("title")
+    if isinstance(title, str):
+        holder["title"] = wrap(title, width)
+    elif isinstance(title, dict) and isinstance(title.get("text"), str):
+        title["text"] = wrap(title["text"], width)
+
+
+def _lines(holder: dict[str, Any]) -> list[str]:
+    """The lines of the ``title`` of a layout or an axis (none without one)."""
+    title = holder.get("title")
+    text = title.get("text") if isinstance(title, dict) else title
+    return text.split("<br>") if isinstance(text, str) and text else []
+
+
+def _fit(figure: dict[str, Any], height: int | None) -> None:
+    """The layout every chart shares, so that its words fit a phone as well as a laptop
+    (issue 21: German's long words were cut at the edges or ran into each other):
+
+    - titles and legend entries wrapped at spaces into lines a phone has room for; an
+      upright axis title into lines as long as the plot is high;
+    - every axis with ``automargin``: the margins grow to hold its tick labels and title;
+    - the legend in rows under everything else, from the left edge of the chart. Placed
+      against the chart's box (``yref="container"``), plotly.js reserves the room it
+      takes below the x-axis title and grows it with the rows the legend wraps into; placed
+      against the plot (``y=-0.25``) it sat at a fixed distance under the bars whatever the
+      axis below them held, and ran into the axis title;
+    - a chart title, if any, at the top left, also with room reserved for it.
+
+    Applied to the dicts plotly writes (both ways of building a figure), in place; keys
+    new to a dict are added at its end, so both ways still write the same bytes."""
+    layout = figure["layout"]
+    entries = [t for t in figure["data"] if t.get("showlegend") is not False and t.get("name")]
+    legend = layout.get("showlegend") is not False and len(entries) > 1
+    if legend:
+        for trace in entries:
+            if isinstance(trace["name"], str):
+                trace["name"] = wrap(trace["name"], ENTRY)
+    for name in ("xaxis", "yaxis"):
+        layout.setdefault(name, {})
+    for key in list(layout):
+        if key.startswith(("xaxis", "yaxis")) and isinstance(layout[key], dict):
+            axis = layout[key]
+            if key.startswith("yaxis"):  # upright: as long as the plot is high
+                _title(axis, max(14, int(((height or 300) - 90) / CHAR_PX)))
+            else:
+                _title(axis, AXIS)
+                # the dates or names under the plot a little lower: clear of the lowest
+                # y-axis label ("0 %") beside the plot's corner
+                axis.setdefault("ticklabelstandoff", 6)
+            axis["automargin"] = True
+    if height:
+        # a word longer than the plot is high ("Schlüsselergebnisse") cannot wrap: the
+        # chart grows until it fits beside the plot, under the x-axis title's lines
+        upright = [line for line in _lines(layout.get("yaxis", {})) if line]
+        under = len(_lines(layout.get("xaxis", {}))) * LINE_PX
+        need = max((len(line) for line in upright), default=0) * CHAR_PX + 70 + under
+        if need > height:
+            layout["height"] = height = need
+    if layout.get("title"):
+        _title(layout, LINE)
+        title = layout["title"]
+        layout["title"] = {
+            **(title if isinstance(title, dict) else {"text": title}),
+            "automargin": True,
+            "x": 0,
+            "xanchor": "left",
+            "xref": "container",
+            "y": 1,
+            "yanchor": "top",
+            "yref": "container",
+        }
+    if legend:
+        # the legend's rows on a phone, added to the chart's height: plotly.js takes the
+        # legend's room from the plot, and scrolls a legend taller than half the chart
+        texts = [str(t["name"]).split("<br>") for t in entries]
+        widest = max(len(line) for lines in texts for line in lines) * CHAR_PX + SWATCH_PX
+        per_row = max(1, PHONE_PX // widest)
+        lines = max(len(lines) for lines in texts)
+        rows = -(-len(entries) // per_row)
+        layout["height"] = (height or 300) + LINE_PX * lines * rows
+        layout["legend"] = {
+            **layout.get("legend", {}),
+            "orientation": "h",
+            "x": 0,
+            "xanchor": "left",
+            "xref": "container",
+            "y": 0,
+            "yanchor": "bottom",
+            "yref": "container",
+        }
+
+
 def _div(height: int | None, figure: dict[str, Any], table: Table | None) -> str:
-    """Every chart leaves here: its numbers with the reader's decimal and group marks
-    (``separators``, set last so both ways of building a figure write the same bytes) and
-    plotly.js told the reader's locale (:func:`config`)."""
+    """Every chart leaves here: its words fitted to a phone (:func:`_fit`), its numbers
+    with the reader's decimal and group marks (``separators``, set last so both ways of
+    building a figure write the same bytes) and plotly.js told the reader's locale
+    (:func:`config`)."""
+    _fit(figure, height)
+    height = figure["layout"].get("height", height)
     language = translation.get_language() or l10n.FALLBACK
     if marks := l10n.plotly_separators(language):
         figure["layout"]["separators"] = marks

@@ -108,7 +108,6 @@ def pay_by_level(records: Sequence[Record], groups: Sequence[str]) -> str:
         height=380,
         boxmode="group",
         yaxis_title=_("annual pay, full time"),
-        legend={"orientation": "h", "y": -0.18},
         xaxis={"categoryorder": "array", "categoryarray": levels},
     )
     return to_html(fig, _table(levels, ranges, market, shown_groups))

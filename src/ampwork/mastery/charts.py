@@ -150,7 +150,6 @@ def skills(histories: Sequence[SkillHistory], *, rater: str = "manager") -> str:
         height=260,
         xaxis=xaxis,
         yaxis={"range": [0.5, 5.5], "dtick": 1, "title": _("level")},
-        legend={"orientation": "h", "y": -0.25},
     )
     table = Table(
         caption,
@@ -227,11 +226,9 @@ def flow_map(fm: FlowMap) -> str:
             "zeroline": False,
             "automargin": True,
         },
-        # the upright title on two lines: in German ("Herausforderung (ggü. eigenem
-        # Durchschnitt)") one line is longer than the chart is high and was cut
         yaxis={
             "range": [-span, span],
-            "title": _("challenge (vs own average)").replace(" (", "<br>(", 1),
+            "title": _("challenge (vs own average)"),
             "zeroline": False,
             "automargin": True,
         },

@@ -135,9 +135,8 @@ def statuses(rows: Sequence[Any], *, school: bool = False) -> str:
     ]
     most = max((r.total for r in rows), default=1)
     layout = {
-        # above the bars: below them it ran into the x-axis title (German "im Plan" into
-        # "Ziele"), whose distance from the bars does not grow with the chart's height
-        "legend": {"orientation": "h", "x": 0, "y": 1, "yanchor": "bottom", "traceorder": "normal"},
+        # in rows under the axis title, with room reserved (core.charts._fit)
+        "legend": {"traceorder": "normal"},
         "barmode": "stack",
         "height": max(200, 32 * len(rows) + 80),
         "xaxis": {
