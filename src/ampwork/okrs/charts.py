@@ -59,8 +59,8 @@ def key_result(kr: KeyResult, history: Sequence[CheckIn], cycle: Cycle) -> str |
         fig.add_hline(
             y=kr.target,
             line={"color": ACCENT, "width": 1},
-            annotation_text=_("target %(target)s%(unit)s")
-            % {"target": l10n.format_measure(kr.target), "unit": kr.unit},
+            annotation_text=_("target %(target)s")
+            % {"target": l10n.with_unit(l10n.format_measure(kr.target), kr.unit)},
             annotation_position="top left",
         )
     elif kr.low is not None and kr.high is not None:
@@ -92,15 +92,15 @@ def key_result(kr: KeyResult, history: Sequence[CheckIn], cycle: Cycle) -> str |
     )
     if kr.kind == KeyResult.Kind.NUMERIC:
         aim = _("from %(start)s on %(first)s to %(target)s by %(last)s") % {
-            "start": f"{l10n.format_measure(kr.start)}{kr.unit}",
+            "start": l10n.with_unit(l10n.format_measure(kr.start), kr.unit),
             "first": l10n.format_day(cycle.start, "day_month"),
-            "target": f"{l10n.format_measure(kr.target)}{kr.unit}",
+            "target": l10n.with_unit(l10n.format_measure(kr.target), kr.unit),
             "last": l10n.format_day(cycle.end, "day"),
         }
     elif kr.low is not None and kr.high is not None:
         aim = _("kept within %(low)s to %(high)s") % {
-            "low": f"{l10n.format_measure(kr.low)}{kr.unit}",
-            "high": f"{l10n.format_measure(kr.high)}{kr.unit}",
+            "low": l10n.with_unit(l10n.format_measure(kr.low), kr.unit),
+            "high": l10n.with_unit(l10n.format_measure(kr.high), kr.unit),
         }
     else:
         aim = _("no band set")
