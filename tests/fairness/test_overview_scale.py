@@ -109,3 +109,13 @@ def test_the_costliest_teams_then_one_line_for_the_rest(teams: int, more: int) -
     assert others == more
     assert cost == (100.0 if more else 0)  # the cheapest, Team 00
     assert sum(c for _, c in shown) + cost == sum(by_team.values())
+
+
+def test_the_pay_axis_writes_whole_amounts_with_the_readers_group_mark() -> None:
+    """Not plotly's '120k' (an English SI suffix) beside tables that say '38.300 €'."""
+    from django.utils import translation
+
+    with translation.override("de"):
+        layout = _figure(charts.pay_by_level(_records(20), ["male", "female"]))["layout"]
+    assert layout["yaxis"]["tickformat"] == ",d"
+    assert layout["separators"] == ",."  # plotly's order: decimal mark, then group mark

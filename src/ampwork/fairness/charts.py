@@ -108,6 +108,9 @@ def pay_by_level(records: Sequence[Record], groups: Sequence[str]) -> str:
         height=380,
         boxmode="group",
         yaxis_title=_("annual pay, full time"),
+        # whole amounts with the reader's group mark ("120.000" in German), not "120k":
+        # the tables beside the chart write pay in full
+        yaxis={"tickformat": ",d"},
         xaxis={"categoryorder": "array", "categoryarray": levels},
     )
     return to_html(fig, _table(levels, ranges, market, shown_groups))
