@@ -28,7 +28,7 @@ SCHOOL_ROLES = ("head", "teacher", "student")
 COMPANY_WORDS = re.compile(
     r"\b(?:managers?|colleagues?|employees?|compan(?:y|ies)|incidents?|salar(?:y|ies)|"
     r"bonus(?:es)?|payroll|pay|sandbagging|(?:direct\s+)?reports?|"
-    r"(?:the|this|each|per|your|a)\s+team|team(?:'s|s'|\s+pages?|\s+grid))\b",
+    r"(?:the|this|each|per|your|a)\s+team\b|teams?['’]s?(?!\w)|team\s+(?:pages?|grid)\b)(?!\w)",
     re.IGNORECASE,
 )
 
@@ -85,6 +85,8 @@ def test_company_words_are_found() -> None:
     assert company_words("/methods/", text) == []
     assert len(company_words("/people/", text)) == 4
     assert company_words("/", "staff, students, teachers, the class's page, reporting") == []
+    found = [m.group() for m in COMPANY_WORDS.finditer("Your teams' channels; Maya’s team’s page")]
+    assert found == ["teams'", "team’s"]
 
 
 @pytest.mark.parametrize("role", SCHOOL_ROLES)

@@ -486,7 +486,7 @@ def test_every_action_the_services_record_has_a_label() -> None:
     ("language", "ours", "theirs"),
     [
         ("es", "¿Olvidaste tu contraseña?", "¿Ha olvidado su contraseña?"),
-        ("de", "Passwort vergessen?", "Bitte das selbe Passwort"),
+        ("de", "Passwort vergessen?", "Ihr Passwort"),
     ],
 )
 @pytest.mark.django_db
@@ -504,3 +504,8 @@ def test_the_sign_in_page_speaks_as_the_product_does(
         helps = " ".join(password_validators_help_texts())
     assert ("Dein Passwort" if language == "de" else "Tu contraseña") in helps
     assert "Su contraseña" not in helps
+    assert "Ihr Passwort" not in helps
+    with translation.override(language):
+        confirm = translation.gettext("Enter the same password as before, for verification.")
+    assert "das selbe" not in confirm
+    assert "introduzca" not in confirm

@@ -207,6 +207,10 @@ def test_the_rating_scale_fits_a_phone(
         ]
         assert len(tops) == 7, tops
         assert len(set(tops)) == 1, tops  # 1 to 7 on one line
+        # each number under its own button, not beside the next one (a phone rule meant for
+        # the pulse's answers once turned these labels into rows)
+        label = phone.locator(f"label:has(input[name={name}][value='4'])")
+        assert label.evaluate("l => getComputedStyle(l).flexDirection") == "column"
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, width
     phone.locator(".ratings").scroll_into_view_if_needed()

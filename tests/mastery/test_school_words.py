@@ -190,7 +190,8 @@ def test_a_saved_reflection_says_who_reads_it_in_a_school(
     assert person.user is not None
     client.force_login(person.user)
     html = client.post("/mastery/review/", {"wins": "a win"}, follow=True).content.decode()
-    assert f"Reflection saved. {reader} will see it on their" in html
+    assert f"Reflection saved. {reader} will see it on" in html
+    assert "team page" not in html
     assert not re.search(r"\bmanager\b|\bReview saved", html), html
 
 

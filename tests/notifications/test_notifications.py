@@ -868,3 +868,33 @@ def test_the_migration_keys_old_rows_it_can_read_back_in_any_language(
         }
     assert rows[6].text == rows[6].title  # not read back: its stored text
     assert migration.convert(apps) == 0  # once is enough
+
+
+def test_a_schools_kind_is_named_in_its_words_wherever_it_is_shown(
+    school: Organisation, make_person: Callable[..., Person]
+) -> None:
+    """The email's footer, the unsubscribe page and the API name the kind as the
+    preferences page does: a reflection, not a review."""
+    student = make_person(school)
+    note = Notification(
+        organisation=school,
+        recipient=student,
+        kind="review_answered",
+        title="Your teacher replied",
+        url="/mastery/",
+    )
+    body = services.letter(student, note).body
+    assert "Reflection answered" in body
+    assert "Review answered" not in body
+    token = services.unsubscribe_token(student, "review_answered")
+    page = Client().get(f"/notifications/unsubscribe/{token}/").content.decode()
+    assert "Reflection answered" in page
+    assert "Review answered" not in page
+    [row] = [r for r in selectors.choices(student).rows if r.kind.code == "review_answered"]
+    assert (str(row.label), str(row.help)) == (
+        "Reflection answered",
+        "someone replied to your weekly reflection",
+    )
+    company_kind = kinds.BY_CODE["review_answered"]
+    assert str(company_kind.label_for(False)) == "Review answered"
+    assert str(kinds.BY_CODE["recognition"].label_for(True)) == "Recognition"  # no school word

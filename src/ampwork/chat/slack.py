@@ -23,7 +23,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from ampwork.core.errors import NotAllowed, ValidationFailed
-from ampwork.core.l10n import format_measure, list_separator
+from ampwork.core.l10n import format_measure, list_separator, with_unit
 from ampwork.core.languages import speaking_to
 from ampwork.core.models import Organisation, Person
 from ampwork.core.permissions import Actor
@@ -169,8 +169,7 @@ def _label(kr: KeyResult) -> str:
         else _("now %(value)s") % {"value": format_measure(kr.current)}
     )
     if kr.kind == NUMERIC:
-        unit = f" {kr.unit}" if kr.unit else ""
-        goal = f"{format_measure(kr.start)} → {format_measure(kr.target)}{unit}"
+        goal = f"{format_measure(kr.start)} → {with_unit(format_measure(kr.target), kr.unit)}"
         return f"{kr.title} ({goal}; {now})"[:150]
     if kr.kind == RANGE:
         within = _("keep within %(low)s–%(high)s") % {

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
 
 from ampwork.core import selectors as core_selectors
-from ampwork.core.l10n import format_day, format_interval, labelled, written
+from ampwork.core.l10n import format_day, format_interval, labelled, with_unit, written
 from ampwork.core.models import Organisation, Person, Role, Team, TeamMembership
 from ampwork.core.permissions import Actor
 from ampwork.core.templatetags.ampwork_tags import num
@@ -371,7 +371,7 @@ def _number(value: float | None, unit: str) -> str:
     written as the reader writes numbers ("6,72" in German)."""
     if value is None:
         return _("not checked in yet")
-    return f"{written(num(value))} {unit}".strip()
+    return with_unit(written(num(value)), unit)
 
 
 def key_result_line(kr: okr_selectors.KeyResultGoal) -> portfolio.KeyResultLine:

@@ -469,12 +469,12 @@ def _school_saved(n: int, *, student: bool) -> str:
         return npgettext(
             "school",
             "Reflection saved with %(count)d check-in. Your head teacher will see it on "
-            "their team page.",
+            "the staff page.",
             "Reflection saved with %(count)d check-ins. Your head teacher will see it on "
-            "their team page.",
+            "the staff page.",
             n,
         ) % {"count": n}
-    return pgettext("school", "Reflection saved. Your head teacher will see it on their team page.")
+    return pgettext("school", "Reflection saved. Your head teacher will see it on the staff page.")
 
 
 @member_view

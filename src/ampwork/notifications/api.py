@@ -62,7 +62,10 @@ def _out(person: Person) -> NotificationPreferencesOut:
     return NotificationPreferencesOut(
         preferences=[
             NotificationPreferenceOut(
-                kind=row.kind.code, label=str(row.kind.label), channel=code, enabled=on
+                kind=row.kind.code,
+                label=str(row.label),
+                channel=code,
+                enabled=on,
             )
             for row in found.rows
             for code, _label, on in row.cells

@@ -27,6 +27,13 @@ class Kind:
     school_label: StrOrPromise = ""
     school_help: StrOrPromise = ""
 
+    def label_for(self, school: bool) -> StrOrPromise:
+        """What the kind is called where it is shown: a school's word when it has one."""
+        return self.school_label if school and self.school_label else self.label
+
+    def help_for(self, school: bool) -> StrOrPromise:
+        return self.school_help if school and self.school_help else self.help
+
 
 KINDS: tuple[Kind, ...] = (
     Kind(

@@ -33,6 +33,8 @@ def unread_count(person: Person) -> int:
 class Row:
     kind: kinds.Kind
     cells: list[tuple[str, StrOrPromise, bool]]  # (channel code, channel label, on)
+    label: StrOrPromise  # the kind's name and help in the person's organisation's words
+    help: StrOrPromise
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,7 @@ def choices(
 ) -> Choices:
     """The grid kind × channel as this person has it (their choice, else the default)."""
     chosen = {(p.kind, p.channel): p.enabled for p in Preference.objects.filter(person=person)}
+    school = person.organisation.is_school
     rows = [
         Row(
             kind,
@@ -69,6 +72,8 @@ def choices(
                 (code, label, chosen.get((kind.code, code), kinds.default(kind.code, code)))
                 for code, label in channels
             ],
+            kind.label_for(school),
+            kind.help_for(school),
         )
         for kind in kinds.KINDS
     ]

@@ -325,7 +325,7 @@ def letter(person: Person, note: Note) -> EmailMessage:
     org = person.organisation
     link = f"{settings.BASE_URL}{note.url}?org={org.slug}"
     unsubscribe = unsubscribe_url(person, note.kind)
-    label = kinds.BY_CODE[note.kind].label
+    label = kinds.BY_CODE[note.kind].label_for(org.is_school)
     title = str(note.title)
     preferences = f"{settings.BASE_URL}/notifications/preferences/?org={org.slug}"
     return EmailMessage(

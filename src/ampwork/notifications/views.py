@@ -147,7 +147,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     except NotFound:
         return render(request, "notifications/unsubscribe.html", {"bad": True}, status=404)
     languages.use_person(request, person)  # their own language, as their emails are
-    label = kinds.BY_CODE[kind].label
+    label = kinds.BY_CODE[kind].label_for(person.organisation.is_school)
     if request.method == "POST":
         services.unsubscribe(token=token)
         return render(
