@@ -12,6 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
+
+# `expect` waits as long as an action does (the contexts' 15 s, below), not its own 5 s: on
+# CI's two busy cores Swagger UI once took longer than 5 s to draw (test_hardening)
+expect.set_options(timeout=15_000)
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM would refuse
 # to run beside it. The browser tests touch the database only from the test thread.

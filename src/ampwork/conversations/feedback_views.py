@@ -17,8 +17,8 @@ from django.views.decorators.http import require_POST
 from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import ValidationFailed
 from ampwork.core.forms import whole_number
-from ampwork.core.models import Person, Role
-from ampwork.core.permissions import Actor, can
+from ampwork.core.models import Person
+from ampwork.core.permissions import STUDENT, Actor, can, school_part
 from ampwork.core.views import flash_errors, member_view
 from ampwork.mastery import selectors as mastery_selectors
 from ampwork.pulse.anonymity import effective_minimum
@@ -218,7 +218,7 @@ def share(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
     if request.htmx:  # type: ignore[attr-defined]
         found = feedback_selectors.get_request(actor, pk)
         return _page(request, actor, found, "conversations/_feedback_share.html")
-    if actor.organisation.is_school and actor.role == Role.MEMBER:
+    if school_part(actor) == STUDENT:
         messages.success(
             request, pgettext("school", "Saved: your teacher reads only what you shared.")
         )

@@ -208,6 +208,22 @@ def account_setup_action(person: Person) -> str:
     return "people.admin_account" if person.role == Role.ADMIN else "people.invite"
 
 
+# ---------------------------------------------------------------- a school's words
+
+STUDENT, TEACHER, HEAD_TEACHER = "student", "teacher", "head teacher"
+
+
+def school_part(who: Actor | Person) -> str:
+    """What someone is in a school, so that a page can choose its words (never to allow or
+    refuse anything: that is the table above): a student, a teacher or a head teacher
+    (people ops count as teachers); "" outside a school."""
+    if not who.organisation.is_school:
+        return ""
+    if who.role == Role.MEMBER:
+        return STUDENT
+    return HEAD_TEACHER if who.role == Role.ADMIN else TEACHER
+
+
 # ---------------------------------------------------------------- object checks apps share
 
 

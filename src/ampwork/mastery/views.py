@@ -20,8 +20,8 @@ from ampwork.core import selectors as core_selectors
 from ampwork.core.errors import FieldError, NotAllowed, NotFound, ValidationFailed
 from ampwork.core.forms import whole_number
 from ampwork.core.l10n import list_separator
-from ampwork.core.models import Organisation, Person, Role
-from ampwork.core.permissions import Actor, can
+from ampwork.core.models import Organisation, Person
+from ampwork.core.permissions import HEAD_TEACHER, STUDENT, Actor, can, school_part
 from ampwork.core.templatetags.ampwork_tags import num
 from ampwork.core.views import attempt, flash_errors, member_view
 from ampwork.okrs import selectors as okr_selectors
@@ -46,7 +46,7 @@ def _rater(org: Organisation, person: Person) -> str:
     """Who rates ``person`` beside them, in the organisation's words (charts.RATERS)."""
     if not org.is_school:
         return "manager"
-    return "teacher" if person.role == Role.MEMBER else "head teacher"
+    return "teacher" if school_part(person) == STUDENT else "head teacher"
 
 
 def _progress(actor: Actor, person: Person) -> dict[str, Any]:
@@ -280,7 +280,7 @@ def review_form(request: HttpRequest, actor: Actor) -> HttpResponse:
         else:
             n = len(entries)
             if actor.organisation.is_school:
-                said = _school_saved(n, student=actor.role == Role.MEMBER)
+                said = _school_saved(n, student=school_part(actor) == STUDENT)
             elif n:
                 said = ngettext(
                     "Review saved with %(count)d check-in. Your manager will see it on their "
@@ -376,7 +376,7 @@ def skills(request: HttpRequest, actor: Actor) -> HttpResponse:
             "levels": range(1, 6),
             # who adds their view beside yours: a student's teachers, a teacher's head teacher
             "rater": _rater(actor.organisation, me) if me else "manager",
-            "head": actor.role == Role.ADMIN,
+            "head": school_part(actor) == HEAD_TEACHER,
         },
     )
 
@@ -514,7 +514,7 @@ def feedback(request: HttpRequest, actor: Actor) -> HttpResponse:
             # a school's words: a student's feedback goes to their teachers, a teacher's
             # to the head teachers
             "school": actor.organisation.is_school,
-            "reader_student": actor.organisation.is_school and actor.role == Role.MEMBER,
+            "reader_student": school_part(actor) == STUDENT,
             # a teacher in a school may share feedback with a student's family
             "may_share_family": actor.organisation.is_school
             and can(actor, "families.share_feedback", actor.organisation),

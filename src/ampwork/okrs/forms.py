@@ -10,8 +10,8 @@ from django.utils.translation import pgettext, pgettext_lazy
 
 from ampwork.core import selectors as core_selectors
 from ampwork.core.forms import DateInput
-from ampwork.core.models import Person, Role
-from ampwork.core.permissions import Actor, anywhere, can
+from ampwork.core.models import Person
+from ampwork.core.permissions import STUDENT, Actor, anywhere, can, school_part
 
 from .models import Cycle, KeyResult, Objective, ObjectiveLink
 from .selectors import organisation_team_of
@@ -64,7 +64,7 @@ def _report(person: Person, *, school: bool) -> str:
     or a teacher."""
     if not school:
         return str(_("Report: %(name)s"))
-    if person.role == Role.MEMBER:
+    if school_part(person) == STUDENT:
         return pgettext("school", "Student: %(name)s")
     return pgettext("school", "Teacher: %(name)s")
 

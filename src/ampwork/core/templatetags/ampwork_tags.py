@@ -268,6 +268,13 @@ def quoted_list(words: list[object]) -> SafeString:
 
 
 @register.filter
+def school_part(who: Any) -> str:
+    """``{% if person|school_part == "student" %}``: what someone is in a school, for the
+    page's words (core/permissions.py: never to allow or refuse)."""
+    return permissions.school_part(who)
+
+
+@register.filter
 def audit_action(action: str) -> str:
     """An audit event's action ('pulse.opened') in the reader's words (core/audit_labels.py)."""
     return audit_labels.action_label(action)

@@ -15,7 +15,7 @@ from ampwork.core import selectors, services
 from ampwork.core.errors import ValidationFailed
 from ampwork.core.forms import LoginGrantForm, PersonForm, add_errors
 from ampwork.core.models import Person, Role, SignInInvite
-from ampwork.core.permissions import Actor, can, require
+from ampwork.core.permissions import STUDENT, Actor, can, require, school_part
 
 from .shared import attempt, flash_errors, member_view
 
@@ -47,6 +47,8 @@ def person_detail(request: HttpRequest, actor: Actor, pk: int) -> HttpResponse:
             "person": person,
             "teams": teams,
             "reports": reports,
+            # in a school, a student looks after nobody: no empty "they look after" section
+            "student": school_part(person) == STUDENT,
             "grant_form": LoginGrantForm() if person.user_id is None and not invited else None,
             "invited": invited,
             "link": link,
